@@ -1,8 +1,24 @@
 //! Plain types and functions shared by Parlor's desktop app, its UI (wasm) and
 //! the share-server. No async runtime, no web framework: this crate compiles
 //! for the host and for `wasm32-unknown-unknown`.
+//!
+//! - [`snapshot`]: the share snapshot schema (serde types).
+//! - [`validate()`] / [`parse_snapshot`]: the ingest rules, with [`limits`].
+//! - [`totals`]: token and cost totals of a conversation.
+//! - [`cost`]: prices from the bundled genai-prices table, with user overrides.
+//! - [`markdown`]: the one Markdown → safe HTML renderer.
 
+pub mod cost;
+pub mod markdown;
 pub mod snapshot;
-
-pub use snapshot::*;
 pub mod style;
+pub mod totals;
+pub mod validate;
+
+#[cfg(test)]
+mod test_fixtures;
+
+pub use markdown::render_markdown;
+pub use snapshot::*;
+pub use totals::Totals;
+pub use validate::{FieldError, SnapshotError, ValidationErrors, limits, parse_snapshot, validate};

@@ -24,11 +24,15 @@ pub struct ShareSnapshot {
     pub model_config: ModelConfig,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_meta: Option<PromptMeta>,
-    /// Sum of every message's input, output and reasoning tokens... see
-    /// [`crate::validate`] for the exact consistency rule.
+    /// Σ (`inputTokens` + `outputTokens`) over the messages that have `usage`.
+    ///
+    /// Reasoning tokens are part of `outputTokens` and cached tokens part of
+    /// `inputTokens`, so neither is added again. [`ShareSnapshot::compute_totals`]
+    /// computes it; [`crate::validate()`] requires this exact value.
     pub total_tokens: i64,
-    /// Sum of the messages' costs in USD; `None` when any priced message has an
-    /// unknown cost (never a made-up 0).
+    /// Σ of the messages' `cost` in USD, or `None` when a message that has
+    /// `usage` has no `cost` (an unknown price is never shown as a made-up 0).
+    /// [`crate::validate()`] accepts a relative difference of at most 1e-9.
     #[serde(default)]
     pub total_cost: Option<f64>,
     /// When the publisher wants the share to expire; the server caps it.
@@ -95,12 +99,16 @@ pub struct Message {
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct Usage {
+    /// Every prompt token billed for this message, cached ones included.
     pub input_tokens: i64,
+    /// Every generated token, reasoning ones included.
     pub output_tokens: i64,
-    /// Part of `output_tokens` spent on reasoning, when reported.
+    /// Part of `output_tokens` spent on reasoning, when reported (a subset:
+    /// never added to `output_tokens` again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub reasoning_tokens: Option<i64>,
-    /// Part of `input_tokens` served from the provider's prompt cache.
+    /// Part of `input_tokens` served from the provider's prompt cache (a
+    /// subset: never added to `input_tokens` again).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cached_tokens: Option<i64>,
 }

@@ -1,0 +1,244 @@
+//! Rules on the messages: ids, sizes, timestamps, usage, timings, tool calls.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, TimeDelta, Utc};
+
+use super::Report;
+use super::limits::*;
+use super::text::{float_in_range, free_text, non_negative_int, required_text};
+use crate::snapshot::{Message, Role, Usage};
+
+pub(super) fn check(messages: &[Message], now: DateTime<Utc>, report: &mut Report) {
+    if messages.is_empty() {
+        report.push("messages", "must contain at least one message");
+    }
+    if messages.len() > MAX_MESSAGES {
+        report.push(
+            "messages",
+            format!(
+                "must contain at most {MAX_MESSAGES} messages (got {})",
+                messages.len()
+            ),
+        );
+    }
+    let calls = tool_call_index(messages, report);
+    let window = TimestampWindow::new(now);
+    let mut ids: HashMap<&str, usize> = HashMap::new();
+    for (i, message) in messages.iter().enumerate() {
+        let path = format!("messages[{i}]");
+        if let Some(first) = ids.get(message.id.as_str()) {
+            report.push(
+                format!("{path}.id"),
+                format!("must be unique: messages[{first}] has the same id"),
+            );
+        } else {
+            ids.insert(&message.id, i);
+        }
+        check_message(&path, i, message, &calls, &window, report);
+    }
+}
+
+/// Where each tool call id first appears: (message index, call index).
+/// Reports duplicated ids on the way.
+fn tool_call_index<'a>(
+    messages: &'a [Message],
+    report: &mut Report,
+) -> HashMap<&'a str, (usize, usize)> {
+    let mut calls: HashMap<&str, (usize, usize)> = HashMap::new();
+    for (i, message) in messages.iter().enumerate() {
+        for (k, call) in message.tool_calls.iter().enumerate() {
+            if let Some((j, l)) = calls.get(call.id.as_str()) {
+                report.push(
+                    format!("messages[{i}].toolCalls[{k}].id"),
+                    format!("must be unique: messages[{j}].toolCalls[{l}] has the same id"),
+                );
+            } else {
+                calls.insert(&call.id, (i, k));
+            }
+        }
+    }
+    calls
+}
+
+struct TimestampWindow {
+    earliest: DateTime<Utc>,
+    latest: DateTime<Utc>,
+}
+
+impl TimestampWindow {
+    fn new(now: DateTime<Utc>) -> Self {
+        let earliest = DateTime::from_timestamp(EARLIEST_TIMESTAMP_SECS, 0).unwrap_or_default();
+        let latest = TimeDelta::try_seconds(MAX_FUTURE_SKEW_SECS)
+            .and_then(|skew| now.checked_add_signed(skew))
+            .unwrap_or(DateTime::<Utc>::MAX_UTC);
+        Self { earliest, latest }
+    }
+}
+
+fn check_message(
+    path: &str,
+    index: usize,
+    message: &Message,
+    calls: &HashMap<&str, (usize, usize)>,
+    window: &TimestampWindow,
+    report: &mut Report,
+) {
+    required_text(report, &format!("{path}.id"), &message.id, MAX_ID_BYTES);
+    free_text(
+        report,
+        &format!("{path}.content"),
+        &message.content,
+        MAX_CONTENT_BYTES,
+    );
+    if let Some(reasoning) = &message.reasoning {
+        free_text(
+            report,
+            &format!("{path}.reasoning"),
+            reasoning,
+            MAX_CONTENT_BYTES,
+        );
+    }
+    if message.timestamp < window.earliest {
+        report.push(
+            format!("{path}.timestamp"),
+            "must not be before 2000-01-01T00:00:00Z",
+        );
+    } else if message.timestamp > window.latest {
+        report.push(
+            format!("{path}.timestamp"),
+            "must not be more than 1 day in the future",
+        );
+    }
+    if let Some(usage) = &message.usage {
+        check_usage(&format!("{path}.usage"), usage, report);
+    }
+    if let Some(cost) = message.cost {
+        float_in_range(
+            report,
+            &format!("{path}.cost"),
+            cost,
+            0.0,
+            MAX_MESSAGE_COST_USD,
+        );
+    }
+    check_timings(path, message, report);
+    check_tool_calls(path, message, report);
+    if let Some(call_id) = &message.tool_call_id {
+        let field = format!("{path}.toolCallId");
+        if message.role != Role::Tool {
+            report.push(&field, "is only allowed on tool messages");
+        }
+        required_text(report, &field, call_id, MAX_ID_BYTES);
+        match calls.get(call_id.as_str()) {
+            Some((j, _)) if *j < index => {}
+            Some((j, k)) => report.push(
+                &field,
+                format!(
+                    "must answer a tool call of an earlier message \
+                     (messages[{j}].toolCalls[{k}] is not earlier)"
+                ),
+            ),
+            None if call_id.is_empty() => {}
+            None => report.push(&field, "does not match the id of any tool call"),
+        }
+    }
+}
+
+fn check_usage(path: &str, usage: &Usage, report: &mut Report) {
+    non_negative_int(
+        report,
+        &format!("{path}.inputTokens"),
+        usage.input_tokens,
+        MAX_TOKENS,
+    );
+    non_negative_int(
+        report,
+        &format!("{path}.outputTokens"),
+        usage.output_tokens,
+        MAX_TOKENS,
+    );
+    if let Some(reasoning) = usage.reasoning_tokens {
+        let field = format!("{path}.reasoningTokens");
+        non_negative_int(report, &field, reasoning, MAX_TOKENS);
+        if reasoning > usage.output_tokens {
+            report.push(
+                field,
+                format!(
+                    "must be ≤ outputTokens ({}): reasoning is part of the output",
+                    usage.output_tokens
+                ),
+            );
+        }
+    }
+    if let Some(cached) = usage.cached_tokens {
+        let field = format!("{path}.cachedTokens");
+        non_negative_int(report, &field, cached, MAX_TOKENS);
+        if cached > usage.input_tokens {
+            report.push(
+                field,
+                format!(
+                    "must be ≤ inputTokens ({}): cached tokens are part of the input",
+                    usage.input_tokens
+                ),
+            );
+        }
+    }
+}
+
+fn check_timings(path: &str, message: &Message, report: &mut Report) {
+    if let Some(total) = message.inference_time_ms {
+        non_negative_int(
+            report,
+            &format!("{path}.inferenceTimeMs"),
+            total,
+            MAX_DURATION_MS,
+        );
+    }
+    if let Some(first) = message.time_to_first_token_ms {
+        let field = format!("{path}.timeToFirstTokenMs");
+        non_negative_int(report, &field, first, MAX_DURATION_MS);
+        if let Some(total) = message.inference_time_ms
+            && first > total
+        {
+            report.push(field, format!("must be ≤ inferenceTimeMs ({total})"));
+        }
+    }
+}
+
+fn check_tool_calls(path: &str, message: &Message, report: &mut Report) {
+    if message.tool_calls.is_empty() {
+        return;
+    }
+    if message.role != Role::Assistant {
+        report.push(
+            format!("{path}.toolCalls"),
+            "is only allowed on assistant messages",
+        );
+    }
+    if message.tool_calls.len() > MAX_TOOL_CALLS_PER_MESSAGE {
+        report.push(
+            format!("{path}.toolCalls"),
+            format!(
+                "must contain at most {MAX_TOOL_CALLS_PER_MESSAGE} tool calls (got {})",
+                message.tool_calls.len()
+            ),
+        );
+    }
+    for (k, call) in message.tool_calls.iter().enumerate() {
+        let call_path = format!("{path}.toolCalls[{k}]");
+        required_text(report, &format!("{call_path}.id"), &call.id, MAX_ID_BYTES);
+        required_text(
+            report,
+            &format!("{call_path}.name"),
+            &call.name,
+            MAX_NAME_BYTES,
+        );
+        free_text(
+            report,
+            &format!("{call_path}.arguments"),
+            &call.arguments,
+            MAX_TOOL_ARGUMENTS_BYTES,
+        );
+    }
+}
