@@ -66,10 +66,11 @@ impl Renderer {
             Event::SoftBreak => self.text("\n"),
             Event::HardBreak => self.out.push_str("<br>\n"),
             Event::Rule => self.out.push_str("<hr>\n"),
+            // A read-only page has no form controls: the box is a symbol.
             Event::TaskListMarker(checked) => self.out.push_str(if checked {
-                "<input type=\"checkbox\" disabled checked> "
+                "<span class=\"md-task md-task-done\" role=\"img\" aria-label=\"done\">\u{2611}</span> "
             } else {
-                "<input type=\"checkbox\" disabled> "
+                "<span class=\"md-task\" role=\"img\" aria-label=\"to do\">\u{2610}</span> "
             }),
         }
     }

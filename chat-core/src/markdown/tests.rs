@@ -24,7 +24,6 @@ const ALLOWED_ELEMENTS: &[&str] = &[
     "ul",
     "ol",
     "li",
-    "input",
     "table",
     "thead",
     "tbody",
@@ -45,7 +44,13 @@ const ALLOWED_ELEMENTS: &[&str] = &[
     "div",
 ];
 const ALLOWED_ATTRIBUTES: &[&str] = &[
-    "href", "rel", "title", "class", "start", "type", "disabled", "checked",
+    "href",
+    "rel",
+    "title",
+    "class",
+    "start",
+    "role",
+    "aria-label",
 ];
 
 /// The scheme a browser reads in a URL attribute, lowercased, if any.
@@ -169,12 +174,14 @@ fn tables_align_with_classes_not_styles() {
 }
 
 #[test]
-fn task_lists_are_disabled_checkboxes() {
+fn task_lists_are_symbols_not_form_controls() {
     let document = render_safe("- [x] done\n- [ ] todo\n");
-    let boxes = select(&document, "input[type=checkbox][disabled]");
+    assert!(select(&document, "input").is_empty());
+    let boxes = select(&document, "span.md-task");
     assert_eq!(boxes.len(), 2);
-    assert!(boxes[0].value().attr("checked").is_some());
-    assert!(boxes[1].value().attr("checked").is_none());
+    assert_eq!(boxes[0].value().attr("aria-label"), Some("done"));
+    assert!(boxes[0].value().classes().any(|c| c == "md-task-done"));
+    assert_eq!(boxes[1].value().attr("aria-label"), Some("to do"));
 }
 
 #[test]
