@@ -1,1 +1,269 @@
+//! Parlor's share-server: stores immutable chat snapshots and serves the
+//! public, read-only page. A library (the desktop app embeds it; tests start
+//! it on port 0) and the `share-server` binary.
+//!
+//! - [`spawn`] starts a server in the background and returns a [`RunningServer`].
+//! - [`make_app`] builds the router over an [`AppState`] (from [`build_state`]);
+//!   [`serve`] runs it on a listener until a shutdown signal.
+//! - [`add_user`] creates a user and returns their token.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderName, HeaderValue, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
+
+pub mod assets;
+pub mod cache;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod delivery;
+mod error;
+pub mod extract;
+pub mod ids;
+pub mod metrics;
+pub mod openapi;
 pub mod page;
+pub mod rate_limit;
+pub mod respond;
+pub mod routes;
+mod server;
+pub mod shares;
+pub mod state;
+pub mod store;
+pub mod users;
+
+pub use clock::Clock;
+pub use config::Config;
+pub use error::{Error, ErrorBody, Failure, Success};
+pub use state::{AppState, Settings};
+pub use store::{ShareStore, Store};
+pub use users::add_user;
+
+/// The Content-Security-Policy sent with every response.
+pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
+
+/// How long [`RunningServer::shutdown`] lets in-flight requests finish.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// The router with every route and layer: security headers, panic catching,
+/// tracing, metrics and the request timeout.
+pub fn make_app(state: AppState) -> Router {
+    let timeout = state.settings.request_timeout;
+    let metrics = Arc::clone(&state.metrics);
+    routes::router(state)
+        .layer(middleware::from_fn_with_state(timeout, request_timeout))
+        .layer(middleware::from_fn_with_state(metrics, metrics::track))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
+        .layer(CatchPanicLayer::custom(
+            |_panic: Box<dyn std::any::Any + Send>| {
+                Error::Internal("a handler panicked".into()).into_response()
+            },
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(CONTENT_SECURITY_POLICY),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("no-referrer"),
+        ))
+        .layer(SetResponseHeaderLayer::overriding(
+            HeaderName::from_static("x-frame-options"),
+            HeaderValue::from_static("DENY"),
+        ))
+}
+
+/// Answers 408 with the envelope when a request (body upload included)
+/// takes longer than the limit.
+async fn request_timeout(State(limit): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(limit, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => Error::Timeout.into_response(),
+    }
+}
+
+/// Opens and migrates the store and prepares everything the handlers share.
+/// `addr` is where the server listens (the public URL when none is configured).
+pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, Error> {
+    let public_url = match &config.public_url {
+        Some(url) => normalize_public_url(url)?,
+        None => format!("http://{addr}"),
+    };
+    let store = store::open(&config.database_url).await?;
+    Ok(AppState {
+        store,
+        clock: config.clock.clone(),
+        settings: Arc::new(Settings {
+            public_url,
+            allow_anonymous: config.allow_anonymous,
+            body_limit: config.body_limit,
+            default_expiry: config.default_expiry,
+            max_expiry: config.max_expiry,
+            trust_forwarded_for: config.trust_forwarded_for,
+            request_timeout: config.request_timeout,
+        }),
+        cache: Arc::new(cache::PageCache::new(config.cache_size)),
+        rate_limits: Arc::new(rate_limit::RateLimits::new(
+            config.rate_limit_ip,
+            config.rate_limit_token,
+        )),
+        metrics: Arc::new(metrics::Metrics::new()),
+        assets: Arc::new(assets::Assets::render()),
+    })
+}
+
+fn normalize_public_url(url: &str) -> Result<String, Error> {
+    let url = url.trim().trim_end_matches('/');
+    let valid = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > "https://".len()
+        && !url.contains(['?', '#', ' ']);
+    if valid {
+        Ok(url.to_owned())
+    } else {
+        Err(Error::Config(format!(
+            "the public URL `{url}` must be an http(s) URL without query or fragment"
+        )))
+    }
+}
+
+/// Serves `state` on `listener` until `shutdown` completes, then lets
+/// in-flight requests finish.
+pub async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), Error> {
+    let limits = Arc::clone(&state.rate_limits);
+    let cleanup = tokio::spawn(async move {
+        let mut interval = tokio::time::interval(rate_limit::CLEANUP_INTERVAL);
+        loop {
+            interval.tick().await;
+            limits.retain_recent();
+        }
+    });
+    // Headers get the same deadline as whole requests.
+    let header_read_timeout = state.settings.request_timeout;
+    server::run(listener, make_app(state), header_read_timeout, shutdown).await;
+    cleanup.abort();
+    Ok(())
+}
+
+/// A server running in the background (see [`spawn`]).
+pub struct RunningServer {
+    /// The address it listens on.
+    pub addr: SocketAddr,
+    /// `http://<addr>`, without a trailing slash.
+    pub base_url: String,
+    state: AppState,
+    shutdown: Option<oneshot::Sender<()>>,
+    task: JoinHandle<Result<(), Error>>,
+}
+
+impl RunningServer {
+    /// The server's store (e.g. to create users in tests).
+    pub fn store(&self) -> Store {
+        Arc::clone(&self.state.store)
+    }
+
+    /// The server's clock.
+    pub fn clock(&self) -> &Clock {
+        &self.state.clock
+    }
+
+    /// The public base URL used in share links.
+    pub fn public_url(&self) -> &str {
+        &self.state.settings.public_url
+    }
+
+    /// Creates a user on this server and returns their token.
+    pub async fn add_user(&self, name: &str) -> Result<String, Error> {
+        add_user(self.state.store.as_ref(), name).await
+    }
+
+    /// Stops accepting connections, lets in-flight requests finish (up to
+    /// 10 s) and returns once the server is down.
+    pub async fn shutdown(mut self) {
+        if let Some(shutdown) = self.shutdown.take() {
+            let _ = shutdown.send(());
+        }
+        match tokio::time::timeout(SHUTDOWN_GRACE, &mut self.task).await {
+            Ok(Ok(Ok(()))) => {}
+            Ok(Ok(Err(e))) => tracing::warn!(error = %e, "server stopped with an error"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "server task failed"),
+            Err(_) => {
+                tracing::warn!("in-flight requests did not finish in time; aborting");
+                self.task.abort();
+            }
+        }
+    }
+}
+
+impl std::fmt::Debug for RunningServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningServer")
+            .field("addr", &self.addr)
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Binds `config.bind` (port 0 allowed), opens and migrates the database and
+/// serves in a background task.
+pub async fn spawn(config: Config) -> Result<RunningServer, Error> {
+    let listener = TcpListener::bind(config.bind).await?;
+    let addr = listener.local_addr()?;
+    let state = build_state(&config, addr).await?;
+    let (shutdown, signal) = oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, state.clone(), async move {
+        let _ = signal.await;
+    }));
+    Ok(RunningServer {
+        addr,
+        base_url: format!("http://{addr}"),
+        state,
+        shutdown: Some(shutdown),
+        task,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn public_urls() {
+        assert_eq!(
+            normalize_public_url("https://share.example.com/").unwrap(),
+            "https://share.example.com"
+        );
+        assert_eq!(
+            normalize_public_url("http://10.0.0.1:8080/parlor").unwrap(),
+            "http://10.0.0.1:8080/parlor"
+        );
+        for bad in ["share.example.com", "ftp://x", "https://", "https://x/?q=1"] {
+            assert!(normalize_public_url(bad).is_err(), "{bad}");
+        }
+    }
+}

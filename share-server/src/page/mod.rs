@@ -1,6 +1,34 @@
 //! The public, read-only share page and its error pages, rendered to HTML
 //! strings once and then served as cached bytes by the handlers.
-//! (Stub: the page issue fills this in; the signatures are the contract.)
+//!
+//! - [`render_share`] renders the page (`share.rs` for the document and header,
+//!   `messages.rs` for the conversation), built with maud, so every value
+//!   from the snapshot is escaped; message content goes through the one safe
+//!   Markdown renderer, `chat_core::render_markdown` (`code.rs` is the only
+//!   place its HTML is spliced in).
+//! - [`render_error`] renders the 404 and 410 pages.
+//! - [`render_markdown_download`] writes the `.md` download.
+//! - [`stylesheet`] is `chat-core/assets/chat.css` (shared with the desktop UI)
+//!   plus the syntax-highlighting theme.
+//!
+//! The pages need no JavaScript and contain none, load nothing but the
+//! stylesheet from the same origin and use no inline styles, so they work
+//! under the server's `default-src 'none'; style-src 'self'` policy.
+//! Stable hooks for tests and the UI: `data-testid`, `data-role` and
+//! `data-stat` attributes, and the classes in `chat.css`.
+
+mod code;
+mod errors;
+#[cfg(test)]
+mod fixtures;
+mod format;
+mod layout;
+mod markdown_export;
+mod messages;
+mod share;
+mod stats;
+#[cfg(test)]
+mod tests;
 
 use chat_core::ShareSnapshot;
 use chrono::{DateTime, Utc};
@@ -28,25 +56,43 @@ pub enum ErrorPage {
 /// Path at which the stylesheet is served (referenced by every page).
 pub const STYLESHEET_PATH: &str = "/assets/share.css";
 
-/// The stylesheet bytes served at [`STYLESHEET_PATH`].
+/// The stylesheet bytes served at [`STYLESHEET_PATH`]: the conversation
+/// styles shared with the desktop UI, then the syntax-highlighting theme.
 pub fn stylesheet() -> String {
-    String::new()
+    let highlight = light_theme_only_in_light_mode(&chat_core::markdown::highlight_stylesheet());
+    let mut css = String::with_capacity(chat_core::style::STYLESHEET.len() + highlight.len() + 64);
+    css.push_str(chat_core::style::STYLESHEET);
+    css.push_str("\n/* Syntax highlighting (chat_core::markdown::highlight_stylesheet) */\n");
+    css.push_str(&highlight);
+    css
+}
+
+/// The highlighting CSS is the light theme followed by the dark one inside
+/// `@media (prefers-color-scheme: dark)`. The light theme has rules far more
+/// specific than the dark one's (JSON keys and strings), which then win in
+/// dark mode too: dark-on-dark text. Scoping the light rules to light mode
+/// fixes that; CSS that is already scoped is left as it is.
+fn light_theme_only_in_light_mode(css: &str) -> String {
+    const DARK: &str = "@media (prefers-color-scheme: dark) {";
+    match css.split_once(DARK) {
+        Some((light, dark)) if !light.contains("@media") => {
+            format!("@media not all and (prefers-color-scheme: dark) {{\n{light}}}\n{DARK}{dark}")
+        }
+        _ => css.to_owned(),
+    }
 }
 
 /// The full HTML document of a share page.
 pub fn render_share(view: &ShareView<'_>) -> String {
-    let _ = view;
-    String::new()
+    share::render(view).into_string()
 }
 
 /// The HTML document of a 404 or 410 page.
 pub fn render_error(page: ErrorPage) -> String {
-    let _ = page;
-    String::new()
+    errors::render(page).into_string()
 }
 
 /// The share as a readable Markdown document (the `.md` download).
 pub fn render_markdown_download(view: &ShareView<'_>) -> String {
-    let _ = view;
-    String::new()
+    markdown_export::render(view)
 }

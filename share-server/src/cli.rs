@@ -1,0 +1,411 @@
+//! The command line of the `share-server` binary and how flags, environment
+//! variables (`SHARE_SERVER_<FLAG>`) and the TOML config file combine:
+//! flag, then environment, then file, then default.
+
+use std::net::{Ipv4Addr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use clap::builder::BoolishValueParser;
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use serde::Deserialize;
+
+use crate::config::{self, Config};
+use crate::error::Error;
+
+/// Database used by the binary when none is configured.
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://shares.db";
+/// Address `serve` listens on when none is configured.
+pub const DEFAULT_BIND: SocketAddr =
+    SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 8080);
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "share-server",
+    version,
+    about = "Parlor's share-server: publish chat snapshots, serve them read-only.",
+    after_help = "Every flag can also be set with an environment variable SHARE_SERVER_<FLAG> \
+                  (e.g. SHARE_SERVER_DATABASE_URL) or in the --config file."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the HTTP server.
+    Serve(ServeArgs),
+    /// Manage users and their API tokens.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Delete the shares that have expired and print how many.
+    Purge(CommonArgs),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Create a user and print their API token (the last line of stdout; shown only once).
+    Add {
+        /// 1–64 letters, digits, `.`, `_`, `-` or `@`.
+        name: String,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// List users.
+    List {
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+    /// Revoke a user's token at once (their shares stay published).
+    Revoke {
+        name: String,
+        #[command(flatten)]
+        common: CommonArgs,
+    },
+}
+
+/// Flags every subcommand takes.
+#[derive(Debug, Clone, Default, Args)]
+pub struct CommonArgs {
+    /// TOML config file (flags and environment variables override it).
+    #[arg(long, env = "SHARE_SERVER_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// `sqlite://PATH` (relative), `sqlite:///ABSOLUTE/PATH` or `sqlite::memory:` [default: sqlite://shares.db]
+    #[arg(long, env = "SHARE_SERVER_DATABASE_URL", value_name = "URL")]
+    pub database_url: Option<String>,
+    /// Log format [default: text]
+    #[arg(long, env = "SHARE_SERVER_LOG_FORMAT", value_enum)]
+    pub log_format: Option<LogFormat>,
+}
+
+/// Flags of `serve`.
+#[derive(Debug, Clone, Default, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    pub common: CommonArgs,
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "SHARE_SERVER_BIND", value_name = "ADDR")]
+    pub bind: Option<SocketAddr>,
+    /// Public base URL of share links, e.g. https://share.example.com [default: http://<bind>]
+    #[arg(long, env = "SHARE_SERVER_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// Largest request body, e.g. 8MiB [default: 8MiB]
+    #[arg(long, env = "SHARE_SERVER_BODY_LIMIT", value_name = "SIZE", value_parser = config::parse_size)]
+    pub body_limit: Option<usize>,
+    /// Longest time a request may take, e.g. 30s [default: 30s]
+    #[arg(long, env = "SHARE_SERVER_REQUEST_TIMEOUT", value_name = "DURATION", value_parser = config::parse_duration)]
+    pub request_timeout: Option<Duration>,
+    /// Shares one client IP may publish per minute; 0 = unlimited [default: 60]
+    #[arg(long, env = "SHARE_SERVER_RATE_LIMIT_IP", value_name = "PER_MINUTE")]
+    pub rate_limit_ip: Option<u32>,
+    /// Shares one token may publish per minute; 0 = unlimited [default: 120]
+    #[arg(long, env = "SHARE_SERVER_RATE_LIMIT_TOKEN", value_name = "PER_MINUTE")]
+    pub rate_limit_token: Option<u32>,
+    /// Accept shares without a token [default: false]
+    #[arg(long, env = "SHARE_SERVER_ALLOW_ANONYMOUS", value_name = "BOOL",
+          num_args = 0..=1, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub allow_anonymous: Option<bool>,
+    /// Take the client IP from X-Forwarded-For (only behind a proxy that sets it) [default: false]
+    #[arg(long, env = "SHARE_SERVER_TRUST_FORWARDED_FOR", value_name = "BOOL",
+          num_args = 0..=1, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub trust_forwarded_for: Option<bool>,
+    /// Lifetime of shares that ask for none, e.g. 30d, or `never` [default: 30d]
+    #[arg(long, env = "SHARE_SERVER_DEFAULT_EXPIRY", value_name = "DURATION", value_parser = parse_expiry_arg)]
+    pub default_expiry: Option<Expiry>,
+    /// Longest lifetime of any share, e.g. 365d, or `never` [default: 365d]
+    #[arg(long, env = "SHARE_SERVER_MAX_EXPIRY", value_name = "DURATION", value_parser = parse_expiry_arg)]
+    pub max_expiry: Option<Expiry>,
+    /// Memory for rendered pages, e.g. 64MiB; 0 disables the cache [default: 64MiB]
+    #[arg(long, env = "SHARE_SERVER_CACHE_SIZE", value_name = "SIZE", value_parser = config::parse_size)]
+    pub cache_size: Option<usize>,
+}
+
+/// An expiry setting: a duration or never.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expiry(pub Option<Duration>);
+
+fn parse_expiry_arg(text: &str) -> Result<Expiry, String> {
+    config::parse_expiry(text).map(Expiry)
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, ValueEnum, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    #[default]
+    Text,
+    Json,
+}
+
+/// A size in the config file: a number of bytes or a string like `8MiB`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(untagged)]
+pub enum Size {
+    Bytes(usize),
+    Text(String),
+}
+
+impl Size {
+    fn resolve(&self, key: &str) -> Result<usize, Error> {
+        match self {
+            Size::Bytes(bytes) => Ok(*bytes),
+            Size::Text(text) => config::parse_size(text).map_err(|e| file_error(key, &e)),
+        }
+    }
+}
+
+/// The TOML config file; every key is optional (see `share-server.example.toml`).
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub bind: Option<SocketAddr>,
+    pub database_url: Option<String>,
+    pub public_url: Option<String>,
+    pub body_limit: Option<Size>,
+    pub request_timeout: Option<String>,
+    pub rate_limit_ip: Option<u32>,
+    pub rate_limit_token: Option<u32>,
+    pub allow_anonymous: Option<bool>,
+    pub trust_forwarded_for: Option<bool>,
+    pub default_expiry: Option<String>,
+    pub max_expiry: Option<String>,
+    pub cache_size: Option<Size>,
+    pub log_format: Option<LogFormat>,
+}
+
+fn file_error(key: &str, message: &str) -> Error {
+    Error::Config(format!("config file, `{key}`: {message}"))
+}
+
+impl FileConfig {
+    pub fn load(path: &Path) -> Result<Self, Error> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
+        toml::from_str(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
+    }
+}
+
+/// What every subcommand resolves first.
+#[derive(Debug, Clone)]
+pub struct Common {
+    pub database_url: String,
+    pub log_format: LogFormat,
+    pub file: FileConfig,
+}
+
+impl CommonArgs {
+    pub fn resolve(&self) -> Result<Common, Error> {
+        let file = match &self.config {
+            Some(path) => FileConfig::load(path)?,
+            None => FileConfig::default(),
+        };
+        Ok(Common {
+            database_url: self
+                .database_url
+                .clone()
+                .or_else(|| file.database_url.clone())
+                .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned()),
+            log_format: self.log_format.or(file.log_format).unwrap_or_default(),
+            file,
+        })
+    }
+}
+
+impl ServeArgs {
+    /// The server configuration: flags and environment over the file over defaults.
+    pub fn resolve(&self) -> Result<(Config, LogFormat), Error> {
+        let common = self.common.resolve()?;
+        let file = &common.file;
+        let defaults = Config::default();
+        let file_duration =
+            |key: &str, value: &Option<String>| -> Result<Option<Duration>, Error> {
+                value
+                    .as_deref()
+                    .map(|text| config::parse_duration(text).map_err(|e| file_error(key, &e)))
+                    .transpose()
+            };
+        let file_expiry = |key: &str, value: &Option<String>| -> Result<Option<Expiry>, Error> {
+            value
+                .as_deref()
+                .map(|text| parse_expiry_arg(text).map_err(|e| file_error(key, &e)))
+                .transpose()
+        };
+        let config = Config {
+            bind: self.bind.or(file.bind).unwrap_or(DEFAULT_BIND),
+            database_url: common.database_url.clone(),
+            public_url: self.public_url.clone().or_else(|| file.public_url.clone()),
+            body_limit: match self.body_limit {
+                Some(limit) => limit,
+                None => match &file.body_limit {
+                    Some(size) => size.resolve("body_limit")?,
+                    None => defaults.body_limit,
+                },
+            },
+            request_timeout: self
+                .request_timeout
+                .or(file_duration("request_timeout", &file.request_timeout)?)
+                .unwrap_or(defaults.request_timeout),
+            allow_anonymous: self
+                .allow_anonymous
+                .or(file.allow_anonymous)
+                .unwrap_or(defaults.allow_anonymous),
+            default_expiry: self
+                .default_expiry
+                .or(file_expiry("default_expiry", &file.default_expiry)?)
+                .map_or(defaults.default_expiry, |Expiry(expiry)| expiry),
+            max_expiry: self
+                .max_expiry
+                .or(file_expiry("max_expiry", &file.max_expiry)?)
+                .map_or(defaults.max_expiry, |Expiry(expiry)| expiry),
+            rate_limit_ip: self
+                .rate_limit_ip
+                .or(file.rate_limit_ip)
+                .unwrap_or(defaults.rate_limit_ip),
+            rate_limit_token: self
+                .rate_limit_token
+                .or(file.rate_limit_token)
+                .unwrap_or(defaults.rate_limit_token),
+            trust_forwarded_for: self
+                .trust_forwarded_for
+                .or(file.trust_forwarded_for)
+                .unwrap_or(defaults.trust_forwarded_for),
+            cache_size: match self.cache_size {
+                Some(size) => size,
+                None => match &file.cache_size {
+                    Some(size) => size.resolve("cache_size")?,
+                    None => defaults.cache_size,
+                },
+            },
+            clock: defaults.clock,
+        };
+        Ok((config, common.log_format))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn the_documented_command_lines_parse() {
+        let cli = Cli::try_parse_from([
+            "share-server",
+            "serve",
+            "--bind",
+            "127.0.0.1:8080",
+            "--database-url",
+            "sqlite://shares.db",
+            "--public-url",
+            "https://share.example.com",
+            "--allow-anonymous",
+            "--default-expiry",
+            "never",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        let (config, format) = args.resolve().unwrap();
+        assert_eq!(config.bind, DEFAULT_BIND);
+        assert_eq!(config.database_url, "sqlite://shares.db");
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://share.example.com")
+        );
+        assert!(config.allow_anonymous);
+        assert_eq!(config.default_expiry, None);
+        assert_eq!(format, LogFormat::Text);
+
+        let cli = Cli::try_parse_from([
+            "share-server",
+            "user",
+            "add",
+            "alice",
+            "--database-url",
+            "sqlite://shares.db",
+        ])
+        .unwrap();
+        assert!(matches!(
+            cli.command,
+            Command::User { command: UserCommand::Add { ref name, .. } } if name == "alice"
+        ));
+    }
+
+    #[test]
+    fn the_example_config_file_is_valid() {
+        let path = PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/share-server.example.toml"
+        ));
+        let args = ServeArgs {
+            common: CommonArgs {
+                config: Some(path),
+                ..CommonArgs::default()
+            },
+            ..ServeArgs::default()
+        };
+        let (config, format) = args.resolve().unwrap();
+        assert_eq!(
+            config.public_url.as_deref(),
+            Some("https://share.example.com")
+        );
+        assert_eq!(
+            config.database_url,
+            "sqlite:///var/lib/share-server/shares.db"
+        );
+        assert_eq!(config.body_limit, 8 * 1024 * 1024);
+        assert_eq!(config.max_expiry, Some(Duration::from_secs(365 * 86_400)));
+        assert_eq!(format, LogFormat::Text);
+    }
+
+    #[test]
+    fn flags_override_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(
+            &path,
+            r#"
+            bind = "0.0.0.0:9000"
+            database_url = "sqlite:///var/lib/share-server/shares.db"
+            body_limit = "1MiB"
+            default_expiry = "7d"
+            max_expiry = "never"
+            allow_anonymous = true
+            rate_limit_ip = 5
+            log_format = "json"
+            "#,
+        )
+        .unwrap();
+        let args = ServeArgs {
+            common: CommonArgs {
+                config: Some(path.clone()),
+                ..CommonArgs::default()
+            },
+            rate_limit_ip: Some(9),
+            ..ServeArgs::default()
+        };
+        let (config, format) = args.resolve().unwrap();
+        assert_eq!(config.bind.port(), 9000);
+        assert_eq!(
+            config.database_url,
+            "sqlite:///var/lib/share-server/shares.db"
+        );
+        assert_eq!(config.body_limit, 1024 * 1024);
+        assert_eq!(config.default_expiry, Some(Duration::from_secs(7 * 86_400)));
+        assert_eq!(config.max_expiry, None);
+        assert!(config.allow_anonymous);
+        assert_eq!(config.rate_limit_ip, 9);
+        assert_eq!(format, LogFormat::Json);
+
+        std::fs::write(&path, "unknown_key = 1").unwrap();
+        assert!(matches!(args.resolve(), Err(Error::Config(_))));
+    }
+}

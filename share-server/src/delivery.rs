@@ -1,0 +1,128 @@
+//! Serving a share: render once, then serve the cached bytes, re-checking
+//! with the store on every hit that the share is still live.
+//!
+//! Why the re-check and not only eviction: DELETE evicts the local cache, but
+//! with several instances (PostgreSQL) another instance's cache would still
+//! hold the share. The check is one indexed lookup of two columns; the
+//! expensive parts (reading the snapshot, rendering, compressing) are what
+//! the cache saves.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use crate::cache::{CachedBody, CachedShare, PageCache, Representation};
+use crate::error::{Error, Success};
+use crate::ids::ShareId;
+use crate::page::{self, ShareView};
+use crate::shares;
+use crate::state::Settings;
+use crate::store::{ShareStore, StoredShare};
+
+/// Whether a response came from the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Hit,
+    Miss,
+}
+
+/// The rendered `representation` of a live share, or 404/410.
+pub async fn share(
+    store: &dyn ShareStore,
+    cache: &Arc<PageCache>,
+    settings: &Arc<Settings>,
+    now: DateTime<Utc>,
+    id: &str,
+    representation: Representation,
+) -> Result<(Arc<CachedShare>, Outcome), Error> {
+    let id = ShareId::parse(id).ok_or(Error::NotFound)?;
+    if let Some(cached) = cached(store, cache, now, &id, representation).await? {
+        return Ok((cached, Outcome::Hit));
+    }
+    // Concurrent first views wait for one render instead of each rendering.
+    let guard = cache.render_lock(&id, representation).await;
+    if let Some(cached) = cached(store, cache, now, &id, representation).await? {
+        return Ok((cached, Outcome::Hit));
+    }
+    let stored = shares::load_live(store, &id, now).await?;
+    let settings = Arc::clone(settings);
+    let cache = Arc::clone(cache);
+    // Rendering and caching finish even if the client goes away meanwhile,
+    // so the work is not wasted.
+    let rendered = tokio::task::spawn_blocking(move || {
+        let rendered = Arc::new(render(&stored, &settings, representation)?);
+        cache.insert(id, representation, Arc::clone(&rendered));
+        drop(guard);
+        Ok::<_, Error>(rendered)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("rendering task failed: {e}")))??;
+    Ok((rendered, Outcome::Miss))
+}
+
+/// The cached representation, if any, after checking the share is still live.
+async fn cached(
+    store: &dyn ShareStore,
+    cache: &PageCache,
+    now: DateTime<Utc>,
+    id: &ShareId,
+    representation: Representation,
+) -> Result<Option<Arc<CachedShare>>, Error> {
+    let Some(cached) = cache.get(id, representation) else {
+        return Ok(None);
+    };
+    let live = if cached.expires_at.is_some_and(|at| at <= now) {
+        Err(Error::Gone)
+    } else {
+        shares::ensure_live(store, id, now).await
+    };
+    match live {
+        Ok(()) => Ok(Some(cached)),
+        Err(error) => {
+            cache.remove(id);
+            Err(error)
+        }
+    }
+}
+
+/// Renders and compresses one representation of a share.
+pub fn render(
+    share: &StoredShare,
+    settings: &Settings,
+    representation: Representation,
+) -> Result<CachedShare, Error> {
+    let snapshot = shares::parse_stored(share)?;
+    let view = ShareView {
+        share_id: share.id.as_str(),
+        snapshot: &snapshot,
+        created_at: share.created_at,
+        expires_at: share.status.expires_at,
+        public_url: &settings.public_url,
+    };
+    let body = match representation {
+        Representation::Page => {
+            CachedBody::new("text/html; charset=utf-8", page::render_share(&view))
+        }
+        Representation::Markdown => CachedBody::new(
+            "text/markdown; charset=utf-8",
+            page::render_markdown_download(&view),
+        )
+        .with_disposition(attachment(&share.id, "md")),
+        Representation::JsonDownload => CachedBody::new("application/json", share.snapshot.clone())
+            .with_disposition(attachment(&share.id, "json")),
+        Representation::Api => {
+            let json = serde_json::to_vec(&Success::new(shares::shared_chat(share)?))
+                .map_err(|e| Error::Internal(format!("could not serialize share: {e}")))?;
+            CachedBody::new("application/json", json)
+        }
+    };
+    Ok(CachedShare {
+        body: body.with_noindex(!share.indexable || representation == Representation::Api),
+        expires_at: share.status.expires_at,
+    })
+}
+
+fn attachment(id: &ShareId, extension: &str) -> String {
+    // The id is base62, so it needs no quoting beyond the quotes.
+    format!("attachment; filename=\"parlor-share-{id}.{extension}\"")
+}

@@ -1,0 +1,212 @@
+//! Extractors that turn bad requests into the error envelope: the snapshot
+//! body (415 / 413 / 400 / 422), bearer and delete tokens, and the publisher
+//! (auth + rate limits).
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
+use axum::http::header;
+use axum::http::request::Parts;
+use chrono::{DateTime, Utc};
+use futures_util::StreamExt;
+
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::ids::TokenHash;
+use crate::rate_limit::{self, RateLimits};
+use crate::shares::Upload;
+use crate::state::Settings;
+use crate::store::{Store, User};
+use crate::users;
+
+/// The header that carries a share's delete token on DELETE.
+pub const DELETE_TOKEN_HEADER: &str = "x-delete-token";
+
+/// A snapshot body: `Content-Type: application/json`, within the body limit,
+/// parsed and validated by `chat_core::parse_snapshot`, with the exact bytes
+/// kept for storing verbatim.
+#[derive(Debug)]
+pub struct SnapshotBody(pub Upload);
+
+impl<S> FromRequest<S> for SnapshotBody
+where
+    S: Send + Sync,
+    Arc<Settings>: FromRef<S>,
+    Clock: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let limit = Arc::<Settings>::from_ref(state).body_limit;
+        let now = Clock::from_ref(state).now();
+        if !is_json(request.headers()) {
+            return Err(Error::UnsupportedMediaType);
+        }
+        let declared = request
+            .headers()
+            .get(header::CONTENT_LENGTH)
+            .and_then(|value| value.to_str().ok())
+            .and_then(|value| value.parse::<u64>().ok());
+        if declared.is_some_and(|length| length > limit as u64) {
+            return Err(Error::PayloadTooLarge { limit });
+        }
+        let bytes = read_limited(request, limit).await?;
+        let upload = parse(bytes, now).await?;
+        Ok(SnapshotBody(upload))
+    }
+}
+
+/// `application/json`, optionally with parameters (`; charset=utf-8`).
+fn is_json(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .map(|value| value.split(';').next().unwrap_or_default().trim())
+        .is_some_and(|essence| essence.eq_ignore_ascii_case("application/json"))
+}
+
+/// Reads the body, refusing it as soon as it passes `limit` (chunked
+/// uploads announce no length).
+async fn read_limited(request: Request, limit: usize) -> Result<Vec<u8>, Error> {
+    let mut stream = request.into_body().into_data_stream();
+    let mut bytes = Vec::new();
+    while let Some(chunk) = stream.next().await {
+        let chunk: Bytes = chunk.map_err(|_| Error::BodyRead)?;
+        if bytes.len() + chunk.len() > limit {
+            return Err(Error::PayloadTooLarge { limit });
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes)
+}
+
+/// Parsing and validating a large snapshot takes a while: keep it off the
+/// async workers.
+async fn parse(bytes: Vec<u8>, now: DateTime<Utc>) -> Result<Upload, Error> {
+    const INLINE_LIMIT: usize = 64 * 1024;
+    if bytes.len() <= INLINE_LIMIT {
+        let snapshot = chat_core::parse_snapshot(&bytes, now)?;
+        return Ok(Upload { bytes, snapshot });
+    }
+    tokio::task::spawn_blocking(move || {
+        chat_core::parse_snapshot(&bytes, now)
+            .map(|snapshot| Upload { bytes, snapshot })
+            .map_err(Error::from)
+    })
+    .await
+    .map_err(|e| Error::Internal(format!("validation task failed: {e}")))?
+}
+
+/// The token of an `Authorization: Bearer <token>` header, if any. A header
+/// with another scheme counts as an invalid token.
+#[derive(Debug)]
+pub struct Bearer(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Bearer {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let Some(value) = parts.headers.get(header::AUTHORIZATION) else {
+            return Ok(Bearer(None));
+        };
+        let value = value.to_str().map_err(|_| Error::InvalidToken)?;
+        let (scheme, token) = value.trim().split_once(' ').ok_or(Error::InvalidToken)?;
+        if !scheme.eq_ignore_ascii_case("bearer") || token.trim().is_empty() {
+            return Err(Error::InvalidToken);
+        }
+        Ok(Bearer(Some(token.trim().to_owned())))
+    }
+}
+
+/// The `X-Delete-Token` header, if any.
+#[derive(Debug)]
+pub struct DeleteToken(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for DeleteToken {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(DeleteToken(
+            parts
+                .headers
+                .get(DELETE_TOKEN_HEADER)
+                .and_then(|value| value.to_str().ok())
+                .map(|value| value.trim().to_owned())
+                .filter(|value| !value.is_empty()),
+        ))
+    }
+}
+
+/// The authenticated caller (401 without a valid token).
+#[derive(Debug)]
+pub struct CurrentUser(pub User);
+
+impl<S> FromRequestParts<S> for CurrentUser
+where
+    S: Send + Sync,
+    Store: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+        let token = token.ok_or(Error::Unauthorized)?;
+        let store = Store::from_ref(state);
+        Ok(CurrentUser(
+            users::authenticate(store.as_ref(), &token).await?,
+        ))
+    }
+}
+
+/// Who publishes: a user, or nobody when anonymous publishing is allowed.
+/// Checks the rate limits first — per client IP, then per presented token —
+/// so floods and token guessing are both throttled before any lookup.
+#[derive(Debug)]
+pub struct Publisher(pub Option<User>);
+
+impl<S> FromRequestParts<S> for Publisher
+where
+    S: Send + Sync,
+    Store: FromRef<S>,
+    Arc<Settings>: FromRef<S>,
+    Arc<RateLimits>: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let settings = Arc::<Settings>::from_ref(state);
+        let limits = Arc::<RateLimits>::from_ref(state);
+        if let Some(ip) = rate_limit::client_ip(parts, settings.trust_forwarded_for) {
+            limits.check_ip(ip)?;
+        }
+        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+        match token {
+            Some(token) => {
+                limits.check_token(&TokenHash::of(&token))?;
+                let store = Store::from_ref(state);
+                Ok(Publisher(Some(
+                    users::authenticate(store.as_ref(), &token).await?,
+                )))
+            }
+            None if settings.allow_anonymous => Ok(Publisher(None)),
+            None => Err(Error::Unauthorized),
+        }
+    }
+}
+
+/// The single path parameter of a share route. A parameter that cannot even
+/// be decoded (invalid UTF-8) is as unknown as any other malformed id: 404.
+#[derive(Debug)]
+pub struct ShareIdParam(pub String);
+
+impl<S: Send + Sync> FromRequestParts<S> for ShareIdParam {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<String>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path(param)| ShareIdParam(param))
+            .map_err(|_| Error::NotFound)
+    }
+}

@@ -1,0 +1,220 @@
+//! The share page: head meta, the header with model and totals, what the
+//! prompt was made of, the messages (see [`super::messages`]) and the footer.
+
+use chat_core::{ModelConfig, PromptMeta, ShareSnapshot};
+use maud::{Markup, html};
+
+use super::format;
+use super::layout::{self, Head};
+use super::messages;
+use super::stats::{self, Stat};
+use super::{ShareView, code};
+
+/// The title shown for a share, never empty.
+pub fn display_title(snapshot: &ShareSnapshot) -> &str {
+    match snapshot.title.trim() {
+        "" => "Untitled conversation",
+        title => title,
+    }
+}
+
+/// `6 messages with gpt-4o (openai)`: the one-line summary used in the
+/// description and the social cards.
+pub fn summary(snapshot: &ShareSnapshot) -> String {
+    let count = snapshot.messages.len();
+    let noun = if count == 1 { "message" } else { "messages" };
+    let config = &snapshot.model_config;
+    format!(
+        "{} {noun} with {} ({})",
+        format::count(count as i64),
+        config.model,
+        config.provider
+    )
+}
+
+pub fn render(view: &ShareView<'_>) -> Markup {
+    let snapshot = view.snapshot;
+    let title = display_title(snapshot);
+    let url = format!("{}/shared/{}", view.public_url, view.share_id);
+    let description = format!("{}, shared from Parlor.", summary(snapshot));
+    let page_title = format!("{title} · Parlor");
+    let extra = html! {
+        link rel="canonical" href=(url);
+        meta property="og:type" content="article";
+        meta property="og:site_name" content="Parlor";
+        meta property="og:title" content=(title);
+        meta property="og:description" content=(description);
+        meta property="og:url" content=(url);
+        meta property="article:published_time" content=(format::iso(view.created_at));
+        meta name="twitter:card" content="summary";
+        meta name="twitter:title" content=(title);
+        meta name="twitter:description" content=(description);
+    };
+    let head = Head {
+        title: &page_title,
+        description: &description,
+        indexable: snapshot.indexable,
+        extra,
+    };
+    let main = html! {
+        div.pl-container {
+            (header(view, title))
+            main.share-main {
+                @if let Some(meta) = &snapshot.prompt_meta {
+                    (prompt_meta(meta))
+                }
+                (messages::render(snapshot))
+            }
+        }
+    };
+    let footer = layout::footer(html! {
+        p.pl-downloads data-testid="downloads" {
+            "Download this conversation: "
+            a.pl-download href={ "/shared/" (view.share_id) ".json" } download data-testid="download-json" {
+                "JSON"
+            }
+            " · "
+            a.pl-download href={ "/shared/" (view.share_id) ".md" } download data-testid="download-markdown" {
+                "Markdown"
+            }
+        }
+    });
+    layout::document(head, "pl-page-share", main, footer)
+}
+
+fn header(view: &ShareView<'_>, title: &str) -> Markup {
+    html! {
+        header.share-header data-testid="share-header" {
+            div.share-topline {
+                (layout::brand())
+                span.share-badge { "Read-only snapshot" }
+            }
+            h1.share-title data-testid="share-title" { (title) }
+            p.share-dates {
+                span data-testid="shared-on" {
+                    "Shared on "
+                    time datetime=(format::iso(view.created_at)) { (format::date(view.created_at)) }
+                }
+                @if let Some(expires_at) = view.expires_at {
+                    span.share-expiry data-testid="expires-on" {
+                        "Expires on "
+                        time datetime=(format::iso(expires_at)) { (format::date(expires_at)) }
+                    }
+                }
+            }
+            (model_config(&view.snapshot.model_config))
+            (totals_section(view.snapshot))
+        }
+    }
+}
+
+fn model_config(config: &ModelConfig) -> Markup {
+    html! {
+        dl.share-model data-testid="model-config" {
+            div.share-model-item data-field="provider" {
+                dt { "Provider" }
+                dd data-testid="provider" { (config.provider) }
+            }
+            div.share-model-item data-field="model" {
+                dt { "Model" }
+                dd data-testid="model" { code { (config.model) } }
+            }
+            @if let Some(temperature) = config.temperature {
+                div.share-model-item data-field="temperature" {
+                    dt { "Temperature" }
+                    dd { (format::parameter(temperature)) }
+                }
+            }
+            @if let Some(max_tokens) = config.max_tokens {
+                div.share-model-item data-field="max-tokens" {
+                    dt { "Max tokens" }
+                    dd { (format::count(max_tokens)) }
+                }
+            }
+            @if let Some(top_p) = config.top_p {
+                div.share-model-item data-field="top-p" {
+                    dt { "Top-p" }
+                    dd { (format::parameter(top_p)) }
+                }
+            }
+        }
+    }
+}
+
+/// Figures as `<div data-stat><dt><dd>` items of a `<dl>`.
+pub fn stat_items(stats: &[Stat]) -> Markup {
+    html! {
+        @for stat in stats {
+            div.stat data-stat=(stat.key) {
+                dt { (stat.label) }
+                dd { (stat.value) }
+            }
+        }
+    }
+}
+
+fn totals_section(snapshot: &ShareSnapshot) -> Markup {
+    html! {
+        section.share-totals data-testid="totals" aria-label="Conversation totals" {
+            dl.stat-grid { (stat_items(&stats::totals(snapshot))) }
+        }
+    }
+}
+
+fn prompt_meta(meta: &PromptMeta) -> Markup {
+    let system_prompt = meta
+        .system_prompt
+        .as_deref()
+        .filter(|p| !p.trim().is_empty());
+    if system_prompt.is_none() && meta.tools.is_empty() && meta.variables.is_empty() {
+        return html! {};
+    }
+    html! {
+        section.prompt-meta data-testid="prompt-meta" aria-label="Prompt" {
+            @if let Some(prompt) = system_prompt {
+                details.prompt-block.system-prompt data-testid="system-prompt" open {
+                    summary { span.prompt-block-title { "System prompt" } }
+                    div.prompt-block-body.markdown {
+                        (code::markdown(prompt))
+                    }
+                }
+            }
+            @if !meta.tools.is_empty() {
+                details.prompt-block.tool-definitions data-testid="tool-definitions" {
+                    summary {
+                        span.prompt-block-title { "Tools" }
+                        span.prompt-block-count { (meta.tools.len()) }
+                    }
+                    div.prompt-block-body {
+                        @for tool in &meta.tools {
+                            div.tool-def data-testid="tool-definition" {
+                                p.tool-def-name { code { (tool.name) } }
+                                @if let Some(description) = &tool.description {
+                                    p.tool-def-description { (description) }
+                                }
+                                @if !tool.parameters.is_null() {
+                                    div.tool-def-parameters.markdown {
+                                        (code::json_value(&tool.parameters))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !meta.variables.is_empty() {
+                section.prompt-block.template-variables data-testid="template-variables" {
+                    h2.prompt-block-title { "Template variables" }
+                    dl.variables {
+                        @for (name, value) in &meta.variables {
+                            div.variable {
+                                dt { code { "{{" (name) "}}" } }
+                                dd { (value) }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,151 @@
+//! The figures shown for the whole conversation and for each message, as
+//! plain data: the page and the Markdown download print the same list.
+
+use chat_core::{Message, ShareSnapshot};
+
+use super::format;
+
+/// One figure: a stable key (the page's `data-stat`), a label and the
+/// formatted value.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stat {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub value: String,
+}
+
+impl Stat {
+    fn new(key: &'static str, label: &'static str, value: String) -> Self {
+        Self { key, label, value }
+    }
+}
+
+/// Totals of the conversation. Reasoning and cached tokens only when some
+/// message reported them (a missing figure is not a zero).
+pub fn totals(snapshot: &ShareSnapshot) -> Vec<Stat> {
+    let messages = &snapshot.messages;
+    let totals = snapshot.totals();
+    let reasoning_known = messages
+        .iter()
+        .any(|m| m.usage.is_some_and(|u| u.reasoning_tokens.is_some()));
+    let cached_known = messages
+        .iter()
+        .any(|m| m.usage.is_some_and(|u| u.cached_tokens.is_some()));
+    let inference_ms = messages
+        .iter()
+        .filter_map(|m| m.inference_time_ms)
+        .reduce(i64::saturating_add);
+
+    let mut stats = vec![
+        Stat::new(
+            "total-tokens",
+            "Total tokens",
+            format::count(snapshot.total_tokens),
+        ),
+        Stat::new("input-tokens", "Input", format::count(totals.input_tokens)),
+        Stat::new(
+            "output-tokens",
+            "Output",
+            format::count(totals.output_tokens),
+        ),
+    ];
+    if reasoning_known {
+        stats.push(Stat::new(
+            "reasoning-tokens",
+            "Reasoning",
+            format::count(totals.reasoning_tokens),
+        ));
+    }
+    if cached_known {
+        stats.push(Stat::new(
+            "cached-tokens",
+            "Cached",
+            format::count(totals.cached_tokens),
+        ));
+    }
+    stats.push(Stat::new(
+        "total-cost",
+        "Cost",
+        format::cost(snapshot.total_cost),
+    ));
+    if let Some(ms) = inference_ms {
+        stats.push(Stat::new(
+            "inference-time",
+            "Inference time",
+            format::duration_ms(ms),
+        ));
+    }
+    stats.push(Stat::new(
+        "message-count",
+        "Messages",
+        format::count(messages.len() as i64),
+    ));
+    stats
+}
+
+/// What was measured for one message; empty when nothing was.
+pub fn message(message: &Message) -> Vec<Stat> {
+    let mut stats = Vec::new();
+    if let Some(usage) = message.usage {
+        stats.push(Stat::new(
+            "input-tokens",
+            "Input",
+            format::count(usage.input_tokens),
+        ));
+        stats.push(Stat::new(
+            "output-tokens",
+            "Output",
+            format::count(usage.output_tokens),
+        ));
+        if let Some(reasoning) = usage.reasoning_tokens {
+            stats.push(Stat::new(
+                "reasoning-tokens",
+                "Reasoning",
+                format::count(reasoning),
+            ));
+        }
+        if let Some(cached) = usage.cached_tokens {
+            stats.push(Stat::new("cached-tokens", "Cached", format::count(cached)));
+        }
+    }
+    // A message with usage but no price has an unknown cost, not a free one.
+    match (message.cost, message.usage) {
+        (Some(cost), _) => stats.push(Stat::new("cost", "Cost", format::money(cost))),
+        (None, Some(_)) => stats.push(Stat::new("cost", "Cost", "unknown".to_owned())),
+        (None, None) => {}
+    }
+    if let Some(ms) = message.time_to_first_token_ms {
+        stats.push(Stat::new("ttft", "First token", format::duration_ms(ms)));
+    }
+    if let Some(ms) = message.inference_time_ms {
+        stats.push(Stat::new(
+            "inference-time",
+            "Inference",
+            format::duration_ms(ms),
+        ));
+    }
+    let rate = message.usage.and_then(|usage| {
+        format::generation_rate(
+            usage.output_tokens,
+            message.inference_time_ms,
+            message.time_to_first_token_ms,
+        )
+    });
+    if let Some(rate) = rate {
+        stats.push(Stat::new(
+            "tokens-per-second",
+            "Speed",
+            format::tokens_per_second(rate),
+        ));
+    }
+    stats
+}
+
+/// `Input 1,200 · Output 80 · Cost $0.00216`.
+pub fn line(stats: &[Stat]) -> String {
+    stats
+        .iter()
+        .map(|stat| format!("{} {}", stat.label, stat.value))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}

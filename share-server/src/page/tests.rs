@@ -1,0 +1,751 @@
+//! The pages are checked the way a browser sees them: parsed with an HTML5
+//! parser (scraper/html5ever) and queried with selectors, never by grepping
+//! the markup.
+
+use scraper::{ElementRef, Html, Selector};
+
+use super::fixtures::{self, PUBLIC_URL, SHARE_ID, XSS, XSS_SHORT};
+use super::*;
+
+fn page(snapshot: &ShareSnapshot) -> Html {
+    Html::parse_document(&render_share(&fixtures::view(snapshot)))
+}
+
+#[track_caller]
+fn select<'a>(document: &'a Html, selector: &str) -> Vec<ElementRef<'a>> {
+    let parsed = Selector::parse(selector).unwrap();
+    document.select(&parsed).collect()
+}
+
+#[track_caller]
+fn one<'a>(document: &'a Html, selector: &str) -> ElementRef<'a> {
+    let found = select(document, selector);
+    assert_eq!(
+        found.len(),
+        1,
+        "expected one `{selector}`, found {}",
+        found.len()
+    );
+    found[0]
+}
+
+/// An element's text with whitespace runs collapsed.
+fn text(element: ElementRef<'_>) -> String {
+    element
+        .text()
+        .collect::<String>()
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[track_caller]
+fn text_of(document: &Html, selector: &str) -> String {
+    text(one(document, selector))
+}
+
+fn meta(document: &Html, key: &str) -> String {
+    let selector = format!("meta[name=\"{key}\"], meta[property=\"{key}\"]");
+    one(document, &selector)
+        .value()
+        .attr("content")
+        .unwrap_or_default()
+        .to_owned()
+}
+
+/// The figures of a `dl` of `data-stat` items, as `key=value` pairs.
+fn stats_of(element: ElementRef<'_>) -> Vec<String> {
+    let item = Selector::parse("[data-stat]").unwrap();
+    let value = Selector::parse("dd").unwrap();
+    element
+        .select(&item)
+        .map(|stat| {
+            let dd = stat.select(&value).next().map(text).unwrap_or_default();
+            format!(
+                "{}={dd}",
+                stat.value().attr("data-stat").unwrap_or_default()
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn head_has_title_description_and_social_cards() {
+    let snapshot = fixtures::conversation();
+    let document = page(&snapshot);
+    assert_eq!(
+        text_of(&document, "title"),
+        "Why does my deploy script fail? · Parlor"
+    );
+    let description = "6 messages with gpt-4o-2024-08-06 (openai), shared from Parlor.";
+    assert_eq!(meta(&document, "description"), description);
+    assert_eq!(
+        meta(&document, "og:title"),
+        "Why does my deploy script fail?"
+    );
+    assert_eq!(meta(&document, "og:description"), description);
+    assert_eq!(meta(&document, "og:type"), "article");
+    let url = format!("{PUBLIC_URL}/shared/{SHARE_ID}");
+    assert_eq!(meta(&document, "og:url"), url);
+    assert_eq!(meta(&document, "twitter:card"), "summary");
+    assert_eq!(
+        meta(&document, "twitter:title"),
+        "Why does my deploy script fail?"
+    );
+    assert_eq!(meta(&document, "twitter:description"), description);
+    assert_eq!(
+        meta(&document, "viewport"),
+        "width=device-width, initial-scale=1"
+    );
+    assert_eq!(meta(&document, "color-scheme"), "light dark");
+    let canonical = one(&document, "link[rel=canonical]");
+    assert_eq!(canonical.value().attr("href"), Some(url.as_str()));
+    let stylesheet = one(&document, "link[rel=stylesheet]");
+    assert_eq!(stylesheet.value().attr("href"), Some(STYLESHEET_PATH));
+    assert_eq!(
+        one(&document, "html").value().attr("lang"),
+        Some("en"),
+        "a language for screen readers and hyphenation"
+    );
+}
+
+#[test]
+fn noindex_unless_the_publisher_opted_in() {
+    let mut snapshot = fixtures::conversation();
+    let document = page(&snapshot);
+    assert_eq!(meta(&document, "robots"), "noindex");
+
+    snapshot.indexable = true;
+    let document = page(&snapshot);
+    assert!(select(&document, "meta[name=robots]").is_empty());
+}
+
+#[test]
+fn header_shows_model_parameters_dates_and_totals() {
+    let snapshot = fixtures::conversation();
+    let document = page(&snapshot);
+    assert_eq!(
+        text_of(&document, "[data-testid=share-title]"),
+        "Why does my deploy script fail?"
+    );
+    assert_eq!(text_of(&document, "[data-testid=provider]"), "openai");
+    assert_eq!(
+        text_of(&document, "[data-testid=model]"),
+        "gpt-4o-2024-08-06"
+    );
+    assert_eq!(text_of(&document, "[data-field=temperature] dd"), "0.3");
+    assert_eq!(text_of(&document, "[data-field=max-tokens] dd"), "4,096");
+    assert_eq!(text_of(&document, "[data-field=top-p] dd"), "0.95");
+
+    assert_eq!(
+        text_of(&document, "[data-testid=shared-on]"),
+        "Shared on 25 Nov 2026"
+    );
+    let shared = one(&document, "[data-testid=shared-on] time");
+    assert_eq!(
+        shared.value().attr("datetime"),
+        Some("2026-11-25T14:12:00Z")
+    );
+    assert_eq!(
+        text_of(&document, "[data-testid=expires-on]"),
+        "Expires on 25 Dec 2026"
+    );
+
+    // 1200+80 + 1350+142 + 1510+35 tokens; $0.00216 + $0.0031 + unknown.
+    assert_eq!(
+        stats_of(one(&document, "[data-testid=totals]")),
+        [
+            "total-tokens=4,317",
+            "input-tokens=4,060",
+            "output-tokens=257",
+            "reasoning-tokens=30",
+            "cached-tokens=2,176",
+            "total-cost=unknown",
+            "inference-time=5.14 s",
+            "message-count=6",
+        ]
+    );
+}
+
+#[test]
+fn totals_show_the_cost_when_every_price_is_known() {
+    let mut snapshot = fixtures::conversation();
+    snapshot.messages[5].cost = Some(0.0004);
+    let totals = snapshot.totals();
+    snapshot.total_cost = totals.total_cost;
+    let document = page(&snapshot);
+    assert_eq!(
+        text_of(&document, "[data-testid=totals] [data-stat=total-cost] dd"),
+        "$0.00566"
+    );
+}
+
+#[test]
+fn no_expiry_line_without_expiry_and_no_split_that_was_never_reported() {
+    let mut snapshot = fixtures::conversation();
+    for message in &mut snapshot.messages {
+        if let Some(usage) = &mut message.usage {
+            usage.reasoning_tokens = None;
+            usage.cached_tokens = None;
+        }
+    }
+    let view = ShareView {
+        expires_at: None,
+        ..fixtures::view(&snapshot)
+    };
+    let document = Html::parse_document(&render_share(&view));
+    assert!(select(&document, "[data-testid=expires-on]").is_empty());
+    let totals = stats_of(one(&document, "[data-testid=totals]"));
+    assert!(
+        !totals.iter().any(|s| s.starts_with("reasoning-tokens")),
+        "{totals:?}"
+    );
+    assert!(
+        !totals.iter().any(|s| s.starts_with("cached-tokens")),
+        "{totals:?}"
+    );
+}
+
+#[test]
+fn every_message_in_order_with_role_and_time() {
+    let snapshot = fixtures::conversation();
+    let document = page(&snapshot);
+    let messages = select(&document, "article[data-testid=message]");
+    let roles: Vec<_> = messages
+        .iter()
+        .map(|m| m.value().attr("data-role").unwrap_or_default())
+        .collect();
+    assert_eq!(
+        roles,
+        [
+            "user",
+            "assistant",
+            "tool",
+            "assistant",
+            "user",
+            "assistant"
+        ]
+    );
+    for (message, role) in messages.iter().zip(&roles) {
+        assert!(
+            message
+                .value()
+                .has_class("msg", scraper::CaseSensitivity::CaseSensitive)
+        );
+        let class = format!("msg-{role}");
+        assert!(message.value().classes().any(|c| c == class), "{class}");
+    }
+    let ids: Vec<_> = messages
+        .iter()
+        .filter_map(|m| m.value().attr("id"))
+        .collect();
+    assert_eq!(ids, ["msg-1", "msg-2", "msg-3", "msg-4", "msg-5", "msg-6"]);
+
+    // The date is repeated only when the day changes.
+    let times: Vec<_> = select(&document, "article .msg-time time")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        times,
+        [
+            "25 Nov 2026, 14:03 UTC",
+            "14:03 UTC",
+            "14:03 UTC",
+            "14:03 UTC",
+            "26 Nov 2026, 09:00 UTC",
+            "09:00 UTC",
+        ]
+    );
+    let first = one(&document, "#msg-1 time");
+    assert_eq!(first.value().attr("datetime"), Some("2026-11-25T14:03:07Z"));
+}
+
+#[test]
+fn content_is_rendered_markdown_with_highlighted_code() {
+    let snapshot = fixtures::conversation();
+    let document = page(&snapshot);
+    assert_eq!(
+        text_of(&document, "#msg-1 [data-testid=msg-content] strong"),
+        "Permission denied"
+    );
+    let code = one(&document, "#msg-4 pre code.language-bash");
+    assert!(text(code).contains("chmod +x deploy.sh"));
+    assert!(
+        !select(&document, "#msg-4 pre.hl-code span[class^=hl-]").is_empty(),
+        "fenced code is highlighted with hl- classes"
+    );
+    assert_eq!(select(&document, "#msg-4 table tbody tr").len(), 2);
+}
+
+#[test]
+fn assistant_messages_have_a_stats_line() {
+    let snapshot = fixtures::conversation();
+    let document = page(&snapshot);
+    assert_eq!(
+        stats_of(one(&document, "#msg-2 [data-testid=msg-stats]")),
+        [
+            "input-tokens=1,200",
+            "output-tokens=80",
+            "reasoning-tokens=30",
+            "cached-tokens=1,024",
+            "cost=$0.00216",
+            "ttft=420 ms",
+            "inference-time=1.90 s",
+            // 80 tokens in 1900 - 420 ms.
+            "tokens-per-second=54.1 tok/s",
+        ]
+    );
+    // Usage without a price: the cost is unknown, not zero.
+    assert_eq!(
+        stats_of(one(&document, "#msg-6 [data-testid=msg-stats]")),
+        [
+            "input-tokens=1,510",
+            "output-tokens=35",
+            "cost=unknown",
+            "ttft=510 ms",
+            "inference-time=900 ms",
+            "tokens-per-second=89.7 tok/s",
+        ]
+    );
+    let labels: Vec<_> = select(&document, "#msg-2 [data-testid=msg-stats] dt")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(
+        labels,
+        [
+            "Input",
+            "Output",
+            "Reasoning",
+            "Cached",
+            "Cost",
+            "First token",
+            "Inference",
+            "Speed"
+        ]
+    );
+    // Nothing measured, nothing shown.
+    assert!(select(&document, "#msg-1 [data-testid=msg-stats]").is_empty());
+    assert!(select(&document, "#msg-3 [data-testid=msg-stats]").is_empty());
+}
+
+#[test]
+fn reasoning_is_collapsible_without_script() {
+    let snapshot = fixtures::conversation();
+    let document = page(&snapshot);
+    let reasoning = one(&document, "#msg-2 details[data-testid=msg-reasoning]");
+    assert_eq!(reasoning.value().attr("open"), None, "collapsed by default");
+    assert_eq!(
+        text_of(&document, "#msg-2 [data-testid=msg-reasoning] summary"),
+        "Reasoning · 30 tokens"
+    );
+    assert!(text(reasoning).contains("lacks the execute bit"));
+}
+
+#[test]
+fn tool_calls_and_results_are_distinct_and_linked() {
+    let snapshot = fixtures::conversation();
+    let document = page(&snapshot);
+    let call = one(&document, "#msg-2 [data-testid=tool-call]");
+    assert_eq!(call.value().attr("id"), Some("msg-2-call-1"));
+    assert_eq!(call.value().attr("data-tool-call-id"), Some("call_perm"));
+    assert_eq!(
+        text_of(&document, "#msg-2 [data-testid=tool-call-name]"),
+        "stat_file"
+    );
+    let arguments = one(
+        &document,
+        "#msg-2 [data-testid=tool-call-args] pre code.language-json",
+    );
+    assert_eq!(
+        arguments.text().collect::<String>(),
+        "{\n  \"path\": \"deploy.sh\"\n}\n",
+        "pretty-printed"
+    );
+
+    let result = one(&document, "article[data-role=tool]");
+    assert_eq!(result.value().attr("data-tool-call-id"), Some("call_perm"));
+    assert!(result.value().classes().any(|c| c == "msg-tool"));
+    assert_eq!(
+        text_of(&document, "#msg-3 [data-testid=tool-result-for]"),
+        "for stat_file call_perm"
+    );
+    let link = one(&document, "#msg-3 [data-testid=tool-result-for] a");
+    assert_eq!(link.value().attr("href"), Some("#msg-2-call-1"));
+    let output = one(
+        &document,
+        "#msg-3 [data-testid=msg-content] code.language-json",
+    );
+    assert!(
+        text(output).contains("\"mode\": \"-rw-r--r--\""),
+        "{}",
+        text(output)
+    );
+}
+
+#[test]
+fn invalid_tool_arguments_are_shown_raw() {
+    let mut snapshot = fixtures::conversation();
+    snapshot.messages[1].tool_calls[0].arguments = "{\"path\": \"deploy.sh\"".into();
+    let document = page(&snapshot);
+    let arguments = one(&document, "#msg-2 [data-testid=tool-call-args] pre code");
+    assert_eq!(arguments.value().attr("class"), None);
+    assert_eq!(text(arguments), "{\"path\": \"deploy.sh\"");
+}
+
+#[test]
+fn prompt_meta_is_shown_when_included() {
+    let snapshot = fixtures::conversation();
+    let document = page(&snapshot);
+    assert_eq!(
+        text_of(&document, "[data-testid=system-prompt] .markdown strong"),
+        "deployment expert"
+    );
+    one(&document, "[data-testid=tool-definition]");
+    assert_eq!(text_of(&document, ".tool-def-name"), "stat_file");
+    assert_eq!(
+        text_of(&document, ".tool-def-description"),
+        "Returns the mode, owner and size of a file."
+    );
+    assert!(
+        !select(
+            &document,
+            "[data-testid=tool-definition] code.language-json"
+        )
+        .is_empty()
+    );
+    assert_eq!(
+        text_of(&document, "[data-testid=template-variables] dt"),
+        "{{project}}"
+    );
+    assert_eq!(
+        text_of(&document, "[data-testid=template-variables] dd"),
+        "billing-api"
+    );
+
+    let mut without = fixtures::conversation();
+    without.prompt_meta = None;
+    let document = page(&without);
+    assert!(select(&document, "[data-testid=prompt-meta]").is_empty());
+}
+
+#[test]
+fn read_only_no_controls_no_script_no_inline_style() {
+    for snapshot in [fixtures::conversation(), fixtures::hostile()] {
+        let document = page(&snapshot);
+        for forbidden in [
+            "input",
+            "textarea",
+            "button",
+            "select",
+            "form",
+            "[contenteditable]",
+            "script",
+            "noscript",
+            "style",
+            "[style]",
+            "iframe",
+            "object",
+            "embed",
+            "img",
+            "svg",
+            "base",
+            "meta[http-equiv]",
+        ] {
+            assert!(select(&document, forbidden).is_empty(), "found {forbidden}");
+        }
+        assert_eq!(select(&document, "link[rel=stylesheet]").len(), 1);
+    }
+}
+
+/// The scheme a browser reads in a URL attribute, lowercased, if any.
+fn browser_scheme(value: &str) -> Option<String> {
+    let cleaned: String = value
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let (scheme, _) = cleaned.split_once(':')?;
+    let mut chars = scheme.chars();
+    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
+    valid.then(|| scheme.to_ascii_lowercase())
+}
+
+/// No element that runs script, no event handler, no script URL.
+#[track_caller]
+fn assert_inert(html: &str) {
+    let document = Html::parse_document(html);
+    for element in select(&document, "*") {
+        let element = element.value();
+        assert!(
+            !matches!(
+                element.name(),
+                "script" | "iframe" | "img" | "svg" | "object" | "embed" | "style" | "frame"
+            ),
+            "<{}> in the page",
+            element.name()
+        );
+        for (name, value) in element.attrs() {
+            assert!(
+                !name.to_ascii_lowercase().starts_with("on"),
+                "event handler {name}={value:?} on <{}>",
+                element.name()
+            );
+            assert_ne!(name, "style", "inline style on <{}>", element.name());
+            assert_ne!(name, "srcdoc");
+            let scheme = browser_scheme(value);
+            let url_attribute = matches!(
+                name,
+                "href" | "src" | "action" | "formaction" | "xlink:href"
+            );
+            if url_attribute {
+                let favicon = element.name() == "link" && element.attr("rel") == Some("icon");
+                assert!(
+                    scheme.is_none()
+                        || matches!(scheme.as_deref(), Some("http" | "https" | "mailto"))
+                        || (favicon && value == "data:,"),
+                    "{name}={value:?} on <{}>",
+                    element.name()
+                );
+            }
+            assert!(
+                !matches!(scheme.as_deref(), Some("javascript" | "vbscript")),
+                "{name}={value:?} on <{}>",
+                element.name()
+            );
+        }
+    }
+}
+
+#[test]
+fn hostile_snapshot_renders_inert() {
+    let snapshot = fixtures::hostile();
+    let html = render_share(&fixtures::view(&snapshot));
+    assert_inert(&html);
+    let document = Html::parse_document(&html);
+
+    // The hostile strings are shown as text, exactly.
+    assert_eq!(
+        text_of(&document, "title"),
+        r#"</script><script>window.__pwned=1</script>" onmouseover="alert(1) · Parlor"#
+    );
+    assert_eq!(
+        text_of(&document, "[data-testid=share-title]"),
+        r#"</script><script>window.__pwned=1</script>" onmouseover="alert(1)"#
+    );
+    assert_eq!(
+        text_of(&document, "[data-testid=provider]"),
+        "<svg/onload=alert(1)>"
+    );
+    assert_eq!(
+        one(&document, "[data-testid=model]")
+            .text()
+            .collect::<String>(),
+        format!("gpt-4o{XSS}")
+    );
+    assert!(meta(&document, "og:description").contains(XSS));
+    let names: Vec<_> = select(&document, "[data-testid=tool-call-name]")
+        .into_iter()
+        .map(|e| e.text().collect::<String>())
+        .collect();
+    assert_eq!(names, [XSS_SHORT, "raw"]);
+    assert_eq!(
+        one(&document, "article[data-role=user]")
+            .value()
+            .attr("data-message-id"),
+        Some(XSS_SHORT)
+    );
+    let variable = one(&document, "[data-testid=template-variables] .variable dd");
+    assert_eq!(variable.text().collect::<String>(), XSS);
+    // Markdown links with script URLs lose their link.
+    let content = text_of(&document, "#msg-1 [data-testid=msg-content]");
+    assert!(content.contains("click"), "{content}");
+    for link in select(&document, "#msg-1 a") {
+        let href = link.value().attr("href").unwrap_or_default();
+        assert!(
+            !href.contains("javascript") && !href.starts_with("data:"),
+            "{href}"
+        );
+    }
+}
+
+#[test]
+fn hostile_share_id_stays_in_its_attribute() {
+    let snapshot = fixtures::conversation();
+    let view = ShareView {
+        share_id: r#""><script>alert(1)</script>"#,
+        ..fixtures::view(&snapshot)
+    };
+    let html = render_share(&view);
+    assert_inert(&html);
+    let document = Html::parse_document(&html);
+    let json = one(&document, "a[data-testid=download-json]");
+    assert_eq!(
+        json.value().attr("href"),
+        Some(r#"/shared/"><script>alert(1)</script>.json"#)
+    );
+}
+
+#[test]
+fn footer_has_attribution_and_downloads() {
+    let snapshot = fixtures::conversation();
+    let document = page(&snapshot);
+    assert!(text_of(&document, "footer.pl-footer").contains("Shared with Parlor"));
+    let json = one(&document, "a[data-testid=download-json]");
+    assert_eq!(
+        json.value().attr("href"),
+        Some(format!("/shared/{SHARE_ID}.json").as_str())
+    );
+    let markdown = one(&document, "a[data-testid=download-markdown]");
+    assert_eq!(
+        markdown.value().attr("href"),
+        Some(format!("/shared/{SHARE_ID}.md").as_str())
+    );
+}
+
+#[test]
+fn error_pages_explain_and_show_no_share_data() {
+    for (page, status, heading) in [
+        (ErrorPage::NotFound, "404", "Share not found"),
+        (ErrorPage::Gone, "410", "This share is no longer available"),
+    ] {
+        let html = render_error(page);
+        assert_inert(&html);
+        let document = Html::parse_document(&html);
+        assert_eq!(
+            text_of(&document, "title"),
+            format!("{status} · {heading} · Parlor")
+        );
+        assert_eq!(text_of(&document, "h1"), heading);
+        assert_eq!(text_of(&document, ".pl-error-status"), status);
+        assert_eq!(
+            one(&document, "[data-testid=error-page]")
+                .value()
+                .attr("data-status"),
+            Some(status)
+        );
+        assert_eq!(meta(&document, "robots"), "noindex");
+        let stylesheet = one(&document, "link[rel=stylesheet]");
+        assert_eq!(stylesheet.value().attr("href"), Some(STYLESHEET_PATH));
+        assert!(text_of(&document, "footer").contains("Shared with Parlor"));
+        assert!(select(&document, "article, [data-testid=totals], a[download]").is_empty());
+    }
+    assert!(render_error(ErrorPage::Gone).contains("expired or was revoked"));
+}
+
+#[test]
+fn stylesheet_is_chat_css_plus_the_highlight_theme() {
+    let css = stylesheet();
+    assert!(css.starts_with(chat_core::style::STYLESHEET));
+    assert!(css.contains(".hl-code"));
+    assert!(css.contains("prefers-color-scheme: dark"));
+    assert!(css.contains("@media print"));
+    for remote in ["@import", "url(", "@font-face", "expression("] {
+        assert!(!css.contains(remote), "{remote} in the stylesheet");
+    }
+    for class in [
+        ".msg-user",
+        ".msg-assistant",
+        ".msg-system",
+        ".msg-tool",
+        ".tool-call",
+        ".msg-stats",
+        ".msg-reasoning",
+        ".markdown pre",
+        ".markdown table",
+    ] {
+        assert!(css.contains(class), "no style for {class}");
+    }
+}
+
+#[test]
+fn markdown_download_reads_like_the_page() {
+    let snapshot = fixtures::conversation();
+    insta::assert_snapshot!(
+        "markdown_download",
+        render_markdown_download(&fixtures::view(&snapshot))
+    );
+}
+
+#[test]
+fn markdown_download_keeps_backticks_inside_their_fences() {
+    let mut snapshot = fixtures::conversation();
+    snapshot.messages[1].tool_calls[0].arguments = "```\n# not a heading\n```".into();
+    let markdown = render_markdown_download(&fixtures::view(&snapshot));
+    assert!(
+        markdown.contains("````\n```\n# not a heading\n```\n````\n"),
+        "{markdown}"
+    );
+}
+
+/// The page as an indented outline of elements (classes, then attributes
+/// sorted) and text, code blocks as one line: reviewable in a snapshot diff.
+fn outline(html: &str) -> String {
+    fn walk(parent: ElementRef<'_>, depth: usize, out: &mut String) {
+        for child in parent.children() {
+            match child.value() {
+                scraper::Node::Element(element) => {
+                    let mut line = element.name().to_owned();
+                    for class in element.classes() {
+                        line.push('.');
+                        line.push_str(class);
+                    }
+                    let mut attributes: Vec<_> = element
+                        .attrs()
+                        .filter(|(name, _)| *name != "class")
+                        .collect();
+                    attributes.sort();
+                    for (name, value) in attributes {
+                        line.push_str(&format!(" {name}={value:?}"));
+                    }
+                    out.push_str(&"  ".repeat(depth));
+                    out.push_str(&line);
+                    out.push('\n');
+                    let Some(child) = ElementRef::wrap(child) else {
+                        continue;
+                    };
+                    if element.name() == "code" && parent.value().name() == "pre" {
+                        // Code as its text: the highlighter's spans are
+                        // chat-core's business, not the page's.
+                        let code: String = child.text().collect();
+                        out.push_str(&"  ".repeat(depth + 1));
+                        out.push_str(&format!("{code:?}\n"));
+                    } else {
+                        walk(child, depth + 1, out);
+                    }
+                }
+                scraper::Node::Text(text) => {
+                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+                    if !text.is_empty() {
+                        out.push_str(&"  ".repeat(depth));
+                        out.push_str(&format!("{text:?}\n"));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    let document = Html::parse_document(html);
+    let mut out = String::from("<!DOCTYPE html>\nhtml\n");
+    walk(document.root_element(), 1, &mut out);
+    out
+}
+
+#[test]
+fn page_outline() {
+    let snapshot = fixtures::conversation();
+    insta::assert_snapshot!(
+        "page_outline",
+        outline(&render_share(&fixtures::view(&snapshot)))
+    );
+}
+
+#[test]
+fn error_page_outline() {
+    insta::assert_snapshot!(
+        "not_found_outline",
+        outline(&render_error(ErrorPage::NotFound))
+    );
+}

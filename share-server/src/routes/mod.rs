@@ -1,0 +1,35 @@
+//! The HTTP surface: which path goes to which handler. Handlers are grouped
+//! by resource and only extract, call a plain function and map the result.
+
+use axum::Router;
+use axum::routing::get;
+
+use crate::page::STYLESHEET_PATH;
+use crate::state::AppState;
+
+pub mod ops;
+pub mod page;
+pub mod shares;
+
+/// Path of the share collection.
+pub const SHARES_PATH: &str = "/api/v0/shared-chats";
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route(SHARES_PATH, get(shares::list).post(shares::create))
+        .route(
+            "/api/v0/shared-chats/{share_id}",
+            get(shares::get).delete(shares::delete),
+        )
+        // `{id}`, `{id}.json` and `{id}.md` share one route: the router
+        // cannot match a parameter with a suffix.
+        .route("/shared/{file}", get(page::file))
+        .route(STYLESHEET_PATH, get(page::stylesheet))
+        .route("/healthz", get(ops::healthz))
+        .route("/readyz", get(ops::readyz))
+        .route("/metrics", get(ops::metrics))
+        .route("/api/v0/openapi.json", get(ops::openapi))
+        .fallback(ops::not_found)
+        .method_not_allowed_fallback(ops::method_not_allowed)
+        .with_state(state)
+}

@@ -1,0 +1,158 @@
+//! The public page `/shared/{id}`, its downloads (`.json`, `.md`) and the
+//! stylesheet. Unknown and gone shares get the HTML 404 and 410 pages.
+
+use std::sync::Arc;
+
+use axum::extract::{FromRef, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+
+use crate::assets::Assets;
+use crate::cache::{PageCache, Representation};
+use crate::clock::Clock;
+use crate::delivery;
+use crate::error::Error;
+use crate::extract::ShareIdParam;
+use crate::metrics::Metrics;
+use crate::page::ErrorPage;
+use crate::respond::{self, Caching};
+use crate::state::{AppState, Settings};
+use crate::store::Store;
+
+/// What a page request needs from the state.
+#[derive(Clone)]
+pub struct PageContext {
+    store: Store,
+    cache: Arc<PageCache>,
+    settings: Arc<Settings>,
+    clock: Clock,
+    metrics: Arc<Metrics>,
+    assets: Arc<Assets>,
+}
+
+impl FromRef<AppState> for PageContext {
+    fn from_ref(state: &AppState) -> Self {
+        Self {
+            store: Store::from_ref(state),
+            cache: FromRef::from_ref(state),
+            settings: FromRef::from_ref(state),
+            clock: FromRef::from_ref(state),
+            metrics: FromRef::from_ref(state),
+            assets: FromRef::from_ref(state),
+        }
+    }
+}
+
+/// `/shared/{file}`: dispatches on the suffix of the last segment.
+pub async fn file(
+    State(context): State<PageContext>,
+    file: Result<ShareIdParam, Error>,
+    headers: HeaderMap,
+) -> Response {
+    let file = match file {
+        Ok(ShareIdParam(file)) => file,
+        Err(error) => return error_page(&context.assets, &headers, error),
+    };
+    if let Some(id) = file.strip_suffix(".json") {
+        json(&context, id, &headers).await
+    } else if let Some(id) = file.strip_suffix(".md") {
+        markdown(&context, id, &headers).await
+    } else {
+        show(&context, &file, &headers).await
+    }
+}
+
+/// The read-only HTML page of a share.
+#[utoipa::path(
+    get,
+    path = "/shared/{shareId}",
+    tag = "page",
+    params(("shareId" = String, Path, description = "22 base62 characters")),
+    responses(
+        (status = 200, description = "The page (strong ETag; gzip/br negotiated)", content_type = "text/html"),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "Unknown or malformed id (HTML page)", content_type = "text/html"),
+        (status = 410, description = "Expired or revoked (HTML page)", content_type = "text/html"),
+    ),
+)]
+pub async fn show(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
+    serve(context, id, Representation::Page, headers).await
+}
+
+/// The snapshot exactly as it was published, as a download.
+#[utoipa::path(
+    get,
+    path = "/shared/{shareId}.json",
+    tag = "page",
+    params(("shareId" = String, Path, description = "22 base62 characters")),
+    responses(
+        (status = 200, description = "The published bytes, verbatim", content_type = "application/json"),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "Unknown or malformed id (HTML page)", content_type = "text/html"),
+        (status = 410, description = "Expired or revoked (HTML page)", content_type = "text/html"),
+    ),
+)]
+pub async fn json(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
+    serve(context, id, Representation::JsonDownload, headers).await
+}
+
+/// The conversation as a readable Markdown document, as a download.
+#[utoipa::path(
+    get,
+    path = "/shared/{shareId}.md",
+    tag = "page",
+    params(("shareId" = String, Path, description = "22 base62 characters")),
+    responses(
+        (status = 200, description = "Markdown", content_type = "text/markdown"),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "Unknown or malformed id (HTML page)", content_type = "text/html"),
+        (status = 410, description = "Expired or revoked (HTML page)", content_type = "text/html"),
+    ),
+)]
+pub async fn markdown(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
+    serve(context, id, Representation::Markdown, headers).await
+}
+
+async fn serve(
+    context: &PageContext,
+    id: &str,
+    representation: Representation,
+    headers: &HeaderMap,
+) -> Response {
+    let result = delivery::share(
+        context.store.as_ref(),
+        &context.cache,
+        &context.settings,
+        context.clock.now(),
+        id,
+        representation,
+    )
+    .await;
+    match result {
+        Ok((share, outcome)) => {
+            context.metrics.cache_lookup(outcome);
+            respond::cached(headers, &share.body, StatusCode::OK, Caching::Revalidate)
+        }
+        Err(error) => error_page(&context.assets, headers, error),
+    }
+}
+
+/// 404 and 410 as HTML pages; anything else as the JSON envelope.
+fn error_page(assets: &Assets, headers: &HeaderMap, error: Error) -> Response {
+    let (page, status) = match error {
+        Error::NotFound => (ErrorPage::NotFound, StatusCode::NOT_FOUND),
+        Error::Gone => (ErrorPage::Gone, StatusCode::GONE),
+        other => return other.into_response(),
+    };
+    respond::cached(headers, assets.error_page(page), status, Caching::None)
+}
+
+/// The page stylesheet.
+pub async fn stylesheet(State(assets): State<Arc<Assets>>, headers: HeaderMap) -> Response {
+    respond::cached(
+        &headers,
+        &assets.stylesheet,
+        StatusCode::OK,
+        Caching::Static,
+    )
+}

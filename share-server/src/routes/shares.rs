@@ -1,0 +1,182 @@
+//! `/api/v0/shared-chats`: publish, read, list, revoke.
+
+use std::sync::Arc;
+
+use axum::Json;
+use axum::extract::{RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use chat_core::ShareSnapshot;
+
+use crate::cache::{PageCache, Representation};
+use crate::clock::Clock;
+use crate::delivery;
+use crate::error::{Error, Failure, Success};
+use crate::extract::{Bearer, CurrentUser, DeleteToken, Publisher, ShareIdParam, SnapshotBody};
+use crate::metrics::Metrics;
+use crate::respond::{self, Caching};
+use crate::shares::{self, Created, Revoked, Revoker, ShareList, SharedChat};
+use crate::state::Settings;
+use crate::store::Store;
+use crate::users;
+
+/// Publish a snapshot.
+///
+/// The body is stored byte for byte as sent. `expiresAt` in the snapshot is
+/// a request: the server applies its default when absent and caps it at its
+/// maximum; the answer carries the effective value.
+#[utoipa::path(
+    post,
+    path = "/api/v0/shared-chats",
+    tag = "shares",
+    request_body(content = ShareSnapshot, content_type = "application/json"),
+    responses(
+        (status = 201, description = "Published. `deleteToken` is shown only here.", body = Success<Created>),
+        (status = 400, description = "Malformed JSON; `error.field` is the JSON path at fault", body = Failure),
+        (status = 401, description = "No token (and anonymous publishing is off), or an invalid or revoked token", body = Failure),
+        (status = 413, description = "Body larger than the limit", body = Failure),
+        (status = 415, description = "Content-Type is not application/json", body = Failure),
+        (status = 422, description = "Invalid snapshot; `error.field` is the first path at fault, `error.details` lists all", body = Failure),
+        (status = 429, description = "Rate limited", body = Failure,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
+    ),
+    security((), ("bearer" = [])),
+)]
+pub async fn create(
+    State(store): State<Store>,
+    State(settings): State<Arc<Settings>>,
+    State(clock): State<Clock>,
+    State(metrics): State<Arc<Metrics>>,
+    Publisher(owner): Publisher,
+    SnapshotBody(upload): SnapshotBody,
+) -> Result<(StatusCode, Json<Success<Created>>), Error> {
+    let created = shares::publish(
+        store.as_ref(),
+        &settings,
+        clock.now(),
+        owner.as_ref(),
+        upload,
+    )
+    .await?;
+    metrics.share_created();
+    tracing::info!(
+        share_id = %created.share_id,
+        owner = owner.as_ref().map_or("(anonymous)", |user| user.name.as_str()),
+        "share published"
+    );
+    Ok((StatusCode::CREATED, Json(Success::new(created))))
+}
+
+/// Read a share: the snapshot plus `shareId`, `createdAt` and the effective
+/// `expiresAt`. Public; never shows the owner or any token.
+#[utoipa::path(
+    get,
+    path = "/api/v0/shared-chats/{shareId}",
+    tag = "shares",
+    params(("shareId" = String, Path, description = "22 base62 characters")),
+    responses(
+        (status = 200, description = "The share (strong ETag; gzip/br negotiated)", body = Success<SharedChat>),
+        (status = 304, description = "Not modified (`If-None-Match`)"),
+        (status = 404, description = "Unknown or malformed id", body = Failure),
+        (status = 410, description = "Expired or revoked", body = Failure),
+    ),
+)]
+pub async fn get(
+    State(store): State<Store>,
+    State(cache): State<Arc<PageCache>>,
+    State(settings): State<Arc<Settings>>,
+    State(clock): State<Clock>,
+    State(metrics): State<Arc<Metrics>>,
+    ShareIdParam(share_id): ShareIdParam,
+    headers: HeaderMap,
+) -> Result<Response, Error> {
+    let (share, outcome) = delivery::share(
+        store.as_ref(),
+        &cache,
+        &settings,
+        clock.now(),
+        &share_id,
+        Representation::Api,
+    )
+    .await?;
+    metrics.cache_lookup(outcome);
+    Ok(respond::cached(
+        &headers,
+        &share.body,
+        StatusCode::OK,
+        Caching::Revalidate,
+    ))
+}
+
+/// The caller's shares, newest first (live, expired and revoked).
+#[utoipa::path(
+    get,
+    path = "/api/v0/shared-chats",
+    tag = "shares",
+    params(
+        ("limit" = Option<u32>, Query, description = "Page size, 1–100 (default 20)"),
+        ("offset" = Option<u64>, Query, description = "Shares to skip (default 0)"),
+    ),
+    responses(
+        (status = 200, description = "A page of the caller's shares", body = Success<ShareList>),
+        (status = 400, description = "Bad `limit` or `offset`", body = Failure),
+        (status = 401, description = "No, invalid or revoked token", body = Failure),
+    ),
+    security(("bearer" = [])),
+)]
+pub async fn list(
+    State(store): State<Store>,
+    State(settings): State<Arc<Settings>>,
+    State(clock): State<Clock>,
+    CurrentUser(user): CurrentUser,
+    RawQuery(query): RawQuery,
+) -> Result<Json<Success<ShareList>>, Error> {
+    let (limit, offset) = shares::page_params(query.as_deref())?;
+    let list = shares::list(store.as_ref(), &settings, clock.now(), &user, limit, offset).await?;
+    Ok(Json(Success::new(list)))
+}
+
+/// Revoke a share, with the owner's bearer token or the share's delete token
+/// in `X-Delete-Token`. Anyone else gets the same 404 as for an unknown id.
+/// The share stops being served at once (410 afterwards) and its snapshot is
+/// erased.
+#[utoipa::path(
+    delete,
+    path = "/api/v0/shared-chats/{shareId}",
+    tag = "shares",
+    params(("shareId" = String, Path, description = "22 base62 characters")),
+    responses(
+        (status = 200, description = "Revoked", body = Success<Revoked>),
+        (status = 401, description = "Neither a bearer token nor `X-Delete-Token`, or an invalid or revoked bearer token", body = Failure),
+        (status = 404, description = "Unknown id, or the caller may not revoke it", body = Failure),
+        (status = 410, description = "Already revoked", body = Failure),
+    ),
+    security(("bearer" = []), ("deleteToken" = [])),
+)]
+pub async fn delete(
+    State(store): State<Store>,
+    State(cache): State<Arc<PageCache>>,
+    State(clock): State<Clock>,
+    State(metrics): State<Arc<Metrics>>,
+    ShareIdParam(share_id): ShareIdParam,
+    Bearer(bearer): Bearer,
+    DeleteToken(delete_token): DeleteToken,
+) -> Result<Json<Success<Revoked>>, Error> {
+    if bearer.is_none() && delete_token.is_none() {
+        return Err(Error::Unauthorized);
+    }
+    let user = match bearer {
+        Some(token) => Some(users::authenticate(store.as_ref(), &token).await?),
+        None => None,
+    };
+    let revoker = Revoker { user, delete_token };
+    let revoked = shares::revoke(store.as_ref(), clock.now(), &share_id, &revoker).await;
+    if let Some(id) = crate::ids::ShareId::parse(&share_id) {
+        // Evict whatever happened: a stale entry must not outlive a revocation.
+        cache.remove(&id);
+    }
+    let revoked = revoked?;
+    metrics.share_deleted();
+    tracing::info!(share_id = %revoked.share_id, "share revoked");
+    Ok(Json(Success::new(revoked)))
+}

@@ -1,0 +1,361 @@
+//! What the API does with shares, as plain functions over the store:
+//! publish, look up, list, revoke, purge.
+
+use std::time::Duration;
+
+use chat_core::ShareSnapshot;
+use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::ids::{ShareId, Token, TokenHash, TokenKind};
+use crate::state::Settings;
+use crate::store::{Liveness, NewShare, ShareStatus, ShareStore, StoreError, StoredShare, User};
+
+/// Default page size of the share list.
+pub const DEFAULT_PAGE_SIZE: u32 = 20;
+/// Largest page size of the share list.
+pub const MAX_PAGE_SIZE: u32 = 100;
+
+/// A validated snapshot and the exact bytes it came from (stored verbatim).
+#[derive(Debug, Clone)]
+pub struct Upload {
+    pub bytes: Vec<u8>,
+    pub snapshot: ShareSnapshot,
+}
+
+/// The answer to a publish: the link, and the token that can revoke it
+/// (shown once).
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Created {
+    /// 22 base62 characters.
+    #[schema(example = "3kTMd9Fv0qLzR8wYbN2pXe")]
+    pub share_id: String,
+    pub share_url: String,
+    /// Revokes this share when sent as `X-Delete-Token`; shown only in this response.
+    pub delete_token: String,
+    /// When the share stops being served; `null` when it never expires.
+    pub expires_at: Option<DateTime<Utc>>,
+}
+
+/// A published share as the API returns it: the snapshot plus its metadata.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct SharedChat {
+    /// The snapshot; its `expiresAt` is the effective expiry set by the server.
+    #[serde(flatten)]
+    pub snapshot: ShareSnapshot,
+    pub share_id: String,
+    pub created_at: DateTime<Utc>,
+}
+
+/// One of the caller's shares.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareListItem {
+    pub share_id: String,
+    pub share_url: String,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    /// `live`, `expired` or `revoked`.
+    #[schema(example = "live")]
+    pub status: &'static str,
+}
+
+/// A page of the caller's shares, newest first.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+pub struct ShareList {
+    pub items: Vec<ShareListItem>,
+    /// How many shares the caller has in all.
+    pub total: u64,
+    pub limit: u32,
+    pub offset: u64,
+}
+
+/// The answer to a DELETE.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Revoked {
+    pub share_id: String,
+    pub revoked_at: DateTime<Utc>,
+}
+
+/// Who may revoke: the bearer's user and/or the holder of a delete token.
+#[derive(Debug, Clone, Default)]
+pub struct Revoker {
+    pub user: Option<User>,
+    pub delete_token: Option<String>,
+}
+
+/// The expiry a share gets: the requested one or the default, capped at the maximum.
+pub fn effective_expiry(
+    requested: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+    default: Option<Duration>,
+    max: Option<Duration>,
+) -> Option<DateTime<Utc>> {
+    let after = |duration: Duration| {
+        TimeDelta::from_std(duration)
+            .ok()
+            .and_then(|delta| now.checked_add_signed(delta))
+    };
+    let wanted = requested.or_else(|| default.and_then(after));
+    match (wanted, max.and_then(after)) {
+        (Some(wanted), Some(latest)) => Some(wanted.min(latest)),
+        (None, Some(latest)) => Some(latest),
+        (wanted, None) => wanted,
+    }
+}
+
+/// Stores a validated snapshot verbatim and returns its link and delete token.
+pub async fn publish(
+    store: &dyn ShareStore,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    owner: Option<&User>,
+    upload: Upload,
+) -> Result<Created, Error> {
+    // Stores keep milliseconds; answer with what will be read back.
+    let now = now.trunc_subsecs(3);
+    let expires_at = effective_expiry(
+        upload.snapshot.expires_at,
+        now,
+        settings.default_expiry,
+        settings.max_expiry,
+    )
+    .map(|at| at.trunc_subsecs(3));
+    let delete_token = Token::generate(TokenKind::Delete)?;
+    let mut share = NewShare {
+        id: ShareId::generate()?,
+        owner: owner.map(|user| user.id),
+        delete_token_hash: delete_token.hash(),
+        title: upload.snapshot.title.clone(),
+        snapshot: upload.bytes,
+        created_at: now,
+        expires_at,
+        indexable: upload.snapshot.indexable,
+    };
+    // 131 random bits make a collision practically impossible; retrying is
+    // cheaper than reasoning about it.
+    let mut attempts = 0;
+    loop {
+        match store.insert_share(share.clone()).await {
+            Ok(()) => break,
+            Err(StoreError::Conflict) if attempts < 3 => {
+                attempts += 1;
+                share.id = ShareId::generate()?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(Created {
+        share_url: settings.share_url(&share.id),
+        share_id: share.id.to_string(),
+        delete_token: delete_token.into_string(),
+        expires_at,
+    })
+}
+
+/// 404 for unknown, 410 for expired or revoked.
+pub fn check_status(status: Option<ShareStatus>, now: DateTime<Utc>) -> Result<(), Error> {
+    match status.map(|status| status.liveness(now)) {
+        None => Err(Error::NotFound),
+        Some(Liveness::Live) => Ok(()),
+        Some(Liveness::Expired | Liveness::Revoked) => Err(Error::Gone),
+    }
+}
+
+/// A share that may be served, or 404/410.
+pub async fn load_live(
+    store: &dyn ShareStore,
+    id: &ShareId,
+    now: DateTime<Utc>,
+) -> Result<StoredShare, Error> {
+    let share = store.share(id).await?;
+    check_status(share.as_ref().map(|share| share.status), now)?;
+    share.ok_or(Error::NotFound)
+}
+
+/// Re-checks that a share is still live (on every cache hit).
+pub async fn ensure_live(
+    store: &dyn ShareStore,
+    id: &ShareId,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    check_status(store.share_status(id).await?, now)
+}
+
+/// The API view of a stored share.
+pub fn shared_chat(share: &StoredShare) -> Result<SharedChat, Error> {
+    let mut snapshot = parse_stored(share)?;
+    snapshot.expires_at = share.status.expires_at;
+    Ok(SharedChat {
+        snapshot,
+        share_id: share.id.to_string(),
+        created_at: share.created_at,
+    })
+}
+
+/// The snapshot of a stored share (validated when it was published).
+pub fn parse_stored(share: &StoredShare) -> Result<ShareSnapshot, Error> {
+    serde_json::from_slice(&share.snapshot).map_err(|e| {
+        Error::Internal(format!(
+            "stored snapshot of share {} is unreadable: {e}",
+            share.id
+        ))
+    })
+}
+
+/// Parses `limit` and `offset` from a raw query string.
+pub fn page_params(query: Option<&str>) -> Result<(u32, u64), Error> {
+    let mut limit = DEFAULT_PAGE_SIZE;
+    let mut offset = 0;
+    for pair in query
+        .unwrap_or_default()
+        .split('&')
+        .filter(|p| !p.is_empty())
+    {
+        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
+        match key {
+            "limit" => {
+                limit = value
+                    .parse()
+                    .ok()
+                    .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
+                    .ok_or_else(|| Error::InvalidQuery {
+                        field: "limit",
+                        message: format!("must be a whole number from 1 to {MAX_PAGE_SIZE}"),
+                    })?;
+            }
+            "offset" => {
+                offset = value
+                    .parse()
+                    .ok()
+                    .filter(|&n: &u64| i64::try_from(n).is_ok())
+                    .ok_or_else(|| Error::InvalidQuery {
+                        field: "offset",
+                        message: "must be a whole number ≥ 0".into(),
+                    })?;
+            }
+            _ => {}
+        }
+    }
+    Ok((limit, offset))
+}
+
+/// The caller's shares, newest first.
+pub async fn list(
+    store: &dyn ShareStore,
+    settings: &Settings,
+    now: DateTime<Utc>,
+    user: &User,
+    limit: u32,
+    offset: u64,
+) -> Result<ShareList, Error> {
+    let page = store.list_shares(user.id, limit, offset).await?;
+    let items = page
+        .items
+        .into_iter()
+        .map(|share| ShareListItem {
+            share_url: settings.share_url(&share.id),
+            share_id: share.id.to_string(),
+            title: share.title,
+            created_at: share.created_at,
+            expires_at: share.status.expires_at,
+            revoked_at: share.status.revoked_at,
+            status: share.status.liveness(now).as_str(),
+        })
+        .collect();
+    Ok(ShareList {
+        items,
+        total: page.total,
+        limit,
+        offset,
+    })
+}
+
+/// Revokes a share for its owner or the holder of its delete token. Anyone
+/// else gets the same 404 as for an unknown id.
+pub async fn revoke(
+    store: &dyn ShareStore,
+    now: DateTime<Utc>,
+    id: &str,
+    revoker: &Revoker,
+) -> Result<Revoked, Error> {
+    let id = ShareId::parse(id).ok_or(Error::NotFound)?;
+    let auth = store.share_auth(&id).await?.ok_or(Error::NotFound)?;
+    let by_token = revoker
+        .delete_token
+        .as_deref()
+        .is_some_and(|token| TokenHash::of(token).matches(&auth.delete_token_hash));
+    let by_owner =
+        matches!((&revoker.user, auth.owner), (Some(user), Some(owner)) if user.id == owner);
+    if !(by_token || by_owner) {
+        return Err(Error::NotFound);
+    }
+    if auth.status.revoked_at.is_some() || !store.revoke_share(&id, now).await? {
+        return Err(Error::Gone);
+    }
+    Ok(Revoked {
+        share_id: id.to_string(),
+        revoked_at: now,
+    })
+}
+
+/// Deletes expired shares; returns how many.
+pub async fn purge(store: &dyn ShareStore, now: DateTime<Utc>) -> Result<u64, Error> {
+    Ok(store.purge_expired(now).await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(hours: i64) -> DateTime<Utc> {
+        DateTime::UNIX_EPOCH + TimeDelta::hours(hours)
+    }
+
+    const HOUR: Duration = Duration::from_secs(3600);
+
+    #[test]
+    fn expiry_policy() {
+        let now = at(0);
+        assert_eq!(effective_expiry(None, now, None, None), None);
+        assert_eq!(effective_expiry(None, now, Some(HOUR), None), Some(at(1)));
+        assert_eq!(
+            effective_expiry(Some(at(5)), now, Some(HOUR), None),
+            Some(at(5))
+        );
+        assert_eq!(
+            effective_expiry(Some(at(5)), now, Some(HOUR), Some(3 * HOUR)),
+            Some(at(3))
+        );
+        assert_eq!(
+            effective_expiry(None, now, None, Some(3 * HOUR)),
+            Some(at(3))
+        );
+        assert_eq!(
+            effective_expiry(None, now, Some(9 * HOUR), Some(3 * HOUR)),
+            Some(at(3))
+        );
+    }
+
+    #[test]
+    fn paging_parameters() {
+        assert_eq!(page_params(None).unwrap(), (DEFAULT_PAGE_SIZE, 0));
+        assert_eq!(page_params(Some("limit=5&offset=10")).unwrap(), (5, 10));
+        assert_eq!(
+            page_params(Some("offset=3&other=x")).unwrap(),
+            (DEFAULT_PAGE_SIZE, 3)
+        );
+        for bad in ["limit=0", "limit=101", "limit=abc", "offset=-1", "limit="] {
+            match page_params(Some(bad)) {
+                Err(Error::InvalidQuery { .. }) => {}
+                other => panic!("{bad}: {other:?}"),
+            }
+        }
+    }
+}

@@ -1,0 +1,207 @@
+//! Persistence behind one backend-neutral trait. SQLite lives in [`sqlite`];
+//! PostgreSQL will sit beside it. [`open`] picks the backend from the
+//! database URL's scheme.
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use chrono::{DateTime, Utc};
+
+use crate::ids::{ShareId, TokenHash};
+
+pub mod sqlite;
+
+/// Row id of a user.
+pub type UserId = i64;
+
+/// The store as the server holds it.
+pub type Store = Arc<dyn ShareStore>;
+
+/// Why a store operation failed.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    /// A unique key is taken (user name, token hash, share id).
+    #[error("a record with this key already exists")]
+    Conflict,
+    /// The database URL names no supported backend.
+    #[error("unsupported database URL `{0}` (expected sqlite://PATH or sqlite::memory:)")]
+    UnsupportedUrl(String),
+    #[error("migration failed: {0}")]
+    Migration(String),
+    #[error("database error: {0}")]
+    Database(String),
+    /// The store is shutting down or a worker died.
+    #[error("database unavailable: {0}")]
+    Unavailable(String),
+}
+
+/// A user of the API (the admin creates them with `share-server user add`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub name: String,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+impl User {
+    pub fn is_active(&self) -> bool {
+        self.revoked_at.is_none()
+    }
+}
+
+/// A user together with the stored hash of their token (for the
+/// constant-time comparison after the indexed lookup).
+#[derive(Debug, Clone)]
+pub struct Credential {
+    pub user: User,
+    pub token_hash: TokenHash,
+}
+
+/// A share to insert.
+#[derive(Debug, Clone)]
+pub struct NewShare {
+    pub id: ShareId,
+    pub owner: Option<UserId>,
+    pub delete_token_hash: TokenHash,
+    pub title: String,
+    /// The snapshot exactly as received.
+    pub snapshot: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub indexable: bool,
+}
+
+/// Whether a share may be served: the cheap, indexed check made on every
+/// cache hit.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ShareStatus {
+    pub expires_at: Option<DateTime<Utc>>,
+    pub revoked_at: Option<DateTime<Utc>>,
+}
+
+/// Where a share is in its life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Liveness {
+    Live,
+    Expired,
+    Revoked,
+}
+
+impl Liveness {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Liveness::Live => "live",
+            Liveness::Expired => "expired",
+            Liveness::Revoked => "revoked",
+        }
+    }
+}
+
+impl ShareStatus {
+    pub fn liveness(&self, now: DateTime<Utc>) -> Liveness {
+        if self.revoked_at.is_some() {
+            Liveness::Revoked
+        } else if self.expires_at.is_some_and(|at| at <= now) {
+            Liveness::Expired
+        } else {
+            Liveness::Live
+        }
+    }
+}
+
+/// A stored share with its snapshot bytes.
+#[derive(Debug, Clone)]
+pub struct StoredShare {
+    pub id: ShareId,
+    pub owner: Option<UserId>,
+    pub created_at: DateTime<Utc>,
+    pub indexable: bool,
+    pub status: ShareStatus,
+    /// The snapshot exactly as received; empty once revoked.
+    pub snapshot: Vec<u8>,
+}
+
+/// What deciding a DELETE needs.
+#[derive(Debug, Clone)]
+pub struct ShareAuth {
+    pub owner: Option<UserId>,
+    pub delete_token_hash: TokenHash,
+    pub status: ShareStatus,
+}
+
+/// One entry of a user's share list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShareSummary {
+    pub id: ShareId,
+    pub title: String,
+    pub created_at: DateTime<Utc>,
+    pub status: ShareStatus,
+}
+
+/// One page of a user's shares, newest first, and how many there are in all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SharePage {
+    pub items: Vec<ShareSummary>,
+    pub total: u64,
+}
+
+/// Everything the server stores. Implementations are cheap to share
+/// (`Arc<dyn ShareStore>`) and safe to call concurrently.
+#[async_trait]
+pub trait ShareStore: Send + Sync + 'static {
+    /// Fails when the database cannot answer (for `/readyz`).
+    async fn ping(&self) -> Result<(), StoreError>;
+
+    /// Creates a user; [`StoreError::Conflict`] when the name is taken.
+    async fn create_user(
+        &self,
+        name: &str,
+        token_hash: TokenHash,
+        now: DateTime<Utc>,
+    ) -> Result<User, StoreError>;
+
+    /// Every user, active and revoked, by name.
+    async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+
+    /// Revokes a user's token; `false` when no active user has that name.
+    async fn revoke_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// The user whose token has this hash (revoked or not).
+    async fn credential(&self, token_hash: TokenHash) -> Result<Option<Credential>, StoreError>;
+
+    /// Stores a share; [`StoreError::Conflict`] when the id is taken.
+    async fn insert_share(&self, share: NewShare) -> Result<(), StoreError>;
+
+    /// A share with its snapshot.
+    async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>, StoreError>;
+
+    /// Only whether a share is revoked or when it expires (indexed, no snapshot).
+    async fn share_status(&self, id: &ShareId) -> Result<Option<ShareStatus>, StoreError>;
+
+    /// Owner and delete-token hash of a share.
+    async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>, StoreError>;
+
+    /// A user's shares (live, expired and revoked), newest first.
+    async fn list_shares(
+        &self,
+        owner: UserId,
+        limit: u32,
+        offset: u64,
+    ) -> Result<SharePage, StoreError>;
+
+    /// Marks a share revoked and erases its snapshot; `false` when it does
+    /// not exist or was revoked already.
+    async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool, StoreError>;
+
+    /// Deletes every share that expired at or before `now`; returns how many.
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+}
+
+/// Opens (and migrates) the store named by a database URL.
+pub async fn open(database_url: &str) -> Result<Store, StoreError> {
+    match sqlite::Location::from_url(database_url) {
+        Some(location) => Ok(Arc::new(sqlite::SqliteStore::open(location).await?)),
+        None => Err(StoreError::UnsupportedUrl(database_url.to_owned())),
+    }
+}

@@ -1,0 +1,797 @@
+//! The JSON API over a real listener and a real SQLite file: every endpoint's
+//! success and each of its failures.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
+
+mod common;
+
+use chrono::{DateTime, Duration, Utc};
+use common::{PUBLIC_URL, TestServer, expect_error, snapshot};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+fn expires_at(data: &Value) -> DateTime<Utc> {
+    data["expiresAt"].as_str().unwrap().parse().unwrap()
+}
+
+#[tokio::test]
+async fn publish_with_a_token_returns_the_link_and_a_delete_token() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let data = server.publish_ok(Some(&token)).await;
+    let id = data["shareId"].as_str().unwrap();
+    assert_eq!(id.len(), 22);
+    assert!(id.bytes().all(|b| b.is_ascii_alphanumeric()));
+    assert_eq!(data["shareUrl"], format!("{PUBLIC_URL}/shared/{id}"));
+    let delete_token = data["deleteToken"].as_str().unwrap();
+    assert!(delete_token.starts_with("psd_") && delete_token.len() == 68);
+    // The default expiry (30 days) applies when the snapshot asks for none.
+    let lifetime = expires_at(&data) - server.clock.now();
+    assert!(lifetime > Duration::days(29) && lifetime <= Duration::days(30));
+}
+
+#[tokio::test]
+async fn publish_without_a_token_is_refused_unless_anonymous_is_allowed() {
+    let server = TestServer::start().await;
+    let response = server.publish(None, &snapshot("t")).await;
+    assert_eq!(response.headers()["www-authenticate"], "Bearer");
+    expect_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
+
+    let server = TestServer::with(|c| c.with_allow_anonymous(true)).await;
+    let data = server.publish_ok(None).await;
+    assert!(data["deleteToken"].as_str().unwrap().starts_with("psd_"));
+    let response = server
+        .get(&format!(
+            "/api/v0/shared-chats/{}",
+            data["shareId"].as_str().unwrap()
+        ))
+        .await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn wrong_malformed_and_revoked_tokens_are_refused() {
+    let server = TestServer::with(|c| c.with_allow_anonymous(true)).await;
+    let token = server.user("alice").await;
+    // A wrong token is refused even where anonymous publishing is allowed.
+    for bad in ["psu_0000", "not-a-token", &format!("{token}x")] {
+        let response = server.publish(Some(bad), &snapshot("t")).await;
+        expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    }
+    let response = server
+        .client
+        .post(server.url("/api/v0/shared-chats"))
+        .header("authorization", format!("Basic {token}"))
+        .json(&snapshot("t"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
+
+    share_server::users::revoke_user(server.server.store().as_ref(), "alice")
+        .await
+        .unwrap();
+    let response = server.publish(Some(&token), &snapshot("t")).await;
+    expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let response = server
+        .client
+        .get(server.url("/api/v0/shared-chats"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
+}
+
+#[tokio::test]
+async fn the_snapshot_is_stored_verbatim() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    // Unusual spacing, key order and escapes survive byte for byte.
+    let pretty = serde_json::to_string_pretty(&snapshot("Verbatim \u{e9}\\u00e9")).unwrap();
+    let bytes = format!("\n  {}\t\n", pretty.replace("\"title\"", "\"title\" ")).into_bytes();
+    let response = server.publish_bytes(Some(&token), bytes.clone()).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let data: Value = response.json().await.unwrap();
+    let id = data["data"]["shareId"].as_str().unwrap();
+    let response = server.get(&format!("/shared/{id}.json")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert_eq!(response.headers()["content-type"], "application/json");
+    assert!(
+        response.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment;")
+    );
+    assert_eq!(response.bytes().await.unwrap().as_ref(), bytes.as_slice());
+}
+
+#[tokio::test]
+async fn get_returns_the_snapshot_with_metadata_and_nothing_secret() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let created = server.publish_ok(Some(&token)).await;
+    let id = created["shareId"].as_str().unwrap();
+    let response = server.get(&format!("/api/v0/shared-chats/{id}")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let text = response.text().await.unwrap();
+    let body: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(body["success"], true);
+    let data = &body["data"];
+    assert_eq!(data["shareId"], id);
+    assert_eq!(data["title"], "A shared chat");
+    assert_eq!(data["messages"].as_array().unwrap().len(), 4);
+    assert_eq!(data["modelConfig"]["model"], "gpt-4o");
+    assert_eq!(data["totalTokens"], 370);
+    assert_eq!(data["expiresAt"], created["expiresAt"]);
+    let created_at: DateTime<Utc> = data["createdAt"].as_str().unwrap().parse().unwrap();
+    assert!((server.clock.now() - created_at).num_seconds().abs() < 60);
+    for secret in [
+        "owner",
+        "deleteToken",
+        "alice",
+        &token,
+        created["deleteToken"].as_str().unwrap(),
+    ] {
+        assert!(!text.contains(secret), "the answer contains {secret}");
+    }
+}
+
+#[tokio::test]
+async fn unknown_and_malformed_ids_are_404_on_the_api_and_the_page() {
+    let server = TestServer::start().await;
+    for id in [
+        "AAAAAAAAAAAAAAAAAAAAAA",
+        "short",
+        "AAAAAAAAAAAAAAAAAAAAAA-",
+        "AAAAAAAAAAAAAAAAAAAA%21%21",
+    ] {
+        let response = server.get(&format!("/api/v0/shared-chats/{id}")).await;
+        expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
+        for suffix in ["", ".json", ".md"] {
+            let response = server.get(&format!("/shared/{id}{suffix}")).await;
+            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{id}{suffix}");
+            assert_eq!(
+                response.headers()["content-type"],
+                "text/html; charset=utf-8"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn expired_shares_are_410_on_the_api_and_the_page() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let mut short = snapshot("short-lived");
+    short["expiresAt"] = json!((server.clock.now() + Duration::hours(1)).to_rfc3339());
+    let response = server.publish(Some(&token), &short).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let data: Value = response.json().await.unwrap();
+    let id = data["data"]["shareId"].as_str().unwrap().to_owned();
+    // Served (and cached) while live…
+    for path in [
+        format!("/api/v0/shared-chats/{id}"),
+        format!("/shared/{id}"),
+    ] {
+        assert_eq!(server.get(&path).await.status(), StatusCode::OK);
+    }
+    server.clock.advance(Duration::hours(2));
+    // …gone once the clock passes expiresAt, cached or not.
+    let response = server.get(&format!("/api/v0/shared-chats/{id}")).await;
+    expect_error(response, StatusCode::GONE, "gone").await;
+    for suffix in ["", ".json", ".md"] {
+        let response = server.get(&format!("/shared/{id}{suffix}")).await;
+        assert_eq!(response.status(), StatusCode::GONE, "{suffix}");
+        assert_eq!(
+            response.headers()["content-type"],
+            "text/html; charset=utf-8"
+        );
+    }
+    // It still shows in the owner's list, as expired.
+    let list: Value = server
+        .client
+        .get(server.url("/api/v0/shared-chats"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["data"]["items"][0]["status"], "expired");
+}
+
+#[tokio::test]
+async fn expiry_requests_are_capped_and_past_ones_refused() {
+    let server = TestServer::with(|mut c| {
+        c.max_expiry = Some(std::time::Duration::from_secs(7 * 86_400));
+        c
+    })
+    .await;
+    let token = server.user("alice").await;
+    let mut far = snapshot("far");
+    far["expiresAt"] = json!((server.clock.now() + Duration::days(100)).to_rfc3339());
+    let response = server.publish(Some(&token), &far).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+    let data: Value = response.json().await.unwrap();
+    let lifetime = expires_at(&data["data"]) - server.clock.now();
+    assert!(lifetime <= Duration::days(7) && lifetime > Duration::days(6));
+
+    let mut past = snapshot("past");
+    past["expiresAt"] = json!((server.clock.now() - Duration::hours(1)).to_rfc3339());
+    let response = server.publish(Some(&token), &past).await;
+    let error = expect_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_snapshot",
+    )
+    .await;
+    assert_eq!(error["field"], "expiresAt");
+}
+
+#[tokio::test]
+async fn malformed_json_is_400_with_the_path() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let mut wrong_type = snapshot("t");
+    wrong_type["messages"][1]["usage"]["outputTokens"] = json!("thirty");
+    let response = server.publish(Some(&token), &wrong_type).await;
+    let error = expect_error(response, StatusCode::BAD_REQUEST, "invalid_json").await;
+    assert_eq!(error["field"], "messages[1].usage.outputTokens");
+
+    let mut missing = snapshot("t");
+    missing["modelConfig"]
+        .as_object_mut()
+        .unwrap()
+        .remove("model");
+    let response = server.publish(Some(&token), &missing).await;
+    let error = expect_error(response, StatusCode::BAD_REQUEST, "invalid_json").await;
+    assert_eq!(error["field"], "modelConfig.model");
+
+    let mut unknown = snapshot("t");
+    unknown["ownerId"] = json!(7);
+    let response = server.publish(Some(&token), &unknown).await;
+    expect_error(response, StatusCode::BAD_REQUEST, "invalid_json").await;
+
+    let response = server
+        .publish_bytes(Some(&token), b"{\"schemaVersion\": 1, \"title\": ".to_vec())
+        .await;
+    expect_error(response, StatusCode::BAD_REQUEST, "invalid_json").await;
+
+    let response = server
+        .publish_bytes(Some(&token), vec![b'"', 0xff, 0xfe, b'"'])
+        .await;
+    expect_error(response, StatusCode::BAD_REQUEST, "invalid_utf8").await;
+}
+
+#[tokio::test]
+async fn invalid_fields_are_422_with_every_path() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let mut invalid = snapshot("t");
+    invalid["messages"][1]["usage"]["outputTokens"] = json!(-5);
+    invalid["modelConfig"]["temperature"] = json!(7.5);
+    let response = server.publish(Some(&token), &invalid).await;
+    let error = expect_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_snapshot",
+    )
+    .await;
+    let paths: Vec<&str> = error["details"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["path"].as_str().unwrap())
+        .collect();
+    // `field` is the first problem; `details` has them all.
+    assert_eq!(error["field"], paths[0]);
+    assert!(
+        paths.contains(&"messages[1].usage.outputTokens"),
+        "{paths:?}"
+    );
+    assert!(paths.contains(&"modelConfig.temperature"), "{paths:?}");
+
+    let mut totals = snapshot("t");
+    totals["totalTokens"] = json!(1);
+    let response = server.publish(Some(&token), &totals).await;
+    let error = expect_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_snapshot",
+    )
+    .await;
+    assert_eq!(error["field"], "totalTokens");
+
+    let mut negative = snapshot("t");
+    negative["messages"][3]["usage"]["inputTokens"] = json!(-1);
+    let response = server.publish(Some(&token), &negative).await;
+    let error = expect_error(
+        response,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "invalid_snapshot",
+    )
+    .await;
+    assert_eq!(error["field"], "messages[3].usage.inputTokens");
+
+    let mut roles = snapshot("t");
+    roles["messages"][0]["role"] = json!("wizard");
+    let response = server.publish(Some(&token), &roles).await;
+    let error = expect_error(response, StatusCode::BAD_REQUEST, "invalid_json").await;
+    assert_eq!(error["field"], "messages[0].role");
+}
+
+#[tokio::test]
+async fn wrong_content_types_are_415() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let body = serde_json::to_vec(&snapshot("t")).unwrap();
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let mut request = server
+            .client
+            .post(server.url("/api/v0/shared-chats"))
+            .bearer_auth(&token)
+            .body(body.clone());
+        if let Some(content_type) = content_type {
+            request = request.header("content-type", content_type);
+        }
+        let response = request.send().await.unwrap();
+        expect_error(
+            response,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+        )
+        .await;
+    }
+    let response = server
+        .client
+        .post(server.url("/api/v0/shared-chats"))
+        .bearer_auth(&token)
+        .header("content-type", "Application/JSON; charset=utf-8")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn oversize_bodies_are_413_with_the_envelope() {
+    let server = TestServer::with(|mut c| {
+        c.body_limit = 4096;
+        c
+    })
+    .await;
+    let token = server.user("alice").await;
+    let mut big = snapshot("big");
+    big["messages"][0]["content"] = json!("x".repeat(8192));
+    let response = server.publish(Some(&token), &big).await;
+    let error = expect_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    assert!(error["message"].as_str().unwrap().contains("4096"));
+
+    // Chunked, without Content-Length: refused while reading.
+    let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
+        (0..8).map(|_| Ok(vec![b' '; 1024])).collect();
+    let response = server
+        .client
+        .post(server.url("/api/v0/shared-chats"))
+        .bearer_auth(&token)
+        .header("content-type", "application/json")
+        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+            chunks,
+        )))
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+
+    // Within the limit it works.
+    assert_eq!(
+        server
+            .publish(Some(&token), &snapshot("small"))
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn list_pages_through_the_callers_own_shares_newest_first() {
+    let server = TestServer::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        let response = server
+            .publish(Some(&alice), &snapshot(&format!("chat {i}")))
+            .await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let data: Value = response.json().await.unwrap();
+        ids.push(data["data"]["shareId"].as_str().unwrap().to_owned());
+        server.clock.advance(Duration::seconds(1));
+    }
+    server.publish_ok(Some(&bob)).await;
+
+    let page = |query: &'static str, token: String| {
+        let request = server
+            .client
+            .get(server.url(&format!("/api/v0/shared-chats{query}")))
+            .bearer_auth(token);
+        async move { request.send().await.unwrap() }
+    };
+    let first: Value = page("?limit=3", alice.clone()).await.json().await.unwrap();
+    let data = &first["data"];
+    assert_eq!(data["total"], 7);
+    assert_eq!(data["limit"], 3);
+    assert_eq!(data["offset"], 0);
+    let listed: Vec<&str> = data["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item["shareId"].as_str().unwrap())
+        .collect();
+    assert_eq!(listed, [&ids[6], &ids[5], &ids[4]]);
+    assert_eq!(data["items"][0]["title"], "chat 6");
+    assert_eq!(data["items"][0]["status"], "live");
+    assert_eq!(
+        data["items"][0]["shareUrl"],
+        format!("{PUBLIC_URL}/shared/{}", ids[6])
+    );
+
+    let last: Value = page("?limit=3&offset=6", alice.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(last["data"]["items"].as_array().unwrap().len(), 1);
+    assert_eq!(last["data"]["items"][0]["shareId"], ids[0].as_str());
+    let beyond: Value = page("?offset=50", alice.clone())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(beyond["data"]["items"].as_array().unwrap().len(), 0);
+    assert_eq!(beyond["data"]["total"], 7);
+
+    let bobs: Value = page("", bob.clone()).await.json().await.unwrap();
+    assert_eq!(bobs["data"]["total"], 1);
+    assert_eq!(bobs["data"]["limit"], 20);
+
+    let error = expect_error(
+        page("?limit=0", alice.clone()).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(error["field"], "limit");
+    let error = expect_error(
+        page("?limit=1000", alice.clone()).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(error["field"], "limit");
+    let error = expect_error(
+        page("?offset=-1", alice.clone()).await,
+        StatusCode::BAD_REQUEST,
+        "invalid_query",
+    )
+    .await;
+    assert_eq!(error["field"], "offset");
+
+    let response = server.get("/api/v0/shared-chats").await;
+    expect_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let error_response = page("", "psu_wrong".into()).await;
+    expect_error(error_response, StatusCode::UNAUTHORIZED, "invalid_token").await;
+}
+
+#[tokio::test]
+async fn delete_by_owner_token() {
+    let server = TestServer::start().await;
+    let alice = server.user("alice").await;
+    let created = server.publish_ok(Some(&alice)).await;
+    let id = created["shareId"].as_str().unwrap();
+    let response = server.delete(id, Some(&alice), None).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["data"]["shareId"], id);
+    assert!(body["data"]["revokedAt"].is_string());
+    // Gone at once, on the API and the page; a second DELETE says so too.
+    expect_error(
+        server.get(&format!("/api/v0/shared-chats/{id}")).await,
+        StatusCode::GONE,
+        "gone",
+    )
+    .await;
+    assert_eq!(
+        server.get(&format!("/shared/{id}")).await.status(),
+        StatusCode::GONE
+    );
+    expect_error(
+        server.delete(id, Some(&alice), None).await,
+        StatusCode::GONE,
+        "gone",
+    )
+    .await;
+    let list: Value = server
+        .client
+        .get(server.url("/api/v0/shared-chats"))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["data"]["items"][0]["status"], "revoked");
+}
+
+#[tokio::test]
+async fn delete_by_delete_token_works_for_anonymous_shares() {
+    let server = TestServer::with(|c| c.with_allow_anonymous(true)).await;
+    let created = server.publish_ok(None).await;
+    let id = created["shareId"].as_str().unwrap();
+    let delete_token = created["deleteToken"].as_str().unwrap();
+    expect_error(
+        server.delete(id, None, Some("psd_wrong")).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_eq!(
+        server.delete(id, None, Some(delete_token)).await.status(),
+        StatusCode::OK
+    );
+    expect_error(
+        server.get(&format!("/api/v0/shared-chats/{id}")).await,
+        StatusCode::GONE,
+        "gone",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn delete_by_anyone_else_is_the_same_404_as_an_unknown_id() {
+    let server = TestServer::start().await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    let created = server.publish_ok(Some(&alice)).await;
+    let id = created["shareId"].as_str().unwrap();
+    let other = server.publish_ok(Some(&bob)).await;
+
+    let unknown = expect_error(
+        server
+            .delete("AAAAAAAAAAAAAAAAAAAAAA", Some(&bob), None)
+            .await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    let others = expect_error(
+        server.delete(id, Some(&bob), None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    assert_eq!(unknown, others);
+    // Another share's delete token does not work either.
+    let foreign_token = other["deleteToken"].as_str().unwrap();
+    expect_error(
+        server.delete(id, None, Some(foreign_token)).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    expect_error(
+        server.delete("malformed", Some(&bob), None).await,
+        StatusCode::NOT_FOUND,
+        "not_found",
+    )
+    .await;
+    // No credentials at all, or an invalid bearer token: 401 (says nothing about the share).
+    expect_error(
+        server.delete(id, None, None).await,
+        StatusCode::UNAUTHORIZED,
+        "unauthorized",
+    )
+    .await;
+    expect_error(
+        server.delete(id, Some("psu_nope"), None).await,
+        StatusCode::UNAUTHORIZED,
+        "invalid_token",
+    )
+    .await;
+    // Still there.
+    assert_eq!(
+        server
+            .get(&format!("/api/v0/shared-chats/{id}"))
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    // The owner's delete token also works on an owned share.
+    let delete_token = created["deleteToken"].as_str().unwrap();
+    assert_eq!(
+        server.delete(id, None, Some(delete_token)).await.status(),
+        StatusCode::OK
+    );
+}
+
+#[tokio::test]
+async fn publishing_is_rate_limited_per_token_with_retry_after() {
+    let server = TestServer::with(|mut c| {
+        c.rate_limit_token = 2;
+        c.rate_limit_ip = 100;
+        c
+    })
+    .await;
+    let alice = server.user("alice").await;
+    let bob = server.user("bob").await;
+    for _ in 0..2 {
+        assert_eq!(
+            server.publish(Some(&alice), &snapshot("t")).await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let response = server.publish(Some(&alice), &snapshot("t")).await;
+    let retry_after: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=30).contains(&retry_after), "{retry_after}");
+    expect_error(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // Another token still may.
+    assert_eq!(
+        server.publish(Some(&bob), &snapshot("t")).await.status(),
+        StatusCode::CREATED
+    );
+    // Reading is not limited.
+    for _ in 0..5 {
+        assert_eq!(server.get("/healthz").await.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn publishing_is_rate_limited_per_client_ip() {
+    let server = TestServer::with(|mut c| {
+        c.rate_limit_ip = 3;
+        c.allow_anonymous = true;
+        c
+    })
+    .await;
+    let alice = server.user("alice").await;
+    for token in [None, Some(alice.as_str()), None] {
+        assert_eq!(
+            server.publish(token, &snapshot("t")).await.status(),
+            StatusCode::CREATED
+        );
+    }
+    let response = server.publish(Some(&alice), &snapshot("t")).await;
+    assert!(response.headers().contains_key("retry-after"));
+    expect_error(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
+    // X-Forwarded-For is not trusted by default: spoofing it does not help.
+    let response = server
+        .client
+        .post(server.url("/api/v0/shared-chats"))
+        .header("x-forwarded-for", "203.0.113.7")
+        .json(&snapshot("t"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn a_trusted_forwarded_for_header_keys_the_ip_limit() {
+    let server = TestServer::with(|mut c| {
+        c.rate_limit_ip = 1;
+        c.allow_anonymous = true;
+        c.trust_forwarded_for = true;
+        c
+    })
+    .await;
+    let post = |ip: &'static str| {
+        let request = server
+            .client
+            .post(server.url("/api/v0/shared-chats"))
+            .header("x-forwarded-for", format!("198.51.100.99, {ip}"))
+            .json(&snapshot("t"));
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(post("203.0.113.1").await, StatusCode::CREATED);
+    assert_eq!(post("203.0.113.2").await, StatusCode::CREATED);
+    assert_eq!(post("203.0.113.1").await, StatusCode::TOO_MANY_REQUESTS);
+}
+
+#[tokio::test]
+async fn health_readiness_metrics_and_openapi() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    for path in ["/healthz", "/readyz"] {
+        let body: Value = server.get(path).await.json().await.unwrap();
+        assert_eq!(body, json!({"success": true, "data": {"status": "ok"}}));
+    }
+    let created = server.publish_ok(Some(&token)).await;
+    let id = created["shareId"].as_str().unwrap();
+    server.get(&format!("/shared/{id}")).await;
+    server.get(&format!("/shared/{id}")).await;
+    server.delete(id, Some(&token), None).await;
+
+    let response = server.get("/metrics").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("application/openmetrics-text")
+    );
+    let text = response.text().await.unwrap();
+    for expected in [
+        r#"share_server_http_requests_total{method="POST",route="/api/v0/shared-chats",status="201"} 1"#,
+        r#"share_server_http_requests_total{method="GET",route="/shared/{file}",status="200"} 2"#,
+        r#"share_server_http_request_duration_seconds_count{method="GET",route="/healthz"} 1"#,
+        "share_server_shares_created_total 1",
+        "share_server_shares_deleted_total 1",
+        r#"share_server_render_cache_lookups_total{outcome="hit"} 1"#,
+        r#"share_server_render_cache_lookups_total{outcome="miss"} 1"#,
+    ] {
+        assert!(text.contains(expected), "missing {expected} in\n{text}");
+    }
+    assert!(!text.contains(id), "share ids must not become labels");
+
+    let response = server.get("/api/v0/openapi.json").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let doc: Value = response.json().await.unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    for path in [
+        "/api/v0/shared-chats",
+        "/api/v0/shared-chats/{shareId}",
+        "/shared/{shareId}",
+        "/shared/{shareId}.json",
+        "/shared/{shareId}.md",
+        "/healthz",
+        "/readyz",
+        "/metrics",
+        "/api/v0/openapi.json",
+    ] {
+        assert!(paths.contains_key(path), "{path} is not documented");
+    }
+    let shares = &paths["/api/v0/shared-chats"];
+    assert!(shares["post"]["responses"]["201"].is_object());
+    assert!(shares["post"]["responses"]["429"].is_object());
+    assert!(shares["get"].is_object());
+    assert!(paths["/api/v0/shared-chats/{shareId}"]["delete"]["responses"]["404"].is_object());
+    let schemes = &doc["components"]["securitySchemes"];
+    assert_eq!(schemes["bearer"]["scheme"], "bearer");
+    assert_eq!(schemes["deleteToken"]["name"], "X-Delete-Token");
+    assert!(doc["components"]["schemas"]["ShareSnapshot"].is_object());
+}
+
+#[tokio::test]
+async fn unknown_routes_and_methods_get_the_envelope() {
+    let server = TestServer::start().await;
+    expect_error(
+        server.get("/nope").await,
+        StatusCode::NOT_FOUND,
+        "route_not_found",
+    )
+    .await;
+    let response = server
+        .client
+        .put(server.url("/api/v0/shared-chats"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(
+        response,
+        StatusCode::METHOD_NOT_ALLOWED,
+        "method_not_allowed",
+    )
+    .await;
+}

@@ -1,0 +1,823 @@
+//! The public page in a real headless Chromium, driven over WebDriver
+//! (chromedriver + fantoccini) against a real share-server on 127.0.0.1:0.
+//!
+//! Needs Debian's `chromium` and `chromium-driver`; without them the test
+//! fails (CI installs them) instead of silently passing. Screenshots land in
+//! `target/test-output/` for a human to look at.
+
+// A test crate: helpers outside `#[test]` fns unwrap too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::net::TcpListener;
+use std::panic::AssertUnwindSafe;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use chrono::{TimeDelta, Utc};
+use fantoccini::{Client, ClientBuilder, Locator};
+use futures_util::FutureExt as _;
+use hyper_util::client::legacy::connect::HttpConnector;
+use serde_json::{Value, json};
+use share_server::{Config, RunningServer};
+use tempfile::TempDir;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// A string that sets `window.__pwned` or opens an alert if it ever runs.
+const XSS: &str = r#"<script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pwned=1;alert(1)"><a href="javascript:window.__pwned=1">x</a>"'><svg onload=alert(1)>"#;
+/// The same within 128 bytes (names and ids).
+const XSS_SHORT: &str =
+    r#"<img src=x onerror="window.__pwned=1;alert(1)">"'><script>alert(1)</script>"#;
+
+// ------------------------------------------------------------ chromedriver
+
+/// A chromedriver child process on a free port, killed (with the browsers
+/// it started, which share its process group) when dropped.
+struct Chromedriver {
+    child: Child,
+    url: String,
+}
+
+impl Chromedriver {
+    async fn start() -> Self {
+        for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
+            assert!(
+                Path::new(path).exists(),
+                "{path} is missing: install the Debian package `{package}` \
+                 (apt-get install -y chromium chromium-driver)"
+            );
+        }
+        let port = TcpListener::bind("127.0.0.1:0")
+            .and_then(|listener| listener.local_addr())
+            .map(|addr| addr.port())
+            .unwrap();
+        let mut command = Command::new(CHROMEDRIVER);
+        command
+            .arg(format!("--port={port}"))
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        let child = command.spawn().expect("chromedriver starts");
+        let driver = Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        };
+        let started = Instant::now();
+        loop {
+            let ready = reqwest::get(format!("{}/status", driver.url))
+                .await
+                .ok()
+                .filter(|response| response.status().is_success());
+            if let Some(response) = ready {
+                let status: Value = response.json().await.unwrap();
+                if status["value"]["ready"] == json!(true) {
+                    return driver;
+                }
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(20),
+                "chromedriver did not get ready on port {port}"
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// A new headless Chromium session with a fresh profile.
+    async fn browser(&self, profile: &TempDir, dark: bool) -> Client {
+        let mut args = vec![
+            "--headless=new".to_owned(),
+            "--no-sandbox".to_owned(),
+            "--disable-gpu".to_owned(),
+            "--disable-quic".to_owned(),
+            "--no-first-run".to_owned(),
+            "--disable-background-networking".to_owned(),
+            "--disable-component-update".to_owned(),
+            "--disable-sync".to_owned(),
+            "--disable-dev-shm-usage".to_owned(),
+            "--hide-scrollbars".to_owned(),
+            "--window-size=1280,900".to_owned(),
+            format!("--user-data-dir={}", profile.path().display()),
+        ];
+        if dark {
+            args.push("--force-dark-mode".to_owned());
+        }
+        let capabilities = json!({
+            "browserName": "chrome",
+            // Leave a dialog open so that the test sees it (the default
+            // dismisses it and only fails the next command).
+            "unhandledPromptBehavior": "ignore",
+            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
+        });
+        let Value::Object(capabilities) = capabilities else {
+            unreachable!()
+        };
+        ClientBuilder::new(HttpConnector::new())
+            .capabilities(capabilities)
+            .connect(&self.url)
+            .await
+            .expect("a Chromium session")
+    }
+}
+
+impl Drop for Chromedriver {
+    fn drop(&mut self) {
+        // The whole group: chromedriver and any Chromium it left behind.
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill")
+            .args(["-KILL", "--", &group])
+            .stderr(Stdio::null())
+            .status();
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Runs `checks` in a browser session and closes the session even when a
+/// check fails, so no Chromium outlives the test.
+async fn in_browser<F>(driver: &Chromedriver, dark: bool, checks: impl FnOnce(Client) -> F)
+where
+    F: Future<Output = ()>,
+{
+    let profile = TempDir::new().unwrap();
+    let client = driver.browser(&profile, dark).await;
+    let outcome = AssertUnwindSafe(tokio::time::timeout(
+        Duration::from_secs(120),
+        checks(client.clone()),
+    ))
+    .catch_unwind()
+    .await;
+    let _ = client.close().await;
+    match outcome {
+        Ok(Ok(())) => {}
+        Ok(Err(_)) => panic!("the browser checks timed out"),
+        Err(panic) => std::panic::resume_unwind(panic),
+    }
+}
+
+// ------------------------------------------------------------------ server
+
+struct Server {
+    running: RunningServer,
+    token: String,
+    http: reqwest::Client,
+    _dir: TempDir,
+}
+
+impl Server {
+    async fn start() -> Self {
+        let dir = TempDir::new().unwrap();
+        let database = dir.path().join("shares.db");
+        let config = Config::default()
+            .with_database_url(format!("sqlite://{}", database.display()))
+            .without_rate_limits();
+        let running = share_server::spawn(config).await.unwrap();
+        let token = running.add_user("alice").await.unwrap();
+        Self {
+            running,
+            token,
+            http: reqwest::Client::new(),
+            _dir: dir,
+        }
+    }
+
+    /// Publishes `snapshot` and returns `(shareId, shareUrl)`.
+    async fn publish(&self, snapshot: &Value) -> (String, String) {
+        let response = self
+            .http
+            .post(format!("{}/api/v0/shared-chats", self.running.base_url))
+            .bearer_auth(&self.token)
+            .json(snapshot)
+            .send()
+            .await
+            .unwrap();
+        let status = response.status();
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(status, 201, "publishing failed: {body}");
+        let data = &body["data"];
+        (
+            data["shareId"].as_str().unwrap().to_owned(),
+            data["shareUrl"].as_str().unwrap().to_owned(),
+        )
+    }
+
+    async fn revoke(&self, share_id: &str) {
+        let response = self
+            .http
+            .delete(format!(
+                "{}/api/v0/shared-chats/{share_id}",
+                self.running.base_url
+            ))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        assert!(response.status().is_success(), "{}", response.status());
+    }
+
+    async fn status_of(&self, url: &str) -> u16 {
+        self.http.get(url).send().await.unwrap().status().as_u16()
+    }
+}
+
+// ---------------------------------------------------------------- fixtures
+
+/// Sets `totalTokens` and `totalCost` from the messages, as the app does.
+fn with_totals(mut snapshot: Value) -> Value {
+    let mut total_tokens = 0;
+    let mut total_cost = Some(0.0);
+    for message in snapshot["messages"].as_array().unwrap() {
+        if let Some(usage) = message.get("usage") {
+            total_tokens +=
+                usage["inputTokens"].as_i64().unwrap() + usage["outputTokens"].as_i64().unwrap();
+            if message.get("cost").is_none() {
+                total_cost = None;
+            }
+        }
+        if let (Some(sum), Some(cost)) = (total_cost, message.get("cost")) {
+            total_cost = Some(sum + cost.as_f64().unwrap());
+        }
+    }
+    snapshot["totalTokens"] = json!(total_tokens);
+    snapshot["totalCost"] = json!(total_cost);
+    snapshot
+}
+
+/// Message timestamps a few minutes ago, in order.
+fn at(minutes_ago: i64) -> String {
+    (Utc::now() - TimeDelta::minutes(minutes_ago)).to_rfc3339()
+}
+
+fn conversation() -> Value {
+    with_totals(json!({
+        "schemaVersion": 1,
+        "title": "Why does my deploy script fail?",
+        "modelConfig": {
+            "provider": "openai", "model": "gpt-4o-2024-08-06",
+            "temperature": 0.3, "maxTokens": 4096, "topP": 0.95
+        },
+        "promptMeta": {
+            "systemPrompt": "You are a **deployment expert**. Answer briefly and show the commands to run.",
+            "tools": [{
+                "name": "stat_file",
+                "description": "Returns the mode, owner and size of a file.",
+                "parameters": {
+                    "type": "object",
+                    "properties": { "path": { "type": "string", "description": "Path of the file" } },
+                    "required": ["path"]
+                }
+            }],
+            "variables": { "project": "billing-api", "environment": "production" }
+        },
+        "messages": [
+            {
+                "id": "m1", "role": "user", "timestamp": at(30),
+                "content": "My `deploy.sh` fails with **Permission denied** on the production host. Why?"
+            },
+            {
+                "id": "m2", "role": "assistant", "timestamp": at(29),
+                "content": "Let me check the file's permissions first.",
+                "reasoning": "The error suggests the script lacks the execute bit.\n\nI should `stat` it before guessing.",
+                "usage": { "inputTokens": 1200, "outputTokens": 80, "reasoningTokens": 30, "cachedTokens": 1024 },
+                "cost": 0.00216,
+                "timeToFirstTokenMs": 420, "inferenceTimeMs": 1900,
+                "toolCalls": [{ "id": "call_perm", "name": "stat_file", "arguments": "{\"path\":\"deploy.sh\",\"follow_symlinks\":true}" }]
+            },
+            {
+                "id": "m3", "role": "tool", "timestamp": at(29), "toolCallId": "call_perm",
+                "content": "{\"mode\":\"-rw-r--r--\",\"owner\":\"deploy\",\"size\":2048}"
+            },
+            {
+                "id": "m4", "role": "assistant", "timestamp": at(28),
+                "content": "The script is **not executable** (`-rw-r--r--`): the shell refuses to run it. Fix it with:\n\n```bash\nchmod +x deploy.sh\n./deploy.sh --env production\n```\n\n| Bit | Meaning | Needed |\n|-----|---------|:------:|\n| `r` | read | yes |\n| `w` | write | no |\n| `x` | execute | **yes** |\n\nSee the [chmod manual](https://man7.org/linux/man-pages/man1/chmod.1.html) for details.",
+                "usage": { "inputTokens": 1350, "outputTokens": 142, "reasoningTokens": 0, "cachedTokens": 1152 },
+                "cost": 0.0031,
+                "timeToFirstTokenMs": 380, "inferenceTimeMs": 2340
+            },
+            {
+                "id": "m5", "role": "user", "timestamp": at(5),
+                "content": "Thanks! Will it stay executable after a fresh `git clone`?"
+            },
+            {
+                "id": "m6", "role": "assistant", "timestamp": at(4),
+                "content": "Only if Git records the bit. Run this once and commit:\n\n```sh\ngit update-index --chmod=+x deploy.sh\ngit commit -m \"Make deploy.sh executable\"\n```",
+                "usage": { "inputTokens": 1510, "outputTokens": 35 },
+                "timeToFirstTokenMs": 510, "inferenceTimeMs": 900
+            }
+        ],
+        "totalTokens": 0
+    }))
+}
+
+/// Every string the page renders is a script vector.
+fn hostile() -> Value {
+    let call_id = r#""><script>alert(1)</script>"#;
+    let markdown = format!(
+        "{XSS}\n\n[click](javascript:window.__pwned=1) ![img](javascript:alert(1)) \
+         [data](data:text/html,<script>alert(1)</script>) \
+         <a href=\"javascript:alert(1)\">raw</a> <iframe src=\"javascript:alert(1)\"></iframe>\n\n\
+         <details open ontoggle=\"window.__pwned=1\">x</details><style>body{{display:none}}</style>\n\n\
+         <svg><animate onbegin=\"window.__pwned=1\" attributeName=x dur=1s>\n\n\
+         ```\"><script>alert(1)</script>\n{XSS}\n```\n"
+    );
+    with_totals(json!({
+        "schemaVersion": 1,
+        "title": r#"</script><script>window.__pwned=1</script>" onmouseover="alert(1)"#,
+        "modelConfig": {
+            "provider": "<svg/onload=alert(1)>",
+            "model": format!("gpt-4o{XSS}"),
+            "temperature": 1.0
+        },
+        "promptMeta": {
+            "systemPrompt": markdown,
+            "tools": [{
+                "name": XSS_SHORT,
+                "description": XSS,
+                "parameters": { "type": "object", "properties": { (XSS): { "type": XSS } } }
+            }],
+            "variables": { (XSS_SHORT): XSS }
+        },
+        "messages": [
+            { "id": XSS_SHORT, "role": "user", "timestamp": at(10), "content": markdown },
+            {
+                "id": "m2", "role": "assistant", "timestamp": at(9),
+                "content": markdown, "reasoning": markdown,
+                "usage": { "inputTokens": 10, "outputTokens": 20, "reasoningTokens": 5 },
+                "cost": 0.001,
+                "toolCalls": [
+                    { "id": call_id, "name": XSS_SHORT, "arguments": json!({ "html": XSS }).to_string() },
+                    { "id": "call_raw", "name": "raw", "arguments": XSS }
+                ]
+            },
+            { "id": "m3", "role": "tool", "timestamp": at(8), "toolCallId": call_id, "content": markdown },
+            {
+                "id": "m4", "role": "tool", "timestamp": at(8), "toolCallId": "call_raw",
+                "content": json!({ "result": XSS }).to_string()
+            },
+            { "id": "m5", "role": "system", "timestamp": at(7), "content": markdown }
+        ],
+        "totalTokens": 0
+    }))
+}
+
+// ----------------------------------------------------------------- helpers
+
+/// Fails the test with a clear message if a dialog is open (a script ran).
+async fn assert_no_dialog(client: &Client) {
+    match client.get_alert_text().await {
+        Ok(text) => panic!("a script ran: a dialog is open with {text:?}"),
+        Err(error) if error.is_no_such_alert() => {}
+        Err(error) => panic!("could not check for dialogs: {error}"),
+    }
+}
+
+/// Runs `script` in the page; a dialog opened by the page is reported as
+/// such instead of as an obscure WebDriver error.
+async fn eval(client: &Client, script: &str) -> Value {
+    match client.execute(script, vec![]).await {
+        Ok(value) => value,
+        Err(error) if error.is_unexpected_alert_open() => {
+            panic!("a script ran: an alert is open ({error})")
+        }
+        Err(error) => panic!("script failed: {error}\n{script}"),
+    }
+}
+
+async fn text(client: &Client, selector: &str) -> String {
+    client
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("no `{selector}`: {e}"))
+        .text()
+        .await
+        .unwrap()
+}
+
+/// `key=value` for every `data-stat` figure under `selector`, as rendered.
+async fn stats(client: &Client, selector: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    for stat in client
+        .find_all(Locator::Css(&format!("{selector} [data-stat]")))
+        .await
+        .unwrap()
+    {
+        let key = stat.attr("data-stat").await.unwrap().unwrap_or_default();
+        let value = stat
+            .find(Locator::Css("dd"))
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        out.push(format!("{key}={value}"));
+    }
+    out
+}
+
+fn output_dir() -> PathBuf {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-output");
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+/// A screenshot of the whole page at `width`, saved as `name`.
+async fn screenshot(client: &Client, width: u32, name: &str) -> PathBuf {
+    client.set_window_size(width, 900).await.unwrap();
+    // The window is taller than the viewport by the browser's own chrome.
+    let sizes = eval(
+        client,
+        "return [document.documentElement.scrollHeight, window.outerHeight - window.innerHeight];",
+    )
+    .await;
+    let content = sizes[0].as_u64().unwrap().clamp(600, 12_000);
+    let chrome = sizes[1].as_u64().unwrap().min(400);
+    let height = u32::try_from(content + chrome).unwrap();
+    client.set_window_size(width, height).await.unwrap();
+    eval(client, "window.scrollTo(0, 0); return 0;").await;
+    let png = client.screenshot().await.unwrap();
+    let path = output_dir().join(name);
+    std::fs::write(&path, png).unwrap();
+    path
+}
+
+// ------------------------------------------------------------------- tests
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_share_page_in_chromium() {
+    let server = Server::start().await;
+    let driver = Chromedriver::start().await;
+    let (share_id, share_url) = server.publish(&conversation()).await;
+    assert!(share_url.ends_with(&format!("/shared/{share_id}")));
+    let page_url = format!("{}/shared/{share_id}", server.running.base_url);
+
+    in_browser(&driver, false, |client| async move {
+        client.goto(&share_url).await.unwrap();
+        assert_no_dialog(&client).await;
+        assert_eq!(
+            client.title().await.unwrap(),
+            "Why does my deploy script fail? · Parlor"
+        );
+
+        // The stylesheet loaded under the server's CSP and applies.
+        let styled = eval(
+            &client,
+            "return [document.styleSheets.length, document.styleSheets[0].cssRules.length, \
+             getComputedStyle(document.body).fontFamily.includes('system-ui')];",
+        )
+        .await;
+        assert_eq!(styled[0], json!(1), "{styled}");
+        assert!(styled[1].as_u64().unwrap() > 50, "{styled}");
+        assert_eq!(styled[2], json!(true), "{styled}");
+
+        // Header: model, provider, parameters, date, totals.
+        assert_eq!(
+            text(&client, "[data-testid=model]").await,
+            "gpt-4o-2024-08-06"
+        );
+        assert_eq!(text(&client, "[data-testid=provider]").await, "openai");
+        assert_eq!(text(&client, "[data-field=temperature] dd").await, "0.3");
+        assert_eq!(text(&client, "[data-field=max-tokens] dd").await, "4,096");
+        assert_eq!(text(&client, "[data-field=top-p] dd").await, "0.95");
+        let shared_on = text(&client, "[data-testid=shared-on]").await;
+        let today = Utc::now().format("%-d %b %Y").to_string();
+        assert_eq!(shared_on, format!("Shared on {today}"));
+        assert_eq!(
+            stats(&client, "[data-testid=totals]").await,
+            [
+                "total-tokens=4,317",
+                "input-tokens=4,060",
+                "output-tokens=257",
+                "reasoning-tokens=30",
+                "cached-tokens=2,176",
+                "total-cost=unknown",
+                "inference-time=5.14 s",
+                "message-count=6",
+            ]
+        );
+
+        // Every message, with its role and per-message figures.
+        let messages = client
+            .find_all(Locator::Css("article[data-testid=message]"))
+            .await
+            .unwrap();
+        let mut roles = Vec::new();
+        for message in &messages {
+            roles.push(message.attr("data-role").await.unwrap().unwrap_or_default());
+        }
+        assert_eq!(
+            roles,
+            [
+                "user",
+                "assistant",
+                "tool",
+                "assistant",
+                "user",
+                "assistant"
+            ]
+        );
+        assert_eq!(
+            stats(&client, "#msg-2 [data-testid=msg-stats]").await,
+            [
+                "input-tokens=1,200",
+                "output-tokens=80",
+                "reasoning-tokens=30",
+                "cached-tokens=1,024",
+                "cost=$0.00216",
+                "ttft=420 ms",
+                "inference-time=1.90 s",
+                "tokens-per-second=54.1 tok/s",
+            ]
+        );
+        assert_eq!(
+            stats(&client, "#msg-4 [data-testid=msg-stats]").await,
+            [
+                "input-tokens=1,350",
+                "output-tokens=142",
+                "reasoning-tokens=0",
+                "cached-tokens=1,152",
+                "cost=$0.0031",
+                "ttft=380 ms",
+                "inference-time=2.34 s",
+                "tokens-per-second=72.4 tok/s",
+            ]
+        );
+        let line = text(&client, "#msg-2 [data-testid=msg-stats]").await;
+        for label in [
+            "Input",
+            "Output",
+            "Reasoning",
+            "Cost",
+            "First token",
+            "Inference",
+        ] {
+            assert!(line.contains(label), "{label} in {line:?}");
+        }
+
+        // Tool call and result, distinct and linked.
+        assert_eq!(
+            text(&client, "#msg-2 [data-testid=tool-call-name]").await,
+            "stat_file"
+        );
+        assert_eq!(
+            text(&client, "#msg-2 [data-testid=tool-call-args]").await,
+            "{\n  \"path\": \"deploy.sh\",\n  \"follow_symlinks\": true\n}"
+        );
+        let result = text(&client, "article[data-role=tool]").await;
+        assert!(result.contains("Tool result"), "{result}");
+        assert!(result.contains("\"mode\": \"-rw-r--r--\""), "{result}");
+        let colors = eval(
+            &client,
+            "const bg = s => getComputedStyle(document.querySelector(s)).backgroundColor; \
+             return [bg('#msg-1'), bg('#msg-2'), bg('#msg-3'), bg('#msg-2 .tool-call')];",
+        )
+        .await;
+        let colors: Vec<_> = colors.as_array().unwrap().iter().collect();
+        for (i, a) in colors.iter().enumerate() {
+            for b in &colors[i + 1..] {
+                assert_ne!(
+                    a, b,
+                    "user, assistant, tool result and tool call look alike"
+                );
+            }
+        }
+
+        // Reasoning is collapsed, and opens without any script of ours.
+        assert!(
+            !client
+                .find(Locator::Css("#msg-2 .msg-reasoning-body"))
+                .await
+                .unwrap()
+                .is_displayed()
+                .await
+                .unwrap()
+        );
+        client
+            .find(Locator::Css("#msg-2 .msg-reasoning summary"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        assert!(
+            text(&client, "#msg-2 .msg-reasoning-body")
+                .await
+                .contains("lacks the execute bit")
+        );
+
+        // Read-only: nothing to type into or press.
+        for selector in [
+            "input",
+            "textarea",
+            "button",
+            "select",
+            "form",
+            "[contenteditable]",
+        ] {
+            let found = client.find_all(Locator::Css(selector)).await.unwrap();
+            assert!(found.is_empty(), "found {selector}");
+        }
+        let editable = eval(
+            &client,
+            "return [document.designMode, document.scripts.length, \
+             [...document.querySelectorAll('*')].filter(e => e.isContentEditable).length];",
+        )
+        .await;
+        assert_eq!(editable, json!(["off", 0, 0]));
+
+        // Downloads work from the page.
+        let json_link = client
+            .find(Locator::Css("a[data-testid=download-json]"))
+            .await
+            .unwrap()
+            .prop("href")
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(
+            json_link.ends_with(&format!("/shared/{share_id}.json")),
+            "{json_link}"
+        );
+
+        // Close the reasoning again so the screenshot shows the default view.
+        eval(
+            &client,
+            "document.querySelector('#msg-2 details').open = false; return 0;",
+        )
+        .await;
+        let path = screenshot(&client, 1280, "share-page.png").await;
+        eprintln!("screenshot: {}", path.display());
+        screenshot(&client, 390, "share-page-mobile.png").await;
+
+        // Printing: a PDF to look at (reasoning and tools print open, links
+        // show their address).
+        let configuration = fantoccini::wd::PrintConfigurationBuilder::default()
+            .build()
+            .unwrap();
+        let pdf = client.print(configuration).await.unwrap();
+        assert!(pdf.starts_with(b"%PDF"));
+        std::fs::write(output_dir().join("share-page.pdf"), pdf).unwrap();
+    })
+    .await;
+
+    in_browser(&driver, true, |client| async move {
+        client.goto(&page_url).await.unwrap();
+        let dark = eval(
+            &client,
+            "return matchMedia('(prefers-color-scheme: dark)').matches;",
+        )
+        .await;
+        assert_eq!(dark, json!(true), "dark mode is emulated");
+        let background = eval(
+            &client,
+            "return getComputedStyle(document.body).backgroundColor;",
+        )
+        .await;
+        assert_eq!(
+            background,
+            json!("rgb(15, 17, 21)"),
+            "the dark theme applies"
+        );
+        screenshot(&client, 1280, "share-page-dark.png").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hostile_snapshot_runs_nothing() {
+    let server = Server::start().await;
+    let driver = Chromedriver::start().await;
+    let (_, share_url) = server.publish(&hostile()).await;
+
+    in_browser(&driver, false, |client| async move {
+        // First prove the detectors work: a page that does run the payload
+        // is caught by both.
+        client
+            .goto("data:text/html,<script>window.__pwned=1</script>")
+            .await
+            .unwrap();
+        assert_eq!(eval(&client, "return window.__pwned;").await, json!(1));
+        client
+            .goto("data:text/html,<script>alert('canary')</script>")
+            .await
+            .unwrap();
+        assert_eq!(client.get_alert_text().await.unwrap(), "canary");
+        client.dismiss_alert().await.unwrap();
+
+        client.goto(&share_url).await.unwrap();
+        // Give onload/onerror/animation handlers a moment to fire.
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_no_dialog(&client).await;
+        assert_eq!(eval(&client, "return typeof window.__pwned;").await, json!("undefined"));
+
+        // The payloads are on the page, as text.
+        let title = client.title().await.unwrap();
+        assert_eq!(
+            title,
+            r#"</script><script>window.__pwned=1</script>" onmouseover="alert(1) · Parlor"#
+        );
+        assert_eq!(text(&client, "[data-testid=provider]").await, "<svg/onload=alert(1)>");
+        assert_eq!(text(&client, "[data-testid=model]").await, format!("gpt-4o{XSS}"));
+
+        // Nothing executable made it into the DOM.
+        let findings = eval(
+            &client,
+            r#"
+            const found = [];
+            for (const el of document.querySelectorAll('*')) {
+                const tag = el.tagName.toLowerCase();
+                if (['script', 'iframe', 'img', 'svg', 'object', 'embed', 'style', 'frame', 'animate']
+                        .includes(tag)) found.push('<' + tag + '>');
+                for (const attr of el.attributes) {
+                    if (attr.name.toLowerCase().startsWith('on')) found.push(tag + '[' + attr.name + ']');
+                    if (attr.name === 'style') found.push(tag + '[style]');
+                }
+                if (el.href !== undefined && typeof el.href === 'string' && el.href !== '') {
+                    const scheme = new URL(el.href, location.href).protocol;
+                    if (!['http:', 'https:', 'mailto:'].includes(scheme)
+                            && !(tag === 'link' && el.rel === 'icon')) {
+                        found.push(tag + ' href ' + el.href);
+                    }
+                }
+            }
+            return found;
+            "#,
+        )
+        .await;
+        assert_eq!(findings, json!([]), "executable content in the page");
+
+        // Open every collapsible (ontoggle vectors) and hover every element
+        // (onmouseover vectors): still nothing runs.
+        eval(
+            &client,
+            "for (const d of document.querySelectorAll('details')) d.open = true; \
+             for (const e of document.querySelectorAll('*')) \
+                 e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); \
+             return 0;",
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_no_dialog(&client).await;
+        assert_eq!(eval(&client, "return typeof window.__pwned;").await, json!("undefined"));
+
+        // Clicking every link on the page runs nothing either (they are all
+        // http(s) or in-page anchors).
+        let links = client.find_all(Locator::Css("main a[href^='#']")).await.unwrap();
+        assert!(!links.is_empty());
+        for link in links {
+            link.click().await.unwrap();
+        }
+        assert_no_dialog(&client).await;
+        assert_eq!(eval(&client, "return typeof window.__pwned;").await, json!("undefined"));
+        screenshot(&client, 1280, "hostile-page.png").await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn missing_and_revoked_shares_get_their_error_pages() {
+    let server = Server::start().await;
+    let driver = Chromedriver::start().await;
+    let base = server.running.base_url.clone();
+    let (revoked_id, revoked_url) = server.publish(&conversation()).await;
+    server.revoke(&revoked_id).await;
+    let missing_url = format!("{base}/shared/doesNotExist0000000000000");
+    assert_eq!(server.status_of(&missing_url).await, 404);
+    assert_eq!(server.status_of(&revoked_url).await, 410);
+
+    in_browser(&driver, false, |client| async move {
+        client.goto(&missing_url).await.unwrap();
+        assert_eq!(
+            client.title().await.unwrap(),
+            "404 · Share not found · Parlor"
+        );
+        assert_eq!(text(&client, "h1").await, "Share not found");
+        assert_eq!(text(&client, ".pl-error-status").await, "404");
+        screenshot(&client, 1280, "not-found.png").await;
+
+        client.goto(&revoked_url).await.unwrap();
+        assert_eq!(
+            client.title().await.unwrap(),
+            "410 · This share is no longer available · Parlor"
+        );
+        assert_eq!(
+            text(&client, "h1").await,
+            "This share is no longer available"
+        );
+        let page = text(&client, "body").await;
+        assert!(page.contains("expired or was revoked"), "{page}");
+        assert!(
+            !page.contains("deploy"),
+            "no share data on the 410 page: {page}"
+        );
+        assert!(
+            client
+                .find_all(Locator::Css("article"))
+                .await
+                .unwrap()
+                .is_empty()
+        );
+    })
+    .await;
+}

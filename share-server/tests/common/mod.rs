@@ -1,0 +1,151 @@
+//! Shared helpers of the integration tests: a real server on 127.0.0.1:0
+//! over a real SQLite file in a temp dir, a reqwest client, and snapshots.
+#![allow(dead_code)]
+
+use chrono::{Duration, SecondsFormat, Utc};
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use share_server::{Clock, Config, RunningServer};
+use tempfile::TempDir;
+
+pub const PUBLIC_URL: &str = "https://share.example.com";
+
+pub struct TestServer {
+    pub server: RunningServer,
+    pub client: reqwest::Client,
+    pub clock: Clock,
+    pub dir: TempDir,
+}
+
+pub fn database_url(dir: &TempDir) -> String {
+    format!("sqlite://{}", dir.path().join("shares.db").display())
+}
+
+impl TestServer {
+    /// A server with rate limits off, anonymous publishing off and an adjustable clock.
+    pub async fn start() -> Self {
+        Self::with(|config| config).await
+    }
+
+    pub async fn with(configure: impl FnOnce(Config) -> Config) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let config = Config::default()
+            .with_database_url(database_url(&dir))
+            .with_public_url(PUBLIC_URL)
+            .with_clock(Clock::adjustable())
+            .without_rate_limits();
+        let server = share_server::spawn(configure(config)).await.unwrap();
+        Self {
+            clock: server.clock().clone(),
+            server,
+            client: reqwest::Client::new(),
+            dir,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.server.base_url)
+    }
+
+    pub async fn user(&self, name: &str) -> String {
+        self.server.add_user(name).await.unwrap()
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.unwrap()
+    }
+
+    /// POSTs raw bytes as JSON, with a bearer token if given.
+    pub async fn publish_bytes(&self, token: Option<&str>, body: Vec<u8>) -> reqwest::Response {
+        let mut request = self
+            .client
+            .post(self.url("/api/v0/shared-chats"))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some(token) = token {
+            request = request.bearer_auth(token);
+        }
+        request.send().await.unwrap()
+    }
+
+    pub async fn publish(&self, token: Option<&str>, snapshot: &Value) -> reqwest::Response {
+        self.publish_bytes(token, serde_json::to_vec(snapshot).unwrap())
+            .await
+    }
+
+    /// Publishes and returns `data` of the 201 answer.
+    pub async fn publish_ok(&self, token: Option<&str>) -> Value {
+        let response = self.publish(token, &snapshot("A shared chat")).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        assert_eq!(body["success"], true);
+        body["data"].clone()
+    }
+
+    pub async fn delete(
+        &self,
+        id: &str,
+        bearer: Option<&str>,
+        delete_token: Option<&str>,
+    ) -> reqwest::Response {
+        let mut request = self
+            .client
+            .delete(self.url(&format!("/api/v0/shared-chats/{id}")));
+        if let Some(token) = bearer {
+            request = request.bearer_auth(token);
+        }
+        if let Some(token) = delete_token {
+            request = request.header("x-delete-token", token);
+        }
+        request.send().await.unwrap()
+    }
+}
+
+/// Asserts an error envelope with this status and code; returns `error`.
+pub async fn expect_error(response: reqwest::Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(response.status(), status, "{:?}", response.url());
+    assert!(
+        response
+            .headers()
+            .get("content-type")
+            .is_some_and(|v| v.to_str().unwrap().starts_with("application/json")),
+        "content-type {:?}",
+        response.headers().get("content-type")
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["success"], false, "{body}");
+    assert_eq!(body["error"]["code"], code, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| !m.is_empty())
+    );
+    body["error"].clone()
+}
+
+fn minutes_ago(minutes: i64) -> String {
+    (Utc::now() - Duration::minutes(minutes)).to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// A valid snapshot: system prompt, user, an assistant calling a tool, the
+/// tool's answer and the final answer, with usage, costs and timings.
+pub fn snapshot(title: &str) -> Value {
+    json!({
+        "schemaVersion": 1,
+        "title": title,
+        "messages": [
+            {"id": "m1", "role": "user", "content": "What is the weather in Paris?", "timestamp": minutes_ago(10)},
+            {"id": "m2", "role": "assistant", "content": "", "timestamp": minutes_ago(9),
+             "usage": {"inputTokens": 120, "outputTokens": 30, "reasoningTokens": 10},
+             "cost": 0.002, "inferenceTimeMs": 1200, "timeToFirstTokenMs": 300,
+             "toolCalls": [{"id": "call_1", "name": "get_weather", "arguments": "{\"city\":\"Paris\"}"}]},
+            {"id": "m3", "role": "tool", "content": "{\"temp\":18}", "timestamp": minutes_ago(8), "toolCallId": "call_1"},
+            {"id": "m4", "role": "assistant", "content": "It is **18 °C** in Paris.", "timestamp": minutes_ago(7),
+             "usage": {"inputTokens": 200, "outputTokens": 20}, "cost": 0.001, "inferenceTimeMs": 800}
+        ],
+        "modelConfig": {"provider": "openai", "model": "gpt-4o", "temperature": 0.7},
+        "promptMeta": {"systemPrompt": "You are a helpful assistant."},
+        "totalTokens": 370,
+        "totalCost": 0.003
+    })
+}

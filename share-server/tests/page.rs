@@ -1,0 +1,380 @@
+//! Serving shares: the page routes' statuses, strong ETags and 304,
+//! gzip/brotli negotiation, security headers, and revocation that beats the
+//! cache — also across two instances sharing one database.
+#![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
+
+mod common;
+
+use std::io::Read;
+
+use common::{TestServer, expect_error, snapshot};
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+use serde_json::{Value, json};
+use share_server::{CONTENT_SECURITY_POLICY, Config};
+
+async fn published(server: &TestServer) -> (String, String) {
+    let token = server.user("alice").await;
+    let data = server.publish_ok(Some(&token)).await;
+    (data["shareId"].as_str().unwrap().to_owned(), token)
+}
+
+fn assert_security_headers(headers: &HeaderMap, what: &str) {
+    assert_eq!(
+        headers["content-security-policy"], CONTENT_SECURITY_POLICY,
+        "{what}"
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
+    assert_eq!(headers["referrer-policy"], "no-referrer", "{what}");
+}
+
+fn decode(encoding: Option<&str>, body: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    match encoding {
+        None => out.extend_from_slice(body),
+        Some("gzip") => {
+            flate2::read::GzDecoder::new(body)
+                .read_to_end(&mut out)
+                .unwrap();
+        }
+        Some("br") => {
+            brotli::Decompressor::new(body, 4096)
+                .read_to_end(&mut out)
+                .unwrap();
+        }
+        Some(other) => panic!("unexpected encoding {other}"),
+    }
+    out
+}
+
+#[tokio::test]
+async fn the_page_and_downloads_are_served_with_their_types() {
+    let server = TestServer::start().await;
+    let (id, _) = published(&server).await;
+    for (suffix, content_type) in [
+        ("", "text/html; charset=utf-8"),
+        (".json", "application/json"),
+        (".md", "text/markdown; charset=utf-8"),
+    ] {
+        let response = server.get(&format!("/shared/{id}{suffix}")).await;
+        assert_eq!(response.status(), StatusCode::OK, "{suffix}");
+        assert_eq!(response.headers()["content-type"], content_type);
+        assert_eq!(response.headers()["cache-control"], "no-cache");
+        // Not indexable unless the publisher opted in.
+        assert_eq!(response.headers()["x-robots-tag"], "noindex");
+        assert!(response.headers().contains_key("etag"));
+    }
+    let md = server.get(&format!("/shared/{id}.md")).await;
+    assert!(
+        md.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains(".md\"")
+    );
+    let head = server
+        .client
+        .head(server.url(&format!("/shared/{id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(head.status(), StatusCode::OK);
+    assert!(head.bytes().await.unwrap().is_empty());
+
+    let stylesheet = server.get(share_server::page::STYLESHEET_PATH).await;
+    assert_eq!(stylesheet.status(), StatusCode::OK);
+    assert_eq!(
+        stylesheet.headers()["content-type"],
+        "text/css; charset=utf-8"
+    );
+}
+
+#[tokio::test]
+async fn indexable_shares_may_be_indexed() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let mut indexable = snapshot("public");
+    indexable["indexable"] = json!(true);
+    let response = server.publish(Some(&token), &indexable).await;
+    let data: Value = response.json().await.unwrap();
+    let id = data["data"]["shareId"].as_str().unwrap();
+    let page = server.get(&format!("/shared/{id}")).await;
+    assert!(!page.headers().contains_key("x-robots-tag"));
+}
+
+#[tokio::test]
+async fn strong_etags_answer_if_none_match_with_304() {
+    let server = TestServer::start().await;
+    let (id, _) = published(&server).await;
+    for path in [
+        format!("/shared/{id}"),
+        format!("/shared/{id}.json"),
+        format!("/shared/{id}.md"),
+        format!("/api/v0/shared-chats/{id}"),
+    ] {
+        let first = server.get(&path).await;
+        let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+        assert!(
+            etag.starts_with('"') && etag.ends_with('"') && !etag.starts_with("W/"),
+            "{etag}"
+        );
+        let body = first.bytes().await.unwrap();
+        // The same bytes and tag on the next (cached) request.
+        let second = server.get(&path).await;
+        assert_eq!(second.headers()["etag"].to_str().unwrap(), etag);
+        assert_eq!(second.bytes().await.unwrap(), body);
+
+        let response = server
+            .client
+            .get(server.url(&path))
+            .header("if-none-match", format!("\"nope\", {etag}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{path}");
+        assert_eq!(response.headers()["etag"].to_str().unwrap(), etag);
+        assert_security_headers(response.headers(), "304");
+        assert!(response.bytes().await.unwrap().is_empty());
+
+        let response = server
+            .client
+            .get(server.url(&path))
+            .header("if-none-match", "\"something-else\"")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn a_revoked_share_is_not_revalidated() {
+    let server = TestServer::start().await;
+    let (id, token) = published(&server).await;
+    let etag = server.get(&format!("/shared/{id}")).await.headers()["etag"].clone();
+    server.delete(&id, Some(&token), None).await;
+    let response = server
+        .client
+        .get(server.url(&format!("/shared/{id}")))
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::GONE);
+}
+
+#[tokio::test]
+async fn gzip_and_brotli_are_negotiated() {
+    let server = TestServer::start().await;
+    let (id, _) = published(&server).await;
+    for path in [
+        format!("/shared/{id}.json"),
+        format!("/api/v0/shared-chats/{id}"),
+    ] {
+        let plain = server.get(&path).await;
+        assert!(!plain.headers().contains_key("content-encoding"));
+        assert_eq!(plain.headers()["vary"], "accept-encoding");
+        let plain_etag = plain.headers()["etag"].clone();
+        let identity = plain.bytes().await.unwrap().to_vec();
+        for (accept, expected) in [
+            ("gzip", "gzip"),
+            ("br", "br"),
+            ("gzip, deflate, br, zstd", "br"),
+            ("br;q=0.5, gzip;q=0.9", "gzip"),
+            ("*", "br"),
+        ] {
+            let response = server
+                .client
+                .get(server.url(&path))
+                .header("accept-encoding", accept)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response
+                    .headers()
+                    .get("content-encoding")
+                    .map(|v| v.to_str().unwrap()),
+                Some(expected),
+                "{path} {accept}"
+            );
+            assert_eq!(response.headers()["vary"], "accept-encoding");
+            // Each encoding is its own representation with its own strong tag.
+            assert_ne!(response.headers()["etag"], plain_etag);
+            let body = response.bytes().await.unwrap();
+            assert!(body.len() < identity.len());
+            assert_eq!(decode(Some(expected), &body), identity, "{accept}");
+        }
+        let response = server
+            .client
+            .get(server.url(&path))
+            .header("accept-encoding", "deflate, identity")
+            .send()
+            .await
+            .unwrap();
+        assert!(!response.headers().contains_key("content-encoding"));
+    }
+    // The page too, whatever its size: what arrives decodes to the plain page.
+    let path = format!("/shared/{id}");
+    let identity = server.get(&path).await.bytes().await.unwrap().to_vec();
+    for accept in ["gzip", "br"] {
+        let response = server
+            .client
+            .get(server.url(&path))
+            .header("accept-encoding", accept)
+            .send()
+            .await
+            .unwrap();
+        let encoding = response
+            .headers()
+            .get("content-encoding")
+            .map(|v| v.to_str().unwrap().to_owned());
+        let body = response.bytes().await.unwrap();
+        assert_eq!(decode(encoding.as_deref(), &body), identity);
+    }
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let server = TestServer::with(|c| c.with_allow_anonymous(false)).await;
+    let (id, _) = published(&server).await;
+    let paths = [
+        format!("/shared/{id}"),
+        format!("/shared/{id}.json"),
+        "/shared/AAAAAAAAAAAAAAAAAAAAAA".to_owned(),
+        format!("/api/v0/shared-chats/{id}"),
+        "/api/v0/shared-chats/nope".to_owned(),
+        "/api/v0/shared-chats".to_owned(),
+        "/healthz".to_owned(),
+        "/readyz".to_owned(),
+        "/metrics".to_owned(),
+        "/api/v0/openapi.json".to_owned(),
+        share_server::page::STYLESHEET_PATH.to_owned(),
+        "/no/such/route".to_owned(),
+    ];
+    for path in paths {
+        let response = server.get(&path).await;
+        assert_security_headers(response.headers(), &path);
+    }
+    let response = server.publish(None, &snapshot("t")).await;
+    assert_security_headers(response.headers(), "401");
+    let response = server
+        .client
+        .patch(server.url("/healthz"))
+        .send()
+        .await
+        .unwrap();
+    assert_security_headers(response.headers(), "405");
+}
+
+#[tokio::test]
+async fn revocation_in_the_store_beats_the_cache() {
+    let server = TestServer::start().await;
+    let (id, _) = published(&server).await;
+    for path in [
+        format!("/shared/{id}"),
+        format!("/api/v0/shared-chats/{id}"),
+    ] {
+        assert_eq!(server.get(&path).await.status(), StatusCode::OK);
+    }
+    // Revoked behind this instance's back (as another instance would).
+    let share_id = share_server::ids::ShareId::parse(&id).unwrap();
+    assert!(
+        server
+            .server
+            .store()
+            .revoke_share(&share_id, server.clock.now())
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        server.get(&format!("/shared/{id}")).await.status(),
+        StatusCode::GONE
+    );
+    expect_error(
+        server.get(&format!("/api/v0/shared-chats/{id}")).await,
+        StatusCode::GONE,
+        "gone",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn two_instances_on_one_database_never_serve_a_revoked_share() {
+    let first = TestServer::start().await;
+    let second = share_server::spawn(
+        Config::default()
+            .with_database_url(common::database_url(&first.dir))
+            .without_rate_limits(),
+    )
+    .await
+    .unwrap();
+    let (id, token) = published(&first).await;
+    let page = format!("/shared/{id}");
+    // Both instances render and cache the page.
+    assert_eq!(first.get(&page).await.status(), StatusCode::OK);
+    let on_second = |path: &str| {
+        let request = first.client.get(format!("{}{path}", second.base_url));
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(on_second(&page).await, StatusCode::OK);
+    // Revoked through the second instance…
+    let response = first
+        .client
+        .delete(format!("{}/api/v0/shared-chats/{id}", second.base_url))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    // …the first instance stops serving it at once, from its cache or not.
+    assert_eq!(first.get(&page).await.status(), StatusCode::GONE);
+    assert_eq!(
+        first
+            .get(&format!("/api/v0/shared-chats/{id}"))
+            .await
+            .status(),
+        StatusCode::GONE
+    );
+    assert_eq!(on_second(&page).await, StatusCode::GONE);
+    second.shutdown().await;
+}
+
+#[tokio::test]
+async fn the_cache_can_be_disabled() {
+    let server = TestServer::with(|mut c| {
+        c.cache_size = 0;
+        c
+    })
+    .await;
+    let (id, _) = published(&server).await;
+    for _ in 0..3 {
+        assert_eq!(
+            server.get(&format!("/shared/{id}")).await.status(),
+            StatusCode::OK
+        );
+    }
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    assert!(metrics.contains(r#"share_server_render_cache_lookups_total{outcome="miss"} 3"#));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_first_views_render_once() {
+    let server = TestServer::start().await;
+    let (id, _) = published(&server).await;
+    let path = format!("/shared/{id}");
+    let views: Vec<_> = (0..20)
+        .map(|_| {
+            let request = server.client.get(server.url(&path));
+            tokio::spawn(async move { request.send().await.unwrap().status() })
+        })
+        .collect();
+    for view in views {
+        assert_eq!(view.await.unwrap(), StatusCode::OK);
+    }
+    let metrics = server.get("/metrics").await.text().await.unwrap();
+    assert!(
+        metrics.contains(r#"share_server_render_cache_lookups_total{outcome="miss"} 1"#),
+        "{metrics}"
+    );
+    assert!(metrics.contains(r#"share_server_render_cache_lookups_total{outcome="hit"} 19"#));
+}

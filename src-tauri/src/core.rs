@@ -1,0 +1,154 @@
+//! The app core: everything the commands work with, and nothing of Tauri.
+//! Tests build one over a temp dir and an in-memory secret store.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use chat_core::cost::Pricing;
+use tokio_util::sync::CancellationToken;
+
+use crate::embedded::EmbeddedServer;
+use crate::error::AppError;
+use crate::providers::{Endpoint, http_client};
+use crate::secrets::{SecretKey, SecretStore};
+use crate::settings::Settings;
+use crate::store::Store;
+
+/// The file name of the app's database in its data dir.
+pub const DATABASE_FILE: &str = "parlor.db";
+
+pub struct Core {
+    pub store: Store,
+    pub secrets: Arc<dyn SecretStore>,
+    pub http: reqwest::Client,
+    pub data_dir: PathBuf,
+    /// Running turns by assistant message id, to stop them.
+    turns: Mutex<HashMap<String, CancellationToken>>,
+    /// The in-process share server, once started.
+    pub(crate) embedded: tokio::sync::Mutex<Option<EmbeddedServer>>,
+}
+
+impl std::fmt::Debug for Core {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Core")
+            .field("data_dir", &self.data_dir)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Core {
+    /// Opens the store in `data_dir` (created if needed).
+    pub fn open(data_dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<Arc<Self>, AppError> {
+        std::fs::create_dir_all(data_dir).map_err(|e| {
+            AppError::Internal(format!(
+                "could not create the data folder {}: {e}",
+                data_dir.display()
+            ))
+        })?;
+        let store = Store::open(&data_dir.join(DATABASE_FILE))?;
+        Ok(Arc::new(Self {
+            store,
+            secrets,
+            http: http_client().map_err(AppError::Internal)?,
+            data_dir: data_dir.to_owned(),
+            turns: Mutex::new(HashMap::new()),
+            embedded: tokio::sync::Mutex::new(None),
+        }))
+    }
+
+    pub fn settings(&self) -> Result<Settings, AppError> {
+        Settings::load(&self.store)
+    }
+
+    /// The bundled price table with the user's overrides.
+    pub fn pricing(&self) -> Result<Pricing<'static>, AppError> {
+        Ok(Pricing::bundled(self.settings()?.price_overrides))
+    }
+
+    /// A secret, read off the async runtime (keyring calls block on D-Bus).
+    pub async fn secret(&self, key: SecretKey) -> Result<Option<String>, AppError> {
+        let secrets = Arc::clone(&self.secrets);
+        Ok(tokio::task::spawn_blocking(move || secrets.get(&key)).await??)
+    }
+
+    pub async fn set_secret(&self, key: SecretKey, value: Option<String>) -> Result<(), AppError> {
+        let secrets = Arc::clone(&self.secrets);
+        tokio::task::spawn_blocking(move || match value {
+            Some(value) if !value.trim().is_empty() => secrets.set(&key, value.trim()),
+            _ => secrets.delete(&key),
+        })
+        .await??;
+        Ok(())
+    }
+
+    /// The endpoint of a configured provider, with its key from the keyring.
+    pub async fn endpoint(&self, provider_id: &str) -> Result<Endpoint, AppError> {
+        let settings = self.settings()?;
+        let provider = settings.provider(provider_id)?;
+        Ok(Endpoint {
+            kind: provider.kind,
+            name: provider.name.clone(),
+            base_url: provider.base_url.clone(),
+            api_key: self
+                .secret(SecretKey::ProviderApiKey(provider.id.clone()))
+                .await?,
+        })
+    }
+
+    /// Every secret value stored for this app's configuration (for the
+    /// share redaction pass).
+    pub async fn known_secret_values(&self) -> Result<Vec<String>, AppError> {
+        let settings = self.settings()?;
+        let mut keys: Vec<SecretKey> = settings
+            .providers
+            .iter()
+            .map(|p| SecretKey::ProviderApiKey(p.id.clone()))
+            .collect();
+        if let Some(url) = &settings.share_server.team_url {
+            keys.push(SecretKey::ShareServerToken(url.clone()));
+        }
+        let mut values = Vec::new();
+        for key in keys {
+            // A keyring that cannot be read holds nothing to redact; the
+            // pattern pass still runs.
+            if let Ok(Some(value)) = self.secret(key).await {
+                values.push(value);
+            }
+        }
+        Ok(values)
+    }
+
+    pub(crate) fn register_turn(&self, message_id: &str) -> CancellationToken {
+        let token = CancellationToken::new();
+        if let Ok(mut turns) = self.turns.lock() {
+            turns.insert(message_id.to_owned(), token.clone());
+        }
+        token
+    }
+
+    pub(crate) fn unregister_turn(&self, message_id: &str) {
+        if let Ok(mut turns) = self.turns.lock() {
+            turns.remove(message_id);
+        }
+    }
+
+    /// Stops the turn streaming into `message_id`; `false` if none is.
+    pub fn stop_turn(&self, message_id: &str) -> bool {
+        match self.turns.lock() {
+            Ok(turns) => turns
+                .get(message_id)
+                .map(CancellationToken::cancel)
+                .is_some(),
+            Err(_) => false,
+        }
+    }
+
+    /// The ids of the assistant messages streaming now.
+    pub fn running_turns(&self) -> Vec<String> {
+        self.turns
+            .lock()
+            .map(|turns| turns.keys().cloned().collect())
+            .unwrap_or_default()
+    }
+}

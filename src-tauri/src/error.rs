@@ -1,0 +1,77 @@
+//! The one error type of the app core. The UI receives it as
+//! `{code, message, field?, retryAfterSecs?}`: `code` is stable and
+//! machine-readable, `message` is for a person. No secret is ever part of a
+//! message (keys travel in headers; errors name the server, never the key).
+
+use serde::ser::{Serialize, SerializeStruct, Serializer};
+
+use crate::secrets::SecretError;
+use crate::share::ShareError;
+use crate::store::StoreError;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Invalid(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    #[error(transparent)]
+    Share(#[from] ShareError),
+    #[error("{0}")]
+    Internal(String),
+}
+
+impl AppError {
+    /// Stable code for the UI.
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::NotFound(_) | AppError::Store(StoreError::NotFound { .. }) => "not_found",
+            AppError::Invalid(_) | AppError::Store(StoreError::Invalid(_)) => "invalid_input",
+            AppError::Store(_) => "storage",
+            AppError::Secret(_) => "keyring",
+            AppError::Share(e) => e.code(),
+            AppError::Internal(_) => "internal",
+        }
+    }
+
+    /// The field at fault, when a server named one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            AppError::Share(e) => e.field(),
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait before trying again, when a server said so.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            AppError::Share(e) => e.retry_after_secs(),
+            _ => None,
+        }
+    }
+}
+
+impl Serialize for AppError {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut state = serializer.serialize_struct("AppError", 4)?;
+        state.serialize_field("code", self.code())?;
+        state.serialize_field("message", &self.to_string())?;
+        if let Some(field) = self.field() {
+            state.serialize_field("field", field)?;
+        }
+        if let Some(secs) = self.retry_after_secs() {
+            state.serialize_field("retryAfterSecs", &secs)?;
+        }
+        state.end()
+    }
+}
+
+impl From<tokio::task::JoinError> for AppError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        AppError::Internal(format!("a background task failed: {e}"))
+    }
+}

@@ -1,0 +1,134 @@
+//! Parlor's desktop app. Business logic lives in plain modules that know
+//! nothing of Tauri (and are what the tests drive); [`commands`] is the thin
+//! Tauri layer over them and [`run`] builds the app.
+//!
+//! - [`store`]: SQLite (sessions, messages, shares, settings).
+//! - [`providers`]: streaming OpenAI-compatible, Anthropic and Ollama clients.
+//! - [`turns`]: one chat turn from the user's message to the stored answer.
+//! - [`secrets`]: the keyring (API keys, share token).
+//! - [`share`] with [`redact`]: publish, list, revoke, import shares.
+//! - [`embedded`]: the in-process share server used when no team server is set.
+
+pub mod commands;
+pub mod core;
+pub mod embedded;
+pub mod error;
+pub mod providers;
+pub mod redact;
+pub mod secrets;
+pub mod settings;
+pub mod share;
+pub mod store;
+pub mod turns;
+
+use std::sync::Arc;
+
+use tauri::Manager;
+
+use crate::core::Core;
+use crate::secrets::KeyringStore;
+
+/// Builds and runs the app until its last window closes.
+pub fn run() {
+    init_tracing();
+    let app = tauri::Builder::default()
+        .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_opener::init())
+        .setup(|app| {
+            let data_dir = app.path().app_data_dir()?;
+            let core = Core::open(&data_dir, Arc::new(KeyringStore))?;
+            tracing::info!("data in {}", data_dir.display());
+            // Links published earlier point at the embedded server: serve
+            // them from the start, not from the first Share.
+            let embedded_core = Arc::clone(&core);
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = embedded::start_unless_team(&embedded_core).await {
+                    tracing::warn!("{e}");
+                }
+            });
+            app.manage(core);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::list_sessions,
+            commands::create_session,
+            commands::get_session,
+            commands::update_session,
+            commands::rename_session,
+            commands::delete_session,
+            commands::duplicate_session,
+            commands::search_sessions,
+            commands::session_totals,
+            commands::list_messages,
+            commands::add_message,
+            commands::edit_message,
+            commands::truncate_from,
+            commands::send_message,
+            commands::continue_turn,
+            commands::stop_turn,
+            commands::get_settings,
+            commands::save_settings,
+            commands::set_api_key,
+            commands::set_share_token,
+            commands::model_price,
+            commands::share_session,
+            commands::list_shares,
+            commands::revoke_share,
+            commands::open_share,
+            commands::import_share,
+            commands::copy_text,
+            commands::share_server_info,
+        ])
+        .build(tauri::generate_context!());
+    let app = match app {
+        Ok(app) => app,
+        Err(e) => {
+            tracing::error!("Parlor could not start: {e}");
+            std::process::exit(1);
+        }
+    };
+    app.run(|handle, event| {
+        if let tauri::RunEvent::Exit = event
+            && let Some(core) = handle.try_state::<Arc<Core>>()
+        {
+            tauri::async_runtime::block_on(embedded::shutdown(&core));
+        }
+    });
+}
+
+/// Logs to stderr; `RUST_LOG` overrides the default level.
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,parlor=info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    /// Every command has its permission in the capability, and nothing else
+    /// is granted beyond event listening.
+    #[test]
+    fn capability_grants_exactly_the_commands() {
+        let capability: serde_json::Value =
+            serde_json::from_str(include_str!("../capabilities/default.json")).unwrap();
+        let granted: Vec<&str> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap())
+            .collect();
+        let mut expected: Vec<String> = crate::commands::COMMANDS
+            .iter()
+            .map(|c| format!("allow-{}", c.replace('_', "-")))
+            .collect();
+        expected.push("core:event:allow-listen".into());
+        expected.push("core:event:allow-unlisten".into());
+        let mut granted_sorted: Vec<String> = granted.iter().map(|s| (*s).to_owned()).collect();
+        granted_sorted.sort();
+        expected.sort();
+        assert_eq!(granted_sorted, expected);
+    }
+}

@@ -1,0 +1,204 @@
+//! Streaming chat providers behind one interface: [`stream_turn`] sends a
+//! request, reports every delta as a [`StreamEvent`] while it arrives, and
+//! always ends with a [`TurnResult`] — complete, stopped by the user, or
+//! failed with a clear message — that keeps whatever arrived. It never
+//! panics and never retries a POST.
+//!
+//! - [`openai`]: OpenAI-compatible Chat Completions, SSE.
+//! - [`anthropic`]: Anthropic Messages, SSE.
+//! - [`ollama`]: Ollama's `/api/chat`, NDJSON.
+
+mod accumulator;
+pub mod anthropic;
+pub mod http;
+pub mod ollama;
+pub mod openai;
+#[cfg(test)]
+mod tests;
+
+use std::time::Duration;
+
+use chat_core::{Role, ToolCall, ToolDefinition, Usage};
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use crate::settings::ProviderKind;
+pub use accumulator::Accumulator;
+pub use http::http_client;
+
+/// Where to send a request, and the key to send with it.
+#[derive(Clone)]
+pub struct Endpoint {
+    pub kind: ProviderKind,
+    /// Shown in error messages (`OpenAI`, `Ollama`, …).
+    pub name: String,
+    pub base_url: String,
+    pub api_key: Option<String>,
+}
+
+impl std::fmt::Debug for Endpoint {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Endpoint")
+            .field("kind", &self.kind)
+            .field("name", &self.name)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
+            .finish()
+    }
+}
+
+/// One message of the conversation sent to the model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ChatMessage {
+    pub role: Role,
+    pub content: String,
+    /// The calls an assistant message made.
+    pub tool_calls: Vec<ToolCall>,
+    /// The call a tool message answers.
+    pub tool_call_id: Option<String>,
+}
+
+impl ChatMessage {
+    pub fn new(role: Role, content: impl Into<String>) -> Self {
+        Self {
+            role,
+            content: content.into(),
+            tool_calls: Vec::new(),
+            tool_call_id: None,
+        }
+    }
+}
+
+/// What to ask the model.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct ChatRequest {
+    pub model: String,
+    pub system_prompt: Option<String>,
+    pub messages: Vec<ChatMessage>,
+    pub tools: Vec<ToolDefinition>,
+    pub temperature: Option<f64>,
+    pub max_tokens: Option<i64>,
+    pub top_p: Option<f64>,
+}
+
+/// Something that arrived while the answer streams (sent to the UI as it
+/// comes, tagged with `type`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(
+    tag = "type",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum StreamEvent {
+    ContentDelta {
+        text: String,
+    },
+    ReasoningDelta {
+        text: String,
+    },
+    /// A fragment of a tool call: `id` and `name` come with the first one.
+    ToolCallDelta {
+        index: usize,
+        id: Option<String>,
+        name: Option<String>,
+        arguments_delta: String,
+    },
+    /// A tool call whose arguments are complete.
+    ToolCall {
+        index: usize,
+        tool_call: ToolCall,
+    },
+    /// Usage so far (each report replaces the previous one).
+    Usage {
+        usage: Usage,
+    },
+    Finish {
+        reason: String,
+    },
+    Error {
+        message: String,
+    },
+}
+
+/// How a turn ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "camelCase")]
+pub enum TurnOutcome {
+    Complete,
+    /// Stopped by the user; what arrived is kept.
+    Stopped,
+    /// Failed with a message for the user; what arrived is kept.
+    Failed {
+        message: String,
+    },
+}
+
+/// Everything a turn produced, however it ended.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TurnResult {
+    pub content: String,
+    pub reasoning: Option<String>,
+    pub tool_calls: Vec<ToolCall>,
+    pub usage: Option<Usage>,
+    pub finish_reason: Option<String>,
+    /// From sending the request to the first content, reasoning or tool-call delta.
+    pub time_to_first_token_ms: Option<i64>,
+    /// From sending the request to the end of the stream.
+    pub inference_time_ms: i64,
+    pub outcome: TurnOutcome,
+}
+
+/// A turn failed; the text is for the user (it never holds a key).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TurnError(pub String);
+
+impl<T: Into<String>> From<T> for TurnError {
+    fn from(message: T) -> Self {
+        TurnError(message.into())
+    }
+}
+
+/// Sends `request` to `endpoint` and streams the answer, reporting each event
+/// to `on_event`. Cancelling `cancel` stops it, keeping what arrived.
+pub async fn stream_turn(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    request: &ChatRequest,
+    cancel: &CancellationToken,
+    on_event: &mut (dyn FnMut(&StreamEvent) + Send),
+) -> TurnResult {
+    let mut acc = Accumulator::new(on_event);
+    let ended = {
+        let drive = async {
+            match endpoint.kind {
+                ProviderKind::OpenAi => openai::stream(client, endpoint, request, &mut acc).await,
+                ProviderKind::Anthropic => {
+                    anthropic::stream(client, endpoint, request, &mut acc).await
+                }
+                ProviderKind::Ollama => ollama::stream(client, endpoint, request, &mut acc).await,
+            }
+        };
+        tokio::select! {
+            biased;
+            () = cancel.cancelled() => None,
+            result = drive => Some(result),
+        }
+    };
+    let outcome = match ended {
+        None => TurnOutcome::Stopped,
+        Some(Ok(())) => TurnOutcome::Complete,
+        Some(Err(TurnError(message))) => TurnOutcome::Failed {
+            // Belt and braces: a provider may echo the key in its error.
+            message: match &endpoint.api_key {
+                Some(key) if key.len() >= 6 => message.replace(key.as_str(), "[REDACTED]"),
+                _ => message,
+            },
+        },
+    };
+    acc.finish(outcome)
+}
+
+/// How long to wait for a connection to a provider.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+/// How long a stream may stay silent before it is considered dead.
+pub const READ_TIMEOUT: Duration = Duration::from_secs(180);

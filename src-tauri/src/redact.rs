@@ -1,0 +1,309 @@
+//! The redaction pass run on every snapshot before it leaves the machine:
+//! API-key-like strings, bearer tokens, the secret values actually stored in
+//! the keyring, the user's home path and user name.
+
+use std::sync::LazyLock;
+
+use chat_core::ShareSnapshot;
+use regex::{Captures, Regex};
+use serde_json::Value;
+
+/// What a removed secret is replaced with.
+pub const SECRET_MARK: &str = "[REDACTED]";
+/// What the user's name is replaced with.
+pub const USER_MARK: &str = "[user]";
+
+/// Secret formats of common providers. `regex` is built without Unicode
+/// case folding here, hence the spelled-out `[Bb]earer`.
+static SECRET_PATTERNS: LazyLock<Vec<Regex>> = LazyLock::new(|| {
+    [
+        // Anthropic, OpenAI (sk-proj-, sk-svcacct-), OpenRouter (sk-or-v1-), DeepSeek …
+        r"\bsk-[A-Za-z0-9_\-]{12,}",
+        // Groq, xAI, Google, AWS, GitHub, Hugging Face, Slack, GitLab, Stripe.
+        r"\bgsk_[A-Za-z0-9]{20,}",
+        r"\bxai-[A-Za-z0-9]{20,}",
+        r"\bAIza[0-9A-Za-z_\-]{35}",
+        r"\b(?:AKIA|ASIA)[0-9A-Z]{16}\b",
+        r"\bgh[pousr]_[A-Za-z0-9]{30,}",
+        r"\bgithub_pat_[A-Za-z0-9_]{30,}",
+        r"\bhf_[A-Za-z0-9]{30,}",
+        r"\bxox[abposr]-[A-Za-z0-9\-]{10,}",
+        r"\bglpat-[A-Za-z0-9_\-]{20,}",
+        r"\b[rs]k_live_[A-Za-z0-9]{16,}",
+        // PEM private keys, whole.
+        r"-----BEGIN [A-Z ]*PRIVATE KEY-----[\s\S]*?-----END [A-Z ]*PRIVATE KEY-----",
+    ]
+    .iter()
+    .filter_map(|pattern| Regex::new(pattern).ok())
+    .collect()
+});
+
+/// `Bearer <token>` keeps the word, loses the token.
+static BEARER: LazyLock<Option<Regex>> =
+    LazyLock::new(|| Regex::new(r"\b([Bb]earer|BEARER)(\s+)[A-Za-z0-9\-._~+/]{8,}=*").ok());
+
+/// `api_key = "…"`, `"apiKey": "…"`, `token: …` keep the name, lose the value.
+static ASSIGNED: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(
+        r#"\b((?:[Aa][Pp][Ii][_\-]?[Kk][Ee][Yy]|[Ss][Ee][Cc][Rr][Ee][Tt]|[Tt][Oo][Kk][Ee][Nn]|[Pp][Aa][Ss][Ss][Ww][Oo][Rr][Dd])["']?\s*[:=]\s*["']?)([A-Za-z0-9_\-./+=]{12,})"#,
+    )
+    .ok()
+});
+
+/// Home folders of any user, on the three desktop systems.
+static USER_DIRS: LazyLock<Option<Regex>> = LazyLock::new(|| {
+    Regex::new(r"(/home/|/Users/|[A-Za-z]:\\Users\\|[A-Za-z]:/Users/)([^/\\\s]+)").ok()
+});
+
+/// User names too common as words to replace outside paths.
+const COMMON_NAMES: &[&str] = &[
+    "root", "admin", "user", "users", "guest", "test", "dev", "ubuntu", "debian", "pi", "home",
+    "default", "owner", "parlor",
+];
+
+/// Removes secrets and personal paths from text.
+#[derive(Debug, Clone)]
+pub struct Redactor {
+    /// Secret values from the keyring, longest first.
+    known_secrets: Vec<String>,
+    home: Option<String>,
+    user_name: Option<Regex>,
+}
+
+impl Redactor {
+    /// `known_secrets`: the values stored in the keyring; `home`: the
+    /// user's home folder; `user`: the login name.
+    pub fn new(known_secrets: Vec<String>, home: Option<String>, user: Option<String>) -> Self {
+        let mut known_secrets: Vec<String> = known_secrets
+            .into_iter()
+            .map(|s| s.trim().to_owned())
+            // Very short values would redact ordinary words.
+            .filter(|s| s.chars().count() >= 6)
+            .collect();
+        known_secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
+        known_secrets.dedup();
+        let home = home
+            .map(|h| h.trim_end_matches(['/', '\\']).to_owned())
+            .filter(|h| h.len() > 1);
+        let user_name = user
+            .filter(|u| {
+                u.chars().count() >= 3 && !COMMON_NAMES.contains(&u.to_lowercase().as_str())
+            })
+            .and_then(|u| Regex::new(&format!(r"\b{}\b", regex::escape(&u))).ok());
+        Self {
+            known_secrets,
+            home,
+            user_name,
+        }
+    }
+
+    /// A redactor for this machine's user: home from `$HOME`, name from
+    /// `$USER` / `$LOGNAME` / `$USERNAME`.
+    pub fn for_current_user(known_secrets: Vec<String>) -> Self {
+        let home = std::env::home_dir().map(|p| p.to_string_lossy().into_owned());
+        let user = ["USER", "LOGNAME", "USERNAME"]
+            .iter()
+            .find_map(|var| std::env::var(var).ok().filter(|v| !v.is_empty()));
+        Self::new(known_secrets, home, user)
+    }
+
+    /// `text` with secrets and personal paths replaced, and how many
+    /// replacements were made.
+    pub fn redact(&self, text: &str) -> (String, usize) {
+        let mut count = 0;
+        let mut out = text.to_owned();
+        for secret in &self.known_secrets {
+            let found = out.matches(secret.as_str()).count();
+            if found > 0 {
+                count += found;
+                out = out.replace(secret.as_str(), SECRET_MARK);
+            }
+        }
+        for pattern in SECRET_PATTERNS.iter() {
+            out = replace_counting(pattern, &out, &mut count, |_| SECRET_MARK.to_owned());
+        }
+        if let Some(bearer) = BEARER.as_ref() {
+            out = replace_counting(bearer, &out, &mut count, |c| {
+                format!("{}{}{SECRET_MARK}", &c[1], &c[2])
+            });
+        }
+        if let Some(assigned) = ASSIGNED.as_ref() {
+            out = replace_counting(assigned, &out, &mut count, |c| {
+                if c[2].contains(SECRET_MARK) || c[2].starts_with('[') {
+                    c[0].to_owned()
+                } else {
+                    format!("{}{SECRET_MARK}", &c[1])
+                }
+            });
+        }
+        if let Some(home) = &self.home {
+            out = replace_path_prefix(&out, home, "~", &mut count);
+        }
+        if let Some(dirs) = USER_DIRS.as_ref() {
+            out = replace_counting(dirs, &out, &mut count, |c| {
+                if &c[2] == USER_MARK {
+                    c[0].to_owned()
+                } else {
+                    format!("{}{USER_MARK}", &c[1])
+                }
+            });
+        }
+        if let Some(name) = &self.user_name {
+            out = replace_counting(name, &out, &mut count, |_| USER_MARK.to_owned());
+        }
+        (out, count)
+    }
+
+    /// Redacts every free text of a snapshot in place; returns how many
+    /// replacements were made.
+    pub fn redact_snapshot(&self, snapshot: &mut ShareSnapshot) -> usize {
+        let mut count = 0;
+        let mut apply = |text: &mut String| {
+            let (clean, found) = self.redact(text);
+            if found > 0 {
+                *text = clean;
+                count += found;
+            }
+        };
+        apply(&mut snapshot.title);
+        for message in &mut snapshot.messages {
+            apply(&mut message.content);
+            if let Some(reasoning) = &mut message.reasoning {
+                apply(reasoning);
+            }
+            for call in &mut message.tool_calls {
+                apply(&mut call.arguments);
+            }
+        }
+        if let Some(meta) = &mut snapshot.prompt_meta {
+            if let Some(system) = &mut meta.system_prompt {
+                apply(system);
+            }
+            for value in meta.variables.values_mut() {
+                apply(value);
+            }
+            for tool in &mut meta.tools {
+                if let Some(description) = &mut tool.description {
+                    apply(description);
+                }
+                redact_json(&mut tool.parameters, &mut apply);
+            }
+        }
+        count
+    }
+}
+
+fn redact_json(value: &mut Value, apply: &mut impl FnMut(&mut String)) {
+    match value {
+        Value::String(text) => apply(text),
+        Value::Array(items) => items.iter_mut().for_each(|v| redact_json(v, apply)),
+        Value::Object(map) => map.values_mut().for_each(|v| redact_json(v, apply)),
+        _ => {}
+    }
+}
+
+fn replace_counting(
+    pattern: &Regex,
+    text: &str,
+    count: &mut usize,
+    mut replacement: impl FnMut(&Captures<'_>) -> String,
+) -> String {
+    pattern
+        .replace_all(text, |captures: &Captures<'_>| {
+            let replaced = replacement(captures);
+            if replaced != captures[0] {
+                *count += 1;
+            }
+            replaced
+        })
+        .into_owned()
+}
+
+/// Replaces `prefix` where it stands as a whole path (followed by a
+/// separator, the end, or a character that cannot continue a file name).
+fn replace_path_prefix(text: &str, prefix: &str, with: &str, count: &mut usize) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(prefix) {
+        let after = &rest[at + prefix.len()..];
+        let whole = after
+            .chars()
+            .next()
+            .is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')));
+        out.push_str(&rest[..at]);
+        if whole {
+            out.push_str(with);
+            *count += 1;
+        } else {
+            out.push_str(prefix);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn redactor() -> Redactor {
+        Redactor::new(
+            vec!["my-very-own-key-42".into()],
+            Some("/home/alice".into()),
+            Some("alice".into()),
+        )
+    }
+
+    #[test]
+    fn provider_keys_and_bearer_tokens_go() {
+        let (out, count) = redactor().redact(
+            "openai sk-proj-abcdefghijklmnop1234 and anthropic sk-ant-api03-ABCDEFGHIJKLMNOP_qrs \
+             header Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.payload.sig groq gsk_abcdefghijklmnopqrstuvwx",
+        );
+        assert!(!out.contains("sk-proj-abc"), "{out}");
+        assert!(!out.contains("sk-ant-api03"), "{out}");
+        assert!(!out.contains("eyJhbGci"), "{out}");
+        assert!(!out.contains("gsk_abc"), "{out}");
+        assert!(out.contains("Bearer [REDACTED]"), "{out}");
+        assert_eq!(count, 4);
+    }
+
+    #[test]
+    fn stored_secret_values_go_even_without_a_known_shape() {
+        let (out, count) = redactor().redact("my key is my-very-own-key-42, ok");
+        assert_eq!(out, "my key is [REDACTED], ok");
+        assert_eq!(count, 1);
+    }
+
+    #[test]
+    fn assigned_secrets_keep_their_name() {
+        let (out, _) =
+            redactor().redact(r#"{"api_key": "abcdef0123456789XYZ"} TOKEN=zzzzzzzzzzzzzzzzzz"#);
+        assert_eq!(out, r#"{"api_key": "[REDACTED]"} TOKEN=[REDACTED]"#);
+    }
+
+    #[test]
+    fn home_path_and_user_name_go() {
+        let (out, _) = redactor().redact(
+            "see /home/alice/projects/x.rs and /home/alice, by alice; /home/bob/y and C:\\Users\\Carol\\z; /home/alicexyz stays a word? alice2",
+        );
+        assert_eq!(
+            out,
+            "see ~/projects/x.rs and ~, by [user]; /home/[user]/y and C:\\Users\\[user]\\z; /home/[user] stays a word? alice2"
+        );
+    }
+
+    #[test]
+    fn common_user_names_are_not_replaced_as_words() {
+        let redactor = Redactor::new(vec![], Some("/root".into()), Some("root".into()));
+        let (out, _) = redactor.redact("the square root of /root/file, /rootfs");
+        assert_eq!(out, "the square root of ~/file, /rootfs");
+    }
+
+    #[test]
+    fn ordinary_text_is_untouched() {
+        let text = "Ask for a task-list with skipped items: sk-short, Bearer of news.";
+        assert_eq!(redactor().redact(text), (text.to_owned(), 0));
+    }
+}

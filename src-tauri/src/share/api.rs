@@ -1,0 +1,240 @@
+//! Talking to a share server: the envelope, the error mapping, publishing,
+//! and reading share links.
+
+use chat_core::ShareSnapshot;
+use chrono::{DateTime, Utc};
+use reqwest::StatusCode;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{API_PATH, SERVER_TIMEOUT, ShareResult, ShareTarget};
+use crate::providers::http::{error_chain, retry_after_secs, shorten};
+
+/// Why a share could not be published, revoked or imported.
+#[derive(Debug, thiserror::Error)]
+pub enum ShareError {
+    #[error("The share server at {server} cannot be reached: {detail}")]
+    Unreachable { server: String, detail: String },
+    #[error(
+        "The share server refused the token ({status}): {message}. Check the token in Settings."
+    )]
+    Unauthorized { status: u16, message: String },
+    #[error("The conversation is too large for the share server: {message}")]
+    TooLarge { message: String },
+    #[error("The share server rejected the snapshot: {message}")]
+    Rejected {
+        message: String,
+        field: Option<String>,
+    },
+    #[error("The share server is rate limiting: {message}{}", retry_text(*.retry_after_secs))]
+    RateLimited {
+        message: String,
+        retry_after_secs: Option<u64>,
+    },
+    #[error("That share does not exist any more: {message}")]
+    Gone { message: String },
+    #[error("The share server failed ({status}): {message}")]
+    Server { status: u16, message: String },
+    #[error("The snapshot is not valid: {0}")]
+    Invalid(#[from] chat_core::ValidationErrors),
+    #[error("{0}")]
+    BadUrl(String),
+}
+
+fn retry_text(secs: Option<u64>) -> String {
+    secs.map(|s| format!(" — try again in {s} s"))
+        .unwrap_or_default()
+}
+
+impl ShareError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            ShareError::Unreachable { .. } => "share_server_unreachable",
+            ShareError::Unauthorized { .. } => "unauthorized",
+            ShareError::TooLarge { .. } => "too_large",
+            ShareError::Rejected { .. } | ShareError::Invalid(_) => "invalid_snapshot",
+            ShareError::RateLimited { .. } => "rate_limited",
+            ShareError::Gone { .. } => "gone",
+            ShareError::Server { .. } => "share_server_error",
+            ShareError::BadUrl(_) => "invalid_input",
+        }
+    }
+
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ShareError::Rejected { field, .. } => field.as_deref(),
+            ShareError::Invalid(errors) => errors.field(),
+            _ => None,
+        }
+    }
+
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            ShareError::RateLimited {
+                retry_after_secs, ..
+            } => *retry_after_secs,
+            _ => None,
+        }
+    }
+}
+
+/// The server's answer to a publish.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct Published {
+    share_id: String,
+    share_url: String,
+    #[serde(default)]
+    delete_token: Option<String>,
+    #[serde(default)]
+    expires_at: Option<DateTime<Utc>>,
+}
+
+/// POSTs a snapshot to a share server (once: never retried).
+pub async fn publish(
+    client: &reqwest::Client,
+    target: &ShareTarget,
+    snapshot: &ShareSnapshot,
+) -> Result<ShareResult, ShareError> {
+    let url = format!("{}{API_PATH}", target.server_url.trim_end_matches('/'));
+    let mut request = client.post(url).timeout(SERVER_TIMEOUT).json(snapshot);
+    if let Some(token) = &target.token {
+        request = request.bearer_auth(token);
+    }
+    let published: Published = call(request, &target.server_url).await?;
+    Ok(ShareResult {
+        share_id: published.share_id,
+        share_url: published.share_url,
+        delete_token: published.delete_token,
+        expires_at: published.expires_at.or(snapshot.expires_at),
+        redactions: 0,
+    })
+}
+
+/// The share-server envelope: `{success, data}` or `{success, error}`.
+#[derive(Debug, Deserialize)]
+struct Envelope {
+    #[serde(default)]
+    data: Option<Value>,
+    #[serde(default)]
+    error: Option<EnvelopeError>,
+}
+
+#[derive(Debug, Deserialize)]
+struct EnvelopeError {
+    #[serde(default)]
+    code: Option<String>,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    field: Option<String>,
+}
+
+/// Sends a request to a share server and unwraps the envelope's `data`.
+pub(super) async fn call<T: serde::de::DeserializeOwned>(
+    request: reqwest::RequestBuilder,
+    server: &str,
+) -> Result<T, ShareError> {
+    let response = request.send().await.map_err(|e| ShareError::Unreachable {
+        server: server.to_owned(),
+        detail: error_chain(&e),
+    })?;
+    let status = response.status();
+    let retry_after = retry_after_secs(response.headers());
+    let body = response
+        .bytes()
+        .await
+        .map_err(|e| ShareError::Unreachable {
+            server: server.to_owned(),
+            detail: error_chain(&e),
+        })?;
+    let envelope: Option<Envelope> = serde_json::from_slice(&body).ok();
+    if status.is_success() {
+        let data = match envelope.and_then(|e| e.data) {
+            Some(data) => data,
+            // 204 and the like: nothing to read.
+            None => Value::Null,
+        };
+        return serde_json::from_value(data).map_err(|e| ShareError::Server {
+            status: status.as_u16(),
+            message: format!("unexpected answer: {e}"),
+        });
+    }
+    let error = envelope.and_then(|e| e.error);
+    let message = error
+        .as_ref()
+        .and_then(|e| e.message.clone())
+        .unwrap_or_else(|| {
+            let text = String::from_utf8_lossy(&body);
+            let text = text.trim();
+            if text.is_empty() {
+                status.canonical_reason().unwrap_or("no details").to_owned()
+            } else {
+                shorten(text, 300)
+            }
+        });
+    let field = error.as_ref().and_then(|e| e.field.clone());
+    let code = error.and_then(|e| e.code);
+    Err(match status {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ShareError::Unauthorized {
+            status: status.as_u16(),
+            message,
+        },
+        StatusCode::PAYLOAD_TOO_LARGE => ShareError::TooLarge { message },
+        StatusCode::TOO_MANY_REQUESTS => ShareError::RateLimited {
+            message,
+            retry_after_secs: retry_after,
+        },
+        StatusCode::NOT_FOUND | StatusCode::GONE => ShareError::Gone { message },
+        StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
+            if code.as_deref() == Some("too_large") {
+                ShareError::TooLarge { message }
+            } else {
+                ShareError::Rejected { message, field }
+            }
+        }
+        _ => ShareError::Server {
+            status: status.as_u16(),
+            message,
+        },
+    })
+}
+
+/// The header that carries a share's delete token.
+pub const DELETE_TOKEN_HEADER: &str = "x-delete-token";
+
+/// The server's base URL and the share id of a share link (`…/shared/{id}`)
+/// or API URL (`…/api/v0/shared-chats/{id}`).
+pub fn parse_share_url(url: &str) -> Result<(String, String), ShareError> {
+    let bad = || {
+        ShareError::BadUrl(format!(
+            "“{}” is not a share link",
+            shorten(url.trim(), 100)
+        ))
+    };
+    let parsed = reqwest::Url::parse(url.trim()).map_err(|_| bad())?;
+    if !matches!(parsed.scheme(), "http" | "https") {
+        return Err(bad());
+    }
+    let path = parsed.path().trim_end_matches('/');
+    let (prefix, id) = path.rsplit_once('/').ok_or_else(bad)?;
+    let base_path = prefix
+        .strip_suffix("/shared")
+        .or_else(|| prefix.strip_suffix(API_PATH))
+        .ok_or_else(bad)?;
+    if id.is_empty()
+        || !id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(bad());
+    }
+    let mut base = parsed.clone();
+    base.set_path(base_path);
+    base.set_query(None);
+    base.set_fragment(None);
+    Ok((
+        base.as_str().trim_end_matches('/').to_owned(),
+        id.to_owned(),
+    ))
+}

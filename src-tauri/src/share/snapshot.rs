@@ -1,0 +1,220 @@
+//! The snapshot of a session, its redaction and validation, and the way
+//! back: a snapshot made into a new session.
+
+use chat_core::{
+    Message, ModelConfig, PromptMeta, Role, SCHEMA_VERSION, ShareSnapshot, limits, validate,
+};
+use chrono::{DateTime, TimeDelta, Utc};
+use serde_json::Value;
+
+use super::{ShareError, ShareOptions};
+use crate::error::AppError;
+use crate::redact::Redactor;
+use crate::settings::Settings;
+use crate::store::{MessageStatus, Session, SessionConfig, Store, StoredMessage};
+
+/// Builds the snapshot of a session (not yet redacted or validated).
+///
+/// Left out: answers still streaming, and failed answers that produced
+/// nothing. A tool result whose call is not part of the selection loses its
+/// `toolCallId` (the reader could not follow it anyway).
+pub fn build_snapshot(
+    store: &Store,
+    settings: &Settings,
+    session_id: &str,
+    options: &ShareOptions,
+    now: DateTime<Utc>,
+) -> Result<ShareSnapshot, AppError> {
+    let session = store.session(session_id)?;
+    let all = store.all_messages(session_id)?;
+    let selected: Vec<&StoredMessage> = match &options.message_ids {
+        Some(ids) => {
+            if let Some(missing) = ids.iter().find(|id| !all.iter().any(|m| &m.id == *id)) {
+                return Err(AppError::Invalid(format!(
+                    "message {missing} is not part of this session"
+                )));
+            }
+            all.iter().filter(|m| ids.contains(&m.id)).collect()
+        }
+        None => all.iter().collect(),
+    };
+    let mut messages: Vec<Message> = Vec::with_capacity(selected.len());
+    for stored in selected {
+        let nothing_produced = stored.status == MessageStatus::Error
+            && stored.content.is_empty()
+            && stored.tool_calls.is_empty();
+        if stored.status == MessageStatus::Streaming || nothing_produced {
+            continue;
+        }
+        let answers_known_call = |id: &str| {
+            messages
+                .iter()
+                .any(|m| m.tool_calls.iter().any(|call| call.id == id))
+        };
+        let tool_call_id = stored
+            .tool_call_id
+            .clone()
+            .filter(|id| stored.role == Role::Tool && answers_known_call(id));
+        messages.push(Message {
+            id: stored.id.clone(),
+            role: stored.role,
+            content: stored.content.clone(),
+            timestamp: stored.created_at,
+            reasoning: stored.reasoning.clone().filter(|r| !r.is_empty()),
+            usage: stored.usage,
+            cost: stored.cost.filter(|c| c.is_finite() && *c >= 0.0),
+            inference_time_ms: stored.inference_time_ms,
+            time_to_first_token_ms: stored.time_to_first_token_ms,
+            tool_calls: if stored.role == Role::Assistant {
+                stored.tool_calls.clone()
+            } else {
+                Vec::new()
+            },
+            tool_call_id,
+        });
+    }
+    if messages.is_empty() {
+        return Err(AppError::Invalid("there is no message to share".into()));
+    }
+    let config = &session.config;
+    let provider = settings
+        .provider(&config.provider_id)
+        .map(|p| p.snapshot_provider().to_owned())
+        .unwrap_or_else(|_| config.provider_id.clone());
+    let prompt_meta = prompt_meta(config, options.include_system_prompt);
+    let expires_at = options
+        .expires_in
+        .and_then(|secs| TimeDelta::try_seconds(i64::try_from(secs).ok()?))
+        .and_then(|delta| now.checked_add_signed(delta));
+    let mut snapshot = ShareSnapshot {
+        schema_version: SCHEMA_VERSION,
+        title: config.title.chars().take(limits::MAX_TITLE_CHARS).collect(),
+        messages,
+        model_config: ModelConfig {
+            provider,
+            model: config.model.clone(),
+            temperature: config.temperature,
+            max_tokens: config.max_tokens,
+            top_p: config.top_p,
+        },
+        prompt_meta,
+        total_tokens: 0,
+        total_cost: None,
+        expires_at,
+        indexable: options.indexable,
+    };
+    snapshot.fill_totals();
+    Ok(snapshot)
+}
+
+fn prompt_meta(config: &SessionConfig, include_prompt: bool) -> Option<PromptMeta> {
+    let meta = PromptMeta {
+        system_prompt: config
+            .system_prompt
+            .clone()
+            .filter(|p| include_prompt && !p.trim().is_empty()),
+        tools: config.tools.clone(),
+        variables: if include_prompt {
+            config.variables.clone()
+        } else {
+            Default::default()
+        },
+    };
+    (meta != PromptMeta::default()).then_some(meta)
+}
+
+/// Redacts `snapshot`, then checks it with chat-core's rules, so that what
+/// is published is what the server accepts.
+pub fn prepare(
+    snapshot: &mut ShareSnapshot,
+    redactor: &Redactor,
+    now: DateTime<Utc>,
+) -> Result<usize, ShareError> {
+    let redactions = redactor.redact_snapshot(snapshot);
+    // Redaction changes no number, but keep the totals exact regardless.
+    snapshot.fill_totals();
+    validate(snapshot, now)?;
+    Ok(redactions)
+}
+
+/// The snapshot in the API's `data` (which adds `createdAt` and perhaps
+/// other server fields to it).
+pub(super) fn snapshot_from_api(mut data: Value) -> Result<ShareSnapshot, ShareError> {
+    const FIELDS: &[&str] = &[
+        "schemaVersion",
+        "title",
+        "messages",
+        "modelConfig",
+        "promptMeta",
+        "totalTokens",
+        "totalCost",
+        "expiresAt",
+        "indexable",
+    ];
+    if let Some(map) = data.as_object_mut() {
+        map.retain(|key, _| FIELDS.contains(&key.as_str()));
+    }
+    serde_json::from_value(data).map_err(|e| ShareError::Server {
+        status: 200,
+        message: format!("the share is not a snapshot Parlor can read: {e}"),
+    })
+}
+
+/// A new session holding a snapshot's conversation.
+pub fn import_snapshot(
+    store: &Store,
+    settings: &Settings,
+    snapshot: &ShareSnapshot,
+) -> Result<Session, AppError> {
+    let wanted = snapshot.model_config.provider.to_lowercase();
+    let provider_id = settings
+        .providers
+        .iter()
+        .find(|p| p.snapshot_provider().to_lowercase() == wanted || p.id.to_lowercase() == wanted)
+        .or_else(|| settings.providers.first())
+        .map(|p| p.id.clone())
+        .unwrap_or(wanted);
+    let meta = snapshot.prompt_meta.clone().unwrap_or_default();
+    let config = SessionConfig {
+        title: snapshot.title.clone(),
+        provider_id,
+        model: snapshot.model_config.model.clone(),
+        temperature: snapshot.model_config.temperature,
+        max_tokens: snapshot.model_config.max_tokens,
+        top_p: snapshot.model_config.top_p,
+        system_prompt: meta.system_prompt,
+        tools: meta.tools,
+        variables: meta.variables,
+    };
+    let messages = snapshot
+        .messages
+        .iter()
+        .map(|m| {
+            let mut stored = StoredMessage {
+                id: String::new(),
+                session_id: String::new(),
+                position: 0,
+                role: m.role,
+                content: m.content.clone(),
+                reasoning: m.reasoning.clone(),
+                usage: m.usage,
+                cost: m.cost,
+                time_to_first_token_ms: m.time_to_first_token_ms,
+                inference_time_ms: m.inference_time_ms,
+                tokens_per_second: None,
+                tool_calls: m.tool_calls.clone(),
+                tool_call_id: m.tool_call_id.clone(),
+                status: MessageStatus::Complete,
+                error: None,
+                finish_reason: None,
+                provider_id: None,
+                model: None,
+                created_at: m.timestamp,
+                updated_at: m.timestamp,
+            };
+            stored.derive_tokens_per_second();
+            stored
+        })
+        .collect();
+    Ok(store.import_session(&config, messages)?)
+}

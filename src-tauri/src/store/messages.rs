@@ -1,0 +1,400 @@
+//! Messages: append, read, page (keyset on position), update, totals.
+
+use chat_core::{Role, Usage};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+
+use super::{
+    MessagePage, MessageStatus, MessageUpdate, NewMessage, Result, SessionTotals, Store,
+    StoreError, StoredMessage, new_id, now, parse_json, parse_timestamp, timestamp,
+};
+
+pub(super) const MESSAGE_COLUMNS: &str = "id, session_id, position, role, content, reasoning, \
+     input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost, ttft_ms, inference_ms, \
+     tool_calls, tool_call_id, status, error, finish_reason, provider_id, model, created_at, \
+     updated_at";
+
+/// The most messages one page may hold.
+pub const MAX_PAGE: usize = 500;
+
+impl Store {
+    /// Appends one message at the end of a session.
+    pub fn append_message(&self, session_id: &str, message: NewMessage) -> Result<StoredMessage> {
+        let mut stored = self.append_messages(session_id, vec![message])?;
+        stored.pop().ok_or(StoreError::NotFound { what: "message" })
+    }
+
+    /// Appends messages at the end of a session, all or none.
+    pub fn append_messages(
+        &self,
+        session_id: &str,
+        messages: Vec<NewMessage>,
+    ) -> Result<Vec<StoredMessage>> {
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        let exists: bool = tx.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
+            [session_id],
+            |row| row.get(0),
+        )?;
+        if !exists {
+            return Err(StoreError::NotFound { what: "session" });
+        }
+        let first_position: i64 = tx.query_row(
+            "SELECT COALESCE(MAX(position) + 1, 0) FROM messages WHERE session_id = ?1",
+            [session_id],
+            |row| row.get(0),
+        )?;
+        let now = now();
+        let mut stored = Vec::with_capacity(messages.len());
+        for (position, message) in (first_position..).zip(messages) {
+            let row = StoredMessage {
+                id: new_id(),
+                session_id: session_id.to_owned(),
+                position,
+                role: message.role,
+                content: message.content,
+                reasoning: message.reasoning,
+                usage: None,
+                cost: None,
+                time_to_first_token_ms: None,
+                inference_time_ms: None,
+                tokens_per_second: None,
+                tool_calls: message.tool_calls,
+                tool_call_id: message.tool_call_id,
+                status: message.status,
+                error: None,
+                finish_reason: None,
+                provider_id: message.provider_id,
+                model: message.model,
+                created_at: now,
+                updated_at: now,
+            };
+            insert_message_row(&tx, &row)?;
+            stored.push(row);
+        }
+        tx.execute(
+            "UPDATE sessions SET updated_at = ?2 WHERE id = ?1",
+            params![session_id, timestamp(now)],
+        )?;
+        tx.commit()?;
+        Ok(stored)
+    }
+
+    pub fn message(&self, id: &str) -> Result<StoredMessage> {
+        let conn = self.conn()?;
+        conn.query_row(
+            &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?1"),
+            [id],
+            message_from_row,
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound { what: "message" })
+    }
+
+    /// Every message of a session, oldest first (for a request or a share).
+    pub fn all_messages(&self, session_id: &str) -> Result<Vec<StoredMessage>> {
+        let conn = self.conn()?;
+        let mut statement = conn.prepare(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ?1 ORDER BY position"
+        ))?;
+        let rows = statement.query_map([session_id], message_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// One page of a session's messages, oldest first.
+    ///
+    /// - `after: Some(p)`: the `limit` messages following position `p`;
+    /// - else `before: Some(p)`: the `limit` messages preceding position `p`;
+    /// - else the latest `limit` messages (a chat opens at its end).
+    ///
+    /// Keyset paging on the `(session_id, position)` index: every page costs
+    /// the same, however long the session.
+    pub fn messages_page(
+        &self,
+        session_id: &str,
+        before: Option<i64>,
+        after: Option<i64>,
+        limit: usize,
+    ) -> Result<MessagePage> {
+        let limit = limit.clamp(1, MAX_PAGE);
+        let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
+        let conn = self.conn()?;
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
+            [session_id],
+            |row| row.get(0),
+        )?;
+        if !exists {
+            return Err(StoreError::NotFound { what: "session" });
+        }
+        let any_at = |sql: &str, position: i64| -> rusqlite::Result<bool> {
+            conn.query_row(sql, params![session_id, position], |row| row.get(0))
+        };
+        if let Some(after) = after {
+            let mut statement = conn.prepare(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ?1 AND position > ?2
+                 ORDER BY position LIMIT ?3"
+            ))?;
+            let mut messages = statement
+                .query_map(params![session_id, after, fetch], message_from_row)?
+                .collect::<rusqlite::Result<Vec<_>>>()?;
+            let has_more_after = messages.len() > limit;
+            messages.truncate(limit);
+            let has_more_before = any_at(
+                "SELECT EXISTS (SELECT 1 FROM messages WHERE session_id = ?1 AND position <= ?2)",
+                after,
+            )?;
+            return Ok(MessagePage {
+                messages,
+                has_more_before,
+                has_more_after,
+            });
+        }
+        let mut statement = conn.prepare(&format!(
+            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ?1 AND position < ?2
+             ORDER BY position DESC LIMIT ?3"
+        ))?;
+        let mut messages = statement
+            .query_map(
+                params![session_id, before.unwrap_or(i64::MAX), fetch],
+                message_from_row,
+            )?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let has_more_before = messages.len() > limit;
+        messages.truncate(limit);
+        messages.reverse();
+        let has_more_after = match before {
+            Some(before) => any_at(
+                "SELECT EXISTS (SELECT 1 FROM messages WHERE session_id = ?1 AND position >= ?2)",
+                before,
+            )?,
+            None => false,
+        };
+        Ok(MessagePage {
+            messages,
+            has_more_before,
+            has_more_after,
+        })
+    }
+
+    /// Writes a turn's outcome onto its message.
+    pub fn update_message(&self, id: &str, update: &MessageUpdate) -> Result<StoredMessage> {
+        let usage = update.usage.unwrap_or_default();
+        let has_usage = update.usage.is_some();
+        {
+            let mut conn = self.conn()?;
+            let tx = conn.transaction()?;
+            let now = timestamp(now());
+            let changed = tx.execute(
+                "UPDATE messages SET content = ?2, reasoning = ?3, input_tokens = ?4,
+                 output_tokens = ?5, reasoning_tokens = ?6, cached_tokens = ?7, cost = ?8,
+                 ttft_ms = ?9, inference_ms = ?10, tool_calls = ?11,
+                 status = COALESCE(?12, status), error = ?13, finish_reason = ?14,
+                 updated_at = ?15
+                 WHERE id = ?1",
+                params![
+                    id,
+                    update.content,
+                    update.reasoning,
+                    has_usage.then_some(usage.input_tokens),
+                    has_usage.then_some(usage.output_tokens),
+                    usage.reasoning_tokens.filter(|_| has_usage),
+                    usage.cached_tokens.filter(|_| has_usage),
+                    update.cost,
+                    update.time_to_first_token_ms,
+                    update.inference_time_ms,
+                    serde_json::to_string(&update.tool_calls)?,
+                    update.status.map(MessageStatus::as_str),
+                    update.error,
+                    update.finish_reason,
+                    now,
+                ],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound { what: "message" });
+            }
+            tx.execute(
+                "UPDATE sessions SET updated_at = ?2
+                 WHERE id = (SELECT session_id FROM messages WHERE id = ?1)",
+                params![id, now],
+            )?;
+            tx.commit()?;
+        }
+        self.message(id)
+    }
+
+    /// Saves what a streaming answer has so far, so a crash loses little.
+    pub fn checkpoint_message(
+        &self,
+        id: &str,
+        content: &str,
+        reasoning: Option<&str>,
+    ) -> Result<()> {
+        let conn = self.conn()?;
+        conn.execute(
+            "UPDATE messages SET content = ?2, reasoning = ?3, updated_at = ?4
+             WHERE id = ?1 AND status = 'streaming'",
+            params![id, content, reasoning, timestamp(now())],
+        )?;
+        Ok(())
+    }
+
+    /// Replaces the text of a message (the user edits a prompt or types a
+    /// tool result).
+    pub fn edit_message_content(&self, id: &str, content: &str) -> Result<StoredMessage> {
+        {
+            let conn = self.conn()?;
+            let changed = conn.execute(
+                "UPDATE messages SET content = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, content, timestamp(now())],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound { what: "message" });
+            }
+        }
+        self.message(id)
+    }
+
+    /// Deletes the message `id` and every later message of its session (to
+    /// regenerate or edit from there). Returns how many were deleted.
+    pub fn truncate_from(&self, id: &str) -> Result<usize> {
+        let message = self.message(id)?;
+        let conn = self.conn()?;
+        Ok(conn.execute(
+            "DELETE FROM messages WHERE session_id = ?1 AND position >= ?2",
+            params![message.session_id, message.position],
+        )?)
+    }
+
+    /// Token, cost and time sums over a session.
+    ///
+    /// The cost is unknown (`None`) as soon as one message with usage has no
+    /// cost: an unknown price is never shown as 0 (as in chat-core's totals).
+    pub fn session_totals(&self, session_id: &str) -> Result<SessionTotals> {
+        let conn = self.conn()?;
+        let totals = conn.query_row(
+            "SELECT COUNT(*),
+                    COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),
+                    COALESCE(SUM(reasoning_tokens), 0), COALESCE(SUM(cached_tokens), 0),
+                    CASE WHEN SUM(input_tokens IS NOT NULL AND cost IS NULL) > 0 THEN NULL
+                         ELSE COALESCE(SUM(cost), 0.0) END,
+                    COALESCE(SUM(inference_ms), 0)
+             FROM messages WHERE session_id = ?1",
+            [session_id],
+            |row| {
+                let input_tokens: i64 = row.get(1)?;
+                let output_tokens: i64 = row.get(2)?;
+                Ok(SessionTotals {
+                    message_count: row.get(0)?,
+                    input_tokens,
+                    output_tokens,
+                    reasoning_tokens: row.get(3)?,
+                    cached_tokens: row.get(4)?,
+                    total_tokens: input_tokens.saturating_add(output_tokens),
+                    total_cost: row.get(5)?,
+                    inference_time_ms: row.get(6)?,
+                })
+            },
+        )?;
+        if totals.message_count == 0 {
+            // Tell an empty session from a missing one.
+            self.session_exists(&conn, session_id)?;
+        }
+        Ok(totals)
+    }
+
+    fn session_exists(&self, conn: &Connection, session_id: &str) -> Result<()> {
+        let exists: bool = conn.query_row(
+            "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
+            [session_id],
+            |row| row.get(0),
+        )?;
+        if exists {
+            Ok(())
+        } else {
+            Err(StoreError::NotFound { what: "session" })
+        }
+    }
+}
+
+pub(super) fn insert_message_row(conn: &Connection, message: &StoredMessage) -> Result<()> {
+    let usage = message.usage;
+    conn.execute(
+        &format!(
+            "INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES
+             (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+              ?19, ?20, ?21, ?22)"
+        ),
+        params![
+            message.id,
+            message.session_id,
+            message.position,
+            message.role.as_str(),
+            message.content,
+            message.reasoning,
+            usage.map(|u| u.input_tokens),
+            usage.map(|u| u.output_tokens),
+            usage.and_then(|u| u.reasoning_tokens),
+            usage.and_then(|u| u.cached_tokens),
+            message.cost,
+            message.time_to_first_token_ms,
+            message.inference_time_ms,
+            serde_json::to_string(&message.tool_calls)?,
+            message.tool_call_id,
+            message.status.as_str(),
+            message.error,
+            message.finish_reason,
+            message.provider_id,
+            message.model,
+            timestamp(message.created_at),
+            timestamp(message.updated_at),
+        ],
+    )?;
+    Ok(())
+}
+
+pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
+    let role: String = row.get(3)?;
+    let role = match role.as_str() {
+        "user" => Role::User,
+        "assistant" => Role::Assistant,
+        "system" => Role::System,
+        _ => Role::Tool,
+    };
+    let input_tokens: Option<i64> = row.get(6)?;
+    let output_tokens: Option<i64> = row.get(7)?;
+    let usage = match (input_tokens, output_tokens) {
+        (None, None) => None,
+        (input, output) => Some(Usage {
+            input_tokens: input.unwrap_or(0),
+            output_tokens: output.unwrap_or(0),
+            reasoning_tokens: row.get(8)?,
+            cached_tokens: row.get(9)?,
+        }),
+    };
+    let status: String = row.get(15)?;
+    let mut message = StoredMessage {
+        id: row.get(0)?,
+        session_id: row.get(1)?,
+        position: row.get(2)?,
+        role,
+        content: row.get(4)?,
+        reasoning: row.get(5)?,
+        usage,
+        cost: row.get(10)?,
+        time_to_first_token_ms: row.get(11)?,
+        inference_time_ms: row.get(12)?,
+        tokens_per_second: None,
+        tool_calls: parse_json(&row.get::<_, String>(13)?)?,
+        tool_call_id: row.get(14)?,
+        status: MessageStatus::parse(&status).unwrap_or(MessageStatus::Error),
+        error: row.get(16)?,
+        finish_reason: row.get(17)?,
+        provider_id: row.get(18)?,
+        model: row.get(19)?,
+        created_at: parse_timestamp(&row.get::<_, String>(20)?)?,
+        updated_at: parse_timestamp(&row.get::<_, String>(21)?)?,
+    };
+    message.derive_tokens_per_second();
+    Ok(message)
+}

@@ -1,0 +1,336 @@
+//! Sessions: create, read, list, configure, rename, duplicate, delete, search.
+
+use rusqlite::{OptionalExtension, Row, params};
+
+use super::messages::{MESSAGE_COLUMNS, insert_message_row, message_from_row};
+use super::{
+    Result, SearchHit, Session, SessionConfig, SessionSummary, Store, StoreError, StoredMessage,
+    new_id, now, parse_json, parse_timestamp, timestamp,
+};
+
+const SESSION_COLUMNS: &str = "id, title, provider_id, model, temperature, max_tokens, top_p, \
+     system_prompt, tools, variables, created_at, updated_at";
+
+const SUMMARY_SELECT: &str = "SELECT s.id, s.title, s.provider_id, s.model, \
+     (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id), s.created_at, s.updated_at \
+     FROM sessions s";
+
+/// The fewest characters the trigram index can match; shorter queries scan.
+const TRIGRAM: usize = 3;
+
+impl Store {
+    pub fn create_session(&self, config: &SessionConfig) -> Result<Session> {
+        check_config(config)?;
+        let now = now();
+        let session = Session {
+            id: new_id(),
+            config: config.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        let conn = self.conn()?;
+        insert_session_row(&conn, &session)?;
+        Ok(session)
+    }
+
+    pub fn session(&self, id: &str) -> Result<Session> {
+        let conn = self.conn()?;
+        conn.query_row(
+            &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"),
+            [id],
+            session_from_row,
+        )
+        .optional()?
+        .ok_or(StoreError::NotFound { what: "session" })
+    }
+
+    /// All sessions, most recently updated first.
+    pub fn list_sessions(&self) -> Result<Vec<SessionSummary>> {
+        let conn = self.conn()?;
+        let mut statement = conn.prepare(&format!(
+            "{SUMMARY_SELECT} ORDER BY s.updated_at DESC, s.id"
+        ))?;
+        let rows = statement.query_map([], summary_from_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Replaces a session's configuration (title included).
+    pub fn update_session(&self, id: &str, config: &SessionConfig) -> Result<Session> {
+        check_config(config)?;
+        {
+            let conn = self.conn()?;
+            let changed = conn.execute(
+                "UPDATE sessions SET title = ?2, provider_id = ?3, model = ?4, temperature = ?5,
+                 max_tokens = ?6, top_p = ?7, system_prompt = ?8, tools = ?9, variables = ?10,
+                 updated_at = ?11 WHERE id = ?1",
+                params![
+                    id,
+                    config.title.trim(),
+                    config.provider_id,
+                    config.model,
+                    config.temperature,
+                    config.max_tokens,
+                    config.top_p,
+                    config.system_prompt,
+                    serde_json::to_string(&config.tools)?,
+                    serde_json::to_string(&config.variables)?,
+                    timestamp(now()),
+                ],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound { what: "session" });
+            }
+        }
+        self.session(id)
+    }
+
+    pub fn rename_session(&self, id: &str, title: &str) -> Result<Session> {
+        let title = checked_title(title)?;
+        {
+            let conn = self.conn()?;
+            let changed = conn.execute(
+                "UPDATE sessions SET title = ?2, updated_at = ?3 WHERE id = ?1",
+                params![id, title, timestamp(now())],
+            )?;
+            if changed == 0 {
+                return Err(StoreError::NotFound { what: "session" });
+            }
+        }
+        self.session(id)
+    }
+
+    /// Deletes a session and its messages; its shares stay listed (the links
+    /// still exist and can be revoked).
+    pub fn delete_session(&self, id: &str) -> Result<()> {
+        let conn = self.conn()?;
+        let changed = conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
+        if changed == 0 {
+            return Err(StoreError::NotFound { what: "session" });
+        }
+        Ok(())
+    }
+
+    /// A copy of a session with all its messages (new ids), titled `title`
+    /// or "<title> (copy)".
+    pub fn duplicate_session(&self, id: &str, title: Option<&str>) -> Result<Session> {
+        let source = self.session(id)?;
+        let title = match title {
+            Some(title) => checked_title(title)?.to_owned(),
+            None => format!("{} (copy)", source.config.title),
+        };
+        let now = now();
+        let copy = Session {
+            id: new_id(),
+            config: SessionConfig {
+                title,
+                ..source.config
+            },
+            created_at: now,
+            updated_at: now,
+        };
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        insert_session_row(&tx, &copy)?;
+        {
+            let mut select = tx.prepare(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ?1 ORDER BY position"
+            ))?;
+            let messages = select.query_map([id], message_from_row)?;
+            for message in messages {
+                let mut message = message?;
+                message.id = new_id();
+                message.session_id = copy.id.clone();
+                insert_message_row(&tx, &message)?;
+            }
+        }
+        tx.commit()?;
+        Ok(copy)
+    }
+
+    /// A new session with the given messages (an imported share), all or
+    /// nothing. Ids, session and positions of `messages` are assigned here.
+    pub fn import_session(
+        &self,
+        config: &SessionConfig,
+        messages: Vec<StoredMessage>,
+    ) -> Result<Session> {
+        check_config(config)?;
+        let now = now();
+        let session = Session {
+            id: new_id(),
+            config: config.clone(),
+            created_at: now,
+            updated_at: now,
+        };
+        let mut conn = self.conn()?;
+        let tx = conn.transaction()?;
+        insert_session_row(&tx, &session)?;
+        for (position, mut message) in (0_i64..).zip(messages) {
+            message.id = new_id();
+            message.session_id = session.id.clone();
+            message.position = position;
+            insert_message_row(&tx, &message)?;
+        }
+        tx.commit()?;
+        Ok(session)
+    }
+
+    /// Sessions whose title or message content contains `query`
+    /// (case-insensitive), most recently updated first, at most `limit`.
+    pub fn search_sessions(&self, query: &str, limit: usize) -> Result<Vec<SearchHit>> {
+        let query = query.trim();
+        if query.is_empty() {
+            return Ok(Vec::new());
+        }
+        let limit = i64::try_from(limit).unwrap_or(i64::MAX);
+        let like = format!("%{}%", escape_like(query));
+        let conn = self.conn()?;
+        // The session id and the first matching message in it, if any.
+        let content_matches = if query.chars().count() >= TRIGRAM {
+            "SELECT m.session_id AS sid, m.id AS mid, m.content AS content, m.position AS pos
+             FROM messages_fts JOIN messages m ON m.seq = messages_fts.rowid
+             WHERE messages_fts MATCH ?2"
+        } else {
+            "SELECT m.session_id AS sid, m.id AS mid, m.content AS content, m.position AS pos
+             FROM messages m WHERE m.content LIKE ?1 ESCAPE '\\' AND ?2 IS NOT NULL"
+        };
+        let sql = format!(
+            "WITH hits AS ({content_matches}),
+                  first_hit AS (SELECT sid, mid, content, MIN(pos) FROM hits GROUP BY sid)
+             SELECT s.id, s.title, s.provider_id, s.model,
+                    (SELECT COUNT(*) FROM messages c WHERE c.session_id = s.id),
+                    s.created_at, s.updated_at,
+                    s.title LIKE ?1 ESCAPE '\\', f.mid, f.content
+             FROM sessions s LEFT JOIN first_hit f ON f.sid = s.id
+             WHERE s.title LIKE ?1 ESCAPE '\\' OR f.sid IS NOT NULL
+             ORDER BY s.updated_at DESC, s.id
+             LIMIT ?3"
+        );
+        let mut statement = conn.prepare(&sql)?;
+        let rows = statement.query_map(params![like, fts_phrase(query), limit], |row| {
+            let content: Option<String> = row.get(9)?;
+            Ok(SearchHit {
+                session: summary_from_row(row)?,
+                title_matches: row.get(7)?,
+                message_id: row.get(8)?,
+                snippet: content.map(|c| snippet(&c, query)),
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}
+
+pub(super) fn insert_session_row(conn: &rusqlite::Connection, session: &Session) -> Result<()> {
+    let config = &session.config;
+    conn.execute(
+        &format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+        params![
+            session.id,
+            config.title.trim(),
+            config.provider_id,
+            config.model,
+            config.temperature,
+            config.max_tokens,
+            config.top_p,
+            config.system_prompt,
+            serde_json::to_string(&config.tools)?,
+            serde_json::to_string(&config.variables)?,
+            timestamp(session.created_at),
+            timestamp(session.updated_at),
+        ],
+    )?;
+    Ok(())
+}
+
+fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
+    Ok(Session {
+        id: row.get(0)?,
+        config: SessionConfig {
+            title: row.get(1)?,
+            provider_id: row.get(2)?,
+            model: row.get(3)?,
+            temperature: row.get(4)?,
+            max_tokens: row.get(5)?,
+            top_p: row.get(6)?,
+            system_prompt: row.get(7)?,
+            tools: parse_json(&row.get::<_, String>(8)?)?,
+            variables: parse_json(&row.get::<_, String>(9)?)?,
+        },
+        created_at: parse_timestamp(&row.get::<_, String>(10)?)?,
+        updated_at: parse_timestamp(&row.get::<_, String>(11)?)?,
+    })
+}
+
+fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<SessionSummary> {
+    Ok(SessionSummary {
+        id: row.get(0)?,
+        title: row.get(1)?,
+        provider_id: row.get(2)?,
+        model: row.get(3)?,
+        message_count: row.get(4)?,
+        created_at: parse_timestamp(&row.get::<_, String>(5)?)?,
+        updated_at: parse_timestamp(&row.get::<_, String>(6)?)?,
+    })
+}
+
+fn check_config(config: &SessionConfig) -> Result<()> {
+    checked_title(&config.title)?;
+    if config.provider_id.trim().is_empty() {
+        return Err(StoreError::Invalid("a session needs a provider".into()));
+    }
+    Ok(())
+}
+
+fn checked_title(title: &str) -> Result<&str> {
+    let title = title.trim();
+    if title.is_empty() {
+        return Err(StoreError::Invalid("the title must not be empty".into()));
+    }
+    Ok(title)
+}
+
+/// `query` as one FTS5 phrase: quoted, inner quotes doubled, so no character
+/// of it is read as FTS5 syntax.
+fn fts_phrase(query: &str) -> String {
+    format!("\"{}\"", query.replace('"', "\"\""))
+}
+
+fn escape_like(query: &str) -> String {
+    let mut escaped = String::with_capacity(query.len());
+    for c in query.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
+/// About 80 characters of `content` around the first case-insensitive
+/// occurrence of `query`, on one line.
+pub(crate) fn snippet(content: &str, query: &str) -> String {
+    const CONTEXT: usize = 40;
+    let chars: Vec<char> = content.chars().collect();
+    let fold = |c: &char| c.to_lowercase().next().unwrap_or(*c);
+    let needle: Vec<char> = query.chars().collect::<Vec<_>>().iter().map(fold).collect();
+    let lower: Vec<char> = chars.iter().map(fold).collect();
+    let found = if needle.is_empty() || needle.len() > lower.len() {
+        None
+    } else {
+        (0..=lower.len() - needle.len()).find(|&i| lower[i..i + needle.len()] == needle[..])
+    };
+    let at = found.unwrap_or(0);
+    let start = at.saturating_sub(CONTEXT);
+    let end = (at + needle.len() + CONTEXT).min(chars.len());
+    let mut text: String = chars[start..end]
+        .iter()
+        .map(|c| if c.is_whitespace() { ' ' } else { *c })
+        .collect();
+    if start > 0 {
+        text.insert(0, '…');
+    }
+    if end < chars.len() {
+        text.push('…');
+    }
+    text
+}

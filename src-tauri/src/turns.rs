@@ -1,0 +1,287 @@
+//! A chat turn from start to stored result: append the user's message and an
+//! empty assistant message, stream the answer into it (reporting each delta
+//! to a [`TurnSink`], checkpointing the text now and then), then store the
+//! outcome — content, usage, cost, timings, tool calls, status, error — in
+//! one update. A failed or stopped turn keeps what arrived.
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use chat_core::Role;
+use chrono::Utc;
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
+
+use crate::core::Core;
+use crate::error::AppError;
+use crate::providers::{
+    ChatMessage, ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, stream_turn,
+};
+use crate::store::{MessageStatus, MessageUpdate, NewMessage, Session, StoredMessage};
+
+/// How often the partial answer is saved while it streams.
+const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
+
+/// Where a turn reports its progress: the Tauri window in the app, a
+/// collector in tests.
+pub trait TurnSink: Send + Sync {
+    fn event(&self, session_id: &str, message_id: &str, event: &StreamEvent);
+    fn finished(&self, message: &StoredMessage);
+}
+
+/// The messages a started turn created, for the UI to show at once.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartedTurn {
+    pub user_message: Option<StoredMessage>,
+    pub assistant_message: StoredMessage,
+}
+
+/// A turn ready to stream (see [`run_turn`]).
+#[derive(Debug)]
+pub struct PreparedTurn {
+    pub session_id: String,
+    pub message_id: String,
+    endpoint: Endpoint,
+    request: ChatRequest,
+    /// Price-table provider id for the cost.
+    price_provider: String,
+    cancel: CancellationToken,
+}
+
+/// Appends the user's text (when given) and an empty streaming assistant
+/// message in one transaction, and prepares the request from the session's
+/// history. Nothing is sent yet.
+pub async fn start_turn(
+    core: &Core,
+    session_id: &str,
+    user_text: Option<&str>,
+) -> Result<(StartedTurn, PreparedTurn), AppError> {
+    let session = core.store.session(session_id)?;
+    if session.config.model.trim().is_empty() {
+        return Err(AppError::Invalid(
+            "choose a model for this session first".into(),
+        ));
+    }
+    let settings = core.settings()?;
+    let provider = settings.provider(&session.config.provider_id)?;
+    let price_provider = provider.snapshot_provider().to_owned();
+    let endpoint = core.endpoint(&provider.id).await?;
+
+    let mut new_messages = Vec::new();
+    if let Some(text) = user_text {
+        if text.trim().is_empty() {
+            return Err(AppError::Invalid("the message is empty".into()));
+        }
+        new_messages.push(NewMessage::new(Role::User, text));
+    }
+    new_messages.push(NewMessage {
+        status: MessageStatus::Streaming,
+        provider_id: Some(provider.id.clone()),
+        model: Some(session.config.model.clone()),
+        ..NewMessage::new(Role::Assistant, "")
+    });
+    let mut created = core.store.append_messages(session_id, new_messages)?;
+    let assistant_message = created
+        .pop()
+        .ok_or_else(|| AppError::Internal("the assistant message was not created".into()))?;
+    let user_message = created.pop();
+
+    let history = core.store.all_messages(session_id)?;
+    let request = build_request(&session, &history, &assistant_message.id);
+    let cancel = core.register_turn(&assistant_message.id);
+    let prepared = PreparedTurn {
+        session_id: session_id.to_owned(),
+        message_id: assistant_message.id.clone(),
+        endpoint,
+        request,
+        price_provider,
+        cancel,
+    };
+    Ok((
+        StartedTurn {
+            user_message,
+            assistant_message,
+        },
+        prepared,
+    ))
+}
+
+/// Streams a prepared turn and stores its outcome; reports the stored
+/// message to the sink. Never fails: a failure is stored on the message.
+pub async fn run_turn(
+    core: Arc<Core>,
+    turn: PreparedTurn,
+    sink: Arc<dyn TurnSink>,
+) -> Result<StoredMessage, AppError> {
+    let PreparedTurn {
+        session_id,
+        message_id,
+        endpoint,
+        request,
+        price_provider,
+        cancel,
+    } = turn;
+    let mut partial = Partial::default();
+    let mut on_event = |event: &StreamEvent| {
+        sink.event(&session_id, &message_id, event);
+        if partial.take(event) {
+            // Best effort: the final update below is what counts.
+            let _ = core.store.checkpoint_message(
+                &message_id,
+                &partial.content,
+                (!partial.reasoning.is_empty()).then_some(partial.reasoning.as_str()),
+            );
+        }
+    };
+    let result = stream_turn(&core.http, &endpoint, &request, &cancel, &mut on_event).await;
+    core.unregister_turn(&message_id);
+
+    // The outcome is stored whatever happens here: an unreadable price
+    // setting makes the cost unknown, not the turn lost.
+    let cost = match (result.usage, core.pricing()) {
+        (Some(usage), Ok(pricing)) => {
+            pricing.cost(&price_provider, &request.model, &usage, Utc::now())
+        }
+        _ => None,
+    };
+    let stored = core
+        .store
+        .update_message(&message_id, &update_from(result, cost))?;
+    sink.finished(&stored);
+    Ok(stored)
+}
+
+fn update_from(result: TurnResult, cost: Option<f64>) -> MessageUpdate {
+    let (status, error) = match result.outcome {
+        TurnOutcome::Complete => (MessageStatus::Complete, None),
+        TurnOutcome::Stopped => (MessageStatus::Stopped, None),
+        TurnOutcome::Failed { message } => (MessageStatus::Error, Some(message)),
+    };
+    MessageUpdate {
+        content: result.content,
+        reasoning: result.reasoning,
+        usage: result.usage,
+        cost,
+        time_to_first_token_ms: result.time_to_first_token_ms,
+        inference_time_ms: Some(result.inference_time_ms),
+        tool_calls: result.tool_calls,
+        status: Some(status),
+        error,
+        finish_reason: result.finish_reason,
+    }
+}
+
+/// The text so far, and when it was last saved.
+#[derive(Default)]
+struct Partial {
+    content: String,
+    reasoning: String,
+    saved: Option<Instant>,
+}
+
+impl Partial {
+    /// Takes in a delta; `true` when it is time to save.
+    fn take(&mut self, event: &StreamEvent) -> bool {
+        match event {
+            StreamEvent::ContentDelta { text } => self.content.push_str(text),
+            StreamEvent::ReasoningDelta { text } => self.reasoning.push_str(text),
+            _ => return false,
+        }
+        let now = Instant::now();
+        let due = self
+            .saved
+            .is_none_or(|saved| now.duration_since(saved) >= CHECKPOINT_EVERY);
+        if due {
+            self.saved = Some(now);
+        }
+        due
+    }
+}
+
+/// The request for the model: the session's settings and its history up to
+/// (not including) the answer being produced. Failed answers that produced
+/// nothing, and answers still streaming, are left out; template variables
+/// are filled in.
+pub fn build_request(session: &Session, history: &[StoredMessage], answer_id: &str) -> ChatRequest {
+    let config = &session.config;
+    let fill = |text: &str| fill_variables(text, &config.variables);
+    let messages = history
+        .iter()
+        .take_while(|m| m.id != answer_id)
+        .filter(|m| {
+            let failed_empty = m.role == Role::Assistant
+                && m.status == MessageStatus::Error
+                && m.content.is_empty()
+                && m.tool_calls.is_empty();
+            // Another turn of the session may be streaming now.
+            !failed_empty && m.status != MessageStatus::Streaming
+        })
+        .map(|m| ChatMessage {
+            role: m.role,
+            content: match m.role {
+                Role::User | Role::System => fill(&m.content),
+                _ => m.content.clone(),
+            },
+            tool_calls: m.tool_calls.clone(),
+            tool_call_id: m.tool_call_id.clone(),
+        })
+        .collect();
+    ChatRequest {
+        model: config.model.clone(),
+        system_prompt: config.system_prompt.as_deref().map(fill),
+        messages,
+        tools: config.tools.clone(),
+        temperature: config.temperature,
+        max_tokens: config.max_tokens,
+        top_p: config.top_p,
+    }
+}
+
+/// Replaces `{{name}}` (spaces inside the braces allowed) by its value.
+pub fn fill_variables(
+    text: &str,
+    variables: &std::collections::BTreeMap<String, String>,
+) -> String {
+    if variables.is_empty() || !text.contains("{{") {
+        return text.to_owned();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find("{{") {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 2..];
+        match after.find("}}") {
+            Some(close) => {
+                let name = after[..close].trim();
+                match variables.get(name) {
+                    Some(value) => out.push_str(value),
+                    None => out.push_str(&rest[open..open + 2 + close + 2]),
+                }
+                rest = &after[close + 2..];
+            }
+            None => {
+                out.push_str(&rest[open..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+
+    #[test]
+    fn variables_are_filled_and_unknown_ones_kept() {
+        let variables = BTreeMap::from([("name".to_owned(), "Ada".to_owned())]);
+        assert_eq!(
+            fill_variables("Hi {{name}}, {{ name }}! {{other}} {{", &variables),
+            "Hi Ada, Ada! {{other}} {{"
+        );
+    }
+}
