@@ -64,8 +64,12 @@ pub(super) fn highlight(language: &str, code: &str) -> Option<String> {
     Some(generator.finalize())
 }
 
-/// CSS for highlighted code: a light theme, and a dark one inside
-/// `@media (prefers-color-scheme: dark)`. Every selector is an `hl-` class.
+/// CSS for highlighted code: a light theme inside
+/// `@media not all and (prefers-color-scheme: dark)` and a dark one inside
+/// `@media (prefers-color-scheme: dark)`. Each theme is scoped to its scheme
+/// because their selectors differ in specificity: an unscoped light rule
+/// (JSON keys, strings) would win in dark mode too, dark on dark.
+/// Every selector is an `hl-` class.
 /// Serve it as a stylesheet (it is not cheap to build: cache it).
 pub fn highlight_stylesheet() -> String {
     let themes = ThemeSet::load_defaults();
@@ -77,7 +81,8 @@ pub fn highlight_stylesheet() -> String {
             .unwrap_or_default()
     };
     format!(
-        "{}\n@media (prefers-color-scheme: dark) {{\n{}}}\n",
+        "@media not all and (prefers-color-scheme: dark) {{\n{}}}\n\
+         @media (prefers-color-scheme: dark) {{\n{}}}\n",
         css(LIGHT_THEME),
         css(DARK_THEME)
     )
@@ -114,6 +119,10 @@ mod tests {
         let (light, dark) = css
             .split_once("@media (prefers-color-scheme: dark) {")
             .unwrap();
+        assert!(
+            light.starts_with("@media not all and (prefers-color-scheme: dark) {"),
+            "the light theme must not apply in dark mode: {light}"
+        );
         assert!(light.contains(".hl-code {"), "{light}");
         assert!(dark.contains(".hl-code {"), "{dark}");
         assert!(light.contains("theme \"GitHub\"") && dark.contains("theme \"Base16 Ocean Dark\""));

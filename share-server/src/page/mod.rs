@@ -59,27 +59,12 @@ pub const STYLESHEET_PATH: &str = "/assets/share.css";
 /// The stylesheet bytes served at [`STYLESHEET_PATH`]: the conversation
 /// styles shared with the desktop UI, then the syntax-highlighting theme.
 pub fn stylesheet() -> String {
-    let highlight = light_theme_only_in_light_mode(&chat_core::markdown::highlight_stylesheet());
+    let highlight = chat_core::markdown::highlight_stylesheet();
     let mut css = String::with_capacity(chat_core::style::STYLESHEET.len() + highlight.len() + 64);
     css.push_str(chat_core::style::STYLESHEET);
     css.push_str("\n/* Syntax highlighting (chat_core::markdown::highlight_stylesheet) */\n");
     css.push_str(&highlight);
     css
-}
-
-/// The highlighting CSS is the light theme followed by the dark one inside
-/// `@media (prefers-color-scheme: dark)`. The light theme has rules far more
-/// specific than the dark one's (JSON keys and strings), which then win in
-/// dark mode too: dark-on-dark text. Scoping the light rules to light mode
-/// fixes that; CSS that is already scoped is left as it is.
-fn light_theme_only_in_light_mode(css: &str) -> String {
-    const DARK: &str = "@media (prefers-color-scheme: dark) {";
-    match css.split_once(DARK) {
-        Some((light, dark)) if !light.contains("@media") => {
-            format!("@media not all and (prefers-color-scheme: dark) {{\n{light}}}\n{DARK}{dark}")
-        }
-        _ => css.to_owned(),
-    }
 }
 
 /// The full HTML document of a share page.
