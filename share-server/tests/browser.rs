@@ -8,6 +8,8 @@
 // A test crate: helpers outside `#[test]` fns unwrap too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod common;
+
 use std::net::TcpListener;
 use std::panic::AssertUnwindSafe;
 use std::path::{Path, PathBuf};
@@ -178,7 +180,7 @@ impl Server {
         Self {
             running,
             token,
-            http: reqwest::Client::new(),
+            http: common::http_client(),
             _dir: dir,
         }
     }

@@ -45,7 +45,7 @@ async fn server_on(dir: &tempfile::TempDir) -> share_server::RunningServer {
 }
 
 async fn publish(base_url: &str, token: &str) -> StatusCode {
-    reqwest::Client::new()
+    common::http_client()
         .post(format!("{base_url}/api/v0/shared-chats"))
         .bearer_auth(token)
         .json(&common::snapshot("from the CLI test"))
@@ -222,7 +222,7 @@ async fn serve_reads_file_env_and_flags_logs_its_address_and_stops_on_sigterm() 
     .await
     .unwrap();
     let base = format!("http://{address}");
-    let client = reqwest::Client::new();
+    let client = common::http_client();
     assert_eq!(
         client
             .get(format!("{base}/healthz"))

@@ -1,1 +1,86 @@
-fn main() {}
+//! Parlor's build orchestration: `cargo xtask <command>` (alias in `.cargo/config.toml`).
+//!
+//! One place for what would otherwise be shell scripts: installing the system
+//! packages and the wasm target, building the Yew UI without trunk, running
+//! Parlor, and running every check CI runs. Progress goes to stderr.
+
+mod cmd;
+mod run;
+mod setup;
+mod test;
+mod ui;
+
+use std::process::ExitCode;
+
+use anyhow::{Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command> [-- <args>]
+
+commands:
+  setup   install what is missing: system packages (apt), the wasm32 target, rustfmt, clippy
+  ui      build the Yew UI into ui/dist (wasm + wasm-bindgen JS + index.html + CSS)
+  run     build and run Parlor: the desktop app with its embedded share-server;
+          arguments after `--` go to the app
+  serve   build and run the share-server alone on a local SQLite database;
+          arguments after `--` go to `share-server serve`
+  test    everything CI checks: fmt, clippy, the wasm build, the whole test suite
+
+`ui`, `run`, `serve` and `test` run `setup` first. With CI=true cargo runs with --locked.";
+
+fn main() -> ExitCode {
+    match dispatch() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("\nxtask: error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn dispatch() -> Result<()> {
+    let mut args = std::env::args().skip(1);
+    let command = args.next();
+    let rest: Vec<String> = args.collect();
+    let no_extra_args = |name: &str| -> Result<()> {
+        if rest.is_empty() {
+            Ok(())
+        } else {
+            bail!("`cargo xtask {name}` takes no arguments (got {rest:?})\n\n{USAGE}")
+        }
+    };
+    match command.as_deref() {
+        Some("setup") => {
+            no_extra_args("setup")?;
+            setup::ensure()
+        }
+        Some("ui") => {
+            no_extra_args("ui")?;
+            setup::ensure()?;
+            ui::build()
+        }
+        Some("run") => run::app(passthrough(&rest)?),
+        Some("serve") => run::serve(passthrough(&rest)?),
+        Some("test") => {
+            no_extra_args("test")?;
+            test::run()
+        }
+        Some("help" | "-h" | "--help") | None => {
+            eprintln!("{USAGE}");
+            Ok(())
+        }
+        Some(other) => bail!("unknown command `{other}`\n\n{USAGE}"),
+    }
+}
+
+/// Arguments meant for the program `run` starts: everything after `--`
+/// (cargo's alias passes `--` through, so `cargo xtask run -- --bind …` works).
+fn passthrough(rest: &[String]) -> Result<&[String]> {
+    match rest.split_first() {
+        None => Ok(rest),
+        Some((first, after)) if first == "--" => Ok(after),
+        Some(_) => bail!(
+            "pass arguments for the program after `--`, e.g. `cargo xtask serve -- --bind 127.0.0.1:9000`"
+        ),
+    }
+}

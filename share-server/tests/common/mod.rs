@@ -21,6 +21,14 @@ pub fn database_url(dir: &TempDir) -> String {
     format!("sqlite://{}", dir.path().join("shares.db").display())
 }
 
+/// A reqwest client for the tests. In a workspace build reqwest carries the
+/// desktop app's rustls without a built-in crypto provider (the app installs
+/// ring at start), so the tests install it too; alone it is a no-op.
+pub fn http_client() -> reqwest::Client {
+    let _ = rustls::crypto::ring::default_provider().install_default();
+    reqwest::Client::new()
+}
+
 impl TestServer {
     /// A server with rate limits off, anonymous publishing off and an adjustable clock.
     pub async fn start() -> Self {
@@ -38,7 +46,7 @@ impl TestServer {
         Self {
             clock: server.clock().clone(),
             server,
-            client: reqwest::Client::new(),
+            client: http_client(),
             dir,
         }
     }

@@ -1,0 +1,3 @@
+//! Presentational components: props in, HTML out, no IPC.
+
+pub mod markdown;

@@ -1,0 +1,118 @@
+//! Running child processes and timing steps.
+
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+/// The workspace root (the parent of this crate's manifest directory).
+pub fn workspace_root() -> &'static Path {
+    static ROOT: OnceLock<PathBuf> = OnceLock::new();
+    ROOT.get_or_init(|| {
+        let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+        manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
+    })
+}
+
+/// `true` when running under CI (`CI` set to anything but empty, `0` or `false`).
+pub fn is_ci() -> bool {
+    std::env::var("CI").is_ok_and(|value| !matches!(value.trim(), "" | "0" | "false" | "FALSE"))
+}
+
+/// A `cargo` command in the workspace root, using the same cargo that runs xtask.
+pub fn cargo<I, S>(args: I) -> Command
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<OsStr>,
+{
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut command = Command::new(cargo);
+    command.current_dir(workspace_root()).args(args);
+    command
+}
+
+/// `--locked` under CI, so a stale Cargo.lock fails instead of being rewritten.
+pub fn locked() -> &'static [&'static str] {
+    if is_ci() { &["--locked"] } else { &[] }
+}
+
+/// Runs a command with inherited stdio; an error when it cannot start or fails.
+pub fn run(command: &mut Command) -> Result<()> {
+    let shown = display(command);
+    eprintln!("$ {shown}");
+    let status = command
+        .status()
+        .with_context(|| format!("could not start `{shown}`"))?;
+    if !status.success() {
+        bail!("`{shown}` failed ({status})");
+    }
+    Ok(())
+}
+
+/// Replaces xtask with the command (on Unix), so Ctrl-C and SIGTERM reach the
+/// program directly and its exit status is the exit status; elsewhere runs it.
+pub fn exec(command: &mut Command) -> Result<()> {
+    eprintln!("$ {}", display(command));
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        let error = command.exec();
+        Err(error).with_context(|| format!("could not start `{}`", display(command)))
+    }
+    #[cfg(not(unix))]
+    run(command)
+}
+
+/// Runs a command and returns its stdout; stderr is passed through.
+pub fn output(command: &mut Command) -> Result<String> {
+    let shown = display(command);
+    let out = command
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .with_context(|| format!("could not start `{shown}`"))?;
+    if !out.status.success() {
+        bail!("`{shown}` failed ({})", out.status);
+    }
+    String::from_utf8(out.stdout).with_context(|| format!("`{shown}` printed invalid UTF-8"))
+}
+
+fn display(command: &Command) -> String {
+    let program = Path::new(command.get_program())
+        .file_name()
+        .unwrap_or(command.get_program())
+        .to_string_lossy()
+        .into_owned();
+    std::iter::once(program)
+        .chain(
+            command
+                .get_args()
+                .map(|arg| arg.to_string_lossy().into_owned()),
+        )
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Runs one named step with a header before and its duration after.
+pub fn step<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<(T, Duration)> {
+    eprintln!("\n==> {name}");
+    let started = Instant::now();
+    let result = body();
+    let took = started.elapsed();
+    match result {
+        Ok(value) => {
+            eprintln!("<== {name}: ok in {}", seconds(took));
+            Ok((value, took))
+        }
+        Err(error) => {
+            eprintln!("<== {name}: FAILED after {}", seconds(took));
+            Err(error.context(format!("step `{name}` failed")))
+        }
+    }
+}
+
+pub fn seconds(duration: Duration) -> String {
+    format!("{:.1} s", duration.as_secs_f64())
+}

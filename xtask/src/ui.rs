@@ -1,0 +1,201 @@
+//! `cargo xtask ui`: the Yew UI built into `ui/dist` without trunk.
+//!
+//! 1. cargo builds the `ui` crate for wasm32 with the `wasm-release` profile
+//!    (`.cargo/config.toml`), so host release builds keep their own settings;
+//! 2. wasm-bindgen (in-process, the exact version of the `wasm-bindgen` crate)
+//!    generates the JS glue for `--target web`;
+//! 3. `index.html`, its boot module and the stylesheets are added.
+//!
+//! Files in `ui/dist` are rewritten only when their content changes: the
+//! desktop app's build script watches that folder, and a needless new mtime
+//! would rebuild the app.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::SystemTime;
+
+use anyhow::{Context, Result};
+use wasm_bindgen_cli_support::Bindgen;
+
+use crate::cmd;
+
+const WASM_TARGET: &str = "wasm32-unknown-unknown";
+const PROFILE: &str = "wasm-release";
+/// The crate's binary name; wasm-bindgen names its outputs after it.
+const UI_BIN: &str = "ui";
+
+/// The page the webview loads. No inline script, so a strict CSP
+/// (`script-src 'self' 'wasm-unsafe-eval'`) needs no hashes.
+const INDEX_HTML: &str = r#"<!doctype html>
+<html lang="en">
+<head>
+  <meta charset="utf-8">
+  <meta name="viewport" content="width=device-width, initial-scale=1">
+  <title>Parlor</title>
+  <link rel="stylesheet" href="./chat.css">
+  <link rel="stylesheet" href="./app.css">
+  <script type="module" src="./index.js"></script>
+</head>
+<body></body>
+</html>
+"#;
+
+/// Loads the wasm module; `main` runs as its start function and mounts the app.
+/// A failure to load says so in the window instead of leaving it blank.
+const INDEX_JS: &str = r#"import init from './ui.js';
+
+init({ module_or_path: './ui_bg.wasm' }).catch((error) => {
+  console.error(error);
+  document.body.textContent = `Parlor's interface failed to load: ${error}`;
+});
+"#;
+
+pub fn build() -> Result<()> {
+    let root = cmd::workspace_root();
+    cmd::step("ui: cargo build (wasm32, wasm-release)", || {
+        let mut build = cmd::cargo([
+            "build",
+            "-p",
+            "ui",
+            "--target",
+            WASM_TARGET,
+            "--profile",
+            PROFILE,
+        ]);
+        build.args(cmd::locked());
+        cmd::run(&mut build)
+    })?;
+
+    let target_dir = target_dir()?;
+    let wasm = target_dir
+        .join(WASM_TARGET)
+        .join(PROFILE)
+        .join(format!("{UI_BIN}.wasm"));
+    let bindgen_dir = target_dir.join("ui-bindgen");
+    cmd::step("ui: wasm-bindgen", || bindgen(&wasm, &bindgen_dir))?;
+
+    let dist = root.join("ui/dist");
+    let mut files = read_tree(&bindgen_dir)?;
+    files.remove(Path::new(STAMP));
+    files.insert("index.html".into(), INDEX_HTML.into());
+    files.insert("index.js".into(), INDEX_JS.into());
+    for (name, source) in [
+        ("chat.css", "chat-core/assets/chat.css"),
+        ("app.css", "ui/styles/app.css"),
+    ] {
+        let css = fs::read(root.join(source)).with_context(|| format!("reading {source}"))?;
+        files.insert(name.into(), css);
+    }
+    let changed = sync_dir(&dist, &files)?;
+
+    let wasm_out = dist.join(format!("{UI_BIN}_bg.wasm"));
+    let size = fs::metadata(&wasm_out).map(|meta| meta.len()).unwrap_or(0);
+    eprintln!(
+        "ui: {} ({} files, {changed} changed; {} is {:.0} KiB)",
+        dist.strip_prefix(root).unwrap_or(&dist).display(),
+        files.len(),
+        wasm_out
+            .file_name()
+            .map(|n| n.to_string_lossy())
+            .unwrap_or_default(),
+        size as f64 / 1024.0,
+    );
+    Ok(())
+}
+
+/// Where cargo puts build output (honours `CARGO_TARGET_DIR` and config).
+fn target_dir() -> Result<PathBuf> {
+    let metadata = cmd::output(&mut cmd::cargo([
+        "metadata",
+        "--format-version",
+        "1",
+        "--no-deps",
+    ]))?;
+    let metadata: serde_json::Value =
+        serde_json::from_str(&metadata).context("parsing `cargo metadata`")?;
+    metadata["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("`cargo metadata` has no target_directory")
+}
+
+/// Records which wasm file the bindgen output was made from.
+const STAMP: &str = ".input-stamp";
+
+/// Runs wasm-bindgen into `out_dir` unless it already ran on this exact wasm file.
+fn bindgen(wasm: &Path, out_dir: &Path) -> Result<()> {
+    let meta = fs::metadata(wasm).with_context(|| format!("reading {}", wasm.display()))?;
+    let modified = meta
+        .modified()?
+        .duration_since(SystemTime::UNIX_EPOCH)
+        .unwrap_or_default();
+    let stamp = format!(
+        "{} {} {}.{:09}\n",
+        env!("CARGO_PKG_VERSION"),
+        meta.len(),
+        modified.as_secs(),
+        modified.subsec_nanos()
+    );
+    if fs::read_to_string(out_dir.join(STAMP)).is_ok_and(|old| old == stamp) {
+        eprintln!("unchanged wasm, keeping {}", out_dir.display());
+        return Ok(());
+    }
+    if out_dir.exists() {
+        fs::remove_dir_all(out_dir).with_context(|| format!("removing {}", out_dir.display()))?;
+    }
+    Bindgen::new()
+        .input_path(wasm)
+        .web(true)?
+        // Without the default path `init()` needs an explicit URL and a missing
+        // one leaves the window blank.
+        .omit_default_module_path(false)
+        .generate(out_dir)
+        .with_context(|| format!("wasm-bindgen on {}", wasm.display()))?;
+    fs::write(out_dir.join(STAMP), stamp)?;
+    Ok(())
+}
+
+/// Every file under `dir`, keyed by its path relative to `dir`.
+fn read_tree(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
+    let mut files = BTreeMap::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        for entry in
+            fs::read_dir(&current).with_context(|| format!("listing {}", current.display()))?
+        {
+            let path = entry?.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                let relative = path.strip_prefix(dir)?.to_path_buf();
+                files.insert(relative, fs::read(&path)?);
+            }
+        }
+    }
+    Ok(files)
+}
+
+/// Makes `dir` hold exactly `files`: writes only what differs, removes the rest.
+/// Returns how many files were written or removed.
+fn sync_dir(dir: &Path, files: &BTreeMap<PathBuf, Vec<u8>>) -> Result<usize> {
+    let mut changed = 0;
+    fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    let existing = read_tree(dir)?;
+    for stale in existing.keys().filter(|path| !files.contains_key(*path)) {
+        fs::remove_file(dir.join(stale))?;
+        changed += 1;
+    }
+    for (relative, content) in files {
+        if existing.get(relative) == Some(content) {
+            continue;
+        }
+        let path = dir.join(relative);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent)?;
+        }
+        fs::write(&path, content).with_context(|| format!("writing {}", path.display()))?;
+        changed += 1;
+    }
+    Ok(changed)
+}
