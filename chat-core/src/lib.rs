@@ -9,6 +9,7 @@
 //! - [`markdown`]: the one Markdown → safe HTML renderer.
 
 pub mod cost;
+pub mod format;
 pub mod markdown;
 pub mod snapshot;
 pub mod style;

@@ -73,8 +73,15 @@ pub struct CommonArgs {
     /// TOML config file (flags and environment variables override it).
     #[arg(long, env = "SHARE_SERVER_CONFIG", value_name = "FILE")]
     pub config: Option<PathBuf>,
-    /// `sqlite://PATH` (relative), `sqlite:///ABSOLUTE/PATH` or `sqlite::memory:` [default: sqlite://shares.db]
-    #[arg(long, env = "SHARE_SERVER_DATABASE_URL", value_name = "URL")]
+    /// `sqlite://PATH` (relative), `sqlite:///ABSOLUTE/PATH`, `sqlite::memory:` or
+    /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE` [default: sqlite://shares.db]
+    // `hide_env_values`: `--help` must not print a password from the environment.
+    #[arg(
+        long,
+        env = "SHARE_SERVER_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
     /// Log format [default: text]
     #[arg(long, env = "SHARE_SERVER_LOG_FORMAT", value_enum)]
@@ -292,6 +299,25 @@ mod tests {
     #[test]
     fn command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_never_shows_the_database_url_from_the_environment() {
+        let mut checked = 0;
+        for subcommand in Cli::command().get_subcommands() {
+            let commands = std::iter::once(subcommand).chain(subcommand.get_subcommands());
+            for command in commands {
+                if let Some(arg) = command
+                    .get_arguments()
+                    .find(|arg| arg.get_id() == "database_url")
+                {
+                    assert!(arg.is_hide_env_values_set(), "{}", command.get_name());
+                    checked += 1;
+                }
+            }
+        }
+        // serve, purge, user add, user list, user revoke
+        assert_eq!(checked, 5);
     }
 
     #[test]

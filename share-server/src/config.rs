@@ -13,7 +13,9 @@ use crate::clock::Clock;
 pub struct Config {
     /// Address to listen on; port 0 picks a free port.
     pub bind: SocketAddr,
-    /// `sqlite://path/to/shares.db`, `sqlite:///abs/path.db` or `sqlite::memory:`.
+    /// `sqlite://path/to/shares.db`, `sqlite:///abs/path.db`, `sqlite::memory:`
+    /// or `postgres://user:password@host:port/database` (several instances on
+    /// one database).
     pub database_url: String,
     /// Public base URL used in `shareUrl` (no trailing slash needed). `None`:
     /// `http://<bound address>`.

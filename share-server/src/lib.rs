@@ -112,6 +112,8 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
         None => format!("http://{addr}"),
     };
     let store = store::open(&config.database_url).await?;
+    // Redacted: the URL may carry the database password.
+    tracing::info!(database = %store::redact_url(&config.database_url), "store opened and migrated");
     Ok(AppState {
         store,
         clock: config.clock.clone(),

@@ -9,23 +9,18 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
+#[path = "../../tests/support/webdriver.rs"]
+mod webdriver;
 
-use std::net::TcpListener;
-use std::panic::AssertUnwindSafe;
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::{TimeDelta, Utc};
-use fantoccini::{Client, ClientBuilder, Locator};
-use futures_util::FutureExt as _;
-use hyper_util::client::legacy::connect::HttpConnector;
+use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use share_server::{Config, RunningServer};
 use tempfile::TempDir;
-
-const CHROMIUM: &str = "/usr/bin/chromium";
-const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+use webdriver::{Driver, output_dir, with_session};
 
 /// A string that sets `window.__pwned` or opens an alert if it ever runs.
 const XSS: &str = r#"<script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pwned=1;alert(1)"><a href="javascript:window.__pwned=1">x</a>"'><svg onload=alert(1)>"#;
@@ -35,128 +30,15 @@ const XSS_SHORT: &str =
 
 // ------------------------------------------------------------ chromedriver
 
-/// A chromedriver child process on a free port, killed (with the browsers
-/// it started, which share its process group) when dropped.
-struct Chromedriver {
-    child: Child,
-    url: String,
-}
-
-impl Chromedriver {
-    async fn start() -> Self {
-        for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
-            assert!(
-                Path::new(path).exists(),
-                "{path} is missing: install the Debian package `{package}` \
-                 (apt-get install -y chromium chromium-driver)"
-            );
-        }
-        let port = TcpListener::bind("127.0.0.1:0")
-            .and_then(|listener| listener.local_addr())
-            .map(|addr| addr.port())
-            .unwrap();
-        let mut command = Command::new(CHROMEDRIVER);
-        command
-            .arg(format!("--port={port}"))
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
-        std::os::unix::process::CommandExt::process_group(&mut command, 0);
-        let child = command.spawn().expect("chromedriver starts");
-        let driver = Self {
-            child,
-            url: format!("http://127.0.0.1:{port}"),
-        };
-        let started = Instant::now();
-        loop {
-            let ready = reqwest::get(format!("{}/status", driver.url))
-                .await
-                .ok()
-                .filter(|response| response.status().is_success());
-            if let Some(response) = ready {
-                let status: Value = response.json().await.unwrap();
-                if status["value"]["ready"] == json!(true) {
-                    return driver;
-                }
-            }
-            assert!(
-                started.elapsed() < Duration::from_secs(20),
-                "chromedriver did not get ready on port {port}"
-            );
-            tokio::time::sleep(Duration::from_millis(100)).await;
-        }
-    }
-
-    /// A new headless Chromium session with a fresh profile.
-    async fn browser(&self, profile: &TempDir, dark: bool) -> Client {
-        let mut args = vec![
-            "--headless=new".to_owned(),
-            "--no-sandbox".to_owned(),
-            "--disable-gpu".to_owned(),
-            "--disable-quic".to_owned(),
-            "--no-first-run".to_owned(),
-            "--disable-background-networking".to_owned(),
-            "--disable-component-update".to_owned(),
-            "--disable-sync".to_owned(),
-            "--disable-dev-shm-usage".to_owned(),
-            "--hide-scrollbars".to_owned(),
-            "--window-size=1280,900".to_owned(),
-            format!("--user-data-dir={}", profile.path().display()),
-        ];
-        if dark {
-            args.push("--force-dark-mode".to_owned());
-        }
-        let capabilities = json!({
-            "browserName": "chrome",
-            // Leave a dialog open so that the test sees it (the default
-            // dismisses it and only fails the next command).
-            "unhandledPromptBehavior": "ignore",
-            "goog:chromeOptions": { "binary": CHROMIUM, "args": args },
-        });
-        let Value::Object(capabilities) = capabilities else {
-            unreachable!()
-        };
-        ClientBuilder::new(HttpConnector::new())
-            .capabilities(capabilities)
-            .connect(&self.url)
-            .await
-            .expect("a Chromium session")
-    }
-}
-
-impl Drop for Chromedriver {
-    fn drop(&mut self) {
-        // The whole group: chromedriver and any Chromium it left behind.
-        let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &group])
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-/// Runs `checks` in a browser session and closes the session even when a
-/// check fails, so no Chromium outlives the test.
-async fn in_browser<F>(driver: &Chromedriver, dark: bool, checks: impl FnOnce(Client) -> F)
+/// Runs `checks` in a fresh headless Chromium session and closes it even
+/// when a check fails, so no Chromium outlives the test.
+async fn in_browser<F>(driver: &Driver, dark: bool, checks: impl FnOnce(Client) -> F)
 where
     F: Future<Output = ()>,
 {
     let profile = TempDir::new().unwrap();
-    let client = driver.browser(&profile, dark).await;
-    let outcome = AssertUnwindSafe(tokio::time::timeout(
-        Duration::from_secs(120),
-        checks(client.clone()),
-    ))
-    .catch_unwind()
-    .await;
-    let _ = client.close().await;
-    match outcome {
-        Ok(Ok(())) => {}
-        Ok(Err(_)) => panic!("the browser checks timed out"),
-        Err(panic) => std::panic::resume_unwind(panic),
-    }
+    let client = driver.chromium(&profile, dark).await;
+    with_session(client, Duration::from_secs(120), checks).await;
 }
 
 // ------------------------------------------------------------------ server
@@ -418,12 +300,6 @@ async fn stats(client: &Client, selector: &str) -> Vec<String> {
     out
 }
 
-fn output_dir() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../target/test-output");
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
-}
-
 /// A screenshot of the whole page at `width`, saved as `name`.
 async fn screenshot(client: &Client, width: u32, name: &str) -> PathBuf {
     client.set_window_size(width, 900).await.unwrap();
@@ -449,7 +325,7 @@ async fn screenshot(client: &Client, width: u32, name: &str) -> PathBuf {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_share_page_in_chromium() {
     let server = Server::start().await;
-    let driver = Chromedriver::start().await;
+    let driver = Driver::chromedriver().await;
     let (share_id, share_url) = server.publish(&conversation()).await;
     assert!(share_url.ends_with(&format!("/shared/{share_id}")));
     let page_url = format!("{}/shared/{share_id}", server.running.base_url);
@@ -689,7 +565,7 @@ async fn the_share_page_in_chromium() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_hostile_snapshot_runs_nothing() {
     let server = Server::start().await;
-    let driver = Chromedriver::start().await;
+    let driver = Driver::chromedriver().await;
     let (_, share_url) = server.publish(&hostile()).await;
 
     in_browser(&driver, false, |client| async move {
@@ -780,7 +656,7 @@ async fn a_hostile_snapshot_runs_nothing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn missing_and_revoked_shares_get_their_error_pages() {
     let server = Server::start().await;
-    let driver = Chromedriver::start().await;
+    let driver = Driver::chromedriver().await;
     let base = server.running.base_url.clone();
     let (revoked_id, revoked_url) = server.publish(&conversation()).await;
     server.revoke(&revoked_id).await;

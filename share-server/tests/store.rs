@@ -118,10 +118,11 @@ async fn a_database_from_a_newer_version_is_refused() {
 #[tokio::test]
 async fn unsupported_database_urls_are_refused() {
     for url in [
-        "postgres://localhost/shares",
         "mysql://x",
         "shares.db",
         "sqlite://",
+        "postgres:/shares",
+        "redis://h/0",
     ] {
         assert!(
             matches!(
@@ -131,6 +132,41 @@ async fn unsupported_database_urls_are_refused() {
             "{url}"
         );
     }
+    // The URL in the error is redacted.
+    let Err(error) = store_mod::open("mysql://root:hunter2@db/shares").await else {
+        panic!("mysql accepted");
+    };
+    let message = error.to_string();
+    assert!(message.contains("mysql://root:***@db/shares"), "{message}");
+    assert!(!message.contains("hunter2"), "{message}");
+    assert!(
+        message.contains("postgres://"),
+        "names the supported schemes: {message}"
+    );
+}
+
+#[tokio::test]
+async fn postgres_urls_go_to_the_postgres_backend() {
+    // Not refused as unsupported: the PostgreSQL backend parses the URL and
+    // tries to connect (tests/store_pg.rs covers a real server). Nothing
+    // listens on port 1.
+    for url in [
+        "postgres://u@127.0.0.1:1/shares",
+        "postgresql://u@127.0.0.1:1/shares",
+    ] {
+        let result = store_mod::open(url).await;
+        assert!(
+            matches!(result, Err(StoreError::Unavailable(_))),
+            "{url}: {:?}",
+            result.err()
+        );
+    }
+    let result = store_mod::open("postgres://u@127.0.0.1:1/shares?sslmode=allow").await;
+    assert!(
+        matches!(result, Err(StoreError::InvalidUrl { .. })),
+        "{:?}",
+        result.err()
+    );
 }
 
 #[tokio::test]

@@ -29,4 +29,6 @@ pub const COMMANDS: &[&str] = &[
     "import_share",
     "copy_text",
     "share_server_info",
+    "render_markdown",
+    "highlight_stylesheet",
 ];

@@ -390,6 +390,24 @@ pub async fn share_server_info(core: Core_<'_>) -> Result<ShareServerInfo> {
     })
 }
 
+// Rendering ------------------------------------------------------------------
+
+/// A message's Markdown as safe HTML with highlighted code blocks (`hl-`
+/// classes). The UI renders without highlighting while a message streams
+/// (syntect is too big for its wasm) and asks for this once it is done.
+#[tauri::command(async)]
+pub fn render_markdown(source: String) -> String {
+    chat_core::render_markdown(&source)
+}
+
+/// The stylesheet of highlighted code, the same the public page serves.
+#[tauri::command(async)]
+pub fn highlight_stylesheet() -> String {
+    static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    CSS.get_or_init(chat_core::markdown::highlight_stylesheet)
+        .clone()
+}
+
 // The command names, shared with `build.rs` (which generates a permission
 // for each) and checked against `capabilities/default.json` by a test.
 include!("command_names.rs");

@@ -78,6 +78,8 @@ pub fn run() {
             commands::import_share,
             commands::copy_text,
             commands::share_server_info,
+            commands::render_markdown,
+            commands::highlight_stylesheet,
         ])
         .build(tauri::generate_context!());
     let app = match app {

@@ -8,10 +8,23 @@ use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use crate::types::{
+    MessagePage, NewMessage, SearchHit, Session, SessionConfig, SessionSummary, SessionTotals,
+    Settings, SettingsView, ShareOptions, ShareRecord, ShareResult, ShareServerInfo, StartedTurn,
+    StoredMessage,
+};
+
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "core"], js_name = invoke, catch)]
     async fn tauri_invoke(cmd: &str, args: JsValue) -> Result<JsValue, JsValue>;
+
+    /// Resolves to the function that stops listening.
+    #[wasm_bindgen(js_namespace = ["window", "__TAURI__", "event"], js_name = listen, catch)]
+    async fn tauri_listen(
+        event: &str,
+        handler: &Closure<dyn FnMut(JsValue)>,
+    ) -> Result<JsValue, JsValue>;
 }
 
 /// Why a command call failed.
@@ -28,14 +41,32 @@ pub enum IpcError {
     Decode { command: String, message: String },
     /// The command ran and failed; the shell's structured error.
     #[error("{message}")]
-    Command { code: String, message: String },
+    Command {
+        code: String,
+        message: String,
+        retry_after_secs: Option<u64>,
+    },
+}
+
+impl IpcError {
+    /// The shell's error code (`unauthorized`, `share_server_unreachable`, …).
+    pub fn code(&self) -> &str {
+        match self {
+            IpcError::Unavailable => "unavailable",
+            IpcError::Encode { .. } | IpcError::Decode { .. } => "internal",
+            IpcError::Command { code, .. } => code,
+        }
+    }
 }
 
 /// The shape of errors the shell's commands return (`{code, message}`).
 #[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct CommandErrorBody {
     code: String,
     message: String,
+    #[serde(default)]
+    retry_after_secs: Option<u64>,
 }
 
 /// Whether the Tauri bridge is present.
@@ -49,10 +80,6 @@ pub fn is_available() -> bool {
 
 /// Calls the shell command `command` with `args` (a struct serialized to a JS
 /// object of named arguments) and decodes its reply.
-#[allow(
-    dead_code,
-    reason = "the first commands arrive with the desktop app; the bridge is ready for them"
-)]
 pub async fn invoke<A, R>(command: &str, args: &A) -> Result<R, IpcError>
 where
     A: Serialize + ?Sized,
@@ -80,8 +107,17 @@ where
 
 /// A rejected invoke: the shell's `{code, message}`, else whatever was thrown.
 fn command_error(error: JsValue) -> IpcError {
-    if let Ok(CommandErrorBody { code, message }) = serde_wasm_bindgen::from_value(error.clone()) {
-        return IpcError::Command { code, message };
+    if let Ok(CommandErrorBody {
+        code,
+        message,
+        retry_after_secs,
+    }) = serde_wasm_bindgen::from_value(error.clone())
+    {
+        return IpcError::Command {
+            code,
+            message,
+            retry_after_secs,
+        };
     }
     let message = error
         .as_string()
@@ -94,5 +130,316 @@ fn command_error(error: JsValue) -> IpcError {
     IpcError::Command {
         code: "unknown".to_owned(),
         message,
+        retry_after_secs: None,
     }
+}
+
+// Events --------------------------------------------------------------------
+
+/// A subscription to a shell event; dropping it stops listening.
+pub struct Listener {
+    _handler: Closure<dyn FnMut(JsValue)>,
+    unlisten: Option<js_sys::Function>,
+}
+
+impl Drop for Listener {
+    fn drop(&mut self) {
+        if let Some(unlisten) = &self.unlisten {
+            let _ = unlisten.call0(&JsValue::NULL);
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct EventEnvelope<T> {
+    payload: T,
+}
+
+/// Calls `on_event` with the payload of every `event` the shell emits.
+/// Payloads of another shape are skipped.
+pub async fn listen<T, F>(event: &str, on_event: F) -> Result<Listener, IpcError>
+where
+    T: DeserializeOwned + 'static,
+    F: Fn(T) + 'static,
+{
+    if !is_available() {
+        return Err(IpcError::Unavailable);
+    }
+    let handler = Closure::<dyn FnMut(JsValue)>::new(move |raw: JsValue| {
+        if let Ok(EventEnvelope { payload }) =
+            serde_wasm_bindgen::from_value::<EventEnvelope<T>>(raw)
+        {
+            on_event(payload);
+        }
+    });
+    let unlisten = tauri_listen(event, &handler).await.map_err(command_error)?;
+    Ok(Listener {
+        _handler: handler,
+        unlisten: unlisten.dyn_into::<js_sys::Function>().ok(),
+    })
+}
+
+pub const TURN_EVENT: &str = "turn:event";
+pub const TURN_FINISHED: &str = "turn:finished";
+
+// Commands ------------------------------------------------------------------
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct SessionId<'a> {
+    session_id: &'a str,
+}
+
+#[derive(Serialize)]
+struct NoArgs {}
+
+pub async fn list_sessions() -> Result<Vec<SessionSummary>, IpcError> {
+    invoke("list_sessions", &NoArgs {}).await
+}
+
+pub async fn create_session(config: &SessionConfig) -> Result<Session, IpcError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        config: &'a SessionConfig,
+    }
+    invoke("create_session", &Args { config }).await
+}
+
+pub async fn get_session(session_id: &str) -> Result<Session, IpcError> {
+    invoke("get_session", &SessionId { session_id }).await
+}
+
+pub async fn update_session(session_id: &str, config: &SessionConfig) -> Result<Session, IpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        session_id: &'a str,
+        config: &'a SessionConfig,
+    }
+    invoke("update_session", &Args { session_id, config }).await
+}
+
+pub async fn rename_session(session_id: &str, title: &str) -> Result<Session, IpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        session_id: &'a str,
+        title: &'a str,
+    }
+    invoke("rename_session", &Args { session_id, title }).await
+}
+
+pub async fn delete_session(session_id: &str) -> Result<(), IpcError> {
+    invoke("delete_session", &SessionId { session_id }).await
+}
+
+pub async fn duplicate_session(session_id: &str) -> Result<Session, IpcError> {
+    invoke("duplicate_session", &SessionId { session_id }).await
+}
+
+pub async fn search_sessions(query: &str) -> Result<Vec<SearchHit>, IpcError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        query: &'a str,
+    }
+    invoke("search_sessions", &Args { query }).await
+}
+
+pub async fn session_totals(session_id: &str) -> Result<SessionTotals, IpcError> {
+    invoke("session_totals", &SessionId { session_id }).await
+}
+
+/// A page of the session's messages: the last `limit` of them, or the
+/// `limit` before position `before`.
+pub async fn list_messages(
+    session_id: &str,
+    before: Option<i64>,
+    limit: usize,
+) -> Result<MessagePage, IpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        session_id: &'a str,
+        before: Option<i64>,
+        limit: usize,
+    }
+    invoke(
+        "list_messages",
+        &Args {
+            session_id,
+            before,
+            limit,
+        },
+    )
+    .await
+}
+
+pub async fn add_message(
+    session_id: &str,
+    message: &NewMessage,
+) -> Result<StoredMessage, IpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        session_id: &'a str,
+        message: &'a NewMessage,
+    }
+    invoke(
+        "add_message",
+        &Args {
+            session_id,
+            message,
+        },
+    )
+    .await
+}
+
+pub async fn truncate_from(message_id: &str) -> Result<usize, IpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        message_id: &'a str,
+    }
+    invoke("truncate_from", &Args { message_id }).await
+}
+
+pub async fn send_message(session_id: &str, content: &str) -> Result<StartedTurn, IpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        session_id: &'a str,
+        content: &'a str,
+    }
+    invoke(
+        "send_message",
+        &Args {
+            session_id,
+            content,
+        },
+    )
+    .await
+}
+
+pub async fn continue_turn(session_id: &str) -> Result<StartedTurn, IpcError> {
+    invoke("continue_turn", &SessionId { session_id }).await
+}
+
+pub async fn stop_turn(message_id: &str) -> Result<bool, IpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        message_id: &'a str,
+    }
+    invoke("stop_turn", &Args { message_id }).await
+}
+
+pub async fn get_settings() -> Result<SettingsView, IpcError> {
+    invoke("get_settings", &NoArgs {}).await
+}
+
+pub async fn save_settings(settings: &Settings) -> Result<Settings, IpcError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        settings: &'a Settings,
+    }
+    invoke("save_settings", &Args { settings }).await
+}
+
+/// Stores a provider's API key in the keyring; `None` deletes it.
+pub async fn set_api_key(provider_id: &str, api_key: Option<&str>) -> Result<(), IpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        provider_id: &'a str,
+        api_key: Option<&'a str>,
+    }
+    invoke(
+        "set_api_key",
+        &Args {
+            provider_id,
+            api_key,
+        },
+    )
+    .await
+}
+
+pub async fn set_share_token(server_url: &str, token: Option<&str>) -> Result<(), IpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        server_url: &'a str,
+        token: Option<&'a str>,
+    }
+    invoke("set_share_token", &Args { server_url, token }).await
+}
+
+pub async fn share_session(
+    session_id: &str,
+    options: &ShareOptions,
+) -> Result<ShareResult, IpcError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Args<'a> {
+        session_id: &'a str,
+        options: &'a ShareOptions,
+    }
+    invoke(
+        "share_session",
+        &Args {
+            session_id,
+            options,
+        },
+    )
+    .await
+}
+
+pub async fn list_shares() -> Result<Vec<ShareRecord>, IpcError> {
+    invoke("list_shares", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ShareId<'a> {
+    share_id: &'a str,
+}
+
+pub async fn revoke_share(share_id: &str) -> Result<ShareRecord, IpcError> {
+    invoke("revoke_share", &ShareId { share_id }).await
+}
+
+pub async fn open_share(share_id: &str) -> Result<(), IpcError> {
+    invoke("open_share", &ShareId { share_id }).await
+}
+
+pub async fn import_share(url: &str) -> Result<Session, IpcError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        url: &'a str,
+    }
+    invoke("import_share", &Args { url }).await
+}
+
+pub async fn copy_text(text: &str) -> Result<(), IpcError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        text: &'a str,
+    }
+    invoke("copy_text", &Args { text }).await
+}
+
+pub async fn share_server_info() -> Result<ShareServerInfo, IpcError> {
+    invoke("share_server_info", &NoArgs {}).await
+}
+
+/// Markdown rendered by the shell, with highlighted code.
+pub async fn render_markdown(source: &str) -> Result<String, IpcError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        source: &'a str,
+    }
+    invoke("render_markdown", &Args { source }).await
+}
+
+pub async fn highlight_stylesheet() -> Result<String, IpcError> {
+    invoke("highlight_stylesheet", &NoArgs {}).await
 }

@@ -1,13 +1,25 @@
 //! Parlor's desktop UI: a Yew app compiled to wasm and loaded by the Tauri
 //! webview from `ui/dist` (built by `cargo xtask ui`).
 //!
-//! - [`app`]: the root component.
-//! - [`components`]: presentational pieces.
-//! - [`ipc`]: the only module that knows the Tauri bridge.
+//! - [`app`]: the root component; [`state`]: the open session's reducer.
+//! - [`components`]: the screens' pieces; [`hooks`]: DOM plumbing.
+//! - [`ipc`]: the only module that knows the Tauri bridge; [`types`]: the
+//!   shapes it carries.
+//! - Plain logic, tested on the host (`cargo test -p ui`): [`format`],
+//!   [`template`], [`tools`], [`theme`], [`errors`].
 
 mod app;
+mod batch;
 mod components;
+mod errors;
+mod format;
+mod hooks;
 mod ipc;
+mod state;
+mod template;
+mod theme;
+mod tools;
+mod types;
 
 fn main() {
     yew::Renderer::<app::App>::new().render();

@@ -4,7 +4,10 @@
 //! packages and the wasm target, building the Yew UI without trunk, running
 //! Parlor, and running every check CI runs. Progress goes to stderr.
 
+mod bench;
 mod cmd;
+mod e2e;
+mod harden;
 mod run;
 mod setup;
 mod test;
@@ -24,9 +27,13 @@ commands:
           arguments after `--` go to the app
   serve   build and run the share-server alone on a local SQLite database;
           arguments after `--` go to `share-server serve`
-  test    everything CI checks: fmt, clippy, the wasm build, the whole test suite
+  test    everything CI checks: fmt, clippy, the wasm build, the whole test suite,
+          the keyring and the app end to end under Xvfb
+  e2e     only the app end to end under Xvfb (WebKitWebDriver, Chromium, xclip)
+  harden  fuzz every target in fuzz/ for 10 min (--quick: 30 s; --seconds N; --target NAME)
+  bench   measure the share-server against nginx and the targets of issue 7; write BENCHMARKS.md (--quick, --keep)
 
-`ui`, `run`, `serve` and `test` run `setup` first. With CI=true cargo runs with --locked.";
+`ui`, `run`, `serve`, `test` and `e2e` run `setup` first. With CI=true cargo runs with --locked.";
 
 fn main() -> ExitCode {
     match dispatch() {
@@ -65,6 +72,12 @@ fn dispatch() -> Result<()> {
             no_extra_args("test")?;
             test::run()
         }
+        Some("e2e") => {
+            no_extra_args("e2e")?;
+            e2e::run()
+        }
+        Some("bench") => bench::run(&rest),
+        Some("harden") => harden::run(&rest),
         Some("help" | "-h" | "--help") | None => {
             eprintln!("{USAGE}");
             Ok(())

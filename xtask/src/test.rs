@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::{cmd, setup, ui};
+use crate::{cmd, e2e, setup, ui};
 
 /// One check: a name for the header and the command it runs.
 struct Check {
@@ -43,6 +43,15 @@ const CHECKS: &[Check] = &[
         },
     },
     Check {
+        name: "clippy (ui, wasm32)",
+        command: || {
+            let mut clippy =
+                cmd::cargo(["clippy", "-p", "ui", "--target", "wasm32-unknown-unknown"]);
+            clippy.args(cmd::locked()).args(["--", "-D", "warnings"]);
+            clippy
+        },
+    },
+    Check {
         name: "chat-core builds for wasm32",
         command: || {
             let mut build = cmd::cargo([
@@ -67,33 +76,13 @@ const CHECKS: &[Check] = &[
     },
     Check {
         name: "keyring against the real Secret Service (gnome-keyring, D-Bus)",
-        command: secret_service_test,
+        command: e2e::keyring_test,
+    },
+    Check {
+        name: "the app end to end (Xvfb, WebKitWebDriver, Chromium)",
+        command: e2e::app_test,
     },
 ];
-
-/// The keyring test that the plain run ignores: in a private D-Bus session
-/// with a fresh HOME and an unlocked gnome-keyring, as on a desktop. rustup's
-/// paths are pinned first, because they default to HOME.
-fn secret_service_test() -> Command {
-    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".to_owned());
-    let rustup_home = std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{home}/.rustup"));
-    let cargo_home = std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo"));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let locked = cmd::locked().join(" ");
-    let script = format!(
-        "export HOME=\"$(mktemp -d)\"; \
-         eval \"$(printf parlor | gnome-keyring-daemon --unlock --components=secrets)\"; \
-         exec \"$CARGO_BIN\" test -p parlor --lib {locked} -- --ignored --exact secrets::tests::secret_service_round_trip"
-    );
-    let mut command = Command::new("dbus-run-session");
-    command
-        .current_dir(cmd::workspace_root())
-        .env("RUSTUP_HOME", rustup_home)
-        .env("CARGO_HOME", cargo_home)
-        .env("CARGO_BIN", cargo)
-        .args(["--", "sh", "-c", &script]);
-    command
-}
 
 pub fn run() -> Result<()> {
     let started = Instant::now();

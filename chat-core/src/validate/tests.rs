@@ -421,8 +421,19 @@ fn parse_names_the_offset_of_invalid_utf8() {
     let offset = bytes.iter().position(|b| *b == b'W').unwrap(); // "Weather in Paris"
     bytes[offset] = 0xC3; // a lead byte followed by ASCII: invalid
     let error = parse_snapshot(&bytes, now()).unwrap_err();
-    assert_eq!(error, SnapshotError::InvalidUtf8 { offset });
-    assert!(error.to_string().contains(&format!("at byte {offset}")));
+    assert_eq!(
+        error,
+        SnapshotError::InvalidUtf8 {
+            offset,
+            path: "title".into()
+        }
+    );
+    assert_eq!(error.field(), Some("title"));
+    assert!(
+        error
+            .to_string()
+            .contains(&format!("at byte {offset} in title"))
+    );
 }
 
 #[test]
@@ -445,6 +456,38 @@ fn parse_names_the_path_of_a_type_error() {
             .to_string()
             .starts_with("invalid JSON at messages[2].usage.inputTokens: ")
     );
+}
+
+/// serde would take `"usage": [120, 30]` for a struct; the stored document
+/// must keep the schema's shape.
+#[test]
+fn parse_refuses_arrays_in_place_of_objects() {
+    let value = json(&snapshot());
+    // The fields in declaration order, as serde reads a sequence.
+    let fields = |v: &serde_json::Value, names: &[&str]| {
+        serde_json::Value::Array(names.iter().map(|name| v[*name].clone()).collect())
+    };
+    let mut cases = Vec::new();
+    let mut usage = value.clone();
+    usage["messages"][2]["usage"] = fields(
+        &value["messages"][2]["usage"],
+        &["inputTokens", "outputTokens"],
+    );
+    cases.push((usage, "messages[2].usage"));
+    let mut model = value.clone();
+    model["modelConfig"] = fields(&value["modelConfig"], &["provider", "model"]);
+    cases.push((model, "modelConfig"));
+    let mut message = value.clone();
+    message["messages"][0] = fields(
+        &value["messages"][0],
+        &["id", "role", "content", "timestamp"],
+    );
+    cases.push((message, "messages[0]"));
+    for (bad, path) in cases {
+        let error = parse_value(&bad).unwrap_err();
+        assert_eq!(error.field(), Some(path), "{error}");
+        assert_eq!(error.code(), "invalid_json");
+    }
 }
 
 #[test]

@@ -1,6 +1,6 @@
-//! Persistence behind one backend-neutral trait. SQLite lives in [`sqlite`];
-//! PostgreSQL will sit beside it. [`open`] picks the backend from the
-//! database URL's scheme.
+//! Persistence behind one backend-neutral trait. SQLite lives in [`sqlite`],
+//! PostgreSQL in [`postgres`]; [`open`] picks the backend from the database
+//! URL's scheme.
 
 use std::sync::Arc;
 
@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::ids::{ShareId, TokenHash};
 
+pub mod postgres;
 pub mod sqlite;
 
 /// Row id of a user.
@@ -23,9 +24,16 @@ pub enum StoreError {
     /// A unique key is taken (user name, token hash, share id).
     #[error("a record with this key already exists")]
     Conflict,
-    /// The database URL names no supported backend.
-    #[error("unsupported database URL `{0}` (expected sqlite://PATH or sqlite::memory:)")]
+    /// The database URL names no supported backend (the URL is redacted).
+    #[error(
+        "unsupported database URL `{0}` (expected sqlite://PATH, sqlite::memory: or \
+         postgres://USER:PASSWORD@HOST:PORT/DATABASE)"
+    )]
     UnsupportedUrl(String),
+    /// The URL names a supported backend but cannot be used as written
+    /// (the URL is redacted).
+    #[error("invalid database URL `{url}`: {reason}")]
+    InvalidUrl { url: String, reason: String },
     #[error("migration failed: {0}")]
     Migration(String),
     #[error("database error: {0}")]
@@ -198,10 +206,79 @@ pub trait ShareStore: Send + Sync + 'static {
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
 }
 
-/// Opens (and migrates) the store named by a database URL.
+/// Opens (and migrates) the store named by a database URL: `sqlite:…` or
+/// `postgres://…` / `postgresql://…`.
 pub async fn open(database_url: &str) -> Result<Store, StoreError> {
-    match sqlite::Location::from_url(database_url) {
-        Some(location) => Ok(Arc::new(sqlite::SqliteStore::open(location).await?)),
-        None => Err(StoreError::UnsupportedUrl(database_url.to_owned())),
+    if let Some(location) = sqlite::Location::from_url(database_url) {
+        return Ok(Arc::new(sqlite::SqliteStore::open(location).await?));
+    }
+    if postgres::is_postgres_url(database_url) {
+        return Ok(Arc::new(postgres::PostgresStore::open(database_url).await?));
+    }
+    Err(StoreError::UnsupportedUrl(redact_url(database_url)))
+}
+
+/// The URL with its password replaced by `***`, for logs and errors:
+/// `postgres://user:***@host/db`. A `password=` query parameter is masked
+/// too. When in doubt it masks more (an `@` anywhere after the scheme ends
+/// the user info), never less.
+///
+/// ```
+/// # use share_server::store::redact_url;
+/// assert_eq!(redact_url("postgres://u:pw@db/shares"), "postgres://u:***@db/shares");
+/// assert_eq!(redact_url("sqlite://shares.db"), "sqlite://shares.db");
+/// ```
+pub fn redact_url(url: &str) -> String {
+    let mut redacted = match url.split_once("://") {
+        Some((scheme, rest)) => match rest.rsplit_once('@') {
+            Some((user_info, host)) => {
+                let user = user_info
+                    .split_once(':')
+                    .map_or(user_info, |(user, _)| user);
+                let password = if user_info.contains(':') { ":***" } else { "" };
+                format!("{scheme}://{user}{password}@{host}")
+            }
+            None => url.to_owned(),
+        },
+        None => url.to_owned(),
+    };
+    if let Some(start) = redacted.find("password=") {
+        let value = start + "password=".len();
+        let end = redacted[value..]
+            .find('&')
+            .map_or(redacted.len(), |i| value + i);
+        redacted.replace_range(value..end, "***");
+    }
+    redacted
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_are_redacted() {
+        for (url, expected) in [
+            (
+                "postgres://u:pw@db:5432/shares",
+                "postgres://u:***@db:5432/shares",
+            ),
+            ("postgresql://u@db/shares", "postgresql://u@db/shares"),
+            ("postgres://db/shares", "postgres://db/shares"),
+            // Unencoded `@`, `/` and `:` in the password.
+            ("postgres://u:p@s/s:w@db/x", "postgres://u:***@db/x"),
+            (
+                "postgres://u@db/x?password=pw&sslmode=disable",
+                "postgres://u@db/x?password=***&sslmode=disable",
+            ),
+            (
+                "postgres://u@db/x?password=pw",
+                "postgres://u@db/x?password=***",
+            ),
+            ("mysql://root:pw@h/db", "mysql://root:***@h/db"),
+            ("sqlite::memory:", "sqlite::memory:"),
+        ] {
+            assert_eq!(redact_url(url), expected, "{url}");
+        }
     }
 }

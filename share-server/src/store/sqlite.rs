@@ -1,5 +1,7 @@
 //! The SQLite backend: WAL mode, one writer connection and a few readers,
-//! every blocking call on tokio's blocking pool.
+//! blocking calls on tokio's blocking pool — except the liveness check made
+//! on every page hit, which a few dedicated readers answer in place (see
+//! [`Inline`]).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -58,6 +60,72 @@ impl Location {
 pub struct SqliteStore {
     writer: Arc<Pool>,
     readers: Arc<Pool>,
+    inline: Inline,
+}
+
+/// Readers for the one query on the hot path: `share_status`, an indexed
+/// point lookup of two integers (a few microseconds) made on every cache
+/// hit. Handing it to the blocking pool costs more than the query itself
+/// (thread hand-offs on each request), so it runs on the calling thread,
+/// on one of these connections. In WAL mode a reader does not wait for the
+/// writer; should the database be busy anyway (recovery, a checkpoint
+/// restart), the connection gives up at once and the query goes the usual
+/// way through the pool. When all are in use, likewise.
+struct Inline {
+    connections: Vec<Mutex<Connection>>,
+}
+
+impl Inline {
+    /// One connection per core, for a file database; none in memory (one
+    /// connection serves everything there).
+    fn open(location: &Location) -> Result<Self, StoreError> {
+        let Location::File(path) = location else {
+            return Ok(Self {
+                connections: Vec::new(),
+            });
+        };
+        let count = std::thread::available_parallelism().map_or(2, usize::from);
+        let connections = (0..count)
+            .map(|_| {
+                let conn = open_file(path)?;
+                conn.pragma_update(None, "query_only", true)?;
+                // Never block the async thread waiting for a lock.
+                conn.busy_timeout(Duration::ZERO)?;
+                Ok(Mutex::new(conn))
+            })
+            .collect::<Result<_, StoreError>>()?;
+        Ok(Self { connections })
+    }
+
+    /// `Some(answer)` when a free connection answered; `None` to take the
+    /// pool's way (all busy, or SQLite said busy/locked).
+    fn share_status(&self, id: &ShareId) -> Option<Result<Option<ShareStatus>, StoreError>> {
+        for slot in &self.connections {
+            let Ok(conn) = slot.try_lock() else {
+                continue;
+            };
+            return match query_share_status(&conn, id) {
+                Err(error) if is_busy(&error) => None,
+                result => Some(result.map_err(Into::into)),
+            };
+        }
+        None
+    }
+}
+
+/// SQLite could not take its lock without waiting.
+fn is_busy(error: &rusqlite::Error) -> bool {
+    matches!(
+        error,
+        rusqlite::Error::SqliteFailure(failure, _)
+            if matches!(failure.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
+    )
+}
+
+fn query_share_status(conn: &Connection, id: &ShareId) -> rusqlite::Result<Option<ShareStatus>> {
+    conn.prepare_cached("SELECT expires_at, revoked_at FROM shares WHERE id = ?1")?
+        .query_row([id.as_str()], |row| status_columns(row, 0))
+        .optional()
 }
 
 impl SqliteStore {
@@ -70,6 +138,7 @@ impl SqliteStore {
         };
         let writer = Arc::new(Pool::new(1, Arc::clone(&opener)));
         writer.run(migrate).await?;
+        let inline = Inline::open(&location)?;
         let readers = match location {
             Location::Memory => Arc::clone(&writer),
             Location::File(path) => Arc::new(Pool::new(
@@ -81,7 +150,11 @@ impl SqliteStore {
                 }),
             )),
         };
-        Ok(Self { writer, readers })
+        Ok(Self {
+            writer,
+            readers,
+            inline,
+        })
     }
 }
 
@@ -362,13 +435,12 @@ impl ShareStore for SqliteStore {
     }
 
     async fn share_status(&self, id: &ShareId) -> Result<Option<ShareStatus>, StoreError> {
+        if let Some(answer) = self.inline.share_status(id) {
+            return answer;
+        }
         let id = id.clone();
         self.readers
-            .run(move |conn| {
-                conn.prepare_cached("SELECT expires_at, revoked_at FROM shares WHERE id = ?1")?
-                    .query_row([id.as_str()], |row| status_columns(row, 0))
-                    .optional()
-            })
+            .run(move |conn| query_share_status(conn, &id))
             .await
     }
 
@@ -461,6 +533,7 @@ impl ShareStore for SqliteStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ids::TokenHash;
 
     #[test]
     fn urls() {
@@ -482,6 +555,76 @@ mod tests {
         );
         assert_eq!(Location::from_url("sqlite://"), None);
         assert_eq!(Location::from_url("postgres://localhost/db"), None);
+    }
+
+    async fn store_with_share(dir: &tempfile::TempDir) -> (SqliteStore, ShareId) {
+        let store = SqliteStore::open(Location::File(dir.path().join("s.db")))
+            .await
+            .unwrap();
+        let id = ShareId::generate().unwrap();
+        let now = Utc.timestamp_millis_opt(1_764_000_000_000).unwrap();
+        store
+            .insert_share(NewShare {
+                id: id.clone(),
+                owner: None,
+                delete_token_hash: TokenHash::of("psd_x"),
+                title: "t".into(),
+                snapshot: b"{}".to_vec(),
+                created_at: now,
+                expires_at: None,
+                indexable: false,
+            })
+            .await
+            .unwrap();
+        (store, id)
+    }
+
+    #[tokio::test]
+    async fn the_liveness_check_is_answered_in_place_and_sees_revocations() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, id) = store_with_share(&dir).await;
+        assert!(!store.inline.connections.is_empty());
+        let live = store.inline.share_status(&id).unwrap().unwrap().unwrap();
+        assert_eq!(live.revoked_at, None);
+        let now = Utc.timestamp_millis_opt(1_764_000_001_000).unwrap();
+        assert!(store.revoke_share(&id, now).await.unwrap());
+        let revoked = store.inline.share_status(&id).unwrap().unwrap().unwrap();
+        assert_eq!(revoked.revoked_at, Some(now));
+        let unknown = ShareId::generate().unwrap();
+        assert_eq!(store.inline.share_status(&unknown).unwrap().unwrap(), None);
+    }
+
+    #[tokio::test]
+    async fn with_every_inline_reader_taken_the_pool_answers() {
+        let dir = tempfile::tempdir().unwrap();
+        let (store, id) = store_with_share(&dir).await;
+        let held: Vec<_> = store
+            .inline
+            .connections
+            .iter()
+            .map(|slot| slot.lock().unwrap())
+            .collect();
+        assert!(store.inline.share_status(&id).is_none());
+        let status = store.share_status(&id).await.unwrap().unwrap();
+        assert_eq!(status.revoked_at, None);
+        drop(held);
+    }
+
+    #[test]
+    fn busy_and_locked_send_the_check_to_the_pool_other_errors_do_not() {
+        let failure = |code| {
+            rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error {
+                    code,
+                    extended_code: 0,
+                },
+                None,
+            )
+        };
+        assert!(is_busy(&failure(ErrorCode::DatabaseBusy)));
+        assert!(is_busy(&failure(ErrorCode::DatabaseLocked)));
+        assert!(!is_busy(&failure(ErrorCode::DatabaseCorrupt)));
+        assert!(!is_busy(&rusqlite::Error::QueryReturnedNoRows));
     }
 
     #[test]

@@ -1,3 +1,13 @@
-//! Presentational components: props in, HTML out, no IPC.
+//! Presentational components: props in, HTML out. The dialogs call the
+//! shell themselves through [`crate::ipc`] for what only they need.
 
+pub mod composer;
 pub mod markdown;
+pub mod message;
+pub mod modal;
+pub mod playground;
+pub mod settings_panel;
+pub mod share_modal;
+pub mod shares_panel;
+pub mod sidebar;
+pub mod stats;

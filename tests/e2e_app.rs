@@ -1,0 +1,501 @@
+//! End to end on the real desktop app: the Tauri binary with its Yew UI in
+//! WebKitGTK, driven over WebDriver (`WebKitWebDriver`), under Xvfb, with the
+//! real Secret Service (gnome-keyring) and the embedded share-server. The
+//! provider is a local server speaking OpenAI's streaming wire format.
+//!
+//! The story: set the provider's URL and key in Settings, start a session,
+//! send a message and watch it stream, see the stats, press Share, find the
+//! link on the clipboard, open it in headless Chromium and see the answer
+//! and its stats, revoke it from My shares, and see the page answer 410.
+//!
+//! It needs a display, a D-Bus session with an unlocked keyring and Debian's
+//! webkit2gtk-driver, chromium, chromium-driver and xclip, so a plain
+//! `cargo test` skips it; `cargo xtask test` runs it in that environment:
+//! `cargo xtask e2e` alone.
+
+// A test crate: helpers outside `#[test]` fns unwrap too.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/webdriver.rs"]
+mod webdriver;
+
+use std::convert::Infallible;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use fantoccini::elements::Element;
+use fantoccini::{Client, Locator};
+use serde_json::{Value, json};
+use tempfile::TempDir;
+use webdriver::{Driver, output_dir, with_session};
+
+/// The key typed into Settings; it must reach the provider and nowhere else.
+const API_KEY: &str = "sk-e2e-FROMTHEKEYRING-4f1d2c3b";
+const MODEL: &str = "gpt-4o-mini";
+const QUESTION: &str = "What is the answer to everything?";
+/// The answer, streamed in small pieces.
+const ANSWER: &str = "The answer is **forty-two**. In code:\n\n```rust\nfn answer() -> u32 {\n    42\n}\n```\n\nAsk again any time.";
+const ANSWER_TEXT: &str = "The answer is forty-two.";
+const INPUT_TOKENS: u64 = 1234;
+const CACHED_TOKENS: u64 = 200;
+const OUTPUT_TOKENS: u64 = 567;
+const REASONING_TOKENS: u64 = 64;
+/// Pause between streamed pieces: long enough to see the answer stream.
+const CHUNK_PAUSE: Duration = Duration::from_millis(60);
+
+const WAIT: Duration = Duration::from_secs(30);
+
+// ------------------------------------------------------- the fake provider
+
+/// What the provider was asked.
+#[derive(Default)]
+struct Seen {
+    authorizations: Vec<String>,
+    bodies: Vec<Value>,
+}
+
+/// An OpenAI-compatible `/v1/chat/completions` on 127.0.0.1:0 that streams
+/// [`ANSWER`] as `chat.completion.chunk` events, then the usage chunk and
+/// `[DONE]`, exactly as OpenAI does with `stream_options.include_usage`.
+struct FakeOpenAi {
+    base_url: String,
+    seen: Arc<Mutex<Seen>>,
+}
+
+impl FakeOpenAi {
+    async fn start() -> Self {
+        let seen = Arc::new(Mutex::new(Seen::default()));
+        let app = axum::Router::new()
+            .route("/v1/chat/completions", post(completions))
+            .with_state(Arc::clone(&seen));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, app).await });
+        Self { base_url, seen }
+    }
+}
+
+async fn completions(
+    State(seen): State<Arc<Mutex<Seen>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let authorization = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default()
+        .to_owned();
+    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    {
+        let mut seen = seen.lock().unwrap();
+        seen.authorizations.push(authorization.clone());
+        seen.bodies.push(body.clone());
+    }
+    if authorization != format!("Bearer {API_KEY}") {
+        let error = json!({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}});
+        return (StatusCode::UNAUTHORIZED, axum::Json(error)).into_response();
+    }
+    let mut events = vec![chunk(json!({"role": "assistant", "content": ""}), None)];
+    // Pieces of about 6 bytes, cut on character boundaries.
+    let mut piece = String::new();
+    for c in ANSWER.chars() {
+        piece.push(c);
+        if piece.len() >= 6 {
+            events.push(chunk(json!({"content": piece}), None));
+            piece.clear();
+        }
+    }
+    if !piece.is_empty() {
+        events.push(chunk(json!({"content": piece}), None));
+    }
+    events.push(chunk(json!({}), Some("stop")));
+    events.push(json!({
+        "id": "chatcmpl-e2e", "object": "chat.completion.chunk", "created": 1_764_000_000,
+        "model": MODEL, "choices": [],
+        "usage": {
+            "prompt_tokens": INPUT_TOKENS, "completion_tokens": OUTPUT_TOKENS,
+            "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS,
+            "prompt_tokens_details": {"cached_tokens": CACHED_TOKENS},
+            "completion_tokens_details": {"reasoning_tokens": REASONING_TOKENS}
+        }
+    }));
+    let mut frames: Vec<String> = events.iter().map(|e| format!("data: {e}\n\n")).collect();
+    frames.push("data: [DONE]\n\n".to_owned());
+    let stream = futures_util::stream::unfold(frames.into_iter(), |mut frames| async move {
+        let frame = frames.next()?;
+        tokio::time::sleep(CHUNK_PAUSE).await;
+        Some((Ok::<_, Infallible>(Bytes::from(frame)), frames))
+    });
+    Response::builder()
+        .header(header::CONTENT_TYPE, "text/event-stream")
+        .header(header::CACHE_CONTROL, "no-cache")
+        .body(Body::from_stream(stream))
+        .unwrap()
+}
+
+fn chunk(delta: Value, finish_reason: Option<&str>) -> Value {
+    json!({
+        "id": "chatcmpl-e2e", "object": "chat.completion.chunk", "created": 1_764_000_000,
+        "model": MODEL,
+        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}]
+    })
+}
+
+// ------------------------------------------------------------------ helpers
+
+async fn find(client: &Client, selector: &str) -> Element {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("`{selector}` did not appear: {e}"))
+}
+
+async fn click(client: &Client, selector: &str) {
+    find(client, selector)
+        .await
+        .click()
+        .await
+        .unwrap_or_else(|e| panic!("could not click `{selector}`: {e}"));
+}
+
+/// Replaces the text of an input.
+async fn fill(client: &Client, selector: &str, text: &str) {
+    let input = find(client, selector).await;
+    input.clear().await.unwrap();
+    input
+        .send_keys(text)
+        .await
+        .unwrap_or_else(|e| panic!("could not type into `{selector}`: {e}"));
+}
+
+async fn text(client: &Client, selector: &str) -> String {
+    find(client, selector).await.text().await.unwrap()
+}
+
+/// Waits until `selector`'s text satisfies `ok`, and returns it.
+async fn wait_text(client: &Client, selector: &str, ok: impl Fn(&str) -> bool) -> String {
+    let started = Instant::now();
+    loop {
+        if let Ok(element) = client.find(Locator::Css(selector)).await
+            && let Ok(text) = element.text().await
+            && ok(&text)
+        {
+            return text;
+        }
+        if started.elapsed() > WAIT {
+            let last = match client.find(Locator::Css(selector)).await {
+                Ok(element) => element.text().await.unwrap_or_default(),
+                Err(_) => "(absent)".to_owned(),
+            };
+            panic!("`{selector}` never got the expected text; last: {last:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+/// Waits until nothing matches `selector`.
+async fn wait_gone(client: &Client, selector: &str) {
+    let started = Instant::now();
+    while !client
+        .find_all(Locator::Css(selector))
+        .await
+        .unwrap()
+        .is_empty()
+    {
+        assert!(started.elapsed() < WAIT, "`{selector}` did not go away");
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+}
+
+fn digits(text: &str) -> String {
+    text.chars().filter(char::is_ascii_digit).collect()
+}
+
+fn clipboard() -> String {
+    let output = Command::new("xclip")
+        .args(["-selection", "clipboard", "-o"])
+        .output()
+        .expect("xclip runs (Debian package `xclip`)");
+    assert!(
+        output.status.success(),
+        "xclip could not read the clipboard: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout).unwrap()
+}
+
+fn save_png(png: &[u8], name: &str) -> PathBuf {
+    let path = output_dir().join(name);
+    std::fs::write(&path, png).unwrap();
+    path
+}
+
+/// Every file under `dir`, recursively.
+fn files_under(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut pending = vec![dir.to_owned()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else {
+                out.push(path);
+            }
+        }
+    }
+    out
+}
+
+// -------------------------------------------------------------------- test
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and WebKitWebDriver: run by `cargo xtask test` (or `cargo xtask e2e`)"]
+async fn chat_share_open_revoke_in_the_real_app() {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run under Xvfb (cargo xtask e2e does)"
+    );
+    let provider = FakeOpenAi::start().await;
+    let home = TempDir::new().unwrap();
+    let data_home = home.path().join("data");
+    let env = [
+        ("HOME", home.path().display().to_string()),
+        ("XDG_DATA_HOME", data_home.display().to_string()),
+        (
+            "XDG_CONFIG_HOME",
+            home.path().join("config").display().to_string(),
+        ),
+        (
+            "XDG_CACHE_HOME",
+            home.path().join("cache").display().to_string(),
+        ),
+        ("NO_AT_BRIDGE", "1".to_owned()),
+    ];
+    let app_driver = Driver::webkit(&env).await;
+    let app = app_driver
+        .session(json!({
+            "webkitgtk:browserOptions": {
+                "binary": env!("CARGO_BIN_EXE_parlor"),
+                "args": []
+            }
+        }))
+        .await;
+
+    let base_url = provider.base_url.clone();
+    with_session(app, Duration::from_secs(240), |app| async move {
+        let url = chat_and_share(&app, &base_url).await;
+
+        // Colleagues open the link in their browser.
+        let chromedriver = Driver::chromedriver().await;
+        let profile = TempDir::new().unwrap();
+        let browser = chromedriver.chromium(&profile, false).await;
+        let page_url = url.clone();
+        with_session(browser, Duration::from_secs(60), |browser| async move {
+            read_the_page(&browser, &page_url).await;
+        })
+        .await;
+
+        revoke_from_my_shares(&app, &url).await;
+    })
+    .await;
+
+    // The key went to the provider, in the header, and nowhere else.
+    let seen = provider.seen.lock().unwrap();
+    assert_eq!(seen.authorizations, [format!("Bearer {API_KEY}")]);
+    let body = &seen.bodies[0];
+    assert_eq!(body["model"], MODEL);
+    assert_eq!(body["stream"], true);
+    assert!(
+        body["messages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["content"] == QUESTION),
+        "the question reached the provider: {body}"
+    );
+    for file in files_under(&data_home) {
+        let bytes = std::fs::read(&file).unwrap();
+        assert!(
+            !bytes
+                .windows(API_KEY.len())
+                .any(|w| w == API_KEY.as_bytes()),
+            "the API key is stored in {}",
+            file.display()
+        );
+    }
+}
+
+/// Settings → a session → a streamed answer with its stats → Share.
+/// Returns the share URL.
+async fn chat_and_share(app: &Client, provider_url: &str) -> String {
+    // The provider's endpoint and key.
+    find(app, "#new-session").await;
+    click(app, "#open-settings").await;
+    find(app, "#settings-panel").await;
+    let openai = "#settings-panel [data-provider=\"openai\"]";
+    fill(
+        app,
+        &format!("{openai} input[name=\"base-url\"]"),
+        provider_url,
+    )
+    .await;
+    fill(app, &format!("{openai} input[name=\"api-key\"]"), API_KEY).await;
+    click(app, "#settings-save").await;
+    let state = wait_text(app, &format!("{openai} [data-key-state]"), |t| {
+        t.contains("Key set")
+    })
+    .await;
+    assert!(!state.contains(API_KEY), "the key is shown: {state}");
+    click(app, "#settings-close").await;
+    wait_gone(app, "#settings-panel").await;
+
+    // A new session on that provider.
+    click(app, "#new-session").await;
+    find(app, ".session-item.current").await;
+    find(app, "#provider-select")
+        .await
+        .select_by_value("openai")
+        .await
+        .unwrap();
+    fill(app, "#model-input", MODEL).await;
+    let share = find(app, "#share-button").await;
+    assert!(
+        share.attr("disabled").await.unwrap().is_some(),
+        "Share is enabled in an empty session"
+    );
+
+    // Ask, and watch the answer stream in.
+    fill(app, "#composer", QUESTION).await;
+    click(app, "#send").await;
+    let streaming = find(app, "article.msg-assistant[data-state=\"streaming\"]").await;
+    find(app, "#stop").await;
+    let partial = streaming.text().await.unwrap_or_default();
+    assert!(
+        !partial.contains("Ask again any time."),
+        "the whole answer was there at once: {partial:?}"
+    );
+    let answer = find(app, "article.msg-assistant[data-state=\"complete\"]").await;
+    let answer_text = answer.text().await.unwrap();
+    assert!(answer_text.contains(ANSWER_TEXT), "{answer_text:?}");
+    assert!(answer_text.contains("fn answer()"), "{answer_text:?}");
+    let user_text = text(app, "article.msg-user").await;
+    assert!(user_text.contains(QUESTION), "{user_text:?}");
+
+    // The stats of the answer.
+    let stat = |key: &str| format!("article.msg-assistant .msg-stats [data-stat=\"{key}\"]");
+    for (key, expected) in [
+        ("input-tokens", INPUT_TOKENS),
+        ("output-tokens", OUTPUT_TOKENS),
+        ("cached-tokens", CACHED_TOKENS),
+        ("reasoning-tokens", REASONING_TOKENS),
+    ] {
+        let shown = text(app, &stat(key)).await;
+        assert_eq!(digits(&shown), expected.to_string(), "{key}: {shown:?}");
+    }
+    let cost = text(app, &stat("cost")).await;
+    assert!(
+        cost.contains('$') && cost.chars().any(|c| c.is_ascii_digit() && c != '0'),
+        "cost: {cost:?}"
+    );
+    let ttft = text(app, &stat("ttft")).await;
+    assert!(
+        ttft.chars().any(|c| c.is_ascii_digit()) && ttft.contains('s'),
+        "time to first token: {ttft:?}"
+    );
+    let inference = text(app, &stat("inference-time")).await;
+    assert!(
+        inference.chars().any(|c| c.is_ascii_digit()),
+        "inference time: {inference:?}"
+    );
+    let totals = text(app, "#session-totals").await;
+    assert!(
+        digits(&totals).contains(&(INPUT_TOKENS + OUTPUT_TOKENS).to_string())
+            || digits(&totals).contains(&INPUT_TOKENS.to_string()),
+        "session totals: {totals:?}"
+    );
+
+    // Share: the modal, the link, the clipboard.
+    click(app, "#share-button").await;
+    find(app, "#share-modal").await;
+    click(app, "#share-create").await;
+    wait_text(app, "#share-status", |t| t.contains("Link copied")).await;
+    let url = find(app, "#share-url")
+        .await
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap_or_default();
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.contains("/shared/"),
+        "share URL: {url:?}"
+    );
+    assert_eq!(clipboard().trim(), url, "the clipboard holds the link");
+    let png = app.screenshot().await.unwrap();
+    save_png(&png, "e2e-app-share.png");
+    click(app, "#share-close").await;
+    wait_gone(app, "#share-modal").await;
+    let png = app.screenshot().await.unwrap();
+    save_png(&png, "e2e-app.png");
+    url
+}
+
+/// The public page shows the question, the answer and its figures.
+async fn read_the_page(browser: &Client, url: &str) {
+    browser.goto(url).await.unwrap();
+    let answer = text(
+        browser,
+        "article[data-role=\"assistant\"] [data-testid=\"msg-content\"]",
+    )
+    .await;
+    assert!(answer.contains(ANSWER_TEXT), "{answer:?}");
+    find(browser, "article[data-role=\"assistant\"] pre code").await;
+    let question = text(browser, "article[data-role=\"user\"]").await;
+    assert!(question.contains(QUESTION), "{question:?}");
+    let stat = |key: &str| {
+        format!(
+            "article[data-role=\"assistant\"] [data-testid=\"msg-stats\"] [data-stat=\"{key}\"] dd"
+        )
+    };
+    assert_eq!(text(browser, &stat("input-tokens")).await, "1,234");
+    assert_eq!(text(browser, &stat("output-tokens")).await, "567");
+    assert_eq!(text(browser, &stat("cached-tokens")).await, "200");
+    let cost = text(browser, &stat("cost")).await;
+    assert!(cost.starts_with("$0.000"), "cost on the page: {cost:?}");
+    let ttft = text(browser, &stat("ttft")).await;
+    assert!(ttft.chars().any(|c| c.is_ascii_digit()), "{ttft:?}");
+    browser.set_window_size(1280, 1000).await.unwrap();
+    let png = browser.screenshot().await.unwrap();
+    save_png(&png, "e2e-share-page.png");
+}
+
+/// My shares → Revoke → confirm: the row disappears.
+async fn revoke_from_my_shares(app: &Client, url: &str) {
+    let share_id = url.rsplit('/').next().unwrap();
+    click(app, "#open-shares").await;
+    find(app, "#shares-panel").await;
+    let row = format!(".share-row[data-share-id=\"{share_id}\"]");
+    find(app, &row).await;
+    click(app, &format!("{row} .share-revoke")).await;
+    click(app, "#confirm-ok").await;
+    wait_gone(app, &row).await;
+
+    // The page is gone at once (the app, and with it the embedded server,
+    // still runs).
+    let response = reqwest::get(url).await.unwrap();
+    assert_eq!(response.status(), 410, "{url} after revoking");
+    let page = response.text().await.unwrap();
+    assert!(page.contains("data-status=\"410\""), "{page}");
+}

@@ -1,0 +1,190 @@
+//! One message of the chat view, marked up like the public page's (same
+//! classes, same stylesheet), plus what only the app has: the streaming
+//! state, Retry, and fields for tool results.
+
+use yew::prelude::*;
+
+use super::markdown::Markdown;
+use super::stats::MessageStats;
+use crate::format;
+use crate::tools::pretty_arguments;
+use crate::types::{MessageStatus, Role, StoredMessage, ToolCall};
+
+#[derive(Properties, PartialEq)]
+pub struct MessageProps {
+    pub message: StoredMessage,
+    #[prop_or_default]
+    pub highlighted: Option<AttrValue>,
+    /// Calls of this message still waiting for a result.
+    #[prop_or_default]
+    pub unanswered: Vec<ToolCall>,
+    /// Retry is offered (a failed answer that is the last message).
+    #[prop_or_default]
+    pub can_retry: bool,
+    /// Retry a failed answer (its id).
+    pub on_retry: Callback<String>,
+    /// A tool result typed by the user: `(call id, content)`.
+    pub on_tool_result: Callback<(String, String)>,
+}
+
+fn role_label(role: Role) -> &'static str {
+    match role {
+        Role::User => "User",
+        Role::Assistant => "Assistant",
+        Role::System => "System",
+        Role::Tool => "Tool result",
+    }
+}
+
+#[component]
+pub fn MessageView(props: &MessageProps) -> Html {
+    let message = &props.message;
+    let role = message.role.as_str();
+    let streaming = message.status == MessageStatus::Streaming;
+    let reasoning = message
+        .reasoning
+        .as_deref()
+        .filter(|r| !r.trim().is_empty())
+        .map(|reasoning| {
+            let tokens = message
+                .usage
+                .and_then(|u| u.reasoning_tokens)
+                .map(|t| format!(" · {}", format::tokens(t)));
+            html! {
+                <details class="msg-reasoning" open={streaming && message.content.is_empty()}>
+                    <summary>{ "Reasoning" }<span class="msg-reasoning-tokens">{ tokens }</span></summary>
+                    <Markdown class="msg-reasoning-body markdown" source={AttrValue::from(reasoning.to_owned())} />
+                </details>
+            }
+        });
+    let content = if !message.content.is_empty() {
+        let source = if message.role == Role::Tool {
+            format!("```json\n{}\n```", pretty_arguments(&message.content))
+        } else {
+            message.content.clone()
+        };
+        html! { <Markdown source={source} highlighted={props.highlighted.clone()} /> }
+    } else if streaming {
+        html! { <p class="msg-empty msg-pending" aria-label="Waiting for the answer">{ "…" }</p> }
+    } else if message.tool_calls.is_empty() && message.error.is_none() {
+        html! { <p class="msg-empty">{ "(no content)" }</p> }
+    } else {
+        html! {}
+    };
+    let calls = (!message.tool_calls.is_empty()).then(|| {
+        html! {
+            <div class="tool-calls">
+                { for message.tool_calls.iter().map(|call| {
+                    let waiting = props.unanswered.iter().any(|c| c.id == call.id) && !streaming;
+                    html! {
+                        <ToolCallView key={call.id.clone()} call={call.clone()} waiting={waiting}
+                            on_tool_result={props.on_tool_result.clone()} />
+                    }
+                }) }
+            </div>
+        }
+    });
+    let error = message.error.as_ref().map(|error| {
+        let retry = {
+            let on_retry = props.on_retry.clone();
+            let id = message.id.clone();
+            Callback::from(move |_: MouseEvent| on_retry.emit(id.clone()))
+        };
+        let failed = message.status == MessageStatus::Error && props.can_retry;
+        html! {
+            <div class="msg-error" role="alert">
+                <span class="msg-error-text">{ error.clone() }</span>
+                if failed {
+                    <button type="button" class="button msg-retry" onclick={retry}>{ "Retry" }</button>
+                }
+            </div>
+        }
+    });
+    let state_note = match message.status {
+        MessageStatus::Streaming => Some("Generating…"),
+        MessageStatus::Stopped => Some("Stopped"),
+        _ => None,
+    };
+    let answers = message.tool_call_id.as_ref().map(|id| {
+        html! {
+            <span class="msg-answers">{ "for " }<code class="tool-call-id" title="Tool call id">{ id.clone() }</code></span>
+        }
+    });
+    html! {
+        <article class={classes!("msg", format!("msg-{role}"))} data-state={message.status.data_state()}
+            data-message-id={message.id.clone()} aria-busy={streaming.to_string()}>
+            <header class="msg-header">
+                <span class="msg-role">{ role_label(message.role) }</span>
+                if message.role == Role::Assistant {
+                    if let Some(model) = &message.model {
+                        <span class="msg-model">{ model.clone() }</span>
+                    }
+                }
+                { answers }
+                if let Some(note) = state_note {
+                    <span class={classes!("msg-state", format!("msg-state-{}", message.status.data_state()))}>{ note }</span>
+                }
+                <span class="msg-time">{ format::date_time(&message.created_at) }</span>
+            </header>
+            { reasoning }
+            { content }
+            { calls }
+            { error }
+            if message.role == Role::Assistant && !streaming
+                && (message.usage.is_some() || message.time_to_first_token_ms.is_some()) {
+                <MessageStats message={message.clone()} />
+            }
+        </article>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct ToolCallProps {
+    call: ToolCall,
+    waiting: bool,
+    on_tool_result: Callback<(String, String)>,
+}
+
+#[component]
+fn ToolCallView(props: &ToolCallProps) -> Html {
+    let draft = use_state(String::new);
+    let call = &props.call;
+    let args = format!("```json\n{}\n```", pretty_arguments(&call.arguments));
+    let field_id = format!("tool-result-{}", call.id);
+    let oninput = {
+        let draft = draft.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
+            draft.set(input.value());
+        })
+    };
+    let submit = {
+        let draft = draft.clone();
+        let on_tool_result = props.on_tool_result.clone();
+        let id = call.id.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            on_tool_result.emit((id.clone(), (*draft).clone()));
+            draft.set(String::new());
+        })
+    };
+    html! {
+        <section class="tool-call" data-tool-call-id={call.id.clone()}>
+            <header class="tool-call-header">
+                <span class="tool-call-label">{ "Tool call" }</span>
+                <code class="tool-call-name">{ call.name.clone() }</code>
+                <code class="tool-call-id" title="Tool call id">{ call.id.clone() }</code>
+            </header>
+            <Markdown class="tool-call-args markdown" source={args} />
+            if props.waiting {
+                <form class="tool-result-form" onsubmit={submit}>
+                    <label for={field_id.clone()} class="field-label">{ format!("Result of {}", call.name) }</label>
+                    <textarea id={field_id} class="tool-result-input" rows="3"
+                        placeholder="The tool's output (JSON or text)" value={(*draft).clone()} {oninput} />
+                    <button type="submit" class="button button-primary tool-result-submit"
+                        disabled={draft.trim().is_empty()}>{ "Send result" }</button>
+                </form>
+            }
+        </section>
+    }
+}

@@ -1,0 +1,184 @@
+//! The app's DOM plumbing as hooks and helpers: keyboard shortcuts,
+//! highlighted HTML from the shell, scrolling, focus, theme, stylesheet.
+
+use std::collections::HashSet;
+
+use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::Closure;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::ipc;
+use crate::state::{Chat, ChatAction};
+use crate::theme;
+use crate::types::{MessageStatus, Role};
+
+const THEME_KEY: &str = "parlor.theme";
+
+pub fn document() -> Option<web_sys::Document> {
+    web_sys::window().and_then(|w| w.document())
+}
+
+pub fn focus(id: &str) {
+    if let Some(element) = document()
+        .and_then(|d| d.get_element_by_id(id))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+    {
+        let _ = element.focus();
+    }
+}
+
+pub fn stored_theme() -> String {
+    web_sys::window()
+        .and_then(|w| w.local_storage().ok().flatten())
+        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
+        .map_or_else(|| "system".to_owned(), |t| theme::normalize(&t).to_owned())
+}
+
+pub fn apply_theme(theme: &str) {
+    if let Some(root) = document().and_then(|d| d.document_element()) {
+        let _ = match theme {
+            "light" | "dark" => root.set_attribute("data-theme", theme),
+            _ => root.remove_attribute("data-theme"),
+        };
+    }
+    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
+        let _ = storage.set_item(THEME_KEY, theme);
+    }
+}
+
+/// Adds the shell's highlight stylesheet to the page, scoped to the theme.
+pub async fn install_highlight_css() {
+    let Ok(css) = ipc::highlight_stylesheet().await else {
+        return;
+    };
+    let Some(document) = document() else {
+        return;
+    };
+    if document.get_element_by_id("hl-css").is_some() {
+        return;
+    }
+    if let (Ok(style), Some(head)) = (document.create_element("style"), document.head()) {
+        style.set_id("hl-css");
+        style.set_text_content(Some(&theme::themed_highlight_css(&css)));
+        let _ = head.append_child(&style);
+    }
+}
+
+/// What the global shortcuts do: Ctrl/Cmd+K searches sessions, Ctrl/Cmd+N
+/// starts one, Esc stops a streaming answer (Ctrl/Cmd+Enter is the
+/// composer's own).
+pub struct Shortcuts {
+    pub new_session: Callback<()>,
+    pub stop: Callback<()>,
+    /// A dialog has the keyboard: N and Esc are its business.
+    pub dialog_open: bool,
+}
+
+/// Listens for the shortcuts on the document. The listener is added once
+/// and reads this render's callbacks through a cell.
+#[hook]
+pub fn use_shortcuts(shortcuts: Shortcuts) {
+    let keys = use_mut_ref(Callback::<KeyboardEvent>::noop);
+    {
+        let Shortcuts {
+            new_session,
+            stop,
+            dialog_open,
+        } = shortcuts;
+        *keys.borrow_mut() = Callback::from(move |event: KeyboardEvent| {
+            let command = event.ctrl_key() || event.meta_key();
+            match event.key().as_str() {
+                "k" | "K" if command => {
+                    event.prevent_default();
+                    focus("session-search");
+                }
+                "n" | "N" if command && !dialog_open => {
+                    event.prevent_default();
+                    new_session.emit(());
+                }
+                "Escape" if !dialog_open => stop.emit(()),
+                _ => {}
+            }
+        });
+    }
+    {
+        let keys = keys.clone();
+        use_effect_with((), move |()| {
+            let handler = Closure::<dyn Fn(KeyboardEvent)>::new(move |event: KeyboardEvent| {
+                let callback = keys.borrow().clone();
+                callback.emit(event);
+            });
+            let document = document();
+            if let Some(document) = &document {
+                let _ = document
+                    .add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+            }
+            move || {
+                if let Some(document) = document {
+                    let _ = document.remove_event_listener_with_callback(
+                        "keydown",
+                        handler.as_ref().unchecked_ref(),
+                    );
+                }
+            }
+        });
+    }
+}
+
+/// Finished messages with fenced code get the shell's highlighted HTML
+/// (syntect is too big for the wasm), once per message text.
+#[hook]
+pub fn use_highlighting(chat: &UseReducerHandle<Chat>) {
+    let requested = use_mut_ref(HashSet::<(String, usize)>::new);
+    {
+        let dispatch = chat.dispatcher();
+        let requested = requested.clone();
+        use_effect_with(chat.messages.clone(), move |messages| {
+            for message in messages {
+                let fenced = message.content.contains("```") || message.content.contains("~~~");
+                if message.status == MessageStatus::Streaming
+                    || !fenced
+                    || message.role == Role::Tool
+                {
+                    continue;
+                }
+                let key = (message.id.clone(), message.content.len());
+                if !requested.borrow_mut().insert(key) {
+                    continue;
+                }
+                let (dispatch, id, source) = (
+                    dispatch.clone(),
+                    message.id.clone(),
+                    message.content.clone(),
+                );
+                spawn_local(async move {
+                    if let Ok(html) = ipc::render_markdown(&source).await {
+                        dispatch.dispatch(ChatAction::Highlighted {
+                            message_id: id,
+                            source,
+                            html,
+                        });
+                    }
+                });
+            }
+        });
+    }
+}
+
+/// Keeps the newest message in view (not when older ones are loaded).
+#[hook]
+pub fn use_scroll_to_end(chat: &UseReducerHandle<Chat>, messages: &NodeRef) {
+    {
+        let messages_ref = messages.clone();
+        let last = chat
+            .messages
+            .last()
+            .map(|m| (m.id.clone(), m.content.len(), m.status));
+        use_effect_with(last, move |_| {
+            if let Some(element) = messages_ref.cast::<web_sys::Element>() {
+                element.set_scroll_top(element.scroll_height());
+            }
+        });
+    }
+}

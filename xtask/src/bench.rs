@@ -1,0 +1,293 @@
+//! `cargo xtask bench [--quick] [PART…]`: measures Parlor's speed, prints the
+//! figures and writes `BENCHMARKS.md` (figures, machine, date, commands).
+//!
+//! The bench is made of parts, each adding sections and targets to one
+//! report: `server` (the share-server against nginx, publishing, growth,
+//! page weight) and `desktop` (the app under Xvfb: bundle size, cold start,
+//! a 10,000-message session, memory, streaming overhead). Each is a module
+//! with `run(&Options, &mut Report)` and one arm in [`Part`].
+//!
+//! `--quick` runs everything with short durations and few samples, as a
+//! smoke check; its report goes to `target/bench/BENCHMARKS-quick.md` so it
+//! never replaces the real figures.
+
+mod browser;
+mod desktop;
+mod fixture;
+mod procs;
+mod publish;
+mod report;
+mod seed;
+mod server;
+mod wrk;
+
+use std::fs;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use chrono::Utc;
+
+use crate::cmd;
+use report::{Machine, Report};
+
+pub const USAGE: &str = "\
+usage: cargo xtask bench [--quick] [--keep] [server] [desktop]
+
+  server   the share-server: page throughput against nginx (identity and gzip),
+           publishing, cost of growth to 1,000,000 shares, page weight and
+           render time in headless Chromium
+  desktop  the desktop app under Xvfb: wasm bundle size, cold start to first
+           paint, opening a 10,000-message session, memory, streaming overhead
+           against a fake provider (release build; PARLOR_BENCH_APP_PROFILE=debug
+           measures the debug build instead)
+  (no part: all of them)
+  --quick  short runs and few samples, a smoke check; writes
+           target/bench/BENCHMARKS-quick.md instead of BENCHMARKS.md
+  --keep   keep the temporary directory (databases, server log, page copies,
+           nginx config) and print where it is
+
+Needs wrk, nginx, chromium and chromium-driver (apt) for `server`;
+webkit2gtk-driver, xvfb, dbus and gnome-keyring for `desktop`. Takes about 15
+minutes (`--quick`: about 2) for `server`, about 2 more (plus the app's release
+build) for `desktop`.";
+
+/// A part of the bench.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Part {
+    Server,
+    Desktop,
+}
+
+impl Part {
+    const ALL: &[Part] = &[Part::Server, Part::Desktop];
+
+    fn parse(name: &str) -> Option<Self> {
+        match name {
+            "server" | "share-server" => Some(Part::Server),
+            "desktop" | "app" => Some(Part::Desktop),
+            _ => None,
+        }
+    }
+
+    fn run(self, options: &Options, report: &mut Report) -> Result<()> {
+        match self {
+            Part::Server => server::run(options, report),
+            Part::Desktop => desktop::run(options, report),
+        }
+    }
+}
+
+/// How long and how often to measure.
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Keep the temporary directory (databases, server log, page copies).
+    pub keep: bool,
+    pub cores: usize,
+    /// Each wrk run against a page.
+    pub duration: Duration,
+    /// A B rounds per encoding.
+    pub rounds: usize,
+    pub browser_samples: usize,
+    /// Timed publishes of the 1 MB share.
+    pub publish_samples: usize,
+    /// The wrk run of concurrent small publishes.
+    pub publish_duration: Duration,
+    /// Stored shares at each growth step, ascending.
+    pub growth_levels: Vec<u64>,
+}
+
+impl Options {
+    fn new(quick: bool) -> Self {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        if quick {
+            Self {
+                keep: false,
+                cores,
+                duration: Duration::from_secs(3),
+                rounds: 1,
+                browser_samples: 3,
+                publish_samples: 10,
+                publish_duration: Duration::from_secs(3),
+                growth_levels: vec![10, 10_000, 100_000],
+            }
+        } else {
+            Self {
+                keep: false,
+                cores,
+                duration: Duration::from_secs(15),
+                rounds: 3,
+                browser_samples: 20,
+                publish_samples: 100,
+                publish_duration: Duration::from_secs(15),
+                growth_levels: vec![10, 10_000, 1_000_000],
+            }
+        }
+    }
+}
+
+/// Runs the bench with the command line after `bench`.
+pub fn run(args: &[String]) -> Result<()> {
+    let mut quick = false;
+    let mut keep = false;
+    let mut parts = Vec::new();
+    for arg in args {
+        match arg.as_str() {
+            "--quick" => quick = true,
+            "--keep" => keep = true,
+            "--" => {}
+            "-h" | "--help" => {
+                eprintln!("{USAGE}");
+                return Ok(());
+            }
+            name => match Part::parse(name) {
+                Some(part) if !parts.contains(&part) => parts.push(part),
+                Some(_) => {}
+                None => bail!("unknown bench part or flag `{name}`\n\n{USAGE}"),
+            },
+        }
+    }
+    if parts.is_empty() {
+        parts.extend_from_slice(Part::ALL);
+    }
+    let tools: &[&str] = if parts.contains(&Part::Server) {
+        &["wrk", "nginx"]
+    } else {
+        &[]
+    };
+    for &tool in tools {
+        if which(tool).is_none() {
+            bail!("`{tool}` is missing: apt-get install {tool}");
+        }
+    }
+    let options = Options {
+        keep,
+        ..Options::new(quick)
+    };
+    let mut command = "cargo xtask bench".to_owned();
+    if quick {
+        command.push_str(" --quick");
+    }
+    let mut report = Report {
+        command,
+        machine: machine(),
+        sections: Vec::new(),
+        targets: Vec::new(),
+        commands: Vec::new(),
+    };
+    for part in parts {
+        part.run(&options, &mut report)?;
+    }
+    report.machine.load_after = load_average();
+    write(&report, quick)
+}
+
+fn write(report: &Report, quick: bool) -> Result<()> {
+    let generated = report.markdown();
+    eprintln!("\n{generated}");
+    let path = if quick {
+        let dir = cmd::workspace_root().join("target/bench");
+        fs::create_dir_all(&dir)?;
+        dir.join("BENCHMARKS-quick.md")
+    } else {
+        cmd::workspace_root().join("BENCHMARKS.md")
+    };
+    let previous = fs::read_to_string(&path).ok();
+    fs::write(
+        &path,
+        report::merge_with_notes(&generated, previous.as_deref()),
+    )
+    .with_context(|| format!("could not write {}", path.display()))?;
+    eprintln!("wrote {}", path.display());
+    let missed = report.targets.iter().filter(|t| !t.met).count();
+    if missed > 0 {
+        eprintln!("{missed} target(s) missed: see the notes in BENCHMARKS.md");
+    }
+    Ok(())
+}
+
+fn machine() -> Machine {
+    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let cpu = cpuinfo
+        .lines()
+        .find_map(|line| line.strip_prefix("model name"))
+        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).trim().to_owned())
+        .unwrap_or_else(|| "unknown".to_owned());
+    let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
+    let memory = meminfo
+        .lines()
+        .find_map(|line| line.strip_prefix("MemTotal:"))
+        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or_else(
+            || "unknown".to_owned(),
+            |kb| format!("{:.1} GiB", kb as f64 / (1024.0 * 1024.0)),
+        );
+    let tools = [
+        ("wrk", &["-v"][..]),
+        ("nginx", &["-v"][..]),
+        ("chromium", &["--version"][..]),
+        ("rustc", &["-V"][..]),
+    ]
+    .iter()
+    .filter_map(|(tool, args)| version(tool, args))
+    .collect();
+    Machine {
+        date: Utc::now(),
+        cores: std::thread::available_parallelism().map_or(1, usize::from),
+        cpu,
+        kernel: first_line("uname", &["-srm"]).unwrap_or_else(|| "unknown".to_owned()),
+        memory,
+        load_before: load_average(),
+        load_after: String::new(),
+        tools,
+    }
+}
+
+fn load_average() -> String {
+    fs::read_to_string("/proc/loadavg")
+        .map(|text| {
+            text.split_whitespace()
+                .take(3)
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default()
+}
+
+/// `tool args`'s first line (stdout or, for nginx and wrk, stderr).
+fn version(tool: &str, args: &[&str]) -> Option<String> {
+    first_line(tool, args).map(|line| format!("{tool}: {line}"))
+}
+
+fn first_line(program: &str, args: &[&str]) -> Option<String> {
+    let output = Command::new(program).args(args).output().ok()?;
+    let text = [output.stdout, output.stderr].concat();
+    String::from_utf8_lossy(&text)
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty())
+        .map(str::to_owned)
+}
+
+fn which(program: &str) -> Option<std::path::PathBuf> {
+    let path = std::env::var_os("PATH")?;
+    std::env::split_paths(&path)
+        .map(|dir| dir.join(program))
+        .find(|candidate| candidate.is_file())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parts_and_options() {
+        assert_eq!(Part::parse("server"), Some(Part::Server));
+        assert_eq!(Part::parse("desktop"), Some(Part::Desktop));
+        let full = Options::new(false);
+        assert_eq!(full.duration, Duration::from_secs(15));
+        assert!(full.rounds >= 3);
+        assert_eq!(full.growth_levels, [10, 10_000, 1_000_000]);
+        assert!(Options::new(true).duration < full.duration);
+    }
+}

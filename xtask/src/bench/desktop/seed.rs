@@ -1,0 +1,213 @@
+//! The app's database, written before the app starts: the schema from
+//! `migrations/app` applied as the app's store does (and `user_version` set
+//! as `rusqlite_migration` sets it, so the app sees it migrated), then a
+//! session of 10,000 messages and a small one, each in one transaction.
+
+use std::path::Path;
+
+use anyhow::{Context, Result};
+use chrono::{DateTime, Duration as Span, SecondsFormat, TimeZone, Utc};
+use rusqlite::{Connection, params};
+
+/// The app's schema, as `src-tauri/src/store/mod.rs` embeds it.
+const MIGRATIONS: &[&str] = &[include_str!("../../../../migrations/app/0001_init.sql")];
+
+pub const BIG_SESSION: &str = "bench-session-10k";
+pub const SMALL_SESSION: &str = "bench-session-small";
+pub const PROVIDER: &str = "openai";
+pub const MODEL: &str = "gpt-4o-mini";
+
+/// The id of message `position` of a seeded session.
+pub fn message_id(session: &str, position: usize) -> String {
+    format!("{session}-m{position:05}")
+}
+
+/// Opens (creating) the database at `path` with the app's pragmas and schema.
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut conn =
+        Connection::open(path).with_context(|| format!("could not open {}", path.display()))?;
+    let _mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
+    conn.execute_batch("PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;")?;
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
+    let tx = conn.transaction()?;
+    for sql in MIGRATIONS.iter().skip(usize::try_from(version)?) {
+        tx.execute_batch(sql)?;
+    }
+    tx.pragma_update(None, "user_version", i64::try_from(MIGRATIONS.len())?)?;
+    tx.commit()?;
+    Ok(conn)
+}
+
+fn timestamp(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The text of message `position`: questions, and answers of a few hundred
+/// bytes with Markdown, a list and, every fifth answer, a code block.
+pub fn content(position: usize) -> String {
+    if position.is_multiple_of(2) {
+        format!(
+            "Question {position}: how would you make the *loader* of step {} faster \
+             without changing its output?",
+            position / 2
+        )
+    } else {
+        let mut text = format!(
+            "Answer {position}. Three things help here:\n\n\
+             1. **Batch** the reads: one query per page instead of one per row.\n\
+             2. Keep the parsed form in memory while the page is shown.\n\
+             3. Measure before and after, on the same machine, side by side.\n"
+        );
+        if position % 10 == 1 {
+            text.push_str(&format!(
+                "\n```rust\nfn page(rows: &[Row]) -> usize {{\n    rows.iter().filter(|r| r.visible).count() + {position}\n}}\n```\n"
+            ));
+        }
+        text
+    }
+}
+
+/// Adds a session with `count` alternating user and assistant messages,
+/// updated at `updated_at` (the sidebar sorts by it), in one transaction.
+pub fn add_session(
+    conn: &mut Connection,
+    id: &str,
+    title: &str,
+    count: usize,
+    updated_at: DateTime<Utc>,
+) -> Result<()> {
+    let created = updated_at - Span::seconds(i64::try_from(count)? + 60);
+    let tx = conn.transaction()?;
+    tx.execute(
+        "INSERT INTO sessions (id, title, provider_id, model, temperature, max_tokens, top_p,
+             system_prompt, tools, variables, created_at, updated_at)
+         VALUES (?1, ?2, ?3, ?4, NULL, NULL, NULL, NULL, '[]', '{}', ?5, ?6)",
+        params![
+            id,
+            title,
+            PROVIDER,
+            MODEL,
+            timestamp(created),
+            timestamp(updated_at)
+        ],
+    )?;
+    {
+        let mut insert = tx.prepare(
+            "INSERT INTO messages (id, session_id, position, role, content, reasoning,
+                 input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost, ttft_ms,
+                 inference_ms, tool_calls, tool_call_id, status, error, finish_reason,
+                 provider_id, model, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, NULL, ?8, ?9, ?10, ?11, '[]', NULL,
+                 'complete', NULL, ?12, ?13, ?14, ?15, ?15)",
+        )?;
+        for position in 0..count {
+            let at = timestamp(created + Span::seconds(i64::try_from(position)?));
+            let assistant = position % 2 == 1;
+            let n = i64::try_from(position)?;
+            insert.execute(params![
+                message_id(id, position),
+                id,
+                n,
+                if assistant { "assistant" } else { "user" },
+                content(position),
+                assistant.then_some(120 + n),
+                assistant.then_some(80_i64),
+                assistant.then_some(64_i64),
+                assistant.then_some(0.000_123),
+                assistant.then_some(350_i64),
+                assistant.then_some(1_200_i64),
+                assistant.then_some("stop"),
+                assistant.then_some(PROVIDER),
+                assistant.then_some(MODEL),
+                at,
+            ])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+/// The bench's database: the 10,000-message session, and a newer two-message
+/// one to switch away to between timed opens.
+pub fn seed(path: &Path, big: usize) -> Result<()> {
+    let mut conn = open(path)?;
+    let now = Utc
+        .timestamp_millis_opt(Utc::now().timestamp_millis())
+        .single()
+        .context("no current time")?;
+    add_session(
+        &mut conn,
+        BIG_SESSION,
+        &format!("Bench: {big} messages"),
+        big,
+        now - Span::minutes(5),
+    )?;
+    add_session(&mut conn, SMALL_SESSION, "Bench: small", 2, now)?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seeds_what_the_store_reads() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("parlor.db");
+        seed(&path, 1_000).unwrap();
+        // Reopening is a no-op migration, as for the app.
+        let conn = open(&path).unwrap();
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(version, 1);
+        let count: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM messages WHERE session_id = ?1",
+                [BIG_SESSION],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(count, 1_000);
+        // The app's page query (latest first) and its columns' formats.
+        let (id, role, status, tool_calls, created): (String, String, String, String, String) =
+            conn.query_row(
+                "SELECT id, role, status, tool_calls, created_at FROM messages
+                 WHERE session_id = ?1 ORDER BY position DESC LIMIT 1",
+                [BIG_SESSION],
+                |row| {
+                    Ok((
+                        row.get(0)?,
+                        row.get(1)?,
+                        row.get(2)?,
+                        row.get(3)?,
+                        row.get(4)?,
+                    ))
+                },
+            )
+            .unwrap();
+        assert_eq!(id, message_id(BIG_SESSION, 999));
+        assert_eq!((role.as_str(), status.as_str()), ("assistant", "complete"));
+        assert_eq!(tool_calls, "[]");
+        assert!(DateTime::parse_from_rfc3339(&created).is_ok(), "{created}");
+        assert!(created.ends_with('Z') && created.len() == 24, "{created}");
+        // The full-text index followed the inserts (its triggers ran).
+        let hits: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH '\"Answer 999\"'",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(hits, 1);
+        // The sidebar lists the small session first (newest).
+        let first: String = conn
+            .query_row(
+                "SELECT id FROM sessions ORDER BY updated_at DESC LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        assert_eq!(first, SMALL_SESSION);
+    }
+}

@@ -1,0 +1,330 @@
+//! `cargo xtask harden`: the long-running hardening checks, starting with the
+//! fuzz targets in `fuzz/` (cargo-fuzz, nightly). Their short counterparts —
+//! the corpus seeds, the auth matrix, the hostile-input and XSS suites — run
+//! in the normal `cargo test --workspace`.
+//!
+//! Each target runs for a fixed time at the lowest CPU priority, growing its
+//! corpus in `fuzz/work/<target>` (ignored by git) from the committed seeds
+//! in `fuzz/corpus/<target>`. A crash, timeout or out-of-memory leaves its
+//! input in `fuzz/artifacts/<target>/` and fails the command.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant, SystemTime};
+
+use anyhow::{Context, Result, bail};
+
+use crate::cmd::{self, workspace_root};
+
+/// The fuzz targets and the libFuzzer dictionary each uses.
+const TARGETS: [(&str, &str); 3] = [
+    ("snapshot_parse", "dict/snapshot.dict"),
+    ("markdown_render", "dict/markdown.dict"),
+    ("page_render", "dict/snapshot.dict"),
+];
+
+const DEFAULT_SECONDS: u64 = 600;
+const QUICK_SECONDS: u64 = 30;
+
+pub const USAGE: &str = "\
+usage: cargo xtask harden [--quick | --seconds N] [--target NAME]...
+
+  Fuzzes each target in fuzz/ for 10 minutes (--quick: 30 s; --seconds N),
+  one after another at nice 19, then prints execs, coverage and findings.
+  Installs cargo-fuzz (and the nightly toolchain) when missing.
+  targets: snapshot_parse, markdown_render, page_render";
+
+struct Options {
+    seconds: u64,
+    targets: Vec<(&'static str, &'static str)>,
+}
+
+fn parse(args: &[String]) -> Result<Options> {
+    let mut seconds = DEFAULT_SECONDS;
+    let mut targets = Vec::new();
+    let mut args = args.iter();
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--quick" => seconds = QUICK_SECONDS,
+            "--seconds" => {
+                let value = args.next().context("--seconds needs a number")?;
+                seconds = value
+                    .parse()
+                    .with_context(|| format!("--seconds {value}: not a number of seconds"))?;
+            }
+            "--target" => {
+                let name = args.next().context("--target needs a name")?;
+                let target = TARGETS
+                    .iter()
+                    .find(|(target, _)| target == name)
+                    .with_context(|| format!("unknown target `{name}`\n\n{USAGE}"))?;
+                targets.push(*target);
+            }
+            other => bail!("unknown argument `{other}`\n\n{USAGE}"),
+        }
+    }
+    if targets.is_empty() {
+        targets = TARGETS.to_vec();
+    }
+    Ok(Options { seconds, targets })
+}
+
+/// What one run of one target did.
+#[derive(Default)]
+struct Outcome {
+    target: &'static str,
+    took: Duration,
+    execs: u64,
+    execs_per_sec: u64,
+    coverage: u64,
+    features: u64,
+    corpus: u64,
+    peak_rss_mb: u64,
+    findings: Vec<PathBuf>,
+    exit_ok: bool,
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    let options = parse(args)?;
+    let fuzz_dir = workspace_root().join("fuzz");
+    cmd::step("cargo-fuzz", ensure_cargo_fuzz)?;
+    cmd::step("build the fuzz targets", || {
+        cmd::run(nightly_cargo(&fuzz_dir).args(["fuzz", "build", "-O"]))
+    })?;
+    let mut outcomes = Vec::new();
+    for (target, dictionary) in &options.targets {
+        let (outcome, _) = cmd::step(&format!("fuzz {target} for {} s", options.seconds), || {
+            fuzz(&fuzz_dir, target, dictionary, options.seconds)
+        })?;
+        outcomes.push(outcome);
+    }
+    report(&outcomes);
+    let failed: Vec<&str> = outcomes
+        .iter()
+        .filter(|o| !o.findings.is_empty() || !o.exit_ok)
+        .map(|o| o.target)
+        .collect();
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "findings in {failed:?}: reproduce with `cargo +nightly fuzz run -O <target> <artifact>` in fuzz/, \
+             minimize with `cargo +nightly fuzz tmin -O <target> <artifact>`"
+        )
+    }
+}
+
+/// `cargo +nightly` from the rustup proxy, with what the outer (stable)
+/// cargo set for xtask removed so that it cannot pin the toolchain.
+fn nightly_cargo(dir: &Path) -> Command {
+    let mut command = Command::new("cargo");
+    command
+        .arg("+nightly")
+        .current_dir(dir)
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .env_remove("RUSTC_WRAPPER");
+    command
+}
+
+fn ensure_cargo_fuzz() -> Result<()> {
+    let root = workspace_root();
+    let has_nightly = nightly_cargo(root)
+        .arg("--version")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if !has_nightly {
+        cmd::run(Command::new("rustup").args([
+            "toolchain",
+            "install",
+            "nightly",
+            "--profile",
+            "minimal",
+        ]))?;
+    }
+    let has_fuzz = nightly_cargo(root)
+        .args(["fuzz", "--version"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success());
+    if has_fuzz {
+        eprintln!("cargo-fuzz is installed");
+        Ok(())
+    } else {
+        cmd::run(&mut cmd::cargo(["install", "cargo-fuzz", "--locked"]))
+    }
+}
+
+fn fuzz(fuzz_dir: &Path, target: &'static str, dictionary: &str, seconds: u64) -> Result<Outcome> {
+    let work = fuzz_dir.join("work").join(target);
+    fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
+    let log_path = fuzz_dir.join("work").join(format!("{target}.log"));
+    let log =
+        fs::File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
+    let started_at = SystemTime::now();
+    let started = Instant::now();
+    let mut command = Command::new("nice");
+    command
+        .args(["-n", "19", "cargo", "+nightly", "fuzz", "run", "-O", target])
+        .arg(format!("work/{target}"))
+        .arg(format!("corpus/{target}"))
+        .arg("--")
+        .arg(format!("-max_total_time={seconds}"))
+        .args([
+            "-print_final_stats=1",
+            "-timeout=10",
+            "-rss_limit_mb=2048",
+            "-max_len=8192",
+        ])
+        .arg(format!("-dict={dictionary}"))
+        .current_dir(fuzz_dir)
+        .env_remove("RUSTUP_TOOLCHAIN")
+        .env_remove("CARGO")
+        .env_remove("RUSTC")
+        .stdout(log.try_clone()?)
+        .stderr(log);
+    eprintln!(
+        "$ nice -n 19 cargo +nightly fuzz run -O {target} … (log: {})",
+        log_path.display()
+    );
+    let status = command.status().context("could not start cargo fuzz")?;
+    let output = fs::read_to_string(&log_path).unwrap_or_default();
+    let mut outcome = parse_stats(&output);
+    outcome.target = target;
+    outcome.took = started.elapsed();
+    outcome.exit_ok = status.success();
+    outcome.findings = new_artifacts(&fuzz_dir.join("artifacts").join(target), started_at);
+    if !status.success() {
+        let tail: Vec<&str> = output.lines().rev().take(30).collect();
+        eprintln!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+    }
+    Ok(outcome)
+}
+
+/// Figures from libFuzzer's output: the final `stat::` lines and the last
+/// status line (`#N DONE cov: C ft: F corp: K/…`).
+fn parse_stats(output: &str) -> Outcome {
+    let stat = |name: &str| {
+        output
+            .lines()
+            .rev()
+            .find_map(|line| line.strip_prefix(name))
+            .and_then(|value| value.trim().parse().ok())
+            .unwrap_or(0)
+    };
+    let mut outcome = Outcome {
+        execs: stat("stat::number_of_executed_units:"),
+        execs_per_sec: stat("stat::average_exec_per_sec:"),
+        peak_rss_mb: stat("stat::peak_rss_mb:"),
+        ..Outcome::default()
+    };
+    if let Some(line) = output
+        .lines()
+        .rev()
+        .find(|line| line.starts_with('#') && line.contains(" cov: "))
+    {
+        let field = |key: &str| {
+            line.split_whitespace()
+                .skip_while(|word| *word != key)
+                .nth(1)
+                .and_then(|value| value.split('/').next())
+                .and_then(|value| value.parse().ok())
+                .unwrap_or(0)
+        };
+        outcome.coverage = field("cov:");
+        outcome.features = field("ft:");
+        outcome.corpus = field("corp:");
+    }
+    outcome
+}
+
+/// Crash, timeout, OOM and leak inputs written since `since`.
+fn new_artifacts(dir: &Path, since: SystemTime) -> Vec<PathBuf> {
+    let Ok(entries) = fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    entries
+        .filter_map(|entry| entry.ok())
+        .filter(|entry| {
+            entry
+                .metadata()
+                .and_then(|m| m.modified())
+                .is_ok_and(|modified| modified >= since)
+        })
+        .map(|entry| entry.path())
+        .collect()
+}
+
+fn report(outcomes: &[Outcome]) {
+    eprintln!(
+        "\n{:<16} {:>8} {:>12} {:>9} {:>6} {:>7} {:>7} {:>8}  findings",
+        "target", "time", "execs", "execs/s", "cov", "ft", "corpus", "rss MB"
+    );
+    for o in outcomes {
+        let findings = if o.findings.is_empty() && o.exit_ok {
+            "none".to_owned()
+        } else if o.findings.is_empty() {
+            "the run failed (see its log)".to_owned()
+        } else {
+            o.findings
+                .iter()
+                .map(|path| path.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        eprintln!(
+            "{:<16} {:>8} {:>12} {:>9} {:>6} {:>7} {:>7} {:>8}  {findings}",
+            o.target,
+            cmd::seconds(o.took),
+            o.execs,
+            o.execs_per_sec,
+            o.coverage,
+            o.features,
+            o.corpus,
+            o.peak_rss_mb
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_libfuzzer_figures() {
+        let output = "\
+#2\tINITED cov: 10 ft: 12 corp: 5/1b exec/s: 0 rss: 30Mb
+#123456\tDONE   cov: 2345 ft: 6789 corp: 321/45Kb lim: 4096 exec/s: 205 rss: 400Mb
+Done 123456 runs in 601 second(s)
+stat::number_of_executed_units: 123456
+stat::average_exec_per_sec:     205
+stat::new_units_added:          300
+stat::slowest_unit_time_sec:    0
+stat::peak_rss_mb:              400
+";
+        let outcome = parse_stats(output);
+        assert_eq!(outcome.execs, 123_456);
+        assert_eq!(outcome.execs_per_sec, 205);
+        assert_eq!(outcome.coverage, 2345);
+        assert_eq!(outcome.features, 6789);
+        assert_eq!(outcome.corpus, 321);
+        assert_eq!(outcome.peak_rss_mb, 400);
+    }
+
+    #[test]
+    fn options() {
+        let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
+        let quick = parse(&args(&["--quick", "--target", "page_render"])).unwrap();
+        assert_eq!(quick.seconds, QUICK_SECONDS);
+        assert_eq!(quick.targets.len(), 1);
+        assert_eq!(parse(&args(&[])).unwrap().seconds, DEFAULT_SECONDS);
+        assert_eq!(parse(&args(&["--seconds", "5"])).unwrap().seconds, 5);
+        assert!(parse(&args(&["--target", "nope"])).is_err());
+        assert!(parse(&args(&["--fast"])).is_err());
+    }
+}
