@@ -283,8 +283,14 @@ async fn chat_share_open_revoke_in_the_real_app() {
             home.path().join("cache").display().to_string(),
         ),
         ("NO_AT_BRIDGE", "1".to_owned()),
+        // As much as the app logs: the key must not be in any of it.
+        (
+            "RUST_LOG",
+            "debug,parlor=trace,share_server=trace".to_owned(),
+        ),
     ];
-    let app_driver = Driver::webkit(&env).await;
+    let log = home.path().join("app.log");
+    let app_driver = Driver::webkit(&env, &log).await;
     let app = app_driver
         .session(json!({
             "webkitgtk:browserOptions": {
@@ -297,6 +303,13 @@ async fn chat_share_open_revoke_in_the_real_app() {
     let base_url = provider.base_url.clone();
     with_session(app, Duration::from_secs(240), |app| async move {
         let url = chat_and_share(&app, &base_url).await;
+
+        // What was published carries no secret.
+        let published = reqwest::get(format!("{url}.json")).await.unwrap();
+        assert_eq!(published.status(), 200, "{url}.json");
+        let published = published.text().await.unwrap();
+        assert!(published.contains(QUESTION), "{published}");
+        assert!(!published.contains(API_KEY), "the key is in the share");
 
         // Colleagues open the link in their browser.
         let chromedriver = Driver::chromedriver().await;
@@ -326,7 +339,23 @@ async fn chat_share_open_revoke_in_the_real_app() {
             .any(|m| m["content"] == QUESTION),
         "the question reached the provider: {body}"
     );
-    for file in files_under(&data_home) {
+    // Nor in the app's log (stderr, at trace level for the app and its
+    // share-server), which did record the session.
+    let logged = std::fs::read_to_string(&log).unwrap();
+    assert!(
+        logged.contains("TRACE") || logged.contains("DEBUG"),
+        "{logged}"
+    );
+    assert!(!logged.contains(API_KEY), "the API key is in the app's log");
+    let files = files_under(&data_home);
+    for database in ["parlor.db", "shares.db"] {
+        assert!(
+            files.iter().any(|f| f.ends_with(database)),
+            "{database} is under {}: {files:?}",
+            data_home.display()
+        );
+    }
+    for file in files {
         let bytes = std::fs::read(&file).unwrap();
         assert!(
             !bytes

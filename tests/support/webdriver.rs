@@ -95,12 +95,15 @@ impl Driver {
 
     /// `WebKitWebDriver`, able to drive a Tauri app's webview (which only
     /// accepts automation with `TAURI_WEBVIEW_AUTOMATION=true`). The app it
-    /// starts inherits `env`.
-    pub async fn webkit(env: &[(&str, String)]) -> Self {
+    /// starts inherits `env`, and its stderr (the app's log) goes to `log`.
+    pub async fn webkit(env: &[(&str, String)], log: &Path) -> Self {
+        let log = std::fs::File::create(log)
+            .unwrap_or_else(|e| panic!("cannot create {}: {e}", log.display()));
         Self::start(WEBKIT_WEBDRIVER, "webkit2gtk-driver", |command, port| {
             command
                 .arg(format!("--port={port}"))
-                .env("TAURI_WEBVIEW_AUTOMATION", "true");
+                .env("TAURI_WEBVIEW_AUTOMATION", "true")
+                .stderr(log);
             for (name, value) in env {
                 command.env(name, value);
             }

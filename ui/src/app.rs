@@ -48,6 +48,20 @@ enum Overlay {
 
 type Dispatch = UseReducerDispatcher<Chat>;
 
+/// Runs `task` in the background; its error, if any, goes to `report` (the
+/// banner).
+fn spawn_reported(
+    report: &Callback<IpcError>,
+    task: impl Future<Output = Result<(), IpcError>> + 'static,
+) {
+    let report = report.clone();
+    spawn_local(async move {
+        if let Err(e) = task.await {
+            report.emit(e);
+        }
+    });
+}
+
 async fn load_session(dispatch: &Dispatch, id: &str) -> Result<(), IpcError> {
     let session = ipc::get_session(id).await?;
     let page = ipc::list_messages(id, None, PAGE).await?;
@@ -125,12 +139,8 @@ pub fn App() -> Html {
         let dispatch = chat.dispatcher();
         let report = report.clone();
         Callback::from(move |id: String| {
-            let (dispatch, report) = (dispatch.clone(), report.clone());
-            spawn_local(async move {
-                if let Err(e) = load_session(&dispatch, &id).await {
-                    report.emit(e);
-                }
-            });
+            let dispatch = dispatch.clone();
+            spawn_reported(&report, async move { load_session(&dispatch, &id).await });
         })
     };
 
@@ -205,20 +215,14 @@ pub fn App() -> Html {
         let draft = draft.clone();
         Callback::from(move |()| {
             let config = new_config(chat_session.as_ref(), settings.as_ref());
-            let (dispatch, report, refresh_sessions) =
-                (dispatch.clone(), report.clone(), refresh_sessions.clone());
+            let (dispatch, refresh_sessions) = (dispatch.clone(), refresh_sessions.clone());
             draft.set(String::new());
-            spawn_local(async move {
-                match ipc::create_session(&config).await {
-                    Ok(created) => {
-                        if let Err(e) = load_session(&dispatch, &created.id).await {
-                            report.emit(e);
-                        }
-                        refresh_sessions.emit(());
-                        focus("composer");
-                    }
-                    Err(e) => report.emit(e),
-                }
+            spawn_reported(&report, async move {
+                let created = ipc::create_session(&config).await?;
+                refresh_sessions.emit(());
+                load_session(&dispatch, &created.id).await?;
+                focus("composer");
+                Ok(())
             });
         })
     };
@@ -230,12 +234,8 @@ pub fn App() -> Html {
             let Some(id) = streaming_id.clone() else {
                 return;
             };
-            let report = report.clone();
-            spawn_local(async move {
-                if let Err(e) = ipc::stop_turn(&id).await {
-                    report.emit(e);
-                }
-            });
+            // `false`: the turn had already ended, nothing to stop.
+            spawn_reported(&report, async move { ipc::stop_turn(&id).await.map(drop) });
         })
     };
 
@@ -252,45 +252,35 @@ pub fn App() -> Html {
             if text.trim().is_empty() || busy {
                 return;
             }
-            let (dispatch, report, refresh_sessions, draft) = (
-                dispatch.clone(),
-                report.clone(),
-                refresh_sessions.clone(),
-                draft.clone(),
-            );
+            let (dispatch, refresh_sessions, draft) =
+                (dispatch.clone(), refresh_sessions.clone(), draft.clone());
             let chat_session = chat_session.clone();
             let fresh_config = new_config(None, settings.as_ref());
             banner.set(None);
-            spawn_local(async move {
-                let result: Result<(), IpcError> = async {
-                    // The latest controls are saved first: the shell builds
-                    // the request from the stored session.
-                    let (id, mut config, created) = match chat_session {
-                        Some(session) => (session.id, session.config, false),
-                        None => {
-                            let created = ipc::create_session(&fresh_config).await?;
-                            (created.id, created.config, true)
-                        }
-                    };
-                    if no_messages && config.title == NEW_TITLE {
-                        config.title = format::title_from(&text);
+            spawn_reported(&report, async move {
+                // The latest controls are saved first: the shell builds
+                // the request from the stored session.
+                let (id, mut config, created) = match chat_session {
+                    Some(session) => (session.id, session.config, false),
+                    None => {
+                        let created = ipc::create_session(&fresh_config).await?;
+                        (created.id, created.config, true)
                     }
-                    let saved = ipc::update_session(&id, &config).await?;
-                    if created {
-                        load_session(&dispatch, &id).await?;
-                    } else {
-                        dispatch.dispatch(ChatAction::SessionSaved(saved));
-                    }
-                    let started = ipc::send_message(&id, &text).await?;
-                    draft.set(String::new());
-                    dispatch.dispatch(ChatAction::Started(started));
-                    refresh_sessions.emit(());
-                    Ok(())
+                };
+                if no_messages && config.title == NEW_TITLE {
+                    config.title = format::title_from(&text);
                 }
-                .await;
-                if let Err(e) = result {
-                    report.emit(e);
+                let saved = ipc::update_session(&id, &config).await?;
+                if created {
+                    load_session(&dispatch, &id).await?;
+                } else {
+                    dispatch.dispatch(ChatAction::SessionSaved(saved));
                 }
+                let started = ipc::send_message(&id, &text).await?;
+                draft.set(String::new());
+                dispatch.dispatch(ChatAction::Started(started));
+                refresh_sessions.emit(());
+                Ok(())
             });
         })
     };
@@ -302,19 +292,13 @@ pub fn App() -> Html {
             let Some(session_id) = session_id.clone() else {
                 return;
             };
-            let (dispatch, report) = (dispatch.clone(), report.clone());
-            spawn_local(async move {
-                let result: Result<(), IpcError> = async {
-                    ipc::truncate_from(&message_id).await?;
-                    dispatch.dispatch(ChatAction::TruncatedFrom(message_id));
-                    let started = ipc::continue_turn(&session_id).await?;
-                    dispatch.dispatch(ChatAction::Started(started));
-                    Ok(())
-                }
-                .await;
-                if let Err(e) = result {
-                    report.emit(e);
-                }
+            let dispatch = dispatch.clone();
+            spawn_reported(&report, async move {
+                ipc::truncate_from(&message_id).await?;
+                dispatch.dispatch(ChatAction::TruncatedFrom(message_id));
+                let started = ipc::continue_turn(&session_id).await?;
+                dispatch.dispatch(ChatAction::Started(started));
+                Ok(())
             });
         })
     };
@@ -338,26 +322,20 @@ pub fn App() -> Html {
                         .iter()
                         .any(|c| c.id != call_id)
                 });
-            let (dispatch, report) = (dispatch.clone(), report.clone());
-            spawn_local(async move {
-                let result: Result<(), IpcError> = async {
-                    let message = NewMessage {
-                        role: Role::Tool,
-                        content,
-                        tool_call_id: Some(call_id),
-                    };
-                    let stored = ipc::add_message(&session_id, &message).await?;
-                    dispatch.dispatch(ChatAction::Appended(stored));
-                    if !others_waiting {
-                        let started = ipc::continue_turn(&session_id).await?;
-                        dispatch.dispatch(ChatAction::Started(started));
-                    }
-                    Ok(())
+            let dispatch = dispatch.clone();
+            spawn_reported(&report, async move {
+                let message = NewMessage {
+                    role: Role::Tool,
+                    content,
+                    tool_call_id: Some(call_id),
+                };
+                let stored = ipc::add_message(&session_id, &message).await?;
+                dispatch.dispatch(ChatAction::Appended(stored));
+                if !others_waiting {
+                    let started = ipc::continue_turn(&session_id).await?;
+                    dispatch.dispatch(ChatAction::Started(started));
                 }
-                .await;
-                if let Err(e) = result {
-                    report.emit(e);
-                }
+                Ok(())
             });
         })
     };
@@ -371,16 +349,12 @@ pub fn App() -> Html {
             let Some(id) = session_id.clone() else {
                 return;
             };
-            let (dispatch, report, refresh_sessions) =
-                (dispatch.clone(), report.clone(), refresh_sessions.clone());
-            spawn_local(async move {
-                match ipc::update_session(&id, &config).await {
-                    Ok(saved) => {
-                        dispatch.dispatch(ChatAction::SessionSaved(saved));
-                        refresh_sessions.emit(());
-                    }
-                    Err(e) => report.emit(e),
-                }
+            let (dispatch, refresh_sessions) = (dispatch.clone(), refresh_sessions.clone());
+            spawn_reported(&report, async move {
+                let saved = ipc::update_session(&id, &config).await?;
+                dispatch.dispatch(ChatAction::SessionSaved(saved));
+                refresh_sessions.emit(());
+                Ok(())
             });
         })
     };
@@ -421,11 +395,8 @@ pub fn App() -> Html {
                         current.clone(),
                         open_session.clone(),
                     );
-                    spawn_local(async move {
-                        if let Err(e) = ipc::delete_session(&id).await {
-                            report.emit(e);
-                            return;
-                        }
+                    spawn_reported(&report, async move {
+                        ipc::delete_session(&id).await?;
                         if current.as_deref() == Some(id.as_str()) {
                             dispatch.dispatch(ChatAction::Closed);
                             if let Ok(list) = ipc::list_sessions().await
@@ -435,6 +406,7 @@ pub fn App() -> Html {
                             }
                         }
                         refresh_sessions.emit(());
+                        Ok(())
                     });
                 }),
             });
@@ -445,16 +417,12 @@ pub fn App() -> Html {
         let (dispatch, report, refresh_sessions) =
             (chat.dispatcher(), report.clone(), refresh_sessions.clone());
         Callback::from(move |(id, title): (String, String)| {
-            let (dispatch, report, refresh_sessions) =
-                (dispatch.clone(), report.clone(), refresh_sessions.clone());
-            spawn_local(async move {
-                match ipc::rename_session(&id, &title).await {
-                    Ok(saved) => {
-                        dispatch.dispatch(ChatAction::SessionSaved(saved));
-                        refresh_sessions.emit(());
-                    }
-                    Err(e) => report.emit(e),
-                }
+            let (dispatch, refresh_sessions) = (dispatch.clone(), refresh_sessions.clone());
+            spawn_reported(&report, async move {
+                let saved = ipc::rename_session(&id, &title).await?;
+                dispatch.dispatch(ChatAction::SessionSaved(saved));
+                refresh_sessions.emit(());
+                Ok(())
             });
         })
     };
@@ -466,19 +434,12 @@ pub fn App() -> Html {
             open_session.clone(),
         );
         Callback::from(move |id: String| {
-            let (report, refresh_sessions, open_session) = (
-                report.clone(),
-                refresh_sessions.clone(),
-                open_session.clone(),
-            );
-            spawn_local(async move {
-                match ipc::duplicate_session(&id).await {
-                    Ok(copy) => {
-                        refresh_sessions.emit(());
-                        open_session.emit(copy.id);
-                    }
-                    Err(e) => report.emit(e),
-                }
+            let (refresh_sessions, open_session) = (refresh_sessions.clone(), open_session.clone());
+            spawn_reported(&report, async move {
+                let copy = ipc::duplicate_session(&id).await?;
+                refresh_sessions.emit(());
+                open_session.emit(copy.id);
+                Ok(())
             });
         })
     };
@@ -519,16 +480,14 @@ pub fn App() -> Html {
                     let (first, session_id) = (first.clone(), session_id.clone());
                     let (dispatch, report, refresh_sessions) =
                         (dispatch.clone(), report.clone(), refresh_sessions.clone());
-                    spawn_local(async move {
-                        let result = async {
+                    spawn_reported(&report, async move {
+                        let reset = async {
                             ipc::truncate_from(&first).await?;
                             load_session(&dispatch, &session_id).await
                         }
                         .await;
-                        if let Err(e) = result {
-                            report.emit(e);
-                        }
                         refresh_sessions.emit(());
+                        reset
                     });
                 }),
             });
@@ -543,16 +502,15 @@ pub fn App() -> Html {
             let (Some(session_id), Some(first)) = (session_id.clone(), first) else {
                 return;
             };
-            let (dispatch, report) = (dispatch.clone(), report.clone());
-            spawn_local(async move {
-                match ipc::list_messages(&session_id, Some(first), PAGE).await {
-                    Ok(page) => dispatch.dispatch(ChatAction::Earlier {
-                        session_id,
-                        messages: page.messages,
-                        has_more_before: page.has_more_before,
-                    }),
-                    Err(e) => report.emit(e),
-                }
+            let dispatch = dispatch.clone();
+            spawn_reported(&report, async move {
+                let page = ipc::list_messages(&session_id, Some(first), PAGE).await?;
+                dispatch.dispatch(ChatAction::Earlier {
+                    session_id,
+                    messages: page.messages,
+                    has_more_before: page.has_more_before,
+                });
+                Ok(())
             });
         })
     };
