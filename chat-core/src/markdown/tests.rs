@@ -340,6 +340,12 @@ fn code_blocks_escape_their_content() {
         html,
         "<pre><code class=\"language-rust\">let a = &quot;&lt;b&gt;&quot; &amp;&amp; b;\n</code></pre>\n"
     );
+    #[cfg(feature = "highlight")]
+    assert_eq!(
+        html,
+        "<pre class=\"hl-code\"><code class=\"language-rust\"><span class=\"hl-k\">let</span> a = \
+         <span class=\"hl-s\">&quot;&lt;b&gt;&quot;</span> &amp;&amp; b;\n</code></pre>\n"
+    );
     check_safe(&html).unwrap();
     let document = Html::parse_fragment(&html);
     assert_eq!(
@@ -396,7 +402,21 @@ fn known_languages_are_highlighted_unknown_ones_are_plain() {
     let document = render_safe("```rust\nfn main() { let x = \"<b>\"; }\n```\n");
     let code = select(&document, "pre.hl-code code.language-rust");
     assert_eq!(code.len(), 1);
-    assert!(!select(&document, "pre.hl-code span[class^=\"hl-\"]").is_empty());
+    // One flat span per run of a category, with a short class.
+    let spans: Vec<(&str, String)> = select(&document, "pre.hl-code code > span")
+        .iter()
+        .map(|span| (span.value().attr("class").unwrap(), span.text().collect()))
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("hl-k", "fn".to_owned()),
+            ("hl-f", "main".to_owned()),
+            ("hl-k", "let".to_owned()),
+            ("hl-s", "\"<b>\"".to_owned()),
+        ]
+    );
+    assert!(select(&document, "pre.hl-code span span").is_empty());
     assert_eq!(
         code[0].text().collect::<String>(),
         "fn main() { let x = \"<b>\"; }\n"

@@ -271,10 +271,25 @@ fn content_is_rendered_markdown_with_highlighted_code() {
     );
     let code = one(&document, "#msg-4 pre code.language-bash");
     assert!(text(code).contains("chmod +x deploy.sh"));
-    assert!(
-        !select(&document, "#msg-4 pre.hl-code span[class^=hl-]").is_empty(),
+    // Fenced code is highlighted: one flat span per token category.
+    let spans: Vec<(String, String)> = select(&document, "#msg-4 pre.hl-code > code > span")
+        .into_iter()
+        .map(|span| {
+            (
+                span.value().attr("class").unwrap_or("").to_owned(),
+                text(span),
+            )
+        })
+        .collect();
+    assert_eq!(
+        spans,
+        [
+            ("hl-f".to_owned(), "chmod".to_owned()),
+            ("hl-f".to_owned(), "./deploy.sh".to_owned()),
+        ],
         "fenced code is highlighted with hl- classes"
     );
+    assert!(select(&document, "#msg-4 pre span span").is_empty());
     assert_eq!(select(&document, "#msg-4 table tbody tr").len(), 2);
 }
 
@@ -639,7 +654,7 @@ fn error_pages_explain_and_show_no_share_data() {
 fn stylesheet_is_chat_css_plus_the_highlight_theme() {
     let css = stylesheet();
     assert!(css.starts_with(chat_core::style::STYLESHEET));
-    assert!(css.contains(".hl-code"));
+    assert!(css.ends_with(&chat_core::markdown::highlight_stylesheet()));
     assert!(css.contains("prefers-color-scheme: dark"));
     assert!(css.contains("@media print"));
     for remote in ["@import", "url(", "@font-face", "expression("] {
