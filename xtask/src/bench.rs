@@ -13,9 +13,9 @@
 
 mod browser;
 mod desktop;
-mod fixture;
-mod procs;
-mod publish;
+pub(crate) mod fixture;
+pub(crate) mod procs;
+pub(crate) mod publish;
 mod report;
 mod seed;
 mod server;

@@ -1,12 +1,19 @@
-//! `cargo xtask harden`: the long-running hardening checks, starting with the
-//! fuzz targets in `fuzz/` (cargo-fuzz, nightly). Their short counterparts —
-//! the corpus seeds, the auth matrix, the hostile-input and XSS suites — run
-//! in the normal `cargo test --workspace`.
+//! `cargo xtask harden [crash] [fuzz]`: the long-running hardening checks.
+//! Their short counterparts — the crash-durability test, the corpus seeds,
+//! the auth matrix, the hostile-input and XSS suites — run in the normal
+//! `cargo test --workspace`.
 //!
-//! Each target runs for a fixed time at the lowest CPU priority, growing its
-//! corpus in `fuzz/work/<target>` (ignored by git) from the committed seeds
-//! in `fuzz/corpus/<target>`. A crash, timeout or out-of-memory leaves its
-//! input in `fuzz/artifacts/<target>/` and fails the command.
+//! `crash` (see [`crash`]) kills the release share-server with SIGKILL at
+//! random moments under load and checks that no acknowledged share is lost,
+//! on SQLite and PostgreSQL.
+//!
+//! `fuzz` runs each target in `fuzz/` (cargo-fuzz, nightly) for a fixed time
+//! at the lowest CPU priority, growing its corpus in `fuzz/work/<target>`
+//! (ignored by git) from the committed seeds in `fuzz/corpus/<target>`. A
+//! crash, timeout or out-of-memory leaves its input in
+//! `fuzz/artifacts/<target>/` and fails the command.
+
+mod crash;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -16,6 +23,7 @@ use std::time::{Duration, Instant, SystemTime};
 use anyhow::{Context, Result, bail};
 
 use crate::cmd::{self, workspace_root};
+use crash::Backend;
 
 /// The fuzz targets and the libFuzzer dictionary each uses.
 const TARGETS: [(&str, &str); 3] = [
@@ -28,30 +36,94 @@ const DEFAULT_SECONDS: u64 = 600;
 const QUICK_SECONDS: u64 = 30;
 
 pub const USAGE: &str = "\
-usage: cargo xtask harden [--quick | --seconds N] [--target NAME]...
+usage: cargo xtask harden [--quick] [crash] [fuzz] [options]
 
-  Fuzzes each target in fuzz/ for 10 minutes (--quick: 30 s; --seconds N),
-  one after another at nice 19, then prints execs, coverage and findings.
-  Installs cargo-fuzz (and the nightly toolchain) when missing.
-  targets: snapshot_parse, markdown_render, page_render";
+  crash  kill -9 the release share-server 20 times at random moments under a
+         mixed load of creates and reads, restart it each time, then check that
+         every share whose create got a 201 is served byte-identical; on SQLite
+         and on a throwaway PostgreSQL cluster (`postgresql` apt package);
+         about 2 minutes per backend plus the release build
+  fuzz   fuzz each target in fuzz/ for 10 minutes, one after another at
+         nice 19, then print execs, coverage and findings; installs cargo-fuzz
+         (and the nightly toolchain) when missing
+  (no part: all of them, crash first)
 
+  --quick          short runs: 5 kills per backend, 30 s per fuzz target
+  --kills N        crash: kills per backend
+  --backend NAME   crash: sqlite or postgres (repeatable; default both)
+  --seed N         crash: replay the kill timing and bodies of an earlier run
+  --seconds N      fuzz: seconds per target
+  --target NAME    fuzz: only this target (repeatable): snapshot_parse,
+                   markdown_render, page_render";
+
+/// A part of `harden`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Crash,
+    Fuzz,
+}
+
+impl Part {
+    const ALL: [Part; 2] = [Part::Crash, Part::Fuzz];
+
+    fn parse(name: &str) -> Option<Self> {
+        match name {
+            "crash" => Some(Part::Crash),
+            "fuzz" => Some(Part::Fuzz),
+            _ => None,
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Part::Crash => "crash",
+            Part::Fuzz => "fuzz",
+        }
+    }
+}
+
+#[derive(Debug)]
 struct Options {
+    parts: Vec<Part>,
+    crash: crash::Options,
     seconds: u64,
     targets: Vec<(&'static str, &'static str)>,
 }
 
 fn parse(args: &[String]) -> Result<Options> {
-    let mut seconds = DEFAULT_SECONDS;
+    let mut parts = Vec::new();
+    let mut quick = false;
+    let mut seconds = None;
+    let mut kills = None;
+    let mut seed = None;
+    let mut backends = Vec::new();
     let mut targets = Vec::new();
     let mut args = args.iter();
+    let number = |option: &str, value: Option<&String>| -> Result<u64> {
+        let value = value.with_context(|| format!("{option} needs a number"))?;
+        value
+            .parse()
+            .with_context(|| format!("{option} {value}: not a number"))
+    };
     while let Some(arg) = args.next() {
         match arg.as_str() {
-            "--quick" => seconds = QUICK_SECONDS,
-            "--seconds" => {
-                let value = args.next().context("--seconds needs a number")?;
-                seconds = value
-                    .parse()
-                    .with_context(|| format!("--seconds {value}: not a number of seconds"))?;
+            "--quick" => quick = true,
+            "--seconds" => seconds = Some(number("--seconds", args.next())?),
+            "--kills" => {
+                let value = number("--kills", args.next())?;
+                if value == 0 {
+                    bail!("--kills 0: kill at least once");
+                }
+                kills = Some(usize::try_from(value)?);
+            }
+            "--seed" => seed = Some(number("--seed", args.next())?),
+            "--backend" => {
+                let name = args.next().context("--backend needs a name")?;
+                let backend = Backend::parse(name)
+                    .with_context(|| format!("unknown backend `{name}`\n\n{USAGE}"))?;
+                if !backends.contains(&backend) {
+                    backends.push(backend);
+                }
             }
             "--target" => {
                 let name = args.next().context("--target needs a name")?;
@@ -61,13 +133,68 @@ fn parse(args: &[String]) -> Result<Options> {
                     .with_context(|| format!("unknown target `{name}`\n\n{USAGE}"))?;
                 targets.push(*target);
             }
-            other => bail!("unknown argument `{other}`\n\n{USAGE}"),
+            other => match Part::parse(other) {
+                Some(part) if !parts.contains(&part) => parts.push(part),
+                Some(_) => {}
+                None => bail!("unknown argument `{other}`\n\n{USAGE}"),
+            },
         }
+    }
+    if parts.is_empty() {
+        parts = Part::ALL.to_vec();
+    }
+    // Crash first: minutes, where fuzzing takes half an hour.
+    parts.sort_by_key(|part| Part::ALL.iter().position(|p| p == part));
+    if backends.is_empty() {
+        backends = Backend::ALL.to_vec();
     }
     if targets.is_empty() {
         targets = TARGETS.to_vec();
     }
-    Ok(Options { seconds, targets })
+    let default_kills = if quick {
+        crash::QUICK_KILLS
+    } else {
+        crash::DEFAULT_KILLS
+    };
+    Ok(Options {
+        parts,
+        crash: crash::Options {
+            kills: kills.unwrap_or(default_kills),
+            backends,
+            seed,
+        },
+        seconds: seconds.unwrap_or(if quick {
+            QUICK_SECONDS
+        } else {
+            DEFAULT_SECONDS
+        }),
+        targets,
+    })
+}
+
+/// Runs every part asked for, even after one fails, then fails if any did.
+pub fn run(args: &[String]) -> Result<()> {
+    if args.iter().any(|arg| arg == "-h" || arg == "--help") {
+        eprintln!("{USAGE}");
+        return Ok(());
+    }
+    let options = parse(args)?;
+    let mut failed = Vec::new();
+    for &part in &options.parts {
+        let result = match part {
+            Part::Crash => crash::run(&options.crash),
+            Part::Fuzz => fuzz_all(&options),
+        };
+        if let Err(error) = result {
+            eprintln!("\nharden {}: {error:#}", part.name());
+            failed.push(part.name());
+        }
+    }
+    if failed.is_empty() {
+        Ok(())
+    } else {
+        bail!("harden failed: {}", failed.join(", "))
+    }
 }
 
 /// What one run of one target did.
@@ -85,8 +212,7 @@ struct Outcome {
     exit_ok: bool,
 }
 
-pub fn run(args: &[String]) -> Result<()> {
-    let options = parse(args)?;
+fn fuzz_all(options: &Options) -> Result<()> {
     let fuzz_dir = workspace_root().join("fuzz");
     cmd::step("cargo-fuzz", ensure_cargo_fuzz)?;
     cmd::step("build the fuzz targets", || {
@@ -316,9 +442,12 @@ stat::peak_rss_mb:              400
         assert_eq!(outcome.peak_rss_mb, 400);
     }
 
+    fn args(list: &[&str]) -> Vec<String> {
+        list.iter().map(|s| (*s).to_owned()).collect()
+    }
+
     #[test]
     fn options() {
-        let args = |list: &[&str]| list.iter().map(|s| (*s).to_owned()).collect::<Vec<_>>();
         let quick = parse(&args(&["--quick", "--target", "page_render"])).unwrap();
         assert_eq!(quick.seconds, QUICK_SECONDS);
         assert_eq!(quick.targets.len(), 1);
@@ -326,5 +455,45 @@ stat::peak_rss_mb:              400
         assert_eq!(parse(&args(&["--seconds", "5"])).unwrap().seconds, 5);
         assert!(parse(&args(&["--target", "nope"])).is_err());
         assert!(parse(&args(&["--fast"])).is_err());
+        assert!(parse(&args(&["--seconds"])).is_err());
+        assert!(parse(&args(&["--seconds", "soon"])).is_err());
+    }
+
+    #[test]
+    fn parts_default_to_all_crash_first() {
+        let all = parse(&args(&[])).unwrap();
+        assert_eq!(all.parts, [Part::Crash, Part::Fuzz]);
+        assert_eq!(all.crash.kills, crash::DEFAULT_KILLS);
+        assert_eq!(all.crash.backends, Backend::ALL);
+        assert_eq!(all.crash.seed, None);
+        assert_eq!(all.targets.len(), TARGETS.len());
+        assert_eq!(parse(&args(&["crash"])).unwrap().parts, [Part::Crash]);
+        assert_eq!(parse(&args(&["fuzz"])).unwrap().parts, [Part::Fuzz]);
+        let both = parse(&args(&["fuzz", "crash", "fuzz"])).unwrap();
+        assert_eq!(both.parts, [Part::Crash, Part::Fuzz]);
+        assert!(parse(&args(&["crush"])).is_err());
+    }
+
+    #[test]
+    fn crash_options() {
+        let quick = parse(&args(&["crash", "--quick"])).unwrap();
+        assert_eq!(quick.crash.kills, crash::QUICK_KILLS);
+        assert_eq!(quick.seconds, QUICK_SECONDS);
+        // An explicit value wins over --quick, in either order.
+        for list in [["--kills", "3", "--quick"], ["--quick", "--kills", "3"]] {
+            assert_eq!(parse(&args(&list)).unwrap().crash.kills, 3);
+        }
+        let quick_seconds = parse(&args(&["--seconds", "7", "--quick"])).unwrap();
+        assert_eq!(quick_seconds.seconds, 7);
+        let one = parse(&args(&["crash", "--backend", "pg", "--seed", "42"])).unwrap();
+        assert_eq!(one.crash.backends, [Backend::Postgres]);
+        assert_eq!(one.crash.seed, Some(42));
+        let twice = parse(&args(&["--backend", "sqlite", "--backend", "sqlite"])).unwrap();
+        assert_eq!(twice.crash.backends, [Backend::Sqlite]);
+        assert!(parse(&args(&["--backend", "mysql"])).is_err());
+        assert!(parse(&args(&["--backend"])).is_err());
+        assert!(parse(&args(&["--kills", "0"])).is_err());
+        assert!(parse(&args(&["--kills", "-1"])).is_err());
+        assert!(parse(&args(&["--seed", "x"])).is_err());
     }
 }

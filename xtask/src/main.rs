@@ -30,7 +30,8 @@ commands:
   test    everything CI checks: fmt, clippy, the wasm build, the whole test suite,
           the keyring and the app end to end under Xvfb
   e2e     only the app end to end under Xvfb (WebKitWebDriver, Chromium, xclip)
-  harden  fuzz every target in fuzz/ for 10 min (--quick: 30 s; --seconds N; --target NAME)
+  harden  crash durability (kill -9 under load, SQLite and PostgreSQL) and fuzzing;
+          --quick for short runs, `cargo xtask harden --help` for the parts
   bench   measure the share-server against nginx and the targets of issue 7; write BENCHMARKS.md (--quick, --keep)
 
 `ui`, `run`, `serve`, `test` and `e2e` run `setup` first. With CI=true cargo runs with --locked.";

@@ -494,6 +494,11 @@ async fn stream_once(
         .await?;
     fill(client, "#composer", "Count to two thousand, please.").await?;
     click(client, "#send").await?;
+    // No WebDriver command while the chunks flow: each one is a script run on
+    // the page's main thread (and the app's), which would delay the events
+    // it is there to measure. Poll only once the stream should be over.
+    let nominal = pause * u32::try_from(STREAM_CHUNKS).unwrap_or(u32::MAX);
+    tokio::time::sleep(nominal + nominal / 10).await;
     let deadline = Instant::now() + Duration::from_secs(180);
     loop {
         let finished = client
