@@ -240,6 +240,25 @@ fn save_png(png: &[u8], name: &str) -> PathBuf {
 }
 
 /// Every file under `dir`, recursively.
+/// Waits until no process runs `binary` (the app WebKitWebDriver started).
+fn wait_for_exit(binary: &Path) {
+    let binary = binary.canonicalize().unwrap();
+    let running = || {
+        std::fs::read_dir("/proc").unwrap().flatten().any(|entry| {
+            std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == binary)
+        })
+    };
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while running() {
+        assert!(
+            Instant::now() < deadline,
+            "{} still runs 20 s after its session ended",
+            binary.display()
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_owned()];
@@ -324,6 +343,11 @@ async fn chat_share_open_revoke_in_the_real_app() {
         revoke_from_my_shares(&app, &url).await;
     })
     .await;
+
+    // The app writes its databases until it has exited (WAL checkpoint,
+    // files removed): read them after.
+    drop(app_driver);
+    wait_for_exit(Path::new(env!("CARGO_BIN_EXE_parlor")));
 
     // The key went to the provider, in the header, and nowhere else.
     let seen = provider.seen.lock().unwrap();

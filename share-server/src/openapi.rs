@@ -1,6 +1,9 @@
 //! The OpenAPI 3.1 document, generated from the handlers' annotations so it
 //! matches the real API.
 
+use serde_json::Value;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{Ref, Schema};
 use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -31,7 +34,7 @@ use crate::routes::{ops, page, shares};
         ops::openapi,
     ),
     components(schemas(Failure, ErrorBody)),
-    modifiers(&SecuritySchemes),
+    modifiers(&SecuritySchemes, &SharedChatSchema),
     tags(
         (name = "shares", description = "Publishing, reading, listing and revoking shares"),
         (name = "page", description = "The public read-only page and its downloads"),
@@ -64,9 +67,146 @@ impl Modify for SecuritySchemes {
     }
 }
 
+/// `SharedChat` flattens the snapshot into its own fields, which utoipa
+/// writes as `allOf: [ShareSnapshot, {shareId, createdAt}]`. The snapshot
+/// schema forbids unknown properties, so no real answer could match that:
+/// `shareId` is unknown to the first branch. This writes the flattened object
+/// out instead — the snapshot's properties plus the metadata — and points
+/// `Success_SharedChat.data` at it.
+struct SharedChatSchema;
+
+impl Modify for SharedChatSchema {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        let (Some(RefOr::T(Schema::Object(snapshot))), Some(RefOr::T(Schema::AllOf(shared)))) = (
+            components.schemas.get("ShareSnapshot"),
+            components.schemas.get("SharedChat"),
+        ) else {
+            return;
+        };
+        let mut flattened = snapshot.clone();
+        flattened.description.clone_from(&shared.description);
+        for part in &shared.items {
+            if let RefOr::T(Schema::Object(metadata)) = part {
+                for (name, property) in &metadata.properties {
+                    flattened.properties.insert(name.clone(), property.clone());
+                }
+                flattened.required.extend(metadata.required.iter().cloned());
+            }
+        }
+        components
+            .schemas
+            .insert("SharedChat".to_owned(), Schema::Object(flattened).into());
+        if let Some(RefOr::T(Schema::Object(success))) =
+            components.schemas.get_mut("Success_SharedChat")
+        {
+            success.properties.insert(
+                "data".to_owned(),
+                RefOr::Ref(Ref::from_schema_name("SharedChat")),
+            );
+        }
+    }
+}
+
 /// The document as pretty-printed JSON.
 pub fn document_json() -> String {
-    ApiDoc::openapi().to_pretty_json().unwrap_or_else(|e| {
-        format!("{{\"error\": \"could not render the OpenAPI document: {e}\"}}")
-    })
+    let document = serde_json::to_value(ApiDoc::openapi()).map(|mut document| {
+        camel_case_links(&mut document);
+        document
+    });
+    document
+        .and_then(|document| serde_json::to_string_pretty(&document))
+        .unwrap_or_else(|e| {
+            format!("{{\"error\": \"could not render the OpenAPI document: {e}\"}}")
+        })
+}
+
+/// utoipa 5 writes the fields of a Link Object in snake case
+/// (`operation_id`); OpenAPI spells them `operationId`, `operationRef` and
+/// `requestBody`, and tools ignore (or reject) the others.
+fn camel_case_links(document: &mut Value) {
+    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
+        return;
+    };
+    let links = paths
+        .values_mut()
+        .filter_map(Value::as_object_mut)
+        .flat_map(|operations| operations.values_mut())
+        .filter_map(|operation| operation.get_mut("responses")?.as_object_mut())
+        .flat_map(|responses| responses.values_mut())
+        .filter_map(|response| response.get_mut("links")?.as_object_mut())
+        .flat_map(|links| links.values_mut())
+        .filter_map(Value::as_object_mut);
+    for link in links {
+        for (snake, camel) in [
+            ("operation_id", "operationId"),
+            ("operation_ref", "operationRef"),
+            ("request_body", "requestBody"),
+        ] {
+            if let Some(value) = link.remove(snake) {
+                link.insert(camel.to_owned(), value);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn links_name_operations_that_exist() {
+        let doc: Value = serde_json::from_str(&document_json()).unwrap();
+        let operation_ids: Vec<&str> = doc["paths"]
+            .as_object()
+            .unwrap()
+            .values()
+            .flat_map(|operations| operations.as_object().unwrap().values())
+            .filter_map(|operation| operation["operationId"].as_str())
+            .collect();
+        let links = doc["paths"]["/api/v0/shared-chats"]["post"]["responses"]["201"]["links"]
+            .as_object()
+            .unwrap();
+        assert_eq!(links.len(), 5);
+        for (name, link) in links {
+            assert!(link.get("operation_id").is_none(), "{name}: {link}");
+            let target = link["operationId"].as_str().unwrap();
+            assert!(operation_ids.contains(&target), "{name} → {target}");
+            assert_eq!(
+                link["parameters"]["shareId"],
+                "$response.body#/data/shareId"
+            );
+        }
+    }
+
+    #[test]
+    fn a_shared_chat_is_one_flat_object() {
+        let doc: Value = serde_json::from_str(&document_json()).unwrap();
+        let schemas = &doc["components"]["schemas"];
+        let shared = &schemas["SharedChat"];
+        assert!(shared.get("allOf").is_none(), "{shared}");
+        assert_eq!(shared["additionalProperties"], false);
+        let snapshot = schemas["ShareSnapshot"]["properties"].as_object().unwrap();
+        let properties = shared["properties"].as_object().unwrap();
+        for name in snapshot
+            .keys()
+            .map(String::as_str)
+            .chain(["shareId", "createdAt"])
+        {
+            assert!(properties.contains_key(name), "{name} missing");
+        }
+        let required: Vec<&str> = shared["required"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(Value::as_str)
+            .collect();
+        assert!(required.contains(&"shareId") && required.contains(&"createdAt"));
+        assert_eq!(
+            schemas["Success_SharedChat"]["properties"]["data"]["$ref"],
+            "#/components/schemas/SharedChat"
+        );
+    }
 }

@@ -795,3 +795,193 @@ async fn unknown_routes_and_methods_get_the_envelope() {
     )
     .await;
 }
+
+/// Whether `value` matches `schema` from the OpenAPI document `doc`, for the
+/// keywords the document uses: `$ref`, `type`, `properties`, `required`,
+/// `additionalProperties`, `items`, `allOf` and `oneOf`. The path of the
+/// first mismatch otherwise.
+fn conforms(value: &Value, schema: &Value, doc: &Value, path: &str) -> Result<(), String> {
+    if let Some(reference) = schema["$ref"].as_str() {
+        let name = reference.trim_start_matches("#/components/schemas/");
+        return conforms(value, &doc["components"]["schemas"][name], doc, path);
+    }
+    if let Some(all) = schema["allOf"].as_array() {
+        for part in all {
+            conforms(value, part, doc, path)?;
+        }
+    }
+    if let Some(one) = schema["oneOf"].as_array()
+        && !one
+            .iter()
+            .any(|part| conforms(value, part, doc, path).is_ok())
+    {
+        return Err(format!("{path}: {value} matches no branch of oneOf"));
+    }
+    let types: Vec<&str> = match &schema["type"] {
+        Value::String(one) => vec![one.as_str()],
+        Value::Array(many) => many.iter().filter_map(Value::as_str).collect(),
+        _ => Vec::new(),
+    };
+    let type_ok = |name: &str| match name {
+        "null" => value.is_null(),
+        "boolean" => value.is_boolean(),
+        "integer" => value.is_i64() || value.is_u64(),
+        "number" => value.is_number(),
+        "string" => value.is_string(),
+        "array" => value.is_array(),
+        "object" => value.is_object(),
+        _ => false,
+    };
+    if !types.is_empty() && !types.iter().any(|name| type_ok(name)) {
+        return Err(format!("{path}: {value} is not of type {types:?}"));
+    }
+    if let Some(object) = value.as_object() {
+        let properties = schema["properties"].as_object();
+        for required in schema["required"].as_array().into_iter().flatten() {
+            let name = required.as_str().unwrap();
+            if !object.contains_key(name) {
+                return Err(format!("{path}: `{name}` is required"));
+            }
+        }
+        for (name, field) in object {
+            match properties.and_then(|p| p.get(name)) {
+                Some(property) => conforms(field, property, doc, &format!("{path}.{name}"))?,
+                None if schema["additionalProperties"] == false => {
+                    return Err(format!("{path}: `{name}` is not allowed"));
+                }
+                None => {}
+            }
+        }
+    }
+    if let (Some(items), Some(schema)) = (value.as_array(), schema.get("items")) {
+        for (i, item) in items.iter().enumerate() {
+            conforms(item, schema, doc, &format!("{path}[{i}]"))?;
+        }
+    }
+    Ok(())
+}
+
+/// Checks an answer against what the document says `method path` answers
+/// with its status.
+async fn assert_documented(doc: &Value, method: &str, path: &str, response: reqwest::Response) {
+    let status = response.status().as_u16().to_string();
+    let documented = &doc["paths"][path][method]["responses"][&status];
+    assert!(
+        documented.is_object(),
+        "{method} {path} answered {status}, which is not documented"
+    );
+    let body: Value = response.json().await.unwrap();
+    let schema = &documented["content"]["application/json"]["schema"];
+    if let Err(mismatch) = conforms(&body, schema, doc, "$") {
+        panic!("{method} {path} {status} does not match the document: {mismatch}\n{body}");
+    }
+}
+
+#[tokio::test]
+async fn real_answers_match_the_documented_schemas() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let doc: Value = server
+        .get("/api/v0/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let collection = "/api/v0/shared-chats";
+    let one = "/api/v0/shared-chats/{shareId}";
+
+    let created = server.publish(Some(&token), &snapshot("Documented")).await;
+    let created_body: Value = created.json().await.unwrap();
+    let id = created_body["data"]["shareId"].as_str().unwrap().to_owned();
+    let republished = server.publish(Some(&token), &snapshot("Documented")).await;
+    assert_documented(&doc, "post", collection, republished).await;
+    let invalid = server
+        .publish(Some(&token), &json!({"schemaVersion": 1}))
+        .await;
+    assert_documented(&doc, "post", collection, invalid).await;
+    // The answer with the snapshot and its metadata flattened into one
+    // object: `shareId` and `createdAt` beside the snapshot's own fields.
+    let read = server.get(&format!("{collection}/{id}")).await;
+    assert_documented(&doc, "get", one, read).await;
+    let list = server
+        .client
+        .get(server.url(collection))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_documented(&doc, "get", collection, list).await;
+    assert_documented(
+        &doc,
+        "delete",
+        one,
+        server.delete(&id, Some(&token), None).await,
+    )
+    .await;
+    let gone = server.get(&format!("{collection}/{id}")).await;
+    assert_documented(&doc, "get", one, gone).await;
+    let unknown = server.get(&format!("{collection}/nope")).await;
+    assert_documented(&doc, "get", one, unknown).await;
+    for path in ["/healthz", "/readyz"] {
+        assert_documented(&doc, "get", path, server.get(path).await).await;
+    }
+}
+
+#[tokio::test]
+async fn the_documented_example_publishes() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let doc: Value = server
+        .get("/api/v0/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let example = &doc["paths"]["/api/v0/shared-chats"]["post"]["requestBody"]["content"]["application/json"]
+        ["example"];
+    assert!(example.is_object(), "the request body has no example");
+    let response = server.publish(Some(&token), example).await;
+    assert_eq!(response.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn list_bounds_are_the_documented_ones() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let doc: Value = server
+        .get("/api/v0/openapi.json")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let parameters = doc["paths"]["/api/v0/shared-chats"]["get"]["parameters"]
+        .as_array()
+        .unwrap();
+    let bounds = |name: &str| {
+        let schema = &parameters.iter().find(|p| p["name"] == name).unwrap()["schema"];
+        (schema["minimum"].as_i64(), schema["maximum"].as_i64())
+    };
+    let (Some(min), Some(max)) = bounds("limit") else {
+        panic!("`limit` is documented without bounds");
+    };
+    assert_eq!(bounds("offset").0, Some(0));
+    let list = |query: String| {
+        let request = server
+            .client
+            .get(server.url(&format!("/api/v0/shared-chats?{query}")))
+            .bearer_auth(&token);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(list(format!("limit={min}")).await, StatusCode::OK);
+    assert_eq!(list(format!("limit={max}")).await, StatusCode::OK);
+    assert_eq!(
+        list(format!("limit={}", min - 1)).await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(
+        list(format!("limit={}", max + 1)).await,
+        StatusCode::BAD_REQUEST
+    );
+    assert_eq!(list(format!("offset={}", i64::MAX)).await, StatusCode::OK);
+    assert_eq!(list("offset=-1".to_owned()).await, StatusCode::BAD_REQUEST);
+}

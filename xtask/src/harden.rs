@@ -13,7 +13,9 @@
 //! crash, timeout or out-of-memory leaves its input in
 //! `fuzz/artifacts/<target>/` and fails the command.
 
+pub mod conformance;
 mod crash;
+mod load;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -36,22 +38,33 @@ const DEFAULT_SECONDS: u64 = 600;
 const QUICK_SECONDS: u64 = 30;
 
 pub const USAGE: &str = "\
-usage: cargo xtask harden [--quick] [crash] [fuzz] [options]
+usage: cargo xtask harden [--quick] [crash] [load] [conformance] [fuzz] [options]
 
   crash  kill -9 the release share-server 20 times at random moments under a
          mixed load of creates and reads, restart it each time, then check that
          every share whose create got a 201 is served byte-identical; on SQLite
          and on a throwaway PostgreSQL cluster (`postgresql` apt package);
          about 2 minutes per backend plus the release build
+  load   60 s at 256 connections on the release share-server (SQLite): pages,
+         the JSON API, publishing and listing together, while other clients
+         abort mid-request and mid-response; fails on any error or 5xx of the
+         well-behaved clients or RSS above 256 MiB
+  conformance
+         schemathesis (pinned, in a venv under target/harden/) against
+         /api/v0/openapi.json of a running debug server: 1000 examples per
+         operation, all checks and phases, stateful links
   fuzz   fuzz each target in fuzz/ for 10 minutes, one after another at
          nice 19, then print execs, coverage and findings; installs cargo-fuzz
          (and the nightly toolchain) when missing
-  (no part: all of them, crash first)
+  (no part: all of them, in this order)
 
-  --quick          short runs: 5 kills per backend, 30 s per fuzz target
+  --quick          short runs: 5 kills per backend, 10 s of load, 25 examples
+                   per operation (seed 1), 30 s per fuzz target
   --kills N        crash: kills per backend
   --backend NAME   crash: sqlite or postgres (repeatable; default both)
   --seed N         crash: replay the kill timing and bodies of an earlier run
+  --database-url U load: against this database (e.g. postgres://…) instead of
+                   a fresh SQLite file
   --seconds N      fuzz: seconds per target
   --target NAME    fuzz: only this target (repeatable): snapshot_parse,
                    markdown_render, page_render";
@@ -60,15 +73,19 @@ usage: cargo xtask harden [--quick] [crash] [fuzz] [options]
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Part {
     Crash,
+    Load,
+    Conformance,
     Fuzz,
 }
 
 impl Part {
-    const ALL: [Part; 2] = [Part::Crash, Part::Fuzz];
+    const ALL: [Part; 4] = [Part::Crash, Part::Load, Part::Conformance, Part::Fuzz];
 
     fn parse(name: &str) -> Option<Self> {
         match name {
             "crash" => Some(Part::Crash),
+            "load" => Some(Part::Load),
+            "conformance" => Some(Part::Conformance),
             "fuzz" => Some(Part::Fuzz),
             _ => None,
         }
@@ -77,6 +94,8 @@ impl Part {
     fn name(self) -> &'static str {
         match self {
             Part::Crash => "crash",
+            Part::Load => "load",
+            Part::Conformance => "conformance",
             Part::Fuzz => "fuzz",
         }
     }
@@ -85,6 +104,9 @@ impl Part {
 #[derive(Debug)]
 struct Options {
     parts: Vec<Part>,
+    quick: bool,
+    /// `load` against this database instead of a fresh SQLite file.
+    load_database: Option<String>,
     crash: crash::Options,
     seconds: u64,
     targets: Vec<(&'static str, &'static str)>,
@@ -98,6 +120,7 @@ fn parse(args: &[String]) -> Result<Options> {
     let mut seed = None;
     let mut backends = Vec::new();
     let mut targets = Vec::new();
+    let mut load_database = None;
     let mut args = args.iter();
     let number = |option: &str, value: Option<&String>| -> Result<u64> {
         let value = value.with_context(|| format!("{option} needs a number"))?;
@@ -117,6 +140,10 @@ fn parse(args: &[String]) -> Result<Options> {
                 kills = Some(usize::try_from(value)?);
             }
             "--seed" => seed = Some(number("--seed", args.next())?),
+            "--database-url" => {
+                let url = args.next().context("--database-url needs a URL")?;
+                load_database = Some(url.clone());
+            }
             "--backend" => {
                 let name = args.next().context("--backend needs a name")?;
                 let backend = Backend::parse(name)
@@ -143,7 +170,7 @@ fn parse(args: &[String]) -> Result<Options> {
     if parts.is_empty() {
         parts = Part::ALL.to_vec();
     }
-    // Crash first: minutes, where fuzzing takes half an hour.
+    // The order of `Part::ALL`: minutes first, the half hour of fuzzing last.
     parts.sort_by_key(|part| Part::ALL.iter().position(|p| p == part));
     if backends.is_empty() {
         backends = Backend::ALL.to_vec();
@@ -158,6 +185,8 @@ fn parse(args: &[String]) -> Result<Options> {
     };
     Ok(Options {
         parts,
+        quick,
+        load_database,
         crash: crash::Options {
             kills: kills.unwrap_or(default_kills),
             backends,
@@ -183,6 +212,14 @@ pub fn run(args: &[String]) -> Result<()> {
     for &part in &options.parts {
         let result = match part {
             Part::Crash => crash::run(&options.crash),
+            Part::Load => {
+                let mut load = load::Options::new(options.quick);
+                load.database_url.clone_from(&options.load_database);
+                load::run(&load).map(drop)
+            }
+            Part::Conformance => {
+                conformance::run(&conformance::Options::new(options.quick)).map(drop)
+            }
             Part::Fuzz => fuzz_all(&options),
         };
         if let Err(error) = result {
@@ -462,7 +499,11 @@ stat::peak_rss_mb:              400
     #[test]
     fn parts_default_to_all_crash_first() {
         let all = parse(&args(&[])).unwrap();
-        assert_eq!(all.parts, [Part::Crash, Part::Fuzz]);
+        assert_eq!(
+            all.parts,
+            [Part::Crash, Part::Load, Part::Conformance, Part::Fuzz]
+        );
+        assert!(!all.quick);
         assert_eq!(all.crash.kills, crash::DEFAULT_KILLS);
         assert_eq!(all.crash.backends, Backend::ALL);
         assert_eq!(all.crash.seed, None);
@@ -471,6 +512,13 @@ stat::peak_rss_mb:              400
         assert_eq!(parse(&args(&["fuzz"])).unwrap().parts, [Part::Fuzz]);
         let both = parse(&args(&["fuzz", "crash", "fuzz"])).unwrap();
         assert_eq!(both.parts, [Part::Crash, Part::Fuzz]);
+        let some = parse(&args(&["--quick", "conformance", "load"])).unwrap();
+        assert_eq!(some.parts, [Part::Load, Part::Conformance]);
+        assert!(some.quick);
+        assert_eq!(some.load_database, None);
+        let pg = parse(&args(&["load", "--database-url", "postgres://h/db"])).unwrap();
+        assert_eq!(pg.load_database.as_deref(), Some("postgres://h/db"));
+        assert!(parse(&args(&["load", "--database-url"])).is_err());
         assert!(parse(&args(&["crush"])).is_err());
     }
 

@@ -28,9 +28,10 @@ commands:
   serve   build and run the share-server alone on a local SQLite database;
           arguments after `--` go to `share-server serve`
   test    everything CI checks: fmt, clippy, the wasm build, the whole test suite,
-          the keyring and the app end to end under Xvfb
+          the keyring and the app end to end under Xvfb, a short schemathesis run
   e2e     only the app end to end under Xvfb (WebKitWebDriver, Chromium, xclip)
-  harden  crash durability (kill -9 under load, SQLite and PostgreSQL) and fuzzing;
+  harden  crash durability (kill -9 under load), 256-connection load with aborting
+          clients, API conformance (schemathesis) and fuzzing;
           --quick for short runs, `cargo xtask harden --help` for the parts
   bench   measure the share-server against nginx and the targets of issue 7; write BENCHMARKS.md (--quick, --keep)
 

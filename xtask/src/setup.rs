@@ -78,6 +78,12 @@ const APT_GROUPS: &[AptGroup] = &[
         packages: &["postgresql"],
         unless_exists: Some(postgres_installed),
     },
+    AptGroup {
+        // API conformance: schemathesis (PyPI) in a virtual environment.
+        purpose: "API conformance tests",
+        packages: &["python3-venv"],
+        unless_exists: Some(python_venv_works),
+    },
 ];
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -104,6 +110,17 @@ fn postgres_installed() -> bool {
             .flatten()
             .any(|version| version.path().join("bin/initdb").is_file())
     })
+}
+
+/// A `python3` with `venv` and `ensurepip` (Debian splits them out; a
+/// pyenv or python.org build has them).
+fn python_venv_works() -> bool {
+    Command::new("python3")
+        .args(["-c", "import venv, ensurepip"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|status| status.success())
 }
 
 fn wanted_packages() -> Vec<&'static str> {

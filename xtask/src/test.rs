@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::Result;
 
-use crate::{cmd, e2e, setup, ui};
+use crate::{cmd, e2e, harden, setup, ui};
 
 /// One check: a name for the header and the command it runs.
 struct Check {
@@ -95,6 +95,14 @@ pub fn run() -> Result<()> {
         let ((), took) = cmd::step(check.name, || cmd::run(&mut (check.command)()))?;
         timings.push((check.name, took));
     }
+
+    // The short conformance run: a seeded schemathesis pass (pinned, PyPI)
+    // over every operation of the OpenAPI document, against a real server.
+    let name = "API conformance (schemathesis, quick)";
+    let (_, took) = cmd::step(name, || {
+        harden::conformance::run(&harden::conformance::Options::new(true))
+    })?;
+    timings.push((name, took));
 
     eprintln!(
         "\nall checks passed in {}:",

@@ -29,9 +29,35 @@ use crate::users;
     post,
     path = "/api/v0/shared-chats",
     tag = "shares",
-    request_body(content = ShareSnapshot, content_type = "application/json"),
+    request_body(content = ShareSnapshot, content_type = "application/json", example = json!({
+        "schemaVersion": 1,
+        "title": "Weather in Paris",
+        "messages": [
+            {"id": "m1", "role": "user", "content": "What is the weather in Paris?",
+             "timestamp": "2025-01-15T09:30:00Z"},
+            {"id": "m2", "role": "assistant", "content": "It is **18 °C** in Paris.",
+             "timestamp": "2025-01-15T09:30:04Z",
+             "usage": {"inputTokens": 120, "outputTokens": 30},
+             "cost": 0.002, "inferenceTimeMs": 1200, "timeToFirstTokenMs": 300}
+        ],
+        "modelConfig": {"provider": "openai", "model": "gpt-4o", "temperature": 0.7},
+        "totalTokens": 150,
+        "totalCost": 0.002
+    })),
     responses(
-        (status = 201, description = "Published. `deleteToken` is shown only here.", body = Success<Created>),
+        (status = 201, description = "Published. `deleteToken` is shown only here.", body = Success<Created>,
+            links(
+                ("GetShare" = (operation_id = "get", parameters(("shareId" = "$response.body#/data/shareId")),
+                    description = "Read the new share")),
+                ("RevokeShare" = (operation_id = "delete", parameters(("shareId" = "$response.body#/data/shareId")),
+                    description = "Revoke it (as its owner, or with `X-Delete-Token: deleteToken`)")),
+                ("ShowPage" = (operation_id = "show", parameters(("shareId" = "$response.body#/data/shareId")),
+                    description = "Its public page")),
+                ("DownloadJson" = (operation_id = "json", parameters(("shareId" = "$response.body#/data/shareId")),
+                    description = "Its published JSON")),
+                ("DownloadMarkdown" = (operation_id = "markdown", parameters(("shareId" = "$response.body#/data/shareId")),
+                    description = "Its Markdown")),
+            )),
         (status = 400, description = "Malformed JSON; `error.field` is the JSON path at fault", body = Failure),
         (status = 401, description = "No token (and anonymous publishing is off), or an invalid or revoked token", body = Failure),
         (status = 413, description = "Body larger than the limit", body = Failure),
@@ -114,8 +140,8 @@ pub async fn get(
     path = "/api/v0/shared-chats",
     tag = "shares",
     params(
-        ("limit" = Option<u32>, Query, description = "Page size, 1–100 (default 20)"),
-        ("offset" = Option<u64>, Query, description = "Shares to skip (default 0)"),
+        ("limit" = Option<u32>, Query, minimum = 1, maximum = 100, description = "Page size, 1–100 (default 20)"),
+        ("offset" = Option<i64>, Query, minimum = 0, description = "Shares to skip (default 0)"),
     ),
     responses(
         (status = 200, description = "A page of the caller's shares", body = Success<ShareList>),

@@ -1,0 +1,377 @@
+//! API conformance: schemathesis (from PyPI, pinned, in a venv under
+//! `target/harden/venv`) against `/api/v0/openapi.json` of a running debug
+//! share-server. Debug on purpose: its overflow checks turn arithmetic bugs
+//! into panics (500s) that a release build would hide.
+//!
+//! Every built-in check runs, in all four phases (the document's examples,
+//! coverage of boundaries, random fuzzing, and stateful sequences that follow
+//! the document's links: publish, then read, download and revoke). Real ids
+//! are given to the operations that take one (a random id only ever reaches
+//! the 404 branch). Where the API answers differently from what a generic
+//! check assumes, by design, the generated config narrows that one check for
+//! that one operation and says why.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use chrono::Utc;
+
+use super::load::{Server, add_user, target_dir};
+use crate::bench::{fixture, publish};
+use crate::cmd;
+
+/// The schemathesis release these checks were written against.
+pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
+
+/// Its dependencies as they were when the checks were written (`pip
+/// freeze`), so that a fixed seed generates the same cases next year. Used
+/// as pip constraints; when they cannot be met (another Python), pip
+/// resolves afresh with a warning.
+const CONSTRAINTS: &str = "\
+anyio==4.16.0
+certifi==2026.10.19.post1
+charset-normalizer==3.5.3
+click==8.5.1
+graphql-core==3.3.2
+harfile==0.6.0
+hypothesis==6.170.17
+hypothesis-graphql==0.13.5
+idna==3.20
+iniconfig==2.3.1
+jsonschema_rs==0.60.3
+markdown-it-py==4.3.0
+MarkupSafe==3.0.4
+mdurl==0.1.2
+packaging==26.4
+pluggy==1.7.0
+Pygments==2.21.0
+pyrate-limiter==4.5.1
+pytest==9.2.0
+PyYAML==6.0.4
+requests==2.34.2
+rich==15.0.0
+sortedcontainers==2.4.0
+typing_extensions==4.16.0
+urllib3==2.8.0
+Werkzeug==3.1.9
+";
+
+const FULL_EXAMPLES: u32 = 1000;
+const QUICK_EXAMPLES: u32 = 25;
+/// `--quick` is deterministic, so that a failure in CI reproduces.
+const QUICK_SEED: &str = "1";
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// Test cases per operation and phase (`--max-examples`).
+    pub max_examples: u32,
+    /// `None`: schemathesis picks one (and prints it).
+    pub seed: Option<String>,
+}
+
+impl Options {
+    pub fn new(quick: bool) -> Self {
+        if quick {
+            Self {
+                max_examples: QUICK_EXAMPLES,
+                seed: Some(QUICK_SEED.to_owned()),
+            }
+        } else {
+            Self {
+                max_examples: FULL_EXAMPLES,
+                seed: None,
+            }
+        }
+    }
+}
+
+/// What schemathesis reported.
+#[derive(Debug, Clone, Default)]
+pub struct Summary {
+    pub took: Duration,
+    /// Test cases generated and sent.
+    pub cases: u64,
+    /// Unique failures found.
+    pub failures: u64,
+    pub seed: String,
+    pub junit: Option<PathBuf>,
+}
+
+/// Installs schemathesis if needed, builds and starts the server, runs
+/// schemathesis and judges it. An error on any failure.
+pub fn run(options: &Options) -> Result<Summary> {
+    let schemathesis = cmd::step("schemathesis", ensure_schemathesis)?.0;
+    let built = cmd::step("build the debug share-server", build_debug)?.0;
+    let work = tempfile::Builder::new()
+        .prefix("parlor-conformance-")
+        .tempdir()
+        .context("no temporary directory")?;
+    let binary = work.path().join("share-server");
+    fs::copy(&built, &binary).with_context(|| format!("could not copy {}", built.display()))?;
+    let database_url = format!("sqlite://{}", work.path().join("conformance.db").display());
+    let token = add_user(&binary, &database_url, "conformance")?;
+    let log = work.path().join("server.log");
+    let mut server = Server::start(&binary, &database_url, &log)?;
+    let base = server.url("");
+    let (read_id, revoke_id) = publish_two(&base, &token)?;
+    let config = work.path().join("schemathesis.toml");
+    fs::write(&config, config_toml(&token, &read_id, &revoke_id))?;
+    let reports = target_dir().join("harden/conformance");
+    fs::create_dir_all(&reports)?;
+    let junit = reports.join("junit.xml");
+    let _ = fs::remove_file(&junit);
+
+    let mut command = Command::new(&schemathesis);
+    command
+        .arg("--config-file")
+        .arg(&config)
+        .args(["run", &format!("{base}/api/v0/openapi.json")])
+        .arg(format!("--max-examples={}", options.max_examples))
+        .args([
+            "--no-color",
+            "--generation-database=none",
+            "--request-timeout=10",
+        ])
+        .arg("--report=junit")
+        .arg(format!("--report-junit-path={}", junit.display()))
+        .current_dir(work.path());
+    if let Some(seed) = &options.seed {
+        command.arg(format!("--seed={seed}"));
+    }
+    let started = Instant::now();
+    let (succeeded, output) = cmd::step(
+        &format!(
+            "schemathesis run ({} examples per operation)",
+            options.max_examples
+        ),
+        || run_echoing(&mut command),
+    )?
+    .0;
+    let took = started.elapsed();
+    server.process.ensure_running()?;
+    server.process.stop();
+
+    let mut summary = parse_summary(&output);
+    summary.took = took;
+    summary.junit = junit.exists().then_some(junit);
+    let log_text = fs::read_to_string(&log).unwrap_or_default();
+    let panics = log_text
+        .lines()
+        .filter(|line| line.contains("panicked") || line.contains("ERROR"))
+        .count();
+    eprintln!(
+        "\nconformance: {} test cases, {} failures, seed {}, {:.1} s; JUnit: {}",
+        summary.cases,
+        summary.failures,
+        summary.seed,
+        took.as_secs_f64(),
+        summary
+            .junit
+            .as_deref()
+            .map_or_else(|| "none".to_owned(), |p| p.display().to_string())
+    );
+    if panics > 0 {
+        bail!("{panics} ERROR or panic lines in the server log:\n{log_text}");
+    }
+    if !succeeded || summary.failures > 0 {
+        bail!(
+            "schemathesis found failures (see above); the same cases again: \
+             `cargo xtask harden conformance --examples {} --seed {}`",
+            options.max_examples,
+            summary.seed
+        );
+    }
+    Ok(summary)
+}
+
+/// `target/harden/venv/bin/schemathesis` at [`SCHEMATHESIS_VERSION`],
+/// created or upgraded when needed.
+fn ensure_schemathesis() -> Result<PathBuf> {
+    let venv = target_dir().join("harden/venv");
+    let schemathesis = venv.join("bin/schemathesis");
+    let installed = Command::new(&schemathesis)
+        .arg("--version")
+        .output()
+        .ok()
+        .and_then(|out| String::from_utf8(out.stdout).ok())
+        .is_some_and(|version| version.trim().ends_with(SCHEMATHESIS_VERSION));
+    if installed {
+        eprintln!("schemathesis {SCHEMATHESIS_VERSION} is installed");
+        return Ok(schemathesis);
+    }
+    if !venv.join("bin/python").exists() {
+        cmd::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))
+            .context("could not create a Python venv (Debian: apt-get install python3-venv)")?;
+    }
+    let constraints = venv.join("constraints.txt");
+    fs::write(&constraints, CONSTRAINTS)?;
+    let pip = |constrained: bool| {
+        let mut pip = Command::new(venv.join("bin/pip"));
+        pip.args(["install", "--quiet", "--disable-pip-version-check"])
+            .arg(format!("schemathesis=={SCHEMATHESIS_VERSION}"));
+        if constrained {
+            pip.arg("--constraint").arg(&constraints);
+        }
+        cmd::run(&mut pip)
+    };
+    if let Err(error) = pip(true) {
+        eprintln!("warning: {error:#}; installing without the pinned dependencies");
+        pip(false)?;
+    }
+    Ok(schemathesis)
+}
+
+fn build_debug() -> Result<PathBuf> {
+    let mut build = cmd::cargo(["build", "-p", "share-server", "--bin", "share-server"]);
+    build.args(cmd::locked());
+    cmd::run(&mut build)?;
+    let binary = target_dir().join("debug/share-server");
+    if !binary.exists() {
+        bail!("{} is missing after the build", binary.display());
+    }
+    Ok(binary)
+}
+
+/// Publishes two small shares: one to read, one to revoke.
+fn publish_two(base: &str, token: &str) -> Result<(String, String)> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    runtime.block_on(async {
+        let http = reqwest::Client::builder().no_proxy().build()?;
+        let body = serde_json::to_vec(&fixture::small_chat(Utc::now()))?;
+        let read = publish::create(&http, base, token, &body).await?;
+        let revoke = publish::create(&http, base, token, &body).await?;
+        Ok((read, revoke))
+    })
+}
+
+/// The schemathesis config: the token for every request, real ids for the
+/// operations that take one, and the narrowed checks with their reasons.
+fn config_toml(token: &str, read_id: &str, revoke_id: &str) -> String {
+    let mut toml = String::new();
+    let _ = writeln!(
+        toml,
+        "# Written by `cargo xtask harden conformance` for one run.\n\
+         headers = {{ Authorization = \"Bearer {token}\" }}\n\
+         \n\
+         # A live share for the reads (a random id only reaches the 404 branch).\n\
+         [[operations]]\n\
+         include-name = [\"GET /api/v0/shared-chats/{{shareId}}\", \"GET /shared/{{shareId}}\", \
+         \"GET /shared/{{shareId}}.json\", \"GET /shared/{{shareId}}.md\"]\n\
+         parameters = {{ \"path.shareId\" = \"{read_id}\" }}\n\
+         \n\
+         [[operations]]\n\
+         include-name = \"DELETE /api/v0/shared-chats/{{shareId}}\"\n\
+         parameters = {{ \"path.shareId\" = \"{revoke_id}\" }}\n\
+         # The first revocation answers 200; every later one 410 (documented).\n\
+         checks.positive_data_acceptance.expected-statuses = [200, 410]\n\
+         # A wrong X-Delete-Token gets the same 404 as an unknown id, by design\n\
+         # (documented): the check expects 401/403 for any invalid credential.\n\
+         checks.ignored_auth.enabled = false\n\
+         \n\
+         [[operations]]\n\
+         include-name = \"POST /api/v0/shared-chats\"\n\
+         # JSON Schema cannot say that totals must equal the sum over the messages,\n\
+         # that timestamps lie in the past, or that `integer` excludes `1.0`:\n\
+         # schema-valid snapshots may be refused with 422 (or 400), both documented.\n\
+         checks.positive_data_acceptance.expected-statuses = [201, 400, 422]"
+    );
+    toml
+}
+
+/// Runs `command`, echoing its stdout to stderr line by line as it comes,
+/// and returns whether it succeeded and what it printed.
+fn run_echoing(command: &mut Command) -> Result<(bool, String)> {
+    let mut child = command
+        .stdout(Stdio::piped())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .context("could not start schemathesis")?;
+    let stdout = child.stdout.take().context("no stdout")?;
+    let reader = thread::spawn(move || {
+        let mut text = String::new();
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            eprintln!("{line}");
+            text.push_str(&line);
+            text.push('\n');
+        }
+        text
+    });
+    let status = child.wait()?;
+    let text = reader.join().unwrap_or_default();
+    Ok((status.success(), text))
+}
+
+/// Reads "Test cases: N generated, … M unique failures …" and "Seed: S".
+fn parse_summary(output: &str) -> Summary {
+    let mut summary = Summary::default();
+    let mut lines = output.lines().map(str::trim);
+    while let Some(line) = lines.next() {
+        if line == "Test cases:"
+            && let Some(counts) = lines.next()
+        {
+            let words: Vec<&str> = counts.split([' ', ',']).filter(|w| !w.is_empty()).collect();
+            let before = |word: &str| {
+                words
+                    .iter()
+                    .position(|w| *w == word)
+                    .and_then(|i| i.checked_sub(1))
+                    .and_then(|i| words[i].parse::<u64>().ok())
+            };
+            summary.cases = before("generated").unwrap_or(0);
+            summary.failures = before("unique").unwrap_or(0);
+        } else if let Some(seed) = line.strip_prefix("Seed:") {
+            seed.trim().clone_into(&mut summary.seed);
+        }
+    }
+    summary
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_summary() {
+        let failed = "\
+Test cases:
+  643 generated, 4 found 4 unique failures, 4 skipped
+
+Seed: 1
+";
+        let summary = parse_summary(failed);
+        assert_eq!((summary.cases, summary.failures), (643, 4));
+        assert_eq!(summary.seed, "1");
+        let passed = "Test cases:\n  1396 generated, 1396 passed, 2 skipped\n\nSeed: 42\n";
+        let summary = parse_summary(passed);
+        assert_eq!((summary.cases, summary.failures), (1396, 0));
+        assert_eq!(summary.seed, "42");
+    }
+
+    #[test]
+    fn config_names_the_ids_and_the_exceptions() {
+        let toml = config_toml("psu_t", "READ", "GONE");
+        assert!(toml.contains("Authorization = \"Bearer psu_t\""));
+        assert!(toml.contains("parameters = { \"path.shareId\" = \"READ\" }"));
+        assert!(toml.contains("parameters = { \"path.shareId\" = \"GONE\" }"));
+        assert!(toml.contains("include-name = \"DELETE /api/v0/shared-chats/{shareId}\""));
+        assert!(toml.contains("checks.ignored_auth.enabled = false"));
+        assert_eq!(toml.matches("[[operations]]").count(), 3);
+    }
+
+    #[test]
+    fn options() {
+        let quick = Options::new(true);
+        assert_eq!(quick.max_examples, QUICK_EXAMPLES);
+        assert_eq!(quick.seed.as_deref(), Some(QUICK_SEED));
+        let full = Options::new(false);
+        assert_eq!((full.max_examples, full.seed), (FULL_EXAMPLES, None));
+    }
+}
