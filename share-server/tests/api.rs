@@ -877,16 +877,21 @@ async fn assert_documented(doc: &Value, method: &str, path: &str, response: reqw
     }
 }
 
-#[tokio::test]
-async fn real_answers_match_the_documented_schemas() {
-    let server = TestServer::start().await;
-    let token = server.user("alice").await;
-    let doc: Value = server
+/// The server's OpenAPI document.
+async fn openapi_document(server: &TestServer) -> Value {
+    server
         .get("/api/v0/openapi.json")
         .await
         .json()
         .await
-        .unwrap();
+        .unwrap()
+}
+
+#[tokio::test]
+async fn real_answers_match_the_documented_schemas() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let doc = openapi_document(&server).await;
     let collection = "/api/v0/shared-chats";
     let one = "/api/v0/shared-chats/{shareId}";
 
@@ -931,12 +936,7 @@ async fn real_answers_match_the_documented_schemas() {
 async fn the_documented_example_publishes() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
-    let doc: Value = server
-        .get("/api/v0/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc = openapi_document(&server).await;
     let example = &doc["paths"]["/api/v0/shared-chats"]["post"]["requestBody"]["content"]["application/json"]
         ["example"];
     assert!(example.is_object(), "the request body has no example");
@@ -948,12 +948,7 @@ async fn the_documented_example_publishes() {
 async fn list_bounds_are_the_documented_ones() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
-    let doc: Value = server
-        .get("/api/v0/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let doc = openapi_document(&server).await;
     let parameters = doc["paths"]["/api/v0/shared-chats"]["get"]["parameters"]
         .as_array()
         .unwrap();
