@@ -1,9 +1,11 @@
 //! Every route × every kind of credential, as one table: only the right
 //! callers succeed, and a refusal on a share route is byte-identical to the
 //! answer for a share that does not exist (it says nothing about the share).
+//! Each check runs on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
 mod common;
+mod pg;
 
 use common::TestServer;
 use reqwest::StatusCode;
@@ -188,8 +190,7 @@ struct Share {
 }
 
 impl Fixture {
-    async fn new() -> Self {
-        let server = TestServer::start().await;
+    async fn new(server: TestServer) -> Self {
         let owner = server.user("owner").await;
         let other = server.user("other").await;
         let revoked = server.user("revoked").await;
@@ -280,9 +281,9 @@ fn json(answer: &Answer) -> Value {
 /// A well-formed id that was never issued, and one that is not even an id.
 const UNKNOWN_IDS: [&str; 2] = ["AAAAAAAAAAAAAAAAAAAAAA", "not-a-share"];
 
-#[tokio::test]
-async fn every_route_for_every_credential() {
-    let fixture = Fixture::new().await;
+on_both_backends!(every_route_for_every_credential, |c| c);
+async fn every_route_for_every_credential(server: TestServer) {
+    let fixture = Fixture::new(server).await;
     let mut checked = 0;
     for route in ROUTES {
         for credential in CREDENTIALS {
@@ -393,11 +394,11 @@ async fn check_success(
     }
 }
 
+on_both_backends!(revoking_a_revoked_share, |c| c);
 /// A revoked share: the owner and its delete token hear 410, everyone else
 /// the same as for an unknown share.
-#[tokio::test]
-async fn revoking_a_revoked_share() {
-    let fixture = Fixture::new().await;
+async fn revoking_a_revoked_share(server: TestServer) {
+    let fixture = Fixture::new(server).await;
     let share = fixture.publish(Some(&fixture.owner)).await;
     let first = fixture
         .send(
@@ -437,10 +438,12 @@ async fn revoking_a_revoked_share() {
     }
 }
 
+on_both_backends!(
+    anonymous_shares_are_revoked_by_their_delete_token_only,
+    |c| c.with_allow_anonymous(true)
+);
 /// An anonymous share has no owner: only its delete token revokes it.
-#[tokio::test]
-async fn anonymous_shares_are_revoked_by_their_delete_token_only() {
-    let server = TestServer::with(|c| c.with_allow_anonymous(true)).await;
+async fn anonymous_shares_are_revoked_by_their_delete_token_only(server: TestServer) {
     let user = server.user("someone").await;
     let share = server.publish_ok(None).await;
     let id = share["shareId"].as_str().unwrap();

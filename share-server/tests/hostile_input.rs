@@ -1,9 +1,12 @@
 //! Hostile snapshot bodies over a real listener: each gets a clear 4xx in the
 //! error envelope whose `error.field` (or, where there is no field, the
-//! message) says what is wrong — never a 5xx, never a vague error.
+//! message) says what is wrong — never a 5xx, never a vague error; and
+//! bodies at the edges of what is valid are kept byte for byte. The checks
+//! run on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
 mod common;
+mod pg;
 
 use chat_core::limits;
 use common::{TestServer, snapshot};
@@ -535,9 +538,8 @@ fn cases() -> Vec<Case> {
     ]
 }
 
-#[tokio::test]
-async fn each_hostile_body_gets_a_clear_4xx_naming_the_field() {
-    let server = TestServer::start().await;
+on_both_backends!(each_hostile_body_gets_a_clear_4xx_naming_the_field, |c| c);
+async fn each_hostile_body_gets_a_clear_4xx_naming_the_field(server: TestServer) {
     let token = server.user("alice").await;
     let mut failures = Vec::new();
     let total = cases().len();
@@ -618,4 +620,78 @@ async fn an_oversized_chunked_body_is_refused_with_413() {
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "payload_too_large");
+}
+
+/// Bodies at the edges of what is valid: escapes of every kind, characters
+/// that look hostile but are allowed in free text, text exactly at the
+/// limits, odd spacing. Each is accepted and served back byte for byte.
+fn edge_bodies() -> Vec<(&'static str, Vec<u8>)> {
+    let pretty_crlf = serde_json::to_string_pretty(&snapshot("CRLF"))
+        .unwrap()
+        .replace('\n', "\r\n\t");
+    vec![
+        (
+            "every JSON escape in content",
+            with_raw(
+                "/messages/0/content",
+                br#""caf\u00e9 \ud83d\ude00 \" \\ \/ \b\f\n\r\t \u001f""#,
+            ),
+        ),
+        (
+            "bidi override, BOM and ZWJ in content",
+            edited(|s| s["messages"][0]["content"] = json!("a\u{202E}b\u{FEFF}c👩\u{200D}💻")),
+        ),
+        (
+            "title of the longest length in 4-byte characters",
+            edited(|s| s["title"] = json!("😀".repeat(limits::MAX_TITLE_CHARS))),
+        ),
+        (
+            "content exactly at the byte limit in 2-byte characters",
+            edited(|s| {
+                s["messages"][0]["content"] = json!("é".repeat(limits::MAX_CONTENT_BYTES / 2));
+            }),
+        ),
+        (
+            "content exactly at the byte limit in 4-byte characters",
+            edited(|s| {
+                s["messages"][3]["content"] = json!("😀".repeat(limits::MAX_CONTENT_BYTES / 4));
+            }),
+        ),
+        (
+            "CRLF and tabs between tokens",
+            format!(" \r\n{pretty_crlf}\r\n\t ").into_bytes(),
+        ),
+    ]
+}
+
+on_both_backends!(
+    edge_bodies_are_accepted_and_served_back_byte_for_byte,
+    |c| c
+);
+async fn edge_bodies_are_accepted_and_served_back_byte_for_byte(server: TestServer) {
+    let token = server.user("alice").await;
+    for (name, body) in edge_bodies() {
+        let response = server.publish_bytes(Some(&token), body.clone()).await;
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap_or(Value::Null);
+        assert_eq!(status, StatusCode::CREATED, "{name}: {answer}");
+        let id = answer["data"]["shareId"].as_str().unwrap();
+        let download = server.get(&format!("/shared/{id}.json")).await;
+        assert_eq!(download.status(), StatusCode::OK, "{name}");
+        assert!(
+            download.bytes().await.unwrap() == body,
+            "{name}: the download differs from the bytes published"
+        );
+        let page = server.get(&format!("/shared/{id}")).await;
+        assert_eq!(page.status(), StatusCode::OK, "{name}");
+        let api: Value = server
+            .get(&format!("/api/v0/shared-chats/{id}"))
+            .await
+            .json()
+            .await
+            .unwrap();
+        let sent: Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(api["data"]["title"], sent["title"], "{name}");
+        assert_eq!(api["data"]["messages"], sent["messages"], "{name}");
+    }
 }

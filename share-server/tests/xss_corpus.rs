@@ -3,14 +3,14 @@
 //!
 //! Each vector gets a share of its own (title, provider, model, system
 //! prompt, tool definition, variables, message ids, content, reasoning, tool
-//! call ids/names/arguments, tool results). The pages are fetched from the
-//! real server and then served again by a tiny local server *without* the
+//! call ids/names/arguments, tool results), on a server over SQLite and again
+//! on one over PostgreSQL. The pages are fetched from the real servers and then served again by a tiny local server *without* the
 //! Content-Security-Policy, so what is checked is the escaping alone, not the
 //! CSP that would also block most vectors. Batches of pages are loaded as
 //! iframes of one host page (one navigation per batch keeps the run short);
 //! then, in every frame: `window.__pwned` is unset, no dialog is open, and no
 //! element, event-handler attribute or URL scheme that could run code is in
-//! the DOM. A sample of pages is also loaded straight from the real server,
+//! the DOM. A sample of pages is also loaded straight from the real servers,
 //! CSP and all.
 //!
 //! The test proves its detectors on canaries first, and proves the corpus is
@@ -18,6 +18,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
 mod common;
+mod pg;
 #[path = "../../tests/support/webdriver.rs"]
 mod webdriver;
 
@@ -305,32 +306,39 @@ async fn no_vector_runs_in_any_field() {
     let vectors = vectors();
     assert!(vectors.len() >= 200, "only {} vectors", vectors.len());
 
-    // Publish one share per vector through the real API.
-    let server = common::TestServer::start().await;
-    let token = server.user("alice").await;
+    // Publish one share per vector through the real API, on a server over
+    // SQLite and one over PostgreSQL: the pages of both are checked.
+    let database = pg::TestDatabase::create().await;
+    let servers = [
+        common::TestServer::start().await,
+        common::TestServer::on(Some(&database.url), |config| config).await,
+    ];
     let mut placed: BTreeMap<&str, usize> = BTreeMap::new();
     let mut pages = Vec::new();
     let mut page_urls = Vec::new();
-    for vector in &vectors {
-        let snapshot = make_valid(hostile_snapshot(vector));
-        for (field, pointer) in FIELDS {
-            if snapshot.pointer(pointer) == Some(&json!(vector)) {
-                *placed.entry(field).or_default() += 1;
+    for server in &servers {
+        let token = server.user("alice").await;
+        for vector in &vectors {
+            let snapshot = make_valid(hostile_snapshot(vector));
+            for (field, pointer) in FIELDS {
+                if snapshot.pointer(pointer) == Some(&json!(vector)) {
+                    *placed.entry(field).or_default() += 1;
+                }
             }
+            let response = server.publish(Some(&token), &snapshot).await;
+            assert_eq!(
+                response.status(),
+                201,
+                "{vector}: {}",
+                response.text().await.unwrap()
+            );
+            let data: Value = response.json().await.unwrap();
+            let id = data["data"]["shareId"].as_str().unwrap().to_owned();
+            let page = server.get(&format!("/shared/{id}")).await;
+            assert_eq!(page.status(), 200);
+            page_urls.push(server.url(&format!("/shared/{id}")));
+            pages.push(page.text().await.unwrap());
         }
-        let response = server.publish(Some(&token), &snapshot).await;
-        assert_eq!(
-            response.status(),
-            201,
-            "{vector}: {}",
-            response.text().await.unwrap()
-        );
-        let data: Value = response.json().await.unwrap();
-        let id = data["data"]["shareId"].as_str().unwrap().to_owned();
-        let page = server.get(&format!("/shared/{id}")).await;
-        assert_eq!(page.status(), 200);
-        page_urls.push(server.url(&format!("/shared/{id}")));
-        pages.push(page.text().await.unwrap());
     }
     // Every vector reached the fields that take any text.
     for field in [
@@ -341,7 +349,7 @@ async fn no_vector_runs_in_any_field() {
     ] {
         assert_eq!(
             placed.get(field),
-            Some(&vectors.len()),
+            Some(&(vectors.len() * servers.len())),
             "{field}: {placed:?}"
         );
     }
@@ -354,11 +362,16 @@ async fn no_vector_runs_in_any_field() {
         "tool call name",
     ] {
         assert!(
-            placed.get(field).copied().unwrap_or(0) * 10 >= vectors.len() * 6,
+            placed.get(field).copied().unwrap_or(0) * 10 >= vectors.len() * servers.len() * 6,
             "{field}: {placed:?}"
         );
     }
-    let stylesheet = server.get("/assets/share.css").await.text().await.unwrap();
+    let stylesheet = servers[0]
+        .get("/assets/share.css")
+        .await
+        .text()
+        .await
+        .unwrap();
     let mirror = Arc::new(Mirror {
         pages,
         stylesheet,
@@ -371,8 +384,10 @@ async fn no_vector_runs_in_any_field() {
     let profile = TempDir::new().unwrap();
     let client = driver.chromium(&profile, false).await;
     let count = vectors.len();
+    let page_count = mirror.pages.len();
     eprintln!(
-        "xss corpus: {count} vectors published in {published:?}; placed per field: {placed:?}"
+        "xss corpus: {count} vectors published as {page_count} shares (SQLite and PostgreSQL) \
+         in {published:?}; placed per field: {placed:?}"
     );
     with_session(client, Duration::from_secs(150), |client| async move {
         // The detectors see a marker set in a frame, and a dialog.
@@ -416,8 +431,8 @@ async fn no_vector_runs_in_any_field() {
         assert!(live.len() >= 60, "only {} vectors run when inserted raw: {live:?}", live.len());
 
         // Every share page, escaped, without CSP: nothing runs.
-        for from in (0..count).step_by(BATCH) {
-            let to = (from + BATCH).min(count);
+        for from in (0..page_count).step_by(BATCH) {
+            let to = (from + BATCH).min(page_count);
             if let Err(error) = client.goto(&format!("{base}/host/{from}/{to}")).await {
                 assert_no_dialog(&client).await;
                 panic!("{error}");
@@ -433,7 +448,7 @@ async fn no_vector_runs_in_any_field() {
             assert_no_dialog(&client).await;
         }
 
-        // A sample straight from the real server, with its headers.
+        // A sample straight from the real servers, with their headers.
         for url in page_urls.iter().step_by(25) {
             if let Err(error) = client.goto(url).await {
                 assert_no_dialog(&client).await;
@@ -444,7 +459,7 @@ async fn no_vector_runs_in_any_field() {
             assert_eq!(pwned, json!("undefined"), "{url}");
         }
         eprintln!(
-            "xss corpus: {} of {count} vectors run when inserted raw, none escaped; total {:?}",
+            "xss corpus: {} of {count} vectors run when inserted raw, none of {page_count} pages ran any; total {:?}",
             live.len(),
             started.elapsed()
         );

@@ -36,9 +36,16 @@ impl TestServer {
     }
 
     pub async fn with(configure: impl FnOnce(Config) -> Config) -> Self {
+        Self::on(None, configure).await
+    }
+
+    /// A server on the database at `url` (a PostgreSQL the test made), or
+    /// on a SQLite file in its temp dir when `url` is `None`.
+    pub async fn on(url: Option<&str>, configure: impl FnOnce(Config) -> Config) -> Self {
         let dir = tempfile::tempdir().unwrap();
+        let url = url.map_or_else(|| database_url(&dir), str::to_owned);
         let config = Config::default()
-            .with_database_url(database_url(&dir))
+            .with_database_url(url)
             .with_public_url(PUBLIC_URL)
             .with_clock(Clock::adjustable())
             .without_rate_limits();
@@ -156,4 +163,27 @@ pub fn snapshot(title: &str) -> Value {
         "totalTokens": 370,
         "totalCost": 0.003
     })
+}
+
+/// `on_both_backends!(check, configure)` makes `async fn check(TestServer)`
+/// two tests, `check::sqlite` and `check::postgres`, with the server built by
+/// `configure` on each backend: the same assertions on both. The calling
+/// test crate also declares `mod pg`.
+#[macro_export]
+macro_rules! on_both_backends {
+    ($check:ident, $configure:expr) => {
+        mod $check {
+            #[tokio::test]
+            async fn sqlite() {
+                super::$check($crate::common::TestServer::with($configure).await).await;
+            }
+
+            #[tokio::test]
+            async fn postgres() {
+                let database = $crate::pg::TestDatabase::create().await;
+                let server = $crate::common::TestServer::on(Some(&database.url), $configure).await;
+                super::$check(server).await;
+            }
+        }
+    };
 }
