@@ -160,11 +160,14 @@ async fn find(client: &Client, selector: &str) -> Element {
 }
 
 async fn click(client: &Client, selector: &str) {
-    find(client, selector)
-        .await
-        .click()
-        .await
-        .unwrap_or_else(|e| panic!("could not click `{selector}`: {e}"));
+    if let Err(error) = find(client, selector).await.click().await {
+        let png = client.screenshot().await.unwrap_or_default();
+        let shot = save_png(&png, "e2e-app-click-failed.png");
+        panic!(
+            "could not click `{selector}`: {error:?} (screen: {})",
+            shot.display()
+        );
+    }
 }
 
 /// Replaces the text of an input.
@@ -214,6 +217,33 @@ async fn wait_gone(client: &Client, selector: &str) {
         assert!(started.elapsed() < WAIT, "`{selector}` did not go away");
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// The answer's cost at the price typed into Settings (input $1000, output
+/// $2000, cached input $100 per million tokens), as the app and page show it.
+fn expected_cost() -> String {
+    let usage = chat_core::Usage {
+        input_tokens: INPUT_TOKENS as i64,
+        output_tokens: OUTPUT_TOKENS as i64,
+        reasoning_tokens: Some(REASONING_TOKENS as i64),
+        cached_tokens: Some(CACHED_TOKENS as i64),
+    };
+    let price = chat_core::cost::PriceOverride {
+        cached_input_per_mtok: Some(100.0),
+        ..chat_core::cost::PriceOverride::new("openai", MODEL, 1000.0, 2000.0)
+    };
+    let expected = price.price().cost(&usage);
+    let bundled = chat_core::cost::Pricing::bundled(Vec::new()).cost(
+        "openai",
+        MODEL,
+        &usage,
+        chrono::Utc::now(),
+    );
+    assert!(
+        expected.is_some() && expected != bundled,
+        "the test price is the bundled one"
+    );
+    chat_core::format::cost(expected)
 }
 
 fn digits(text: &str) -> String {
@@ -406,12 +436,65 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
     )
     .await;
     fill(app, &format!("{openai} input[name=\"api-key\"]"), API_KEY).await;
+    // A price of the user's own for the model, used before the bundled table.
+    click(app, "#add-price").await;
+    // The new row may still be moving into view: retry until it takes the choice.
+    let started = Instant::now();
+    while let Err(error) = find(app, "#price-1-provider")
+        .await
+        .select_by_value("openai")
+        .await
+    {
+        if started.elapsed() > WAIT {
+            save_png(&app.screenshot().await.unwrap(), "e2e-app-price-row.png");
+            panic!("could not choose the provider: {error:?}");
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    for (field, value) in [
+        ("model", MODEL),
+        ("input", "$1000"),
+        ("output", "ten"),
+        ("cached", "100"),
+    ] {
+        fill(app, &format!("#price-1-{field}"), value).await;
+    }
+    // A price that is not a number: named, and nothing is saved.
+    click(app, "#settings-save").await;
+    let error = wait_text(app, "#settings-error", |t| !t.is_empty()).await;
+    assert_eq!(
+        error,
+        format!(
+            "Price 1 ({MODEL}): the output price “ten” is not a number (US dollars per million tokens, e.g. 2.50)."
+        )
+    );
+    let state = text(app, &format!("{openai} [data-key-state]")).await;
+    assert_eq!(state, "No key", "the key was saved despite the error");
+    fill(app, "#price-1-output", "2000").await;
+    let png = app.screenshot().await.unwrap();
+    save_png(&png, "e2e-app-settings.png");
     click(app, "#settings-save").await;
     let state = wait_text(app, &format!("{openai} [data-key-state]"), |t| {
         t.contains("Key set")
     })
     .await;
     assert!(!state.contains(API_KEY), "the key is shown: {state}");
+    click(app, "#settings-close").await;
+    wait_gone(app, "#settings-panel").await;
+    // The price was stored: it is there when Settings opens again.
+    click(app, "#open-settings").await;
+    let model = find(app, "#price-1-model")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(model.as_deref(), Some(MODEL));
+    let input = find(app, "#price-1-input")
+        .await
+        .prop("value")
+        .await
+        .unwrap();
+    assert_eq!(input.as_deref(), Some("1000"));
     click(app, "#settings-close").await;
     wait_gone(app, "#settings-panel").await;
 
@@ -458,11 +541,9 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
         let shown = text(app, &stat(key)).await;
         assert_eq!(digits(&shown), expected.to_string(), "{key}: {shown:?}");
     }
+    // The cost is the user's price, not the bundled one.
     let cost = text(app, &stat("cost")).await;
-    assert!(
-        cost.contains('$') && cost.chars().any(|c| c.is_ascii_digit() && c != '0'),
-        "cost: {cost:?}"
-    );
+    assert_eq!(cost.trim(), expected_cost(), "cost: {cost:?}");
     let ttft = text(app, &stat("ttft")).await;
     assert!(
         ttft.chars().any(|c| c.is_ascii_digit()) && ttft.contains('s'),
@@ -526,7 +607,7 @@ async fn read_the_page(browser: &Client, url: &str) {
     assert_eq!(text(browser, &stat("output-tokens")).await, "567");
     assert_eq!(text(browser, &stat("cached-tokens")).await, "200");
     let cost = text(browser, &stat("cost")).await;
-    assert!(cost.starts_with("$0.000"), "cost on the page: {cost:?}");
+    assert_eq!(cost, expected_cost(), "cost on the page");
     let ttft = text(browser, &stat("ttft")).await;
     assert!(ttft.chars().any(|c| c.is_ascii_digit()), "{ttft:?}");
     browser.set_window_size(1280, 1000).await.unwrap();

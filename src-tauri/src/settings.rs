@@ -193,10 +193,15 @@ impl Settings {
                 )));
             }
         }
-        for price in &self.price_overrides {
-            price
-                .validate()
-                .map_err(|e| AppError::Invalid(format!("price override: {e}")))?;
+        for (index, price) in self.price_overrides.iter().enumerate() {
+            price.validate().map_err(|e| {
+                AppError::Invalid(format!(
+                    "price {} ({} {}): {e}",
+                    index + 1,
+                    price.provider,
+                    price.model
+                ))
+            })?;
         }
         Ok(())
     }
@@ -208,5 +213,91 @@ fn check_http_url(url: &str, what: &str) -> Result<(), AppError> {
         _ => Err(AppError::Invalid(format!(
             "the {what} “{url}” is not an http(s) URL"
         ))),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Saving `edit`ed defaults over saved defaults: refused with a message
+    /// containing `expected`, and what was saved before is still there.
+    fn refused(edit: impl FnOnce(&mut Settings), expected: &str) {
+        let store = Store::open_in_memory().unwrap();
+        let mut saved = Settings::default();
+        saved
+            .price_overrides
+            .push(PriceOverride::new("ollama", "llama3*", 0.1, 0.2));
+        saved.save(&store).unwrap();
+        let mut bad = saved.clone();
+        edit(&mut bad);
+        let error = bad.save(&store).unwrap_err();
+        assert_eq!(error.code(), "invalid_input");
+        assert!(
+            error.to_string().contains(expected),
+            "{error} lacks {expected:?}"
+        );
+        assert_eq!(
+            Settings::load(&store).unwrap(),
+            saved,
+            "nothing saved is lost"
+        );
+    }
+
+    #[test]
+    fn defaults_and_user_prices_are_saved_and_loaded() {
+        let store = Store::open_in_memory().unwrap();
+        assert_eq!(Settings::load(&store).unwrap(), Settings::default());
+        let settings = Settings {
+            price_overrides: vec![
+                PriceOverride::new("openai", "gpt-4o-mini", 1.0, 2.0),
+                PriceOverride {
+                    cached_input_per_mtok: Some(0.0),
+                    ..PriceOverride::new("ollama", "*", 0.0, 0.0)
+                },
+            ],
+            ..Settings::default()
+        };
+        settings.save(&store).unwrap();
+        assert_eq!(Settings::load(&store).unwrap(), settings);
+    }
+
+    #[test]
+    fn each_bad_setting_is_refused_by_name() {
+        refused(
+            |s| s.providers[1].id = "openai".into(),
+            "provider ids must be unique and non-empty (“openai”)",
+        );
+        refused(
+            |s| s.providers[0].id = " ".into(),
+            "provider ids must be unique and non-empty",
+        );
+        refused(
+            |s| s.providers[0].base_url = "ftp://example.com".into(),
+            "the base URL “ftp://example.com” is not an http(s) URL",
+        );
+        refused(
+            |s| s.share_server.team_url = Some("share.example.com".into()),
+            "the share server URL “share.example.com” is not an http(s) URL",
+        );
+        refused(
+            |s| s.share_server.embedded_bind = "0.0.0.0".into(),
+            "the embedded server address “0.0.0.0” must be",
+        );
+        refused(
+            |s| s.share_server.embedded_bind = "localhost".into(),
+            "the embedded server address “localhost” must be",
+        );
+        refused(
+            |s| {
+                s.price_overrides
+                    .push(PriceOverride::new("openai", "gpt-4o", -1.0, 2.0));
+            },
+            "price 2 (openai gpt-4o): inputPerMtok",
+        );
+        refused(
+            |s| s.price_overrides[0].model = String::new(),
+            "price 1 (ollama ): model",
+        );
     }
 }

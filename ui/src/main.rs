@@ -6,7 +6,7 @@
 //! - [`ipc`]: the only module that knows the Tauri bridge; [`types`]: the
 //!   shapes it carries.
 //! - Plain logic, tested on the host (`cargo test -p ui`): [`format`],
-//!   [`template`], [`tools`], [`theme`], [`errors`].
+//!   [`template`], [`tools`], [`theme`], [`errors`], [`prices`].
 
 mod app;
 mod batch;
@@ -15,6 +15,7 @@ mod errors;
 mod format;
 mod hooks;
 mod ipc;
+mod prices;
 mod state;
 mod template;
 mod theme;

@@ -1,5 +1,6 @@
 //! Settings: provider endpoints and API keys (written to the keyring; only
-//! whether one is set is ever shown), the share server, the theme.
+//! whether one is set is ever shown), the user's own model prices, the share
+//! server, the theme.
 
 use std::collections::BTreeMap;
 
@@ -7,9 +8,10 @@ use yew::prelude::*;
 
 use super::modal::Modal;
 use crate::errors::share_error_message;
-use crate::ipc;
+use crate::prices::{self, PriceField, PriceRow};
 use crate::theme::THEMES;
-use crate::types::{SettingsView, ShareServerInfo};
+use crate::types::{ProviderConfig, SettingsView, ShareServerInfo};
+use crate::{hooks, ipc};
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsPanelProps {
@@ -36,6 +38,15 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
             .unwrap_or_default()
     });
     let team_token = use_state(String::new);
+    let price_rows = use_state(|| {
+        props
+            .view
+            .settings
+            .price_overrides
+            .iter()
+            .map(PriceRow::from_override)
+            .collect::<Vec<_>>()
+    });
     let busy = use_state(|| false);
     let status = use_state(String::new);
     let error = use_state(|| None::<String>);
@@ -120,7 +131,17 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
         }
     });
 
+    // A row just added: its model field takes the focus (and scrolls into view).
+    let new_price_row = use_state(|| None::<usize>);
+    use_effect_with((*new_price_row, price_rows.len()), |(row, _)| {
+        if let Some(row) = row {
+            hooks::focus(&format!("price-{row}-model"));
+        }
+    });
+    let price_editor = price_editor(&settings.providers, &price_rows, &new_price_row);
+
     let save = {
+        let price_rows = price_rows.clone();
         let (settings, keys, team, team_url, team_token) = (
             settings.clone(),
             keys.clone(),
@@ -144,6 +165,13 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
                 return;
             }
             next.share_server.team_url = (*team).then_some(url.clone());
+            next.price_overrides = match prices::overrides(&price_rows) {
+                Ok(overrides) => overrides,
+                Err(message) => {
+                    error.set(Some(message));
+                    return;
+                }
+            };
             let new_keys: Vec<(String, String)> = keys
                 .iter()
                 .filter(|(_, key)| !key.trim().is_empty())
@@ -223,6 +251,7 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
                 <h3 id="settings-providers" class="section-title">{ "Providers" }</h3>
                 { for providers }
             </section>
+            { price_editor }
             <section class="settings-section" aria-labelledby="settings-share">
                 <h3 id="settings-share" class="section-title">{ "Share server" }</h3>
                 <label class="check">
@@ -280,4 +309,129 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
             </div>
         </Modal>
     }
+}
+
+/// Prices of the user's own, consulted before the bundled table: one row per
+/// provider and model (or `prefix*`), in USD per million tokens.
+fn price_editor(
+    providers: &[ProviderConfig],
+    rows: &UseStateHandle<Vec<PriceRow>>,
+    added: &UseStateHandle<Option<usize>>,
+) -> Html {
+    // The table's provider ids of the configured providers, and any other an
+    // override already names.
+    let mut choices: Vec<(String, String)> = providers
+        .iter()
+        .map(|p| {
+            let id = p.price_provider.clone().unwrap_or_else(|| p.id.clone());
+            (id, p.name.clone())
+        })
+        .collect();
+    for row in rows.iter() {
+        if !row.provider.is_empty() && !choices.iter().any(|(id, _)| *id == row.provider) {
+            choices.push((row.provider.clone(), row.provider.clone()));
+        }
+    }
+    let edit = |index: usize, field: PriceField| {
+        let rows = rows.clone();
+        Callback::from(move |e: InputEvent| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            update_row(&rows, index, field, input.value());
+        })
+    };
+    let choose = |index: usize| {
+        let rows = rows.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            update_row(&rows, index, PriceField::Provider, select.value());
+        })
+    };
+    let add = {
+        let (rows, added) = (rows.clone(), added.clone());
+        let first = choices
+            .first()
+            .map(|(id, _)| id.clone())
+            .unwrap_or_default();
+        Callback::from(move |_: MouseEvent| {
+            let mut next = (*rows).clone();
+            next.push(PriceRow::new(&first));
+            added.set(Some(next.len()));
+            rows.set(next);
+        })
+    };
+    let entries = rows.iter().enumerate().map(|(index, row)| {
+        let remove = {
+            let rows = rows.clone();
+            Callback::from(move |_: MouseEvent| {
+                let mut next = (*rows).clone();
+                if index < next.len() {
+                    next.remove(index);
+                }
+                rows.set(next);
+            })
+        };
+        let id = |field: &str| format!("price-{}-{field}", index + 1);
+        let number = |field: PriceField, name: &str, placeholder: &str| {
+            html! {
+                <div class="field">
+                    <label for={id(name)} class="field-label">{ field.heading() }</label>
+                    <input id={id(name)} name={format!("price-{name}")} class="input" type="text"
+                        inputmode="decimal" autocomplete="off" placeholder={placeholder.to_owned()}
+                        value={row.get(field).to_owned()} oninput={edit(index, field)} />
+                </div>
+            }
+        };
+        html! {
+            <fieldset class="price-row" data-price-row={(index + 1).to_string()}>
+                <legend class="visually-hidden">{ format!("Price {}", index + 1) }</legend>
+                <div class="field">
+                    <label for={id("provider")} class="field-label">{ PriceField::Provider.heading() }</label>
+                    <select id={id("provider")} name="price-provider" class="input"
+                        onchange={choose(index)}>
+                        { for choices.iter().map(|(value, label)| html! {
+                            <option value={value.clone()} selected={row.provider == *value}>{ label.clone() }</option>
+                        }) }
+                    </select>
+                </div>
+                <div class="field">
+                    <label for={id("model")} class="field-label">{ PriceField::Model.heading() }</label>
+                    <input id={id("model")} name="price-model" class="input" type="text" autocomplete="off"
+                        placeholder="gpt-4o or llama3*" value={row.model.clone()}
+                        oninput={edit(index, PriceField::Model)} />
+                </div>
+                { number(PriceField::Input, "input", "$ / M tokens") }
+                { number(PriceField::Output, "output", "$ / M tokens") }
+                { number(PriceField::Cached, "cached", "= input") }
+                { number(PriceField::Reasoning, "reasoning", "= output") }
+                <button type="button" class="button button-quiet remove-price" onclick={remove}
+                    aria-label={format!("Remove price {}", index + 1)}>{ "Remove" }</button>
+            </fieldset>
+        }
+    });
+    html! {
+        <section class="settings-section" aria-labelledby="settings-prices">
+            <h3 id="settings-prices" class="section-title">{ "Prices" }</h3>
+            <p class="field-hint">
+                { "Your own prices in US dollars per million tokens, used before the bundled table: \
+                   for local models, fine-tunes or negotiated rates. A model ending in * matches \
+                   every model that starts with the rest. Empty cached input and reasoning prices \
+                   cost as input and output." }
+            </p>
+            { for entries }
+            <button id="add-price" type="button" class="button" onclick={add}>{ "Add a price" }</button>
+        </section>
+    }
+}
+
+fn update_row(
+    rows: &UseStateHandle<Vec<PriceRow>>,
+    index: usize,
+    field: PriceField,
+    value: String,
+) {
+    let mut next = (**rows).clone();
+    if let Some(row) = next.get_mut(index) {
+        row.set(field, value);
+    }
+    rows.set(next);
 }
