@@ -170,14 +170,23 @@ async fn click(client: &Client, selector: &str) {
     }
 }
 
-/// Replaces the text of an input.
+/// Replaces the text of an input, and checks it took: WebDriver's clear fires
+/// no `input` event, so a re-render in between can put the old text back.
 async fn fill(client: &Client, selector: &str, text: &str) {
-    let input = find(client, selector).await;
-    input.clear().await.unwrap();
-    input
-        .send_keys(text)
-        .await
-        .unwrap_or_else(|e| panic!("could not type into `{selector}`: {e}"));
+    let mut value = None;
+    for _ in 0..3 {
+        let input = find(client, selector).await;
+        input.clear().await.unwrap();
+        input
+            .send_keys(text)
+            .await
+            .unwrap_or_else(|e| panic!("could not type into `{selector}`: {e}"));
+        value = input.prop("value").await.unwrap();
+        if value.as_deref() == Some(text) {
+            return;
+        }
+    }
+    panic!("`{selector}` holds {value:?} after typing {text:?}");
 }
 
 async fn text(client: &Client, selector: &str) -> String {

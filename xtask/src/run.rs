@@ -11,6 +11,8 @@ use anyhow::{Context, Result};
 use crate::{cmd, setup, ui};
 
 const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// WebKitGTK's switch from Skia's GPU painting to its CPU painting.
+pub const CPU_RENDERING: &str = "WEBKIT_SKIA_ENABLE_CPU_RENDERING";
 
 /// Builds the UI and the desktop app and runs it; `extra` goes to the app.
 pub fn app(extra: &[String]) -> Result<()> {
@@ -18,7 +20,26 @@ pub fn app(extra: &[String]) -> Result<()> {
     ui::build()?;
     let mut command = cmd::cargo(["run", "-p", "parlor"]);
     command.args(cmd::locked()).arg("--").args(extra);
+    // Without a GPU (VMs, remote desktops, Xvfb) WebKit's GPU painting runs
+    // on Mesa's software GL and holds the page for 100–300 ms at a time
+    // while an answer streams; its CPU painting does not (BENCHMARKS.md).
+    if std::env::var_os(CPU_RENDERING).is_none() && !has_render_node(Path::new("/dev/dri")) {
+        eprintln!(
+            "run: no GPU render node in /dev/dri, so WebKit paints on the CPU ({CPU_RENDERING}=1)"
+        );
+        command.env(CPU_RENDERING, "1");
+    }
     cmd::exec(&mut command)
+}
+
+/// Whether `dri` (`/dev/dri`) has a DRM render node (`renderD128`…): a GPU
+/// that OpenGL can use.
+fn has_render_node(dri: &Path) -> bool {
+    std::fs::read_dir(dri).is_ok_and(|entries| {
+        entries
+            .filter_map(Result::ok)
+            .any(|entry| entry.file_name().to_string_lossy().starts_with("renderD"))
+    })
 }
 
 /// Builds and runs the share-server alone; `extra` goes to `share-server serve`.
@@ -110,6 +131,17 @@ mod tests {
                 "--allow-anonymous",
             ])
         );
+    }
+
+    #[test]
+    fn a_gpu_is_a_render_node_under_dev_dri() {
+        let dri = tempfile::tempdir().unwrap();
+        assert!(!has_render_node(&dri.path().join("missing")));
+        assert!(!has_render_node(dri.path()));
+        std::fs::write(dri.path().join("card0"), "").unwrap();
+        assert!(!has_render_node(dri.path()), "a display controller alone");
+        std::fs::write(dri.path().join("renderD128"), "").unwrap();
+        assert!(has_render_node(dri.path()));
     }
 
     #[test]

@@ -27,15 +27,22 @@ const API_KEY: &str = "sk-bench-0000";
 /// The app's environment: a throwaway HOME and XDG dirs under `work`.
 struct Home {
     home: PathBuf,
+    /// WebKit paints with Skia on the CPU ([`CPU_RENDERING`] set) instead of
+    /// its default GPU path, which under Xvfb is Mesa's software GL.
+    cpu_rendering: bool,
 }
 
+pub use crate::run::CPU_RENDERING;
+
 impl Home {
-    fn new(work: &Path) -> Result<Self> {
-        let home = work.join("home");
+    fn new(dir: &Path, cpu_rendering: bool) -> Result<Self> {
         for sub in ["data", "config", "cache"] {
-            fs::create_dir_all(home.join(sub))?;
+            fs::create_dir_all(dir.join(sub))?;
         }
-        Ok(Self { home })
+        Ok(Self {
+            home: dir.to_owned(),
+            cpu_rendering,
+        })
     }
 
     fn database(&self) -> PathBuf {
@@ -81,6 +88,11 @@ impl Driver {
             xvfb
         };
         let log = fs::File::create(log)?;
+        if home.cpu_rendering {
+            command.env(CPU_RENDERING, "1");
+        } else {
+            command.env_remove(CPU_RENDERING);
+        }
         command
             .args(["--", "sh", "-c", &script])
             .envs(home.env())
@@ -127,7 +139,7 @@ impl Driver {
 
 /// All the desktop figures, `samples` launches and opens.
 pub async fn measure(binary: &Path, work: &Path, samples: usize) -> Result<Figures> {
-    let home = Home::new(work)?;
+    let home = Home::new(&work.join("home"), false)?;
     let database = home.database();
     fs::create_dir_all(database.parent().context("no data dir")?)?;
     eprintln!(
@@ -139,6 +151,7 @@ pub async fn measure(binary: &Path, work: &Path, samples: usize) -> Result<Figur
     let mut figures = Figures {
         webkit_version: webkit_version(),
         streaming_error: "not run".to_owned(),
+        streaming_cpu_error: "not run".to_owned(),
         ..Figures::default()
     };
 
@@ -192,7 +205,38 @@ pub async fn measure(binary: &Path, work: &Path, samples: usize) -> Result<Figur
     .await;
     let _ = client.close().await;
     outcome?;
+    drop(driver);
+    wait_exited(binary).await;
+
+    // The same streams with WebKit painting on the CPU, in a fresh home.
+    eprintln!("==> streaming {STREAM_CHUNKS} chunks again with {CPU_RENDERING}=1");
+    match stream_on_cpu(binary, work).await {
+        Ok(streaming) => figures.streaming_cpu = streaming,
+        Err(error) => {
+            eprintln!("streaming with {CPU_RENDERING}=1 failed: {error:#}");
+            figures.streaming_cpu_error = format!("{error:#}");
+        }
+    }
     Ok(figures)
+}
+
+/// [`stream`] in an app whose WebKit paints with Skia on the CPU.
+async fn stream_on_cpu(binary: &Path, work: &Path) -> Result<Vec<Streaming>> {
+    let home = Home::new(&work.join("home-cpu"), true)?;
+    let database = home.database();
+    fs::create_dir_all(database.parent().context("no data dir")?)?;
+    seed::seed(&database, BIG_SESSION_MESSAGES)?;
+    let driver = Driver::start(&home, &work.join("webdriver-cpu.log")).await?;
+    let client = driver.launch(binary).await?;
+    let outcome = async {
+        find(&client, "#new-session").await?;
+        stream(&client).await
+    }
+    .await;
+    let _ = client.close().await;
+    drop(driver);
+    wait_exited(binary).await;
+    outcome
 }
 
 // -------------------------------------------------------------- cold start
@@ -620,13 +664,23 @@ async fn wait_gone(client: &Client, selector: &str) -> Result<()> {
     Ok(())
 }
 
+/// Replaces the text of an input, and checks it took: WebDriver's clear fires
+/// no `input` event, so a re-render in between can put the old text back.
 async fn fill(client: &Client, selector: &str, text: &str) -> Result<()> {
-    let input = find(client, selector).await?;
-    input.clear().await?;
-    input
-        .send_keys(text)
-        .await
-        .with_context(|| format!("could not type into `{selector}`"))
+    let mut value = None;
+    for _ in 0..3 {
+        let input = find(client, selector).await?;
+        input.clear().await?;
+        input
+            .send_keys(text)
+            .await
+            .with_context(|| format!("could not type into `{selector}`"))?;
+        value = input.prop("value").await?;
+        if value.as_deref() == Some(text) {
+            return Ok(());
+        }
+    }
+    bail!("`{selector}` holds {value:?} after typing {text:?}")
 }
 
 fn webkit_version() -> String {
