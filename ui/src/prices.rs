@@ -7,8 +7,8 @@ use chat_core::cost::PriceOverride;
 /// One price as the user typed it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PriceRow {
-    /// The provider's id in the price table (`ProviderConfig::price_provider`
-    /// or its id).
+    /// The provider's id in the price table
+    /// (`ProviderConfig::snapshot_provider`).
     pub provider: String,
     /// A model name, or a prefix ending in `*`.
     pub model: String,

@@ -207,6 +207,14 @@ pub struct Settings {
     pub price_overrides: Vec<PriceOverride>,
 }
 
+impl ProviderConfig {
+    /// The provider id recorded in snapshots and used for prices (the
+    /// shell's `ProviderConfig::snapshot_provider`).
+    pub fn snapshot_provider(&self) -> &str {
+        self.price_provider.as_deref().unwrap_or(&self.id)
+    }
+}
+
 impl Settings {
     pub fn provider(&self, id: &str) -> Option<&ProviderConfig> {
         self.providers.iter().find(|p| p.id == id)

@@ -322,10 +322,7 @@ fn price_editor(
     // override already names.
     let mut choices: Vec<(String, String)> = providers
         .iter()
-        .map(|p| {
-            let id = p.price_provider.clone().unwrap_or_else(|| p.id.clone());
-            (id, p.name.clone())
-        })
+        .map(|p| (p.snapshot_provider().to_owned(), p.name.clone()))
         .collect();
     for row in rows.iter() {
         if !row.provider.is_empty() && !choices.iter().any(|(id, _)| *id == row.provider) {
