@@ -980,3 +980,95 @@ async fn list_bounds_are_the_documented_ones() {
     assert_eq!(list(format!("offset={}", i64::MAX)).await, StatusCode::OK);
     assert_eq!(list("offset=-1".to_owned()).await, StatusCode::BAD_REQUEST);
 }
+
+/// `keyword` of a documented property: on the property itself or, for an
+/// optional one, on the branch of `oneOf`/`anyOf`/`allOf` that has it.
+fn schema_keyword<'a>(property: &'a Value, keyword: &str) -> Option<&'a Value> {
+    property.get(keyword).or_else(|| {
+        ["oneOf", "anyOf", "allOf"]
+            .iter()
+            .filter_map(|k| property.get(*k)?.as_array())
+            .flatten()
+            .find_map(|branch| schema_keyword(branch, keyword))
+    })
+}
+
+/// The request schema states the limits validation enforces, from the same
+/// constants: what the document accepts, validation does not refuse for
+/// size or range (cross-field rules aside).
+#[tokio::test]
+async fn the_snapshot_limits_are_the_documented_ones() {
+    use chat_core::limits::*;
+    let server = TestServer::start().await;
+    let doc = openapi_document(&server).await;
+    let schemas = &doc["components"]["schemas"];
+    let tokens = MAX_TOKENS as f64;
+    let ids = MAX_ID_BYTES as f64;
+    let names = MAX_NAME_BYTES as f64;
+    let duration = MAX_DURATION_MS as f64;
+    let expected: &[(&str, &str, &str, f64)] = &[
+        ("ShareSnapshot", "schemaVersion", "minimum", 1.0),
+        ("ShareSnapshot", "schemaVersion", "maximum", 1.0),
+        ("ShareSnapshot", "title", "minLength", 1.0),
+        (
+            "ShareSnapshot",
+            "title",
+            "maxLength",
+            MAX_TITLE_CHARS as f64,
+        ),
+        ("ShareSnapshot", "messages", "maxItems", MAX_MESSAGES as f64),
+        ("ShareSnapshot", "totalTokens", "minimum", 0.0),
+        ("ShareSnapshot", "totalCost", "minimum", 0.0),
+        ("Message", "id", "minLength", 1.0),
+        ("Message", "id", "maxLength", ids),
+        ("Message", "cost", "minimum", 0.0),
+        ("Message", "cost", "maximum", MAX_MESSAGE_COST_USD),
+        ("Message", "inferenceTimeMs", "minimum", 0.0),
+        ("Message", "inferenceTimeMs", "maximum", duration),
+        ("Message", "timeToFirstTokenMs", "maximum", duration),
+        (
+            "Message",
+            "toolCalls",
+            "maxItems",
+            MAX_TOOL_CALLS_PER_MESSAGE as f64,
+        ),
+        ("Message", "toolCallId", "maxLength", ids),
+        ("Usage", "inputTokens", "minimum", 0.0),
+        ("Usage", "inputTokens", "maximum", tokens),
+        ("Usage", "outputTokens", "maximum", tokens),
+        ("Usage", "reasoningTokens", "maximum", tokens),
+        ("Usage", "cachedTokens", "maximum", tokens),
+        ("ToolCall", "id", "maxLength", ids),
+        ("ToolCall", "name", "maxLength", names),
+        (
+            "ModelConfig",
+            "provider",
+            "maxLength",
+            MAX_PROVIDER_BYTES as f64,
+        ),
+        ("ModelConfig", "model", "maxLength", MAX_MODEL_BYTES as f64),
+        ("ModelConfig", "temperature", "minimum", 0.0),
+        ("ModelConfig", "temperature", "maximum", MAX_TEMPERATURE),
+        ("ModelConfig", "topP", "maximum", MAX_TOP_P),
+        ("ModelConfig", "maxTokens", "minimum", 1.0),
+        ("ModelConfig", "maxTokens", "maximum", tokens),
+        (
+            "PromptMeta",
+            "tools",
+            "maxItems",
+            MAX_TOOL_DEFINITIONS as f64,
+        ),
+        ("ToolDefinition", "name", "maxLength", names),
+    ];
+    let mut wrong = Vec::new();
+    for (schema, property, keyword, value) in expected {
+        let documented = schema_keyword(&schemas[schema]["properties"][property], keyword)
+            .and_then(Value::as_f64);
+        if documented != Some(*value) {
+            wrong.push(format!(
+                "{schema}.{property} {keyword}: documented {documented:?}, enforced {value}"
+            ));
+        }
+    }
+    assert!(wrong.is_empty(), "{}", wrong.join("\n"));
+}
