@@ -265,7 +265,7 @@ async fn abuser(index: usize, plan: Arc<Plan>, deadline: Instant) -> [u64; ABUSE
     let mut done = [0; ABUSES];
     let mut turn = index;
     // Every kind of abuse at least once, however slow the machine is.
-    while done.iter().any(|n| *n == 0) || Instant::now() < deadline {
+    while done.contains(&0) || Instant::now() < deadline {
         turn += 1;
         let kind = turn % ABUSES;
         let abuse = async {
