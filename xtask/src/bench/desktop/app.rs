@@ -35,14 +35,23 @@ struct Home {
 pub use crate::run::CPU_RENDERING;
 
 impl Home {
-    fn new(dir: &Path, cpu_rendering: bool) -> Result<Self> {
+    /// A home in `dir` whose app database holds the seeded sessions.
+    fn seeded(dir: &Path, cpu_rendering: bool) -> Result<Self> {
         for sub in ["data", "config", "cache"] {
             fs::create_dir_all(dir.join(sub))?;
         }
-        Ok(Self {
+        let home = Self {
             home: dir.to_owned(),
             cpu_rendering,
-        })
+        };
+        let database = home.database();
+        fs::create_dir_all(database.parent().context("no data dir")?)?;
+        eprintln!(
+            "==> seeding {} with {BIG_SESSION_MESSAGES} messages",
+            database.display()
+        );
+        seed::seed(&database, BIG_SESSION_MESSAGES)?;
+        Ok(home)
     }
 
     fn database(&self) -> PathBuf {
@@ -139,14 +148,7 @@ impl Driver {
 
 /// All the desktop figures, `samples` launches and opens.
 pub async fn measure(binary: &Path, work: &Path, samples: usize) -> Result<Figures> {
-    let home = Home::new(&work.join("home"), false)?;
-    let database = home.database();
-    fs::create_dir_all(database.parent().context("no data dir")?)?;
-    eprintln!(
-        "==> seeding {} with {BIG_SESSION_MESSAGES} messages",
-        database.display()
-    );
-    seed::seed(&database, BIG_SESSION_MESSAGES)?;
+    let home = Home::seeded(&work.join("home"), false)?;
     let driver = Driver::start(&home, &work.join("webdriver.log")).await?;
     let mut figures = Figures {
         webkit_version: webkit_version(),
@@ -222,10 +224,7 @@ pub async fn measure(binary: &Path, work: &Path, samples: usize) -> Result<Figur
 
 /// [`stream`] in an app whose WebKit paints with Skia on the CPU.
 async fn stream_on_cpu(binary: &Path, work: &Path) -> Result<Vec<Streaming>> {
-    let home = Home::new(&work.join("home-cpu"), true)?;
-    let database = home.database();
-    fs::create_dir_all(database.parent().context("no data dir")?)?;
-    seed::seed(&database, BIG_SESSION_MESSAGES)?;
+    let home = Home::seeded(&work.join("home-cpu"), true)?;
     let driver = Driver::start(&home, &work.join("webdriver-cpu.log")).await?;
     let client = driver.launch(binary).await?;
     let outcome = async {
