@@ -5,9 +5,11 @@
 //! - [`snapshot`]: the share snapshot schema (serde types).
 //! - [`validate()`] / [`parse_snapshot`]: the ingest rules, with [`limits`].
 //! - [`totals`]: token and cost totals of a conversation.
+//! - [`connect_code`]: the one-line code that connects the app to a team server.
 //! - [`cost`]: prices from the bundled genai-prices table, with user overrides.
 //! - [`markdown`]: the one Markdown → safe HTML renderer.
 
+pub mod connect_code;
 pub mod cost;
 pub mod format;
 pub mod markdown;
