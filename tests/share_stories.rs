@@ -12,10 +12,16 @@ use chat_core::{Role, ToolCall, Usage};
 use parlor::core::Core;
 use parlor::error::AppError;
 use parlor::secrets::{MemoryStore, SecretKey, SecretStore};
-use parlor::settings::Settings;
+use parlor::settings::{Settings, ShareMode};
+use parlor::share::reach::ReachKind;
 use parlor::share::{self, ShareOptions, ShareTarget};
 use parlor::store::{MessageStatus, MessageUpdate, NewMessage, SessionConfig, StoredMessage};
 use tempfile::TempDir;
+
+#[path = "share_stories/network.rs"]
+mod network;
+#[path = "share_stories/reach.rs"]
+mod reach;
 
 /// A fake key in the keyring, and one pasted into the chat.
 const STORED_KEY: &str = "sk-proj-STOREDKEYSTOREDKEY0001";
@@ -155,10 +161,16 @@ async fn share_to_the_embedded_server_read_the_page_revoke_it() {
 
     let target = share::current_target(&app.core).await.unwrap();
     assert!(target.server_url.starts_with("http://127.0.0.1:"));
-    assert!(target.token.is_none(), "loopback publishing is anonymous");
-    let result = share::share_session(&app.core, &target, &session_id, &ShareOptions::default())
-        .await
-        .unwrap();
+    assert!(target.token.is_some(), "even on loopback, publishing needs the app's token");
+    let result = share::share_session(
+        &app.core,
+        &target,
+        &session_id,
+        &ShareOptions::default(),
+        None,
+    )
+    .await
+    .unwrap();
     assert!(
         result
             .share_url
@@ -223,7 +235,7 @@ async fn import_creates_an_equal_session() {
         ..ShareOptions::default()
     };
     let target = share::current_target(&app.core).await.unwrap();
-    let result = share::share_session(&app.core, &target, &session_id, &options)
+    let result = share::share_session(&app.core, &target, &session_id, &options, None)
         .await
         .unwrap();
 
@@ -284,9 +296,15 @@ async fn the_embedded_port_and_links_survive_a_restart() {
     let app = app();
     let session_id = conversation(&app.core);
     let target = share::current_target(&app.core).await.unwrap();
-    let result = share::share_session(&app.core, &target, &session_id, &ShareOptions::default())
-        .await
-        .unwrap();
+    let result = share::share_session(
+        &app.core,
+        &target,
+        &session_id,
+        &ShareOptions::default(),
+        None,
+    )
+    .await
+    .unwrap();
     let port: Option<u16> = app
         .core
         .store
@@ -318,15 +336,22 @@ async fn a_team_server_with_a_token() {
     let app = app();
     let mut settings = app.core.settings().unwrap();
     settings.share_server.team_url = Some(server.base_url.clone());
+    settings.share_server.mode = ShareMode::Team;
     settings.save(&app.core.store).unwrap();
     let session_id = conversation(&app.core);
 
     // No token yet: refused, with a clear message.
     let target = share::current_target(&app.core).await.unwrap();
     assert_eq!(target.token, None);
-    let error = share::share_session(&app.core, &target, &session_id, &ShareOptions::default())
-        .await
-        .unwrap_err();
+    let error = share::share_session(
+        &app.core,
+        &target,
+        &session_id,
+        &ShareOptions::default(),
+        None,
+    )
+    .await
+    .unwrap_err();
     assert_eq!(error.code(), "unauthorized", "{error}");
     assert!(error.to_string().contains("token"), "{error}");
 
@@ -339,9 +364,15 @@ async fn a_team_server_with_a_token() {
         .unwrap();
     let target = share::current_target(&app.core).await.unwrap();
     assert_eq!(target.token.as_deref(), Some(token.as_str()));
-    let result = share::share_session(&app.core, &target, &session_id, &ShareOptions::default())
-        .await
-        .unwrap();
+    let result = share::share_session(
+        &app.core,
+        &target,
+        &session_id,
+        &ShareOptions::default(),
+        None,
+    )
+    .await
+    .unwrap();
     // The token itself never ends up in the share.
     let (_, json) = get(&format!(
         "{}/api/v0/shared-chats/{}",
@@ -369,11 +400,8 @@ async fn server_errors_become_clear_messages() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    let down = ShareTarget {
-        server_url: closed,
-        token: None,
-    };
-    let error = share::share_session(&app.core, &down, &session_id, &options)
+    let down = anonymous_target(closed);
+    let error = share::share_session(&app.core, &down, &session_id, &options, None)
         .await
         .unwrap_err();
     assert_eq!(error.code(), "share_server_unreachable");
@@ -386,11 +414,8 @@ async fn server_errors_become_clear_messages() {
     })
     .await
     .unwrap();
-    let target = ShareTarget {
-        server_url: small.base_url.clone(),
-        token: None,
-    };
-    let error = share::share_session(&app.core, &target, &session_id, &options)
+    let target = anonymous_target(small.base_url.clone());
+    let error = share::share_session(&app.core, &target, &session_id, &options, None)
         .await
         .unwrap_err();
     assert_eq!(error.code(), "too_large", "{error}");
@@ -403,14 +428,11 @@ async fn server_errors_become_clear_messages() {
     })
     .await
     .unwrap();
-    let target = ShareTarget {
-        server_url: strict.base_url.clone(),
-        token: None,
-    };
-    share::share_session(&app.core, &target, &session_id, &options)
+    let target = anonymous_target(strict.base_url.clone());
+    share::share_session(&app.core, &target, &session_id, &options, None)
         .await
         .unwrap();
-    let error = share::share_session(&app.core, &target, &session_id, &options)
+    let error = share::share_session(&app.core, &target, &session_id, &options, None)
         .await
         .unwrap_err();
     assert_eq!(error.code(), "rate_limited", "{error}");
@@ -453,8 +475,15 @@ async fn server_errors_become_clear_messages() {
 }
 
 fn target_of(server: &share_server::RunningServer) -> ShareTarget {
+    anonymous_target(server.base_url.clone())
+}
+
+/// A team server that takes shares without a token.
+fn anonymous_target(server_url: String) -> ShareTarget {
     ShareTarget {
-        server_url: server.base_url.clone(),
+        server_url,
         token: None,
+        reach: ReachKind::Team,
+        info: None,
     }
 }

@@ -29,6 +29,13 @@ pub const COMMANDS: &[&str] = &[
     "import_share",
     "copy_text",
     "share_server_info",
+    "share_options",
+    "save_share_file",
+    "copy_share_markdown",
+    "reveal_file",
+    "network_addresses",
+    "test_share_server",
+    "connect_team_server",
     "render_markdown",
     "highlight_stylesheet",
 ];

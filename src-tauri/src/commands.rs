@@ -10,17 +10,20 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use serde::{Deserialize, Serialize};
-use tauri::{AppHandle, Emitter, State};
+use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::core::Core;
 use crate::embedded;
 use crate::error::AppError;
+use crate::network::{self, NetworkAddress};
 use crate::providers::StreamEvent;
 use crate::secrets::SecretKey;
-use crate::settings::Settings;
-use crate::share::{self, ShareOptions, ShareResult};
+use crate::settings::{Settings, ShareMode};
+use crate::share::export::{CopiedMarkdown, SavedFile};
+use crate::share::team::ConnectionCheck;
+use crate::share::{self, ShareListItem, ShareOptions, ShareResult, ShareServerStatus};
 use crate::store::{
     MessagePage, NewMessage, SearchHit, Session, SessionConfig, SessionSummary, SessionTotals,
     ShareRecord, StoredMessage,
@@ -241,6 +244,10 @@ pub struct SettingsView {
 
 #[tauri::command]
 pub async fn get_settings(core: Core_<'_>) -> Result<SettingsView> {
+    settings_view(&core).await
+}
+
+async fn settings_view(core: &Core) -> Result<SettingsView> {
     let settings = core.settings()?;
     let mut api_keys = BTreeMap::new();
     for provider in &settings.providers {
@@ -266,14 +273,21 @@ pub async fn get_settings(core: Core_<'_>) -> Result<SettingsView> {
     })
 }
 
-/// Saves the settings. A change of the embedded server's address restarts
-/// it (on its next use).
+/// Saves the settings. A change of the share mode or the network address
+/// restarts the embedded server, which then says where it runs.
 #[tauri::command]
 pub async fn save_settings(core: Core_<'_>, settings: Settings) -> Result<Settings> {
     let before = core.settings()?;
+    if settings.share_server.mode == ShareMode::Team
+        && settings.share_server.team_url != before.share_server.team_url
+    {
+        return Err(AppError::Invalid(
+            "a new team server is connected with Test connection and Save (its connect code, or its URL and token)".into(),
+        ));
+    }
     settings.save(&core.store)?;
-    if before.share_server.embedded_bind != settings.share_server.embedded_bind {
-        embedded::shutdown(&core).await;
+    if before.share_server != settings.share_server {
+        embedded::ensure_started(&core).await?;
     }
     core.settings()
 }
@@ -320,27 +334,89 @@ pub fn model_price(
 
 // Share ---------------------------------------------------------------------
 
-/// Publishes the session, copies the link to the clipboard, returns it.
+/// Publishes the session (with the last options when none are given),
+/// copies the link to the clipboard, returns it with who can open it. With
+/// `replaces`, the share just made with other options is revoked after.
 #[tauri::command]
 pub async fn share_session(
     app: AppHandle,
     core: Core_<'_>,
     session_id: String,
     options: Option<ShareOptions>,
+    replaces: Option<String>,
 ) -> Result<ShareResult> {
+    let options = match options {
+        Some(options) => options,
+        None => share::last_options(&core)?,
+    };
     let target = share::current_target(&core).await?;
     let result =
-        share::share_session(&core, &target, &session_id, &options.unwrap_or_default()).await?;
+        share::share_session(&core, &target, &session_id, &options, replaces.as_deref()).await?;
     if let Err(e) = app.clipboard().write_text(result.share_url.clone()) {
-        // The share exists; the modal still shows the link to copy.
+        // The share exists; the dialog still shows the link to copy.
         tracing::warn!("could not copy the link: {e}");
     }
     Ok(result)
 }
 
+/// The options the last share was made with.
 #[tauri::command(async)]
-pub fn list_shares(core: Core_<'_>) -> Result<Vec<ShareRecord>> {
-    Ok(core.store.list_shares()?)
+pub fn share_options(core: Core_<'_>) -> Result<ShareOptions> {
+    share::last_options(&core)
+}
+
+/// Writes the session as one self-contained HTML file into the Downloads
+/// folder (the home folder when there is none).
+#[tauri::command]
+pub async fn save_share_file(
+    app: AppHandle,
+    core: Core_<'_>,
+    session_id: String,
+    options: Option<ShareOptions>,
+) -> Result<SavedFile> {
+    let options = match options {
+        Some(options) => options,
+        None => share::last_options(&core)?,
+    };
+    let dir = app
+        .path()
+        .download_dir()
+        .or_else(|_| app.path().home_dir())
+        .map_err(|e| AppError::Internal(format!("no folder to save the file in: {e}")))?;
+    share::export::save_html_file(&core, &dir, &session_id, &options).await
+}
+
+/// Puts the session's Markdown (as a share-server's `.md` download gives
+/// it, redacted) on the clipboard.
+#[tauri::command]
+pub async fn copy_share_markdown(
+    app: AppHandle,
+    core: Core_<'_>,
+    session_id: String,
+    options: Option<ShareOptions>,
+) -> Result<CopiedMarkdown> {
+    let options = match options {
+        Some(options) => options,
+        None => share::last_options(&core)?,
+    };
+    let copied = share::export::markdown(&core, &session_id, &options).await?;
+    app.clipboard()
+        .write_text(copied.markdown.clone())
+        .map_err(|e| AppError::Internal(format!("could not copy: {e}")))?;
+    Ok(copied)
+}
+
+/// Shows a saved file in the system's file manager.
+#[tauri::command(async)]
+pub fn reveal_file(app: AppHandle, path: String) -> Result<()> {
+    app.opener()
+        .reveal_item_in_dir(&path)
+        .map_err(|e| AppError::Internal(format!("could not open the folder: {e}")))
+}
+
+#[tauri::command]
+pub async fn list_shares(core: Core_<'_>) -> Result<Vec<ShareListItem>> {
+    share::list_shares(&core).await
 }
 
 #[tauri::command]
@@ -349,12 +425,20 @@ pub async fn revoke_share(core: Core_<'_>, share_id: String) -> Result<ShareReco
 }
 
 /// Opens a share's page in the system browser.
-#[tauri::command(async)]
-pub fn open_share(app: AppHandle, core: Core_<'_>, share_id: String) -> Result<()> {
-    let record = core.store.share(&share_id)?;
+#[tauri::command]
+pub async fn open_share(app: AppHandle, core: Core_<'_>, share_id: String) -> Result<()> {
+    let url = match core.store.share(&share_id) {
+        Ok(record) => record.share_url,
+        Err(_) => share::list_shares(&core)
+            .await?
+            .into_iter()
+            .find(|item| item.share_id == share_id)
+            .map(|item| item.share_url)
+            .ok_or_else(|| AppError::NotFound(format!("share {share_id} is not known here")))?,
+    };
     app.opener()
-        .open_url(record.share_url, None::<&str>)
-        .map_err(|e| AppError::Internal(format!("could not open the browser: {e}")))
+        .open_url(url, None::<&str>)
+        .map_err(|e| AppError::Internal(format!("no browser could be opened: {e}")))
 }
 
 /// "Continue in Parlor": a new session from a share link.
@@ -370,24 +454,39 @@ pub fn copy_text(app: AppHandle, text: String) -> Result<()> {
         .map_err(|e| AppError::Internal(format!("could not copy: {e}")))
 }
 
-/// Where Share publishes now.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareServerInfo {
-    /// `embedded` or `team`.
-    pub mode: String,
-    /// The server's base URL (the embedded one is started if needed).
-    pub url: String,
+/// Where Share publishes now and who can open its links.
+#[tauri::command]
+pub async fn share_server_info(core: Core_<'_>) -> Result<ShareServerStatus> {
+    share::server_status(&core).await
 }
 
+/// This machine's addresses another computer could reach.
+#[tauri::command(async)]
+pub fn network_addresses() -> Result<Vec<NetworkAddress>> {
+    network::addresses()
+}
+
+/// Tests a team server (connect code, or URL and token) step by step;
+/// saves nothing.
 #[tauri::command]
-pub async fn share_server_info(core: Core_<'_>) -> Result<ShareServerInfo> {
-    let target = share::current_target(&core).await?;
-    let team = core.settings()?.share_server.team_url.is_some();
-    Ok(ShareServerInfo {
-        mode: if team { "team" } else { "embedded" }.into(),
-        url: target.server_url,
-    })
+pub async fn test_share_server(
+    core: Core_<'_>,
+    input: String,
+    token: Option<String>,
+) -> Result<ConnectionCheck> {
+    share::team::test(&core, &input, token.as_deref()).await
+}
+
+/// Tests a team server, then keeps its token and publishes there from now
+/// on; nothing changes when a check fails.
+#[tauri::command]
+pub async fn connect_team_server(
+    core: Core_<'_>,
+    input: String,
+    token: Option<String>,
+) -> Result<SettingsView> {
+    share::team::connect(&core, &input, token.as_deref()).await?;
+    settings_view(&core).await
 }
 
 // Rendering ------------------------------------------------------------------

@@ -7,6 +7,7 @@ use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::secrets::SecretError;
 use crate::share::ShareError;
+use crate::share::connection::ConnectionError;
 use crate::store::StoreError;
 
 #[derive(Debug, thiserror::Error)]
@@ -21,6 +22,10 @@ pub enum AppError {
     Secret(#[from] SecretError),
     #[error(transparent)]
     Share(#[from] ShareError),
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+    #[error(transparent)]
+    ConnectCode(#[from] chat_core::connect_code::ConnectCodeError),
     #[error("{0}")]
     Internal(String),
 }
@@ -34,6 +39,8 @@ impl AppError {
             AppError::Store(_) => "storage",
             AppError::Secret(_) => "keyring",
             AppError::Share(e) => e.code(),
+            AppError::Connection(e) => e.code(),
+            AppError::ConnectCode(_) => "invalid_connect_code",
             AppError::Internal(_) => "internal",
         }
     }

@@ -13,6 +13,7 @@ pub mod commands;
 pub mod core;
 pub mod embedded;
 pub mod error;
+pub mod network;
 pub mod providers;
 pub mod redact;
 pub mod secrets;
@@ -42,7 +43,7 @@ pub fn run() {
             // them from the start, not from the first Share.
             let embedded_core = Arc::clone(&core);
             tauri::async_runtime::spawn(async move {
-                if let Err(e) = embedded::start_unless_team(&embedded_core).await {
+                if let Err(e) = embedded::start(&embedded_core).await {
                     tracing::warn!("{e}");
                 }
             });
@@ -78,6 +79,13 @@ pub fn run() {
             commands::import_share,
             commands::copy_text,
             commands::share_server_info,
+            commands::share_options,
+            commands::save_share_file,
+            commands::copy_share_markdown,
+            commands::reveal_file,
+            commands::network_addresses,
+            commands::test_share_server,
+            commands::connect_team_server,
             commands::render_markdown,
             commands::highlight_stylesheet,
         ])

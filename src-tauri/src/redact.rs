@@ -61,6 +61,50 @@ const COMMON_NAMES: &[&str] = &[
     "default", "owner", "parlor",
 ];
 
+/// What a redaction pass removed, by kind.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Redactions {
+    /// API keys, tokens, passwords and private keys.
+    pub secrets: usize,
+    /// Paths into a home folder.
+    pub home_paths: usize,
+    /// The user's login name outside paths.
+    pub user_names: usize,
+}
+
+impl Redactions {
+    pub fn total(&self) -> usize {
+        self.secrets + self.home_paths + self.user_names
+    }
+
+    /// "1 API key or token, 2 home-directory paths"; `None` when nothing was removed.
+    pub fn summary(&self) -> Option<String> {
+        let parts: Vec<String> = [
+            (self.secrets, "API key or token", "API keys or tokens"),
+            (
+                self.home_paths,
+                "home-directory path",
+                "home-directory paths",
+            ),
+            (self.user_names, "user name", "user names"),
+        ]
+        .into_iter()
+        .filter(|(count, _, _)| *count > 0)
+        .map(|(count, one, many)| format!("{count} {}", if count == 1 { one } else { many }))
+        .collect();
+        (!parts.is_empty()).then(|| parts.join(", "))
+    }
+}
+
+impl std::ops::AddAssign for Redactions {
+    fn add_assign(&mut self, other: Self) {
+        self.secrets += other.secrets;
+        self.home_paths += other.home_paths;
+        self.user_names += other.user_names;
+    }
+}
+
 /// Removes secrets and personal paths from text.
 #[derive(Debug, Clone)]
 pub struct Redactor {
@@ -108,8 +152,9 @@ impl Redactor {
     }
 
     /// `text` with secrets and personal paths replaced, and how many
-    /// replacements were made.
-    pub fn redact(&self, text: &str) -> (String, usize) {
+    /// replacements of each kind were made.
+    pub fn redact(&self, text: &str) -> (String, Redactions) {
+        let mut found = Redactions::default();
         let mut count = 0;
         let mut out = text.to_owned();
         for secret in &self.known_secrets {
@@ -136,6 +181,8 @@ impl Redactor {
                 }
             });
         }
+        found.secrets = count;
+        count = 0;
         if let Some(home) = &self.home {
             out = replace_path_prefix(&out, home, "~", &mut count);
         }
@@ -148,19 +195,22 @@ impl Redactor {
                 }
             });
         }
+        found.home_paths = count;
+        count = 0;
         if let Some(name) = &self.user_name {
             out = replace_counting(name, &out, &mut count, |_| USER_MARK.to_owned());
         }
-        (out, count)
+        found.user_names = count;
+        (out, found)
     }
 
-    /// Redacts every free text of a snapshot in place; returns how many
-    /// replacements were made.
-    pub fn redact_snapshot(&self, snapshot: &mut ShareSnapshot) -> usize {
-        let mut count = 0;
+    /// Redacts every free text of a snapshot in place; returns what was
+    /// removed.
+    pub fn redact_snapshot(&self, snapshot: &mut ShareSnapshot) -> Redactions {
+        let mut count = Redactions::default();
         let mut apply = |text: &mut String| {
             let (clean, found) = self.redact(text);
-            if found > 0 {
+            if found.total() > 0 {
                 *text = clean;
                 count += found;
             }
@@ -266,14 +316,15 @@ mod tests {
         assert!(!out.contains("eyJhbGci"), "{out}");
         assert!(!out.contains("gsk_abc"), "{out}");
         assert!(out.contains("Bearer [REDACTED]"), "{out}");
-        assert_eq!(count, 4);
+        assert_eq!(count.secrets, 4);
+        assert_eq!(count.summary().as_deref(), Some("4 API keys or tokens"));
     }
 
     #[test]
     fn stored_secret_values_go_even_without_a_known_shape() {
         let (out, count) = redactor().redact("my key is my-very-own-key-42, ok");
         assert_eq!(out, "my key is [REDACTED], ok");
-        assert_eq!(count, 1);
+        assert_eq!(count.total(), 1);
     }
 
     #[test]
@@ -285,12 +336,24 @@ mod tests {
 
     #[test]
     fn home_path_and_user_name_go() {
-        let (out, _) = redactor().redact(
+        let (out, count) = redactor().redact(
             "see /home/alice/projects/x.rs and /home/alice, by alice; /home/bob/y and C:\\Users\\Carol\\z; /home/alicexyz stays a word? alice2",
         );
         assert_eq!(
             out,
             "see ~/projects/x.rs and ~, by [user]; /home/[user]/y and C:\\Users\\[user]\\z; /home/[user] stays a word? alice2"
+        );
+        assert_eq!(
+            count,
+            Redactions {
+                secrets: 0,
+                home_paths: 5,
+                user_names: 1
+            }
+        );
+        assert_eq!(
+            count.summary().as_deref(),
+            Some("5 home-directory paths, 1 user name")
         );
     }
 
@@ -304,6 +367,10 @@ mod tests {
     #[test]
     fn ordinary_text_is_untouched() {
         let text = "Ask for a task-list with skipped items: sk-short, Bearer of news.";
-        assert_eq!(redactor().redact(text), (text.to_owned(), 0));
+        assert_eq!(
+            redactor().redact(text),
+            (text.to_owned(), Redactions::default())
+        );
+        assert_eq!(Redactions::default().summary(), None);
     }
 }

@@ -50,17 +50,71 @@ impl ProviderConfig {
     }
 }
 
+/// Who can open the links Share makes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ShareMode {
+    /// The embedded server on loopback: only this computer.
+    ThisComputer,
+    /// The embedded server on a LAN address: anyone on the network.
+    Network,
+    /// A self-hosted share-server: anyone who can reach it.
+    Team,
+}
+
 /// Where Share publishes.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[serde(rename_all = "camelCase", from = "StoredShareServerSettings")]
 pub struct ShareServerSettings {
-    /// A team server's base URL; `None` uses the embedded server.
-    #[serde(default)]
+    pub mode: ShareMode,
+    /// The team server's base URL. Kept when another mode is chosen, so
+    /// switching back is one click.
     pub team_url: Option<String>,
-    /// Address the embedded server binds: loopback unless the user chooses a
-    /// LAN address.
-    #[serde(default = "loopback")]
+    /// The address the embedded server binds in network mode (loopback in
+    /// the other modes).
     pub embedded_bind: String,
+    /// A host name to put in network-mode links instead of the address
+    /// (`myhost.local`, a DNS name).
+    pub link_host: Option<String>,
+}
+
+/// The settings as stored: rows saved before there was a `mode` derive it
+/// from the team URL and the bind address.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StoredShareServerSettings {
+    #[serde(default)]
+    mode: Option<ShareMode>,
+    #[serde(default)]
+    team_url: Option<String>,
+    #[serde(default = "loopback")]
+    embedded_bind: String,
+    #[serde(default)]
+    link_host: Option<String>,
+}
+
+impl From<StoredShareServerSettings> for ShareServerSettings {
+    fn from(stored: StoredShareServerSettings) -> Self {
+        let mode = stored.mode.unwrap_or_else(|| {
+            if stored.team_url.is_some() {
+                ShareMode::Team
+            } else if stored
+                .embedded_bind
+                .parse::<std::net::IpAddr>()
+                .is_ok_and(|ip| !ip.is_loopback())
+            {
+                ShareMode::Network
+            } else {
+                ShareMode::ThisComputer
+            }
+        });
+        Self {
+            mode,
+            team_url: stored.team_url,
+            embedded_bind: stored.embedded_bind,
+            link_host: stored.link_host.filter(|h| !h.trim().is_empty()),
+        }
+    }
 }
 
 fn loopback() -> String {
@@ -70,8 +124,20 @@ fn loopback() -> String {
 impl Default for ShareServerSettings {
     fn default() -> Self {
         Self {
+            mode: ShareMode::ThisComputer,
             team_url: None,
             embedded_bind: loopback(),
+            link_host: None,
+        }
+    }
+}
+
+impl ShareServerSettings {
+    /// The team server Share publishes to now, if that is the mode.
+    pub fn active_team_url(&self) -> Option<&str> {
+        match self.mode {
+            ShareMode::Team => self.team_url.as_deref(),
+            _ => None,
         }
     }
 }
@@ -180,19 +246,7 @@ impl Settings {
             }
             check_http_url(&provider.base_url, "base URL")?;
         }
-        if let Some(url) = &self.share_server.team_url {
-            check_http_url(url, "share server URL")?;
-        }
-        // A specific address: links name it, and 0.0.0.0 is no address to visit.
-        match self.share_server.embedded_bind.parse::<std::net::IpAddr>() {
-            Ok(ip) if !ip.is_unspecified() => {}
-            _ => {
-                return Err(AppError::Invalid(format!(
-                    "the embedded server address “{}” must be this machine's loopback or LAN IP address",
-                    self.share_server.embedded_bind
-                )));
-            }
-        }
+        self.check_share_server()?;
         for (index, price) in self.price_overrides.iter().enumerate() {
             price.validate().map_err(|e| {
                 AppError::Invalid(format!(
@@ -205,6 +259,60 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+impl Settings {
+    fn check_share_server(&self) -> Result<(), AppError> {
+        let share = &self.share_server;
+        if let Some(url) = &share.team_url {
+            check_http_url(url, "share server URL")?;
+        }
+        if share.mode == ShareMode::Team && share.team_url.is_none() {
+            return Err(AppError::Invalid(
+                "choose a team server (its connect code, or its URL and a token) before selecting “Team server”".into(),
+            ));
+        }
+        // A specific address: links name it, and 0.0.0.0 is no address to visit.
+        match share.embedded_bind.parse::<std::net::IpAddr>() {
+            Ok(ip) if !ip.is_unspecified() && !ip.is_multicast() => {
+                if share.mode == ShareMode::Network && ip.is_loopback() {
+                    return Err(AppError::Invalid(format!(
+                        "“On my network” needs one of this machine's network addresses, not the loopback address {ip}"
+                    )));
+                }
+            }
+            _ => {
+                return Err(AppError::Invalid(format!(
+                    "the embedded server address “{}” must be this machine's loopback or LAN IP address",
+                    share.embedded_bind
+                )));
+            }
+        }
+        if let Some(host) = &share.link_host
+            && !is_host_name(host)
+        {
+            return Err(AppError::Invalid(format!(
+                "the host name for links “{host}” must be a bare host name such as myhost.local (no scheme, port or path)"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// A DNS name or IP literal, without scheme, port or path.
+fn is_host_name(host: &str) -> bool {
+    if host.parse::<std::net::IpAddr>().is_ok() {
+        return true;
+    }
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|label| {
+            !label.is_empty()
+                && label.len() <= 63
+                && !label.starts_with('-')
+                && !label.ends_with('-')
+                && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        })
 }
 
 fn check_http_url(url: &str, what: &str) -> Result<(), AppError> {
@@ -263,6 +371,48 @@ mod tests {
     }
 
     #[test]
+    fn settings_saved_before_share_modes_keep_their_meaning() {
+        let load = |share: &str| -> ShareServerSettings {
+            let json = format!(r#"{{"providers": [], "shareServer": {share}}}"#);
+            serde_json::from_str::<Settings>(&json)
+                .unwrap()
+                .share_server
+        };
+        assert_eq!(load("{}"), ShareServerSettings::default());
+        let team = load(r#"{"teamUrl": "https://share.example.com"}"#);
+        assert_eq!(team.mode, ShareMode::Team);
+        assert_eq!(team.active_team_url(), Some("https://share.example.com"));
+        assert_eq!(
+            load(r#"{"embeddedBind": "192.168.1.20"}"#).mode,
+            ShareMode::Network
+        );
+        let chosen = load(
+            r#"{"mode": "thisComputer", "teamUrl": "https://share.example.com", "linkHost": ""}"#,
+        );
+        assert_eq!(chosen.mode, ShareMode::ThisComputer);
+        assert_eq!(
+            chosen.active_team_url(),
+            None,
+            "the team URL is kept, not used"
+        );
+        assert_eq!(chosen.link_host, None);
+    }
+
+    #[test]
+    fn network_mode_with_a_host_name_is_saved() {
+        let store = Store::open_in_memory().unwrap();
+        let mut settings = Settings::default();
+        settings.share_server = ShareServerSettings {
+            mode: ShareMode::Network,
+            team_url: None,
+            embedded_bind: "192.168.1.20".into(),
+            link_host: Some("myhost.local".into()),
+        };
+        settings.save(&store).unwrap();
+        assert_eq!(Settings::load(&store).unwrap(), settings);
+    }
+
+    #[test]
     fn each_bad_setting_is_refused_by_name() {
         refused(
             |s| s.providers[1].id = "openai".into(),
@@ -288,6 +438,26 @@ mod tests {
             |s| s.share_server.embedded_bind = "localhost".into(),
             "the embedded server address “localhost” must be",
         );
+        refused(
+            |s| s.share_server.mode = ShareMode::Team,
+            "choose a team server",
+        );
+        refused(
+            |s| s.share_server.mode = ShareMode::Network,
+            "“On my network” needs one of this machine's network addresses, not the loopback address 127.0.0.1",
+        );
+        for bad in [
+            "http://myhost.local",
+            "myhost:8080",
+            "my host",
+            "a/b",
+            "-x.local",
+        ] {
+            refused(
+                |s| s.share_server.link_host = Some(bad.into()),
+                &format!("the host name for links “{bad}” must be a bare host name"),
+            );
+        }
         refused(
             |s| {
                 s.price_overrides

@@ -60,6 +60,14 @@ const APT_GROUPS: &[AptGroup] = &[
         unless_exists: None,
     },
     AptGroup {
+        // "Share on my network": a second host in a network namespace with a
+        // veth pair, fetching the share page over it; QR codes decoded from
+        // screenshots of the Share dialog.
+        purpose: "network and QR tests",
+        packages: &["iproute2", "curl", "zbar-tools"],
+        unless_exists: None,
+    },
+    AptGroup {
         // `import -window root` inside xvfb for README screenshots.
         purpose: "screenshots",
         packages: &["imagemagick"],

@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{API_PATH, SERVER_TIMEOUT, ShareResult, ShareTarget};
+use super::{API_PATH, SERVER_TIMEOUT, ShareTarget};
 use crate::providers::http::{error_chain, retry_after_secs, shorten};
 
 /// Why a share could not be published, revoked or imported.
@@ -39,6 +39,14 @@ pub enum ShareError {
     Invalid(#[from] chat_core::ValidationErrors),
     #[error("{0}")]
     BadUrl(String),
+    #[error(
+        "The share server at {server} is too old for this snapshot: it accepts snapshot versions {accepted:?}, Parlor writes version {written}. Ask its admin to upgrade it."
+    )]
+    ServerTooOld {
+        server: String,
+        accepted: Vec<u32>,
+        written: u32,
+    },
 }
 
 fn retry_text(secs: Option<u64>) -> String {
@@ -57,6 +65,7 @@ impl ShareError {
             ShareError::Gone { .. } => "gone",
             ShareError::Server { .. } => "share_server_error",
             ShareError::BadUrl(_) => "invalid_input",
+            ShareError::ServerTooOld { .. } => "server_too_old",
         }
     }
 
@@ -81,13 +90,13 @@ impl ShareError {
 /// The server's answer to a publish.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct Published {
-    share_id: String,
-    share_url: String,
+pub struct Published {
+    pub share_id: String,
+    pub share_url: String,
     #[serde(default)]
-    delete_token: Option<String>,
+    pub delete_token: Option<String>,
     #[serde(default)]
-    expires_at: Option<DateTime<Utc>>,
+    pub expires_at: Option<DateTime<Utc>>,
 }
 
 /// POSTs a snapshot to a share server (once: never retried).
@@ -95,20 +104,15 @@ pub async fn publish(
     client: &reqwest::Client,
     target: &ShareTarget,
     snapshot: &ShareSnapshot,
-) -> Result<ShareResult, ShareError> {
+) -> Result<Published, ShareError> {
     let url = format!("{}{API_PATH}", target.server_url.trim_end_matches('/'));
     let mut request = client.post(url).timeout(SERVER_TIMEOUT).json(snapshot);
     if let Some(token) = &target.token {
         request = request.bearer_auth(token);
     }
-    let published: Published = call(request, &target.server_url).await?;
-    Ok(ShareResult {
-        share_id: published.share_id,
-        share_url: published.share_url,
-        delete_token: published.delete_token,
-        expires_at: published.expires_at.or(snapshot.expires_at),
-        redactions: 0,
-    })
+    let mut published: Published = call(request, &target.server_url).await?;
+    published.expires_at = published.expires_at.or(snapshot.expires_at);
+    Ok(published)
 }
 
 /// The share-server envelope: `{success, data}` or `{success, error}`.

@@ -3,23 +3,32 @@
 //! record it locally; list, revoke and import shares.
 
 mod api;
+pub mod connection;
+pub mod export;
+mod info;
+pub mod reach;
 mod snapshot;
+pub mod team;
 #[cfg(test)]
 mod tests;
 
 use std::time::Duration;
 
+use chat_core::{SCHEMA_VERSION, ShareSnapshot};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::core::Core;
 use crate::error::AppError;
-use crate::redact::Redactor;
+use crate::redact::{Redactions, Redactor};
 use crate::secrets::SecretKey;
-use crate::store::{Session, ShareRecord};
+use crate::settings::ShareMode;
+use crate::store::{Session, ShareRecord, StoreError};
 use api::call;
 pub use api::{DELETE_TOKEN_HEADER, ShareError, parse_share_url, publish};
+pub use info::{INFO_PATH, ServerInfo, fetch_info};
+use reach::{Reach, ReachKind};
 use snapshot::snapshot_from_api;
 pub use snapshot::{build_snapshot, import_snapshot, prepare};
 
@@ -72,13 +81,30 @@ pub struct ShareResult {
     pub expires_at: Option<DateTime<Utc>>,
     /// How many secrets or personal paths the redaction pass removed.
     pub redactions: usize,
+    /// What it removed, by kind: "1 API key or token, 2 home-directory paths".
+    pub redacted_summary: Option<String>,
+    /// Who can open the link.
+    pub reach: Reach,
+    /// The link as a QR code (SVG), for opening it on a phone.
+    pub qr_svg: String,
+    /// The options the link was made with.
+    pub options: ShareOptions,
+    /// What the server changed of what was asked (a capped expiry).
+    pub expiry_note: Option<String>,
+    /// Links made from this session before, newest first.
+    pub earlier: Vec<ShareListItem>,
+    /// The link this one replaces, revoked after this one was made.
+    pub replaced_url: Option<String>,
 }
 
-/// Where to publish: a server's base URL and the bearer token, if any.
+/// Where to publish: a server's base URL, the bearer token, who can reach
+/// it, and what it says about itself.
 #[derive(Clone)]
 pub struct ShareTarget {
     pub server_url: String,
     pub token: Option<String>,
+    pub reach: ReachKind,
+    pub info: Option<ServerInfo>,
 }
 
 impl std::fmt::Debug for ShareTarget {
@@ -86,66 +112,394 @@ impl std::fmt::Debug for ShareTarget {
         f.debug_struct("ShareTarget")
             .field("server_url", &self.server_url)
             .field("token", &self.token.as_ref().map(|_| "<redacted>"))
-            .finish()
+            .field("reach", &self.reach)
+            .finish_non_exhaustive()
     }
 }
 
-/// Where the app publishes now: the team server with its token, or the
-/// embedded server (started on first use), anonymously.
+/// Where the app publishes now: the team server with its token from the
+/// keyring (and its self-description), or the embedded server.
 pub async fn current_target(core: &Core) -> Result<ShareTarget, AppError> {
     let settings = core.settings()?;
-    match settings.share_server.team_url {
-        Some(url) => Ok(ShareTarget {
-            token: core
-                .secret(SecretKey::ShareServerToken(url.clone()))
-                .await?,
-            server_url: url,
-        }),
+    match settings.share_server.active_team_url() {
+        Some(url) => {
+            let url = url.trim_end_matches('/').to_owned();
+            Ok(ShareTarget {
+                token: core
+                    .secret(SecretKey::ShareServerToken(url.clone()))
+                    .await?,
+                info: fetch_info(&core.http, &url).await?,
+                server_url: url,
+                reach: ReachKind::Team,
+            })
+        }
         None => {
-            let (server_url, token) = crate::embedded::ensure_started(core).await?;
-            Ok(ShareTarget { server_url, token })
+            let embedded = crate::embedded::ensure_started(core).await?;
+            Ok(ShareTarget {
+                server_url: embedded.base_url,
+                token: Some(embedded.token),
+                reach: embedded.reach,
+                info: None,
+            })
         }
     }
 }
 
-/// The whole Share flow: build, redact, validate, publish, record.
+/// Where Share publishes now, as Settings and the Share dialog show it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareServerStatus {
+    pub mode: ShareMode,
+    /// The server's base URL.
+    pub url: String,
+    pub reach: Reach,
+    /// Why sharing works other than the settings ask (a network address
+    /// that is gone).
+    pub notice: Option<String>,
+    /// What a team server says about itself (its expiry cap).
+    pub info: Option<ServerInfo>,
+}
+
+/// The status of the place Share publishes to (starting the embedded server
+/// if needed, asking a team server for its description).
+pub async fn server_status(core: &Core) -> Result<ShareServerStatus, AppError> {
+    let mode = core.settings()?.share_server.mode;
+    let target = current_target(core).await?;
+    let notice = match target.reach {
+        ReachKind::Team => None,
+        _ => crate::embedded::status(core).await.and_then(|s| s.notice),
+    };
+    Ok(ShareServerStatus {
+        mode,
+        reach: Reach::of(target.reach, &target.server_url),
+        url: target.server_url,
+        notice,
+        info: target.info,
+    })
+}
+
+/// The settings row of the options the last share was made with.
+const LAST_OPTIONS: &str = "lastShareOptions";
+
+/// The options Share uses when none are given: those of the last share
+/// (without its message selection, which belongs to its session).
+pub fn last_options(core: &Core) -> Result<ShareOptions, AppError> {
+    Ok(core.store.setting(LAST_OPTIONS)?.unwrap_or_default())
+}
+
+/// A snapshot of the session, redacted and validated: what leaves the
+/// machine, by link or by file.
+pub async fn prepared_snapshot(
+    core: &Core,
+    extra_secret: Option<&str>,
+    session_id: &str,
+    options: &ShareOptions,
+    now: DateTime<Utc>,
+) -> Result<(ShareSnapshot, Redactions), AppError> {
+    let settings = core.settings()?;
+    let mut snapshot = build_snapshot(&core.store, &settings, session_id, options, now)?;
+    let mut known = core.known_secret_values().await?;
+    known.extend(extra_secret.map(str::to_owned));
+    let redactor = Redactor::for_current_user(known);
+    let redactions = prepare(&mut snapshot, &redactor, now)?;
+    Ok((snapshot, redactions))
+}
+
+/// The whole Share flow: build, redact, validate, publish, record; then
+/// revoke the share this one `replaces` (a share re-made with other options).
 pub async fn share_session(
     core: &Core,
     target: &ShareTarget,
     session_id: &str,
     options: &ShareOptions,
+    replaces: Option<&str>,
 ) -> Result<ShareResult, AppError> {
     let now = Utc::now();
-    let settings = core.settings()?;
-    let mut snapshot = build_snapshot(&core.store, &settings, session_id, options, now)?;
-    let mut known = core.known_secret_values().await?;
-    known.extend(target.token.clone());
-    let redactor = Redactor::for_current_user(known);
-    let redactions = prepare(&mut snapshot, &redactor, now)?;
-    let mut result = publish(&core.http, target, &snapshot).await?;
-    result.redactions = redactions;
+    if let Some(info) = &target.info {
+        info.check_accepts(&target.server_url, SCHEMA_VERSION)?;
+    }
+    let (snapshot, redactions) =
+        prepared_snapshot(core, target.token.as_deref(), session_id, options, now).await?;
+    let published = publish(&core.http, target, &snapshot).await?;
+    let server_url = target.server_url.trim_end_matches('/').to_owned();
     core.store.insert_share(&ShareRecord {
-        share_id: result.share_id.clone(),
-        server_url: target.server_url.trim_end_matches('/').to_owned(),
-        share_url: result.share_url.clone(),
+        share_id: published.share_id.clone(),
+        server_url: server_url.clone(),
+        share_url: published.share_url.clone(),
         session_id: Some(session_id.to_owned()),
         title: snapshot.title.clone(),
-        delete_token: result.delete_token.clone(),
-        expires_at: result.expires_at,
+        delete_token: published.delete_token.clone(),
+        expires_at: published.expires_at,
         created_at: now,
         revoked_at: None,
+        reach: Some(target.reach.as_str().to_owned()),
     })?;
-    Ok(result)
+    let remembered = ShareOptions {
+        message_ids: None,
+        ..options.clone()
+    };
+    core.store.set_setting(LAST_OPTIONS, &remembered)?;
+    let replaced_url = match replaces.filter(|old| *old != published.share_id) {
+        Some(old) => Some(revoke_share(core, old).await?.share_url),
+        None => None,
+    };
+    let earlier = core
+        .store
+        .list_shares()?
+        .into_iter()
+        .filter(|s| s.session_id.as_deref() == Some(session_id) && s.share_id != published.share_id)
+        .map(|record| ShareListItem::local(record, now))
+        .collect();
+    Ok(ShareResult {
+        redactions: redactions.total(),
+        redacted_summary: redactions.summary(),
+        reach: Reach::of(target.reach, &server_url),
+        qr_svg: qr_svg(&published.share_url),
+        options: options.clone(),
+        expiry_note: expiry_note(target, options, published.expires_at),
+        earlier,
+        replaced_url,
+        share_id: published.share_id,
+        share_url: published.share_url,
+        delete_token: published.delete_token,
+        expires_at: published.expires_at,
+    })
+}
+
+/// Says so when the server did not keep the expiry asked for.
+fn expiry_note(
+    target: &ShareTarget,
+    options: &ShareOptions,
+    expires_at: Option<DateTime<Utc>>,
+) -> Option<String> {
+    let max = target.info.as_ref()?.max_expiry_seconds?;
+    let asked_more = options.expires_in.is_none_or(|asked| asked > max);
+    asked_more.then(|| {
+        let when = expires_at
+            .map(|at| {
+                format!(
+                    ", so this link expires on {}",
+                    at.format("%Y-%m-%d %H:%M UTC")
+                )
+            })
+            .unwrap_or_default();
+        format!(
+            "This server keeps links at most {}{when}.",
+            duration_words(max)
+        )
+    })
+}
+
+/// `2592000` → "30 days", `7200` → "2 hours".
+pub fn duration_words(seconds: u64) -> String {
+    let (count, unit) = match seconds {
+        s if s >= 86_400 && s % 86_400 == 0 => (s / 86_400, "day"),
+        s if s >= 3_600 && s % 3_600 == 0 => (s / 3_600, "hour"),
+        s if s >= 60 && s % 60 == 0 => (s / 60, "minute"),
+        s => (s, "second"),
+    };
+    format!("{count} {unit}{}", if count == 1 { "" } else { "s" })
+}
+
+/// The link as an SVG QR code; empty when the link is too long for one.
+pub fn qr_svg(link: &str) -> String {
+    match qrcode::QrCode::with_error_correction_level(link.as_bytes(), qrcode::EcLevel::M) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(160, 160)
+                .quiet_zone(true)
+                .build();
+            // The XML declaration means nothing inside an HTML page.
+            match svg.find("<svg") {
+                Some(start) => svg[start..].to_owned(),
+                None => svg,
+            }
+        }
+        Err(e) => {
+            tracing::warn!("no QR code for a link of {} bytes: {e}", link.len());
+            String::new()
+        }
+    }
+}
+
+/// A share as My shares lists it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareListItem {
+    pub share_id: String,
+    pub server_url: String,
+    pub share_url: String,
+    pub session_id: Option<String>,
+    pub title: String,
+    pub expires_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub revoked_at: Option<DateTime<Utc>>,
+    pub status: ShareStatus,
+    pub reach: Reach,
+    /// `local`: made from this app; `server`: listed by the team server
+    /// (made with the same token on another device).
+    pub source: ShareSource,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ShareStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl ShareStatus {
+    fn of(
+        revoked_at: Option<DateTime<Utc>>,
+        expires_at: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> Self {
+        if revoked_at.is_some() {
+            Self::Revoked
+        } else if expires_at.is_some_and(|at| at <= now) {
+            Self::Expired
+        } else {
+            Self::Active
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ShareSource {
+    Local,
+    Server,
+}
+
+impl ShareListItem {
+    pub fn local(record: ShareRecord, now: DateTime<Utc>) -> Self {
+        let reach = match record.reach.as_deref().and_then(ReachKind::parse) {
+            Some(kind) => Reach::of(kind, &record.server_url),
+            None => Reach::guess(&record.server_url),
+        };
+        Self {
+            status: ShareStatus::of(record.revoked_at, record.expires_at, now),
+            share_id: record.share_id,
+            server_url: record.server_url,
+            share_url: record.share_url,
+            session_id: record.session_id,
+            title: record.title,
+            expires_at: record.expires_at,
+            created_at: record.created_at,
+            revoked_at: record.revoked_at,
+            reach,
+            source: ShareSource::Local,
+        }
+    }
+}
+
+/// One share in a server's `GET /api/v0/shared-chats` page.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ServerShare {
+    share_id: String,
+    share_url: String,
+    title: String,
+    created_at: DateTime<Utc>,
+    #[serde(default)]
+    expires_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    revoked_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug, Deserialize)]
+struct ServerShareList {
+    items: Vec<ServerShare>,
+}
+
+/// How many of the team server's shares My shares asks for.
+const SERVER_LIST_LIMIT: u32 = 100;
+
+/// My shares: every share recorded here, merged with the team server's own
+/// list when a team server is chosen (so shares made with the same token
+/// on another device appear, and the server's word on revocation and
+/// expiry wins). The server's list failing is not fatal: the local records
+/// are still the truth of what this app made.
+pub async fn list_shares(core: &Core) -> Result<Vec<ShareListItem>, AppError> {
+    let now = Utc::now();
+    let mut items: Vec<ShareListItem> = core
+        .store
+        .list_shares()?
+        .into_iter()
+        .map(|record| ShareListItem::local(record, now))
+        .collect();
+    let settings = core.settings()?;
+    let Some(team) = settings.share_server.active_team_url() else {
+        return Ok(items);
+    };
+    let team = team.trim_end_matches('/').to_owned();
+    let Some(token) = core
+        .secret(SecretKey::ShareServerToken(team.clone()))
+        .await?
+    else {
+        return Ok(items);
+    };
+    let url = format!("{team}{API_PATH}?limit={SERVER_LIST_LIMIT}");
+    let request = core
+        .http
+        .get(url)
+        .timeout(SERVER_TIMEOUT)
+        .bearer_auth(token);
+    let listed: ServerShareList = match call(request, &team).await {
+        Ok(list) => list,
+        Err(e) => {
+            tracing::warn!("the team server's list could not be read: {e}");
+            return Ok(items);
+        }
+    };
+    for share in listed.items {
+        let status = ShareStatus::of(share.revoked_at, share.expires_at, now);
+        if let Some(item) = items
+            .iter_mut()
+            .find(|item| item.share_id == share.share_id && item.server_url == team)
+        {
+            if status == ShareStatus::Revoked && item.revoked_at.is_none() {
+                core.store.mark_share_revoked(
+                    &team,
+                    &share.share_id,
+                    share.revoked_at.unwrap_or(now),
+                )?;
+                item.revoked_at = share.revoked_at;
+            }
+            item.status = status;
+            continue;
+        }
+        items.push(ShareListItem {
+            share_id: share.share_id,
+            server_url: team.clone(),
+            share_url: share.share_url,
+            session_id: None,
+            title: share.title,
+            expires_at: share.expires_at,
+            created_at: share.created_at,
+            revoked_at: share.revoked_at,
+            status,
+            reach: Reach::of(ReachKind::Team, &team),
+            source: ShareSource::Server,
+        });
+    }
+    items.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    Ok(items)
 }
 
 /// Revokes a share: `DELETE` with the owner token of its server (from the
 /// keyring) and/or the share's own delete token (`X-Delete-Token`). A share
-/// the server no longer has (404/410) counts as revoked.
+/// the server no longer has (404/410) counts as revoked. A share listed only
+/// by the team server is revoked there with the team token.
 pub async fn revoke_share(core: &Core, share_id: &str) -> Result<ShareRecord, AppError> {
-    let record = core.store.share(share_id)?;
-    let owner_token = core
-        .secret(SecretKey::ShareServerToken(record.server_url.clone()))
-        .await?;
+    let record = match core.store.share(share_id) {
+        Ok(record) => record,
+        Err(StoreError::NotFound { .. }) => return revoke_on_team_server(core, share_id).await,
+        Err(e) => return Err(e.into()),
+    };
+    let owner_token = owner_token(core, &record.server_url).await?;
     let url = format!(
         "{}{API_PATH}/{}",
         record.server_url.trim_end_matches('/'),
@@ -172,6 +526,67 @@ pub async fn revoke_share(core: &Core, share_id: &str) -> Result<ShareRecord, Ap
     core.store
         .mark_share_revoked(&record.server_url, &record.share_id, Utc::now())?;
     Ok(core.store.share(share_id)?)
+}
+
+/// The owner token for shares on `server_url`: the team token stored for
+/// it, or the app's own token when it is the embedded server.
+async fn owner_token(core: &Core, server_url: &str) -> Result<Option<String>, AppError> {
+    let server_url = server_url.trim_end_matches('/');
+    if let Some(token) = core
+        .secret(SecretKey::ShareServerToken(server_url.to_owned()))
+        .await?
+    {
+        return Ok(Some(token));
+    }
+    let embedded = crate::embedded::status(core).await;
+    let own = embedded.as_ref().is_some_and(|e| e.base_url == server_url)
+        || Reach::guess(server_url).kind != ReachKind::Team;
+    if own {
+        return core
+            .secret(SecretKey::ShareServerToken(
+                crate::embedded::TOKEN_KEY.into(),
+            ))
+            .await;
+    }
+    Ok(None)
+}
+
+/// Revokes a share this app has no record of, on the chosen team server.
+async fn revoke_on_team_server(core: &Core, share_id: &str) -> Result<ShareRecord, AppError> {
+    let settings = core.settings()?;
+    let team = settings
+        .share_server
+        .active_team_url()
+        .ok_or_else(|| AppError::NotFound(format!("share {share_id} is not known here")))?
+        .trim_end_matches('/')
+        .to_owned();
+    let token = core
+        .secret(SecretKey::ShareServerToken(team.clone()))
+        .await?
+        .ok_or_else(|| AppError::Invalid("no token is stored for the team server".into()))?;
+    let url = format!("{team}{API_PATH}/{share_id}");
+    let request = core
+        .http
+        .delete(url)
+        .timeout(SERVER_TIMEOUT)
+        .bearer_auth(&token);
+    match call::<Value>(request, &team).await {
+        Ok(_) | Err(ShareError::Gone { .. }) => {}
+        Err(e) => return Err(e.into()),
+    }
+    let now = Utc::now();
+    Ok(ShareRecord {
+        share_id: share_id.to_owned(),
+        share_url: format!("{team}/shared/{share_id}"),
+        server_url: team,
+        session_id: None,
+        title: String::new(),
+        delete_token: None,
+        expires_at: None,
+        created_at: now,
+        revoked_at: Some(now),
+        reach: Some(ReachKind::Team.as_str().to_owned()),
+    })
 }
 
 /// "Continue in Parlor": fetches a share's JSON and makes a new local session

@@ -9,7 +9,7 @@ use serde_json::Value;
 
 use super::{ShareError, ShareOptions};
 use crate::error::AppError;
-use crate::redact::Redactor;
+use crate::redact::{Redactions, Redactor};
 use crate::settings::Settings;
 use crate::store::{MessageStatus, Session, SessionConfig, Store, StoredMessage};
 
@@ -129,7 +129,7 @@ pub fn prepare(
     snapshot: &mut ShareSnapshot,
     redactor: &Redactor,
     now: DateTime<Utc>,
-) -> Result<usize, ShareError> {
+) -> Result<Redactions, ShareError> {
     let redactions = redactor.redact_snapshot(snapshot);
     // Redaction changes no number, but keep the totals exact regardless.
     snapshot.fill_totals();

@@ -23,7 +23,10 @@ use rusqlite_migration::{M, Migrations};
 pub use types::*;
 
 /// The schema, one numbered file per step, embedded at compile time.
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!("../../../migrations/app/0001_init.sql"))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../../../migrations/app/0001_init.sql")),
+    M::up(include_str!("../../../migrations/app/0002_share_reach.sql")),
+];
 
 /// A store operation failed.
 #[derive(Debug, thiserror::Error)]

@@ -5,14 +5,14 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::{Result, ShareRecord, Store, StoreError, parse_timestamp, timestamp};
 
-const SHARE_COLUMNS: &str = "share_id, server_url, share_url, session_id, title, delete_token, expires_at, created_at, revoked_at";
+const SHARE_COLUMNS: &str = "share_id, server_url, share_url, session_id, title, delete_token, expires_at, created_at, revoked_at, reach";
 
 impl Store {
     pub fn insert_share(&self, share: &ShareRecord) -> Result<()> {
         let conn = self.conn()?;
         conn.execute(
             &format!(
-                "INSERT INTO shares ({SHARE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"
+                "INSERT INTO shares ({SHARE_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"
             ),
             params![
                 share.share_id,
@@ -24,6 +24,7 @@ impl Store {
                 share.expires_at.map(timestamp),
                 timestamp(share.created_at),
                 share.revoked_at.map(timestamp),
+                share.reach,
             ],
         )?;
         Ok(())
@@ -99,5 +100,6 @@ fn share_from_row(row: &Row<'_>) -> rusqlite::Result<ShareRecord> {
         expires_at: optional_time(6)?,
         created_at: parse_timestamp(&row.get::<_, String>(7)?)?,
         revoked_at: optional_time(8)?,
+        reach: row.get(9)?,
     })
 }

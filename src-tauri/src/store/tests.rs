@@ -538,9 +538,11 @@ fn shares_are_recorded_listed_and_revoked() {
         expires_at: None,
         created_at: Utc::now(),
         revoked_at: None,
+        reach: Some("network".into()),
     };
     store.insert_share(&record).unwrap();
     let stored = store.share("abc123").unwrap();
+    assert_eq!(stored.reach.as_deref(), Some("network"));
     assert_eq!(stored.share_url, record.share_url);
     assert_eq!(stored.delete_token.as_deref(), Some("dt"));
     assert_eq!(store.list_shares().unwrap().len(), 1);

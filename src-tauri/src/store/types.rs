@@ -233,4 +233,8 @@ pub struct ShareRecord {
     pub expires_at: Option<DateTime<Utc>>,
     pub created_at: DateTime<Utc>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// Who can open the link (`thisComputer`, `network`, `team`), as the
+    /// mode that made it; `None` for shares recorded before it was kept.
+    #[serde(default)]
+    pub reach: Option<String>,
 }

@@ -1,0 +1,80 @@
+//! This machine's network addresses, for "Share on my network": the ones a
+//! colleague's computer could reach (no loopback, no IPv6 link-local, which
+//! needs an interface name in the URL).
+
+use std::net::IpAddr;
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::AppError;
+
+/// One address of one interface.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkAddress {
+    pub interface: String,
+    pub ip: String,
+}
+
+/// The addresses links could use, IPv4 first, then by interface.
+pub fn addresses() -> Result<Vec<NetworkAddress>, AppError> {
+    let interfaces = if_addrs::get_if_addrs()
+        .map_err(|e| AppError::Internal(format!("the network addresses could not be read: {e}")))?;
+    let mut found: Vec<(bool, NetworkAddress)> = interfaces
+        .into_iter()
+        .filter(|interface| shareable(interface.ip()))
+        .map(|interface| {
+            (
+                interface.ip().is_ipv6(),
+                NetworkAddress {
+                    ip: interface.ip().to_string(),
+                    interface: interface.name,
+                },
+            )
+        })
+        .collect();
+    found.sort_by(|a, b| (a.0, &a.1.interface).cmp(&(b.0, &b.1.interface)));
+    found.dedup_by(|a, b| a.1.ip == b.1.ip);
+    Ok(found.into_iter().map(|(_, address)| address).collect())
+}
+
+/// Whether another computer could reach this address.
+fn shareable(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => !v4.is_loopback() && !v4.is_unspecified() && !v4.is_broadcast(),
+        IpAddr::V6(v6) => !v6.is_loopback() && !v6.is_unspecified() && !v6.is_unicast_link_local(),
+    }
+}
+
+/// Whether `ip` is one of this machine's addresses now.
+pub fn is_local_address(ip: IpAddr) -> bool {
+    if_addrs::get_if_addrs()
+        .map(|interfaces| interfaces.iter().any(|interface| interface.ip() == ip))
+        .unwrap_or(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_addresses_another_computer_could_reach_are_offered() {
+        for ip in ["127.0.0.1", "::1", "0.0.0.0", "fe80::1", "255.255.255.255"] {
+            assert!(!shareable(ip.parse().unwrap()), "{ip}");
+        }
+        for ip in ["192.168.1.20", "10.0.0.5", "fd00::5", "2001:db8::1"] {
+            assert!(shareable(ip.parse().unwrap()), "{ip}");
+        }
+    }
+
+    #[test]
+    fn this_machines_addresses_are_listed_without_loopback() {
+        let listed = addresses().unwrap();
+        assert!(listed.iter().all(|a| a.ip != "127.0.0.1"), "{listed:?}");
+        for address in &listed {
+            assert!(is_local_address(address.ip.parse().unwrap()), "{address:?}");
+        }
+        assert!(is_local_address("127.0.0.1".parse().unwrap()));
+        assert!(!is_local_address("192.0.2.123".parse().unwrap()));
+    }
+}

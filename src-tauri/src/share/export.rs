@@ -1,0 +1,145 @@
+//! Sharing without a server: the conversation as one self-contained HTML
+//! file, or as Markdown on the clipboard. Both go through the same redaction
+//! and validation as publishing, and the file is the very page a
+//! share-server renders (the same renderer, escaping and sanitising), with
+//! its stylesheet inlined and a policy that runs nothing and loads nothing.
+
+use std::path::{Path, PathBuf};
+
+use chat_core::ShareSnapshot;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use super::{ShareOptions, prepared_snapshot};
+use crate::core::Core;
+use crate::error::AppError;
+
+/// A saved HTML file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedFile {
+    pub path: String,
+    pub redacted_summary: Option<String>,
+}
+
+/// Markdown put on the clipboard.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CopiedMarkdown {
+    pub redacted_summary: Option<String>,
+    #[serde(skip)]
+    pub markdown: String,
+}
+
+/// The page of `snapshot` as one file, "shared" at `now`.
+pub fn standalone_html(snapshot: &ShareSnapshot, now: DateTime<Utc>) -> String {
+    let _ = (snapshot, now);
+    String::new() //STUB
+}
+
+/// Writes the session as a self-contained HTML file into `dir` (made if
+/// needed) under a name from its title that does not overwrite anything.
+pub async fn save_html_file(
+    core: &Core,
+    dir: &Path,
+    session_id: &str,
+    options: &ShareOptions,
+) -> Result<SavedFile, AppError> {
+    let now = Utc::now();
+    let (snapshot, redactions) = prepared_snapshot(core, None, session_id, options, now).await?;
+    let html = standalone_html(&snapshot, now);
+    std::fs::create_dir_all(dir).map_err(|e| {
+        AppError::Internal(format!(
+            "the folder {} could not be made: {e}",
+            dir.display()
+        ))
+    })?;
+    let path = free_path(dir, &file_stem(&snapshot.title), "html");
+    std::fs::write(&path, html).map_err(|e| {
+        AppError::Internal(format!(
+            "the file {} could not be written: {e}",
+            path.display()
+        ))
+    })?;
+    Ok(SavedFile {
+        path: path.display().to_string(),
+        redacted_summary: redactions.summary(),
+    })
+}
+
+/// The session as the Markdown a share-server's `.md` download gives.
+pub async fn markdown(
+    core: &Core,
+    session_id: &str,
+    options: &ShareOptions,
+) -> Result<CopiedMarkdown, AppError> {
+    let now = Utc::now();
+    let (snapshot, redactions) = prepared_snapshot(core, None, session_id, options, now).await?;
+    Ok(CopiedMarkdown {
+        markdown: String::new(), //STUB
+        redacted_summary: redactions.summary(),
+    })
+}
+
+/// A file name from a title: letters, digits, spaces, `-`, `_` and `.`
+/// kept, the rest dropped; never empty, never hidden, at most 80 characters.
+pub fn file_stem(title: &str) -> String {
+    let kept: String = title
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'))
+        .take(80)
+        .collect();
+    let stem = kept
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .trim_matches('.')
+        .to_owned();
+    if stem.is_empty() {
+        "Parlor conversation".to_owned()
+    } else {
+        stem
+    }
+}
+
+/// `dir/stem.ext`, or `dir/stem (2).ext` … when that exists.
+fn free_path(dir: &Path, stem: &str, extension: &str) -> PathBuf {
+    let mut path = dir.join(format!("{stem}.{extension}"));
+    let mut n = 2;
+    while path.exists() {
+        path = dir.join(format!("{stem} ({n}).{extension}"));
+        n += 1;
+    }
+    path
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_come_from_titles_and_stay_harmless() {
+        assert_eq!(file_stem("Rust: lifetimes?"), "Rust lifetimes");
+        assert_eq!(file_stem("../../etc/passwd"), "etcpasswd");
+        assert_eq!(file_stem("  .hidden  "), "hidden");
+        assert_eq!(file_stem("<script>"), "script");
+        assert_eq!(file_stem("///"), "Parlor conversation");
+        assert_eq!(file_stem("Déjà vu\n\tnotes"), "Déjà vu notes");
+        assert_eq!(file_stem(&"x".repeat(300)).len(), 80);
+    }
+
+    #[test]
+    fn saving_never_overwrites() {
+        let dir = tempfile::tempdir().unwrap();
+        let first = free_path(dir.path(), "Chat", "html");
+        std::fs::write(&first, "1").unwrap();
+        let second = free_path(dir.path(), "Chat", "html");
+        assert_eq!(second, dir.path().join("Chat (2).html"));
+        std::fs::write(&second, "2").unwrap();
+        assert_eq!(
+            free_path(dir.path(), "Chat", "html"),
+            dir.path().join("Chat (3).html")
+        );
+    }
+}
