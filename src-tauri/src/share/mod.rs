@@ -3,6 +3,7 @@
 //! record it locally; list, revoke and import shares.
 
 mod api;
+pub mod connection;
 mod snapshot;
 #[cfg(test)]
 mod tests;
