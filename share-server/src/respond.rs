@@ -161,6 +161,12 @@ pub fn cached(
     if body.noindex {
         headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
     }
+    if let Some(policy) = body
+        .content_security_policy
+        .and_then(|policy| HeaderValue::from_str(policy).ok())
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     if status == StatusCode::NOT_MODIFIED {
         return response;
     }
