@@ -85,9 +85,11 @@ pub fn render_standalone(view: &ExportView<'_>) -> Markup {
         stylesheet: Stylesheet::Inline(standalone::inline_style()),
         links: html! {
             @if let Some(link) = link {
+                // Styled and printed (with its address) like the page's
+                // download links.
                 p.pl-downloads data-testid="original-link" {
-                    "Online: "
-                    a href=(link) { (link) }
+                    "This conversation online: "
+                    a.pl-download href=(link) { "the shared page" }
                 }
             }
         },
