@@ -161,7 +161,10 @@ async fn share_to_the_embedded_server_read_the_page_revoke_it() {
 
     let target = share::current_target(&app.core).await.unwrap();
     assert!(target.server_url.starts_with("http://127.0.0.1:"));
-    assert!(target.token.is_some(), "even on loopback, publishing needs the app's token");
+    assert!(
+        target.token.is_some(),
+        "even on loopback, publishing needs the app's token"
+    );
     let result = share::share_session(
         &app.core,
         &target,

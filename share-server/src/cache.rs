@@ -29,6 +29,8 @@ pub struct CachedBody {
     pub disposition: Option<String>,
     /// Adds `X-Robots-Tag: noindex`.
     pub noindex: bool,
+    /// A `Content-Security-Policy` of its own, instead of the server's.
+    pub content_security_policy: Option<&'static str>,
     pub identity: Bytes,
     pub gzip: Option<Bytes>,
     pub brotli: Option<Bytes>,
@@ -55,6 +57,7 @@ impl CachedBody {
             content_type,
             disposition: None,
             noindex: false,
+            content_security_policy: None,
             identity,
             gzip,
             brotli,
@@ -64,6 +67,11 @@ impl CachedBody {
 
     pub fn with_disposition(mut self, disposition: String) -> Self {
         self.disposition = Some(disposition);
+        self
+    }
+
+    pub fn with_content_security_policy(mut self, policy: &'static str) -> Self {
+        self.content_security_policy = Some(policy);
         self
     }
 
@@ -117,6 +125,8 @@ pub enum Representation {
     JsonDownload,
     /// `GET /shared/{id}.md`: the snapshot as Markdown.
     Markdown,
+    /// `GET /shared/{id}.html`: the page as one self-contained file.
+    Standalone,
     /// `GET /api/v0/shared-chats/{id}`: the envelope with the snapshot and its metadata.
     Api,
 }

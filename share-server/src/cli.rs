@@ -48,11 +48,19 @@ pub enum Command {
 #[derive(Debug, Subcommand)]
 pub enum UserCommand {
     /// Create a user and print their API token (the last line of stdout; shown only once).
+    ///
+    /// With the server's public URL (--public-url, SHARE_SERVER_PUBLIC_URL or
+    /// `public_url` in --config), also print a connect code: the URL and the
+    /// token in one line, to paste into Parlor → Settings → Share server.
     Add {
         /// 1–64 letters, digits, `.`, `_`, `-` or `@`.
         name: String,
         #[command(flatten)]
         common: CommonArgs,
+        /// Public base URL of the server, as `serve` has it (e.g.
+        /// https://share.example.com): goes into the connect code
+        #[arg(long, env = "SHARE_SERVER_PUBLIC_URL", value_name = "URL")]
+        public_url: Option<String>,
     },
     /// List users.
     List {
@@ -128,6 +136,16 @@ pub struct ServeArgs {
     /// Memory for rendered pages, e.g. 64MiB; 0 disables the cache [default: 64MiB]
     #[arg(long, env = "SHARE_SERVER_CACHE_SIZE", value_name = "SIZE", value_parser = config::parse_size)]
     pub cache_size: Option<usize>,
+    /// Answer only requests whose Host is this name or address (port ignored);
+    /// others get 421. Repeat for each; the variable takes a comma-separated
+    /// list [default: any host]
+    #[arg(
+        long = "allowed-host",
+        env = "SHARE_SERVER_ALLOWED_HOSTS",
+        value_name = "HOST",
+        value_delimiter = ','
+    )]
+    pub allowed_hosts: Vec<String>,
 }
 
 /// An expiry setting: a duration or never.
@@ -179,6 +197,7 @@ pub struct FileConfig {
     pub default_expiry: Option<String>,
     pub max_expiry: Option<String>,
     pub cache_size: Option<Size>,
+    pub allowed_hosts: Option<Vec<String>>,
     pub log_format: Option<LogFormat>,
 }
 
@@ -285,11 +304,50 @@ impl ServeArgs {
                     None => defaults.cache_size,
                 },
             },
+            allowed_hosts: if self.allowed_hosts.is_empty() {
+                file.allowed_hosts.clone().unwrap_or_default()
+            } else {
+                self.allowed_hosts.clone()
+            },
             clock: defaults.clock,
         };
         Ok((config, common.log_format))
     }
 }
+
+impl Common {
+    /// The server's public URL as `serve` would use it, normalized (flag or
+    /// environment, then the file), or `None` when neither sets it.
+    pub fn public_url(&self, flag: Option<&str>) -> Result<Option<String>, Error> {
+        flag.or(self.file.public_url.as_deref())
+            .map(crate::normalize_public_url)
+            .transpose()
+    }
+}
+
+/// What `user add` prints: the token alone on the last line (scripts read
+/// it from there), after the connect code when there is one.
+pub fn user_added_lines(name: &str, token: &str, connect_code: Option<&str>) -> Vec<String> {
+    match connect_code {
+        Some(code) => vec![
+            format!(
+                "Created user {name}. Their connect code and API token (shown only once, store them now):"
+            ),
+            format!("Connect code (paste into Parlor → Settings → Share server): {code}"),
+            "API token:".to_owned(),
+            token.to_owned(),
+        ],
+        None => vec![
+            format!("Created user {name}. Their API token (shown only once, store it now):"),
+            token.to_owned(),
+        ],
+    }
+}
+
+/// Printed on stderr by `user add` when it knows no public URL.
+pub const CONNECT_CODE_HINT: &str = "share-server: no connect code without the server's public URL: \
+    pass --public-url https://share.example.com (or set SHARE_SERVER_PUBLIC_URL, or \
+    public_url in the --config file) to also print one for Parlor → Settings → Share server.";
 
 #[cfg(test)]
 mod tests {
@@ -366,6 +424,77 @@ mod tests {
     }
 
     #[test]
+    fn allowed_hosts_repeat_on_the_command_line() {
+        let cli = Cli::try_parse_from([
+            "share-server",
+            "serve",
+            "--allowed-host",
+            "localhost",
+            "--allowed-host=127.0.0.1,[::1]",
+        ])
+        .unwrap();
+        let Command::Serve(args) = cli.command else {
+            panic!("not serve")
+        };
+        assert_eq!(
+            args.resolve().unwrap().0.allowed_hosts,
+            ["localhost", "127.0.0.1", "[::1]"]
+        );
+    }
+
+    #[test]
+    fn user_add_takes_the_public_url_like_serve() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.toml");
+        std::fs::write(&path, "public_url = \"https://from.file.example/\"\n").unwrap();
+        let parse = |extra: &[&str]| {
+            let mut args = vec!["share-server", "user", "add", "alice"];
+            args.extend_from_slice(extra);
+            let Command::User {
+                command:
+                    UserCommand::Add {
+                        common, public_url, ..
+                    },
+            } = Cli::try_parse_from(args).unwrap().command
+            else {
+                panic!("not user add")
+            };
+            common.resolve().unwrap().public_url(public_url.as_deref())
+        };
+        let file = path.to_str().unwrap();
+        assert_eq!(parse(&[]).unwrap(), None);
+        assert_eq!(
+            parse(&["--config", file]).unwrap().as_deref(),
+            Some("https://from.file.example")
+        );
+        assert_eq!(
+            parse(&[
+                "--config",
+                file,
+                "--public-url",
+                " https://flag.example/x/ "
+            ])
+            .unwrap()
+            .as_deref(),
+            Some("https://flag.example/x")
+        );
+        assert!(matches!(
+            parse(&["--public-url", "share.example.com"]),
+            Err(Error::Config(_))
+        ));
+    }
+
+    #[test]
+    fn user_add_prints_the_token_last() {
+        let lines = user_added_lines("alice", "psu_x", Some("parlor1.abc"));
+        assert_eq!(lines.last().map(String::as_str), Some("psu_x"));
+        assert!(lines.iter().any(|l| l.ends_with(": parlor1.abc")));
+        let lines = user_added_lines("alice", "psu_x", None);
+        assert_eq!(lines.last().map(String::as_str), Some("psu_x"));
+        assert!(!lines.iter().any(|l| l.contains("parlor1.")));
+    }
+
+    #[test]
     fn the_example_config_file_is_valid() {
         let path = PathBuf::from(concat!(
             env!("CARGO_MANIFEST_DIR"),
@@ -407,6 +536,7 @@ mod tests {
             allow_anonymous = true
             rate_limit_ip = 5
             log_format = "json"
+            allowed_hosts = ["share.example.com", "10.0.0.5"]
             "#,
         )
         .unwrap();
@@ -430,6 +560,12 @@ mod tests {
         assert!(config.allow_anonymous);
         assert_eq!(config.rate_limit_ip, 9);
         assert_eq!(format, LogFormat::Json);
+        assert_eq!(config.allowed_hosts, ["share.example.com", "10.0.0.5"]);
+        let args = ServeArgs {
+            allowed_hosts: vec!["localhost".into()],
+            ..args
+        };
+        assert_eq!(args.resolve().unwrap().0.allowed_hosts, ["localhost"]);
 
         std::fs::write(&path, "unknown_key = 1").unwrap();
         assert!(matches!(args.resolve(), Err(Error::Config(_))));

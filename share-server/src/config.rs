@@ -40,6 +40,13 @@ pub struct Config {
     pub trust_forwarded_for: bool,
     /// Memory budget of the rendered-share cache, in bytes (0 disables it).
     pub cache_size: usize,
+    /// The host names and IP addresses the server answers for, as in the
+    /// `Host` header (port ignored, case-insensitive; IPv6 with or without
+    /// brackets). Requests for any other host, or naming none, get 421
+    /// before any handler runs: the defence against DNS rebinding for a
+    /// server that web pages can reach (see [`crate::hosts`]). Empty (the
+    /// default): any host.
+    pub allowed_hosts: Vec<String>,
     /// The clock (tests use [`Clock::adjustable`]).
     pub clock: Clock,
 }
@@ -59,6 +66,7 @@ impl Default for Config {
             rate_limit_token: 120,
             trust_forwarded_for: false,
             cache_size: 64 * 1024 * 1024,
+            allowed_hosts: Vec::new(),
             clock: Clock::system(),
         }
     }
@@ -88,6 +96,17 @@ impl Config {
 
     pub fn with_allow_anonymous(mut self, allow: bool) -> Self {
         self.allow_anonymous = allow;
+        self
+    }
+
+    /// Answer only requests for these hosts (see [`Config::allowed_hosts`]),
+    /// e.g. `["127.0.0.1", "localhost", "[::1]"]` for a loopback server.
+    pub fn with_allowed_hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.allowed_hosts = hosts.into_iter().map(Into::into).collect();
         self
     }
 

@@ -14,7 +14,7 @@ use chrono::{DateTime, Utc};
 use crate::cache::{CachedBody, CachedShare, PageCache, Representation};
 use crate::error::{Error, Success};
 use crate::ids::ShareId;
-use crate::page::{self, ShareView};
+use crate::page::{self, ExportView, ShareView};
 use crate::shares;
 use crate::state::Settings;
 use crate::store::{ShareStore, StoredShare};
@@ -108,6 +108,16 @@ pub fn render(
             page::render_markdown_download(&view),
         )
         .with_disposition(attachment(&share.id, "md")),
+        Representation::Standalone => {
+            let url = view.url();
+            let export = ExportView::new(&snapshot, share.created_at)
+                .with_expiry(share.status.expires_at)
+                .with_link(Some(&url));
+            let file_name = format!("{}.html", page::export_file_stem(&snapshot));
+            CachedBody::new("text/html; charset=utf-8", page::render_standalone(&export))
+                .with_disposition(attachment_named(&file_name))
+                .with_content_security_policy(page::standalone_content_security_policy())
+        }
         Representation::JsonDownload => CachedBody::new("application/json", share.snapshot.clone())
             .with_disposition(attachment(&share.id, "json")),
         Representation::Api => {
@@ -123,6 +133,11 @@ pub fn render(
 }
 
 fn attachment(id: &ShareId, extension: &str) -> String {
-    // The id is base62, so it needs no quoting beyond the quotes.
-    format!("attachment; filename=\"parlor-share-{id}.{extension}\"")
+    attachment_named(&format!("parlor-share-{id}.{extension}"))
+}
+
+/// `file_name` must need no quoting beyond the quotes: ids are base62 and
+/// [`page::export_file_stem`] slugs are `[a-z0-9-]`.
+fn attachment_named(file_name: &str) -> String {
+    format!("attachment; filename=\"{file_name}\"")
 }

@@ -48,6 +48,10 @@ pub enum Error {
     Timeout,
     #[error("the path was not found")]
     RouteNotFound,
+    /// A request for a host the server does not answer for (the host as
+    /// shown to the client), or naming none.
+    #[error("{}", unknown_host_message(.0.as_deref()))]
+    UnknownHost(Option<String>),
     #[error("method not allowed")]
     MethodNotAllowed,
     /// `user add` with a name that exists.
@@ -68,6 +72,14 @@ pub enum Error {
     Io(#[from] std::io::Error),
     #[error("internal error: {0}")]
     Internal(String),
+}
+
+fn unknown_host_message(host: Option<&str>) -> String {
+    match host {
+        Some(host) => format!("this server does not answer for the host `{host}`"),
+        None => "this server answers only requests that name one of its hosts in one `Host` header"
+            .to_owned(),
+    }
 }
 
 fn retry_after_secs(wait: Duration) -> u64 {
@@ -139,6 +151,7 @@ impl Error {
             Error::RateLimited { .. } => (StatusCode::TOO_MANY_REQUESTS, "rate_limited"),
             Error::Timeout => (StatusCode::REQUEST_TIMEOUT, "timeout"),
             Error::RouteNotFound => (StatusCode::NOT_FOUND, "route_not_found"),
+            Error::UnknownHost(_) => (StatusCode::MISDIRECTED_REQUEST, "unknown_host"),
             Error::MethodNotAllowed => (StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed"),
             Error::UserExists(_) => (StatusCode::CONFLICT, "user_exists"),
             Error::UnknownUser(_) => (StatusCode::NOT_FOUND, "unknown_user"),

@@ -33,7 +33,9 @@ pub mod config;
 pub mod delivery;
 mod error;
 pub mod extract;
+pub mod hosts;
 pub mod ids;
+pub mod info;
 pub mod metrics;
 pub mod openapi;
 pub mod page;
@@ -53,18 +55,26 @@ pub use state::{AppState, Settings};
 pub use store::{ShareStore, Store};
 pub use users::add_user;
 
-/// The Content-Security-Policy sent with every response.
+/// The Content-Security-Policy sent with every response but the `.html`
+/// download (see [`page::standalone_content_security_policy`]).
 pub const CONTENT_SECURITY_POLICY: &str = "default-src 'none'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
 /// How long [`RunningServer::shutdown`] lets in-flight requests finish.
 const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 
 /// The router with every route and layer: security headers, panic catching,
-/// tracing, metrics and the request timeout.
+/// tracing, metrics, the request timeout and the host allowlist.
 pub fn make_app(state: AppState) -> Router {
     let timeout = state.settings.request_timeout;
     let metrics = Arc::clone(&state.metrics);
+    let allowed_hosts = Arc::clone(&state.settings.allowed_hosts);
     routes::router(state)
+        // Innermost, so a refused request is still logged, counted and
+        // given the security headers, but reaches no handler.
+        .layer(middleware::from_fn_with_state(
+            allowed_hosts,
+            hosts::enforce,
+        ))
         .layer(middleware::from_fn_with_state(timeout, request_timeout))
         .layer(middleware::from_fn_with_state(metrics, metrics::track))
         .layer(
@@ -77,7 +87,9 @@ pub fn make_app(state: AppState) -> Router {
                 Error::Internal("a handler panicked".into()).into_response()
             },
         ))
-        .layer(SetResponseHeaderLayer::overriding(
+        // Unless a response brings its own: the `.html` download allows its
+        // inline stylesheet by hash.
+        .layer(SetResponseHeaderLayer::if_not_present(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(CONTENT_SECURITY_POLICY),
         ))
@@ -111,6 +123,7 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
         Some(url) => normalize_public_url(url)?,
         None => format!("http://{addr}"),
     };
+    let allowed_hosts = Arc::new(hosts::AllowedHosts::parse(&config.allowed_hosts)?);
     let store = store::open(&config.database_url).await?;
     // Redacted: the URL may carry the database password.
     tracing::info!(database = %store::redact_url(&config.database_url), "store opened and migrated");
@@ -125,6 +138,7 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
             max_expiry: config.max_expiry,
             trust_forwarded_for: config.trust_forwarded_for,
             request_timeout: config.request_timeout,
+            allowed_hosts,
         }),
         cache: Arc::new(cache::PageCache::new(config.cache_size)),
         rate_limits: Arc::new(rate_limit::RateLimits::new(
@@ -136,7 +150,10 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
     })
 }
 
-fn normalize_public_url(url: &str) -> Result<String, Error> {
+/// `url` without surrounding space or trailing slash, if it is an http(s)
+/// URL without query or fragment: the base of every share link, and the URL
+/// in connect codes.
+pub fn normalize_public_url(url: &str) -> Result<String, Error> {
     let url = url.trim().trim_end_matches('/');
     let valid = (url.starts_with("https://") || url.starts_with("http://"))
         && url.len() > "https://".len()

@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 
 use clap::Parser;
-use share_server::cli::{Cli, Command, LogFormat, UserCommand};
+use share_server::cli::{self, Cli, Command, LogFormat, UserCommand};
 use share_server::{Error, build_state, serve, shares, store, users};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
@@ -40,17 +40,23 @@ async fn run(cli: Cli) -> Result<(), Error> {
             Ok(())
         }
         Command::User { command } => match command {
-            UserCommand::Add { name, common } => {
+            UserCommand::Add {
+                name,
+                common,
+                public_url,
+            } => {
                 let common = common.resolve()?;
+                // Before creating anyone: a bad URL must not cost the token.
+                let public_url = common.public_url(public_url.as_deref())?;
                 init_tracing(common.log_format);
                 let store = store::open(&common.database_url).await?;
                 let token = users::add_user(store.as_ref(), &name).await?;
-                output(&[
-                    &format!(
-                        "Created user {name}. Their API token (shown only once, store it now):"
-                    ),
-                    &token,
-                ])
+                let code = public_url.map(|url| users::connect_code(&url, &token));
+                if code.is_none() {
+                    eprintln!("{}", cli::CONNECT_CODE_HINT);
+                }
+                let lines = cli::user_added_lines(&name, &token, code.as_deref());
+                output(&lines.iter().map(String::as_str).collect::<Vec<_>>())
             }
             UserCommand::List { common } => {
                 let common = common.resolve()?;

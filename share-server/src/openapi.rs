@@ -28,6 +28,8 @@ use crate::routes::{ops, page, shares};
         page::show,
         page::json,
         page::markdown,
+        page::html,
+        ops::info,
         ops::healthz,
         ops::readyz,
         ops::metrics,
@@ -38,7 +40,7 @@ use crate::routes::{ops, page, shares};
     tags(
         (name = "shares", description = "Publishing, reading, listing and revoking shares"),
         (name = "page", description = "The public read-only page and its downloads"),
-        (name = "ops", description = "Health, readiness, metrics"),
+        (name = "ops", description = "Server information, health, readiness, metrics"),
     )
 )]
 pub struct ApiDoc;
@@ -169,7 +171,7 @@ mod tests {
         let links = doc["paths"]["/api/v0/shared-chats"]["post"]["responses"]["201"]["links"]
             .as_object()
             .unwrap();
-        assert_eq!(links.len(), 5);
+        assert_eq!(links.len(), 6);
         for (name, link) in links {
             assert!(link.get("operation_id").is_none(), "{name}: {link}");
             let target = link["operationId"].as_str().unwrap();

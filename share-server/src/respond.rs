@@ -161,6 +161,13 @@ pub fn cached(
     if body.noindex {
         headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
     }
+    // On 304 too: a 304 updates the headers a cache stored with the body.
+    if let Some(policy) = body
+        .content_security_policy
+        .and_then(|policy| HeaderValue::from_str(policy).ok())
+    {
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
+    }
     if status == StatusCode::NOT_MODIFIED {
         return response;
     }

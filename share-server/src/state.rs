@@ -9,6 +9,7 @@ use axum::extract::FromRef;
 use crate::assets::Assets;
 use crate::cache::PageCache;
 use crate::clock::Clock;
+use crate::hosts::AllowedHosts;
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimits;
 use crate::store::Store;
@@ -24,6 +25,7 @@ pub struct Settings {
     pub max_expiry: Option<Duration>,
     pub trust_forwarded_for: bool,
     pub request_timeout: Duration,
+    pub allowed_hosts: Arc<AllowedHosts>,
 }
 
 impl Settings {

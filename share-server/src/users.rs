@@ -23,6 +23,17 @@ pub async fn add_user(store: &dyn ShareStore, name: &str) -> Result<String, Erro
     }
 }
 
+/// The connect code for a user of the server at `public_url` (normalized,
+/// as [`crate::normalize_public_url`] gives it): what the app pastes to
+/// reach this server with this token.
+pub fn connect_code(public_url: &str, token: &str) -> String {
+    chat_core::connect_code::ConnectCode {
+        url: public_url.to_owned(),
+        token: token.to_owned(),
+    }
+    .encode()
+}
+
 /// Every user, by name.
 pub async fn list_users(store: &dyn ShareStore) -> Result<Vec<User>, Error> {
     Ok(store.list_users().await?)

@@ -147,7 +147,7 @@ async fn unknown_and_malformed_ids_are_404_on_the_api_and_the_page() {
     ] {
         let response = server.get(&format!("/api/v0/shared-chats/{id}")).await;
         expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
-        for suffix in ["", ".json", ".md"] {
+        for suffix in ["", ".json", ".md", ".html"] {
             let response = server.get(&format!("/shared/{id}{suffix}")).await;
             assert_eq!(response.status(), StatusCode::NOT_FOUND, "{id}{suffix}");
             assert_eq!(
@@ -179,7 +179,7 @@ async fn expired_shares_are_410_on_the_api_and_the_page() {
     // …gone once the clock passes expiresAt, cached or not.
     let response = server.get(&format!("/api/v0/shared-chats/{id}")).await;
     expect_error(response, StatusCode::GONE, "gone").await;
-    for suffix in ["", ".json", ".md"] {
+    for suffix in ["", ".json", ".md", ".html"] {
         let response = server.get(&format!("/shared/{id}{suffix}")).await;
         assert_eq!(response.status(), StatusCode::GONE, "{suffix}");
         assert_eq!(
@@ -759,6 +759,8 @@ async fn health_readiness_metrics_and_openapi() {
         "/readyz",
         "/metrics",
         "/api/v0/openapi.json",
+        "/api/v0/info",
+        "/shared/{shareId}.html",
     ] {
         assert!(paths.contains_key(path), "{path} is not documented");
     }
@@ -771,6 +773,200 @@ async fn health_readiness_metrics_and_openapi() {
     assert_eq!(schemes["bearer"]["scheme"], "bearer");
     assert_eq!(schemes["deleteToken"]["name"], "X-Delete-Token");
     assert!(doc["components"]["schemas"]["ShareSnapshot"].is_object());
+}
+
+#[tokio::test]
+async fn info_names_the_server_and_its_rules() {
+    let server = TestServer::start().await;
+    let doc = openapi_document(&server).await;
+    // Public: no token.
+    let response = server.get("/api/v0/info").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({"success": true, "data": {
+            "name": "Parlor share-server",
+            "version": env!("CARGO_PKG_VERSION"),
+            "schemaVersions": [chat_core::SCHEMA_VERSION],
+            "maxExpirySeconds": 365 * 86_400,
+            "defaultExpirySeconds": 30 * 86_400,
+            "allowAnonymous": false,
+            "publicUrl": PUBLIC_URL,
+        }})
+    );
+    let response = server.get("/api/v0/info").await;
+    assert_documented(&doc, "get", "/api/v0/info", response).await;
+
+    // No caps, anonymous publishing, links on the bound address.
+    let open = TestServer::with(|mut c| {
+        c.default_expiry = None;
+        c.max_expiry = None;
+        c.public_url = None;
+        c.with_allow_anonymous(true)
+    })
+    .await;
+    let body: Value = open.get("/api/v0/info").await.json().await.unwrap();
+    let data = &body["data"];
+    assert_eq!(data["maxExpirySeconds"], Value::Null);
+    assert_eq!(data["defaultExpirySeconds"], Value::Null);
+    assert_eq!(data["allowAnonymous"], true);
+    assert_eq!(data["publicUrl"], open.server.base_url);
+    let response = open.get("/api/v0/info").await;
+    assert_documented(&doc, "get", "/api/v0/info", response).await;
+    // What it says is what publishing does.
+    let created = open.publish_ok(None).await;
+    assert_eq!(created["expiresAt"], Value::Null);
+    assert!(
+        created["shareUrl"]
+            .as_str()
+            .unwrap()
+            .starts_with(&format!("{}/shared/", data["publicUrl"].as_str().unwrap()))
+    );
+}
+
+/// Sends `request` as is over a new connection and returns the status and
+/// the JSON body (HTTP/1.0: the server closes the connection after it).
+async fn raw_request(addr: std::net::SocketAddr, request: &str) -> (u16, Value) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request.as_bytes()).await.unwrap();
+    let mut response = Vec::new();
+    stream.read_to_end(&mut response).await.unwrap();
+    let response = String::from_utf8(response).unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+/// With `allowed_hosts` set, a request naming another host (as a page
+/// that rebound its DNS name to this server would), or none, is refused
+/// with 421 before any handler runs, on every route.
+#[tokio::test]
+async fn requests_for_hosts_not_allowed_are_421_on_every_route() {
+    let server =
+        TestServer::with(|c| c.with_allowed_hosts(["127.0.0.1", "localhost", "[::1]"])).await;
+    let port = server.server.addr.port();
+    let token = server.user("alice").await;
+    // reqwest names 127.0.0.1:PORT, which is allowed.
+    let id = server.publish_ok(Some(&token)).await["shareId"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let get_with = |path: &str, host: &str| {
+        server
+            .client
+            .get(server.url(path))
+            .header("host", host)
+            .send()
+    };
+    for host in [
+        format!("127.0.0.1:{port}"),
+        "localhost".to_owned(),
+        format!("LocalHost:{port}"),
+        "[::1]:8080".to_owned(),
+    ] {
+        let response = get_with(&format!("/shared/{id}"), &host).await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{host}");
+    }
+
+    let evil = format!("evil.example:{port}");
+    for path in [
+        "/healthz".to_owned(),
+        "/readyz".to_owned(),
+        "/metrics".to_owned(),
+        "/api/v0/info".to_owned(),
+        "/api/v0/openapi.json".to_owned(),
+        format!("/api/v0/shared-chats/{id}"),
+        format!("/shared/{id}"),
+        format!("/shared/{id}.json"),
+        format!("/shared/{id}.md"),
+        format!("/shared/{id}.html"),
+        share_server::page::STYLESHEET_PATH.to_owned(),
+        "/no/such/route".to_owned(),
+    ] {
+        let response = get_with(&path, &evil).await.unwrap();
+        assert!(response.headers().contains_key("content-security-policy"));
+        let error = expect_error(response, StatusCode::MISDIRECTED_REQUEST, "unknown_host").await;
+        assert_eq!(
+            error["message"],
+            format!("this server does not answer for the host `{evil}`"),
+            "{path}"
+        );
+    }
+    // Nothing ran: the share was not published, the list not read.
+    let response = server
+        .client
+        .post(server.url("/api/v0/shared-chats"))
+        .header("host", &evil)
+        .bearer_auth(&token)
+        .json(&snapshot("rebound"))
+        .send()
+        .await
+        .unwrap();
+    expect_error(response, StatusCode::MISDIRECTED_REQUEST, "unknown_host").await;
+    let list: Value = server
+        .client
+        .get(server.url("/api/v0/shared-chats"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list["data"]["items"].as_array().unwrap().len(), 1);
+
+    // A long hostile host is quoted short.
+    let long = format!("{}.example", "a".repeat(300));
+    let response = get_with("/healthz", &long).await.unwrap();
+    let error = expect_error(response, StatusCode::MISDIRECTED_REQUEST, "unknown_host").await;
+    assert!(error["message"].as_str().unwrap().len() < 200, "{error}");
+
+    // No Host at all (HTTP/1.0 allows it), or an allowed one, on a bare connection.
+    let addr = server.server.addr;
+    let (status, body) = raw_request(addr, "GET /healthz HTTP/1.0\r\n\r\n").await;
+    assert_eq!(status, 421, "{body}");
+    assert_eq!(body["success"], false);
+    assert_eq!(body["error"]["code"], "unknown_host");
+    let (status, body) =
+        raw_request(addr, "GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n").await;
+    assert_eq!(status, 200, "{body}");
+    let (status, _) = raw_request(
+        addr,
+        &format!("GET http://evil.example:{port}/healthz HTTP/1.0\r\nHost: localhost\r\n\r\n"),
+    )
+    .await;
+    assert_eq!(status, 421, "an absolute target names its host");
+
+    // Without a list, any host is served.
+    let open = TestServer::start().await;
+    let response = open
+        .client
+        .get(open.url("/healthz"))
+        .header("host", "evil.example")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let (status, _) = raw_request(open.server.addr, "GET /healthz HTTP/1.0\r\n\r\n").await;
+    assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn an_invalid_allowed_host_stops_the_start() {
+    let result = share_server::spawn(
+        share_server::Config::default().with_allowed_hosts(["https://share.example.com"]),
+    )
+    .await;
+    let Err(error) = result else {
+        panic!("started with an invalid allowed host")
+    };
+    assert!(matches!(error, share_server::Error::Config(_)), "{error}");
+    assert!(
+        error.to_string().contains("https://share.example.com"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

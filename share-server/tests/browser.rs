@@ -699,3 +699,136 @@ async fn missing_and_revoked_shares_get_their_error_pages() {
     })
     .await;
 }
+
+/// The `.html` download opened from disk, as a colleague opens a file they
+/// were sent: the conversation reads as on the served page, styled by the
+/// inline stylesheet its own CSP allows, and nothing runs or loads. A
+/// conversation never published, rendered by the library as the desktop app
+/// renders it, hostile content and all, runs nothing either. Screenshots of
+/// the served page and the file at the same size go to `target/test-output/`
+/// (`share-page-served.png`, `share-page-file.png`) for comparison.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_saved_html_file_reads_like_the_page_and_runs_nothing() {
+    let server = Server::start().await;
+    let driver = Driver::chromedriver().await;
+    let (share_id, share_url) = server.publish(&conversation()).await;
+    let response = server
+        .http
+        .get(format!("{share_url}.html"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    let dir = TempDir::new().unwrap();
+    let saved = dir.path().join("why-does-my-deploy-script-fail.html");
+    std::fs::write(&saved, response.bytes().await.unwrap()).unwrap();
+    let snapshot: chat_core::ShareSnapshot = serde_json::from_value(hostile()).unwrap();
+    let never_published = share_server::page::render_standalone(
+        &share_server::page::ExportView::new(&snapshot, Utc::now()),
+    );
+    let hostile_file = dir.path().join("hostile.html");
+    std::fs::write(&hostile_file, never_published).unwrap();
+    let policy = share_server::page::standalone_content_security_policy();
+
+    in_browser(&driver, false, |client| async move {
+        client.goto(&share_url).await.unwrap();
+        // The detector works: the served page loads its stylesheet.
+        let loaded = eval(
+            &client,
+            "return performance.getEntriesByType('resource').map(e => e.name);",
+        )
+        .await;
+        assert!(loaded.to_string().contains("/assets/share.css"), "{loaded}");
+        screenshot(&client, 1280, "share-page-served.png").await;
+
+        client
+            .goto(&format!("file://{}", saved.display()))
+            .await
+            .unwrap();
+        assert_no_dialog(&client).await;
+        assert_eq!(
+            client.title().await.unwrap(),
+            "Why does my deploy script fail? · Parlor"
+        );
+        assert_eq!(
+            text(&client, "[data-testid=model]").await,
+            "gpt-4o-2024-08-06"
+        );
+        let messages = client
+            .find_all(Locator::Css("article[data-testid=message]"))
+            .await
+            .unwrap();
+        assert_eq!(messages.len(), 6);
+        assert!(text(&client, "#msg-4").await.contains("chmod +x deploy.sh"));
+        let original = client
+            .find(Locator::Css("[data-testid=original-link] a"))
+            .await
+            .unwrap()
+            .attr("href")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        assert!(
+            original.ends_with(&format!("/shared/{share_id}")),
+            "{original}"
+        );
+
+        // Styled by the inline stylesheet (allowed by its hash), with no
+        // script, no request for anything, under the file's own policy.
+        let probe = eval(
+            &client,
+            "return [location.protocol, document.styleSheets.length, \
+             document.styleSheets[0].cssRules.length, \
+             getComputedStyle(document.body).fontFamily.includes('system-ui'), \
+             document.scripts.length, performance.getEntriesByType('resource').length, \
+             document.querySelector('meta[http-equiv=Content-Security-Policy]').content, \
+             typeof window.__pwned];",
+        )
+        .await;
+        assert_eq!(probe[0], json!("file:"), "{probe}");
+        assert_eq!(probe[1], json!(1), "{probe}");
+        assert!(probe[2].as_u64().unwrap() > 50, "{probe}");
+        assert_eq!(
+            probe[3],
+            json!(true),
+            "the inline stylesheet applies: {probe}"
+        );
+        assert_eq!(probe[4], json!(0), "{probe}");
+        assert_eq!(probe[5], json!(0), "a resource was requested: {probe}");
+        assert_eq!(probe[6], json!(policy), "{probe}");
+        assert_eq!(probe[7], json!("undefined"), "{probe}");
+        screenshot(&client, 1280, "share-page-file.png").await;
+
+        // Never published, every field hostile: nothing runs, even when
+        // every collapsible opens and every element is hovered.
+        client
+            .goto(&format!("file://{}", hostile_file.display()))
+            .await
+            .unwrap();
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        assert_no_dialog(&client).await;
+        eval(
+            &client,
+            "for (const d of document.querySelectorAll('details')) d.open = true; \
+             for (const e of document.querySelectorAll('*')) \
+                 e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); \
+             return 0;",
+        )
+        .await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        assert_no_dialog(&client).await;
+        let probe = eval(
+            &client,
+            "return [typeof window.__pwned, document.scripts.length, \
+             performance.getEntriesByType('resource').length, \
+             document.querySelectorAll('[data-testid=original-link]').length];",
+        )
+        .await;
+        assert_eq!(probe, json!(["undefined", 0, 0, 0]));
+        assert_eq!(
+            text(&client, "[data-testid=provider]").await,
+            "<svg/onload=alert(1)>"
+        );
+    })
+    .await;
+}

@@ -72,6 +72,10 @@ async fn user_add_prints_a_working_token_as_the_last_line() {
     let token = text.lines().last().unwrap().trim().to_owned();
     assert!(token.starts_with("psu_") && token.len() == 68, "{text}");
     assert!(dir.path().join("shares.db").exists());
+    // No public URL, so no connect code: stderr says how to get one.
+    assert!(!text.contains("parlor1."), "{text}");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("--public-url"), "{stderr}");
 
     let server = server_on(&dir).await;
     assert_eq!(publish(&server.base_url, &token).await, StatusCode::CREATED);
@@ -92,6 +96,112 @@ async fn user_add_prints_a_working_token_as_the_last_line() {
     .await;
     assert!(!output.status.success());
     assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+}
+
+/// The connect code printed with the token, decoded as the app decodes it.
+fn connect_code(output: &Output) -> chat_core::connect_code::ConnectCode {
+    let text = stdout(output);
+    let line = text
+        .lines()
+        .find(|line| {
+            line.starts_with("Connect code (paste into Parlor → Settings → Share server): ")
+        })
+        .unwrap_or_else(|| panic!("no connect code in\n{text}"));
+    let code = line.rsplit(' ').next().unwrap();
+    assert!(code.starts_with(chat_core::connect_code::PREFIX), "{line}");
+    chat_core::connect_code::ConnectCode::decode(code).unwrap()
+}
+
+fn last_line(output: &Output) -> String {
+    stdout(output).lines().last().unwrap().to_owned()
+}
+
+#[tokio::test]
+async fn user_add_prints_a_connect_code_when_it_knows_the_public_url() {
+    let dir = tempfile::tempdir().unwrap();
+    // A flag, normalized as `serve` normalizes it.
+    let output = run(share_server(&dir).args([
+        "user",
+        "add",
+        "alice",
+        "--database-url",
+        "sqlite://shares.db",
+        "--public-url",
+        "https://share.example.com/",
+    ]))
+    .await;
+    assert!(output.status.success(), "{output:?}");
+    let code = connect_code(&output);
+    assert_eq!(code.url, "https://share.example.com");
+    let token = last_line(&output);
+    assert_eq!(code.token, token, "the token is still the last line");
+    assert!(token.starts_with("psu_") && token.len() == 68);
+    assert!(
+        !String::from_utf8_lossy(&output.stderr).contains("--public-url"),
+        "no hint when there is a code"
+    );
+    let server = server_on(&dir).await;
+    assert_eq!(
+        publish(&server.base_url, &code.token).await,
+        StatusCode::CREATED
+    );
+    server.shutdown().await;
+
+    // The environment variable `serve` reads.
+    let output = run(share_server(&dir)
+        .args(["user", "add", "bob", "--database-url", "sqlite://shares.db"])
+        .env("SHARE_SERVER_PUBLIC_URL", "http://10.0.0.5:8080/parlor"))
+    .await;
+    assert!(output.status.success(), "{output:?}");
+    let code = connect_code(&output);
+    assert_eq!(code.url, "http://10.0.0.5:8080/parlor");
+    assert_eq!(code.token, last_line(&output));
+
+    // The config file `serve` reads; the flag beats it.
+    let config = dir.path().join("share-server.toml");
+    std::fs::write(
+        &config,
+        "database_url = \"sqlite://shares.db\"\npublic_url = \"https://team.example.org\"\n",
+    )
+    .unwrap();
+    let output = run(share_server(&dir)
+        .args(["user", "add", "carol", "--config"])
+        .arg(&config))
+    .await;
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(connect_code(&output).url, "https://team.example.org");
+    let output = run(share_server(&dir)
+        .args([
+            "user",
+            "add",
+            "dave",
+            "--public-url",
+            "https://flag.example",
+        ])
+        .arg("--config")
+        .arg(&config))
+    .await;
+    assert_eq!(connect_code(&output).url, "https://flag.example");
+
+    // A URL `serve` would refuse is refused before anyone is created.
+    let output = run(share_server(&dir).args([
+        "user",
+        "add",
+        "erin",
+        "--database-url",
+        "sqlite://shares.db",
+        "--public-url",
+        "share.example.com",
+    ]))
+    .await;
+    assert!(!output.status.success());
+    assert!(String::from_utf8_lossy(&output.stderr).contains("public URL"));
+    let listing = stdout(
+        &run(share_server(&dir).args(["user", "list", "--database-url", "sqlite://shares.db"]))
+            .await,
+    );
+    assert!(!listing.contains("erin"), "{listing}");
+    assert!(listing.contains("dave"), "{listing}");
 }
 
 #[tokio::test]
@@ -298,8 +408,19 @@ async fn help_names_the_environment_variables() {
         "SHARE_SERVER_MAX_EXPIRY",
         "SHARE_SERVER_LOG_FORMAT",
         "SHARE_SERVER_CONFIG",
+        "SHARE_SERVER_ALLOWED_HOSTS",
     ] {
         assert!(help.contains(variable), "{variable} missing from\n{help}");
+    }
+    assert!(help.contains("--allowed-host <HOST>"), "{help}");
+    let output = run(share_server(&dir).args(["user", "add", "--help"])).await;
+    let help = stdout(&output);
+    for expected in [
+        "--public-url <URL>",
+        "SHARE_SERVER_PUBLIC_URL",
+        "connect code",
+    ] {
+        assert!(help.contains(expected), "{expected} missing from\n{help}");
     }
     let output = run(share_server(&dir).args(["serve", "--body-limit", "lots"])).await;
     assert!(!output.status.success());

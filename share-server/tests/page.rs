@@ -19,11 +19,23 @@ async fn published(server: &TestServer) -> (String, String) {
     (data["shareId"].as_str().unwrap().to_owned(), token)
 }
 
+/// The policy a path is served with: the standalone file brings its own
+/// (its stylesheet is inline); everything else, its 404 and 410 included,
+/// has the server's.
+fn policy_of(path: &str, status: StatusCode) -> &'static str {
+    if path.ends_with(".html") && (status.is_success() || status == StatusCode::NOT_MODIFIED) {
+        share_server::page::standalone_content_security_policy()
+    } else {
+        CONTENT_SECURITY_POLICY
+    }
+}
+
 fn assert_security_headers(headers: &HeaderMap, what: &str) {
-    assert_eq!(
-        headers["content-security-policy"], CONTENT_SECURITY_POLICY,
-        "{what}"
-    );
+    assert_security_headers_with(headers, what, CONTENT_SECURITY_POLICY);
+}
+
+fn assert_security_headers_with(headers: &HeaderMap, what: &str, policy: &str) {
+    assert_eq!(headers["content-security-policy"], policy, "{what}");
     assert_eq!(headers["x-content-type-options"], "nosniff", "{what}");
     assert_eq!(headers["referrer-policy"], "no-referrer", "{what}");
 }
@@ -55,6 +67,7 @@ async fn the_page_and_downloads_are_served_with_their_types() {
         ("", "text/html; charset=utf-8"),
         (".json", "application/json"),
         (".md", "text/markdown; charset=utf-8"),
+        (".html", "text/html; charset=utf-8"),
     ] {
         let response = server.get(&format!("/shared/{id}{suffix}")).await;
         assert_eq!(response.status(), StatusCode::OK, "{suffix}");
@@ -88,6 +101,80 @@ async fn the_page_and_downloads_are_served_with_their_types() {
     );
 }
 
+/// `/shared/{id}.html` is the page as one file: the same conversation
+/// markup, the stylesheet inline under the file's own CSP (header and
+/// `<meta>` alike), nothing loaded, nothing run, named after the title.
+#[tokio::test]
+async fn the_html_download_is_the_page_as_one_file() {
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let response = server
+        .publish(Some(&token), &snapshot("Weather in Paris: 18 °C?"))
+        .await;
+    let created: Value = response.json().await.unwrap();
+    let id = created["data"]["shareId"].as_str().unwrap();
+    let share_url = created["data"]["shareUrl"].as_str().unwrap();
+
+    let response = server.get(&format!("/shared/{id}.html")).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let headers = response.headers().clone();
+    assert_eq!(headers["content-type"], "text/html; charset=utf-8");
+    assert_eq!(
+        headers["content-disposition"],
+        "attachment; filename=\"weather-in-paris-18-c.html\""
+    );
+    let policy = share_server::page::standalone_content_security_policy();
+    assert_eq!(headers["content-security-policy"], policy);
+    assert!(policy.starts_with("default-src 'none'; style-src 'sha256-"));
+    let file = response.text().await.unwrap();
+    let page = server
+        .get(&format!("/shared/{id}"))
+        .await
+        .text()
+        .await
+        .unwrap();
+
+    let file = scraper::Html::parse_document(&file);
+    let page = scraper::Html::parse_document(&page);
+    let one = |document: &scraper::Html, selector: &str| {
+        let selector = scraper::Selector::parse(selector).unwrap();
+        let found: Vec<_> = document.select(&selector).collect();
+        assert_eq!(found.len(), 1, "{selector:?}");
+        found[0].html()
+    };
+    assert_eq!(
+        one(&file, "div.pl-container"),
+        one(&page, "div.pl-container")
+    );
+    assert!(one(&file, "meta[http-equiv=Content-Security-Policy]").contains(policy));
+    assert!(one(&file, "head > style").contains(".msg-assistant"));
+    assert!(one(&file, "[data-testid=original-link]").contains(share_url));
+    for absent in ["script", "link[rel=stylesheet]", "[src]", "a[download]"] {
+        let selector = scraper::Selector::parse(absent).unwrap();
+        assert_eq!(file.select(&selector).count(), 0, "{absent}");
+    }
+}
+
+#[tokio::test]
+async fn the_html_download_of_a_gone_share_is_410() {
+    let server = TestServer::start().await;
+    let (id, token) = published(&server).await;
+    let path = format!("/shared/{id}.html");
+    assert_eq!(server.get(&path).await.status(), StatusCode::OK);
+    server.delete(&id, Some(&token), None).await;
+    let response = server.get(&path).await;
+    assert_eq!(response.status(), StatusCode::GONE);
+    assert_eq!(
+        response.headers()["content-type"],
+        "text/html; charset=utf-8"
+    );
+    assert!(!response.headers().contains_key("content-disposition"));
+    assert_eq!(
+        response.headers()["content-security-policy"],
+        CONTENT_SECURITY_POLICY
+    );
+}
+
 #[tokio::test]
 async fn indexable_shares_may_be_indexed() {
     let server = TestServer::start().await;
@@ -109,6 +196,7 @@ async fn strong_etags_answer_if_none_match_with_304() {
         format!("/shared/{id}"),
         format!("/shared/{id}.json"),
         format!("/shared/{id}.md"),
+        format!("/shared/{id}.html"),
         format!("/api/v0/shared-chats/{id}"),
     ] {
         let first = server.get(&path).await;
@@ -132,7 +220,8 @@ async fn strong_etags_answer_if_none_match_with_304() {
             .unwrap();
         assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{path}");
         assert_eq!(response.headers()["etag"].to_str().unwrap(), etag);
-        assert_security_headers(response.headers(), "304");
+        let policy = policy_of(&path, response.status());
+        assert_security_headers_with(response.headers(), &path, policy);
         assert!(response.bytes().await.unwrap().is_empty());
 
         let response = server
@@ -240,7 +329,9 @@ async fn every_response_carries_the_security_headers() {
     let paths = [
         format!("/shared/{id}"),
         format!("/shared/{id}.json"),
+        format!("/shared/{id}.html"),
         "/shared/AAAAAAAAAAAAAAAAAAAAAA".to_owned(),
+        "/shared/AAAAAAAAAAAAAAAAAAAAAA.html".to_owned(),
         format!("/api/v0/shared-chats/{id}"),
         "/api/v0/shared-chats/nope".to_owned(),
         "/api/v0/shared-chats".to_owned(),
@@ -253,7 +344,8 @@ async fn every_response_carries_the_security_headers() {
     ];
     for path in paths {
         let response = server.get(&path).await;
-        assert_security_headers(response.headers(), &path);
+        let policy = policy_of(&path, response.status());
+        assert_security_headers_with(response.headers(), &path, policy);
     }
     let response = server.publish(None, &snapshot("t")).await;
     assert_security_headers(response.headers(), "401");

@@ -194,10 +194,13 @@ async fn a_colleague_on_the_network_opens_the_link_and_old_links_keep_working() 
     let json: serde_json::Value = serde_json::from_str(&json).unwrap();
     assert_eq!(json["data"]["title"], "Deploy troubleshooting");
     // A name the server does not go by (DNS rebinding) is refused.
-    let (code, _) = host.fetch(&shared.share_url, Some("attacker.example")).await;
+    let (code, _) = host
+        .fetch(&shared.share_url, Some("attacker.example"))
+        .await;
     assert_eq!(code, 421);
     // Publishing from the network needs the app's token.
-    let (code, _) = host.fetch(&format!("{}{}", status.url, share::API_PATH), None)
+    let (code, _) = host
+        .fetch(&format!("{}{}", status.url, share::API_PATH), None)
         .await;
     assert_eq!(code, 401);
 

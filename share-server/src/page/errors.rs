@@ -4,7 +4,7 @@
 use maud::{Markup, html};
 
 use super::ErrorPage;
-use super::layout::{self, Head};
+use super::layout::{self, Head, Stylesheet};
 
 struct Copy {
     status: u16,
@@ -40,6 +40,7 @@ pub fn render(page: ErrorPage) -> Markup {
         description: copy.explanation,
         indexable: false,
         extra: html! {},
+        stylesheet: Stylesheet::Linked,
     };
     let main = html! {
         main.pl-error data-testid="error-page" data-status=(copy.status) {

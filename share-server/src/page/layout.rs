@@ -1,12 +1,25 @@
 //! The document shell every page shares: head, stylesheet, footer.
 //!
-//! The pages run under `default-src 'none'; style-src 'self'`: the only
+//! Served pages run under `default-src 'none'; style-src 'self'`: the only
 //! subresource is the stylesheet, there is no script, no inline style and
-//! no remote anything.
+//! no remote anything. A standalone file carries the stylesheet in one
+//! `<style>` element instead, allowed by its hash in the file's own CSP
+//! `<meta>` (see [`super::standalone`]), so it still loads nothing and runs
+//! nothing.
 
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 use super::STYLESHEET_PATH;
+use super::standalone::InlineStyle;
+
+/// How a document gets its styles.
+#[derive(Clone, Copy)]
+pub enum Stylesheet {
+    /// `<link rel="stylesheet">` to the server's [`STYLESHEET_PATH`].
+    Linked,
+    /// The stylesheet in a `<style>` element, with the CSP that allows it.
+    Inline(&'static InlineStyle),
+}
 
 /// What goes into `<head>` besides the fixed parts.
 pub struct Head<'a> {
@@ -16,6 +29,7 @@ pub struct Head<'a> {
     pub indexable: bool,
     /// Per-page extras: canonical link, OpenGraph and Twitter card meta.
     pub extra: Markup,
+    pub stylesheet: Stylesheet,
 }
 
 /// A full HTML5 document; `body_class` names the kind of page.
@@ -25,6 +39,10 @@ pub fn document(head: Head<'_>, body_class: &str, main: Markup, footer: Markup) 
         html lang="en" {
             head {
                 meta charset="utf-8";
+                @if let Stylesheet::Inline(style) = head.stylesheet {
+                    // First in <head>: the policy applies from here on.
+                    meta http-equiv="Content-Security-Policy" content=(style.policy);
+                }
                 meta name="viewport" content="width=device-width, initial-scale=1";
                 meta name="color-scheme" content="light dark";
                 meta name="referrer" content="no-referrer";
@@ -36,7 +54,12 @@ pub fn document(head: Head<'_>, body_class: &str, main: Markup, footer: Markup) 
                 (head.extra)
                 // An empty icon: no /favicon.ico request that would only 404.
                 link rel="icon" href="data:,";
-                link rel="stylesheet" href=(STYLESHEET_PATH);
+                @match head.stylesheet {
+                    Stylesheet::Linked => link rel="stylesheet" href=(STYLESHEET_PATH);,
+                    // Our own CSS, checked to hold no `</style` (escaping it
+                    // would break selectors such as `a > b`).
+                    Stylesheet::Inline(style) => style { (PreEscaped(style.css.as_str())) },
+                }
             }
             body class={ "pl-page " (body_class) } {
                 (main)

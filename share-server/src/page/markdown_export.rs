@@ -1,5 +1,6 @@
-//! The `.md` download: the conversation as a Markdown document that reads
-//! well as plain text and renders well anywhere. Message content is kept
+//! The Markdown document (the `.md` download, the app's "Copy as
+//! Markdown"): the conversation as a document that reads well as plain text
+//! and renders well anywhere. Message content is kept
 //! as written (it is Markdown already); our own lines are built so that
 //! names and ids cannot break out of their code spans or fences.
 
@@ -7,12 +8,12 @@ use std::fmt::Write as _;
 
 use chat_core::{Message, PromptMeta, Role};
 
-use super::ShareView;
+use super::ExportView;
 use super::format;
 use super::share::display_title;
 use super::stats;
 
-pub fn render(view: &ShareView<'_>) -> String {
+pub fn render(view: &ExportView<'_>) -> String {
     let snapshot = view.snapshot;
     let mut out = String::with_capacity(
         1024 + snapshot
@@ -43,7 +44,7 @@ pub fn render(view: &ShareView<'_>) -> String {
     out
 }
 
-fn header(out: &mut String, view: &ShareView<'_>) {
+fn header(out: &mut String, view: &ExportView<'_>) {
     let snapshot = view.snapshot;
     let config = &snapshot.model_config;
     let _ = writeln!(out, "# {}\n", one_line(display_title(snapshot)));
@@ -66,7 +67,7 @@ fn header(out: &mut String, view: &ShareView<'_>) {
     if !parameters.is_empty() {
         let _ = writeln!(out, "- **Parameters:** {}", parameters.join(" · "));
     }
-    let _ = writeln!(out, "- **Shared on:** {}", format::date(view.created_at));
+    let _ = writeln!(out, "- **Shared on:** {}", format::date(view.shared_at));
     if let Some(expires_at) = view.expires_at {
         let _ = writeln!(out, "- **Expires on:** {}", format::date(expires_at));
     }
@@ -75,11 +76,9 @@ fn header(out: &mut String, view: &ShareView<'_>) {
         "- **Totals:** {}",
         stats::line(&stats::totals(snapshot))
     );
-    let _ = writeln!(
-        out,
-        "- **Link:** <{}/shared/{}>",
-        view.public_url, view.share_id
-    );
+    if let Some(link) = view.web_link() {
+        let _ = writeln!(out, "- **Link:** <{link}>");
+    }
 }
 
 fn prompt_meta(out: &mut String, meta: &PromptMeta) {

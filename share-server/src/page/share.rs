@@ -1,14 +1,15 @@
 //! The share page: head meta, the header with model and totals, what the
 //! prompt was made of, the messages (see [`super::messages`]) and the footer.
+//! One renderer for both forms of it, the page the server serves and the
+//! standalone file, so they cannot drift apart.
 
 use chat_core::{ModelConfig, PromptMeta, ShareSnapshot};
+use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
-use super::format;
-use super::layout::{self, Head};
-use super::messages;
+use super::layout::{self, Head, Stylesheet};
 use super::stats::{self, Stat};
-use super::{ShareView, code};
+use super::{ExportView, ShareView, code, format, messages, standalone};
 
 /// The title shown for a share, never empty.
 pub fn display_title(snapshot: &ShareSnapshot) -> &str {
@@ -32,20 +33,86 @@ pub fn summary(snapshot: &ShareSnapshot) -> String {
     )
 }
 
+/// What differs between the served page and the standalone file.
+struct Page<'a> {
+    snapshot: &'a ShareSnapshot,
+    shared_at: DateTime<Utc>,
+    expires_at: Option<DateTime<Utc>>,
+    /// The page's address online, if it has one.
+    url: Option<&'a str>,
+    stylesheet: Stylesheet,
+    /// The footer's line of links.
+    links: Markup,
+}
+
+/// The page served at `/shared/{id}`.
 pub fn render(view: &ShareView<'_>) -> Markup {
-    let snapshot = view.snapshot;
+    let url = view.url();
+    document(Page {
+        snapshot: view.snapshot,
+        shared_at: view.created_at,
+        expires_at: view.expires_at,
+        url: Some(&url),
+        stylesheet: Stylesheet::Linked,
+        links: html! {
+            p.pl-downloads data-testid="downloads" {
+                "Download this conversation: "
+                a.pl-download href={ "/shared/" (view.share_id) ".json" } download data-testid="download-json" {
+                    "JSON"
+                }
+                " · "
+                a.pl-download href={ "/shared/" (view.share_id) ".md" } download data-testid="download-markdown" {
+                    "Markdown"
+                }
+                " · "
+                a.pl-download href={ "/shared/" (view.share_id) ".html" } download data-testid="download-html" {
+                    "HTML file"
+                }
+            }
+        },
+    })
+}
+
+/// The same page as a file: stylesheet inline, and no link that only makes
+/// sense on the server (the downloads are relative to it).
+pub fn render_standalone(view: &ExportView<'_>) -> Markup {
+    let link = view.web_link();
+    document(Page {
+        snapshot: view.snapshot,
+        shared_at: view.shared_at,
+        expires_at: view.expires_at,
+        url: link,
+        stylesheet: Stylesheet::Inline(standalone::inline_style()),
+        links: html! {
+            @if let Some(link) = link {
+                // Styled and printed (with its address) like the page's
+                // download links.
+                p.pl-downloads data-testid="original-link" {
+                    "This conversation online: "
+                    a.pl-download href=(link) { "the shared page" }
+                }
+            }
+        },
+    })
+}
+
+fn document(page: Page<'_>) -> Markup {
+    let snapshot = page.snapshot;
     let title = display_title(snapshot);
-    let url = format!("{}/shared/{}", view.public_url, view.share_id);
     let description = format!("{}, shared from Parlor.", summary(snapshot));
     let page_title = format!("{title} · Parlor");
     let extra = html! {
-        link rel="canonical" href=(url);
+        @if let Some(url) = page.url {
+            link rel="canonical" href=(url);
+        }
         meta property="og:type" content="article";
         meta property="og:site_name" content="Parlor";
         meta property="og:title" content=(title);
         meta property="og:description" content=(description);
-        meta property="og:url" content=(url);
-        meta property="article:published_time" content=(format::iso(view.created_at));
+        @if let Some(url) = page.url {
+            meta property="og:url" content=(url);
+        }
+        meta property="article:published_time" content=(format::iso(page.shared_at));
         meta name="twitter:card" content="summary";
         meta name="twitter:title" content=(title);
         meta name="twitter:description" content=(description);
@@ -55,10 +122,11 @@ pub fn render(view: &ShareView<'_>) -> Markup {
         description: &description,
         indexable: snapshot.indexable,
         extra,
+        stylesheet: page.stylesheet,
     };
     let main = html! {
         div.pl-container {
-            (header(view, title))
+            (header(&page, title))
             main.share-main {
                 @if let Some(meta) = &snapshot.prompt_meta {
                     (prompt_meta(meta))
@@ -67,22 +135,10 @@ pub fn render(view: &ShareView<'_>) -> Markup {
             }
         }
     };
-    let footer = layout::footer(html! {
-        p.pl-downloads data-testid="downloads" {
-            "Download this conversation: "
-            a.pl-download href={ "/shared/" (view.share_id) ".json" } download data-testid="download-json" {
-                "JSON"
-            }
-            " · "
-            a.pl-download href={ "/shared/" (view.share_id) ".md" } download data-testid="download-markdown" {
-                "Markdown"
-            }
-        }
-    });
-    layout::document(head, "pl-page-share", main, footer)
+    layout::document(head, "pl-page-share", main, layout::footer(page.links))
 }
 
-fn header(view: &ShareView<'_>, title: &str) -> Markup {
+fn header(page: &Page<'_>, title: &str) -> Markup {
     html! {
         header.share-header data-testid="share-header" {
             div.share-topline {
@@ -93,17 +149,17 @@ fn header(view: &ShareView<'_>, title: &str) -> Markup {
             p.share-dates {
                 span data-testid="shared-on" {
                     "Shared on "
-                    time datetime=(format::iso(view.created_at)) { (format::date(view.created_at)) }
+                    time datetime=(format::iso(page.shared_at)) { (format::date(page.shared_at)) }
                 }
-                @if let Some(expires_at) = view.expires_at {
+                @if let Some(expires_at) = page.expires_at {
                     span.share-expiry data-testid="expires-on" {
                         "Expires on "
                         time datetime=(format::iso(expires_at)) { (format::date(expires_at)) }
                     }
                 }
             }
-            (model_config(&view.snapshot.model_config))
-            (totals_section(view.snapshot))
+            (model_config(&page.snapshot.model_config))
+            (totals_section(page.snapshot))
         }
     }
 }

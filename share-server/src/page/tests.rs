@@ -12,13 +12,13 @@ fn page(snapshot: &ShareSnapshot) -> Html {
 }
 
 #[track_caller]
-fn select<'a>(document: &'a Html, selector: &str) -> Vec<ElementRef<'a>> {
+pub(super) fn select<'a>(document: &'a Html, selector: &str) -> Vec<ElementRef<'a>> {
     let parsed = Selector::parse(selector).unwrap();
     document.select(&parsed).collect()
 }
 
 #[track_caller]
-fn one<'a>(document: &'a Html, selector: &str) -> ElementRef<'a> {
+pub(super) fn one<'a>(document: &'a Html, selector: &str) -> ElementRef<'a> {
     let found = select(document, selector);
     assert_eq!(
         found.len(),
@@ -30,7 +30,7 @@ fn one<'a>(document: &'a Html, selector: &str) -> ElementRef<'a> {
 }
 
 /// An element's text with whitespace runs collapsed.
-fn text(element: ElementRef<'_>) -> String {
+pub(super) fn text(element: ElementRef<'_>) -> String {
     element
         .text()
         .collect::<String>()
@@ -40,11 +40,11 @@ fn text(element: ElementRef<'_>) -> String {
 }
 
 #[track_caller]
-fn text_of(document: &Html, selector: &str) -> String {
+pub(super) fn text_of(document: &Html, selector: &str) -> String {
     text(one(document, selector))
 }
 
-fn meta(document: &Html, key: &str) -> String {
+pub(super) fn meta(document: &Html, key: &str) -> String {
     let selector = format!("meta[name=\"{key}\"], meta[property=\"{key}\"]");
     one(document, &selector)
         .value()
@@ -490,7 +490,7 @@ fn browser_scheme(value: &str) -> Option<String> {
 
 /// No element that runs script, no event handler, no script URL.
 #[track_caller]
-fn assert_inert(html: &str) {
+pub(super) fn assert_inert(html: &str) {
     let document = Html::parse_document(html);
     for element in select(&document, "*") {
         let element = element.value();
@@ -618,6 +618,11 @@ fn footer_has_attribution_and_downloads() {
         markdown.value().attr("href"),
         Some(format!("/shared/{SHARE_ID}.md").as_str())
     );
+    let file = one(&document, "a[data-testid=download-html]");
+    assert_eq!(
+        file.value().attr("href"),
+        Some(format!("/shared/{SHARE_ID}.html").as_str())
+    );
 }
 
 #[test]
@@ -698,54 +703,57 @@ fn markdown_download_keeps_backticks_inside_their_fences() {
 /// The page as an indented outline of elements (classes, then attributes
 /// sorted) and text, code blocks as one line: reviewable in a snapshot diff.
 fn outline(html: &str) -> String {
-    fn walk(parent: ElementRef<'_>, depth: usize, out: &mut String) {
-        for child in parent.children() {
-            match child.value() {
-                scraper::Node::Element(element) => {
-                    let mut line = element.name().to_owned();
-                    for class in element.classes() {
-                        line.push('.');
-                        line.push_str(class);
-                    }
-                    let mut attributes: Vec<_> = element
-                        .attrs()
-                        .filter(|(name, _)| *name != "class")
-                        .collect();
-                    attributes.sort();
-                    for (name, value) in attributes {
-                        line.push_str(&format!(" {name}={value:?}"));
-                    }
-                    out.push_str(&"  ".repeat(depth));
-                    out.push_str(&line);
-                    out.push('\n');
-                    let Some(child) = ElementRef::wrap(child) else {
-                        continue;
-                    };
-                    if element.name() == "code" && parent.value().name() == "pre" {
-                        // Code as its text: the highlighter's spans are
-                        // chat-core's business, not the page's.
-                        let code: String = child.text().collect();
-                        out.push_str(&"  ".repeat(depth + 1));
-                        out.push_str(&format!("{code:?}\n"));
-                    } else {
-                        walk(child, depth + 1, out);
-                    }
-                }
-                scraper::Node::Text(text) => {
-                    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
-                    if !text.is_empty() {
-                        out.push_str(&"  ".repeat(depth));
-                        out.push_str(&format!("{text:?}\n"));
-                    }
-                }
-                _ => {}
+    let document = Html::parse_document(html);
+    let mut out = String::from("<!DOCTYPE html>\nhtml\n");
+    outline_children(document.root_element(), 1, &mut out);
+    out
+}
+
+/// `element` and what it contains, as in [`outline`].
+pub(super) fn outline_of(element: ElementRef<'_>) -> String {
+    let mut out = String::new();
+    outline_element(element, false, 0, &mut out);
+    out
+}
+
+fn outline_element(element: ElementRef<'_>, in_pre: bool, depth: usize, out: &mut String) {
+    let value = element.value();
+    let mut line = value.name().to_owned();
+    for class in value.classes() {
+        line.push('.');
+        line.push_str(class);
+    }
+    let mut attributes: Vec<_> = value.attrs().filter(|(name, _)| *name != "class").collect();
+    attributes.sort();
+    for (name, value) in attributes {
+        line.push_str(&format!(" {name}={value:?}"));
+    }
+    out.push_str(&"  ".repeat(depth));
+    out.push_str(&line);
+    out.push('\n');
+    if value.name() == "code" && in_pre {
+        // Code as its text: the highlighter's spans are chat-core's
+        // business, not the page's.
+        let code: String = element.text().collect();
+        out.push_str(&"  ".repeat(depth + 1));
+        out.push_str(&format!("{code:?}\n"));
+    } else {
+        outline_children(element, depth + 1, out);
+    }
+}
+
+fn outline_children(parent: ElementRef<'_>, depth: usize, out: &mut String) {
+    for child in parent.children() {
+        if let Some(element) = ElementRef::wrap(child) {
+            outline_element(element, parent.value().name() == "pre", depth, out);
+        } else if let scraper::Node::Text(text) = child.value() {
+            let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+            if !text.is_empty() {
+                out.push_str(&"  ".repeat(depth));
+                out.push_str(&format!("{text:?}\n"));
             }
         }
     }
-    let document = Html::parse_document(html);
-    let mut out = String::from("<!DOCTYPE html>\nhtml\n");
-    walk(document.root_element(), 1, &mut out);
-    out
 }
 
 #[test]

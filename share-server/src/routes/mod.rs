@@ -21,10 +21,11 @@ pub fn router(state: AppState) -> Router {
             "/api/v0/shared-chats/{share_id}",
             get(shares::get).delete(shares::delete),
         )
-        // `{id}`, `{id}.json` and `{id}.md` share one route: the router
-        // cannot match a parameter with a suffix.
+        // `{id}`, `{id}.json`, `{id}.md` and `{id}.html` share one route:
+        // the router cannot match a parameter with a suffix.
         .route("/shared/{file}", get(page::file))
         .route(STYLESHEET_PATH, get(page::stylesheet))
+        .route("/api/v0/info", get(ops::info))
         .route("/healthz", get(ops::healthz))
         .route("/readyz", get(ops::readyz))
         .route("/metrics", get(ops::metrics))

@@ -1,5 +1,5 @@
-//! What operators and tooling call: health, readiness, metrics, the OpenAPI
-//! document, and the envelope for unknown routes.
+//! What operators and tooling call: what the server is, health, readiness,
+//! metrics, the OpenAPI document, and the envelope for unknown routes.
 
 use std::sync::Arc;
 
@@ -12,14 +12,29 @@ use serde::Serialize;
 use crate::assets::Assets;
 use crate::cache::PageCache;
 use crate::error::{Error, Failure, Success};
+use crate::info::{self, ServerInfo};
 use crate::metrics::Metrics;
 use crate::respond::{self, Caching};
+use crate::state::Settings;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Health {
     /// `ok`
     pub status: &'static str,
+}
+
+/// What this server is and the rules it applies: its version, the snapshot
+/// schema versions it accepts, share lifetimes, whether anonymous
+/// publishing is allowed and the base of its share links. Public.
+#[utoipa::path(
+    get,
+    path = "/api/v0/info",
+    tag = "ops",
+    responses((status = 200, description = "The server's identity and publishing rules", body = Success<ServerInfo>)),
+)]
+pub async fn info(State(settings): State<Arc<Settings>>) -> Json<Success<ServerInfo>> {
+    Json(Success::new(info::server_info(&settings)))
 }
 
 /// Liveness: the process answers.

@@ -1,5 +1,5 @@
-//! The public page `/shared/{id}`, its downloads (`.json`, `.md`) and the
-//! stylesheet. Unknown and gone shares get the HTML 404 and 410 pages.
+//! The public page `/shared/{id}`, its downloads (`.json`, `.md`, `.html`)
+//! and the stylesheet. Unknown and gone shares get the HTML 404 and 410 pages.
 
 use std::sync::Arc;
 
@@ -57,6 +57,8 @@ pub async fn file(
         json(&context, id, &headers).await
     } else if let Some(id) = file.strip_suffix(".md") {
         markdown(&context, id, &headers).await
+    } else if let Some(id) = file.strip_suffix(".html") {
+        html(&context, id, &headers).await
     } else {
         show(&context, &file, &headers).await
     }
@@ -111,6 +113,27 @@ pub async fn json(context: &PageContext, id: &str, headers: &HeaderMap) -> Respo
 )]
 pub async fn markdown(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
     serve(context, id, Representation::Markdown, headers).await
+}
+
+/// The page as one self-contained HTML file, as a download: the stylesheet
+/// inline, no script, nothing loaded from anywhere; it reads the same
+/// opened from disk. Its `Content-Security-Policy` header is the file's own
+/// (the stylesheet allowed by its hash), as in its `<meta>`.
+#[utoipa::path(
+    get,
+    path = "/shared/{shareId}.html",
+    tag = "page",
+    params(("shareId" = String, Path, description = "22 base62 characters")),
+    responses(
+        (status = 200, description = "One self-contained HTML file, named after the title", content_type = "text/html",
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"<title-slug>.html\"`"))),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "Unknown or malformed id (HTML page)", content_type = "text/html"),
+        (status = 410, description = "Expired or revoked (HTML page)", content_type = "text/html"),
+    ),
+)]
+pub async fn html(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
+    serve(context, id, Representation::Standalone, headers).await
 }
 
 async fn serve(

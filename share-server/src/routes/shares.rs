@@ -57,6 +57,8 @@ use crate::users;
                     description = "Its published JSON")),
                 ("DownloadMarkdown" = (operation_id = "markdown", parameters(("shareId" = "$response.body#/data/shareId")),
                     description = "Its Markdown")),
+                ("DownloadHtml" = (operation_id = "html", parameters(("shareId" = "$response.body#/data/shareId")),
+                    description = "Its page as one self-contained HTML file")),
             )),
         (status = 400, description = "Malformed JSON; `error.field` is the JSON path at fault", body = Failure),
         (status = 401, description = "No token (and anonymous publishing is off), or an invalid or revoked token", body = Failure),

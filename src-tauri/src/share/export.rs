@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use chat_core::ShareSnapshot;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
+use share_server::page::ExportView;
 
 use super::{ShareOptions, prepared_snapshot};
 use crate::core::Core;
@@ -38,7 +39,8 @@ pub fn standalone_html(snapshot: &ShareSnapshot, now: DateTime<Utc>) -> String {
 }
 
 /// Writes the session as a self-contained HTML file into `dir` (made if
-/// needed) under a name from its title that does not overwrite anything.
+/// needed) under a name from its title (the server's download name) that
+/// does not overwrite anything.
 pub async fn save_html_file(
     core: &Core,
     dir: &Path,
@@ -54,7 +56,11 @@ pub async fn save_html_file(
             dir.display()
         ))
     })?;
-    let path = free_path(dir, &file_stem(&snapshot.title), "html");
+    let path = free_path(
+        dir,
+        &share_server::page::export_file_stem(&snapshot),
+        "html",
+    );
     std::fs::write(&path, html).map_err(|e| {
         AppError::Internal(format!(
             "the file {} could not be written: {e}",
@@ -76,31 +82,9 @@ pub async fn markdown(
     let now = Utc::now();
     let (snapshot, redactions) = prepared_snapshot(core, None, session_id, options, now).await?;
     Ok(CopiedMarkdown {
-        markdown: String::new(), //STUB
+        markdown: share_server::page::render_markdown_document(&ExportView::new(&snapshot, now)),
         redacted_summary: redactions.summary(),
     })
-}
-
-/// A file name from a title: letters, digits, spaces, `-`, `_` and `.`
-/// kept, the rest dropped; never empty, never hidden, at most 80 characters.
-pub fn file_stem(title: &str) -> String {
-    let kept: String = title
-        .chars()
-        .map(|c| if c.is_whitespace() { ' ' } else { c })
-        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_' | '.'))
-        .take(80)
-        .collect();
-    let stem = kept
-        .split_whitespace()
-        .collect::<Vec<_>>()
-        .join(" ")
-        .trim_matches('.')
-        .to_owned();
-    if stem.is_empty() {
-        "Parlor conversation".to_owned()
-    } else {
-        stem
-    }
 }
 
 /// `dir/stem.ext`, or `dir/stem (2).ext` … when that exists.
@@ -117,17 +101,6 @@ fn free_path(dir: &Path, stem: &str, extension: &str) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_names_come_from_titles_and_stay_harmless() {
-        assert_eq!(file_stem("Rust: lifetimes?"), "Rust lifetimes");
-        assert_eq!(file_stem("../../etc/passwd"), "etcpasswd");
-        assert_eq!(file_stem("  .hidden  "), "hidden");
-        assert_eq!(file_stem("<script>"), "script");
-        assert_eq!(file_stem("///"), "Parlor conversation");
-        assert_eq!(file_stem("Déjà vu\n\tnotes"), "Déjà vu notes");
-        assert_eq!(file_stem(&"x".repeat(300)).len(), 80);
-    }
 
     #[test]
     fn saving_never_overwrites() {

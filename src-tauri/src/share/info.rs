@@ -2,29 +2,13 @@
 //! versions it accepts and its expiry policy, so the app never promises what
 //! the server will not do.
 
-use serde::{Deserialize, Serialize};
-
 use super::api::call;
 use super::{SERVER_TIMEOUT, ShareError};
 
 /// The path of a server's self-description.
 pub const INFO_PATH: &str = "/api/v0/info";
 
-/// `GET /api/v0/info`'s `data`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerInfo {
-    pub name: String,
-    pub version: String,
-    pub schema_versions: Vec<u32>,
-    #[serde(default)]
-    pub max_expiry_seconds: Option<u64>,
-    #[serde(default)]
-    pub default_expiry_seconds: Option<u64>,
-    #[serde(default)]
-    pub allow_anonymous: bool,
-    pub public_url: String,
-}
+pub use super::connection::ServerInfo;
 
 impl ServerInfo {
     /// Refuses a server that cannot store what this app writes.
