@@ -22,6 +22,8 @@ use tempfile::TempDir;
 mod network;
 #[path = "share_stories/reach.rs"]
 mod reach;
+#[path = "share_stories/team.rs"]
+mod team;
 
 /// A fake key in the keyring, and one pasted into the chat.
 const STORED_KEY: &str = "sk-proj-STOREDKEYSTOREDKEY0001";

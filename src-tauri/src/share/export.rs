@@ -34,8 +34,7 @@ pub struct CopiedMarkdown {
 
 /// The page of `snapshot` as one file, "shared" at `now`.
 pub fn standalone_html(snapshot: &ShareSnapshot, now: DateTime<Utc>) -> String {
-    let _ = (snapshot, now);
-    String::new() //STUB
+    share_server::page::render_standalone(&ExportView::new(snapshot, now))
 }
 
 /// Writes the session as a self-contained HTML file into `dir` (made if
