@@ -401,12 +401,14 @@ mod tests {
     #[test]
     fn network_mode_with_a_host_name_is_saved() {
         let store = Store::open_in_memory().unwrap();
-        let mut settings = Settings::default();
-        settings.share_server = ShareServerSettings {
-            mode: ShareMode::Network,
-            team_url: None,
-            embedded_bind: "192.168.1.20".into(),
-            link_host: Some("myhost.local".into()),
+        let settings = Settings {
+            share_server: ShareServerSettings {
+                mode: ShareMode::Network,
+                team_url: None,
+                embedded_bind: "192.168.1.20".into(),
+                link_host: Some("myhost.local".into()),
+            },
+            ..Settings::default()
         };
         settings.save(&store).unwrap();
         assert_eq!(Settings::load(&store).unwrap(), settings);

@@ -485,7 +485,7 @@ pub async fn list_shares(core: &Core) -> Result<Vec<ShareListItem>, AppError> {
             source: ShareSource::Server,
         });
     }
-    items.sort_by(|a, b| b.created_at.cmp(&a.created_at));
+    items.sort_by_key(|item| std::cmp::Reverse(item.created_at));
     Ok(items)
 }
 
