@@ -20,6 +20,8 @@ use tempfile::TempDir;
 
 #[path = "share_stories/network.rs"]
 mod network;
+#[path = "support/netns.rs"]
+mod netns;
 #[path = "share_stories/reach.rs"]
 mod reach;
 #[path = "share_stories/team.rs"]

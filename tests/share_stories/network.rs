@@ -8,126 +8,12 @@
 //! Needs root (`ip netns`). CI runs as root and must run it; elsewhere it
 //! says it did not run.
 
-use std::process::{Command, Output};
-
 use parlor::settings::ShareMode;
 use parlor::share::reach::ReachKind;
 use parlor::share::{self, ShareOptions};
 
 use super::{app, conversation, get};
-
-/// A namespace and the veth pair into it, removed on drop.
-struct SecondHost {
-    namespace: String,
-    host_link: String,
-    host_ip: String,
-}
-
-fn run(args: &[&str]) -> Output {
-    let output = Command::new(args[0]).args(&args[1..]).output().unwrap();
-    assert!(
-        output.status.success(),
-        "{args:?} failed: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    output
-}
-
-impl SecondHost {
-    fn create() -> Option<Self> {
-        let root = Command::new("id")
-            .arg("-u")
-            .output()
-            .is_ok_and(|out| String::from_utf8_lossy(&out.stdout).trim() == "0");
-        if !root {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "the network-namespace story needs root, and CI runs as root"
-            );
-            eprintln!("NOT RUN: the network-namespace story needs root (ip netns)");
-            return None;
-        }
-        // Unique per process and test, short enough for an interface name (15).
-        let tag = format!("{:x}", std::process::id() % 0xffff);
-        let namespace = format!("parlor-t{tag}");
-        let host_link = format!("prl{tag}h");
-        let peer_link = format!("prl{tag}p");
-        let octet = std::process::id() % 250 + 1;
-        let host_ip = format!("198.18.{octet}.1");
-        let peer_ip = format!("198.18.{octet}.2");
-        let host = Self {
-            namespace: namespace.clone(),
-            host_link: host_link.clone(),
-            host_ip: host_ip.clone(),
-        };
-        run(&["ip", "netns", "add", &namespace]);
-        run(&[
-            "ip", "link", "add", &host_link, "type", "veth", "peer", "name", &peer_link,
-        ]);
-        run(&["ip", "link", "set", &peer_link, "netns", &namespace]);
-        run(&[
-            "ip",
-            "addr",
-            "add",
-            &format!("{host_ip}/30"),
-            "dev",
-            &host_link,
-        ]);
-        run(&["ip", "link", "set", &host_link, "up"]);
-        let inside = |args: &[&str]| {
-            let mut all = vec!["ip", "netns", "exec", namespace.as_str()];
-            all.extend_from_slice(args);
-            run(&all);
-        };
-        inside(&[
-            "ip",
-            "addr",
-            "add",
-            &format!("{peer_ip}/30"),
-            "dev",
-            &peer_link,
-        ]);
-        inside(&["ip", "link", "set", &peer_link, "up"]);
-        inside(&["ip", "link", "set", "lo", "up"]);
-        Some(host)
-    }
-
-    /// `curl` from inside the namespace: (status, body). Off the test's
-    /// runtime thread, which also runs the server being fetched.
-    async fn fetch(&self, url: &str, host_header: Option<&str>) -> (u16, String) {
-        let mut args: Vec<String> = ["netns", "exec", &self.namespace, "curl", "-sS"]
-            .into_iter()
-            .chain(["--max-time", "10", "-w", "\n%{http_code}"])
-            .map(str::to_owned)
-            .collect();
-        if let Some(host) = host_header {
-            args.extend(["-H".to_owned(), format!("Host: {host}")]);
-        }
-        args.push(url.to_owned());
-        let output = tokio::process::Command::new("ip")
-            .args(&args)
-            .output()
-            .await
-            .unwrap();
-        let text = String::from_utf8_lossy(&output.stdout).into_owned();
-        if !output.status.success() {
-            eprintln!("curl {url}: {}", String::from_utf8_lossy(&output.stderr));
-        }
-        let (body, status) = text.rsplit_once('\n').unwrap_or(("", "0"));
-        (status.trim().parse().unwrap_or(0), body.to_owned())
-    }
-}
-
-impl Drop for SecondHost {
-    fn drop(&mut self) {
-        let _ = Command::new("ip")
-            .args(["link", "del", &self.host_link])
-            .output();
-        let _ = Command::new("ip")
-            .args(["netns", "del", &self.namespace])
-            .output();
-    }
-}
+use crate::netns::SecondHost;
 
 #[tokio::test]
 async fn a_colleague_on_the_network_opens_the_link_and_old_links_keep_working() {
