@@ -40,7 +40,7 @@ pub fn document(head: Head<'_>, body_class: &str, main: Markup, footer: Markup) 
             head {
                 meta charset="utf-8";
                 @if let Stylesheet::Inline(style) = head.stylesheet {
-                    // First in <head>: the policy applies from here on.
+                    // Before anything it governs: a <meta> policy applies from where it stands.
                     meta http-equiv="Content-Security-Policy" content=(style.policy);
                 }
                 meta name="viewport" content="width=device-width, initial-scale=1";
@@ -56,8 +56,8 @@ pub fn document(head: Head<'_>, body_class: &str, main: Markup, footer: Markup) 
                 link rel="icon" href="data:,";
                 @match head.stylesheet {
                     Stylesheet::Linked => link rel="stylesheet" href=(STYLESHEET_PATH);,
-                    // Our own CSS, checked to hold no `</style` (escaping it
-                    // would break selectors such as `a > b`).
+                    // Our own CSS, any `</` in it defused (see `standalone.rs`);
+                    // escaping it as text would break selectors such as `a > b`.
                     Stylesheet::Inline(style) => style { (PreEscaped(style.css.as_str())) },
                 }
             }

@@ -256,3 +256,47 @@ fn export_file_stems_come_from_the_title() {
         "script-script-window-pwned-1-script-onmouseover-alert-1"
     );
 }
+
+/// Every vector of the XSS corpus (`tests/data/xss-vectors.txt`, which
+/// `tests/xss_corpus.rs` runs against the served pages in Chromium) in
+/// every field the file renders: the file is held to the page's rules.
+#[test]
+fn the_xss_corpus_renders_inert_in_the_file() {
+    const VECTORS: &str = include_str!("../../tests/data/xss-vectors.txt");
+    let vectors = VECTORS
+        .lines()
+        .filter(|line| !line.is_empty() && *line != "#" && !line.starts_with("# "))
+        .map(|line| line.replace('⏎', "\n"));
+    let style_element = format!("<style>{}</style>", stylesheet());
+    let mut count = 0;
+    for vector in vectors {
+        let mut snapshot = fixtures::conversation();
+        // The user, the assistant calling a tool, the tool's answer.
+        snapshot.messages.truncate(3);
+        // Fields that also land in attributes (`og:title`,
+        // `data-message-id`) are prefixed: a bare `javascript:…` there is
+        // inert text, but `assert_inert` refuses any attribute that reads
+        // like a script URL.
+        let prefixed = format!("x {vector}");
+        snapshot.title = prefixed.clone();
+        snapshot.model_config.provider = vector.clone();
+        snapshot.model_config.model = vector.clone();
+        if let Some(meta) = &mut snapshot.prompt_meta {
+            meta.system_prompt = Some(vector.clone());
+            meta.variables.insert(vector.clone(), vector.clone());
+        }
+        let message = &mut snapshot.messages[1];
+        message.id = prefixed;
+        message.content = vector.clone();
+        message.reasoning = Some(vector.clone());
+        message.tool_calls[0].name = vector.clone();
+        message.tool_calls[0].arguments = vector.clone();
+        snapshot.messages[2].content = vector.clone();
+        let html = render_standalone(&ExportView::new(&snapshot, fixtures::created_at()));
+        let rest = html.replacen(&style_element, "", 1);
+        assert_ne!(rest.len(), html.len(), "{vector:?} changed the stylesheet");
+        assert_inert(&rest);
+        count += 1;
+    }
+    assert!(count > 200, "only {count} vectors");
+}
