@@ -4,9 +4,15 @@
 //! provider is a local server speaking OpenAI's streaming wire format.
 //!
 //! The story: set the provider's URL and key in Settings, start a session,
-//! send a message and watch it stream, see the stats, press Share, find the
-//! link on the clipboard, open it in headless Chromium and see the answer
-//! and its stats, revoke it from My shares, and see the page answer 410.
+//! send a message and watch it stream, see the stats, press Share (one
+//! click), find the link on the clipboard and read "only this computer" and
+//! its QR code, open it in headless Chromium and see the answer and its
+//! stats, revoke it from My shares, and see the page answer 410. Then beyond
+//! this computer: switch to "On my network" and open the link from a second
+//! host (a network namespace), connect a team server with a connect code,
+//! share there and open it from the second host, save the conversation as
+//! an HTML file and open it in Chromium: it shows the conversation and runs
+//! nothing.
 //!
 //! It needs a display, a D-Bus session with an unlocked keyring and Debian's
 //! webkit2gtk-driver, chromium, chromium-driver and xclip, so a plain
@@ -16,6 +22,8 @@
 // A test crate: helpers outside `#[test]` fns unwrap too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/netns.rs"]
+mod netns;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
@@ -31,7 +39,9 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use fantoccini::elements::Element;
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
+use netns::SecondHost;
 use serde_json::{Value, json};
 use tempfile::TempDir;
 use webdriver::{Driver, output_dir, with_session};
@@ -359,7 +369,7 @@ async fn chat_share_open_revoke_in_the_real_app() {
         .await;
 
     let base_url = provider.base_url.clone();
-    with_session(app, Duration::from_secs(240), |app| async move {
+    with_session(app, Duration::from_secs(300), |app| async move {
         let url = chat_and_share(&app, &base_url).await;
 
         // What was published carries no secret.
@@ -380,6 +390,18 @@ async fn chat_share_open_revoke_in_the_real_app() {
         .await;
 
         revoke_from_my_shares(&app, &url).await;
+
+        // Beyond this computer: the network, a team server, a file.
+        let host = SecondHost::create().expect("the end-to-end test runs as root");
+        share_on_the_network(&app, &host).await;
+        let file = share_on_a_team_server(&app, &host).await;
+        let chromedriver = Driver::chromedriver().await;
+        let profile = TempDir::new().unwrap();
+        let browser = chromedriver.chromium(&profile, false).await;
+        with_session(browser, Duration::from_secs(60), |browser| async move {
+            read_the_file(&browser, &file).await;
+        })
+        .await;
     })
     .await;
 
@@ -570,29 +592,66 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
         "session totals: {totals:?}"
     );
 
-    // Share: the modal, the link, the clipboard.
+    // Share: one click publishes, copies the link and says who can open it.
     click(app, "#share-button").await;
+    let url = shared_link(app, "thisComputer").await;
+    assert!(
+        url.starts_with("http://127.0.0.1:") && url.contains("/shared/"),
+        "share URL: {url:?}"
+    );
+    let reach = text(app, "#share-reach").await;
+    assert!(
+        reach.contains("Only this computer can open this link, while Parlor is running"),
+        "{reach:?}"
+    );
+    // The ways out of a link only this computer can open.
+    find(app, "#share-ways-out #way-team").await;
+    find(app, "#share-ways-out #way-network").await;
+    find(app, "#share-ways-out #way-file").await;
+    let redacted = text(app, "#share-redacted").await;
+    assert!(redacted.contains("home-directory path"), "{redacted:?}");
+    // The QR code is the link.
+    let qr = find(app, "#share-qr").await.screenshot().await.unwrap();
+    assert_eq!(decode_qr(&save_png(&qr, "e2e-app-share-qr.png")), url);
+    let png = app.screenshot().await.unwrap();
+    save_png(&png, "e2e-app-share.png");
+    save_png(&png, "share-this-computer.png");
+    click(app, "#share-close").await;
+    wait_gone(app, "#share-modal").await;
+    let png = app.screenshot().await.unwrap();
+    save_png(&png, "e2e-app.png");
+    url
+}
+
+/// Waits for the Share dialog's link with reach `kind`; checks the clipboard
+/// holds it.
+async fn shared_link(app: &Client, kind: &str) -> String {
     find(app, "#share-modal").await;
-    click(app, "#share-create").await;
     wait_text(app, "#share-status", |t| t.contains("Link copied")).await;
+    find(app, &format!("#share-reach[data-reach=\"{kind}\"]")).await;
     let url = find(app, "#share-url")
         .await
         .prop("value")
         .await
         .unwrap()
         .unwrap_or_default();
-    assert!(
-        url.starts_with("http://127.0.0.1:") && url.contains("/shared/"),
-        "share URL: {url:?}"
-    );
     assert_eq!(clipboard().trim(), url, "the clipboard holds the link");
-    let png = app.screenshot().await.unwrap();
-    save_png(&png, "e2e-app-share.png");
-    click(app, "#share-close").await;
-    wait_gone(app, "#share-modal").await;
-    let png = app.screenshot().await.unwrap();
-    save_png(&png, "e2e-app.png");
     url
+}
+
+/// The text of the QR code in a PNG (zbarimg, Debian's `zbar-tools`).
+fn decode_qr(png: &Path) -> String {
+    let output = Command::new("zbarimg")
+        .args(["--raw", "-q"])
+        .arg(png)
+        .output()
+        .expect("zbarimg runs (Debian package `zbar-tools`)");
+    assert!(
+        output.status.success(),
+        "no QR code found in {}",
+        png.display()
+    );
+    String::from_utf8(output.stdout).unwrap().trim().to_owned()
 }
 
 /// The public page shows the question, the answer and its figures.
@@ -624,16 +683,22 @@ async fn read_the_page(browser: &Client, url: &str) {
     save_png(&png, "e2e-share-page.png");
 }
 
-/// My shares → Revoke → confirm: the row disappears.
+/// My shares → Revoke → confirm: the row stays, marked revoked.
 async fn revoke_from_my_shares(app: &Client, url: &str) {
     let share_id = url.rsplit('/').next().unwrap();
     click(app, "#open-shares").await;
     find(app, "#shares-panel").await;
     let row = format!(".share-row[data-share-id=\"{share_id}\"]");
-    find(app, &row).await;
+    let reach = text(app, &format!("{row} .share-reach")).await;
+    assert!(reach.contains("Only this computer"), "{reach:?}");
     click(app, &format!("{row} .share-revoke")).await;
     click(app, "#confirm-ok").await;
-    wait_gone(app, &row).await;
+    find(
+        app,
+        &format!(".share-row[data-share-id=\"{share_id}\"][data-status=\"revoked\"]"),
+    )
+    .await;
+    wait_gone(app, &format!("{row} .share-revoke")).await;
 
     // The page is gone at once (the app, and with it the embedded server,
     // still runs).
@@ -641,4 +706,135 @@ async fn revoke_from_my_shares(app: &Client, url: &str) {
     assert_eq!(response.status(), 410, "{url} after revoking");
     let page = response.text().await.unwrap();
     assert!(page.contains("data-status=\"410\""), "{page}");
+    click(app, "#shares-close").await;
+    wait_gone(app, "#shares-panel").await;
+}
+
+/// "On my network": Settings → the second host's address → Ctrl+Shift+S →
+/// the link names that address and opens from the second host.
+async fn share_on_the_network(app: &Client, host: &SecondHost) {
+    click(app, "#open-settings").await;
+    click(app, "#share-mode-network").await;
+    let started = Instant::now();
+    while let Err(error) = find(app, "#network-address")
+        .await
+        .select_by_value(&host.host_ip)
+        .await
+    {
+        assert!(
+            started.elapsed() < WAIT,
+            "{} is not offered: {error:?}",
+            host.host_ip
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    click(app, "#settings-save").await;
+    wait_text(app, "#share-server-info", |t| {
+        t.contains("Anyone on your network can open this link")
+    })
+    .await;
+    click(app, "#settings-close").await;
+    wait_gone(app, "#settings-panel").await;
+
+    // The keyboard does what the button does.
+    let composer = find(app, "#composer").await;
+    let keys = format!("{}{}s{}", Key::Control, Key::Shift, Key::Null);
+    composer.send_keys(&keys).await.unwrap();
+    let url = shared_link(app, "network").await;
+    assert!(
+        url.starts_with(&format!("http://{}:", host.host_ip)),
+        "{url}"
+    );
+    let png = app.screenshot().await.unwrap();
+    save_png(&png, "share-network.png");
+    let (status, page) = host.fetch(&url, None).await;
+    assert_eq!(status, 200, "{url} from the second host: {page}");
+    assert!(page.contains(QUESTION), "{page}");
+    click(app, "#share-close").await;
+    wait_gone(app, "#share-modal").await;
+}
+
+/// A team server on the second host's side of the veth: connect with the
+/// code `share-server user add` prints, test, save, share, open it from the
+/// second host; then save the conversation as a file. Returns the file.
+async fn share_on_a_team_server(app: &Client, host: &SecondHost) -> PathBuf {
+    let listener = std::net::TcpListener::bind((host.host_ip.as_str(), 0)).unwrap();
+    let addr = listener.local_addr().unwrap();
+    drop(listener);
+    let public_url = format!("http://{addr}");
+    let server = share_server::spawn(
+        share_server::Config::default()
+            .with_bind(addr)
+            .with_public_url(public_url.clone()),
+    )
+    .await
+    .unwrap();
+    let token = server.add_user("colleague").await.unwrap();
+    let code = share_server::users::connect_code(&public_url, &token);
+
+    click(app, "#open-settings").await;
+    click(app, "#share-mode-team").await;
+    fill(app, "#connect-code", &code).await;
+    click(app, "#test-connection").await;
+    let result = wait_text(app, "#connection-result", |t| t.contains("Connected")).await;
+    assert!(
+        result.contains(&format!(
+            "Parlor share-server {}",
+            env!("CARGO_PKG_VERSION")
+        )),
+        "{result}"
+    );
+    find(app, "#connection-result[data-ok=\"true\"]").await;
+    click(app, "#settings-save").await;
+    wait_text(app, "#share-server-info", |t| {
+        t.contains(&format!("Anyone who can reach {addr} can open this link"))
+    })
+    .await;
+    click(app, "#settings-close").await;
+    wait_gone(app, "#settings-panel").await;
+
+    click(app, "#share-button").await;
+    let url = shared_link(app, "team").await;
+    assert!(url.starts_with(&public_url), "{url}");
+    // Indexing is offered for a link anyone can reach.
+    click(app, "#share-options-toggle").await;
+    find(app, "#share-indexable").await;
+    let png = app.screenshot().await.unwrap();
+    save_png(&png, "share-team.png");
+    let (status, page) = host.fetch(&url, None).await;
+    assert_eq!(status, 200, "{url} from the second host: {page}");
+    assert!(page.contains(QUESTION), "{page}");
+
+    click(app, "#share-save-file").await;
+    wait_text(app, "#share-file-status", |t| t.contains(".html")).await;
+    let saved = text(app, "#share-file-status .share-file-path").await;
+    let path = PathBuf::from(saved.trim());
+    assert!(path.is_file(), "{saved:?} names no file");
+    click(app, "#share-close").await;
+    wait_gone(app, "#share-modal").await;
+    server.shutdown().await;
+    path
+}
+
+/// The saved file, opened from disk: the conversation, nothing run, nothing
+/// loaded.
+async fn read_the_file(browser: &Client, file: &Path) {
+    browser
+        .goto(&format!("file://{}", file.display()))
+        .await
+        .unwrap();
+    let question = text(browser, "article[data-role=\"user\"]").await;
+    assert!(question.contains(QUESTION), "{question:?}");
+    let answer = text(browser, "article[data-role=\"assistant\"]").await;
+    assert!(answer.contains(ANSWER_TEXT), "{answer:?}");
+    let scripts = browser
+        .execute(
+            "return [document.scripts.length, performance.getEntriesByType('resource').length]",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(scripts, json!([0, 0]), "the file runs or loads something");
+    let png = browser.screenshot().await.unwrap();
+    save_png(&png, "e2e-share-file.png");
 }

@@ -18,10 +18,10 @@ use parlor::share::{self, ShareOptions, ShareTarget};
 use parlor::store::{MessageStatus, MessageUpdate, NewMessage, SessionConfig, StoredMessage};
 use tempfile::TempDir;
 
-#[path = "share_stories/network.rs"]
-mod network;
 #[path = "support/netns.rs"]
 mod netns;
+#[path = "share_stories/network.rs"]
+mod network;
 #[path = "share_stories/reach.rs"]
 mod reach;
 #[path = "share_stories/team.rs"]
