@@ -87,7 +87,10 @@ pub struct ShareDialog {
     pub failed: bool,
     /// The `role=status` line.
     pub status: String,
-    /// The `role=alert` line.
+    /// Why the last publish failed; it stays while the file and Markdown
+    /// are tried.
+    pub publish_error: Option<String>,
+    /// Why something else failed (copy, open, file, Markdown).
     pub error: Option<String>,
     pub options_open: bool,
     pub form: OptionsForm,
@@ -188,13 +191,14 @@ impl ShareDialog {
         match action {
             ShareAction::Publishing => {
                 self.publishing = true;
+                self.publish_error = None;
                 self.error = None;
                 self.status = PUBLISHING.to_owned();
             }
             ShareAction::Published(result) => {
                 self.publishing = false;
                 self.failed = false;
-                self.error = None;
+                self.publish_error = None;
                 self.status = if result.replaced_url.is_some() {
                     format!("{COPIED} {REPLACED}")
                 } else {
@@ -208,7 +212,7 @@ impl ShareDialog {
                 self.publishing = false;
                 self.failed = self.result.is_none();
                 self.status = String::new();
-                self.error = Some(message);
+                self.publish_error = Some(message);
             }
             ShareAction::LastOptions(options) => {
                 if self.result.is_none() && !self.form_touched {
@@ -359,9 +363,23 @@ mod tests {
         assert!(state.failed);
         assert_eq!(state.status, "");
         assert_eq!(
-            state.error.as_deref(),
+            state.publish_error.as_deref(),
             Some("The share server could not be reached.")
         );
+        // The file and Markdown are offered instead; the failure stays.
+        let state = reduce(
+            state,
+            [
+                ShareAction::Exporting(Export::Markdown),
+                ShareAction::MarkdownCopied(CopiedMarkdown {
+                    redacted_summary: None,
+                }),
+            ],
+        );
+        assert!(state.failed);
+        assert!(state.publish_error.is_some());
+        let retried = reduce(state, [ShareAction::Publishing]);
+        assert_eq!(retried.publish_error, None);
 
         let made = reduce(
             dialog(),

@@ -208,24 +208,39 @@ pub fn ShareModal(props: &ShareModalProps) -> Html {
     };
 
     let saving = dialog.exporting == Some(Export::File);
-    html! {
-        <Modal id="share-modal" close_id="share-close" class="modal-share" title="Share this conversation"
-            on_close={props.on_close.clone()}>
-            if dialog.publishing && dialog.result.is_none() {
-                <p id="share-publishing" class="share-publishing" aria-hidden="true">{ "Publishing…" }</p>
-            }
-            if let Some(result) = &dialog.result {
-                <ShareLink result={result.clone()} on_copy={on_copy} on_open={on_open} {on_way}
-                    on_save_file={on_save_file.clone()} {saving} />
-            }
+    // What just happened: under the link when there is one, else on top.
+    let feedback = html! {
+        <>
             <p id="share-status" class="share-status" role="status" aria-live="polite">{ dialog.status.clone() }</p>
-            if let Some(message) = &dialog.error {
+            if let Some(message) = &dialog.publish_error {
                 <div class="share-error-row">
                     <p id="share-error" class="form-error" role="alert">{ message.clone() }</p>
                     if dialog.failed && !dialog.publishing {
                         <button id="share-retry" type="button" class="button" onclick={retry}>{ "Try again" }</button>
                     }
                 </div>
+                if dialog.failed {
+                    <p class="field-hint">{ "Without a link, the conversation can still go as an HTML file or as Markdown." }</p>
+                }
+            }
+            if let Some(message) = &dialog.error {
+                <p id="share-action-error" class="form-error" role="alert">{ message.clone() }</p>
+            }
+        </>
+    };
+    html! {
+        <Modal id="share-modal" close_id="share-close" class="modal-share" title="Share this conversation"
+            on_close={props.on_close.clone()}>
+            if let Some(result) = &dialog.result {
+                <ShareLink result={result.clone()} on_copy={on_copy} on_open={on_open} {on_way}
+                    on_save_file={on_save_file.clone()} {saving}>
+                    { feedback }
+                </ShareLink>
+            } else {
+                if dialog.publishing {
+                    <p id="share-publishing" class="share-publishing" aria-hidden="true">{ "Publishing…" }</p>
+                }
+                { feedback }
             }
             if let Some(result) = &dialog.result {
                 <EarlierShares shares={result.earlier.clone()} />

@@ -11,7 +11,7 @@ use crate::errors::share_error_message;
 use crate::hooks::{after_render, document, spawn_reported};
 use crate::ipc::{self, IpcError};
 use crate::share_server_form::{
-    ShareServerEdit, ShareServerForm, address_choices, connect_code_hint, mode_id, mode_reach,
+    ShareServerEdit, ShareServerForm, address_choices, mode_id, mode_reach,
 };
 use crate::types::{NetworkAddress, ShareServerMode, ShareServerSettings, ShareServerStatus};
 
@@ -135,12 +135,13 @@ pub fn ShareServerSection(props: &ShareServerSectionProps) -> Html {
         html! {
             <div class="share-mode-fields">
                 <div class="field">
-                    <label for="network-address" class="field-label">{ "Address to share on" }</label>
                     if addresses.is_some() && choices.is_empty() {
+                        <span class="field-label">{ "Address to share on" }</span>
                         <p id="network-none" class="field-hint">
                             { "This computer has no network address other than loopback." }
                         </p>
                     } else {
+                        <label for="network-address" class="field-label">{ "Address to share on" }</label>
                         <select id="network-address" class="input" onchange={choose_address.clone()}>
                             { for choices.into_iter().map(|(ip, label)| html! {
                                 <option value={ip.clone()} selected={ip == form.network_ip}>{ label }</option>
@@ -159,7 +160,6 @@ pub fn ShareServerSection(props: &ShareServerSectionProps) -> Html {
     };
     let team_fields = || {
         let code_typed = !form.connect_code.trim().is_empty();
-        let hint = connect_code_hint(&form.connect_code);
         let token_placeholder = if props.share_token {
             "•••••••• (stored; type to replace)"
         } else {
@@ -172,31 +172,23 @@ pub fn ShareServerSection(props: &ShareServerSectionProps) -> Html {
                     <input id="connect-code" class="input code-input" type="text" autocomplete="off"
                         spellcheck="false" placeholder="parlor1.… — the line `share-server user add` printed"
                         value={form.connect_code.clone()} oninput={edit(ShareServerEdit::ConnectCode)} />
-                    if let Some(hint) = hint {
-                        <p id="connect-code-hint" class={classes!("field-hint", hint.is_err().then_some("field-error"))}
-                            data-ok={hint.is_ok().to_string()}>
-                            { match hint { Ok(text) | Err(text) => text } }
-                        </p>
-                    }
                 </div>
                 <p class="share-mode-or">{ "or" }</p>
-                <div class="field-row">
-                    <div class="field">
-                        <label for="team-url" class="field-label">{ "Server URL" }</label>
-                        <input id="team-url" class="input" type="url" placeholder="https://share.example.com"
-                            disabled={code_typed} value={form.team_url.clone()} oninput={edit(ShareServerEdit::TeamUrl)} />
-                    </div>
-                    <div class="field">
-                        <label for="team-token" class="field-label">{ "Token" }</label>
-                        <div class="key-row">
-                            <input id="team-token" class="input" type="password" autocomplete="off"
-                                placeholder={token_placeholder} disabled={code_typed}
-                                value={form.team_token.clone()} oninput={edit(ShareServerEdit::TeamToken)} />
-                            <span class={classes!("key-state", props.share_token.then_some("key-set"))}
-                                data-token-state={if props.share_token { "set" } else { "unset" }}>
-                                { if props.share_token { "Token set" } else { "No token" } }
-                            </span>
-                        </div>
+                <div class="field">
+                    <label for="team-url" class="field-label">{ "Server URL" }</label>
+                    <input id="team-url" class="input" type="url" placeholder="https://share.example.com"
+                        disabled={code_typed} value={form.team_url.clone()} oninput={edit(ShareServerEdit::TeamUrl)} />
+                </div>
+                <div class="field">
+                    <label for="team-token" class="field-label">{ "Token" }</label>
+                    <div class="key-row">
+                        <input id="team-token" class="input" type="password" autocomplete="off"
+                            placeholder={token_placeholder} disabled={code_typed}
+                            value={form.team_token.clone()} oninput={edit(ShareServerEdit::TeamToken)} />
+                        <span class={classes!("key-state", props.share_token.then_some("key-set"))}
+                            data-token-state={if props.share_token { "set" } else { "unset" }}>
+                            { if props.share_token { "Token set" } else { "No token" } }
+                        </span>
                     </div>
                 </div>
                 <div class="connection-row">
@@ -250,6 +242,7 @@ pub fn ShareServerSection(props: &ShareServerSectionProps) -> Html {
             </fieldset>
             if let Some(status) = &*status {
                 <div id="share-server-info" class="share-server-info" data-mode={status.mode.as_str()}>
+                    <p class="field-label">{ "Where links go now" }</p>
                     <ReachLine reach={status.reach.clone()} />
                     <p class="field-hint">{ format!("Links are published to {}.", status.url) }</p>
                     if let Some(notice) = &status.notice {

@@ -18,6 +18,9 @@ pub struct ShareLinkProps {
     pub on_save_file: Callback<()>,
     /// A file is being written.
     pub saving: bool,
+    /// What just happened (copied, failed), said under the link.
+    #[prop_or_default]
+    pub children: Html,
 }
 
 const QR_LABEL: &str = "QR code of the link, for opening it on a phone";
@@ -39,6 +42,7 @@ pub fn ShareLink(props: &ShareLinkProps) -> Html {
     });
     // The SVG is the shell's own output (the link's modules as rects), with
     // nothing of the conversation in it.
+    let only_here = result.reach.kind == ReachKind::ThisComputer;
     let qr = Html::from_html_unchecked(AttrValue::from(result.qr_svg.clone()));
     html! {
         <div class="share-result">
@@ -49,10 +53,11 @@ pub fn ShareLink(props: &ShareLinkProps) -> Html {
                 <button id="share-copy" type="button" class="button" onclick={click(&props.on_copy)}>{ "Copy" }</button>
                 <button id="share-open" type="button" class="button" onclick={click(&props.on_open)}>{ "Open in browser" }</button>
             </div>
-            <ReachLine id="share-reach" reach={result.reach.clone()} />
-            if result.reach.kind == ReachKind::ThisComputer {
+            { props.children.clone() }
+            <ReachLine id="share-reach" reach={result.reach.clone()} class={classes!(only_here.then_some("reach-with-ways"))} />
+            if only_here {
                 <div id="share-ways-out" class="share-ways-out" role="group" aria-label="Ways for others to open it">
-                    <span class="share-ways-lead">{ "For others to open it:" }</span>
+                    <span class="share-ways-lead">{ "For others:" }</span>
                     <button id="way-team" type="button" class="button button-quiet"
                         onclick={way(ShareServerMode::Team)}>{ "Connect a team server" }</button>
                     <button id="way-network" type="button" class="button button-quiet"
