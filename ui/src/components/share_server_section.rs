@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::reach::ReachLine;
 use crate::errors::share_error_message;
-use crate::hooks::{after_render, document, spawn_reported};
+use crate::hooks::{after_render, document, focus, spawn_reported};
 use crate::ipc::{self, IpcError};
 use crate::share_server_form::{
     ShareServerEdit, ShareServerForm, address_choices, mode_id, mode_reach,
@@ -67,7 +67,7 @@ pub fn ShareServerSection(props: &ShareServerSectionProps) -> Html {
                     {
                         section.scroll_into_view();
                     }
-                    crate::hooks::focus(mode_id(mode));
+                    focus(mode_id(mode));
                 });
             }
         });
@@ -83,10 +83,14 @@ pub fn ShareServerSection(props: &ShareServerSectionProps) -> Html {
     }
 
     let form = &props.form;
+    // An edit also clears the answer of a test made with other values.
     let edit = |make: fn(String) -> ShareServerEdit| {
-        let on_edit = props.on_edit.clone();
+        let (on_edit, check) = (props.on_edit.clone(), check.clone());
         Callback::from(move |e: InputEvent| {
             let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            if check.is_some() {
+                check.set(None);
+            }
             on_edit.emit(make(input.value()));
         })
     };
