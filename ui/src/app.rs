@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use crate::batch::EventBatch;
 use crate::components::composer::Composer;
+use crate::components::import_dialog::ImportDialog;
 use crate::components::markdown::Markdown;
 use crate::components::message::MessageView;
 use crate::components::modal::{ConfirmDialog, Confirmation};
@@ -21,16 +22,16 @@ use crate::components::stats::{stat_items, totals_stats};
 use crate::errors::share_error_message;
 use crate::format;
 use crate::hooks::{
-    Shortcuts, apply_theme, focus, install_highlight_css, stored_theme, use_highlighting,
-    use_scroll_to_end, use_shortcuts,
+    Shortcuts, apply_theme, focus, install_highlight_css, spawn_reported, stored_theme,
+    use_highlighting, use_scroll_to_end, use_shortcuts,
 };
 use crate::ipc::{self, IpcError, Listener};
 use crate::state::{Chat, ChatAction};
 use crate::template::{missing, variable_names};
 use crate::theme;
 use crate::types::{
-    NewMessage, Role, SearchHit, Session, SessionConfig, SessionSummary, SettingsView, TurnEvent,
-    TurnFinished,
+    NewMessage, Role, SearchHit, Session, SessionConfig, SessionSummary, SettingsView,
+    ShareServerMode, TurnEvent, TurnFinished,
 };
 
 /// How many messages of a session are loaded when it opens.
@@ -42,25 +43,16 @@ const NEW_TITLE: &str = "New chat";
 enum Overlay {
     None,
     Share,
-    Shares { import_first: bool },
-    Settings,
+    Shares,
+    Import,
+    /// Settings; from Share's ways out, at the share server with this mode
+    /// chosen.
+    Settings {
+        share_mode: Option<ShareServerMode>,
+    },
 }
 
 type Dispatch = UseReducerDispatcher<Chat>;
-
-/// Runs `task` in the background; its error, if any, goes to `report` (the
-/// banner).
-fn spawn_reported(
-    report: &Callback<IpcError>,
-    task: impl Future<Output = Result<(), IpcError>> + 'static,
-) {
-    let report = report.clone();
-    spawn_local(async move {
-        if let Err(e) = task.await {
-            report.emit(e);
-        }
-    });
-}
 
 async fn load_session(dispatch: &Dispatch, id: &str) -> Result<(), IpcError> {
     let session = ipc::get_session(id).await?;
@@ -520,8 +512,14 @@ pub fn App() -> Html {
         Callback::from(move |()| overlay.set(value))
     };
     let close_overlay = set_overlay(Overlay::None);
+    let has_messages = !chat.messages.is_empty();
+    let streaming = streaming_id.is_some();
+    // What the Share button allows, the shortcut allows.
+    let can_share = session.is_some() && has_messages && !streaming;
     use_shortcuts(Shortcuts {
         new_session: new_session.clone(),
+        share: set_overlay(Overlay::Share),
+        can_share,
         stop: stop.clone(),
         dialog_open: *overlay != Overlay::None || confirm.is_some(),
     });
@@ -583,19 +581,29 @@ pub fn App() -> Html {
             format!("{} · {}", c.provider_id, c.model)
         }
     });
-    let has_messages = !chat.messages.is_empty();
-    let streaming = streaming_id.is_some();
-
     let overlay_view = match *overlay {
         Overlay::None => html! {},
         Overlay::Share => match &session_id {
-            Some(id) => html! {
-                <ShareModal session_id={AttrValue::from(id.clone())} messages={chat.messages.clone()}
-                    on_close={close_overlay.clone()} on_shared={Callback::noop()} />
-            },
+            Some(id) => {
+                let on_open_settings = {
+                    let overlay = overlay.clone();
+                    Callback::from(move |mode: ShareServerMode| {
+                        overlay.set(Overlay::Settings {
+                            share_mode: Some(mode),
+                        });
+                    })
+                };
+                html! {
+                    <ShareModal session_id={AttrValue::from(id.clone())} messages={chat.messages.clone()}
+                        on_close={close_overlay.clone()} {on_open_settings} />
+                }
+            }
             None => html! {},
         },
-        Overlay::Shares { import_first } => {
+        Overlay::Shares => html! {
+            <SharesPanel on_close={close_overlay.clone()} on_confirm={ask.clone()} />
+        },
+        Overlay::Import => {
             let on_imported = {
                 let (overlay, open_session, refresh_sessions) = (
                     overlay.clone(),
@@ -608,11 +616,9 @@ pub fn App() -> Html {
                     open_session.emit(imported.id);
                 })
             };
-            html! {
-                <SharesPanel on_close={close_overlay.clone()} on_confirm={ask.clone()} {on_imported} {import_first} />
-            }
+            html! { <ImportDialog on_close={close_overlay.clone()} {on_imported} /> }
         }
-        Overlay::Settings => match &*settings {
+        Overlay::Settings { share_mode } => match &*settings {
             Some(view) => {
                 let on_saved = {
                     let settings = settings.clone();
@@ -628,7 +634,7 @@ pub fn App() -> Html {
                 };
                 html! {
                     <SettingsPanel view={view.clone()} theme={AttrValue::from((*theme_choice).clone())}
-                        {on_theme} {on_saved} on_close={close_overlay.clone()} />
+                        {on_theme} {on_saved} on_close={close_overlay.clone()} {share_mode} />
                 }
             }
             None => html! {},
@@ -664,9 +670,9 @@ pub fn App() -> Html {
                     current={session_id.clone().map(AttrValue::from)}
                     on_new={new_session.clone()} on_select={open_session.clone()} on_search={search}
                     on_rename={rename_session} on_duplicate={duplicate_session} on_delete={delete_session}
-                    on_open_shares={set_overlay(Overlay::Shares { import_first: false })}
-                    on_open_import={set_overlay(Overlay::Shares { import_first: true })}
-                    on_open_settings={set_overlay(Overlay::Settings)} />
+                    on_open_shares={set_overlay(Overlay::Shares)}
+                    on_open_import={set_overlay(Overlay::Import)}
+                    on_open_settings={set_overlay(Overlay::Settings { share_mode: None })} />
                 <main class="chat" aria-label="Conversation">
                     <header class="chat-header">
                         <div class="chat-heading">
@@ -686,7 +692,7 @@ pub fn App() -> Html {
                             <button id="new-session-header" type="button" class="button" onclick={new_click}
                                 title="New session (Ctrl+N)">{ "New" }</button>
                             <button id="share-button" type="button" class="button button-primary" onclick={share_click}
-                                disabled={!has_messages || streaming} title="Publish a read-only link">{ "Share" }</button>
+                                disabled={!can_share} title="Publish a read-only link (Ctrl+Shift+S)">{ "Share" }</button>
                         </div>
                     </header>
                     if let Some(message) = &*banner {

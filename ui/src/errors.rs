@@ -36,6 +36,12 @@ pub fn describe(code: &str, message: &str, retry_after_secs: Option<u64>) -> Str
     }
 }
 
+/// The user closed a dialog the command opened (a save dialog): not a
+/// failure to report.
+pub fn is_cancelled(error: &IpcError) -> bool {
+    matches!(error.code(), "cancelled" | "canceled")
+}
+
 pub fn share_error_message(error: &IpcError) -> String {
     match error {
         IpcError::Command {
@@ -65,6 +71,36 @@ mod tests {
             describe("too_large", "", None),
             "This conversation is too large for the share server."
         );
+    }
+
+    /// The team-server checks already say what failed, in a sentence.
+    #[test]
+    fn connection_errors_are_shown_as_the_shell_says_them() {
+        for code in [
+            "invalid_url",
+            "dns",
+            "unreachable",
+            "tls",
+            "not_share_server",
+            "token_refused",
+            "token_required",
+            "invalid_connect_code",
+            "server_too_old",
+        ] {
+            let message = "The server answered, but it is not a Parlor share server.";
+            assert_eq!(describe(code, message, None), message, "{code}");
+        }
+    }
+
+    #[test]
+    fn a_dismissed_dialog_is_no_failure() {
+        let cancelled = IpcError::Command {
+            code: "cancelled".into(),
+            message: "The save dialog was closed.".into(),
+            retry_after_secs: None,
+        };
+        assert!(is_cancelled(&cancelled));
+        assert!(!is_cancelled(&IpcError::Unavailable));
     }
 
     #[test]

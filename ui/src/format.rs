@@ -15,17 +15,6 @@ pub fn date_time(iso: &str) -> String {
     }
 }
 
-/// Seconds of a Share expiry choice (`never`, `1d`, `7d`, `30d`).
-pub fn expiry_seconds(choice: &str) -> Option<u64> {
-    const DAY: u64 = 86_400;
-    match choice {
-        "1d" => Some(DAY),
-        "7d" => Some(7 * DAY),
-        "30d" => Some(30 * DAY),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -34,14 +23,6 @@ mod tests {
     fn dates_are_short() {
         assert_eq!(date_time("2026-11-25T08:44:58.123Z"), "2026-11-25 08:44");
         assert_eq!(date_time("yesterday"), "yesterday");
-    }
-
-    #[test]
-    fn expiry_choices_are_seconds() {
-        assert_eq!(expiry_seconds("never"), None);
-        assert_eq!(expiry_seconds("1d"), Some(86_400));
-        assert_eq!(expiry_seconds("7d"), Some(604_800));
-        assert_eq!(expiry_seconds("30d"), Some(2_592_000));
     }
 }
 

@@ -1,5 +1,6 @@
-//! The app's DOM plumbing as hooks and helpers: keyboard shortcuts,
-//! highlighted HTML from the shell, scrolling, focus, theme, stylesheet.
+//! The app's DOM plumbing as hooks and helpers: background commands,
+//! keyboard shortcuts, highlighted HTML from the shell, scrolling, focus,
+//! theme, stylesheet.
 
 use std::collections::HashSet;
 
@@ -8,12 +9,35 @@ use wasm_bindgen::prelude::Closure;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::ipc;
+use crate::ipc::{self, IpcError};
 use crate::state::{Chat, ChatAction};
 use crate::theme;
 use crate::types::{MessageStatus, Role};
 
 const THEME_KEY: &str = "parlor.theme";
+
+/// Runs `task` (shell commands) in the background; its error, if any, goes
+/// to `report` (the banner, or the dialog that started it).
+pub fn spawn_reported(
+    report: &Callback<IpcError>,
+    task: impl Future<Output = Result<(), IpcError>> + 'static,
+) {
+    let report = report.clone();
+    spawn_local(async move {
+        if let Err(e) = task.await {
+            report.emit(e);
+        }
+    });
+}
+
+/// Runs `then` after the browser has laid out what was just rendered (the
+/// next frame), when a dialog's own first focus has been given.
+pub fn after_render(then: impl FnOnce() + 'static) {
+    let callback = Closure::once_into_js(then);
+    if let Some(window) = web_sys::window() {
+        let _ = window.request_animation_frame(callback.unchecked_ref());
+    }
+}
 
 pub fn document() -> Option<web_sys::Document> {
     web_sys::window().and_then(|w| w.document())
@@ -66,12 +90,15 @@ pub async fn install_highlight_css() {
 }
 
 /// What the global shortcuts do: Ctrl/Cmd+K searches sessions, Ctrl/Cmd+N
-/// starts one, Esc stops a streaming answer (Ctrl/Cmd+Enter is the
-/// composer's own).
+/// starts one, Ctrl/Cmd+Shift+S shares the open one, Esc stops a streaming
+/// answer (Ctrl/Cmd+Enter is the composer's own).
 pub struct Shortcuts {
     pub new_session: Callback<()>,
+    pub share: Callback<()>,
+    /// Share is possible now (what the Share button says).
+    pub can_share: bool,
     pub stop: Callback<()>,
-    /// A dialog has the keyboard: N and Esc are its business.
+    /// A dialog has the keyboard: N, Shift+S and Esc are its business.
     pub dialog_open: bool,
 }
 
@@ -83,6 +110,8 @@ pub fn use_shortcuts(shortcuts: Shortcuts) {
     {
         let Shortcuts {
             new_session,
+            share,
+            can_share,
             stop,
             dialog_open,
         } = shortcuts;
@@ -92,6 +121,13 @@ pub fn use_shortcuts(shortcuts: Shortcuts) {
                 "k" | "K" if command => {
                     event.prevent_default();
                     focus("session-search");
+                }
+                "s" | "S" if command && event.shift_key() => {
+                    // Never the webview's own "save page".
+                    event.prevent_default();
+                    if can_share && !dialog_open {
+                        share.emit(());
+                    }
                 }
                 "n" | "N" if command && !dialog_open => {
                     event.prevent_default();

@@ -9,9 +9,9 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::types::{
-    MessagePage, NewMessage, SearchHit, Session, SessionConfig, SessionSummary, SessionTotals,
-    Settings, SettingsView, ShareOptions, ShareRecord, ShareResult, ShareServerInfo, StartedTurn,
-    StoredMessage,
+    ConnectionCheck, CopiedMarkdown, MessagePage, NetworkAddress, NewMessage, SavedFile, SearchHit,
+    Session, SessionConfig, SessionSummary, SessionTotals, Settings, SettingsView, ShareListItem,
+    ShareOptions, ShareResult, ShareServerStatus, StartedTurn, StoredMessage,
 };
 
 #[wasm_bindgen]
@@ -363,29 +363,52 @@ pub async fn set_api_key(provider_id: &str, api_key: Option<&str>) -> Result<(),
     .await
 }
 
-pub async fn set_share_token(server_url: &str, token: Option<&str>) -> Result<(), IpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Args<'a> {
-        server_url: &'a str,
-        token: Option<&'a str>,
-    }
-    invoke("set_share_token", &Args { server_url, token }).await
-}
-
+/// Publishes the session. `options: None` publishes with the options used
+/// last time; `replaces` names a link just made that the new one revokes.
 pub async fn share_session(
     session_id: &str,
-    options: &ShareOptions,
+    options: Option<&ShareOptions>,
+    replaces: Option<&str>,
 ) -> Result<ShareResult, IpcError> {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Args<'a> {
         session_id: &'a str,
-        options: &'a ShareOptions,
+        options: Option<&'a ShareOptions>,
+        replaces: Option<&'a str>,
     }
     invoke(
         "share_session",
         &Args {
+            session_id,
+            options,
+            replaces,
+        },
+    )
+    .await
+}
+
+/// The options of the last link made.
+pub async fn share_options() -> Result<ShareOptions, IpcError> {
+    invoke("share_options", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ExportArgs<'a> {
+    session_id: &'a str,
+    options: Option<&'a ShareOptions>,
+}
+
+/// Writes the conversation to one self-contained HTML file (the shell asks
+/// where).
+pub async fn save_share_file(
+    session_id: &str,
+    options: Option<&ShareOptions>,
+) -> Result<SavedFile, IpcError> {
+    invoke(
+        "save_share_file",
+        &ExportArgs {
             session_id,
             options,
         },
@@ -393,7 +416,30 @@ pub async fn share_session(
     .await
 }
 
-pub async fn list_shares() -> Result<Vec<ShareRecord>, IpcError> {
+pub async fn copy_share_markdown(
+    session_id: &str,
+    options: Option<&ShareOptions>,
+) -> Result<CopiedMarkdown, IpcError> {
+    invoke(
+        "copy_share_markdown",
+        &ExportArgs {
+            session_id,
+            options,
+        },
+    )
+    .await
+}
+
+/// Shows the file in the system's file manager.
+pub async fn reveal_file(path: &str) -> Result<(), IpcError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        path: &'a str,
+    }
+    invoke("reveal_file", &Args { path }).await
+}
+
+pub async fn list_shares() -> Result<Vec<ShareListItem>, IpcError> {
     invoke("list_shares", &NoArgs {}).await
 }
 
@@ -403,8 +449,12 @@ struct ShareId<'a> {
     share_id: &'a str,
 }
 
-pub async fn revoke_share(share_id: &str) -> Result<ShareRecord, IpcError> {
-    invoke("revoke_share", &ShareId { share_id }).await
+/// Revokes a link; the list is read again afterwards, so the reply's shape
+/// does not matter here.
+pub async fn revoke_share(share_id: &str) -> Result<(), IpcError> {
+    invoke::<_, serde::de::IgnoredAny>("revoke_share", &ShareId { share_id })
+        .await
+        .map(drop)
 }
 
 pub async fn open_share(share_id: &str) -> Result<(), IpcError> {
@@ -427,8 +477,37 @@ pub async fn copy_text(text: &str) -> Result<(), IpcError> {
     invoke("copy_text", &Args { text }).await
 }
 
-pub async fn share_server_info() -> Result<ShareServerInfo, IpcError> {
+pub async fn share_server_info() -> Result<ShareServerStatus, IpcError> {
     invoke("share_server_info", &NoArgs {}).await
+}
+
+/// The addresses the embedded server can listen on for "On my network".
+pub async fn network_addresses() -> Result<Vec<NetworkAddress>, IpcError> {
+    invoke("network_addresses", &NoArgs {}).await
+}
+
+#[derive(Serialize)]
+struct TeamServerArgs<'a> {
+    input: &'a str,
+    token: Option<&'a str>,
+}
+
+/// Checks a team server: `input` is a connect code or a URL (then `token`).
+/// Nothing is stored.
+pub async fn test_share_server(
+    input: &str,
+    token: Option<&str>,
+) -> Result<ConnectionCheck, IpcError> {
+    invoke("test_share_server", &TeamServerArgs { input, token }).await
+}
+
+/// Tests the team server, then stores its token and URL and chooses team
+/// mode; the settings as they are now.
+pub async fn connect_team_server(
+    input: &str,
+    token: Option<&str>,
+) -> Result<SettingsView, IpcError> {
+    invoke("connect_team_server", &TeamServerArgs { input, token }).await
 }
 
 /// Markdown rendered by the shell, with highlighted code.

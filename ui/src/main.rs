@@ -6,7 +6,9 @@
 //! - [`ipc`]: the only module that knows the Tauri bridge; [`types`]: the
 //!   shapes it carries.
 //! - Plain logic, tested on the host (`cargo test -p ui`): [`format`],
-//!   [`template`], [`tools`], [`theme`], [`errors`], [`prices`].
+//!   [`template`], [`tools`], [`theme`], [`errors`], [`prices`], [`sharing`];
+//!   the Share dialog's reducer [`share_dialog`] and Settings' share-server
+//!   form [`share_server_form`].
 
 mod app;
 mod batch;
@@ -16,6 +18,9 @@ mod format;
 mod hooks;
 mod ipc;
 mod prices;
+mod share_dialog;
+mod share_server_form;
+mod sharing;
 mod state;
 mod template;
 mod theme;

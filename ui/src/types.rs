@@ -130,9 +130,89 @@ pub struct SessionTotals {
     pub inference_time_ms: i64,
 }
 
+/// Who can open a link, as the shell worked it out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ReachKind {
+    ThisComputer,
+    Network,
+    Team,
+    File,
+    /// A kind this UI does not know yet: shown by its sentence alone.
+    #[serde(other)]
+    Other,
+}
+
+impl ReachKind {
+    /// The `data-reach` value (the wire name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReachKind::ThisComputer => "thisComputer",
+            ReachKind::Network => "network",
+            ReachKind::Team => "team",
+            ReachKind::File => "file",
+            ReachKind::Other => "other",
+        }
+    }
+}
+
+/// Where a link reaches: its kind, and the sentence that says it to a person
+/// ("Only this computer can open this link, while Parlor is running").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Reach {
+    pub kind: ReachKind,
+    pub sentence: String,
+}
+
+/// A share-server's `/api/v0/info`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ShareRecord {
+pub struct ServerInfo {
+    pub name: String,
+    pub version: String,
+    #[serde(default)]
+    pub schema_versions: Vec<u32>,
+    pub max_expiry_seconds: Option<u64>,
+    pub default_expiry_seconds: Option<u64>,
+    #[serde(default)]
+    pub allow_anonymous: bool,
+    pub public_url: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ShareStatus {
+    Active,
+    Expired,
+    Revoked,
+}
+
+impl ShareStatus {
+    /// The `data-status` value (the wire name).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareStatus::Active => "active",
+            ShareStatus::Expired => "expired",
+            ShareStatus::Revoked => "revoked",
+        }
+    }
+}
+
+/// Where the app learnt of a share: made here, or listed by the team server
+/// (made on another machine with the same token).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ShareSource {
+    #[default]
+    Local,
+    Server,
+}
+
+/// A row of My shares (and of "You shared this conversation before").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ShareListItem {
     pub share_id: String,
     pub server_url: String,
     pub share_url: String,
@@ -141,10 +221,14 @@ pub struct ShareRecord {
     pub expires_at: Option<String>,
     pub created_at: String,
     pub revoked_at: Option<String>,
+    pub status: ShareStatus,
+    pub reach: Reach,
+    #[serde(default)]
+    pub source: ShareSource,
 }
 
-/// What the user chose in the Share dialog.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+/// What a link is made with; `share_options()` answers the last used.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShareOptions {
     pub message_ids: Option<Vec<String>>,
@@ -153,20 +237,82 @@ pub struct ShareOptions {
     pub indexable: bool,
 }
 
+/// A link just made.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShareResult {
     pub share_id: String,
     pub share_url: String,
+    #[serde(default)]
+    pub delete_token: Option<String>,
     pub expires_at: Option<String>,
     pub redactions: usize,
+    /// What was removed, as a list ("1 API key, 2 home-directory paths").
+    #[serde(default)]
+    pub redacted_summary: Option<String>,
+    pub reach: Reach,
+    /// The link as a QR code: an SVG document made by the shell.
+    pub qr_svg: String,
+    /// The options the link was made with (after the server's caps).
+    pub options: ShareOptions,
+    /// Why the expiry differs from the one asked for (a server's cap).
+    #[serde(default)]
+    pub expiry_note: Option<String>,
+    /// Earlier links of the same conversation, newest first.
+    #[serde(default)]
+    pub earlier: Vec<ShareListItem>,
+    /// The link this one replaces, now revoked.
+    #[serde(default)]
+    pub replaced_url: Option<String>,
 }
 
+/// Where links go now (`share_server_info()`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct ShareServerInfo {
-    pub mode: String,
+pub struct ShareServerStatus {
+    pub mode: ShareServerMode,
     pub url: String,
+    pub reach: Reach,
+    /// Why links reach less than the settings ask (an address gone).
+    #[serde(default)]
+    pub notice: Option<String>,
+    /// The server's own description, when it could be asked.
+    #[serde(default)]
+    pub info: Option<ServerInfo>,
+}
+
+/// A non-loopback address of this computer the embedded server can listen on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NetworkAddress {
+    pub interface: String,
+    pub ip: String,
+}
+
+/// A team server that answered as one should.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionCheck {
+    pub url: String,
+    pub info: ServerInfo,
+    pub message: String,
+}
+
+/// The conversation written to one HTML file.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SavedFile {
+    pub path: String,
+    #[serde(default)]
+    pub redacted_summary: Option<String>,
+}
+
+/// The conversation copied as Markdown.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CopiedMarkdown {
+    #[serde(default)]
+    pub redacted_summary: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -194,8 +340,37 @@ pub struct ProviderConfig {
 #[serde(rename_all = "camelCase")]
 pub struct ShareServerSettings {
     #[serde(default)]
+    pub mode: ShareServerMode,
+    /// Kept when another mode is chosen, so that switching back is one click.
+    #[serde(default)]
     pub team_url: Option<String>,
     pub embedded_bind: String,
+    /// The host name links use in network mode instead of the address.
+    #[serde(default)]
+    pub link_host: Option<String>,
+}
+
+/// Where links are published.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub enum ShareServerMode {
+    /// The embedded server on 127.0.0.1.
+    #[default]
+    ThisComputer,
+    /// The embedded server on a network address.
+    Network,
+    Team,
+}
+
+impl ShareServerMode {
+    /// The wire name (`data-mode`).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ShareServerMode::ThisComputer => "thisComputer",
+            ShareServerMode::Network => "network",
+            ShareServerMode::Team => "team",
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -335,6 +510,72 @@ mod tests {
         .unwrap();
         assert_eq!(session.config.max_tokens, Some(256));
         assert_eq!(session.config.variables["name"], "Ada");
+    }
+
+    /// The share replies as the contract writes them.
+    #[test]
+    fn share_replies_decode() {
+        let result: ShareResult = serde_json::from_str(
+            r#"{"shareId": "s2", "shareUrl": "http://127.0.0.1:4000/shared/s2",
+                "deleteToken": null, "expiresAt": "2026-12-01T10:00:00Z", "redactions": 3,
+                "redactedSummary": "1 API key, 2 home-directory paths",
+                "reach": {"kind": "thisComputer",
+                          "sentence": "Only this computer can open this link, while Parlor is running"},
+                "qrSvg": "<svg xmlns='http://www.w3.org/2000/svg'></svg>",
+                "options": {"messageIds": null, "expiresIn": 604800,
+                            "includeSystemPrompt": true, "indexable": false},
+                "expiryNote": null,
+                "earlier": [{"shareId": "s1", "serverUrl": "http://127.0.0.1:4000",
+                             "shareUrl": "http://127.0.0.1:4000/shared/s1", "sessionId": "x",
+                             "title": "T", "expiresAt": null, "createdAt": "2026-11-25T08:00:00Z",
+                             "revokedAt": "2026-11-26T08:00:00Z", "status": "revoked",
+                             "reach": {"kind": "team", "sentence": "Anyone with the link."},
+                             "source": "server"}],
+                "replacedUrl": "http://127.0.0.1:4000/shared/s1"}"#,
+        )
+        .unwrap();
+        assert_eq!(result.reach.kind, ReachKind::ThisComputer);
+        assert_eq!(result.options.expires_in, Some(604_800));
+        assert_eq!(result.earlier[0].status, ShareStatus::Revoked);
+        assert_eq!(result.earlier[0].source, ShareSource::Server);
+
+        let status: ShareServerStatus = serde_json::from_str(
+            r#"{"mode": "network", "url": "http://192.168.1.20:4000",
+                "reach": {"kind": "network", "sentence": "Anyone on your network."},
+                "notice": null,
+                "info": {"name": "parlor", "version": "0.1.0", "schemaVersions": [1, 2],
+                         "maxExpirySeconds": 2592000, "defaultExpirySeconds": null,
+                         "allowAnonymous": true, "publicUrl": "http://192.168.1.20:4000"}}"#,
+        )
+        .unwrap();
+        assert_eq!(status.mode, ShareServerMode::Network);
+        assert_eq!(status.info.unwrap().max_expiry_seconds, Some(2_592_000));
+
+        // A reach this UI does not know still shows its sentence.
+        let reach: Reach =
+            serde_json::from_str(r#"{"kind": "satellite", "sentence": "Anyone in orbit."}"#)
+                .unwrap();
+        assert_eq!(reach.kind, ReachKind::Other);
+    }
+
+    #[test]
+    fn share_server_settings_round_trip_in_camel_case() {
+        let settings = ShareServerSettings {
+            mode: ShareServerMode::ThisComputer,
+            team_url: Some("https://share.example.com".into()),
+            embedded_bind: "127.0.0.1".into(),
+            link_host: None,
+        };
+        let json = serde_json::to_value(&settings).unwrap();
+        assert_eq!(
+            json,
+            serde_json::json!({"mode": "thisComputer", "teamUrl": "https://share.example.com",
+                               "embeddedBind": "127.0.0.1", "linkHost": null})
+        );
+        assert_eq!(
+            serde_json::from_value::<ShareServerSettings>(json).unwrap(),
+            settings
+        );
     }
 
     #[test]

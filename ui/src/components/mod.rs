@@ -2,12 +2,15 @@
 //! shell themselves through [`crate::ipc`] for what only they need.
 
 pub mod composer;
+pub mod import_dialog;
 pub mod markdown;
 pub mod message;
 pub mod modal;
 pub mod playground;
+pub mod reach;
 pub mod settings_panel;
 pub mod share_modal;
+pub mod share_server_section;
 pub mod shares_panel;
 pub mod sidebar;
 pub mod stats;

@@ -7,10 +7,14 @@ use std::collections::BTreeMap;
 use yew::prelude::*;
 
 use super::modal::Modal;
+use super::share_server_section::ShareServerSection;
 use crate::errors::share_error_message;
+use crate::hooks::spawn_reported;
+use crate::ipc::IpcError;
 use crate::prices::{self, PriceField, PriceRow};
+use crate::share_server_form::{ShareServerEdit, ShareServerForm};
 use crate::theme::THEMES;
-use crate::types::{ProviderConfig, SettingsView, ShareServerInfo};
+use crate::types::{ProviderConfig, SettingsView, ShareServerMode};
 use crate::{hooks, ipc};
 
 #[derive(Properties, PartialEq)]
@@ -21,23 +25,20 @@ pub struct SettingsPanelProps {
     /// Saved: the fresh view from the shell.
     pub on_saved: Callback<SettingsView>,
     pub on_close: Callback<()>,
+    /// Opened from Share's ways out: the share server section, with this
+    /// mode chosen.
+    #[prop_or_default]
+    pub share_mode: Option<ShareServerMode>,
 }
 
 #[component]
 pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
     let settings = use_state(|| props.view.settings.clone());
     let keys = use_state(BTreeMap::<String, String>::new);
-    let team = use_state(|| props.view.settings.share_server.team_url.is_some());
-    let team_url = use_state(|| {
-        props
-            .view
-            .settings
-            .share_server
-            .team_url
-            .clone()
-            .unwrap_or_default()
-    });
-    let team_token = use_state(String::new);
+    let share_form = {
+        let (saved, preselect) = (props.view.settings.share_server.clone(), props.share_mode);
+        use_reducer(move || ShareServerForm::new(&saved, preselect))
+    };
     let price_rows = use_state(|| {
         props
             .view
@@ -50,15 +51,6 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
     let busy = use_state(|| false);
     let status = use_state(String::new);
     let error = use_state(|| None::<String>);
-    let server = use_state(|| None::<ShareServerInfo>);
-    {
-        let server = server.clone();
-        use_effect_with(props.view.clone(), move |_| {
-            wasm_bindgen_futures::spawn_local(async move {
-                server.set(ipc::share_server_info().await.ok());
-            });
-        });
-    }
 
     let providers = settings.providers.iter().enumerate().map(|(index, provider)| {
         let has_key = props.view.api_keys.get(&provider.id).copied().unwrap_or(false);
@@ -142,29 +134,30 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
 
     let save = {
         let price_rows = price_rows.clone();
-        let (settings, keys, team, team_url, team_token) = (
-            settings.clone(),
-            keys.clone(),
-            team.clone(),
-            team_url.clone(),
-            team_token.clone(),
-        );
+        let (settings, keys, share_form) = (settings.clone(), keys.clone(), share_form.clone());
+        let saved_share_server = props.view.settings.share_server.clone();
         let (busy, status, error, on_saved) = (
             busy.clone(),
             status.clone(),
             error.clone(),
             props.on_saved.clone(),
         );
+        let report = {
+            let (busy, error) = (busy.clone(), error.clone());
+            Callback::from(move |e: IpcError| {
+                busy.set(false);
+                error.set(Some(share_error_message(&e)));
+            })
+        };
         Callback::from(move |_: MouseEvent| {
             let mut next = (*settings).clone();
-            let url = team_url.trim().trim_end_matches('/').to_owned();
-            if *team && url.is_empty() {
-                error.set(Some(
-                    "Enter the team server's URL, or choose the embedded server.".into(),
-                ));
-                return;
-            }
-            next.share_server.team_url = (*team).then_some(url.clone());
+            let plan = match share_form.plan(&saved_share_server) {
+                Ok(plan) => plan,
+                Err(message) => {
+                    error.set(Some(message));
+                    return;
+                }
+            };
             next.price_overrides = match prices::overrides(&price_rows) {
                 Ok(overrides) => overrides,
                 Err(message) => {
@@ -177,60 +170,43 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
                 .filter(|(_, key)| !key.trim().is_empty())
                 .map(|(id, key)| (id.clone(), key.trim().to_owned()))
                 .collect();
-            let token = team_token.trim().to_owned();
-            let use_team = *team;
             busy.set(true);
             error.set(None);
             status.set(String::new());
-            let (busy, status, error, on_saved, keys, team_token) = (
+            let (busy, status, on_saved, keys, share_form) = (
                 busy.clone(),
                 status.clone(),
-                error.clone(),
                 on_saved.clone(),
                 keys.clone(),
-                team_token.clone(),
+                share_form.dispatcher(),
             );
-            wasm_bindgen_futures::spawn_local(async move {
-                let result = async {
-                    ipc::save_settings(&next).await?;
-                    for (id, key) in &new_keys {
-                        ipc::set_api_key(id, Some(key)).await?;
+            spawn_reported(&report, async move {
+                // The team server first: if it refuses, nothing is saved and
+                // the form stays as typed.
+                let team_url = match &plan.connect {
+                    Some(team) => {
+                        let connected =
+                            ipc::connect_team_server(&team.input, team.token.as_deref()).await?;
+                        connected.settings.share_server.team_url
                     }
-                    if use_team && !token.is_empty() {
-                        ipc::set_share_token(&url, Some(&token)).await?;
-                    }
-                    ipc::get_settings().await
+                    None => None,
+                };
+                next.share_server = plan.connected(team_url);
+                ipc::save_settings(&next).await?;
+                for (id, key) in &new_keys {
+                    ipc::set_api_key(id, Some(key)).await?;
                 }
-                .await;
-                match result {
-                    Ok(view) => {
-                        keys.set(BTreeMap::new());
-                        team_token.set(String::new());
-                        status.set("Settings saved.".into());
-                        on_saved.emit(view);
-                    }
-                    Err(e) => error.set(Some(share_error_message(&e))),
-                }
+                let view = ipc::get_settings().await?;
+                keys.set(BTreeMap::new());
+                share_form.dispatch(ShareServerEdit::Reset(ShareServerForm::new(
+                    &view.settings.share_server,
+                    None,
+                )));
+                status.set("Settings saved.".into());
                 busy.set(false);
+                on_saved.emit(view);
+                Ok(())
             });
-        })
-    };
-    let mode = |value: bool| {
-        let team = team.clone();
-        Callback::from(move |_: Event| team.set(value))
-    };
-    let team_url_input = {
-        let team_url = team_url.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            team_url.set(input.value());
-        })
-    };
-    let token_input = {
-        let team_token = team_token.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            team_token.set(input.value());
         })
     };
     let theme_change = {
@@ -239,6 +215,10 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
             on_theme.emit(select.value());
         })
+    };
+    let on_share_edit = {
+        let dispatch = share_form.dispatcher();
+        Callback::from(move |edit: ShareServerEdit| dispatch.dispatch(edit))
     };
     let close = {
         let on_close = props.on_close.clone();
@@ -252,40 +232,9 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
                 { for providers }
             </section>
             { price_editor }
-            <section class="settings-section" aria-labelledby="settings-share">
-                <h3 id="settings-share" class="section-title">{ "Share server" }</h3>
-                <label class="check">
-                    <input type="radio" id="share-server-embedded" name="share-server-mode" value="embedded"
-                        checked={!*team} onchange={mode(false)} />
-                    <span>{ "Embedded (this app serves the links; default)" }</span>
-                </label>
-                <label class="check">
-                    <input type="radio" id="share-server-team" name="share-server-mode" value="team"
-                        checked={*team} onchange={mode(true)} />
-                    <span>{ "Team server" }</span>
-                </label>
-                if *team {
-                    <div class="field">
-                        <label for="team-url" class="field-label">{ "Server URL" }</label>
-                        <input id="team-url" class="input" type="url" placeholder="https://share.example.com"
-                            value={(*team_url).clone()} oninput={team_url_input} />
-                    </div>
-                    <div class="field">
-                        <label for="team-token" class="field-label">{ "Token" }</label>
-                        <div class="key-row">
-                            <input id="team-token" class="input" type="password" autocomplete="off"
-                                placeholder={if props.view.share_token { "•••••••• (stored; type to replace)" } else { "bearer token" }}
-                                value={(*team_token).clone()} oninput={token_input} />
-                            <span class="key-state" data-token-state={if props.view.share_token { "set" } else { "unset" }}>
-                                { if props.view.share_token { "Token set" } else { "No token" } }
-                            </span>
-                        </div>
-                    </div>
-                }
-                if let Some(info) = &*server {
-                    <p class="field-hint" id="share-server-info">{ format!("Links are published to {} ({}).", info.url, info.mode) }</p>
-                }
-            </section>
+            <ShareServerSection form={(*share_form).clone()} on_edit={on_share_edit}
+                saved={props.view.settings.share_server.clone()} share_token={props.view.share_token}
+                focus_mode={props.share_mode} />
             <section class="settings-section" aria-labelledby="settings-look">
                 <h3 id="settings-look" class="section-title">{ "Appearance" }</h3>
                 <div class="field">

@@ -1,0 +1,143 @@
+//! The options form behind "Options…": expiry (up to the server's cap), the
+//! system prompt, indexing (team links only), which messages; and
+//! publishing again with them, which replaces the link just made.
+
+use yew::prelude::*;
+
+use crate::share_dialog::{FormEdit, OptionsForm};
+use crate::sharing::{cap_sentence, expiry_choices, expiry_value, parse_expiry};
+use crate::types::{Role, StoredMessage};
+
+#[derive(Properties, PartialEq)]
+pub struct ShareOptionsFormProps {
+    pub form: OptionsForm,
+    /// The expiry the form stands for (cut to the cap).
+    pub expiry: Option<u64>,
+    pub max_expiry_seconds: Option<u64>,
+    pub offers_indexing: bool,
+    pub messages: Vec<StoredMessage>,
+    pub on_edit: Callback<FormEdit>,
+    /// The link a new publish would replace; none before one is made.
+    pub replaces_url: Option<AttrValue>,
+    pub publishing: bool,
+    pub on_republish: Callback<()>,
+}
+
+fn preview(message: &StoredMessage) -> String {
+    let text: String = message.content.chars().take(60).collect();
+    let role = match message.role {
+        Role::User => "User",
+        Role::Assistant => "Assistant",
+        Role::System => "System",
+        Role::Tool => "Tool",
+    };
+    if text.is_empty() {
+        format!("{role}: (tool call)")
+    } else {
+        format!("{role}: {text}")
+    }
+}
+
+#[component]
+pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
+    let form = &props.form;
+    let edit = |make: fn(bool) -> FormEdit| {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |e: Event| {
+            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+            on_edit.emit(make(input.checked()));
+        })
+    };
+    let scope = |some: bool| {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |_: Event| on_edit.emit(FormEdit::Some(some)))
+    };
+    let expiry_change = {
+        let on_edit = props.on_edit.clone();
+        Callback::from(move |e: Event| {
+            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
+            on_edit.emit(FormEdit::Expiry(parse_expiry(&select.value())));
+        })
+    };
+    let republish = {
+        let on_republish = props.on_republish.clone();
+        Callback::from(move |_: MouseEvent| on_republish.emit(()))
+    };
+    let chosen = expiry_value(props.expiry);
+    let choices = expiry_choices(props.max_expiry_seconds, form.expires_in);
+    let message_choices = props.messages.iter().map(|message| {
+        let id = message.id.clone();
+        let onchange = {
+            let on_edit = props.on_edit.clone();
+            let id = id.clone();
+            Callback::from(move |e: Event| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                on_edit.emit(FormEdit::Message {
+                    id: id.clone(),
+                    chosen: input.checked(),
+                });
+            })
+        };
+        html! {
+            <li key={id.clone()}>
+                <label class="check">
+                    <input type="checkbox" class="share-message" data-message-id={id.clone()}
+                        checked={form.selected.contains(&id)} {onchange} />
+                    <span>{ preview(message) }</span>
+                </label>
+            </li>
+        }
+    });
+    html! {
+        <div id="share-options" class="share-options">
+            <div class="field">
+                <label for="share-expiry" class="field-label">{ "Link expires" }</label>
+                <select id="share-expiry" class="input" onchange={expiry_change}>
+                    { for choices.into_iter().map(|choice| html! {
+                        <option value={choice.value.clone()} selected={choice.value == chosen}>{ choice.label }</option>
+                    }) }
+                </select>
+                if let Some(cap) = props.max_expiry_seconds {
+                    <p id="share-expiry-cap" class="field-hint">{ cap_sentence(cap) }</p>
+                }
+            </div>
+            <label class="check">
+                <input id="share-include-system" type="checkbox" checked={form.include_system_prompt}
+                    onchange={edit(FormEdit::IncludeSystemPrompt)} />
+                <span>{ "Include the system prompt and variables" }</span>
+            </label>
+            if props.offers_indexing {
+                <label class="check">
+                    <input id="share-indexable" type="checkbox" checked={form.indexable}
+                        onchange={edit(FormEdit::Indexable)} />
+                    <span>{ "Allow search engines to index the page" }</span>
+                </label>
+            }
+            <fieldset class="share-scope">
+                <legend class="field-label">{ "Messages" }</legend>
+                <label class="check">
+                    <input type="radio" name="share-scope" id="share-all" checked={!form.some} onchange={scope(false)} />
+                    <span>{ format!("All {} messages", props.messages.len()) }</span>
+                </label>
+                <label class="check">
+                    <input type="radio" name="share-scope" id="share-some" checked={form.some} onchange={scope(true)} />
+                    <span>{ "A selection" }</span>
+                </label>
+                if form.some {
+                    <ul class="share-message-list">{ for message_choices }</ul>
+                }
+            </fieldset>
+            if let Some(url) = &props.replaces_url {
+                <div class="share-republish">
+                    <p id="share-republish-note" class="field-hint">
+                        { format!("This makes a new link and revokes the one just made ({url}).") }
+                    </p>
+                    <button id="share-republish" type="button" class="button button-primary"
+                        disabled={props.publishing} onclick={republish}>
+                        { if props.publishing { "Publishing…" } else { "Publish with these options" } }
+                    </button>
+                </div>
+            }
+        </div>
+    }
+}
