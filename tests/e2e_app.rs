@@ -608,8 +608,6 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
     find(app, "#share-ways-out #way-team").await;
     find(app, "#share-ways-out #way-network").await;
     find(app, "#share-ways-out #way-file").await;
-    let redacted = text(app, "#share-redacted").await;
-    assert!(redacted.contains("home-directory path"), "{redacted:?}");
     // The QR code is the link.
     let qr = find(app, "#share-qr").await.screenshot().await.unwrap();
     assert_eq!(decode_qr(&save_png(&qr, "e2e-app-share-qr.png")), url);
