@@ -44,6 +44,10 @@ pub enum ConnectionError {
         "This address answers, but it is not a Parlor share-server ({answer}). Check the address: it must be the share-server's own, not another site's."
     )]
     NotShareServer { server: String, answer: String },
+    #[error(
+        "This Parlor share-server does not answer for the name {host}: use the address its admin gave (the one in the connect code), or ask the admin to add {host} to the server's allowed hosts."
+    )]
+    UnknownHost { host: String },
     #[error("{}", server_failed_sentence(server, request, *status))]
     ServerFailed {
         server: String,
@@ -78,6 +82,7 @@ impl ConnectionError {
             ConnectionError::Redirected { .. } => "redirected",
             ConnectionError::NoAnswer { .. } => "no_answer",
             ConnectionError::NotShareServer { .. } => "not_share_server",
+            ConnectionError::UnknownHost { .. } => "unknown_host",
             ConnectionError::ServerFailed { .. } => "server_error",
             ConnectionError::Incompatible { .. } => "incompatible_server",
             ConnectionError::TokenRefused { .. } => "token_refused",
