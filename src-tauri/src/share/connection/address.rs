@@ -58,9 +58,13 @@ fn parse(input: &str) -> Result<ServerAddress, UrlProblem> {
         });
     }
     let Some((scheme, _)) = input.split_once("://") else {
-        return Err(UrlProblem::NoScheme {
-            suggestion: format!("https://{}", input.trim_start_matches('/')),
-        });
+        // Only the host and port of what was typed: a path or a query may
+        // hold something private, and the next try names them anyway.
+        let suggestion = Url::parse(&format!("https://{}", input.trim_start_matches('/')))
+            .ok()
+            .and_then(|url| base("https", &url))
+            .unwrap_or_else(|| "https://share.example.com".to_owned());
+        return Err(UrlProblem::NoScheme { suggestion });
     };
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "http" && scheme != "https" {
@@ -72,15 +76,9 @@ fn parse(input: &str) -> Result<ServerAddress, UrlProblem> {
             detail: e.to_string(),
         },
     })?;
-    let host = match url.host_str() {
-        Some(host) if !host.is_empty() => host.to_owned(),
-        _ => return Err(UrlProblem::NoHost),
-    };
+    let base = base(&scheme, &url).ok_or(UrlProblem::NoHost)?;
+    let host = url.host_str().unwrap_or_default().to_owned();
     let port = url.port_or_known_default().ok_or(UrlProblem::NoHost)?;
-    let base = match url.port() {
-        Some(port) => format!("{scheme}://{host}:{port}"),
-        None => format!("{scheme}://{host}"),
-    };
     if !url.username().is_empty() || url.password().is_some() {
         return Err(UrlProblem::Credentials { server: base });
     }
@@ -108,6 +106,15 @@ fn parse(input: &str) -> Result<ServerAddress, UrlProblem> {
         host,
         ip,
         port,
+    })
+}
+
+/// `scheme://host[:port]` of `url`, the port only when not the default.
+fn base(scheme: &str, url: &Url) -> Option<String> {
+    let host = url.host_str().filter(|host| !host.is_empty())?;
+    Some(match url.port() {
+        Some(port) => format!("{scheme}://{host}:{port}"),
+        None => format!("{scheme}://{host}"),
     })
 }
 
@@ -167,16 +174,19 @@ mod tests {
 
     #[test]
     fn a_missing_scheme_says_add_https() {
-        for input in [
-            "share.example.com",
-            "share.example.com:8443",
-            "localhost:3000",
+        for (input, suggestion) in [
+            ("share.example.com", "https://share.example.com"),
+            ("share.example.com:8443/", "https://share.example.com:8443"),
+            ("localhost:3000", "https://localhost:3000"),
+            ("ann:pw@share.example.com/?t=x", "https://share.example.com"),
         ] {
             let error = ServerAddress::parse(input).unwrap_err();
             assert_eq!(error.code(), "invalid_url");
             let message = error.to_string();
-            assert!(message.contains("add https://"), "{message}");
-            assert!(message.contains(&format!("https://{input}")), "{message}");
+            assert!(
+                message.contains(&format!("add https://, as in {suggestion}.")),
+                "{message}"
+            );
         }
         assert_eq!(
             problem("ftp://share.example.com"),

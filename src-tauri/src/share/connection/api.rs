@@ -73,7 +73,7 @@ pub(super) async fn fetch_info(
         .and_then(|value| value.to_str().ok())
         .map(str::to_owned);
     let body = read_limited(response).await.map_err(transport)?;
-    read_info(&address.base, status, content_type.as_deref(), &body).map_err(HttpFailure::Answer)
+    read_info(address, status, content_type.as_deref(), &body).map_err(HttpFailure::Answer)
 }
 
 /// Whether the server accepts `token`.
@@ -132,26 +132,32 @@ struct Envelope {
 
 /// The answer to `GET /api/v0/info`, judged.
 pub(super) fn read_info(
-    server: &str,
+    address: &ServerAddress,
     status: u16,
     content_type: Option<&str>,
     body: &[u8],
 ) -> Result<ServerInfo, ConnectionError> {
+    let server = address.base.as_str();
     let not_share_server = |answer: String| ConnectionError::NotShareServer {
         server: server.to_owned(),
         answer: format!("GET {INFO_PATH} {answer}"),
     };
-    match status {
-        200..=299 => {}
-        500..=599 => {
+    match (status, parlor_refusal(body).as_deref()) {
+        (200..=299, _) => {}
+        (500..=599, _) => {
             return Err(ConnectionError::ServerFailed {
                 server: server.to_owned(),
                 request: "GET /api/v0/info",
                 status,
             });
         }
+        (421, Some("unknown_host")) => {
+            return Err(ConnectionError::UnknownHost {
+                host: address.host.clone(),
+            });
+        }
         // A Parlor share-server's own refusal: one from before this endpoint.
-        404 if is_parlor_refusal(body) => {
+        (404, Some(_)) => {
             return Err(ConnectionError::Incompatible {
                 server: server.to_owned(),
                 problem: Incompatibility::TooOld,
@@ -188,13 +194,14 @@ pub(super) fn read_info(
     Err(not_share_server(answer))
 }
 
-/// `{"success": false, "error": {"code": …}}`: the envelope of every Parlor
-/// share-server refusal.
-fn is_parlor_refusal(body: &[u8]) -> bool {
-    serde_json::from_slice::<Value>(body).is_ok_and(|value| {
-        value.get("success") == Some(&Value::Bool(false))
-            && value.pointer("/error/code").is_some_and(Value::is_string)
-    })
+/// The `code` of `{"success": false, "error": {"code": …}}`, the envelope of
+/// every Parlor share-server refusal.
+fn parlor_refusal(body: &[u8]) -> Option<String> {
+    let value = serde_json::from_slice::<Value>(body).ok()?;
+    if value.get("success") != Some(&Value::Bool(false)) {
+        return None;
+    }
+    value.pointer("/error/code")?.as_str().map(str::to_owned)
 }
 
 /// The server must accept the snapshot version this app writes.
@@ -231,6 +238,19 @@ mod tests {
 
     const SERVER: &str = "https://share.example.com";
 
+    fn read(
+        status: u16,
+        content_type: Option<&str>,
+        body: &[u8],
+    ) -> Result<ServerInfo, ConnectionError> {
+        read_info(
+            &ServerAddress::parse(SERVER).unwrap(),
+            status,
+            content_type,
+            body,
+        )
+    }
+
     fn info_json(schema_versions: &str) -> String {
         format!(
             r#"{{"success":true,"data":{{"name":"Team shares","version":"0.1.0","schemaVersions":{schema_versions},"maxExpirySeconds":86400,"defaultExpirySeconds":null,"allowAnonymous":false,"publicUrl":"https://share.example.com","extra":"ignored"}}}}"#
@@ -239,13 +259,7 @@ mod tests {
 
     #[test]
     fn the_info_of_a_share_server_is_read() {
-        let info = read_info(
-            SERVER,
-            200,
-            Some("application/json"),
-            info_json("[1]").as_bytes(),
-        )
-        .unwrap();
+        let info = read(200, Some("application/json"), info_json("[1]").as_bytes()).unwrap();
         assert_eq!(
             info,
             ServerInfo {
@@ -291,7 +305,7 @@ mod tests {
             ),
         ];
         for (status, content_type, body, expected) in cases {
-            let error = read_info(SERVER, status, content_type, body.as_bytes()).unwrap_err();
+            let error = read(status, content_type, body.as_bytes()).unwrap_err();
             assert_eq!(error.code(), "not_share_server", "{body}");
             let message = error.to_string();
             assert!(
@@ -306,7 +320,7 @@ mod tests {
 
     #[test]
     fn failures_and_old_or_incompatible_servers_are_told_apart() {
-        let failed = read_info(SERVER, 502, Some("text/html"), b"<html>").unwrap_err();
+        let failed = read(502, Some("text/html"), b"<html>").unwrap_err();
         assert_eq!(failed.code(), "server_error");
         assert!(
             failed.to_string().contains("failed (502 Bad Gateway"),
@@ -314,14 +328,24 @@ mod tests {
         );
 
         let old = br#"{"success":false,"error":{"code":"not_found","message":"no such route"}}"#;
-        let too_old = read_info(SERVER, 404, Some("application/json"), old).unwrap_err();
+        let too_old = read(404, Some("application/json"), old).unwrap_err();
         assert_eq!(too_old.code(), "incompatible_server");
         assert!(
             too_old.to_string().contains("too old for this app"),
             "{too_old}"
         );
 
-        let newer = read_info(SERVER, 200, None, info_json("[7, 8]").as_bytes()).unwrap_err();
+        let refusal = br#"{"success":false,"error":{"code":"unknown_host","message":"no"}}"#;
+        let unknown_host = read(421, Some("application/json"), refusal).unwrap_err();
+        assert_eq!(unknown_host.code(), "unknown_host");
+        assert!(
+            unknown_host
+                .to_string()
+                .contains("does not answer for the name share.example.com"),
+            "{unknown_host}"
+        );
+
+        let newer = read(200, None, info_json("[7, 8]").as_bytes()).unwrap_err();
         assert_eq!(newer.code(), "incompatible_server");
         let message = newer.to_string();
         assert!(

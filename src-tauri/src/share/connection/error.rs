@@ -44,6 +44,10 @@ pub enum ConnectionError {
         "This address answers, but it is not a Parlor share-server ({answer}). Check the address: it must be the share-server's own, not another site's."
     )]
     NotShareServer { server: String, answer: String },
+    #[error(
+        "This Parlor share-server does not answer for the name {host}: use the address its admin gave (the one in the connect code), or ask the admin to add {host} to the server's allowed hosts."
+    )]
+    UnknownHost { host: String },
     #[error("{}", server_failed_sentence(server, request, *status))]
     ServerFailed {
         server: String,
@@ -78,6 +82,7 @@ impl ConnectionError {
             ConnectionError::Redirected { .. } => "redirected",
             ConnectionError::NoAnswer { .. } => "no_answer",
             ConnectionError::NotShareServer { .. } => "not_share_server",
+            ConnectionError::UnknownHost { .. } => "unknown_host",
             ConnectionError::ServerFailed { .. } => "server_error",
             ConnectionError::Incompatible { .. } => "incompatible_server",
             ConnectionError::TokenRefused { .. } => "token_refused",
@@ -194,7 +199,8 @@ pub enum TlsProblem {
     TimedOut(Duration),
     /// The address says http://, but the port speaks TLS.
     HttpsExpected,
-    /// This computer's certificate store could not be used.
+    /// TLS cannot be set up on this side: no trusted certificates could be
+    /// loaded, or the host name is not one TLS accepts.
     Setup {
         detail: String,
     },
@@ -234,10 +240,13 @@ impl TlsProblem {
                 "{certificate} has expired{}: the admin needs to renew it.",
                 on_date(" on", *on)
             ),
-            TlsProblem::NotYetValid { from } => format!(
-                "{certificate} is not valid yet{}: check this computer's date and time.",
-                on_date(" before", *from)
+            TlsProblem::NotYetValid { from: Some(from) } => format!(
+                "{certificate} is not valid before {}: check this computer's date and time.",
+                from.format("%Y-%m-%d")
             ),
+            TlsProblem::NotYetValid { from: None } => {
+                format!("{certificate} is not valid yet: check this computer's date and time.")
+            }
             TlsProblem::WrongName { names } if names.is_empty() => format!(
                 "{certificate} is not valid for this host name: use the name the certificate was issued for, or ask the admin to fix the certificate."
             ),
@@ -276,7 +285,7 @@ impl TlsProblem {
                 format!("{host} port {port} speaks TLS, not plain HTTP: use https://{host}:{port}.")
             }
             TlsProblem::Setup { detail } => format!(
-                "This computer's trusted certificates could not be loaded, so no secure connection can be checked ({detail})."
+                "No secure connection to {host} can be set up from this computer ({detail})."
             ),
         }
     }

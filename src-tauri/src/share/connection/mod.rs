@@ -1,5 +1,5 @@
 //! "Test connection" to a team share-server (Settings → Share server; saving
-//! runs the same check). It goes down the stack IN ORDER and stops at the
+//! runs the same check). It goes down the stack in order and stops at the
 //! first failure, because each step only means something when the one below
 //! worked:
 //!
@@ -73,15 +73,13 @@ pub async fn check_server(
     token: Option<&str>,
 ) -> Result<ServerInfo, ConnectionError> {
     let result = Check::new().run(client, url, token).await;
+    // The normalized address only: what was typed may carry a secret.
+    let server = normalize_server_url(url).unwrap_or_else(|_| "(not an address)".into());
     match &result {
-        Ok(info) => {
-            tracing::info!(server = url.trim(), version = %info.version, "share-server check passed")
+        Ok(info) => tracing::info!(%server, version = %info.version, "share-server check passed"),
+        Err(error) => {
+            tracing::info!(%server, code = error.code(), "share-server check failed: {error}")
         }
-        Err(error) => tracing::info!(
-            server = url.trim(),
-            code = error.code(),
-            "share-server check failed: {error}"
-        ),
     }
     result
 }

@@ -233,7 +233,8 @@ fn date(time: UnixTime) -> Option<DateTime<chrono::Utc>> {
 }
 
 /// `wrong.example` from webpki's `DnsName("wrong.example")`, `10.0.0.5` from
-/// `IpAddress(10.0.0.5)`; nothing for names a person cannot use.
+/// `IpAddress(10.0.0.5)`; nothing for the other kinds (directory names,
+/// URIs), which no one types as an address.
 fn readable_name(presented: &str) -> Option<String> {
     if let Some(dns) = presented
         .strip_prefix("DnsName(\"")
@@ -241,13 +242,10 @@ fn readable_name(presented: &str) -> Option<String> {
     {
         return Some(dns.to_owned());
     }
-    if let Some(ip) = presented
+    presented
         .strip_prefix("IpAddress(")
         .and_then(|rest| rest.strip_suffix(')'))
-    {
-        return Some(ip.to_owned());
-    }
-    (!presented.contains('(')).then(|| presented.to_owned())
+        .map(str::to_owned)
 }
 
 /// Whether `peer` answers a plain HTTP request with an HTTP status line.
