@@ -20,7 +20,6 @@ pub const COMMANDS: &[&str] = &[
     "get_settings",
     "save_settings",
     "set_api_key",
-    "set_share_token",
     "model_price",
     "share_session",
     "list_shares",

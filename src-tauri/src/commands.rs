@@ -304,20 +304,6 @@ pub async fn set_api_key(
         .await
 }
 
-/// Stores (or deletes) the token for a team share server.
-#[tauri::command]
-pub async fn set_share_token(
-    core: Core_<'_>,
-    server_url: String,
-    token: Option<String>,
-) -> Result<()> {
-    core.set_secret(
-        SecretKey::ShareServerToken(server_url.trim_end_matches('/').to_owned()),
-        token,
-    )
-    .await
-}
-
 /// The price Parlor uses for a provider's model, if known.
 #[tauri::command(async)]
 pub fn model_price(

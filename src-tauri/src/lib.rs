@@ -70,7 +70,6 @@ pub fn run() {
             commands::get_settings,
             commands::save_settings,
             commands::set_api_key,
-            commands::set_share_token,
             commands::model_price,
             commands::share_session,
             commands::list_shares,
