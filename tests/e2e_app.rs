@@ -224,6 +224,19 @@ async fn wait_text(client: &Client, selector: &str, ok: impl Fn(&str) -> bool) -
     }
 }
 
+/// Scrolls `selector` to the middle of its scrolling box, clear of a
+/// dialog's sticky buttons.
+async fn to_middle(client: &Client, selector: &str) {
+    let element = find(client, selector).await;
+    client
+        .execute(
+            "arguments[0].scrollIntoView({block: 'center'})",
+            vec![serde_json::to_value(&element).unwrap()],
+        )
+        .await
+        .unwrap();
+}
+
 /// Waits until nothing matches `selector`.
 async fn wait_gone(client: &Client, selector: &str) {
     let started = Instant::now();
@@ -609,8 +622,7 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
     find(app, "#share-ways-out #way-network").await;
     find(app, "#share-ways-out #way-file").await;
     // The QR code is the link.
-    let qr = find(app, "#share-qr").await.screenshot().await.unwrap();
-    assert_eq!(decode_qr(&save_png(&qr, "e2e-app-share-qr.png")), url);
+    assert_eq!(qr_code_of(app).await, url);
     let png = app.screenshot().await.unwrap();
     save_png(&png, "e2e-app-share.png");
     save_png(&png, "share-this-computer.png");
@@ -637,19 +649,29 @@ async fn shared_link(app: &Client, kind: &str) -> String {
     url
 }
 
-/// The text of the QR code in a PNG (zbarimg, Debian's `zbar-tools`).
-fn decode_qr(png: &Path) -> String {
-    let output = Command::new("zbarimg")
-        .args(["--raw", "-q"])
-        .arg(png)
-        .output()
-        .expect("zbarimg runs (Debian package `zbar-tools`)");
-    assert!(
-        output.status.success(),
-        "no QR code found in {}",
-        png.display()
-    );
-    String::from_utf8(output.stdout).unwrap().trim().to_owned()
+/// The text of the Share dialog's QR code, read from a screenshot of it
+/// (zbarimg, Debian's `zbar-tools`). The dialog may still be painting its
+/// way in: a few screenshots are tried.
+async fn qr_code_of(app: &Client) -> String {
+    let mut tries = 0;
+    loop {
+        // The whole window: zbarimg finds the code in it (an element
+        // screenshot of it came out half black in WebKitWebDriver).
+        find(app, "#share-qr svg").await;
+        let png = app.screenshot().await.unwrap();
+        let path = save_png(&png, "e2e-app-share-qr.png");
+        let output = Command::new("zbarimg")
+            .args(["--raw", "-q"])
+            .arg(&path)
+            .output()
+            .expect("zbarimg runs (Debian package `zbar-tools`)");
+        if output.status.success() {
+            return String::from_utf8(output.stdout).unwrap().trim().to_owned();
+        }
+        tries += 1;
+        assert!(tries < 10, "no QR code found in {}", path.display());
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
 }
 
 /// The public page shows the question, the answer and its figures.
@@ -713,6 +735,7 @@ async fn revoke_from_my_shares(app: &Client, url: &str) {
 async fn share_on_the_network(app: &Client, host: &SecondHost) {
     click(app, "#open-settings").await;
     click(app, "#share-mode-network").await;
+    to_middle(app, "#network-address").await;
     let started = Instant::now();
     while let Err(error) = find(app, "#network-address")
         .await
@@ -772,6 +795,7 @@ async fn share_on_a_team_server(app: &Client, host: &SecondHost) -> PathBuf {
 
     click(app, "#open-settings").await;
     click(app, "#share-mode-team").await;
+    to_middle(app, "#connect-code").await;
     fill(app, "#connect-code", &code).await;
     click(app, "#test-connection").await;
     let result = wait_text(app, "#connection-result", |t| t.contains("Connected")).await;
