@@ -141,6 +141,23 @@ fn conversation(core: &Core) -> String {
     session.id
 }
 
+/// Publishes the session where the app publishes now.
+async fn share_now(app: &App, session_id: &str, options: &ShareOptions) -> share::ShareResult {
+    let target = share::current_target(&app.core).await.unwrap();
+    share_to(app, &target, session_id, options).await
+}
+
+async fn share_to(
+    app: &App,
+    target: &ShareTarget,
+    session_id: &str,
+    options: &ShareOptions,
+) -> share::ShareResult {
+    share::share_session(&app.core, target, session_id, options, None)
+        .await
+        .unwrap()
+}
+
 async fn get(url: &str) -> (u16, String) {
     let response = reqwest::get(url).await.unwrap();
     let status = response.status().as_u16();
@@ -169,15 +186,7 @@ async fn share_to_the_embedded_server_read_the_page_revoke_it() {
         target.token.is_some(),
         "even on loopback, publishing needs the app's token"
     );
-    let result = share::share_session(
-        &app.core,
-        &target,
-        &session_id,
-        &ShareOptions::default(),
-        None,
-    )
-    .await
-    .unwrap();
+    let result = share_to(&app, &target, &session_id, &ShareOptions::default()).await;
     assert!(
         result
             .share_url
@@ -242,9 +251,7 @@ async fn import_creates_an_equal_session() {
         ..ShareOptions::default()
     };
     let target = share::current_target(&app.core).await.unwrap();
-    let result = share::share_session(&app.core, &target, &session_id, &options, None)
-        .await
-        .unwrap();
+    let result = share_to(&app, &target, &session_id, &options).await;
 
     let imported = share::import_share(&app.core, &result.share_url)
         .await
@@ -303,15 +310,7 @@ async fn the_embedded_port_and_links_survive_a_restart() {
     let app = app();
     let session_id = conversation(&app.core);
     let target = share::current_target(&app.core).await.unwrap();
-    let result = share::share_session(
-        &app.core,
-        &target,
-        &session_id,
-        &ShareOptions::default(),
-        None,
-    )
-    .await
-    .unwrap();
+    let result = share_to(&app, &target, &session_id, &ShareOptions::default()).await;
     let port: Option<u16> = app
         .core
         .store
@@ -371,15 +370,7 @@ async fn a_team_server_with_a_token() {
         .unwrap();
     let target = share::current_target(&app.core).await.unwrap();
     assert_eq!(target.token.as_deref(), Some(token.as_str()));
-    let result = share::share_session(
-        &app.core,
-        &target,
-        &session_id,
-        &ShareOptions::default(),
-        None,
-    )
-    .await
-    .unwrap();
+    let result = share_to(&app, &target, &session_id, &ShareOptions::default()).await;
     // The token itself never ends up in the share.
     let (_, json) = get(&format!(
         "{}/api/v0/shared-chats/{}",
@@ -436,9 +427,7 @@ async fn server_errors_become_clear_messages() {
     .await
     .unwrap();
     let target = anonymous_target(strict.base_url.clone());
-    share::share_session(&app.core, &target, &session_id, &options, None)
-        .await
-        .unwrap();
+    share_to(&app, &target, &session_id, &options).await;
     let error = share::share_session(&app.core, &target, &session_id, &options, None)
         .await
         .unwrap_err();

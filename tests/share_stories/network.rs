@@ -12,7 +12,7 @@ use parlor::settings::ShareMode;
 use parlor::share::reach::ReachKind;
 use parlor::share::{self, ShareOptions};
 
-use super::{app, conversation, get};
+use super::{app, conversation, get, share_now};
 use crate::netns::SecondHost;
 
 #[tokio::test]
@@ -24,16 +24,7 @@ async fn a_colleague_on_the_network_opens_the_link_and_old_links_keep_working() 
     let session_id = conversation(&app.core);
 
     // Made before the switch: a loopback link.
-    let target = share::current_target(&app.core).await.unwrap();
-    let local = share::share_session(
-        &app.core,
-        &target,
-        &session_id,
-        &ShareOptions::default(),
-        None,
-    )
-    .await
-    .unwrap();
+    let local = share_now(&app, &session_id, &ShareOptions::default()).await;
     assert_eq!(local.reach.kind, ReachKind::ThisComputer);
 
     let mut settings = app.core.settings().unwrap();
@@ -53,16 +44,7 @@ async fn a_colleague_on_the_network_opens_the_link_and_old_links_keep_working() 
         )
     );
 
-    let target = share::current_target(&app.core).await.unwrap();
-    let shared = share::share_session(
-        &app.core,
-        &target,
-        &session_id,
-        &ShareOptions::default(),
-        None,
-    )
-    .await
-    .unwrap();
+    let shared = share_now(&app, &session_id, &ShareOptions::default()).await;
     assert_eq!(shared.reach.kind, ReachKind::Network);
     assert!(
         shared.share_url.starts_with(&status.url),

@@ -8,14 +8,7 @@ use parlor::settings::ShareMode;
 use parlor::share::reach::ReachKind;
 use parlor::share::{self, ShareOptions, ShareSource, ShareStatus};
 
-use super::{App, app, conversation, get};
-
-async fn share(app: &App, session_id: &str, options: &ShareOptions) -> share::ShareResult {
-    let target = share::current_target(&app.core).await.unwrap();
-    share::share_session(&app.core, &target, session_id, options, None)
-        .await
-        .unwrap()
-}
+use super::{App, app, conversation, get, share_now};
 
 #[tokio::test]
 async fn one_click_share_says_who_can_open_it_and_what_was_removed() {
@@ -28,7 +21,7 @@ async fn one_click_share_says_who_can_open_it_and_what_was_removed() {
         "first time: whole session, no expiry"
     );
 
-    let first = share(&app, &session_id, &options).await;
+    let first = share_now(&app, &session_id, &options).await;
     assert!(
         first.share_url.starts_with("http://127.0.0.1:"),
         "{}",
@@ -140,7 +133,7 @@ async fn the_embedded_server_takes_shares_only_with_the_apps_token() {
     let fresh = share::current_target(&app.core).await.unwrap();
     assert_ne!(fresh.token.as_deref(), Some(token.as_str()));
     let session_id = conversation(&app.core);
-    share(&app, &session_id, &ShareOptions::default()).await;
+    share_now(&app, &session_id, &ShareOptions::default()).await;
     parlor::embedded::shutdown(&app.core).await;
 }
 
@@ -165,7 +158,7 @@ async fn a_network_address_that_is_gone_falls_back_to_this_computer_and_says_so(
     assert!(notice.contains("192.0.2.77 is not available"), "{notice}");
 
     let session_id = conversation(&app.core);
-    let shared = share(&app, &session_id, &ShareOptions::default()).await;
+    let shared = share_now(&app, &session_id, &ShareOptions::default()).await;
     assert_eq!(shared.reach.kind, ReachKind::ThisComputer);
     assert_eq!(get(&shared.share_url).await.0, 200);
     parlor::embedded::shutdown(&app.core).await;
@@ -217,7 +210,7 @@ async fn a_team_servers_expiry_cap_is_told_and_my_shares_is_its_truth() {
 
     // "Never" asked; the server keeps it 30 days, and the result says so.
     let session_id = conversation(&laptop.core);
-    let shared = share(&laptop, &session_id, &ShareOptions::default()).await;
+    let shared = share_now(&laptop, &session_id, &ShareOptions::default()).await;
     let expires = shared.expires_at.expect("the server caps the expiry");
     let days = (expires - Utc::now()).num_hours() as f64 / 24.0;
     assert!((29.9..=30.1).contains(&days), "{days}");
@@ -231,7 +224,10 @@ async fn a_team_servers_expiry_cap_is_told_and_my_shares_is_its_truth() {
         expires_in: Some(86_400),
         ..ShareOptions::default()
     };
-    assert_eq!(share(&laptop, &session_id, &day).await.expiry_note, None);
+    assert_eq!(
+        share_now(&laptop, &session_id, &day).await.expiry_note,
+        None
+    );
 
     // The other device sees both shares (made with the same token there),
     // revokes one, and the laptop's list follows the server.

@@ -6,9 +6,9 @@ use chat_core::connect_code::ConnectCode;
 use parlor::secrets::SecretKey;
 use parlor::settings::ShareMode;
 use parlor::share::reach::ReachKind;
-use parlor::share::{self, ShareOptions, export, team};
+use parlor::share::{ShareOptions, export, team};
 
-use super::{App, app, assert_no_secrets, conversation, get};
+use super::{App, app, assert_no_secrets, conversation, get, share_now};
 
 async fn stored_token(app: &App, url: &str) -> Option<String> {
     app.core
@@ -55,16 +55,7 @@ async fn a_connect_code_connects_and_sharing_goes_to_the_team_server() {
     assert_eq!(stored_token(&app, &server.base_url).await, Some(token));
 
     let session_id = conversation(&app.core);
-    let target = share::current_target(&app.core).await.unwrap();
-    let shared = share::share_session(
-        &app.core,
-        &target,
-        &session_id,
-        &ShareOptions::default(),
-        None,
-    )
-    .await
-    .unwrap();
+    let shared = share_now(&app, &session_id, &ShareOptions::default()).await;
     assert!(shared.share_url.starts_with(&server.base_url));
     assert_eq!(shared.reach.kind, ReachKind::Team);
     assert_eq!(get(&shared.share_url).await.0, 200);
@@ -82,16 +73,7 @@ async fn a_failed_connection_loses_nothing_already_saved() {
         .await
         .unwrap();
     let session_id = conversation(&app.core);
-    let target = share::current_target(&app.core).await.unwrap();
-    share::share_session(
-        &app.core,
-        &target,
-        &session_id,
-        &ShareOptions::default(),
-        None,
-    )
-    .await
-    .unwrap();
+    share_now(&app, &session_id, &ShareOptions::default()).await;
     let settings_before = app.core.settings().unwrap();
     let shares_before = app.core.store.list_shares().unwrap();
 
