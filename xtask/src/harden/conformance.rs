@@ -264,7 +264,7 @@ fn config_toml(token: &str, read_id: &str, revoke_id: &str) -> String {
          # A live share for the reads (a random id only reaches the 404 branch).\n\
          [[operations]]\n\
          include-name = [\"GET /api/v0/shared-chats/{{shareId}}\", \"GET /shared/{{shareId}}\", \
-         \"GET /shared/{{shareId}}.json\", \"GET /shared/{{shareId}}.md\"]\n\
+         \"GET /shared/{{shareId}}.json\", \"GET /shared/{{shareId}}.md\", \"GET /shared/{{shareId}}.html\"]\n\
          parameters = {{ \"path.shareId\" = \"{read_id}\" }}\n\
          \n\
          [[operations]]\n\
