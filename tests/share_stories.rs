@@ -398,10 +398,11 @@ async fn server_errors_become_clear_messages() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    let down = anonymous_target(closed);
-    let error = share::share_session(&app.core, &down, &session_id, &options, None)
-        .await
-        .unwrap_err();
+    let error = AppError::from(
+        share::fetch_info(&app.core.http, &closed)
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(error.code(), "share_server_unreachable");
     assert!(error.to_string().contains("cannot be reached"), "{error}");
 
@@ -412,7 +413,7 @@ async fn server_errors_become_clear_messages() {
     })
     .await
     .unwrap();
-    let target = anonymous_target(small.base_url.clone());
+    let target = target_of(&small).await;
     let error = share::share_session(&app.core, &target, &session_id, &options, None)
         .await
         .unwrap_err();
@@ -426,7 +427,7 @@ async fn server_errors_become_clear_messages() {
     })
     .await
     .unwrap();
-    let target = anonymous_target(strict.base_url.clone());
+    let target = target_of(&strict).await;
     share_to(&app, &target, &session_id, &options).await;
     let error = share::share_session(&app.core, &target, &session_id, &options, None)
         .await
@@ -447,7 +448,7 @@ async fn server_errors_become_clear_messages() {
     .unwrap();
     snapshot.total_tokens += 1;
     let error = AppError::from(
-        share::publish(&app.core.http, &target_of(&strict), &snapshot)
+        share::publish(&app.core.http, &target_of(&strict).await, &snapshot)
             .await
             .unwrap_err(),
     );
@@ -458,7 +459,7 @@ async fn server_errors_become_clear_messages() {
         .unwrap();
     let error = if error.code() == "rate_limited" {
         AppError::from(
-            share::publish(&app.core.http, &target_of(&open), &snapshot)
+            share::publish(&app.core.http, &target_of(&open).await, &snapshot)
                 .await
                 .unwrap_err(),
         )
@@ -470,16 +471,13 @@ async fn server_errors_become_clear_messages() {
     open.shutdown().await;
 }
 
-fn target_of(server: &share_server::RunningServer) -> ShareTarget {
-    anonymous_target(server.base_url.clone())
-}
-
-/// A team server that takes shares without a token.
-fn anonymous_target(server_url: String) -> ShareTarget {
+/// A team server that takes shares without a token, as it describes itself.
+async fn target_of(server: &share_server::RunningServer) -> ShareTarget {
+    let client = reqwest::Client::new();
     ShareTarget {
-        server_url,
+        info: share::fetch_info(&client, &server.base_url).await.unwrap(),
+        server_url: server.base_url.clone(),
         token: None,
         reach: ReachKind::Team,
-        info: None,
     }
 }
