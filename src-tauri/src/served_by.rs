@@ -46,7 +46,8 @@ use chat_core::limits::MAX_PROVIDER_BYTES;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::settings::{ProviderConfig, ProviderKind};
+use crate::settings::{ProviderConfig, ProviderKind, Settings};
+use crate::store::{Store, StoreError};
 
 /// The vendors whose own API hosts Parlor knows, by price-table id: their
 /// table prices apply only there.
@@ -152,6 +153,22 @@ impl ServedBy {
     }
 }
 
+/// Names who served the answers stored before the name was recorded, from
+/// the provider entry each went through as it is now (all anyone knows of
+/// them); from then on the name stays as recorded. Answers made since are
+/// named when they are generated.
+pub fn backfill(store: &Store, settings: &Settings) -> Result<(), StoreError> {
+    let table = PriceTable::bundled();
+    for provider_id in store.unnamed_answer_providers()? {
+        let served = match settings.provider(&provider_id) {
+            Ok(provider) => ServedBy::of(provider, table),
+            Err(_) => ServedBy::unknown(&provider_id, table),
+        };
+        store.name_unnamed_answers(&provider_id, &served.name, served.price_provider.as_deref())?;
+    }
+    Ok(())
+}
+
 /// The user's prices alone, matched by exact provider name.
 fn own_prices<'a>(pricing: &Pricing<'_>) -> Pricing<'a> {
     Pricing::new(&NO_TABLE, pricing.overrides().to_vec())
@@ -218,7 +235,6 @@ mod tests {
     use chat_core::cost::{PriceOverride, PriceSource};
 
     use super::*;
-    use crate::settings::Settings;
 
     fn entry(id: &str) -> ProviderConfig {
         Settings::default()

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chat_core::{Role, ToolCall, ToolDefinition, Usage};
+use chat_core::{GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -29,8 +29,22 @@ pub struct Session {
     pub id: String,
     #[serde(flatten)]
     pub config: SessionConfig,
+    /// The share it was imported from ("Continue in Parlor"); `None` for a
+    /// session started here. Not part of the configuration: editing the
+    /// settings keeps it.
+    #[serde(default)]
+    pub imported_from: Option<ImportedFrom>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The share a session was imported from, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedFrom {
+    pub share_id: String,
+    pub share_url: String,
+    pub imported_at: DateTime<Utc>,
 }
 
 /// A line of the session list.
@@ -114,10 +128,21 @@ pub struct StoredMessage {
     pub tool_call_id: Option<String>,
     pub status: MessageStatus,
     pub error: Option<String>,
+    /// The provider's own word for why the answer ended (`stop`,
+    /// `end_turn`, `length`, `tool_calls`, …).
     pub finish_reason: Option<String>,
-    /// Endpoint and model that produced an assistant message.
+    /// The endpoint (provider entry id) and model that produced an assistant
+    /// message.
     pub provider_id: Option<String>,
     pub model: Option<String>,
+    /// Who served it, as shares name it, resolved when it was generated
+    /// (see `served_by`).
+    pub provider_name: Option<String>,
+    /// The price-table provider whose bundled prices applied to it; `None`
+    /// when only the user's prices could.
+    pub price_provider: Option<String>,
+    /// The sampling parameters sent for it.
+    pub params: Option<GenerationParams>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -155,6 +180,12 @@ pub struct NewMessage {
     pub provider_id: Option<String>,
     #[serde(default)]
     pub model: Option<String>,
+    #[serde(default)]
+    pub provider_name: Option<String>,
+    #[serde(default)]
+    pub price_provider: Option<String>,
+    #[serde(default)]
+    pub params: Option<GenerationParams>,
 }
 
 fn complete() -> MessageStatus {
@@ -172,6 +203,9 @@ impl NewMessage {
             status: MessageStatus::Complete,
             provider_id: None,
             model: None,
+            provider_name: None,
+            price_provider: None,
+            params: None,
         }
     }
 }
