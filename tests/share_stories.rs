@@ -446,7 +446,7 @@ async fn server_errors_become_clear_messages() {
         chrono::Utc::now(),
     )
     .unwrap();
-    snapshot.total_tokens += 1;
+    snapshot.total_tokens = Some(-1);
     let error = AppError::from(
         share::publish(&app.core.http, &target_of(&strict).await, &snapshot)
             .await

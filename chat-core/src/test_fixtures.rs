@@ -26,6 +26,12 @@ pub(crate) fn message(id: &str, role: Role, content: &str, minute: u32) -> Messa
         time_to_first_token_ms: None,
         tool_calls: vec![],
         tool_call_id: None,
+        provider: None,
+        model: None,
+        params: None,
+        finish_reason: None,
+        error: None,
+        reply_to: None,
     }
 }
 
@@ -61,7 +67,7 @@ pub(crate) fn snapshot() -> ShareSnapshot {
     answer.time_to_first_token_ms = Some(200);
 
     let mut snapshot = ShareSnapshot {
-        schema_version: SCHEMA_VERSION,
+        schema_version: Some(SCHEMA_VERSION),
         title: "Weather in Paris".into(),
         messages: vec![
             message("m0", Role::System, "You are terse.", 0),
@@ -88,8 +94,9 @@ pub(crate) fn snapshot() -> ShareSnapshot {
                 }),
             }],
             variables: [("city".to_string(), "Paris".to_string())].into(),
+            extra: Default::default(),
         }),
-        total_tokens: 0,
+        total_tokens: None,
         total_cost: None,
         expires_at: Some(Utc.with_ymd_and_hms(2026, 12, 20, 0, 0, 0).unwrap()),
         indexable: false,

@@ -40,7 +40,7 @@ pub fn totals(snapshot: &ShareSnapshot) -> Vec<Stat> {
         Stat::new(
             "total-tokens",
             "Total tokens",
-            format::count(snapshot.total_tokens),
+            format::count(totals.total_tokens),
         ),
         Stat::new("input-tokens", "Input", format::count(totals.input_tokens)),
         Stat::new(
@@ -66,7 +66,7 @@ pub fn totals(snapshot: &ShareSnapshot) -> Vec<Stat> {
     stats.push(Stat::new(
         "total-cost",
         "Cost",
-        format::cost(snapshot.total_cost),
+        format::cost(totals.total_cost),
     ));
     if let Some(ms) = inference_ms {
         stats.push(Stat::new(

@@ -71,6 +71,12 @@ pub fn build_snapshot(
                 Vec::new()
             },
             tool_call_id,
+            provider: None,
+            model: None,
+            params: None,
+            finish_reason: None,
+            error: None,
+            reply_to: None,
         });
     }
     if messages.is_empty() {
@@ -87,7 +93,7 @@ pub fn build_snapshot(
         .and_then(|secs| TimeDelta::try_seconds(i64::try_from(secs).ok()?))
         .and_then(|delta| now.checked_add_signed(delta));
     let mut snapshot = ShareSnapshot {
-        schema_version: SCHEMA_VERSION,
+        schema_version: Some(SCHEMA_VERSION),
         title: config.title.chars().take(limits::MAX_TITLE_CHARS).collect(),
         messages,
         model_config: ModelConfig {
@@ -98,7 +104,7 @@ pub fn build_snapshot(
             top_p: config.top_p,
         },
         prompt_meta,
-        total_tokens: 0,
+        total_tokens: None,
         total_cost: None,
         expires_at,
         indexable: options.indexable,
@@ -119,6 +125,7 @@ fn prompt_meta(config: &SessionConfig, include_prompt: bool) -> Option<PromptMet
         } else {
             Default::default()
         },
+        ..Default::default()
     };
     (meta != PromptMeta::default()).then_some(meta)
 }

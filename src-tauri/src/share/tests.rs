@@ -102,7 +102,7 @@ fn the_snapshot_holds_the_conversation_and_valid_totals() {
     assert_eq!(snapshot.messages[2].tool_call_id.as_deref(), Some("call_1"));
     assert_eq!(snapshot.messages[1].time_to_first_token_ms, Some(300));
     assert_eq!(snapshot.messages[0].id, messages[0].id);
-    assert_eq!(snapshot.total_tokens, 120);
+    assert_eq!(snapshot.total_tokens, Some(120));
     assert_eq!(snapshot.total_cost, Some(0.001));
     assert_eq!(snapshot.model_config.provider, "openai");
     assert_eq!(snapshot.model_config.max_tokens, Some(500));
@@ -139,7 +139,7 @@ fn a_selection_and_no_system_prompt() {
         snapshot.messages[1].tool_call_id, None,
         "its call is not shared"
     );
-    assert_eq!(snapshot.total_tokens, 0);
+    assert_eq!(snapshot.total_tokens, Some(0));
     let meta = snapshot.prompt_meta.as_ref().unwrap();
     assert_eq!(meta.system_prompt, None);
     assert!(meta.variables.is_empty());
