@@ -13,8 +13,8 @@ ALTER TABLE messages ADD COLUMN params TEXT;
 -- were generated with, as far as anyone knows. (Who served them is named
 -- when the app opens, from the provider entry: see `served_by::backfill`.)
 UPDATE messages
-SET provider_id = COALESCE(provider_id, s.provider_id),
-    model       = COALESCE(model, NULLIF(s.model, '')),
+SET provider_id = COALESCE(messages.provider_id, s.provider_id),
+    model       = COALESCE(messages.model, NULLIF(s.model, '')),
     params      = CASE
         WHEN s.temperature IS NULL AND s.top_p IS NULL AND s.max_tokens IS NULL THEN NULL
         -- json_patch drops the keys whose value is NULL.

@@ -24,7 +24,7 @@ use crate::error::AppError;
 use crate::redact::{Redactions, Redactor};
 use crate::secrets::SecretKey;
 use crate::settings::ShareMode;
-use crate::store::{Session, ShareRecord, StoreError};
+use crate::store::{ImportedFrom, Session, ShareRecord, StoreError};
 use api::call;
 pub use api::{DELETE_TOKEN_HEADER, ShareError, parse_share_url, publish};
 pub use info::{INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, fetch_info};
@@ -613,5 +613,10 @@ pub async fn import_share(core: &Core, url: &str) -> Result<Session, AppError> {
     let data: Value = call(core.http.get(api).timeout(SERVER_TIMEOUT), &server).await?;
     let snapshot = snapshot_from_api(data)?;
     let settings = core.settings()?;
-    import_snapshot(&core.store, &settings, &snapshot)
+    let imported_from = ImportedFrom {
+        share_url: format!("{server}/shared/{share_id}"),
+        share_id,
+        imported_at: Utc::now(),
+    };
+    import_snapshot(&core.store, &settings, &snapshot, Some(imported_from))
 }
