@@ -18,12 +18,18 @@ use parlor::share::{self, ShareOptions, ShareTarget};
 use parlor::store::{MessageStatus, MessageUpdate, NewMessage, SessionConfig, StoredMessage};
 use tempfile::TempDir;
 
+#[path = "share_stories/models.rs"]
+mod models;
 #[path = "support/netns.rs"]
 mod netns;
 #[path = "share_stories/network.rs"]
 mod network;
 #[path = "share_stories/reach.rs"]
 mod reach;
+/// The providers' local test server: replays exact wire formats.
+#[allow(dead_code)]
+#[path = "../src-tauri/src/providers/tests/server.rs"]
+mod script_server;
 #[path = "share_stories/team.rs"]
 mod team;
 
