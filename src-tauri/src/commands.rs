@@ -21,7 +21,7 @@ use crate::network::{self, NetworkAddress};
 use crate::providers::StreamEvent;
 use crate::secrets::SecretKey;
 use crate::served_by::ServedBy;
-use crate::settings::{Settings, ShareMode};
+use crate::settings::{ProviderConfig, Settings, ShareMode};
 use crate::share::export::{CopiedMarkdown, SavedFile};
 use crate::share::team::ConnectionCheck;
 use crate::share::{self, ShareListItem, ShareOptions, ShareResult, ShareServerStatus};
@@ -313,6 +313,13 @@ pub async fn set_api_key(
     core.settings()?.provider(&provider_id)?;
     core.set_secret(SecretKey::ProviderApiKey(provider_id), api_key)
         .await
+}
+
+/// Who would answer through `provider` as it is being edited (Settings
+/// files a price typed for it under this name).
+#[tauri::command]
+pub fn served_by(core: Core_<'_>, provider: ProviderConfig) -> Result<ServedBy> {
+    Ok(ServedBy::of(&provider, core.pricing()?.table()))
 }
 
 /// The price Parlor charges for a provider's model, if known (as a turn

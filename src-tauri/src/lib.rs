@@ -73,6 +73,7 @@ pub fn run() {
             commands::save_settings,
             commands::set_api_key,
             commands::model_price,
+            commands::served_by,
             commands::share_session,
             commands::list_shares,
             commands::revoke_share,

@@ -6,9 +6,10 @@ use yew::prelude::*;
 
 use super::markdown::Markdown;
 use super::stats::MessageStats;
+use crate::answer::{params_if_different, params_text, served_by};
 use crate::format;
 use crate::tools::pretty_arguments;
-use crate::types::{MessageStatus, Role, StoredMessage, ToolCall};
+use crate::types::{GenerationParams, MessageStatus, Role, StoredMessage, ToolCall};
 
 #[derive(Properties, PartialEq)]
 pub struct MessageProps {
@@ -21,6 +22,10 @@ pub struct MessageProps {
     /// Retry is offered (a failed answer that is the last message).
     #[prop_or_default]
     pub can_retry: bool,
+    /// The session's sampling parameters now: an answer shows its own when
+    /// they differ.
+    #[prop_or_default]
+    pub session_sampling: Option<GenerationParams>,
     /// Retry a failed answer (its id).
     pub on_retry: Callback<String>,
     /// A tool result typed by the user: `(call id, content)`.
@@ -105,6 +110,24 @@ pub fn MessageView(props: &MessageProps) -> Html {
         MessageStatus::Stopped => Some("Stopped"),
         _ => None,
     };
+    // Who served an answer, with which model and parameters: its own record.
+    let origin = (message.role == Role::Assistant).then(|| {
+        let provider = served_by(message);
+        let params = params_if_different(message, props.session_sampling.as_ref()).map(params_text);
+        html! {
+            <>
+                if let Some(provider) = provider {
+                    <span class="msg-provider" title="Served by">{ provider.to_owned() }</span>
+                }
+                if let Some(model) = &message.model {
+                    <span class="msg-model">{ model.clone() }</span>
+                }
+                if let Some(params) = params {
+                    <span class="msg-params" title="Sampling parameters sent with this answer">{ params }</span>
+                }
+            </>
+        }
+    });
     let answers = message.tool_call_id.as_ref().map(|id| {
         html! {
             <span class="msg-answers">{ "for " }<code class="tool-call-id" title="Tool call id">{ id.clone() }</code></span>
@@ -115,11 +138,7 @@ pub fn MessageView(props: &MessageProps) -> Html {
             data-message-id={message.id.clone()} aria-busy={streaming.to_string()}>
             <header class="msg-header">
                 <span class="msg-role">{ role_label(message.role) }</span>
-                if message.role == Role::Assistant {
-                    if let Some(model) = &message.model {
-                        <span class="msg-model">{ model.clone() }</span>
-                    }
-                }
+                { origin }
                 { answers }
                 if let Some(note) = state_note {
                     <span class={classes!("msg-state", format!("msg-state-{}", message.status.data_state()))}>{ note }</span>
