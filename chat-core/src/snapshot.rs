@@ -41,13 +41,15 @@ pub const IMPLICIT_SCHEMA_VERSION: u32 = 1;
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 pub struct ShareSnapshot {
-    /// `1` or `2`; absent means 1 ([`ShareSnapshot::version`]).
+    /// The schema version of the document, 1 or 2; absent means 1 (the
+    /// product plan's contract). Version 2 adds `provider`, `model`,
+    /// `params`, `finishReason`, `error` and `replyTo` to messages.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
         deserialize_with = "numbers::whole_u32_opt"
     )]
-    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>, minimum = 1, maximum = 2))]
+    #[cfg_attr(feature = "openapi", schema(value_type = Option<u32>))]
     pub schema_version: Option<u32>,
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 200))]
     pub title: String,
@@ -56,12 +58,12 @@ pub struct ShareSnapshot {
     pub model_config: ModelConfig,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub prompt_meta: Option<PromptMeta>,
-    /// The client's Σ (`inputTokens` + `outputTokens`), optional and not
-    /// trusted: readers show [`crate::Totals::of`] of the messages, and a
-    /// value that differs from it yields a [`crate::TotalsWarning`].
+    /// Σ (`inputTokens` + `outputTokens`) over the messages, as the client
+    /// counted it; optional. Reasoning tokens are part of `outputTokens` and
+    /// cached tokens part of `inputTokens`, so neither is added again.
     ///
-    /// Reasoning tokens are part of `outputTokens` and cached tokens part of
-    /// `inputTokens`, so neither is added again.
+    /// Not trusted: the server computes the totals from the messages, shows
+    /// and serves those, and answers a value that differs with a warning.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -69,10 +71,9 @@ pub struct ShareSnapshot {
     )]
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub total_tokens: Option<i64>,
-    /// The client's Σ of the messages' `cost` in USD, optional and not
-    /// trusted, like `total_tokens`. `None` when absent or `null` (the app
-    /// writes `null` when a message that has `usage` has no `cost`: an
-    /// unknown price is never shown as a made-up 0).
+    /// Σ of the messages' `cost` in USD, as the client counted it; optional.
+    /// `null` when a message that has `usage` has no `cost` (an unknown
+    /// price is never shown as a made-up 0). Not trusted, like `totalTokens`.
     #[serde(default)]
     #[cfg_attr(feature = "openapi", schema(minimum = 0))]
     pub total_cost: Option<f64>,
@@ -125,8 +126,9 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 100000))]
     pub cost: Option<f64>,
-    /// Whole milliseconds from the request to the last token. Fractions are
-    /// accepted on input and rounded to the nearest millisecond on parse.
+    /// Milliseconds from the request to the last token. Fractions are
+    /// accepted and rounded to the nearest whole millisecond (half away from
+    /// zero) when read; the page and the API show whole milliseconds.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -134,8 +136,8 @@ pub struct Message {
     )]
     #[cfg_attr(feature = "openapi", schema(value_type = Option<f64>, minimum = 0, maximum = 86400000))]
     pub inference_time_ms: Option<i64>,
-    /// Whole milliseconds from the request to the first token; rounded like
-    /// `inference_time_ms`.
+    /// Milliseconds from the request to the first token; rounded like
+    /// `inferenceTimeMs`.
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
@@ -151,30 +153,30 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub tool_call_id: Option<String>,
-    /// v2, assistant messages: the provider that produced this answer, when
-    /// it is not `modelConfig.provider`'s (readers fall back to that).
+    /// Version 2, assistant messages: the provider that produced this answer
+    /// (readers fall back to `modelConfig.provider`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 64))]
     pub provider: Option<String>,
-    /// v2, assistant messages: the model that produced this answer (readers
-    /// fall back to `modelConfig.model`).
+    /// Version 2, assistant messages: the model that produced this answer
+    /// (readers fall back to `modelConfig.model`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 256))]
     pub model: Option<String>,
-    /// v2, assistant messages: the sampling settings of the request.
+    /// Version 2, assistant messages: the sampling settings of the request.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub params: Option<GenerationParams>,
-    /// v2, assistant messages: why the answer ended.
+    /// Version 2, assistant messages: why the answer ended.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub finish_reason: Option<FinishReason>,
-    /// v2, assistant messages: the error text; only with
+    /// Version 2, assistant messages: the error text; only with
     /// `finishReason: "error"`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(max_length = 16384))]
     pub error: Option<String>,
-    /// v2, assistant messages: the id of the earlier user message this
-    /// answers. Several answers with the same `replyTo` are one comparison
-    /// (the same prompt to several models or settings).
+    /// Version 2, assistant messages: the id of the earlier user message
+    /// this answers. Several answers with the same `replyTo` are one
+    /// comparison (the same prompt to several models or settings).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub reply_to: Option<String>,
@@ -192,12 +194,10 @@ impl Message {
     }
 }
 
-/// The sampling settings one request used (v2, `messages[].params`).
-///
-/// `other` keeps every other setting under the name the client gave it
-/// (`seed`, `stop`, `frequencyPenalty`, …); validation limits their number
-/// and size ([`crate::limits::MAX_PARAMS_OTHER`],
-/// [`crate::limits::MAX_PARAM_VALUE_BYTES`]).
+/// The sampling settings one request used (version 2, `messages[].params`):
+/// `temperature`, `topP` and `maxTokens` as in `modelConfig`, and any other
+/// setting under the name the client gave it (`seed`, `stop`, …): at most
+/// 32 of them, each at most 1 KiB of JSON.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -211,13 +211,17 @@ pub struct GenerationParams {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 50000000))]
     pub max_tokens: Option<i64>,
-    /// Any other setting, as given.
+    /// Any other setting, as given (`crate::limits::MAX_PARAMS_OTHER`,
+    /// `crate::limits::MAX_PARAM_VALUE_BYTES`). On the wire these are the
+    /// object's other keys.
     #[serde(flatten)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub other: BTreeMap<String, serde_json::Value>,
 }
 
-/// Why an answer ended (v2, `messages[].finishReason`).
+/// Why an answer ended (version 2, `messages[].finishReason`): `stop`
+/// (finished), `length` (cut off at the token limit), `toolCalls` (stopped
+/// to call tools), `stopped` (by the user), `error` (the request failed).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -354,10 +358,10 @@ pub struct ModelConfig {
 
 /// What the prompt was made of, when the publisher chose to include it.
 ///
-/// The typed keys are read and checked as such; any other key is kept as
-/// given in `extra` (clients record their own prompt details: `promptId`,
-/// `version`, …), within [`crate::limits::MAX_PROMPT_META_EXTRA_KEYS`] and
-/// the size limits beside it.
+/// `systemPrompt`, `tools` and `variables` are read and checked as such;
+/// any other key is kept as given (clients record their own prompt
+/// details: `promptId`, `version`, …) and shown as "Prompt details": at
+/// most 64 such keys, each value at most 64 KiB of JSON, 256 KiB together.
 #[derive(Debug, Clone, PartialEq, Default, Serialize)]
 #[serde(rename_all = "camelCase")]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -370,9 +374,11 @@ pub struct PromptMeta {
     /// Template variables (`{{name}}`) and the values that were substituted.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub variables: BTreeMap<String, String>,
-    /// Every other key, with its value as given.
+    /// Every other key, with its value as given (limits in
+    /// `crate::limits::MAX_PROMPT_META_EXTRA_KEYS` and beside it). On the
+    /// wire these are the object's other keys.
     #[serde(flatten)]
-    #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+    #[cfg_attr(feature = "openapi", schema(ignore))]
     pub extra: BTreeMap<String, serde_json::Value>,
 }
 

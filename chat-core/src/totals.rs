@@ -323,4 +323,65 @@ mod tests {
         ]);
         assert_eq!(totals.total_tokens, i64::MAX);
     }
+
+    #[test]
+    fn totals_per_model_add_up_to_the_whole() {
+        let s = crate::test_fixtures::snapshot_v2();
+        assert!(s.uses_several_models());
+        let groups = s.totals_by_model();
+        let names: Vec<(&str, &str, usize)> = groups
+            .iter()
+            .map(|g| (g.provider.as_str(), g.model.as_str(), g.answers))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("anthropic", "claude-sonnet-4", 1),
+                ("openai", "gpt-4o", 1),
+                ("ollama", "llama3.2", 1),
+            ]
+        );
+        assert_eq!(groups[0].totals.total_tokens, 1500);
+        assert_eq!(groups[1].totals.total_tokens, 1575);
+        assert_eq!(groups[2].totals.total_tokens, 0);
+        let sum: i64 = groups.iter().map(|g| g.totals.total_tokens).sum();
+        assert_eq!(sum, s.totals().total_tokens);
+        assert_eq!(groups[0].totals.total_cost, Some(0.0042));
+    }
+
+    #[test]
+    fn answers_fall_back_to_the_model_config() {
+        let s = crate::test_fixtures::snapshot();
+        assert!(!s.uses_several_models());
+        let model = s.model_of(&s.messages[4]);
+        assert_eq!((model.provider, model.model), ("openai", "gpt-4o"));
+        assert_eq!(s.totals_by_model().len(), 1);
+        let mut s = crate::test_fixtures::snapshot_v2();
+        s.messages[2].provider = None;
+        let model = s.model_of(&s.messages[2]);
+        assert_eq!((model.provider, model.model), ("openai", "claude-sonnet-4"));
+    }
+
+    #[test]
+    fn params_differ_from_the_model_config_only_where_they_say_so() {
+        use crate::snapshot::GenerationParams;
+        let s = crate::test_fixtures::snapshot();
+        let config = &s.model_config;
+        let same = GenerationParams {
+            temperature: config.temperature,
+            ..GenerationParams::default()
+        };
+        assert!(!same.differ_from(config));
+        assert!(GenerationParams::default().is_empty());
+        let hotter = GenerationParams {
+            temperature: Some(1.2),
+            ..GenerationParams::default()
+        };
+        assert!(hotter.differ_from(config));
+        let seeded = GenerationParams {
+            other: [("seed".to_string(), serde_json::json!(1))].into(),
+            ..GenerationParams::default()
+        };
+        assert!(seeded.differ_from(config));
+    }
 }

@@ -108,7 +108,7 @@ fn check_answer(
             Some(&j) if j < index => report.push(
                 &field,
                 format!(
-                    "must name a user message (messages[{j}] is a {} message)",
+                    "must name a user message (messages[{j}] has role {})",
                     messages[j].role.as_str()
                 ),
             ),

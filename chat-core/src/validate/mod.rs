@@ -17,6 +17,8 @@ mod text;
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_v2;
 
 use std::fmt;
 

@@ -15,6 +15,42 @@ struct Spec {
     cost: Option<f64>,
     timings: Option<(i64, i64)>,
     calls_tool: bool,
+    answer: Option<AnswerSpec>,
+}
+
+/// The v2 fields of an assistant message.
+#[derive(Debug, Clone)]
+struct AnswerSpec {
+    model: &'static str,
+    finish_reason: Option<FinishReason>,
+    temperature: Option<f64>,
+    seed: Option<i64>,
+    replies: bool,
+}
+
+fn answer_spec() -> impl Strategy<Value = AnswerSpec> {
+    (
+        prop::sample::select(vec!["gpt-4o", "claude-sonnet-4", "llama3.2"]),
+        prop::option::of(prop::sample::select(vec![
+            FinishReason::Stop,
+            FinishReason::Length,
+            FinishReason::ToolCalls,
+            FinishReason::Stopped,
+            FinishReason::Error,
+        ])),
+        prop::option::of(0.0..=2.0f64),
+        prop::option::of(any::<i64>()),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(model, finish_reason, temperature, seed, replies)| AnswerSpec {
+                model,
+                finish_reason,
+                temperature,
+                seed,
+                replies,
+            },
+        )
 }
 
 fn usage() -> impl Strategy<Value = Usage> {
@@ -45,15 +81,19 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::option::of(0.0..5.0f64),
         prop::option::of((0..60_000i64).prop_flat_map(|total| (0..=total, Just(total)))),
         any::<bool>(),
+        prop::option::of(answer_spec()),
     )
-        .prop_map(|(role, content, usage, cost, timings, calls_tool)| Spec {
-            role,
-            content,
-            usage,
-            cost,
-            timings,
-            calls_tool,
-        })
+        .prop_map(
+            |(role, content, usage, cost, timings, calls_tool, answer)| Spec {
+                role,
+                content,
+                usage,
+                cost,
+                timings,
+                calls_tool,
+                answer,
+            },
+        )
 }
 
 fn valid_snapshot() -> impl Strategy<Value = ShareSnapshot> {
@@ -71,6 +111,7 @@ fn valid_snapshot() -> impl Strategy<Value = ShareSnapshot> {
             s.model_config.top_p = top_p;
             s.model_config.max_tokens = max_tokens;
             s.messages.clear();
+            let mut last_user: Option<String> = None;
             for (i, spec) in specs.into_iter().enumerate() {
                 let minute = u32::try_from(i % 60).unwrap();
                 let mut m = message(&format!("m{i}"), spec.role, &spec.content, minute);
@@ -80,6 +121,28 @@ fn valid_snapshot() -> impl Strategy<Value = ShareSnapshot> {
                 m.inference_time_ms = spec.timings.map(|(_, total)| total);
                 let call =
                     (spec.calls_tool && spec.role == Role::Assistant).then(|| format!("call_{i}"));
+                if let Some(answer) = spec.answer.filter(|_| spec.role == Role::Assistant) {
+                    m.model = Some(answer.model.into());
+                    m.finish_reason = answer.finish_reason;
+                    if answer.finish_reason == Some(FinishReason::Error) {
+                        m.error = Some(format!("error {i}"));
+                    }
+                    if answer.temperature.is_some() || answer.seed.is_some() {
+                        m.params = Some(GenerationParams {
+                            temperature: answer.temperature,
+                            other: answer
+                                .seed
+                                .map(|seed| ("seed".to_string(), serde_json::json!(seed)))
+                                .into_iter()
+                                .collect(),
+                            ..GenerationParams::default()
+                        });
+                    }
+                    m.reply_to = last_user.clone().filter(|_| answer.replies);
+                }
+                if spec.role == Role::User {
+                    last_user = Some(m.id.clone());
+                }
                 if let Some(id) = &call {
                     m.tool_calls.push(ToolCall {
                         id: id.clone(),
@@ -102,6 +165,8 @@ fn valid_snapshot() -> impl Strategy<Value = ShareSnapshot> {
 proptest! {
     #[test]
     fn generated_snapshots_are_valid_and_round_trip(s in valid_snapshot()) {
+        let by_model: i64 = s.totals_by_model().iter().map(|g| g.totals.total_tokens).sum();
+        prop_assert_eq!(by_model, s.totals().total_tokens);
         prop_assert_eq!(validate(&s, now()), Ok(vec![]));
         let bytes = serde_json::to_vec(&s).unwrap();
         let parsed = parse_snapshot(&bytes, now()).unwrap();
