@@ -706,6 +706,14 @@ async fn read_the_page(browser: &Client, url: &str) {
     find(browser, "article[data-role=\"assistant\"] pre code").await;
     let question = text(browser, "article[data-role=\"user\"]").await;
     assert!(question.contains(QUESTION), "{question:?}");
+    // Who answered: the local server by what it is, and the model it ran.
+    let model = text(browser, "article[data-role=\"assistant\"] .msg-model").await;
+    assert_eq!(model, MODEL);
+    let provider = text(browser, "[data-testid=\"provider\"]").await;
+    assert!(
+        provider.starts_with("openai-compatible (127.0.0.1:"),
+        "the page names the server {provider:?}"
+    );
     let stat = |key: &str| {
         format!(
             "article[data-role=\"assistant\"] [data-testid=\"msg-stats\"] [data-stat=\"{key}\"] dd"
@@ -867,6 +875,14 @@ async fn read_the_file(browser: &Client, file: &Path) {
         .unwrap();
     let question = text(browser, "article[data-role=\"user\"]").await;
     assert!(question.contains(QUESTION), "{question:?}");
+    // Who answered: the local server by what it is, and the model it ran.
+    let model = text(browser, "article[data-role=\"assistant\"] .msg-model").await;
+    assert_eq!(model, MODEL);
+    let provider = text(browser, "[data-testid=\"provider\"]").await;
+    assert!(
+        provider.starts_with("openai-compatible (127.0.0.1:"),
+        "the page names the server {provider:?}"
+    );
     let answer = text(browser, "article[data-role=\"assistant\"]").await;
     assert!(answer.contains(ANSWER_TEXT), "{answer:?}");
     let scripts = browser

@@ -239,10 +239,7 @@ async fn every_answer_names_the_server_model_and_parameters_that_produced_it() {
         assert_eq!(answer.params, stored.params);
         assert_eq!(answer.cost, stored.cost);
     }
-    assert_eq!(
-        parlor::share::finish_reason(&back[1]),
-        Some(chat_core::FinishReason::Length)
-    );
+    assert_eq!(back[1].ended, Some(chat_core::FinishReason::Length));
     // The page names each answer's model.
     let (status, page) = get(&result.share_url).await;
     assert_eq!(status, 200);

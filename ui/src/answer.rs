@@ -1,7 +1,8 @@
 //! What an answer says of where it came from: who served it and with which
 //! model — its own record, kept when it was generated, so an answer made
 //! before the session moved to another provider or model still names its
-//! own — and its sampling parameters when they are not the session's.
+//! own — and its sampling parameters when they are not the session's (shown
+//! with chat-core's `format::settings`, as the share page shows them).
 
 use chat_core::ModelConfig;
 
@@ -47,29 +48,6 @@ pub fn params_if_different<'a>(
     params.differ_from(&config).then_some(params)
 }
 
-/// `temperature 0.7 · top-p 0.9 · max tokens 512 · seed 7`.
-pub fn params_text(params: &GenerationParams) -> String {
-    let number = chat_core::format::parameter;
-    let mut parts = Vec::new();
-    if let Some(t) = params.temperature {
-        parts.push(format!("temperature {}", number(t)));
-    }
-    if let Some(p) = params.top_p {
-        parts.push(format!("top-p {}", number(p)));
-    }
-    if let Some(m) = params.max_tokens {
-        parts.push(format!("max tokens {}", chat_core::format::count(m)));
-    }
-    for (name, value) in &params.other {
-        let value = match value {
-            serde_json::Value::String(text) => text.clone(),
-            other => other.to_string(),
-        };
-        parts.push(format!("{name} {value}"));
-    }
-    parts.join(" · ")
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -98,6 +76,7 @@ mod tests {
             provider_name: provider_name.map(Into::into),
             price_provider: None,
             params: None,
+            ended: None,
             created_at: String::new(),
             updated_at: String::new(),
         }
@@ -147,25 +126,15 @@ mod tests {
         assert_eq!(params_if_different(&unknown, Some(&session)), None);
         let default_sent = with(Some(sent(Some(0.7), Some(4096))));
         assert_eq!(
-            params_if_different(&default_sent, Some(&session)).map(params_text),
-            Some("temperature 0.7 · max tokens 4,096".to_owned())
+            params_if_different(&default_sent, Some(&session)),
+            default_sent.params.as_ref(),
+            "the provider's own default was sent"
         );
         let earlier = with(Some(sent(Some(0.2), None)));
         assert_eq!(
-            params_if_different(&earlier, Some(&session)).map(params_text),
-            Some("temperature 0.2".to_owned())
+            params_if_different(&earlier, Some(&session)),
+            earlier.params.as_ref()
         );
-    }
-
-    #[test]
-    fn every_parameter_is_written_out() {
-        let mut params = sent(Some(1.0), Some(512));
-        params.top_p = Some(0.95);
-        params.other.insert("seed".into(), serde_json::json!(7));
-        params.other.insert("stop".into(), serde_json::json!("END"));
-        assert_eq!(
-            params_text(&params),
-            "temperature 1 · top-p 0.95 · max tokens 512 · seed 7 · stop END"
-        );
+        assert_eq!(params_if_different(&earlier, None), earlier.params.as_ref());
     }
 }

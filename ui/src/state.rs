@@ -347,6 +347,7 @@ mod tests {
             provider_name: None,
             price_provider: None,
             params: None,
+            ended: None,
             created_at: "2026-11-25T08:00:00Z".into(),
             updated_at: "2026-11-25T08:00:00Z".into(),
         }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 pub use chat_core::cost::PriceOverride;
-pub use chat_core::{GenerationParams, Role, ToolCall, ToolDefinition, Usage};
+pub use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -118,6 +118,9 @@ pub struct StoredMessage {
     /// The sampling parameters sent for an answer.
     #[serde(default)]
     pub params: Option<GenerationParams>,
+    /// How an answer ended, in the share page's words (the shell derives it).
+    #[serde(default)]
+    pub ended: Option<FinishReason>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -524,11 +527,12 @@ mod tests {
                 "status": "error", "error": "boom", "finishReason": null,
                 "providerId": "openai", "model": "gpt-4o",
                 "providerName": "openai-compatible (127.0.0.1:8080)", "priceProvider": null,
-                "params": {"temperature": 0.2, "maxTokens": 256, "seed": 7},
+                "params": {"temperature": 0.2, "maxTokens": 256, "seed": 7}, "ended": "error",
                 "createdAt": "2026-11-25T08:00:00Z", "updatedAt": "2026-11-25T08:00:01Z"}}"#,
         )
         .unwrap();
         assert_eq!(finished.message.status.data_state(), "failed");
+        assert_eq!(finished.message.ended, Some(FinishReason::Error));
         assert_eq!(finished.message.usage.map(|u| u.input_tokens), Some(3));
         assert_eq!(
             finished.message.provider_name.as_deref(),

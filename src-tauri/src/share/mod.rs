@@ -30,7 +30,7 @@ pub use api::{DELETE_TOKEN_HEADER, ShareError, parse_share_url, publish};
 pub use info::{INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, fetch_info};
 use reach::{Reach, ReachKind};
 use snapshot::snapshot_from_api;
-pub use snapshot::{build_snapshot, finish_reason, import_snapshot, prepare};
+pub use snapshot::{build_snapshot, import_snapshot, prepare};
 
 /// How long a share server may take to answer one request.
 const SERVER_TIMEOUT: Duration = Duration::from_secs(30);

@@ -133,7 +133,7 @@ fn describe_answer(message: &mut Message, stored: &StoredMessage, settings: &Set
     });
     message.model = stored.model.clone().filter(|m| !m.trim().is_empty());
     message.params = stored.params.clone();
-    message.finish_reason = finish_reason(stored);
+    message.finish_reason = stored.finish();
     if message.finish_reason == Some(FinishReason::Error) {
         message.error = stored
             .error
@@ -158,32 +158,6 @@ fn served_through(settings: &Settings, provider_id: &str) -> ServedBy {
     match settings.provider(provider_id) {
         Ok(provider) => ServedBy::of(provider, table),
         Err(_) => ServedBy::unknown(provider_id, table),
-    }
-}
-
-/// Why an answer ended, in the snapshot's words: what the app saw first
-/// (the user stopped it, it failed), then the provider's own reason. A
-/// reason the snapshot has no word for is left out rather than guessed.
-pub fn finish_reason(stored: &StoredMessage) -> Option<FinishReason> {
-    match stored.status {
-        MessageStatus::Stopped => return Some(FinishReason::Stopped),
-        MessageStatus::Error => return Some(FinishReason::Error),
-        MessageStatus::Streaming => return None,
-        MessageStatus::Complete => {}
-    }
-    let reason = stored.finish_reason.as_deref().map(str::to_ascii_lowercase);
-    match reason.as_deref() {
-        // OpenAI-compatible and Ollama; Anthropic; and the snapshot's own
-        // words, which an imported answer keeps.
-        Some("stop" | "end_turn" | "stop_sequence") => Some(FinishReason::Stop),
-        Some("length" | "max_tokens" | "model_context_window_exceeded") => {
-            Some(FinishReason::Length)
-        }
-        Some("tool_calls" | "toolcalls" | "tool_use" | "function_call") => {
-            Some(FinishReason::ToolCalls)
-        }
-        _ if !stored.tool_calls.is_empty() => Some(FinishReason::ToolCalls),
-        _ => None,
     }
 }
 
@@ -315,6 +289,7 @@ pub fn import_snapshot(
                 model: answer.then(|| snapshot.model_of(m).model.to_owned()),
                 provider_name: answer.then(|| snapshot.model_of(m).provider.to_owned()),
                 price_provider: None,
+                ended: None,
                 params: if answer {
                     m.params
                         .clone()
@@ -325,7 +300,7 @@ pub fn import_snapshot(
                 created_at: m.timestamp,
                 updated_at: m.timestamp,
             };
-            stored.derive_tokens_per_second();
+            stored.derive();
             stored
         })
         .collect();

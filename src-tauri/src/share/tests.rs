@@ -471,6 +471,7 @@ fn the_providers_reasons_in_the_snapshots_words() {
         provider_name: None,
         price_provider: None,
         params: None,
+        ended: None,
         created_at: Utc::now(),
         updated_at: Utc::now(),
     };
@@ -497,7 +498,7 @@ fn the_providers_reasons_in_the_snapshots_words() {
     ];
     for (status, reason, calls, expected) in cases {
         assert_eq!(
-            snapshot::finish_reason(&message(status, reason, calls)),
+            message(status, reason, calls).finish(),
             expected,
             "{status:?} {reason:?} {calls}"
         );
@@ -581,7 +582,7 @@ fn a_version_2_share_imports_with_each_answers_own_record() {
     let sent = own.params.as_ref().unwrap();
     assert_eq!(sent.temperature, Some(0.1));
     assert_eq!(sent.other["seed"], 7);
-    assert_eq!(snapshot::finish_reason(own), Some(FinishReason::Length));
+    assert_eq!(own.ended, Some(FinishReason::Length));
     let failed = &messages[3];
     assert_eq!(failed.status, MessageStatus::Error);
     assert_eq!(failed.error.as_deref(), Some("connection reset"));

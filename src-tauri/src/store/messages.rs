@@ -47,7 +47,7 @@ impl Store {
         let now = now();
         let mut stored = Vec::with_capacity(messages.len());
         for (position, message) in (first_position..).zip(messages) {
-            let row = StoredMessage {
+            let mut row = StoredMessage {
                 id: new_id(),
                 session_id: session_id.to_owned(),
                 position,
@@ -69,9 +69,11 @@ impl Store {
                 provider_name: message.provider_name,
                 price_provider: message.price_provider,
                 params: message.params,
+                ended: None,
                 created_at: now,
                 updated_at: now,
             };
+            row.derive();
             insert_message_row(&tx, &row)?;
             stored.push(row);
         }
@@ -438,7 +440,8 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage>
             .get::<_, Option<String>>(24)?
             .map(|text| parse_json(&text))
             .transpose()?,
+        ended: None,
     };
-    message.derive_tokens_per_second();
+    message.derive();
     Ok(message)
 }

@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chat_core::{GenerationParams, Role, ToolCall, ToolDefinition, Usage};
+use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -143,13 +143,53 @@ pub struct StoredMessage {
     pub price_provider: Option<String>,
     /// The sampling parameters sent for it.
     pub params: Option<GenerationParams>,
+    /// How an answer ended, in the snapshot's words (derived, not stored:
+    /// see [`StoredMessage::finish`]).
+    #[serde(default)]
+    pub ended: Option<FinishReason>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl StoredMessage {
+    /// Fills what is derived from the stored fields: the generation speed
+    /// and how the answer ended.
+    pub fn derive(&mut self) {
+        self.derive_tokens_per_second();
+        self.ended = self.finish();
+    }
+
+    /// Why an answer ended, in the snapshot's words: what the app saw first
+    /// (the user stopped it, it failed), then the provider's own reason. A
+    /// reason the snapshot has no word for is left out rather than guessed.
+    pub fn finish(&self) -> Option<FinishReason> {
+        if self.role != Role::Assistant {
+            return None;
+        }
+        match self.status {
+            MessageStatus::Stopped => return Some(FinishReason::Stopped),
+            MessageStatus::Error => return Some(FinishReason::Error),
+            MessageStatus::Streaming => return None,
+            MessageStatus::Complete => {}
+        }
+        let reason = self.finish_reason.as_deref().map(str::to_ascii_lowercase);
+        match reason.as_deref() {
+            // OpenAI-compatible and Ollama; Anthropic; and the snapshot's
+            // own words, which an imported answer keeps.
+            Some("stop" | "end_turn" | "stop_sequence") => Some(FinishReason::Stop),
+            Some("length" | "max_tokens" | "model_context_window_exceeded") => {
+                Some(FinishReason::Length)
+            }
+            Some("tool_calls" | "toolcalls" | "tool_use" | "function_call") => {
+                Some(FinishReason::ToolCalls)
+            }
+            _ if !self.tool_calls.is_empty() => Some(FinishReason::ToolCalls),
+            _ => None,
+        }
+    }
+
     /// Output tokens per second of generation, from the first token to the end.
-    pub fn derive_tokens_per_second(&mut self) {
+    fn derive_tokens_per_second(&mut self) {
         self.tokens_per_second = match (self.usage, self.inference_time_ms) {
             (Some(usage), Some(total)) => {
                 let generating_ms = total - self.time_to_first_token_ms.unwrap_or(0);

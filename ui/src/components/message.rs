@@ -6,7 +6,7 @@ use yew::prelude::*;
 
 use super::markdown::Markdown;
 use super::stats::MessageStats;
-use crate::answer::{params_if_different, params_text, served_by};
+use crate::answer::{params_if_different, served_by};
 use crate::format;
 use crate::tools::pretty_arguments;
 use crate::types::{GenerationParams, MessageStatus, Role, StoredMessage, ToolCall};
@@ -105,27 +105,37 @@ pub fn MessageView(props: &MessageProps) -> Html {
             </div>
         }
     });
+    // How it ended when not normally: the share page's marks and words.
     let state_note = match message.status {
-        MessageStatus::Streaming => Some("Generating…"),
-        MessageStatus::Stopped => Some("Stopped"),
-        _ => None,
+        MessageStatus::Streaming => Some(("Generating…", "streaming", None)),
+        _ => message
+            .ended
+            .and_then(|reason| Some((reason.label()?, reason.data_state(), reason.description()))),
     };
     // Who served an answer, with which model and parameters: its own record.
     let origin = (message.role == Role::Assistant).then(|| {
-        let provider = served_by(message);
-        let params = params_if_different(message, props.session_sampling.as_ref()).map(params_text);
         html! {
             <>
-                if let Some(provider) = provider {
-                    <span class="msg-provider" title="Served by">{ provider.to_owned() }</span>
-                }
                 if let Some(model) = &message.model {
                     <span class="msg-model">{ model.clone() }</span>
                 }
-                if let Some(params) = params {
-                    <span class="msg-params" title="Sampling parameters sent with this answer">{ params }</span>
+                if let Some(provider) = served_by(message) {
+                    <span class="msg-provider" title="Served by">{ provider.to_owned() }</span>
                 }
             </>
+        }
+    });
+    // Its settings when they are not the session's, as the share page shows them.
+    let settings = params_if_different(message, props.session_sampling.as_ref()).map(|params| {
+        html! {
+            <dl class="msg-params" aria-label="Settings of this answer">
+                { for chat_core::format::settings(params).into_iter().map(|setting| html! {
+                    <div class="msg-param" data-param={setting.key}>
+                        <dt>{ setting.label }</dt>
+                        <dd><code>{ setting.value }</code></dd>
+                    </div>
+                }) }
+            </dl>
         }
     });
     let answers = message.tool_call_id.as_ref().map(|id| {
@@ -140,11 +150,12 @@ pub fn MessageView(props: &MessageProps) -> Html {
                 <span class="msg-role">{ role_label(message.role) }</span>
                 { origin }
                 { answers }
-                if let Some(note) = state_note {
-                    <span class={classes!("msg-state", format!("msg-state-{}", message.status.data_state()))}>{ note }</span>
+                if let Some((note, state, description)) = state_note {
+                    <span class={classes!("msg-state", format!("msg-state-{state}"))} title={description}>{ note }</span>
                 }
                 <span class="msg-time">{ format::date_time(&message.created_at) }</span>
             </header>
+            { settings }
             { reasoning }
             { content }
             { calls }

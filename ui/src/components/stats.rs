@@ -146,6 +146,7 @@ mod tests {
             provider_name: None,
             price_provider: None,
             params: None,
+            ended: None,
             created_at: String::new(),
             updated_at: String::new(),
         };
