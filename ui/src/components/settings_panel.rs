@@ -75,11 +75,22 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
             })
         };
         let base_change = {
-            let (served, provider) = (served.clone(), provider.clone());
+            let (settings, served, provider) = (settings.clone(), served.clone(), provider.clone());
             Callback::from(move |e: Event| {
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                let value = input.value();
+                // The field as it is now (a cleared field fires no input
+                // event), so the re-render below does not put old text back.
+                let mut next = (*settings).clone();
+                if let Some(p) = next.providers.get_mut(index) {
+                    p.base_url = value.clone();
+                }
+                settings.set(next);
+                if value.trim().is_empty() {
+                    return;
+                }
                 let edited = ProviderConfig {
-                    base_url: input.value(),
+                    base_url: value,
                     ..provider.clone()
                 };
                 let served = served.clone();
