@@ -309,6 +309,14 @@ fn price_editor(
     added: &UseStateHandle<Option<usize>>,
 ) -> Html {
     let choices = prices::provider_choices(providers, served, rows);
+    // A long server name does not fit the field: the whole label is its title.
+    let chosen_label = |value: &str| {
+        choices
+            .iter()
+            .find(|(v, _)| v == value)
+            .map(|(_, label)| label.clone())
+            .unwrap_or_default()
+    };
     let edit = |index: usize, field: PriceField| {
         let rows = rows.clone();
         Callback::from(move |e: InputEvent| {
@@ -364,7 +372,7 @@ fn price_editor(
                 <div class="field">
                     <label for={id("provider")} class="field-label">{ PriceField::Provider.heading() }</label>
                     <select id={id("provider")} name="price-provider" class="input"
-                        onchange={choose(index)}>
+                        title={chosen_label(&row.provider)} onchange={choose(index)}>
                         { for choices.iter().map(|(value, label)| html! {
                             <option value={value.clone()} selected={row.provider == *value}>{ label.clone() }</option>
                         }) }
