@@ -323,7 +323,7 @@ async fn walk_the_table(fixture: &Fixture) {
                 match expected(route, credential) {
                     Expected::Allowed(status) => {
                         assert_eq!(answer.status, status, "{cell}: {:?}", json(&answer));
-                        check_success(&fixture, route, credential, &share, &answer, &cell).await;
+                        check_success(fixture, route, credential, &share, &answer, &cell).await;
                     }
                     Expected::Refused(status, code) => {
                         assert_eq!(answer.status, status, "{cell}");
