@@ -251,6 +251,18 @@ async fn wait_gone(client: &Client, selector: &str) {
     }
 }
 
+/// Who answers through the OpenAI entry once it points at the fake provider
+/// (`http://127.0.0.1:port/v1`): an OpenAI-compatible server at that
+/// address, as the app names it — not OpenAI.
+fn served_name(provider_url: &str) -> String {
+    let address = provider_url
+        .trim_start_matches("http://")
+        .split('/')
+        .next()
+        .unwrap();
+    format!("openai-compatible ({address})")
+}
+
 /// The answer's cost at the price typed into Settings (input $1000, output
 /// $2000, cached input $100 per million tokens), as the app and page show it.
 fn expected_cost() -> String {
@@ -480,13 +492,17 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
     )
     .await;
     fill(app, &format!("{openai} input[name=\"api-key\"]"), API_KEY).await;
-    // A price of the user's own for the model, used before the bundled table.
+    // A price of the user's own for the model, used before the bundled table,
+    // for the server that answers: the OpenAI entry now points at a local
+    // OpenAI-compatible server, which is not OpenAI. (The choice appears
+    // once the shell has named the edited entry.)
+    let served = served_name(provider_url);
     click(app, "#add-price").await;
     // The new row may still be moving into view: retry until it takes the choice.
     let started = Instant::now();
     while let Err(error) = find(app, "#price-1-provider")
         .await
-        .select_by_value("openai")
+        .select_by_value(&served)
         .await
     {
         if started.elapsed() > WAIT {
@@ -573,6 +589,10 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
     assert!(answer_text.contains("fn answer()"), "{answer_text:?}");
     let user_text = text(app, "article.msg-user").await;
     assert!(user_text.contains(QUESTION), "{user_text:?}");
+    // The answer names who served it and the model.
+    let served_by = text(app, "article.msg-assistant .msg-provider").await;
+    assert_eq!(served_by.trim(), served, "{served_by:?}");
+    assert_eq!(text(app, "article.msg-assistant .msg-model").await, MODEL);
 
     // The stats of the answer.
     let stat = |key: &str| format!("article.msg-assistant .msg-stats [data-stat=\"{key}\"]");
@@ -686,6 +706,14 @@ async fn read_the_page(browser: &Client, url: &str) {
     find(browser, "article[data-role=\"assistant\"] pre code").await;
     let question = text(browser, "article[data-role=\"user\"]").await;
     assert!(question.contains(QUESTION), "{question:?}");
+    // Who answered: the local server by what it is, and the model it ran.
+    let model = text(browser, "article[data-role=\"assistant\"] .msg-model").await;
+    assert_eq!(model, MODEL);
+    let provider = text(browser, "[data-testid=\"provider\"]").await;
+    assert!(
+        provider.starts_with("openai-compatible (127.0.0.1:"),
+        "the page names the server {provider:?}"
+    );
     let stat = |key: &str| {
         format!(
             "article[data-role=\"assistant\"] [data-testid=\"msg-stats\"] [data-stat=\"{key}\"] dd"
@@ -847,6 +875,14 @@ async fn read_the_file(browser: &Client, file: &Path) {
         .unwrap();
     let question = text(browser, "article[data-role=\"user\"]").await;
     assert!(question.contains(QUESTION), "{question:?}");
+    // Who answered: the local server by what it is, and the model it ran.
+    let model = text(browser, "article[data-role=\"assistant\"] .msg-model").await;
+    assert_eq!(model, MODEL);
+    let provider = text(browser, "[data-testid=\"provider\"]").await;
+    assert!(
+        provider.starts_with("openai-compatible (127.0.0.1:"),
+        "the page names the server {provider:?}"
+    );
     let answer = text(browser, "article[data-role=\"assistant\"]").await;
     assert!(answer.contains(ANSWER_TEXT), "{answer:?}");
     let scripts = browser

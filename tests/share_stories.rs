@@ -18,12 +18,18 @@ use parlor::share::{self, ShareOptions, ShareTarget};
 use parlor::store::{MessageStatus, MessageUpdate, NewMessage, SessionConfig, StoredMessage};
 use tempfile::TempDir;
 
+#[path = "share_stories/models.rs"]
+mod models;
 #[path = "support/netns.rs"]
 mod netns;
 #[path = "share_stories/network.rs"]
 mod network;
 #[path = "share_stories/reach.rs"]
 mod reach;
+/// The providers' local test server: replays exact wire formats.
+#[allow(dead_code)]
+#[path = "../src-tauri/src/providers/tests/server.rs"]
+mod script_server;
 #[path = "share_stories/team.rs"]
 mod team;
 
@@ -398,10 +404,11 @@ async fn server_errors_become_clear_messages() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    let down = anonymous_target(closed);
-    let error = share::share_session(&app.core, &down, &session_id, &options, None)
-        .await
-        .unwrap_err();
+    let error = AppError::from(
+        share::fetch_info(&app.core.http, &closed)
+            .await
+            .unwrap_err(),
+    );
     assert_eq!(error.code(), "share_server_unreachable");
     assert!(error.to_string().contains("cannot be reached"), "{error}");
 
@@ -412,7 +419,7 @@ async fn server_errors_become_clear_messages() {
     })
     .await
     .unwrap();
-    let target = anonymous_target(small.base_url.clone());
+    let target = target_of(&small).await;
     let error = share::share_session(&app.core, &target, &session_id, &options, None)
         .await
         .unwrap_err();
@@ -426,7 +433,7 @@ async fn server_errors_become_clear_messages() {
     })
     .await
     .unwrap();
-    let target = anonymous_target(strict.base_url.clone());
+    let target = target_of(&strict).await;
     share_to(&app, &target, &session_id, &options).await;
     let error = share::share_session(&app.core, &target, &session_id, &options, None)
         .await
@@ -445,9 +452,9 @@ async fn server_errors_become_clear_messages() {
         chrono::Utc::now(),
     )
     .unwrap();
-    snapshot.total_tokens += 1;
+    snapshot.total_tokens = Some(-1);
     let error = AppError::from(
-        share::publish(&app.core.http, &target_of(&strict), &snapshot)
+        share::publish(&app.core.http, &target_of(&strict).await, &snapshot)
             .await
             .unwrap_err(),
     );
@@ -458,7 +465,7 @@ async fn server_errors_become_clear_messages() {
         .unwrap();
     let error = if error.code() == "rate_limited" {
         AppError::from(
-            share::publish(&app.core.http, &target_of(&open), &snapshot)
+            share::publish(&app.core.http, &target_of(&open).await, &snapshot)
                 .await
                 .unwrap_err(),
         )
@@ -470,16 +477,13 @@ async fn server_errors_become_clear_messages() {
     open.shutdown().await;
 }
 
-fn target_of(server: &share_server::RunningServer) -> ShareTarget {
-    anonymous_target(server.base_url.clone())
-}
-
-/// A team server that takes shares without a token.
-fn anonymous_target(server_url: String) -> ShareTarget {
+/// A team server that takes shares without a token, as it describes itself.
+async fn target_of(server: &share_server::RunningServer) -> ShareTarget {
+    let client = reqwest::Client::new();
     ShareTarget {
-        server_url,
+        info: share::fetch_info(&client, &server.base_url).await.unwrap(),
+        server_url: server.base_url.clone(),
         token: None,
         reach: ReachKind::Team,
-        info: None,
     }
 }

@@ -126,9 +126,104 @@ pub fn parameter(value: f64) -> String {
     }
 }
 
+/// `part` as a whole percentage of `whole`: `48%`, `< 1%` for a sliver,
+/// `None` when `whole` is not positive.
+pub fn percent(part: f64, whole: f64) -> Option<String> {
+    if !part.is_finite() || !whole.is_finite() || whole <= 0.0 {
+        return None;
+    }
+    let share = part / whole * 100.0;
+    Some(if share > 0.0 && share < 0.5 {
+        "< 1%".to_owned()
+    } else {
+        format!("{share:.0}%")
+    })
+}
+
+/// One sampling setting of an answer, for a person: `Temperature` `0.2`,
+/// `seed` `7`, `stop` `["\n\n"]`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Setting {
+    /// The wire name: `temperature`, `topP`, `maxTokens` or the client's own.
+    pub key: String,
+    /// `Temperature`, `Top-p`, `Max tokens`, or the key as given.
+    pub label: String,
+    pub value: String,
+}
+
+/// The settings of `params`, typed ones first (in the order of the
+/// header's), then the others by name.
+pub fn settings(params: &crate::GenerationParams) -> Vec<Setting> {
+    let mut out = Vec::new();
+    let mut typed = |key: &str, label: &str, value: Option<String>| {
+        if let Some(value) = value {
+            out.push(Setting {
+                key: key.to_owned(),
+                label: label.to_owned(),
+                value,
+            });
+        }
+    };
+    typed(
+        "temperature",
+        "Temperature",
+        params.temperature.map(parameter),
+    );
+    typed("maxTokens", "Max tokens", params.max_tokens.map(count));
+    typed("topP", "Top-p", params.top_p.map(parameter));
+    for (key, value) in &params.other {
+        out.push(Setting {
+            key: key.clone(),
+            label: key.clone(),
+            value: setting_value(value),
+        });
+    }
+    out
+}
+
+/// A setting's value: a string as itself, anything else as compact JSON.
+pub fn setting_value(value: &serde_json::Value) -> String {
+    match value {
+        serde_json::Value::String(text) => text.clone(),
+        other => other.to_string(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn percentages() {
+        assert_eq!(percent(1.0, 2.0).as_deref(), Some("50%"));
+        assert_eq!(percent(0.001, 2.0).as_deref(), Some("< 1%"));
+        assert_eq!(percent(0.0, 2.0).as_deref(), Some("0%"));
+        assert_eq!(percent(2.0, 2.0).as_deref(), Some("100%"));
+        assert_eq!(percent(1.0, 0.0), None);
+        assert_eq!(percent(f64::NAN, 1.0), None);
+    }
+
+    #[test]
+    fn settings_read_like_the_header() {
+        let params: crate::GenerationParams = serde_json::from_str(
+            r#"{"seed":7,"stop":["\n"],"user":"bob","maxTokens":2048,"temperature":0.2}"#,
+        )
+        .unwrap();
+        let shown: Vec<(String, String)> = settings(&params)
+            .into_iter()
+            .map(|s| (s.label, s.value))
+            .collect();
+        assert_eq!(
+            shown,
+            [
+                ("Temperature".to_owned(), "0.2".to_owned()),
+                ("Max tokens".to_owned(), "2,048".to_owned()),
+                ("seed".to_owned(), "7".to_owned()),
+                ("stop".to_owned(), r#"["\n"]"#.to_owned()),
+                ("user".to_owned(), "bob".to_owned()),
+            ]
+        );
+    }
 
     #[test]
     fn counts_group_thousands() {

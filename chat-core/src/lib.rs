@@ -4,7 +4,9 @@
 //!
 //! - [`snapshot`]: the share snapshot schema (serde types).
 //! - [`validate()`] / [`parse_snapshot`]: the ingest rules, with [`limits`].
-//! - [`totals`]: token and cost totals of a conversation.
+//! - [`totals`]: token and cost totals of a conversation (the one
+//!   computation everyone shows), per model, and the warnings for a
+//!   client's totals that differ.
 //! - [`connect_code`]: the one-line code that connects the app to a team server.
 //! - [`cost`]: prices from the bundled genai-prices table, with user overrides.
 //! - [`markdown`]: the one Markdown → safe HTML renderer.
@@ -23,5 +25,7 @@ mod test_fixtures;
 
 pub use markdown::render_markdown;
 pub use snapshot::*;
-pub use totals::Totals;
-pub use validate::{FieldError, SnapshotError, ValidationErrors, limits, parse_snapshot, validate};
+pub use totals::{ModelTotals, Totals, TotalsWarning};
+pub use validate::{
+    FieldError, ParsedSnapshot, SnapshotError, ValidationErrors, limits, parse_snapshot, validate,
+};

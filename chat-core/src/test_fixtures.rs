@@ -26,6 +26,12 @@ pub(crate) fn message(id: &str, role: Role, content: &str, minute: u32) -> Messa
         time_to_first_token_ms: None,
         tool_calls: vec![],
         tool_call_id: None,
+        provider: None,
+        model: None,
+        params: None,
+        finish_reason: None,
+        error: None,
+        reply_to: None,
     }
 }
 
@@ -61,7 +67,7 @@ pub(crate) fn snapshot() -> ShareSnapshot {
     answer.time_to_first_token_ms = Some(200);
 
     let mut snapshot = ShareSnapshot {
-        schema_version: SCHEMA_VERSION,
+        schema_version: Some(SCHEMA_VERSION),
         title: "Weather in Paris".into(),
         messages: vec![
             message("m0", Role::System, "You are terse.", 0),
@@ -88,12 +94,51 @@ pub(crate) fn snapshot() -> ShareSnapshot {
                 }),
             }],
             variables: [("city".to_string(), "Paris".to_string())].into(),
+            extra: Default::default(),
         }),
-        total_tokens: 0,
+        total_tokens: None,
         total_cost: None,
         expires_at: Some(Utc.with_ymd_and_hms(2026, 12, 20, 0, 0, 0).unwrap()),
         indexable: false,
     };
     snapshot.fill_totals();
     snapshot
+}
+
+/// The fixture with every v2 field in use: the tool-calling answer comes
+/// from another model with its own settings, the final answer replies to
+/// the user message and a second, failed answer to the same message from a
+/// third model makes it a comparison.
+pub(crate) fn snapshot_v2() -> ShareSnapshot {
+    let mut s = snapshot();
+    let calling = &mut s.messages[2];
+    calling.provider = Some("anthropic".into());
+    calling.model = Some("claude-sonnet-4".into());
+    calling.params = Some(GenerationParams {
+        temperature: Some(0.2),
+        top_p: None,
+        max_tokens: Some(2048),
+        other: [("seed".to_string(), serde_json::json!(7))].into(),
+    });
+    calling.finish_reason = Some(FinishReason::ToolCalls);
+    calling.reply_to = Some("m1".into());
+    let answer = &mut s.messages[4];
+    answer.finish_reason = Some(FinishReason::Stop);
+    answer.reply_to = Some("m1".into());
+    let mut failed = message("m5", Role::Assistant, "It is", 5);
+    failed.provider = Some("ollama".into());
+    failed.model = Some("llama3.2".into());
+    failed.finish_reason = Some(FinishReason::Error);
+    failed.error = Some("connection reset by peer".into());
+    failed.reply_to = Some("m1".into());
+    s.messages.push(failed);
+    if let Some(meta) = s.prompt_meta.as_mut() {
+        meta.extra = [
+            ("promptId".to_string(), serde_json::json!("weather-v3")),
+            ("version".to_string(), serde_json::json!(3)),
+        ]
+        .into();
+    }
+    s.fill_totals();
+    s
 }

@@ -2,12 +2,14 @@
 //! targets stay one line each and the corpus can be replayed by `cargo test`.
 //!
 //! - [`check_snapshot_bytes`]: `chat_core::parse_snapshot` never panics, and a
-//!   snapshot it accepts survives a serialize → parse round trip unchanged.
+//!   snapshot it accepts (either schema version, numbers in any notation)
+//!   survives a serialize → parse round trip unchanged, warnings included.
 //! - [`check_markdown`]: `chat_core::render_markdown` only emits the elements
 //!   and attributes its documentation promises, and no executable URL.
 //! - [`check_page`]: `share_server::page::render_share` on a whole valid
 //!   snapshot yields a document with nothing executable in it, whose title,
-//!   provider, model and message count read back exactly as published.
+//!   provider, model, message count, answers' models, error texts and
+//!   prompt details read back exactly as published.
 //!
 //! A violated property panics: that is what libFuzzer records as a crash.
 
@@ -25,12 +27,13 @@ pub fn now() -> DateTime<Utc> {
 /// Parse + validate arbitrary bytes; accepted snapshots must round-trip.
 pub fn check_snapshot_bytes(data: &[u8]) {
     let now = now();
-    let Ok(snapshot) = parse_snapshot(data, now) else {
+    let Ok(parsed) = parse_snapshot(data, now) else {
         return;
     };
-    let again = serde_json::to_vec(&snapshot).unwrap_or_else(|e| panic!("serialize: {e}"));
+    let again =
+        serde_json::to_vec(&parsed.snapshot).unwrap_or_else(|e| panic!("serialize: {e}"));
     match parse_snapshot(&again, now) {
-        Ok(reparsed) => assert_eq!(snapshot, reparsed, "round trip changed the snapshot"),
+        Ok(reparsed) => assert_eq!(parsed, reparsed, "round trip changed the snapshot"),
         Err(e) => panic!("an accepted snapshot was refused after a round trip: {e}"),
     }
 }
@@ -187,12 +190,54 @@ pub fn check_page(data: &[u8]) {
         snapshot.messages.len(),
         "one article per message"
     );
+    let answer_models: Vec<String> = snapshot
+        .messages
+        .iter()
+        .filter(|m| m.role == chat_core::Role::Assistant)
+        .map(|m| snapshot.model_of(m).model.to_owned())
+        .collect();
+    assert_eq!(
+        raw_text_of(&document, "article[data-role=assistant] .msg-model"),
+        answer_models,
+        "each answer's model"
+    );
+    let errors: Vec<String> = snapshot
+        .messages
+        .iter()
+        .filter_map(|m| m.error.as_deref().filter(|e| !e.trim().is_empty()))
+        // An HTML parser reads every line break as `\n`.
+        .map(|e| e.replace("\r\n", "\n").replace('\r', "\n"))
+        .collect();
+    assert_eq!(
+        raw_text_of(&document, "[data-testid=msg-error] .msg-error-text"),
+        errors,
+        "error texts"
+    );
+    let details: Vec<String> = snapshot
+        .prompt_meta
+        .iter()
+        .flat_map(|meta| meta.extra.keys().cloned())
+        .collect();
+    assert_eq!(
+        raw_text_of(&document, "[data-testid=prompt-detail] dt"),
+        details,
+        "prompt detail keys"
+    );
     let markdown = share_server::page::render_markdown_download(&view);
     assert!(!markdown.is_empty());
 }
 
 fn elements(root: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
     std::iter::once(root).chain(root.descendants().filter_map(ElementRef::wrap))
+}
+
+/// The text of each match, exactly (no whitespace folding).
+fn raw_text_of(document: &Html, selector: &str) -> Vec<String> {
+    let selector = Selector::parse(selector).unwrap_or_else(|e| panic!("{selector}: {e:?}"));
+    document
+        .select(&selector)
+        .map(|e| e.text().collect())
+        .collect()
 }
 
 fn text_of(document: &Html, selector: &str) -> Vec<String> {

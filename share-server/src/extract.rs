@@ -86,12 +86,12 @@ async fn read_limited(request: Request, limit: usize) -> Result<Vec<u8>, Error> 
 async fn parse(bytes: Vec<u8>, now: DateTime<Utc>) -> Result<Upload, Error> {
     const INLINE_LIMIT: usize = 64 * 1024;
     if bytes.len() <= INLINE_LIMIT {
-        let snapshot = chat_core::parse_snapshot(&bytes, now)?;
-        return Ok(Upload { bytes, snapshot });
+        let parsed = chat_core::parse_snapshot(&bytes, now)?;
+        return Ok(Upload::new(bytes, parsed));
     }
     tokio::task::spawn_blocking(move || {
         chat_core::parse_snapshot(&bytes, now)
-            .map(|snapshot| Upload { bytes, snapshot })
+            .map(|parsed| Upload::new(bytes, parsed))
             .map_err(Error::from)
     })
     .await

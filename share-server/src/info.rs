@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use crate::state::Settings;
 
-/// The snapshot `schemaVersion`s this server accepts.
-pub const SCHEMA_VERSIONS: &[u32] = &[chat_core::SCHEMA_VERSION];
+/// The snapshot `schemaVersion`s this server accepts: every version
+/// chat-core reads.
+pub const SCHEMA_VERSIONS: &[u32] = chat_core::ACCEPTED_SCHEMA_VERSIONS;
 
 /// The answer of `GET /api/v0/info`.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
@@ -23,7 +24,7 @@ pub struct ServerInfo {
     #[schema(example = "0.1.0")]
     pub version: &'static str,
     /// The snapshot `schemaVersion`s accepted by `POST /api/v0/shared-chats`.
-    #[schema(example = json!([1]))]
+    #[schema(example = json!([1, 2]))]
     pub schema_versions: Vec<u32>,
     /// Longest lifetime of a share, in seconds (later `expiresAt` requests
     /// are capped); `null`: no cap.

@@ -36,7 +36,7 @@ use crate::routes::{ops, page, shares};
         ops::openapi,
     ),
     components(schemas(Failure, ErrorBody)),
-    modifiers(&SecuritySchemes, &SharedChatSchema),
+    modifiers(&SecuritySchemes, &SnapshotVersions, &OpenObjects, &SharedChatSchema),
     tags(
         (name = "shares", description = "Publishing, reading, listing and revoking shares"),
         (name = "page", description = "The public read-only page and its downloads"),
@@ -66,6 +66,66 @@ impl Modify for SecuritySchemes {
                 "The `deleteToken` returned when the share was published",
             ))),
         );
+    }
+}
+
+/// `schemaVersion` takes the versions chat-core reads: an enum, from the
+/// same constant the server checks against.
+struct SnapshotVersions;
+
+impl Modify for SnapshotVersions {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let Some(RefOr::T(Schema::Object(snapshot))) = openapi
+            .components
+            .as_mut()
+            .and_then(|c| c.schemas.get_mut("ShareSnapshot"))
+        else {
+            return;
+        };
+        if let Some(RefOr::T(Schema::Object(version))) =
+            snapshot.properties.get_mut("schemaVersion")
+        {
+            let mut versions: Vec<Value> = chat_core::ACCEPTED_SCHEMA_VERSIONS
+                .iter()
+                .map(|&v| Value::from(v))
+                .collect();
+            // `null` is read as absent, which means version 1.
+            versions.push(Value::Null);
+            version.enum_values = Some(versions);
+        }
+    }
+}
+
+/// `promptMeta` and a message's `params` keep keys they do not know (the
+/// typed ones are the schema's properties): say so, with the limits
+/// validation applies to how many there are and how their names look.
+struct OpenObjects;
+
+impl Modify for OpenObjects {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use chat_core::limits::{MAX_NAME_BYTES, MAX_PARAMS_OTHER, MAX_PROMPT_META_EXTRA_KEYS};
+        let Some(components) = openapi.components.as_mut() else {
+            return;
+        };
+        for (name, extra_keys) in [
+            ("PromptMeta", MAX_PROMPT_META_EXTRA_KEYS),
+            ("GenerationParams", MAX_PARAMS_OTHER),
+        ] {
+            let Some(RefOr::T(Schema::Object(object))) = components.schemas.get_mut(name) else {
+                continue;
+            };
+            object.additional_properties = Some(Box::new(
+                utoipa::openapi::schema::AdditionalProperties::FreeForm(true),
+            ));
+            object.max_properties = Some(extra_keys + object.properties.len());
+            object.property_names = Some(Box::new(
+                utoipa::openapi::schema::ObjectBuilder::new()
+                    .schema_type(utoipa::openapi::schema::Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(MAX_NAME_BYTES))
+                    .into(),
+            ));
+        }
     }
 }
 

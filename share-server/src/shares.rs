@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use chat_core::ShareSnapshot;
+use chat_core::{ParsedSnapshot, ShareSnapshot, TotalsWarning};
 use chrono::{DateTime, SubsecRound, TimeDelta, Utc};
 use serde::Serialize;
 
@@ -17,11 +17,23 @@ pub const DEFAULT_PAGE_SIZE: u32 = 20;
 /// Largest page size of the share list.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
-/// A validated snapshot and the exact bytes it came from (stored verbatim).
+/// A validated snapshot and the exact bytes it came from (stored verbatim),
+/// with the warnings to answer (client totals that differ from the server's).
 #[derive(Debug, Clone)]
 pub struct Upload {
     pub bytes: Vec<u8>,
     pub snapshot: ShareSnapshot,
+    pub warnings: Vec<TotalsWarning>,
+}
+
+impl Upload {
+    pub fn new(bytes: Vec<u8>, parsed: ParsedSnapshot) -> Self {
+        Self {
+            bytes,
+            snapshot: parsed.snapshot,
+            warnings: parsed.warnings,
+        }
+    }
 }
 
 /// The answer to a publish: the link, and the token that can revoke it
@@ -37,13 +49,19 @@ pub struct Created {
     pub delete_token: String,
     /// When the share stops being served; `null` when it never expires.
     pub expires_at: Option<DateTime<Utc>>,
+    /// What the server corrected: a `totalTokens`/`totalCost` sent that
+    /// differs from what the messages add up to. The share shows the
+    /// server's value. Absent when there is nothing to say.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<TotalsWarning>,
 }
 
 /// A published share as the API returns it: the snapshot plus its metadata.
 #[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SharedChat {
-    /// The snapshot; its `expiresAt` is the effective expiry set by the server.
+    /// The snapshot; its `expiresAt` is the effective expiry set by the
+    /// server, its `totalTokens`/`totalCost` the server's totals.
     #[serde(flatten)]
     pub snapshot: ShareSnapshot,
     pub share_id: String,
@@ -156,6 +174,7 @@ pub async fn publish(
         share_id: share.id.to_string(),
         delete_token: delete_token.into_string(),
         expires_at,
+        warnings: upload.warnings,
     })
 }
 
@@ -188,10 +207,14 @@ pub async fn ensure_live(
     check_status(store.share_status(id).await?, now)
 }
 
-/// The API view of a stored share.
+/// The API view of a stored share: the totals are the server's (computed
+/// from the messages, whatever the client sent) and `schemaVersion` is
+/// always given.
 pub fn shared_chat(share: &StoredShare) -> Result<SharedChat, Error> {
     let mut snapshot = parse_stored(share)?;
     snapshot.expires_at = share.status.expires_at;
+    snapshot.fill_totals();
+    snapshot.schema_version = Some(snapshot.version());
     Ok(SharedChat {
         snapshot,
         share_id: share.id.to_string(),

@@ -292,8 +292,10 @@ async fn invalid_fields_are_422_with_every_path() {
     );
     assert!(paths.contains(&"modelConfig.temperature"), "{paths:?}");
 
+    // A total that differs is a warning (`snapshot_versions.rs`); one no
+    // conversation can have is refused.
     let mut totals = snapshot("t");
-    totals["totalTokens"] = json!(1);
+    totals["totalTokens"] = json!(-1);
     let response = server.publish(Some(&token), &totals).await;
     let error = expect_error(
         response,
@@ -788,7 +790,7 @@ async fn info_names_the_server_and_its_rules() {
         json!({"success": true, "data": {
             "name": "Parlor share-server",
             "version": env!("CARGO_PKG_VERSION"),
-            "schemaVersions": [chat_core::SCHEMA_VERSION],
+            "schemaVersions": chat_core::ACCEPTED_SCHEMA_VERSIONS,
             "maxExpirySeconds": 365 * 86_400,
             "defaultExpirySeconds": 30 * 86_400,
             "allowAnonymous": false,
@@ -1096,6 +1098,19 @@ async fn real_answers_match_the_documented_schemas() {
     let id = created_body["data"]["shareId"].as_str().unwrap().to_owned();
     let republished = server.publish(Some(&token), &snapshot("Documented")).await;
     assert_documented(&doc, "post", collection, republished).await;
+    // A version 2 snapshot whose client counted reasoning tokens twice:
+    // published, with `warnings`.
+    let mut miscounted = common::snapshot_in(common::Schema::V2, "Documented");
+    miscounted["totalTokens"] = json!(380);
+    let warned = server.publish(Some(&token), &miscounted).await;
+    assert_eq!(warned.status(), StatusCode::CREATED);
+    let warned_body: Value = warned.json().await.unwrap();
+    assert_eq!(warned_body["data"]["warnings"][0]["field"], "totalTokens");
+    let schema = &doc["paths"][collection]["post"]["responses"]["201"]["content"]["application/json"]
+        ["schema"];
+    if let Err(mismatch) = conforms(&warned_body, schema, &doc, "$") {
+        panic!("the 201 with warnings does not match the document: {mismatch}\n{warned_body}");
+    }
     let invalid = server
         .publish(Some(&token), &json!({"schemaVersion": 1}))
         .await;
@@ -1202,9 +1217,21 @@ async fn the_snapshot_limits_are_the_documented_ones() {
     let ids = MAX_ID_BYTES as f64;
     let names = MAX_NAME_BYTES as f64;
     let duration = MAX_DURATION_MS as f64;
+    let versions: Vec<Value> = schemas["ShareSnapshot"]["properties"]["schemaVersion"]["enum"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|v| !v.is_null())
+        .cloned()
+        .collect();
+    assert_eq!(
+        versions,
+        json!(chat_core::ACCEPTED_SCHEMA_VERSIONS)
+            .as_array()
+            .unwrap()
+            .clone()
+    );
     let expected: &[(&str, &str, &str, f64)] = &[
-        ("ShareSnapshot", "schemaVersion", "minimum", 1.0),
-        ("ShareSnapshot", "schemaVersion", "maximum", 1.0),
         ("ShareSnapshot", "title", "minLength", 1.0),
         (
             "ShareSnapshot",
@@ -1229,6 +1256,25 @@ async fn the_snapshot_limits_are_the_documented_ones() {
             MAX_TOOL_CALLS_PER_MESSAGE as f64,
         ),
         ("Message", "toolCallId", "maxLength", ids),
+        (
+            "Message",
+            "provider",
+            "maxLength",
+            MAX_PROVIDER_BYTES as f64,
+        ),
+        ("Message", "model", "maxLength", MAX_MODEL_BYTES as f64),
+        ("Message", "error", "maxLength", MAX_ERROR_BYTES as f64),
+        ("Message", "replyTo", "maxLength", ids),
+        ("GenerationParams", "temperature", "minimum", 0.0),
+        (
+            "GenerationParams",
+            "temperature",
+            "maximum",
+            MAX_TEMPERATURE,
+        ),
+        ("GenerationParams", "topP", "maximum", MAX_TOP_P),
+        ("GenerationParams", "maxTokens", "minimum", 1.0),
+        ("GenerationParams", "maxTokens", "maximum", tokens),
         ("Usage", "inputTokens", "minimum", 0.0),
         ("Usage", "inputTokens", "maximum", tokens),
         ("Usage", "outputTokens", "maximum", tokens),
@@ -1256,6 +1302,20 @@ async fn the_snapshot_limits_are_the_documented_ones() {
         ),
         ("ToolDefinition", "name", "maxLength", names),
     ];
+    for (schema, extra) in [
+        ("PromptMeta", MAX_PROMPT_META_EXTRA_KEYS),
+        ("GenerationParams", MAX_PARAMS_OTHER),
+    ] {
+        let object = &schemas[schema];
+        let typed = object["properties"].as_object().unwrap().len();
+        assert_eq!(object["additionalProperties"], true, "{schema}");
+        assert_eq!(object["maxProperties"], json!(extra + typed), "{schema}");
+        assert_eq!(
+            object["propertyNames"]["maxLength"],
+            json!(MAX_NAME_BYTES),
+            "{schema}"
+        );
+    }
     let mut wrong = Vec::new();
     for (schema, property, keyword, value) in expected {
         let documented = schema_keyword(&schemas[schema]["properties"][property], keyword)

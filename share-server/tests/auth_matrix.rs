@@ -1,13 +1,16 @@
 //! Every route × every kind of credential, as one table: only the right
 //! callers succeed, and a refusal on a share route is byte-identical to the
 //! answer for a share that does not exist (it says nothing about the share).
-//! Each check runs on SQLite and on PostgreSQL.
+//! Each check runs on SQLite and on PostgreSQL, and the table is walked once
+//! with version 1 snapshots and once with version 2 ones.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
 mod common;
 mod pg;
 
-use common::TestServer;
+use std::cell::Cell;
+
+use common::{Schema, TestServer};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -181,6 +184,8 @@ struct Fixture {
     other: String,
     revoked: String,
     bad: String,
+    /// The schema version of the snapshots published from now on.
+    schema: Cell<Schema>,
 }
 
 /// A share published by the owner: its id and delete token.
@@ -209,11 +214,16 @@ impl Fixture {
             other,
             revoked,
             bad,
+            schema: Cell::new(Schema::V1),
         }
     }
 
     async fn publish(&self, token: Option<&str>) -> Share {
-        let data = self.server.publish_ok(token).await;
+        let snapshot = common::snapshot_in(self.schema.get(), "A shared chat");
+        let response = self.server.publish(token, &snapshot).await;
+        assert_eq!(response.status(), StatusCode::CREATED);
+        let body: Value = response.json().await.unwrap();
+        let data = &body["data"];
         Share {
             id: data["shareId"].as_str().unwrap().to_owned(),
             delete_token: data["deleteToken"].as_str().unwrap().to_owned(),
@@ -235,9 +245,9 @@ impl Fixture {
             .client
             .request(route.method(), server.url(&route.path(share_id)));
         if route == Route::Publish {
-            request = request
-                .header("content-type", "application/json")
-                .body(serde_json::to_vec(&common::snapshot("matrix")).unwrap());
+            request = request.header("content-type", "application/json").body(
+                serde_json::to_vec(&common::snapshot_in(self.schema.get(), "matrix")).unwrap(),
+            );
         }
         request = match credential {
             Credential::None => request,
@@ -284,6 +294,14 @@ const UNKNOWN_IDS: [&str; 2] = ["AAAAAAAAAAAAAAAAAAAAAA", "not-a-share"];
 on_both_backends!(every_route_for_every_credential, |c| c);
 async fn every_route_for_every_credential(server: TestServer) {
     let fixture = Fixture::new(server).await;
+    for schema in Schema::ALL {
+        fixture.schema.set(schema);
+        walk_the_table(&fixture).await;
+    }
+}
+
+async fn walk_the_table(fixture: &Fixture) {
+    let schema = fixture.schema.get();
     let mut checked = 0;
     for route in ROUTES {
         for credential in CREDENTIALS {
@@ -294,7 +312,7 @@ async fn every_route_for_every_credential(server: TestServer) {
             };
             for &malformed in variants {
                 let cell = format!(
-                    "{route:?} × {credential:?} {:?}",
+                    "{schema:?}: {route:?} × {credential:?} {:?}",
                     String::from_utf8_lossy(malformed)
                 );
                 // A fresh share per cell: a successful DELETE must not affect the next.
@@ -305,7 +323,7 @@ async fn every_route_for_every_credential(server: TestServer) {
                 match expected(route, credential) {
                     Expected::Allowed(status) => {
                         assert_eq!(answer.status, status, "{cell}: {:?}", json(&answer));
-                        check_success(&fixture, route, credential, &share, &answer, &cell).await;
+                        check_success(fixture, route, credential, &share, &answer, &cell).await;
                     }
                     Expected::Refused(status, code) => {
                         assert_eq!(answer.status, status, "{cell}");

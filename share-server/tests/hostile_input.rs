@@ -2,14 +2,16 @@
 //! error envelope whose `error.field` (or, where there is no field, the
 //! message) says what is wrong — never a 5xx, never a vague error; and
 //! bodies at the edges of what is valid are kept byte for byte. The checks
-//! run on SQLite and on PostgreSQL.
+//! run on SQLite and on PostgreSQL, on a version 1 and a version 2 snapshot
+//! (plus what only version 2 has: answer models, settings, finish reasons,
+//! errors, replies, free-form prompt details).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
 mod common;
 mod pg;
 
 use chat_core::limits;
-use common::{TestServer, snapshot};
+use common::{Schema, TestServer, snapshot_in};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -48,18 +50,18 @@ fn case(
     }
 }
 
-/// The valid snapshot with `edit` applied, as bytes.
-fn edited(edit: impl FnOnce(&mut Value)) -> Vec<u8> {
-    let mut value = snapshot("Hostile");
+/// The valid snapshot in `schema` with `edit` applied, as bytes.
+fn edited(schema: Schema, edit: impl FnOnce(&mut Value)) -> Vec<u8> {
+    let mut value = snapshot_in(schema, "Hostile");
     edit(&mut value);
     serde_json::to_vec(&value).unwrap()
 }
 
 /// The valid snapshot with the JSON text of `pointer`'s value replaced by
 /// `raw` (for what `serde_json::Value` cannot hold: huge numbers, bad bytes).
-fn with_raw(field: &str, raw: &[u8]) -> Vec<u8> {
+fn with_raw(schema: Schema, field: &str, raw: &[u8]) -> Vec<u8> {
     let marker = "\u{1}RAW\u{1}";
-    let mut value = snapshot("Hostile");
+    let mut value = snapshot_in(schema, "Hostile");
     *value.pointer_mut(field).unwrap() = json!(marker);
     let text = serde_json::to_vec(&value).unwrap();
     let marker_json = serde_json::to_vec(&json!(marker)).unwrap();
@@ -80,14 +82,14 @@ fn nested(depth: usize) -> String {
 const BAD: StatusCode = StatusCode::BAD_REQUEST;
 const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
-fn cases() -> Vec<Case> {
+fn cases(schema: Schema) -> Vec<Case> {
     use Points::{Field, FieldUnder, Message};
     vec![
         // --- Size -----------------------------------------------------------
         case(
             "body over the limit",
             {
-                let mut body = edited(|_| {});
+                let mut body = edited(schema, |_| {});
                 body.truncate(body.len() - 1);
                 body.extend(std::iter::repeat_n(b' ', limits::MAX_SNAPSHOT_BYTES));
                 body.push(b'}');
@@ -99,7 +101,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "content over its limit",
-            edited(|v| {
+            edited(schema, |v| {
                 v["messages"][0]["content"] = json!("x".repeat(limits::MAX_CONTENT_BYTES + 1))
             }),
             INVALID,
@@ -108,14 +110,16 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "title over its limit",
-            edited(|v| v["title"] = json!("é".repeat(limits::MAX_TITLE_CHARS + 1))),
+            edited(schema, |v| {
+                v["title"] = json!("é".repeat(limits::MAX_TITLE_CHARS + 1))
+            }),
             INVALID,
             "invalid_snapshot",
             Field("title"),
         ),
         case(
             "too many messages",
-            edited(|v| {
+            edited(schema, |v| {
                 let first = v["messages"][0].clone();
                 v["messages"] = Value::Array(
                     (0..=limits::MAX_MESSAGES)
@@ -135,7 +139,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "too many variables",
-            edited(|v| {
+            edited(schema, |v| {
                 v["promptMeta"]["variables"] = (0..=limits::MAX_VARIABLES)
                     .map(|i| (format!("v{i}"), json!("x")))
                     .collect::<serde_json::Map<_, _>>()
@@ -156,6 +160,7 @@ fn cases() -> Vec<Case> {
         case(
             "deeply nested tool parameters",
             with_raw(
+                schema,
                 "/promptMeta/systemPrompt",
                 format!(
                     "\"p\", \"tools\": [{{\"name\": \"t\", \"parameters\": {}}}]",
@@ -170,6 +175,7 @@ fn cases() -> Vec<Case> {
         case(
             "deeply nested object where a string belongs",
             with_raw(
+                schema,
                 "/title",
                 format!("{}1{}", "{\"a\":".repeat(50_000), "}".repeat(50_000)).as_bytes(),
             ),
@@ -180,49 +186,49 @@ fn cases() -> Vec<Case> {
         // --- Encoding -------------------------------------------------------
         case(
             "invalid UTF-8 in the title",
-            with_raw("/title", b"\"Caf\xc3(\""),
+            with_raw(schema, "/title", b"\"Caf\xc3(\""),
             BAD,
             "invalid_utf8",
             Field("title"),
         ),
         case(
             "invalid UTF-8 in a message",
-            with_raw("/messages/2/content", b"\"\xff\xfe\xfd\""),
+            with_raw(schema, "/messages/2/content", b"\"\xff\xfe\xfd\""),
             BAD,
             "invalid_utf8",
             Field("messages[2].content"),
         ),
         case(
             "overlong UTF-8 encoding of '<'",
-            with_raw("/messages/0/content", b"\"\xc0\xbcscript\""),
+            with_raw(schema, "/messages/0/content", b"\"\xc0\xbcscript\""),
             BAD,
             "invalid_utf8",
             Field("messages[0].content"),
         ),
         case(
             "UTF-16 surrogate encoded as UTF-8",
-            with_raw("/modelConfig/model", b"\"\xed\xa0\x80\""),
+            with_raw(schema, "/modelConfig/model", b"\"\xed\xa0\x80\""),
             BAD,
             "invalid_utf8",
             Field("modelConfig.model"),
         ),
         case(
             "lone surrogate escape",
-            with_raw("/messages/0/content", b"\"\\ud800\""),
+            with_raw(schema, "/messages/0/content", b"\"\\ud800\""),
             BAD,
             "invalid_json",
             Field("messages[0].content"),
         ),
         case(
             "NUL in content",
-            edited(|v| v["messages"][0]["content"] = json!("a\u{0}b")),
+            edited(schema, |v| v["messages"][0]["content"] = json!("a\u{0}b")),
             INVALID,
             "invalid_snapshot",
             Field("messages[0].content"),
         ),
         case(
             "right-to-left override in the title",
-            edited(|v| v["title"] = json!("invoice\u{202e}fdp.exe")),
+            edited(schema, |v| v["title"] = json!("invoice\u{202e}fdp.exe")),
             INVALID,
             "invalid_snapshot",
             Field("title"),
@@ -230,56 +236,68 @@ fn cases() -> Vec<Case> {
         // --- Huge numbers ---------------------------------------------------
         case(
             "number beyond f64",
-            with_raw("/totalTokens", b"1e400"),
+            with_raw(schema, "/totalTokens", b"1e400"),
             BAD,
             "invalid_json",
             Field("totalTokens"),
         ),
         case(
             "integer beyond i64",
-            with_raw("/messages/1/usage/inputTokens", b"99999999999999999999999"),
+            with_raw(
+                schema,
+                "/messages/1/usage/inputTokens",
+                b"99999999999999999999999",
+            ),
             BAD,
             "invalid_json",
             Field("messages[1].usage.inputTokens"),
         ),
         case(
             "i64::MAX tokens",
-            with_raw("/messages/1/usage/inputTokens", b"9223372036854775807"),
+            with_raw(
+                schema,
+                "/messages/1/usage/inputTokens",
+                b"9223372036854775807",
+            ),
             INVALID,
             "invalid_snapshot",
             Field("messages[1].usage.inputTokens"),
         ),
         case(
             "i64::MIN max tokens",
-            edited(|v| v["modelConfig"]["maxTokens"] = json!(i64::MIN)),
+            edited(schema, |v| v["modelConfig"]["maxTokens"] = json!(i64::MIN)),
             INVALID,
             "invalid_snapshot",
             Field("modelConfig.maxTokens"),
         ),
         case(
             "huge cost",
-            edited(|v| v["messages"][1]["cost"] = json!(1e300)),
+            edited(schema, |v| v["messages"][1]["cost"] = json!(1e300)),
             INVALID,
             "invalid_snapshot",
             Field("messages[1].cost"),
         ),
         case(
             "temperature beyond f64",
-            with_raw("/modelConfig/temperature", b"-1e999"),
+            with_raw(schema, "/modelConfig/temperature", b"-1e999"),
             BAD,
             "invalid_json",
             Field("modelConfig.temperature"),
         ),
         case(
             "schema version beyond u32",
-            with_raw("/schemaVersion", b"4294967296"),
+            with_raw(schema, "/schemaVersion", b"4294967296"),
             BAD,
             "invalid_json",
             Field("schemaVersion"),
         ),
         case(
             "a 10,000-digit number",
-            with_raw("/messages/3/inferenceTimeMs", "9".repeat(10_000).as_bytes()),
+            with_raw(
+                schema,
+                "/messages/3/inferenceTimeMs",
+                "9".repeat(10_000).as_bytes(),
+            ),
             BAD,
             "invalid_json",
             Field("messages[3].inferenceTimeMs"),
@@ -287,49 +305,57 @@ fn cases() -> Vec<Case> {
         // --- Negative values ------------------------------------------------
         case(
             "negative output tokens",
-            edited(|v| v["messages"][1]["usage"]["outputTokens"] = json!(-1)),
+            edited(schema, |v| {
+                v["messages"][1]["usage"]["outputTokens"] = json!(-1)
+            }),
             INVALID,
             "invalid_snapshot",
             Field("messages[1].usage.outputTokens"),
         ),
         case(
             "negative reasoning tokens",
-            edited(|v| v["messages"][1]["usage"]["reasoningTokens"] = json!(-10)),
+            edited(schema, |v| {
+                v["messages"][1]["usage"]["reasoningTokens"] = json!(-10)
+            }),
             INVALID,
             "invalid_snapshot",
             Field("messages[1].usage.reasoningTokens"),
         ),
         case(
             "negative cached tokens",
-            edited(|v| v["messages"][3]["usage"]["cachedTokens"] = json!(-1)),
+            edited(schema, |v| {
+                v["messages"][3]["usage"]["cachedTokens"] = json!(-1)
+            }),
             INVALID,
             "invalid_snapshot",
             Field("messages[3].usage.cachedTokens"),
         ),
         case(
             "negative total tokens",
-            edited(|v| v["totalTokens"] = json!(-370)),
+            edited(schema, |v| v["totalTokens"] = json!(-370)),
             INVALID,
             "invalid_snapshot",
             Field("totalTokens"),
         ),
         case(
             "negative time to first token",
-            edited(|v| v["messages"][1]["timeToFirstTokenMs"] = json!(-300)),
+            edited(schema, |v| {
+                v["messages"][1]["timeToFirstTokenMs"] = json!(-300)
+            }),
             INVALID,
             "invalid_snapshot",
             Field("messages[1].timeToFirstTokenMs"),
         ),
         case(
             "negative cost",
-            edited(|v| v["messages"][3]["cost"] = json!(-0.001)),
+            edited(schema, |v| v["messages"][3]["cost"] = json!(-0.001)),
             INVALID,
             "invalid_snapshot",
             Field("messages[3].cost"),
         ),
         case(
             "negative schema version",
-            edited(|v| v["schemaVersion"] = json!(-1)),
+            edited(schema, |v| v["schemaVersion"] = json!(-1)),
             BAD,
             "invalid_json",
             Field("schemaVersion"),
@@ -337,14 +363,14 @@ fn cases() -> Vec<Case> {
         // --- Duplicates -----------------------------------------------------
         case(
             "duplicate message ids",
-            edited(|v| v["messages"][2]["id"] = json!("m1")),
+            edited(schema, |v| v["messages"][2]["id"] = json!("m1")),
             INVALID,
             "invalid_snapshot",
             Field("messages[2].id"),
         ),
         case(
             "duplicate tool call ids",
-            edited(|v| {
+            edited(schema, |v| {
                 let call = v["messages"][1]["toolCalls"][0].clone();
                 v["messages"][1]["toolCalls"]
                     .as_array_mut()
@@ -357,7 +383,7 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "duplicate JSON key",
-            with_raw("/title", b"\"a\", \"title\": \"b\""),
+            with_raw(schema, "/title", b"\"a\", \"title\": \"b\""),
             BAD,
             "invalid_json",
             Message("title"),
@@ -365,49 +391,61 @@ fn cases() -> Vec<Case> {
         // --- Timestamps -----------------------------------------------------
         case(
             "timestamp at the Unix epoch",
-            edited(|v| v["messages"][0]["timestamp"] = json!("1970-01-01T00:00:00Z")),
+            edited(schema, |v| {
+                v["messages"][0]["timestamp"] = json!("1970-01-01T00:00:00Z")
+            }),
             INVALID,
             "invalid_snapshot",
             Field("messages[0].timestamp"),
         ),
         case(
             "timestamp just before 2000",
-            edited(|v| v["messages"][0]["timestamp"] = json!("1999-12-31T23:59:59Z")),
+            edited(schema, |v| {
+                v["messages"][0]["timestamp"] = json!("1999-12-31T23:59:59Z")
+            }),
             INVALID,
             "invalid_snapshot",
             Field("messages[0].timestamp"),
         ),
         case(
             "timestamp in year 9999",
-            edited(|v| v["messages"][3]["timestamp"] = json!("9999-12-31T23:59:59Z")),
+            edited(schema, |v| {
+                v["messages"][3]["timestamp"] = json!("9999-12-31T23:59:59Z")
+            }),
             INVALID,
             "invalid_snapshot",
             Field("messages[3].timestamp"),
         ),
         case(
             "timestamp beyond what a date type holds",
-            edited(|v| v["messages"][0]["timestamp"] = json!("+999999999-01-01T00:00:00Z")),
+            edited(schema, |v| {
+                v["messages"][0]["timestamp"] = json!("+999999999-01-01T00:00:00Z")
+            }),
             BAD,
             "invalid_json",
             Field("messages[0].timestamp"),
         ),
         case(
             "impossible date",
-            edited(|v| v["messages"][0]["timestamp"] = json!("2026-02-30T25:61:00Z")),
+            edited(schema, |v| {
+                v["messages"][0]["timestamp"] = json!("2026-02-30T25:61:00Z")
+            }),
             BAD,
             "invalid_json",
             Field("messages[0].timestamp"),
         ),
         case(
             "timestamp as a number",
-            edited(|v| v["messages"][0]["timestamp"] = json!(1_700_000_000)),
+            edited(schema, |v| {
+                v["messages"][0]["timestamp"] = json!(1_700_000_000)
+            }),
             BAD,
             "invalid_json",
             Field("messages[0].timestamp"),
         ),
         case(
             "expiry in the past",
-            edited(|v| v["expiresAt"] = json!("2001-01-01T00:00:00Z")),
+            edited(schema, |v| v["expiresAt"] = json!("2001-01-01T00:00:00Z")),
             INVALID,
             "invalid_snapshot",
             Field("expiresAt"),
@@ -415,49 +453,51 @@ fn cases() -> Vec<Case> {
         // --- Wrong types ----------------------------------------------------
         case(
             "title as a number",
-            edited(|v| v["title"] = json!(5)),
+            edited(schema, |v| v["title"] = json!(5)),
             BAD,
             "invalid_json",
             Field("title"),
         ),
         case(
             "messages as an object",
-            edited(|v| v["messages"] = json!({"0": {}})),
+            edited(schema, |v| v["messages"] = json!({"0": {}})),
             BAD,
             "invalid_json",
             Field("messages"),
         ),
         case(
             "content null",
-            edited(|v| v["messages"][0]["content"] = Value::Null),
+            edited(schema, |v| v["messages"][0]["content"] = Value::Null),
             BAD,
             "invalid_json",
             Field("messages[0].content"),
         ),
         case(
             "unknown role",
-            edited(|v| v["messages"][0]["role"] = json!("admin")),
+            edited(schema, |v| v["messages"][0]["role"] = json!("admin")),
             BAD,
             "invalid_json",
             Field("messages[0].role"),
         ),
         case(
             "usage as an array",
-            edited(|v| v["messages"][1]["usage"] = json!([120, 30])),
+            edited(schema, |v| v["messages"][1]["usage"] = json!([120, 30])),
             BAD,
             "invalid_json",
             Field("messages[1].usage"),
         ),
         case(
             "model config as an array of its fields",
-            edited(|v| v["modelConfig"] = json!(["openai", "gpt-4o", 0.7])),
+            edited(schema, |v| {
+                v["modelConfig"] = json!(["openai", "gpt-4o", 0.7])
+            }),
             BAD,
             "invalid_json",
             Field("modelConfig"),
         ),
         case(
             "tool call as an array of its fields",
-            edited(|v| {
+            edited(schema, |v| {
                 v["messages"][1]["toolCalls"][0] = json!(["call_1", "get_weather", "{}"]);
             }),
             BAD,
@@ -466,49 +506,59 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "tool calls as a string",
-            edited(|v| v["messages"][1]["toolCalls"] = json!("get_weather()")),
+            edited(schema, |v| {
+                v["messages"][1]["toolCalls"] = json!("get_weather()")
+            }),
             BAD,
             "invalid_json",
             Field("messages[1].toolCalls"),
         ),
         case(
             "tool arguments as an object",
-            edited(|v| v["messages"][1]["toolCalls"][0]["arguments"] = json!({"city": "Paris"})),
+            edited(schema, |v| {
+                v["messages"][1]["toolCalls"][0]["arguments"] = json!({"city": "Paris"})
+            }),
             BAD,
             "invalid_json",
             Field("messages[1].toolCalls[0].arguments"),
         ),
         case(
             "variable value as a number",
-            edited(|v| v["promptMeta"]["variables"] = json!({"city": 1})),
+            edited(schema, |v| {
+                v["promptMeta"]["variables"] = json!({"city": 1})
+            }),
             BAD,
             "invalid_json",
             Field("promptMeta.variables.city"),
         ),
         case(
             "indexable as a string",
-            edited(|v| v["indexable"] = json!("yes")),
+            edited(schema, |v| v["indexable"] = json!("yes")),
             BAD,
             "invalid_json",
             Field("indexable"),
         ),
         case(
             "token count as a string",
-            edited(|v| v["messages"][3]["usage"]["inputTokens"] = json!("200")),
+            edited(schema, |v| {
+                v["messages"][3]["usage"]["inputTokens"] = json!("200")
+            }),
             BAD,
             "invalid_json",
             Field("messages[3].usage.inputTokens"),
         ),
         case(
             "token count as a float",
-            edited(|v| v["messages"][3]["usage"]["inputTokens"] = json!(200.5)),
+            edited(schema, |v| {
+                v["messages"][3]["usage"]["inputTokens"] = json!(200.5)
+            }),
             BAD,
             "invalid_json",
             Field("messages[3].usage.inputTokens"),
         ),
         case(
             "unknown field",
-            edited(|v| v["messages"][0]["ownerId"] = json!(7)),
+            edited(schema, |v| v["messages"][0]["ownerId"] = json!(7)),
             BAD,
             "invalid_json",
             Message("ownerId"),
@@ -530,10 +580,254 @@ fn cases() -> Vec<Case> {
         ),
         case(
             "trailing garbage",
-            [edited(|_| {}), b"{}".to_vec()].concat(),
+            [edited(schema, |_| {}), b"{}".to_vec()].concat(),
             BAD,
             "invalid_json",
             Message("trailing"),
+        ),
+    ]
+}
+
+/// The cases of `schema`: every case on both versions, and what only
+/// version 2 has.
+fn cases_of(schema: Schema) -> Vec<Case> {
+    let mut all = cases(schema);
+    if schema == Schema::V2 {
+        all.extend(v2_cases());
+    }
+    all
+}
+
+/// Hostile version 2 fields: the answers at `messages[1]` and `messages[3]`
+/// name their model, settings, end and prompt; `promptMeta` has a key of
+/// the client's own.
+fn v2_cases() -> Vec<Case> {
+    use Points::{Field, FieldUnder};
+    let v2 = |edit: fn(&mut Value)| edited(Schema::V2, edit);
+    let raw = |field: &str, raw: &[u8]| with_raw(Schema::V2, field, raw);
+    vec![
+        // --- How an answer ended ----------------------------------------------
+        case(
+            "unknown finish reason",
+            v2(|v| v["messages"][3]["finishReason"] = json!("done")),
+            BAD,
+            "invalid_json",
+            Field("messages[3].finishReason"),
+        ),
+        case(
+            "finish reason of the wrong type",
+            v2(|v| v["messages"][1]["finishReason"] = json!(5)),
+            BAD,
+            "invalid_json",
+            Field("messages[1].finishReason"),
+        ),
+        case(
+            "error text without finishReason error",
+            v2(|v| v["messages"][3]["error"] = json!("boom")),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[3].error"),
+        ),
+        case(
+            "error text over its limit",
+            v2(|v| {
+                v["messages"][3]["finishReason"] = json!("error");
+                v["messages"][3]["error"] = json!("x".repeat(limits::MAX_ERROR_BYTES + 1));
+            }),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[3].error"),
+        ),
+        // --- Replies ------------------------------------------------------------
+        case(
+            "reply to a missing message",
+            v2(|v| v["messages"][1]["replyTo"] = json!("m9")),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[1].replyTo"),
+        ),
+        case(
+            "reply to an assistant message",
+            v2(|v| v["messages"][3]["replyTo"] = json!("m2")),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[3].replyTo"),
+        ),
+        // --- Who answered -------------------------------------------------------
+        case(
+            "model over its limit",
+            v2(|v| v["messages"][1]["model"] = json!("m".repeat(limits::MAX_MODEL_BYTES + 1))),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[1].model"),
+        ),
+        case(
+            "control characters in a provider",
+            v2(|v| v["messages"][1]["provider"] = json!("open\u{7}ai")),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[1].provider"),
+        ),
+        case(
+            "a v2 field on a user message",
+            v2(|v| v["messages"][0]["model"] = json!("gpt-4o")),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[0].model"),
+        ),
+        case(
+            "v2 fields in a version 1 document",
+            v2(|v| v["schemaVersion"] = json!(1)),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[1].provider"),
+        ),
+        case(
+            "unknown schema version",
+            v2(|v| v["schemaVersion"] = json!(3)),
+            INVALID,
+            "invalid_snapshot",
+            Field("schemaVersion"),
+        ),
+        // --- Settings -----------------------------------------------------------
+        case(
+            "too many settings",
+            v2(|v| {
+                for i in 0..=limits::MAX_PARAMS_OTHER {
+                    v["messages"][1]["params"][format!("k{i}")] = json!(i);
+                }
+            }),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[1].params"),
+        ),
+        case(
+            "a setting over its limit",
+            v2(|v| {
+                v["messages"][1]["params"]["seed"] =
+                    json!("x".repeat(limits::MAX_PARAM_VALUE_BYTES))
+            }),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[1].params.seed"),
+        ),
+        case(
+            "temperature setting out of range",
+            v2(|v| v["messages"][1]["params"]["temperature"] = json!(9)),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[1].params.temperature"),
+        ),
+        case(
+            "a typed setting spelled otherwise",
+            v2(|v| v["messages"][1]["params"]["top_p"] = json!(0.9)),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[1].params.top_p"),
+        ),
+        case(
+            "settings as an array",
+            v2(|v| v["messages"][1]["params"] = json!([0.2, 1024])),
+            BAD,
+            "invalid_json",
+            Field("messages[1].params"),
+        ),
+        case(
+            "a setting given twice",
+            raw("/messages/1/params/seed", b"7, \"seed\": 8"),
+            BAD,
+            "invalid_json",
+            Field("messages[1].params.seed"),
+        ),
+        case(
+            "max tokens setting with a fraction",
+            v2(|v| v["messages"][1]["params"]["maxTokens"] = json!(12.5)),
+            BAD,
+            "invalid_json",
+            Field("messages[1].params.maxTokens"),
+        ),
+        // --- Prompt details -----------------------------------------------------
+        case(
+            "too many prompt details",
+            v2(|v| {
+                for i in 0..=limits::MAX_PROMPT_META_EXTRA_KEYS {
+                    v["promptMeta"][format!("k{i}")] = json!(i);
+                }
+            }),
+            INVALID,
+            "invalid_snapshot",
+            Field("promptMeta"),
+        ),
+        case(
+            "a prompt detail over its limit",
+            v2(|v| {
+                v["promptMeta"]["promptId"] =
+                    json!("x".repeat(limits::MAX_PROMPT_META_EXTRA_VALUE_BYTES))
+            }),
+            INVALID,
+            "invalid_snapshot",
+            Field("promptMeta.promptId"),
+        ),
+        case(
+            "prompt details over their limit together",
+            v2(|v| {
+                for i in 0..5 {
+                    v["promptMeta"][format!("k{i}")] = json!("x".repeat(60 * 1024));
+                }
+            }),
+            INVALID,
+            "invalid_snapshot",
+            Field("promptMeta"),
+        ),
+        case(
+            "NUL in a prompt detail",
+            v2(|v| v["promptMeta"]["notes"] = json!({"a": ["\u{0}"]})),
+            INVALID,
+            "invalid_snapshot",
+            Field("promptMeta.notes"),
+        ),
+        case(
+            "an empty prompt detail key",
+            v2(|v| v["promptMeta"][""] = json!(1)),
+            INVALID,
+            "invalid_snapshot",
+            Field("promptMeta[\"\"]"),
+        ),
+        case(
+            "a deeply nested prompt detail",
+            raw("/promptMeta/promptId", nested(100_000).as_bytes()),
+            BAD,
+            "invalid_json",
+            FieldUnder("promptMeta.promptId"),
+        ),
+        case(
+            "a prompt detail given twice",
+            raw("/promptMeta/promptId", b"\"a\", \"promptId\": \"b\""),
+            BAD,
+            "invalid_json",
+            Field("promptMeta.promptId"),
+        ),
+        // --- Numbers ------------------------------------------------------------
+        case(
+            "a token count with a fraction",
+            v2(|v| v["messages"][1]["usage"]["outputTokens"] = json!(30.5)),
+            BAD,
+            "invalid_json",
+            Field("messages[1].usage.outputTokens"),
+        ),
+        case(
+            "a token count beyond i64 written as a float",
+            raw("/messages/1/usage/inputTokens", b"1e19"),
+            BAD,
+            "invalid_json",
+            Field("messages[1].usage.inputTokens"),
+        ),
+        case(
+            "a negative fractional inference time",
+            v2(|v| v["messages"][3]["inferenceTimeMs"] = json!(-0.4)),
+            INVALID,
+            "invalid_snapshot",
+            Field("messages[3].inferenceTimeMs"),
         ),
     ]
 }
@@ -542,8 +836,12 @@ on_both_backends!(each_hostile_body_gets_a_clear_4xx_naming_the_field, |c| c);
 async fn each_hostile_body_gets_a_clear_4xx_naming_the_field(server: TestServer) {
     let token = server.user("alice").await;
     let mut failures = Vec::new();
-    let total = cases().len();
-    for case in cases() {
+    let mut total = 0;
+    for (schema, case) in Schema::ALL
+        .into_iter()
+        .flat_map(|schema| cases_of(schema).into_iter().map(move |case| (schema, case)))
+    {
+        total += 1;
         let response = server.publish_bytes(Some(&token), case.body).await;
         let status = response.status();
         let body: Value = response.json().await.unwrap_or(Value::Null);
@@ -586,7 +884,11 @@ async fn each_hostile_body_gets_a_clear_4xx_naming_the_field(server: TestServer)
             }
         }
         if !problems.is_empty() {
-            failures.push(format!("{}: {} — {body}", case.name, problems.join("; ")));
+            failures.push(format!(
+                "{schema:?} {}: {} — {body}",
+                case.name,
+                problems.join("; ")
+            ));
         }
     }
     assert!(
@@ -625,35 +927,40 @@ async fn an_oversized_chunked_body_is_refused_with_413() {
 /// Bodies at the edges of what is valid: escapes of every kind, characters
 /// that look hostile but are allowed in free text, text exactly at the
 /// limits, odd spacing. Each is accepted and served back byte for byte.
-fn edge_bodies() -> Vec<(&'static str, Vec<u8>)> {
-    let pretty_crlf = serde_json::to_string_pretty(&snapshot("CRLF"))
+fn edge_bodies(schema: Schema) -> Vec<(&'static str, Vec<u8>)> {
+    let pretty_crlf = serde_json::to_string_pretty(&snapshot_in(schema, "CRLF"))
         .unwrap()
         .replace('\n', "\r\n\t");
     vec![
         (
             "every JSON escape in content",
             with_raw(
+                schema,
                 "/messages/0/content",
                 br#""caf\u00e9 \ud83d\ude00 \" \\ \/ \b\f\n\r\t \u001f""#,
             ),
         ),
         (
             "bidi override, BOM and ZWJ in content",
-            edited(|s| s["messages"][0]["content"] = json!("a\u{202E}b\u{FEFF}c👩\u{200D}💻")),
+            edited(schema, |s| {
+                s["messages"][0]["content"] = json!("a\u{202E}b\u{FEFF}c👩\u{200D}💻")
+            }),
         ),
         (
             "title of the longest length in 4-byte characters",
-            edited(|s| s["title"] = json!("😀".repeat(limits::MAX_TITLE_CHARS))),
+            edited(schema, |s| {
+                s["title"] = json!("😀".repeat(limits::MAX_TITLE_CHARS))
+            }),
         ),
         (
             "content exactly at the byte limit in 2-byte characters",
-            edited(|s| {
+            edited(schema, |s| {
                 s["messages"][0]["content"] = json!("é".repeat(limits::MAX_CONTENT_BYTES / 2));
             }),
         ),
         (
             "content exactly at the byte limit in 4-byte characters",
-            edited(|s| {
+            edited(schema, |s| {
                 s["messages"][3]["content"] = json!("😀".repeat(limits::MAX_CONTENT_BYTES / 4));
             }),
         ),
@@ -670,7 +977,12 @@ on_both_backends!(
 );
 async fn edge_bodies_are_accepted_and_served_back_byte_for_byte(server: TestServer) {
     let token = server.user("alice").await;
-    for (name, body) in edge_bodies() {
+    for (schema, (name, body)) in Schema::ALL.into_iter().flat_map(|schema| {
+        edge_bodies(schema)
+            .into_iter()
+            .map(move |edge| (schema, edge))
+    }) {
+        let name = format!("{schema:?} {name}");
         let response = server.publish_bytes(Some(&token), body.clone()).await;
         let status = response.status();
         let answer: Value = response.json().await.unwrap_or(Value::Null);

@@ -3,8 +3,10 @@
 //!
 //! Each vector gets a share of its own (title, provider, model, system
 //! prompt, tool definition, variables, message ids, content, reasoning, tool
-//! call ids/names/arguments, tool results), on a server over SQLite and again
-//! on one over PostgreSQL. The pages are fetched from the real servers and then served again by a tiny local server *without* the
+//! call ids/names/arguments, tool results), as a version 1 snapshot and as a
+//! version 2 one (adding the answers' models and providers, settings names
+//! and values, error text, prompt details keys and values), on a server
+//! over SQLite and again on one over PostgreSQL. The pages are fetched from the real servers and then served again by a tiny local server *without* the
 //! Content-Security-Policy, so what is checked is the escaping alone, not the
 //! CSP that would also block most vectors. Batches of pages are loaded as
 //! iframes of one host page (one navigation per batch keeps the run short);
@@ -30,6 +32,7 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{Html, IntoResponse, Response};
 use chrono::{TimeDelta, Utc};
+use common::Schema;
 use fantoccini::Client;
 use serde_json::{Value, json};
 use tempfile::TempDir;
@@ -75,12 +78,46 @@ const FIELDS: [(&str, &str); 11] = [
     ("tool call name", "/messages/1/toolCalls/0/name"),
 ];
 
+/// The same for the fields only a version 2 snapshot has.
+const V2_FIELDS: [(&str, &str); 6] = [
+    ("answer model", "/messages/1/model"),
+    ("answer provider", "/messages/1/provider"),
+    ("setting value", "/messages/1/params/note"),
+    ("error text", "/messages/5/error"),
+    ("failed answer model", "/messages/5/model"),
+    ("prompt detail", "/promptMeta/note"),
+];
+
 fn at(minutes_ago: i64) -> String {
     (Utc::now() - TimeDelta::minutes(minutes_ago)).to_rfc3339()
 }
 
-/// A snapshot with `v` in every rendered field.
-fn hostile_snapshot(v: &str) -> Value {
+/// A snapshot in `schema` with `v` in every rendered field: in version 2
+/// also as the answers' models and providers, a setting's name and value,
+/// an error text and a prompt detail's key and value; two answers to the
+/// first message make a comparison and fill the header's table of models.
+fn hostile_snapshot(v: &str, schema: Schema) -> Value {
+    let mut snapshot = hostile_v1(v);
+    if schema == Schema::V2 {
+        snapshot["schemaVersion"] = json!(2);
+        let answer = &mut snapshot["messages"][1];
+        answer["provider"] = json!(v);
+        answer["model"] = json!(v);
+        answer["params"] = json!({ "temperature": 0.3, v: 1, "note": v });
+        answer["finishReason"] = json!("toolCalls");
+        answer["replyTo"] = json!(v);
+        snapshot["messages"].as_array_mut().unwrap().push(json!({
+            "id": "e1", "role": "assistant", "timestamp": at(4), "content": v,
+            "provider": "ollama", "model": v, "finishReason": "error", "error": v,
+            "replyTo": v, "usage": { "inputTokens": 1, "outputTokens": 1 }
+        }));
+        snapshot["promptMeta"][v] = json!({ v: v });
+        snapshot["promptMeta"]["note"] = json!(v);
+    }
+    snapshot
+}
+
+fn hostile_v1(v: &str) -> Value {
     json!({
         "schemaVersion": 1,
         "title": v,
@@ -130,7 +167,32 @@ fn make_valid(mut snapshot: Value) -> Value {
         };
         for error in &errors {
             let path = error.path.as_str();
-            if path.starts_with("promptMeta.variables") {
+            let typed_meta = [
+                "promptMeta.systemPrompt",
+                "promptMeta.tools",
+                "promptMeta.variables",
+            ];
+            if path.ends_with(".replyTo") {
+                let prompt = snapshot["messages"][0]["id"].clone();
+                let index: usize = path["messages[".len()..]
+                    .split(']')
+                    .next()
+                    .unwrap()
+                    .parse()
+                    .unwrap();
+                snapshot["messages"][index]["replyTo"] = prompt;
+            } else if path.starts_with("messages[1].params") && path != "messages[1].params.note" {
+                let note = snapshot["messages"][1]["params"]["note"].clone();
+                snapshot["messages"][1]["params"] = json!({ "temperature": 0.3, "note": note });
+            } else if path.starts_with("promptMeta")
+                && path != "promptMeta.note"
+                && !typed_meta.iter().any(|typed| path.starts_with(typed))
+            {
+                let meta = snapshot["promptMeta"].as_object_mut().unwrap();
+                meta.retain(|key, _| {
+                    ["systemPrompt", "tools", "variables", "note"].contains(&key.as_str())
+                });
+            } else if path.starts_with("promptMeta.variables") {
                 let value = snapshot["promptMeta"]["variables"]["plain"].clone();
                 snapshot["promptMeta"]["variables"] = json!({ "plain": value });
             } else if path.starts_with("promptMeta.tools[0].parameters") {
@@ -318,9 +380,16 @@ async fn no_vector_runs_in_any_field() {
     let mut page_urls = Vec::new();
     for server in &servers {
         let token = server.user("alice").await;
-        for vector in &vectors {
-            let snapshot = make_valid(hostile_snapshot(vector));
-            for (field, pointer) in FIELDS {
+        for (schema, vector) in Schema::ALL
+            .into_iter()
+            .flat_map(|schema| vectors.iter().map(move |vector| (schema, vector)))
+        {
+            let snapshot = make_valid(hostile_snapshot(vector, schema));
+            let fields = match schema {
+                Schema::V1 => FIELDS.iter().chain(&[]),
+                Schema::V2 => FIELDS.iter().chain(&V2_FIELDS),
+            };
+            for (field, pointer) in fields {
                 if snapshot.pointer(pointer) == Some(&json!(vector)) {
                     *placed.entry(field).or_default() += 1;
                 }
@@ -340,32 +409,44 @@ async fn no_vector_runs_in_any_field() {
             pages.push(page.text().await.unwrap());
         }
     }
-    // Every vector reached the fields that take any text.
-    for field in [
-        "message content",
-        "reasoning",
-        "system prompt",
-        "tool definition description",
+    // Every vector reached the fields that take any text, in each version
+    // that has them.
+    let shares = vectors.len() * servers.len();
+    for (field, versions) in [
+        ("message content", 2),
+        ("reasoning", 2),
+        ("system prompt", 2),
+        ("tool definition description", 2),
+        ("error text", 1),
+        ("prompt detail", 1),
+        ("setting value", 1),
     ] {
         assert_eq!(
             placed.get(field),
-            Some(&(vectors.len() * servers.len())),
+            Some(&(shares * versions)),
             "{field}: {placed:?}"
         );
     }
     // The short, single-line fields took most of them.
-    for field in [
-        "title",
-        "model",
-        "message id",
-        "tool call id",
-        "tool call name",
+    for (field, versions) in [
+        ("title", 2),
+        ("model", 2),
+        ("message id", 2),
+        ("tool call id", 2),
+        ("tool call name", 2),
+        ("answer model", 1),
+        ("failed answer model", 1),
     ] {
         assert!(
-            placed.get(field).copied().unwrap_or(0) * 10 >= vectors.len() * servers.len() * 6,
+            placed.get(field).copied().unwrap_or(0) * 10 >= shares * versions * 6,
             "{field}: {placed:?}"
         );
     }
+    // Providers are short (64 bytes): many vectors are longer.
+    assert!(
+        placed.get("answer provider").copied().unwrap_or(0) * 4 >= shares,
+        "{placed:?}"
+    );
     let stylesheet = servers[0]
         .get("/assets/share.css")
         .await
@@ -386,10 +467,10 @@ async fn no_vector_runs_in_any_field() {
     let count = vectors.len();
     let page_count = mirror.pages.len();
     eprintln!(
-        "xss corpus: {count} vectors published as {page_count} shares (SQLite and PostgreSQL) \
-         in {published:?}; placed per field: {placed:?}"
+        "xss corpus: {count} vectors published as {page_count} shares (versions 1 and 2, \
+         SQLite and PostgreSQL) in {published:?}; placed per field: {placed:?}"
     );
-    with_session(client, Duration::from_secs(150), |client| async move {
+    with_session(client, Duration::from_secs(300), |client| async move {
         // The detectors see a marker set in a frame, and a dialog.
         client.goto(&format!("{base}/canary-host")).await.unwrap();
         tokio::time::sleep(Duration::from_millis(300)).await;

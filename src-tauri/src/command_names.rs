@@ -21,6 +21,7 @@ pub const COMMANDS: &[&str] = &[
     "save_settings",
     "set_api_key",
     "model_price",
+    "served_by",
     "share_session",
     "list_shares",
     "revoke_share",

@@ -20,7 +20,8 @@ use crate::error::AppError;
 use crate::network::{self, NetworkAddress};
 use crate::providers::StreamEvent;
 use crate::secrets::SecretKey;
-use crate::settings::{Settings, ShareMode};
+use crate::served_by::ServedBy;
+use crate::settings::{ProviderConfig, Settings, ShareMode};
 use crate::share::export::{CopiedMarkdown, SavedFile};
 use crate::share::team::ConnectionCheck;
 use crate::share::{self, ShareListItem, ShareOptions, ShareResult, ShareServerStatus};
@@ -240,6 +241,9 @@ pub struct SettingsView {
     pub api_keys: BTreeMap<String, bool>,
     /// A token is stored for the team share server.
     pub share_token: bool,
+    /// Provider id → who answers through it: the name the price editor files
+    /// the user's prices under, and whether the bundled table applies.
+    pub served_by: BTreeMap<String, ServedBy>,
 }
 
 #[tauri::command]
@@ -249,6 +253,12 @@ pub async fn get_settings(core: Core_<'_>) -> Result<SettingsView> {
 
 async fn settings_view(core: &Core) -> Result<SettingsView> {
     let settings = core.settings()?;
+    let table = core.pricing()?.table();
+    let served_by = settings
+        .providers
+        .iter()
+        .map(|p| (p.id.clone(), ServedBy::of(p, table)))
+        .collect();
     let mut api_keys = BTreeMap::new();
     for provider in &settings.providers {
         let stored = core
@@ -270,6 +280,7 @@ async fn settings_view(core: &Core) -> Result<SettingsView> {
         settings,
         api_keys,
         share_token,
+        served_by,
     })
 }
 
@@ -304,7 +315,15 @@ pub async fn set_api_key(
         .await
 }
 
-/// The price Parlor uses for a provider's model, if known.
+/// Who would answer through `provider` as it is being edited (Settings
+/// files a price typed for it under this name).
+#[tauri::command]
+pub fn served_by(core: Core_<'_>, provider: ProviderConfig) -> Result<ServedBy> {
+    Ok(ServedBy::of(&provider, core.pricing()?.table()))
+}
+
+/// The price Parlor charges for a provider's model, if known (as a turn
+/// through that provider would be priced).
 #[tauri::command(async)]
 pub fn model_price(
     core: Core_<'_>,
@@ -313,9 +332,8 @@ pub fn model_price(
 ) -> Result<Option<chat_core::cost::ResolvedPrice>> {
     let settings = core.settings()?;
     let provider = settings.provider(&provider_id)?;
-    Ok(core
-        .pricing()?
-        .model_price(provider.snapshot_provider(), &model, chrono::Utc::now()))
+    let pricing = core.pricing()?;
+    Ok(ServedBy::of(provider, pricing.table()).price(&pricing, &model, chrono::Utc::now()))
 }
 
 // Share ---------------------------------------------------------------------

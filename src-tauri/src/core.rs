@@ -47,6 +47,11 @@ impl Core {
             ))
         })?;
         let store = Store::open(&data_dir.join(DATABASE_FILE))?;
+        // Unreadable settings name nothing now; the next start tries again.
+        match Settings::load(&store) {
+            Ok(settings) => crate::served_by::backfill(&store, &settings)?,
+            Err(e) => tracing::warn!("answers made before were not named: {e}"),
+        }
         Ok(Arc::new(Self {
             store,
             secrets,

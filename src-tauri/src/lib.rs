@@ -6,6 +6,7 @@
 //! - [`providers`]: streaming OpenAI-compatible, Anthropic and Ollama clients.
 //! - [`turns`]: one chat turn from the user's message to the stored answer.
 //! - [`secrets`]: the keyring (API keys, share token).
+//! - [`served_by`]: who served an answer, as shares name it and prices charge it.
 //! - [`share`] with [`redact`]: publish, list, revoke, import shares.
 //! - [`embedded`]: the in-process share server used when no team server is set.
 
@@ -17,6 +18,7 @@ pub mod network;
 pub mod providers;
 pub mod redact;
 pub mod secrets;
+pub mod served_by;
 pub mod settings;
 pub mod share;
 pub mod store;
@@ -71,6 +73,7 @@ pub fn run() {
             commands::save_settings,
             commands::set_api_key,
             commands::model_price,
+            commands::served_by,
             commands::share_session,
             commands::list_shares,
             commands::revoke_share,

@@ -224,6 +224,19 @@ impl Redactor {
             for call in &mut message.tool_calls {
                 apply(&mut call.arguments);
             }
+            // A provider's error can quote the request; a name, an address.
+            if let Some(error) = &mut message.error {
+                apply(error);
+            }
+            if let Some(provider) = &mut message.provider {
+                apply(provider);
+            }
+            if let Some(params) = &mut message.params {
+                params
+                    .other
+                    .values_mut()
+                    .for_each(|v| redact_json(v, &mut apply));
+            }
         }
         if let Some(meta) = &mut snapshot.prompt_meta {
             if let Some(system) = &mut meta.system_prompt {
@@ -238,6 +251,9 @@ impl Redactor {
                 }
                 redact_json(&mut tool.parameters, &mut apply);
             }
+            meta.extra
+                .values_mut()
+                .for_each(|v| redact_json(v, &mut apply));
         }
         count
     }

@@ -34,20 +34,15 @@ pub struct ProviderConfig {
     pub kind: ProviderKind,
     /// `https://api.openai.com/v1`, `https://api.anthropic.com`, `http://127.0.0.1:11434`.
     pub base_url: String,
-    /// Provider id in the price table (`openai`, `openrouter`, `groq`, …);
-    /// `None` for local servers without prices.
+    /// Provider id in the price table (`openai`, `openrouter`, `groq`, …),
+    /// or a price key of the user's; `None` for local servers. Whether the
+    /// table's prices apply depends on the base URL too: see
+    /// [`crate::served_by`].
     #[serde(default)]
     pub price_provider: Option<String>,
     /// Model names offered in the picker (free text is accepted too).
     #[serde(default)]
     pub models: Vec<String>,
-}
-
-impl ProviderConfig {
-    /// The provider id recorded in snapshots and used for prices.
-    pub fn snapshot_provider(&self) -> &str {
-        self.price_provider.as_deref().unwrap_or(&self.id)
-    }
 }
 
 /// Who can open the links Share makes.

@@ -3,6 +3,13 @@
 //! to a [`TurnSink`], checkpointing the text now and then), then store the
 //! outcome — content, usage, cost, timings, tool calls, status, error — in
 //! one update. A failed or stopped turn keeps what arrived.
+//!
+//! The answer's generation record is written when it is created, before
+//! anything is sent: the provider entry and model, who serves it
+//! ([`ServedBy`]: the name shares give it, the prices it is charged at) and
+//! the sampling parameters exactly as the request sends them. Its cost is
+//! priced by that record, so an entry edited while the answer streams
+//! changes nothing of it.
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -15,9 +22,13 @@ use tokio_util::sync::CancellationToken;
 use crate::core::Core;
 use crate::error::AppError;
 use crate::providers::{
-    ChatMessage, ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, stream_turn,
+    ChatMessage, ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, sent_params,
+    stream_turn,
 };
-use crate::store::{MessageStatus, MessageUpdate, NewMessage, Session, StoredMessage};
+use crate::served_by::ServedBy;
+use crate::store::{
+    MessageStatus, MessageUpdate, NewMessage, Session, SessionConfig, StoredMessage,
+};
 
 /// How often the partial answer is saved while it streams.
 const CHECKPOINT_EVERY: Duration = Duration::from_secs(1);
@@ -44,8 +55,8 @@ pub struct PreparedTurn {
     pub message_id: String,
     endpoint: Endpoint,
     request: ChatRequest,
-    /// Price-table provider id for the cost.
-    price_provider: String,
+    /// Who serves the answer: how it is priced.
+    served_by: ServedBy,
     cancel: CancellationToken,
 }
 
@@ -65,7 +76,7 @@ pub async fn start_turn(
     }
     let settings = core.settings()?;
     let provider = settings.provider(&session.config.provider_id)?;
-    let price_provider = provider.snapshot_provider().to_owned();
+    let served_by = ServedBy::of(provider, core.pricing()?.table());
     let endpoint = core.endpoint(&provider.id).await?;
 
     let mut new_messages = Vec::new();
@@ -75,10 +86,16 @@ pub async fn start_turn(
         }
         new_messages.push(NewMessage::new(Role::User, text));
     }
+    // The request's parameters come from the session alone, so they are
+    // known before the history is: the record is complete from the start.
+    let params = sent_params(provider.kind, &sampling(&session.config));
     new_messages.push(NewMessage {
         status: MessageStatus::Streaming,
         provider_id: Some(provider.id.clone()),
         model: Some(session.config.model.clone()),
+        provider_name: Some(served_by.name.clone()),
+        price_provider: served_by.price_provider.clone(),
+        params: Some(params),
         ..NewMessage::new(Role::Assistant, "")
     });
     let mut created = core.store.append_messages(session_id, new_messages)?;
@@ -95,7 +112,7 @@ pub async fn start_turn(
         message_id: assistant_message.id.clone(),
         endpoint,
         request,
-        price_provider,
+        served_by,
         cancel,
     };
     Ok((
@@ -119,7 +136,7 @@ pub async fn run_turn(
         message_id,
         endpoint,
         request,
-        price_provider,
+        served_by,
         cancel,
     } = turn;
     let mut partial = Partial::default();
@@ -140,9 +157,7 @@ pub async fn run_turn(
     // The outcome is stored whatever happens here: an unreadable price
     // setting makes the cost unknown, not the turn lost.
     let cost = match (result.usage, core.pricing()) {
-        (Some(usage), Ok(pricing)) => {
-            pricing.cost(&price_provider, &request.model, &usage, Utc::now())
-        }
+        (Some(usage), Ok(pricing)) => served_by.cost(&pricing, &request.model, &usage, Utc::now()),
         _ => None,
     };
     let stored = core
@@ -228,13 +243,21 @@ pub fn build_request(session: &Session, history: &[StoredMessage], answer_id: &s
         })
         .collect();
     ChatRequest {
-        model: config.model.clone(),
         system_prompt: config.system_prompt.as_deref().map(fill),
         messages,
         tools: config.tools.clone(),
+        ..sampling(config)
+    }
+}
+
+/// A request with the session's model and sampling parameters only.
+fn sampling(config: &SessionConfig) -> ChatRequest {
+    ChatRequest {
+        model: config.model.clone(),
         temperature: config.temperature,
         max_tokens: config.max_tokens,
         top_p: config.top_p,
+        ..ChatRequest::default()
     }
 }
 

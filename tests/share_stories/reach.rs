@@ -255,46 +255,71 @@ async fn a_team_servers_expiry_cap_is_told_and_my_shares_is_its_truth() {
     server.shutdown().await;
 }
 
-#[tokio::test]
-async fn a_server_too_old_for_the_snapshot_is_named_and_nothing_is_recorded() {
+/// A team server that answers `/api/v0/info` with `info` (or, with
+/// `None`, has no such endpoint: 404, like every server before it).
+async fn describing_server(
+    info: Option<serde_json::Value>,
+) -> (String, tokio::task::JoinHandle<()>) {
     use axum::routing::get as route;
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
-    let info = serde_json::json!({"success": true, "data": {
-        "name": "Parlor share-server", "version": "0.0.1", "schemaVersions": [0],
-        "maxExpirySeconds": null, "defaultExpirySeconds": null,
-        "allowAnonymous": true, "publicUrl": url,
-    }});
-    let router = axum::Router::new().route(
-        share::INFO_PATH,
-        route(move || {
-            let info = info.clone();
-            async move { axum::Json(info) }
-        }),
-    );
-    let served = tokio::spawn(async move { axum::serve(listener, router).await });
+    let mut router = axum::Router::new();
+    if let Some(versions) = info {
+        let info = serde_json::json!({"success": true, "data": {
+            "name": "Parlor share-server", "version": "0.0.1", "schemaVersions": versions,
+            "maxExpirySeconds": null, "defaultExpirySeconds": null,
+            "allowAnonymous": true, "publicUrl": url,
+        }});
+        router = router.route(
+            share::INFO_PATH,
+            route(move || {
+                let info = info.clone();
+                async move { axum::Json(info) }
+            }),
+        );
+    }
+    let served = tokio::spawn(async move {
+        let _ = axum::serve(listener, router).await;
+    });
+    (url, served)
+}
 
-    let app = app();
-    use_team_server(&app, &url, "pst_some-token").await;
-    let session_id = conversation(&app.core);
-    let target = share::current_target(&app.core).await.unwrap();
-    let error = share::share_session(
-        &app.core,
-        &target,
-        &session_id,
-        &ShareOptions::default(),
-        None,
-    )
-    .await
-    .unwrap_err();
-    assert_eq!(error.code(), "server_too_old", "{error}");
-    assert!(
-        error.to_string().contains("too old for this snapshot"),
-        "{error}"
-    );
-    assert!(
-        app.core.store.list_shares().unwrap().is_empty(),
-        "no half-made record"
-    );
-    served.abort();
+#[tokio::test]
+async fn a_server_too_old_for_the_snapshot_is_named_and_nothing_is_recorded() {
+    use serde_json::json;
+    // What the server says it stores: nothing this app writes, version 1
+    // only, or nothing at all (no /api/v0/info: older than version 2).
+    for (info, accepted) in [
+        (Some(json!([0])), "[0]"),
+        (Some(json!([1])), "[1]"),
+        (None, "[1]"),
+    ] {
+        let (url, served) = describing_server(info).await;
+        let app = app();
+        use_team_server(&app, &url, "pst_some-token").await;
+        let session_id = conversation(&app.core);
+        let target = share::current_target(&app.core).await.unwrap();
+        let error = share::share_session(
+            &app.core,
+            &target,
+            &session_id,
+            &ShareOptions::default(),
+            None,
+        )
+        .await
+        .unwrap_err();
+        assert_eq!(error.code(), "server_too_old", "{error}");
+        assert_eq!(
+            error.to_string(),
+            format!(
+                "The share server at {url} is too old for this snapshot: it accepts snapshot versions {accepted}, Parlor writes version {}. Ask its admin to upgrade it.",
+                chat_core::SCHEMA_VERSION
+            )
+        );
+        assert!(
+            app.core.store.list_shares().unwrap().is_empty(),
+            "no half-made record"
+        );
+        served.abort();
+    }
 }

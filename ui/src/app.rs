@@ -7,6 +7,7 @@ use std::rc::Rc;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
+use crate::answer::session_sampling;
 use crate::batch::EventBatch;
 use crate::components::composer::Composer;
 use crate::components::import_dialog::ImportDialog;
@@ -557,6 +558,7 @@ pub fn App() -> Html {
         .unwrap_or_default();
 
     let last_id = chat.messages.last().map(|m| m.id.clone());
+    let sampling = config.as_ref().map(session_sampling);
     let messages = chat.messages.iter().map(|message| {
         let can_retry = last_id.as_deref() == Some(message.id.as_str());
         let highlighted = chat.highlighted_html(message).map(|h| AttrValue::from(h.to_owned()));
@@ -567,6 +569,7 @@ pub fn App() -> Html {
             .collect::<Vec<_>>();
         html! {
             <MessageView key={message.id.clone()} message={message.clone()} {highlighted} {unanswered} {can_retry}
+                session_sampling={sampling.clone()}
                 on_retry={retry.clone()} on_tool_result={tool_result.clone()} />
         }
     });
@@ -574,13 +577,19 @@ pub fn App() -> Html {
     let title = session
         .as_ref()
         .map_or_else(|| "Parlor".to_owned(), |s| s.config.title.clone());
+    // Who answers next: the name answers through this provider will carry.
     let model_label = config.as_ref().map(|c| {
+        let provider = settings
+            .as_ref()
+            .and_then(|view| view.served_by.get(&c.provider_id))
+            .map_or(c.provider_id.as_str(), |served| served.name.as_str());
         if c.model.is_empty() {
-            format!("{} · choose a model", c.provider_id)
+            format!("{provider} · choose a model")
         } else {
-            format!("{} · {}", c.provider_id, c.model)
+            format!("{provider} · {}", c.model)
         }
     });
+    let origin = session.as_ref().and_then(|s| s.imported_from.clone());
     let overlay_view = match *overlay {
         Overlay::None => html! {},
         Overlay::Share => match &session_id {
@@ -679,6 +688,11 @@ pub fn App() -> Html {
                             <h1 class="chat-title">{ title }</h1>
                             if let Some(label) = model_label {
                                 <span class="chat-model">{ label }</span>
+                            }
+                            if let Some(origin) = origin {
+                                <span id="session-origin" class="chat-origin" title={origin.share_url.clone()}>
+                                    { format!("Imported from share {} on {}", origin.share_id, format::date_time(&origin.imported_at)) }
+                                </span>
                             }
                         </div>
                         <dl id="session-totals" class="stat-line session-totals" aria-label="Session totals">

@@ -9,9 +9,10 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use crate::types::{
-    ConnectionCheck, CopiedMarkdown, MessagePage, NetworkAddress, NewMessage, SavedFile, SearchHit,
-    Session, SessionConfig, SessionSummary, SessionTotals, Settings, SettingsView, ShareListItem,
-    ShareOptions, ShareResult, ShareServerStatus, StartedTurn, StoredMessage,
+    ConnectionCheck, CopiedMarkdown, MessagePage, NetworkAddress, NewMessage, ProviderConfig,
+    SavedFile, SearchHit, ServedBy, Session, SessionConfig, SessionSummary, SessionTotals,
+    Settings, SettingsView, ShareListItem, ShareOptions, ShareResult, ShareServerStatus,
+    StartedTurn, StoredMessage,
 };
 
 #[wasm_bindgen]
@@ -343,6 +344,16 @@ pub async fn save_settings(settings: &Settings) -> Result<Settings, IpcError> {
         settings: &'a Settings,
     }
     invoke("save_settings", &Args { settings }).await
+}
+
+/// Who would answer through `provider` as it is typed: the name its prices
+/// are filed under.
+pub async fn served_by(provider: &ProviderConfig) -> Result<ServedBy, IpcError> {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        provider: &'a ProviderConfig,
+    }
+    invoke("served_by", &Args { provider }).await
 }
 
 /// Stores a provider's API key in the keyring; `None` deletes it.

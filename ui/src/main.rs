@@ -6,10 +6,12 @@
 //! - [`ipc`]: the only module that knows the Tauri bridge; [`types`]: the
 //!   shapes it carries.
 //! - Plain logic, tested on the host (`cargo test -p ui`): [`format`],
-//!   [`template`], [`tools`], [`theme`], [`errors`], [`prices`], [`sharing`];
+//!   [`template`], [`tools`], [`theme`], [`errors`], [`prices`], [`sharing`],
+//!   [`answer`] (where an answer came from);
 //!   the Share dialog's reducer [`share_dialog`] and Settings' share-server
 //!   form [`share_server_form`].
 
+mod answer;
 mod app;
 mod batch;
 mod components;

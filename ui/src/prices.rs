@@ -2,13 +2,17 @@
 //! (USD per million tokens) they stand for, or an error that names the row
 //! and the field at fault so nothing is saved half-read.
 
+use std::collections::BTreeMap;
+
 use chat_core::cost::PriceOverride;
+
+use crate::types::{ProviderConfig, ServedBy};
 
 /// One price as the user typed it.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct PriceRow {
-    /// The provider's id in the price table
-    /// (`ProviderConfig::snapshot_provider`).
+    /// Who serves the answers it prices: the name the shell gives a
+    /// provider entry (`ServedBy::name`), which answers are priced under.
     pub provider: String,
     /// A model name, or a prefix ending in `*`.
     pub model: String,
@@ -112,6 +116,38 @@ impl PriceField {
             Self::Reasoning => "reasoning price",
         }
     }
+}
+
+/// The provider choices of the editor, `(value, label)`: who answers
+/// through each configured entry, as the shell names it (`served`, by entry
+/// id), then any other provider a row already names. An entry is labelled
+/// by its own name, and by the server's too when that differs (the OpenAI
+/// entry pointed at a local server: `OpenAI — openai-compatible (…)`).
+pub fn provider_choices(
+    providers: &[ProviderConfig],
+    served: &BTreeMap<String, ServedBy>,
+    rows: &[PriceRow],
+) -> Vec<(String, String)> {
+    let mut choices: Vec<(String, String)> = Vec::new();
+    for provider in providers {
+        let name = served
+            .get(&provider.id)
+            .map_or(provider.id.as_str(), |s| s.name.as_str());
+        let label = if name.eq_ignore_ascii_case(&provider.name) {
+            provider.name.clone()
+        } else {
+            format!("{} — {name}", provider.name)
+        };
+        if !choices.iter().any(|(value, _)| value == name) {
+            choices.push((name.to_owned(), label));
+        }
+    }
+    for row in rows {
+        if !row.provider.is_empty() && !choices.iter().any(|(value, _)| *value == row.provider) {
+            choices.push((row.provider.clone(), row.provider.clone()));
+        }
+    }
+    choices
 }
 
 /// The overrides the rows stand for, blank rows left out; the first problem
@@ -267,6 +303,53 @@ mod tests {
                 "{expected}"
             );
         }
+    }
+
+    #[test]
+    fn choices_name_who_answers_through_each_entry() {
+        let entry = |id: &str, name: &str| ProviderConfig {
+            id: id.into(),
+            name: name.into(),
+            kind: crate::types::ProviderKind::OpenAi,
+            base_url: String::new(),
+            price_provider: None,
+            models: Vec::new(),
+        };
+        let served = |name: &str, table: Option<&str>| ServedBy {
+            name: name.into(),
+            price_provider: table.map(Into::into),
+        };
+        let providers = [
+            entry("openai", "OpenAI"),
+            entry("groq", "Groq"),
+            entry("ollama", "Ollama"),
+            entry("studio", "LM Studio"),
+        ];
+        let by_id = BTreeMap::from([
+            ("openai".to_owned(), served("openai", Some("openai"))),
+            (
+                "groq".to_owned(),
+                served("openai-compatible (127.0.0.1:8080)", None),
+            ),
+            ("ollama".to_owned(), served("Ollama", None)),
+        ]);
+        let rows = [
+            row(["openai", "gpt-4o", "1", "2", "", ""]),
+            row(["old-box", "llama3*", "0", "0", "", ""]),
+        ];
+        assert_eq!(
+            provider_choices(&providers, &by_id, &rows),
+            [
+                ("openai".to_owned(), "OpenAI".to_owned()),
+                (
+                    "openai-compatible (127.0.0.1:8080)".to_owned(),
+                    "Groq — openai-compatible (127.0.0.1:8080)".to_owned()
+                ),
+                ("Ollama".to_owned(), "Ollama".to_owned()),
+                ("studio".to_owned(), "LM Studio — studio".to_owned()),
+                ("old-box".to_owned(), "old-box".to_owned()),
+            ]
+        );
     }
 
     #[test]

@@ -318,6 +318,7 @@ mod tests {
         Session {
             id: id.into(),
             config: SessionConfig::default(),
+            imported_from: None,
             created_at: "2026-11-25T08:00:00Z".into(),
             updated_at: "2026-11-25T08:00:00Z".into(),
         }
@@ -343,6 +344,10 @@ mod tests {
             finish_reason: None,
             provider_id: None,
             model: None,
+            provider_name: None,
+            price_provider: None,
+            params: None,
+            ended: None,
             created_at: "2026-11-25T08:00:00Z".into(),
             updated_at: "2026-11-25T08:00:00Z".into(),
         }

@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 
 pub use chat_core::cost::PriceOverride;
-pub use chat_core::{Role, ToolCall, ToolDefinition, Usage};
+pub use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
@@ -28,8 +28,20 @@ pub struct Session {
     pub id: String,
     #[serde(flatten)]
     pub config: SessionConfig,
+    /// The share it was imported from; `None` for a session started here.
+    #[serde(default)]
+    pub imported_from: Option<ImportedFrom>,
     pub created_at: String,
     pub updated_at: String,
+}
+
+/// The share a session was imported from ("Continue in Parlor"), and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedFrom {
+    pub share_id: String,
+    pub share_url: String,
+    pub imported_at: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -96,6 +108,19 @@ pub struct StoredMessage {
     pub finish_reason: Option<String>,
     pub provider_id: Option<String>,
     pub model: Option<String>,
+    /// Who served an answer, as shares name it (recorded when it was made).
+    #[serde(default)]
+    pub provider_name: Option<String>,
+    /// The price-table provider whose prices applied; `None` when only the
+    /// user's prices could.
+    #[serde(default)]
+    pub price_provider: Option<String>,
+    /// The sampling parameters sent for an answer.
+    #[serde(default)]
+    pub params: Option<GenerationParams>,
+    /// How an answer ended, in the share page's words (the shell derives it).
+    #[serde(default)]
+    pub ended: Option<FinishReason>,
     pub created_at: String,
     pub updated_at: String,
 }
@@ -382,12 +407,15 @@ pub struct Settings {
     pub price_overrides: Vec<PriceOverride>,
 }
 
-impl ProviderConfig {
-    /// The provider id recorded in snapshots and used for prices (the
-    /// shell's `ProviderConfig::snapshot_provider`).
-    pub fn snapshot_provider(&self) -> &str {
-        self.price_provider.as_deref().unwrap_or(&self.id)
-    }
+/// Who answers through a provider entry, as the shell works it out: the
+/// name shares give it and user prices are filed under, and the price-table
+/// provider whose prices apply (`None`: only the user's prices).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ServedBy {
+    pub name: String,
+    #[serde(default)]
+    pub price_provider: Option<String>,
 }
 
 impl Settings {
@@ -402,6 +430,9 @@ pub struct SettingsView {
     pub settings: Settings,
     pub api_keys: BTreeMap<String, bool>,
     pub share_token: bool,
+    /// Provider id → who answers through it.
+    #[serde(default)]
+    pub served_by: BTreeMap<String, ServedBy>,
 }
 
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -495,21 +526,34 @@ mod tests {
                 "tokensPerSecond": 1.2, "toolCalls": [], "toolCallId": null,
                 "status": "error", "error": "boom", "finishReason": null,
                 "providerId": "openai", "model": "gpt-4o",
+                "providerName": "openai-compatible (127.0.0.1:8080)", "priceProvider": null,
+                "params": {"temperature": 0.2, "maxTokens": 256, "seed": 7}, "ended": "error",
                 "createdAt": "2026-11-25T08:00:00Z", "updatedAt": "2026-11-25T08:00:01Z"}}"#,
         )
         .unwrap();
         assert_eq!(finished.message.status.data_state(), "failed");
+        assert_eq!(finished.message.ended, Some(FinishReason::Error));
         assert_eq!(finished.message.usage.map(|u| u.input_tokens), Some(3));
+        assert_eq!(
+            finished.message.provider_name.as_deref(),
+            Some("openai-compatible (127.0.0.1:8080)")
+        );
+        let params = finished.message.params.unwrap();
+        assert_eq!(params.max_tokens, Some(256));
+        assert_eq!(params.other["seed"], 7);
 
         let session: Session = serde_json::from_str(
             r#"{"id": "s", "title": "T", "providerId": "openai", "model": "gpt-4o",
                 "temperature": 0.7, "maxTokens": 256, "topP": null, "systemPrompt": null,
                 "tools": [], "variables": {"name": "Ada"},
+                "importedFrom": {"shareId": "abc", "shareUrl": "http://127.0.0.1:4000/shared/abc",
+                                 "importedAt": "2026-11-26T09:30:00Z"},
                 "createdAt": "2026-11-25T08:00:00Z", "updatedAt": "2026-11-25T08:00:00Z"}"#,
         )
         .unwrap();
         assert_eq!(session.config.max_tokens, Some(256));
         assert_eq!(session.config.variables["name"], "Ada");
+        assert_eq!(session.imported_from.unwrap().share_id, "abc");
     }
 
     /// The share replies as the contract writes them.

@@ -8,17 +8,21 @@ use chrono::{DateTime, Utc};
 use super::Report;
 use super::limits::*;
 use super::text::{
-    float_in_range, free_text, is_bidi_control, json_size, key_path, non_negative_int,
-    required_text, too_long,
+    float_in_range, free_text, has_nul, is_bidi_control, json_size, key_path, non_negative_int,
+    open_key, required_text, too_long,
 };
-use crate::snapshot::{ModelConfig, PromptMeta, SCHEMA_VERSION, ShareSnapshot};
-use crate::totals::Totals;
+use crate::snapshot::{ACCEPTED_SCHEMA_VERSIONS, ModelConfig, PromptMeta, ShareSnapshot};
 
 pub(super) fn check(snapshot: &ShareSnapshot, now: DateTime<Utc>, report: &mut Report) {
-    if snapshot.schema_version != SCHEMA_VERSION {
+    let version = snapshot.version();
+    if !ACCEPTED_SCHEMA_VERSIONS.contains(&version) {
+        let accepted: Vec<String> = ACCEPTED_SCHEMA_VERSIONS
+            .iter()
+            .map(ToString::to_string)
+            .collect();
         report.push(
             "schemaVersion",
-            format!("must be {SCHEMA_VERSION} (got {})", snapshot.schema_version),
+            format!("must be one of {} (got {version})", accepted.join(", ")),
         );
     }
     title(&snapshot.title, report);
@@ -70,23 +74,42 @@ fn model_config(config: &ModelConfig, report: &mut Report) {
         MAX_PROVIDER_BYTES,
     );
     required_text(report, "modelConfig.model", &config.model, MAX_MODEL_BYTES);
-    if let Some(temperature) = config.temperature {
+    sampling(
+        report,
+        "modelConfig",
+        config.temperature,
+        config.top_p,
+        config.max_tokens,
+    );
+}
+
+/// `temperature`, `topP` and `maxTokens`, in `modelConfig` and in a
+/// message's `params`.
+pub(super) fn sampling(
+    report: &mut Report,
+    parent: &str,
+    temperature: Option<f64>,
+    top_p: Option<f64>,
+    max_tokens: Option<i64>,
+) {
+    if let Some(temperature) = temperature {
         float_in_range(
             report,
-            "modelConfig.temperature",
+            &format!("{parent}.temperature"),
             temperature,
             0.0,
             MAX_TEMPERATURE,
         );
     }
-    if let Some(top_p) = config.top_p {
-        float_in_range(report, "modelConfig.topP", top_p, 0.0, MAX_TOP_P);
+    if let Some(top_p) = top_p {
+        float_in_range(report, &format!("{parent}.topP"), top_p, 0.0, MAX_TOP_P);
     }
-    if let Some(max_tokens) = config.max_tokens {
+    if let Some(max_tokens) = max_tokens {
+        let path = format!("{parent}.maxTokens");
         if max_tokens <= 0 {
-            report.push("modelConfig.maxTokens", "must be > 0");
+            report.push(path, "must be > 0");
         } else {
-            non_negative_int(report, "modelConfig.maxTokens", max_tokens, MAX_TOKENS);
+            non_negative_int(report, &path, max_tokens, MAX_TOKENS);
         }
     }
 }
@@ -174,54 +197,57 @@ fn prompt_meta(meta: &PromptMeta, report: &mut Report) {
         }
         free_text(report, &path, value, MAX_VARIABLE_VALUE_BYTES);
     }
+    prompt_meta_extra(meta, report);
 }
 
-/// Checked after the messages: a wrong total is often a consequence of a
-/// wrong message, which should be reported first.
-pub(super) fn totals(snapshot: &ShareSnapshot, report: &mut Report) {
-    let expected = Totals::of(&snapshot.messages);
-    if snapshot.total_tokens != expected.total_tokens {
+/// The keys a client added to `promptMeta`: bounded in number and size,
+/// names like variable names, and no NUL in any string (nor in a key).
+fn prompt_meta_extra(meta: &PromptMeta, report: &mut Report) {
+    if meta.extra.len() > MAX_PROMPT_META_EXTRA_KEYS {
         report.push(
-            "totalTokens",
+            "promptMeta",
             format!(
-                "must be {} (Σ inputTokens + outputTokens of the messages), got {}",
-                expected.total_tokens, snapshot.total_tokens
+                "must contain at most {MAX_PROMPT_META_EXTRA_KEYS} keys besides systemPrompt, \
+                 tools and variables (got {})",
+                meta.extra.len()
             ),
         );
     }
-    match (expected.total_cost, snapshot.total_cost) {
-        (None, Some(_)) => {
-            let unpriced = snapshot
-                .messages
-                .iter()
-                .position(|m| m.usage.is_some() && m.cost.is_none())
-                .unwrap_or_default();
-            report.push(
-                "totalCost",
-                format!("must be null: messages[{unpriced}] has usage but no cost"),
-            );
+    let mut total = 0usize;
+    for (key, value) in &meta.extra {
+        let path = key_path("promptMeta", key);
+        open_key(report, &path, key);
+        let size = json_size(value);
+        total = total.saturating_add(size);
+        if size > MAX_PROMPT_META_EXTRA_VALUE_BYTES {
+            report.push(&path, too_long(MAX_PROMPT_META_EXTRA_VALUE_BYTES, size));
         }
-        (Some(expected), None) => report.push(
-            "totalCost",
-            format!("must be {expected} (Σ message costs), got null"),
-        ),
-        (Some(expected), Some(actual)) => {
-            if !actual.is_finite() || actual < 0.0 {
-                report.push("totalCost", "must be a finite number ≥ 0");
-            } else if !costs_agree(expected, actual) {
-                report.push(
-                    "totalCost",
-                    format!("must be {expected} (Σ message costs), got {actual}"),
-                );
-            }
+        if has_nul(value) {
+            report.push(&path, "must not contain NUL characters");
         }
-        (None, None) => {}
+    }
+    if total > MAX_PROMPT_META_EXTRA_BYTES {
+        report.push(
+            "promptMeta",
+            format!(
+                "its keys besides systemPrompt, tools and variables must be at most \
+                 {MAX_PROMPT_META_EXTRA_BYTES} bytes of JSON together (got {total})"
+            ),
+        );
     }
 }
 
-/// Equal within a relative [`TOTAL_COST_RELATIVE_TOLERANCE`] (and a
-/// picodollar, so that sums of zeros compare equal however they were added).
-pub(crate) fn costs_agree(expected: f64, actual: f64) -> bool {
-    let scale = expected.abs().max(actual.abs());
-    (expected - actual).abs() <= (scale * TOTAL_COST_RELATIVE_TOLERANCE).max(1e-12)
+/// The client's totals are claims, compared in
+/// [`ShareSnapshot::totals_warnings`]; only what no total can be is refused.
+pub(super) fn totals(snapshot: &ShareSnapshot, report: &mut Report) {
+    if let Some(tokens) = snapshot.total_tokens
+        && tokens < 0
+    {
+        report.push("totalTokens", "must be ≥ 0");
+    }
+    if let Some(cost) = snapshot.total_cost
+        && (!cost.is_finite() || cost < 0.0)
+    {
+        report.push("totalCost", "must be a finite number ≥ 0");
+    }
 }

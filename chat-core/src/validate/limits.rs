@@ -49,5 +49,20 @@ pub const MAX_TOP_P: f64 = 1.0;
 pub const EARLIEST_TIMESTAMP_SECS: i64 = 946_684_800;
 /// How far in the future of `now` a message timestamp may be (clock skew), in seconds (1 day).
 pub const MAX_FUTURE_SKEW_SECS: i64 = 24 * 60 * 60;
-/// Relative tolerance between `totalCost` and the sum of message costs.
+/// Largest `error` text of one message, in bytes (16 KiB).
+pub const MAX_ERROR_BYTES: usize = 16 * 1024;
+/// Most settings in a message's `params` besides `temperature`, `topP` and
+/// `maxTokens`.
+pub const MAX_PARAMS_OTHER: usize = 32;
+/// Largest value of one such setting, in bytes of compact JSON (a scalar or
+/// a small list such as `stop`).
+pub const MAX_PARAM_VALUE_BYTES: usize = 1024;
+/// Most keys in `promptMeta` besides `systemPrompt`, `tools` and `variables`.
+pub const MAX_PROMPT_META_EXTRA_KEYS: usize = 64;
+/// Largest value of one such key, in bytes of compact JSON (64 KiB).
+pub const MAX_PROMPT_META_EXTRA_VALUE_BYTES: usize = 64 * 1024;
+/// Largest size of all such values together, in bytes of compact JSON (256 KiB).
+pub const MAX_PROMPT_META_EXTRA_BYTES: usize = 256 * 1024;
+/// Relative tolerance between `totalCost` and the sum of message costs
+/// before a [`crate::TotalsWarning`] is given.
 pub const TOTAL_COST_RELATIVE_TOLERANCE: f64 = 1e-9;

@@ -1,15 +1,20 @@
-//! Rules on the messages: ids, sizes, timestamps, usage, timings, tool calls.
+//! Rules on the messages: ids, sizes, timestamps, usage, timings, tool calls,
+//! and the v2 fields that say who produced an answer and how it ended.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, TimeDelta, Utc};
 
 use super::Report;
+use super::document::sampling;
 use super::limits::*;
-use super::text::{float_in_range, free_text, non_negative_int, required_text};
-use crate::snapshot::{Message, Role, Usage};
+use super::text::{
+    float_in_range, free_text, has_nul, json_size, key_path, non_negative_int, open_key,
+    required_text, too_long,
+};
+use crate::snapshot::{FinishReason, GenerationParams, Message, Role, Usage};
 
-pub(super) fn check(messages: &[Message], now: DateTime<Utc>, report: &mut Report) {
+pub(super) fn check(messages: &[Message], version: u32, now: DateTime<Utc>, report: &mut Report) {
     if messages.is_empty() {
         report.push("messages", "must contain at least one message");
     }
@@ -36,6 +41,131 @@ pub(super) fn check(messages: &[Message], now: DateTime<Utc>, report: &mut Repor
             ids.insert(&message.id, i);
         }
         check_message(&path, i, message, &calls, &window, report);
+        check_answer(&path, i, message, version, messages, &ids, report);
+    }
+}
+
+/// The v2 fields: only in a version 2 document, only on assistant messages.
+fn check_answer(
+    path: &str,
+    index: usize,
+    message: &Message,
+    version: u32,
+    messages: &[Message],
+    ids: &HashMap<&str, usize>,
+    report: &mut Report,
+) {
+    let fields = [
+        ("provider", message.provider.is_some()),
+        ("model", message.model.is_some()),
+        ("params", message.params.is_some()),
+        ("finishReason", message.finish_reason.is_some()),
+        ("error", message.error.is_some()),
+        ("replyTo", message.reply_to.is_some()),
+    ];
+    for (name, present) in fields {
+        if !present {
+            continue;
+        }
+        if version < 2 {
+            report.push(
+                format!("{path}.{name}"),
+                "is a schema version 2 field: set schemaVersion to 2",
+            );
+        } else if message.role != Role::Assistant {
+            report.push(
+                format!("{path}.{name}"),
+                "is only allowed on assistant messages",
+            );
+        }
+    }
+    if let Some(provider) = &message.provider {
+        required_text(
+            report,
+            &format!("{path}.provider"),
+            provider,
+            MAX_PROVIDER_BYTES,
+        );
+    }
+    if let Some(model) = &message.model {
+        required_text(report, &format!("{path}.model"), model, MAX_MODEL_BYTES);
+    }
+    if let Some(params) = &message.params {
+        check_params(&format!("{path}.params"), params, report);
+    }
+    if let Some(error) = &message.error {
+        let field = format!("{path}.error");
+        free_text(report, &field, error, MAX_ERROR_BYTES);
+        if message.finish_reason != Some(FinishReason::Error) {
+            report.push(field, "is only allowed with finishReason \"error\"");
+        }
+    }
+    if let Some(reply_to) = &message.reply_to {
+        let field = format!("{path}.replyTo");
+        required_text(report, &field, reply_to, MAX_ID_BYTES);
+        match ids.get(reply_to.as_str()) {
+            Some(&j) if j < index && messages[j].role == Role::User => {}
+            Some(&j) if j < index => report.push(
+                &field,
+                format!(
+                    "must name a user message (messages[{j}] has role {})",
+                    messages[j].role.as_str()
+                ),
+            ),
+            Some(_) => report.push(&field, "must name an earlier message"),
+            None if reply_to.is_empty() => {}
+            None => report.push(&field, "does not match the id of any earlier message"),
+        }
+    }
+}
+
+fn check_params(path: &str, params: &GenerationParams, report: &mut Report) {
+    sampling(
+        report,
+        path,
+        params.temperature,
+        params.top_p,
+        params.max_tokens,
+    );
+    if params.other.len() > MAX_PARAMS_OTHER {
+        report.push(
+            path,
+            format!(
+                "must contain at most {MAX_PARAMS_OTHER} settings besides temperature, topP \
+                 and maxTokens (got {})",
+                params.other.len()
+            ),
+        );
+    }
+    for (key, value) in &params.other {
+        let field = key_path(path, key);
+        open_key(report, &field, key);
+        if let Some(typed) = typed_param_spelled_otherwise(key) {
+            report.push(&field, format!("write it as `{typed}`"));
+        }
+        let size = json_size(value);
+        if size > MAX_PARAM_VALUE_BYTES {
+            report.push(&field, too_long(MAX_PARAM_VALUE_BYTES, size));
+        }
+        if has_nul(value) {
+            report.push(&field, "must not contain NUL characters");
+        }
+    }
+}
+
+/// `top_p`, `max_tokens`, `Temperature`…: a typed setting under another
+/// spelling would be shown as an extra setting and ignored as the typed one.
+fn typed_param_spelled_otherwise(key: &str) -> Option<&'static str> {
+    let folded: String = key
+        .chars()
+        .filter(|c| *c != '_' && *c != '-')
+        .flat_map(char::to_lowercase)
+        .collect();
+    match folded.as_str() {
+        "temperature" => Some("temperature"),
+        "topp" => Some("topP"),
+        "maxtokens" => Some("maxTokens"),
+        _ => None,
     }
 }
 

@@ -17,6 +17,8 @@ mod text;
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_v2;
 
 use std::fmt;
 
@@ -24,8 +26,9 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use crate::snapshot::ShareSnapshot;
+use crate::totals::TotalsWarning;
 
-pub use parse::{SnapshotError, parse_snapshot};
+pub use parse::{ParsedSnapshot, SnapshotError, parse_snapshot};
 
 /// One problem in a snapshot: where (a JSON path in camelCase, empty for the
 /// document as a whole) and what.
@@ -161,8 +164,13 @@ impl Report {
 /// `now` is the reference time for the timestamp window and `expiresAt`; the
 /// server passes its clock, tests pass a fixed time.
 ///
+/// Returns the [`TotalsWarning`]s of a valid snapshot: the client's
+/// `totalTokens`/`totalCost` are compared with the messages, not required
+/// to match.
+///
 /// Rules, besides the sizes and counts in [`limits`]:
-/// - `schemaVersion` is [`crate::SCHEMA_VERSION`];
+/// - `schemaVersion` (absent means 1) is one of
+///   [`crate::ACCEPTED_SCHEMA_VERSIONS`];
 /// - `title` is non-empty after trimming, has no control or bidirectional
 ///   formatting characters;
 /// - at least one message; message ids non-empty and unique; timestamps not
@@ -176,13 +184,24 @@ impl Report {
 ///   e.g. Ollama, do not give calls ids);
 /// - `modelConfig`: provider and model non-empty, `temperature` in 0..=2,
 ///   `topP` in 0..=1, `maxTokens` > 0;
-/// - `totalTokens` and `totalCost` equal [`ShareSnapshot::compute_totals`]
-///   (cost within a relative 1e-9);
+/// - `promptMeta` keys besides the typed ones: non-empty names without
+///   control characters, values within the sizes in [`limits`], no NUL;
+/// - v2 message fields (`provider`, `model`, `params`, `finishReason`,
+///   `error`, `replyTo`) only in a version 2 document and only on assistant
+///   messages; `params` like `modelConfig` plus at most
+///   [`limits::MAX_PARAMS_OTHER`] small other settings; `error` only with
+///   `finishReason: "error"`; `replyTo` names an earlier user message;
+/// - `totalTokens` and `totalCost`, when given, ≥ 0 (a value that differs
+///   from the messages' is a warning, not an error);
 /// - `expiresAt`, when present, after `now`.
-pub fn validate(snapshot: &ShareSnapshot, now: DateTime<Utc>) -> Result<(), ValidationErrors> {
+pub fn validate(
+    snapshot: &ShareSnapshot,
+    now: DateTime<Utc>,
+) -> Result<Vec<TotalsWarning>, ValidationErrors> {
     let mut report = Report::default();
     document::check(snapshot, now, &mut report);
-    messages::check(&snapshot.messages, now, &mut report);
+    messages::check(&snapshot.messages, snapshot.version(), now, &mut report);
     document::totals(snapshot, &mut report);
-    report.into_result()
+    report.into_result()?;
+    Ok(snapshot.totals_warnings())
 }

@@ -5,6 +5,17 @@ use chrono::{DateTime, Utc};
 use super::limits::MAX_SNAPSHOT_BYTES;
 use super::{ValidationErrors, validate};
 use crate::snapshot::ShareSnapshot;
+use crate::totals::TotalsWarning;
+
+/// A snapshot that passed every rule, with what its client got wrong
+/// without harm (totals that differ from the messages').
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParsedSnapshot {
+    /// As posted (the client's totals included; readers use
+    /// [`ShareSnapshot::totals`]).
+    pub snapshot: ShareSnapshot,
+    pub warnings: Vec<TotalsWarning>,
+}
 
 /// Why snapshot bytes were refused, in the order the checks run.
 #[derive(Debug, Clone, PartialEq, thiserror::Error)]
@@ -65,9 +76,9 @@ impl SnapshotError {
 }
 
 /// Parses and validates snapshot bytes: size first (before any work), then
-/// UTF-8, then JSON into [`ShareSnapshot`] (unknown fields refused), then
-/// [`validate`] against `now`.
-pub fn parse_snapshot(bytes: &[u8], now: DateTime<Utc>) -> Result<ShareSnapshot, SnapshotError> {
+/// UTF-8, then JSON into [`ShareSnapshot`] (unknown fields refused, except
+/// in `promptMeta` and `params`), then [`validate`] against `now`.
+pub fn parse_snapshot(bytes: &[u8], now: DateTime<Utc>) -> Result<ParsedSnapshot, SnapshotError> {
     if bytes.len() > MAX_SNAPSHOT_BYTES {
         return Err(SnapshotError::TooLarge {
             limit: MAX_SNAPSHOT_BYTES,
@@ -86,8 +97,8 @@ pub fn parse_snapshot(bytes: &[u8], now: DateTime<Utc>) -> Result<ShareSnapshot,
         message: e.to_string(),
     })?;
     objects_are_objects(text)?;
-    validate(&snapshot, now)?;
-    Ok(snapshot)
+    let warnings = validate(&snapshot, now)?;
+    Ok(ParsedSnapshot { snapshot, warnings })
 }
 
 /// serde also accepts a struct written as a JSON array of its fields in

@@ -15,6 +15,42 @@ struct Spec {
     cost: Option<f64>,
     timings: Option<(i64, i64)>,
     calls_tool: bool,
+    answer: Option<AnswerSpec>,
+}
+
+/// The v2 fields of an assistant message.
+#[derive(Debug, Clone)]
+struct AnswerSpec {
+    model: &'static str,
+    finish_reason: Option<FinishReason>,
+    temperature: Option<f64>,
+    seed: Option<i64>,
+    replies: bool,
+}
+
+fn answer_spec() -> impl Strategy<Value = AnswerSpec> {
+    (
+        prop::sample::select(vec!["gpt-4o", "claude-sonnet-4", "llama3.2"]),
+        prop::option::of(prop::sample::select(vec![
+            FinishReason::Stop,
+            FinishReason::Length,
+            FinishReason::ToolCalls,
+            FinishReason::Stopped,
+            FinishReason::Error,
+        ])),
+        prop::option::of(0.0..=2.0f64),
+        prop::option::of(any::<i64>()),
+        any::<bool>(),
+    )
+        .prop_map(
+            |(model, finish_reason, temperature, seed, replies)| AnswerSpec {
+                model,
+                finish_reason,
+                temperature,
+                seed,
+                replies,
+            },
+        )
 }
 
 fn usage() -> impl Strategy<Value = Usage> {
@@ -45,15 +81,19 @@ fn spec() -> impl Strategy<Value = Spec> {
         prop::option::of(0.0..5.0f64),
         prop::option::of((0..60_000i64).prop_flat_map(|total| (0..=total, Just(total)))),
         any::<bool>(),
+        prop::option::of(answer_spec()),
     )
-        .prop_map(|(role, content, usage, cost, timings, calls_tool)| Spec {
-            role,
-            content,
-            usage,
-            cost,
-            timings,
-            calls_tool,
-        })
+        .prop_map(
+            |(role, content, usage, cost, timings, calls_tool, answer)| Spec {
+                role,
+                content,
+                usage,
+                cost,
+                timings,
+                calls_tool,
+                answer,
+            },
+        )
 }
 
 fn valid_snapshot() -> impl Strategy<Value = ShareSnapshot> {
@@ -71,6 +111,7 @@ fn valid_snapshot() -> impl Strategy<Value = ShareSnapshot> {
             s.model_config.top_p = top_p;
             s.model_config.max_tokens = max_tokens;
             s.messages.clear();
+            let mut last_user: Option<String> = None;
             for (i, spec) in specs.into_iter().enumerate() {
                 let minute = u32::try_from(i % 60).unwrap();
                 let mut m = message(&format!("m{i}"), spec.role, &spec.content, minute);
@@ -80,6 +121,28 @@ fn valid_snapshot() -> impl Strategy<Value = ShareSnapshot> {
                 m.inference_time_ms = spec.timings.map(|(_, total)| total);
                 let call =
                     (spec.calls_tool && spec.role == Role::Assistant).then(|| format!("call_{i}"));
+                if let Some(answer) = spec.answer.filter(|_| spec.role == Role::Assistant) {
+                    m.model = Some(answer.model.into());
+                    m.finish_reason = answer.finish_reason;
+                    if answer.finish_reason == Some(FinishReason::Error) {
+                        m.error = Some(format!("error {i}"));
+                    }
+                    if answer.temperature.is_some() || answer.seed.is_some() {
+                        m.params = Some(GenerationParams {
+                            temperature: answer.temperature,
+                            other: answer
+                                .seed
+                                .map(|seed| ("seed".to_string(), serde_json::json!(seed)))
+                                .into_iter()
+                                .collect(),
+                            ..GenerationParams::default()
+                        });
+                    }
+                    m.reply_to = last_user.clone().filter(|_| answer.replies);
+                }
+                if spec.role == Role::User {
+                    last_user = Some(m.id.clone());
+                }
                 if let Some(id) = &call {
                     m.tool_calls.push(ToolCall {
                         id: id.clone(),
@@ -102,9 +165,13 @@ fn valid_snapshot() -> impl Strategy<Value = ShareSnapshot> {
 proptest! {
     #[test]
     fn generated_snapshots_are_valid_and_round_trip(s in valid_snapshot()) {
-        prop_assert_eq!(validate(&s, now()), Ok(()));
+        let by_model: i64 = s.totals_by_model().iter().map(|g| g.totals.total_tokens).sum();
+        prop_assert_eq!(by_model, s.totals().total_tokens);
+        prop_assert_eq!(validate(&s, now()), Ok(vec![]));
         let bytes = serde_json::to_vec(&s).unwrap();
-        prop_assert_eq!(parse_snapshot(&bytes, now()), Ok(s));
+        let parsed = parse_snapshot(&bytes, now()).unwrap();
+        prop_assert!(parsed.warnings.is_empty());
+        prop_assert_eq!(parsed.snapshot, s);
     }
 
     #[test]
@@ -127,8 +194,19 @@ proptest! {
     }
 
     #[test]
-    fn wrong_totals_are_reported(mut s in valid_snapshot(), delta in prop_oneof![i64::MIN / 2..0, 1..i64::MAX / 2]) {
-        s.total_tokens = s.total_tokens.saturating_add(delta);
+    fn totals_that_differ_are_warnings_not_errors(mut s in valid_snapshot(), delta in 1..i64::MAX / 2) {
+        let server = s.totals().total_tokens;
+        s.total_tokens = Some(server.saturating_add(delta));
+        let warnings = validate(&s, now()).unwrap();
+        prop_assert_eq!(warnings.len(), 1);
+        prop_assert_eq!(warnings[0].field.as_str(), "totalTokens");
+        prop_assert_eq!(warnings[0].server.as_ref().and_then(serde_json::Number::as_i64), Some(server));
+        prop_assert_eq!(warnings[0].client.as_i64(), s.total_tokens);
+    }
+
+    #[test]
+    fn negative_totals_are_errors(mut s in valid_snapshot(), total in i64::MIN..0) {
+        s.total_tokens = Some(total);
         let errors = validate(&s, now()).unwrap_err();
         prop_assert!(errors.has("totalTokens"));
         prop_assert_eq!(errors.len(), 1);
@@ -155,13 +233,15 @@ proptest! {
         m.inference_time_ms = Some(times.1);
         m.tool_call_id = Some("call_0".into());
         s.model_config.temperature = Some(temperature);
-        s.total_tokens = total_tokens;
+        s.total_tokens = Some(total_tokens);
         s.total_cost = total_cost;
         if let Err(errors) = validate(&s, now()) {
             prop_assert!(!errors.is_empty());
             prop_assert!(!errors.to_string().is_empty());
         }
         let _ = s.totals();
+        let _ = s.totals_warnings();
+        let _ = s.totals_by_model();
     }
 
     #[test]

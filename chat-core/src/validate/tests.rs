@@ -4,11 +4,12 @@ use super::limits::*;
 use super::*;
 use crate::snapshot::*;
 use crate::test_fixtures::{message, now, snapshot};
+use crate::totals::TotalsWarning;
 
 /// The problems of `s`, as `path: message` strings.
 fn problems(s: &ShareSnapshot) -> Vec<String> {
     match validate(s, now()) {
-        Ok(()) => vec![],
+        Ok(_) => vec![],
         Err(errors) => errors.iter().map(ToString::to_string).collect(),
     }
 }
@@ -42,14 +43,14 @@ fn negative_output_tokens_name_their_path() {
 #[test]
 fn every_problem_is_collected() {
     let mut s = snapshot();
-    s.schema_version = 7;
+    s.schema_version = Some(7);
     s.title = "  ".into();
     s.model_config.temperature = Some(2.5);
     s.model_config.top_p = Some(-0.1);
     s.model_config.max_tokens = Some(0);
     s.model_config.provider = String::new();
     s.messages[4].usage.as_mut().unwrap().input_tokens = -1;
-    s.total_tokens = 3;
+    s.total_tokens = Some(-3);
     let errors = validate(&s, now()).unwrap_err();
     let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
     assert_eq!(
@@ -66,7 +67,9 @@ fn every_problem_is_collected() {
         ]
     );
     let shown = errors.to_string();
-    assert!(shown.starts_with("schemaVersion: must be 1 (got 7); title: must not be empty; "));
+    assert!(
+        shown.starts_with("schemaVersion: must be one of 1, 2 (got 7); title: must not be empty; ")
+    );
     assert!(shown.contains("modelConfig.temperature: must be ≤ 2"));
     assert!(shown.contains("modelConfig.topP: must be ≥ 0"));
     assert!(shown.contains("modelConfig.maxTokens: must be > 0"));
@@ -343,35 +346,69 @@ fn prompt_meta_rules() {
     );
 }
 
+/// The warnings of `s`, which must be valid.
+#[track_caller]
+fn warnings(s: &ShareSnapshot) -> Vec<TotalsWarning> {
+    validate(s, now()).unwrap_or_else(|errors| panic!("invalid: {errors}"))
+}
+
 #[test]
-fn totals_must_match_the_messages() {
+fn totals_that_differ_are_warnings() {
     let mut s = snapshot();
-    assert_eq!(s.total_tokens, 1200 + 300 + 1550 + 25);
-    s.total_tokens += 120; // counting reasoning twice is wrong
-    assert_problem(&s, "totalTokens", "must be 3075");
+    assert_eq!(s.total_tokens, Some(1200 + 300 + 1550 + 25));
+    assert!(warnings(&s).is_empty());
+    s.total_tokens = Some(3075 + 120); // reasoning counted twice
+    let found = warnings(&s);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].field, "totalTokens");
+    assert_eq!(found[0].client, 3195.into());
+    assert_eq!(found[0].server, Some(3075.into()));
+    assert!(
+        found[0]
+            .message
+            .contains("counts the reasoning tokens twice"),
+        "{}",
+        found[0].message
+    );
+    s.total_tokens = Some(3075 + 1024); // cached counted twice
+    assert!(warnings(&s)[0].message.contains("cached tokens twice"));
+    s.total_tokens = Some(1);
+    assert!(warnings(&s)[0].message.contains("the share shows 3075"));
+    s.total_tokens = None;
+    assert!(warnings(&s).is_empty(), "no claim, nothing to warn about");
+    s.total_tokens = Some(-1);
+    assert_problem(&s, "totalTokens", "must be ≥ 0");
 
     let mut s = snapshot();
     s.total_cost = s.total_cost.map(|c| c * (1.0 + 1e-12));
     assert!(
-        problems(&s).is_empty(),
+        warnings(&s).is_empty(),
         "rounding differences are tolerated"
     );
     s.total_cost = s.total_cost.map(|c| c * (1.0 + 1e-6));
-    assert_problem(&s, "totalCost", "Σ message costs");
+    let found = warnings(&s);
+    assert_eq!(found.len(), 1);
+    assert_eq!(found[0].field, "totalCost");
+    assert!(found[0].message.contains("sum of the messages' cost"));
     s.total_cost = None;
-    assert_problem(&s, "totalCost", "got null");
+    assert!(warnings(&s).is_empty(), "null is no claim");
     s.total_cost = Some(f64::NAN);
     assert_problem(&s, "totalCost", "finite");
+    s.total_cost = Some(-0.5);
+    assert_problem(&s, "totalCost", "≥ 0");
 
     let mut s = snapshot();
     s.messages[4].cost = None;
-    assert_problem(
-        &s,
-        "totalCost",
-        "must be null: messages[4] has usage but no cost",
+    let found = warnings(&s);
+    assert_eq!(found[0].field, "totalCost");
+    assert_eq!(found[0].server, None);
+    assert!(
+        found[0]
+            .message
+            .contains("messages[4] has usage but no cost")
     );
     s.total_cost = None;
-    assert!(problems(&s).is_empty());
+    assert!(warnings(&s).is_empty());
 }
 
 #[test]
@@ -390,14 +427,16 @@ fn json(s: &ShareSnapshot) -> serde_json::Value {
 }
 
 fn parse_value(value: &serde_json::Value) -> Result<ShareSnapshot, SnapshotError> {
-    parse_snapshot(&serde_json::to_vec(value).unwrap(), now())
+    parse_snapshot(&serde_json::to_vec(value).unwrap(), now()).map(|parsed| parsed.snapshot)
 }
 
 #[test]
 fn parse_round_trips_a_valid_snapshot() {
     let s = snapshot();
     let bytes = serde_json::to_vec_pretty(&s).unwrap();
-    assert_eq!(parse_snapshot(&bytes, now()).unwrap(), s);
+    let parsed = parse_snapshot(&bytes, now()).unwrap();
+    assert_eq!(parsed.snapshot, s);
+    assert_eq!(parsed.warnings, vec![]);
 }
 
 #[test]
@@ -446,7 +485,7 @@ fn parse_names_the_path_of_a_type_error() {
     };
     assert_eq!(path, "messages[2].usage.inputTokens");
     assert!(
-        message.contains("invalid type: string \"many\", expected i64"),
+        message.contains("invalid type: string \"many\", expected a whole number"),
         "{message}"
     );
     assert_eq!(error.field(), Some("messages[2].usage.inputTokens"));

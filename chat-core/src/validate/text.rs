@@ -55,6 +55,37 @@ pub(super) fn is_bidi_control(c: char) -> bool {
     matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{200E}' | '\u{200F}' | '\u{061C}')
 }
 
+/// A key a client chose (in `promptMeta` or `params`): like a variable name.
+pub(super) fn open_key(report: &mut Report, path: &str, key: &str) {
+    if key.trim().is_empty() {
+        report.push(path, "the key must not be empty");
+    }
+    if key.len() > super::limits::MAX_NAME_BYTES {
+        report.push(
+            path,
+            format!(
+                "the key must be at most {} bytes (got {})",
+                super::limits::MAX_NAME_BYTES,
+                key.len()
+            ),
+        );
+    }
+    if key.chars().any(char::is_control) {
+        report.push(path, "the key must not contain control characters");
+    }
+}
+
+/// Whether a NUL hides in any string or key of `value`.
+pub(super) fn has_nul(value: &serde_json::Value) -> bool {
+    use serde_json::Value;
+    match value {
+        Value::String(s) => s.contains('\0'),
+        Value::Array(items) => items.iter().any(has_nul),
+        Value::Object(map) => map.iter().any(|(k, v)| k.contains('\0') || has_nul(v)),
+        Value::Null | Value::Bool(_) | Value::Number(_) => false,
+    }
+}
+
 /// `promptMeta.variables.name`, or `promptMeta.variables["odd key"]` when the
 /// key is not a plain identifier.
 pub(super) fn key_path(parent: &str, key: &str) -> String {

@@ -1,5 +1,6 @@
 //! Snapshots for the page tests: a realistic conversation that uses every
-//! field, and a hostile one with script vectors in every rendered string.
+//! field, a version 2 comparison of models, and a hostile one with script
+//! vectors in every rendered string (in both schema versions).
 
 use chat_core::ShareSnapshot;
 use chrono::{DateTime, TimeZone, Utc};
@@ -36,13 +37,76 @@ pub fn view(snapshot: &ShareSnapshot) -> ShareView<'_> {
 /// the server would accept the snapshot.
 fn finish(value: serde_json::Value) -> ShareSnapshot {
     let mut snapshot: ShareSnapshot = serde_json::from_value(value).unwrap();
-    let totals = snapshot.totals();
-    snapshot.total_tokens = totals.total_tokens;
-    snapshot.total_cost = totals.total_cost;
-    if let Err(errors) = chat_core::validate(&snapshot, created_at()) {
-        panic!("fixture is invalid: {errors:?}");
+    snapshot.fill_totals();
+    match chat_core::validate(&snapshot, created_at()) {
+        Ok(warnings) => assert_eq!(warnings, [], "fixture totals"),
+        Err(errors) => panic!("fixture is invalid: {errors:?}"),
     }
     snapshot
+}
+
+/// The schema versions the hostile fixture comes in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    V1,
+    V2,
+}
+
+impl Schema {
+    pub const ALL: [Schema; 2] = [Schema::V1, Schema::V2];
+}
+
+/// One prompt answered by three models with their own settings: one
+/// stopped by the user, one cut off at its token limit, one failed; and
+/// prompt details beside the system prompt.
+pub fn comparison() -> ShareSnapshot {
+    finish(json!({
+        "schemaVersion": 2,
+        "title": "Which model explains lifetimes best?",
+        "modelConfig": { "provider": "openai", "model": "gpt-4o", "temperature": 0.7, "maxTokens": 1024 },
+        "promptMeta": {
+            "systemPrompt": "Explain like a patient teacher.",
+            "promptId": "lifetimes-explainer",
+            "promptVersion": 3,
+            "tags": ["rust", "teaching"]
+        },
+        "messages": [
+            {
+                "id": "u1", "role": "user", "timestamp": "2026-11-25T14:00:00Z",
+                "content": "Explain Rust lifetimes in two sentences."
+            },
+            {
+                "id": "a1", "role": "assistant", "timestamp": "2026-11-25T14:00:04Z",
+                "content": "A lifetime names how long a reference is valid. The compiler checks that no reference outlives its data.",
+                "model": "gpt-4o", "finishReason": "stop", "replyTo": "u1",
+                "usage": { "inputTokens": 900, "outputTokens": 100 }, "cost": 0.003,
+                "timeToFirstTokenMs": 300, "inferenceTimeMs": 1300
+            },
+            {
+                "id": "a2", "role": "assistant", "timestamp": "2026-11-25T14:00:09Z",
+                "content": "Lifetimes are regions of code during which",
+                "provider": "anthropic", "model": "claude-sonnet-4",
+                "params": { "temperature": 0.2, "maxTokens": 64, "topK": 40, "stop": ["\n\n"] },
+                "finishReason": "length", "replyTo": "u1",
+                "usage": { "inputTokens": 950, "outputTokens": 64 }, "cost": 0.0038,
+                "timeToFirstTokenMs": 500, "inferenceTimeMs": 1500
+            },
+            {
+                "id": "a3", "role": "assistant", "timestamp": "2026-11-25T14:00:12Z",
+                "content": "A lifetime is",
+                "provider": "ollama", "model": "llama3.2",
+                "params": { "temperature": 0.7 },
+                "finishReason": "stopped", "replyTo": "u1",
+                "usage": { "inputTokens": 880, "outputTokens": 6 }, "cost": 0
+            },
+            {
+                "id": "a4", "role": "assistant", "timestamp": "2026-11-25T14:00:13Z",
+                "content": "",
+                "provider": "groq", "model": "llama-3.3-70b",
+                "finishReason": "error", "error": "429 Too Many Requests: rate limit reached", "replyTo": "u1"
+            }
+        ]
+    }))
 }
 
 /// A conversation with every feature the page shows.
@@ -116,8 +180,35 @@ pub const XSS: &str = r#"<script>window.__pwned=1;alert(1)</script><img src=x on
 pub const XSS_SHORT: &str =
     r#"<img src=x onerror="window.__pwned=1;alert(1)">"'><script>alert(1)</script>"#;
 
-/// Every string the page renders is a script vector.
-pub fn hostile() -> ShareSnapshot {
+/// Every string the page renders is a script vector; in version 2 also the
+/// answers' models, providers, settings and errors, and prompt details.
+pub fn hostile(schema: Schema) -> ShareSnapshot {
+    let mut value = hostile_v1();
+    if schema == Schema::V2 {
+        value["schemaVersion"] = json!(2);
+        let markdown = value["messages"][0]["content"].clone();
+        let user_id = value["messages"][0]["id"].clone();
+        let answer = &mut value["messages"][1];
+        answer["provider"] = json!("<svg onload=alert(2)>");
+        answer["model"] = json!(format!("m{XSS}"));
+        answer["params"] =
+            json!({ "temperature": 0.1, (XSS_SHORT): XSS, "plain": { "html": XSS } });
+        answer["finishReason"] = json!("error");
+        answer["error"] = markdown.clone();
+        answer["replyTo"] = user_id.clone();
+        value["messages"].as_array_mut().unwrap().push(json!({
+            "id": "m6", "role": "assistant", "timestamp": "2026-11-25T14:03:14Z",
+            "content": markdown, "provider": "</td></tr></table><script>alert(1)</script>",
+            "model": XSS_SHORT, "finishReason": "stopped", "replyTo": user_id,
+            "usage": { "inputTokens": 1, "outputTokens": 1 }, "cost": 0.5
+        }));
+        value["promptMeta"][XSS_SHORT] = json!({ (XSS): XSS, "list": [XSS] });
+        value["promptMeta"]["notes"] = json!(XSS);
+    }
+    finish(value)
+}
+
+fn hostile_v1() -> serde_json::Value {
     let call_id = r#""><script>alert(1)</script>"#;
     let markdown = format!(
         "{XSS}\n\n[click](javascript:window.__pwned=1) ![img](javascript:alert(1)) \
@@ -126,7 +217,7 @@ pub fn hostile() -> ShareSnapshot {
          <details open ontoggle=alert(1)>x</details><style>body{{display:none}}</style>\n\n\
          ```\"><script>alert(1)</script>\n{XSS}\n```\n"
     );
-    finish(json!({
+    json!({
         "schemaVersion": 1,
         "title": r#"</script><script>window.__pwned=1</script>" onmouseover="alert(1)"#,
         "modelConfig": {
@@ -172,5 +263,5 @@ pub fn hostile() -> ShareSnapshot {
             }
         ],
         "totalTokens": 0
-    }))
+    })
 }

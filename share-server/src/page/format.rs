@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 pub use chat_core::format::{
-    cost, count, duration_ms, generation_rate, money, parameter, tokens, tokens_per_second,
+    cost, count, duration_ms, generation_rate, money, parameter, percent, tokens, tokens_per_second,
 };
 
 /// `25 Nov 2026` (UTC).

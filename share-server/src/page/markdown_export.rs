@@ -2,13 +2,16 @@
 //! Markdown"): the conversation as a document that reads well as plain text
 //! and renders well anywhere. Message content is kept
 //! as written (it is Markdown already); our own lines are built so that
-//! names and ids cannot break out of their code spans or fences.
+//! names and ids cannot break out of their code spans or fences. It says
+//! what the page says: each answer's model, how it ended, its settings when
+//! they differ from the header's, and the prompt details.
 
 use std::fmt::Write as _;
 
-use chat_core::{Message, PromptMeta, Role};
+use chat_core::{PromptMeta, Role, ShareSnapshot};
 
 use super::ExportView;
+use super::answers::{self, Comparisons};
 use super::format;
 use super::share::display_title;
 use super::stats;
@@ -32,13 +35,14 @@ pub fn render(view: &ExportView<'_>) -> String {
             names.entry(call.id.as_str()).or_insert(call.name.as_str());
         }
     }
+    let comparisons = Comparisons::of(&snapshot.messages);
     for (index, message) in snapshot.messages.iter().enumerate() {
         out.push_str("\n---\n\n");
         let answers = message
             .tool_call_id
             .as_deref()
             .map(|id| (id, names.get(id).copied()));
-        message_section(&mut out, index, message, answers);
+        message_section(&mut out, snapshot, index, answers, &comparisons);
     }
     out.push_str("\n---\n\n*Shared with Parlor.*\n");
     out
@@ -48,9 +52,11 @@ fn header(out: &mut String, view: &ExportView<'_>) {
     let snapshot = view.snapshot;
     let config = &snapshot.model_config;
     let _ = writeln!(out, "# {}\n", one_line(display_title(snapshot)));
+    let several = snapshot.uses_several_models();
     let _ = writeln!(
         out,
-        "- **Model:** {} ({})",
+        "- **{}:** {} ({})",
+        if several { "Session model" } else { "Model" },
         code_span(&config.model),
         one_line(&config.provider)
     );
@@ -78,6 +84,22 @@ fn header(out: &mut String, view: &ExportView<'_>) {
     );
     if let Some(link) = view.web_link() {
         let _ = writeln!(out, "- **Link:** <{link}>");
+    }
+    let models = stats::models(snapshot);
+    if !models.is_empty() {
+        out.push_str("\n| Model | Provider | Answers | Tokens | Cost |\n");
+        out.push_str("|---|---|---:|---:|---:|\n");
+        for row in &models {
+            let _ = writeln!(
+                out,
+                "| {} | {} | {} | {} | {} |",
+                table_cell(&code_span(&row.model)),
+                table_cell(&one_line(&row.provider)),
+                row.answers,
+                row.tokens,
+                row.cost
+            );
+        }
     }
 }
 
@@ -114,14 +136,24 @@ fn prompt_meta(out: &mut String, meta: &PromptMeta) {
             );
         }
     }
+    if !meta.extra.is_empty() {
+        out.push_str("\n## Prompt details\n");
+        for (key, value) in &meta.extra {
+            let _ = writeln!(out, "\n{}\n", code_span(key));
+            let json = serde_json::to_string_pretty(value).unwrap_or_else(|_| value.to_string());
+            out.push_str(&format::fenced("json", &json));
+        }
+    }
 }
 
 fn message_section(
     out: &mut String,
+    snapshot: &ShareSnapshot,
     index: usize,
-    message: &Message,
     answers: Option<(&str, Option<&str>)>,
+    comparisons: &Comparisons<'_>,
 ) {
+    let message = &snapshot.messages[index];
     let role = match message.role {
         Role::User => "User",
         Role::Assistant => "Assistant",
@@ -136,8 +168,39 @@ fn message_section(
         }
         let _ = write!(out, "({})", code_span(id));
     }
+    // A version 1 answer's model is the header's: said once, above.
+    if message.role == Role::Assistant && (message.model.is_some() || message.provider.is_some()) {
+        let model = snapshot.model_of(message);
+        let _ = write!(out, " · {}", code_span(model.model));
+        if let Some(provider) = message
+            .provider
+            .as_deref()
+            .filter(|p| *p != snapshot.model_config.provider)
+        {
+            let _ = write!(out, " ({})", one_line(provider));
+        }
+    }
+    if let Some(place) = comparisons.place(index, message) {
+        let _ = write!(
+            out,
+            " · answer {} of {} to message {}",
+            place.position,
+            place.of,
+            place.prompt + 1
+        );
+    }
+    if let Some(label) = message.finish_reason.and_then(|r| r.label()) {
+        let _ = write!(out, " · **{label}**");
+    }
     let _ = writeln!(out, " · {}\n", format::date_time(message.timestamp));
 
+    if let Some(settings) = answers::differing_settings(snapshot, message) {
+        let line: Vec<String> = settings
+            .iter()
+            .map(|s| format!("{} {}", one_line(&s.label), code_span(&s.value)))
+            .collect();
+        let _ = writeln!(out, "*Settings: {}*\n", line.join(" · "));
+    }
     let stats = stats::message(message);
     if !stats.is_empty() {
         let _ = writeln!(out, "*{}*\n", stats::line(&stats));
@@ -180,6 +243,18 @@ fn message_section(
             None => out.push_str(&format::fenced("", &call.arguments)),
         }
     }
+    if let Some(error) = message.error.as_deref().filter(|e| !e.trim().is_empty()) {
+        if !out.ends_with("\n\n") {
+            out.push('\n');
+        }
+        out.push_str("**Error:**\n\n");
+        out.push_str(&format::fenced("", error));
+    }
+}
+
+/// A table cell's text: no `|` that would end the cell early.
+fn table_cell(text: &str) -> String {
+    text.replace('|', "\\|")
 }
 
 /// `text` on one line (headings and list items end at a newline).

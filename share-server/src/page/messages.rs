@@ -1,11 +1,14 @@
 //! The conversation: one `<article class="msg msg-{role}">` per message, in
-//! order, with its reasoning, tool calls, tool result link and stats line.
+//! order, with its reasoning, tool calls, tool result link and stats line,
+//! and for answers what [`super::answers`] tells (model, settings, how it
+//! ended, comparisons).
 
 use std::collections::HashMap;
 
 use chat_core::{Message, Role, ShareSnapshot, ToolCall};
 use maud::{Markup, html};
 
+use super::answers::{self, Comparisons};
 use super::code;
 use super::format;
 use super::share::stat_items;
@@ -19,6 +22,7 @@ struct CallTarget<'a> {
 
 pub fn render(snapshot: &ShareSnapshot) -> Markup {
     let calls = call_targets(&snapshot.messages);
+    let comparisons = Comparisons::of(&snapshot.messages);
     let messages = &snapshot.messages;
     html! {
         section.messages data-testid="messages" aria-label="Conversation" {
@@ -27,7 +31,7 @@ pub fn render(snapshot: &ShareSnapshot) -> Markup {
             }
             @for (index, message) in messages.iter().enumerate() {
                 @let show_date = index == 0 || messages[index - 1].timestamp.date_naive() != message.timestamp.date_naive();
-                (message_article(index, message, show_date, &snapshot.model_config.model, &calls))
+                (message_article(snapshot, index, show_date, &calls, &comparisons))
             }
         }
     }
@@ -66,12 +70,13 @@ fn role_label(role: Role) -> &'static str {
 }
 
 fn message_article(
+    snapshot: &ShareSnapshot,
     index: usize,
-    message: &Message,
     show_date: bool,
-    model: &str,
     calls: &HashMap<&str, CallTarget<'_>>,
+    comparisons: &Comparisons<'_>,
 ) -> Markup {
+    let message = &snapshot.messages[index];
     let role = message.role.as_str();
     let anchor = message_anchor(index);
     let when = if show_date {
@@ -80,21 +85,28 @@ fn message_article(
         format::time(message.timestamp)
     };
     let has_content = !message.content.trim().is_empty();
+    let has_error = message
+        .error
+        .as_deref()
+        .is_some_and(|e| !e.trim().is_empty());
+    let state = message.finish_reason.map(|reason| reason.data_state());
     html! {
         article.msg.{ "msg-" (role) } id=(anchor) data-testid="message" data-role=(role)
-            data-message-id=(message.id) data-tool-call-id=[message.tool_call_id.as_deref()] {
+            data-message-id=(message.id) data-tool-call-id=[message.tool_call_id.as_deref()]
+            data-state=[state] {
             header.msg-header {
                 span.msg-role { (role_label(message.role)) }
-                @if message.role == Role::Assistant {
-                    span.msg-model { (model) }
-                }
+                (answers::model(snapshot, message))
                 @if let Some(call_id) = &message.tool_call_id {
                     (answered_call(call_id, calls))
                 }
+                (answers::comparison(comparisons.place(index, message), message_anchor))
+                (answers::finish_mark(message))
                 a.msg-time href={ "#" (anchor) } {
                     time datetime=(format::iso(message.timestamp)) { (when) }
                 }
             }
+            (answers::settings_line(snapshot, message))
             @if let Some(reasoning) = message.reasoning.as_deref().filter(|r| !r.trim().is_empty()) {
                 details.msg-reasoning data-testid="msg-reasoning" {
                     summary {
@@ -114,7 +126,7 @@ fn message_article(
                         (code::markdown(&message.content))
                     }
                 }
-            } @else if message.tool_calls.is_empty() {
+            } @else if message.tool_calls.is_empty() && !has_error {
                 p.msg-empty data-testid="msg-content" { "(no content)" }
             }
             @if !message.tool_calls.is_empty() {
@@ -124,6 +136,7 @@ fn message_article(
                     }
                 }
             }
+            (answers::error(message))
             (stats_line(message))
         }
     }

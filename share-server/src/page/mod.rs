@@ -22,6 +22,7 @@
 //! Stable hooks for tests and the UI: `data-testid`, `data-role` and
 //! `data-stat` attributes, and the classes in `chat.css`.
 
+mod answers;
 mod code;
 mod errors;
 #[cfg(test)]
@@ -37,6 +38,8 @@ mod standalone_tests;
 mod stats;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_v2;
 
 use chat_core::ShareSnapshot;
 use chrono::{DateTime, Utc};

@@ -1,5 +1,6 @@
-//! The share page: head meta, the header with model and totals, what the
-//! prompt was made of, the messages (see [`super::messages`]) and the footer.
+//! The share page: head meta, the header with model and totals (and every
+//! model used, when the answers came from several), what the prompt was
+//! made of, the messages (see [`super::messages`]) and the footer.
 //! One renderer for both forms of it, the page the server serves and the
 //! standalone file, so they cannot drift apart.
 
@@ -19,18 +20,38 @@ pub fn display_title(snapshot: &ShareSnapshot) -> &str {
     }
 }
 
-/// `6 messages with gpt-4o (openai)`: the one-line summary used in the
-/// description and the social cards.
+/// `6 messages with gpt-4o (openai)`, or `5 messages with gpt-4o,
+/// claude-sonnet-4, llama3.2 and 1 more model` when the answers came from
+/// several: the one-line summary used in the description and the social
+/// cards.
 pub fn summary(snapshot: &ShareSnapshot) -> String {
+    const NAMED: usize = 3;
     let count = snapshot.messages.len();
     let noun = if count == 1 { "message" } else { "messages" };
+    let count = format::count(count as i64);
     let config = &snapshot.model_config;
-    format!(
-        "{} {noun} with {} ({})",
-        format::count(count as i64),
-        config.model,
-        config.provider
-    )
+    if !snapshot.uses_several_models() {
+        return format!("{count} {noun} with {} ({})", config.model, config.provider);
+    }
+    let models = snapshot.totals_by_model();
+    let named: Vec<&str> = models
+        .iter()
+        .take(NAMED)
+        .map(|m| m.model.as_str())
+        .collect();
+    match models.len().saturating_sub(NAMED) {
+        0 => {
+            let (last, first) = named.split_last().unwrap_or((&"", &[]));
+            format!("{count} {noun} with {} and {last}", first.join(", "))
+        }
+        more => {
+            let unit = if more == 1 { "model" } else { "models" };
+            format!(
+                "{count} {noun} with {} and {more} more {unit}",
+                named.join(", ")
+            )
+        }
+    }
 }
 
 /// What differs between the served page and the standalone file.
@@ -158,21 +179,29 @@ fn header(page: &Page<'_>, title: &str) -> Markup {
                     }
                 }
             }
-            (model_config(&page.snapshot.model_config))
+            (model_config(&page.snapshot.model_config, page.snapshot.uses_several_models()))
             (totals_section(page.snapshot))
+            (models_used(page.snapshot))
         }
     }
 }
 
-fn model_config(config: &ModelConfig) -> Markup {
+/// The session's model and settings. When the answers came from several
+/// models, this is the one the session was set to, and says so.
+fn model_config(config: &ModelConfig, several: bool) -> Markup {
+    let (provider, model) = if several {
+        ("Session provider", "Session model")
+    } else {
+        ("Provider", "Model")
+    };
     html! {
         dl.share-model data-testid="model-config" {
             div.share-model-item data-field="provider" {
-                dt { "Provider" }
+                dt { (provider) }
                 dd data-testid="provider" { (config.provider) }
             }
             div.share-model-item data-field="model" {
-                dt { "Model" }
+                dt { (model) }
                 dd data-testid="model" { code { (config.model) } }
             }
             @if let Some(temperature) = config.temperature {
@@ -217,12 +246,51 @@ fn totals_section(snapshot: &ShareSnapshot) -> Markup {
     }
 }
 
+/// Every model the answers came from, with its share of tokens and cost.
+fn models_used(snapshot: &ShareSnapshot) -> Markup {
+    let models = stats::models(snapshot);
+    if models.is_empty() {
+        return html! {};
+    }
+    html! {
+        section.share-models data-testid="models-used" aria-label="Models used" {
+            table.share-models-table {
+                caption { "Models used" }
+                thead {
+                    tr {
+                        th scope="col" { "Model" }
+                        th scope="col" { "Provider" }
+                        th scope="col" { "Answers" }
+                        th scope="col" { "Tokens" }
+                        th scope="col" { "Cost" }
+                    }
+                }
+                tbody {
+                    @for row in &models {
+                        tr data-testid="model-used" {
+                            th scope="row" { code { (row.model) } }
+                            td data-column="provider" { (row.provider) }
+                            td data-column="answers" { (row.answers) }
+                            td data-column="tokens" { (row.tokens) }
+                            td data-column="cost" { (row.cost) }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
 fn prompt_meta(meta: &PromptMeta) -> Markup {
     let system_prompt = meta
         .system_prompt
         .as_deref()
         .filter(|p| !p.trim().is_empty());
-    if system_prompt.is_none() && meta.tools.is_empty() && meta.variables.is_empty() {
+    if system_prompt.is_none()
+        && meta.tools.is_empty()
+        && meta.variables.is_empty()
+        && meta.extra.is_empty()
+    {
         return html! {};
     }
     html! {
@@ -266,6 +334,22 @@ fn prompt_meta(meta: &PromptMeta) -> Markup {
                             div.variable {
                                 dt { code { "{{" (name) "}}" } }
                                 dd { (value) }
+                            }
+                        }
+                    }
+                }
+            }
+            @if !meta.extra.is_empty() {
+                details.prompt-block.prompt-details data-testid="prompt-details" open {
+                    summary {
+                        span.prompt-block-title { "Prompt details" }
+                        span.prompt-block-count { (meta.extra.len()) }
+                    }
+                    dl.prompt-block-body.prompt-details-list {
+                        @for (key, value) in &meta.extra {
+                            div.prompt-detail data-testid="prompt-detail" {
+                                dt { code { (key) } }
+                                dd.markdown { (code::json_value(value)) }
                             }
                         }
                     }

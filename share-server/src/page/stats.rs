@@ -40,7 +40,7 @@ pub fn totals(snapshot: &ShareSnapshot) -> Vec<Stat> {
         Stat::new(
             "total-tokens",
             "Total tokens",
-            format::count(snapshot.total_tokens),
+            format::count(totals.total_tokens),
         ),
         Stat::new("input-tokens", "Input", format::count(totals.input_tokens)),
         Stat::new(
@@ -66,7 +66,7 @@ pub fn totals(snapshot: &ShareSnapshot) -> Vec<Stat> {
     stats.push(Stat::new(
         "total-cost",
         "Cost",
-        format::cost(snapshot.total_cost),
+        format::cost(totals.total_cost),
     ));
     if let Some(ms) = inference_ms {
         stats.push(Stat::new(
@@ -139,6 +139,56 @@ pub fn message(message: &Message) -> Vec<Stat> {
         ));
     }
     stats
+}
+
+/// One model of a conversation that used several, with its share.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelShare {
+    pub provider: String,
+    pub model: String,
+    pub answers: i64,
+    /// `1,500 (48%)`.
+    pub tokens: String,
+    /// `$0.0042 (79%)`, `unknown` when a priced figure is missing.
+    pub cost: String,
+}
+
+/// Every model used, with its share of the tokens and cost, when the
+/// answers came from more than one; empty otherwise.
+pub fn models(snapshot: &ShareSnapshot) -> Vec<ModelShare> {
+    if !snapshot.uses_several_models() {
+        return Vec::new();
+    }
+    let whole = snapshot.totals();
+    let with_share = |figure: String, share: Option<String>| match share {
+        Some(share) => format!("{figure} ({share})"),
+        None => figure,
+    };
+    snapshot
+        .totals_by_model()
+        .into_iter()
+        .map(|group| {
+            let totals = group.totals;
+            let tokens = with_share(
+                format::count(totals.total_tokens),
+                format::percent(totals.total_tokens as f64, whole.total_tokens as f64),
+            );
+            let cost = match (totals.total_cost, whole.total_cost) {
+                (Some(cost), Some(all)) => {
+                    with_share(format::money(cost), format::percent(cost, all))
+                }
+                (Some(cost), None) => format::money(cost),
+                (None, _) => "unknown".to_owned(),
+            };
+            ModelShare {
+                provider: group.provider,
+                model: group.model,
+                answers: i64::try_from(group.answers).unwrap_or(i64::MAX),
+                tokens,
+                cost,
+            }
+        })
+        .collect()
 }
 
 /// `Input 1,200 · Output 80 · Cost $0.00216`.

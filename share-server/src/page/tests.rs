@@ -447,7 +447,12 @@ fn prompt_meta_is_shown_when_included() {
 
 #[test]
 fn read_only_no_controls_no_script_no_inline_style() {
-    for snapshot in [fixtures::conversation(), fixtures::hostile()] {
+    for snapshot in [
+        fixtures::conversation(),
+        fixtures::comparison(),
+        fixtures::hostile(fixtures::Schema::V1),
+        fixtures::hostile(fixtures::Schema::V2),
+    ] {
         let document = page(&snapshot);
         for forbidden in [
             "input",
@@ -536,7 +541,13 @@ pub(super) fn assert_inert(html: &str) {
 
 #[test]
 fn hostile_snapshot_renders_inert() {
-    let snapshot = fixtures::hostile();
+    for schema in fixtures::Schema::ALL {
+        hostile_page_is_inert(schema);
+    }
+}
+
+fn hostile_page_is_inert(schema: fixtures::Schema) {
+    let snapshot = fixtures::hostile(schema);
     let html = render_share(&fixtures::view(&snapshot));
     assert_inert(&html);
     let document = Html::parse_document(&html);
@@ -584,6 +595,56 @@ fn hostile_snapshot_renders_inert() {
             "{href}"
         );
     }
+    if schema == fixtures::Schema::V2 {
+        hostile_answers_are_text(&document, &snapshot);
+    }
+}
+
+/// The v2 fields of the hostile snapshot, shown as text, exactly.
+fn hostile_answers_are_text(document: &Html, snapshot: &ShareSnapshot) {
+    let raw = |selector: &str| one(document, selector).text().collect::<String>();
+    assert_eq!(raw("#msg-2 .msg-model"), format!("m{XSS}"));
+    assert_eq!(
+        raw("#msg-2 [data-testid=msg-provider]"),
+        "<svg onload=alert(2)>"
+    );
+    assert_eq!(raw("#msg-6 .msg-model"), XSS_SHORT);
+    assert_eq!(
+        raw("#msg-6 [data-testid=msg-provider]"),
+        "</td></tr></table><script>alert(1)</script>"
+    );
+    let error = snapshot.messages[1].error.clone().unwrap_or_default();
+    assert_eq!(raw("#msg-2 [data-testid=msg-error] .msg-error-text"), error);
+    let setting = format!("#msg-2 [data-testid=msg-params] [data-param={XSS_SHORT:?}]");
+    assert_eq!(raw(&format!("{setting} dt")), XSS_SHORT);
+    assert_eq!(raw(&format!("{setting} dd")), XSS);
+    assert_eq!(
+        raw("#msg-2 [data-param=plain] dd"),
+        serde_json::json!({ "html": XSS }).to_string()
+    );
+    let details: Vec<String> = select(document, "[data-testid=prompt-detail] dt")
+        .into_iter()
+        .map(|e| e.text().collect())
+        .collect();
+    assert_eq!(details, [XSS_SHORT, "notes"]);
+    let value = raw("[data-testid=prompt-detail]:first-child dd code");
+    let parsed: serde_json::Value = serde_json::from_str(&value).unwrap();
+    assert_eq!(parsed, serde_json::json!({ (XSS): XSS, "list": [XSS] }));
+    let rows = select(document, "[data-testid=model-used]");
+    assert_eq!(rows.len(), 2, "the models table has one row per model");
+    assert_eq!(
+        one(document, "[data-testid=models-used] tbody")
+            .children()
+            .filter(|c| c.value().is_element())
+            .count(),
+        2,
+        "no provider name ends the table early"
+    );
+    let marks: Vec<String> = select(document, "[data-testid=finish-mark]")
+        .into_iter()
+        .map(text)
+        .collect();
+    assert_eq!(marks, ["Failed", "Stopped"]);
 }
 
 #[test]
@@ -702,7 +763,7 @@ fn markdown_download_keeps_backticks_inside_their_fences() {
 
 /// The page as an indented outline of elements (classes, then attributes
 /// sorted) and text, code blocks as one line: reviewable in a snapshot diff.
-fn outline(html: &str) -> String {
+pub(super) fn outline(html: &str) -> String {
     let document = Html::parse_document(html);
     let mut out = String::from("<!DOCTYPE html>\nhtml\n");
     outline_children(document.root_element(), 1, &mut out);

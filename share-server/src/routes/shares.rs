@@ -25,27 +25,39 @@ use crate::users;
 /// The body is stored byte for byte as sent. `expiresAt` in the snapshot is
 /// a request: the server applies its default when absent and caps it at its
 /// maximum; the answer carries the effective value.
+///
+/// Schema versions 1 (the plan's contract; `schemaVersion` may be absent)
+/// and 2 are accepted. Numbers are JSON numbers: `3456.0` is a whole number,
+/// `12.5` is not; `inferenceTimeMs` and `timeToFirstTokenMs` may have
+/// fractions and are rounded to whole milliseconds when read.
+/// `totalTokens` and `totalCost` are optional: the server computes both
+/// from the messages and shows those; a total sent that differs is listed
+/// in the answer's `warnings` instead of being refused.
 #[utoipa::path(
     post,
     path = "/api/v0/shared-chats",
     tag = "shares",
     request_body(content = ShareSnapshot, content_type = "application/json", example = json!({
-        "schemaVersion": 1,
+        "schemaVersion": 2,
         "title": "Weather in Paris",
         "messages": [
             {"id": "m1", "role": "user", "content": "What is the weather in Paris?",
              "timestamp": "2025-01-15T09:30:00Z"},
             {"id": "m2", "role": "assistant", "content": "It is **18 °C** in Paris.",
              "timestamp": "2025-01-15T09:30:04Z",
+             "provider": "openai", "model": "gpt-4o", "params": {"temperature": 0.2, "seed": 7},
+             "finishReason": "stop", "replyTo": "m1",
              "usage": {"inputTokens": 120, "outputTokens": 30},
-             "cost": 0.002, "inferenceTimeMs": 1200, "timeToFirstTokenMs": 300}
+             "cost": 0.002, "inferenceTimeMs": 1200.5, "timeToFirstTokenMs": 300}
         ],
         "modelConfig": {"provider": "openai", "model": "gpt-4o", "temperature": 0.7},
+        "promptMeta": {"promptId": "weather-v3"},
         "totalTokens": 150,
         "totalCost": 0.002
     })),
     responses(
-        (status = 201, description = "Published. `deleteToken` is shown only here.", body = Success<Created>,
+        (status = 201, description = "Published. `deleteToken` is shown only here. `warnings` lists \
+            the totals sent that differ from the server's (which the share shows).", body = Success<Created>,
             links(
                 ("GetShare" = (operation_id = "get", parameters(("shareId" = "$response.body#/data/shareId")),
                     description = "Read the new share")),

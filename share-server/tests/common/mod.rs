@@ -165,6 +165,42 @@ pub fn snapshot(title: &str) -> Value {
     })
 }
 
+/// The snapshot schema versions a suite runs on: the same conversation as
+/// the plan's contract writes it (version 1) and as the app writes it now
+/// (version 2, each answer naming its model, settings and end).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Schema {
+    V1,
+    V2,
+}
+
+impl Schema {
+    pub const ALL: [Schema; 2] = [Schema::V1, Schema::V2];
+}
+
+/// [`snapshot`] in `schema`: in version 2 the answers say which model wrote
+/// them (the tool-calling one another than the header's, with its own
+/// settings), how they ended and which prompt they answer, and `promptMeta`
+/// has a key of the client's own. Same messages, same indices, same totals.
+pub fn snapshot_in(schema: Schema, title: &str) -> Value {
+    let mut value = snapshot(title);
+    if schema == Schema::V2 {
+        value["schemaVersion"] = json!(2);
+        let calling = &mut value["messages"][1];
+        calling["provider"] = json!("anthropic");
+        calling["model"] = json!("claude-sonnet-4");
+        calling["params"] = json!({"temperature": 0.2, "maxTokens": 1024, "seed": 7});
+        calling["finishReason"] = json!("toolCalls");
+        calling["replyTo"] = json!("m1");
+        let answer = &mut value["messages"][3];
+        answer["provider"] = json!("openai");
+        answer["model"] = json!("gpt-4o");
+        answer["finishReason"] = json!("stop");
+        value["promptMeta"]["promptId"] = json!("weather-v3");
+    }
+    value
+}
+
 /// `on_both_backends!(check, configure)` makes `async fn check(TestServer)`
 /// two tests, `check::sqlite` and `check::postgres`, with the server built by
 /// `configure` on each backend: the same assertions on both. The calling

@@ -4,7 +4,7 @@
 //! `message_delta` (cumulative usage), `message_stop`, `ping`, and `error`
 //! (which arrives with HTTP 200).
 
-use chat_core::{Role, Usage};
+use chat_core::{GenerationParams, Role, Usage};
 use eventsource_stream::{EventStreamError, Eventsource};
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -174,6 +174,17 @@ impl State {
     }
 }
 
+/// The sampling parameters the body sends: `max_tokens` always (the API
+/// requires it), the temperature capped to Anthropic's range (0..=1).
+pub fn params(request: &ChatRequest) -> GenerationParams {
+    GenerationParams {
+        temperature: request.temperature.map(|t| t.min(1.0)),
+        top_p: request.top_p,
+        max_tokens: Some(request.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS)),
+        other: Default::default(),
+    }
+}
+
 /// The request body. Consecutive messages of one role are merged (the API
 /// wants user and assistant turns to alternate); tool results travel as
 /// `tool_result` blocks of a user turn.
@@ -193,9 +204,10 @@ pub fn body(request: &ChatRequest) -> Value {
         .into_iter()
         .map(|(role, content)| json!({ "role": role, "content": content }))
         .collect();
+    let sampling = params(request);
     let mut body = json!({
         "model": request.model,
-        "max_tokens": request.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
+        "max_tokens": sampling.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS),
         "messages": messages,
         "stream": true,
     });
@@ -206,11 +218,10 @@ pub fn body(request: &ChatRequest) -> Value {
     {
         body["system"] = json!(system);
     }
-    if let Some(temperature) = request.temperature {
-        // Anthropic's range is 0..=1.
-        body["temperature"] = json!(temperature.min(1.0));
+    if let Some(temperature) = sampling.temperature {
+        body["temperature"] = json!(temperature);
     }
-    if let Some(top_p) = request.top_p {
+    if let Some(top_p) = sampling.top_p {
         body["top_p"] = json!(top_p);
     }
     if !request.tools.is_empty() {

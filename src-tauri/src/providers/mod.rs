@@ -18,7 +18,7 @@ mod tests;
 
 use std::time::Duration;
 
-use chat_core::{Role, ToolCall, ToolDefinition, Usage};
+use chat_core::{GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
@@ -155,6 +155,16 @@ pub struct TurnError(pub String);
 impl<T: Into<String>> From<T> for TurnError {
     fn from(message: T) -> Self {
         TurnError(message.into())
+    }
+}
+
+/// The sampling parameters a request to an endpoint of `kind` sends, as it
+/// sends them (each wire format's body is written from these).
+pub fn sent_params(kind: ProviderKind, request: &ChatRequest) -> GenerationParams {
+    match kind {
+        ProviderKind::OpenAi => openai::params(request),
+        ProviderKind::Anthropic => anthropic::params(request),
+        ProviderKind::Ollama => ollama::params(request),
     }
 }
 

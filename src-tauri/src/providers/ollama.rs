@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 
-use chat_core::{Role, Usage};
+use chat_core::{GenerationParams, Role, Usage};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
@@ -74,6 +74,16 @@ pub async fn stream(
     )))
 }
 
+/// The sampling parameters the body sends (`max_tokens` as `num_predict`).
+pub fn params(request: &ChatRequest) -> GenerationParams {
+    GenerationParams {
+        temperature: request.temperature,
+        top_p: request.top_p,
+        max_tokens: request.max_tokens,
+        other: Default::default(),
+    }
+}
+
 /// The request body. Tool results name their tool (`tool_name`), found from
 /// the call they answer.
 pub fn body(request: &ChatRequest) -> Value {
@@ -107,14 +117,15 @@ pub fn body(request: &ChatRequest) -> Value {
         }
         messages.push(value);
     }
+    let sampling = params(request);
     let mut options = serde_json::Map::new();
-    if let Some(temperature) = request.temperature {
+    if let Some(temperature) = sampling.temperature {
         options.insert("temperature".into(), json!(temperature));
     }
-    if let Some(top_p) = request.top_p {
+    if let Some(top_p) = sampling.top_p {
         options.insert("top_p".into(), json!(top_p));
     }
-    if let Some(max_tokens) = request.max_tokens {
+    if let Some(max_tokens) = sampling.max_tokens {
         options.insert("num_predict".into(), json!(max_tokens));
     }
     let mut body = json!({ "model": request.model, "messages": messages, "stream": true });

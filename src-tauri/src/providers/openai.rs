@@ -3,7 +3,7 @@
 //! `stream: true` and `stream_options.include_usage`, answered as SSE
 //! `data: {chunk}` lines ending with `data: [DONE]`.
 
-use chat_core::{Role, Usage};
+use chat_core::{GenerationParams, Role, Usage};
 use eventsource_stream::{EventStreamError, Eventsource};
 use futures_util::StreamExt;
 use serde::Deserialize;
@@ -120,6 +120,16 @@ fn apply(chunk: Chunk, acc: &mut Accumulator<'_>) {
     }
 }
 
+/// The sampling parameters the body sends: the session's, as they are.
+pub fn params(request: &ChatRequest) -> GenerationParams {
+    GenerationParams {
+        temperature: request.temperature,
+        top_p: request.top_p,
+        max_tokens: request.max_tokens,
+        other: Default::default(),
+    }
+}
+
 /// The request body.
 pub fn body(endpoint: &Endpoint, request: &ChatRequest) -> Value {
     let mut messages = Vec::new();
@@ -155,13 +165,14 @@ pub fn body(endpoint: &Endpoint, request: &ChatRequest) -> Value {
         "stream": true,
         "stream_options": { "include_usage": true },
     });
-    if let Some(temperature) = request.temperature {
+    let sampling = params(request);
+    if let Some(temperature) = sampling.temperature {
         body["temperature"] = json!(temperature);
     }
-    if let Some(top_p) = request.top_p {
+    if let Some(top_p) = sampling.top_p {
         body["top_p"] = json!(top_p);
     }
-    if let Some(max_tokens) = request.max_tokens {
+    if let Some(max_tokens) = sampling.max_tokens {
         // OpenAI's reasoning models refuse `max_tokens`; most compatible
         // servers only know `max_tokens`.
         let field = if is_openai(&endpoint.base_url) {

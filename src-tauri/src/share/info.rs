@@ -10,18 +10,39 @@ pub const INFO_PATH: &str = "/api/v0/info";
 
 pub use super::connection::ServerInfo;
 
+/// What a server older than its self-description stores: version 1 only.
+pub const VERSIONS_BEFORE_INFO: &[u32] = &[1];
+
 impl ServerInfo {
     /// Refuses a server that cannot store what this app writes.
     pub fn check_accepts(&self, server: &str, version: u32) -> Result<(), ShareError> {
-        if self.schema_versions.contains(&version) {
-            Ok(())
-        } else {
-            Err(ShareError::ServerTooOld {
-                server: server.to_owned(),
-                accepted: self.schema_versions.clone(),
-                written: version,
-            })
-        }
+        check_accepts(&self.schema_versions, server, version)
+    }
+}
+
+/// Refuses a server described by `info` — or, without a description (a
+/// server that answered 404), taken to store version 1 only — when it cannot
+/// store snapshot `version`.
+pub fn check_described(
+    info: Option<&ServerInfo>,
+    server: &str,
+    version: u32,
+) -> Result<(), ShareError> {
+    match info {
+        Some(info) => info.check_accepts(server, version),
+        None => check_accepts(VERSIONS_BEFORE_INFO, server, version),
+    }
+}
+
+fn check_accepts(accepted: &[u32], server: &str, version: u32) -> Result<(), ShareError> {
+    if accepted.contains(&version) {
+        Ok(())
+    } else {
+        Err(ShareError::ServerTooOld {
+            server: server.to_owned(),
+            accepted: accepted.to_vec(),
+            written: version,
+        })
     }
 }
 
@@ -62,6 +83,20 @@ mod tests {
         assert_eq!(
             error.to_string(),
             "The share server at https://share.example.com is too old for this snapshot: it accepts snapshot versions [1], Parlor writes version 2. Ask its admin to upgrade it."
+        );
+    }
+
+    #[test]
+    fn a_server_without_a_description_stores_version_1_only() {
+        let server = "https://share.example.com";
+        assert!(check_described(None, server, 1).is_ok());
+        let error = check_described(None, server, 2).unwrap_err();
+        assert_eq!(error.code(), "server_too_old");
+        assert!(
+            error
+                .to_string()
+                .contains("it accepts snapshot versions [1], Parlor writes version 2"),
+            "{error}"
         );
     }
 }

@@ -24,10 +24,10 @@ use crate::error::AppError;
 use crate::redact::{Redactions, Redactor};
 use crate::secrets::SecretKey;
 use crate::settings::ShareMode;
-use crate::store::{Session, ShareRecord, StoreError};
+use crate::store::{ImportedFrom, Session, ShareRecord, StoreError};
 use api::call;
 pub use api::{DELETE_TOKEN_HEADER, ShareError, parse_share_url, publish};
-pub use info::{INFO_PATH, ServerInfo, fetch_info};
+pub use info::{INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, fetch_info};
 use reach::{Reach, ReachKind};
 use snapshot::snapshot_from_api;
 pub use snapshot::{build_snapshot, import_snapshot, prepare};
@@ -104,7 +104,25 @@ pub struct ShareTarget {
     pub server_url: String,
     pub token: Option<String>,
     pub reach: ReachKind,
+    /// A team server's `/api/v0/info`; `None` from a team server older than
+    /// it, and for the embedded server (which is this build's own).
     pub info: Option<ServerInfo>,
+}
+
+impl ShareTarget {
+    /// Refuses a server that cannot store snapshot `version`. A team server
+    /// that does not describe itself predates version 2: it stores version 1
+    /// only. The embedded server runs this build's share-server, which
+    /// stores what this build writes.
+    pub fn check_accepts(&self, version: u32) -> Result<(), ShareError> {
+        match self.reach {
+            ReachKind::Team => check_described(self.info.as_ref(), &self.server_url, version),
+            _ => match &self.info {
+                Some(info) => info.check_accepts(&self.server_url, version),
+                None => Ok(()),
+            },
+        }
+    }
 }
 
 impl std::fmt::Debug for ShareTarget {
@@ -215,9 +233,7 @@ pub async fn share_session(
     replaces: Option<&str>,
 ) -> Result<ShareResult, AppError> {
     let now = Utc::now();
-    if let Some(info) = &target.info {
-        info.check_accepts(&target.server_url, SCHEMA_VERSION)?;
-    }
+    target.check_accepts(SCHEMA_VERSION)?;
     let (snapshot, redactions) =
         prepared_snapshot(core, target.token.as_deref(), session_id, options, now).await?;
     let published = publish(&core.http, target, &snapshot).await?;
@@ -597,5 +613,10 @@ pub async fn import_share(core: &Core, url: &str) -> Result<Session, AppError> {
     let data: Value = call(core.http.get(api).timeout(SERVER_TIMEOUT), &server).await?;
     let snapshot = snapshot_from_api(data)?;
     let settings = core.settings()?;
-    import_snapshot(&core.store, &settings, &snapshot)
+    let imported_from = ImportedFrom {
+        share_url: format!("{server}/shared/{share_id}"),
+        share_id,
+        imported_at: Utc::now(),
+    };
+    import_snapshot(&core.store, &settings, &snapshot, Some(imported_from))
 }

@@ -1,8 +1,17 @@
 //! The snapshot of a session, its redaction and validation, and the way
 //! back: a snapshot made into a new session.
+//!
+//! Snapshots are written in schema version 2: every answer says who served
+//! it, with which model and sampling parameters, and how it ended — taken
+//! from the answer's own generation record (kept when it was generated, see
+//! [`crate::turns`] and [`crate::served_by`]), never from the session's
+//! settings at share time, which may have changed since. `modelConfig` is
+//! the session's settings when it is shared. Totals are chat-core's.
 
+use chat_core::cost::PriceTable;
 use chat_core::{
-    Message, ModelConfig, PromptMeta, Role, SCHEMA_VERSION, ShareSnapshot, limits, validate,
+    FinishReason, GenerationParams, Message, ModelConfig, PromptMeta, Role, SCHEMA_VERSION,
+    ShareSnapshot, limits, validate,
 };
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
@@ -10,8 +19,9 @@ use serde_json::Value;
 use super::{ShareError, ShareOptions};
 use crate::error::AppError;
 use crate::redact::{Redactions, Redactor};
+use crate::served_by::ServedBy;
 use crate::settings::Settings;
-use crate::store::{MessageStatus, Session, SessionConfig, Store, StoredMessage};
+use crate::store::{ImportedFrom, MessageStatus, Session, SessionConfig, Store, StoredMessage};
 
 /// Builds the snapshot of a session (not yet redacted or validated).
 ///
@@ -55,7 +65,7 @@ pub fn build_snapshot(
             .tool_call_id
             .clone()
             .filter(|id| stored.role == Role::Tool && answers_known_call(id));
-        messages.push(Message {
+        let mut message = Message {
             id: stored.id.clone(),
             role: stored.role,
             content: stored.content.clone(),
@@ -65,46 +75,90 @@ pub fn build_snapshot(
             cost: stored.cost.filter(|c| c.is_finite() && *c >= 0.0),
             inference_time_ms: stored.inference_time_ms,
             time_to_first_token_ms: stored.time_to_first_token_ms,
-            tool_calls: if stored.role == Role::Assistant {
-                stored.tool_calls.clone()
-            } else {
-                Vec::new()
-            },
+            tool_calls: Vec::new(),
             tool_call_id,
-        });
+            provider: None,
+            model: None,
+            params: None,
+            finish_reason: None,
+            error: None,
+            reply_to: None,
+        };
+        if stored.role == Role::Assistant {
+            describe_answer(&mut message, stored, settings);
+        }
+        messages.push(message);
     }
     if messages.is_empty() {
         return Err(AppError::Invalid("there is no message to share".into()));
     }
     let config = &session.config;
-    let provider = settings
-        .provider(&config.provider_id)
-        .map(|p| p.snapshot_provider().to_owned())
-        .unwrap_or_else(|_| config.provider_id.clone());
     let prompt_meta = prompt_meta(config, options.include_system_prompt);
     let expires_at = options
         .expires_in
         .and_then(|secs| TimeDelta::try_seconds(i64::try_from(secs).ok()?))
         .and_then(|delta| now.checked_add_signed(delta));
     let mut snapshot = ShareSnapshot {
-        schema_version: SCHEMA_VERSION,
+        schema_version: Some(SCHEMA_VERSION),
         title: config.title.chars().take(limits::MAX_TITLE_CHARS).collect(),
         messages,
         model_config: ModelConfig {
-            provider,
+            provider: served_through(settings, &config.provider_id).name,
             model: config.model.clone(),
             temperature: config.temperature,
             max_tokens: config.max_tokens,
             top_p: config.top_p,
         },
         prompt_meta,
-        total_tokens: 0,
+        total_tokens: None,
         total_cost: None,
         expires_at,
         indexable: options.indexable,
     };
     snapshot.fill_totals();
     Ok(snapshot)
+}
+
+/// An answer's own record: its tool calls, who served it with which model
+/// and parameters, and how it ended. What the record lacks (answers stored
+/// before it was kept, or added by hand) is left out, so readers fall back
+/// to `modelConfig`, as for a version 1 snapshot.
+fn describe_answer(message: &mut Message, stored: &StoredMessage, settings: &Settings) {
+    message.tool_calls = stored.tool_calls.clone();
+    message.provider = stored.provider_name.clone().or_else(|| {
+        stored
+            .provider_id
+            .as_deref()
+            .map(|id| served_through(settings, id).name)
+    });
+    message.model = stored.model.clone().filter(|m| !m.trim().is_empty());
+    message.params = stored.params.clone();
+    message.finish_reason = stored.finish();
+    if message.finish_reason == Some(FinishReason::Error) {
+        message.error = stored
+            .error
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            .map(|e| at_most_bytes(e, limits::MAX_ERROR_BYTES));
+    }
+}
+
+/// The longest start of `text` that fits in `max` bytes.
+fn at_most_bytes(text: &str, max: usize) -> String {
+    let mut end = text.len().min(max);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text[..end].to_owned()
+}
+
+/// Who answers through the provider entry `provider_id` now.
+fn served_through(settings: &Settings, provider_id: &str) -> ServedBy {
+    let table = PriceTable::bundled();
+    match settings.provider(provider_id) {
+        Ok(provider) => ServedBy::of(provider, table),
+        Err(_) => ServedBy::unknown(provider_id, table),
+    }
 }
 
 fn prompt_meta(config: &SessionConfig, include_prompt: bool) -> Option<PromptMeta> {
@@ -119,6 +173,7 @@ fn prompt_meta(config: &SessionConfig, include_prompt: bool) -> Option<PromptMet
         } else {
             Default::default()
         },
+        ..Default::default()
     };
     (meta != PromptMeta::default()).then_some(meta)
 }
@@ -133,6 +188,7 @@ pub fn prepare(
     let redactions = redactor.redact_snapshot(snapshot);
     // Redaction changes no number, but keep the totals exact regardless.
     snapshot.fill_totals();
+    // The totals are chat-core's own: there is nothing to warn about.
     validate(snapshot, now)?;
     Ok(redactions)
 }
@@ -160,36 +216,57 @@ pub(super) fn snapshot_from_api(mut data: Value) -> Result<ShareSnapshot, ShareE
     })
 }
 
-/// A new session holding a snapshot's conversation.
+/// A new session holding a snapshot's conversation ("Continue in Parlor"),
+/// noting the share it came from. Each answer keeps who served it, its
+/// model, parameters and how it ended; what an answer does not say (every
+/// answer of a version 1 share) is `modelConfig`'s. The session continues
+/// on the configured provider the share names, else on the first one.
 pub fn import_snapshot(
     store: &Store,
     settings: &Settings,
     snapshot: &ShareSnapshot,
+    imported_from: Option<ImportedFrom>,
 ) -> Result<Session, AppError> {
-    let wanted = snapshot.model_config.provider.to_lowercase();
+    let model_config = &snapshot.model_config;
+    let wanted = model_config.provider.trim().to_lowercase();
+    let table = PriceTable::bundled();
     let provider_id = settings
         .providers
         .iter()
-        .find(|p| p.snapshot_provider().to_lowercase() == wanted || p.id.to_lowercase() == wanted)
+        .find(|p| {
+            ServedBy::of(p, table).name.to_lowercase() == wanted || p.id.to_lowercase() == wanted
+        })
         .or_else(|| settings.providers.first())
         .map(|p| p.id.clone())
-        .unwrap_or(wanted);
+        .unwrap_or_else(|| model_config.provider.clone());
     let meta = snapshot.prompt_meta.clone().unwrap_or_default();
     let config = SessionConfig {
         title: snapshot.title.clone(),
         provider_id,
-        model: snapshot.model_config.model.clone(),
-        temperature: snapshot.model_config.temperature,
-        max_tokens: snapshot.model_config.max_tokens,
-        top_p: snapshot.model_config.top_p,
+        model: model_config.model.clone(),
+        temperature: model_config.temperature,
+        max_tokens: model_config.max_tokens,
+        top_p: model_config.top_p,
         system_prompt: meta.system_prompt,
         tools: meta.tools,
         variables: meta.variables,
+    };
+    let shared_params = GenerationParams {
+        temperature: model_config.temperature,
+        top_p: model_config.top_p,
+        max_tokens: model_config.max_tokens,
+        other: Default::default(),
     };
     let messages = snapshot
         .messages
         .iter()
         .map(|m| {
+            let answer = m.role == Role::Assistant;
+            let status = match m.finish_reason {
+                Some(FinishReason::Stopped) => MessageStatus::Stopped,
+                Some(FinishReason::Error) => MessageStatus::Error,
+                _ => MessageStatus::Complete,
+            };
             let mut stored = StoredMessage {
                 id: String::new(),
                 session_id: String::new(),
@@ -204,17 +281,28 @@ pub fn import_snapshot(
                 tokens_per_second: None,
                 tool_calls: m.tool_calls.clone(),
                 tool_call_id: m.tool_call_id.clone(),
-                status: MessageStatus::Complete,
-                error: None,
-                finish_reason: None,
+                status,
+                error: m.error.clone(),
+                finish_reason: m.finish_reason.map(|r| r.as_str().to_owned()),
+                // Not produced by an endpoint of this app.
                 provider_id: None,
-                model: None,
+                model: answer.then(|| snapshot.model_of(m).model.to_owned()),
+                provider_name: answer.then(|| snapshot.model_of(m).provider.to_owned()),
+                price_provider: None,
+                ended: None,
+                params: if answer {
+                    m.params
+                        .clone()
+                        .or_else(|| (!shared_params.is_empty()).then(|| shared_params.clone()))
+                } else {
+                    None
+                },
                 created_at: m.timestamp,
                 updated_at: m.timestamp,
             };
-            stored.derive_tokens_per_second();
+            stored.derive();
             stored
         })
         .collect();
-    Ok(store.import_session(&config, messages)?)
+    Ok(store.import_session(&config, imported_from, messages)?)
 }

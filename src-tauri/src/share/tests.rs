@@ -1,13 +1,15 @@
 //! The snapshot and the redaction, without a server (the server stories are
 //! in `tests/share.rs`).
 
-use chat_core::{Role, ToolCall, ToolDefinition, Usage};
-use chrono::Utc;
+use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
+use chrono::{TimeZone, Utc};
 
 use super::snapshot::snapshot_from_api;
 use super::*;
 use crate::settings::Settings;
-use crate::store::{MessageStatus, MessageUpdate, NewMessage, SessionConfig, Store, StoredMessage};
+use crate::store::{
+    ImportedFrom, MessageStatus, MessageUpdate, NewMessage, SessionConfig, Store, StoredMessage,
+};
 
 fn session_with_everything(store: &Store) -> (Session, Vec<StoredMessage>) {
     let mut config = SessionConfig {
@@ -102,7 +104,7 @@ fn the_snapshot_holds_the_conversation_and_valid_totals() {
     assert_eq!(snapshot.messages[2].tool_call_id.as_deref(), Some("call_1"));
     assert_eq!(snapshot.messages[1].time_to_first_token_ms, Some(300));
     assert_eq!(snapshot.messages[0].id, messages[0].id);
-    assert_eq!(snapshot.total_tokens, 120);
+    assert_eq!(snapshot.total_tokens, Some(120));
     assert_eq!(snapshot.total_cost, Some(0.001));
     assert_eq!(snapshot.model_config.provider, "openai");
     assert_eq!(snapshot.model_config.max_tokens, Some(500));
@@ -139,7 +141,7 @@ fn a_selection_and_no_system_prompt() {
         snapshot.messages[1].tool_call_id, None,
         "its call is not shared"
     );
-    assert_eq!(snapshot.total_tokens, 0);
+    assert_eq!(snapshot.total_tokens, Some(0));
     let meta = snapshot.prompt_meta.as_ref().unwrap();
     assert_eq!(meta.system_prompt, None);
     assert!(meta.variables.is_empty());
@@ -264,7 +266,7 @@ fn the_api_answer_becomes_a_snapshot_and_a_session() {
     let read = snapshot_from_api(data).unwrap();
     assert_eq!(read, snapshot);
 
-    let imported = import_snapshot(&store, &Settings::default(), &read).unwrap();
+    let imported = import_snapshot(&store, &Settings::default(), &read, None).unwrap();
     assert_eq!(imported.config.provider_id, "openai");
     assert_eq!(imported.config.tools, session.config.tools);
     let messages = store.all_messages(&imported.id).unwrap();
@@ -296,4 +298,310 @@ fn errors_carry_codes_fields_and_retry_times() {
     let json = serde_json::to_value(&rejected).unwrap();
     assert_eq!(json["code"], "invalid_snapshot");
     assert_eq!(json["field"], "messages[0].content");
+}
+
+fn params(temperature: Option<f64>, max_tokens: Option<i64>) -> GenerationParams {
+    GenerationParams {
+        temperature,
+        max_tokens,
+        ..GenerationParams::default()
+    }
+}
+
+/// An answer as a turn records it, then ends as `update` says.
+fn recorded_answer(
+    store: &Store,
+    session_id: &str,
+    (provider_id, provider_name, model): (&str, &str, &str),
+    sent: GenerationParams,
+    update: MessageUpdate,
+) -> StoredMessage {
+    let answer = store
+        .append_messages(
+            session_id,
+            vec![
+                NewMessage::new(Role::User, format!("Ask {model}")),
+                NewMessage {
+                    status: MessageStatus::Streaming,
+                    provider_id: Some(provider_id.into()),
+                    model: Some(model.into()),
+                    provider_name: Some(provider_name.into()),
+                    params: Some(sent),
+                    ..NewMessage::new(Role::Assistant, "")
+                },
+            ],
+        )
+        .unwrap()
+        .pop()
+        .unwrap();
+    store.update_message(&answer.id, &update).unwrap()
+}
+
+#[test]
+fn each_answer_says_who_served_it_and_how_it_ended() {
+    let store = Store::open_in_memory().unwrap();
+    let session = store
+        .create_session(&SessionConfig {
+            title: "Three servers".into(),
+            provider_id: "openai".into(),
+            model: "smollm2".into(),
+            temperature: Some(0.2),
+            ..SessionConfig::default()
+        })
+        .unwrap();
+    let ended = |content: &str, status, finish: Option<&str>| MessageUpdate {
+        content: content.into(),
+        status: Some(status),
+        finish_reason: finish.map(Into::into),
+        ..MessageUpdate::default()
+    };
+    let local = recorded_answer(
+        &store,
+        &session.id,
+        ("openai", "openai-compatible (127.0.0.1:8080)", "smollm2"),
+        params(Some(0.2), None),
+        ended("Local.", MessageStatus::Complete, Some("stop")),
+    );
+    recorded_answer(
+        &store,
+        &session.id,
+        ("anthropic", "anthropic", "claude-haiku-4-5"),
+        params(Some(1.0), Some(4096)),
+        ended("Cut", MessageStatus::Complete, Some("max_tokens")),
+    );
+    recorded_answer(
+        &store,
+        &session.id,
+        ("ollama", "Ollama", "llama3.2"),
+        GenerationParams::default(),
+        ended("Half", MessageStatus::Stopped, None),
+    );
+    recorded_answer(
+        &store,
+        &session.id,
+        ("ollama", "Ollama", "llama3.2"),
+        GenerationParams::default(),
+        MessageUpdate {
+            error: Some("Ollama failed (500): out of memory in /home/alice/models".into()),
+            ..ended("Par", MessageStatus::Error, None)
+        },
+    );
+    // The session moves on: the answers keep what they were made with.
+    let mut config = session.config.clone();
+    config.provider_id = "anthropic".into();
+    config.model = "claude-sonnet-4-5".into();
+    config.temperature = Some(0.9);
+    store.update_session(&session.id, &config).unwrap();
+
+    let now = Utc::now();
+    let mut snapshot = build_snapshot(
+        &store,
+        &Settings::default(),
+        &session.id,
+        &ShareOptions::default(),
+        now,
+    )
+    .unwrap();
+    let redactor = Redactor::new(Vec::new(), Some("/home/alice".into()), Some("alice".into()));
+    prepare(&mut snapshot, &redactor, now).unwrap();
+    assert_eq!(snapshot.schema_version, Some(2));
+    assert_eq!(snapshot.model_config.provider, "anthropic");
+    assert_eq!(snapshot.model_config.model, "claude-sonnet-4-5");
+    assert_eq!(snapshot.model_config.temperature, Some(0.9));
+    let json = serde_json::to_value(&snapshot).unwrap();
+    let answer = |i: usize| &json["messages"][2 * i + 1];
+    assert_eq!(answer(0)["id"], local.id.as_str());
+    assert_eq!(answer(0)["provider"], "openai-compatible (127.0.0.1:8080)");
+    assert_eq!(answer(0)["model"], "smollm2");
+    assert_eq!(answer(0)["params"], serde_json::json!({"temperature": 0.2}));
+    assert_eq!(answer(0)["finishReason"], "stop");
+    assert_eq!(answer(1)["provider"], "anthropic");
+    assert_eq!(answer(1)["model"], "claude-haiku-4-5");
+    assert_eq!(
+        answer(1)["params"],
+        serde_json::json!({"temperature": 1.0, "maxTokens": 4096})
+    );
+    assert_eq!(answer(1)["finishReason"], "length");
+    assert_eq!(answer(2)["provider"], "Ollama");
+    assert_eq!(answer(2)["finishReason"], "stopped");
+    assert_eq!(answer(2)["params"], serde_json::json!({}));
+    assert_eq!(answer(2).get("error"), None);
+    assert_eq!(answer(3)["finishReason"], "error");
+    assert_eq!(
+        answer(3)["error"],
+        "Ollama failed (500): out of memory in ~/models",
+        "the error text is redacted like the rest"
+    );
+    for user in [0, 2, 4, 6] {
+        let message = json["messages"][user].as_object().unwrap();
+        for field in ["provider", "model", "params", "finishReason"] {
+            assert!(!message.contains_key(field), "a user message has {field}");
+        }
+    }
+    chat_core::validate(&snapshot, now).unwrap();
+}
+
+#[test]
+fn the_providers_reasons_in_the_snapshots_words() {
+    let message = |status, reason: Option<&str>, calls: usize| StoredMessage {
+        id: "m".into(),
+        session_id: "s".into(),
+        position: 1,
+        role: Role::Assistant,
+        content: String::new(),
+        reasoning: None,
+        usage: None,
+        cost: None,
+        time_to_first_token_ms: None,
+        inference_time_ms: None,
+        tokens_per_second: None,
+        tool_calls: (0..calls)
+            .map(|i| ToolCall {
+                id: format!("c{i}"),
+                name: "f".into(),
+                arguments: "{}".into(),
+            })
+            .collect(),
+        tool_call_id: None,
+        status,
+        error: None,
+        finish_reason: reason.map(Into::into),
+        provider_id: None,
+        model: None,
+        provider_name: None,
+        price_provider: None,
+        params: None,
+        ended: None,
+        created_at: Utc::now(),
+        updated_at: Utc::now(),
+    };
+    use FinishReason::*;
+    use MessageStatus::{Complete, Error as Failed, Stopped as UserStopped, Streaming};
+    let cases = [
+        (Complete, Some("stop"), 0, Some(Stop)),
+        (Complete, Some("end_turn"), 0, Some(Stop)),
+        (Complete, Some("stop_sequence"), 0, Some(Stop)),
+        (Complete, Some("length"), 0, Some(Length)),
+        (Complete, Some("max_tokens"), 0, Some(Length)),
+        (Complete, Some("tool_calls"), 1, Some(ToolCalls)),
+        (Complete, Some("tool_use"), 1, Some(ToolCalls)),
+        (Complete, Some("toolCalls"), 1, Some(ToolCalls)),
+        (Complete, None, 2, Some(ToolCalls)),
+        // A reason the snapshot has no word for is not guessed.
+        (Complete, Some("content_filter"), 0, None),
+        (Complete, None, 0, None),
+        // What the app saw comes first.
+        (UserStopped, Some("stop"), 0, Some(Stopped)),
+        (UserStopped, None, 0, Some(Stopped)),
+        (Failed, Some("length"), 0, Some(Error)),
+        (Streaming, None, 0, None),
+    ];
+    for (status, reason, calls, expected) in cases {
+        assert_eq!(
+            message(status, reason, calls).finish(),
+            expected,
+            "{status:?} {reason:?} {calls}"
+        );
+    }
+}
+
+#[test]
+fn a_version_1_share_imports_with_the_models_of_its_model_config() {
+    let store = Store::open_in_memory().unwrap();
+    let v1 = serde_json::json!({
+        "title": "Old share",
+        "messages": [
+            {"id": "u1", "role": "user", "content": "Hi", "timestamp": "2026-01-05T10:00:00Z"},
+            {"id": "a1", "role": "assistant", "content": "Hello", "timestamp": "2026-01-05T10:00:02Z",
+             "usage": {"inputTokens": 5, "outputTokens": 2}, "cost": 0.0001}
+        ],
+        "modelConfig": {"provider": "anthropic", "model": "claude-haiku-4-5", "temperature": 0.4},
+        "totalTokens": 7, "totalCost": 0.0001
+    });
+    let snapshot = snapshot_from_api(v1).unwrap();
+    assert_eq!(snapshot.version(), 1);
+    let origin = ImportedFrom {
+        share_id: "abc".into(),
+        share_url: "https://share.example.com/shared/abc".into(),
+        imported_at: Utc.with_ymd_and_hms(2026, 2, 1, 9, 30, 0).unwrap(),
+    };
+    let imported = import_snapshot(
+        &store,
+        &Settings::default(),
+        &snapshot,
+        Some(origin.clone()),
+    )
+    .unwrap();
+    assert_eq!(
+        imported.config.title, "Old share",
+        "the title stays the share's"
+    );
+    assert_eq!(imported.config.provider_id, "anthropic");
+    assert_eq!(imported.imported_from.as_ref(), Some(&origin));
+    assert_eq!(
+        store.session(&imported.id).unwrap().imported_from,
+        Some(origin)
+    );
+    let messages = store.all_messages(&imported.id).unwrap();
+    let answer = &messages[1];
+    assert_eq!(answer.provider_name.as_deref(), Some("anthropic"));
+    assert_eq!(answer.model.as_deref(), Some("claude-haiku-4-5"));
+    assert_eq!(answer.params, Some(params(Some(0.4), None)));
+    assert_eq!(
+        answer.provider_id, None,
+        "not made by an endpoint of this app"
+    );
+    assert_eq!(answer.status, MessageStatus::Complete);
+    assert_eq!(messages[0].model, None, "a question has no model");
+}
+
+#[test]
+fn a_version_2_share_imports_with_each_answers_own_record() {
+    let store = Store::open_in_memory().unwrap();
+    let v2 = serde_json::json!({
+        "schemaVersion": 2,
+        "title": "Two models",
+        "messages": [
+            {"id": "u1", "role": "user", "content": "Hi", "timestamp": "2026-01-05T10:00:00Z"},
+            {"id": "a1", "role": "assistant", "content": "Hello", "timestamp": "2026-01-05T10:00:02Z",
+             "provider": "LM Studio", "model": "qwen2.5-7b", "params": {"temperature": 0.1, "seed": 7},
+             "finishReason": "length"},
+            {"id": "u2", "role": "user", "content": "Again", "timestamp": "2026-01-05T10:01:00Z"},
+            {"id": "a2", "role": "assistant", "content": "Hel", "timestamp": "2026-01-05T10:01:02Z",
+             "finishReason": "error", "error": "connection reset"}
+        ],
+        "modelConfig": {"provider": "openai", "model": "gpt-4o", "maxTokens": 300}
+    });
+    let snapshot = snapshot_from_api(v2).unwrap();
+    let imported = import_snapshot(&store, &Settings::default(), &snapshot, None).unwrap();
+    assert_eq!(imported.imported_from, None);
+    let messages = store.all_messages(&imported.id).unwrap();
+    let own = &messages[1];
+    assert_eq!(own.provider_name.as_deref(), Some("LM Studio"));
+    assert_eq!(own.model.as_deref(), Some("qwen2.5-7b"));
+    let sent = own.params.as_ref().unwrap();
+    assert_eq!(sent.temperature, Some(0.1));
+    assert_eq!(sent.other["seed"], 7);
+    assert_eq!(own.ended, Some(FinishReason::Length));
+    let failed = &messages[3];
+    assert_eq!(failed.status, MessageStatus::Error);
+    assert_eq!(failed.error.as_deref(), Some("connection reset"));
+    assert_eq!(failed.provider_name.as_deref(), Some("openai"));
+    assert_eq!(failed.model.as_deref(), Some("gpt-4o"));
+    assert_eq!(failed.params, Some(params(None, Some(300))));
+
+    // Shared again, it says the same of each answer.
+    let again = build_snapshot(
+        &store,
+        &Settings::default(),
+        &imported.id,
+        &ShareOptions::default(),
+        Utc::now(),
+    )
+    .unwrap();
+    for (before, after) in snapshot.messages.iter().zip(&again.messages) {
+        assert_eq!(snapshot.model_of(before), again.model_of(after));
+        assert_eq!(before.finish_reason, after.finish_reason);
+    }
+    assert_eq!(again.messages[1].params, snapshot.messages[1].params);
 }

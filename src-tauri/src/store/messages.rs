@@ -11,7 +11,7 @@ use super::{
 pub(super) const MESSAGE_COLUMNS: &str = "id, session_id, position, role, content, reasoning, \
      input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost, ttft_ms, inference_ms, \
      tool_calls, tool_call_id, status, error, finish_reason, provider_id, model, created_at, \
-     updated_at";
+     updated_at, provider_name, price_provider, params";
 
 /// The most messages one page may hold.
 pub const MAX_PAGE: usize = 500;
@@ -47,7 +47,7 @@ impl Store {
         let now = now();
         let mut stored = Vec::with_capacity(messages.len());
         for (position, message) in (first_position..).zip(messages) {
-            let row = StoredMessage {
+            let mut row = StoredMessage {
                 id: new_id(),
                 session_id: session_id.to_owned(),
                 position,
@@ -66,9 +66,14 @@ impl Store {
                 finish_reason: None,
                 provider_id: message.provider_id,
                 model: message.model,
+                provider_name: message.provider_name,
+                price_provider: message.price_provider,
+                params: message.params,
+                ended: None,
                 created_at: now,
                 updated_at: now,
             };
+            row.derive();
             insert_message_row(&tx, &row)?;
             stored.push(row);
         }
@@ -266,6 +271,34 @@ impl Store {
         )?)
     }
 
+    /// The provider entries of answers with no server name recorded (made
+    /// before it was kept).
+    pub fn unnamed_answer_providers(&self) -> Result<Vec<String>> {
+        let conn = self.conn()?;
+        let mut statement = conn.prepare(
+            "SELECT DISTINCT provider_id FROM messages
+             WHERE role = 'assistant' AND provider_name IS NULL AND provider_id IS NOT NULL",
+        )?;
+        let rows = statement.query_map([], |row| row.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Records who served the answers through `provider_id` that have no
+    /// server name yet. Returns how many were named.
+    pub fn name_unnamed_answers(
+        &self,
+        provider_id: &str,
+        name: &str,
+        price_provider: Option<&str>,
+    ) -> Result<usize> {
+        let conn = self.conn()?;
+        Ok(conn.execute(
+            "UPDATE messages SET provider_name = ?2, price_provider = ?3
+             WHERE role = 'assistant' AND provider_name IS NULL AND provider_id = ?1",
+            params![provider_id, name, price_provider],
+        )?)
+    }
+
     /// Token, cost and time sums over a session.
     ///
     /// The cost is unknown (`None`) as soon as one message with usage has no
@@ -323,7 +356,7 @@ pub(super) fn insert_message_row(conn: &Connection, message: &StoredMessage) -> 
         &format!(
             "INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES
              (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-              ?19, ?20, ?21, ?22)"
+              ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
         ),
         params![
             message.id,
@@ -348,6 +381,13 @@ pub(super) fn insert_message_row(conn: &Connection, message: &StoredMessage) -> 
             message.model,
             timestamp(message.created_at),
             timestamp(message.updated_at),
+            message.provider_name,
+            message.price_provider,
+            message
+                .params
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
         ],
     )?;
     Ok(())
@@ -394,7 +434,14 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage>
         model: row.get(19)?,
         created_at: parse_timestamp(&row.get::<_, String>(20)?)?,
         updated_at: parse_timestamp(&row.get::<_, String>(21)?)?,
+        provider_name: row.get(22)?,
+        price_provider: row.get(23)?,
+        params: row
+            .get::<_, Option<String>>(24)?
+            .map(|text| parse_json(&text))
+            .transpose()?,
+        ended: None,
     };
-    message.derive_tokens_per_second();
+    message.derive();
     Ok(message)
 }

@@ -26,6 +26,9 @@ pub use types::*;
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/app/0001_init.sql")),
     M::up(include_str!("../../../migrations/app/0002_share_reach.sql")),
+    M::up(include_str!(
+        "../../../migrations/app/0003_generation_record.sql"
+    )),
 ];
 
 /// A store operation failed.

@@ -4,12 +4,12 @@ use rusqlite::{OptionalExtension, Row, params};
 
 use super::messages::{MESSAGE_COLUMNS, insert_message_row, message_from_row};
 use super::{
-    Result, SearchHit, Session, SessionConfig, SessionSummary, Store, StoreError, StoredMessage,
-    new_id, now, parse_json, parse_timestamp, timestamp,
+    ImportedFrom, Result, SearchHit, Session, SessionConfig, SessionSummary, Store, StoreError,
+    StoredMessage, new_id, now, parse_json, parse_timestamp, timestamp,
 };
 
 const SESSION_COLUMNS: &str = "id, title, provider_id, model, temperature, max_tokens, top_p, \
-     system_prompt, tools, variables, created_at, updated_at";
+     system_prompt, tools, variables, created_at, updated_at, imported_from";
 
 const SUMMARY_SELECT: &str = "SELECT s.id, s.title, s.provider_id, s.model, \
      (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id), s.created_at, s.updated_at \
@@ -25,6 +25,7 @@ impl Store {
         let session = Session {
             id: new_id(),
             config: config.clone(),
+            imported_from: None,
             created_at: now,
             updated_at: now,
         };
@@ -125,6 +126,7 @@ impl Store {
                 title,
                 ..source.config
             },
+            imported_from: source.imported_from,
             created_at: now,
             updated_at: now,
         };
@@ -152,6 +154,7 @@ impl Store {
     pub fn import_session(
         &self,
         config: &SessionConfig,
+        imported_from: Option<ImportedFrom>,
         messages: Vec<StoredMessage>,
     ) -> Result<Session> {
         check_config(config)?;
@@ -159,6 +162,7 @@ impl Store {
         let session = Session {
             id: new_id(),
             config: config.clone(),
+            imported_from,
             created_at: now,
             updated_at: now,
         };
@@ -223,7 +227,7 @@ impl Store {
 pub(super) fn insert_session_row(conn: &rusqlite::Connection, session: &Session) -> Result<()> {
     let config = &session.config;
     conn.execute(
-        &format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)"),
+        &format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
         params![
             session.id,
             config.title.trim(),
@@ -237,6 +241,11 @@ pub(super) fn insert_session_row(conn: &rusqlite::Connection, session: &Session)
             serde_json::to_string(&config.variables)?,
             timestamp(session.created_at),
             timestamp(session.updated_at),
+            session
+                .imported_from
+                .as_ref()
+                .map(serde_json::to_string)
+                .transpose()?,
         ],
     )?;
     Ok(())
@@ -256,6 +265,10 @@ fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
             tools: parse_json(&row.get::<_, String>(8)?)?,
             variables: parse_json(&row.get::<_, String>(9)?)?,
         },
+        imported_from: row
+            .get::<_, Option<String>>(12)?
+            .map(|text| parse_json(&text))
+            .transpose()?,
         created_at: parse_timestamp(&row.get::<_, String>(10)?)?,
         updated_at: parse_timestamp(&row.get::<_, String>(11)?)?,
     })

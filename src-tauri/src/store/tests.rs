@@ -579,7 +579,7 @@ fn import_session_keeps_measurements() {
     let source = store.create_session(&config("Source")).unwrap();
     let answered = answer(&store, &source.id, "text", usage(5, 3), Some(0.001));
     let imported = store
-        .import_session(&config("Imported"), vec![answered.clone()])
+        .import_session(&config("Imported"), None, vec![answered.clone()])
         .unwrap();
     let messages = store.all_messages(&imported.id).unwrap();
     assert_eq!(messages.len(), 1);
@@ -587,4 +587,78 @@ fn import_session_keeps_measurements() {
     assert_eq!(messages[0].usage, answered.usage);
     assert_eq!(messages[0].cost, answered.cost);
     assert_eq!(messages[0].position, 0);
+}
+
+#[test]
+fn answers_made_before_the_generation_record_get_their_sessions_settings() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("parlor.db");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        Migrations::from_slice(&MIGRATIONS[..2])
+            .to_latest(&mut conn)
+            .unwrap();
+        conn.execute_batch(
+            "INSERT INTO sessions (id, title, provider_id, model, temperature, max_tokens, top_p,
+                                   created_at, updated_at) VALUES
+               ('s1', 'Tuned', 'openai', 'gpt-4o', 0.3, NULL, 0.9,
+                '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
+               ('s2', 'Plain', 'ollama', 'llama3', NULL, NULL, NULL,
+                '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
+             INSERT INTO messages (id, session_id, position, role, content, provider_id, model,
+                                   created_at, updated_at) VALUES
+               ('u1', 's1', 0, 'user', 'Hi', NULL, NULL,
+                '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:01.000Z'),
+               ('a1', 's1', 1, 'assistant', 'Hello', NULL, NULL,
+                '2026-01-01T00:00:02.000Z', '2026-01-01T00:00:02.000Z'),
+               ('a2', 's1', 2, 'assistant', 'Hey', 'groq', 'llama-3.1-8b-instant',
+                '2026-01-01T00:00:03.000Z', '2026-01-01T00:00:03.000Z'),
+               ('a3', 's2', 0, 'assistant', 'Yo', NULL, NULL,
+                '2026-01-01T00:00:04.000Z', '2026-01-01T00:00:04.000Z');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    let tuned = chat_core::GenerationParams {
+        temperature: Some(0.3),
+        top_p: Some(0.9),
+        ..chat_core::GenerationParams::default()
+    };
+    let a1 = store.message("a1").unwrap();
+    assert_eq!(a1.provider_id.as_deref(), Some("openai"));
+    assert_eq!(a1.model.as_deref(), Some("gpt-4o"));
+    assert_eq!(a1.params.as_ref(), Some(&tuned));
+    let a2 = store.message("a2").unwrap();
+    assert_eq!(
+        a2.provider_id.as_deref(),
+        Some("groq"),
+        "what was kept stays"
+    );
+    assert_eq!(a2.model.as_deref(), Some("llama-3.1-8b-instant"));
+    assert_eq!(a2.params.as_ref(), Some(&tuned));
+    let a3 = store.message("a3").unwrap();
+    assert_eq!(a3.params, None, "the session set no parameter");
+    assert_eq!(a3.model.as_deref(), Some("llama3"));
+    let u1 = store.message("u1").unwrap();
+    assert_eq!((u1.params, u1.model, u1.provider_id), (None, None, None));
+    assert_eq!(store.session("s1").unwrap().imported_from, None);
+
+    // Who served them: named once, from the entries as they are then.
+    crate::served_by::backfill(&store, &crate::settings::Settings::default()).unwrap();
+    let named = |id: &str| {
+        let message = store.message(id).unwrap();
+        (message.provider_name, message.price_provider)
+    };
+    assert_eq!(named("a1"), (Some("openai".into()), Some("openai".into())));
+    assert_eq!(named("a2"), (Some("groq".into()), Some("groq".into())));
+    assert_eq!(named("a3"), (Some("Ollama".into()), None));
+    assert_eq!(named("u1"), (None, None));
+    let mut moved = crate::settings::Settings::default();
+    moved.providers[0].base_url = "http://127.0.0.1:8080/v1".into();
+    crate::served_by::backfill(&store, &moved).unwrap();
+    assert_eq!(
+        named("a1"),
+        (Some("openai".into()), Some("openai".into())),
+        "a recorded name is history: editing the entry later does not rewrite it"
+    );
 }

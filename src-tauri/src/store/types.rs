@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chat_core::{Role, ToolCall, ToolDefinition, Usage};
+use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -29,8 +29,22 @@ pub struct Session {
     pub id: String,
     #[serde(flatten)]
     pub config: SessionConfig,
+    /// The share it was imported from ("Continue in Parlor"); `None` for a
+    /// session started here. Not part of the configuration: editing the
+    /// settings keeps it.
+    #[serde(default)]
+    pub imported_from: Option<ImportedFrom>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
+}
+
+/// The share a session was imported from, and when.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ImportedFrom {
+    pub share_id: String,
+    pub share_url: String,
+    pub imported_at: DateTime<Utc>,
 }
 
 /// A line of the session list.
@@ -114,17 +128,68 @@ pub struct StoredMessage {
     pub tool_call_id: Option<String>,
     pub status: MessageStatus,
     pub error: Option<String>,
+    /// The provider's own word for why the answer ended (`stop`,
+    /// `end_turn`, `length`, `tool_calls`, …).
     pub finish_reason: Option<String>,
-    /// Endpoint and model that produced an assistant message.
+    /// The endpoint (provider entry id) and model that produced an assistant
+    /// message.
     pub provider_id: Option<String>,
     pub model: Option<String>,
+    /// Who served it, as shares name it, resolved when it was generated
+    /// (see `served_by`).
+    pub provider_name: Option<String>,
+    /// The price-table provider whose bundled prices applied to it; `None`
+    /// when only the user's prices could.
+    pub price_provider: Option<String>,
+    /// The sampling parameters sent for it.
+    pub params: Option<GenerationParams>,
+    /// How an answer ended, in the snapshot's words (derived, not stored:
+    /// see [`StoredMessage::finish`]).
+    #[serde(default)]
+    pub ended: Option<FinishReason>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
 
 impl StoredMessage {
+    /// Fills what is derived from the stored fields: the generation speed
+    /// and how the answer ended.
+    pub fn derive(&mut self) {
+        self.derive_tokens_per_second();
+        self.ended = self.finish();
+    }
+
+    /// Why an answer ended, in the snapshot's words: what the app saw first
+    /// (the user stopped it, it failed), then the provider's own reason. A
+    /// reason the snapshot has no word for is left out rather than guessed.
+    pub fn finish(&self) -> Option<FinishReason> {
+        if self.role != Role::Assistant {
+            return None;
+        }
+        match self.status {
+            MessageStatus::Stopped => return Some(FinishReason::Stopped),
+            MessageStatus::Error => return Some(FinishReason::Error),
+            MessageStatus::Streaming => return None,
+            MessageStatus::Complete => {}
+        }
+        let reason = self.finish_reason.as_deref().map(str::to_ascii_lowercase);
+        match reason.as_deref() {
+            // OpenAI-compatible and Ollama; Anthropic; and the snapshot's
+            // own words, which an imported answer keeps.
+            Some("stop" | "end_turn" | "stop_sequence") => Some(FinishReason::Stop),
+            Some("length" | "max_tokens" | "model_context_window_exceeded") => {
+                Some(FinishReason::Length)
+            }
+            Some("tool_calls" | "toolcalls" | "tool_use" | "function_call") => {
+                Some(FinishReason::ToolCalls)
+            }
+            _ if !self.tool_calls.is_empty() => Some(FinishReason::ToolCalls),
+            _ => None,
+        }
+    }
+
     /// Output tokens per second of generation, from the first token to the end.
-    pub fn derive_tokens_per_second(&mut self) {
+    fn derive_tokens_per_second(&mut self) {
         self.tokens_per_second = match (self.usage, self.inference_time_ms) {
             (Some(usage), Some(total)) => {
                 let generating_ms = total - self.time_to_first_token_ms.unwrap_or(0);
@@ -155,6 +220,12 @@ pub struct NewMessage {
     pub provider_id: Option<String>,
     #[serde(default)]
     pub model: Option<String>,
+    #[serde(default)]
+    pub provider_name: Option<String>,
+    #[serde(default)]
+    pub price_provider: Option<String>,
+    #[serde(default)]
+    pub params: Option<GenerationParams>,
 }
 
 fn complete() -> MessageStatus {
@@ -172,6 +243,9 @@ impl NewMessage {
             status: MessageStatus::Complete,
             provider_id: None,
             model: None,
+            provider_name: None,
+            price_provider: None,
+            params: None,
         }
     }
 }

@@ -6,9 +6,10 @@ use yew::prelude::*;
 
 use super::markdown::Markdown;
 use super::stats::MessageStats;
+use crate::answer::{params_if_different, served_by};
 use crate::format;
 use crate::tools::pretty_arguments;
-use crate::types::{MessageStatus, Role, StoredMessage, ToolCall};
+use crate::types::{GenerationParams, MessageStatus, Role, StoredMessage, ToolCall};
 
 #[derive(Properties, PartialEq)]
 pub struct MessageProps {
@@ -21,6 +22,10 @@ pub struct MessageProps {
     /// Retry is offered (a failed answer that is the last message).
     #[prop_or_default]
     pub can_retry: bool,
+    /// The session's sampling parameters now: an answer shows its own when
+    /// they differ.
+    #[prop_or_default]
+    pub session_sampling: Option<GenerationParams>,
     /// Retry a failed answer (its id).
     pub on_retry: Callback<String>,
     /// A tool result typed by the user: `(call id, content)`.
@@ -100,11 +105,39 @@ pub fn MessageView(props: &MessageProps) -> Html {
             </div>
         }
     });
+    // How it ended when not normally: the share page's marks and words.
     let state_note = match message.status {
-        MessageStatus::Streaming => Some("Generating…"),
-        MessageStatus::Stopped => Some("Stopped"),
-        _ => None,
+        MessageStatus::Streaming => Some(("Generating…", "streaming", None)),
+        _ => message
+            .ended
+            .and_then(|reason| Some((reason.label()?, reason.data_state(), reason.description()))),
     };
+    // Who served an answer, with which model and parameters: its own record.
+    let origin = (message.role == Role::Assistant).then(|| {
+        html! {
+            <>
+                if let Some(model) = &message.model {
+                    <span class="msg-model">{ model.clone() }</span>
+                }
+                if let Some(provider) = served_by(message) {
+                    <span class="msg-provider" title="Served by">{ provider.to_owned() }</span>
+                }
+            </>
+        }
+    });
+    // Its settings when they are not the session's, as the share page shows them.
+    let settings = params_if_different(message, props.session_sampling.as_ref()).map(|params| {
+        html! {
+            <dl class="msg-params" aria-label="Settings of this answer">
+                { for chat_core::format::settings(params).into_iter().map(|setting| html! {
+                    <div class="msg-param" data-param={setting.key}>
+                        <dt>{ setting.label }</dt>
+                        <dd><code>{ setting.value }</code></dd>
+                    </div>
+                }) }
+            </dl>
+        }
+    });
     let answers = message.tool_call_id.as_ref().map(|id| {
         html! {
             <span class="msg-answers">{ "for " }<code class="tool-call-id" title="Tool call id">{ id.clone() }</code></span>
@@ -115,17 +148,14 @@ pub fn MessageView(props: &MessageProps) -> Html {
             data-message-id={message.id.clone()} aria-busy={streaming.to_string()}>
             <header class="msg-header">
                 <span class="msg-role">{ role_label(message.role) }</span>
-                if message.role == Role::Assistant {
-                    if let Some(model) = &message.model {
-                        <span class="msg-model">{ model.clone() }</span>
-                    }
-                }
+                { origin }
                 { answers }
-                if let Some(note) = state_note {
-                    <span class={classes!("msg-state", format!("msg-state-{}", message.status.data_state()))}>{ note }</span>
+                if let Some((note, state, description)) = state_note {
+                    <span class={classes!("msg-state", format!("msg-state-{state}"))} title={description}>{ note }</span>
                 }
                 <span class="msg-time">{ format::date_time(&message.created_at) }</span>
             </header>
+            { settings }
             { reasoning }
             { content }
             { calls }

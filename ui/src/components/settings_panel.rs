@@ -14,7 +14,7 @@ use crate::ipc::IpcError;
 use crate::prices::{self, PriceField, PriceRow};
 use crate::share_server_form::{ShareServerEdit, ShareServerForm};
 use crate::theme::THEMES;
-use crate::types::{ProviderConfig, SettingsView, ShareServerMode};
+use crate::types::{ProviderConfig, ServedBy, SettingsView, ShareServerMode};
 use crate::{hooks, ipc};
 
 #[derive(Properties, PartialEq)]
@@ -51,6 +51,15 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
     let busy = use_state(|| false);
     let status = use_state(String::new);
     let error = use_state(|| None::<String>);
+    // Who answers through each entry: the shell's word, asked again when a
+    // base URL is edited, so a price is filed under the server it will price.
+    let served = use_state(|| props.view.served_by.clone());
+    {
+        let served = served.clone();
+        use_effect_with(props.view.served_by.clone(), move |saved| {
+            served.set(saved.clone())
+        });
+    }
 
     let providers = settings.providers.iter().enumerate().map(|(index, provider)| {
         let has_key = props.view.api_keys.get(&provider.id).copied().unwrap_or(false);
@@ -63,6 +72,37 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
                     p.base_url = input.value();
                 }
                 settings.set(next);
+            })
+        };
+        let base_change = {
+            let (settings, served, provider) = (settings.clone(), served.clone(), provider.clone());
+            Callback::from(move |e: Event| {
+                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
+                let value = input.value();
+                // The field as it is now (a cleared field fires no input
+                // event), so the re-render below does not put old text back.
+                let mut next = (*settings).clone();
+                if let Some(p) = next.providers.get_mut(index) {
+                    p.base_url = value.clone();
+                }
+                settings.set(next);
+                if value.trim().is_empty() {
+                    return;
+                }
+                let edited = ProviderConfig {
+                    base_url: value,
+                    ..provider.clone()
+                };
+                let served = served.clone();
+                wasm_bindgen_futures::spawn_local(async move {
+                    // Unanswered, the choice stays as it was: the shell
+                    // checks again when the settings are saved.
+                    if let Ok(now) = ipc::served_by(&edited).await {
+                        let mut next = (*served).clone();
+                        next.insert(edited.id.clone(), now);
+                        served.set(next);
+                    }
+                });
             })
         };
         let key_input = {
@@ -102,7 +142,7 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
                 <div class="field">
                     <label for={base_id.clone()} class="field-label">{ "Base URL" }</label>
                     <input id={base_id} name="base-url" class="input" type="url"
-                        value={provider.base_url.clone()} oninput={base_input} />
+                        value={provider.base_url.clone()} oninput={base_input} onchange={base_change} />
                 </div>
                 <div class="field">
                     <label for={key_id.clone()} class="field-label">{ "API key" }</label>
@@ -130,7 +170,7 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
             hooks::focus(&format!("price-{row}-model"));
         }
     });
-    let price_editor = price_editor(&settings.providers, &price_rows, &new_price_row);
+    let price_editor = price_editor(&settings.providers, &served, &price_rows, &new_price_row);
 
     let save = {
         let price_rows = price_rows.clone();
@@ -264,20 +304,19 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
 /// provider and model (or `prefix*`), in USD per million tokens.
 fn price_editor(
     providers: &[ProviderConfig],
+    served: &BTreeMap<String, ServedBy>,
     rows: &UseStateHandle<Vec<PriceRow>>,
     added: &UseStateHandle<Option<usize>>,
 ) -> Html {
-    // The table's provider ids of the configured providers, and any other an
-    // override already names.
-    let mut choices: Vec<(String, String)> = providers
-        .iter()
-        .map(|p| (p.snapshot_provider().to_owned(), p.name.clone()))
-        .collect();
-    for row in rows.iter() {
-        if !row.provider.is_empty() && !choices.iter().any(|(id, _)| *id == row.provider) {
-            choices.push((row.provider.clone(), row.provider.clone()));
-        }
-    }
+    let choices = prices::provider_choices(providers, served, rows);
+    // A long server name does not fit the field: the whole label is its title.
+    let chosen_label = |value: &str| {
+        choices
+            .iter()
+            .find(|(v, _)| v == value)
+            .map(|(_, label)| label.clone())
+            .unwrap_or_default()
+    };
     let edit = |index: usize, field: PriceField| {
         let rows = rows.clone();
         Callback::from(move |e: InputEvent| {
@@ -333,7 +372,7 @@ fn price_editor(
                 <div class="field">
                     <label for={id("provider")} class="field-label">{ PriceField::Provider.heading() }</label>
                     <select id={id("provider")} name="price-provider" class="input"
-                        onchange={choose(index)}>
+                        title={chosen_label(&row.provider)} onchange={choose(index)}>
                         { for choices.iter().map(|(value, label)| html! {
                             <option value={value.clone()} selected={row.provider == *value}>{ label.clone() }</option>
                         }) }
@@ -361,7 +400,9 @@ fn price_editor(
                 { "Your own prices in US dollars per million tokens, used before the bundled table: \
                    for local models, fine-tunes or negotiated rates. A model ending in * matches \
                    every model that starts with the rest. Empty cached input and reasoning prices \
-                   cost as input and output." }
+                   cost as input and output. A price belongs to the server that answers: the \
+                   bundled OpenAI, Anthropic, OpenRouter and Groq prices apply only on their own \
+                   hosts, and an entry pointed elsewhere is priced only here, under its name." }
             </p>
             { for entries }
             <button id="add-price" type="button" class="button" onclick={add}>{ "Add a price" }</button>

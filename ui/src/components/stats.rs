@@ -143,6 +143,10 @@ mod tests {
             finish_reason: None,
             provider_id: None,
             model: None,
+            provider_name: None,
+            price_provider: None,
+            params: None,
+            ended: None,
             created_at: String::new(),
             updated_at: String::new(),
         };

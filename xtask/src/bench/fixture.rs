@@ -101,7 +101,7 @@ pub fn chat(
         list.push(message);
     }
     let mut snapshot = ShareSnapshot {
-        schema_version: chat_core::SCHEMA_VERSION,
+        schema_version: Some(chat_core::SCHEMA_VERSION),
         title: title.to_owned(),
         messages: list,
         model_config: ModelConfig {
@@ -115,7 +115,7 @@ pub fn chat(
             system_prompt: Some("You are a careful senior engineer. Answer briefly.".to_owned()),
             ..PromptMeta::default()
         }),
-        total_tokens: 0,
+        total_tokens: None,
         total_cost: None,
         expires_at: None,
         indexable: false,
@@ -137,6 +137,12 @@ fn plain(id: String, role: Role, timestamp: DateTime<Utc>) -> Message {
         time_to_first_token_ms: None,
         tool_calls: Vec::new(),
         tool_call_id: None,
+        provider: None,
+        model: None,
+        params: None,
+        finish_reason: None,
+        error: None,
+        reply_to: None,
     }
 }
 

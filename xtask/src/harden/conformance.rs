@@ -264,7 +264,8 @@ fn config_toml(token: &str, read_id: &str, revoke_id: &str) -> String {
          # A live share for the reads (a random id only reaches the 404 branch).\n\
          [[operations]]\n\
          include-name = [\"GET /api/v0/shared-chats/{{shareId}}\", \"GET /shared/{{shareId}}\", \
-         \"GET /shared/{{shareId}}.json\", \"GET /shared/{{shareId}}.md\", \"GET /shared/{{shareId}}.html\"]\n\
+         \"GET /shared/{{shareId}}.json\", \"GET /shared/{{shareId}}.md\", \
+         \"GET /shared/{{shareId}}.html\"]\n\
          parameters = {{ \"path.shareId\" = \"{read_id}\" }}\n\
          \n\
          [[operations]]\n\
@@ -278,8 +279,8 @@ fn config_toml(token: &str, read_id: &str, revoke_id: &str) -> String {
          \n\
          [[operations]]\n\
          include-name = \"POST /api/v0/shared-chats\"\n\
-         # JSON Schema cannot say that totals must equal the sum over the messages,\n\
-         # that timestamps lie in the past, or that `integer` excludes `1.0`:\n\
+         # JSON Schema cannot say that timestamps lie in the past, that `replyTo`\n\
+         # names an earlier user message, or that a duplicate key is refused:\n\
          # schema-valid snapshots may be refused with 422 (or 400), both documented.\n\
          checks.positive_data_acceptance.expected-statuses = [201, 400, 422]"
     );

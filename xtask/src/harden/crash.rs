@@ -752,8 +752,8 @@ mod tests {
                 body,
                 snapshot_body(&title(number), 42 ^ number, now).unwrap()
             );
-            let snapshot = chat_core::parse_snapshot(&body, now).unwrap();
-            assert_eq!(snapshot.title, title(number));
+            let parsed = chat_core::parse_snapshot(&body, now).unwrap();
+            assert_eq!(parsed.snapshot.title, title(number));
             sizes.push(body.len());
         }
         let count =

@@ -109,6 +109,8 @@ async fn plain_text_with_cache_reads_and_cumulative_usage() {
     assert_eq!(request.header("authorization"), None);
     assert_eq!(request.body["stream"], true);
     assert_eq!(request.body["max_tokens"], 256);
+    assert_eq!(request.body["temperature"], 0.5);
+    assert_eq!(message.params, Some(super::sent(Some(0.5), Some(256))));
     assert_eq!(request.body["system"], "You are terse.");
     assert_eq!(request.body["messages"][0]["role"], "user");
     assert_eq!(request.body["messages"][0]["content"][0]["text"], "Hi");
@@ -245,6 +247,22 @@ fn tool_results_travel_as_tool_result_blocks_of_a_user_turn() {
     assert_eq!(messages[2]["content"][0]["tool_use_id"], "toolu_01A");
     assert_eq!(messages[2]["content"][1]["text"], "Thanks, and tomorrow?");
     assert_eq!(body["max_tokens"], 4096, "required, so defaulted");
+    assert_eq!(
+        crate::providers::anthropic::params(&request),
+        super::sent(None, Some(4096)),
+        "recorded as sent"
+    );
+
+    let hot = ChatRequest {
+        temperature: Some(1.7),
+        ..request
+    };
+    let body = crate::providers::anthropic::body(&hot);
+    assert_eq!(body["temperature"], 1.0, "Anthropic's range is 0..=1");
+    assert_eq!(
+        crate::providers::anthropic::params(&hot),
+        super::sent(Some(1.0), Some(4096))
+    );
 }
 
 #[tokio::test]

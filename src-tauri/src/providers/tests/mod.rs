@@ -83,6 +83,15 @@ pub async fn harness(
     }
 }
 
+/// The sampling parameters a request sent.
+pub fn sent(temperature: Option<f64>, max_tokens: Option<i64>) -> chat_core::GenerationParams {
+    chat_core::GenerationParams {
+        temperature,
+        max_tokens,
+        ..chat_core::GenerationParams::default()
+    }
+}
+
 /// $2 / $8 / $1 per million input / output / cached tokens.
 pub fn expected_cost(input: i64, output: i64, cached: i64) -> f64 {
     ((input - cached) as f64 * 2.0 + cached as f64 * 1.0 + output as f64 * 8.0) / 1_000_000.0

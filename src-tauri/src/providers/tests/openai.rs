@@ -64,6 +64,10 @@ async fn plain_text_with_usage_and_cached_tokens() {
     assert!(message.inference_time_ms.unwrap() >= ttft);
     assert_eq!(message.provider_id.as_deref(), Some("test"));
     assert_eq!(message.model.as_deref(), Some(MODEL));
+    // Who served it, as shares name it: the entry's own price key.
+    assert_eq!(message.provider_name.as_deref(), Some("testprovider"));
+    assert_eq!(message.price_provider, None);
+    assert_eq!(message.params, Some(super::sent(Some(0.5), Some(256))));
     assert_eq!(
         events
             .iter()
@@ -429,7 +433,7 @@ async fn unknown_prices_give_no_cost_not_zero() {
 }
 
 #[tokio::test]
-async fn bundled_prices_apply_to_known_models() {
+async fn the_openai_entry_pointed_at_a_local_server_is_not_charged_openais_price() {
     let h = harness(
         ProviderKind::OpenAi,
         "/v1",
@@ -442,18 +446,22 @@ async fn bundled_prices_apply_to_known_models() {
     )
     .await;
     let mut settings = h.core.settings().unwrap();
-    settings.price_overrides.clear();
+    settings.price_overrides = vec![chat_core::cost::PriceOverride::new(
+        "openai", "gpt-4o", 9.0, 9.0,
+    )];
+    settings.providers[0].name = "OpenAI".into();
     settings.providers[0].price_provider = Some("openai".into());
     settings.save(&h.core.store).unwrap();
     let (message, _) = h.turn("Hi").await;
-    let expected = chat_core::cost::PriceTable::bundled()
-        .cost(
-            "openai",
-            "gpt-4o",
-            &message.usage.unwrap(),
-            chrono::Utc::now(),
-        )
-        .unwrap();
-    assert!(expected > 0.0);
-    assert_cost(message.cost, expected);
+    let address = h.server.base_url.trim_start_matches("http://");
+    assert_eq!(
+        message.provider_name,
+        Some(format!("openai-compatible ({address})")),
+        "named by what it is, not by the vendor of the entry"
+    );
+    assert_eq!(message.price_provider, None);
+    assert_eq!(
+        message.cost, None,
+        "neither OpenAI's bundled price nor a price saved for OpenAI"
+    );
 }

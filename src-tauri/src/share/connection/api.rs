@@ -259,13 +259,18 @@ mod tests {
 
     #[test]
     fn the_info_of_a_share_server_is_read() {
-        let info = read(200, Some("application/json"), info_json("[1]").as_bytes()).unwrap();
+        let info = read(
+            200,
+            Some("application/json"),
+            info_json("[1, 2]").as_bytes(),
+        )
+        .unwrap();
         assert_eq!(
             info,
             ServerInfo {
                 name: "Team shares".into(),
                 version: "0.1.0".into(),
-                schema_versions: vec![1],
+                schema_versions: vec![1, 2],
                 max_expiry_seconds: Some(86400),
                 default_expiry_seconds: None,
                 allow_anonymous: false,
@@ -349,7 +354,15 @@ mod tests {
         assert_eq!(newer.code(), "incompatible_server");
         let message = newer.to_string();
         assert!(
-            message.contains("(version 0.1.0) accepts snapshot versions 7, 8, but this app writes version 1: update Parlor."),
+            message.contains("(version 0.1.0) accepts snapshot versions 7, 8, but this app writes version 2: update Parlor."),
+            "{message}"
+        );
+
+        let older = read(200, None, info_json("[1]").as_bytes()).unwrap_err();
+        assert_eq!(older.code(), "incompatible_server");
+        let message = older.to_string();
+        assert!(
+            message.contains("(version 0.1.0) accepts snapshot versions 1, but this app writes version 2: ask the admin to update the server."),
             "{message}"
         );
     }

@@ -473,7 +473,7 @@ async fn a_share_server_accepts_its_users_token() {
         ServerInfo {
             name: "Parlor share-server".into(),
             version: env!("CARGO_PKG_VERSION").into(),
-            schema_versions: vec![chat_core::SCHEMA_VERSION],
+            schema_versions: chat_core::ACCEPTED_SCHEMA_VERSIONS.to_vec(),
             max_expiry_seconds: Some(365 * 24 * 3600),
             default_expiry_seconds: Some(30 * 24 * 3600),
             allow_anonymous: false,
