@@ -403,6 +403,18 @@ impl ShareSnapshot {
         self.schema_version.unwrap_or(IMPLICIT_SCHEMA_VERSION)
     }
 
+    /// The lowest schema version that can carry this snapshot: 2 when a
+    /// message uses a version 2 field, 1 otherwise. A writer talking to a
+    /// server that accepts only version 1 can send such a snapshot as
+    /// version 1 unchanged.
+    pub fn required_version(&self) -> u32 {
+        if self.messages.iter().any(Message::uses_v2_fields) {
+            2
+        } else {
+            IMPLICIT_SCHEMA_VERSION
+        }
+    }
+
     /// The provider and model that produced `message`: its own (v2), or
     /// `modelConfig`'s for what it does not say.
     pub fn model_of<'a>(&'a self, message: &'a Message) -> ModelRef<'a> {

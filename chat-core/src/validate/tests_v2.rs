@@ -475,3 +475,12 @@ fn unknown_fields_elsewhere_are_still_refused() {
         assert!(shown.contains("unknown field"), "{shown}");
     }
 }
+
+#[test]
+fn a_snapshot_without_v2_fields_can_be_written_as_version_1() {
+    let mut s = snapshot();
+    assert_eq!(s.required_version(), 1);
+    s.schema_version = Some(1);
+    assert_eq!(validate(&s, now()), Ok(vec![]));
+    assert_eq!(snapshot_v2().required_version(), 2);
+}
