@@ -1,0 +1,9 @@
+//! The app's state as pure reducers, tested on the host: [`Chat`] is the
+//! open session (pages, turns, stream deltas), [`Overlays`] what covers it
+//! (the open dialog, a question to confirm, the error banner).
+
+mod chat;
+mod overlays;
+
+pub use chat::{Chat, ChatAction};
+pub use overlays::{Confirmation, Overlay, OverlayAction, Overlays};
