@@ -8,7 +8,7 @@ use super::message::MessageView;
 use crate::state::Chat;
 use crate::types::GenerationParams;
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct MessageListProps {
     pub chat: UseReducerHandle<Chat>,
     /// The session's sampling, which answers are compared with.
@@ -18,6 +18,15 @@ pub struct MessageListProps {
     pub on_retry: Callback<String>,
     pub on_tool_result: Callback<(String, String)>,
     pub on_load_earlier: Callback<MouseEvent>,
+}
+
+/// Never equal: the list renders with every App render, as it did inline.
+/// Its callbacks are new each time anyway, and comparing the whole
+/// conversation first would cost more than the render it could save.
+impl PartialEq for MessageListProps {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
 }
 
 #[component]

@@ -13,7 +13,7 @@ use crate::state::{Chat, Overlay, OverlayAction, Overlays};
 use crate::theme;
 use crate::types::{Session, SettingsView, ShareServerMode};
 
-#[derive(Properties, PartialEq)]
+#[derive(Properties)]
 pub struct OverlayHostProps {
     pub overlays: UseReducerHandle<Overlays>,
     pub chat: UseReducerHandle<Chat>,
@@ -21,6 +21,14 @@ pub struct OverlayHostProps {
     pub theme: UseStateHandle<String>,
     /// A share was imported as this new session.
     pub on_imported: Callback<Session>,
+}
+
+/// Never equal: rendered with every App render, as it was inline (its
+/// callbacks are new each time; comparing the conversation would cost more).
+impl PartialEq for OverlayHostProps {
+    fn eq(&self, _: &Self) -> bool {
+        false
+    }
 }
 
 #[component]
