@@ -20,6 +20,7 @@ mod format;
 mod hooks;
 mod ipc;
 mod prices;
+mod settings_form;
 mod share_dialog;
 mod share_server_form;
 mod sharing;
