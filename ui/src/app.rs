@@ -1,7 +1,8 @@
 //! The root component: the sidebar, the open session (header, messages,
-//! composer, playground) and the dialogs. The open session is the [`Chat`]
-//! reducer and what covers it the [`Overlays`] reducer; the commands that
-//! change them live in [`crate::hooks`].
+//! composer, playground) and the dialogs. The state is in reducers: the
+//! open session ([`Chat`]), what covers it ([`Overlays`]) and the sidebar's
+//! lists ([`Sessions`]); the commands that change them live in
+//! [`crate::hooks`].
 
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -19,9 +20,9 @@ use crate::hooks::startup::use_startup;
 use crate::hooks::turns::use_turn_commands;
 use crate::hooks::{Shortcuts, stored_theme, use_highlighting, use_scroll_to_end, use_shortcuts};
 use crate::ipc::{self, IpcError};
-use crate::state::{Chat, Overlay, OverlayAction, Overlays};
+use crate::state::{Chat, Overlay, OverlayAction, Overlays, Sessions, SessionsAction};
 use crate::template::{missing, variable_names};
-use crate::types::{Role, SearchHit, Session, SessionConfig, SessionSummary, SettingsView};
+use crate::types::{Role, Session, SessionConfig, SettingsView};
 
 /// The `{{names}}` used by the system prompt, the user's messages and the
 /// draft, and those of them the session gives no value.
@@ -57,8 +58,7 @@ fn variables_in_use(
 pub fn App() -> Html {
     let chat = use_reducer(Chat::default);
     let overlays = use_reducer(Overlays::default);
-    let sessions = use_state(Vec::<SessionSummary>::new);
-    let hits = use_state(|| None::<Vec<SearchHit>>);
+    let sessions = use_reducer(Sessions::default);
     let settings = use_state(|| None::<SettingsView>);
     let draft = use_state(String::new);
     let theme_choice = use_state(stored_theme);
@@ -71,12 +71,12 @@ pub fn App() -> Html {
         })
     };
     let refresh_sessions = {
-        let sessions = sessions.clone();
+        let sessions = sessions.dispatcher();
         Callback::from(move |()| {
             let sessions = sessions.clone();
             spawn_local(async move {
                 if let Ok(list) = ipc::list_sessions().await {
-                    sessions.set(list);
+                    sessions.dispatch(SessionsAction::Listed(list));
                 }
             });
         })
@@ -90,10 +90,10 @@ pub fn App() -> Html {
         refresh_sessions,
     };
 
-    use_startup(&app, &sessions, &theme_choice);
+    use_startup(&app, &sessions.dispatcher(), &theme_choice);
     use_highlighting(&chat);
     use_scroll_to_end(&chat, &messages_ref);
-    let commands = use_session_commands(&app, &hits);
+    let commands = use_session_commands(&app, &sessions.dispatcher());
     let turn = use_turn_commands(&app);
 
     let open = |value: Overlay| {
@@ -135,7 +135,7 @@ pub fn App() -> Html {
 
     html! {
         <div class="app">
-            <Sidebar sessions={(*sessions).clone()} hits={(*hits).clone()}
+            <Sidebar sessions={sessions.list.clone()} hits={sessions.hits.clone()}
                 current={session_id.clone()}
                 on_new={commands.new.clone()} on_select={commands.open.clone()} on_search={commands.search}
                 on_rename={commands.rename} on_duplicate={commands.duplicate} on_delete={commands.delete}

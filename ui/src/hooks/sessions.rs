@@ -7,8 +7,10 @@ use yew::prelude::*;
 
 use super::{focus, spawn_reported};
 use crate::ipc::{self, IpcError};
-use crate::state::{Chat, ChatAction, Confirmation, OverlayAction, Overlays};
-use crate::types::{SearchHit, Session, SessionConfig, SettingsView};
+use crate::state::{
+    Chat, ChatAction, Confirmation, OverlayAction, Overlays, Sessions, SessionsAction,
+};
+use crate::types::{Session, SessionConfig, SettingsView};
 
 /// How many messages of a session are loaded when it opens.
 pub const PAGE: usize = 200;
@@ -89,7 +91,7 @@ pub struct SessionCommands {
 #[hook]
 pub fn use_session_commands(
     app: &AppHandles,
-    hits: &UseStateHandle<Option<Vec<SearchHit>>>,
+    sessions: &UseReducerDispatcher<Sessions>,
 ) -> SessionCommands {
     let open = {
         let dispatch = app.chat.dispatcher();
@@ -202,16 +204,16 @@ pub fn use_session_commands(
     };
 
     let search = {
-        let hits = hits.clone();
+        let sessions = sessions.clone();
         Callback::from(move |query: String| {
             if query.trim().is_empty() {
-                hits.set(None);
+                sessions.dispatch(SessionsAction::SearchCleared);
                 return;
             }
-            let hits = hits.clone();
+            let sessions = sessions.clone();
             spawn_local(async move {
                 if let Ok(found) = ipc::search_sessions(query.trim()).await {
-                    hits.set(Some(found));
+                    sessions.dispatch(SessionsAction::Found(found));
                 }
             });
         })

@@ -12,11 +12,11 @@ use super::turns::refresh_totals;
 use super::{apply_theme, install_highlight_css};
 use crate::batch::EventBatch;
 use crate::ipc::{self, Listener};
-use crate::state::{ChatAction, OverlayAction};
-use crate::types::{SessionSummary, TurnEvent, TurnFinished};
+use crate::state::{ChatAction, OverlayAction, Sessions, SessionsAction};
+use crate::types::{TurnEvent, TurnFinished};
 
 #[hook]
-pub fn use_startup(app: &AppHandles, sessions: &UseStateHandle<Vec<SessionSummary>>, theme: &str) {
+pub fn use_startup(app: &AppHandles, sessions: &UseReducerDispatcher<Sessions>, theme: &str) {
     let listeners = use_mut_ref(Vec::<Listener>::new);
     let dispatch = app.chat.dispatcher();
     let overlays = app.overlays.clone();
@@ -43,7 +43,7 @@ pub fn use_startup(app: &AppHandles, sessions: &UseStateHandle<Vec<SessionSummar
                 {
                     report.emit(e);
                 }
-                sessions.set(list);
+                sessions.dispatch(SessionsAction::Listed(list));
             }
             let batch = EventBatch::new(dispatch.clone());
             let on_event = {
