@@ -8,10 +8,10 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::answer::session_sampling;
-use crate::components::chat_header::{ChatHeader, model_label};
+use crate::components::chat_header::{ChatHeaderProps, chat_header, model_label};
 use crate::components::composer::Composer;
-use crate::components::message_list::MessageList;
-use crate::components::overlays::OverlayHost;
+use crate::components::message_list::{MessageListProps, message_list};
+use crate::components::overlays::{OverlayHostProps, overlay_host};
 use crate::components::playground::Playground;
 use crate::components::sidebar::Sidebar;
 use crate::errors::share_error_message;
@@ -133,23 +133,49 @@ pub fn App() -> Html {
         Callback::from(move |_: MouseEvent| overlays.dispatch(OverlayAction::DismissBanner))
     };
 
+    let header = chat_header(&ChatHeaderProps {
+        title: session.map_or_else(
+            || AttrValue::Static("Parlor"),
+            |s| AttrValue::from(s.config.title.clone()),
+        ),
+        model_label: config
+            .as_ref()
+            .map(|c| AttrValue::from(model_label(c, settings.as_ref()))),
+        origin: session.and_then(|s| s.imported_from.clone()),
+        totals: session.map(|_| chat.totals),
+        can_reset: has_messages && !streaming,
+        can_share,
+        on_reset: turn.reset,
+        on_new: commands.new.clone(),
+        on_share: open(Overlay::Share),
+    });
+    let messages = message_list(&MessageListProps {
+        chat: chat.clone(),
+        sampling: config.as_ref().map(session_sampling),
+        section_ref: messages_ref,
+        on_retry: turn.retry,
+        on_tool_result: turn.tool_result,
+        on_load_earlier: turn.load_earlier,
+    });
+    let dialogs = overlay_host(&OverlayHostProps {
+        overlays: overlays.clone(),
+        chat: chat.clone(),
+        settings: settings.clone(),
+        theme: theme_choice.clone(),
+        on_imported,
+    });
+
     html! {
         <div class="app">
             <Sidebar sessions={sessions.list.clone()} hits={sessions.hits.clone()}
                 current={session_id.clone()}
-                on_new={commands.new.clone()} on_select={commands.open.clone()} on_search={commands.search}
+                on_new={commands.new} on_select={commands.open.clone()} on_search={commands.search}
                 on_rename={commands.rename} on_duplicate={commands.duplicate} on_delete={commands.delete}
                 on_open_shares={open(Overlay::Shares)}
                 on_open_import={open(Overlay::Import)}
                 on_open_settings={open(Overlay::Settings { share_mode: None })} />
             <main class="chat" aria-label="Conversation">
-                <ChatHeader
-                    title={session.map_or_else(|| AttrValue::Static("Parlor"), |s| AttrValue::from(s.config.title.clone()))}
-                    model_label={config.as_ref().map(|c| AttrValue::from(model_label(c, settings.as_ref())))}
-                    origin={session.and_then(|s| s.imported_from.clone())}
-                    totals={session.map(|_| chat.totals)}
-                    can_reset={has_messages && !streaming} {can_share}
-                    on_reset={turn.reset} on_new={commands.new} on_share={open(Overlay::Share)} />
+                { header }
                 if let Some(message) = &overlays.banner {
                     <div id="app-error" class="banner" role="alert">
                         <span>{ message.clone() }</span>
@@ -158,9 +184,7 @@ pub fn App() -> Html {
                 }
                 <div class={classes!("chat-body", config.is_none().then_some("no-playground"))}>
                     <div class="chat-column">
-                        <MessageList chat={chat.clone()} sampling={config.as_ref().map(session_sampling)}
-                            section_ref={messages_ref} on_retry={turn.retry} on_tool_result={turn.tool_result}
-                            on_load_earlier={turn.load_earlier} />
+                        { messages }
                         <Composer draft={AttrValue::from((*draft).clone())} {missing_values} {streaming}
                             on_input={draft_input} on_send={turn.send} on_stop={turn.stop} />
                     </div>
@@ -170,8 +194,7 @@ pub fn App() -> Html {
                     }
                 </div>
             </main>
-            <OverlayHost overlays={overlays.clone()} chat={chat.clone()} settings={settings.clone()}
-                theme={theme_choice.clone()} {on_imported} />
+            { dialogs }
         </div>
     }
 }

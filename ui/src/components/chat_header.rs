@@ -7,7 +7,7 @@ use super::stats::{stat_items, totals_stats};
 use crate::format;
 use crate::types::{ImportedFrom, SessionConfig, SessionTotals, SettingsView};
 
-#[derive(Properties, PartialEq)]
+/// What the header shows; [`chat_header`] renders it.
 pub struct ChatHeaderProps {
     pub title: AttrValue,
     /// Who answers next (see [`model_label`]); none without a session.
@@ -35,8 +35,9 @@ pub fn model_label(config: &SessionConfig, settings: Option<&SettingsView>) -> S
     }
 }
 
-#[component]
-pub fn ChatHeader(props: &ChatHeaderProps) -> Html {
+/// A view function rather than a component: it has no state, and its
+/// callbacks are new with every App render, so it could never skip one.
+pub fn chat_header(props: &ChatHeaderProps) -> Html {
     let new_click = props.on_new.reform(|_: MouseEvent| ());
     let share_click = props.on_share.reform(|_: MouseEvent| ());
     html! {

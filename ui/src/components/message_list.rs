@@ -8,7 +8,7 @@ use super::message::MessageView;
 use crate::state::Chat;
 use crate::types::GenerationParams;
 
-#[derive(Properties)]
+/// What the list shows; [`message_list`] renders it.
 pub struct MessageListProps {
     pub chat: UseReducerHandle<Chat>,
     /// The session's sampling, which answers are compared with.
@@ -20,17 +20,9 @@ pub struct MessageListProps {
     pub on_load_earlier: Callback<MouseEvent>,
 }
 
-/// Never equal: the list renders with every App render, as it did inline.
-/// Its callbacks are new each time anyway, and comparing the whole
-/// conversation first would cost more than the render it could save.
-impl PartialEq for MessageListProps {
-    fn eq(&self, _: &Self) -> bool {
-        false
-    }
-}
-
-#[component]
-pub fn MessageList(props: &MessageListProps) -> Html {
+/// A view function rather than a component: it has no state and renders
+/// with every App render, as it did inline (its callbacks are new each time).
+pub fn message_list(props: &MessageListProps) -> Html {
     let chat = &props.chat;
     let last_id = chat.messages.last().map(|m| m.id.as_str());
     let messages = chat.messages.iter().map(|message| {

@@ -13,7 +13,7 @@ use crate::state::{Chat, Overlay, OverlayAction, Overlays};
 use crate::theme;
 use crate::types::{Session, SettingsView, ShareServerMode};
 
-#[derive(Properties)]
+/// What the overlays need; [`overlay_host`] renders them.
 pub struct OverlayHostProps {
     pub overlays: UseReducerHandle<Overlays>,
     pub chat: UseReducerHandle<Chat>,
@@ -23,16 +23,9 @@ pub struct OverlayHostProps {
     pub on_imported: Callback<Session>,
 }
 
-/// Never equal: rendered with every App render, as it was inline (its
-/// callbacks are new each time; comparing the conversation would cost more).
-impl PartialEq for OverlayHostProps {
-    fn eq(&self, _: &Self) -> bool {
-        false
-    }
-}
-
-#[component]
-pub fn OverlayHost(props: &OverlayHostProps) -> Html {
+/// A view function rather than a component: it has no state and renders
+/// with every App render, as it did inline.
+pub fn overlay_host(props: &OverlayHostProps) -> Html {
     let dispatch = props.overlays.dispatcher();
     let close = {
         let dispatch = dispatch.clone();

@@ -1,6 +1,6 @@
 //! Playground controls of the open session: provider, model, sampling,
 //! system prompt, tool definitions (validated JSON, [`ToolsField`]) and
-//! template variables ([`Variables`]).
+//! template variables ([`variables`]).
 
 mod tools_field;
 mod variables;
@@ -8,7 +8,7 @@ mod variables;
 use yew::prelude::*;
 
 use self::tools_field::ToolsField;
-use self::variables::Variables;
+use self::variables::variables;
 use crate::template::fill;
 use crate::types::{SessionConfig, Settings};
 
@@ -178,8 +178,7 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
             }
             <ToolsField config={config.clone()} on_save={props.on_save.clone()} />
             <h2 class="panel-title">{ "Variables" }</h2>
-            <Variables config={config.clone()} names={props.variable_names.clone()}
-                on_edit={props.on_edit.clone()} on_save={props.on_save.clone()} />
+            { variables(config, &props.variable_names, &props.on_edit, &props.on_save) }
         </aside>
     }
 }

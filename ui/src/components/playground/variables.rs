@@ -5,15 +5,6 @@ use yew::prelude::*;
 
 use crate::types::SessionConfig;
 
-#[derive(Properties, PartialEq)]
-pub struct VariablesProps {
-    pub config: SessionConfig,
-    /// `{{name}}`s used in the prompts.
-    pub names: Vec<String>,
-    pub on_edit: Callback<SessionConfig>,
-    pub on_save: Callback<SessionConfig>,
-}
-
 /// `config` with `name` set to `value`.
 fn with_value(config: &SessionConfig, name: &str, value: String) -> SessionConfig {
     let mut next = config.clone();
@@ -21,26 +12,32 @@ fn with_value(config: &SessionConfig, name: &str, value: String) -> SessionConfi
     next
 }
 
-#[component]
-pub fn Variables(props: &VariablesProps) -> Html {
-    let config = &props.config;
-    if props.names.is_empty() {
+/// The fields for `names` (`{{name}}`s used in the prompts): `on_edit`
+/// while typing, `on_save` when a field is left. A view function, not a
+/// component: it has no state of its own.
+pub fn variables(
+    config: &SessionConfig,
+    names: &[String],
+    on_edit: &Callback<SessionConfig>,
+    on_save: &Callback<SessionConfig>,
+) -> Html {
+    if names.is_empty() {
         return html! {
             <p class="field-hint">{ "Write {{name}} in a prompt or message to define a variable; values are filled in when sending." }</p>
         };
     }
-    let variables = props.names.iter().map(|name| {
+    let variables = names.iter().map(|name| {
         let value = config.variables.get(name).cloned().unwrap_or_default();
         let id = format!("var-{name}");
         let onchange = {
-            let (save, config, name) = (props.on_save.clone(), config.clone(), name.clone());
+            let (save, config, name) = (on_save.clone(), config.clone(), name.clone());
             Callback::from(move |e: Event| {
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                 save.emit(with_value(&config, &name, input.value()));
             })
         };
         let oninput = {
-            let (edit, config, name) = (props.on_edit.clone(), config.clone(), name.clone());
+            let (edit, config, name) = (on_edit.clone(), config.clone(), name.clone());
             Callback::from(move |e: InputEvent| {
                 let input: web_sys::HtmlInputElement = e.target_unchecked_into();
                 edit.emit(with_value(&config, &name, input.value()));
