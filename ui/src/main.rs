@@ -1,15 +1,17 @@
 //! Parlor's desktop UI: a Yew app compiled to wasm and loaded by the Tauri
 //! webview from `ui/dist` (built by `cargo xtask ui`).
 //!
-//! - [`app`]: the root component; [`state`]: the open session's reducer.
-//! - [`components`]: the screens' pieces; [`hooks`]: DOM plumbing.
+//! - [`app`]: the root component; [`state`]: its reducers (the open
+//!   session, and the dialog, question and banner over it).
+//! - [`components`]: the screens' pieces; [`hooks`]: the App's commands,
+//!   its start, and DOM plumbing.
 //! - [`ipc`]: the only module that knows the Tauri bridge; [`types`]: the
 //!   shapes it carries.
 //! - Plain logic, tested on the host (`cargo test -p ui`): [`format`],
 //!   [`template`], [`tools`], [`theme`], [`errors`], [`prices`], [`sharing`],
 //!   [`answer`] (where an answer came from);
-//!   the Share dialog's reducer [`share_dialog`] and Settings' share-server
-//!   form [`share_server_form`].
+//!   the Share dialog's reducer [`share_dialog`], Settings' form
+//!   [`settings_form`] and its share-server part [`share_server_form`].
 
 mod answer;
 mod app;
@@ -20,6 +22,7 @@ mod format;
 mod hooks;
 mod ipc;
 mod prices;
+mod settings_form;
 mod share_dialog;
 mod share_server_form;
 mod sharing;

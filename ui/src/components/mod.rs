@@ -1,11 +1,14 @@
 //! Presentational components: props in, HTML out. The dialogs call the
 //! shell themselves through [`crate::ipc`] for what only they need.
 
+pub mod chat_header;
 pub mod composer;
 pub mod import_dialog;
 pub mod markdown;
 pub mod message;
+pub mod message_list;
 pub mod modal;
+pub mod overlays;
 pub mod playground;
 pub mod reach;
 pub mod settings_panel;

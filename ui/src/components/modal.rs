@@ -120,14 +120,7 @@ pub fn Modal(props: &ModalProps) -> Html {
     }
 }
 
-/// A question to confirm (revoke a share, delete a session, reset).
-#[derive(Clone, PartialEq)]
-pub struct Confirmation {
-    pub title: AttrValue,
-    pub message: AttrValue,
-    pub confirm_label: AttrValue,
-    pub on_confirm: Callback<()>,
-}
+pub use crate::state::Confirmation;
 
 #[derive(Properties, PartialEq)]
 pub struct ConfirmProps {

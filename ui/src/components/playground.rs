@@ -1,10 +1,15 @@
 //! Playground controls of the open session: provider, model, sampling,
-//! system prompt, tool definitions (validated JSON) and template variables.
+//! system prompt, tool definitions (validated JSON, [`ToolsField`]) and
+//! template variables ([`variables`]).
+
+mod tools_field;
+mod variables;
 
 use yew::prelude::*;
 
+use self::tools_field::ToolsField;
+use self::variables::variables;
 use crate::template::fill;
-use crate::tools::{parse_tools, tools_text};
 use crate::types::{SessionConfig, Settings};
 
 #[derive(Properties, PartialEq)]
@@ -32,24 +37,27 @@ fn opt_text<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
 }
 
+/// `config` answered by another provider: its model stays if that provider
+/// lists it (or lists none), else the provider's first model is taken.
+fn with_provider(
+    config: &SessionConfig,
+    settings: Option<&Settings>,
+    provider_id: String,
+) -> SessionConfig {
+    let mut next = config.clone();
+    next.provider_id = provider_id;
+    if let Some(provider) = settings.and_then(|s| s.provider(&next.provider_id))
+        && !provider.models.is_empty()
+        && !provider.models.contains(&next.model)
+    {
+        next.model = provider.models[0].clone();
+    }
+    next
+}
+
 #[component]
 pub fn Playground(props: &PlaygroundProps) -> Html {
     let config = &props.config;
-    let tools_draft = use_state(|| tools_text(&config.tools));
-    let tools_error = use_state(|| None::<String>);
-    // A tool list saved elsewhere (another session opened) replaces the draft.
-    {
-        let tools_draft = tools_draft.clone();
-        let tools_error = tools_error.clone();
-        use_effect_with(config.tools.clone(), move |tools| {
-            let current = parse_tools(&tools_draft).ok();
-            if current.as_ref() != Some(tools) {
-                tools_draft.set(tools_text(tools));
-                tools_error.set(None);
-            }
-        });
-    }
-
     // `field` builds a callback that applies an input's value to a copy of
     // the config and passes it to `target`.
     let field = |target: &Callback<SessionConfig>, apply: fn(&mut SessionConfig, String)| {
@@ -72,17 +80,7 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
         let settings = props.settings.clone();
         Callback::from(move |e: Event| {
             let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            let mut next = config.clone();
-            next.provider_id = select.value();
-            if let Some(provider) = settings
-                .as_ref()
-                .and_then(|s| s.provider(&next.provider_id))
-                && !provider.models.is_empty()
-                && !provider.models.contains(&next.model)
-            {
-                next.model = provider.models[0].clone();
-            }
-            save.emit(next);
+            save.emit(with_provider(&config, settings.as_ref(), select.value()));
         })
     };
     let on_model = field(&props.on_save, |c, v| c.model = v.trim().to_owned());
@@ -116,31 +114,6 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
         let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
         on_system_save(area.value());
     });
-    let tools_input = {
-        let tools_draft = tools_draft.clone();
-        let tools_error = tools_error.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            let text = area.value();
-            tools_error.set(parse_tools(&text).err());
-            tools_draft.set(text);
-        })
-    };
-    let tools_change = {
-        let save = props.on_save.clone();
-        let config = config.clone();
-        Callback::from(move |e: Event| {
-            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            if let Ok(tools) = parse_tools(&area.value())
-                && tools != config.tools
-            {
-                let mut next = config.clone();
-                next.tools = tools;
-                save.emit(next);
-            }
-        })
-    };
-
     let providers = props
         .settings
         .as_ref()
@@ -152,40 +125,6 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
         .find(|p| p.id == config.provider_id)
         .map(|p| p.models.clone())
         .unwrap_or_default();
-
-    let variables = props.variable_names.iter().map(|name| {
-        let value = config.variables.get(name).cloned().unwrap_or_default();
-        let id = format!("var-{name}");
-        let onchange = {
-            let save = props.on_save.clone();
-            let config = config.clone();
-            let name = name.clone();
-            Callback::from(move |e: Event| {
-                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                let mut next = config.clone();
-                next.variables.insert(name.clone(), input.value());
-                save.emit(next);
-            })
-        };
-        let oninput = {
-            let edit = props.on_edit.clone();
-            let config = config.clone();
-            let name = name.clone();
-            Callback::from(move |e: InputEvent| {
-                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                let mut next = config.clone();
-                next.variables.insert(name.clone(), input.value());
-                edit.emit(next);
-            })
-        };
-        html! {
-            <div class="field variable-field">
-                <label for={id.clone()} class="field-label"><code>{ format!("{{{{{name}}}}}") }</code></label>
-                <input id={id} class="input" type="text" data-variable={name.clone()} {value}
-                    placeholder="value" {onchange} {oninput} />
-            </div>
-        }
-    });
 
     html! {
         <aside class="playground" aria-label="Playground settings">
@@ -237,24 +176,68 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
                     <pre class="prompt-preview-text">{ fill(prompt, &config.variables) }</pre>
                 </details>
             }
-            <div class="field">
-                <label for="tool-definitions" class="field-label">{ "Tools (JSON)" }</label>
-                <textarea id="tool-definitions" class={classes!("input", "code-input", tools_error.is_some().then_some("invalid"))}
-                    rows="6" spellcheck="false"
-                    placeholder={r#"[{"name": "get_weather", "parameters": {"type": "object", "properties": {}}}]"#}
-                    aria-invalid={tools_error.is_some().to_string()} aria-describedby="tools-error"
-                    value={(*tools_draft).clone()} oninput={tools_input} onchange={tools_change} />
-                <p id="tools-error" class="field-error" role="alert">{ (*tools_error).clone().unwrap_or_default() }</p>
-                if tools_error.is_none() && !config.tools.is_empty() {
-                    <p class="field-hint">{ format!("{} tool(s) offered to the model.", config.tools.len()) }</p>
-                }
-            </div>
+            <ToolsField config={config.clone()} on_save={props.on_save.clone()} />
             <h2 class="panel-title">{ "Variables" }</h2>
-            if props.variable_names.is_empty() {
-                <p class="field-hint">{ "Write {{name}} in a prompt or message to define a variable; values are filled in when sending." }</p>
-            } else {
-                <div id="variables-panel" class="variables">{ for variables }</div>
-            }
+            { variables(config, &props.variable_names, &props.on_edit, &props.on_save) }
         </aside>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn settings() -> Settings {
+        serde_json::from_value(serde_json::json!({
+            "providers": [
+                {"id": "openai", "name": "OpenAI", "kind": "openai",
+                 "baseUrl": "https://api.openai.com/v1", "models": ["gpt-4o", "gpt-4o-mini"]},
+                {"id": "ollama", "name": "Ollama", "kind": "ollama",
+                 "baseUrl": "http://localhost:11434/v1"}
+            ],
+            "shareServer": {"mode": "thisComputer", "embeddedBind": "127.0.0.1"},
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn another_provider_keeps_the_model_only_if_it_lists_it_or_lists_none() {
+        let config = SessionConfig {
+            provider_id: "ollama".into(),
+            model: "llama3".into(),
+            ..SessionConfig::default()
+        };
+        let settings = settings();
+        let openai = with_provider(&config, Some(&settings), "openai".into());
+        assert_eq!(
+            (openai.provider_id.as_str(), openai.model.as_str()),
+            ("openai", "gpt-4o")
+        );
+        let mini = SessionConfig {
+            model: "gpt-4o-mini".into(),
+            ..config.clone()
+        };
+        assert_eq!(
+            with_provider(&mini, Some(&settings), "openai".into()).model,
+            "gpt-4o-mini"
+        );
+        let back = with_provider(&openai, Some(&settings), "ollama".into());
+        assert_eq!(
+            back.model, "gpt-4o",
+            "Ollama lists no models: the name stays"
+        );
+        assert_eq!(
+            with_provider(&config, None, "custom".into()).model,
+            "llama3"
+        );
+    }
+
+    #[test]
+    fn empty_numbers_mean_the_default() {
+        assert_eq!(parse_opt::<f64>(" 0.7 "), Some(0.7));
+        assert_eq!(parse_opt::<f64>("  "), None);
+        assert_eq!(parse_opt::<i64>("many"), None);
+        assert_eq!(opt_text(Some(256)), "256");
+        assert_eq!(opt_text(None::<i64>), "");
     }
 }

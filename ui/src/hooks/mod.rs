@@ -1,6 +1,11 @@
-//! The app's DOM plumbing as hooks and helpers: background commands,
-//! keyboard shortcuts, highlighted HTML from the shell, scrolling, focus,
-//! theme, stylesheet.
+//! The app's hooks: its commands on sessions ([`sessions`]) and on the open
+//! session's turns ([`turns`]), what it does on mounting ([`startup`]), and
+//! the DOM plumbing here: background commands, keyboard shortcuts,
+//! highlighted HTML from the shell, scrolling, focus, theme, stylesheet.
+
+pub mod sessions;
+pub mod startup;
+pub mod turns;
 
 use std::collections::HashSet;
 
