@@ -320,7 +320,7 @@ impl Common {
     /// environment, then the file), or `None` when neither sets it.
     pub fn public_url(&self, flag: Option<&str>) -> Result<Option<String>, Error> {
         flag.or(self.file.public_url.as_deref())
-            .map(crate::normalize_public_url)
+            .map(config::normalize_public_url)
             .transpose()
     }
 }
