@@ -19,6 +19,7 @@ use tokio_postgres::{IsolationLevel, NoTls, Row};
 
 mod tls;
 
+use super::is_postgres_url;
 use super::{
     Credential, NewShare, ShareAuth, SharePage, ShareStatus, ShareStore, ShareSummary, StoreError,
     StoredShare, User, UserId, redact_url,
@@ -35,11 +36,6 @@ const MIGRATION_LOCK: i64 = 0x7061_726c_6f72;
 /// The schema version the embedded migrations lead to.
 pub fn latest_schema_version() -> usize {
     MIGRATIONS.len()
-}
-
-/// Whether a database URL names PostgreSQL.
-pub fn is_postgres_url(url: &str) -> bool {
-    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// Size and patience of the connection pool.
@@ -635,14 +631,6 @@ impl ShareStore for PostgresStore {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn only_postgres_schemes_are_postgres() {
-        assert!(is_postgres_url("postgres://u@h/db"));
-        assert!(is_postgres_url("postgresql://u@h/db"));
-        assert!(!is_postgres_url("sqlite://x.db"));
-        assert!(!is_postgres_url("postgres:/x"));
-    }
 
     #[test]
     fn urls_parse_with_libpq_defaults() {
