@@ -79,12 +79,6 @@ impl Config {
         self
     }
 
-    /// An SQLite database file (created if missing).
-    pub fn with_database_path(mut self, path: impl AsRef<std::path::Path>) -> Self {
-        self.database_url = format!("sqlite://{}", path.as_ref().display());
-        self
-    }
-
     pub fn with_public_url(mut self, url: impl Into<String>) -> Self {
         self.public_url = Some(url.into());
         self

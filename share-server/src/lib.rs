@@ -25,36 +25,36 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub mod assets;
-pub mod cache;
+mod assets;
+mod cache;
 pub mod cli;
-pub mod clock;
-pub mod config;
-pub mod delivery;
+mod clock;
+mod config;
+mod delivery;
 mod error;
-pub mod extract;
-pub mod hosts;
+mod extract;
+mod hosts;
 pub mod ids;
-pub mod info;
+mod info;
 #[cfg(test)]
 mod layers;
-pub mod metrics;
-pub mod openapi;
+mod metrics;
+mod openapi;
 pub mod page;
-pub mod rate_limit;
-pub mod respond;
-pub mod routes;
+mod rate_limit;
+mod respond;
+mod routes;
 mod server;
-pub mod settings;
-pub mod shares;
-pub mod state;
+mod settings;
+mod shares;
+mod state;
 pub mod store;
 pub mod users;
 
 pub use clock::Clock;
 pub use config::Config;
-pub use error::{Error, ErrorBody, Failure, Success};
-pub use settings::Settings;
+pub use error::Error;
+pub use shares::purge;
 pub use state::AppState;
 pub use store::{ShareStore, Store};
 pub use users::add_user;
@@ -136,7 +136,7 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
     Ok(AppState {
         store,
         clock: config.clock.clone(),
-        settings: Arc::new(Settings {
+        settings: Arc::new(settings::Settings {
             public_url,
             allow_anonymous: config.allow_anonymous,
             body_limit: config.body_limit,

@@ -13,15 +13,25 @@ use crate::rate_limit::RateLimits;
 use crate::settings::Settings;
 use crate::store::Store;
 
+/// Everything the handlers share, built by [`crate::build_state`]. Outside
+/// the crate only the store is reachable (the desktop app manages users on
+/// the server it embeds).
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub clock: Clock,
-    pub settings: Arc<Settings>,
-    pub cache: Arc<PageCache>,
-    pub rate_limits: Arc<RateLimits>,
-    pub metrics: Arc<Metrics>,
-    pub assets: Arc<Assets>,
+    pub(crate) clock: Clock,
+    pub(crate) settings: Arc<Settings>,
+    pub(crate) cache: Arc<PageCache>,
+    pub(crate) rate_limits: Arc<RateLimits>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) assets: Arc<Assets>,
+}
+
+impl AppState {
+    /// The base of every share link, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.settings.public_url
+    }
 }
 
 macro_rules! from_ref {
