@@ -45,7 +45,7 @@ pub struct Config {
     /// `Host` header (port ignored, case-insensitive; IPv6 with or without
     /// brackets). Requests for any other host, or naming none, get 421
     /// before any handler runs: the defence against DNS rebinding for a
-    /// server that web pages can reach (see [`crate::hosts`]). Empty (the
+    /// server that web pages can reach (see `hosts.rs`). Empty (the
     /// default): any host.
     pub allowed_hosts: Vec<String>,
     /// The clock (tests use [`Clock::adjustable`]).

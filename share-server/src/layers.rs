@@ -110,6 +110,16 @@ fn imported_modules(code: &str) -> Vec<String> {
     modules
 }
 
+/// The modules `code` (in `module`, on `floor`) imports from its own floor
+/// or above.
+fn upward_imports(module: &str, floor: usize, code: &str) -> Vec<String> {
+    imported_modules(code)
+        .into_iter()
+        .filter(|imported| imported != module)
+        .filter(|imported| floor_of(imported).is_none_or(|below| below >= floor))
+        .collect()
+}
+
 fn rust_files(dir: &Path, files: &mut Vec<PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
@@ -137,19 +147,10 @@ fn imports_only_point_down() {
             continue;
         };
         let code = code_of(&std::fs::read_to_string(file).unwrap());
-        for imported in imported_modules(&code) {
-            if imported == module {
-                continue;
-            }
-            match floor_of(&imported) {
-                Some(below) if below < floor => {}
-                _ => {
-                    violations
-                        .entry(format!("{}", file.strip_prefix(&src).unwrap().display()))
-                        .or_insert_with(Vec::new)
-                        .push(imported);
-                }
-            }
+        let upward = upward_imports(&module, floor, &code);
+        if !upward.is_empty() {
+            let file = file.strip_prefix(&src).unwrap().display().to_string();
+            violations.insert(file, upward);
         }
     }
     unplaced.sort();
@@ -172,4 +173,14 @@ fn groups_and_paths_are_read() {
         code_of("use a; // crate::state\n#[cfg(test)]\nmod tests {\n use crate::x;\n}"),
         "use a; \n"
     );
+}
+
+#[test]
+fn upward_and_sideways_imports_are_caught() {
+    let floor = |module| floor_of(module).unwrap();
+    let code = "use crate::state::AppState;\nuse crate::store::Store;";
+    assert_eq!(upward_imports("shares", floor("shares"), code), ["state"]);
+    assert!(upward_imports("state", floor("state"), "use crate::shares::Created;").is_empty());
+    let sideways = "use crate::info::ServerInfo;";
+    assert_eq!(upward_imports("users", floor("users"), sideways), ["info"]);
 }

@@ -24,7 +24,7 @@ pub async fn add_user(store: &dyn ShareStore, name: &str) -> Result<String, Erro
 }
 
 /// The connect code for a user of the server at `public_url` (normalized,
-/// as [`crate::config::normalize_public_url`] gives it): what the app pastes to
+/// as the server normalizes its `--public-url`): what the app pastes to
 /// reach this server with this token.
 pub fn connect_code(public_url: &str, token: &str) -> String {
     chat_core::connect_code::ConnectCode {

@@ -1,12 +1,12 @@
 //! The PostgreSQL backend, for several instances behind a load balancer:
-//! tokio-postgres connections in a deadpool pool (TLS by [`tls`]),
+//! tokio-postgres connections in a deadpool pool (TLS in `tls.rs`),
 //! migrations applied at start under an advisory lock.
 //!
 //! Every method is one autocommitted statement (or a read-only transaction)
 //! at PostgreSQL's default READ COMMITTED isolation, so a read sees every
 //! write committed before it started — on any instance. A share revoked
 //! through one instance is therefore refused by all others on their very
-//! next `share_status` check (see [`crate::delivery`]).
+//! next `share_status` check (see `delivery.rs`).
 
 use std::time::Duration;
 

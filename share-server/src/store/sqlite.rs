@@ -1,7 +1,7 @@
 //! The SQLite backend: WAL mode, one writer connection and a few readers,
 //! blocking calls on tokio's blocking pool — except the liveness check made
 //! on every page hit, which a few dedicated readers answer in place (see
-//! [`Inline`]).
+//! `Inline` in `connections.rs`).
 
 use std::path::PathBuf;
 use std::sync::Arc;
