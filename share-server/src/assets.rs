@@ -24,7 +24,7 @@ impl Assets {
         }
     }
 
-    pub fn error_page(&self, page: ErrorPage) -> &CachedBody {
+    pub(crate) fn error_page(&self, page: ErrorPage) -> &CachedBody {
         match page {
             ErrorPage::NotFound => &self.not_found,
             ErrorPage::Gone => &self.gone,

@@ -6,7 +6,7 @@ use crate::ids::{Token, TokenHash, TokenKind};
 use crate::store::{ShareStore, StoreError, User};
 
 /// Longest user name, in bytes.
-pub const MAX_USER_NAME_BYTES: usize = 64;
+pub(crate) const MAX_USER_NAME_BYTES: usize = 64;
 
 /// Creates a user and returns their new API token. The token is shown only
 /// here; the store keeps its SHA-256 hash.
