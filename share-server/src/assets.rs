@@ -1,5 +1,7 @@
 //! Bodies that never change while the server runs: the stylesheet, the 404
 //! and 410 pages and the OpenAPI document, rendered and compressed at start.
+//! The OpenAPI document is generated from the routes above this module, so
+//! it is handed in rather than built here.
 
 use crate::cache::CachedBody;
 use crate::page::{self, ErrorPage};
@@ -12,8 +14,8 @@ pub struct Assets {
 }
 
 impl Assets {
-    pub fn render() -> Self {
-        let openapi = crate::openapi::document_json();
+    /// Renders the pages and stylesheet; `openapi` is the document as JSON.
+    pub fn render(openapi: String) -> Self {
         Self {
             stylesheet: CachedBody::new("text/css; charset=utf-8", page::stylesheet()),
             not_found: error_page(ErrorPage::NotFound),
@@ -22,7 +24,7 @@ impl Assets {
         }
     }
 
-    pub fn error_page(&self, page: ErrorPage) -> &CachedBody {
+    pub(crate) fn error_page(&self, page: ErrorPage) -> &CachedBody {
         match page {
             ErrorPage::NotFound => &self.not_found,
             ErrorPage::Gone => &self.gone,

@@ -116,6 +116,13 @@ fn brotli(data: &[u8]) -> Option<Vec<u8>> {
     Some(encoder.into_inner())
 }
 
+/// Whether a lookup found the rendered share in the cache.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Hit,
+    Miss,
+}
+
 /// The forms in which a share is served.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Representation {

@@ -6,6 +6,7 @@ use std::net::{Ipv4Addr, SocketAddr};
 use std::time::Duration;
 
 use crate::clock::Clock;
+use crate::error::Error;
 
 /// Everything [`crate::spawn`] needs. Start from [`Config::default`] (port 0,
 /// an in-memory database, anonymous publishing off) and set what differs.
@@ -44,7 +45,7 @@ pub struct Config {
     /// `Host` header (port ignored, case-insensitive; IPv6 with or without
     /// brackets). Requests for any other host, or naming none, get 421
     /// before any handler runs: the defence against DNS rebinding for a
-    /// server that web pages can reach (see [`crate::hosts`]). Empty (the
+    /// server that web pages can reach (see `hosts.rs`). Empty (the
     /// default): any host.
     pub allowed_hosts: Vec<String>,
     /// The clock (tests use [`Clock::adjustable`]).
@@ -75,12 +76,6 @@ impl Default for Config {
 impl Config {
     pub fn with_database_url(mut self, url: impl Into<String>) -> Self {
         self.database_url = url.into();
-        self
-    }
-
-    /// An SQLite database file (created if missing).
-    pub fn with_database_path(mut self, path: impl AsRef<std::path::Path>) -> Self {
-        self.database_url = format!("sqlite://{}", path.as_ref().display());
         self
     }
 
@@ -189,9 +184,41 @@ pub fn parse_size(text: &str) -> Result<usize, String> {
         .ok_or_else(|| format!("`{text}` is too large"))
 }
 
+/// `url` without surrounding space or trailing slash, if it is an http(s)
+/// URL without query or fragment: the base of every share link, and the URL
+/// in connect codes.
+pub fn normalize_public_url(url: &str) -> Result<String, Error> {
+    let url = url.trim().trim_end_matches('/');
+    let valid = (url.starts_with("https://") || url.starts_with("http://"))
+        && url.len() > "https://".len()
+        && !url.contains(['?', '#', ' ']);
+    if valid {
+        Ok(url.to_owned())
+    } else {
+        Err(Error::Config(format!(
+            "the public URL `{url}` must be an http(s) URL without query or fragment"
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn public_urls() {
+        assert_eq!(
+            normalize_public_url("https://share.example.com/").unwrap(),
+            "https://share.example.com"
+        );
+        assert_eq!(
+            normalize_public_url("http://10.0.0.1:8080/parlor").unwrap(),
+            "http://10.0.0.1:8080/parlor"
+        );
+        for bad in ["share.example.com", "ftp://x", "https://", "https://x/?q=1"] {
+            assert!(normalize_public_url(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn durations() {

@@ -11,20 +11,13 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::cache::{CachedBody, CachedShare, PageCache, Representation};
+use crate::cache::{CachedBody, CachedShare, Outcome, PageCache, Representation};
 use crate::error::{Error, Success};
 use crate::ids::ShareId;
 use crate::page::{self, ExportView, ShareView};
-use crate::shares;
-use crate::state::Settings;
+use crate::settings::Settings;
+use crate::shares::{self, Revoked, Revoker};
 use crate::store::{ShareStore, StoredShare};
-
-/// Whether a response came from the cache.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Outcome {
-    Hit,
-    Miss,
-}
 
 /// The rendered `representation` of a live share, or 404/410.
 pub async fn share(
@@ -58,6 +51,25 @@ pub async fn share(
     .await
     .map_err(|e| Error::Internal(format!("rendering task failed: {e}")))??;
     Ok((rendered, Outcome::Miss))
+}
+
+/// Revokes a share with the credentials a request brought (see
+/// [`Revoker::from_credentials`]) and evicts it from this instance's cache
+/// whatever the outcome: a stale entry must not outlive a revocation.
+pub async fn revoke(
+    store: &dyn ShareStore,
+    cache: &PageCache,
+    now: DateTime<Utc>,
+    id: &str,
+    bearer: Option<&str>,
+    delete_token: Option<String>,
+) -> Result<Revoked, Error> {
+    let revoker = Revoker::from_credentials(store, bearer, delete_token).await?;
+    let revoked = shares::revoke(store, now, id, &revoker).await;
+    if let Some(id) = ShareId::parse(id) {
+        cache.remove(&id);
+    }
+    revoked
 }
 
 /// The cached representation, if any, after checking the share is still live.

@@ -15,8 +15,8 @@ use crate::clock::Clock;
 use crate::error::Error;
 use crate::ids::TokenHash;
 use crate::rate_limit::{self, RateLimits};
+use crate::settings::Settings;
 use crate::shares::Upload;
-use crate::state::Settings;
 use crate::store::{Store, User};
 use crate::users;
 

@@ -100,10 +100,6 @@ impl Token {
         Ok(Self(format!("{}{}", kind.prefix(), hex::encode(bytes))))
     }
 
-    pub fn expose(&self) -> &str {
-        &self.0
-    }
-
     pub fn into_string(self) -> String {
         self.0
     }
@@ -187,13 +183,14 @@ mod tests {
     #[test]
     fn tokens_are_prefixed_hashed_and_compared() {
         let token = Token::generate(TokenKind::User).unwrap();
-        assert!(token.expose().starts_with("psu_"));
-        assert_eq!(token.expose().len(), 4 + 64);
-        assert!(token.hash().matches(&TokenHash::of(token.expose())));
+        let clear = token.clone().into_string();
+        assert!(clear.starts_with("psu_"));
+        assert_eq!(clear.len(), 4 + 64);
+        assert!(token.hash().matches(&TokenHash::of(&clear)));
         assert!(!token.hash().matches(&TokenHash::of("psu_other")));
-        assert!(!format!("{token:?}").contains(&token.expose()[4..]));
+        assert!(!format!("{token:?}").contains(&clear[4..]));
         let delete = Token::generate(TokenKind::Delete).unwrap();
-        assert!(delete.expose().starts_with("psd_"));
+        assert!(delete.clone().into_string().starts_with("psd_"));
         assert_ne!(delete, token);
     }
 }

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use serde::Serialize;
 
-use crate::state::Settings;
+use crate::settings::Settings;
 
 /// The snapshot `schemaVersion`s this server accepts: every version
 /// chat-core reads.

@@ -25,33 +25,37 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
-pub mod assets;
-pub mod cache;
+mod assets;
+mod cache;
 pub mod cli;
-pub mod clock;
-pub mod config;
-pub mod delivery;
+mod clock;
+mod config;
+mod delivery;
 mod error;
-pub mod extract;
-pub mod hosts;
+mod extract;
+mod hosts;
 pub mod ids;
-pub mod info;
-pub mod metrics;
-pub mod openapi;
+mod info;
+#[cfg(test)]
+mod layers;
+mod metrics;
+mod openapi;
 pub mod page;
-pub mod rate_limit;
-pub mod respond;
-pub mod routes;
+mod rate_limit;
+mod respond;
+mod routes;
 mod server;
-pub mod shares;
-pub mod state;
+mod settings;
+mod shares;
+mod state;
 pub mod store;
 pub mod users;
 
 pub use clock::Clock;
 pub use config::Config;
-pub use error::{Error, ErrorBody, Failure, Success};
-pub use state::{AppState, Settings};
+pub use error::Error;
+pub use shares::purge;
+pub use state::AppState;
 pub use store::{ShareStore, Store};
 pub use users::add_user;
 
@@ -120,17 +124,19 @@ async fn request_timeout(State(limit): State<Duration>, request: Request, next: 
 /// `addr` is where the server listens (the public URL when none is configured).
 pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, Error> {
     let public_url = match &config.public_url {
-        Some(url) => normalize_public_url(url)?,
+        Some(url) => config::normalize_public_url(url)?,
         None => format!("http://{addr}"),
     };
     let allowed_hosts = Arc::new(hosts::AllowedHosts::parse(&config.allowed_hosts)?);
+    let openapi = openapi::document_json()
+        .map_err(|e| Error::Internal(format!("could not render the OpenAPI document: {e}")))?;
     let store = store::open(&config.database_url).await?;
     // Redacted: the URL may carry the database password.
     tracing::info!(database = %store::redact_url(&config.database_url), "store opened and migrated");
     Ok(AppState {
         store,
         clock: config.clock.clone(),
-        settings: Arc::new(Settings {
+        settings: Arc::new(settings::Settings {
             public_url,
             allow_anonymous: config.allow_anonymous,
             body_limit: config.body_limit,
@@ -146,25 +152,8 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
             config.rate_limit_token,
         )),
         metrics: Arc::new(metrics::Metrics::new()),
-        assets: Arc::new(assets::Assets::render()),
+        assets: Arc::new(assets::Assets::render(openapi)),
     })
-}
-
-/// `url` without surrounding space or trailing slash, if it is an http(s)
-/// URL without query or fragment: the base of every share link, and the URL
-/// in connect codes.
-pub fn normalize_public_url(url: &str) -> Result<String, Error> {
-    let url = url.trim().trim_end_matches('/');
-    let valid = (url.starts_with("https://") || url.starts_with("http://"))
-        && url.len() > "https://".len()
-        && !url.contains(['?', '#', ' ']);
-    if valid {
-        Ok(url.to_owned())
-    } else {
-        Err(Error::Config(format!(
-            "the public URL `{url}` must be an http(s) URL without query or fragment"
-        )))
-    }
 }
 
 /// Serves `state` on `listener` until `shutdown` completes, then lets
@@ -265,24 +254,4 @@ pub async fn spawn(config: Config) -> Result<RunningServer, Error> {
         shutdown: Some(shutdown),
         task,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn public_urls() {
-        assert_eq!(
-            normalize_public_url("https://share.example.com/").unwrap(),
-            "https://share.example.com"
-        );
-        assert_eq!(
-            normalize_public_url("http://10.0.0.1:8080/parlor").unwrap(),
-            "http://10.0.0.1:8080/parlor"
-        );
-        for bad in ["share.example.com", "ftp://x", "https://", "https://x/?q=1"] {
-            assert!(normalize_public_url(bad).is_err(), "{bad}");
-        }
-    }
 }

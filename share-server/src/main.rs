@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use share_server::cli::{self, Cli, Command, LogFormat, UserCommand};
-use share_server::{Error, build_state, serve, shares, store, users};
+use share_server::{Error, build_state, purge, serve, store, users};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -32,7 +32,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let state = build_state(&config, addr).await?;
             tracing::info!(
                 address = %addr,
-                public_url = %state.settings.public_url,
+                public_url = %state.public_url(),
                 "share-server listening on http://{addr}"
             );
             serve(listener, state, shutdown_signal()).await?;
@@ -90,7 +90,7 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let common = common.resolve()?;
             init_tracing(common.log_format);
             let store = store::open(&common.database_url).await?;
-            let purged = shares::purge(store.as_ref(), chrono::Utc::now()).await?;
+            let purged = purge(store.as_ref(), chrono::Utc::now()).await?;
             output(&[&format!("Purged {purged} expired shares.")])
         }
     }

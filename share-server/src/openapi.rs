@@ -172,17 +172,13 @@ impl Modify for SharedChatSchema {
     }
 }
 
-/// The document as pretty-printed JSON.
-pub fn document_json() -> String {
-    let document = serde_json::to_value(ApiDoc::openapi()).map(|mut document| {
-        camel_case_links(&mut document);
-        document
-    });
-    document
-        .and_then(|document| serde_json::to_string_pretty(&document))
-        .unwrap_or_else(|e| {
-            format!("{{\"error\": \"could not render the OpenAPI document: {e}\"}}")
-        })
+/// The document as pretty-printed JSON. Built once when the server starts
+/// ([`crate::build_state`] fails if it cannot be), so the route only ever
+/// serves a complete document.
+pub fn document_json() -> Result<String, serde_json::Error> {
+    let mut document = serde_json::to_value(ApiDoc::openapi())?;
+    camel_case_links(&mut document);
+    serde_json::to_string_pretty(&document)
 }
 
 /// utoipa 5 writes the fields of a Link Object in snake case
@@ -220,7 +216,7 @@ mod tests {
 
     #[test]
     fn links_name_operations_that_exist() {
-        let doc: Value = serde_json::from_str(&document_json()).unwrap();
+        let doc: Value = serde_json::from_str(&document_json().unwrap()).unwrap();
         let operation_ids: Vec<&str> = doc["paths"]
             .as_object()
             .unwrap()
@@ -245,7 +241,7 @@ mod tests {
 
     #[test]
     fn a_shared_chat_is_one_flat_object() {
-        let doc: Value = serde_json::from_str(&document_json()).unwrap();
+        let doc: Value = serde_json::from_str(&document_json().unwrap()).unwrap();
         let schemas = &doc["components"]["schemas"];
         let shared = &schemas["SharedChat"];
         assert!(shared.get("allOf").is_none(), "{shared}");

@@ -9,8 +9,9 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::ids::{ShareId, Token, TokenHash, TokenKind};
-use crate::state::Settings;
+use crate::settings::Settings;
 use crate::store::{Liveness, NewShare, ShareStatus, ShareStore, StoreError, StoredShare, User};
+use crate::users;
 
 /// Default page size of the share list.
 pub const DEFAULT_PAGE_SIZE: u32 = 20;
@@ -106,6 +107,24 @@ pub struct Revoked {
 pub struct Revoker {
     pub user: Option<User>,
     pub delete_token: Option<String>,
+}
+
+impl Revoker {
+    /// The revoker a request's credentials make: the user of the bearer
+    /// token (an invalid or revoked one is refused) and the delete token.
+    /// Neither credential: 401.
+    pub async fn from_credentials(
+        store: &dyn ShareStore,
+        bearer: Option<&str>,
+        delete_token: Option<String>,
+    ) -> Result<Self, Error> {
+        let user = match bearer {
+            Some(token) => Some(users::authenticate(store, token).await?),
+            None if delete_token.is_none() => return Err(Error::Unauthorized),
+            None => None,
+        };
+        Ok(Self { user, delete_token })
+    }
 }
 
 /// The expiry a share gets: the requested one or the default, capped at the maximum.

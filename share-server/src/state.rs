@@ -2,47 +2,36 @@
 //! (`State<Store>`, `State<Clock>`, …) so a handler asks for what it needs.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::extract::FromRef;
 
 use crate::assets::Assets;
 use crate::cache::PageCache;
 use crate::clock::Clock;
-use crate::hosts::AllowedHosts;
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimits;
+use crate::settings::Settings;
 use crate::store::Store;
 
-/// The request-independent settings derived from [`crate::Config`].
-#[derive(Debug, Clone)]
-pub struct Settings {
-    /// Public base URL without a trailing slash.
-    pub public_url: String,
-    pub allow_anonymous: bool,
-    pub body_limit: usize,
-    pub default_expiry: Option<Duration>,
-    pub max_expiry: Option<Duration>,
-    pub trust_forwarded_for: bool,
-    pub request_timeout: Duration,
-    pub allowed_hosts: Arc<AllowedHosts>,
-}
-
-impl Settings {
-    pub fn share_url(&self, id: &crate::ids::ShareId) -> String {
-        format!("{}/shared/{id}", self.public_url)
-    }
-}
-
+/// Everything the handlers share, built by [`crate::build_state`]. Outside
+/// the crate only the store is reachable (the desktop app manages users on
+/// the server it embeds).
 #[derive(Clone)]
 pub struct AppState {
     pub store: Store,
-    pub clock: Clock,
-    pub settings: Arc<Settings>,
-    pub cache: Arc<PageCache>,
-    pub rate_limits: Arc<RateLimits>,
-    pub metrics: Arc<Metrics>,
-    pub assets: Arc<Assets>,
+    pub(crate) clock: Clock,
+    pub(crate) settings: Arc<Settings>,
+    pub(crate) cache: Arc<PageCache>,
+    pub(crate) rate_limits: Arc<RateLimits>,
+    pub(crate) metrics: Arc<Metrics>,
+    pub(crate) assets: Arc<Assets>,
+}
+
+impl AppState {
+    /// The base of every share link, without a trailing slash.
+    pub fn public_url(&self) -> &str {
+        &self.settings.public_url
+    }
 }
 
 macro_rules! from_ref {

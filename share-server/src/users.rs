@@ -6,7 +6,7 @@ use crate::ids::{Token, TokenHash, TokenKind};
 use crate::store::{ShareStore, StoreError, User};
 
 /// Longest user name, in bytes.
-pub const MAX_USER_NAME_BYTES: usize = 64;
+pub(crate) const MAX_USER_NAME_BYTES: usize = 64;
 
 /// Creates a user and returns their new API token. The token is shown only
 /// here; the store keeps its SHA-256 hash.
@@ -24,7 +24,7 @@ pub async fn add_user(store: &dyn ShareStore, name: &str) -> Result<String, Erro
 }
 
 /// The connect code for a user of the server at `public_url` (normalized,
-/// as [`crate::normalize_public_url`] gives it): what the app pastes to
+/// as the server normalizes its `--public-url`): what the app pastes to
 /// reach this server with this token.
 pub fn connect_code(public_url: &str, token: &str) -> String {
     chat_core::connect_code::ConnectCode {

@@ -84,10 +84,6 @@ impl ValidationErrors {
         &self.errors
     }
 
-    pub fn into_vec(self) -> Vec<FieldError> {
-        self.errors
-    }
-
     pub fn len(&self) -> usize {
         self.errors.len()
     }

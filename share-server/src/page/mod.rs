@@ -130,7 +130,7 @@ impl<'a> ExportView<'a> {
 
 /// The pages served instead of a share.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ErrorPage {
+pub(crate) enum ErrorPage {
     /// 404: unknown or malformed id.
     NotFound,
     /// 410: expired or revoked.
@@ -142,7 +142,7 @@ pub const STYLESHEET_PATH: &str = "/assets/share.css";
 
 /// The stylesheet bytes served at [`STYLESHEET_PATH`]: the conversation
 /// styles shared with the desktop UI, then the syntax-highlighting theme.
-pub fn stylesheet() -> String {
+pub(crate) fn stylesheet() -> String {
     let highlight = chat_core::markdown::highlight_stylesheet();
     let mut css = String::with_capacity(chat_core::style::STYLESHEET.len() + highlight.len() + 64);
     css.push_str(chat_core::style::STYLESHEET);
@@ -157,7 +157,7 @@ pub fn render_share(view: &ShareView<'_>) -> String {
 }
 
 /// The HTML document of a 404 or 410 page.
-pub fn render_error(page: ErrorPage) -> String {
+pub(crate) fn render_error(page: ErrorPage) -> String {
     errors::render(page).into_string()
 }
 

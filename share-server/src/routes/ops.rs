@@ -15,7 +15,7 @@ use crate::error::{Error, Failure, Success};
 use crate::info::{self, ServerInfo};
 use crate::metrics::Metrics;
 use crate::respond::{self, Caching};
-use crate::state::Settings;
+use crate::settings::Settings;
 use crate::store::{Store, StoreError};
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]

@@ -16,7 +16,8 @@ use crate::extract::ShareIdParam;
 use crate::metrics::Metrics;
 use crate::page::ErrorPage;
 use crate::respond::{self, Caching};
-use crate::state::{AppState, Settings};
+use crate::settings::Settings;
+use crate::state::AppState;
 use crate::store::Store;
 
 /// What a page request needs from the state.

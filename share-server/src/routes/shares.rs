@@ -15,10 +15,9 @@ use crate::error::{Error, Failure, Success};
 use crate::extract::{Bearer, CurrentUser, DeleteToken, Publisher, ShareIdParam, SnapshotBody};
 use crate::metrics::Metrics;
 use crate::respond::{self, Caching};
-use crate::shares::{self, Created, Revoked, Revoker, ShareList, SharedChat};
-use crate::state::Settings;
+use crate::settings::Settings;
+use crate::shares::{self, Created, Revoked, ShareList, SharedChat};
 use crate::store::Store;
-use crate::users;
 
 /// Publish a snapshot.
 ///
@@ -202,20 +201,15 @@ pub async fn delete(
     Bearer(bearer): Bearer,
     DeleteToken(delete_token): DeleteToken,
 ) -> Result<Json<Success<Revoked>>, Error> {
-    if bearer.is_none() && delete_token.is_none() {
-        return Err(Error::Unauthorized);
-    }
-    let user = match bearer {
-        Some(token) => Some(users::authenticate(store.as_ref(), &token).await?),
-        None => None,
-    };
-    let revoker = Revoker { user, delete_token };
-    let revoked = shares::revoke(store.as_ref(), clock.now(), &share_id, &revoker).await;
-    if let Some(id) = crate::ids::ShareId::parse(&share_id) {
-        // Evict whatever happened: a stale entry must not outlive a revocation.
-        cache.remove(&id);
-    }
-    let revoked = revoked?;
+    let revoked = delivery::revoke(
+        store.as_ref(),
+        &cache,
+        clock.now(),
+        &share_id,
+        bearer.as_deref(),
+        delete_token,
+    )
+    .await?;
     metrics.share_deleted();
     tracing::info!(share_id = %revoked.share_id, "share revoked");
     Ok(Json(Success::new(revoked)))

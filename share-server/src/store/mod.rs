@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 
 use crate::ids::{ShareId, TokenHash};
 
+#[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod sqlite;
 
@@ -212,10 +213,24 @@ pub async fn open(database_url: &str) -> Result<Store, StoreError> {
     if let Some(location) = sqlite::Location::from_url(database_url) {
         return Ok(Arc::new(sqlite::SqliteStore::open(location).await?));
     }
-    if postgres::is_postgres_url(database_url) {
+    if is_postgres_url(database_url) {
+        #[cfg(feature = "postgres")]
         return Ok(Arc::new(postgres::PostgresStore::open(database_url).await?));
+        #[cfg(not(feature = "postgres"))]
+        return Err(StoreError::InvalidUrl {
+            url: redact_url(database_url),
+            reason: "this share-server was built without PostgreSQL support \
+                (the `postgres` cargo feature of the share-server crate)"
+                .to_owned(),
+        });
     }
     Err(StoreError::UnsupportedUrl(redact_url(database_url)))
+}
+
+/// Whether the URL names a PostgreSQL database (`postgres://…` or
+/// `postgresql://…`), whether or not this build can open one.
+pub(crate) fn is_postgres_url(url: &str) -> bool {
+    url.starts_with("postgres://") || url.starts_with("postgresql://")
 }
 
 /// The URL with its password replaced by `***`, for logs and errors:
@@ -255,6 +270,25 @@ pub fn redact_url(url: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn postgres_urls_are_recognised() {
+        assert!(is_postgres_url("postgres://u@h/db"));
+        assert!(is_postgres_url("postgresql://u@h/db"));
+        assert!(!is_postgres_url("sqlite://x.db"));
+        assert!(!is_postgres_url("postgres:/x"));
+    }
+
+    #[cfg(not(feature = "postgres"))]
+    #[tokio::test]
+    async fn a_postgres_url_without_the_feature_names_it() {
+        let Err(error) = open("postgres://u:pw@db/shares").await else {
+            panic!("opened a PostgreSQL store without the feature");
+        };
+        let message = error.to_string();
+        assert!(message.contains("`postgres` cargo feature"), "{message}");
+        assert!(!message.contains("pw"), "{message}");
+    }
 
     #[test]
     fn passwords_are_redacted() {

@@ -1,23 +1,29 @@
 //! The SQLite backend: WAL mode, one writer connection and a few readers,
 //! blocking calls on tokio's blocking pool — except the liveness check made
 //! on every page hit, which a few dedicated readers answer in place (see
-//! [`Inline`]).
+//! `Inline` in `connections.rs`).
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::sync::Arc;
 
 use async_trait::async_trait;
-use chrono::{DateTime, TimeZone, Utc};
-use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, Row, params};
+use chrono::{DateTime, Utc};
+use rusqlite::{Connection, OptionalExtension, params};
 use rusqlite_migration::{M, Migrations};
-use tokio::sync::Semaphore;
 
 use super::{
     Credential, NewShare, ShareAuth, SharePage, ShareStatus, ShareStore, ShareSummary, StoreError,
     StoredShare, User, UserId,
 };
 use crate::ids::{ShareId, TokenHash};
+
+mod connections;
+mod rows;
+#[cfg(test)]
+mod tests;
+
+use connections::{Inline, Opener, Pool, open_file, open_memory, query_share_status};
+use rows::{USER_COLUMNS, hash_column, millis, share_id_column, status_columns, time, user_row};
 
 /// The migrations, in order; applied at start (idempotent: `user_version`
 /// records how far a database got).
@@ -27,7 +33,6 @@ const MIGRATIONS: &[M<'static>] = &[M::up(include_str!(
 
 /// Readers for a file database (WAL lets them run beside the writer).
 const READERS: usize = 4;
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Where the database lives.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -61,71 +66,6 @@ pub struct SqliteStore {
     writer: Arc<Pool>,
     readers: Arc<Pool>,
     inline: Inline,
-}
-
-/// Readers for the one query on the hot path: `share_status`, an indexed
-/// point lookup of two integers (a few microseconds) made on every cache
-/// hit. Handing it to the blocking pool costs more than the query itself
-/// (thread hand-offs on each request), so it runs on the calling thread,
-/// on one of these connections. In WAL mode a reader does not wait for the
-/// writer; should the database be busy anyway (recovery, a checkpoint
-/// restart), the connection gives up at once and the query goes the usual
-/// way through the pool. When all are in use, likewise.
-struct Inline {
-    connections: Vec<Mutex<Connection>>,
-}
-
-impl Inline {
-    /// One connection per core, for a file database; none in memory (one
-    /// connection serves everything there).
-    fn open(location: &Location) -> Result<Self, StoreError> {
-        let Location::File(path) = location else {
-            return Ok(Self {
-                connections: Vec::new(),
-            });
-        };
-        let count = std::thread::available_parallelism().map_or(2, usize::from);
-        let connections = (0..count)
-            .map(|_| {
-                let conn = open_file(path)?;
-                conn.pragma_update(None, "query_only", true)?;
-                // Never block the async thread waiting for a lock.
-                conn.busy_timeout(Duration::ZERO)?;
-                Ok(Mutex::new(conn))
-            })
-            .collect::<Result<_, StoreError>>()?;
-        Ok(Self { connections })
-    }
-
-    /// `Some(answer)` when a free connection answered; `None` to take the
-    /// pool's way (all busy, or SQLite said busy/locked).
-    fn share_status(&self, id: &ShareId) -> Option<Result<Option<ShareStatus>, StoreError>> {
-        for slot in &self.connections {
-            let Ok(conn) = slot.try_lock() else {
-                continue;
-            };
-            return match query_share_status(&conn, id) {
-                Err(error) if is_busy(&error) => None,
-                result => Some(result.map_err(Into::into)),
-            };
-        }
-        None
-    }
-}
-
-/// SQLite could not take its lock without waiting.
-fn is_busy(error: &rusqlite::Error) -> bool {
-    matches!(
-        error,
-        rusqlite::Error::SqliteFailure(failure, _)
-            if matches!(failure.code, ErrorCode::DatabaseBusy | ErrorCode::DatabaseLocked)
-    )
-}
-
-fn query_share_status(conn: &Connection, id: &ShareId) -> rusqlite::Result<Option<ShareStatus>> {
-    conn.prepare_cached("SELECT expires_at, revoked_at FROM shares WHERE id = ?1")?
-        .query_row([id.as_str()], |row| status_columns(row, 0))
-        .optional()
 }
 
 impl SqliteStore {
@@ -168,153 +108,6 @@ pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
 /// The schema version the embedded migrations lead to.
 pub fn latest_schema_version() -> usize {
     MIGRATIONS.len()
-}
-
-fn open_file(path: &std::path::Path) -> Result<Connection, StoreError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )?;
-    conn.busy_timeout(BUSY_TIMEOUT)?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0))?;
-    if !mode.eq_ignore_ascii_case("wal") {
-        return Err(StoreError::Database(format!(
-            "could not switch the database to WAL mode (it is in {mode} mode)"
-        )));
-    }
-    configure(&conn)?;
-    Ok(conn)
-}
-
-fn open_memory() -> Result<Connection, StoreError> {
-    let conn = Connection::open_in_memory()?;
-    configure(&conn)?;
-    Ok(conn)
-}
-
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.pragma_update(None, "synchronous", "NORMAL")?;
-    conn.pragma_update(None, "foreign_keys", true)?;
-    Ok(())
-}
-
-type Opener = Arc<dyn Fn() -> Result<Connection, StoreError> + Send + Sync>;
-
-/// A few connections, handed to blocking tasks one at a time.
-///
-/// The blocking task returns its connection to the pool itself, so a request
-/// that is dropped mid-query (client gone) never loses a connection; a task
-/// that panics drops its connection and the next one opens a fresh one.
-struct Pool {
-    idle: Mutex<Vec<Connection>>,
-    permits: Arc<Semaphore>,
-    open: Opener,
-}
-
-impl Pool {
-    fn new(size: usize, open: Opener) -> Self {
-        Self {
-            idle: Mutex::new(Vec::with_capacity(size)),
-            permits: Arc::new(Semaphore::new(size)),
-            open,
-        }
-    }
-
-    async fn run<T, E, F>(self: &Arc<Self>, job: F) -> Result<T, StoreError>
-    where
-        T: Send + 'static,
-        E: Into<StoreError> + Send + 'static,
-        F: FnOnce(&mut Connection) -> Result<T, E> + Send + 'static,
-    {
-        let permit = Arc::clone(&self.permits)
-            .acquire_owned()
-            .await
-            .map_err(|_| StoreError::Unavailable("the connection pool is closed".into()))?;
-        let pool = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let _permit = permit;
-            let mut conn = match pool.take() {
-                Some(conn) => conn,
-                None => (pool.open)()?,
-            };
-            let result = job(&mut conn).map_err(Into::into);
-            pool.give_back(conn);
-            result
-        })
-        .await
-        .map_err(|e| StoreError::Unavailable(format!("database task failed: {e}")))?
-    }
-
-    fn take(&self) -> Option<Connection> {
-        self.idle.lock().ok()?.pop()
-    }
-
-    fn give_back(&self, conn: Connection) {
-        if let Ok(mut idle) = self.idle.lock() {
-            idle.push(conn);
-        }
-    }
-}
-
-impl From<rusqlite::Error> for StoreError {
-    fn from(error: rusqlite::Error) -> Self {
-        match &error {
-            rusqlite::Error::SqliteFailure(failure, _)
-                if failure.code == ErrorCode::ConstraintViolation =>
-            {
-                StoreError::Conflict
-            }
-            _ => StoreError::Database(error.to_string()),
-        }
-    }
-}
-
-fn millis(at: DateTime<Utc>) -> i64 {
-    at.timestamp_millis()
-}
-
-fn time(millis: i64) -> rusqlite::Result<DateTime<Utc>> {
-    Utc.timestamp_millis_opt(millis)
-        .single()
-        .ok_or_else(|| rusqlite::Error::IntegralValueOutOfRange(0, millis))
-}
-
-fn optional_time(millis: Option<i64>) -> rusqlite::Result<Option<DateTime<Utc>>> {
-    millis.map(time).transpose()
-}
-
-fn hash_column(row: &Row<'_>, index: usize) -> rusqlite::Result<TokenHash> {
-    let bytes: Vec<u8> = row.get(index)?;
-    TokenHash::from_bytes(&bytes).ok_or_else(|| {
-        rusqlite::Error::InvalidColumnType(index, "token hash".into(), rusqlite::types::Type::Blob)
-    })
-}
-
-fn share_id_column(row: &Row<'_>, index: usize) -> rusqlite::Result<ShareId> {
-    let text: String = row.get(index)?;
-    ShareId::parse(&text).ok_or_else(|| {
-        rusqlite::Error::InvalidColumnType(index, "share id".into(), rusqlite::types::Type::Text)
-    })
-}
-
-fn status_columns(row: &Row<'_>, first: usize) -> rusqlite::Result<ShareStatus> {
-    Ok(ShareStatus {
-        expires_at: optional_time(row.get(first)?)?,
-        revoked_at: optional_time(row.get(first + 1)?)?,
-    })
-}
-
-const USER_COLUMNS: &str = "id, name, created_at, revoked_at";
-
-fn user_row(row: &Row<'_>) -> rusqlite::Result<User> {
-    Ok(User {
-        id: row.get(0)?,
-        name: row.get(1)?,
-        created_at: time(row.get(2)?)?,
-        revoked_at: optional_time(row.get(3)?)?,
-    })
 }
 
 #[async_trait]
@@ -527,108 +320,5 @@ impl ShareStore for SqliteStore {
                 .map(|deleted| u64::try_from(deleted).unwrap_or(u64::MAX))
             })
             .await
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::ids::TokenHash;
-
-    #[test]
-    fn urls() {
-        assert_eq!(
-            Location::from_url("sqlite://shares.db"),
-            Some(Location::File("shares.db".into()))
-        );
-        assert_eq!(
-            Location::from_url("sqlite:///var/lib/x.db"),
-            Some(Location::File("/var/lib/x.db".into()))
-        );
-        assert_eq!(
-            Location::from_url("sqlite:rel/my data?.db"),
-            Some(Location::File("rel/my data?.db".into()))
-        );
-        assert_eq!(
-            Location::from_url("sqlite::memory:"),
-            Some(Location::Memory)
-        );
-        assert_eq!(Location::from_url("sqlite://"), None);
-        assert_eq!(Location::from_url("postgres://localhost/db"), None);
-    }
-
-    async fn store_with_share(dir: &tempfile::TempDir) -> (SqliteStore, ShareId) {
-        let store = SqliteStore::open(Location::File(dir.path().join("s.db")))
-            .await
-            .unwrap();
-        let id = ShareId::generate().unwrap();
-        let now = Utc.timestamp_millis_opt(1_764_000_000_000).unwrap();
-        store
-            .insert_share(NewShare {
-                id: id.clone(),
-                owner: None,
-                delete_token_hash: TokenHash::of("psd_x"),
-                title: "t".into(),
-                snapshot: b"{}".to_vec(),
-                created_at: now,
-                expires_at: None,
-                indexable: false,
-            })
-            .await
-            .unwrap();
-        (store, id)
-    }
-
-    #[tokio::test]
-    async fn the_liveness_check_is_answered_in_place_and_sees_revocations() {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, id) = store_with_share(&dir).await;
-        assert!(!store.inline.connections.is_empty());
-        let live = store.inline.share_status(&id).unwrap().unwrap().unwrap();
-        assert_eq!(live.revoked_at, None);
-        let now = Utc.timestamp_millis_opt(1_764_000_001_000).unwrap();
-        assert!(store.revoke_share(&id, now).await.unwrap());
-        let revoked = store.inline.share_status(&id).unwrap().unwrap().unwrap();
-        assert_eq!(revoked.revoked_at, Some(now));
-        let unknown = ShareId::generate().unwrap();
-        assert_eq!(store.inline.share_status(&unknown).unwrap().unwrap(), None);
-    }
-
-    #[tokio::test]
-    async fn with_every_inline_reader_taken_the_pool_answers() {
-        let dir = tempfile::tempdir().unwrap();
-        let (store, id) = store_with_share(&dir).await;
-        let held: Vec<_> = store
-            .inline
-            .connections
-            .iter()
-            .map(|slot| slot.lock().unwrap())
-            .collect();
-        assert!(store.inline.share_status(&id).is_none());
-        let status = store.share_status(&id).await.unwrap().unwrap();
-        assert_eq!(status.revoked_at, None);
-        drop(held);
-    }
-
-    #[test]
-    fn busy_and_locked_send_the_check_to_the_pool_other_errors_do_not() {
-        let failure = |code| {
-            rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error {
-                    code,
-                    extended_code: 0,
-                },
-                None,
-            )
-        };
-        assert!(is_busy(&failure(ErrorCode::DatabaseBusy)));
-        assert!(is_busy(&failure(ErrorCode::DatabaseLocked)));
-        assert!(!is_busy(&failure(ErrorCode::DatabaseCorrupt)));
-        assert!(!is_busy(&rusqlite::Error::QueryReturnedNoRows));
-    }
-
-    #[test]
-    fn migrations_are_valid() {
-        Migrations::from_slice(MIGRATIONS).validate().unwrap();
     }
 }
