@@ -12,7 +12,7 @@ use chat_core::{Role, ToolCall, Usage};
 use parlor::core::Core;
 use parlor::error::AppError;
 use parlor::secrets::{MemoryStore, SecretKey, SecretStore};
-use parlor::settings::{Settings, ShareMode};
+use parlor::settings::{Settings, SettingsExt, ShareMode};
 use parlor::share::reach::ReachKind;
 use parlor::share::{self, ShareOptions, ShareTarget};
 use parlor::store::{MessageStatus, MessageUpdate, NewMessage, SessionConfig, StoredMessage};

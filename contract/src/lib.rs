@@ -16,6 +16,8 @@ pub mod settings;
 pub mod share;
 pub mod template;
 pub mod turn;
+#[cfg(test)]
+mod wire_tests;
 
 use chat_core::cost::ResolvedPrice;
 use serde::Serialize;

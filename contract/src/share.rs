@@ -261,7 +261,4 @@ pub struct SavedFile {
 pub struct CopiedMarkdown {
     #[serde(default)]
     pub redacted_summary: Option<String>,
-    /// The text put on the clipboard; stays in the shell.
-    #[serde(skip)]
-    pub markdown: String,
 }

@@ -13,6 +13,7 @@ use crate::error::AppError;
 use crate::providers::{Endpoint, http_client};
 use crate::secrets::{SecretKey, SecretStore};
 use crate::settings::Settings;
+use crate::settings::SettingsExt;
 use crate::store::Store;
 
 /// The file name of the app's database in its data dir.
@@ -90,7 +91,7 @@ impl Core {
     /// The endpoint of a configured provider, with its key from the keyring.
     pub async fn endpoint(&self, provider_id: &str) -> Result<Endpoint, AppError> {
         let settings = self.settings()?;
-        let provider = settings.provider(provider_id)?;
+        let provider = settings.configured_provider(provider_id)?;
         Ok(Endpoint {
             kind: provider.kind,
             name: provider.name.clone(),

@@ -4,17 +4,9 @@
 
 use std::net::IpAddr;
 
-use serde::{Deserialize, Serialize};
-
 use crate::error::AppError;
 
-/// One address of one interface.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NetworkAddress {
-    pub interface: String,
-    pub ip: String,
-}
+pub use contract::NetworkAddress;
 
 /// The addresses links could use, IPv4 first, then by interface.
 pub fn addresses() -> Result<Vec<NetworkAddress>, AppError> {

@@ -319,8 +319,8 @@ mod tests {
             id: id.into(),
             config: SessionConfig::default(),
             imported_from: None,
-            created_at: "2026-11-25T08:00:00Z".into(),
-            updated_at: "2026-11-25T08:00:00Z".into(),
+            created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
+            updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
         }
     }
 
@@ -348,8 +348,8 @@ mod tests {
             price_provider: None,
             params: None,
             ended: None,
-            created_at: "2026-11-25T08:00:00Z".into(),
-            updated_at: "2026-11-25T08:00:00Z".into(),
+            created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
+            updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
         }
     }
 

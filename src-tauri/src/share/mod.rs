@@ -16,19 +16,20 @@ use std::time::Duration;
 
 use chat_core::{SCHEMA_VERSION, ShareSnapshot};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
 use crate::core::Core;
 use crate::error::AppError;
 use crate::redact::{Redactions, Redactor};
 use crate::secrets::SecretKey;
-use crate::settings::ShareMode;
 use crate::store::{ImportedFrom, Session, ShareRecord, StoreError};
 use api::call;
 pub use api::{DELETE_TOKEN_HEADER, ShareError, parse_share_url, publish};
-pub use info::{INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, fetch_info};
-use reach::{Reach, ReachKind};
+pub use info::{
+    INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, check_info_accepts, fetch_info,
+};
+use reach::{Reach, ReachExt, ReachKind};
 use snapshot::snapshot_from_api;
 pub use snapshot::{build_snapshot, import_snapshot, prepare};
 
@@ -38,64 +39,9 @@ const SERVER_TIMEOUT: Duration = Duration::from_secs(30);
 /// The API path of shares on a share server.
 pub const API_PATH: &str = "/api/v0/shared-chats";
 
-/// What the user chose in the Share dialog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareOptions {
-    /// Share only these messages (in session order); all when absent.
-    #[serde(default)]
-    pub message_ids: Option<Vec<String>>,
-    /// Seconds until the link expires; never when absent (the server may cap it).
-    #[serde(default)]
-    pub expires_in: Option<u64>,
-    /// Include the system prompt and the template variables.
-    #[serde(default = "yes")]
-    pub include_system_prompt: bool,
-    /// Let search engines index the page.
-    #[serde(default)]
-    pub indexable: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-impl Default for ShareOptions {
-    fn default() -> Self {
-        Self {
-            message_ids: None,
-            expires_in: None,
-            include_system_prompt: true,
-            indexable: false,
-        }
-    }
-}
-
-/// A published share, as the UI receives it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareResult {
-    pub share_id: String,
-    pub share_url: String,
-    pub delete_token: Option<String>,
-    pub expires_at: Option<DateTime<Utc>>,
-    /// How many secrets or personal paths the redaction pass removed.
-    pub redactions: usize,
-    /// What it removed, by kind: "1 API key or token, 2 home-directory paths".
-    pub redacted_summary: Option<String>,
-    /// Who can open the link.
-    pub reach: Reach,
-    /// The link as a QR code (SVG), for opening it on a phone.
-    pub qr_svg: String,
-    /// The options the link was made with.
-    pub options: ShareOptions,
-    /// What the server changed of what was asked (a capped expiry).
-    pub expiry_note: Option<String>,
-    /// Links made from this session before, newest first.
-    pub earlier: Vec<ShareListItem>,
-    /// The link this one replaces, revoked after this one was made.
-    pub replaced_url: Option<String>,
-}
+pub use contract::{
+    ShareListItem, ShareOptions, ShareResult, ShareServerStatus, ShareSource, ShareStatus,
+};
 
 /// Where to publish: a server's base URL, the bearer token, who can reach
 /// it, and what it says about itself.
@@ -118,7 +64,7 @@ impl ShareTarget {
         match self.reach {
             ReachKind::Team => check_described(self.info.as_ref(), &self.server_url, version),
             _ => match &self.info {
-                Some(info) => info.check_accepts(&self.server_url, version),
+                Some(info) => check_info_accepts(info, &self.server_url, version),
                 None => Ok(()),
             },
         }
@@ -161,21 +107,6 @@ pub async fn current_target(core: &Core) -> Result<ShareTarget, AppError> {
             })
         }
     }
-}
-
-/// Where Share publishes now, as Settings and the Share dialog show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareServerStatus {
-    pub mode: ShareMode,
-    /// The server's base URL.
-    pub url: String,
-    pub reach: Reach,
-    /// Why sharing works other than the settings ask (a network address
-    /// that is gone).
-    pub notice: Option<String>,
-    /// What a team server says about itself (its expiry cap).
-    pub info: Option<ServerInfo>,
 }
 
 /// The status of the place Share publishes to (starting the embedded server
@@ -264,7 +195,7 @@ pub async fn share_session(
         .list_shares()?
         .into_iter()
         .filter(|s| s.session_id.as_deref() == Some(session_id) && s.share_id != published.share_id)
-        .map(|record| ShareListItem::local(record, now))
+        .map(|record| local_item(record, now))
         .collect();
     Ok(ShareResult {
         redactions: redactions.total(),
@@ -339,75 +270,39 @@ pub fn qr_svg(link: &str) -> String {
     }
 }
 
-/// A share as My shares lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareListItem {
-    pub share_id: String,
-    pub server_url: String,
-    pub share_url: String,
-    pub session_id: Option<String>,
-    pub title: String,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    pub status: ShareStatus,
-    pub reach: Reach,
-    /// `local`: made from this app; `server`: listed by the team server
-    /// (made with the same token on another device).
-    pub source: ShareSource,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ShareStatus {
-    Active,
-    Expired,
-    Revoked,
-}
-
-impl ShareStatus {
-    fn of(
-        revoked_at: Option<DateTime<Utc>>,
-        expires_at: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> Self {
-        if revoked_at.is_some() {
-            Self::Revoked
-        } else if expires_at.is_some_and(|at| at <= now) {
-            Self::Expired
-        } else {
-            Self::Active
-        }
+/// A share's status at `now`.
+fn status_of(
+    revoked_at: Option<DateTime<Utc>>,
+    expires_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> ShareStatus {
+    if revoked_at.is_some() {
+        ShareStatus::Revoked
+    } else if expires_at.is_some_and(|at| at <= now) {
+        ShareStatus::Expired
+    } else {
+        ShareStatus::Active
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ShareSource {
-    Local,
-    Server,
-}
-
-impl ShareListItem {
-    pub fn local(record: ShareRecord, now: DateTime<Utc>) -> Self {
-        let reach = match record.reach.as_deref().and_then(ReachKind::parse) {
-            Some(kind) => Reach::of(kind, &record.server_url),
-            None => Reach::guess(&record.server_url),
-        };
-        Self {
-            status: ShareStatus::of(record.revoked_at, record.expires_at, now),
-            share_id: record.share_id,
-            server_url: record.server_url,
-            share_url: record.share_url,
-            session_id: record.session_id,
-            title: record.title,
-            expires_at: record.expires_at,
-            created_at: record.created_at,
-            revoked_at: record.revoked_at,
-            reach,
-            source: ShareSource::Local,
-        }
+/// A share recorded here, as My shares lists it.
+pub fn local_item(record: ShareRecord, now: DateTime<Utc>) -> ShareListItem {
+    let reach = match record.reach.as_deref().and_then(ReachKind::parse) {
+        Some(kind) => Reach::of(kind, &record.server_url),
+        None => Reach::guess(&record.server_url),
+    };
+    ShareListItem {
+        status: status_of(record.revoked_at, record.expires_at, now),
+        share_id: record.share_id,
+        server_url: record.server_url,
+        share_url: record.share_url,
+        session_id: record.session_id,
+        title: record.title,
+        expires_at: record.expires_at,
+        created_at: record.created_at,
+        revoked_at: record.revoked_at,
+        reach,
+        source: ShareSource::Local,
     }
 }
 
@@ -444,7 +339,7 @@ pub async fn list_shares(core: &Core) -> Result<Vec<ShareListItem>, AppError> {
         .store
         .list_shares()?
         .into_iter()
-        .map(|record| ShareListItem::local(record, now))
+        .map(|record| local_item(record, now))
         .collect();
     let settings = core.settings()?;
     let Some(team) = settings.share_server.active_team_url() else {
@@ -471,7 +366,7 @@ pub async fn list_shares(core: &Core) -> Result<Vec<ShareListItem>, AppError> {
         }
     };
     for share in listed.items {
-        let status = ShareStatus::of(share.revoked_at, share.expires_at, now);
+        let status = status_of(share.revoked_at, share.expires_at, now);
         if let Some(item) = items
             .iter_mut()
             .find(|item| item.share_id == share.share_id && item.server_url == team)

@@ -15,6 +15,7 @@ use tempfile::TempDir;
 use crate::core::Core;
 use crate::providers::StreamEvent;
 use crate::secrets::{MemoryStore, SecretKey, SecretStore};
+use crate::settings::SettingsExt;
 use crate::settings::{ProviderConfig, ProviderKind, Settings};
 use crate::store::{Session, SessionConfig, StoredMessage};
 use crate::turns::{self, TurnSink};
@@ -130,9 +131,7 @@ impl Harness {
             .await
             .unwrap();
         let sink = Arc::new(Collect::default());
-        let returned = turns::run_turn(Arc::clone(&self.core), prepared, sink.clone())
-            .await
-            .unwrap();
+        let returned = turns::run_turn(Arc::clone(&self.core), prepared, sink.clone()).await;
         let stored = self
             .core
             .store
@@ -163,7 +162,6 @@ impl Harness {
             Arc::new(Collect::default()),
         )
         .await
-        .unwrap()
     }
 
     /// Every byte of the app's database files.
@@ -187,9 +185,7 @@ impl Harness {
             core: Arc::clone(&self.core),
             message_id: started.assistant_message.id.clone(),
         });
-        turns::run_turn(Arc::clone(&self.core), prepared, sink)
-            .await
-            .unwrap()
+        turns::run_turn(Arc::clone(&self.core), prepared, sink).await
     }
 }
 
@@ -207,4 +203,33 @@ impl TurnSink for StopAtContent {
     }
 
     fn finished(&self, _message: &StoredMessage) {}
+}
+
+/// When the store refuses the outcome (here: the answer was deleted while
+/// it streamed), the turn still ends: the sink hears of it as failed, with
+/// what arrived.
+#[tokio::test]
+async fn a_turn_whose_answer_cannot_be_stored_still_ends_as_failed() {
+    let harness = harness(
+        ProviderKind::OpenAi,
+        "/v1",
+        "gpt-test",
+        vec![Reply::json(500, "{}")],
+    )
+    .await;
+    let (started, prepared) = turns::start_turn(&harness.core, &harness.session.id, Some("Hi"))
+        .await
+        .unwrap();
+    harness
+        .core
+        .store
+        .delete_session(&harness.session.id)
+        .unwrap();
+    let sink = Arc::new(Collect::default());
+    let answer = turns::run_turn(Arc::clone(&harness.core), prepared, sink.clone()).await;
+    assert_eq!(answer.id, started.assistant_message.id);
+    assert_eq!(answer.status, crate::store::MessageStatus::Error);
+    let error = answer.error.clone().unwrap();
+    assert!(error.contains("could not be saved"), "{error}");
+    assert_eq!(sink.finished.lock().unwrap().as_slice(), [answer]);
 }
