@@ -16,7 +16,7 @@ use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::embedded;
 use crate::error::AppError;
 use crate::network;
@@ -28,7 +28,7 @@ use crate::share;
 use crate::store::StoredMessage;
 use crate::turns::{self, TurnSink};
 
-type Core_<'a> = State<'a, Arc<Core>>;
+type AppCore_<'a> = State<'a, Arc<AppCore>>;
 type Result<T> = std::result::Result<T, AppError>;
 /// What command `C` answers.
 type Reply<C> = Result<<C as Command>::Reply>;
@@ -65,43 +65,46 @@ impl TurnSink for WindowSink {
 // Sessions ------------------------------------------------------------------
 
 #[tauri::command(async)]
-pub fn list_sessions(core: Core_<'_>, args: c::ListSessions) -> Reply<c::ListSessions> {
+pub fn list_sessions(core: AppCore_<'_>, args: c::ListSessions) -> Reply<c::ListSessions> {
     let c::ListSessions {} = args;
     Ok(core.store.list_sessions()?)
 }
 
 #[tauri::command(async)]
-pub fn create_session(core: Core_<'_>, args: c::CreateSession) -> Reply<c::CreateSession> {
+pub fn create_session(core: AppCore_<'_>, args: c::CreateSession) -> Reply<c::CreateSession> {
     let c::CreateSession { config } = args;
     Ok(core.store.create_session(&config)?)
 }
 
 #[tauri::command(async)]
-pub fn get_session(core: Core_<'_>, args: c::GetSession) -> Reply<c::GetSession> {
+pub fn get_session(core: AppCore_<'_>, args: c::GetSession) -> Reply<c::GetSession> {
     let c::GetSession { session_id } = args;
     Ok(core.store.session(&session_id)?)
 }
 
 #[tauri::command(async)]
-pub fn update_session(core: Core_<'_>, args: c::UpdateSession) -> Reply<c::UpdateSession> {
+pub fn update_session(core: AppCore_<'_>, args: c::UpdateSession) -> Reply<c::UpdateSession> {
     let c::UpdateSession { session_id, config } = args;
     Ok(core.store.update_session(&session_id, &config)?)
 }
 
 #[tauri::command(async)]
-pub fn rename_session(core: Core_<'_>, args: c::RenameSession) -> Reply<c::RenameSession> {
+pub fn rename_session(core: AppCore_<'_>, args: c::RenameSession) -> Reply<c::RenameSession> {
     let c::RenameSession { session_id, title } = args;
     Ok(core.store.rename_session(&session_id, &title)?)
 }
 
 #[tauri::command(async)]
-pub fn delete_session(core: Core_<'_>, args: c::DeleteSession) -> Reply<c::DeleteSession> {
+pub fn delete_session(core: AppCore_<'_>, args: c::DeleteSession) -> Reply<c::DeleteSession> {
     let c::DeleteSession { session_id } = args;
     Ok(core.store.delete_session(&session_id)?)
 }
 
 #[tauri::command(async)]
-pub fn duplicate_session(core: Core_<'_>, args: c::DuplicateSession) -> Reply<c::DuplicateSession> {
+pub fn duplicate_session(
+    core: AppCore_<'_>,
+    args: c::DuplicateSession,
+) -> Reply<c::DuplicateSession> {
     let c::DuplicateSession { session_id, title } = args;
     Ok(core
         .store
@@ -109,13 +112,13 @@ pub fn duplicate_session(core: Core_<'_>, args: c::DuplicateSession) -> Reply<c:
 }
 
 #[tauri::command(async)]
-pub fn search_sessions(core: Core_<'_>, args: c::SearchSessions) -> Reply<c::SearchSessions> {
+pub fn search_sessions(core: AppCore_<'_>, args: c::SearchSessions) -> Reply<c::SearchSessions> {
     let c::SearchSessions { query, limit } = args;
     Ok(core.store.search_sessions(&query, limit.unwrap_or(50))?)
 }
 
 #[tauri::command(async)]
-pub fn session_totals(core: Core_<'_>, args: c::GetSessionTotals) -> Reply<c::GetSessionTotals> {
+pub fn session_totals(core: AppCore_<'_>, args: c::GetSessionTotals) -> Reply<c::GetSessionTotals> {
     let c::GetSessionTotals { session_id } = args;
     Ok(core.store.session_totals(&session_id)?)
 }
@@ -123,7 +126,7 @@ pub fn session_totals(core: Core_<'_>, args: c::GetSessionTotals) -> Reply<c::Ge
 // Messages ------------------------------------------------------------------
 
 #[tauri::command(async)]
-pub fn list_messages(core: Core_<'_>, args: c::ListMessages) -> Reply<c::ListMessages> {
+pub fn list_messages(core: AppCore_<'_>, args: c::ListMessages) -> Reply<c::ListMessages> {
     let c::ListMessages {
         session_id,
         before,
@@ -138,7 +141,7 @@ pub fn list_messages(core: Core_<'_>, args: c::ListMessages) -> Reply<c::ListMes
 /// Appends a message without asking the model (a tool result, a system
 /// note, a user message to send later with `continue_turn`).
 #[tauri::command(async)]
-pub fn add_message(core: Core_<'_>, args: c::AddMessage) -> Reply<c::AddMessage> {
+pub fn add_message(core: AppCore_<'_>, args: c::AddMessage) -> Reply<c::AddMessage> {
     let c::AddMessage {
         session_id,
         message,
@@ -147,7 +150,7 @@ pub fn add_message(core: Core_<'_>, args: c::AddMessage) -> Reply<c::AddMessage>
 }
 
 #[tauri::command(async)]
-pub fn edit_message(core: Core_<'_>, args: c::EditMessage) -> Reply<c::EditMessage> {
+pub fn edit_message(core: AppCore_<'_>, args: c::EditMessage) -> Reply<c::EditMessage> {
     let c::EditMessage {
         message_id,
         content,
@@ -157,7 +160,7 @@ pub fn edit_message(core: Core_<'_>, args: c::EditMessage) -> Reply<c::EditMessa
 
 /// Deletes a message and all after it (to regenerate or rewrite from there).
 #[tauri::command(async)]
-pub fn truncate_from(core: Core_<'_>, args: c::TruncateFrom) -> Reply<c::TruncateFrom> {
+pub fn truncate_from(core: AppCore_<'_>, args: c::TruncateFrom) -> Reply<c::TruncateFrom> {
     let c::TruncateFrom { message_id } = args;
     Ok(core.store.truncate_from(&message_id)?)
 }
@@ -170,7 +173,7 @@ pub fn truncate_from(core: Core_<'_>, args: c::TruncateFrom) -> Reply<c::Truncat
 #[tauri::command]
 pub async fn send_message(
     app: AppHandle,
-    core: Core_<'_>,
+    core: AppCore_<'_>,
     args: c::SendMessage,
 ) -> Reply<c::SendMessage> {
     let c::SendMessage {
@@ -185,7 +188,7 @@ pub async fn send_message(
 #[tauri::command]
 pub async fn continue_turn(
     app: AppHandle,
-    core: Core_<'_>,
+    core: AppCore_<'_>,
     args: c::ContinueTurn,
 ) -> Reply<c::ContinueTurn> {
     let c::ContinueTurn { session_id } = args;
@@ -194,7 +197,7 @@ pub async fn continue_turn(
 
 async fn start(
     app: AppHandle,
-    core: &Arc<Core>,
+    core: &Arc<AppCore>,
     session_id: &str,
     user_text: Option<&str>,
 ) -> Result<c::StartedTurn> {
@@ -207,7 +210,7 @@ async fn start(
 
 /// Stops a streaming answer; what arrived is kept, marked stopped.
 #[tauri::command(async)]
-pub fn stop_turn(core: Core_<'_>, args: c::StopTurn) -> Reply<c::StopTurn> {
+pub fn stop_turn(core: AppCore_<'_>, args: c::StopTurn) -> Reply<c::StopTurn> {
     let c::StopTurn { message_id } = args;
     Ok(core.stop_turn(&message_id))
 }
@@ -216,12 +219,12 @@ pub fn stop_turn(core: Core_<'_>, args: c::StopTurn) -> Reply<c::StopTurn> {
 
 /// The settings, and which secrets are stored (never the secrets).
 #[tauri::command]
-pub async fn get_settings(core: Core_<'_>, args: c::GetSettings) -> Reply<c::GetSettings> {
+pub async fn get_settings(core: AppCore_<'_>, args: c::GetSettings) -> Reply<c::GetSettings> {
     let c::GetSettings {} = args;
     settings_view(&core).await
 }
 
-async fn settings_view(core: &Core) -> Result<c::SettingsView> {
+async fn settings_view(core: &AppCore) -> Result<c::SettingsView> {
     let settings = core.settings()?;
     let table = core.pricing()?.table();
     let served_by = settings
@@ -257,7 +260,7 @@ async fn settings_view(core: &Core) -> Result<c::SettingsView> {
 /// Saves the settings. A change of the share mode or the network address
 /// restarts the embedded server, which then says where it runs.
 #[tauri::command]
-pub async fn save_settings(core: Core_<'_>, args: c::SaveSettings) -> Reply<c::SaveSettings> {
+pub async fn save_settings(core: AppCore_<'_>, args: c::SaveSettings) -> Reply<c::SaveSettings> {
     let c::SaveSettings { settings } = args;
     let before = core.settings()?;
     if settings.share_server.mode == ShareMode::Team
@@ -276,7 +279,7 @@ pub async fn save_settings(core: Core_<'_>, args: c::SaveSettings) -> Reply<c::S
 
 /// Stores (or, with `null`/empty, deletes) a provider's API key in the keyring.
 #[tauri::command]
-pub async fn set_api_key(core: Core_<'_>, args: c::SetApiKey) -> Reply<c::SetApiKey> {
+pub async fn set_api_key(core: AppCore_<'_>, args: c::SetApiKey) -> Reply<c::SetApiKey> {
     let c::SetApiKey {
         provider_id,
         api_key,
@@ -289,7 +292,7 @@ pub async fn set_api_key(core: Core_<'_>, args: c::SetApiKey) -> Reply<c::SetApi
 /// Who would answer through `provider` as it is being edited (Settings
 /// files a price typed for it under this name).
 #[tauri::command]
-pub fn served_by(core: Core_<'_>, args: c::GetServedBy) -> Reply<c::GetServedBy> {
+pub fn served_by(core: AppCore_<'_>, args: c::GetServedBy) -> Reply<c::GetServedBy> {
     let c::GetServedBy { provider } = args;
     Ok(ServedBy::of(&provider, core.pricing()?.table()))
 }
@@ -297,7 +300,7 @@ pub fn served_by(core: Core_<'_>, args: c::GetServedBy) -> Reply<c::GetServedBy>
 /// The price Parlor charges for a provider's model, if known (as a turn
 /// through that provider would be priced).
 #[tauri::command(async)]
-pub fn model_price(core: Core_<'_>, args: c::ModelPrice) -> Reply<c::ModelPrice> {
+pub fn model_price(core: AppCore_<'_>, args: c::ModelPrice) -> Reply<c::ModelPrice> {
     let c::ModelPrice { provider_id, model } = args;
     let settings = core.settings()?;
     let provider = settings.configured_provider(&provider_id)?;
@@ -308,7 +311,7 @@ pub fn model_price(core: Core_<'_>, args: c::ModelPrice) -> Reply<c::ModelPrice>
 // Share ---------------------------------------------------------------------
 
 /// The options given, or those of the last share.
-fn options_or_last(core: &Core, options: Option<c::ShareOptions>) -> Result<c::ShareOptions> {
+fn options_or_last(core: &AppCore, options: Option<c::ShareOptions>) -> Result<c::ShareOptions> {
     match options {
         Some(options) => Ok(options),
         None => share::last_options(core),
@@ -321,7 +324,7 @@ fn options_or_last(core: &Core, options: Option<c::ShareOptions>) -> Result<c::S
 #[tauri::command]
 pub async fn share_session(
     app: AppHandle,
-    core: Core_<'_>,
+    core: AppCore_<'_>,
     args: c::ShareSession,
 ) -> Reply<c::ShareSession> {
     let c::ShareSession {
@@ -342,7 +345,7 @@ pub async fn share_session(
 
 /// The options the last share was made with.
 #[tauri::command(async)]
-pub fn share_options(core: Core_<'_>, args: c::GetShareOptions) -> Reply<c::GetShareOptions> {
+pub fn share_options(core: AppCore_<'_>, args: c::GetShareOptions) -> Reply<c::GetShareOptions> {
     let c::GetShareOptions {} = args;
     share::last_options(&core)
 }
@@ -352,7 +355,7 @@ pub fn share_options(core: Core_<'_>, args: c::GetShareOptions) -> Reply<c::GetS
 #[tauri::command]
 pub async fn save_share_file(
     app: AppHandle,
-    core: Core_<'_>,
+    core: AppCore_<'_>,
     args: c::SaveShareFile,
 ) -> Reply<c::SaveShareFile> {
     let c::SaveShareFile {
@@ -373,7 +376,7 @@ pub async fn save_share_file(
 #[tauri::command]
 pub async fn copy_share_markdown(
     app: AppHandle,
-    core: Core_<'_>,
+    core: AppCore_<'_>,
     args: c::CopyShareMarkdown,
 ) -> Reply<c::CopyShareMarkdown> {
     let c::CopyShareMarkdown {
@@ -398,13 +401,13 @@ pub fn reveal_file(app: AppHandle, args: c::RevealFile) -> Reply<c::RevealFile> 
 }
 
 #[tauri::command]
-pub async fn list_shares(core: Core_<'_>, args: c::ListShares) -> Reply<c::ListShares> {
+pub async fn list_shares(core: AppCore_<'_>, args: c::ListShares) -> Reply<c::ListShares> {
     let c::ListShares {} = args;
     share::list_shares(&core).await
 }
 
 #[tauri::command]
-pub async fn revoke_share(core: Core_<'_>, args: c::RevokeShare) -> Reply<c::RevokeShare> {
+pub async fn revoke_share(core: AppCore_<'_>, args: c::RevokeShare) -> Reply<c::RevokeShare> {
     let c::RevokeShare { share_id } = args;
     share::revoke_share(&core, &share_id).await
 }
@@ -413,7 +416,7 @@ pub async fn revoke_share(core: Core_<'_>, args: c::RevokeShare) -> Reply<c::Rev
 #[tauri::command]
 pub async fn open_share(
     app: AppHandle,
-    core: Core_<'_>,
+    core: AppCore_<'_>,
     args: c::OpenShare,
 ) -> Reply<c::OpenShare> {
     let c::OpenShare { share_id } = args;
@@ -433,7 +436,7 @@ pub async fn open_share(
 
 /// "Continue in Parlor": a new session from a share link.
 #[tauri::command]
-pub async fn import_share(core: Core_<'_>, args: c::ImportShare) -> Reply<c::ImportShare> {
+pub async fn import_share(core: AppCore_<'_>, args: c::ImportShare) -> Reply<c::ImportShare> {
     let c::ImportShare { url } = args;
     share::import_share(&core, &url).await
 }
@@ -449,7 +452,7 @@ pub fn copy_text(app: AppHandle, args: c::CopyText) -> Reply<c::CopyText> {
 /// Where Share publishes now and who can open its links.
 #[tauri::command]
 pub async fn share_server_info(
-    core: Core_<'_>,
+    core: AppCore_<'_>,
     args: c::ShareServerInfo,
 ) -> Reply<c::ShareServerInfo> {
     let c::ShareServerInfo {} = args;
@@ -461,13 +464,14 @@ pub async fn share_server_info(
 pub fn network_addresses(args: c::NetworkAddresses) -> Reply<c::NetworkAddresses> {
     let c::NetworkAddresses {} = args;
     network::addresses()
+        .map_err(|e| AppError::Internal(format!("the network addresses could not be read: {e}")))
 }
 
 /// Tests a team server (connect code, or URL and token) step by step;
 /// saves nothing.
 #[tauri::command]
 pub async fn test_share_server(
-    core: Core_<'_>,
+    core: AppCore_<'_>,
     args: c::TestShareServer,
 ) -> Reply<c::TestShareServer> {
     let c::TestShareServer { input, token } = args;
@@ -478,7 +482,7 @@ pub async fn test_share_server(
 /// on; nothing changes when a check fails.
 #[tauri::command]
 pub async fn connect_team_server(
-    core: Core_<'_>,
+    core: AppCore_<'_>,
     args: c::ConnectTeamServer,
 ) -> Reply<c::ConnectTeamServer> {
     let c::ConnectTeamServer { input, token } = args;

@@ -7,7 +7,8 @@ use contract::error::{CommandError, code};
 use serde::ser::{Serialize, Serializer};
 
 use crate::secrets::SecretError;
-use crate::share::ShareError;
+use crate::settings::SettingsError;
+use crate::share::api::ShareError;
 use crate::share::connection::ConnectionError;
 use crate::store::StoreError;
 
@@ -21,6 +22,8 @@ pub enum AppError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Secret(#[from] SecretError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
     #[error(transparent)]
     Share(#[from] ShareError),
     #[error(transparent)]
@@ -39,6 +42,7 @@ impl AppError {
             AppError::Invalid(_) | AppError::Store(StoreError::Invalid(_)) => code::INVALID_INPUT,
             AppError::Store(_) => code::STORAGE,
             AppError::Secret(_) => code::KEYRING,
+            AppError::Settings(e) => e.code(),
             AppError::Share(e) => e.code(),
             AppError::Connection(e) => e.code(),
             AppError::ConnectCode(_) => code::INVALID_CONNECT_CODE,

@@ -10,8 +10,8 @@
 //! - [`share`] with [`redact`]: publish, list, revoke, import shares.
 //! - [`embedded`]: the in-process share server used when no team server is set.
 
+pub mod app;
 pub mod commands;
-pub mod core;
 pub mod embedded;
 pub mod error;
 pub mod network;
@@ -24,11 +24,14 @@ pub mod share;
 pub mod store;
 pub mod turns;
 
+#[cfg(test)]
+mod floors;
+
 use std::sync::Arc;
 
 use tauri::Manager;
 
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::secrets::KeyringStore;
 
 /// Registers the command handlers and names them: [`REGISTERED`] is checked
@@ -93,7 +96,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
-            let core = Core::open(&data_dir, Arc::new(KeyringStore))?;
+            let core = AppCore::open(&data_dir, Arc::new(KeyringStore))?;
             tracing::info!("data in {}", data_dir.display());
             // Links published earlier point at the embedded server: serve
             // them from the start, not from the first Share.
@@ -117,7 +120,7 @@ pub fn run() {
     };
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event
-            && let Some(core) = handle.try_state::<Arc<Core>>()
+            && let Some(core) = handle.try_state::<Arc<AppCore>>()
         {
             tauri::async_runtime::block_on(embedded::shutdown(&core));
         }

@@ -4,14 +4,11 @@
 
 use std::net::IpAddr;
 
-use crate::error::AppError;
-
 pub use contract::NetworkAddress;
 
 /// The addresses links could use, IPv4 first, then by interface.
-pub fn addresses() -> Result<Vec<NetworkAddress>, AppError> {
-    let interfaces = if_addrs::get_if_addrs()
-        .map_err(|e| AppError::Internal(format!("the network addresses could not be read: {e}")))?;
+pub fn addresses() -> std::io::Result<Vec<NetworkAddress>> {
+    let interfaces = if_addrs::get_if_addrs()?;
     let mut found: Vec<(bool, NetworkAddress)> = interfaces
         .into_iter()
         .filter(|interface| shareable(interface.ip()))

@@ -5,43 +5,69 @@
 
 pub use contract::{ProviderConfig, ProviderKind, Settings, ShareMode, ShareServerSettings};
 
-use crate::error::AppError;
-use crate::store::Store;
+use contract::error::code;
+
+use crate::store::{Store, StoreError};
 
 const KEY: &str = "app";
+
+/// Why settings could not be read, found or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A setting the user can fix; the message names it.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl SettingsError {
+    /// The stable code the UI reads.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SettingsError::Invalid(_) => code::INVALID_INPUT,
+            SettingsError::NotFound(_) => code::NOT_FOUND,
+            SettingsError::Store(StoreError::NotFound { .. }) => code::NOT_FOUND,
+            SettingsError::Store(StoreError::Invalid(_)) => code::INVALID_INPUT,
+            SettingsError::Store(_) => code::STORAGE,
+        }
+    }
+}
 
 /// Loading, checking and saving the settings.
 pub trait SettingsExt: Sized {
     /// The stored settings, or the defaults on a fresh install.
-    fn load(store: &Store) -> Result<Self, AppError>;
+    fn load(store: &Store) -> Result<Self, SettingsError>;
     /// Checks and stores `self`.
-    fn save(&self, store: &Store) -> Result<(), AppError>;
+    fn save(&self, store: &Store) -> Result<(), SettingsError>;
     /// The provider entry `id`, or why there is none.
-    fn configured_provider(&self, id: &str) -> Result<&ProviderConfig, AppError>;
+    fn configured_provider(&self, id: &str) -> Result<&ProviderConfig, SettingsError>;
 }
 
 impl SettingsExt for Settings {
-    fn load(store: &Store) -> Result<Self, AppError> {
+    fn load(store: &Store) -> Result<Self, SettingsError> {
         Ok(store.setting(KEY)?.unwrap_or_default())
     }
 
-    fn save(&self, store: &Store) -> Result<(), AppError> {
+    fn save(&self, store: &Store) -> Result<(), SettingsError> {
         check(self)?;
         store.set_setting(KEY, self)?;
         Ok(())
     }
 
-    fn configured_provider(&self, id: &str) -> Result<&ProviderConfig, AppError> {
+    fn configured_provider(&self, id: &str) -> Result<&ProviderConfig, SettingsError> {
         self.provider(id)
-            .ok_or_else(|| AppError::NotFound(format!("provider “{id}” is not configured")))
+            .ok_or_else(|| SettingsError::NotFound(format!("provider “{id}” is not configured")))
     }
 }
 
-fn check(settings: &Settings) -> Result<(), AppError> {
+fn check(settings: &Settings) -> Result<(), SettingsError> {
     let mut seen = std::collections::HashSet::new();
     for provider in &settings.providers {
         if provider.id.trim().is_empty() || !seen.insert(provider.id.as_str()) {
-            return Err(AppError::Invalid(format!(
+            return Err(SettingsError::Invalid(format!(
                 "provider ids must be unique and non-empty (“{}”)",
                 provider.id
             )));
@@ -51,7 +77,7 @@ fn check(settings: &Settings) -> Result<(), AppError> {
     check_share_server(&settings.share_server)?;
     for (index, price) in settings.price_overrides.iter().enumerate() {
         price.validate().map_err(|e| {
-            AppError::Invalid(format!(
+            SettingsError::Invalid(format!(
                 "price {} ({} {}): {e}",
                 index + 1,
                 price.provider,
@@ -62,12 +88,12 @@ fn check(settings: &Settings) -> Result<(), AppError> {
     Ok(())
 }
 
-fn check_share_server(share: &ShareServerSettings) -> Result<(), AppError> {
+fn check_share_server(share: &ShareServerSettings) -> Result<(), SettingsError> {
     if let Some(url) = &share.team_url {
         check_http_url(url, "share server URL")?;
     }
     if share.mode == ShareMode::Team && share.team_url.is_none() {
-        return Err(AppError::Invalid(
+        return Err(SettingsError::Invalid(
             "choose a team server (its connect code, or its URL and a token) before selecting “Team server”".into(),
         ));
     }
@@ -75,13 +101,13 @@ fn check_share_server(share: &ShareServerSettings) -> Result<(), AppError> {
     match share.embedded_bind.parse::<std::net::IpAddr>() {
         Ok(ip) if !ip.is_unspecified() && !ip.is_multicast() => {
             if share.mode == ShareMode::Network && ip.is_loopback() {
-                return Err(AppError::Invalid(format!(
+                return Err(SettingsError::Invalid(format!(
                     "“On my network” needs one of this machine's network addresses, not the loopback address {ip}"
                 )));
             }
         }
         _ => {
-            return Err(AppError::Invalid(format!(
+            return Err(SettingsError::Invalid(format!(
                 "the embedded server address “{}” must be this machine's loopback or LAN IP address",
                 share.embedded_bind
             )));
@@ -90,7 +116,7 @@ fn check_share_server(share: &ShareServerSettings) -> Result<(), AppError> {
     if let Some(host) = &share.link_host
         && !is_host_name(host)
     {
-        return Err(AppError::Invalid(format!(
+        return Err(SettingsError::Invalid(format!(
             "the host name for links “{host}” must be a bare host name such as myhost.local (no scheme, port or path)"
         )));
     }
@@ -113,10 +139,10 @@ fn is_host_name(host: &str) -> bool {
         })
 }
 
-fn check_http_url(url: &str, what: &str) -> Result<(), AppError> {
+fn check_http_url(url: &str, what: &str) -> Result<(), SettingsError> {
     match reqwest::Url::parse(url) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => Ok(()),
-        _ => Err(AppError::Invalid(format!(
+        _ => Err(SettingsError::Invalid(format!(
             "the {what} “{url}” is not an http(s) URL"
         ))),
     }

@@ -18,7 +18,7 @@ use chat_core::Role;
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::error::AppError;
 use crate::providers::{
     ChatMessage, ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, sent_params,
@@ -61,7 +61,7 @@ pub struct PreparedTurn {
 /// message in one transaction, and prepares the request from the session's
 /// history. Nothing is sent yet.
 pub async fn start_turn(
-    core: &Core,
+    core: &AppCore,
     session_id: &str,
     user_text: Option<&str>,
 ) -> Result<(StartedTurn, PreparedTurn), AppError> {
@@ -127,7 +127,7 @@ pub async fn start_turn(
 /// failed, and an outcome the store refuses is reported as failed with the
 /// reason (so the window never waits for an answer that will not come).
 pub async fn run_turn(
-    core: Arc<Core>,
+    core: Arc<AppCore>,
     turn: PreparedTurn,
     sink: Arc<dyn TurnSink>,
 ) -> StoredMessage {

@@ -22,8 +22,8 @@ use chat_core::{GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
-use crate::settings::ProviderKind;
 pub use accumulator::Accumulator;
+use contract::ProviderKind;
 pub use http::http_client;
 
 /// Where to send a request, and the key to send with it.

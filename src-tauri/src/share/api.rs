@@ -8,8 +8,11 @@ use reqwest::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{API_PATH, SERVER_TIMEOUT, ShareTarget};
+use super::{SERVER_TIMEOUT, ShareTarget};
 use crate::providers::http::{error_chain, retry_after_secs, shorten};
+
+/// The API path of shares on a share server.
+pub const API_PATH: &str = "/api/v0/shared-chats";
 
 /// Why a share could not be published, revoked or imported.
 #[derive(Debug, thiserror::Error)]

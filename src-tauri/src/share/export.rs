@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use share_server::page::ExportView;
 
 use super::{ShareOptions, prepared_snapshot};
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::error::AppError;
 
 pub use contract::{CopiedMarkdown, SavedFile};
@@ -25,7 +25,7 @@ pub fn standalone_html(snapshot: &ShareSnapshot, now: DateTime<Utc>) -> String {
 /// needed) under a name from its title (the server's download name) that
 /// does not overwrite anything.
 pub async fn save_html_file(
-    core: &Core,
+    core: &AppCore,
     dir: &Path,
     session_id: &str,
     options: &ShareOptions,
@@ -58,7 +58,7 @@ pub async fn save_html_file(
 
 /// The session as the Markdown a share-server's `.md` download gives.
 pub async fn markdown(
-    core: &Core,
+    core: &AppCore,
     session_id: &str,
     options: &ShareOptions,
 ) -> Result<MarkdownExport, AppError> {

@@ -2,7 +2,7 @@
 //! redact it, validate it with chat-core, publish it to a share server,
 //! record it locally; list, revoke and import shares.
 
-mod api;
+pub(crate) mod api;
 pub mod connection;
 pub mod export;
 mod info;
@@ -19,13 +19,13 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::error::AppError;
 use crate::redact::{Redactions, Redactor};
 use crate::secrets::SecretKey;
 use crate::store::{ImportedFrom, Session, ShareRecord, StoreError};
 use api::call;
-pub use api::{DELETE_TOKEN_HEADER, ShareError, parse_share_url, publish};
+pub use api::{API_PATH, DELETE_TOKEN_HEADER, ShareError, parse_share_url, publish};
 pub use info::{
     INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, check_info_accepts, fetch_info,
 };
@@ -35,9 +35,6 @@ pub use snapshot::{build_snapshot, import_snapshot, prepare};
 
 /// How long a share server may take to answer one request.
 const SERVER_TIMEOUT: Duration = Duration::from_secs(30);
-
-/// The API path of shares on a share server.
-pub const API_PATH: &str = "/api/v0/shared-chats";
 
 pub use contract::{
     ShareListItem, ShareOptions, ShareResult, ShareServerStatus, ShareSource, ShareStatus,
@@ -83,7 +80,7 @@ impl std::fmt::Debug for ShareTarget {
 
 /// Where the app publishes now: the team server with its token from the
 /// keyring (and its self-description), or the embedded server.
-pub async fn current_target(core: &Core) -> Result<ShareTarget, AppError> {
+pub async fn current_target(core: &AppCore) -> Result<ShareTarget, AppError> {
     let settings = core.settings()?;
     match settings.share_server.active_team_url() {
         Some(url) => {
@@ -111,7 +108,7 @@ pub async fn current_target(core: &Core) -> Result<ShareTarget, AppError> {
 
 /// The status of the place Share publishes to (starting the embedded server
 /// if needed, asking a team server for its description).
-pub async fn server_status(core: &Core) -> Result<ShareServerStatus, AppError> {
+pub async fn server_status(core: &AppCore) -> Result<ShareServerStatus, AppError> {
     let mode = core.settings()?.share_server.mode;
     let target = current_target(core).await?;
     let notice = match target.reach {
@@ -132,14 +129,14 @@ const LAST_OPTIONS: &str = "lastShareOptions";
 
 /// The options Share uses when none are given: those of the last share
 /// (without its message selection, which belongs to its session).
-pub fn last_options(core: &Core) -> Result<ShareOptions, AppError> {
+pub fn last_options(core: &AppCore) -> Result<ShareOptions, AppError> {
     Ok(core.store.setting(LAST_OPTIONS)?.unwrap_or_default())
 }
 
 /// A snapshot of the session, redacted and validated: what leaves the
 /// machine, by link or by file.
 pub async fn prepared_snapshot(
-    core: &Core,
+    core: &AppCore,
     extra_secret: Option<&str>,
     session_id: &str,
     options: &ShareOptions,
@@ -157,7 +154,7 @@ pub async fn prepared_snapshot(
 /// The whole Share flow: build, redact, validate, publish, record; then
 /// revoke the share this one `replaces` (a share re-made with other options).
 pub async fn share_session(
-    core: &Core,
+    core: &AppCore,
     target: &ShareTarget,
     session_id: &str,
     options: &ShareOptions,
@@ -333,7 +330,7 @@ const SERVER_LIST_LIMIT: u32 = 100;
 /// on another device appear, and the server's word on revocation and
 /// expiry wins). The server's list failing is not fatal: the local records
 /// are still the truth of what this app made.
-pub async fn list_shares(core: &Core) -> Result<Vec<ShareListItem>, AppError> {
+pub async fn list_shares(core: &AppCore) -> Result<Vec<ShareListItem>, AppError> {
     let now = Utc::now();
     let mut items: Vec<ShareListItem> = core
         .store
@@ -404,7 +401,7 @@ pub async fn list_shares(core: &Core) -> Result<Vec<ShareListItem>, AppError> {
 /// keyring) and/or the share's own delete token (`X-Delete-Token`). A share
 /// the server no longer has (404/410) counts as revoked. A share listed only
 /// by the team server is revoked there with the team token.
-pub async fn revoke_share(core: &Core, share_id: &str) -> Result<ShareRecord, AppError> {
+pub async fn revoke_share(core: &AppCore, share_id: &str) -> Result<ShareRecord, AppError> {
     let record = match core.store.share(share_id) {
         Ok(record) => record,
         Err(StoreError::NotFound { .. }) => return revoke_on_team_server(core, share_id).await,
@@ -441,7 +438,7 @@ pub async fn revoke_share(core: &Core, share_id: &str) -> Result<ShareRecord, Ap
 
 /// The owner token for shares on `server_url`: the team token stored for
 /// it, or the app's own token when it is the embedded server.
-async fn owner_token(core: &Core, server_url: &str) -> Result<Option<String>, AppError> {
+async fn owner_token(core: &AppCore, server_url: &str) -> Result<Option<String>, AppError> {
     let server_url = server_url.trim_end_matches('/');
     if let Some(token) = core
         .secret(SecretKey::ShareServerToken(server_url.to_owned()))
@@ -463,7 +460,7 @@ async fn owner_token(core: &Core, server_url: &str) -> Result<Option<String>, Ap
 }
 
 /// Revokes a share this app has no record of, on the chosen team server.
-async fn revoke_on_team_server(core: &Core, share_id: &str) -> Result<ShareRecord, AppError> {
+async fn revoke_on_team_server(core: &AppCore, share_id: &str) -> Result<ShareRecord, AppError> {
     let settings = core.settings()?;
     let team = settings
         .share_server
@@ -502,7 +499,7 @@ async fn revoke_on_team_server(core: &Core, share_id: &str) -> Result<ShareRecor
 
 /// "Continue in Parlor": fetches a share's JSON and makes a new local session
 /// of it, with every message and its measurements.
-pub async fn import_share(core: &Core, url: &str) -> Result<Session, AppError> {
+pub async fn import_share(core: &AppCore, url: &str) -> Result<Session, AppError> {
     let (server, share_id) = parse_share_url(url)?;
     let api = format!("{server}{API_PATH}/{share_id}");
     let data: Value = call(core.http.get(api).timeout(SERVER_TIMEOUT), &server).await?;

@@ -7,7 +7,7 @@ use chat_core::SCHEMA_VERSION;
 use chat_core::connect_code::{ConnectCode, PREFIX};
 
 use super::connection::{check_server, normalize_server_url};
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::error::AppError;
 use crate::secrets::SecretKey;
 use crate::settings::SettingsExt;
@@ -18,7 +18,7 @@ pub use contract::ConnectionCheck;
 /// A server URL and the token to use with it, from a connect code or from a
 /// URL and a typed token (or the one stored for that URL).
 async fn server_and_token(
-    core: &Core,
+    core: &AppCore,
     input: &str,
     token: Option<&str>,
 ) -> Result<(String, Option<String>), AppError> {
@@ -40,7 +40,11 @@ async fn server_and_token(
     Ok((url, token))
 }
 
-async fn check(core: &Core, url: &str, token: Option<&str>) -> Result<ConnectionCheck, AppError> {
+async fn check(
+    core: &AppCore,
+    url: &str,
+    token: Option<&str>,
+) -> Result<ConnectionCheck, AppError> {
     let info = check_server(&core.http, url, token).await?;
     super::check_info_accepts(&info, url, SCHEMA_VERSION)?;
     let token_part = if token.is_some() {
@@ -69,7 +73,7 @@ async fn check(core: &Core, url: &str, token: Option<&str>) -> Result<Connection
 
 /// "Test connection": every check, nothing saved.
 pub async fn test(
-    core: &Core,
+    core: &AppCore,
     input: &str,
     token: Option<&str>,
 ) -> Result<ConnectionCheck, AppError> {
@@ -80,7 +84,7 @@ pub async fn test(
 /// Tests the server, then keeps its token in the keyring and chooses it as
 /// the place Share publishes to. Nothing is changed when a check fails.
 pub async fn connect(
-    core: &Core,
+    core: &AppCore,
     input: &str,
     token: Option<&str>,
 ) -> Result<ConnectionCheck, AppError> {

@@ -12,7 +12,7 @@ use std::sync::{Arc, Mutex};
 use chat_core::cost::PriceOverride;
 use tempfile::TempDir;
 
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::providers::StreamEvent;
 use crate::secrets::{MemoryStore, SecretKey, SecretStore};
 use crate::settings::SettingsExt;
@@ -26,7 +26,7 @@ pub const API_KEY: &str = "sk-test-0123456789abcdefghij";
 
 pub struct Harness {
     dir: TempDir,
-    pub core: Arc<Core>,
+    pub core: Arc<AppCore>,
     pub server: ScriptServer,
     pub session: Session,
 }
@@ -46,7 +46,7 @@ pub async fn harness(
     secrets
         .set(&SecretKey::ProviderApiKey("test".into()), API_KEY)
         .unwrap();
-    let core = Core::open(dir.path(), secrets).unwrap();
+    let core = AppCore::open(dir.path(), secrets).unwrap();
     let server = ScriptServer::start(replies).await;
     let settings = Settings {
         providers: vec![ProviderConfig {
@@ -191,7 +191,7 @@ impl Harness {
 
 /// Presses Stop as soon as text arrives.
 struct StopAtContent {
-    core: Arc<Core>,
+    core: Arc<AppCore>,
     message_id: String,
 }
 
