@@ -11,14 +11,14 @@
 //! - [`embedded`]: the in-process share server used when no team server is set.
 
 pub mod app;
-pub mod commands;
+pub(crate) mod commands;
 pub mod embedded;
 pub mod error;
-pub mod network;
-pub mod providers;
-pub mod redact;
+pub(crate) mod network;
+pub(crate) mod providers;
+pub(crate) mod redact;
 pub mod secrets;
-pub mod served_by;
+pub(crate) mod served_by;
 pub mod settings;
 pub mod share;
 pub mod store;

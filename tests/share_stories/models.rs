@@ -9,7 +9,7 @@
 use std::sync::Arc;
 
 use chat_core::cost::PriceOverride;
-use parlor::providers::StreamEvent;
+use contract::StreamEvent;
 use parlor::settings::SettingsExt;
 use parlor::store::{MessageStatus, SessionConfig, StoredMessage};
 use parlor::turns::{self, TurnSink};
