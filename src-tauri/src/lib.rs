@@ -9,6 +9,13 @@
 //! - [`served_by`]: who served an answer, as shares name it and prices charge it.
 //! - [`share`] with [`redact`]: publish, list, revoke, import shares.
 //! - [`embedded`]: the in-process share server used when no team server is set.
+//! - [`app`]: the [`app::AppCore`] the commands and tests work with.
+//!
+//! The contract with the UI (command names, arguments, replies, events,
+//! error codes) is the `contract` crate's. The modules sit on floors and
+//! import only downwards: `floors.rs` declares the order and its test checks
+//! it (`cargo test -p parlor --lib floors`). Modules that tests in `tests/`
+//! do not use are crate-private, so the dead-code lint sees them.
 
 pub mod app;
 pub(crate) mod commands;
