@@ -85,23 +85,19 @@ fn crate_paths(text: &str) -> Vec<String> {
     paths
 }
 
-#[test]
-fn imports_point_only_downwards() {
-    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
-    let mut files = Vec::new();
-    sources(&src, &mut files);
+/// The imports of `files` (module, source) that do not point down.
+fn upward_imports(files: &[(String, String)]) -> Vec<String> {
     let mut wrong = Vec::new();
-    for file in &files {
-        let module = module_of(&src, file);
-        let (entry, floor) = floor_of(&module).unwrap();
-        let text = std::fs::read_to_string(file).unwrap();
-        for path in crate_paths(&text) {
+    for (module, text) in files {
+        let (entry, floor) = floor_of(module).unwrap();
+        for path in crate_paths(text) {
             // Items of the crate root (`crate::run`) are no module's.
             let Some((target, target_floor)) = floor_of(&path).filter(|(t, _)| !t.is_empty())
             else {
                 continue;
             };
-            let inside = target == entry || (!entry.is_empty() && path.starts_with(entry));
+            let inside =
+                target == entry || (!entry.is_empty() && path.starts_with(&format!("{entry}::")));
             if !inside && target_floor >= floor {
                 wrong.push(format!(
                     "{module} (floor {floor}) uses crate::{path} (floor {target_floor})"
@@ -111,10 +107,46 @@ fn imports_point_only_downwards() {
     }
     wrong.sort();
     wrong.dedup();
+    wrong
+}
+
+#[test]
+fn imports_point_only_downwards() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut paths = Vec::new();
+    sources(&src, &mut paths);
+    let files: Vec<(String, String)> = paths
+        .iter()
+        .map(|file| {
+            (
+                module_of(&src, file),
+                std::fs::read_to_string(file).unwrap(),
+            )
+        })
+        .collect();
+    let wrong = upward_imports(&files);
     assert!(
         wrong.is_empty(),
         "imports that do not point down:\n{}",
         wrong.join("\n")
+    );
+}
+
+#[test]
+fn an_import_upwards_or_sideways_is_caught() {
+    let file = |module: &str, text: &str| (module.to_owned(), text.to_owned());
+    let files = [
+        file("settings", "use crate::store::Store;"),
+        file("store", "use crate::settings::Settings;"),
+        file("turns", "use crate::embedded::ensure_started;"),
+        file("share::team", "use crate::share::api::API_PATH;"),
+    ];
+    assert_eq!(
+        upward_imports(&files),
+        [
+            "store (floor 0) uses crate::settings::Settings (floor 1)",
+            "turns (floor 6) uses crate::embedded::ensure_started (floor 6)",
+        ]
     );
 }
 
