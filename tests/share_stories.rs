@@ -9,10 +9,10 @@
 use std::sync::Arc;
 
 use chat_core::{Role, ToolCall, Usage};
-use parlor::core::Core;
+use parlor::app::AppCore;
 use parlor::error::AppError;
 use parlor::secrets::{MemoryStore, SecretKey, SecretStore};
-use parlor::settings::{Settings, ShareMode};
+use parlor::settings::{Settings, SettingsExt, ShareMode};
 use parlor::share::reach::ReachKind;
 use parlor::share::{self, ShareOptions, ShareTarget};
 use parlor::store::{MessageStatus, MessageUpdate, NewMessage, SessionConfig, StoredMessage};
@@ -39,7 +39,7 @@ const PASTED_KEY: &str = "sk-ant-api03-PASTEDPASTEDPASTED-xyz";
 
 struct App {
     _dir: TempDir,
-    core: Arc<Core>,
+    core: Arc<AppCore>,
 }
 
 fn app() -> App {
@@ -48,7 +48,7 @@ fn app() -> App {
     secrets
         .set(&SecretKey::ProviderApiKey("openai".into()), STORED_KEY)
         .unwrap();
-    let core = Core::open(dir.path(), secrets).unwrap();
+    let core = AppCore::open(dir.path(), secrets).unwrap();
     App { _dir: dir, core }
 }
 
@@ -60,7 +60,7 @@ fn home() -> String {
 
 /// A session with a question, an answer with measurements and a tool call,
 /// a tool result and a final answer; the question leaks secrets and a path.
-fn conversation(core: &Core) -> String {
+fn conversation(core: &AppCore) -> String {
     let session = core
         .store
         .create_session(&SessionConfig {

@@ -3,10 +3,12 @@
 //! machine-readable, `message` is for a person. No secret is ever part of a
 //! message (keys travel in headers; errors name the server, never the key).
 
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use contract::error::{CommandError, code};
+use serde::ser::{Serialize, Serializer};
 
 use crate::secrets::SecretError;
-use crate::share::ShareError;
+use crate::settings::SettingsError;
+use crate::share::api::ShareError;
 use crate::share::connection::ConnectionError;
 use crate::store::StoreError;
 
@@ -21,6 +23,8 @@ pub enum AppError {
     #[error(transparent)]
     Secret(#[from] SecretError),
     #[error(transparent)]
+    Settings(#[from] SettingsError),
+    #[error(transparent)]
     Share(#[from] ShareError),
     #[error(transparent)]
     Connection(#[from] ConnectionError),
@@ -34,14 +38,15 @@ impl AppError {
     /// Stable code for the UI.
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::NotFound(_) | AppError::Store(StoreError::NotFound { .. }) => "not_found",
-            AppError::Invalid(_) | AppError::Store(StoreError::Invalid(_)) => "invalid_input",
-            AppError::Store(_) => "storage",
-            AppError::Secret(_) => "keyring",
+            AppError::NotFound(_) | AppError::Store(StoreError::NotFound { .. }) => code::NOT_FOUND,
+            AppError::Invalid(_) | AppError::Store(StoreError::Invalid(_)) => code::INVALID_INPUT,
+            AppError::Store(_) => code::STORAGE,
+            AppError::Secret(_) => code::KEYRING,
+            AppError::Settings(e) => e.code(),
             AppError::Share(e) => e.code(),
             AppError::Connection(e) => e.code(),
-            AppError::ConnectCode(_) => "invalid_connect_code",
-            AppError::Internal(_) => "internal",
+            AppError::ConnectCode(_) => code::INVALID_CONNECT_CODE,
+            AppError::Internal(_) => code::INTERNAL,
         }
     }
 
@@ -64,16 +69,13 @@ impl AppError {
 
 impl Serialize for AppError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("AppError", 4)?;
-        state.serialize_field("code", self.code())?;
-        state.serialize_field("message", &self.to_string())?;
-        if let Some(field) = self.field() {
-            state.serialize_field("field", field)?;
+        CommandError {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+            field: self.field().map(str::to_owned),
+            retry_after_secs: self.retry_after_secs(),
         }
-        if let Some(secs) = self.retry_after_secs() {
-            state.serialize_field("retryAfterSecs", &secs)?;
-        }
-        state.end()
+        .serialize(serializer)
     }
 }
 

@@ -9,27 +9,91 @@
 //! - [`served_by`]: who served an answer, as shares name it and prices charge it.
 //! - [`share`] with [`redact`]: publish, list, revoke, import shares.
 //! - [`embedded`]: the in-process share server used when no team server is set.
+//! - [`app`]: the [`app::AppCore`] the commands and tests work with.
+//!
+//! The contract with the UI (command names, arguments, replies, events,
+//! error codes) is the `contract` crate's. The modules sit on floors and
+//! import only downwards: `floors.rs` declares the order and its test checks
+//! it (`cargo test -p parlor --lib floors`). Modules that tests in `tests/`
+//! do not use are crate-private, so the dead-code lint sees them.
 
-pub mod commands;
-pub mod core;
+pub mod app;
+pub(crate) mod commands;
 pub mod embedded;
 pub mod error;
-pub mod network;
-pub mod providers;
-pub mod redact;
+pub(crate) mod network;
+pub(crate) mod providers;
+pub(crate) mod redact;
 pub mod secrets;
-pub mod served_by;
+pub(crate) mod served_by;
 pub mod settings;
 pub mod share;
 pub mod store;
 pub mod turns;
 
+#[cfg(test)]
+mod floors;
+
 use std::sync::Arc;
 
 use tauri::Manager;
 
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::secrets::KeyringStore;
+
+/// Registers the command handlers and names them: [`REGISTERED`] is checked
+/// against the contract's `COMMANDS` by a test.
+macro_rules! handlers {
+    ($($name:ident),* $(,)?) => {
+        /// The commands `run()` registers, by name.
+        #[cfg(test)]
+        const REGISTERED: &[&str] = &[$(stringify!($name)),*];
+
+        fn invoke_handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static {
+            tauri::generate_handler![$(commands::$name),*]
+        }
+    };
+}
+
+handlers!(
+    list_sessions,
+    create_session,
+    get_session,
+    update_session,
+    rename_session,
+    delete_session,
+    duplicate_session,
+    search_sessions,
+    session_totals,
+    list_messages,
+    add_message,
+    edit_message,
+    truncate_from,
+    send_message,
+    continue_turn,
+    stop_turn,
+    get_settings,
+    save_settings,
+    set_api_key,
+    model_price,
+    served_by,
+    share_session,
+    list_shares,
+    revoke_share,
+    open_share,
+    import_share,
+    copy_text,
+    share_server_info,
+    share_options,
+    save_share_file,
+    copy_share_markdown,
+    reveal_file,
+    network_addresses,
+    test_share_server,
+    connect_team_server,
+    render_markdown,
+    highlight_stylesheet,
+);
 
 /// Builds and runs the app until its last window closes.
 pub fn run() {
@@ -39,7 +103,7 @@ pub fn run() {
         .plugin(tauri_plugin_opener::init())
         .setup(|app| {
             let data_dir = app.path().app_data_dir()?;
-            let core = Core::open(&data_dir, Arc::new(KeyringStore))?;
+            let core = AppCore::open(&data_dir, Arc::new(KeyringStore))?;
             tracing::info!("data in {}", data_dir.display());
             // Links published earlier point at the embedded server: serve
             // them from the start, not from the first Share.
@@ -52,45 +116,7 @@ pub fn run() {
             app.manage(core);
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::list_sessions,
-            commands::create_session,
-            commands::get_session,
-            commands::update_session,
-            commands::rename_session,
-            commands::delete_session,
-            commands::duplicate_session,
-            commands::search_sessions,
-            commands::session_totals,
-            commands::list_messages,
-            commands::add_message,
-            commands::edit_message,
-            commands::truncate_from,
-            commands::send_message,
-            commands::continue_turn,
-            commands::stop_turn,
-            commands::get_settings,
-            commands::save_settings,
-            commands::set_api_key,
-            commands::model_price,
-            commands::served_by,
-            commands::share_session,
-            commands::list_shares,
-            commands::revoke_share,
-            commands::open_share,
-            commands::import_share,
-            commands::copy_text,
-            commands::share_server_info,
-            commands::share_options,
-            commands::save_share_file,
-            commands::copy_share_markdown,
-            commands::reveal_file,
-            commands::network_addresses,
-            commands::test_share_server,
-            commands::connect_team_server,
-            commands::render_markdown,
-            commands::highlight_stylesheet,
-        ])
+        .invoke_handler(invoke_handler())
         .build(tauri::generate_context!());
     let app = match app {
         Ok(app) => app,
@@ -101,7 +127,7 @@ pub fn run() {
     };
     app.run(|handle, event| {
         if let tauri::RunEvent::Exit = event
-            && let Some(core) = handle.try_state::<Arc<Core>>()
+            && let Some(core) = handle.try_state::<Arc<AppCore>>()
         {
             tauri::async_runtime::block_on(embedded::shutdown(&core));
         }
@@ -120,6 +146,16 @@ fn init_tracing() {
 
 #[cfg(test)]
 mod tests {
+    /// The handlers registered are exactly the contract's commands.
+    #[test]
+    fn every_contract_command_has_its_handler() {
+        let mut registered = super::REGISTERED.to_vec();
+        let mut declared = contract::COMMANDS.to_vec();
+        registered.sort_unstable();
+        declared.sort_unstable();
+        assert_eq!(registered, declared);
+    }
+
     /// Every command has its permission in the capability, and nothing else
     /// is granted beyond event listening.
     #[test]
@@ -132,7 +168,7 @@ mod tests {
             .iter()
             .map(|p| p.as_str().unwrap())
             .collect();
-        let mut expected: Vec<String> = crate::commands::COMMANDS
+        let mut expected: Vec<String> = contract::COMMANDS
             .iter()
             .map(|c| format!("allow-{}", c.replace('_', "-")))
             .collect();

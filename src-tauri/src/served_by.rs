@@ -44,7 +44,6 @@ use chat_core::Usage;
 use chat_core::cost::{PriceTable, Pricing, ResolvedPrice};
 use chat_core::limits::MAX_PROVIDER_BYTES;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 
 use crate::settings::{ProviderConfig, ProviderKind, Settings};
 use crate::store::{Store, StoreError};
@@ -61,21 +60,33 @@ const VENDOR_HOSTS: &[(&str, &[&str])] = &[
 /// A table with no provider: user prices looked up under an exact name.
 static NO_TABLE: LazyLock<PriceTable> = LazyLock::new(PriceTable::default);
 
-/// Who served (or will serve) answers sent through a provider entry.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServedBy {
-    /// What shares and the UI call the server of the answer; the key user
-    /// prices are filed under.
-    pub name: String,
-    /// The price-table provider id whose bundled prices apply; `None` when
-    /// only the user's prices do.
-    pub price_provider: Option<String>,
+pub use contract::ServedBy;
+
+/// Working out who serves a provider entry, and at what prices.
+pub trait ServedByExt: Sized {
+    /// Who answers through `provider` (see the module documentation).
+    fn of(provider: &ProviderConfig, table: &PriceTable) -> Self;
+    /// An entry that is no longer configured: nothing is known of it but
+    /// its id, which is kept only if it names no vendor.
+    fn unknown(provider_id: &str, table: &PriceTable) -> Self;
+    /// The price of `model` from this server: the user's price, then (only
+    /// when the table applies) the bundled one.
+    fn price(&self, pricing: &Pricing<'_>, model: &str, at: DateTime<Utc>)
+    -> Option<ResolvedPrice>;
+    /// The cost in USD of `usage` of `model` from this server; `None` when
+    /// no price applies.
+    fn cost(
+        &self,
+        pricing: &Pricing<'_>,
+        model: &str,
+        usage: &Usage,
+        at: DateTime<Utc>,
+    ) -> Option<f64>;
 }
 
-impl ServedBy {
+impl ServedByExt for ServedBy {
     /// Who answers through `provider` (see the module documentation).
-    pub fn of(provider: &ProviderConfig, table: &PriceTable) -> Self {
+    fn of(provider: &ProviderConfig, table: &PriceTable) -> Self {
         let url = url::Url::parse(provider.base_url.trim()).ok();
         let declared = provider
             .price_provider
@@ -110,7 +121,7 @@ impl ServedBy {
 
     /// An entry that is no longer configured: nothing is known of it but
     /// its id, which is kept only if it names no vendor.
-    pub fn unknown(provider_id: &str, table: &PriceTable) -> Self {
+    fn unknown(provider_id: &str, table: &PriceTable) -> Self {
         let id = clean(provider_id);
         let name = if id.is_empty() || table.provider_id(&id).is_some() {
             "unknown provider".to_owned()
@@ -125,7 +136,7 @@ impl ServedBy {
 
     /// The price of `model` from this server: the user's price, then (only
     /// when the table applies) the bundled one.
-    pub fn price(
+    fn price(
         &self,
         pricing: &Pricing<'_>,
         model: &str,
@@ -139,7 +150,7 @@ impl ServedBy {
 
     /// The cost in USD of `usage` of `model` from this server; `None` when
     /// no price applies.
-    pub fn cost(
+    fn cost(
         &self,
         pricing: &Pricing<'_>,
         model: &str,
@@ -161,8 +172,8 @@ pub fn backfill(store: &Store, settings: &Settings) -> Result<(), StoreError> {
     let table = PriceTable::bundled();
     for provider_id in store.unnamed_answer_providers()? {
         let served = match settings.provider(&provider_id) {
-            Ok(provider) => ServedBy::of(provider, table),
-            Err(_) => ServedBy::unknown(&provider_id, table),
+            Some(provider) => ServedBy::of(provider, table),
+            None => ServedBy::unknown(&provider_id, table),
         };
         store.name_unnamed_answers(&provider_id, &served.name, served.price_provider.as_deref())?;
     }

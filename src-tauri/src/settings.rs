@@ -1,297 +1,126 @@
-//! The app's settings: provider endpoints, the share server, price
-//! overrides. Stored as one JSON row in SQLite; secrets are not here (API
-//! keys and the share token live in the keyring, see [`crate::secrets`]).
+//! The app's settings (the contract's [`Settings`]): loaded from and saved
+//! to one JSON row in SQLite, checked before they are saved. Secrets are not
+//! here (API keys and the share token live in the keyring, see
+//! [`crate::secrets`]).
 
-use chat_core::cost::PriceOverride;
-use serde::{Deserialize, Serialize};
+pub use contract::{ProviderConfig, ProviderKind, Settings, ShareMode, ShareServerSettings};
 
-use crate::error::AppError;
-use crate::store::Store;
+use contract::error::code;
+
+use crate::store::{Store, StoreError};
 
 const KEY: &str = "app";
 
-/// Which wire protocol an endpoint speaks.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum ProviderKind {
-    /// OpenAI-compatible Chat Completions (OpenAI, OpenRouter, Groq, LM
-    /// Studio, llama.cpp server, vLLM, …).
-    OpenAi,
-    /// Anthropic Messages.
-    Anthropic,
-    /// Ollama's native `/api/chat`.
-    Ollama,
+/// Why settings could not be read, found or saved.
+#[derive(Debug, thiserror::Error)]
+pub enum SettingsError {
+    /// A setting the user can fix; the message names it.
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
 }
 
-/// One configured endpoint.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ProviderConfig {
-    /// Stable id, referenced by sessions and by the keyring entry of its key.
-    pub id: String,
-    /// Shown in the UI.
-    pub name: String,
-    pub kind: ProviderKind,
-    /// `https://api.openai.com/v1`, `https://api.anthropic.com`, `http://127.0.0.1:11434`.
-    pub base_url: String,
-    /// Provider id in the price table (`openai`, `openrouter`, `groq`, …),
-    /// or a price key of the user's; `None` for local servers. Whether the
-    /// table's prices apply depends on the base URL too: see
-    /// [`crate::served_by`].
-    #[serde(default)]
-    pub price_provider: Option<String>,
-    /// Model names offered in the picker (free text is accepted too).
-    #[serde(default)]
-    pub models: Vec<String>,
-}
-
-/// Who can open the links Share makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ShareMode {
-    /// The embedded server on loopback: only this computer.
-    ThisComputer,
-    /// The embedded server on a LAN address: anyone on the network.
-    Network,
-    /// A self-hosted share-server: anyone who can reach it.
-    Team,
-}
-
-/// Where Share publishes.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", from = "StoredShareServerSettings")]
-pub struct ShareServerSettings {
-    pub mode: ShareMode,
-    /// The team server's base URL. Kept when another mode is chosen, so
-    /// switching back is one click.
-    pub team_url: Option<String>,
-    /// The address the embedded server binds in network mode (loopback in
-    /// the other modes).
-    pub embedded_bind: String,
-    /// A host name to put in network-mode links instead of the address
-    /// (`myhost.local`, a DNS name).
-    pub link_host: Option<String>,
-}
-
-/// The settings as stored: rows saved before there was a `mode` derive it
-/// from the team URL and the bind address.
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct StoredShareServerSettings {
-    #[serde(default)]
-    mode: Option<ShareMode>,
-    #[serde(default)]
-    team_url: Option<String>,
-    #[serde(default = "loopback")]
-    embedded_bind: String,
-    #[serde(default)]
-    link_host: Option<String>,
-}
-
-impl From<StoredShareServerSettings> for ShareServerSettings {
-    fn from(stored: StoredShareServerSettings) -> Self {
-        let mode = stored.mode.unwrap_or_else(|| {
-            if stored.team_url.is_some() {
-                ShareMode::Team
-            } else if stored
-                .embedded_bind
-                .parse::<std::net::IpAddr>()
-                .is_ok_and(|ip| !ip.is_loopback())
-            {
-                ShareMode::Network
-            } else {
-                ShareMode::ThisComputer
-            }
-        });
-        Self {
-            mode,
-            team_url: stored.team_url,
-            embedded_bind: stored.embedded_bind,
-            link_host: stored.link_host.filter(|h| !h.trim().is_empty()),
+impl SettingsError {
+    /// The stable code the UI reads.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SettingsError::Invalid(_) => code::INVALID_INPUT,
+            SettingsError::NotFound(_) => code::NOT_FOUND,
+            SettingsError::Store(StoreError::NotFound { .. }) => code::NOT_FOUND,
+            SettingsError::Store(StoreError::Invalid(_)) => code::INVALID_INPUT,
+            SettingsError::Store(_) => code::STORAGE,
         }
     }
 }
 
-fn loopback() -> String {
-    "127.0.0.1".into()
-}
-
-impl Default for ShareServerSettings {
-    fn default() -> Self {
-        Self {
-            mode: ShareMode::ThisComputer,
-            team_url: None,
-            embedded_bind: loopback(),
-            link_host: None,
-        }
-    }
-}
-
-impl ShareServerSettings {
-    /// The team server Share publishes to now, if that is the mode.
-    pub fn active_team_url(&self) -> Option<&str> {
-        match self.mode {
-            ShareMode::Team => self.team_url.as_deref(),
-            _ => None,
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Settings {
-    pub providers: Vec<ProviderConfig>,
-    #[serde(default)]
-    pub share_server: ShareServerSettings,
-    /// User prices, consulted before the bundled table.
-    #[serde(default)]
-    pub price_overrides: Vec<PriceOverride>,
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        let provider =
-            |id: &str, name: &str, kind, base_url: &str, price: Option<&str>, models: &[&str]| {
-                ProviderConfig {
-                    id: id.into(),
-                    name: name.into(),
-                    kind,
-                    base_url: base_url.into(),
-                    price_provider: price.map(Into::into),
-                    models: models.iter().map(|m| (*m).to_owned()).collect(),
-                }
-            };
-        Self {
-            providers: vec![
-                provider(
-                    "openai",
-                    "OpenAI",
-                    ProviderKind::OpenAi,
-                    "https://api.openai.com/v1",
-                    Some("openai"),
-                    &["gpt-4o", "gpt-4o-mini", "o3-mini"],
-                ),
-                provider(
-                    "anthropic",
-                    "Anthropic",
-                    ProviderKind::Anthropic,
-                    "https://api.anthropic.com",
-                    Some("anthropic"),
-                    &["claude-sonnet-4-5", "claude-haiku-4-5"],
-                ),
-                provider(
-                    "openrouter",
-                    "OpenRouter",
-                    ProviderKind::OpenAi,
-                    "https://openrouter.ai/api/v1",
-                    Some("openrouter"),
-                    &[],
-                ),
-                provider(
-                    "groq",
-                    "Groq",
-                    ProviderKind::OpenAi,
-                    "https://api.groq.com/openai/v1",
-                    Some("groq"),
-                    &[],
-                ),
-                provider(
-                    "ollama",
-                    "Ollama",
-                    ProviderKind::Ollama,
-                    "http://127.0.0.1:11434",
-                    None,
-                    &[],
-                ),
-            ],
-            share_server: ShareServerSettings::default(),
-            price_overrides: Vec::new(),
-        }
-    }
-}
-
-impl Settings {
+/// Loading, checking and saving the settings.
+pub trait SettingsExt: Sized {
     /// The stored settings, or the defaults on a fresh install.
-    pub fn load(store: &Store) -> Result<Self, AppError> {
+    fn load(store: &Store) -> Result<Self, SettingsError>;
+    /// Checks and stores `self`.
+    fn save(&self, store: &Store) -> Result<(), SettingsError>;
+    /// The provider entry `id`, or why there is none.
+    fn configured_provider(&self, id: &str) -> Result<&ProviderConfig, SettingsError>;
+}
+
+impl SettingsExt for Settings {
+    fn load(store: &Store) -> Result<Self, SettingsError> {
         Ok(store.setting(KEY)?.unwrap_or_default())
     }
 
-    /// Checks and stores `self`.
-    pub fn save(&self, store: &Store) -> Result<(), AppError> {
-        self.check()?;
+    fn save(&self, store: &Store) -> Result<(), SettingsError> {
+        check(self)?;
         store.set_setting(KEY, self)?;
         Ok(())
     }
 
-    pub fn provider(&self, id: &str) -> Result<&ProviderConfig, AppError> {
-        self.providers
-            .iter()
-            .find(|p| p.id == id)
-            .ok_or_else(|| AppError::NotFound(format!("provider “{id}” is not configured")))
-    }
-
-    fn check(&self) -> Result<(), AppError> {
-        let mut seen = std::collections::HashSet::new();
-        for provider in &self.providers {
-            if provider.id.trim().is_empty() || !seen.insert(provider.id.as_str()) {
-                return Err(AppError::Invalid(format!(
-                    "provider ids must be unique and non-empty (“{}”)",
-                    provider.id
-                )));
-            }
-            check_http_url(&provider.base_url, "base URL")?;
-        }
-        self.check_share_server()?;
-        for (index, price) in self.price_overrides.iter().enumerate() {
-            price.validate().map_err(|e| {
-                AppError::Invalid(format!(
-                    "price {} ({} {}): {e}",
-                    index + 1,
-                    price.provider,
-                    price.model
-                ))
-            })?;
-        }
-        Ok(())
+    fn configured_provider(&self, id: &str) -> Result<&ProviderConfig, SettingsError> {
+        self.provider(id)
+            .ok_or_else(|| SettingsError::NotFound(format!("provider “{id}” is not configured")))
     }
 }
 
-impl Settings {
-    fn check_share_server(&self) -> Result<(), AppError> {
-        let share = &self.share_server;
-        if let Some(url) = &share.team_url {
-            check_http_url(url, "share server URL")?;
+fn check(settings: &Settings) -> Result<(), SettingsError> {
+    let mut seen = std::collections::HashSet::new();
+    for provider in &settings.providers {
+        if provider.id.trim().is_empty() || !seen.insert(provider.id.as_str()) {
+            return Err(SettingsError::Invalid(format!(
+                "provider ids must be unique and non-empty (“{}”)",
+                provider.id
+            )));
         }
-        if share.mode == ShareMode::Team && share.team_url.is_none() {
-            return Err(AppError::Invalid(
-                "choose a team server (its connect code, or its URL and a token) before selecting “Team server”".into(),
-            ));
-        }
-        // A specific address: links name it, and 0.0.0.0 is no address to visit.
-        match share.embedded_bind.parse::<std::net::IpAddr>() {
-            Ok(ip) if !ip.is_unspecified() && !ip.is_multicast() => {
-                if share.mode == ShareMode::Network && ip.is_loopback() {
-                    return Err(AppError::Invalid(format!(
-                        "“On my network” needs one of this machine's network addresses, not the loopback address {ip}"
-                    )));
-                }
-            }
-            _ => {
-                return Err(AppError::Invalid(format!(
-                    "the embedded server address “{}” must be this machine's loopback or LAN IP address",
-                    share.embedded_bind
+        check_http_url(&provider.base_url, "base URL")?;
+    }
+    check_share_server(&settings.share_server)?;
+    for (index, price) in settings.price_overrides.iter().enumerate() {
+        price.validate().map_err(|e| {
+            SettingsError::Invalid(format!(
+                "price {} ({} {}): {e}",
+                index + 1,
+                price.provider,
+                price.model
+            ))
+        })?;
+    }
+    Ok(())
+}
+
+fn check_share_server(share: &ShareServerSettings) -> Result<(), SettingsError> {
+    if let Some(url) = &share.team_url {
+        check_http_url(url, "share server URL")?;
+    }
+    if share.mode == ShareMode::Team && share.team_url.is_none() {
+        return Err(SettingsError::Invalid(
+            "choose a team server (its connect code, or its URL and a token) before selecting “Team server”".into(),
+        ));
+    }
+    // A specific address: links name it, and 0.0.0.0 is no address to visit.
+    match share.embedded_bind.parse::<std::net::IpAddr>() {
+        Ok(ip) if !ip.is_unspecified() && !ip.is_multicast() => {
+            if share.mode == ShareMode::Network && ip.is_loopback() {
+                return Err(SettingsError::Invalid(format!(
+                    "“On my network” needs one of this machine's network addresses, not the loopback address {ip}"
                 )));
             }
         }
-        if let Some(host) = &share.link_host
-            && !is_host_name(host)
-        {
-            return Err(AppError::Invalid(format!(
-                "the host name for links “{host}” must be a bare host name such as myhost.local (no scheme, port or path)"
+        _ => {
+            return Err(SettingsError::Invalid(format!(
+                "the embedded server address “{}” must be this machine's loopback or LAN IP address",
+                share.embedded_bind
             )));
         }
-        Ok(())
     }
+    if let Some(host) = &share.link_host
+        && !is_host_name(host)
+    {
+        return Err(SettingsError::Invalid(format!(
+            "the host name for links “{host}” must be a bare host name such as myhost.local (no scheme, port or path)"
+        )));
+    }
+    Ok(())
 }
 
 /// A DNS name or IP literal, without scheme, port or path.
@@ -310,10 +139,10 @@ fn is_host_name(host: &str) -> bool {
         })
 }
 
-fn check_http_url(url: &str, what: &str) -> Result<(), AppError> {
+fn check_http_url(url: &str, what: &str) -> Result<(), SettingsError> {
     match reqwest::Url::parse(url) {
         Ok(parsed) if matches!(parsed.scheme(), "http" | "https") && parsed.has_host() => Ok(()),
-        _ => Err(AppError::Invalid(format!(
+        _ => Err(SettingsError::Invalid(format!(
             "the {what} “{url}” is not an http(s) URL"
         ))),
     }
@@ -321,6 +150,8 @@ fn check_http_url(url: &str, what: &str) -> Result<(), AppError> {
 
 #[cfg(test)]
 mod tests {
+    use chat_core::cost::PriceOverride;
+
     use super::*;
 
     /// Saving `edit`ed defaults over saved defaults: refused with a message
@@ -363,34 +194,6 @@ mod tests {
         };
         settings.save(&store).unwrap();
         assert_eq!(Settings::load(&store).unwrap(), settings);
-    }
-
-    #[test]
-    fn settings_saved_before_share_modes_keep_their_meaning() {
-        let load = |share: &str| -> ShareServerSettings {
-            let json = format!(r#"{{"providers": [], "shareServer": {share}}}"#);
-            serde_json::from_str::<Settings>(&json)
-                .unwrap()
-                .share_server
-        };
-        assert_eq!(load("{}"), ShareServerSettings::default());
-        let team = load(r#"{"teamUrl": "https://share.example.com"}"#);
-        assert_eq!(team.mode, ShareMode::Team);
-        assert_eq!(team.active_team_url(), Some("https://share.example.com"));
-        assert_eq!(
-            load(r#"{"embeddedBind": "192.168.1.20"}"#).mode,
-            ShareMode::Network
-        );
-        let chosen = load(
-            r#"{"mode": "thisComputer", "teamUrl": "https://share.example.com", "linkHost": ""}"#,
-        );
-        assert_eq!(chosen.mode, ShareMode::ThisComputer);
-        assert_eq!(
-            chosen.active_team_url(),
-            None,
-            "the team URL is kept, not used"
-        );
-        assert_eq!(chosen.link_host, None);
     }
 
     #[test]

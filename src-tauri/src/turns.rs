@@ -16,18 +16,18 @@ use std::time::{Duration, Instant};
 
 use chat_core::Role;
 use chrono::Utc;
-use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::error::AppError;
 use crate::providers::{
     ChatMessage, ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, sent_params,
     stream_turn,
 };
-use crate::served_by::ServedBy;
+use crate::served_by::{ServedBy, ServedByExt};
+use crate::settings::SettingsExt;
 use crate::store::{
-    MessageStatus, MessageUpdate, NewMessage, Session, SessionConfig, StoredMessage,
+    Derived, MessageStatus, MessageUpdate, NewMessage, Session, SessionConfig, StoredMessage,
 };
 
 /// How often the partial answer is saved while it streams.
@@ -40,13 +40,7 @@ pub trait TurnSink: Send + Sync {
     fn finished(&self, message: &StoredMessage);
 }
 
-/// The messages a started turn created, for the UI to show at once.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct StartedTurn {
-    pub user_message: Option<StoredMessage>,
-    pub assistant_message: StoredMessage,
-}
+pub use contract::StartedTurn;
 
 /// A turn ready to stream (see [`run_turn`]).
 #[derive(Debug)]
@@ -57,6 +51,9 @@ pub struct PreparedTurn {
     request: ChatRequest,
     /// Who serves the answer: how it is priced.
     served_by: ServedBy,
+    /// The answer as created, reported as failed if its outcome cannot be
+    /// stored.
+    answer: StoredMessage,
     cancel: CancellationToken,
 }
 
@@ -64,7 +61,7 @@ pub struct PreparedTurn {
 /// message in one transaction, and prepares the request from the session's
 /// history. Nothing is sent yet.
 pub async fn start_turn(
-    core: &Core,
+    core: &AppCore,
     session_id: &str,
     user_text: Option<&str>,
 ) -> Result<(StartedTurn, PreparedTurn), AppError> {
@@ -75,7 +72,7 @@ pub async fn start_turn(
         ));
     }
     let settings = core.settings()?;
-    let provider = settings.provider(&session.config.provider_id)?;
+    let provider = settings.configured_provider(&session.config.provider_id)?;
     let served_by = ServedBy::of(provider, core.pricing()?.table());
     let endpoint = core.endpoint(&provider.id).await?;
 
@@ -114,6 +111,7 @@ pub async fn start_turn(
         request,
         served_by,
         cancel,
+        answer: assistant_message.clone(),
     };
     Ok((
         StartedTurn {
@@ -124,13 +122,15 @@ pub async fn start_turn(
     ))
 }
 
-/// Streams a prepared turn and stores its outcome; reports the stored
-/// message to the sink. Never fails: a failure is stored on the message.
+/// Streams a prepared turn, stores its outcome and reports the message to
+/// the sink. It always ends with `sink.finished`: a failed turn is stored as
+/// failed, and an outcome the store refuses is reported as failed with the
+/// reason (so the window never waits for an answer that will not come).
 pub async fn run_turn(
-    core: Arc<Core>,
+    core: Arc<AppCore>,
     turn: PreparedTurn,
     sink: Arc<dyn TurnSink>,
-) -> Result<StoredMessage, AppError> {
+) -> StoredMessage {
     let PreparedTurn {
         session_id,
         message_id,
@@ -138,6 +138,7 @@ pub async fn run_turn(
         request,
         served_by,
         cancel,
+        answer,
     } = turn;
     let mut partial = Partial::default();
     let mut on_event = |event: &StreamEvent| {
@@ -160,11 +161,38 @@ pub async fn run_turn(
         (Some(usage), Ok(pricing)) => served_by.cost(&pricing, &request.model, &usage, Utc::now()),
         _ => None,
     };
-    let stored = core
-        .store
-        .update_message(&message_id, &update_from(result, cost))?;
-    sink.finished(&stored);
-    Ok(stored)
+    let update = update_from(result, cost);
+    let message = match core.store.update_message(&message_id, &update) {
+        Ok(stored) => stored,
+        Err(e) => {
+            tracing::error!("the answer {message_id} could not be stored: {e}");
+            unsaved(answer, update, &e.to_string())
+        }
+    };
+    sink.finished(&message);
+    message
+}
+
+/// The answer as the window shows it when its outcome could not be stored:
+/// what arrived, marked failed with the reason.
+fn unsaved(mut answer: StoredMessage, update: MessageUpdate, reason: &str) -> StoredMessage {
+    let not_saved = format!("The answer could not be saved: {reason}");
+    answer.error = Some(match update.error {
+        Some(first) => format!("{first} {not_saved}"),
+        None => not_saved,
+    });
+    answer.content = update.content;
+    answer.reasoning = update.reasoning;
+    answer.usage = update.usage;
+    answer.cost = update.cost;
+    answer.time_to_first_token_ms = update.time_to_first_token_ms;
+    answer.inference_time_ms = update.inference_time_ms;
+    answer.tool_calls = update.tool_calls;
+    answer.finish_reason = update.finish_reason;
+    answer.status = MessageStatus::Error;
+    answer.updated_at = Utc::now();
+    answer.derive();
+    answer
 }
 
 fn update_from(result: TurnResult, cost: Option<f64>) -> MessageUpdate {
@@ -220,7 +248,7 @@ impl Partial {
 /// are filled in.
 pub fn build_request(session: &Session, history: &[StoredMessage], answer_id: &str) -> ChatRequest {
     let config = &session.config;
-    let fill = |text: &str| fill_variables(text, &config.variables);
+    let fill = |text: &str| contract::template::fill(text, &config.variables);
     let messages = history
         .iter()
         .take_while(|m| m.id != answer_id)
@@ -258,53 +286,5 @@ fn sampling(config: &SessionConfig) -> ChatRequest {
         max_tokens: config.max_tokens,
         top_p: config.top_p,
         ..ChatRequest::default()
-    }
-}
-
-/// Replaces `{{name}}` (spaces inside the braces allowed) by its value.
-pub fn fill_variables(
-    text: &str,
-    variables: &std::collections::BTreeMap<String, String>,
-) -> String {
-    if variables.is_empty() || !text.contains("{{") {
-        return text.to_owned();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(open) = rest.find("{{") {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 2..];
-        match after.find("}}") {
-            Some(close) => {
-                let name = after[..close].trim();
-                match variables.get(name) {
-                    Some(value) => out.push_str(value),
-                    None => out.push_str(&rest[open..open + 2 + close + 2]),
-                }
-                rest = &after[close + 2..];
-            }
-            None => {
-                out.push_str(&rest[open..]);
-                rest = "";
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-#[cfg(test)]
-mod tests {
-    use std::collections::BTreeMap;
-
-    use super::*;
-
-    #[test]
-    fn variables_are_filled_and_unknown_ones_kept() {
-        let variables = BTreeMap::from([("name".to_owned(), "Ada".to_owned())]);
-        assert_eq!(
-            fill_variables("Hi {{name}}, {{ name }}! {{other}} {{", &variables),
-            "Hi Ada, Ada! {{other}} {{"
-        );
     }
 }

@@ -9,7 +9,8 @@
 use std::sync::Arc;
 
 use chat_core::cost::PriceOverride;
-use parlor::providers::StreamEvent;
+use contract::StreamEvent;
+use parlor::settings::SettingsExt;
 use parlor::store::{MessageStatus, SessionConfig, StoredMessage};
 use parlor::turns::{self, TurnSink};
 use serde_json::{Value, json};
@@ -95,9 +96,7 @@ async fn ask(app: &App, session_id: &str, text: &str) -> StoredMessage {
     let (_, prepared) = turns::start_turn(&app.core, session_id, Some(text))
         .await
         .unwrap();
-    let answer = turns::run_turn(Arc::clone(&app.core), prepared, Arc::new(Quiet))
-        .await
-        .unwrap();
+    let answer = turns::run_turn(Arc::clone(&app.core), prepared, Arc::new(Quiet)).await;
     assert_eq!(answer.status, MessageStatus::Complete, "{:?}", answer.error);
     answer
 }

@@ -8,7 +8,7 @@
 //! Needs root (`ip netns`). CI runs as root and must run it; elsewhere it
 //! says it did not run.
 
-use parlor::settings::ShareMode;
+use parlor::settings::{SettingsExt, ShareMode};
 use parlor::share::reach::ReachKind;
 use parlor::share::{self, ShareOptions};
 

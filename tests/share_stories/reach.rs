@@ -4,7 +4,7 @@
 //! and the embedded server takes shares only with the app's token.
 
 use chrono::Utc;
-use parlor::settings::ShareMode;
+use parlor::settings::{SettingsExt, ShareMode};
 use parlor::share::reach::ReachKind;
 use parlor::share::{self, ShareOptions, ShareSource, ShareStatus};
 

@@ -167,7 +167,7 @@ async fn a_file_and_markdown_carry_the_conversation_redacted() {
         .await
         .unwrap();
     assert!(markdown.markdown.contains("Deploy troubleshooting"));
-    assert!(markdown.redacted_summary.is_some());
+    assert!(markdown.copied.redacted_summary.is_some());
     assert_no_secrets(&markdown.markdown);
     assert!(
         app.core.store.list_shares().unwrap().is_empty(),

@@ -4,15 +4,11 @@
 
 pub use chat_core::format::{cost, count, duration_ms, tokens, tokens_per_second};
 
-/// An ISO-8601 UTC timestamp (`2026-11-25T08:44:58.123Z`) as
-/// `2026-11-25 08:44`; anything else as is.
-pub fn date_time(iso: &str) -> String {
-    match (iso.get(..10), iso.get(11..16)) {
-        (Some(date), Some(time)) if iso.as_bytes().get(10) == Some(&b'T') => {
-            format!("{date} {time}")
-        }
-        _ => iso.to_owned(),
-    }
+use chrono::{DateTime, Utc};
+
+/// A UTC time as `2026-11-25 08:44`.
+pub fn date_time(at: &DateTime<Utc>) -> String {
+    at.format("%Y-%m-%d %H:%M").to_string()
 }
 
 #[cfg(test)]
@@ -21,8 +17,8 @@ mod tests {
 
     #[test]
     fn dates_are_short() {
-        assert_eq!(date_time("2026-11-25T08:44:58.123Z"), "2026-11-25 08:44");
-        assert_eq!(date_time("yesterday"), "yesterday");
+        let at = "2026-11-25T08:44:58.123Z".parse().unwrap();
+        assert_eq!(date_time(&at), "2026-11-25 08:44");
     }
 }
 

@@ -1,18 +1,21 @@
 //! The bridge to the desktop shell — the only module that knows Tauri.
 //!
-//! Tauri injects `window.__TAURI__` (`app.withGlobalTauri: true`); commands
-//! are called with `window.__TAURI__.core.invoke(cmd, args)`. Everything else
-//! in the UI calls the typed functions here and gets a `Result`.
+//! Tauri injects `window.__TAURI__` (`app.withGlobalTauri: true`); a command
+//! of the contract is called with [`call`], which invokes its name with
+//! `{ args }` and decodes its reply type. Everything else in the UI calls the
+//! typed functions here and gets a `Result`.
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
+use contract::{self as c, Command, Event};
+
 use crate::types::{
     ConnectionCheck, CopiedMarkdown, MessagePage, NetworkAddress, NewMessage, ProviderConfig,
     SavedFile, SearchHit, ServedBy, Session, SessionConfig, SessionSummary, SessionTotals,
     Settings, SettingsView, ShareListItem, ShareOptions, ShareResult, ShareServerStatus,
-    StartedTurn, StoredMessage,
+    StartedTurn, StoredMessage, TurnEvent, TurnFinished,
 };
 
 #[wasm_bindgen]
@@ -60,16 +63,6 @@ impl IpcError {
     }
 }
 
-/// The shape of errors the shell's commands return (`{code, message}`).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct CommandErrorBody {
-    code: String,
-    message: String,
-    #[serde(default)]
-    retry_after_secs: Option<u64>,
-}
-
 /// Whether the Tauri bridge is present.
 pub fn is_available() -> bool {
     let Some(window) = web_sys::window() else {
@@ -79,9 +72,22 @@ pub fn is_available() -> bool {
         .is_ok_and(|tauri| tauri.is_object())
 }
 
-/// Calls the shell command `command` with `args` (a struct serialized to a JS
-/// object of named arguments) and decodes its reply.
-pub async fn invoke<A, R>(command: &str, args: &A) -> Result<R, IpcError>
+/// Calls the contract's command `C` with `args` and decodes its reply.
+pub async fn call<C>(args: &C) -> Result<C::Reply, IpcError>
+where
+    C: Command,
+    C::Reply: DeserializeOwned,
+{
+    #[derive(Serialize)]
+    struct Invoke<'a, A> {
+        args: &'a A,
+    }
+    invoke(C::NAME, &Invoke { args }).await
+}
+
+/// Invokes `command` with `args` (serialized to a JS object of named
+/// arguments) and decodes its reply.
+async fn invoke<A, R>(command: &str, args: &A) -> Result<R, IpcError>
 where
     A: Serialize + ?Sized,
     R: DeserializeOwned,
@@ -108,10 +114,11 @@ where
 
 /// A rejected invoke: the shell's `{code, message}`, else whatever was thrown.
 fn command_error(error: JsValue) -> IpcError {
-    if let Ok(CommandErrorBody {
+    if let Ok(c::CommandError {
         code,
         message,
         retry_after_secs,
+        ..
     }) = serde_wasm_bindgen::from_value(error.clone())
     {
         return IpcError::Command {
@@ -156,13 +163,14 @@ struct EventEnvelope<T> {
     payload: T,
 }
 
-/// Calls `on_event` with the payload of every `event` the shell emits.
-/// Payloads of another shape are skipped.
+/// Calls `on_event` with the payload of every event `T` the shell emits
+/// (`event` is `T::NAME`). Payloads of another shape are skipped.
 pub async fn listen<T, F>(event: &str, on_event: F) -> Result<Listener, IpcError>
 where
-    T: DeserializeOwned + 'static,
+    T: Event + DeserializeOwned + 'static,
     F: Fn(T) + 'static,
 {
+    debug_assert_eq!(event, T::NAME);
     if !is_available() {
         return Err(IpcError::Unavailable);
     }
@@ -180,74 +188,77 @@ where
     })
 }
 
-pub const TURN_EVENT: &str = "turn:event";
-pub const TURN_FINISHED: &str = "turn:finished";
+pub const TURN_EVENT: &str = TurnEvent::NAME;
+pub const TURN_FINISHED: &str = TurnFinished::NAME;
 
-// Commands ------------------------------------------------------------------
+// Commands: typed shorthands over [`call`] -----------------------------------
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct SessionId<'a> {
-    session_id: &'a str,
+fn text(value: &str) -> String {
+    value.to_owned()
 }
 
-#[derive(Serialize)]
-struct NoArgs {}
-
 pub async fn list_sessions() -> Result<Vec<SessionSummary>, IpcError> {
-    invoke("list_sessions", &NoArgs {}).await
+    call(&c::ListSessions {}).await
 }
 
 pub async fn create_session(config: &SessionConfig) -> Result<Session, IpcError> {
-    #[derive(Serialize)]
-    struct Args<'a> {
-        config: &'a SessionConfig,
-    }
-    invoke("create_session", &Args { config }).await
+    call(&c::CreateSession {
+        config: config.clone(),
+    })
+    .await
 }
 
 pub async fn get_session(session_id: &str) -> Result<Session, IpcError> {
-    invoke("get_session", &SessionId { session_id }).await
+    call(&c::GetSession {
+        session_id: text(session_id),
+    })
+    .await
 }
 
 pub async fn update_session(session_id: &str, config: &SessionConfig) -> Result<Session, IpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Args<'a> {
-        session_id: &'a str,
-        config: &'a SessionConfig,
-    }
-    invoke("update_session", &Args { session_id, config }).await
+    call(&c::UpdateSession {
+        session_id: text(session_id),
+        config: config.clone(),
+    })
+    .await
 }
 
 pub async fn rename_session(session_id: &str, title: &str) -> Result<Session, IpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Args<'a> {
-        session_id: &'a str,
-        title: &'a str,
-    }
-    invoke("rename_session", &Args { session_id, title }).await
+    call(&c::RenameSession {
+        session_id: text(session_id),
+        title: text(title),
+    })
+    .await
 }
 
 pub async fn delete_session(session_id: &str) -> Result<(), IpcError> {
-    invoke("delete_session", &SessionId { session_id }).await
+    call(&c::DeleteSession {
+        session_id: text(session_id),
+    })
+    .await
 }
 
 pub async fn duplicate_session(session_id: &str) -> Result<Session, IpcError> {
-    invoke("duplicate_session", &SessionId { session_id }).await
+    call(&c::DuplicateSession {
+        session_id: text(session_id),
+        title: None,
+    })
+    .await
 }
 
 pub async fn search_sessions(query: &str) -> Result<Vec<SearchHit>, IpcError> {
-    #[derive(Serialize)]
-    struct Args<'a> {
-        query: &'a str,
-    }
-    invoke("search_sessions", &Args { query }).await
+    call(&c::SearchSessions {
+        query: text(query),
+        limit: None,
+    })
+    .await
 }
 
 pub async fn session_totals(session_id: &str) -> Result<SessionTotals, IpcError> {
-    invoke("session_totals", &SessionId { session_id }).await
+    call(&c::GetSessionTotals {
+        session_id: text(session_id),
+    })
+    .await
 }
 
 /// A page of the session's messages: the last `limit` of them, or the
@@ -257,21 +268,12 @@ pub async fn list_messages(
     before: Option<i64>,
     limit: usize,
 ) -> Result<MessagePage, IpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Args<'a> {
-        session_id: &'a str,
-        before: Option<i64>,
-        limit: usize,
-    }
-    invoke(
-        "list_messages",
-        &Args {
-            session_id,
-            before,
-            limit,
-        },
-    )
+    call(&c::ListMessages {
+        session_id: text(session_id),
+        before,
+        after: None,
+        limit: Some(limit),
+    })
     .await
 }
 
@@ -279,98 +281,68 @@ pub async fn add_message(
     session_id: &str,
     message: &NewMessage,
 ) -> Result<StoredMessage, IpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Args<'a> {
-        session_id: &'a str,
-        message: &'a NewMessage,
-    }
-    invoke(
-        "add_message",
-        &Args {
-            session_id,
-            message,
-        },
-    )
+    call(&c::AddMessage {
+        session_id: text(session_id),
+        message: message.clone(),
+    })
     .await
 }
 
 pub async fn truncate_from(message_id: &str) -> Result<usize, IpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Args<'a> {
-        message_id: &'a str,
-    }
-    invoke("truncate_from", &Args { message_id }).await
+    call(&c::TruncateFrom {
+        message_id: text(message_id),
+    })
+    .await
 }
 
 pub async fn send_message(session_id: &str, content: &str) -> Result<StartedTurn, IpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Args<'a> {
-        session_id: &'a str,
-        content: &'a str,
-    }
-    invoke(
-        "send_message",
-        &Args {
-            session_id,
-            content,
-        },
-    )
+    call(&c::SendMessage {
+        session_id: text(session_id),
+        content: text(content),
+    })
     .await
 }
 
 pub async fn continue_turn(session_id: &str) -> Result<StartedTurn, IpcError> {
-    invoke("continue_turn", &SessionId { session_id }).await
+    call(&c::ContinueTurn {
+        session_id: text(session_id),
+    })
+    .await
 }
 
 pub async fn stop_turn(message_id: &str) -> Result<bool, IpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Args<'a> {
-        message_id: &'a str,
-    }
-    invoke("stop_turn", &Args { message_id }).await
+    call(&c::StopTurn {
+        message_id: text(message_id),
+    })
+    .await
 }
 
 pub async fn get_settings() -> Result<SettingsView, IpcError> {
-    invoke("get_settings", &NoArgs {}).await
+    call(&c::GetSettings {}).await
 }
 
 pub async fn save_settings(settings: &Settings) -> Result<Settings, IpcError> {
-    #[derive(Serialize)]
-    struct Args<'a> {
-        settings: &'a Settings,
-    }
-    invoke("save_settings", &Args { settings }).await
+    call(&c::SaveSettings {
+        settings: settings.clone(),
+    })
+    .await
 }
 
 /// Who would answer through `provider` as it is typed: the name its prices
 /// are filed under.
 pub async fn served_by(provider: &ProviderConfig) -> Result<ServedBy, IpcError> {
-    #[derive(Serialize)]
-    struct Args<'a> {
-        provider: &'a ProviderConfig,
-    }
-    invoke("served_by", &Args { provider }).await
+    call(&c::GetServedBy {
+        provider: provider.clone(),
+    })
+    .await
 }
 
 /// Stores a provider's API key in the keyring; `None` deletes it.
 pub async fn set_api_key(provider_id: &str, api_key: Option<&str>) -> Result<(), IpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Args<'a> {
-        provider_id: &'a str,
-        api_key: Option<&'a str>,
-    }
-    invoke(
-        "set_api_key",
-        &Args {
-            provider_id,
-            api_key,
-        },
-    )
+    call(&c::SetApiKey {
+        provider_id: text(provider_id),
+        api_key: api_key.map(text),
+    })
     .await
 }
 
@@ -381,49 +353,28 @@ pub async fn share_session(
     options: Option<&ShareOptions>,
     replaces: Option<&str>,
 ) -> Result<ShareResult, IpcError> {
-    #[derive(Serialize)]
-    #[serde(rename_all = "camelCase")]
-    struct Args<'a> {
-        session_id: &'a str,
-        options: Option<&'a ShareOptions>,
-        replaces: Option<&'a str>,
-    }
-    invoke(
-        "share_session",
-        &Args {
-            session_id,
-            options,
-            replaces,
-        },
-    )
+    call(&c::ShareSession {
+        session_id: text(session_id),
+        options: options.cloned(),
+        replaces: replaces.map(text),
+    })
     .await
 }
 
 /// The options of the last link made.
 pub async fn share_options() -> Result<ShareOptions, IpcError> {
-    invoke("share_options", &NoArgs {}).await
+    call(&c::GetShareOptions {}).await
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ExportArgs<'a> {
-    session_id: &'a str,
-    options: Option<&'a ShareOptions>,
-}
-
-/// Writes the conversation to one self-contained HTML file (the shell asks
-/// where).
+/// Writes the conversation to one self-contained HTML file.
 pub async fn save_share_file(
     session_id: &str,
     options: Option<&ShareOptions>,
 ) -> Result<SavedFile, IpcError> {
-    invoke(
-        "save_share_file",
-        &ExportArgs {
-            session_id,
-            options,
-        },
-    )
+    call(&c::SaveShareFile {
+        session_id: text(session_id),
+        options: options.cloned(),
+    })
     .await
 }
 
@@ -431,76 +382,53 @@ pub async fn copy_share_markdown(
     session_id: &str,
     options: Option<&ShareOptions>,
 ) -> Result<CopiedMarkdown, IpcError> {
-    invoke(
-        "copy_share_markdown",
-        &ExportArgs {
-            session_id,
-            options,
-        },
-    )
+    call(&c::CopyShareMarkdown {
+        session_id: text(session_id),
+        options: options.cloned(),
+    })
     .await
 }
 
 /// Shows the file in the system's file manager.
 pub async fn reveal_file(path: &str) -> Result<(), IpcError> {
-    #[derive(Serialize)]
-    struct Args<'a> {
-        path: &'a str,
-    }
-    invoke("reveal_file", &Args { path }).await
+    call(&c::RevealFile { path: text(path) }).await
 }
 
 pub async fn list_shares() -> Result<Vec<ShareListItem>, IpcError> {
-    invoke("list_shares", &NoArgs {}).await
+    call(&c::ListShares {}).await
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct ShareId<'a> {
-    share_id: &'a str,
-}
-
-/// Revokes a link; the list is read again afterwards, so the reply's shape
-/// does not matter here.
+/// Revokes a link; the list is read again afterwards.
 pub async fn revoke_share(share_id: &str) -> Result<(), IpcError> {
-    invoke::<_, serde::de::IgnoredAny>("revoke_share", &ShareId { share_id })
-        .await
-        .map(drop)
+    call(&c::RevokeShare {
+        share_id: text(share_id),
+    })
+    .await
+    .map(drop)
 }
 
 pub async fn open_share(share_id: &str) -> Result<(), IpcError> {
-    invoke("open_share", &ShareId { share_id }).await
+    call(&c::OpenShare {
+        share_id: text(share_id),
+    })
+    .await
 }
 
 pub async fn import_share(url: &str) -> Result<Session, IpcError> {
-    #[derive(Serialize)]
-    struct Args<'a> {
-        url: &'a str,
-    }
-    invoke("import_share", &Args { url }).await
+    call(&c::ImportShare { url: text(url) }).await
 }
 
-pub async fn copy_text(text: &str) -> Result<(), IpcError> {
-    #[derive(Serialize)]
-    struct Args<'a> {
-        text: &'a str,
-    }
-    invoke("copy_text", &Args { text }).await
+pub async fn copy_text(value: &str) -> Result<(), IpcError> {
+    call(&c::CopyText { text: text(value) }).await
 }
 
 pub async fn share_server_info() -> Result<ShareServerStatus, IpcError> {
-    invoke("share_server_info", &NoArgs {}).await
+    call(&c::ShareServerInfo {}).await
 }
 
 /// The addresses the embedded server can listen on for "On my network".
 pub async fn network_addresses() -> Result<Vec<NetworkAddress>, IpcError> {
-    invoke("network_addresses", &NoArgs {}).await
-}
-
-#[derive(Serialize)]
-struct TeamServerArgs<'a> {
-    input: &'a str,
-    token: Option<&'a str>,
+    call(&c::NetworkAddresses {}).await
 }
 
 /// Checks a team server: `input` is a connect code or a URL (then `token`).
@@ -509,7 +437,11 @@ pub async fn test_share_server(
     input: &str,
     token: Option<&str>,
 ) -> Result<ConnectionCheck, IpcError> {
-    invoke("test_share_server", &TeamServerArgs { input, token }).await
+    call(&c::TestShareServer {
+        input: text(input),
+        token: token.map(text),
+    })
+    .await
 }
 
 /// Tests the team server, then stores its token and URL and chooses team
@@ -518,18 +450,21 @@ pub async fn connect_team_server(
     input: &str,
     token: Option<&str>,
 ) -> Result<SettingsView, IpcError> {
-    invoke("connect_team_server", &TeamServerArgs { input, token }).await
+    call(&c::ConnectTeamServer {
+        input: text(input),
+        token: token.map(text),
+    })
+    .await
 }
 
 /// Markdown rendered by the shell, with highlighted code.
 pub async fn render_markdown(source: &str) -> Result<String, IpcError> {
-    #[derive(Serialize)]
-    struct Args<'a> {
-        source: &'a str,
-    }
-    invoke("render_markdown", &Args { source }).await
+    call(&c::RenderMarkdown {
+        source: text(source),
+    })
+    .await
 }
 
 pub async fn highlight_stylesheet() -> Result<String, IpcError> {
-    invoke("highlight_stylesheet", &NoArgs {}).await
+    call(&c::HighlightStylesheet {}).await
 }

@@ -2,6 +2,8 @@
 //! expiry and status lines, what was removed before publishing. Pure, so
 //! the wording is tested on the host.
 
+use chrono::{DateTime, Utc};
+
 use crate::format::date_time;
 use crate::types::{ShareListItem, ShareStatus};
 
@@ -97,7 +99,7 @@ pub fn cap_sentence(cap: u64) -> String {
 }
 
 /// Under the link: when it stops working.
-pub fn expiry_line(expires_at: Option<&str>) -> String {
+pub fn expiry_line(expires_at: Option<&DateTime<Utc>>) -> String {
     match expires_at {
         Some(at) => format!("Expires {}.", date_time(at)),
         None => "Never expires.".to_owned(),
@@ -132,12 +134,12 @@ pub fn removed_line(place: Removed, summary: &str) -> String {
 /// "Revoked <date>".
 pub fn status_label(share: &ShareListItem) -> String {
     match share.status {
-        ShareStatus::Active => share.expires_at.as_deref().map_or_else(
+        ShareStatus::Active => share.expires_at.as_ref().map_or_else(
             || "Active".to_owned(),
             |at| format!("Expires {}", date_time(at)),
         ),
         ShareStatus::Expired => "Expired".to_owned(),
-        ShareStatus::Revoked => share.revoked_at.as_deref().map_or_else(
+        ShareStatus::Revoked => share.revoked_at.as_ref().map_or_else(
             || "Revoked".to_owned(),
             |at| format!("Revoked {}", date_time(at)),
         ),
@@ -234,7 +236,7 @@ mod tests {
     #[test]
     fn expiry_and_removal_lines() {
         assert_eq!(
-            expiry_line(Some("2026-12-01T10:00:00Z")),
+            expiry_line(Some(&"2026-12-01T10:00:00Z".parse().unwrap())),
             "Expires 2026-12-01 10:00."
         );
         assert_eq!(expiry_line(None), "Never expires.");
@@ -264,7 +266,7 @@ mod tests {
             session_id: None,
             title: "T".into(),
             expires_at: None,
-            created_at: "2026-11-25T08:00:00Z".into(),
+            created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
             revoked_at: None,
             status: ShareStatus::Active,
             reach: Reach {
@@ -274,13 +276,13 @@ mod tests {
             source: ShareSource::Local,
         };
         assert_eq!(status_label(&share), "Active");
-        share.expires_at = Some("2026-12-01T10:00:00Z".into());
+        share.expires_at = Some("2026-12-01T10:00:00Z".parse().unwrap());
         assert_eq!(status_label(&share), "Expires 2026-12-01 10:00");
         share.status = ShareStatus::Expired;
         assert_eq!(status_label(&share), "Expired");
         share.status = ShareStatus::Revoked;
         assert_eq!(status_label(&share), "Revoked");
-        share.revoked_at = Some("2026-11-26T09:30:00Z".into());
+        share.revoked_at = Some("2026-11-26T09:30:00Z".parse().unwrap());
         assert_eq!(status_label(&share), "Revoked 2026-11-26 09:30");
     }
 }

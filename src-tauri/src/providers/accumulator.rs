@@ -160,10 +160,6 @@ impl<'a> Accumulator<'a> {
         (self.on_event)(&StreamEvent::Usage { usage });
     }
 
-    pub fn current_usage(&self) -> Option<Usage> {
-        self.usage
-    }
-
     pub fn finish_reason(&mut self, reason: &str) {
         self.finish_reason = Some(reason.into());
         (self.on_event)(&StreamEvent::Finish {

@@ -22,8 +22,8 @@ use chat_core::{GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
-use crate::settings::ProviderKind;
 pub use accumulator::Accumulator;
+use contract::ProviderKind;
 pub use http::http_client;
 
 /// Where to send a request, and the key to send with it.
@@ -81,44 +81,7 @@ pub struct ChatRequest {
     pub top_p: Option<f64>,
 }
 
-/// Something that arrived while the answer streams (sent to the UI as it
-/// comes, tagged with `type`).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(
-    tag = "type",
-    rename_all = "camelCase",
-    rename_all_fields = "camelCase"
-)]
-pub enum StreamEvent {
-    ContentDelta {
-        text: String,
-    },
-    ReasoningDelta {
-        text: String,
-    },
-    /// A fragment of a tool call: `id` and `name` come with the first one.
-    ToolCallDelta {
-        index: usize,
-        id: Option<String>,
-        name: Option<String>,
-        arguments_delta: String,
-    },
-    /// A tool call whose arguments are complete.
-    ToolCall {
-        index: usize,
-        tool_call: ToolCall,
-    },
-    /// Usage so far (each report replaces the previous one).
-    Usage {
-        usage: Usage,
-    },
-    Finish {
-        reason: String,
-    },
-    Error {
-        message: String,
-    },
-}
+pub use contract::StreamEvent;
 
 /// How a turn ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -3,21 +3,23 @@
 
 use chat_core::ShareSnapshot;
 use chrono::{DateTime, Utc};
+use contract::error::code;
 use reqwest::StatusCode;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{API_PATH, SERVER_TIMEOUT, ShareTarget};
+use super::{SERVER_TIMEOUT, ShareTarget};
 use crate::providers::http::{error_chain, retry_after_secs, shorten};
+
+/// The API path of shares on a share server.
+pub const API_PATH: &str = "/api/v0/shared-chats";
 
 /// Why a share could not be published, revoked or imported.
 #[derive(Debug, thiserror::Error)]
 pub enum ShareError {
     #[error("The share server at {server} cannot be reached: {detail}")]
     Unreachable { server: String, detail: String },
-    #[error(
-        "The share server refused the token ({status}): {message}. Check the token in Settings."
-    )]
+    #[error("The share server refused the token ({status}): {message}")]
     Unauthorized { status: u16, message: String },
     #[error("The conversation is too large for the share server: {message}")]
     TooLarge { message: String },
@@ -26,7 +28,7 @@ pub enum ShareError {
         message: String,
         field: Option<String>,
     },
-    #[error("The share server is rate limiting: {message}{}", retry_text(*.retry_after_secs))]
+    #[error("The share server is rate limiting: {message}")]
     RateLimited {
         message: String,
         retry_after_secs: Option<u64>,
@@ -49,23 +51,18 @@ pub enum ShareError {
     },
 }
 
-fn retry_text(secs: Option<u64>) -> String {
-    secs.map(|s| format!(" — try again in {s} s"))
-        .unwrap_or_default()
-}
-
 impl ShareError {
     pub fn code(&self) -> &'static str {
         match self {
-            ShareError::Unreachable { .. } => "share_server_unreachable",
-            ShareError::Unauthorized { .. } => "unauthorized",
-            ShareError::TooLarge { .. } => "too_large",
-            ShareError::Rejected { .. } | ShareError::Invalid(_) => "invalid_snapshot",
-            ShareError::RateLimited { .. } => "rate_limited",
-            ShareError::Gone { .. } => "gone",
-            ShareError::Server { .. } => "share_server_error",
-            ShareError::BadUrl(_) => "invalid_input",
-            ShareError::ServerTooOld { .. } => "server_too_old",
+            ShareError::Unreachable { .. } => code::SHARE_SERVER_UNREACHABLE,
+            ShareError::Unauthorized { .. } => code::UNAUTHORIZED,
+            ShareError::TooLarge { .. } => code::TOO_LARGE,
+            ShareError::Rejected { .. } | ShareError::Invalid(_) => code::INVALID_SNAPSHOT,
+            ShareError::RateLimited { .. } => code::RATE_LIMITED,
+            ShareError::Gone { .. } => code::GONE,
+            ShareError::Server { .. } => code::SHARE_SERVER_ERROR,
+            ShareError::BadUrl(_) => code::INVALID_INPUT,
+            ShareError::ServerTooOld { .. } => code::SERVER_TOO_OLD,
         }
     }
 

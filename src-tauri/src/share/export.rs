@@ -8,29 +8,13 @@ use std::path::{Path, PathBuf};
 
 use chat_core::ShareSnapshot;
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
 use share_server::page::ExportView;
 
 use super::{ShareOptions, prepared_snapshot};
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::error::AppError;
 
-/// A saved HTML file.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct SavedFile {
-    pub path: String,
-    pub redacted_summary: Option<String>,
-}
-
-/// Markdown put on the clipboard.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CopiedMarkdown {
-    pub redacted_summary: Option<String>,
-    #[serde(skip)]
-    pub markdown: String,
-}
+pub use contract::{CopiedMarkdown, SavedFile};
 
 /// The page of `snapshot` as one file, "shared" at `now`.
 pub fn standalone_html(snapshot: &ShareSnapshot, now: DateTime<Utc>) -> String {
@@ -41,7 +25,7 @@ pub fn standalone_html(snapshot: &ShareSnapshot, now: DateTime<Utc>) -> String {
 /// needed) under a name from its title (the server's download name) that
 /// does not overwrite anything.
 pub async fn save_html_file(
-    core: &Core,
+    core: &AppCore,
     dir: &Path,
     session_id: &str,
     options: &ShareOptions,
@@ -74,16 +58,25 @@ pub async fn save_html_file(
 
 /// The session as the Markdown a share-server's `.md` download gives.
 pub async fn markdown(
-    core: &Core,
+    core: &AppCore,
     session_id: &str,
     options: &ShareOptions,
-) -> Result<CopiedMarkdown, AppError> {
+) -> Result<MarkdownExport, AppError> {
     let now = Utc::now();
     let (snapshot, redactions) = prepared_snapshot(core, None, session_id, options, now).await?;
-    Ok(CopiedMarkdown {
+    Ok(MarkdownExport {
         markdown: share_server::page::render_markdown_document(&ExportView::new(&snapshot, now)),
-        redacted_summary: redactions.summary(),
+        copied: CopiedMarkdown {
+            redacted_summary: redactions.summary(),
+        },
     })
+}
+
+/// The Markdown of a conversation, and what the UI is told of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MarkdownExport {
+    pub markdown: String,
+    pub copied: CopiedMarkdown,
 }
 
 /// `dir/stem.ext`, or `dir/stem (2).ext` … when that exists.

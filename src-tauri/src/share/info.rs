@@ -8,16 +8,14 @@ use super::{SERVER_TIMEOUT, ShareError};
 /// The path of a server's self-description.
 pub const INFO_PATH: &str = "/api/v0/info";
 
-pub use super::connection::ServerInfo;
+pub use contract::ServerInfo;
 
 /// What a server older than its self-description stores: version 1 only.
 pub const VERSIONS_BEFORE_INFO: &[u32] = &[1];
 
-impl ServerInfo {
-    /// Refuses a server that cannot store what this app writes.
-    pub fn check_accepts(&self, server: &str, version: u32) -> Result<(), ShareError> {
-        check_accepts(&self.schema_versions, server, version)
-    }
+/// Refuses a server that cannot store what this app writes.
+pub fn check_info_accepts(info: &ServerInfo, server: &str, version: u32) -> Result<(), ShareError> {
+    check_accepts(&info.schema_versions, server, version)
 }
 
 /// Refuses a server described by `info` — or, without a description (a
@@ -29,7 +27,7 @@ pub fn check_described(
     version: u32,
 ) -> Result<(), ShareError> {
     match info {
-        Some(info) => info.check_accepts(server, version),
+        Some(info) => check_info_accepts(info, server, version),
         None => check_accepts(VERSIONS_BEFORE_INFO, server, version),
     }
 }
@@ -75,10 +73,8 @@ mod tests {
             allow_anonymous: false,
             public_url: "https://share.example.com".into(),
         };
-        assert!(info.check_accepts("https://share.example.com", 1).is_ok());
-        let error = info
-            .check_accepts("https://share.example.com", 2)
-            .unwrap_err();
+        assert!(check_info_accepts(&info, "https://share.example.com", 1).is_ok());
+        let error = check_info_accepts(&info, "https://share.example.com", 2).unwrap_err();
         assert_eq!(error.code(), "server_too_old");
         assert_eq!(
             error.to_string(),

@@ -2,10 +2,11 @@
 //! redact it, validate it with chat-core, publish it to a share server,
 //! record it locally; list, revoke and import shares.
 
-mod api;
+pub(crate) mod api;
 pub mod connection;
 pub mod export;
 mod info;
+mod list;
 pub mod reach;
 mod snapshot;
 pub mod team;
@@ -16,86 +17,30 @@ use std::time::Duration;
 
 use chat_core::{SCHEMA_VERSION, ShareSnapshot};
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::error::AppError;
 use crate::redact::{Redactions, Redactor};
 use crate::secrets::SecretKey;
-use crate::settings::ShareMode;
 use crate::store::{ImportedFrom, Session, ShareRecord, StoreError};
 use api::call;
-pub use api::{DELETE_TOKEN_HEADER, ShareError, parse_share_url, publish};
-pub use info::{INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, fetch_info};
-use reach::{Reach, ReachKind};
+pub use api::{API_PATH, DELETE_TOKEN_HEADER, ShareError, parse_share_url, publish};
+pub use info::{
+    INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, check_info_accepts, fetch_info,
+};
+pub use list::{list_shares, local_item, revoke_share};
+use reach::{Reach, ReachExt, ReachKind};
 use snapshot::snapshot_from_api;
 pub use snapshot::{build_snapshot, import_snapshot, prepare};
 
 /// How long a share server may take to answer one request.
 const SERVER_TIMEOUT: Duration = Duration::from_secs(30);
 
-/// The API path of shares on a share server.
-pub const API_PATH: &str = "/api/v0/shared-chats";
-
-/// What the user chose in the Share dialog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareOptions {
-    /// Share only these messages (in session order); all when absent.
-    #[serde(default)]
-    pub message_ids: Option<Vec<String>>,
-    /// Seconds until the link expires; never when absent (the server may cap it).
-    #[serde(default)]
-    pub expires_in: Option<u64>,
-    /// Include the system prompt and the template variables.
-    #[serde(default = "yes")]
-    pub include_system_prompt: bool,
-    /// Let search engines index the page.
-    #[serde(default)]
-    pub indexable: bool,
-}
-
-fn yes() -> bool {
-    true
-}
-
-impl Default for ShareOptions {
-    fn default() -> Self {
-        Self {
-            message_ids: None,
-            expires_in: None,
-            include_system_prompt: true,
-            indexable: false,
-        }
-    }
-}
-
-/// A published share, as the UI receives it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareResult {
-    pub share_id: String,
-    pub share_url: String,
-    pub delete_token: Option<String>,
-    pub expires_at: Option<DateTime<Utc>>,
-    /// How many secrets or personal paths the redaction pass removed.
-    pub redactions: usize,
-    /// What it removed, by kind: "1 API key or token, 2 home-directory paths".
-    pub redacted_summary: Option<String>,
-    /// Who can open the link.
-    pub reach: Reach,
-    /// The link as a QR code (SVG), for opening it on a phone.
-    pub qr_svg: String,
-    /// The options the link was made with.
-    pub options: ShareOptions,
-    /// What the server changed of what was asked (a capped expiry).
-    pub expiry_note: Option<String>,
-    /// Links made from this session before, newest first.
-    pub earlier: Vec<ShareListItem>,
-    /// The link this one replaces, revoked after this one was made.
-    pub replaced_url: Option<String>,
-}
+pub use contract::{
+    ShareListItem, ShareOptions, ShareResult, ShareServerStatus, ShareSource, ShareStatus,
+};
 
 /// Where to publish: a server's base URL, the bearer token, who can reach
 /// it, and what it says about itself.
@@ -118,7 +63,7 @@ impl ShareTarget {
         match self.reach {
             ReachKind::Team => check_described(self.info.as_ref(), &self.server_url, version),
             _ => match &self.info {
-                Some(info) => info.check_accepts(&self.server_url, version),
+                Some(info) => check_info_accepts(info, &self.server_url, version),
                 None => Ok(()),
             },
         }
@@ -137,7 +82,7 @@ impl std::fmt::Debug for ShareTarget {
 
 /// Where the app publishes now: the team server with its token from the
 /// keyring (and its self-description), or the embedded server.
-pub async fn current_target(core: &Core) -> Result<ShareTarget, AppError> {
+pub async fn current_target(core: &AppCore) -> Result<ShareTarget, AppError> {
     let settings = core.settings()?;
     match settings.share_server.active_team_url() {
         Some(url) => {
@@ -163,24 +108,9 @@ pub async fn current_target(core: &Core) -> Result<ShareTarget, AppError> {
     }
 }
 
-/// Where Share publishes now, as Settings and the Share dialog show it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareServerStatus {
-    pub mode: ShareMode,
-    /// The server's base URL.
-    pub url: String,
-    pub reach: Reach,
-    /// Why sharing works other than the settings ask (a network address
-    /// that is gone).
-    pub notice: Option<String>,
-    /// What a team server says about itself (its expiry cap).
-    pub info: Option<ServerInfo>,
-}
-
 /// The status of the place Share publishes to (starting the embedded server
 /// if needed, asking a team server for its description).
-pub async fn server_status(core: &Core) -> Result<ShareServerStatus, AppError> {
+pub async fn server_status(core: &AppCore) -> Result<ShareServerStatus, AppError> {
     let mode = core.settings()?.share_server.mode;
     let target = current_target(core).await?;
     let notice = match target.reach {
@@ -201,14 +131,14 @@ const LAST_OPTIONS: &str = "lastShareOptions";
 
 /// The options Share uses when none are given: those of the last share
 /// (without its message selection, which belongs to its session).
-pub fn last_options(core: &Core) -> Result<ShareOptions, AppError> {
+pub fn last_options(core: &AppCore) -> Result<ShareOptions, AppError> {
     Ok(core.store.setting(LAST_OPTIONS)?.unwrap_or_default())
 }
 
 /// A snapshot of the session, redacted and validated: what leaves the
 /// machine, by link or by file.
 pub async fn prepared_snapshot(
-    core: &Core,
+    core: &AppCore,
     extra_secret: Option<&str>,
     session_id: &str,
     options: &ShareOptions,
@@ -226,7 +156,7 @@ pub async fn prepared_snapshot(
 /// The whole Share flow: build, redact, validate, publish, record; then
 /// revoke the share this one `replaces` (a share re-made with other options).
 pub async fn share_session(
-    core: &Core,
+    core: &AppCore,
     target: &ShareTarget,
     session_id: &str,
     options: &ShareOptions,
@@ -264,7 +194,7 @@ pub async fn share_session(
         .list_shares()?
         .into_iter()
         .filter(|s| s.session_id.as_deref() == Some(session_id) && s.share_id != published.share_id)
-        .map(|record| ShareListItem::local(record, now))
+        .map(|record| local_item(record, now))
         .collect();
     Ok(ShareResult {
         redactions: redactions.total(),
@@ -339,275 +269,9 @@ pub fn qr_svg(link: &str) -> String {
     }
 }
 
-/// A share as My shares lists it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareListItem {
-    pub share_id: String,
-    pub server_url: String,
-    pub share_url: String,
-    pub session_id: Option<String>,
-    pub title: String,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub created_at: DateTime<Utc>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    pub status: ShareStatus,
-    pub reach: Reach,
-    /// `local`: made from this app; `server`: listed by the team server
-    /// (made with the same token on another device).
-    pub source: ShareSource,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ShareStatus {
-    Active,
-    Expired,
-    Revoked,
-}
-
-impl ShareStatus {
-    fn of(
-        revoked_at: Option<DateTime<Utc>>,
-        expires_at: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> Self {
-        if revoked_at.is_some() {
-            Self::Revoked
-        } else if expires_at.is_some_and(|at| at <= now) {
-            Self::Expired
-        } else {
-            Self::Active
-        }
-    }
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ShareSource {
-    Local,
-    Server,
-}
-
-impl ShareListItem {
-    pub fn local(record: ShareRecord, now: DateTime<Utc>) -> Self {
-        let reach = match record.reach.as_deref().and_then(ReachKind::parse) {
-            Some(kind) => Reach::of(kind, &record.server_url),
-            None => Reach::guess(&record.server_url),
-        };
-        Self {
-            status: ShareStatus::of(record.revoked_at, record.expires_at, now),
-            share_id: record.share_id,
-            server_url: record.server_url,
-            share_url: record.share_url,
-            session_id: record.session_id,
-            title: record.title,
-            expires_at: record.expires_at,
-            created_at: record.created_at,
-            revoked_at: record.revoked_at,
-            reach,
-            source: ShareSource::Local,
-        }
-    }
-}
-
-/// One share in a server's `GET /api/v0/shared-chats` page.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ServerShare {
-    share_id: String,
-    share_url: String,
-    title: String,
-    created_at: DateTime<Utc>,
-    #[serde(default)]
-    expires_at: Option<DateTime<Utc>>,
-    #[serde(default)]
-    revoked_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug, Deserialize)]
-struct ServerShareList {
-    items: Vec<ServerShare>,
-}
-
-/// How many of the team server's shares My shares asks for.
-const SERVER_LIST_LIMIT: u32 = 100;
-
-/// My shares: every share recorded here, merged with the team server's own
-/// list when a team server is chosen (so shares made with the same token
-/// on another device appear, and the server's word on revocation and
-/// expiry wins). The server's list failing is not fatal: the local records
-/// are still the truth of what this app made.
-pub async fn list_shares(core: &Core) -> Result<Vec<ShareListItem>, AppError> {
-    let now = Utc::now();
-    let mut items: Vec<ShareListItem> = core
-        .store
-        .list_shares()?
-        .into_iter()
-        .map(|record| ShareListItem::local(record, now))
-        .collect();
-    let settings = core.settings()?;
-    let Some(team) = settings.share_server.active_team_url() else {
-        return Ok(items);
-    };
-    let team = team.trim_end_matches('/').to_owned();
-    let Some(token) = core
-        .secret(SecretKey::ShareServerToken(team.clone()))
-        .await?
-    else {
-        return Ok(items);
-    };
-    let url = format!("{team}{API_PATH}?limit={SERVER_LIST_LIMIT}");
-    let request = core
-        .http
-        .get(url)
-        .timeout(SERVER_TIMEOUT)
-        .bearer_auth(token);
-    let listed: ServerShareList = match call(request, &team).await {
-        Ok(list) => list,
-        Err(e) => {
-            tracing::warn!("the team server's list could not be read: {e}");
-            return Ok(items);
-        }
-    };
-    for share in listed.items {
-        let status = ShareStatus::of(share.revoked_at, share.expires_at, now);
-        if let Some(item) = items
-            .iter_mut()
-            .find(|item| item.share_id == share.share_id && item.server_url == team)
-        {
-            if status == ShareStatus::Revoked && item.revoked_at.is_none() {
-                core.store.mark_share_revoked(
-                    &team,
-                    &share.share_id,
-                    share.revoked_at.unwrap_or(now),
-                )?;
-                item.revoked_at = share.revoked_at;
-            }
-            item.status = status;
-            continue;
-        }
-        items.push(ShareListItem {
-            share_id: share.share_id,
-            server_url: team.clone(),
-            share_url: share.share_url,
-            session_id: None,
-            title: share.title,
-            expires_at: share.expires_at,
-            created_at: share.created_at,
-            revoked_at: share.revoked_at,
-            status,
-            reach: Reach::of(ReachKind::Team, &team),
-            source: ShareSource::Server,
-        });
-    }
-    items.sort_by_key(|item| std::cmp::Reverse(item.created_at));
-    Ok(items)
-}
-
-/// Revokes a share: `DELETE` with the owner token of its server (from the
-/// keyring) and/or the share's own delete token (`X-Delete-Token`). A share
-/// the server no longer has (404/410) counts as revoked. A share listed only
-/// by the team server is revoked there with the team token.
-pub async fn revoke_share(core: &Core, share_id: &str) -> Result<ShareRecord, AppError> {
-    let record = match core.store.share(share_id) {
-        Ok(record) => record,
-        Err(StoreError::NotFound { .. }) => return revoke_on_team_server(core, share_id).await,
-        Err(e) => return Err(e.into()),
-    };
-    let owner_token = owner_token(core, &record.server_url).await?;
-    let url = format!(
-        "{}{API_PATH}/{}",
-        record.server_url.trim_end_matches('/'),
-        record.share_id
-    );
-    if owner_token.is_none() && record.delete_token.is_none() {
-        return Err(AppError::Invalid(
-            "this share was published with a token that is no longer stored; it cannot be revoked from here".into(),
-        ));
-    }
-    // The server accepts either; sending both covers a share published
-    // anonymously before a token was configured, and the reverse.
-    let mut request = core.http.delete(url).timeout(SERVER_TIMEOUT);
-    if let Some(token) = &owner_token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(token) = &record.delete_token {
-        request = request.header(DELETE_TOKEN_HEADER, token);
-    }
-    match call::<Value>(request, &record.server_url).await {
-        Ok(_) | Err(ShareError::Gone { .. }) => {}
-        Err(e) => return Err(e.into()),
-    }
-    core.store
-        .mark_share_revoked(&record.server_url, &record.share_id, Utc::now())?;
-    Ok(core.store.share(share_id)?)
-}
-
-/// The owner token for shares on `server_url`: the team token stored for
-/// it, or the app's own token when it is the embedded server.
-async fn owner_token(core: &Core, server_url: &str) -> Result<Option<String>, AppError> {
-    let server_url = server_url.trim_end_matches('/');
-    if let Some(token) = core
-        .secret(SecretKey::ShareServerToken(server_url.to_owned()))
-        .await?
-    {
-        return Ok(Some(token));
-    }
-    let embedded = crate::embedded::status(core).await;
-    let own = embedded.as_ref().is_some_and(|e| e.base_url == server_url)
-        || Reach::guess(server_url).kind != ReachKind::Team;
-    if own {
-        return core
-            .secret(SecretKey::ShareServerToken(
-                crate::embedded::TOKEN_KEY.into(),
-            ))
-            .await;
-    }
-    Ok(None)
-}
-
-/// Revokes a share this app has no record of, on the chosen team server.
-async fn revoke_on_team_server(core: &Core, share_id: &str) -> Result<ShareRecord, AppError> {
-    let settings = core.settings()?;
-    let team = settings
-        .share_server
-        .active_team_url()
-        .ok_or_else(|| AppError::NotFound(format!("share {share_id} is not known here")))?
-        .trim_end_matches('/')
-        .to_owned();
-    let token = core
-        .secret(SecretKey::ShareServerToken(team.clone()))
-        .await?
-        .ok_or_else(|| AppError::Invalid("no token is stored for the team server".into()))?;
-    let url = format!("{team}{API_PATH}/{share_id}");
-    let request = core
-        .http
-        .delete(url)
-        .timeout(SERVER_TIMEOUT)
-        .bearer_auth(&token);
-    match call::<Value>(request, &team).await {
-        Ok(_) | Err(ShareError::Gone { .. }) => {}
-        Err(e) => return Err(e.into()),
-    }
-    let now = Utc::now();
-    Ok(ShareRecord {
-        share_id: share_id.to_owned(),
-        share_url: format!("{team}/shared/{share_id}"),
-        server_url: team,
-        session_id: None,
-        title: String::new(),
-        delete_token: None,
-        expires_at: None,
-        created_at: now,
-        revoked_at: Some(now),
-        reach: Some(ReachKind::Team.as_str().to_owned()),
-    })
-}
-
 /// "Continue in Parlor": fetches a share's JSON and makes a new local session
 /// of it, with every message and its measurements.
-pub async fn import_share(core: &Core, url: &str) -> Result<Session, AppError> {
+pub async fn import_share(core: &AppCore, url: &str) -> Result<Session, AppError> {
     let (server, share_id) = parse_share_url(url)?;
     let api = format!("{server}{API_PATH}/{share_id}");
     let data: Value = call(core.http.get(api).timeout(SERVER_TIMEOUT), &server).await?;

@@ -7,51 +7,19 @@
 
 use std::net::IpAddr;
 
-use serde::{Deserialize, Serialize};
+pub use contract::{Reach, ReachKind};
 
-/// Where a link can be opened from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub enum ReachKind {
-    /// The embedded server on loopback.
-    ThisComputer,
-    /// The embedded server on a LAN address.
-    Network,
-    /// A share-server of its own.
-    Team,
-    /// A saved file.
-    File,
-}
-
-impl ReachKind {
-    /// The name stored with a share record.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            ReachKind::ThisComputer => "thisComputer",
-            ReachKind::Network => "network",
-            ReachKind::Team => "team",
-            ReachKind::File => "file",
-        }
-    }
-
-    pub fn parse(text: &str) -> Option<Self> {
-        [Self::ThisComputer, Self::Network, Self::Team, Self::File]
-            .into_iter()
-            .find(|kind| kind.as_str() == text)
-    }
-}
-
-/// A kind and the sentence that explains it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Reach {
-    pub kind: ReachKind,
-    pub sentence: String,
-}
-
-impl Reach {
+/// The sentence of a reach, as this app words it.
+pub trait ReachExt: Sized {
     /// The reach of a link on `server_url` made in mode `kind`.
-    pub fn of(kind: ReachKind, server_url: &str) -> Self {
+    fn of(kind: ReachKind, server_url: &str) -> Self;
+    /// The reach of a link recorded without one: loopback hosts are this
+    /// computer, private addresses the network, anything else a server.
+    fn guess(server_url: &str) -> Self;
+}
+
+impl ReachExt for Reach {
+    fn of(kind: ReachKind, server_url: &str) -> Self {
         let sentence = match kind {
             ReachKind::ThisComputer => {
                 "Only this computer can open this link, while Parlor is running.".to_owned()
@@ -60,7 +28,7 @@ impl Reach {
                 "Anyone on your network can open this link ({}), while Parlor is running.",
                 server_url.trim_end_matches('/')
             ),
-            ReachKind::Team => format!(
+            ReachKind::Team | ReachKind::Other => format!(
                 "Anyone who can reach {} can open this link.",
                 authority(server_url)
             ),
@@ -69,9 +37,7 @@ impl Reach {
         Self { kind, sentence }
     }
 
-    /// The reach of a link recorded without one: loopback hosts are this
-    /// computer, private addresses the network, anything else a server.
-    pub fn guess(server_url: &str) -> Self {
+    fn guess(server_url: &str) -> Self {
         let host = host_of(server_url);
         let kind = match host.parse::<IpAddr>() {
             _ if host.eq_ignore_ascii_case("localhost") => ReachKind::ThisComputer,

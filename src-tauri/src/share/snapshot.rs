@@ -20,7 +20,9 @@ use super::{ShareError, ShareOptions};
 use crate::error::AppError;
 use crate::redact::{Redactions, Redactor};
 use crate::served_by::ServedBy;
+use crate::served_by::ServedByExt;
 use crate::settings::Settings;
+use crate::store::Derived;
 use crate::store::{ImportedFrom, MessageStatus, Session, SessionConfig, Store, StoredMessage};
 
 /// Builds the snapshot of a session (not yet redacted or validated).
@@ -156,8 +158,8 @@ fn at_most_bytes(text: &str, max: usize) -> String {
 fn served_through(settings: &Settings, provider_id: &str) -> ServedBy {
     let table = PriceTable::bundled();
     match settings.provider(provider_id) {
-        Ok(provider) => ServedBy::of(provider, table),
-        Err(_) => ServedBy::unknown(provider_id, table),
+        Some(provider) => ServedBy::of(provider, table),
+        None => ServedBy::unknown(provider_id, table),
     }
 }
 

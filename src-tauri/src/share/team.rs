@@ -5,30 +5,20 @@
 
 use chat_core::SCHEMA_VERSION;
 use chat_core::connect_code::{ConnectCode, PREFIX};
-use serde::{Deserialize, Serialize};
 
-use super::ServerInfo;
 use super::connection::{check_server, normalize_server_url};
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::error::AppError;
 use crate::secrets::SecretKey;
+use crate::settings::SettingsExt;
 use crate::settings::ShareMode;
 
-/// A server that passed every check.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ConnectionCheck {
-    /// The server's base URL, normalized.
-    pub url: String,
-    pub info: ServerInfo,
-    /// "Connected to Parlor share-server 0.1.0 at …; the token is accepted."
-    pub message: String,
-}
+pub use contract::ConnectionCheck;
 
 /// A server URL and the token to use with it, from a connect code or from a
 /// URL and a typed token (or the one stored for that URL).
 async fn server_and_token(
-    core: &Core,
+    core: &AppCore,
     input: &str,
     token: Option<&str>,
 ) -> Result<(String, Option<String>), AppError> {
@@ -50,9 +40,13 @@ async fn server_and_token(
     Ok((url, token))
 }
 
-async fn check(core: &Core, url: &str, token: Option<&str>) -> Result<ConnectionCheck, AppError> {
+async fn check(
+    core: &AppCore,
+    url: &str,
+    token: Option<&str>,
+) -> Result<ConnectionCheck, AppError> {
     let info = check_server(&core.http, url, token).await?;
-    info.check_accepts(url, SCHEMA_VERSION)?;
+    super::check_info_accepts(&info, url, SCHEMA_VERSION)?;
     let token_part = if token.is_some() {
         "; the token is accepted"
     } else {
@@ -79,7 +73,7 @@ async fn check(core: &Core, url: &str, token: Option<&str>) -> Result<Connection
 
 /// "Test connection": every check, nothing saved.
 pub async fn test(
-    core: &Core,
+    core: &AppCore,
     input: &str,
     token: Option<&str>,
 ) -> Result<ConnectionCheck, AppError> {
@@ -90,7 +84,7 @@ pub async fn test(
 /// Tests the server, then keeps its token in the keyring and chooses it as
 /// the place Share publishes to. Nothing is changed when a check fails.
 pub async fn connect(
-    core: &Core,
+    core: &AppCore,
     input: &str,
     token: Option<&str>,
 ) -> Result<ConnectionCheck, AppError> {

@@ -7,6 +7,7 @@ use chrono::{TimeZone, Utc};
 use super::snapshot::snapshot_from_api;
 use super::*;
 use crate::settings::Settings;
+use crate::store::Derived;
 use crate::store::{
     ImportedFrom, MessageStatus, MessageUpdate, NewMessage, SessionConfig, Store, StoredMessage,
 };
@@ -285,12 +286,19 @@ fn errors_carry_codes_fields_and_retry_times() {
     let json = serde_json::to_value(&rate).unwrap();
     assert_eq!(json["code"], "rate_limited");
     assert_eq!(json["retryAfterSecs"], 30);
-    assert!(
-        json["message"]
-            .as_str()
-            .unwrap()
-            .contains("try again in 30 s")
+    // The advice is the UI's (from the contract), said once.
+    let message = json["message"].as_str().unwrap();
+    let advice = contract::error::advice("rate_limited", Some(30)).unwrap();
+    assert!(!message.contains("try again"), "{message}");
+    assert_eq!(
+        contract::error::describe("rate_limited", message, Some(30)),
+        format!("The share server is rate limiting: slow down. {advice}")
     );
+    let refused = AppError::from(ShareError::Unauthorized {
+        status: 401,
+        message: "bad token".into(),
+    });
+    assert!(!refused.to_string().contains("Settings"), "{refused}");
     let rejected = AppError::from(ShareError::Rejected {
         message: "bad".into(),
         field: Some("messages[0].content".into()),

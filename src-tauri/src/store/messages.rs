@@ -3,6 +3,7 @@
 use chat_core::{Role, Usage};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::Derived;
 use super::{
     MessagePage, MessageStatus, MessageUpdate, NewMessage, Result, SessionTotals, Store,
     StoreError, StoredMessage, new_id, now, parse_json, parse_timestamp, timestamp,

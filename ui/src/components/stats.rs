@@ -147,8 +147,8 @@ mod tests {
             price_provider: None,
             params: None,
             ended: None,
-            created_at: String::new(),
-            updated_at: String::new(),
+            created_at: Default::default(),
+            updated_at: Default::default(),
         };
         let stats = message_stats(&message);
         let value = |key: &str| {

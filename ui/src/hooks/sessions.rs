@@ -245,8 +245,8 @@ mod tests {
                 ..SessionConfig::default()
             },
             imported_from: None,
-            created_at: "2026-11-25T08:00:00Z".into(),
-            updated_at: "2026-11-25T08:00:00Z".into(),
+            created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
+            updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
         }
     }
 

@@ -136,9 +136,8 @@ pub fn use_turn_commands(app: &AppHandles) -> TurnCommands {
             let dispatch = dispatch.clone();
             spawn_reported(&report, async move {
                 let message = NewMessage {
-                    role: Role::Tool,
-                    content,
                     tool_call_id: Some(call_id),
+                    ..NewMessage::new(Role::Tool, content)
                 };
                 let stored = ipc::add_message(&session_id, &message).await?;
                 dispatch.dispatch(ChatAction::Appended(stored));

@@ -118,6 +118,7 @@ fn a_replacement_says_the_old_link_was_revoked() {
 fn last_options_fill_the_form_until_the_user_or_a_link_speaks() {
     let last = ShareOptions {
         expires_in: Some(DAY),
+        include_system_prompt: false,
         ..ShareOptions::default()
     };
     let state = reduce(dialog(), [ShareAction::LastOptions(last.clone())]);

@@ -53,8 +53,8 @@ mod tests {
             provider_id: "openai".into(),
             model: "gpt-4o".into(),
             message_count: 2,
-            created_at: "2026-11-25T08:00:00Z".into(),
-            updated_at: "2026-11-25T08:00:00Z".into(),
+            created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
+            updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
         }
     }
 

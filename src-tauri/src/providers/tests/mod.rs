@@ -12,9 +12,10 @@ use std::sync::{Arc, Mutex};
 use chat_core::cost::PriceOverride;
 use tempfile::TempDir;
 
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::providers::StreamEvent;
 use crate::secrets::{MemoryStore, SecretKey, SecretStore};
+use crate::settings::SettingsExt;
 use crate::settings::{ProviderConfig, ProviderKind, Settings};
 use crate::store::{Session, SessionConfig, StoredMessage};
 use crate::turns::{self, TurnSink};
@@ -25,7 +26,7 @@ pub const API_KEY: &str = "sk-test-0123456789abcdefghij";
 
 pub struct Harness {
     dir: TempDir,
-    pub core: Arc<Core>,
+    pub core: Arc<AppCore>,
     pub server: ScriptServer,
     pub session: Session,
 }
@@ -45,7 +46,7 @@ pub async fn harness(
     secrets
         .set(&SecretKey::ProviderApiKey("test".into()), API_KEY)
         .unwrap();
-    let core = Core::open(dir.path(), secrets).unwrap();
+    let core = AppCore::open(dir.path(), secrets).unwrap();
     let server = ScriptServer::start(replies).await;
     let settings = Settings {
         providers: vec![ProviderConfig {
@@ -130,9 +131,7 @@ impl Harness {
             .await
             .unwrap();
         let sink = Arc::new(Collect::default());
-        let returned = turns::run_turn(Arc::clone(&self.core), prepared, sink.clone())
-            .await
-            .unwrap();
+        let returned = turns::run_turn(Arc::clone(&self.core), prepared, sink.clone()).await;
         let stored = self
             .core
             .store
@@ -163,7 +162,6 @@ impl Harness {
             Arc::new(Collect::default()),
         )
         .await
-        .unwrap()
     }
 
     /// Every byte of the app's database files.
@@ -187,15 +185,13 @@ impl Harness {
             core: Arc::clone(&self.core),
             message_id: started.assistant_message.id.clone(),
         });
-        turns::run_turn(Arc::clone(&self.core), prepared, sink)
-            .await
-            .unwrap()
+        turns::run_turn(Arc::clone(&self.core), prepared, sink).await
     }
 }
 
 /// Presses Stop as soon as text arrives.
 struct StopAtContent {
-    core: Arc<Core>,
+    core: Arc<AppCore>,
     message_id: String,
 }
 
@@ -207,4 +203,33 @@ impl TurnSink for StopAtContent {
     }
 
     fn finished(&self, _message: &StoredMessage) {}
+}
+
+/// When the store refuses the outcome (here: the answer was deleted while
+/// it streamed), the turn still ends: the sink hears of it as failed, with
+/// what arrived.
+#[tokio::test]
+async fn a_turn_whose_answer_cannot_be_stored_still_ends_as_failed() {
+    let harness = harness(
+        ProviderKind::OpenAi,
+        "/v1",
+        "gpt-test",
+        vec![Reply::json(500, "{}")],
+    )
+    .await;
+    let (started, prepared) = turns::start_turn(&harness.core, &harness.session.id, Some("Hi"))
+        .await
+        .unwrap();
+    harness
+        .core
+        .store
+        .delete_session(&harness.session.id)
+        .unwrap();
+    let sink = Arc::new(Collect::default());
+    let answer = turns::run_turn(Arc::clone(&harness.core), prepared, sink.clone()).await;
+    assert_eq!(answer.id, started.assistant_message.id);
+    assert_eq!(answer.status, crate::store::MessageStatus::Error);
+    let error = answer.error.clone().unwrap();
+    assert!(error.contains("could not be saved"), "{error}");
+    assert_eq!(sink.finished.lock().unwrap().as_slice(), [answer]);
 }

@@ -8,7 +8,7 @@ use chat_core::{ToolCall, Usage};
 use super::server::{End, Reply, Step, data};
 use super::{API_KEY, assert_cost, expected_cost, harness};
 use crate::providers::StreamEvent;
-use crate::settings::ProviderKind;
+use crate::settings::{ProviderKind, SettingsExt};
 use crate::store::MessageStatus;
 
 const MODEL: &str = "gpt-test";

@@ -11,7 +11,7 @@ use super::ServerInfo;
 use super::address::ServerAddress;
 use super::error::{ConnectionError, Incompatibility, status_text};
 use crate::providers::http::error_chain;
-use crate::share::API_PATH;
+use crate::share::api::API_PATH;
 
 /// Where a share-server describes itself.
 pub(super) const INFO_PATH: &str = "/api/v0/info";

@@ -8,8 +8,9 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use contract::error::{CommandError, code};
 use reqwest::StatusCode;
-use serde::ser::{Serialize, SerializeStruct, Serializer};
+use serde::ser::{Serialize, Serializer};
 
 /// The first thing that stops the app from publishing to a share-server.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -74,19 +75,19 @@ impl ConnectionError {
     /// Stable, machine-readable name of the failed step.
     pub fn code(&self) -> &'static str {
         match self {
-            ConnectionError::InvalidUrl(_) => "invalid_url",
-            ConnectionError::InvalidToken => "invalid_token",
-            ConnectionError::Dns { .. } => "dns",
-            ConnectionError::Unreachable { .. } => "unreachable",
-            ConnectionError::Tls { .. } => "tls",
-            ConnectionError::Redirected { .. } => "redirected",
-            ConnectionError::NoAnswer { .. } => "no_answer",
-            ConnectionError::NotShareServer { .. } => "not_share_server",
-            ConnectionError::UnknownHost { .. } => "unknown_host",
-            ConnectionError::ServerFailed { .. } => "server_error",
-            ConnectionError::Incompatible { .. } => "incompatible_server",
-            ConnectionError::TokenRefused { .. } => "token_refused",
-            ConnectionError::TokenRequired => "token_required",
+            ConnectionError::InvalidUrl(_) => code::INVALID_URL,
+            ConnectionError::InvalidToken => code::INVALID_TOKEN,
+            ConnectionError::Dns { .. } => code::DNS,
+            ConnectionError::Unreachable { .. } => code::UNREACHABLE,
+            ConnectionError::Tls { .. } => code::TLS,
+            ConnectionError::Redirected { .. } => code::REDIRECTED,
+            ConnectionError::NoAnswer { .. } => code::NO_ANSWER,
+            ConnectionError::NotShareServer { .. } => code::NOT_SHARE_SERVER,
+            ConnectionError::UnknownHost { .. } => code::UNKNOWN_HOST,
+            ConnectionError::ServerFailed { .. } => code::SERVER_ERROR,
+            ConnectionError::Incompatible { .. } => code::INCOMPATIBLE_SERVER,
+            ConnectionError::TokenRefused { .. } => code::TOKEN_REFUSED,
+            ConnectionError::TokenRequired => code::TOKEN_REQUIRED,
         }
     }
 }
@@ -94,10 +95,13 @@ impl ConnectionError {
 /// `{code, message}`, the shape of every error the UI receives.
 impl Serialize for ConnectionError {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut state = serializer.serialize_struct("ConnectionError", 2)?;
-        state.serialize_field("code", self.code())?;
-        state.serialize_field("message", &self.to_string())?;
-        state.end()
+        CommandError {
+            code: self.code().to_owned(),
+            message: self.to_string(),
+            field: None,
+            retry_after_secs: None,
+        }
+        .serialize(serializer)
     }
 }
 

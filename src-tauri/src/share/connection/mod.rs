@@ -27,8 +27,6 @@ mod tls;
 
 use std::time::Duration;
 
-use serde::{Deserialize, Serialize};
-
 pub use address::normalize_server_url;
 pub use error::{ConnectionError, Incompatibility, TlsProblem, Unreachable, UrlProblem};
 
@@ -42,27 +40,7 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
 /// How long each HTTP request may take.
 const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// What a share-server says about itself (`GET /api/v0/info`), for "Connected
-/// to Parlor share-server 0.1.0 at …" and to offer only the expiry choices it
-/// allows.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ServerInfo {
-    pub name: String,
-    pub version: String,
-    /// The snapshot schema versions it accepts.
-    pub schema_versions: Vec<u32>,
-    /// The longest lifetime of a share; unlimited when absent.
-    #[serde(default)]
-    pub max_expiry_seconds: Option<u64>,
-    /// The lifetime of a share that asks for none; never expires when absent.
-    #[serde(default)]
-    pub default_expiry_seconds: Option<u64>,
-    pub allow_anonymous: bool,
-    /// The base of the links it hands out (may differ from the address used
-    /// to reach it, e.g. behind a reverse proxy).
-    pub public_url: String,
-}
+pub use contract::ServerInfo;
 
 /// Checks that the app can publish to the share-server at `url` with `token`
 /// (none or blank: anonymously), and returns what the server says about

@@ -68,7 +68,7 @@ pub fn ShareLink(props: &ShareLinkProps) -> Html {
             }
             <div class="share-details">
                 <div class="share-facts">
-                    <p id="share-expiry-line" class="share-fact">{ expiry_line(result.expires_at.as_deref()) }</p>
+                    <p id="share-expiry-line" class="share-fact">{ expiry_line(result.expires_at.as_ref()) }</p>
                     if let Some(note) = &result.expiry_note {
                         <p id="share-expiry-note" class="share-fact share-note">{ note.clone() }</p>
                     }

@@ -8,8 +8,8 @@ fn session(id: &str) -> Session {
         id: id.into(),
         config: SessionConfig::default(),
         imported_from: None,
-        created_at: "2026-11-25T08:00:00Z".into(),
-        updated_at: "2026-11-25T08:00:00Z".into(),
+        created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
+        updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
     }
 }
 
@@ -37,8 +37,8 @@ fn message(id: &str, position: i64, role: Role, status: MessageStatus) -> Stored
         price_provider: None,
         params: None,
         ended: None,
-        created_at: "2026-11-25T08:00:00Z".into(),
-        updated_at: "2026-11-25T08:00:00Z".into(),
+        created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
+        updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
     }
 }
 

@@ -8,17 +8,18 @@ use std::sync::{Arc, Mutex};
 use chat_core::cost::Pricing;
 use tokio_util::sync::CancellationToken;
 
-use crate::embedded::EmbeddedServer;
+use crate::embedded::running::EmbeddedServer;
 use crate::error::AppError;
 use crate::providers::{Endpoint, http_client};
 use crate::secrets::{SecretKey, SecretStore};
 use crate::settings::Settings;
+use crate::settings::SettingsExt;
 use crate::store::Store;
 
 /// The file name of the app's database in its data dir.
 pub const DATABASE_FILE: &str = "parlor.db";
 
-pub struct Core {
+pub struct AppCore {
     pub store: Store,
     pub secrets: Arc<dyn SecretStore>,
     pub http: reqwest::Client,
@@ -29,15 +30,15 @@ pub struct Core {
     pub(crate) embedded: tokio::sync::Mutex<Option<EmbeddedServer>>,
 }
 
-impl std::fmt::Debug for Core {
+impl std::fmt::Debug for AppCore {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Core")
+        f.debug_struct("AppCore")
             .field("data_dir", &self.data_dir)
             .finish_non_exhaustive()
     }
 }
 
-impl Core {
+impl AppCore {
     /// Opens the store in `data_dir` (created if needed).
     pub fn open(data_dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<Arc<Self>, AppError> {
         std::fs::create_dir_all(data_dir).map_err(|e| {
@@ -63,7 +64,7 @@ impl Core {
     }
 
     pub fn settings(&self) -> Result<Settings, AppError> {
-        Settings::load(&self.store)
+        Ok(Settings::load(&self.store)?)
     }
 
     /// The bundled price table with the user's overrides.
@@ -90,7 +91,7 @@ impl Core {
     /// The endpoint of a configured provider, with its key from the keyring.
     pub async fn endpoint(&self, provider_id: &str) -> Result<Endpoint, AppError> {
         let settings = self.settings()?;
-        let provider = settings.provider(provider_id)?;
+        let provider = settings.configured_provider(provider_id)?;
         Ok(Endpoint {
             kind: provider.kind,
             name: provider.name.clone(),

@@ -21,19 +21,21 @@
 //! - Shares expire only when asked to, and there are no rate limits (one
 //!   publisher: the user).
 
+pub(crate) mod running;
+
 use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
+use contract::ReachKind;
 use share_server::{AppState, Config};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
-use tokio::task::JoinHandle;
 
-use crate::core::Core;
+use crate::app::AppCore;
 use crate::error::AppError;
 use crate::secrets::SecretKey;
 use crate::settings::{ShareMode, ShareServerSettings};
-use crate::share::reach::ReachKind;
+pub use running::{EmbeddedServer, EmbeddedStatus};
 
 /// The database file of the embedded server, in the app-data dir.
 pub const DATABASE_FILE: &str = "shares.db";
@@ -44,48 +46,9 @@ pub const PORT_SETTING: &str = "embeddedPort";
 /// The keyring entry of the embedded server's token.
 pub const TOKEN_KEY: &str = "embedded";
 
-/// How the embedded server runs now.
-#[derive(Clone)]
-pub struct EmbeddedStatus {
-    /// The base URL links are made with.
-    pub base_url: String,
-    /// The bearer token to publish and revoke with.
-    pub token: String,
-    /// Who can open its links.
-    pub reach: ReachKind,
-    /// Why it runs other than the settings ask (the chosen address is gone).
-    pub notice: Option<String>,
-}
-
-impl std::fmt::Debug for EmbeddedStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmbeddedStatus")
-            .field("base_url", &self.base_url)
-            .field("reach", &self.reach)
-            .field("notice", &self.notice)
-            .finish_non_exhaustive()
-    }
-}
-
-pub struct EmbeddedServer {
-    status: EmbeddedStatus,
-    /// What the server was started for: a change restarts it.
-    settings: ShareServerSettings,
-    shutdown: watch::Sender<bool>,
-    tasks: Vec<JoinHandle<Result<(), share_server::Error>>>,
-}
-
-impl std::fmt::Debug for EmbeddedServer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmbeddedServer")
-            .field("status", &self.status)
-            .finish_non_exhaustive()
-    }
-}
-
 /// The embedded server's status, starting it on first use (or restarting
 /// it when its settings changed).
-pub async fn ensure_started(core: &Core) -> Result<EmbeddedStatus, AppError> {
+pub async fn ensure_started(core: &AppCore) -> Result<EmbeddedStatus, AppError> {
     let settings = core.settings()?.share_server;
     let mut slot = core.embedded.lock().await;
     if let Some(running) = slot.as_ref() {
@@ -123,7 +86,10 @@ fn network_address(settings: &ShareServerSettings) -> Option<IpAddr> {
     }
 }
 
-async fn launch(core: &Core, settings: &ShareServerSettings) -> Result<EmbeddedServer, AppError> {
+async fn launch(
+    core: &AppCore,
+    settings: &ShareServerSettings,
+) -> Result<EmbeddedServer, AppError> {
     let kept_port: Option<u16> = core.store.setting(PORT_SETTING)?;
     let wanted = network_address(settings);
     let (listeners, reach, notice) = bind(wanted, kept_port).await?;
@@ -269,7 +235,7 @@ fn url_host(ip: IpAddr) -> String {
 
 /// The app's token on its own server: the one in the keyring while the
 /// server still knows it, otherwise a new user's.
-async fn app_token(core: &Core, state: &AppState) -> Result<String, AppError> {
+async fn app_token(core: &AppCore, state: &AppState) -> Result<String, AppError> {
     let key = SecretKey::ShareServerToken(TOKEN_KEY.into());
     if let Some(token) = core.secret(key.clone()).await?
         && share_server::users::authenticate(state.store.as_ref(), &token)
@@ -288,30 +254,14 @@ async fn app_token(core: &Core, state: &AppState) -> Result<String, AppError> {
     Ok(token)
 }
 
-impl EmbeddedServer {
-    async fn stop(self) {
-        let _ = self.shutdown.send(true);
-        for task in self.tasks {
-            match tokio::time::timeout(std::time::Duration::from_secs(10), task).await {
-                Ok(Ok(Ok(()))) => {}
-                Ok(Ok(Err(e))) => {
-                    tracing::warn!(error = %e, "embedded server stopped with an error")
-                }
-                Ok(Err(e)) => tracing::warn!(error = %e, "embedded server task failed"),
-                Err(_) => tracing::warn!("embedded server did not stop in time"),
-            }
-        }
-    }
-}
-
 /// Starts the embedded server at app start. It runs in every mode: with a
 /// team server chosen it still serves the links made before.
-pub async fn start(core: &Core) -> Result<(), AppError> {
+pub async fn start(core: &AppCore) -> Result<(), AppError> {
     ensure_started(core).await.map(|_| ())
 }
 
 /// Stops the embedded server, letting requests in flight finish.
-pub async fn shutdown(core: &Core) {
+pub async fn shutdown(core: &AppCore) {
     let running = core.embedded.lock().await.take();
     if let Some(running) = running {
         running.stop().await;
@@ -319,7 +269,7 @@ pub async fn shutdown(core: &Core) {
 }
 
 /// The embedded server's status if it runs now.
-pub async fn status(core: &Core) -> Option<EmbeddedStatus> {
+pub async fn status(core: &AppCore) -> Option<EmbeddedStatus> {
     core.embedded
         .lock()
         .await

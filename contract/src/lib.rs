@@ -1,0 +1,168 @@
+//! The contract between Parlor's desktop shell (`src-tauri`) and its UI
+//! (`ui`, wasm): every command with its arguments and reply, the events, the
+//! error codes with their advice, the shared types and template filling.
+//! Both sides import it, so nothing of the contract is written twice and a
+//! change to it fails to compile wherever it is not followed.
+//!
+//! A command is one line of [`commands!`]: `GetSession = get_session(session_id: String) -> Session;`
+//! declares the argument struct `GetSession` (camelCase on the wire), its
+//! [`Command`] impl (name and reply type) and its entry in [`COMMANDS`].
+//! On the wire the UI invokes `get_session` with `{ args: { sessionId } }`;
+//! the shell's handler takes `args: GetSession` and returns the reply.
+
+pub mod error;
+pub mod session;
+pub mod settings;
+pub mod share;
+pub mod template;
+pub mod turn;
+#[cfg(test)]
+mod wire_tests;
+
+use chat_core::cost::ResolvedPrice;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+pub use error::CommandError;
+pub use session::{
+    ImportedFrom, MessagePage, MessageStatus, NewMessage, SearchHit, Session, SessionConfig,
+    SessionSummary, SessionTotals, StartedTurn, StoredMessage,
+};
+pub use settings::{
+    ProviderConfig, ProviderKind, ServedBy, Settings, SettingsView, ShareMode, ShareServerSettings,
+};
+pub use share::{
+    ConnectionCheck, CopiedMarkdown, NetworkAddress, Reach, ReachKind, SavedFile, ServerInfo,
+    ShareListItem, ShareOptions, ShareRecord, ShareResult, ShareServerStatus, ShareSource,
+    ShareStatus,
+};
+pub use turn::{EVENTS, Event, StreamEvent, TurnEvent, TurnFinished};
+
+/// A command of the shell: its arguments are `Self`, sent as `{ args }`.
+pub trait Command: Serialize + DeserializeOwned {
+    /// The name it is invoked and registered by (and its permission's).
+    const NAME: &'static str;
+    /// What it answers with (the shell serializes it, the UI reads it).
+    type Reply;
+}
+
+/// The key the arguments travel under: each handler has one parameter, `args`.
+pub const ARGS_KEY: &str = "args";
+
+/// Declares commands: `Struct = name(arg: Type, …) -> Reply;`.
+macro_rules! commands {
+    ($(
+        $(#[$doc:meta])*
+        $ty:ident = $name:ident ( $($arg:ident : $arg_ty:ty),* $(,)? ) -> $reply:ty;
+    )*) => {
+        $(
+            $(#[$doc])*
+            #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+            #[serde(rename_all = "camelCase")]
+            pub struct $ty {
+                $(pub $arg: $arg_ty,)*
+            }
+
+            impl Command for $ty {
+                const NAME: &'static str = stringify!($name);
+                type Reply = $reply;
+            }
+        )*
+
+        /// Every command's name: `build.rs` makes an `allow-<name>`
+        /// permission of each, the shell registers a handler for each.
+        pub const COMMANDS: &[&str] = &[$(stringify!($name)),*];
+    };
+}
+
+commands! {
+    // Sessions
+    ListSessions = list_sessions() -> Vec<SessionSummary>;
+    CreateSession = create_session(config: SessionConfig) -> Session;
+    GetSession = get_session(session_id: String) -> Session;
+    UpdateSession = update_session(session_id: String, config: SessionConfig) -> Session;
+    RenameSession = rename_session(session_id: String, title: String) -> Session;
+    DeleteSession = delete_session(session_id: String) -> ();
+    DuplicateSession = duplicate_session(session_id: String, title: Option<String>) -> Session;
+    SearchSessions = search_sessions(query: String, limit: Option<usize>) -> Vec<SearchHit>;
+    GetSessionTotals = session_totals(session_id: String) -> SessionTotals;
+
+    // Messages
+    ListMessages = list_messages(session_id: String, before: Option<i64>, after: Option<i64>, limit: Option<usize>) -> MessagePage;
+    /// Appends a message without asking the model (a tool result, a note).
+    AddMessage = add_message(session_id: String, message: NewMessage) -> StoredMessage;
+    EditMessage = edit_message(message_id: String, content: String) -> StoredMessage;
+    /// Deletes a message and all after it; answers how many went.
+    TruncateFrom = truncate_from(message_id: String) -> usize;
+
+    // Turns: progress arrives as [`TurnEvent`], the end as [`TurnFinished`].
+    SendMessage = send_message(session_id: String, content: String) -> StartedTurn;
+    ContinueTurn = continue_turn(session_id: String) -> StartedTurn;
+    /// Whether a streaming answer was stopped.
+    StopTurn = stop_turn(message_id: String) -> bool;
+
+    // Settings and secrets
+    GetSettings = get_settings() -> SettingsView;
+    SaveSettings = save_settings(settings: Settings) -> Settings;
+    /// `None` or empty deletes the key.
+    SetApiKey = set_api_key(provider_id: String, api_key: Option<String>) -> ();
+    ModelPrice = model_price(provider_id: String, model: String) -> Option<ResolvedPrice>;
+    GetServedBy = served_by(provider: ProviderConfig) -> ServedBy;
+
+    // Share
+    /// `options: None`: those of the last share; `replaces`: a link just
+    /// made with other options, revoked after this one.
+    ShareSession = share_session(session_id: String, options: Option<ShareOptions>, replaces: Option<String>) -> ShareResult;
+    ListShares = list_shares() -> Vec<ShareListItem>;
+    RevokeShare = revoke_share(share_id: String) -> ShareRecord;
+    OpenShare = open_share(share_id: String) -> ();
+    ImportShare = import_share(url: String) -> Session;
+    CopyText = copy_text(text: String) -> ();
+    ShareServerInfo = share_server_info() -> ShareServerStatus;
+    GetShareOptions = share_options() -> ShareOptions;
+    SaveShareFile = save_share_file(session_id: String, options: Option<ShareOptions>) -> SavedFile;
+    CopyShareMarkdown = copy_share_markdown(session_id: String, options: Option<ShareOptions>) -> CopiedMarkdown;
+    RevealFile = reveal_file(path: String) -> ();
+    NetworkAddresses = network_addresses() -> Vec<NetworkAddress>;
+    /// `input`: a connect code, or a URL (then `token`). Saves nothing.
+    TestShareServer = test_share_server(input: String, token: Option<String>) -> ConnectionCheck;
+    ConnectTeamServer = connect_team_server(input: String, token: Option<String>) -> SettingsView;
+
+    // Rendering
+    RenderMarkdown = render_markdown(source: String) -> String;
+    HighlightStylesheet = highlight_stylesheet() -> String;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_names_are_unique_snake_case() {
+        let mut names = COMMANDS.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), COMMANDS.len());
+        assert!(
+            COMMANDS
+                .iter()
+                .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        );
+        assert_eq!(GetSession::NAME, "get_session");
+    }
+
+    #[test]
+    fn arguments_are_camel_case() {
+        let args = ShareSession {
+            session_id: "s".into(),
+            options: None,
+            replaces: Some("old".into()),
+        };
+        assert_eq!(
+            serde_json::to_value(&args).unwrap(),
+            serde_json::json!({"sessionId": "s", "options": null, "replaces": "old"})
+        );
+        let empty: ListSessions = serde_json::from_value(serde_json::json!({})).unwrap();
+        assert_eq!(empty, ListSessions {});
+    }
+}

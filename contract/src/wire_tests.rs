@@ -1,0 +1,122 @@
+//! The payloads as the shell serializes them decode as the UI reads them.
+
+use chat_core::FinishReason;
+
+use crate::*;
+
+/// The payloads as the shell serializes them (camelCase, tagged events).
+#[test]
+fn shell_payloads_decode() {
+    let event: TurnEvent = serde_json::from_str(
+        r#"{"sessionId": "s", "messageId": "m",
+            "event": {"type": "toolCallDelta", "index": 0, "id": "call_1",
+                      "name": null, "argumentsDelta": "{\"a\":"}}"#,
+    )
+    .unwrap();
+    assert_eq!(
+        event.event,
+        StreamEvent::ToolCallDelta {
+            index: 0,
+            id: Some("call_1".into()),
+            name: None,
+            arguments_delta: "{\"a\":".into(),
+        }
+    );
+    let finished: TurnFinished = serde_json::from_str(
+        r#"{"sessionId": "s", "messageId": "m", "message": {
+            "id": "m", "sessionId": "s", "position": 1, "role": "assistant",
+            "content": "Hi", "reasoning": null,
+            "usage": {"inputTokens": 3, "outputTokens": 1, "reasoningTokens": 0},
+            "cost": 0.0001, "timeToFirstTokenMs": 120, "inferenceTimeMs": 900,
+            "tokensPerSecond": 1.2, "toolCalls": [], "toolCallId": null,
+            "status": "error", "error": "boom", "finishReason": null,
+            "providerId": "openai", "model": "gpt-4o",
+            "providerName": "openai-compatible (127.0.0.1:8080)", "priceProvider": null,
+            "params": {"temperature": 0.2, "maxTokens": 256, "seed": 7}, "ended": "error",
+            "createdAt": "2026-11-25T08:00:00Z", "updatedAt": "2026-11-25T08:00:01Z"}}"#,
+    )
+    .unwrap();
+    assert_eq!(finished.message.status.data_state(), "failed");
+    assert_eq!(finished.message.ended, Some(FinishReason::Error));
+    assert_eq!(finished.message.usage.map(|u| u.input_tokens), Some(3));
+    assert_eq!(
+        finished.message.provider_name.as_deref(),
+        Some("openai-compatible (127.0.0.1:8080)")
+    );
+    let params = finished.message.params.unwrap();
+    assert_eq!(params.max_tokens, Some(256));
+    assert_eq!(params.other["seed"], 7);
+
+    let session: Session = serde_json::from_str(
+        r#"{"id": "s", "title": "T", "providerId": "openai", "model": "gpt-4o",
+            "temperature": 0.7, "maxTokens": 256, "topP": null, "systemPrompt": null,
+            "tools": [], "variables": {"name": "Ada"},
+            "importedFrom": {"shareId": "abc", "shareUrl": "http://127.0.0.1:4000/shared/abc",
+                             "importedAt": "2026-11-26T09:30:00Z"},
+            "createdAt": "2026-11-25T08:00:00Z", "updatedAt": "2026-11-25T08:00:00Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(session.config.max_tokens, Some(256));
+    assert_eq!(session.config.variables["name"], "Ada");
+    assert_eq!(session.imported_from.unwrap().share_id, "abc");
+}
+
+/// The share replies as the contract writes them.
+#[test]
+fn share_replies_decode() {
+    let result: ShareResult = serde_json::from_str(
+        r#"{"shareId": "s2", "shareUrl": "http://127.0.0.1:4000/shared/s2",
+            "deleteToken": null, "expiresAt": "2026-12-01T10:00:00Z", "redactions": 3,
+            "redactedSummary": "1 API key, 2 home-directory paths",
+            "reach": {"kind": "thisComputer",
+                      "sentence": "Only this computer can open this link, while Parlor is running"},
+            "qrSvg": "<svg xmlns='http://www.w3.org/2000/svg'></svg>",
+            "options": {"messageIds": null, "expiresIn": 604800,
+                        "includeSystemPrompt": true, "indexable": false},
+            "expiryNote": null,
+            "earlier": [{"shareId": "s1", "serverUrl": "http://127.0.0.1:4000",
+                         "shareUrl": "http://127.0.0.1:4000/shared/s1", "sessionId": "x",
+                         "title": "T", "expiresAt": null, "createdAt": "2026-11-25T08:00:00Z",
+                         "revokedAt": "2026-11-26T08:00:00Z", "status": "revoked",
+                         "reach": {"kind": "team", "sentence": "Anyone with the link."},
+                         "source": "server"}],
+            "replacedUrl": "http://127.0.0.1:4000/shared/s1"}"#,
+    )
+    .unwrap();
+    assert_eq!(result.reach.kind, ReachKind::ThisComputer);
+    assert_eq!(result.options.expires_in, Some(604_800));
+    assert_eq!(result.earlier[0].status, ShareStatus::Revoked);
+    assert_eq!(result.earlier[0].source, ShareSource::Server);
+
+    let status: ShareServerStatus = serde_json::from_str(
+        r#"{"mode": "network", "url": "http://192.168.1.20:4000",
+            "reach": {"kind": "network", "sentence": "Anyone on your network."},
+            "notice": null,
+            "info": {"name": "parlor", "version": "0.1.0", "schemaVersions": [1, 2],
+                     "maxExpirySeconds": 2592000, "defaultExpirySeconds": null,
+                     "allowAnonymous": true, "publicUrl": "http://192.168.1.20:4000"}}"#,
+    )
+    .unwrap();
+    assert_eq!(status.mode, ShareMode::Network);
+    assert_eq!(status.info.unwrap().max_expiry_seconds, Some(2_592_000));
+
+    // A reach this UI does not know still shows its sentence.
+    let reach: Reach =
+        serde_json::from_str(r#"{"kind": "satellite", "sentence": "Anyone in orbit."}"#).unwrap();
+    assert_eq!(reach.kind, ReachKind::Other);
+}
+
+#[test]
+fn share_options_encode_as_the_shell_reads_them() {
+    let options = ShareOptions {
+        message_ids: None,
+        expires_in: Some(86_400),
+        include_system_prompt: false,
+        indexable: true,
+    };
+    assert_eq!(
+        serde_json::to_value(&options).unwrap(),
+        serde_json::json!({"messageIds": null, "expiresIn": 86400,
+                           "includeSystemPrompt": false, "indexable": true})
+    );
+}

@@ -1,0 +1,95 @@
+//! The commands of Settings: the settings with which secrets are stored,
+//! API keys, and who answers through a provider entry.
+
+use super::*;
+
+/// The settings, and which secrets are stored (never the secrets).
+#[tauri::command]
+pub async fn get_settings(core: AppCore_<'_>, args: c::GetSettings) -> Reply<c::GetSettings> {
+    let c::GetSettings {} = args;
+    settings_view(&core).await
+}
+
+pub(super) async fn settings_view(core: &AppCore) -> Result<c::SettingsView> {
+    let settings = core.settings()?;
+    let table = core.pricing()?.table();
+    let served_by = settings
+        .providers
+        .iter()
+        .map(|p| (p.id.clone(), ServedBy::of(p, table)))
+        .collect();
+    let mut api_keys = BTreeMap::new();
+    for provider in &settings.providers {
+        let stored = core
+            .secret(SecretKey::ProviderApiKey(provider.id.clone()))
+            .await
+            .map(|key| key.is_some())
+            .unwrap_or(false);
+        api_keys.insert(provider.id.clone(), stored);
+    }
+    let share_token = match &settings.share_server.team_url {
+        Some(url) => core
+            .secret(SecretKey::ShareServerToken(url.clone()))
+            .await
+            .map(|token| token.is_some())
+            .unwrap_or(false),
+        None => false,
+    };
+    Ok(c::SettingsView {
+        settings,
+        api_keys,
+        share_token,
+        served_by,
+    })
+}
+
+/// Saves the settings. A change of the share mode or the network address
+/// restarts the embedded server, which then says where it runs.
+#[tauri::command]
+pub async fn save_settings(core: AppCore_<'_>, args: c::SaveSettings) -> Reply<c::SaveSettings> {
+    let c::SaveSettings { settings } = args;
+    let before = core.settings()?;
+    if settings.share_server.mode == ShareMode::Team
+        && settings.share_server.team_url != before.share_server.team_url
+    {
+        return Err(AppError::Invalid(
+            "a new team server is connected with Test connection and Save (its connect code, or its URL and token)".into(),
+        ));
+    }
+    Settings::save(&settings, &core.store)?;
+    if before.share_server != settings.share_server {
+        embedded::ensure_started(&core).await?;
+    }
+    core.settings()
+}
+
+/// Stores (or, with `null`/empty, deletes) a provider's API key in the keyring.
+#[tauri::command]
+pub async fn set_api_key(core: AppCore_<'_>, args: c::SetApiKey) -> Reply<c::SetApiKey> {
+    let c::SetApiKey {
+        provider_id,
+        api_key,
+    } = args;
+    core.settings()?.configured_provider(&provider_id)?;
+    core.set_secret(SecretKey::ProviderApiKey(provider_id), api_key)
+        .await
+}
+
+/// Who would answer through `provider` as it is being edited (Settings
+/// files a price typed for it under this name).
+#[tauri::command]
+pub fn served_by(core: AppCore_<'_>, args: c::GetServedBy) -> Reply<c::GetServedBy> {
+    let c::GetServedBy { provider } = args;
+    Ok(ServedBy::of(&provider, core.pricing()?.table()))
+}
+
+/// The price Parlor charges for a provider's model, if known (as a turn
+/// through that provider would be priced).
+#[tauri::command(async)]
+pub fn model_price(core: AppCore_<'_>, args: c::ModelPrice) -> Reply<c::ModelPrice> {
+    let c::ModelPrice { provider_id, model } = args;
+    let settings = core.settings()?;
+    let provider = settings.configured_provider(&provider_id)?;
+    let pricing = core.pricing()?;
+    Ok(ServedBy::of(provider, pricing.table()).price(&pricing, &model, chrono::Utc::now()))
+}
