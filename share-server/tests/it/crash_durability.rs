@@ -14,8 +14,7 @@
 //! version: a release build, 20 kills per backend.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
-mod pg;
+use crate::{common, pg};
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
