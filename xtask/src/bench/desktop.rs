@@ -38,9 +38,9 @@ use super::Options;
 use super::report::{Report, Section, Table, Target, bytes, median, millis};
 use crate::{cmd, ui};
 
-/// Messages in the big session (issue 7).
+/// Messages in the big session.
 pub const BIG_SESSION_MESSAGES: usize = 10_000;
-/// Content chunks the fake provider streams (issue 7).
+/// Content chunks the fake provider streams.
 pub const STREAM_CHUNKS: usize = 2_000;
 /// Pauses between chunks, one stream each: 200 chunks/s (faster than models
 /// stream today; the target's run) and 50 chunks/s (a fast model).
@@ -87,22 +87,14 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
 /// takes about ten minutes on two cores).
 fn build(report: &mut Report) -> Result<(String, PathBuf)> {
     let debug = std::env::var("PARLOR_BENCH_APP_PROFILE").is_ok_and(|p| p == "debug");
-    let mut args = vec!["build", "-p", "parlor", "--locked"];
-    if !debug {
-        args.push("--release");
-    }
-    cmd::run(&mut cmd::cargo(&args))?;
-    let line = format!("cargo {}", args.join(" "));
+    let (binary, line) = cmd::build_binary("parlor", debug)?;
     report.commands.push(if debug {
         format!("PARLOR_BENCH_APP_PROFILE=debug {line}")
     } else {
         line
     });
     let profile = if debug { "debug" } else { "release" };
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cmd::workspace_root().join("target"));
-    Ok((profile.to_owned(), target.join(profile).join("parlor")))
+    Ok((profile.to_owned(), binary))
 }
 
 // ------------------------------------------------------------------ bundle

@@ -57,7 +57,7 @@ pub struct Section {
     pub table: Table,
 }
 
-/// A target from issue 7 and whether this run met it.
+/// A performance target and whether this run met it.
 #[derive(Debug, Clone)]
 pub struct Target {
     pub what: String,

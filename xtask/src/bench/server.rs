@@ -61,16 +61,8 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
 }
 
 fn build(report: &mut Report) -> Result<PathBuf> {
-    let args = ["build", "-p", "share-server", "--release", "--locked"];
-    cmd::run(&mut cmd::cargo(args))?;
-    report.commands.push(format!("cargo {}", args.join(" ")));
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cmd::workspace_root().join("target"));
-    let binary = target.join("release/share-server");
-    if !binary.exists() {
-        bail!("{} is missing after the build", binary.display());
-    }
+    let (binary, line) = cmd::build_binary("share-server", false)?;
+    report.commands.push(line);
     Ok(binary)
 }
 

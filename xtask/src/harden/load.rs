@@ -52,7 +52,7 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 /// The most resident memory the server may use during and after the run.
 /// The rendered-share cache may hold 64 MiB (the default `--cache-size`);
 /// the rest is the allocator's arenas, 256 connections' buffers and SQLite.
-/// Measured peak: see the report of the last run in the hand-over notes.
+/// The measured peak is printed by every run (`cargo xtask harden load`).
 pub const RSS_BOUND: u64 = 256 * MIB;
 const MIB: u64 = 1024 * 1024;
 
@@ -151,21 +151,7 @@ pub fn run(options: &Options) -> Result<Summary> {
 }
 
 fn build_release() -> Result<PathBuf> {
-    let mut build = cmd::cargo(["build", "-p", "share-server", "--release"]);
-    build.args(cmd::locked());
-    cmd::run(&mut build)?;
-    let binary = target_dir().join("release/share-server");
-    if !binary.exists() {
-        bail!("{} is missing after the build", binary.display());
-    }
-    Ok(binary)
-}
-
-/// `CARGO_TARGET_DIR`, or `target/` in the workspace.
-pub(super) fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cmd::workspace_root().join("target"))
+    Ok(cmd::build_binary("share-server", false)?.0)
 }
 
 /// `share-server user add NAME --database-url URL`: returns the token.
