@@ -13,9 +13,6 @@
 
 mod browser;
 mod desktop;
-pub(crate) mod fixture;
-pub(crate) mod procs;
-pub(crate) mod publish;
 mod report;
 mod seed;
 mod server;

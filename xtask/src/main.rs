@@ -10,6 +10,7 @@ mod e2e;
 mod harden;
 mod run;
 mod setup;
+mod support;
 mod test;
 mod ui;
 

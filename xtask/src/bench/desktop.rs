@@ -159,16 +159,7 @@ fn bundle(report: &mut Report) -> Result<()> {
 
 // ------------------------------------------------------------------ figures
 
-/// Nearest-rank percentile (`q` in 0..=1) of unsorted values.
-pub fn percentile(values: &[f64], q: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
+pub use crate::support::percentile;
 
 fn ms(value: f64) -> Duration {
     Duration::from_secs_f64(value.max(0.0) / 1e3)
@@ -538,17 +529,6 @@ pub fn match_delays(events: &[(f64, String)], sent: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentiles_are_nearest_rank() {
-        let values: Vec<f64> = (1..=100).rev().map(f64::from).collect();
-        assert_eq!(percentile(&values, 0.5), 50.0);
-        assert_eq!(percentile(&values, 0.99), 99.0);
-        assert_eq!(percentile(&values, 1.0), 100.0);
-        assert_eq!(percentile(&values, 0.0), 1.0);
-        assert_eq!(percentile(&[3.0], 0.99), 3.0);
-        assert!(percentile(&[], 0.5).is_nan());
-    }
 
     #[test]
     fn thousands_separators() {

@@ -17,13 +17,13 @@ use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
 
-use super::fixture;
-use super::procs::{self, Nginx, RssSampler, ShareServer};
-use super::publish;
 use super::report::{Report, Section, Table, Target, bytes, median, millis, rate, ratio};
 use super::wrk::{self, Load, WrkReport};
 use super::{Options, browser, seed};
 use crate::cmd;
+use crate::support::fixture;
+use crate::support::procs::{self, Nginx, RssSampler, ShareServer};
+use crate::support::publish;
 
 /// Runs every share-server measurement and adds them to `report`.
 pub fn run(options: &Options, report: &mut Report) -> Result<()> {

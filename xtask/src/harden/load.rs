@@ -29,10 +29,10 @@ use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use reqwest::StatusCode;
 
-use crate::bench::fixture;
-use crate::bench::procs::{self, Supervised};
-use crate::bench::publish::{self, quantile};
 use crate::cmd;
+use crate::support::fixture;
+use crate::support::procs::{self, Supervised};
+use crate::support::publish::{self, quantile};
 
 mod abuse;
 mod clients;
