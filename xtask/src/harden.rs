@@ -43,15 +43,16 @@ const QUICK_SECONDS: u64 = 30;
 /// of fuzzing last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 enum Part {
-    /// kill -9 the release share-server 20 times at random moments under a
-    /// mixed load of creates and reads, restart it each time, then check that
-    /// every share whose create got a 201 is served byte-identical; on SQLite
-    /// and on a throwaway PostgreSQL cluster (`postgresql` apt package)
+    /// the crash-durability test (share-server/tests/it/crash_durability.rs)
+    /// with a release server and 20 kills: kill -9 at random moments under a
+    /// mixed load of creates and reads, restart, then every share whose create
+    /// got a 201 must be served byte-identical; on SQLite and on a throwaway
+    /// PostgreSQL cluster (`postgresql` apt package)
     Crash,
-    /// 60 s at 256 connections on the release share-server (SQLite): pages,
-    /// the JSON API, publishing and listing together, while other clients
-    /// abort mid-request and mid-response; fails on any error or 5xx of the
-    /// well-behaved clients or RSS above 256 MiB
+    /// the load test (share-server/tests/it/load.rs) for 60 s: 256
+    /// connections reading pages and the JSON API, publishing and listing,
+    /// while other clients abort mid-request and mid-response; fails on any
+    /// error or 5xx of the well-behaved clients
     Load,
     /// schemathesis (pinned, in a venv under target/harden/) against
     /// /api/v0/openapi.json of a running debug server: 1000 examples per
@@ -169,11 +170,7 @@ pub fn run(args: Args) -> Result<()> {
     for &part in &options.parts {
         let result = match part {
             Part::Crash => crash::run(&options.crash),
-            Part::Load => {
-                let mut load = load::Options::new(options.quick);
-                load.database_url.clone_from(&options.load_database);
-                load::run(&load).map(drop)
-            }
+            Part::Load => load::run(options.quick, options.load_database.as_deref()),
             Part::Conformance => conformance::run(&options.conformance).map(drop),
             Part::Fuzz => fuzz_all(&options),
         };

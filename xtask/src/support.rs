@@ -5,6 +5,7 @@
 pub mod fixture;
 pub mod procs;
 pub mod publish;
+pub mod server;
 
 /// The `q`-quantile (0–1) of `values` by the nearest-rank method; `None`
 /// when there are none.

@@ -22,9 +22,9 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 
-use super::load::{Server, add_user};
 use crate::cmd;
 use crate::cmd::target_dir;
+use crate::support::server::{Server, add_user};
 use crate::support::{fixture, publish};
 
 /// The schemathesis release these checks were written against.
