@@ -13,9 +13,6 @@
 
 mod browser;
 mod desktop;
-pub(crate) mod fixture;
-pub(crate) mod procs;
-pub(crate) mod publish;
 mod report;
 mod seed;
 mod server;
@@ -31,51 +28,46 @@ use chrono::Utc;
 use crate::cmd;
 use report::{Machine, Report};
 
-pub const USAGE: &str = "\
-usage: cargo xtask bench [--quick] [--keep] [server] [desktop]
-
-  server   the share-server: page throughput against nginx (identity and gzip),
-           publishing, cost of growth to 1,000,000 shares, page weight and
-           render time in headless Chromium
-  desktop  the desktop app under Xvfb: wasm bundle size, cold start to first
-           paint, opening a 10,000-message session, memory, streaming overhead
-           against a fake provider (release build; PARLOR_BENCH_APP_PROFILE=debug
-           measures the debug build instead)
-  (no part: all of them)
-  --quick  short runs and few samples, a smoke check; writes
-           target/bench/BENCHMARKS-quick.md instead of BENCHMARKS.md
-  --keep   keep the temporary directory (databases, server log, page copies,
-           nginx config) and print where it is
-
-Needs wrk, nginx, chromium and chromium-driver (apt) for `server`;
-webkit2gtk-driver, xvfb, dbus and gnome-keyring for `desktop`. Takes about 15
-minutes (`--quick`: about 2) for `server`, about 2 more (plus the app's release
-build) for `desktop`.";
-
 /// A part of the bench.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Part {
+    /// The share-server: page throughput against nginx (identity and gzip),
+    /// publishing, cost of growth to 1,000,000 shares, page weight and render
+    /// time in headless Chromium (needs wrk, nginx, chromium, chromium-driver)
+    #[value(alias = "share-server")]
     Server,
+    /// The desktop app under Xvfb: wasm bundle size, cold start to first
+    /// paint, opening a 10,000-message session, memory, streaming overhead
+    /// against a fake provider (release build; PARLOR_BENCH_APP_PROFILE=debug
+    /// measures the debug build instead)
+    #[value(alias = "app")]
     Desktop,
 }
 
 impl Part {
-    const ALL: &[Part] = &[Part::Server, Part::Desktop];
-
-    fn parse(name: &str) -> Option<Self> {
-        match name {
-            "server" | "share-server" => Some(Part::Server),
-            "desktop" | "app" => Some(Part::Desktop),
-            _ => None,
-        }
-    }
-
     fn run(self, options: &Options, report: &mut Report) -> Result<()> {
         match self {
             Part::Server => server::run(options, report),
             Part::Desktop => desktop::run(options, report),
         }
     }
+}
+
+/// Measures Parlor's speed (no part: all of them). About 15 minutes
+/// (`--quick`: about 2) for `server`, about 2 more (plus the app's release
+/// build) for `desktop`.
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(value_enum)]
+    parts: Vec<Part>,
+    /// Short runs and few samples, a smoke check; writes
+    /// target/bench/BENCHMARKS-quick.md instead of BENCHMARKS.md
+    #[arg(long)]
+    quick: bool,
+    /// Keep the temporary directory (databases, server log, page copies,
+    /// nginx config) and print where it is
+    #[arg(long)]
+    keep: bool,
 }
 
 /// How long and how often to measure.
@@ -127,28 +119,16 @@ impl Options {
 }
 
 /// Runs the bench with the command line after `bench`.
-pub fn run(args: &[String]) -> Result<()> {
-    let mut quick = false;
-    let mut keep = false;
-    let mut parts = Vec::new();
-    for arg in args {
-        match arg.as_str() {
-            "--quick" => quick = true,
-            "--keep" => keep = true,
-            "--" => {}
-            "-h" | "--help" => {
-                eprintln!("{USAGE}");
-                return Ok(());
-            }
-            name => match Part::parse(name) {
-                Some(part) if !parts.contains(&part) => parts.push(part),
-                Some(_) => {}
-                None => bail!("unknown bench part or flag `{name}`\n\n{USAGE}"),
-            },
-        }
-    }
+pub fn run(args: Args) -> Result<()> {
+    let Args {
+        mut parts,
+        quick,
+        keep,
+    } = args;
+    parts.sort();
+    parts.dedup();
     if parts.is_empty() {
-        parts.extend_from_slice(Part::ALL);
+        parts = vec![Part::Server, Part::Desktop];
     }
     let tools: &[&str] = if parts.contains(&Part::Server) {
         &["wrk", "nginx"]
@@ -282,8 +262,10 @@ mod tests {
 
     #[test]
     fn parts_and_options() {
-        assert_eq!(Part::parse("server"), Some(Part::Server));
-        assert_eq!(Part::parse("desktop"), Some(Part::Desktop));
+        use clap::ValueEnum as _;
+        assert_eq!(Part::from_str("server", false), Ok(Part::Server));
+        assert_eq!(Part::from_str("share-server", false), Ok(Part::Server));
+        assert_eq!(Part::from_str("app", false), Ok(Part::Desktop));
         let full = Options::new(false);
         assert_eq!(full.duration, Duration::from_secs(15));
         assert!(full.rounds >= 3);

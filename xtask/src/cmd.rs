@@ -39,6 +39,30 @@ pub fn locked() -> &'static [&'static str] {
     if is_ci() { &["--locked"] } else { &[] }
 }
 
+/// `CARGO_TARGET_DIR`, or `target/` in the workspace.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| workspace_root().join("target"))
+}
+
+/// Builds `package`'s binary of the same name (`--release` unless `debug`)
+/// and returns its path and the command line that built it.
+pub fn build_binary(package: &str, debug: bool) -> Result<(PathBuf, String)> {
+    let mut args = vec!["build", "-p", package];
+    args.extend(locked());
+    if !debug {
+        args.push("--release");
+    }
+    run(&mut cargo(&args))?;
+    let profile = if debug { "debug" } else { "release" };
+    let binary = target_dir().join(profile).join(package);
+    if !binary.exists() {
+        bail!("{} is missing after the build", binary.display());
+    }
+    Ok((binary, format!("cargo {}", args.join(" "))))
+}
+
 /// Runs a command with inherited stdio; an error when it cannot start or fails.
 pub fn run(command: &mut Command) -> Result<()> {
     let shown = display(command);

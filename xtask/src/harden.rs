@@ -17,6 +17,8 @@ pub mod conformance;
 mod crash;
 mod load;
 
+use clap::ValueEnum;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -37,68 +39,63 @@ const TARGETS: [(&str, &str); 3] = [
 const DEFAULT_SECONDS: u64 = 600;
 const QUICK_SECONDS: u64 = 30;
 
-pub const USAGE: &str = "\
-usage: cargo xtask harden [--quick] [crash] [load] [conformance] [fuzz] [options]
-
-  crash  kill -9 the release share-server 20 times at random moments under a
-         mixed load of creates and reads, restart it each time, then check that
-         every share whose create got a 201 is served byte-identical; on SQLite
-         and on a throwaway PostgreSQL cluster (`postgresql` apt package);
-         about 2 minutes per backend plus the release build
-  load   60 s at 256 connections on the release share-server (SQLite): pages,
-         the JSON API, publishing and listing together, while other clients
-         abort mid-request and mid-response; fails on any error or 5xx of the
-         well-behaved clients or RSS above 256 MiB
-  conformance
-         schemathesis (pinned, in a venv under target/harden/) against
-         /api/v0/openapi.json of a running debug server: 1000 examples per
-         operation, all checks and phases, stateful links
-  fuzz   fuzz each target in fuzz/ for 10 minutes, one after another at
-         nice 19, then print execs, coverage and findings; installs cargo-fuzz
-         (and the nightly toolchain) when missing
-  (no part: all of them, in this order)
-
-  --quick          short runs: 5 kills per backend, 10 s of load, 25 examples
-                   per operation (seed 1), 30 s per fuzz target
-  --kills N        crash: kills per backend
-  --backend NAME   crash: sqlite or postgres (repeatable; default both)
-  --seed N         crash: replay the kill timing and bodies of an earlier run
-  --database-url U load: against this database (e.g. postgres://…) instead of
-                   a fresh SQLite file
-  --seconds N      fuzz: seconds per target
-  --target NAME    fuzz: only this target (repeatable): snapshot_parse,
-                   markdown_render, page_render";
-
-/// A part of `harden`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// A part of `harden`, in the order they run: minutes first, the half hour
+/// of fuzzing last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
 enum Part {
+    /// the crash-durability test (share-server/tests/it/crash_durability.rs)
+    /// with a release server and 20 kills: kill -9 at random moments under a
+    /// mixed load of creates and reads, restart, then every share whose create
+    /// got a 201 must be served byte-identical; on SQLite and on a throwaway
+    /// PostgreSQL cluster (`postgresql` apt package)
     Crash,
+    /// the load test (share-server/tests/it/load.rs) for 60 s: 256
+    /// connections reading pages and the JSON API, publishing and listing,
+    /// while other clients abort mid-request and mid-response; fails on any
+    /// error or 5xx of the well-behaved clients
     Load,
+    /// schemathesis (pinned, in a venv under target/harden/) against
+    /// /api/v0/openapi.json of a running debug server: 1000 examples per
+    /// operation, all checks and phases, stateful links
     Conformance,
+    /// fuzz each target in fuzz/ for 10 minutes, one after another at nice 19,
+    /// then print execs, coverage and findings; installs cargo-fuzz (and the
+    /// nightly toolchain) when missing
     Fuzz,
 }
 
-impl Part {
-    const ALL: [Part; 4] = [Part::Crash, Part::Load, Part::Conformance, Part::Fuzz];
-
-    fn parse(name: &str) -> Option<Self> {
-        match name {
-            "crash" => Some(Part::Crash),
-            "load" => Some(Part::Load),
-            "conformance" => Some(Part::Conformance),
-            "fuzz" => Some(Part::Fuzz),
-            _ => None,
-        }
-    }
-
-    fn name(self) -> &'static str {
-        match self {
-            Part::Crash => "crash",
-            Part::Load => "load",
-            Part::Conformance => "conformance",
-            Part::Fuzz => "fuzz",
-        }
-    }
+/// The long-running hardening checks (no part: all of them, in order).
+#[derive(Debug, clap::Args)]
+pub struct Args {
+    #[arg(value_enum)]
+    parts: Vec<Part>,
+    /// Short runs: 5 kills per backend, 10 s of load, 25 examples per
+    /// operation (seed 1), 30 s per fuzz target
+    #[arg(long)]
+    quick: bool,
+    /// crash: kills per backend
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    kills: Option<u64>,
+    /// crash: only this backend (repeatable; default both)
+    #[arg(long = "backend", value_enum)]
+    backends: Vec<Backend>,
+    /// crash and conformance: replay the kill timing and bodies, or the
+    /// generated cases, of an earlier run
+    #[arg(long)]
+    seed: Option<u64>,
+    /// conformance: test cases per operation and phase
+    #[arg(long)]
+    examples: Option<u32>,
+    /// load: against this database (e.g. postgres://…) instead of a fresh
+    /// SQLite file
+    #[arg(long)]
+    database_url: Option<String>,
+    /// fuzz: seconds per target
+    #[arg(long)]
+    seconds: Option<u64>,
+    /// fuzz: only this target (repeatable)
+    #[arg(long = "target", value_parser = TARGETS.map(|(name, _)| name))]
+    targets: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -108,123 +105,79 @@ struct Options {
     /// `load` against this database instead of a fresh SQLite file.
     load_database: Option<String>,
     crash: crash::Options,
+    conformance: conformance::Options,
     seconds: u64,
     targets: Vec<(&'static str, &'static str)>,
 }
 
-fn parse(args: &[String]) -> Result<Options> {
-    let mut parts = Vec::new();
-    let mut quick = false;
-    let mut seconds = None;
-    let mut kills = None;
-    let mut seed = None;
-    let mut backends = Vec::new();
-    let mut targets = Vec::new();
-    let mut load_database = None;
-    let mut args = args.iter();
-    let number = |option: &str, value: Option<&String>| -> Result<u64> {
-        let value = value.with_context(|| format!("{option} needs a number"))?;
-        value
-            .parse()
-            .with_context(|| format!("{option} {value}: not a number"))
-    };
-    while let Some(arg) = args.next() {
-        match arg.as_str() {
-            "--quick" => quick = true,
-            "--seconds" => seconds = Some(number("--seconds", args.next())?),
-            "--kills" => {
-                let value = number("--kills", args.next())?;
-                if value == 0 {
-                    bail!("--kills 0: kill at least once");
-                }
-                kills = Some(usize::try_from(value)?);
-            }
-            "--seed" => seed = Some(number("--seed", args.next())?),
-            "--database-url" => {
-                let url = args.next().context("--database-url needs a URL")?;
-                load_database = Some(url.clone());
-            }
-            "--backend" => {
-                let name = args.next().context("--backend needs a name")?;
-                let backend = Backend::parse(name)
-                    .with_context(|| format!("unknown backend `{name}`\n\n{USAGE}"))?;
-                if !backends.contains(&backend) {
-                    backends.push(backend);
-                }
-            }
-            "--target" => {
-                let name = args.next().context("--target needs a name")?;
-                let target = TARGETS
-                    .iter()
-                    .find(|(target, _)| target == name)
-                    .with_context(|| format!("unknown target `{name}`\n\n{USAGE}"))?;
-                targets.push(*target);
-            }
-            other => match Part::parse(other) {
-                Some(part) if !parts.contains(&part) => parts.push(part),
-                Some(_) => {}
-                None => bail!("unknown argument `{other}`\n\n{USAGE}"),
-            },
+impl Args {
+    fn options(self) -> Result<Options> {
+        let mut parts = self.parts;
+        if parts.is_empty() {
+            parts = vec![Part::Crash, Part::Load, Part::Conformance, Part::Fuzz];
         }
-    }
-    if parts.is_empty() {
-        parts = Part::ALL.to_vec();
-    }
-    // The order of `Part::ALL`: minutes first, the half hour of fuzzing last.
-    parts.sort_by_key(|part| Part::ALL.iter().position(|p| p == part));
-    if backends.is_empty() {
-        backends = Backend::ALL.to_vec();
-    }
-    if targets.is_empty() {
-        targets = TARGETS.to_vec();
-    }
-    let default_kills = if quick {
-        crash::QUICK_KILLS
-    } else {
-        crash::DEFAULT_KILLS
-    };
-    Ok(Options {
-        parts,
-        quick,
-        load_database,
-        crash: crash::Options {
-            kills: kills.unwrap_or(default_kills),
-            backends,
-            seed,
-        },
-        seconds: seconds.unwrap_or(if quick {
-            QUICK_SECONDS
+        parts.sort();
+        parts.dedup();
+        let mut backends = self.backends;
+        backends.dedup();
+        if backends.is_empty() {
+            backends = Backend::ALL.to_vec();
+        }
+        let targets = if self.targets.is_empty() {
+            TARGETS.to_vec()
         } else {
-            DEFAULT_SECONDS
-        }),
-        targets,
-    })
+            TARGETS
+                .into_iter()
+                .filter(|(name, _)| self.targets.iter().any(|t| t == name))
+                .collect()
+        };
+        let default_kills = if self.quick {
+            crash::QUICK_KILLS
+        } else {
+            crash::DEFAULT_KILLS
+        };
+        let mut conformance = conformance::Options::new(self.quick);
+        if let Some(examples) = self.examples {
+            conformance.max_examples = examples;
+        }
+        if let Some(seed) = self.seed {
+            conformance.seed = Some(seed.to_string());
+        }
+        Ok(Options {
+            parts,
+            quick: self.quick,
+            load_database: self.database_url,
+            crash: crash::Options {
+                kills: self.kills.map_or(Ok(default_kills), usize::try_from)?,
+                backends,
+                seed: self.seed,
+            },
+            conformance,
+            seconds: self.seconds.unwrap_or(if self.quick {
+                QUICK_SECONDS
+            } else {
+                DEFAULT_SECONDS
+            }),
+            targets,
+        })
+    }
 }
 
 /// Runs every part asked for, even after one fails, then fails if any did.
-pub fn run(args: &[String]) -> Result<()> {
-    if args.iter().any(|arg| arg == "-h" || arg == "--help") {
-        eprintln!("{USAGE}");
-        return Ok(());
-    }
-    let options = parse(args)?;
+pub fn run(args: Args) -> Result<()> {
+    let options = args.options()?;
     let mut failed = Vec::new();
     for &part in &options.parts {
         let result = match part {
             Part::Crash => crash::run(&options.crash),
-            Part::Load => {
-                let mut load = load::Options::new(options.quick);
-                load.database_url.clone_from(&options.load_database);
-                load::run(&load).map(drop)
-            }
-            Part::Conformance => {
-                conformance::run(&conformance::Options::new(options.quick)).map(drop)
-            }
+            Part::Load => load::run(options.quick, options.load_database.as_deref()),
+            Part::Conformance => conformance::run(&options.conformance).map(drop),
             Part::Fuzz => fuzz_all(&options),
         };
         if let Err(error) = result {
-            eprintln!("\nharden {}: {error:#}", part.name());
-            failed.push(part.name());
+            let name = part.to_possible_value().map(|v| v.get_name().to_owned());
+            eprintln!("\nharden {}: {error:#}", name.as_deref().unwrap_or("?"));
+            failed.push(name.unwrap_or_default());
         }
     }
     if failed.is_empty() {
@@ -479,26 +432,34 @@ stat::peak_rss_mb:              400
         assert_eq!(outcome.peak_rss_mb, 400);
     }
 
-    fn args(list: &[&str]) -> Vec<String> {
-        list.iter().map(|s| (*s).to_owned()).collect()
+    #[derive(clap::Parser)]
+    struct Harden {
+        #[command(flatten)]
+        args: Args,
+    }
+
+    fn parse(list: &[&str]) -> Result<Options> {
+        use clap::Parser as _;
+        let args = Harden::try_parse_from(std::iter::once("harden").chain(list.iter().copied()))?;
+        args.args.options()
     }
 
     #[test]
     fn options() {
-        let quick = parse(&args(&["--quick", "--target", "page_render"])).unwrap();
+        let quick = parse(&["--quick", "--target", "page_render"]).unwrap();
         assert_eq!(quick.seconds, QUICK_SECONDS);
         assert_eq!(quick.targets.len(), 1);
-        assert_eq!(parse(&args(&[])).unwrap().seconds, DEFAULT_SECONDS);
-        assert_eq!(parse(&args(&["--seconds", "5"])).unwrap().seconds, 5);
-        assert!(parse(&args(&["--target", "nope"])).is_err());
-        assert!(parse(&args(&["--fast"])).is_err());
-        assert!(parse(&args(&["--seconds"])).is_err());
-        assert!(parse(&args(&["--seconds", "soon"])).is_err());
+        assert_eq!(parse(&[]).unwrap().seconds, DEFAULT_SECONDS);
+        assert_eq!(parse(&["--seconds", "5"]).unwrap().seconds, 5);
+        assert!(parse(&["--target", "nope"]).is_err());
+        assert!(parse(&["--fast"]).is_err());
+        assert!(parse(&["--seconds"]).is_err());
+        assert!(parse(&["--seconds", "soon"]).is_err());
     }
 
     #[test]
     fn parts_default_to_all_crash_first() {
-        let all = parse(&args(&[])).unwrap();
+        let all = parse(&[]).unwrap();
         assert_eq!(
             all.parts,
             [Part::Crash, Part::Load, Part::Conformance, Part::Fuzz]
@@ -508,40 +469,40 @@ stat::peak_rss_mb:              400
         assert_eq!(all.crash.backends, Backend::ALL);
         assert_eq!(all.crash.seed, None);
         assert_eq!(all.targets.len(), TARGETS.len());
-        assert_eq!(parse(&args(&["crash"])).unwrap().parts, [Part::Crash]);
-        assert_eq!(parse(&args(&["fuzz"])).unwrap().parts, [Part::Fuzz]);
-        let both = parse(&args(&["fuzz", "crash", "fuzz"])).unwrap();
+        assert_eq!(parse(&["crash"]).unwrap().parts, [Part::Crash]);
+        assert_eq!(parse(&["fuzz"]).unwrap().parts, [Part::Fuzz]);
+        let both = parse(&["fuzz", "crash", "fuzz"]).unwrap();
         assert_eq!(both.parts, [Part::Crash, Part::Fuzz]);
-        let some = parse(&args(&["--quick", "conformance", "load"])).unwrap();
+        let some = parse(&["--quick", "conformance", "load"]).unwrap();
         assert_eq!(some.parts, [Part::Load, Part::Conformance]);
         assert!(some.quick);
         assert_eq!(some.load_database, None);
-        let pg = parse(&args(&["load", "--database-url", "postgres://h/db"])).unwrap();
+        let pg = parse(&["load", "--database-url", "postgres://h/db"]).unwrap();
         assert_eq!(pg.load_database.as_deref(), Some("postgres://h/db"));
-        assert!(parse(&args(&["load", "--database-url"])).is_err());
-        assert!(parse(&args(&["crush"])).is_err());
+        assert!(parse(&["load", "--database-url"]).is_err());
+        assert!(parse(&["crush"]).is_err());
     }
 
     #[test]
     fn crash_options() {
-        let quick = parse(&args(&["crash", "--quick"])).unwrap();
+        let quick = parse(&["crash", "--quick"]).unwrap();
         assert_eq!(quick.crash.kills, crash::QUICK_KILLS);
         assert_eq!(quick.seconds, QUICK_SECONDS);
         // An explicit value wins over --quick, in either order.
         for list in [["--kills", "3", "--quick"], ["--quick", "--kills", "3"]] {
-            assert_eq!(parse(&args(&list)).unwrap().crash.kills, 3);
+            assert_eq!(parse(&list).unwrap().crash.kills, 3);
         }
-        let quick_seconds = parse(&args(&["--seconds", "7", "--quick"])).unwrap();
+        let quick_seconds = parse(&["--seconds", "7", "--quick"]).unwrap();
         assert_eq!(quick_seconds.seconds, 7);
-        let one = parse(&args(&["crash", "--backend", "pg", "--seed", "42"])).unwrap();
+        let one = parse(&["crash", "--backend", "pg", "--seed", "42"]).unwrap();
         assert_eq!(one.crash.backends, [Backend::Postgres]);
         assert_eq!(one.crash.seed, Some(42));
-        let twice = parse(&args(&["--backend", "sqlite", "--backend", "sqlite"])).unwrap();
+        let twice = parse(&["--backend", "sqlite", "--backend", "sqlite"]).unwrap();
         assert_eq!(twice.crash.backends, [Backend::Sqlite]);
-        assert!(parse(&args(&["--backend", "mysql"])).is_err());
-        assert!(parse(&args(&["--backend"])).is_err());
-        assert!(parse(&args(&["--kills", "0"])).is_err());
-        assert!(parse(&args(&["--kills", "-1"])).is_err());
-        assert!(parse(&args(&["--seed", "x"])).is_err());
+        assert!(parse(&["--backend", "mysql"]).is_err());
+        assert!(parse(&["--backend"]).is_err());
+        assert!(parse(&["--kills", "0"]).is_err());
+        assert!(parse(&["--kills", "-1"]).is_err());
+        assert!(parse(&["--seed", "x"]).is_err());
     }
 }

@@ -75,9 +75,9 @@ const APT_GROUPS: &[AptGroup] = &[
     },
     AptGroup {
         // Load tests of the share-server (wrk), nginx serving static files as
-        // the reference, hyperfine for command timings.
+        // the reference.
         purpose: "benchmarks",
-        packages: &["wrk", "nginx", "hyperfine"],
+        packages: &["wrk", "nginx"],
         unless_exists: None,
     },
     AptGroup {

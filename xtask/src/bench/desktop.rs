@@ -38,9 +38,9 @@ use super::Options;
 use super::report::{Report, Section, Table, Target, bytes, median, millis};
 use crate::{cmd, ui};
 
-/// Messages in the big session (issue 7).
+/// Messages in the big session.
 pub const BIG_SESSION_MESSAGES: usize = 10_000;
-/// Content chunks the fake provider streams (issue 7).
+/// Content chunks the fake provider streams.
 pub const STREAM_CHUNKS: usize = 2_000;
 /// Pauses between chunks, one stream each: 200 chunks/s (faster than models
 /// stream today; the target's run) and 50 chunks/s (a fast model).
@@ -87,22 +87,14 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
 /// takes about ten minutes on two cores).
 fn build(report: &mut Report) -> Result<(String, PathBuf)> {
     let debug = std::env::var("PARLOR_BENCH_APP_PROFILE").is_ok_and(|p| p == "debug");
-    let mut args = vec!["build", "-p", "parlor", "--locked"];
-    if !debug {
-        args.push("--release");
-    }
-    cmd::run(&mut cmd::cargo(&args))?;
-    let line = format!("cargo {}", args.join(" "));
+    let (binary, line) = cmd::build_binary("parlor", debug)?;
     report.commands.push(if debug {
         format!("PARLOR_BENCH_APP_PROFILE=debug {line}")
     } else {
         line
     });
     let profile = if debug { "debug" } else { "release" };
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cmd::workspace_root().join("target"));
-    Ok((profile.to_owned(), target.join(profile).join("parlor")))
+    Ok((profile.to_owned(), binary))
 }
 
 // ------------------------------------------------------------------ bundle
@@ -167,16 +159,7 @@ fn bundle(report: &mut Report) -> Result<()> {
 
 // ------------------------------------------------------------------ figures
 
-/// Nearest-rank percentile (`q` in 0..=1) of unsorted values.
-pub fn percentile(values: &[f64], q: f64) -> f64 {
-    let mut sorted = values.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    if sorted.is_empty() {
-        return f64::NAN;
-    }
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted[rank.clamp(1, sorted.len()) - 1]
-}
+pub use crate::support::percentile;
 
 fn ms(value: f64) -> Duration {
     Duration::from_secs_f64(value.max(0.0) / 1e3)
@@ -546,17 +529,6 @@ pub fn match_delays(events: &[(f64, String)], sent: &[f64]) -> Vec<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn percentiles_are_nearest_rank() {
-        let values: Vec<f64> = (1..=100).rev().map(f64::from).collect();
-        assert_eq!(percentile(&values, 0.5), 50.0);
-        assert_eq!(percentile(&values, 0.99), 99.0);
-        assert_eq!(percentile(&values, 1.0), 100.0);
-        assert_eq!(percentile(&values, 0.0), 1.0);
-        assert_eq!(percentile(&[3.0], 0.99), 3.0);
-        assert!(percentile(&[], 0.5).is_nan());
-    }
 
     #[test]
     fn thousands_separators() {

@@ -17,13 +17,13 @@ use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
 
-use super::fixture;
-use super::procs::{self, Nginx, RssSampler, ShareServer};
-use super::publish;
 use super::report::{Report, Section, Table, Target, bytes, median, millis, rate, ratio};
 use super::wrk::{self, Load, WrkReport};
 use super::{Options, browser, seed};
 use crate::cmd;
+use crate::support::fixture;
+use crate::support::procs::{self, Nginx, RssSampler, ShareServer};
+use crate::support::publish;
 
 /// Runs every share-server measurement and adds them to `report`.
 pub fn run(options: &Options, report: &mut Report) -> Result<()> {
@@ -61,16 +61,8 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
 }
 
 fn build(report: &mut Report) -> Result<PathBuf> {
-    let args = ["build", "-p", "share-server", "--release", "--locked"];
-    cmd::run(&mut cmd::cargo(args))?;
-    report.commands.push(format!("cargo {}", args.join(" ")));
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| cmd::workspace_root().join("target"));
-    let binary = target.join("release/share-server");
-    if !binary.exists() {
-        bail!("{} is missing after the build", binary.display());
-    }
+    let (binary, line) = cmd::build_binary("share-server", false)?;
+    report.commands.push(line);
     Ok(binary)
 }
 

@@ -1,10 +1,19 @@
-//! Running `wrk` and reading its report.
+//! Running `wrk` and reading its figures from a Lua `done()` hook that
+//! prints them as JSON.
 
+use std::fs;
+use std::io::Write as _;
 use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+
+/// The `done()` hook appended to every script wrk runs.
+const DONE_HOOK: &str = include_str!("wrk_report.lua");
+/// Where the hook lives, for the command lines in BENCHMARKS.md.
+pub const REPORT_SCRIPT: &str = "xtask/src/bench/wrk_report.lua";
 
 /// One `wrk` run as configured by the bench.
 #[derive(Debug, Clone)]
@@ -38,30 +47,31 @@ impl Load {
         self
     }
 
-    /// The arguments, as shown in BENCHMARKS.md (`URL` for the target).
-    pub fn args(&self, url: &str) -> Vec<String> {
+    /// The arguments, with `script` as the Lua script.
+    fn args(&self, url: &str, script: &str) -> Vec<String> {
         let mut args = vec![
             format!("-t{}", self.threads),
             format!("-c{}", self.connections),
             format!("-d{}s", self.duration.as_secs().max(1)),
-            "--latency".to_owned(),
         ];
         for header in &self.headers {
             args.push("-H".to_owned());
             args.push(header.clone());
         }
-        if let Some(script) = &self.script {
-            args.push("-s".to_owned());
-            args.push(script.display().to_string());
-        }
+        args.push("-s".to_owned());
+        args.push(script.to_owned());
         args.push(url.to_owned());
         args
     }
 
-    /// The command line for humans (headers quoted).
+    /// The command line for humans (headers quoted), as shown in BENCHMARKS.md.
     pub fn shown(&self, url: &str) -> String {
+        let script = self.script.as_ref().map_or_else(
+            || REPORT_SCRIPT.to_owned(),
+            |path| path.display().to_string(),
+        );
         let args: Vec<String> = self
-            .args(url)
+            .args(url, &script)
             .into_iter()
             .map(|arg| {
                 if arg.contains(' ') {
@@ -74,11 +84,20 @@ impl Load {
         format!("wrk {}", args.join(" "))
     }
 
-    /// Runs wrk and parses its report; an error when any response was not
-    /// 2xx/3xx or a socket failed (figures of failures are no figures).
+    /// Runs wrk with [`REPORT_SCRIPT`]'s `done()` hook appended to the
+    /// script and reads the JSON line it prints; an error when any response
+    /// was not 2xx/3xx or a socket failed (figures of failures are no figures).
     pub fn run(&self, url: &str) -> Result<WrkReport> {
+        let mut lua = match &self.script {
+            Some(path) => fs::read_to_string(path)
+                .with_context(|| format!("could not read {}", path.display()))?,
+            None => String::new(),
+        };
+        lua.push_str(DONE_HOOK);
+        let mut script = tempfile::Builder::new().suffix(".lua").tempfile()?;
+        script.write_all(lua.as_bytes())?;
         let output = Command::new("wrk")
-            .args(self.args(url))
+            .args(self.args(url, &script.path().display().to_string()))
             .stdin(Stdio::null())
             .output()
             .context("could not start `wrk` (apt-get install wrk)")?;
@@ -104,7 +123,7 @@ impl Load {
     }
 }
 
-/// What the bench reads from a wrk report.
+/// What the bench reads from a wrk run.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct WrkReport {
     pub requests_per_sec: f64,
@@ -115,67 +134,40 @@ pub struct WrkReport {
     pub errors: u64,
 }
 
-/// Parses the report of `wrk --latency`.
-pub fn parse(text: &str) -> Result<WrkReport> {
-    let mut requests_per_sec = None;
-    let mut p50 = None;
-    let mut p99 = None;
-    let mut requests = None;
-    let mut errors = 0;
-    for line in text.lines().map(str::trim) {
-        let mut fields = line.split_whitespace();
-        match fields.next() {
-            Some("Requests/sec:") => {
-                requests_per_sec = fields.next().and_then(|v| v.parse::<f64>().ok());
-            }
-            Some("50.000%" | "50%") => p50 = fields.next().and_then(parse_duration),
-            Some("99.000%" | "99%") => p99 = fields.next().and_then(parse_duration),
-            Some(count) if line.contains(" requests in ") => {
-                requests = count.parse::<u64>().ok();
-            }
-            _ if line.starts_with("Non-2xx or 3xx responses:") => {
-                errors += line
-                    .rsplit(' ')
-                    .next()
-                    .and_then(|v| v.parse::<u64>().ok())
-                    .unwrap_or(1);
-            }
-            _ if line.starts_with("Socket errors:") => {
-                // "Socket errors: connect 0, read 0, write 0, timeout 0"
-                errors += line
-                    .split(|c: char| !c.is_ascii_digit())
-                    .filter_map(|v| v.parse::<u64>().ok())
-                    .sum::<u64>();
-            }
-            _ => {}
-        }
-    }
-    match (requests_per_sec, p50, p99, requests) {
-        (Some(requests_per_sec), Some(p50), Some(p99), Some(requests)) => Ok(WrkReport {
-            requests_per_sec,
-            p50,
-            p99,
-            requests,
-            errors,
-        }),
-        _ => bail!("not a `wrk --latency` report (no Requests/sec, 50% or 99% line)"),
-    }
+/// The line [`DONE_HOOK`] prints.
+#[derive(Deserialize)]
+struct Done {
+    requests: u64,
+    duration_us: u64,
+    p50_us: u64,
+    p99_us: u64,
+    connect: u64,
+    read: u64,
+    write: u64,
+    status: u64,
+    timeout: u64,
 }
 
-/// `712.00us`, `1.23ms`, `2.50s`, `1.00m`.
-fn parse_duration(text: &str) -> Option<Duration> {
-    let split = text.find(|c: char| c.is_ascii_alphabetic())?;
-    let (number, unit) = text.split_at(split);
-    let number: f64 = number.parse().ok()?;
-    let seconds = match unit {
-        "us" => number / 1e6,
-        "ms" => number / 1e3,
-        "s" => number,
-        "m" => number * 60.0,
-        "h" => number * 3600.0,
-        _ => return None,
-    };
-    Duration::try_from_secs_f64(seconds).ok()
+/// Reads the JSON line of [`DONE_HOOK`] from wrk's output.
+pub fn parse(stdout: &str) -> Result<WrkReport> {
+    let line = stdout
+        .lines()
+        .rev()
+        .find(|line| line.starts_with('{'))
+        .context("no JSON line from the done() hook")?;
+    let done: Done = serde_json::from_str(line)?;
+    let seconds = Duration::from_micros(done.duration_us).as_secs_f64();
+    Ok(WrkReport {
+        requests_per_sec: if seconds > 0.0 {
+            done.requests as f64 / seconds
+        } else {
+            0.0
+        },
+        p50: Duration::from_micros(done.p50_us),
+        p99: Duration::from_micros(done.p99_us),
+        requests: done.requests,
+        errors: done.connect + done.read + done.write + done.status + done.timeout,
+    })
 }
 
 /// A Lua script that POSTs `body_file` as JSON with a bearer token.
@@ -195,52 +187,22 @@ pub fn post_script(body_file: &Path, token: &str) -> String {
 mod tests {
     use super::*;
 
-    const REPORT: &str = "\
+    const OUTPUT: &str = "\
 Running 15s test @ http://127.0.0.1:41234/shared/abc
   2 threads and 64 connections
-  Thread Stats   Avg      Stdev     Max   +/- Stdev
-    Latency     1.52ms  712.31us  21.40ms   88.12%
-    Req/Sec    21.43k     1.12k   24.80k    71.33%
-  Latency Distribution
-     50%    1.38ms
-     75%    1.80ms
-     90%    2.31ms
-     99%  850.00us
   640123 requests in 15.00s, 12.88GB read
-Requests/sec:  42674.87
-Transfer/sec:      0.86GB
+{\"requests\":640123,\"duration_us\":15000000,\"p50_us\":1380,\"p99_us\":850,\"connect\":0,\"read\":3,\"write\":0,\"status\":7,\"timeout\":2}
 ";
 
     #[test]
-    fn parses_a_latency_report() {
-        let report = parse(REPORT).unwrap();
-        assert_eq!(report.requests_per_sec, 42674.87);
+    fn reads_the_done_hook() {
+        let report = parse(OUTPUT).unwrap();
+        assert!((report.requests_per_sec - 42_674.87).abs() < 0.01);
         assert_eq!(report.p50, Duration::from_micros(1380));
         assert_eq!(report.p99, Duration::from_micros(850));
         assert_eq!(report.requests, 640_123);
-        assert_eq!(report.errors, 0);
-    }
-
-    #[test]
-    fn counts_failures() {
-        let failing = REPORT.replace(
-            "Requests/sec:",
-            "  Socket errors: connect 0, read 3, write 0, timeout 2\n  Non-2xx or 3xx responses: 7\nRequests/sec:",
-        );
-        assert_eq!(parse(&failing).unwrap().errors, 12);
-    }
-
-    #[test]
-    fn rejects_other_output() {
+        assert_eq!(report.errors, 12);
         assert!(parse("unable to connect to 127.0.0.1:1 Connection refused").is_err());
-    }
-
-    #[test]
-    fn durations_in_every_unit() {
-        assert_eq!(parse_duration("712.00us"), Some(Duration::from_micros(712)));
-        assert_eq!(parse_duration("2.50s"), Some(Duration::from_millis(2500)));
-        assert_eq!(parse_duration("1.00m"), Some(Duration::from_secs(60)));
-        assert_eq!(parse_duration("12"), None);
     }
 
     #[test]
@@ -248,7 +210,7 @@ Transfer/sec:      0.86GB
         let load = Load::new(64, Duration::from_secs(15)).header("Accept-Encoding: gzip");
         assert_eq!(
             load.shown("http://h/x"),
-            "wrk -t2 -c64 -d15s --latency -H 'Accept-Encoding: gzip' http://h/x"
+            format!("wrk -t2 -c64 -d15s -H 'Accept-Encoding: gzip' -s {REPORT_SCRIPT} http://h/x")
         );
     }
 }

@@ -22,9 +22,10 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 
-use super::load::{Server, add_user, target_dir};
-use crate::bench::{fixture, publish};
 use crate::cmd;
+use crate::cmd::target_dir;
+use crate::support::server::{Server, add_user};
+use crate::support::{fixture, publish};
 
 /// The schemathesis release these checks were written against.
 pub const SCHEMATHESIS_VERSION: &str = "4.32.5";

@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 use super::provider::{FakeProvider, now_ms};
 use super::seed::{self, BIG_SESSION, SMALL_SESSION};
 use super::{BIG_SESSION_MESSAGES, Figures, STREAM_CHUNKS, STREAM_PAUSES, Streaming, match_delays};
-use crate::bench::procs::{self, Supervised, free_port};
+use crate::support::procs::{self, Supervised, free_port};
 
 pub const WEBKIT_WEBDRIVER: &str = "/usr/bin/WebKitWebDriver";
 /// Messages the UI loads when a session opens (`PAGE` in `ui/src/app.rs`).

@@ -147,7 +147,7 @@ impl Bench<'_> {
         self.report.sections.push(Section {
             title: "Page throughput against nginx".into(),
             text: vec![format!(
-                "`wrk -t2 -c64 -d{}s --latency` against `GET /shared/ID` on the share-server \
+                "`wrk -t2 -c64 -d{}s -s xtask/src/bench/wrk_report.lua` against `GET /shared/ID` on the share-server \
                  (release build, page cache warm, `RUST_LOG=warn`: no per-request log, as nginx has `access_log off`) and \
                  against nginx serving the same bytes from a file, alternating within each round. \
                  Ratios are taken per round, then the median. wrk runs on the same {} cores as \

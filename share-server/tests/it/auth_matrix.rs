@@ -5,8 +5,7 @@
 //! with version 1 snapshots and once with version 2 ones.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
-mod pg;
+use crate::common;
 
 use std::cell::Cell;
 

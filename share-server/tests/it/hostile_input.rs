@@ -7,8 +7,7 @@
 //! errors, replies, free-form prompt details).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
-mod pg;
+use crate::common;
 
 use chat_core::limits;
 use common::{Schema, TestServer, snapshot_in};

@@ -2,7 +2,7 @@
 //! the SQLite migrations.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod store_suite;
+use crate::store_suite;
 
 use rusqlite::Connection;
 use share_server::store::sqlite::{self, Location, SqliteStore};
@@ -18,8 +18,8 @@ async fn sqlite_memory() -> (Store, ()) {
     (store_mod::open("sqlite::memory:").await.unwrap(), ())
 }
 
-store_suite!(sqlite_file_store, crate::sqlite_file());
-store_suite!(sqlite_memory_store, crate::sqlite_memory());
+store_suite!(sqlite_file_store, super::sqlite_file());
+store_suite!(sqlite_memory_store, super::sqlite_memory());
 
 #[tokio::test]
 async fn migrations_create_the_schema_on_an_empty_database() {
@@ -148,7 +148,7 @@ async fn unsupported_database_urls_are_refused() {
 #[tokio::test]
 async fn postgres_urls_go_to_the_postgres_backend() {
     // Not refused as unsupported: the PostgreSQL backend parses the URL and
-    // tries to connect (tests/store_pg.rs covers a real server). Nothing
+    // tries to connect (tests/it/store_pg.rs covers a real server). Nothing
     // listens on port 1.
     for url in [
         "postgres://u@127.0.0.1:1/shares",

@@ -6,8 +6,7 @@
 //! they did, on SQLite and on PostgreSQL.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
-mod pg;
+use crate::common;
 
 use chrono::{Duration, SecondsFormat, Utc};
 use common::{Schema, TestServer, expect_error, snapshot_in};

@@ -2,7 +2,7 @@
 //! success and each of its failures.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use chrono::{DateTime, Duration, Utc};
 use common::{PUBLIC_URL, TestServer, expect_error, snapshot};

@@ -19,10 +19,7 @@
 //! live: inserted raw into a page, many vectors do run.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
-mod pg;
-#[path = "../../tests/support/webdriver.rs"]
-mod webdriver;
+use crate::{common, pg, webdriver};
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -38,7 +35,7 @@ use serde_json::{Value, json};
 use tempfile::TempDir;
 use webdriver::{Driver, with_session};
 
-const VECTORS: &str = include_str!("data/xss-vectors.txt");
+const VECTORS: &str = include_str!("../data/xss-vectors.txt");
 /// Share pages per host page.
 const BATCH: usize = 40;
 

@@ -3,11 +3,13 @@
 //! other clients abort requests half way and reset connections while the
 //! server is still writing a large page. No well-behaved client may see an
 //! error, a 5xx or any answer it did not expect, and the server answers
-//! normally afterwards. (`cargo xtask harden load` is the 60 s version
-//! against the release binary, with its memory sampled.)
+//! normally afterwards. The long run is this same test with longer settings:
+//! `PARLOR_LOAD_SECONDS` (default 3) and `PARLOR_LOAD_DATABASE_URL` (a
+//! PostgreSQL server instead of SQLite); `cargo xtask harden load` runs it
+//! for 60 s and the test prints its peak memory.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use std::collections::BTreeMap;
 use std::net::SocketAddr;
@@ -22,7 +24,7 @@ use tokio::net::{TcpSocket, TcpStream};
 
 const CONNECTIONS: usize = 256;
 const ABUSERS: usize = 8;
-const LOAD: Duration = Duration::from_secs(3);
+const DEFAULT_SECONDS: u64 = 3;
 /// Requests each well-behaved connection makes at least.
 const MIN_REQUESTS: u64 = 2;
 
@@ -46,10 +48,17 @@ struct Seen {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn well_behaved_clients_are_served_under_load_and_abuse() {
-    let server = TestServer::start().await;
+    let seconds = std::env::var("PARLOR_LOAD_SECONDS").map_or(DEFAULT_SECONDS, |seconds| {
+        seconds
+            .trim()
+            .parse()
+            .expect("PARLOR_LOAD_SECONDS: a number")
+    });
+    let database_url = std::env::var("PARLOR_LOAD_DATABASE_URL").ok();
+    let server = TestServer::on(database_url.as_deref(), |config| config).await;
     let plan = Arc::new(seed(&server).await);
 
-    let deadline = Instant::now() + LOAD;
+    let deadline = Instant::now() + Duration::from_secs(seconds);
     let clients: Vec<_> = (0..CONNECTIONS)
         .map(|index| tokio::spawn(client(index, Arc::clone(&plan), deadline)))
         .collect();
@@ -74,8 +83,11 @@ async fn well_behaved_clients_are_served_under_load_and_abuse() {
     }
 
     eprintln!(
-        "{} requests by {CONNECTIONS} connections: {:?}; aborts by kind: {aborts:?}",
-        seen.requests, seen.statuses
+        "{} requests by {CONNECTIONS} connections in {seconds} s: {:?}; aborts by kind: {aborts:?}; \
+         peak memory of server and clients: {}",
+        seen.requests,
+        seen.statuses,
+        peak_memory()
     );
     assert!(
         seen.errors.is_empty(),
@@ -331,4 +343,16 @@ async fn abuser(index: usize, plan: Arc<Plan>, deadline: Instant) -> [u64; ABUSE
         done[kind] += 1;
     }
     done
+}
+
+/// `VmHWM` of this process (the server and the clients): the peak resident
+/// memory, as the kernel counts it.
+fn peak_memory() -> String {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|line| line.starts_with("VmHWM:"))?;
+            Some(line.trim_start_matches("VmHWM:").trim().to_owned())
+        })
+        .unwrap_or_else(|| "unknown".to_owned())
 }

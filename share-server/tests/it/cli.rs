@@ -2,7 +2,7 @@
 //! `purge`, `serve` (flags, environment, config file, SIGTERM).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use std::process::{Output, Stdio};
 use std::time::Duration;

@@ -2,7 +2,7 @@
 //! the hundred — never affect anyone else.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

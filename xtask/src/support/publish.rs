@@ -54,26 +54,4 @@ pub async fn latencies(
     Ok(times)
 }
 
-/// The `q`-quantile (0–1) of `values` by the nearest-rank method.
-pub fn quantile<T: Copy + Ord>(values: &[T], q: f64) -> Option<T> {
-    let mut sorted = values.to_vec();
-    sorted.sort_unstable();
-    let rank = (q * sorted.len() as f64).ceil() as usize;
-    sorted.get(rank.clamp(1, sorted.len().max(1)) - 1).copied()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn nearest_rank_quantiles() {
-        let values: Vec<u32> = (1..=100).rev().collect();
-        assert_eq!(quantile(&values, 0.5), Some(50));
-        assert_eq!(quantile(&values, 0.99), Some(99));
-        assert_eq!(quantile(&values, 1.0), Some(100));
-        assert_eq!(quantile(&values, 0.0), Some(1));
-        assert_eq!(quantile(&[7], 0.99), Some(7));
-        assert_eq!(quantile::<u32>(&[], 0.5), None);
-    }
-}
+pub use super::quantile;

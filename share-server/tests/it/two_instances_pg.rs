@@ -5,8 +5,7 @@
 //! PostgreSQL, and that it never shows the database password.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
-mod pg;
+use crate::{common, pg};
 
 use std::collections::HashSet;
 

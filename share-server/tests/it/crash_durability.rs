@@ -1,6 +1,6 @@
-//! Crash durability (issue 8), the short version: the real `share-server`
-//! binary under a mixed load of creates and reads is killed with SIGKILL at
-//! random moments and restarted on the same database, three times; then
+//! Crash durability: the real `share-server` binary under a mixed load of
+//! creates and reads is killed with SIGKILL at random moments and restarted
+//! on the same database, three times by default; then
 //! every share whose create was answered 201 must still be served
 //! byte-identical, on SQLite and on PostgreSQL.
 //!
@@ -10,12 +10,13 @@
 //!
 //! The kill moments come from a seed printed at the start; set
 //! `PARLOR_CRASH_SEED` to replay the same timing and body sizes (the
-//! interleaving still varies). `cargo xtask harden crash` is the long
-//! version: a release build, 20 kills per backend.
+//! interleaving still varies). The long run is this same test with longer
+//! settings: `PARLOR_HARDEN_KILLS` kills per backend and
+//! `PARLOR_SHARE_SERVER_BIN` (a release build) as the server;
+//! `cargo xtask harden crash` sets both (20 kills).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
-mod pg;
+use crate::{common, pg};
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
@@ -32,8 +33,9 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 use tokio::sync::watch;
 
-const BIN: &str = env!("CARGO_BIN_EXE_share-server");
-const KILLS: usize = 3;
+const KILLS_VARIABLE: &str = "PARLOR_HARDEN_KILLS";
+const BIN_VARIABLE: &str = "PARLOR_SHARE_SERVER_BIN";
+const DEFAULT_KILLS: usize = 3;
 const WRITERS: usize = 4;
 const READERS: usize = 2;
 /// How long the load runs before a kill: a random time in this range…
@@ -67,6 +69,7 @@ async fn crash_and_verify(backend: &str, database_url: &str, dir: &Path) {
     let seed = seed();
     eprintln!("{backend}: seed {seed} ({SEED_VARIABLE}={seed} replays the kill timing)");
     let mut rng = Rng(seed);
+    let kills = kills();
     let token = add_user(database_url, dir).await;
     let client = client();
 
@@ -100,7 +103,7 @@ async fn crash_and_verify(backend: &str, database_url: &str, dir: &Path) {
         )));
     }
 
-    for kill in 1..=KILLS {
+    for kill in 1..=kills {
         let life_started = Instant::now();
         let acks_before = ledger.lock().unwrap().acknowledged.len();
         let delay =
@@ -118,7 +121,7 @@ async fn crash_and_verify(backend: &str, database_url: &str, dir: &Path) {
             tokio::time::sleep(Duration::from_millis(10)).await;
         }
         server.kill_9().await;
-        if kill == KILLS {
+        if kill == kills {
             // The last life ends with the kill: what was in flight then
             // stays unanswered, and the check below runs on a quiet server.
             stop.store(true, Ordering::SeqCst);
@@ -137,7 +140,7 @@ async fn crash_and_verify(backend: &str, database_url: &str, dir: &Path) {
     let verdict = verify(&client, &server.base_url, &token, &ledger).await;
     let max_restart = restarts[1..].iter().max().copied().unwrap_or_default();
     eprintln!(
-        "{backend}: kills {KILLS}, acknowledged {}, unanswered {} (of which present {}), lost {}, \
+        "{backend}: kills {kills}, acknowledged {}, unanswered {} (of which present {}), lost {}, \
          unsent or altered {}, reads verified during the load {}, refused {}, \
          first start {:.0?}, max restart {max_restart:.0?}, load and kills {load_took:.1?}, took {:.1?}",
         ledger.acknowledged.len(),
@@ -173,7 +176,7 @@ async fn crash_and_verify(backend: &str, database_url: &str, dir: &Path) {
         ledger.refused
     );
     // Cannot pass vacuously: each life took writes before its kill.
-    assert!(ledger.acknowledged.len() >= KILLS * MIN_ACKS_PER_LIFE);
+    assert!(ledger.acknowledged.len() >= kills * MIN_ACKS_PER_LIFE);
     assert!(ledger.reads_verified > 0, "{backend}: no read was verified");
 }
 
@@ -571,7 +574,9 @@ impl Server {
 }
 
 fn binary(dir: &Path) -> Command {
-    let mut command = Command::new(BIN);
+    let bin =
+        std::env::var_os(BIN_VARIABLE).unwrap_or_else(|| env!("CARGO_BIN_EXE_share-server").into());
+    let mut command = Command::new(bin);
     command
         .current_dir(dir)
         .env_remove("RUST_LOG")
@@ -607,6 +612,12 @@ fn client() -> reqwest::Client {
         .timeout(Duration::from_secs(15))
         .build()
         .unwrap()
+}
+
+fn kills() -> usize {
+    std::env::var(KILLS_VARIABLE).map_or(DEFAULT_KILLS, |kills| {
+        kills.trim().parse().expect("PARLOR_HARDEN_KILLS: a number")
+    })
 }
 
 fn seed() -> u64 {

@@ -8,9 +8,7 @@
 // A test crate: helpers outside `#[test]` fns unwrap too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-mod common;
-#[path = "../../tests/support/webdriver.rs"]
-mod webdriver;
+use crate::{common, webdriver};
 
 use std::path::PathBuf;
 use std::time::Duration;

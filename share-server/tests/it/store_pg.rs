@@ -3,8 +3,7 @@
 //! backend fails.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod pg;
-mod store_suite;
+use crate::{pg, store_suite};
 
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -19,7 +18,7 @@ async fn pg_store() -> (Store, TestDatabase) {
     (store_mod::open(&database.url).await.unwrap(), database)
 }
 
-store_suite!(postgres_store, crate::pg_store());
+store_suite!(postgres_store, super::pg_store());
 
 async fn names(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
     client
@@ -391,7 +390,11 @@ fn missing_postgres_binaries_fail_the_tests_naming_the_package() {
     // This very test binary, run for one PostgreSQL test with no binaries
     // to be found and no server URL: the test fails, it is not skipped.
     let output = std::process::Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "postgres_store::ping", "--test-threads=1"])
+        .args([
+            "--exact",
+            "store_pg::postgres_store::ping",
+            "--test-threads=1",
+        ])
         .env(pg::BIN_VARIABLE, "/nonexistent/postgresql/bin")
         .env_remove(pg::URL_VARIABLE)
         .env("RUST_BACKTRACE", "0")

@@ -3,7 +3,7 @@
 //! cache — also across two instances sharing one database.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-mod common;
+use crate::common;
 
 use std::io::Read;
 
