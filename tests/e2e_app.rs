@@ -161,12 +161,22 @@ fn chunk(delta: Value, finish_reason: Option<&str>) -> Value {
 // ------------------------------------------------------------------ helpers
 
 async fn find(client: &Client, selector: &str) -> Element {
-    client
+    match client
         .wait()
         .at_most(WAIT)
         .for_element(Locator::Css(selector))
         .await
-        .unwrap_or_else(|e| panic!("`{selector}` did not appear: {e}"))
+    {
+        Ok(element) => element,
+        Err(e) => {
+            let png = client.screenshot().await.unwrap_or_default();
+            let shot = save_png(&png, "e2e-app-find-failed.png");
+            panic!(
+                "`{selector}` did not appear: {e} (screen: {})",
+                shot.display()
+            )
+        }
+    }
 }
 
 async fn click(client: &Client, selector: &str) {
@@ -222,6 +232,29 @@ async fn wait_text(client: &Client, selector: &str, ok: impl Fn(&str) -> bool) -
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
+}
+
+/// Clicks a radio button until it is checked: a click that lands while the
+/// dialog is still rendering its first data can be lost, as a person's
+/// would be, and a person would click again.
+async fn choose(client: &Client, selector: &str) {
+    for _ in 0..3 {
+        click(client, selector).await;
+        let started = Instant::now();
+        while started.elapsed() < Duration::from_secs(3) {
+            let checked = find(client, selector).await.prop("checked").await.unwrap();
+            if checked.as_deref() == Some("true") {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+    let png = client.screenshot().await.unwrap_or_default();
+    let shot = save_png(&png, "e2e-app-choose-failed.png");
+    panic!(
+        "`{selector}` is not checked after 3 clicks (screen: {})",
+        shot.display()
+    );
 }
 
 /// Scrolls `selector` to the middle of its scrolling box, clear of a
@@ -762,7 +795,7 @@ async fn revoke_from_my_shares(app: &Client, url: &str) {
 /// the link names that address and opens from the second host.
 async fn share_on_the_network(app: &Client, host: &SecondHost) {
     click(app, "#open-settings").await;
-    click(app, "#share-mode-network").await;
+    choose(app, "#share-mode-network").await;
     to_middle(app, "#network-address").await;
     let started = Instant::now();
     while let Err(error) = find(app, "#network-address")
@@ -822,7 +855,7 @@ async fn share_on_a_team_server(app: &Client, host: &SecondHost) -> PathBuf {
     let code = share_server::users::connect_code(&public_url, &token);
 
     click(app, "#open-settings").await;
-    click(app, "#share-mode-team").await;
+    choose(app, "#share-mode-team").await;
     to_middle(app, "#connect-code").await;
     fill(app, "#connect-code", &code).await;
     click(app, "#test-connection").await;
