@@ -264,7 +264,7 @@ fn export_file_stems_come_from_the_title() {
 }
 
 /// Every vector of the XSS corpus (`tests/data/xss-vectors.txt`, which
-/// `tests/xss_corpus.rs` runs against the served pages in Chromium) in
+/// `tests/it/xss_corpus.rs` runs against the served pages in Chromium) in
 /// every field the file renders: the file is held to the page's rules.
 #[test]
 fn the_xss_corpus_renders_inert_in_the_file() {
