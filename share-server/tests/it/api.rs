@@ -72,13 +72,7 @@ async fn wrong_malformed_and_revoked_tokens_are_refused() {
         .unwrap();
     let response = server.publish(Some(&token), &snapshot("t")).await;
     expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
-    let response = server
-        .client
-        .get(server.url("/api/v0/shared-chats"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let response = server.list(&token).await;
     expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
 }
 
@@ -188,16 +182,7 @@ async fn expired_shares_are_410_on_the_api_and_the_page() {
         );
     }
     // It still shows in the owner's list, as expired.
-    let list: Value = server
-        .client
-        .get(server.url("/api/v0/shared-chats"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = server.list_json(&token).await;
     assert_eq!(list["data"]["items"][0]["status"], "expired");
 }
 
@@ -519,16 +504,7 @@ async fn delete_by_owner_token() {
         "gone",
     )
     .await;
-    let list: Value = server
-        .client
-        .get(server.url("/api/v0/shared-chats"))
-        .bearer_auth(&alice)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = server.list_json(&alice).await;
     assert_eq!(list["data"]["items"][0]["status"], "revoked");
 }
 
@@ -907,16 +883,7 @@ async fn requests_for_hosts_not_allowed_are_421_on_every_route() {
         .await
         .unwrap();
     expect_error(response, StatusCode::MISDIRECTED_REQUEST, "unknown_host").await;
-    let list: Value = server
-        .client
-        .get(server.url("/api/v0/shared-chats"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: Value = server.list_json(&token).await;
     assert_eq!(list["data"]["items"].as_array().unwrap().len(), 1);
 
     // A long hostile host is quoted short.

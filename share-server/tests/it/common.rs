@@ -97,6 +97,21 @@ impl TestServer {
         body["data"].clone()
     }
 
+    /// `GET /api/v0/shared-chats` with `token`.
+    pub async fn list(&self, token: &str) -> reqwest::Response {
+        self.client
+            .get(self.url("/api/v0/shared-chats"))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// The caller's list, as JSON (the whole envelope).
+    pub async fn list_json(&self, token: &str) -> Value {
+        self.list(token).await.json().await.unwrap()
+    }
+
     pub async fn delete(
         &self,
         id: &str,

@@ -100,16 +100,7 @@ async fn clients_aborting_mid_request_do_not_affect_others() {
         )
     );
     // None of the aborted uploads was stored.
-    let list: serde_json::Value = server
-        .client
-        .get(server.url("/api/v0/shared-chats"))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list: serde_json::Value = server.list_json(&token).await;
     assert_eq!(list["data"]["total"], 5);
     server.server.shutdown().await;
 }
