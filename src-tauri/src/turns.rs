@@ -18,16 +18,18 @@ use chat_core::Role;
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::AppCore;
-use crate::error::AppError;
+use contract::error::code;
+
+use crate::app::{AppCore, CoreError};
 use crate::providers::{
     ChatMessage, ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, sent_params,
     stream_turn,
 };
 use crate::served_by::{ServedBy, ServedByExt};
-use crate::settings::SettingsExt;
+use crate::settings::{SettingsError, SettingsExt};
 use crate::store::{
-    Derived, MessageStatus, MessageUpdate, NewMessage, Session, SessionConfig, StoredMessage,
+    Derived, MessageStatus, MessageUpdate, NewMessage, Session, SessionConfig, StoreError,
+    StoredMessage,
 };
 
 /// How often the partial answer is saved while it streams.
@@ -41,6 +43,37 @@ pub trait TurnSink: Send + Sync {
 }
 
 pub use contract::StartedTurn;
+
+/// Why a turn could not start. Once started, a turn does not fail: it ends
+/// as a failed answer (see [`run_turn`]).
+#[derive(Debug, thiserror::Error)]
+pub enum TurnError {
+    #[error("choose a model for this session first")]
+    NoModel,
+    #[error("the message is empty")]
+    EmptyMessage,
+    #[error("the assistant message was not created")]
+    AnswerNotCreated,
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+}
+
+impl TurnError {
+    /// The stable code the UI reads.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TurnError::NoModel | TurnError::EmptyMessage => code::INVALID_INPUT,
+            TurnError::AnswerNotCreated => code::INTERNAL,
+            TurnError::Core(e) => e.code(),
+            TurnError::Store(e) => e.code(),
+            TurnError::Settings(e) => e.code(),
+        }
+    }
+}
 
 /// A turn ready to stream (see [`run_turn`]).
 #[derive(Debug)]
@@ -64,12 +97,10 @@ pub async fn start_turn(
     core: &AppCore,
     session_id: &str,
     user_text: Option<&str>,
-) -> Result<(StartedTurn, PreparedTurn), AppError> {
+) -> Result<(StartedTurn, PreparedTurn), TurnError> {
     let session = core.store.session(session_id)?;
     if session.config.model.trim().is_empty() {
-        return Err(AppError::Invalid(
-            "choose a model for this session first".into(),
-        ));
+        return Err(TurnError::NoModel);
     }
     let settings = core.settings()?;
     let provider = settings.configured_provider(&session.config.provider_id)?;
@@ -79,7 +110,7 @@ pub async fn start_turn(
     let mut new_messages = Vec::new();
     if let Some(text) = user_text {
         if text.trim().is_empty() {
-            return Err(AppError::Invalid("the message is empty".into()));
+            return Err(TurnError::EmptyMessage);
         }
         new_messages.push(NewMessage::new(Role::User, text));
     }
@@ -96,9 +127,7 @@ pub async fn start_turn(
         ..NewMessage::new(Role::Assistant, "")
     });
     let mut created = core.store.append_messages(session_id, new_messages)?;
-    let assistant_message = created
-        .pop()
-        .ok_or_else(|| AppError::Internal("the assistant message was not created".into()))?;
+    let assistant_message = created.pop().ok_or(TurnError::AnswerNotCreated)?;
     let user_message = created.pop();
 
     let history = core.store.all_messages(session_id)?;

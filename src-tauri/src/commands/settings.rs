@@ -60,7 +60,7 @@ pub async fn save_settings(core: AppCore_<'_>, args: c::SaveSettings) -> Reply<c
     if before.share_server != settings.share_server {
         embedded::ensure_started(&core).await?;
     }
-    core.settings()
+    Ok(core.settings()?)
 }
 
 /// Stores (or, with `null`/empty, deletes) a provider's API key in the keyring.
@@ -71,8 +71,9 @@ pub async fn set_api_key(core: AppCore_<'_>, args: c::SetApiKey) -> Reply<c::Set
         api_key,
     } = args;
     core.settings()?.configured_provider(&provider_id)?;
-    core.set_secret(SecretKey::ProviderApiKey(provider_id), api_key)
-        .await
+    Ok(core
+        .set_secret(SecretKey::ProviderApiKey(provider_id), api_key)
+        .await?)
 }
 
 /// Who would answer through `provider` as it is being edited (Settings
