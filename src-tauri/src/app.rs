@@ -13,7 +13,7 @@ use contract::error::code;
 use crate::embedded::running::EmbeddedServer;
 use crate::providers::{Endpoint, http_client};
 use crate::secrets::{SecretError, SecretKey, SecretStore};
-use crate::settings::{Settings, SettingsError, SettingsExt};
+use crate::settings::{ProviderConfig, Settings, SettingsError, SettingsExt};
 use crate::store::{Store, StoreError};
 
 /// The file name of the app's database in its data dir.
@@ -27,29 +27,30 @@ pub enum CoreError {
         dir: PathBuf,
         source: std::io::Error,
     },
-    /// The HTTP client could not be built (its TLS set-up failed).
-    #[error("{0}")]
-    HttpClient(String),
-    #[error("a background task failed: {0}")]
-    Task(#[from] tokio::task::JoinError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
     Settings(#[from] SettingsError),
+    /// The HTTP client could not be built (its TLS set-up failed).
+    #[error("{0}")]
+    HttpClient(String),
     #[error(transparent)]
     Secret(#[from] SecretError),
+    /// A keyring call, run off the async runtime, did not come back.
+    #[error("a background task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
 }
 
 impl CoreError {
     /// The stable code the UI reads.
     pub fn code(&self) -> &'static str {
         match self {
-            CoreError::DataDir { .. } | CoreError::HttpClient(_) | CoreError::Task(_) => {
-                code::INTERNAL
-            }
             CoreError::Store(e) => e.code(),
             CoreError::Settings(e) => e.code(),
             CoreError::Secret(e) => e.code(),
+            CoreError::DataDir { .. } | CoreError::HttpClient(_) | CoreError::Task(_) => {
+                code::INTERNAL
+            }
         }
     }
 }
@@ -100,6 +101,16 @@ impl AppCore {
         Ok(Settings::load(&self.store)?)
     }
 
+    /// Checks and stores the settings.
+    pub fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {
+        Ok(settings.save(&self.store)?)
+    }
+
+    /// The configured provider entry `id`, or why there is none.
+    pub fn provider(&self, id: &str) -> Result<ProviderConfig, CoreError> {
+        Ok(self.settings()?.configured_provider(id)?.clone())
+    }
+
     /// The bundled price table with the user's overrides.
     pub fn pricing(&self) -> Result<Pricing<'static>, CoreError> {
         Ok(Pricing::bundled(self.settings()?.price_overrides))
@@ -123,15 +134,12 @@ impl AppCore {
 
     /// The endpoint of a configured provider, with its key from the keyring.
     pub async fn endpoint(&self, provider_id: &str) -> Result<Endpoint, CoreError> {
-        let settings = self.settings()?;
-        let provider = settings.configured_provider(provider_id)?;
+        let provider = self.provider(provider_id)?;
         Ok(Endpoint {
             kind: provider.kind,
-            name: provider.name.clone(),
-            base_url: provider.base_url.clone(),
-            api_key: self
-                .secret(SecretKey::ProviderApiKey(provider.id.clone()))
-                .await?,
+            api_key: self.secret(SecretKey::ProviderApiKey(provider.id)).await?,
+            name: provider.name,
+            base_url: provider.base_url,
         })
     }
 

@@ -13,7 +13,6 @@ use serde::ser::{Serialize, Serializer};
 
 use crate::app::CoreError;
 use crate::embedded::EmbeddedError;
-use crate::settings::SettingsError;
 use crate::share::ShareError;
 use crate::store::StoreError;
 use crate::turns::TurnError;
@@ -32,8 +31,6 @@ pub enum AppError {
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]
-    Settings(#[from] SettingsError),
-    #[error(transparent)]
     Core(#[from] CoreError),
     #[error(transparent)]
     Turn(#[from] TurnError),
@@ -51,7 +48,6 @@ impl AppError {
             AppError::Invalid(_) => code::INVALID_INPUT,
             AppError::Internal(_) => code::INTERNAL,
             AppError::Store(e) => e.code(),
-            AppError::Settings(e) => e.code(),
             AppError::Core(e) => e.code(),
             AppError::Turn(e) => e.code(),
             AppError::Embedded(e) => e.code(),
@@ -144,7 +140,13 @@ mod tests {
     #[test]
     fn every_module_error_keeps_its_code_and_message() {
         let io = || std::io::Error::other("disk full");
-        let cases: Vec<(AppError, &str, &str)> = vec![
+        let keyring = crate::secrets::SecretError {
+            account: "provider:openai".into(),
+            reason: "locked".into(),
+        };
+        let unconfigured =
+            crate::settings::SettingsError::NotFound("provider “x” is not configured".into());
+        let cases: [(AppError, &str, &str); 17] = [
             (
                 StoreError::NotFound { what: "session" }.into(),
                 "not_found",
@@ -161,18 +163,14 @@ mod tests {
                 "the database lock was poisoned by an earlier panic",
             ),
             (
-                SettingsError::NotFound("provider “x” is not configured".into()).into(),
-                "not_found",
-                "provider “x” is not configured",
-            ),
-            (
-                CoreError::Secret(crate::secrets::SecretError {
-                    account: "provider:openai".into(),
-                    reason: "locked".into(),
-                })
-                .into(),
+                CoreError::Secret(keyring).into(),
                 "keyring",
                 "the system keyring failed for provider:openai: locked",
+            ),
+            (
+                CoreError::from(unconfigured).into(),
+                "not_found",
+                "provider “x” is not configured",
             ),
             (
                 CoreError::DataDir {
@@ -182,11 +180,6 @@ mod tests {
                 .into(),
                 "internal",
                 "could not create the data folder /data: disk full",
-            ),
-            (
-                CoreError::Store(StoreError::NotFound { what: "message" }).into(),
-                "not_found",
-                "message not found",
             ),
             (
                 TurnError::NoModel.into(),
@@ -202,11 +195,6 @@ mod tests {
                 TurnError::AnswerNotCreated.into(),
                 "internal",
                 "the assistant message was not created",
-            ),
-            (
-                TurnError::Settings(SettingsError::Invalid("bad".into())).into(),
-                "invalid_input",
-                "bad",
             ),
             (
                 EmbeddedError::Listen {
@@ -243,11 +231,6 @@ mod tests {
                 "this share was published with a token that is no longer stored; it cannot be revoked from here",
             ),
             (
-                ShareError::NoTeamToken.into(),
-                "invalid_input",
-                "no token is stored for the team server",
-            ),
-            (
                 ShareError::File {
                     path: "/out/Chat.html".into(),
                     source: io(),
@@ -261,23 +244,21 @@ mod tests {
                 "invalid_connect_code",
                 "The connect code is empty.",
             ),
-            (
-                ShareError::Embedded(EmbeddedError::Core(CoreError::HttpClient("no TLS".into())))
-                    .into(),
-                "internal",
-                "no TLS",
-            ),
-            (
-                AppError::NotFound("share s2 is not known here".into()),
-                "not_found",
-                "share s2 is not known here",
-            ),
         ];
         for (error, code, message) in cases {
             let json = wire(error);
-            assert_eq!(json["code"], code, "{json}");
-            assert_eq!(json["message"], message, "{json}");
-            assert_eq!(json.get("field"), None, "{json}");
+            assert_eq!(json, serde_json::json!({"code": code, "message": message}));
         }
+        let no_tls =
+            ShareError::Embedded(EmbeddedError::Core(CoreError::HttpClient("no TLS".into())));
+        assert_eq!(
+            wire(no_tls),
+            serde_json::json!({"code": "internal", "message": "no TLS"})
+        );
+        let unknown = AppError::NotFound("share s2 is not known here".into());
+        assert_eq!(
+            wire(unknown),
+            serde_json::json!({"code": "not_found", "message": "share s2 is not known here"})
+        );
     }
 }

@@ -26,7 +26,6 @@ use crate::providers::{
     stream_turn,
 };
 use crate::served_by::{ServedBy, ServedByExt};
-use crate::settings::{SettingsError, SettingsExt};
 use crate::store::{
     Derived, MessageStatus, MessageUpdate, NewMessage, Session, SessionConfig, StoreError,
     StoredMessage,
@@ -44,33 +43,33 @@ pub trait TurnSink: Send + Sync {
 
 pub use contract::StartedTurn;
 
-/// Why a turn could not start. Once started, a turn does not fail: it ends
-/// as a failed answer (see [`run_turn`]).
+/// Why a turn could not start, in the order [`start_turn`] meets them.
+/// Once started, a turn does not fail: it ends as a failed answer (see
+/// [`run_turn`]).
 #[derive(Debug, thiserror::Error)]
 pub enum TurnError {
+    /// The session, or the messages, could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("choose a model for this session first")]
     NoModel,
+    /// The provider entry, its prices or its key.
+    #[error(transparent)]
+    Core(#[from] CoreError),
     #[error("the message is empty")]
     EmptyMessage,
     #[error("the assistant message was not created")]
     AnswerNotCreated,
-    #[error(transparent)]
-    Core(#[from] CoreError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Settings(#[from] SettingsError),
 }
 
 impl TurnError {
     /// The stable code the UI reads.
     pub fn code(&self) -> &'static str {
         match self {
+            TurnError::Store(e) => e.code(),
+            TurnError::Core(e) => e.code(),
             TurnError::NoModel | TurnError::EmptyMessage => code::INVALID_INPUT,
             TurnError::AnswerNotCreated => code::INTERNAL,
-            TurnError::Core(e) => e.code(),
-            TurnError::Store(e) => e.code(),
-            TurnError::Settings(e) => e.code(),
         }
     }
 }
@@ -102,9 +101,8 @@ pub async fn start_turn(
     if session.config.model.trim().is_empty() {
         return Err(TurnError::NoModel);
     }
-    let settings = core.settings()?;
-    let provider = settings.configured_provider(&session.config.provider_id)?;
-    let served_by = ServedBy::of(provider, core.pricing()?.table());
+    let provider = core.provider(&session.config.provider_id)?;
+    let served_by = ServedBy::of(&provider, core.pricing()?.table());
     let endpoint = core.endpoint(&provider.id).await?;
 
     let mut new_messages = Vec::new();

@@ -38,9 +38,16 @@ use crate::settings::{ShareMode, ShareServerSettings};
 use crate::store::StoreError;
 pub use running::{EmbeddedServer, EmbeddedStatus};
 
-/// Why the embedded share server could not start.
+/// Why the embedded share server could not start, in the order it meets
+/// them.
 #[derive(Debug, thiserror::Error)]
 pub enum EmbeddedError {
+    /// Its settings, or its token in the keyring.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// Its kept port.
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error("the embedded share server could not listen on {ip}: {source}")]
     Listen { ip: IpAddr, source: std::io::Error },
     #[error("the embedded share server has no address: {0}")]
@@ -49,10 +56,6 @@ pub enum EmbeddedError {
     Start(share_server::Error),
     #[error("could not create the embedded server's user: {0}")]
     User(share_server::Error),
-    #[error(transparent)]
-    Core(#[from] CoreError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
 }
 
 impl EmbeddedError {

@@ -10,23 +10,27 @@ use super::api::ServerError;
 use super::connection::ConnectionError;
 use crate::app::CoreError;
 use crate::embedded::EmbeddedError;
-use crate::settings::SettingsError;
 use crate::store::StoreError;
 
 /// Why a share could not be made, listed, revoked, exported or imported, or
-/// a team server not connected.
+/// a team server not connected; grouped by what fails.
 #[derive(Debug, thiserror::Error)]
 pub enum ShareError {
+    /// The share server refused or failed, or would refuse the snapshot.
     #[error(transparent)]
     Server(#[from] ServerError),
+    /// The settings, secrets or the HTTP client.
     #[error(transparent)]
-    Connection(#[from] ConnectionError),
-    #[error(transparent)]
-    ConnectCode(#[from] ConnectCodeError),
+    Core(#[from] CoreError),
     #[error("message {0} is not part of this session")]
     UnknownMessage(String),
     #[error("there is no message to share")]
     NothingToShare,
+    /// The session, or the local share records.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Embedded(#[from] EmbeddedError),
     #[error("share {0} is not known here")]
     UnknownShare(String),
     #[error(
@@ -46,13 +50,10 @@ pub enum ShareError {
         source: std::io::Error,
     },
     #[error(transparent)]
-    Core(#[from] CoreError),
+    ConnectCode(#[from] ConnectCodeError),
+    /// The team server's check, step by step.
     #[error(transparent)]
-    Embedded(#[from] EmbeddedError),
-    #[error(transparent)]
-    Store(#[from] StoreError),
-    #[error(transparent)]
-    Settings(#[from] SettingsError),
+    Connection(#[from] ConnectionError),
 }
 
 impl ShareError {
@@ -60,6 +61,9 @@ impl ShareError {
     pub fn code(&self) -> &'static str {
         match self {
             ShareError::Server(e) => e.code(),
+            ShareError::Core(e) => e.code(),
+            ShareError::Store(e) => e.code(),
+            ShareError::Embedded(e) => e.code(),
             ShareError::Connection(e) => e.code(),
             ShareError::ConnectCode(_) => code::INVALID_CONNECT_CODE,
             ShareError::UnknownMessage(_)
@@ -68,10 +72,6 @@ impl ShareError {
             | ShareError::NoTeamToken => code::INVALID_INPUT,
             ShareError::UnknownShare(_) => code::NOT_FOUND,
             ShareError::Folder { .. } | ShareError::File { .. } => code::INTERNAL,
-            ShareError::Core(e) => e.code(),
-            ShareError::Embedded(e) => e.code(),
-            ShareError::Store(e) => e.code(),
-            ShareError::Settings(e) => e.code(),
         }
     }
 

@@ -9,7 +9,6 @@ use super::ShareError;
 use super::connection::{check_server, normalize_server_url};
 use crate::app::AppCore;
 use crate::secrets::SecretKey;
-use crate::settings::SettingsExt;
 use crate::settings::ShareMode;
 
 pub use contract::ConnectionCheck;
@@ -96,6 +95,6 @@ pub async fn connect(
     }
     settings.share_server.mode = ShareMode::Team;
     settings.share_server.team_url = Some(url);
-    settings.save(&core.store)?;
+    core.save_settings(&settings)?;
     Ok(checked)
 }
