@@ -32,7 +32,7 @@ impl Store {
     ) -> Result<Vec<StoredMessage>> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
-        session_must_exist(&tx, session_id)?;
+        self.session_exists(&tx, session_id)?;
         let first_position: i64 = tx.query_row(
             "SELECT COALESCE(MAX(position) + 1, 0) FROM messages WHERE session_id = ?1",
             [session_id],
@@ -118,7 +118,7 @@ impl Store {
         let limit = limit.clamp(1, MAX_PAGE);
         let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
         let conn = self.conn()?;
-        session_must_exist(&conn, session_id)?;
+        self.session_exists(&conn, session_id)?;
         let any_at = |sql: &str, position: i64| -> rusqlite::Result<bool> {
             conn.query_row(sql, params![session_id, position], |row| row.get(0))
         };
@@ -431,18 +431,4 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage>
     };
     message.derive();
     Ok(message)
-}
-
-/// Refuses a session id that names no session.
-fn session_must_exist(conn: &rusqlite::Connection, session_id: &str) -> Result<()> {
-    let exists: bool = conn.query_row(
-        "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
-        [session_id],
-        |row| row.get(0),
-    )?;
-    if exists {
-        Ok(())
-    } else {
-        Err(StoreError::NotFound { what: "session" })
-    }
 }
