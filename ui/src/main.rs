@@ -18,6 +18,8 @@ mod app;
 mod batch;
 mod components;
 mod errors;
+#[cfg(test)]
+mod fixtures;
 mod format;
 mod hooks;
 mod ipc;

@@ -4,13 +4,10 @@
 //! saving state. The share-server section has its own reducer,
 //! [`crate::share_server_form`]. Pure, so it is tested on the host.
 
-use std::collections::BTreeMap;
-use std::rc::Rc;
-
-use yew::Reducible;
-
 use crate::prices::{PriceField, PriceRow};
+use crate::state::reducible;
 use crate::types::{ServedBy, Settings, SettingsView};
+use std::collections::BTreeMap;
 
 pub const SAVED: &str = "Settings saved.";
 
@@ -151,15 +148,7 @@ impl SettingsForm {
     }
 }
 
-impl Reducible for SettingsForm {
-    type Action = SettingsEdit;
-
-    fn reduce(self: Rc<Self>, edit: SettingsEdit) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.apply(edit);
-        Rc::new(next)
-    }
-}
+reducible!(SettingsForm, SettingsEdit);
 
 #[cfg(test)]
 mod tests {

@@ -3,13 +3,10 @@
 //! prefilled from the link, publishing again, and the other ways out (an
 //! HTML file, Markdown). Pure, so it is tested on the host.
 
-use std::collections::BTreeSet;
-use std::rc::Rc;
-
-use yew::Reducible;
-
 use crate::sharing::fit_expiry;
+use crate::state::reducible;
 use crate::types::{CopiedMarkdown, ReachKind, SavedFile, ShareOptions, ShareResult};
+use std::collections::BTreeSet;
 
 pub const COPIED: &str = "Link copied to the clipboard.";
 pub const REPLACED: &str = "The previous link was revoked.";
@@ -276,15 +273,7 @@ impl ShareDialog {
     }
 }
 
-impl Reducible for ShareDialog {
-    type Action = ShareAction;
-
-    fn reduce(self: Rc<Self>, action: Self::Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.apply(action);
-        Rc::new(next)
-    }
-}
+reducible!(ShareDialog, ShareAction);
 
 #[cfg(test)]
 mod tests;

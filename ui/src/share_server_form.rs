@@ -3,10 +3,7 @@
 //! saving it means (connect to the team server first when something of it
 //! was typed, then the settings to save). Pure, so it is tested on the host.
 
-use std::rc::Rc;
-
-use yew::Reducible;
-
+use crate::state::reducible;
 use crate::types::{NetworkAddress, ShareServerMode, ShareServerSettings};
 
 /// The embedded server's address for "This computer only".
@@ -200,30 +197,28 @@ pub enum ShareServerEdit {
     Reset(ShareServerForm),
 }
 
-impl Reducible for ShareServerForm {
-    type Action = ShareServerEdit;
-
-    fn reduce(self: Rc<Self>, edit: ShareServerEdit) -> Rc<Self> {
-        let mut next = (*self).clone();
+impl ShareServerForm {
+    pub fn apply(&mut self, edit: ShareServerEdit) {
         match edit {
-            ShareServerEdit::Mode(mode) => next.mode = mode,
-            ShareServerEdit::NetworkIp(ip) => next.network_ip = ip,
+            ShareServerEdit::Mode(mode) => self.mode = mode,
+            ShareServerEdit::NetworkIp(ip) => self.network_ip = ip,
             ShareServerEdit::Addresses(addresses) => {
-                if next.network_ip.is_empty()
+                if self.network_ip.is_empty()
                     && let Some(first) = addresses.first()
                 {
-                    next.network_ip = first.ip.clone();
+                    self.network_ip = first.ip.clone();
                 }
             }
-            ShareServerEdit::LinkHost(host) => next.link_host = host,
-            ShareServerEdit::ConnectCode(code) => next.connect_code = code,
-            ShareServerEdit::TeamUrl(url) => next.team_url = url,
-            ShareServerEdit::TeamToken(token) => next.team_token = token,
-            ShareServerEdit::Reset(form) => next = form,
+            ShareServerEdit::LinkHost(host) => self.link_host = host,
+            ShareServerEdit::ConnectCode(code) => self.connect_code = code,
+            ShareServerEdit::TeamUrl(url) => self.team_url = url,
+            ShareServerEdit::TeamToken(token) => self.team_token = token,
+            ShareServerEdit::Reset(form) => *self = form,
         }
-        Rc::new(next)
     }
 }
+
+reducible!(ShareServerForm, ShareServerEdit);
 
 impl SavePlan {
     /// The settings to save once the team server is connected (its answer
@@ -369,14 +364,14 @@ mod tests {
             interface: "wlan0".into(),
             ip: "192.168.1.20".into(),
         }];
-        let form = Rc::new(ShareServerForm::default())
-            .reduce(ShareServerEdit::Addresses(addresses.clone()));
+        let mut form = ShareServerForm::default();
+        form.apply(ShareServerEdit::Addresses(addresses.clone()));
         assert_eq!(form.network_ip, "192.168.1.20");
-        let chosen = Rc::new(ShareServerForm {
+        let mut chosen = ShareServerForm {
             network_ip: "10.0.0.5".into(),
             ..ShareServerForm::default()
-        })
-        .reduce(ShareServerEdit::Addresses(addresses));
+        };
+        chosen.apply(ShareServerEdit::Addresses(addresses));
         assert_eq!(chosen.network_ip, "10.0.0.5");
     }
 

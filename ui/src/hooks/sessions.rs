@@ -232,22 +232,19 @@ pub fn use_session_commands(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures;
 
     fn session_with(provider: &str, model: &str) -> Session {
-        Session {
-            id: "s1".into(),
-            config: SessionConfig {
-                title: "Old".into(),
-                provider_id: provider.into(),
-                model: model.into(),
-                temperature: Some(0.3),
-                system_prompt: Some("Be brief.".into()),
-                ..SessionConfig::default()
-            },
-            imported_from: None,
-            created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-            updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-        }
+        let mut session = fixtures::session("s1");
+        session.config = SessionConfig {
+            title: "Old".into(),
+            provider_id: provider.into(),
+            model: model.into(),
+            temperature: Some(0.3),
+            system_prompt: Some("Be brief.".into()),
+            ..SessionConfig::default()
+        };
+        session
     }
 
     #[test]

@@ -9,12 +9,11 @@ fn dialog() -> ShareDialog {
     ShareDialog::new(vec!["m1".into(), "m2".into(), "m3".into()])
 }
 
-fn reduce(dialog: ShareDialog, actions: impl IntoIterator<Item = ShareAction>) -> ShareDialog {
-    let mut state = Rc::new(dialog);
+fn reduce(mut dialog: ShareDialog, actions: impl IntoIterator<Item = ShareAction>) -> ShareDialog {
     for action in actions {
-        state = state.reduce(action);
+        dialog.apply(action);
     }
-    (*state).clone()
+    dialog
 }
 
 fn result(kind: ReachKind, options: ShareOptions) -> ShareResult {
