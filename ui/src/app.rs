@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::answer::session_sampling;
 use crate::components::chat_header::{ChatHeaderProps, chat_header, model_label};
 use crate::components::composer::Composer;
+use crate::components::icon::{IconButton, IconKind};
 use crate::components::message_list::{MessageListProps, message_list};
 use crate::components::overlays::{OverlayHostProps, overlay_host};
 use crate::components::playground::Playground;
@@ -146,7 +147,6 @@ pub fn App() -> Html {
         can_reset: has_messages && !streaming,
         can_share,
         on_reset: turn.reset,
-        on_new: commands.new.clone(),
         on_share: open(Overlay::Share),
     });
     let messages = message_list(&MessageListProps {
@@ -179,7 +179,7 @@ pub fn App() -> Html {
                 if let Some(message) = &overlays.banner {
                     <div id="app-error" class="banner" role="alert">
                         <span>{ message.clone() }</span>
-                        <button type="button" class="icon-button" aria-label="Dismiss" onclick={dismiss_banner}>{ "×" }</button>
+                        <IconButton kind={IconKind::Close} label="Dismiss" title="Dismiss" onclick={dismiss_banner} />
                     </div>
                 }
                 <div class={classes!("chat-body", config.is_none().then_some("no-playground"))}>

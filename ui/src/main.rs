@@ -17,6 +17,7 @@ mod answer;
 mod app;
 mod batch;
 mod components;
+mod dom;
 mod errors;
 #[cfg(test)]
 mod fixtures;

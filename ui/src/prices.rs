@@ -79,7 +79,7 @@ impl PriceRow {
     }
 
     /// A row with nothing typed in its model and prices is skipped on save.
-    fn is_blank(&self) -> bool {
+    pub fn is_blank(&self) -> bool {
         [
             &self.model,
             &self.input,

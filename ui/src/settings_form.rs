@@ -6,7 +6,7 @@
 
 use crate::prices::{PriceField, PriceRow};
 use crate::state::reducible;
-use crate::types::{ServedBy, Settings, SettingsView};
+use crate::types::{ProviderConfig, ServedBy, Settings, SettingsView};
 use std::collections::BTreeMap;
 
 pub const SAVED: &str = "Settings saved.";
@@ -28,6 +28,18 @@ pub struct SettingsForm {
     pub busy: bool,
     pub status: String,
     pub error: Option<String>,
+    /// What is stored, as last loaded or saved: edits are told from it.
+    saved: Stored,
+    /// What the save in progress stores; `saved` once it succeeds.
+    saving: Option<Stored>,
+}
+
+/// What Save stores of the form (keys aside): the providers as edited and
+/// the price rows with something typed in them (blank ones are skipped).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Stored {
+    providers: Vec<ProviderConfig>,
+    prices: Vec<PriceRow>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -67,7 +79,7 @@ pub enum SettingsEdit {
 
 impl SettingsForm {
     pub fn new(view: &SettingsView) -> Self {
-        Self {
+        let mut form = Self {
             settings: view.settings.clone(),
             keys: BTreeMap::new(),
             served: view.served_by.clone(),
@@ -81,7 +93,27 @@ impl SettingsForm {
             busy: false,
             status: String::new(),
             error: None,
+            saved: Stored::default(),
+            saving: None,
+        };
+        form.saved = form.stored();
+        form
+    }
+
+    fn stored(&self) -> Stored {
+        Stored {
+            providers: self.settings.providers.clone(),
+            prices: (self.price_rows.iter())
+                .filter(|row| !row.is_blank())
+                .cloned()
+                .collect(),
         }
+    }
+
+    /// Something typed here is not saved: a key, a base URL or a price
+    /// that differs from what is stored.
+    pub fn is_edited(&self) -> bool {
+        !self.new_keys().is_empty() || self.stored() != self.saved
     }
 
     /// The keys to store: those typed, trimmed, empty ones left out.
@@ -131,15 +163,20 @@ impl SettingsForm {
             SettingsEdit::KeyRemoved(id) => self.status = format!("The {id} key was removed."),
             SettingsEdit::Error(message) => self.error = Some(message),
             SettingsEdit::Saving => {
+                self.saving = Some(self.stored());
                 self.busy = true;
                 self.error = None;
                 self.status.clear();
             }
             SettingsEdit::Failed(message) => {
+                self.saving = None;
                 self.busy = false;
                 self.error = Some(message);
             }
             SettingsEdit::Saved => {
+                if let Some(stored) = self.saving.take() {
+                    self.saved = stored;
+                }
                 self.keys.clear();
                 self.status = SAVED.to_owned();
                 self.busy = false;
@@ -262,5 +299,63 @@ mod tests {
         assert_eq!(form.new_keys().len(), 1);
         form.apply(SettingsEdit::Saving);
         assert_eq!(form.error, None, "trying again clears the error");
+    }
+
+    #[test]
+    fn edits_are_told_from_what_is_stored_until_saved() {
+        let mut form = form();
+        assert!(!form.is_edited(), "a form just opened");
+        let base_url = |value: &str| SettingsEdit::BaseUrl {
+            index: 1,
+            value: value.into(),
+        };
+        form.apply(base_url("http://gpu-box:11434/v1"));
+        assert!(form.is_edited());
+        form.apply(base_url("http://localhost:11434/v1"));
+        assert!(!form.is_edited(), "typed back as it was");
+
+        form.apply(SettingsEdit::AddPrice {
+            provider: "openai".into(),
+        });
+        assert!(!form.is_edited(), "a blank price row is not saved");
+        form.apply(SettingsEdit::Price {
+            index: 0,
+            field: PriceField::Model,
+            value: "gpt-4o".into(),
+        });
+        assert!(form.is_edited());
+        form.apply(SettingsEdit::Saving);
+        form.apply(SettingsEdit::Failed("No.".into()));
+        assert!(form.is_edited(), "a failed save keeps the edits unsaved");
+        form.apply(SettingsEdit::Saving);
+        form.apply(SettingsEdit::Saved);
+        assert!(!form.is_edited(), "saved");
+
+        for value in ["  ", "sk-new"] {
+            form.apply(SettingsEdit::Key {
+                provider_id: "openai".into(),
+                value: value.into(),
+            });
+        }
+        assert!(form.is_edited(), "a key typed");
+        form.apply(SettingsEdit::Saving);
+        form.apply(SettingsEdit::Saved);
+        assert!(!form.is_edited());
+    }
+
+    #[test]
+    fn what_is_typed_while_saving_stays_an_edit() {
+        let mut form = form();
+        form.apply(SettingsEdit::BaseUrl {
+            index: 0,
+            value: "https://proxy.example/v1".into(),
+        });
+        form.apply(SettingsEdit::Saving);
+        form.apply(SettingsEdit::BaseUrl {
+            index: 1,
+            value: "http://gpu-box:11434/v1".into(),
+        });
+        form.apply(SettingsEdit::Saved);
+        assert!(form.is_edited());
     }
 }

@@ -144,6 +144,14 @@ impl ShareServerForm {
             || self.team_url.trim().trim_end_matches('/') != saved_url
     }
 
+    /// Something chosen or typed here is not what is stored: Save would
+    /// change it (or refuse it).
+    pub fn is_edited(&self, saved: &ShareServerSettings) -> bool {
+        self.plan(saved).map_or(true, |plan| {
+            plan.connect.is_some() || plan.share_server != *saved
+        })
+    }
+
     /// What Save does, or why it cannot. `saved` is what is stored now.
     pub fn plan(&self, saved: &ShareServerSettings) -> Result<SavePlan, String> {
         let mut share_server = saved.clone();
@@ -402,5 +410,36 @@ mod tests {
             )
         );
         assert!(address_choices(&[], "").is_empty());
+    }
+
+    #[test]
+    fn an_edit_is_what_save_would_change() {
+        let stored = saved(ShareServerMode::ThisComputer);
+        let mut form = ShareServerForm::new(&stored, None);
+        let addresses = vec![NetworkAddress {
+            interface: "wlan0".into(),
+            ip: "192.168.1.20".into(),
+        }];
+        form.apply(ShareServerEdit::Addresses(addresses));
+        assert!(!form.is_edited(&stored), "an address offered is no edit");
+        form.apply(ShareServerEdit::LinkHost("myhost.local".into()));
+        assert!(
+            !form.is_edited(&stored),
+            "a host name is not saved for this computer"
+        );
+        form.apply(ShareServerEdit::Mode(ShareServerMode::Network));
+        assert!(form.is_edited(&stored));
+        form.apply(ShareServerEdit::Mode(ShareServerMode::Team));
+        assert!(form.is_edited(&stored), "team mode without a server");
+
+        let team = ShareServerSettings {
+            team_url: Some("https://share.example.com".into()),
+            ..saved(ShareServerMode::Team)
+        };
+        let mut form = ShareServerForm::new(&team, None);
+        assert!(!form.is_edited(&team));
+        form.apply(ShareServerEdit::TeamToken("pst_new".into()));
+        assert!(form.is_edited(&team), "a token typed is connected on save");
+        assert!(ShareServerForm::new(&stored, Some(ShareServerMode::Network)).is_edited(&stored));
     }
 }

@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::modal::Modal;
+use crate::dom::value_of;
 use crate::errors::share_error_message;
 use crate::hooks::spawn_reported;
 use crate::ipc::{self, IpcError};
@@ -24,10 +25,7 @@ pub fn ImportDialog(props: &ImportDialogProps) -> Html {
 
     let oninput = {
         let url = url.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            url.set(input.value());
-        })
+        Callback::from(move |e: InputEvent| url.set(value_of(&e)))
     };
     let onsubmit = {
         let (url, importing, error) = (url.clone(), importing.clone(), error.clone());

@@ -81,7 +81,7 @@ pub fn overlay_host(props: &OverlayHostProps) -> Html {
                 };
                 html! {
                     <SettingsPanel view={view.clone()} theme={AttrValue::from((*props.theme).clone())}
-                        {on_theme} {on_saved} on_close={close} {share_mode} />
+                        {on_theme} {on_saved} on_close={close} on_confirm={ask} {share_mode} />
                 }
             }
             None => html! {},

@@ -4,9 +4,11 @@
 
 use yew::prelude::*;
 
+use crate::components::message::role_label;
+use crate::dom::{checked_of, value_of};
 use crate::share_dialog::{FormEdit, OptionsForm};
 use crate::sharing::{cap_sentence, expiry_choices, expiry_value, parse_expiry};
-use crate::types::{Role, StoredMessage};
+use crate::types::StoredMessage;
 
 #[derive(Properties, PartialEq)]
 pub struct ShareOptionsFormProps {
@@ -25,12 +27,7 @@ pub struct ShareOptionsFormProps {
 
 fn preview(message: &StoredMessage) -> String {
     let text: String = message.content.chars().take(60).collect();
-    let role = match message.role {
-        Role::User => "User",
-        Role::Assistant => "Assistant",
-        Role::System => "System",
-        Role::Tool => "Tool",
-    };
+    let role = role_label(message.role);
     if text.is_empty() {
         format!("{role}: (tool call)")
     } else {
@@ -41,41 +38,22 @@ fn preview(message: &StoredMessage) -> String {
 #[component]
 pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
     let form = &props.form;
-    let edit = |make: fn(bool) -> FormEdit| {
-        let on_edit = props.on_edit.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            on_edit.emit(make(input.checked()));
-        })
-    };
-    let scope = |some: bool| {
-        let on_edit = props.on_edit.clone();
-        Callback::from(move |_: Event| on_edit.emit(FormEdit::Some(some)))
-    };
-    let expiry_change = {
-        let on_edit = props.on_edit.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            on_edit.emit(FormEdit::Expiry(parse_expiry(&select.value())));
-        })
-    };
-    let republish = {
-        let on_republish = props.on_republish.clone();
-        Callback::from(move |_: MouseEvent| on_republish.emit(()))
-    };
+    let edit =
+        |make: fn(bool) -> FormEdit| props.on_edit.reform(move |e: Event| make(checked_of(&e)));
+    let scope = |some: bool| props.on_edit.reform(move |_: Event| FormEdit::Some(some));
+    let expiry_change = props
+        .on_edit
+        .reform(|e: Event| FormEdit::Expiry(parse_expiry(&value_of(&e))));
+    let republish = props.on_republish.reform(|_: MouseEvent| ());
     let chosen = expiry_value(props.expiry);
     let choices = expiry_choices(props.max_expiry_seconds, form.expires_in);
     let message_choices = props.messages.iter().map(|message| {
         let id = message.id.clone();
         let onchange = {
-            let on_edit = props.on_edit.clone();
             let id = id.clone();
-            Callback::from(move |e: Event| {
-                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                on_edit.emit(FormEdit::Message {
-                    id: id.clone(),
-                    chosen: input.checked(),
-                });
+            props.on_edit.reform(move |e: Event| FormEdit::Message {
+                id: id.clone(),
+                chosen: checked_of(&e),
             })
         };
         html! {
