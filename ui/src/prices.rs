@@ -105,6 +105,18 @@ impl PriceField {
         }
     }
 
+    /// The field's name in element ids and names (`price-1-model`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Provider => "provider",
+            Self::Model => "model",
+            Self::Input => "input",
+            Self::Output => "output",
+            Self::Cached => "cached",
+            Self::Reasoning => "reasoning",
+        }
+    }
+
     /// How the field is named in errors.
     pub fn label(self) -> &'static str {
         match self {

@@ -21,7 +21,7 @@ use self::options::ShareOptionsForm;
 use super::modal::Modal;
 use crate::hooks::{focus, spawn_reported};
 use crate::ipc;
-use crate::share_dialog::{Export, FormEdit, ShareAction, ShareDialog};
+use crate::share_dialog::{Export, ShareAction, ShareDialog};
 use crate::types::{ShareServerMode, StoredMessage};
 
 #[derive(Properties, PartialEq)]
@@ -77,18 +77,11 @@ pub fn ShareModal(props: &ShareModalProps) -> Html {
         }
     });
 
-    let on_edit = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |edit: FormEdit| dispatch.dispatch(ShareAction::Edit(edit)))
-    };
-    let toggle_options = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(ShareAction::ToggleOptions))
-    };
-    let on_way = {
-        let on_open_settings = props.on_open_settings.clone();
-        Callback::from(move |mode: ShareServerMode| on_open_settings.emit(mode))
-    };
+    let on_edit = dispatch.to_callback().reform(ShareAction::Edit);
+    let toggle_options = dispatch
+        .to_callback()
+        .reform(|_: MouseEvent| ShareAction::ToggleOptions);
+    let on_way = props.on_open_settings.clone();
 
     let saving = dialog.exporting == Some(Export::File);
     let feedback = feedback(&dialog, commands.retry);

@@ -21,10 +21,7 @@ pub struct ShareExportsProps {
 
 #[component]
 pub fn ShareExports(props: &ShareExportsProps) -> Html {
-    let click = |callback: &Callback<()>| {
-        let callback = callback.clone();
-        Callback::from(move |_: MouseEvent| callback.emit(()))
-    };
+    let click = |callback: &Callback<()>| callback.reform(|_: MouseEvent| ());
     let busy = props.exporting.is_some();
     html! {
         <section class="share-exports" aria-label="Without a link">
@@ -43,8 +40,8 @@ pub fn ShareExports(props: &ShareExportsProps) -> Html {
                     </p>
                     <button id="share-reveal-file" type="button" class="button button-quiet"
                         onclick={{
-                            let (on_reveal, path) = (props.on_reveal.clone(), saved.path.clone());
-                            Callback::from(move |_: MouseEvent| on_reveal.emit(path.clone()))
+                            let path = saved.path.clone();
+                            props.on_reveal.reform(move |_: MouseEvent| path.clone())
                         }}>{ "Show in folder" }</button>
                 </div>
             }
