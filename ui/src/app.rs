@@ -10,7 +10,7 @@ use yew::prelude::*;
 use crate::answer::session_sampling;
 use crate::components::chat_header::{ChatHeaderProps, chat_header, model_label};
 use crate::components::composer::Composer;
-use crate::components::icon::{IconButton, IconKind};
+use crate::components::icon::Icon;
 use crate::components::message_list::{MessageListProps, message_list};
 use crate::components::overlays::{OverlayHostProps, overlay_host};
 use crate::components::playground::Playground;
@@ -19,7 +19,9 @@ use crate::errors::share_error_message;
 use crate::hooks::sessions::{AppHandles, use_session_commands};
 use crate::hooks::startup::use_startup;
 use crate::hooks::turns::use_turn_commands;
-use crate::hooks::{Shortcuts, stored_theme, use_highlighting, use_scroll_to_end, use_shortcuts};
+use crate::hooks::{
+    Shortcuts, stored_theme, use_highlighting, use_page, use_scroll_to_end, use_shortcuts,
+};
 use crate::ipc::{self, IpcError};
 use crate::state::{Chat, Overlay, OverlayAction, Overlays, Sessions, SessionsAction};
 use crate::template::{missing, variable_names};
@@ -91,7 +93,8 @@ pub fn App() -> Html {
         refresh_sessions,
     };
 
-    use_startup(&app, &sessions.dispatcher(), &theme_choice);
+    use_page(&theme_choice);
+    use_startup(&app, &sessions.dispatcher());
     use_highlighting(&chat);
     use_scroll_to_end(&chat, &messages_ref);
     let commands = use_session_commands(&app, &sessions.dispatcher());
@@ -179,7 +182,8 @@ pub fn App() -> Html {
                 if let Some(message) = &overlays.banner {
                     <div id="app-error" class="banner" role="alert">
                         <span>{ message.clone() }</span>
-                        <IconButton kind={IconKind::Close} label="Dismiss" title="Dismiss" onclick={dismiss_banner} />
+                        <button type="button" class="icon-button" aria-label="Dismiss" title="Dismiss"
+                            onclick={dismiss_banner}>{ Icon::Close.view() }</button>
                     </div>
                 }
                 <div class={classes!("chat-body", config.is_none().then_some("no-playground"))}>

@@ -3,9 +3,9 @@
 
 use yew::prelude::*;
 
-/// The icons the app uses.
+/// The icons the app uses; [`Icon::view`] draws one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IconKind {
+pub enum Icon {
     Plus,
     Close,
     Rename,
@@ -13,7 +13,7 @@ pub enum IconKind {
     Delete,
 }
 
-impl IconKind {
+impl Icon {
     /// The outline on a 24×24 grid, stroked.
     fn path(self) -> &'static str {
         match self {
@@ -24,45 +24,15 @@ impl IconKind {
             Self::Delete => "M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6",
         }
     }
-}
 
-#[derive(Properties, PartialEq)]
-pub struct IconProps {
-    pub kind: IconKind,
-}
-
-/// An icon; what it means is said by the control around it.
-#[component]
-pub fn Icon(props: &IconProps) -> Html {
-    html! {
-        <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none"
-            stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
-            <path d={props.kind.path()} />
-        </svg>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-pub struct IconButtonProps {
-    pub kind: IconKind,
-    /// What it does, for screen readers (`aria-label`).
-    pub label: AttrValue,
-    /// The tooltip.
-    pub title: AttrValue,
-    pub onclick: Callback<MouseEvent>,
-    #[prop_or_default]
-    pub id: Option<AttrValue>,
-    #[prop_or_default]
-    pub class: Classes,
-}
-
-/// A button that is only an icon.
-#[component]
-pub fn IconButton(props: &IconButtonProps) -> Html {
-    html! {
-        <button id={props.id.clone()} type="button" class={classes!("icon-button", props.class.clone())}
-            title={props.title.clone()} aria-label={props.label.clone()} onclick={props.onclick.clone()}>
-            <Icon kind={props.kind} />
-        </button>
+    /// The icon, hidden from screen readers: the control around it says
+    /// what it does.
+    pub fn view(self) -> Html {
+        html! {
+            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false" fill="none"
+                stroke="currentColor" stroke-width="2" stroke-linecap="round" stroke-linejoin="round">
+                <path d={self.path()} />
+            </svg>
+        }
     }
 }

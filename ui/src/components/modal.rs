@@ -6,7 +6,7 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
-use super::icon::{IconButton, IconKind};
+use super::icon::Icon;
 
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), select:not([disabled]), \
                          textarea:not([disabled]), a[href], [tabindex]:not([tabindex=\"-1\"])";
@@ -110,8 +110,8 @@ pub fn Modal(props: &ModalProps) -> Html {
                 ref={dialog} {onkeydown}>
                 <header class="modal-header">
                     <h2 id={title_id} class="modal-title">{ props.title.clone() }</h2>
-                    <IconButton id={props.close_id.clone()} kind={IconKind::Close} class="modal-close"
-                        label="Close" title="Close (Esc)" onclick={close} />
+                    <button id={props.close_id.clone()} type="button" class="modal-close icon-button"
+                        aria-label="Close" title="Close (Esc)" onclick={close}>{ Icon::Close.view() }</button>
                 </header>
                 <div class="modal-body">{ props.children.clone() }</div>
             </div>

@@ -154,6 +154,7 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
         })
     };
     let close = request_close.reform(|_: MouseEvent| ());
+    let unsaved = edited && !form.busy;
 
     html! {
         <Modal id="settings-panel" close_id="settings-x" class="modal-wide" title="Settings" on_close={request_close}>
@@ -183,8 +184,9 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
                     if let Some(message) = &form.error {
                         <p id="settings-error" class="form-error" role="alert">{ message.clone() }</p>
                     }
-                    <p id="settings-status" class="share-status" role="status" aria-live="polite">
-                        { if edited && !form.busy { UNSAVED } else { form.status.as_str() } }
+                    <p id="settings-status" class={classes!("share-status", unsaved.then_some("share-status-pending"))}
+                        role="status" aria-live="polite">
+                        { if unsaved { UNSAVED } else { form.status.as_str() } }
                     </p>
                 </div>
                 <button id="settings-close" type="button" class="button" onclick={close}>{ "Close" }</button>

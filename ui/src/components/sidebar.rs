@@ -3,7 +3,7 @@
 
 use yew::prelude::*;
 
-use super::icon::{Icon, IconButton, IconKind};
+use super::icon::Icon;
 use crate::dom::value_of;
 use crate::format;
 use crate::types::{SearchHit, SessionSummary};
@@ -106,6 +106,12 @@ pub fn Sidebar(props: &SidebarProps) -> Html {
             let id = id.clone();
             move |_: MouseEvent| id.clone()
         });
+        let action = |icon: Icon, verb: &'static str, onclick: Callback<MouseEvent>| {
+            html! {
+                <button type="button" class="icon-button" title={verb}
+                    aria-label={format!("{verb} {title}")} {onclick}>{ icon.view() }</button>
+            }
+        };
         let delete = props.on_delete.reform({
             let (id, title) = (id.clone(), title.clone());
             move |_: MouseEvent| (id.clone(), title.clone())
@@ -114,12 +120,9 @@ pub fn Sidebar(props: &SidebarProps) -> Html {
             <li key={id.clone()} class={classes!("session-item", current.then_some("current"))} data-session-id={id}>
                 { body }
                 <div class="session-actions">
-                    <IconButton kind={IconKind::Rename} class="session-rename-button" title="Rename"
-                        label={format!("Rename {title}")} onclick={start_rename} />
-                    <IconButton kind={IconKind::Duplicate} class="session-duplicate" title="Duplicate"
-                        label={format!("Duplicate {title}")} onclick={duplicate} />
-                    <IconButton kind={IconKind::Delete} class="session-delete" title="Delete"
-                        label={format!("Delete {title}")} onclick={delete} />
+                    { action(Icon::Rename, "Rename", start_rename) }
+                    { action(Icon::Duplicate, "Duplicate", duplicate) }
+                    { action(Icon::Delete, "Delete", delete) }
                 </div>
             </li>
         }
@@ -135,7 +138,7 @@ pub fn Sidebar(props: &SidebarProps) -> Html {
                 <span class="brand">{ "Parlor" }</span>
                 <button id="new-session" type="button" class="button button-primary" title="New chat (Ctrl+N)"
                     onclick={click(&props.on_new)}>
-                    <Icon kind={IconKind::Plus} />{ "New chat" }
+                    { Icon::Plus.view() }{ "New chat" }
                 </button>
             </div>
             <input id="session-search" type="search" class="input" placeholder="Search sessions (Ctrl+K)"
