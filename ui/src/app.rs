@@ -25,7 +25,7 @@ use crate::hooks::{
 use crate::ipc::{self, IpcError};
 use crate::state::{Chat, Overlay, OverlayAction, Overlays, Sessions, SessionsAction};
 use crate::template::{missing, variable_names};
-use crate::types::{Role, Session, SessionConfig, SettingsView};
+use crate::types::{Role, SessionConfig, SettingsView};
 
 /// The `{{names}}` used by the system prompt, the user's messages and the
 /// draft, and those of them the session gives no value.
@@ -120,14 +120,6 @@ pub fn App() -> Html {
 
     let config = session.map(|s| s.config.clone());
     let (names, missing_values) = variables_in_use(config.as_ref(), &chat, &draft);
-    let on_imported = {
-        let (open_session, refresh_sessions) =
-            (commands.open.clone(), app.refresh_sessions.clone());
-        Callback::from(move |imported: Session| {
-            refresh_sessions.emit(());
-            open_session.emit(imported.id);
-        })
-    };
     let draft_input = {
         let draft = draft.clone();
         Callback::from(move |text: String| draft.set(text))
@@ -161,11 +153,9 @@ pub fn App() -> Html {
         on_load_earlier: turn.load_earlier,
     });
     let dialogs = overlay_host(&OverlayHostProps {
+        app: app.clone(),
         overlays: overlays.clone(),
-        chat: chat.clone(),
-        settings: settings.clone(),
         theme: theme_choice.clone(),
-        on_imported,
     });
 
     html! {

@@ -210,21 +210,55 @@ mod tests {
         SettingsForm::new(&view)
     }
 
+    fn base_url(index: usize, value: &str) -> SettingsEdit {
+        SettingsEdit::BaseUrl {
+            index,
+            value: value.into(),
+        }
+    }
+
+    fn key(provider_id: &str, value: &str) -> SettingsEdit {
+        SettingsEdit::Key {
+            provider_id: provider_id.into(),
+            value: value.into(),
+        }
+    }
+
+    fn add_price(provider: &str) -> SettingsEdit {
+        SettingsEdit::AddPrice {
+            provider: provider.into(),
+        }
+    }
+
+    fn model(index: usize, value: &str) -> SettingsEdit {
+        SettingsEdit::Price {
+            index,
+            field: PriceField::Model,
+            value: value.into(),
+        }
+    }
+
+    /// `form` with `edits` applied in order.
+    fn edited(
+        mut form: SettingsForm,
+        edits: impl IntoIterator<Item = SettingsEdit>,
+    ) -> SettingsForm {
+        for edit in edits {
+            form.apply(edit);
+        }
+        form
+    }
+
+    const SAVE: [SettingsEdit; 2] = [SettingsEdit::Saving, SettingsEdit::Saved];
+
     #[test]
     fn only_typed_keys_are_stored_trimmed() {
-        let mut form = form();
-        for (provider_id, value) in [("openai", "  sk-new \n"), ("ollama", "   ")] {
-            form.apply(SettingsEdit::Key {
-                provider_id: provider_id.into(),
-                value: value.into(),
-            });
-        }
+        let form = edited(form(), [key("openai", "  sk-new \n"), key("ollama", "   ")]);
         assert_eq!(
             form.new_keys(),
             [("openai".to_owned(), "sk-new".to_owned())]
         );
-        form.apply(SettingsEdit::Saving);
-        form.apply(SettingsEdit::Saved);
+        let form = edited(form, SAVE);
         assert!(form.new_keys().is_empty(), "a save forgets what was typed");
         assert_eq!(form.status, SAVED);
         assert!(!form.busy);
@@ -232,22 +266,19 @@ mod tests {
 
     #[test]
     fn a_base_url_edit_changes_that_entry_and_the_shell_says_who_answers() {
-        let mut form = form();
-        form.apply(SettingsEdit::BaseUrl {
-            index: 1,
-            value: "http://gpu-box:11434/v1".into(),
-        });
-        form.apply(SettingsEdit::BaseUrl {
-            index: 7,
-            value: "ignored".into(),
-        });
-        assert_eq!(
-            form.settings.providers[1].base_url,
-            "http://gpu-box:11434/v1"
+        let mut form = edited(
+            form(),
+            [
+                base_url(1, "http://gpu-box:11434/v1"),
+                base_url(7, "ignored"),
+            ],
         );
+        let urls: Vec<_> = (form.settings.providers.iter())
+            .map(|p| p.base_url.as_str())
+            .collect();
         assert_eq!(
-            form.settings.providers[0].base_url,
-            "https://api.openai.com/v1"
+            urls,
+            ["https://api.openai.com/v1", "http://gpu-box:11434/v1"]
         );
         let gpu_box = ServedBy {
             name: "gpu-box".into(),
@@ -264,98 +295,69 @@ mod tests {
 
     #[test]
     fn an_added_price_row_is_the_one_to_focus_and_rows_can_go() {
-        let mut form = form();
-        form.apply(SettingsEdit::AddPrice {
-            provider: "openai".into(),
-        });
-        form.apply(SettingsEdit::AddPrice {
-            provider: "ollama".into(),
-        });
+        let form = edited(form(), [add_price("openai"), add_price("ollama")]);
         assert_eq!(form.added_price, Some(2));
-        form.apply(SettingsEdit::Price {
-            index: 1,
-            field: PriceField::Model,
-            value: "llama3*".into(),
-        });
+        let form = edited(form, [model(1, "llama3*")]);
         assert_eq!(form.price_rows[1].model, "llama3*");
-        form.apply(SettingsEdit::RemovePrice(0));
-        form.apply(SettingsEdit::RemovePrice(5));
+        let form = edited(
+            form,
+            [SettingsEdit::RemovePrice(0), SettingsEdit::RemovePrice(5)],
+        );
         assert_eq!(form.price_rows.len(), 1);
         assert_eq!(form.price_rows[0].provider, "ollama");
     }
 
     #[test]
     fn a_failed_save_keeps_what_was_typed_and_says_why() {
-        let mut form = form();
-        form.apply(SettingsEdit::Key {
-            provider_id: "openai".into(),
-            value: "sk-x".into(),
-        });
-        form.apply(SettingsEdit::Saving);
+        let form = edited(form(), [key("openai", "sk-x"), SettingsEdit::Saving]);
         assert!(form.busy);
-        form.apply(SettingsEdit::Failed("The key was refused.".into()));
+        let form = edited(form, [SettingsEdit::Failed("The key was refused.".into())]);
         assert!(!form.busy);
         assert_eq!(form.error.as_deref(), Some("The key was refused."));
         assert_eq!(form.new_keys().len(), 1);
-        form.apply(SettingsEdit::Saving);
+        let form = edited(form, [SettingsEdit::Saving]);
         assert_eq!(form.error, None, "trying again clears the error");
     }
 
     #[test]
     fn edits_are_told_from_what_is_stored_until_saved() {
-        let mut form = form();
+        let form = form();
         assert!(!form.is_edited(), "a form just opened");
-        let base_url = |value: &str| SettingsEdit::BaseUrl {
-            index: 1,
-            value: value.into(),
-        };
-        form.apply(base_url("http://gpu-box:11434/v1"));
+        let form = edited(form, [base_url(1, "http://gpu-box:11434/v1")]);
         assert!(form.is_edited());
-        form.apply(base_url("http://localhost:11434/v1"));
+        let form = edited(form, [base_url(1, "http://localhost:11434/v1")]);
         assert!(!form.is_edited(), "typed back as it was");
 
-        form.apply(SettingsEdit::AddPrice {
-            provider: "openai".into(),
-        });
+        let form = edited(form, [add_price("openai")]);
         assert!(!form.is_edited(), "a blank price row is not saved");
-        form.apply(SettingsEdit::Price {
-            index: 0,
-            field: PriceField::Model,
-            value: "gpt-4o".into(),
-        });
+        let form = edited(form, [model(0, "gpt-4o")]);
         assert!(form.is_edited());
-        form.apply(SettingsEdit::Saving);
-        form.apply(SettingsEdit::Failed("No.".into()));
+        let form = edited(
+            form,
+            [SettingsEdit::Saving, SettingsEdit::Failed("No.".into())],
+        );
         assert!(form.is_edited(), "a failed save keeps the edits unsaved");
-        form.apply(SettingsEdit::Saving);
-        form.apply(SettingsEdit::Saved);
+        let form = edited(form, SAVE);
         assert!(!form.is_edited(), "saved");
 
-        for value in ["  ", "sk-new"] {
-            form.apply(SettingsEdit::Key {
-                provider_id: "openai".into(),
-                value: value.into(),
-            });
-        }
+        let form = edited(form, [key("openai", "  ")]);
+        assert!(!form.is_edited(), "a blank key is not stored");
+        let form = edited(form, [key("openai", "sk-new")]);
         assert!(form.is_edited(), "a key typed");
-        form.apply(SettingsEdit::Saving);
-        form.apply(SettingsEdit::Saved);
-        assert!(!form.is_edited());
+        assert!(!edited(form, SAVE).is_edited());
     }
 
     #[test]
     fn what_is_typed_while_saving_stays_an_edit() {
-        let mut form = form();
-        form.apply(SettingsEdit::BaseUrl {
-            index: 0,
-            value: "https://proxy.example/v1".into(),
-        });
-        form.apply(SettingsEdit::Saving);
-        form.apply(SettingsEdit::BaseUrl {
-            index: 1,
-            value: "http://gpu-box:11434/v1".into(),
-        });
-        form.apply(SettingsEdit::Saved);
+        let form = edited(
+            form(),
+            [
+                base_url(0, "https://proxy.example/v1"),
+                SettingsEdit::Saving,
+                base_url(1, "http://gpu-box:11434/v1"),
+                SettingsEdit::Saved,
+            ],
+        );
         assert!(form.is_edited());
     }
 }

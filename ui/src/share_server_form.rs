@@ -243,12 +243,11 @@ impl SavePlan {
 mod tests {
     use super::*;
 
+    /// What is stored: `mode` on loopback, no team server yet.
     fn saved(mode: ShareServerMode) -> ShareServerSettings {
         ShareServerSettings {
             mode,
-            team_url: None,
-            embedded_bind: LOOPBACK.into(),
-            link_host: None,
+            ..ShareServerSettings::default()
         }
     }
 
@@ -264,10 +263,10 @@ mod tests {
     #[test]
     fn this_computer_listens_on_loopback_and_keeps_the_team_url() {
         let stored = ShareServerSettings {
-            mode: ShareServerMode::Team,
             team_url: Some("https://share.example.com".into()),
             embedded_bind: "192.168.1.20".into(),
             link_host: Some("myhost.local".into()),
+            ..saved(ShareServerMode::Team)
         };
         let mut form = ShareServerForm::new(&stored, None);
         assert_eq!(form.mode, ShareServerMode::Team);

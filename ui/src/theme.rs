@@ -83,8 +83,9 @@ mod tests {
 
     #[test]
     fn unknown_themes_fall_back_to_system() {
-        assert_eq!(normalize("dark"), "dark");
-        assert_eq!(normalize("sepia"), "system");
+        let stored = ["dark", "light", "system", "sepia", ""];
+        let applied = stored.map(normalize);
+        assert_eq!(applied, ["dark", "light", "system", "system", "system"]);
     }
 
     #[test]

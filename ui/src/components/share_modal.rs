@@ -83,7 +83,7 @@ pub fn ShareModal(props: &ShareModalProps) -> Html {
         .reform(|_: MouseEvent| ShareAction::ToggleOptions);
     let on_way = props.on_open_settings.clone();
 
-    let saving = dialog.exporting == Some(Export::File);
+    let saving = dialog.exports.making == Some(Export::File);
     let feedback = feedback(&dialog, commands.retry);
     html! {
         <Modal id="share-modal" close_id="share-close" class="modal-share" title="Share this conversation"
@@ -108,16 +108,12 @@ pub fn ShareModal(props: &ShareModalProps) -> Html {
                     onclick={toggle_options}>
                     { if dialog.options_open { "Hide options" } else { "Options…" } }
                 </button>
-                <ShareExports exporting={dialog.exporting} saved_file={dialog.saved_file.clone()}
-                    removed={dialog.export_removed.clone()} on_save_file={commands.save_file}
+                <ShareExports exports={dialog.exports.clone()} on_save_file={commands.save_file}
                     on_copy_markdown={commands.copy_markdown} on_reveal={commands.reveal} />
             </div>
             if dialog.options_open {
-                <ShareOptionsForm form={dialog.form.clone()} expiry={dialog.form_expiry()}
-                    max_expiry_seconds={dialog.max_expiry_seconds} offers_indexing={dialog.offers_indexing()}
-                    messages={props.messages.clone()} {on_edit}
-                    replaces_url={dialog.result.as_ref().map(|r| AttrValue::from(r.share_url.clone()))}
-                    publishing={dialog.publishing} on_republish={commands.republish} />
+                <ShareOptionsForm dialog={(*dialog).clone()} messages={props.messages.clone()} {on_edit}
+                    on_republish={commands.republish} />
             }
         </Modal>
     }

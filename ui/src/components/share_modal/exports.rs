@@ -4,16 +4,12 @@
 
 use yew::prelude::*;
 
-use crate::share_dialog::Export;
+use crate::share_dialog::{Export, Exports};
 use crate::sharing::{Removed, removed_line};
-use crate::types::SavedFile;
 
 #[derive(Properties, PartialEq)]
 pub struct ShareExportsProps {
-    pub exporting: Option<Export>,
-    pub saved_file: Option<SavedFile>,
-    /// What was removed from the last file or Markdown.
-    pub removed: Option<(Export, String)>,
+    pub exports: Exports,
     pub on_save_file: Callback<()>,
     pub on_copy_markdown: Callback<()>,
     pub on_reveal: Callback<String>,
@@ -22,18 +18,23 @@ pub struct ShareExportsProps {
 #[component]
 pub fn ShareExports(props: &ShareExportsProps) -> Html {
     let click = |callback: &Callback<()>| callback.reform(|_: MouseEvent| ());
-    let busy = props.exporting.is_some();
+    let Exports {
+        making,
+        saved_file,
+        removed,
+    } = &props.exports;
+    let busy = making.is_some();
     html! {
         <section class="share-exports" aria-label="Without a link">
             <div class="share-export-buttons">
                 <button id="share-save-file" type="button" class="button" disabled={busy}
                     onclick={click(&props.on_save_file)}>
-                    { if props.exporting == Some(Export::File) { "Saving…" } else { "Save as HTML file…" } }
+                    { if *making == Some(Export::File) { "Saving…" } else { "Save as HTML file…" } }
                 </button>
                 <button id="share-copy-markdown" type="button" class="button" disabled={busy}
                     onclick={click(&props.on_copy_markdown)}>{ "Copy as Markdown" }</button>
             </div>
-            if let Some(saved) = &props.saved_file {
+            if let Some(saved) = saved_file {
                 <div class="share-file-row">
                     <p id="share-file-status" class="share-file-status">
                         { "Saved to " }<code class="share-file-path">{ saved.path.clone() }</code>
@@ -45,7 +46,7 @@ pub fn ShareExports(props: &ShareExportsProps) -> Html {
                         }}>{ "Show in folder" }</button>
                 </div>
             }
-            if let Some((export, summary)) = &props.removed {
+            if let Some((export, summary)) = removed {
                 <p id="share-export-redacted" class="share-fact share-redacted">
                     { removed_line(if *export == Export::File { Removed::FromFile } else { Removed::FromMarkdown }, summary) }
                 </p>
