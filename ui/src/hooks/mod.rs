@@ -1,7 +1,8 @@
 //! The app's hooks: its commands on sessions ([`sessions`]) and on the open
-//! session's turns ([`turns`]), what it does on mounting ([`startup`]), and
-//! the DOM plumbing here: background commands, keyboard shortcuts,
-//! highlighted HTML from the shell, scrolling, focus, theme, stylesheet.
+//! session's turns ([`turns`]), what it does on mounting ([`startup`]), the
+//! page around it ([`page`]: theme, stylesheets, context menu), and the DOM
+//! plumbing here: background commands, document listeners, keyboard
+//! shortcuts, highlighted HTML from the shell, scrolling, focus.
 
 mod page;
 pub mod sessions;
