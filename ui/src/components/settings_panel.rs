@@ -133,10 +133,7 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
         })
     };
     let theme_change = props.on_theme.reform(|e: Event| value_of(&e));
-    let on_share_edit = {
-        let dispatch = share_form.dispatcher();
-        Callback::from(move |edit: ShareServerEdit| dispatch.dispatch(edit))
-    };
+    let on_share_edit = share_form.dispatcher().to_callback();
     // Closing (Close, ×, Esc) with edits not saved asks first.
     let edited = form.is_edited() || share_form.is_edited(&props.view.settings.share_server);
     let request_close = {
