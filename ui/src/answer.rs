@@ -51,34 +51,14 @@ pub fn params_if_different<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{MessageStatus, Role};
+    use crate::fixtures;
 
     fn answer(provider_name: Option<&str>, model: Option<&str>) -> StoredMessage {
         StoredMessage {
-            id: "m".into(),
-            session_id: "s".into(),
-            position: 1,
-            role: Role::Assistant,
-            content: "hi".into(),
-            reasoning: None,
-            usage: None,
-            cost: None,
-            time_to_first_token_ms: None,
-            inference_time_ms: None,
-            tokens_per_second: None,
-            tool_calls: Vec::new(),
-            tool_call_id: None,
-            status: MessageStatus::Complete,
-            error: None,
-            finish_reason: None,
             provider_id: Some("openai".into()),
             model: model.map(Into::into),
             provider_name: provider_name.map(Into::into),
-            price_provider: None,
-            params: None,
-            ended: None,
-            created_at: Default::default(),
-            updated_at: Default::default(),
+            ..fixtures::answer()
         }
     }
 

@@ -10,6 +10,7 @@ use yew::prelude::*;
 use crate::answer::session_sampling;
 use crate::components::chat_header::{ChatHeaderProps, chat_header, model_label};
 use crate::components::composer::Composer;
+use crate::components::icon::Icon;
 use crate::components::message_list::{MessageListProps, message_list};
 use crate::components::overlays::{OverlayHostProps, overlay_host};
 use crate::components::playground::Playground;
@@ -18,11 +19,13 @@ use crate::errors::share_error_message;
 use crate::hooks::sessions::{AppHandles, use_session_commands};
 use crate::hooks::startup::use_startup;
 use crate::hooks::turns::use_turn_commands;
-use crate::hooks::{Shortcuts, stored_theme, use_highlighting, use_scroll_to_end, use_shortcuts};
+use crate::hooks::{
+    Shortcuts, stored_theme, use_highlighting, use_page, use_scroll_to_end, use_shortcuts,
+};
 use crate::ipc::{self, IpcError};
 use crate::state::{Chat, Overlay, OverlayAction, Overlays, Sessions, SessionsAction};
 use crate::template::{missing, variable_names};
-use crate::types::{Role, Session, SessionConfig, SettingsView};
+use crate::types::{Role, SessionConfig, SettingsView};
 
 /// The `{{names}}` used by the system prompt, the user's messages and the
 /// draft, and those of them the session gives no value.
@@ -90,7 +93,8 @@ pub fn App() -> Html {
         refresh_sessions,
     };
 
-    use_startup(&app, &sessions.dispatcher(), &theme_choice);
+    use_page(&theme_choice);
+    use_startup(&app, &sessions.dispatcher());
     use_highlighting(&chat);
     use_scroll_to_end(&chat, &messages_ref);
     let commands = use_session_commands(&app, &sessions.dispatcher());
@@ -116,14 +120,6 @@ pub fn App() -> Html {
 
     let config = session.map(|s| s.config.clone());
     let (names, missing_values) = variables_in_use(config.as_ref(), &chat, &draft);
-    let on_imported = {
-        let (open_session, refresh_sessions) =
-            (commands.open.clone(), app.refresh_sessions.clone());
-        Callback::from(move |imported: Session| {
-            refresh_sessions.emit(());
-            open_session.emit(imported.id);
-        })
-    };
     let draft_input = {
         let draft = draft.clone();
         Callback::from(move |text: String| draft.set(text))
@@ -146,7 +142,6 @@ pub fn App() -> Html {
         can_reset: has_messages && !streaming,
         can_share,
         on_reset: turn.reset,
-        on_new: commands.new.clone(),
         on_share: open(Overlay::Share),
     });
     let messages = message_list(&MessageListProps {
@@ -158,11 +153,9 @@ pub fn App() -> Html {
         on_load_earlier: turn.load_earlier,
     });
     let dialogs = overlay_host(&OverlayHostProps {
+        app: app.clone(),
         overlays: overlays.clone(),
-        chat: chat.clone(),
-        settings: settings.clone(),
         theme: theme_choice.clone(),
-        on_imported,
     });
 
     html! {
@@ -179,7 +172,8 @@ pub fn App() -> Html {
                 if let Some(message) = &overlays.banner {
                     <div id="app-error" class="banner" role="alert">
                         <span>{ message.clone() }</span>
-                        <button type="button" class="icon-button" aria-label="Dismiss" onclick={dismiss_banner}>{ "×" }</button>
+                        <button type="button" class="icon-button" aria-label="Dismiss" title="Dismiss"
+                            onclick={dismiss_banner}>{ Icon::Close.view() }</button>
                     </div>
                 }
                 <div class={classes!("chat-body", config.is_none().then_some("no-playground"))}>

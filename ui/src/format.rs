@@ -11,17 +11,6 @@ pub fn date_time(at: &DateTime<Utc>) -> String {
     at.format("%Y-%m-%d %H:%M").to_string()
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn dates_are_short() {
-        let at = "2026-11-25T08:44:58.123Z".parse().unwrap();
-        assert_eq!(date_time(&at), "2026-11-25 08:44");
-    }
-}
-
 /// A session title from its first message: the first line, at most 48
 /// characters, cut at a word when it can be.
 pub fn title_from(text: &str) -> String {
@@ -47,17 +36,24 @@ pub fn title_from(text: &str) -> String {
 }
 
 #[cfg(test)]
-mod title_tests {
-    use super::title_from;
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_short() {
+        let at = "2026-11-25T08:44:58.123Z".parse().unwrap();
+        assert_eq!(date_time(&at), "2026-11-25 08:44");
+    }
 
     #[test]
     fn titles_come_from_the_first_line() {
-        assert_eq!(title_from("\n  Hello there\nsecond"), "Hello there");
-        assert_eq!(title_from("   "), "New chat");
         let long = "Explain the difference between threads and async tasks in Rust please";
-        assert_eq!(
-            title_from(long),
-            "Explain the difference between threads and…"
-        );
+        for (text, title) in [
+            ("\n  Hello there\nsecond", "Hello there"),
+            ("   ", "New chat"),
+            (long, "Explain the difference between threads and…"),
+        ] {
+            assert_eq!(title_from(text), title, "{text:?}");
+        }
     }
 }

@@ -12,10 +12,7 @@ use wasm_bindgen::prelude::*;
 use contract::{self as c, Command, Event};
 
 use crate::types::{
-    ConnectionCheck, CopiedMarkdown, MessagePage, NetworkAddress, NewMessage, ProviderConfig,
-    SavedFile, SearchHit, ServedBy, Session, SessionConfig, SessionSummary, SessionTotals,
-    Settings, SettingsView, ShareListItem, ShareOptions, ShareResult, ShareServerStatus,
-    StartedTurn, StoredMessage, TurnEvent, TurnFinished,
+    NewMessage, ProviderConfig, SessionConfig, Settings, ShareOptions, TurnEvent, TurnFinished,
 };
 
 #[wasm_bindgen]
@@ -193,278 +190,104 @@ pub const TURN_FINISHED: &str = TurnFinished::NAME;
 
 // Commands: typed shorthands over [`call`] -----------------------------------
 
-fn text(value: &str) -> String {
-    value.to_owned()
+/// `fn name(params) -> Command { fields };` makes
+/// `pub async fn name(params) -> Result<Command's reply, IpcError>`, which
+/// calls the contract's `Command` with `fields` built from `params`.
+macro_rules! shorthands {
+    ($(
+        $(#[$doc:meta])*
+        fn $name:ident($($param:ident: $param_ty:ty),* $(,)?)
+            -> $command:ident { $($field:ident $(: $value:expr)?),* $(,)? };
+    )*) => {
+        $(
+            $(#[$doc])*
+            pub async fn $name(
+                $($param: $param_ty),*
+            ) -> Result<<c::$command as Command>::Reply, IpcError> {
+                call(&c::$command { $($field $(: $value)?),* }).await
+            }
+        )*
+    };
 }
 
-pub async fn list_sessions() -> Result<Vec<SessionSummary>, IpcError> {
-    call(&c::ListSessions {}).await
-}
+shorthands! {
+    // Sessions
+    fn list_sessions() -> ListSessions {};
+    fn create_session(config: &SessionConfig) -> CreateSession { config: config.clone() };
+    fn get_session(id: &str) -> GetSession { session_id: id.into() };
+    fn update_session(id: &str, config: &SessionConfig)
+        -> UpdateSession { session_id: id.into(), config: config.clone() };
+    fn rename_session(id: &str, title: &str)
+        -> RenameSession { session_id: id.into(), title: title.into() };
+    fn delete_session(id: &str) -> DeleteSession { session_id: id.into() };
+    fn duplicate_session(id: &str) -> DuplicateSession { session_id: id.into(), title: None };
+    fn search_sessions(query: &str) -> SearchSessions { query: query.into(), limit: None };
+    fn session_totals(id: &str) -> GetSessionTotals { session_id: id.into() };
 
-pub async fn create_session(config: &SessionConfig) -> Result<Session, IpcError> {
-    call(&c::CreateSession {
-        config: config.clone(),
-    })
-    .await
-}
+    // Messages and turns
+    /// A page of the session's messages: the last `limit` of them, or the
+    /// `limit` before position `before`.
+    fn list_messages(id: &str, before: Option<i64>, limit: usize)
+        -> ListMessages { session_id: id.into(), before, after: None, limit: Some(limit) };
+    fn add_message(id: &str, message: &NewMessage)
+        -> AddMessage { session_id: id.into(), message: message.clone() };
+    fn truncate_from(message_id: &str) -> TruncateFrom { message_id: message_id.into() };
+    fn send_message(id: &str, content: &str)
+        -> SendMessage { session_id: id.into(), content: content.into() };
+    fn continue_turn(id: &str) -> ContinueTurn { session_id: id.into() };
+    /// `false`: the turn had already ended.
+    fn stop_turn(message_id: &str) -> StopTurn { message_id: message_id.into() };
 
-pub async fn get_session(session_id: &str) -> Result<Session, IpcError> {
-    call(&c::GetSession {
-        session_id: text(session_id),
-    })
-    .await
-}
+    // Settings and secrets
+    fn get_settings() -> GetSettings {};
+    fn save_settings(settings: &Settings) -> SaveSettings { settings: settings.clone() };
+    /// Who would answer through `provider` as it is typed: the name its
+    /// prices are filed under.
+    fn served_by(provider: &ProviderConfig) -> GetServedBy { provider: provider.clone() };
+    /// Stores a provider's API key in the keyring; `None` deletes it.
+    fn set_api_key(provider_id: &str, api_key: Option<&str>)
+        -> SetApiKey { provider_id: provider_id.into(), api_key: api_key.map(Into::into) };
 
-pub async fn update_session(session_id: &str, config: &SessionConfig) -> Result<Session, IpcError> {
-    call(&c::UpdateSession {
-        session_id: text(session_id),
-        config: config.clone(),
-    })
-    .await
-}
+    // Sharing
+    /// Publishes the session. `options: None` publishes with the options used
+    /// last time; `replaces` names a link just made that the new one revokes.
+    fn share_session(id: &str, options: Option<&ShareOptions>, replaces: Option<&str>)
+        -> ShareSession {
+            session_id: id.into(),
+            options: options.cloned(),
+            replaces: replaces.map(Into::into),
+        };
+    /// The options of the last link made.
+    fn share_options() -> GetShareOptions {};
+    /// Writes the conversation to one self-contained HTML file.
+    fn save_share_file(id: &str, options: Option<&ShareOptions>)
+        -> SaveShareFile { session_id: id.into(), options: options.cloned() };
+    fn copy_share_markdown(id: &str, options: Option<&ShareOptions>)
+        -> CopyShareMarkdown { session_id: id.into(), options: options.cloned() };
+    /// Shows the file in the system's file manager.
+    fn reveal_file(path: &str) -> RevealFile { path: path.into() };
+    fn list_shares() -> ListShares {};
+    /// Revokes a link; the list is read again afterwards.
+    fn revoke_share(share_id: &str) -> RevokeShare { share_id: share_id.into() };
+    fn open_share(share_id: &str) -> OpenShare { share_id: share_id.into() };
+    fn import_share(url: &str) -> ImportShare { url: url.into() };
+    fn copy_text(text: &str) -> CopyText { text: text.into() };
 
-pub async fn rename_session(session_id: &str, title: &str) -> Result<Session, IpcError> {
-    call(&c::RenameSession {
-        session_id: text(session_id),
-        title: text(title),
-    })
-    .await
-}
+    // The share server
+    fn share_server_info() -> ShareServerInfo {};
+    /// The addresses the embedded server can listen on for "On my network".
+    fn network_addresses() -> NetworkAddresses {};
+    /// Checks a team server: `input` is a connect code or a URL (then
+    /// `token`). Nothing is stored.
+    fn test_share_server(input: &str, token: Option<&str>)
+        -> TestShareServer { input: input.into(), token: token.map(Into::into) };
+    /// Tests the team server, then stores its token and URL and chooses team
+    /// mode; the settings as they are now.
+    fn connect_team_server(input: &str, token: Option<&str>)
+        -> ConnectTeamServer { input: input.into(), token: token.map(Into::into) };
 
-pub async fn delete_session(session_id: &str) -> Result<(), IpcError> {
-    call(&c::DeleteSession {
-        session_id: text(session_id),
-    })
-    .await
-}
-
-pub async fn duplicate_session(session_id: &str) -> Result<Session, IpcError> {
-    call(&c::DuplicateSession {
-        session_id: text(session_id),
-        title: None,
-    })
-    .await
-}
-
-pub async fn search_sessions(query: &str) -> Result<Vec<SearchHit>, IpcError> {
-    call(&c::SearchSessions {
-        query: text(query),
-        limit: None,
-    })
-    .await
-}
-
-pub async fn session_totals(session_id: &str) -> Result<SessionTotals, IpcError> {
-    call(&c::GetSessionTotals {
-        session_id: text(session_id),
-    })
-    .await
-}
-
-/// A page of the session's messages: the last `limit` of them, or the
-/// `limit` before position `before`.
-pub async fn list_messages(
-    session_id: &str,
-    before: Option<i64>,
-    limit: usize,
-) -> Result<MessagePage, IpcError> {
-    call(&c::ListMessages {
-        session_id: text(session_id),
-        before,
-        after: None,
-        limit: Some(limit),
-    })
-    .await
-}
-
-pub async fn add_message(
-    session_id: &str,
-    message: &NewMessage,
-) -> Result<StoredMessage, IpcError> {
-    call(&c::AddMessage {
-        session_id: text(session_id),
-        message: message.clone(),
-    })
-    .await
-}
-
-pub async fn truncate_from(message_id: &str) -> Result<usize, IpcError> {
-    call(&c::TruncateFrom {
-        message_id: text(message_id),
-    })
-    .await
-}
-
-pub async fn send_message(session_id: &str, content: &str) -> Result<StartedTurn, IpcError> {
-    call(&c::SendMessage {
-        session_id: text(session_id),
-        content: text(content),
-    })
-    .await
-}
-
-pub async fn continue_turn(session_id: &str) -> Result<StartedTurn, IpcError> {
-    call(&c::ContinueTurn {
-        session_id: text(session_id),
-    })
-    .await
-}
-
-pub async fn stop_turn(message_id: &str) -> Result<bool, IpcError> {
-    call(&c::StopTurn {
-        message_id: text(message_id),
-    })
-    .await
-}
-
-pub async fn get_settings() -> Result<SettingsView, IpcError> {
-    call(&c::GetSettings {}).await
-}
-
-pub async fn save_settings(settings: &Settings) -> Result<Settings, IpcError> {
-    call(&c::SaveSettings {
-        settings: settings.clone(),
-    })
-    .await
-}
-
-/// Who would answer through `provider` as it is typed: the name its prices
-/// are filed under.
-pub async fn served_by(provider: &ProviderConfig) -> Result<ServedBy, IpcError> {
-    call(&c::GetServedBy {
-        provider: provider.clone(),
-    })
-    .await
-}
-
-/// Stores a provider's API key in the keyring; `None` deletes it.
-pub async fn set_api_key(provider_id: &str, api_key: Option<&str>) -> Result<(), IpcError> {
-    call(&c::SetApiKey {
-        provider_id: text(provider_id),
-        api_key: api_key.map(text),
-    })
-    .await
-}
-
-/// Publishes the session. `options: None` publishes with the options used
-/// last time; `replaces` names a link just made that the new one revokes.
-pub async fn share_session(
-    session_id: &str,
-    options: Option<&ShareOptions>,
-    replaces: Option<&str>,
-) -> Result<ShareResult, IpcError> {
-    call(&c::ShareSession {
-        session_id: text(session_id),
-        options: options.cloned(),
-        replaces: replaces.map(text),
-    })
-    .await
-}
-
-/// The options of the last link made.
-pub async fn share_options() -> Result<ShareOptions, IpcError> {
-    call(&c::GetShareOptions {}).await
-}
-
-/// Writes the conversation to one self-contained HTML file.
-pub async fn save_share_file(
-    session_id: &str,
-    options: Option<&ShareOptions>,
-) -> Result<SavedFile, IpcError> {
-    call(&c::SaveShareFile {
-        session_id: text(session_id),
-        options: options.cloned(),
-    })
-    .await
-}
-
-pub async fn copy_share_markdown(
-    session_id: &str,
-    options: Option<&ShareOptions>,
-) -> Result<CopiedMarkdown, IpcError> {
-    call(&c::CopyShareMarkdown {
-        session_id: text(session_id),
-        options: options.cloned(),
-    })
-    .await
-}
-
-/// Shows the file in the system's file manager.
-pub async fn reveal_file(path: &str) -> Result<(), IpcError> {
-    call(&c::RevealFile { path: text(path) }).await
-}
-
-pub async fn list_shares() -> Result<Vec<ShareListItem>, IpcError> {
-    call(&c::ListShares {}).await
-}
-
-/// Revokes a link; the list is read again afterwards.
-pub async fn revoke_share(share_id: &str) -> Result<(), IpcError> {
-    call(&c::RevokeShare {
-        share_id: text(share_id),
-    })
-    .await
-    .map(drop)
-}
-
-pub async fn open_share(share_id: &str) -> Result<(), IpcError> {
-    call(&c::OpenShare {
-        share_id: text(share_id),
-    })
-    .await
-}
-
-pub async fn import_share(url: &str) -> Result<Session, IpcError> {
-    call(&c::ImportShare { url: text(url) }).await
-}
-
-pub async fn copy_text(value: &str) -> Result<(), IpcError> {
-    call(&c::CopyText { text: text(value) }).await
-}
-
-pub async fn share_server_info() -> Result<ShareServerStatus, IpcError> {
-    call(&c::ShareServerInfo {}).await
-}
-
-/// The addresses the embedded server can listen on for "On my network".
-pub async fn network_addresses() -> Result<Vec<NetworkAddress>, IpcError> {
-    call(&c::NetworkAddresses {}).await
-}
-
-/// Checks a team server: `input` is a connect code or a URL (then `token`).
-/// Nothing is stored.
-pub async fn test_share_server(
-    input: &str,
-    token: Option<&str>,
-) -> Result<ConnectionCheck, IpcError> {
-    call(&c::TestShareServer {
-        input: text(input),
-        token: token.map(text),
-    })
-    .await
-}
-
-/// Tests the team server, then stores its token and URL and chooses team
-/// mode; the settings as they are now.
-pub async fn connect_team_server(
-    input: &str,
-    token: Option<&str>,
-) -> Result<SettingsView, IpcError> {
-    call(&c::ConnectTeamServer {
-        input: text(input),
-        token: token.map(text),
-    })
-    .await
-}
-
-/// Markdown rendered by the shell, with highlighted code.
-pub async fn render_markdown(source: &str) -> Result<String, IpcError> {
-    call(&c::RenderMarkdown {
-        source: text(source),
-    })
-    .await
-}
-
-pub async fn highlight_stylesheet() -> Result<String, IpcError> {
-    call(&c::HighlightStylesheet {}).await
+    // Rendering
+    /// Markdown rendered by the shell, with highlighted code.
+    fn render_markdown(source: &str) -> RenderMarkdown { source: source.into() };
+    fn highlight_stylesheet() -> HighlightStylesheet {};
 }

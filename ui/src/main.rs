@@ -4,7 +4,8 @@
 //! - [`app`]: the root component; [`state`]: its reducers (the open
 //!   session, and the dialog, question and banner over it).
 //! - [`components`]: the screens' pieces; [`hooks`]: the App's commands,
-//!   its start, and DOM plumbing.
+//!   its start, the page around it, and DOM plumbing; [`dom`]: what a
+//!   handler reads from an event.
 //! - [`ipc`]: the only module that knows the Tauri bridge; [`types`]: the
 //!   shapes it carries.
 //! - Plain logic, tested on the host (`cargo test -p ui`): [`format`],
@@ -17,7 +18,10 @@ mod answer;
 mod app;
 mod batch;
 mod components;
+mod dom;
 mod errors;
+#[cfg(test)]
+mod fixtures;
 mod format;
 mod hooks;
 mod ipc;

@@ -79,7 +79,7 @@ impl PriceRow {
     }
 
     /// A row with nothing typed in its model and prices is skipped on save.
-    fn is_blank(&self) -> bool {
+    pub fn is_blank(&self) -> bool {
         [
             &self.model,
             &self.input,
@@ -102,6 +102,18 @@ impl PriceField {
             Self::Output => "Output",
             Self::Cached => "Cached input",
             Self::Reasoning => "Reasoning",
+        }
+    }
+
+    /// The field's name in element ids and names (`price-1-model`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Provider => "provider",
+            Self::Model => "model",
+            Self::Input => "input",
+            Self::Output => "output",
+            Self::Cached => "cached",
+            Self::Reasoning => "reasoning",
         }
     }
 
@@ -216,8 +228,14 @@ fn parse_price(text: &str) -> Result<Option<f64>, String> {
 mod tests {
     use super::*;
 
-    fn row(fields: [&str; 6]) -> PriceRow {
-        let [provider, model, input, output, cached, reasoning] = fields.map(str::to_owned);
+    /// A row as typed: `provider|model|input|output|cached|reasoning`.
+    fn row(typed: &str) -> PriceRow {
+        let fields: Vec<String> = typed.split('|').map(str::to_owned).collect();
+        let Ok([provider, model, input, output, cached, reasoning]) =
+            <[String; 6]>::try_from(fields)
+        else {
+            panic!("six fields: {typed}");
+        };
         PriceRow {
             provider,
             model,
@@ -231,8 +249,8 @@ mod tests {
     #[test]
     fn rows_become_overrides_and_back() {
         let rows = [
-            row(["openai", " gpt-4o ", "2.5", "$10", "", ""]),
-            row(["ollama", "llama3*", "0", "0", "0", " 1e-1 "]),
+            row("openai| gpt-4o |2.5|$10||"),
+            row("ollama|llama3*|0|0|0| 1e-1 "),
         ];
         let prices = overrides(&rows).unwrap();
         assert_eq!(
@@ -256,51 +274,36 @@ mod tests {
 
     #[test]
     fn blank_rows_are_left_out() {
-        let rows = [
-            PriceRow::new("openai"),
-            row(["openai", "  ", "", " ", "", ""]),
-        ];
+        let rows = [PriceRow::new("openai"), row("openai|  || ||")];
         assert_eq!(overrides(&rows).unwrap(), []);
     }
 
     #[test]
     fn each_problem_names_the_row_and_the_field() {
-        let cases = [
-            (
-                row(["", "gpt-4o", "1", "2", "", ""]),
-                "Price 2 (gpt-4o): the provider is missing.",
-            ),
-            (
-                row(["openai", "", "1", "2", "", ""]),
-                "Price 2: the model is missing.",
-            ),
-            (
-                row(["openai", "gpt-4o", "", "2", "", ""]),
-                "Price 2 (gpt-4o): the input price is missing.",
-            ),
-            (
-                row(["openai", "gpt-4o", "1", "ten", "", ""]),
-                "Price 2 (gpt-4o): the output price “ten” is not a number (US dollars per million tokens, e.g. 2.50).",
-            ),
-            (
-                row(["openai", "gpt-4o", "1", "2", "-0.5", ""]),
-                "Price 2 (gpt-4o): the cached input price “-0.5” must be a number of US dollars ≥ 0 per million tokens.",
-            ),
-            (
-                row(["openai", "gpt-4o", "1", "2", "", "inf"]),
-                "Price 2 (gpt-4o): the reasoning price “inf” must be a number of US dollars ≥ 0 per million tokens.",
-            ),
-            (
-                row(["openai", "gpt-4o", "NaN", "2", "", ""]),
-                "Price 2 (gpt-4o): the input price “NaN” must be a number of US dollars ≥ 0 per million tokens.",
-            ),
+        let rows = [
+            "|gpt-4o|1|2||",
+            "openai||1|2||",
+            "openai|gpt-4o||2||",
+            "openai|gpt-4o|1|ten||",
+            "openai|gpt-4o|1|2|-0.5|",
+            "openai|gpt-4o|1|2||inf",
+            "openai|gpt-4o|NaN|2||",
         ];
-        let valid = row(["openai", "gpt-4o-mini", "1", "2", "", ""]);
-        for (bad, expected) in cases {
+        let errors = "\
+Price 2 (gpt-4o): the provider is missing.
+Price 2: the model is missing.
+Price 2 (gpt-4o): the input price is missing.
+Price 2 (gpt-4o): the output price “ten” is not a number (US dollars per million tokens, e.g. 2.50).
+Price 2 (gpt-4o): the cached input price “-0.5” must be a number of US dollars ≥ 0 per million tokens.
+Price 2 (gpt-4o): the reasoning price “inf” must be a number of US dollars ≥ 0 per million tokens.
+Price 2 (gpt-4o): the input price “NaN” must be a number of US dollars ≥ 0 per million tokens.";
+        assert_eq!(errors.lines().count(), rows.len());
+        let valid = row("openai|gpt-4o-mini|1|2||");
+        for (bad, expected) in rows.into_iter().zip(errors.lines()) {
             assert_eq!(
-                overrides(&[valid.clone(), bad]).unwrap_err(),
+                overrides(&[valid.clone(), row(bad)]).unwrap_err(),
                 expected,
-                "{expected}"
+                "{bad}"
             );
         }
     }
@@ -333,10 +336,7 @@ mod tests {
             ),
             ("ollama".to_owned(), served("Ollama", None)),
         ]);
-        let rows = [
-            row(["openai", "gpt-4o", "1", "2", "", ""]),
-            row(["old-box", "llama3*", "0", "0", "", ""]),
-        ];
+        let rows = [row("openai|gpt-4o|1|2||"), row("old-box|llama3*|0|0||")];
         assert_eq!(
             provider_choices(&providers, &by_id, &rows),
             [
@@ -354,7 +354,7 @@ mod tests {
 
     #[test]
     fn what_the_editor_accepts_the_shell_accepts() {
-        let rows = [row(["openai", "gpt-4o", "$0", "1e3", "0.001", "7"])];
+        let rows = [row("openai|gpt-4o|$0|1e3|0.001|7")];
         for price in overrides(&rows).unwrap() {
             assert!(price.validate().is_ok(), "{price:?}");
         }

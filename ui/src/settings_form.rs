@@ -4,13 +4,10 @@
 //! saving state. The share-server section has its own reducer,
 //! [`crate::share_server_form`]. Pure, so it is tested on the host.
 
-use std::collections::BTreeMap;
-use std::rc::Rc;
-
-use yew::Reducible;
-
 use crate::prices::{PriceField, PriceRow};
-use crate::types::{ServedBy, Settings, SettingsView};
+use crate::state::reducible;
+use crate::types::{ProviderConfig, ServedBy, Settings, SettingsView};
+use std::collections::BTreeMap;
 
 pub const SAVED: &str = "Settings saved.";
 
@@ -31,6 +28,18 @@ pub struct SettingsForm {
     pub busy: bool,
     pub status: String,
     pub error: Option<String>,
+    /// What is stored, as last loaded or saved: edits are told from it.
+    saved: Stored,
+    /// What the save in progress stores; `saved` once it succeeds.
+    saving: Option<Stored>,
+}
+
+/// What Save stores of the form (keys aside): the providers as edited and
+/// the price rows with something typed in them (blank ones are skipped).
+#[derive(Debug, Clone, PartialEq, Default)]
+struct Stored {
+    providers: Vec<ProviderConfig>,
+    prices: Vec<PriceRow>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -70,7 +79,7 @@ pub enum SettingsEdit {
 
 impl SettingsForm {
     pub fn new(view: &SettingsView) -> Self {
-        Self {
+        let mut form = Self {
             settings: view.settings.clone(),
             keys: BTreeMap::new(),
             served: view.served_by.clone(),
@@ -84,7 +93,27 @@ impl SettingsForm {
             busy: false,
             status: String::new(),
             error: None,
+            saved: Stored::default(),
+            saving: None,
+        };
+        form.saved = form.stored();
+        form
+    }
+
+    fn stored(&self) -> Stored {
+        Stored {
+            providers: self.settings.providers.clone(),
+            prices: (self.price_rows.iter())
+                .filter(|row| !row.is_blank())
+                .cloned()
+                .collect(),
         }
+    }
+
+    /// Something typed here is not saved: a key, a base URL or a price
+    /// that differs from what is stored.
+    pub fn is_edited(&self) -> bool {
+        !self.new_keys().is_empty() || self.stored() != self.saved
     }
 
     /// The keys to store: those typed, trimmed, empty ones left out.
@@ -134,15 +163,20 @@ impl SettingsForm {
             SettingsEdit::KeyRemoved(id) => self.status = format!("The {id} key was removed."),
             SettingsEdit::Error(message) => self.error = Some(message),
             SettingsEdit::Saving => {
+                self.saving = Some(self.stored());
                 self.busy = true;
                 self.error = None;
                 self.status.clear();
             }
             SettingsEdit::Failed(message) => {
+                self.saving = None;
                 self.busy = false;
                 self.error = Some(message);
             }
             SettingsEdit::Saved => {
+                if let Some(stored) = self.saving.take() {
+                    self.saved = stored;
+                }
                 self.keys.clear();
                 self.status = SAVED.to_owned();
                 self.busy = false;
@@ -151,15 +185,7 @@ impl SettingsForm {
     }
 }
 
-impl Reducible for SettingsForm {
-    type Action = SettingsEdit;
-
-    fn reduce(self: Rc<Self>, edit: SettingsEdit) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.apply(edit);
-        Rc::new(next)
-    }
-}
+reducible!(SettingsForm, SettingsEdit);
 
 #[cfg(test)]
 mod tests {
@@ -184,21 +210,55 @@ mod tests {
         SettingsForm::new(&view)
     }
 
+    fn base_url(index: usize, value: &str) -> SettingsEdit {
+        SettingsEdit::BaseUrl {
+            index,
+            value: value.into(),
+        }
+    }
+
+    fn key(provider_id: &str, value: &str) -> SettingsEdit {
+        SettingsEdit::Key {
+            provider_id: provider_id.into(),
+            value: value.into(),
+        }
+    }
+
+    fn add_price(provider: &str) -> SettingsEdit {
+        SettingsEdit::AddPrice {
+            provider: provider.into(),
+        }
+    }
+
+    fn model(index: usize, value: &str) -> SettingsEdit {
+        SettingsEdit::Price {
+            index,
+            field: PriceField::Model,
+            value: value.into(),
+        }
+    }
+
+    /// `form` with `edits` applied in order.
+    fn edited(
+        mut form: SettingsForm,
+        edits: impl IntoIterator<Item = SettingsEdit>,
+    ) -> SettingsForm {
+        for edit in edits {
+            form.apply(edit);
+        }
+        form
+    }
+
+    const SAVE: [SettingsEdit; 2] = [SettingsEdit::Saving, SettingsEdit::Saved];
+
     #[test]
     fn only_typed_keys_are_stored_trimmed() {
-        let mut form = form();
-        for (provider_id, value) in [("openai", "  sk-new \n"), ("ollama", "   ")] {
-            form.apply(SettingsEdit::Key {
-                provider_id: provider_id.into(),
-                value: value.into(),
-            });
-        }
+        let form = edited(form(), [key("openai", "  sk-new \n"), key("ollama", "   ")]);
         assert_eq!(
             form.new_keys(),
             [("openai".to_owned(), "sk-new".to_owned())]
         );
-        form.apply(SettingsEdit::Saving);
-        form.apply(SettingsEdit::Saved);
+        let form = edited(form, SAVE);
         assert!(form.new_keys().is_empty(), "a save forgets what was typed");
         assert_eq!(form.status, SAVED);
         assert!(!form.busy);
@@ -206,22 +266,19 @@ mod tests {
 
     #[test]
     fn a_base_url_edit_changes_that_entry_and_the_shell_says_who_answers() {
-        let mut form = form();
-        form.apply(SettingsEdit::BaseUrl {
-            index: 1,
-            value: "http://gpu-box:11434/v1".into(),
-        });
-        form.apply(SettingsEdit::BaseUrl {
-            index: 7,
-            value: "ignored".into(),
-        });
-        assert_eq!(
-            form.settings.providers[1].base_url,
-            "http://gpu-box:11434/v1"
+        let mut form = edited(
+            form(),
+            [
+                base_url(1, "http://gpu-box:11434/v1"),
+                base_url(7, "ignored"),
+            ],
         );
+        let urls: Vec<_> = (form.settings.providers.iter())
+            .map(|p| p.base_url.as_str())
+            .collect();
         assert_eq!(
-            form.settings.providers[0].base_url,
-            "https://api.openai.com/v1"
+            urls,
+            ["https://api.openai.com/v1", "http://gpu-box:11434/v1"]
         );
         let gpu_box = ServedBy {
             name: "gpu-box".into(),
@@ -238,40 +295,69 @@ mod tests {
 
     #[test]
     fn an_added_price_row_is_the_one_to_focus_and_rows_can_go() {
-        let mut form = form();
-        form.apply(SettingsEdit::AddPrice {
-            provider: "openai".into(),
-        });
-        form.apply(SettingsEdit::AddPrice {
-            provider: "ollama".into(),
-        });
+        let form = edited(form(), [add_price("openai"), add_price("ollama")]);
         assert_eq!(form.added_price, Some(2));
-        form.apply(SettingsEdit::Price {
-            index: 1,
-            field: PriceField::Model,
-            value: "llama3*".into(),
-        });
+        let form = edited(form, [model(1, "llama3*")]);
         assert_eq!(form.price_rows[1].model, "llama3*");
-        form.apply(SettingsEdit::RemovePrice(0));
-        form.apply(SettingsEdit::RemovePrice(5));
+        let form = edited(
+            form,
+            [SettingsEdit::RemovePrice(0), SettingsEdit::RemovePrice(5)],
+        );
         assert_eq!(form.price_rows.len(), 1);
         assert_eq!(form.price_rows[0].provider, "ollama");
     }
 
     #[test]
     fn a_failed_save_keeps_what_was_typed_and_says_why() {
-        let mut form = form();
-        form.apply(SettingsEdit::Key {
-            provider_id: "openai".into(),
-            value: "sk-x".into(),
-        });
-        form.apply(SettingsEdit::Saving);
+        let form = edited(form(), [key("openai", "sk-x"), SettingsEdit::Saving]);
         assert!(form.busy);
-        form.apply(SettingsEdit::Failed("The key was refused.".into()));
+        let form = edited(form, [SettingsEdit::Failed("The key was refused.".into())]);
         assert!(!form.busy);
         assert_eq!(form.error.as_deref(), Some("The key was refused."));
         assert_eq!(form.new_keys().len(), 1);
-        form.apply(SettingsEdit::Saving);
+        let form = edited(form, [SettingsEdit::Saving]);
         assert_eq!(form.error, None, "trying again clears the error");
+    }
+
+    #[test]
+    fn edits_are_told_from_what_is_stored_until_saved() {
+        let form = form();
+        assert!(!form.is_edited(), "a form just opened");
+        let form = edited(form, [base_url(1, "http://gpu-box:11434/v1")]);
+        assert!(form.is_edited());
+        let form = edited(form, [base_url(1, "http://localhost:11434/v1")]);
+        assert!(!form.is_edited(), "typed back as it was");
+
+        let form = edited(form, [add_price("openai")]);
+        assert!(!form.is_edited(), "a blank price row is not saved");
+        let form = edited(form, [model(0, "gpt-4o")]);
+        assert!(form.is_edited());
+        let form = edited(
+            form,
+            [SettingsEdit::Saving, SettingsEdit::Failed("No.".into())],
+        );
+        assert!(form.is_edited(), "a failed save keeps the edits unsaved");
+        let form = edited(form, SAVE);
+        assert!(!form.is_edited(), "saved");
+
+        let form = edited(form, [key("openai", "  ")]);
+        assert!(!form.is_edited(), "a blank key is not stored");
+        let form = edited(form, [key("openai", "sk-new")]);
+        assert!(form.is_edited(), "a key typed");
+        assert!(!edited(form, SAVE).is_edited());
+    }
+
+    #[test]
+    fn what_is_typed_while_saving_stays_an_edit() {
+        let form = edited(
+            form(),
+            [
+                base_url(0, "https://proxy.example/v1"),
+                SettingsEdit::Saving,
+                base_url(1, "http://gpu-box:11434/v1"),
+                SettingsEdit::Saved,
+            ],
+        );
+        assert!(form.is_edited());
     }
 }

@@ -3,13 +3,10 @@
 //! prefilled from the link, publishing again, and the other ways out (an
 //! HTML file, Markdown). Pure, so it is tested on the host.
 
-use std::collections::BTreeSet;
-use std::rc::Rc;
-
-use yew::Reducible;
-
 use crate::sharing::fit_expiry;
+use crate::state::reducible;
 use crate::types::{CopiedMarkdown, ReachKind, SavedFile, ShareOptions, ShareResult};
+use std::collections::BTreeSet;
 
 pub const COPIED: &str = "Link copied to the clipboard.";
 pub const REPLACED: &str = "The previous link was revoked.";
@@ -43,6 +40,17 @@ pub enum FormEdit {
 pub enum Export {
     File,
     Markdown,
+}
+
+/// The ways out without a link.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Exports {
+    /// What is being made now.
+    pub making: Option<Export>,
+    /// The last file saved.
+    pub saved_file: Option<SavedFile>,
+    /// What was removed from the last file or Markdown, and from which.
+    pub removed: Option<(Export, String)>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -100,10 +108,7 @@ pub struct ShareDialog {
     pub max_expiry_seconds: Option<u64>,
     /// Where the server's links reach, before a link says so.
     pub server_reach: Option<ReachKind>,
-    pub exporting: Option<Export>,
-    pub saved_file: Option<SavedFile>,
-    /// What was removed from the last file or Markdown, and from which.
-    pub export_removed: Option<(Export, String)>,
+    pub exports: Exports,
 }
 
 impl ShareDialog {
@@ -244,22 +249,22 @@ impl ShareDialog {
                 }
             }
             ShareAction::Exporting(export) => {
-                self.exporting = Some(export);
+                self.exports.making = Some(export);
                 self.error = None;
-                self.export_removed = None;
+                self.exports.removed = None;
             }
             ShareAction::FileSaved(saved) => {
-                self.exporting = None;
-                self.export_removed = saved
+                self.exports.making = None;
+                self.exports.removed = saved
                     .redacted_summary
                     .clone()
                     .map(|summary| (Export::File, summary));
-                self.saved_file = Some(saved);
+                self.exports.saved_file = Some(saved);
             }
             ShareAction::MarkdownCopied(copied) => {
-                self.exporting = None;
+                self.exports.making = None;
                 self.status = MARKDOWN_COPIED.to_owned();
-                self.export_removed = copied
+                self.exports.removed = copied
                     .redacted_summary
                     .map(|summary| (Export::Markdown, summary));
             }
@@ -268,23 +273,15 @@ impl ShareDialog {
                 self.status = text;
             }
             ShareAction::Failed(message) => {
-                self.exporting = None;
+                self.exports.making = None;
                 self.error = Some(message);
             }
-            ShareAction::Cancelled => self.exporting = None,
+            ShareAction::Cancelled => self.exports.making = None,
         }
     }
 }
 
-impl Reducible for ShareDialog {
-    type Action = ShareAction;
-
-    fn reduce(self: Rc<Self>, action: Self::Action) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.apply(action);
-        Rc::new(next)
-    }
-}
+reducible!(ShareDialog, ShareAction);
 
 #[cfg(test)]
 mod tests;

@@ -3,10 +3,7 @@
 //! saving it means (connect to the team server first when something of it
 //! was typed, then the settings to save). Pure, so it is tested on the host.
 
-use std::rc::Rc;
-
-use yew::Reducible;
-
+use crate::state::reducible;
 use crate::types::{NetworkAddress, ShareServerMode, ShareServerSettings};
 
 /// The embedded server's address for "This computer only".
@@ -147,6 +144,14 @@ impl ShareServerForm {
             || self.team_url.trim().trim_end_matches('/') != saved_url
     }
 
+    /// Something chosen or typed here is not what is stored: Save would
+    /// change it (or refuse it).
+    pub fn is_edited(&self, saved: &ShareServerSettings) -> bool {
+        self.plan(saved).map_or(true, |plan| {
+            plan.connect.is_some() || plan.share_server != *saved
+        })
+    }
+
     /// What Save does, or why it cannot. `saved` is what is stored now.
     pub fn plan(&self, saved: &ShareServerSettings) -> Result<SavePlan, String> {
         let mut share_server = saved.clone();
@@ -200,30 +205,28 @@ pub enum ShareServerEdit {
     Reset(ShareServerForm),
 }
 
-impl Reducible for ShareServerForm {
-    type Action = ShareServerEdit;
-
-    fn reduce(self: Rc<Self>, edit: ShareServerEdit) -> Rc<Self> {
-        let mut next = (*self).clone();
+impl ShareServerForm {
+    pub fn apply(&mut self, edit: ShareServerEdit) {
         match edit {
-            ShareServerEdit::Mode(mode) => next.mode = mode,
-            ShareServerEdit::NetworkIp(ip) => next.network_ip = ip,
+            ShareServerEdit::Mode(mode) => self.mode = mode,
+            ShareServerEdit::NetworkIp(ip) => self.network_ip = ip,
             ShareServerEdit::Addresses(addresses) => {
-                if next.network_ip.is_empty()
+                if self.network_ip.is_empty()
                     && let Some(first) = addresses.first()
                 {
-                    next.network_ip = first.ip.clone();
+                    self.network_ip = first.ip.clone();
                 }
             }
-            ShareServerEdit::LinkHost(host) => next.link_host = host,
-            ShareServerEdit::ConnectCode(code) => next.connect_code = code,
-            ShareServerEdit::TeamUrl(url) => next.team_url = url,
-            ShareServerEdit::TeamToken(token) => next.team_token = token,
-            ShareServerEdit::Reset(form) => next = form,
+            ShareServerEdit::LinkHost(host) => self.link_host = host,
+            ShareServerEdit::ConnectCode(code) => self.connect_code = code,
+            ShareServerEdit::TeamUrl(url) => self.team_url = url,
+            ShareServerEdit::TeamToken(token) => self.team_token = token,
+            ShareServerEdit::Reset(form) => *self = form,
         }
-        Rc::new(next)
     }
 }
+
+reducible!(ShareServerForm, ShareServerEdit);
 
 impl SavePlan {
     /// The settings to save once the team server is connected (its answer
@@ -240,12 +243,11 @@ impl SavePlan {
 mod tests {
     use super::*;
 
+    /// What is stored: `mode` on loopback, no team server yet.
     fn saved(mode: ShareServerMode) -> ShareServerSettings {
         ShareServerSettings {
             mode,
-            team_url: None,
-            embedded_bind: LOOPBACK.into(),
-            link_host: None,
+            ..ShareServerSettings::default()
         }
     }
 
@@ -261,10 +263,10 @@ mod tests {
     #[test]
     fn this_computer_listens_on_loopback_and_keeps_the_team_url() {
         let stored = ShareServerSettings {
-            mode: ShareServerMode::Team,
             team_url: Some("https://share.example.com".into()),
             embedded_bind: "192.168.1.20".into(),
             link_host: Some("myhost.local".into()),
+            ..saved(ShareServerMode::Team)
         };
         let mut form = ShareServerForm::new(&stored, None);
         assert_eq!(form.mode, ShareServerMode::Team);
@@ -369,14 +371,14 @@ mod tests {
             interface: "wlan0".into(),
             ip: "192.168.1.20".into(),
         }];
-        let form = Rc::new(ShareServerForm::default())
-            .reduce(ShareServerEdit::Addresses(addresses.clone()));
+        let mut form = ShareServerForm::default();
+        form.apply(ShareServerEdit::Addresses(addresses.clone()));
         assert_eq!(form.network_ip, "192.168.1.20");
-        let chosen = Rc::new(ShareServerForm {
+        let mut chosen = ShareServerForm {
             network_ip: "10.0.0.5".into(),
             ..ShareServerForm::default()
-        })
-        .reduce(ShareServerEdit::Addresses(addresses));
+        };
+        chosen.apply(ShareServerEdit::Addresses(addresses));
         assert_eq!(chosen.network_ip, "10.0.0.5");
     }
 
@@ -407,5 +409,36 @@ mod tests {
             )
         );
         assert!(address_choices(&[], "").is_empty());
+    }
+
+    #[test]
+    fn an_edit_is_what_save_would_change() {
+        let stored = saved(ShareServerMode::ThisComputer);
+        let mut form = ShareServerForm::new(&stored, None);
+        let addresses = vec![NetworkAddress {
+            interface: "wlan0".into(),
+            ip: "192.168.1.20".into(),
+        }];
+        form.apply(ShareServerEdit::Addresses(addresses));
+        assert!(!form.is_edited(&stored), "an address offered is no edit");
+        form.apply(ShareServerEdit::LinkHost("myhost.local".into()));
+        assert!(
+            !form.is_edited(&stored),
+            "a host name is not saved for this computer"
+        );
+        form.apply(ShareServerEdit::Mode(ShareServerMode::Network));
+        assert!(form.is_edited(&stored));
+        form.apply(ShareServerEdit::Mode(ShareServerMode::Team));
+        assert!(form.is_edited(&stored), "team mode without a server");
+
+        let team = ShareServerSettings {
+            team_url: Some("https://share.example.com".into()),
+            ..saved(ShareServerMode::Team)
+        };
+        let mut form = ShareServerForm::new(&team, None);
+        assert!(!form.is_edited(&team));
+        form.apply(ShareServerEdit::TeamToken("pst_new".into()));
+        assert!(form.is_edited(&team), "a token typed is connected on save");
+        assert!(ShareServerForm::new(&stored, Some(ShareServerMode::Network)).is_edited(&stored));
     }
 }

@@ -1,6 +1,7 @@
 //! The theme choice (system, light, dark). chat.css switches colours with
-//! `prefers-color-scheme`; app.css mirrors them under `:root[data-theme]`,
-//! and the highlight stylesheet is scoped here the same way.
+//! `prefers-color-scheme`; its two palettes are applied under
+//! `:root[data-theme]` too ([`palettes_css`]), and the highlight stylesheet
+//! is scoped here the same way.
 
 /// The themes offered in Settings, as `(value, label)`.
 pub const THEMES: &[(&str, &str)] = &[("system", "System"), ("light", "Light"), ("dark", "Dark")];
@@ -11,6 +12,18 @@ pub fn normalize(theme: &str) -> &'static str {
         .iter()
         .find(|(value, _)| *value == theme)
         .map_or("system", |(value, _)| value)
+}
+
+/// The palettes of an explicit theme choice: `light` and `dark` are the
+/// declarations of chat.css's two (`--pl-*: …;`), each applied under its
+/// `data-theme` whatever the system's scheme is.
+pub fn palettes_css(light: &str, dark: &str) -> String {
+    [("light", light), ("dark", dark)]
+        .iter()
+        .map(|(theme, palette)| {
+            format!(":root[data-theme=\"{theme}\"] {{ {palette} color-scheme: {theme}; }}\n")
+        })
+        .collect()
 }
 
 const LIGHT_OPEN: &str = "@media not all and (prefers-color-scheme: dark) {\n";
@@ -70,8 +83,9 @@ mod tests {
 
     #[test]
     fn unknown_themes_fall_back_to_system() {
-        assert_eq!(normalize("dark"), "dark");
-        assert_eq!(normalize("sepia"), "system");
+        let stored = ["dark", "light", "system", "sepia", ""];
+        let applied = stored.map(normalize);
+        assert_eq!(applied, ["dark", "light", "system", "system", "system"]);
     }
 
     #[test]
@@ -103,6 +117,31 @@ mod tests {
         assert_eq!(out.matches('{').count(), out.matches('}').count());
         // Every rule is scoped: no bare `.hl-` selector at the start of a line.
         assert!(!out.lines().any(|line| line.starts_with(".hl-")));
+    }
+
+    #[test]
+    fn a_chosen_theme_takes_its_palette_and_scheme() {
+        let css = palettes_css("--pl-bg: #fff;", "--pl-bg: #000; --pl-fg: #eee;");
+        assert_eq!(
+            css,
+            ":root[data-theme=\"light\"] { --pl-bg: #fff; color-scheme: light; }\n\
+             :root[data-theme=\"dark\"] { --pl-bg: #000; --pl-fg: #eee; color-scheme: dark; }\n"
+        );
+    }
+
+    /// The UI reads chat.css's palettes from a top-level `:root` rule and a
+    /// `:root` rule in its dark `@media` block.
+    #[test]
+    fn chat_css_has_the_palettes_the_ui_reads() {
+        let css = chat_core::style::STYLESHEET;
+        assert!(css.contains("\n:root {\n"));
+        let dark = css
+            .split_once("@media (prefers-color-scheme: dark) {")
+            .map(|(_, rest)| rest.trim_start());
+        assert!(
+            dark.is_some_and(|rest| rest.starts_with(":root {")),
+            "the dark palette moved"
+        );
     }
 
     #[test]

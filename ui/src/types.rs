@@ -5,11 +5,11 @@ pub use chat_core::{GenerationParams, Role, ToolCall, ToolDefinition};
 /// Where links are published (the contract's `ShareMode`).
 pub use contract::ShareMode as ShareServerMode;
 pub use contract::{
-    ConnectionCheck, CopiedMarkdown, ImportedFrom, MessagePage, MessageStatus, NetworkAddress,
-    NewMessage, ProviderConfig, Reach, ReachKind, SavedFile, SearchHit, ServedBy, Session,
-    SessionConfig, SessionSummary, SessionTotals, Settings, SettingsView, ShareListItem,
-    ShareOptions, ShareResult, ShareServerSettings, ShareServerStatus, ShareSource, ShareStatus,
-    StartedTurn, StoredMessage, StreamEvent, TurnEvent, TurnFinished,
+    CopiedMarkdown, ImportedFrom, MessageStatus, NetworkAddress, NewMessage, ProviderConfig, Reach,
+    ReachKind, SavedFile, SearchHit, ServedBy, Session, SessionConfig, SessionSummary,
+    SessionTotals, Settings, SettingsView, ShareListItem, ShareOptions, ShareResult,
+    ShareServerSettings, ShareServerStatus, ShareSource, ShareStatus, StartedTurn, StoredMessage,
+    StreamEvent, TurnEvent, TurnFinished,
 };
 // Used by the tests only (so far).
 #[cfg(test)]

@@ -1,5 +1,6 @@
 //! The open session's header: its title, who answers next, where it was
-//! imported from, its totals, and Reset / New / Share.
+//! imported from, its totals, and Reset / Share (a new session is the
+//! sidebar's "New chat").
 
 use yew::prelude::*;
 
@@ -18,7 +19,6 @@ pub struct ChatHeaderProps {
     pub can_reset: bool,
     pub can_share: bool,
     pub on_reset: Callback<MouseEvent>,
-    pub on_new: Callback<()>,
     pub on_share: Callback<()>,
 }
 
@@ -38,7 +38,6 @@ pub fn model_label(config: &SessionConfig, settings: Option<&SettingsView>) -> S
 /// A view function rather than a component: it has no state, and its
 /// callbacks are new with every App render, so it could never skip one.
 pub fn chat_header(props: &ChatHeaderProps) -> Html {
-    let new_click = props.on_new.reform(|_: MouseEvent| ());
     let share_click = props.on_share.reform(|_: MouseEvent| ());
     html! {
         <header class="chat-header">
@@ -61,8 +60,6 @@ pub fn chat_header(props: &ChatHeaderProps) -> Html {
             <div class="chat-actions">
                 <button id="reset-session" type="button" class="button" onclick={props.on_reset.clone()}
                     disabled={!props.can_reset} title="Delete all messages of this session">{ "Reset" }</button>
-                <button id="new-session-header" type="button" class="button" onclick={new_click}
-                    title="New session (Ctrl+N)">{ "New" }</button>
                 <button id="share-button" type="button" class="button button-primary" onclick={share_click}
                     disabled={!props.can_share} title="Publish a read-only link (Ctrl+Shift+S)">{ "Share" }</button>
             </div>

@@ -2,6 +2,8 @@
 
 use yew::prelude::*;
 
+use crate::dom::value_of;
+
 #[derive(Properties, PartialEq)]
 pub struct ComposerProps {
     pub draft: AttrValue,
@@ -15,13 +17,7 @@ pub struct ComposerProps {
 
 #[component]
 pub fn Composer(props: &ComposerProps) -> Html {
-    let oninput = {
-        let on_input = props.on_input.clone();
-        Callback::from(move |e: InputEvent| {
-            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            on_input.emit(area.value());
-        })
-    };
+    let oninput = props.on_input.reform(|e: InputEvent| value_of(&e));
     let onkeydown = {
         let on_send = props.on_send.clone();
         Callback::from(move |e: KeyboardEvent| {
@@ -31,14 +27,8 @@ pub fn Composer(props: &ComposerProps) -> Html {
             }
         })
     };
-    let send = {
-        let on_send = props.on_send.clone();
-        Callback::from(move |_: MouseEvent| on_send.emit(()))
-    };
-    let stop = {
-        let on_stop = props.on_stop.clone();
-        Callback::from(move |_: MouseEvent| on_stop.emit(()))
-    };
+    let send = props.on_send.reform(|_: MouseEvent| ());
+    let stop = props.on_stop.reform(|_: MouseEvent| ());
     html! {
         <form class="composer" onsubmit={Callback::from(|e: SubmitEvent| e.prevent_default())}>
             <label for="composer" class="visually-hidden">{ "Message" }</label>

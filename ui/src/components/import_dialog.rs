@@ -4,6 +4,7 @@
 use yew::prelude::*;
 
 use super::modal::Modal;
+use crate::dom::value_of;
 use crate::errors::share_error_message;
 use crate::hooks::spawn_reported;
 use crate::ipc::{self, IpcError};
@@ -16,47 +17,48 @@ pub struct ImportDialogProps {
     pub on_imported: Callback<Session>,
 }
 
+/// Where the import is.
+#[derive(Clone, PartialEq)]
+enum Import {
+    Typing,
+    Importing,
+    Failed(String),
+}
+
 #[component]
 pub fn ImportDialog(props: &ImportDialogProps) -> Html {
     let url = use_state(String::new);
-    let importing = use_state(|| false);
-    let error = use_state(|| None::<String>);
+    let import = use_state(|| Import::Typing);
 
     let oninput = {
         let url = url.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            url.set(input.value());
-        })
+        Callback::from(move |e: InputEvent| url.set(value_of(&e)))
     };
     let onsubmit = {
-        let (url, importing, error) = (url.clone(), importing.clone(), error.clone());
+        let (url, import) = (url.clone(), import.clone());
         let on_imported = props.on_imported.clone();
         let report = {
-            let (importing, error) = (importing.clone(), error.clone());
-            Callback::from(move |e: IpcError| {
-                importing.set(false);
-                error.set(Some(share_error_message(&e)));
-            })
+            let import = import.clone();
+            Callback::from(move |e: IpcError| import.set(Import::Failed(share_error_message(&e))))
         };
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let link = url.trim().to_owned();
             if link.is_empty() {
-                error.set(Some("Paste a share link first.".into()));
+                import.set(Import::Failed("Paste a share link first.".into()));
                 return;
             }
-            importing.set(true);
-            error.set(None);
-            let (importing, on_imported) = (importing.clone(), on_imported.clone());
+            import.set(Import::Importing);
+            let (import, on_imported) = (import.clone(), on_imported.clone());
             spawn_reported(&report, async move {
                 let session = ipc::import_share(&link).await?;
-                importing.set(false);
+                import.set(Import::Typing);
                 on_imported.emit(session);
                 Ok(())
             });
         })
     };
+    let importing = *import == Import::Importing;
 
     html! {
         <Modal id="import-modal" close_id="import-close" title="Import a shared conversation"
@@ -67,12 +69,12 @@ pub fn ImportDialog(props: &ImportDialogProps) -> Html {
                 <div class="share-url-row">
                     <input id="import-url" class="input" type="url" placeholder="https://…/shared/…"
                         value={(*url).clone()} {oninput} />
-                    <button id="import-submit" type="submit" class="button button-primary" disabled={*importing}>
-                        { if *importing { "Importing…" } else { "Continue in Parlor" } }
+                    <button id="import-submit" type="submit" class="button button-primary" disabled={importing}>
+                        { if importing { "Importing…" } else { "Continue in Parlor" } }
                     </button>
                 </div>
             </form>
-            if let Some(message) = &*error {
+            if let Import::Failed(message) = &*import {
                 <p id="import-error" class="form-error" role="alert">{ message.clone() }</p>
             }
         </Modal>

@@ -7,6 +7,7 @@ use yew::prelude::*;
 use super::markdown::Markdown;
 use super::stats::MessageStats;
 use crate::answer::{params_if_different, served_by};
+use crate::dom::value_of;
 use crate::format;
 use crate::tools::pretty_arguments;
 use crate::types::{GenerationParams, MessageStatus, Role, StoredMessage, ToolCall};
@@ -32,7 +33,8 @@ pub struct MessageProps {
     pub on_tool_result: Callback<(String, String)>,
 }
 
-fn role_label(role: Role) -> &'static str {
+/// How a role is named over its messages.
+pub fn role_label(role: Role) -> &'static str {
     match role {
         Role::User => "User",
         Role::Assistant => "Assistant",
@@ -183,10 +185,7 @@ fn ToolCallView(props: &ToolCallProps) -> Html {
     let field_id = format!("tool-result-{}", call.id);
     let oninput = {
         let draft = draft.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            draft.set(input.value());
-        })
+        Callback::from(move |e: InputEvent| draft.set(value_of(&e)))
     };
     let submit = {
         let draft = draft.clone();

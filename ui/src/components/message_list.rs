@@ -65,5 +65,5 @@ Choose a provider and model in the panel on the right, type below, and press \
 a read-only link.";
 
 const NO_SESSION: &str = "### Welcome to Parlor\n\
-Press **+ New chat** (Ctrl+N), or type below to start one. Every answer shows its \
+Press **New chat** (Ctrl+N), or type below to start one. Every answer shows its \
 tokens, cost and timings; **Share** publishes a read-only link.";

@@ -3,6 +3,7 @@
 
 pub mod chat_header;
 pub mod composer;
+pub mod icon;
 pub mod import_dialog;
 pub mod markdown;
 pub mod message;

@@ -6,6 +6,8 @@ use wasm_bindgen::JsCast;
 use web_sys::HtmlElement;
 use yew::prelude::*;
 
+use super::icon::Icon;
+
 const FOCUSABLE: &str = "button:not([disabled]), input:not([disabled]), select:not([disabled]), \
                          textarea:not([disabled]), a[href], [tabindex]:not([tabindex=\"-1\"])";
 
@@ -99,10 +101,7 @@ pub fn Modal(props: &ModalProps) -> Html {
             _ => {}
         })
     };
-    let close = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
-    };
+    let close = props.on_close.reform(|_: MouseEvent| ());
     let title_id = format!("{}-title", props.id);
     html! {
         <div class="modal-backdrop">
@@ -112,7 +111,7 @@ pub fn Modal(props: &ModalProps) -> Html {
                 <header class="modal-header">
                     <h2 id={title_id} class="modal-title">{ props.title.clone() }</h2>
                     <button id={props.close_id.clone()} type="button" class="modal-close icon-button"
-                        aria-label="Close" title="Close (Esc)" onclick={close}>{ "×" }</button>
+                        aria-label="Close" title="Close (Esc)" onclick={close}>{ Icon::Close.view() }</button>
                 </header>
                 <div class="modal-body">{ props.children.clone() }</div>
             </div>
@@ -139,10 +138,7 @@ pub fn ConfirmDialog(props: &ConfirmProps) -> Html {
             on_confirm.emit(());
         })
     };
-    let cancel = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
-    };
+    let cancel = props.on_close.reform(|_: MouseEvent| ());
     html! {
         <Modal id="confirm-dialog" close_id="confirm-close" class="modal-small"
             title={props.confirmation.title.clone()} on_close={props.on_close.clone()}>

@@ -9,18 +9,18 @@ use super::settings_panel::SettingsPanel;
 use super::share_modal::ShareModal;
 use super::shares_panel::SharesPanel;
 use crate::hooks::apply_theme;
-use crate::state::{Chat, Overlay, OverlayAction, Overlays};
+use crate::hooks::sessions::AppHandles;
+use crate::state::{Overlay, OverlayAction, Overlays};
 use crate::theme;
 use crate::types::{Session, SettingsView, ShareServerMode};
 
 /// What the overlays need; [`overlay_host`] renders them.
 pub struct OverlayHostProps {
+    /// The open session and the settings are read here; an imported share
+    /// opens as a session.
+    pub app: AppHandles,
     pub overlays: UseReducerHandle<Overlays>,
-    pub chat: UseReducerHandle<Chat>,
-    pub settings: UseStateHandle<Option<SettingsView>>,
     pub theme: UseStateHandle<String>,
-    /// A share was imported as this new session.
-    pub on_imported: Callback<Session>,
 }
 
 /// A view function rather than a component: it has no state and renders
@@ -37,7 +37,7 @@ pub fn overlay_host(props: &OverlayHostProps) -> Html {
     };
     let dialog = match props.overlays.overlay {
         Overlay::None => html! {},
-        Overlay::Share => match &props.chat.session {
+        Overlay::Share => match &props.app.chat.session {
             Some(session) => {
                 let on_open_settings = {
                     let dispatch = dispatch.clone();
@@ -48,7 +48,7 @@ pub fn overlay_host(props: &OverlayHostProps) -> Html {
                     })
                 };
                 html! {
-                    <ShareModal session_id={AttrValue::from(session.id.clone())} messages={props.chat.messages.clone()}
+                    <ShareModal session_id={AttrValue::from(session.id.clone())} messages={props.app.chat.messages.clone()}
                         on_close={close} {on_open_settings} />
                 }
             }
@@ -56,19 +56,17 @@ pub fn overlay_host(props: &OverlayHostProps) -> Html {
         },
         Overlay::Shares => html! { <SharesPanel on_close={close} on_confirm={ask} /> },
         Overlay::Import => {
-            let on_imported = {
-                let (dispatch, on_imported) = (dispatch.clone(), props.on_imported.clone());
-                Callback::from(move |imported: Session| {
-                    dispatch.dispatch(OverlayAction::Close);
-                    on_imported.emit(imported);
-                })
-            };
+            let on_imported = props.app.command(|app, imported: Session| async move {
+                app.overlays.dispatch(OverlayAction::Close);
+                app.refresh_sessions.emit(());
+                app.load(&imported.id).await
+            });
             html! { <ImportDialog on_close={close} {on_imported} /> }
         }
-        Overlay::Settings { share_mode } => match &*props.settings {
+        Overlay::Settings { share_mode } => match &*props.app.settings {
             Some(view) => {
                 let on_saved = {
-                    let settings = props.settings.clone();
+                    let settings = props.app.settings.clone();
                     Callback::from(move |view: SettingsView| settings.set(Some(view)))
                 };
                 let on_theme = {
@@ -81,7 +79,7 @@ pub fn overlay_host(props: &OverlayHostProps) -> Html {
                 };
                 html! {
                     <SettingsPanel view={view.clone()} theme={AttrValue::from((*props.theme).clone())}
-                        {on_theme} {on_saved} on_close={close} {share_mode} />
+                        {on_theme} {on_saved} on_close={close} on_confirm={ask} {share_mode} />
                 }
             }
             None => html! {},

@@ -9,6 +9,7 @@ use yew::prelude::*;
 
 use self::tools_field::ToolsField;
 use self::variables::variables;
+use crate::dom::value_of;
 use crate::template::fill;
 use crate::types::{SessionConfig, Settings};
 
@@ -58,62 +59,36 @@ fn with_provider(
 #[component]
 pub fn Playground(props: &PlaygroundProps) -> Html {
     let config = &props.config;
-    // `field` builds a callback that applies an input's value to a copy of
-    // the config and passes it to `target`.
+    // `field` builds the handler of a field that applies its value to a
+    // copy of the config and passes that to `target`; `typing` the same
+    // for input events.
     let field = |target: &Callback<SessionConfig>, apply: fn(&mut SessionConfig, String)| {
-        let target = target.clone();
         let config = config.clone();
-        move |value: String| {
+        target.reform(move |e: Event| {
             let mut next = config.clone();
-            apply(&mut next, value);
-            target.emit(next);
-        }
+            apply(&mut next, value_of(&e));
+            next
+        })
     };
-    let input_value = |e: &Event| -> String {
-        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-        input.value()
+    let typing = |target: &Callback<SessionConfig>, apply: fn(&mut SessionConfig, String)| {
+        field(target, apply).reform(|e: InputEvent| e.into())
     };
+    let set_prompt =
+        |c: &mut SessionConfig, v: String| c.system_prompt = (!v.is_empty()).then_some(v);
 
     let provider_change = {
-        let save = props.on_save.clone();
-        let config = config.clone();
-        let settings = props.settings.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            save.emit(with_provider(&config, settings.as_ref(), select.value()));
-        })
+        let (config, settings) = (config.clone(), props.settings.clone());
+        props
+            .on_save
+            .reform(move |e: Event| with_provider(&config, settings.as_ref(), value_of(&e)))
     };
-    let on_model = field(&props.on_save, |c, v| c.model = v.trim().to_owned());
-    let model_change = Callback::from(move |e: Event| on_model(input_value(&e)));
-    let on_model_edit = field(&props.on_edit, |c, v| c.model = v);
-    let model_input = Callback::from(move |e: InputEvent| {
-        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-        on_model_edit(input.value());
-    });
-    let number = |apply: fn(&mut SessionConfig, String)| {
-        let on_save = field(&props.on_save, apply);
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            on_save(input.value());
-        })
-    };
-    let temperature_change = number(|c, v| c.temperature = parse_opt(&v));
-    let max_tokens_change = number(|c, v| c.max_tokens = parse_opt(&v));
-    let top_p_change = number(|c, v| c.top_p = parse_opt(&v));
-    let on_system_edit = field(&props.on_edit, |c, v| {
-        c.system_prompt = (!v.is_empty()).then_some(v);
-    });
-    let system_input = Callback::from(move |e: InputEvent| {
-        let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-        on_system_edit(area.value());
-    });
-    let on_system_save = field(&props.on_save, |c, v| {
-        c.system_prompt = (!v.is_empty()).then_some(v);
-    });
-    let system_change = Callback::from(move |e: Event| {
-        let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-        on_system_save(area.value());
-    });
+    let model_change = field(&props.on_save, |c, v| c.model = v.trim().to_owned());
+    let model_input = typing(&props.on_edit, |c, v| c.model = v);
+    let temperature_change = field(&props.on_save, |c, v| c.temperature = parse_opt(&v));
+    let max_tokens_change = field(&props.on_save, |c, v| c.max_tokens = parse_opt(&v));
+    let top_p_change = field(&props.on_save, |c, v| c.top_p = parse_opt(&v));
+    let system_input = typing(&props.on_edit, set_prompt);
+    let system_change = field(&props.on_save, set_prompt);
     let providers = props
         .settings
         .as_ref()

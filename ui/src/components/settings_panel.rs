@@ -10,8 +10,9 @@ use yew::prelude::*;
 
 use self::prices::PriceEditor;
 use self::providers::ProviderFields;
-use super::modal::Modal;
+use super::modal::{Confirmation, Modal};
 use super::share_server_section::ShareServerSection;
+use crate::dom::value_of;
 use crate::errors::share_error_message;
 use crate::hooks::spawn_reported;
 use crate::ipc::{self, IpcError};
@@ -19,6 +20,9 @@ use crate::settings_form::{SettingsEdit, SettingsForm};
 use crate::share_server_form::{ShareServerEdit, ShareServerForm};
 use crate::theme::THEMES;
 use crate::types::{SettingsView, ShareServerMode};
+
+/// Said next to Save while something typed is not saved.
+const UNSAVED: &str = "Unsaved changes";
 
 #[derive(Properties, PartialEq)]
 pub struct SettingsPanelProps {
@@ -28,6 +32,8 @@ pub struct SettingsPanelProps {
     /// Saved: the fresh view from the shell.
     pub on_saved: Callback<SettingsView>,
     pub on_close: Callback<()>,
+    /// Asks the user (to discard unsaved edits when closing).
+    pub on_confirm: Callback<Confirmation>,
     /// Opened from Share's ways out: the share server section, with this
     /// mode chosen.
     #[prop_or_default]
@@ -126,24 +132,29 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
             });
         })
     };
-    let theme_change = {
-        let on_theme = props.on_theme.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            on_theme.emit(select.value());
+    let theme_change = props.on_theme.reform(|e: Event| value_of(&e));
+    let on_share_edit = share_form.dispatcher().to_callback();
+    // Closing (Close, ×, Esc) with edits not saved asks first.
+    let edited = form.is_edited() || share_form.is_edited(&props.view.settings.share_server);
+    let request_close = {
+        let (on_close, on_confirm) = (props.on_close.clone(), props.on_confirm.clone());
+        Callback::from(move |()| {
+            if !edited {
+                return on_close.emit(());
+            }
+            on_confirm.emit(Confirmation {
+                title: "Discard your changes?".into(),
+                message: "What you changed in Settings is not saved.".into(),
+                confirm_label: "Discard".into(),
+                on_confirm: on_close.clone(),
+            });
         })
     };
-    let on_share_edit = {
-        let dispatch = share_form.dispatcher();
-        Callback::from(move |edit: ShareServerEdit| dispatch.dispatch(edit))
-    };
-    let close = {
-        let on_close = props.on_close.clone();
-        Callback::from(move |_: MouseEvent| on_close.emit(()))
-    };
+    let close = request_close.reform(|_: MouseEvent| ());
+    let unsaved = edited && !form.busy;
 
     html! {
-        <Modal id="settings-panel" close_id="settings-x" class="modal-wide" title="Settings" on_close={props.on_close.clone()}>
+        <Modal id="settings-panel" close_id="settings-x" class="modal-wide" title="Settings" on_close={request_close}>
             <section class="settings-section" aria-labelledby="settings-providers">
                 <h3 id="settings-providers" class="section-title">{ "Providers" }</h3>
                 { for providers }
@@ -163,11 +174,18 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
                     </select>
                 </div>
             </section>
-            <p id="settings-status" class="share-status" role="status" aria-live="polite">{ form.status.clone() }</p>
-            if let Some(message) = &form.error {
-                <p id="settings-error" class="form-error" role="alert">{ message.clone() }</p>
-            }
+            // The buttons stay in view as the dialog scrolls, and what Save
+            // said stays next to them.
             <div class="modal-actions">
+                <div class="modal-feedback">
+                    if let Some(message) = &form.error {
+                        <p id="settings-error" class="form-error" role="alert">{ message.clone() }</p>
+                    }
+                    <p id="settings-status" class={classes!("share-status", unsaved.then_some("share-status-pending"))}
+                        role="status" aria-live="polite">
+                        { if unsaved { UNSAVED } else { form.status.as_str() } }
+                    </p>
+                </div>
                 <button id="settings-close" type="button" class="button" onclick={close}>{ "Close" }</button>
                 <button id="settings-save" type="button" class="button button-primary" disabled={form.busy} onclick={save}>
                     { if form.busy { "Saving…" } else { "Save" } }

@@ -21,7 +21,7 @@ use self::options::ShareOptionsForm;
 use super::modal::Modal;
 use crate::hooks::{focus, spawn_reported};
 use crate::ipc;
-use crate::share_dialog::{Export, FormEdit, ShareAction, ShareDialog};
+use crate::share_dialog::{Export, ShareAction, ShareDialog};
 use crate::types::{ShareServerMode, StoredMessage};
 
 #[derive(Properties, PartialEq)]
@@ -77,20 +77,13 @@ pub fn ShareModal(props: &ShareModalProps) -> Html {
         }
     });
 
-    let on_edit = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |edit: FormEdit| dispatch.dispatch(ShareAction::Edit(edit)))
-    };
-    let toggle_options = {
-        let dispatch = dispatch.clone();
-        Callback::from(move |_: MouseEvent| dispatch.dispatch(ShareAction::ToggleOptions))
-    };
-    let on_way = {
-        let on_open_settings = props.on_open_settings.clone();
-        Callback::from(move |mode: ShareServerMode| on_open_settings.emit(mode))
-    };
+    let on_edit = dispatch.to_callback().reform(ShareAction::Edit);
+    let toggle_options = dispatch
+        .to_callback()
+        .reform(|_: MouseEvent| ShareAction::ToggleOptions);
+    let on_way = props.on_open_settings.clone();
 
-    let saving = dialog.exporting == Some(Export::File);
+    let saving = dialog.exports.making == Some(Export::File);
     let feedback = feedback(&dialog, commands.retry);
     html! {
         <Modal id="share-modal" close_id="share-close" class="modal-share" title="Share this conversation"
@@ -115,16 +108,12 @@ pub fn ShareModal(props: &ShareModalProps) -> Html {
                     onclick={toggle_options}>
                     { if dialog.options_open { "Hide options" } else { "Options…" } }
                 </button>
-                <ShareExports exporting={dialog.exporting} saved_file={dialog.saved_file.clone()}
-                    removed={dialog.export_removed.clone()} on_save_file={commands.save_file}
+                <ShareExports exports={dialog.exports.clone()} on_save_file={commands.save_file}
                     on_copy_markdown={commands.copy_markdown} on_reveal={commands.reveal} />
             </div>
             if dialog.options_open {
-                <ShareOptionsForm form={dialog.form.clone()} expiry={dialog.form_expiry()}
-                    max_expiry_seconds={dialog.max_expiry_seconds} offers_indexing={dialog.offers_indexing()}
-                    messages={props.messages.clone()} {on_edit}
-                    replaces_url={dialog.result.as_ref().map(|r| AttrValue::from(r.share_url.clone()))}
-                    publishing={dialog.publishing} on_republish={commands.republish} />
+                <ShareOptionsForm dialog={(*dialog).clone()} messages={props.messages.clone()} {on_edit}
+                    on_republish={commands.republish} />
             }
         </Modal>
     }

@@ -7,6 +7,7 @@
 use yew::prelude::*;
 
 use super::reach::ReachLine;
+use crate::dom::value_of;
 use crate::errors::share_error_message;
 use crate::hooks::{after_render, document, focus, spawn_reported};
 use crate::ipc::{self, IpcError};
@@ -41,6 +42,29 @@ enum Check {
     Testing,
     Passed(String),
     Failed(String),
+}
+
+impl Check {
+    fn failed(error: &IpcError) -> Self {
+        Self::Failed(share_error_message(error))
+    }
+
+    /// `#connection-result`: what the test says; `data-ok` once it is done.
+    fn view(&self) -> Html {
+        let (text, ok) = match self {
+            Self::Testing => ("Testing…", None),
+            Self::Passed(message) => (message.as_str(), Some("true")),
+            Self::Failed(message) => (message.as_str(), Some("false")),
+        };
+        let role = if ok == Some("false") {
+            "alert"
+        } else {
+            "status"
+        };
+        html! {
+            <p id="connection-result" class="connection-result" {role} data-ok={ok}>{ text.to_owned() }</p>
+        }
+    }
 }
 
 #[component]
@@ -87,11 +111,10 @@ pub fn ShareServerSection(props: &ShareServerSectionProps) -> Html {
     let edit = |make: fn(String) -> ShareServerEdit| {
         let (on_edit, check) = (props.on_edit.clone(), check.clone());
         Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
             if check.is_some() {
                 check.set(None);
             }
-            on_edit.emit(make(input.value()));
+            on_edit.emit(make(value_of(&e)));
         })
     };
     let choose_mode = |mode: ShareServerMode| {
@@ -101,21 +124,15 @@ pub fn ShareServerSection(props: &ShareServerSectionProps) -> Html {
             on_edit.emit(ShareServerEdit::Mode(mode));
         })
     };
-    let choose_address = {
-        let on_edit = props.on_edit.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            on_edit.emit(ShareServerEdit::NetworkIp(select.value()));
-        })
-    };
+    let choose_address = props
+        .on_edit
+        .reform(|e: Event| ShareServerEdit::NetworkIp(value_of(&e)));
     let test = {
         let check = check.clone();
         let input = form.team_input();
         let report = {
             let check = check.clone();
-            Callback::from(move |e: IpcError| {
-                check.set(Some(Check::Failed(share_error_message(&e))))
-            })
+            Callback::from(move |e: IpcError| check.set(Some(Check::failed(&e))))
         };
         Callback::from(move |_: MouseEvent| {
             let Some(input) = input.clone() else {
@@ -198,18 +215,9 @@ pub fn ShareServerSection(props: &ShareServerSectionProps) -> Html {
                 <div class="connection-row">
                     <button id="test-connection" type="button" class="button"
                         disabled={*check == Some(Check::Testing)} onclick={test.clone()}>{ "Test connection" }</button>
-                    { match &*check {
-                        None => html! {},
-                        Some(Check::Testing) => html! {
-                            <p id="connection-result" class="connection-result" role="status">{ "Testing…" }</p>
-                        },
-                        Some(Check::Passed(message)) => html! {
-                            <p id="connection-result" class="connection-result" role="status" data-ok="true">{ message.clone() }</p>
-                        },
-                        Some(Check::Failed(message)) => html! {
-                            <p id="connection-result" class="connection-result" role="alert" data-ok="false">{ message.clone() }</p>
-                        },
-                    } }
+                    if let Some(check) = &*check {
+                        { check.view() }
+                    }
                 </div>
             </div>
         }

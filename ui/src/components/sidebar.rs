@@ -3,6 +3,8 @@
 
 use yew::prelude::*;
 
+use super::icon::Icon;
+use crate::dom::value_of;
 use crate::format;
 use crate::types::{SearchHit, SessionSummary};
 
@@ -26,17 +28,8 @@ pub struct SidebarProps {
 #[component]
 pub fn Sidebar(props: &SidebarProps) -> Html {
     let renaming = use_state(|| None::<(String, String)>);
-    let click = |cb: &Callback<()>| {
-        let cb = cb.clone();
-        Callback::from(move |_: MouseEvent| cb.emit(()))
-    };
-    let oninput = {
-        let on_search = props.on_search.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            on_search.emit(input.value());
-        })
-    };
+    let click = |cb: &Callback<()>| cb.reform(|_: MouseEvent| ());
+    let oninput = props.on_search.reform(|e: InputEvent| value_of(&e));
     let entries: Vec<(SessionSummary, Option<String>)> = match &props.hits {
         Some(hits) => hits
             .iter()
@@ -46,48 +39,32 @@ pub fn Sidebar(props: &SidebarProps) -> Html {
     };
     let items = entries.into_iter().map(|(session, snippet)| {
         let current = props.current.as_deref() == Some(session.id.as_str());
-        let id = session.id.clone();
-        let select = {
-            let on_select = props.on_select.clone();
-            let id = id.clone();
-            Callback::from(move |_: MouseEvent| on_select.emit(id.clone()))
-        };
+        let (id, title) = (session.id.clone(), session.title.clone());
         let start_rename = {
-            let renaming = renaming.clone();
-            let id = id.clone();
-            let title = session.title.clone();
+            let (renaming, id, title) = (renaming.clone(), id.clone(), title.clone());
             Callback::from(move |_: MouseEvent| renaming.set(Some((id.clone(), title.clone()))))
-        };
-        let duplicate = {
-            let cb = props.on_duplicate.clone();
-            let id = id.clone();
-            Callback::from(move |_: MouseEvent| cb.emit(id.clone()))
-        };
-        let delete = {
-            let cb = props.on_delete.clone();
-            let id = id.clone();
-            let title = session.title.clone();
-            Callback::from(move |_: MouseEvent| cb.emit((id.clone(), title.clone())))
         };
         let editing = renaming
             .as_ref()
             .filter(|(rid, _)| *rid == id)
             .map(|(_, title)| title.clone());
         let body = match editing {
-            Some(title) => {
-                let onkeydown = {
-                    let renaming = renaming.clone();
-                    let on_rename = props.on_rename.clone();
-                    let id = id.clone();
-                    Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
-                        "Enter" => {
-                            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                            let title = input.value();
-                            if !title.trim().is_empty() {
-                                on_rename.emit((id.clone(), title));
-                            }
-                            renaming.set(None);
+            Some(typed) => {
+                // Enter, or leaving the field, keeps what was typed.
+                let commit = {
+                    let (renaming, on_rename) = (renaming.clone(), props.on_rename.clone());
+                    let (id, before) = (id.clone(), title.clone());
+                    move |title: String| {
+                        if !title.trim().is_empty() && title != before {
+                            on_rename.emit((id.clone(), title));
                         }
+                        renaming.set(None);
+                    }
+                };
+                let onkeydown = {
+                    let (renaming, commit) = (renaming.clone(), commit.clone());
+                    Callback::from(move |e: KeyboardEvent| match e.key().as_str() {
+                        "Enter" => commit(value_of(&e)),
                         "Escape" => {
                             e.stop_propagation();
                             renaming.set(None);
@@ -95,32 +72,26 @@ pub fn Sidebar(props: &SidebarProps) -> Html {
                         _ => {}
                     })
                 };
-                // Leaving the field keeps what was typed, like Enter.
                 let onblur = {
                     let renaming = renaming.clone();
-                    let on_rename = props.on_rename.clone();
-                    let (id, before) = (id.clone(), session.title.clone());
                     Callback::from(move |e: FocusEvent| {
-                        if renaming.is_none() {
-                            return;
+                        if renaming.is_some() {
+                            commit(value_of(&e));
                         }
-                        let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                        let title = input.value();
-                        if !title.trim().is_empty() && title != before {
-                            on_rename.emit((id.clone(), title));
-                        }
-                        renaming.set(None);
                     })
                 };
                 html! {
-                    <input class="session-rename" type="text" value={title} aria-label="New title"
+                    <input class="session-rename" type="text" value={typed} aria-label="New title"
                         autofocus=true {onkeydown} {onblur} />
                 }
             }
             None => html! {
-                <button type="button" class="session-open" onclick={select}
+                <button type="button" class="session-open" onclick={props.on_select.reform({
+                        let id = id.clone();
+                        move |_: MouseEvent| id.clone()
+                    })}
                     aria-current={current.then_some("true")}>
-                    <span class="session-title">{ session.title.clone() }</span>
+                    <span class="session-title">{ title.clone() }</span>
                     <span class="session-meta">
                         { format!("{} · {} msg · {}", if session.model.is_empty() { "no model" } else { &session.model },
                             session.message_count, format::date_time(&session.updated_at)) }
@@ -131,16 +102,27 @@ pub fn Sidebar(props: &SidebarProps) -> Html {
                 </button>
             },
         };
+        let duplicate = props.on_duplicate.reform({
+            let id = id.clone();
+            move |_: MouseEvent| id.clone()
+        });
+        let action = |icon: Icon, verb: &'static str, onclick: Callback<MouseEvent>| {
+            html! {
+                <button type="button" class="icon-button" title={verb}
+                    aria-label={format!("{verb} {title}")} {onclick}>{ icon.view() }</button>
+            }
+        };
+        let delete = props.on_delete.reform({
+            let (id, title) = (id.clone(), title.clone());
+            move |_: MouseEvent| (id.clone(), title.clone())
+        });
         html! {
-            <li key={id.clone()} class={classes!("session-item", current.then_some("current"))} data-session-id={id.clone()}>
+            <li key={id.clone()} class={classes!("session-item", current.then_some("current"))} data-session-id={id}>
                 { body }
                 <div class="session-actions">
-                    <button type="button" class="icon-button session-rename-button" title="Rename"
-                        aria-label={format!("Rename {}", session.title)} onclick={start_rename}>{ "✎" }</button>
-                    <button type="button" class="icon-button session-duplicate" title="Duplicate"
-                        aria-label={format!("Duplicate {}", session.title)} onclick={duplicate}>{ "⧉" }</button>
-                    <button type="button" class="icon-button session-delete" title="Delete"
-                        aria-label={format!("Delete {}", session.title)} onclick={delete}>{ "🗑" }</button>
+                    { action(Icon::Rename, "Rename", start_rename) }
+                    { action(Icon::Duplicate, "Duplicate", duplicate) }
+                    { action(Icon::Delete, "Delete", delete) }
                 </div>
             </li>
         }
@@ -154,8 +136,10 @@ pub fn Sidebar(props: &SidebarProps) -> Html {
         <aside class="sidebar" aria-label="Sessions">
             <div class="sidebar-top">
                 <span class="brand">{ "Parlor" }</span>
-                <button id="new-session" type="button" class="button button-primary" title="New session (Ctrl+N)"
-                    onclick={click(&props.on_new)}>{ "+ New chat" }</button>
+                <button id="new-session" type="button" class="button button-primary" title="New chat (Ctrl+N)"
+                    onclick={click(&props.on_new)}>
+                    { Icon::Plus.view() }{ "New chat" }
+                </button>
             </div>
             <input id="session-search" type="search" class="input" placeholder="Search sessions (Ctrl+K)"
                 aria-label="Search sessions" {oninput} />

@@ -6,85 +6,76 @@ use yew::prelude::*;
 use crate::format;
 use crate::types::{SessionTotals, StoredMessage};
 
-/// `(data-stat, label, value)` of an answer: tokens, cost and timings.
-pub fn message_stats(message: &StoredMessage) -> Vec<(&'static str, &'static str, String)> {
+/// One figure: `(data-stat, label, value)`.
+pub type Stat = (&'static str, &'static str, String);
+
+/// An answer's tokens, cost and timings; `—` for what is unknown.
+pub fn message_stats(message: &StoredMessage) -> Vec<Stat> {
     let dash = || "—".to_owned();
-    let usage = message.usage;
     let tokens = |n: Option<i64>| n.map_or_else(dash, format::tokens);
+    let duration = |ms: Option<i64>| ms.map_or_else(dash, format::duration_ms);
+    let usage = message.usage;
+    let input = tokens(usage.map(|u| u.input_tokens));
+    let output = tokens(usage.map(|u| u.output_tokens));
+    let reasoning = tokens(usage.and_then(|u| u.reasoning_tokens));
+    let cached = tokens(usage.and_then(|u| u.cached_tokens));
+    let speed = message
+        .tokens_per_second
+        .map_or_else(dash, format::tokens_per_second);
     vec![
-        (
-            "input-tokens",
-            "Input",
-            tokens(usage.map(|u| u.input_tokens)),
-        ),
-        (
-            "output-tokens",
-            "Output",
-            tokens(usage.map(|u| u.output_tokens)),
-        ),
-        (
-            "reasoning-tokens",
-            "Reasoning",
-            tokens(usage.and_then(|u| u.reasoning_tokens)),
-        ),
-        (
-            "cached-tokens",
-            "Cached",
-            tokens(usage.and_then(|u| u.cached_tokens)),
-        ),
+        ("input-tokens", "Input", input),
+        ("output-tokens", "Output", output),
+        ("reasoning-tokens", "Reasoning", reasoning),
+        ("cached-tokens", "Cached", cached),
         ("cost", "Cost", format::cost(message.cost)),
         (
             "ttft",
             "First token",
-            message
-                .time_to_first_token_ms
-                .map_or_else(dash, format::duration_ms),
+            duration(message.time_to_first_token_ms),
         ),
         (
             "inference-time",
             "Time",
-            message
-                .inference_time_ms
-                .map_or_else(dash, format::duration_ms),
+            duration(message.inference_time_ms),
         ),
-        (
-            "tokens-per-second",
-            "Speed",
-            message
-                .tokens_per_second
-                .map_or_else(dash, format::tokens_per_second),
-        ),
+        ("tokens-per-second", "Speed", speed),
     ]
 }
 
-/// `(data-stat, label, value)` of the session totals.
-pub fn totals_stats(totals: &SessionTotals) -> Vec<(&'static str, &'static str, String)> {
-    vec![
-        (
-            "total-tokens",
-            "Tokens",
-            format::tokens(totals.total_tokens),
-        ),
-        (
-            "total-input-tokens",
-            "In",
-            format::count(totals.input_tokens),
-        ),
-        (
-            "total-output-tokens",
-            "Out",
-            format::count(totals.output_tokens),
-        ),
+/// The session's totals, each figure said once (the label names the unit):
+/// the tokens, then the cached and reasoning parts and the inference time
+/// when there are any, then the cost. A session where nothing was measured
+/// yet shows nothing, not a cost of $0.00.
+pub fn totals_stats(totals: &SessionTotals) -> Vec<Stat> {
+    if totals.total_tokens == 0 && totals.inference_time_ms == 0 {
+        return Vec::new();
+    }
+    let counts = [
+        ("total-tokens", "Tokens", totals.total_tokens, true),
+        ("total-input-tokens", "In", totals.input_tokens, true),
+        ("total-output-tokens", "Out", totals.output_tokens, true),
+        ("total-cached-tokens", "Cached", totals.cached_tokens, false),
         (
             "total-reasoning-tokens",
             "Reasoning",
-            format::count(totals.reasoning_tokens),
+            totals.reasoning_tokens,
+            false,
         ),
-        ("total-cost", "Cost", format::cost(totals.total_cost)),
-    ]
+    ];
+    let mut stats: Vec<Stat> = counts
+        .into_iter()
+        .filter(|&(_, _, n, always)| always || n > 0)
+        .map(|(key, label, n, _)| (key, label, format::count(n)))
+        .collect();
+    if totals.inference_time_ms > 0 {
+        let time = format::duration_ms(totals.inference_time_ms);
+        stats.push(("total-inference-time", "Time", time));
+    }
+    stats.push(("total-cost", "Cost", format::cost(totals.total_cost)));
+    stats
 }
 
-pub fn stat_items(stats: Vec<(&'static str, &'static str, String)>) -> Html {
+pub fn stat_items(stats: Vec<Stat>) -> Html {
     stats
         .into_iter()
         .map(|(key, label, value)| {
@@ -115,17 +106,20 @@ pub fn MessageStats(props: &MessageStatsProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{MessageStatus, Role, Usage};
+    use crate::fixtures;
+    use crate::types::Usage;
+
+    /// `key=value` for each figure, in order, separated by `; `.
+    fn said(stats: Vec<Stat>) -> String {
+        let said: Vec<String> = (stats.into_iter())
+            .map(|(key, _, value)| format!("{key}={value}"))
+            .collect();
+        said.join("; ")
+    }
 
     #[test]
     fn answer_stats_are_formatted_and_unknowns_marked() {
         let message = StoredMessage {
-            id: "m".into(),
-            session_id: "s".into(),
-            position: 1,
-            role: Role::Assistant,
-            content: "hi".into(),
-            reasoning: None,
             usage: Some(Usage {
                 input_tokens: 1_200,
                 output_tokens: 1,
@@ -136,50 +130,54 @@ mod tests {
             time_to_first_token_ms: Some(850),
             inference_time_ms: Some(1_240),
             tokens_per_second: Some(42.13),
-            tool_calls: Vec::new(),
-            tool_call_id: None,
-            status: MessageStatus::Complete,
-            error: None,
-            finish_reason: None,
-            provider_id: None,
-            model: None,
-            provider_name: None,
-            price_provider: None,
-            params: None,
-            ended: None,
-            created_at: Default::default(),
-            updated_at: Default::default(),
+            ..fixtures::answer()
         };
-        let stats = message_stats(&message);
-        let value = |key: &str| {
-            stats
-                .iter()
-                .find(|(k, _, _)| *k == key)
-                .map(|(_, _, v)| v.clone())
-                .unwrap()
-        };
-        assert_eq!(value("input-tokens"), "1,200 tokens");
-        assert_eq!(value("output-tokens"), "1 token");
-        assert_eq!(value("reasoning-tokens"), "30 tokens");
-        assert_eq!(value("cached-tokens"), "—");
-        assert_eq!(value("cost"), "$0.000456");
-        assert_eq!(value("ttft"), "850 ms");
-        assert_eq!(value("inference-time"), "1.24 s");
-        assert_eq!(value("tokens-per-second"), "42.1 tok/s");
-        assert_eq!(stats.len(), 8);
+        assert_eq!(
+            said(message_stats(&message)),
+            "input-tokens=1,200 tokens; output-tokens=1 token; reasoning-tokens=30 tokens; \
+             cached-tokens=—; cost=$0.000456; ttft=850 ms; inference-time=1.24 s; \
+             tokens-per-second=42.1 tok/s"
+        );
     }
 
     #[test]
-    fn totals_read_like_the_page() {
+    fn totals_say_each_figure_once_and_leave_out_what_is_none() {
         let totals = SessionTotals {
+            message_count: 4,
             total_tokens: 2_048,
             input_tokens: 2_000,
             output_tokens: 48,
-            total_cost: None,
+            cached_tokens: 1_500,
+            total_cost: Some(0.0123),
+            inference_time_ms: 3_400,
             ..SessionTotals::default()
         };
-        let stats = totals_stats(&totals);
-        assert_eq!(stats[0].2, "2,048 tokens");
-        assert_eq!(stats[4].2, "unknown");
+        assert_eq!(
+            said(totals_stats(&totals)),
+            "total-tokens=2,048; total-input-tokens=2,000; total-output-tokens=48; \
+             total-cached-tokens=1,500; total-inference-time=3.40 s; total-cost=$0.0123"
+        );
+        // Reasoning shows once there is some; an unknown price says so.
+        let no_price = SessionTotals {
+            total_cost: None,
+            reasoning_tokens: 20,
+            cached_tokens: 0,
+            inference_time_ms: 0,
+            ..totals
+        };
+        assert_eq!(
+            said(totals_stats(&no_price)),
+            "total-tokens=2,048; total-input-tokens=2,000; total-output-tokens=48; \
+             total-reasoning-tokens=20; total-cost=unknown"
+        );
+    }
+
+    #[test]
+    fn an_empty_session_shows_no_totals_and_no_cost() {
+        let empty = SessionTotals {
+            total_cost: Some(0.0),
+            ..SessionTotals::default()
+        };
+        assert!(totals_stats(&empty).is_empty());
     }
 }

@@ -1,11 +1,15 @@
 //! The app's hooks: its commands on sessions ([`sessions`]) and on the open
-//! session's turns ([`turns`]), what it does on mounting ([`startup`]), and
-//! the DOM plumbing here: background commands, keyboard shortcuts,
-//! highlighted HTML from the shell, scrolling, focus, theme, stylesheet.
+//! session's turns ([`turns`]), what it does on mounting ([`startup`]), the
+//! page around it ([`page`]: theme, stylesheets, context menu), and the DOM
+//! plumbing here: background commands, document listeners, keyboard
+//! shortcuts, highlighted HTML from the shell, scrolling, focus.
 
+mod page;
 pub mod sessions;
 pub mod startup;
 pub mod turns;
+
+pub use page::{apply_theme, stored_theme, use_page};
 
 use std::collections::HashSet;
 
@@ -16,10 +20,7 @@ use yew::prelude::*;
 
 use crate::ipc::{self, IpcError};
 use crate::state::{Chat, ChatAction};
-use crate::theme;
 use crate::types::{MessageStatus, Role};
-
-const THEME_KEY: &str = "parlor.theme";
 
 /// Runs `task` (shell commands) in the background; its error, if any, goes
 /// to `report` (the banner, or the dialog that started it).
@@ -54,43 +55,6 @@ pub fn focus(id: &str) {
         .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
     {
         let _ = element.focus();
-    }
-}
-
-pub fn stored_theme() -> String {
-    web_sys::window()
-        .and_then(|w| w.local_storage().ok().flatten())
-        .and_then(|s| s.get_item(THEME_KEY).ok().flatten())
-        .map_or_else(|| "system".to_owned(), |t| theme::normalize(&t).to_owned())
-}
-
-pub fn apply_theme(theme: &str) {
-    if let Some(root) = document().and_then(|d| d.document_element()) {
-        let _ = match theme {
-            "light" | "dark" => root.set_attribute("data-theme", theme),
-            _ => root.remove_attribute("data-theme"),
-        };
-    }
-    if let Some(storage) = web_sys::window().and_then(|w| w.local_storage().ok().flatten()) {
-        let _ = storage.set_item(THEME_KEY, theme);
-    }
-}
-
-/// Adds the shell's highlight stylesheet to the page, scoped to the theme.
-pub async fn install_highlight_css() {
-    let Ok(css) = ipc::highlight_stylesheet().await else {
-        return;
-    };
-    let Some(document) = document() else {
-        return;
-    };
-    if document.get_element_by_id("hl-css").is_some() {
-        return;
-    }
-    if let (Ok(style), Some(head)) = (document.create_element("style"), document.head()) {
-        style.set_id("hl-css");
-        style.set_text_content(Some(&theme::themed_highlight_css(&css)));
-        let _ = head.append_child(&style);
     }
 }
 
@@ -143,28 +107,34 @@ pub fn use_shortcuts(shortcuts: Shortcuts) {
             }
         });
     }
-    {
-        let keys = keys.clone();
-        use_effect_with((), move |()| {
-            let handler = Closure::<dyn Fn(KeyboardEvent)>::new(move |event: KeyboardEvent| {
-                let callback = keys.borrow().clone();
-                callback.emit(event);
-            });
-            let document = document();
-            if let Some(document) = &document {
+    use_document_listener("keydown", move |event: KeyboardEvent| {
+        let callback = keys.borrow().clone();
+        callback.emit(event);
+    });
+}
+
+/// Listens for `name` events on the document while the component lives
+/// (the handler of its first render).
+#[hook]
+pub fn use_document_listener<E, F>(name: &'static str, handler: F)
+where
+    E: wasm_bindgen::convert::FromWasmAbi + 'static,
+    F: Fn(E) + 'static,
+{
+    use_effect_with((), move |()| {
+        let handler = Closure::<dyn Fn(E)>::new(handler);
+        let document = document();
+        if let Some(document) = &document {
+            let _ =
+                document.add_event_listener_with_callback(name, handler.as_ref().unchecked_ref());
+        }
+        move || {
+            if let Some(document) = document {
                 let _ = document
-                    .add_event_listener_with_callback("keydown", handler.as_ref().unchecked_ref());
+                    .remove_event_listener_with_callback(name, handler.as_ref().unchecked_ref());
             }
-            move || {
-                if let Some(document) = document {
-                    let _ = document.remove_event_listener_with_callback(
-                        "keydown",
-                        handler.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        });
-    }
+        }
+    });
 }
 
 /// Finished messages with fenced code get the shell's highlighted HTML

@@ -33,13 +33,42 @@ pub struct AppHandles {
 }
 
 impl AppHandles {
+    /// The open session's id, as this render knows it.
     pub fn session_id(&self) -> Option<String> {
         self.chat.session.as_ref().map(|s| s.id.clone())
     }
 
-    pub fn ask(&self) -> Callback<Confirmation> {
-        let overlays = self.overlays.clone();
-        Callback::from(move |c: Confirmation| overlays.dispatch(OverlayAction::Ask(c)))
+    pub fn dispatch(&self, action: ChatAction) {
+        self.chat.dispatch(action);
+    }
+
+    /// Asks the user to confirm (the confirm dialog).
+    pub fn ask(&self, confirmation: Confirmation) {
+        self.overlays.dispatch(OverlayAction::Ask(confirmation));
+    }
+
+    /// Opens session `id`: its settings, its last page of messages, its totals.
+    pub async fn load(&self, id: &str) -> Result<(), IpcError> {
+        load_session(&self.chat.dispatcher(), id).await
+    }
+
+    /// The shell saved the session (or renamed it): the chat view takes its
+    /// title and dates, the sidebar is read again.
+    pub fn saved(&self, session: Session) {
+        self.dispatch(ChatAction::SessionSaved(session));
+        self.refresh_sessions.emit(());
+    }
+
+    /// A command: a callback that runs `task` with these handles and its
+    /// argument in the background; a failure goes to the banner.
+    pub fn command<T, Task, Done>(&self, task: Task) -> Callback<T>
+    where
+        T: 'static,
+        Task: Fn(AppHandles, T) -> Done + 'static,
+        Done: Future<Output = Result<(), IpcError>> + 'static,
+    {
+        let app = self.clone();
+        Callback::from(move |arg: T| spawn_reported(&app.report, task(app.clone(), arg)))
     }
 }
 
@@ -93,115 +122,69 @@ pub fn use_session_commands(
     app: &AppHandles,
     sessions: &UseReducerDispatcher<Sessions>,
 ) -> SessionCommands {
-    let open = {
-        let dispatch = app.chat.dispatcher();
-        let report = app.report.clone();
-        Callback::from(move |id: String| {
-            let dispatch = dispatch.clone();
-            spawn_reported(&report, async move { load_session(&dispatch, &id).await });
-        })
-    };
+    let open = app.command(|app, id: String| async move { app.load(&id).await });
 
     let new = {
-        let (chat_session, settings) = (app.chat.session.clone(), app.settings.clone());
-        let (dispatch, report, refresh_sessions) = (
-            app.chat.dispatcher(),
-            app.report.clone(),
-            app.refresh_sessions.clone(),
-        );
-        let draft = app.draft.clone();
-        Callback::from(move |()| {
-            let config = new_config(chat_session.as_ref(), settings.as_ref());
-            let (dispatch, refresh_sessions) = (dispatch.clone(), refresh_sessions.clone());
-            draft.set(String::new());
-            spawn_reported(&report, async move {
+        let config = new_config(app.chat.session.as_ref(), app.settings.as_ref());
+        let create = app.command(move |app, ()| {
+            let config = config.clone();
+            async move {
                 let created = ipc::create_session(&config).await?;
-                refresh_sessions.emit(());
-                load_session(&dispatch, &created.id).await?;
+                app.refresh_sessions.emit(());
+                app.load(&created.id).await?;
                 focus("composer");
                 Ok(())
-            });
+            }
+        });
+        let draft = app.draft.clone();
+        Callback::from(move |()| {
+            draft.set(String::new());
+            create.emit(());
         })
     };
 
     let delete = {
-        let (ask, report, refresh_sessions) =
-            (app.ask(), app.report.clone(), app.refresh_sessions.clone());
-        let dispatch = app.chat.dispatcher();
-        let current = app.session_id();
-        let open_session = open.clone();
+        let app = app.clone();
         Callback::from(move |(id, title): (String, String)| {
-            let (report, refresh_sessions, dispatch, current, open_session) = (
-                report.clone(),
-                refresh_sessions.clone(),
-                dispatch.clone(),
-                current.clone(),
-                open_session.clone(),
-            );
-            ask.emit(Confirmation {
+            let on_confirm = app.command(move |app, ()| {
+                let id = id.clone();
+                async move {
+                    ipc::delete_session(&id).await?;
+                    // The open session went: the newest one left opens.
+                    let mut next = None;
+                    if app.session_id().as_deref() == Some(id.as_str()) {
+                        app.dispatch(ChatAction::Closed);
+                        next = ipc::list_sessions()
+                            .await
+                            .ok()
+                            .and_then(|list| list.into_iter().next().map(|first| first.id));
+                    }
+                    app.refresh_sessions.emit(());
+                    match next {
+                        Some(next) => app.load(&next).await,
+                        None => Ok(()),
+                    }
+                }
+            });
+            app.ask(Confirmation {
                 title: "Delete this session?".into(),
                 message: format!("“{title}” and all its messages will be deleted.").into(),
                 confirm_label: "Delete".into(),
-                on_confirm: Callback::from(move |()| {
-                    let (id, report, refresh_sessions, dispatch, current, open_session) = (
-                        id.clone(),
-                        report.clone(),
-                        refresh_sessions.clone(),
-                        dispatch.clone(),
-                        current.clone(),
-                        open_session.clone(),
-                    );
-                    spawn_reported(&report, async move {
-                        ipc::delete_session(&id).await?;
-                        if current.as_deref() == Some(id.as_str()) {
-                            dispatch.dispatch(ChatAction::Closed);
-                            if let Ok(list) = ipc::list_sessions().await
-                                && let Some(first) = list.first()
-                            {
-                                open_session.emit(first.id.clone());
-                            }
-                        }
-                        refresh_sessions.emit(());
-                        Ok(())
-                    });
-                }),
+                on_confirm,
             });
         })
     };
 
-    let rename = {
-        let (dispatch, report, refresh_sessions) = (
-            app.chat.dispatcher(),
-            app.report.clone(),
-            app.refresh_sessions.clone(),
-        );
-        Callback::from(move |(id, title): (String, String)| {
-            let (dispatch, refresh_sessions) = (dispatch.clone(), refresh_sessions.clone());
-            spawn_reported(&report, async move {
-                let saved = ipc::rename_session(&id, &title).await?;
-                dispatch.dispatch(ChatAction::SessionSaved(saved));
-                refresh_sessions.emit(());
-                Ok(())
-            });
-        })
-    };
+    let rename = app.command(|app, (id, title): (String, String)| async move {
+        app.saved(ipc::rename_session(&id, &title).await?);
+        Ok(())
+    });
 
-    let duplicate = {
-        let (report, refresh_sessions, open_session) = (
-            app.report.clone(),
-            app.refresh_sessions.clone(),
-            open.clone(),
-        );
-        Callback::from(move |id: String| {
-            let (refresh_sessions, open_session) = (refresh_sessions.clone(), open_session.clone());
-            spawn_reported(&report, async move {
-                let copy = ipc::duplicate_session(&id).await?;
-                refresh_sessions.emit(());
-                open_session.emit(copy.id);
-                Ok(())
-            });
-        })
-    };
+    let duplicate = app.command(|app, id: String| async move {
+        let copy = ipc::duplicate_session(&id).await?;
+        app.refresh_sessions.emit(());
+        app.load(&copy.id).await
+    });
 
     let search = {
         let sessions = sessions.clone();
@@ -232,22 +215,19 @@ pub fn use_session_commands(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures;
 
     fn session_with(provider: &str, model: &str) -> Session {
-        Session {
-            id: "s1".into(),
-            config: SessionConfig {
-                title: "Old".into(),
-                provider_id: provider.into(),
-                model: model.into(),
-                temperature: Some(0.3),
-                system_prompt: Some("Be brief.".into()),
-                ..SessionConfig::default()
-            },
-            imported_from: None,
-            created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-            updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-        }
+        let mut session = fixtures::session("s1");
+        session.config = SessionConfig {
+            title: "Old".into(),
+            provider_id: provider.into(),
+            model: model.into(),
+            temperature: Some(0.3),
+            system_prompt: Some("Be brief.".into()),
+            ..SessionConfig::default()
+        };
+        session
     }
 
     #[test]

@@ -1,6 +1,6 @@
-//! What the App does once, when it mounts: apply the theme, install the
-//! highlight stylesheet, load the settings and the sessions (opening the
-//! newest), and listen for the shell's turn events for as long as it lives.
+//! What the App does once, when it mounts: load the settings and the
+//! sessions (opening the newest), and listen for the shell's turn events for
+//! as long as it lives. (The page itself is set up by [`super::use_page`].)
 
 use std::rc::Rc;
 
@@ -9,29 +9,25 @@ use yew::prelude::*;
 
 use super::sessions::{AppHandles, load_session};
 use super::turns::refresh_totals;
-use super::{apply_theme, install_highlight_css};
 use crate::batch::EventBatch;
 use crate::ipc::{self, Listener};
 use crate::state::{ChatAction, OverlayAction, Sessions, SessionsAction};
 use crate::types::{TurnEvent, TurnFinished};
 
 #[hook]
-pub fn use_startup(app: &AppHandles, sessions: &UseReducerDispatcher<Sessions>, theme: &str) {
+pub fn use_startup(app: &AppHandles, sessions: &UseReducerDispatcher<Sessions>) {
     let listeners = use_mut_ref(Vec::<Listener>::new);
     let dispatch = app.chat.dispatcher();
     let overlays = app.overlays.clone();
     let (settings, sessions) = (app.settings.clone(), sessions.clone());
     let (report, refresh_sessions) = (app.report.clone(), app.refresh_sessions.clone());
-    let theme = theme.to_owned();
     use_effect_with((), move |()| {
-        apply_theme(&theme);
         if !ipc::is_available() {
             overlays.dispatch(OverlayAction::Report(
                 "Running without Parlor's desktop shell: nothing can be loaded or sent.".into(),
             ));
             return;
         }
-        spawn_local(install_highlight_css());
         spawn_local(async move {
             match ipc::get_settings().await {
                 Ok(view) => settings.set(Some(view)),

@@ -4,10 +4,9 @@
 
 use yew::prelude::*;
 
-use super::sessions::{AppHandles, Dispatch, NEW_TITLE, PAGE, load_session, new_config};
-use super::spawn_reported;
+use super::sessions::{AppHandles, Dispatch, NEW_TITLE, PAGE, new_config};
 use crate::format;
-use crate::ipc;
+use crate::ipc::{self, IpcError};
 use crate::state::{ChatAction, Confirmation, OverlayAction};
 use crate::types::{NewMessage, Role, SessionConfig};
 
@@ -39,196 +38,150 @@ pub struct TurnCommands {
 
 #[hook]
 pub fn use_turn_commands(app: &AppHandles) -> TurnCommands {
-    let chat = &app.chat;
-    let session_id = app.session_id();
-    let streaming_id = chat.streaming().map(|m| m.id.clone());
+    let streaming_id = app.chat.streaming().map(|m| m.id.clone());
 
     let stop = {
         let streaming_id = streaming_id.clone();
-        let report = app.report.clone();
-        Callback::from(move |()| {
-            let Some(id) = streaming_id.clone() else {
-                return;
-            };
-            // `false`: the turn had already ended, nothing to stop.
-            spawn_reported(&report, async move { ipc::stop_turn(&id).await.map(drop) });
+        app.command(move |_, ()| {
+            let streaming_id = streaming_id.clone();
+            async move {
+                if let Some(id) = streaming_id {
+                    // `false`: the turn had already ended, nothing to stop.
+                    ipc::stop_turn(&id).await?;
+                }
+                Ok(())
+            }
         })
     };
 
     let send = {
-        let draft = app.draft.clone();
-        let overlays = app.overlays.clone();
-        let chat_session = chat.session.clone();
-        let no_messages = chat.messages.is_empty();
-        let settings = app.settings.clone();
-        let busy = streaming_id.is_some();
-        let (dispatch, report, refresh_sessions) = (
-            chat.dispatcher(),
-            app.report.clone(),
-            app.refresh_sessions.clone(),
-        );
-        Callback::from(move |()| {
-            let text = (*draft).clone();
-            if text.trim().is_empty() || busy {
-                return;
-            }
-            let (dispatch, refresh_sessions, draft) =
-                (dispatch.clone(), refresh_sessions.clone(), draft.clone());
-            let chat_session = chat_session.clone();
-            let fresh_config = new_config(None, settings.as_ref());
-            overlays.dispatch(OverlayAction::DismissBanner);
-            spawn_reported(&report, async move {
+        let fresh_config = new_config(None, app.settings.as_ref());
+        let send = app.command(move |app, text: String| {
+            let fresh_config = fresh_config.clone();
+            async move {
                 // The latest controls are saved first: the shell builds
                 // the request from the stored session.
-                let (id, mut config, created) = match chat_session {
+                let (id, mut config, created) = match app.chat.session.clone() {
                     Some(session) => (session.id, session.config, false),
                     None => {
                         let created = ipc::create_session(&fresh_config).await?;
                         (created.id, created.config, true)
                     }
                 };
-                if no_messages && config.title == NEW_TITLE {
+                if app.chat.messages.is_empty() && config.title == NEW_TITLE {
                     config.title = format::title_from(&text);
                 }
                 let saved = ipc::update_session(&id, &config).await?;
                 if created {
-                    load_session(&dispatch, &id).await?;
+                    app.load(&id).await?;
                 } else {
-                    dispatch.dispatch(ChatAction::SessionSaved(saved));
+                    app.dispatch(ChatAction::SessionSaved(saved));
                 }
                 let started = ipc::send_message(&id, &text).await?;
-                draft.set(String::new());
-                dispatch.dispatch(ChatAction::Started(started));
-                refresh_sessions.emit(());
+                app.draft.set(String::new());
+                app.dispatch(ChatAction::Started(started));
+                app.refresh_sessions.emit(());
                 Ok(())
-            });
+            }
+        });
+        let (draft, overlays) = (app.draft.clone(), app.overlays.clone());
+        let busy = streaming_id.is_some();
+        Callback::from(move |()| {
+            let text = (*draft).clone();
+            if text.trim().is_empty() || busy {
+                return;
+            }
+            overlays.dispatch(OverlayAction::DismissBanner);
+            send.emit(text);
         })
     };
 
-    let retry = {
-        let (dispatch, report) = (chat.dispatcher(), app.report.clone());
-        let session_id = session_id.clone();
-        Callback::from(move |message_id: String| {
-            let Some(session_id) = session_id.clone() else {
-                return;
-            };
-            let dispatch = dispatch.clone();
-            spawn_reported(&report, async move {
-                ipc::truncate_from(&message_id).await?;
-                dispatch.dispatch(ChatAction::TruncatedFrom(message_id));
-                let started = ipc::continue_turn(&session_id).await?;
-                dispatch.dispatch(ChatAction::Started(started));
-                Ok(())
-            });
-        })
-    };
+    let retry = app.command(|app, message_id: String| async move {
+        let Some(session_id) = app.session_id() else {
+            return Ok(());
+        };
+        ipc::truncate_from(&message_id).await?;
+        app.dispatch(ChatAction::TruncatedFrom(message_id));
+        continue_turn(&app, &session_id).await
+    });
 
-    let tool_result = {
-        let (dispatch, report) = (chat.dispatcher(), app.report.clone());
-        let session_id = session_id.clone();
-        let chat_state = chat.clone();
-        Callback::from(move |(call_id, content): (String, String)| {
-            let Some(session_id) = session_id.clone() else {
-                return;
-            };
-            // After this result, does the answer still wait for others?
-            let others_waiting = chat_state.others_waiting(&call_id);
-            let dispatch = dispatch.clone();
-            spawn_reported(&report, async move {
-                let message = NewMessage {
-                    tool_call_id: Some(call_id),
-                    ..NewMessage::new(Role::Tool, content)
-                };
-                let stored = ipc::add_message(&session_id, &message).await?;
-                dispatch.dispatch(ChatAction::Appended(stored));
-                if !others_waiting {
-                    let started = ipc::continue_turn(&session_id).await?;
-                    dispatch.dispatch(ChatAction::Started(started));
-                }
-                Ok(())
-            });
-        })
-    };
+    let tool_result = app.command(|app, (call_id, content): (String, String)| async move {
+        let Some(session_id) = app.session_id() else {
+            return Ok(());
+        };
+        // After this result, does the answer still wait for others?
+        let others_waiting = app.chat.others_waiting(&call_id);
+        let message = NewMessage {
+            tool_call_id: Some(call_id),
+            ..NewMessage::new(Role::Tool, content)
+        };
+        let stored = ipc::add_message(&session_id, &message).await?;
+        app.dispatch(ChatAction::Appended(stored));
+        if others_waiting {
+            return Ok(());
+        }
+        continue_turn(&app, &session_id).await
+    });
 
-    let save_config = {
-        let (dispatch, report) = (chat.dispatcher(), app.report.clone());
-        let session_id = session_id.clone();
-        let refresh_sessions = app.refresh_sessions.clone();
-        Callback::from(move |config: SessionConfig| {
-            dispatch.dispatch(ChatAction::Config(config.clone()));
-            let Some(id) = session_id.clone() else {
-                return;
-            };
-            let (dispatch, refresh_sessions) = (dispatch.clone(), refresh_sessions.clone());
-            spawn_reported(&report, async move {
-                let saved = ipc::update_session(&id, &config).await?;
-                dispatch.dispatch(ChatAction::SessionSaved(saved));
-                refresh_sessions.emit(());
-                Ok(())
-            });
-        })
-    };
+    let save = app.command(|app, config: SessionConfig| async move {
+        if let Some(id) = app.session_id() {
+            app.saved(ipc::update_session(&id, &config).await?);
+        }
+        Ok(())
+    });
     let edit_config = {
-        let dispatch = chat.dispatcher();
-        Callback::from(move |config: SessionConfig| dispatch.dispatch(ChatAction::Config(config)))
+        let chat = app.chat.clone();
+        Callback::from(move |config: SessionConfig| chat.dispatch(ChatAction::Config(config)))
+    };
+    let save_config = {
+        let edit_config = edit_config.clone();
+        Callback::from(move |config: SessionConfig| {
+            edit_config.emit(config.clone());
+            save.emit(config);
+        })
     };
 
     let reset = {
-        let ask = app.ask();
-        let first = chat.messages.first().map(|m| m.id.clone());
-        let (dispatch, report, refresh_sessions) = (
-            chat.dispatcher(),
-            app.report.clone(),
-            app.refresh_sessions.clone(),
-        );
-        let session_id = session_id.clone();
+        let app = app.clone();
         Callback::from(move |_: MouseEvent| {
-            let (Some(first), Some(session_id)) = (first.clone(), session_id.clone()) else {
+            let first = app.chat.messages.first().map(|m| m.id.clone());
+            let (Some(first), Some(session_id)) = (first, app.session_id()) else {
                 return;
             };
-            let (dispatch, report, refresh_sessions) =
-                (dispatch.clone(), report.clone(), refresh_sessions.clone());
-            ask.emit(Confirmation {
+            let on_confirm = app.command(move |app, ()| {
+                let (first, session_id) = (first.clone(), session_id.clone());
+                async move {
+                    let reset = async {
+                        ipc::truncate_from(&first).await?;
+                        app.load(&session_id).await
+                    }
+                    .await;
+                    app.refresh_sessions.emit(());
+                    reset
+                }
+            });
+            app.ask(Confirmation {
                 title: "Reset this session?".into(),
                 message: "All messages are deleted; the model settings stay.".into(),
                 confirm_label: "Reset".into(),
-                on_confirm: Callback::from(move |()| {
-                    let (first, session_id) = (first.clone(), session_id.clone());
-                    let (dispatch, report, refresh_sessions) =
-                        (dispatch.clone(), report.clone(), refresh_sessions.clone());
-                    spawn_reported(&report, async move {
-                        let reset = async {
-                            ipc::truncate_from(&first).await?;
-                            load_session(&dispatch, &session_id).await
-                        }
-                        .await;
-                        refresh_sessions.emit(());
-                        reset
-                    });
-                }),
+                on_confirm,
             });
         })
     };
 
-    let load_earlier = {
-        let (dispatch, report) = (chat.dispatcher(), app.report.clone());
-        let first = chat.messages.first().map(|m| m.position);
-        Callback::from(move |_: MouseEvent| {
-            let (Some(session_id), Some(first)) = (session_id.clone(), first) else {
-                return;
-            };
-            let dispatch = dispatch.clone();
-            spawn_reported(&report, async move {
-                let page = ipc::list_messages(&session_id, Some(first), PAGE).await?;
-                dispatch.dispatch(ChatAction::Earlier {
-                    session_id,
-                    messages: page.messages,
-                    has_more_before: page.has_more_before,
-                });
-                Ok(())
-            });
-        })
-    };
+    let load_earlier = app.command(|app, _: MouseEvent| async move {
+        let first = app.chat.messages.first().map(|m| m.position);
+        let (Some(session_id), Some(first)) = (app.session_id(), first) else {
+            return Ok(());
+        };
+        let page = ipc::list_messages(&session_id, Some(first), PAGE).await?;
+        app.dispatch(ChatAction::Earlier {
+            session_id,
+            messages: page.messages,
+            has_more_before: page.has_more_before,
+        });
+        Ok(())
+    });
 
     TurnCommands {
         send,
@@ -240,4 +193,11 @@ pub fn use_turn_commands(app: &AppHandles) -> TurnCommands {
         reset,
         load_earlier,
     }
+}
+
+/// Asks the model to answer again (after a retry or the last tool result).
+async fn continue_turn(app: &AppHandles, session_id: &str) -> Result<(), IpcError> {
+    let started = ipc::continue_turn(session_id).await?;
+    app.dispatch(ChatAction::Started(started));
+    Ok(())
 }

@@ -9,12 +9,11 @@ fn dialog() -> ShareDialog {
     ShareDialog::new(vec!["m1".into(), "m2".into(), "m3".into()])
 }
 
-fn reduce(dialog: ShareDialog, actions: impl IntoIterator<Item = ShareAction>) -> ShareDialog {
-    let mut state = Rc::new(dialog);
+fn reduce(mut dialog: ShareDialog, actions: impl IntoIterator<Item = ShareAction>) -> ShareDialog {
     for action in actions {
-        state = state.reduce(action);
+        dialog.apply(action);
     }
-    (*state).clone()
+    dialog
 }
 
 fn result(kind: ReachKind, options: ShareOptions) -> ShareResult {
@@ -138,31 +137,17 @@ fn last_options_fill_the_form_until_the_user_or_a_link_speaks() {
 
 #[test]
 fn indexing_is_offered_for_team_links_only() {
-    let edits = [
-        ShareAction::ToggleOptions,
-        ShareAction::Edit(FormEdit::Indexable(true)),
-    ];
-    let local = reduce(
-        dialog(),
-        [ShareAction::Published(result(
-            ReachKind::ThisComputer,
-            ShareOptions::default(),
-        ))]
-        .into_iter()
-        .chain(edits.clone()),
-    );
+    // A link that reaches `kind`, then the options form asking for indexing.
+    let asked = |kind: ReachKind| {
+        let published = ShareAction::Published(result(kind, ShareOptions::default()));
+        let ask = ShareAction::Edit(FormEdit::Indexable(true));
+        reduce(dialog(), [published, ShareAction::ToggleOptions, ask])
+    };
+    let local = asked(ReachKind::ThisComputer);
     assert!(!local.offers_indexing());
     assert!(!local.form_options().unwrap().indexable);
 
-    let team = reduce(
-        dialog(),
-        [ShareAction::Published(result(
-            ReachKind::Team,
-            ShareOptions::default(),
-        ))]
-        .into_iter()
-        .chain(edits),
-    );
+    let team = asked(ReachKind::Team);
     assert!(team.offers_indexing());
     assert!(team.chosen_options().unwrap().unwrap().indexable);
 
@@ -233,13 +218,13 @@ fn exports_say_where_and_what_was_removed() {
             }),
         ],
     );
-    assert_eq!(state.exporting, None);
+    assert_eq!(state.exports.making, None);
     assert_eq!(
-        state.saved_file.as_ref().map(|f| f.path.as_str()),
+        state.exports.saved_file.as_ref().map(|f| f.path.as_str()),
         Some("/home/a/chat.html")
     );
     assert_eq!(
-        state.export_removed,
+        state.exports.removed,
         Some((Export::File, "1 API key".to_owned()))
     );
     let state = reduce(
@@ -252,11 +237,11 @@ fn exports_say_where_and_what_was_removed() {
         ],
     );
     assert_eq!(state.status, MARKDOWN_COPIED);
-    assert_eq!(state.export_removed, None);
+    assert_eq!(state.exports.removed, None);
     let cancelled = reduce(
         state,
         [ShareAction::Exporting(Export::File), ShareAction::Cancelled],
     );
-    assert_eq!(cancelled.exporting, None);
+    assert_eq!(cancelled.exports.making, None);
     assert_eq!(cancelled.error, None);
 }

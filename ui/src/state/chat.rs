@@ -3,10 +3,8 @@
 //! shows. Pure, so it is tested on the host.
 
 use std::collections::HashMap;
-use std::rc::Rc;
 
-use yew::Reducible;
-
+use super::reducible;
 use crate::types::{
     MessageStatus, Role, Session, SessionConfig, SessionTotals, StartedTurn, StoredMessage,
     StreamEvent, ToolCall, TurnEvent, TurnFinished,
@@ -308,15 +306,7 @@ fn call_at(calls: &mut Vec<ToolCall>, index: usize) -> &mut ToolCall {
     &mut calls[index]
 }
 
-impl Reducible for Chat {
-    type Action = ChatAction;
-
-    fn reduce(self: Rc<Self>, action: ChatAction) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.apply(action);
-        Rc::new(next)
-    }
-}
+reducible!(Chat, ChatAction);
 
 #[cfg(test)]
 mod tests;

@@ -2,10 +2,9 @@
 //! top of it, and the error banner. Every way in and out is an action, so
 //! the shortcuts, the buttons and the dialogs' own closing agree.
 
-use std::rc::Rc;
+use yew::{AttrValue, Callback};
 
-use yew::{AttrValue, Callback, Reducible};
-
+use super::reducible;
 use crate::types::ShareServerMode;
 
 /// Which dialog is open.
@@ -69,15 +68,7 @@ impl Overlays {
     }
 }
 
-impl Reducible for Overlays {
-    type Action = OverlayAction;
-
-    fn reduce(self: Rc<Self>, action: OverlayAction) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.apply(action);
-        Rc::new(next)
-    }
-}
+reducible!(Overlays, OverlayAction);
 
 #[cfg(test)]
 mod tests {

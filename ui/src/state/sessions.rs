@@ -1,10 +1,7 @@
 //! The sidebar's lists: the sessions as the shell lists them, and the hits
 //! of the search being shown (none: no search, the list is shown).
 
-use std::rc::Rc;
-
-use yew::Reducible;
-
+use super::reducible;
 use crate::types::{SearchHit, SessionSummary};
 
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -32,31 +29,12 @@ impl Sessions {
     }
 }
 
-impl Reducible for Sessions {
-    type Action = SessionsAction;
-
-    fn reduce(self: Rc<Self>, action: SessionsAction) -> Rc<Self> {
-        let mut next = (*self).clone();
-        next.apply(action);
-        Rc::new(next)
-    }
-}
+reducible!(Sessions, SessionsAction);
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn summary(id: &str) -> SessionSummary {
-        SessionSummary {
-            id: id.into(),
-            title: format!("Session {id}"),
-            provider_id: "openai".into(),
-            model: "gpt-4o".into(),
-            message_count: 2,
-            created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-            updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-        }
-    }
+    use crate::fixtures::summary;
 
     #[test]
     fn a_search_shows_its_hits_until_cleared_while_the_list_stays_fresh() {

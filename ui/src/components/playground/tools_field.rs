@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::dom::value_of;
 use crate::tools::{parse_tools, tools_text};
 use crate::types::SessionConfig;
 
@@ -35,8 +36,7 @@ pub fn ToolsField(props: &ToolsFieldProps) -> Html {
         let tools_draft = tools_draft.clone();
         let tools_error = tools_error.clone();
         Callback::from(move |e: InputEvent| {
-            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            let text = area.value();
+            let text = value_of(&e);
             tools_error.set(parse_tools(&text).err());
             tools_draft.set(text);
         })
@@ -45,8 +45,7 @@ pub fn ToolsField(props: &ToolsFieldProps) -> Html {
         let save = props.on_save.clone();
         let config = config.clone();
         Callback::from(move |e: Event| {
-            let area: web_sys::HtmlTextAreaElement = e.target_unchecked_into();
-            if let Ok(tools) = parse_tools(&area.value())
+            if let Ok(tools) = parse_tools(&value_of(&e))
                 && tools != config.tools
             {
                 let mut next = config.clone();

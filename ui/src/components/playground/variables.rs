@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::dom::value_of;
 use crate::types::SessionConfig;
 
 /// `config` with `name` set to `value`.
@@ -29,20 +30,12 @@ pub fn variables(
     let variables = names.iter().map(|name| {
         let value = config.variables.get(name).cloned().unwrap_or_default();
         let id = format!("var-{name}");
-        let onchange = {
-            let (save, config, name) = (on_save.clone(), config.clone(), name.clone());
-            Callback::from(move |e: Event| {
-                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                save.emit(with_value(&config, &name, input.value()));
-            })
+        let set = |target: &Callback<SessionConfig>| {
+            let (config, name) = (config.clone(), name.clone());
+            target.reform(move |e: Event| with_value(&config, &name, value_of(&e)))
         };
-        let oninput = {
-            let (edit, config, name) = (on_edit.clone(), config.clone(), name.clone());
-            Callback::from(move |e: InputEvent| {
-                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                edit.emit(with_value(&config, &name, input.value()));
-            })
-        };
+        let onchange = set(on_save);
+        let oninput = set(on_edit).reform(|e: InputEvent| e.into());
         html! {
             <div class="field variable-field">
                 <label for={id.clone()} class="field-label"><code>{ format!("{{{{{name}}}}}") }</code></label>

@@ -3,6 +3,7 @@
 
 use yew::prelude::*;
 
+use crate::dom::value_of;
 use crate::hooks;
 use crate::prices::{self, PriceField};
 use crate::settings_form::{SettingsEdit, SettingsForm};
@@ -31,53 +32,31 @@ pub fn PriceEditor(props: &PriceEditorProps) -> Html {
             .map(|(_, label)| label.clone())
             .unwrap_or_default()
     };
+    let on_edit = form.dispatcher().to_callback();
     let edit = |index: usize, field: PriceField| {
-        let dispatch = form.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            dispatch.dispatch(SettingsEdit::Price {
-                index,
-                field,
-                value: input.value(),
-            });
-        })
-    };
-    let choose = |index: usize| {
-        let dispatch = form.dispatcher();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            dispatch.dispatch(SettingsEdit::Price {
-                index,
-                field: PriceField::Provider,
-                value: select.value(),
-            });
+        on_edit.reform(move |e: Event| SettingsEdit::Price {
+            index,
+            field,
+            value: value_of(&e),
         })
     };
     let add = {
-        let dispatch = form.dispatcher();
-        let first = choices
-            .first()
-            .map(|(id, _)| id.clone())
-            .unwrap_or_default();
-        Callback::from(move |_: MouseEvent| {
-            dispatch.dispatch(SettingsEdit::AddPrice {
-                provider: first.clone(),
-            });
+        let provider = choices.first().map(|(id, _)| id.clone());
+        on_edit.reform(move |_: MouseEvent| SettingsEdit::AddPrice {
+            provider: provider.clone().unwrap_or_default(),
         })
     };
     let entries = rows.iter().enumerate().map(|(index, row)| {
-        let remove = {
-            let dispatch = form.dispatcher();
-            Callback::from(move |_: MouseEvent| dispatch.dispatch(SettingsEdit::RemovePrice(index)))
-        };
-        let id = |field: &str| format!("price-{}-{field}", index + 1);
-        let number = |field: PriceField, name: &str, placeholder: &str| {
+        let remove = on_edit.reform(move |_: MouseEvent| SettingsEdit::RemovePrice(index));
+        let id = |field: PriceField| format!("price-{}-{}", index + 1, field.name());
+        let text = |field: PriceField, placeholder: &'static str| {
+            let decimal = field != PriceField::Model;
             html! {
                 <div class="field">
-                    <label for={id(name)} class="field-label">{ field.heading() }</label>
-                    <input id={id(name)} name={format!("price-{name}")} class="input" type="text"
-                        inputmode="decimal" autocomplete="off" placeholder={placeholder.to_owned()}
-                        value={row.get(field).to_owned()} oninput={edit(index, field)} />
+                    <label for={id(field)} class="field-label">{ field.heading() }</label>
+                    <input id={id(field)} name={format!("price-{}", field.name())} class="input" type="text"
+                        inputmode={decimal.then_some("decimal")} autocomplete="off" {placeholder}
+                        value={row.get(field).to_owned()} oninput={edit(index, field).reform(|e: InputEvent| e.into())} />
                 </div>
             }
         };
@@ -85,24 +64,19 @@ pub fn PriceEditor(props: &PriceEditorProps) -> Html {
             <fieldset class="price-row" data-price-row={(index + 1).to_string()}>
                 <legend class="visually-hidden">{ format!("Price {}", index + 1) }</legend>
                 <div class="field">
-                    <label for={id("provider")} class="field-label">{ PriceField::Provider.heading() }</label>
-                    <select id={id("provider")} name="price-provider" class="input"
-                        title={chosen_label(&row.provider)} onchange={choose(index)}>
+                    <label for={id(PriceField::Provider)} class="field-label">{ PriceField::Provider.heading() }</label>
+                    <select id={id(PriceField::Provider)} name="price-provider" class="input"
+                        title={chosen_label(&row.provider)} onchange={edit(index, PriceField::Provider)}>
                         { for choices.iter().map(|(value, label)| html! {
                             <option value={value.clone()} selected={row.provider == *value}>{ label.clone() }</option>
                         }) }
                     </select>
                 </div>
-                <div class="field">
-                    <label for={id("model")} class="field-label">{ PriceField::Model.heading() }</label>
-                    <input id={id("model")} name="price-model" class="input" type="text" autocomplete="off"
-                        placeholder="gpt-4o or llama3*" value={row.model.clone()}
-                        oninput={edit(index, PriceField::Model)} />
-                </div>
-                { number(PriceField::Input, "input", "$ / M tokens") }
-                { number(PriceField::Output, "output", "$ / M tokens") }
-                { number(PriceField::Cached, "cached", "= input") }
-                { number(PriceField::Reasoning, "reasoning", "= output") }
+                { text(PriceField::Model, "gpt-4o or llama3*") }
+                { text(PriceField::Input, "$ / M tokens") }
+                { text(PriceField::Output, "$ / M tokens") }
+                { text(PriceField::Cached, "= input") }
+                { text(PriceField::Reasoning, "= output") }
                 <button type="button" class="button button-quiet remove-price" onclick={remove}
                     aria-label={format!("Remove price {}", index + 1)}>{ "Remove" }</button>
             </fieldset>

@@ -4,6 +4,7 @@
 
 use yew::prelude::*;
 
+use crate::dom::value_of;
 use crate::errors::share_error_message;
 use crate::ipc;
 use crate::settings_form::{SettingsEdit, SettingsForm};
@@ -31,27 +32,16 @@ pub fn ProviderFields(props: &ProviderFieldsProps) -> Html {
         ..
     } = props;
     let (index, has_key) = (*index, *has_key);
-    let base_input = {
-        let dispatch = form.dispatcher();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            dispatch.dispatch(SettingsEdit::BaseUrl {
-                index,
-                value: input.value(),
-            });
-        })
-    };
+    let on_edit = form.dispatcher().to_callback();
+    let base_url = move |value: String| SettingsEdit::BaseUrl { index, value };
+    let base_input = on_edit.reform(move |e: InputEvent| base_url(value_of(&e)));
     let base_change = {
         let (dispatch, provider) = (form.dispatcher(), provider.clone());
         Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            let value = input.value();
+            let value = value_of(&e);
             // The field as it is now (a cleared field fires no input
             // event), so the re-render below does not put old text back.
-            dispatch.dispatch(SettingsEdit::BaseUrl {
-                index,
-                value: value.clone(),
-            });
+            dispatch.dispatch(base_url(value.clone()));
             if value.trim().is_empty() {
                 return;
             }
@@ -73,14 +63,10 @@ pub fn ProviderFields(props: &ProviderFieldsProps) -> Html {
         })
     };
     let key_input = {
-        let dispatch = form.dispatcher();
         let id = provider.id.clone();
-        Callback::from(move |e: InputEvent| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            dispatch.dispatch(SettingsEdit::Key {
-                provider_id: id.clone(),
-                value: input.value(),
-            });
+        on_edit.reform(move |e: InputEvent| SettingsEdit::Key {
+            provider_id: id.clone(),
+            value: value_of(&e),
         })
     };
     let remove_key = {

@@ -35,24 +35,15 @@ pub fn use_share_commands(
     let dispatch = dialog.dispatcher();
     // A failure other than publishing, said with what was being done.
     let failed = |doing: &'static str| {
-        let dispatch = dispatch.clone();
-        Callback::from(move |e: IpcError| {
-            dispatch.dispatch(ShareAction::Failed(format!(
-                "{doing}: {}",
-                share_error_message(&e)
-            )));
+        dispatch.to_callback().reform(move |e: IpcError| {
+            ShareAction::Failed(format!("{doing}: {}", share_error_message(&e)))
         })
     };
 
     let publish = {
-        let dispatch = dispatch.clone();
-        let session_id = session_id.clone();
-        let report = {
-            let dispatch = dispatch.clone();
-            Callback::from(move |e: IpcError| {
-                dispatch.dispatch(ShareAction::PublishFailed(share_error_message(&e)));
-            })
-        };
+        let (dispatch, session_id) = (dispatch.clone(), session_id.clone());
+        let report = (dispatch.to_callback())
+            .reform(|e: IpcError| ShareAction::PublishFailed(share_error_message(&e)));
         Callback::from(move |(options, replaces): PublishRequest| {
             dispatch.dispatch(ShareAction::Publishing);
             let (dispatch, session_id) = (dispatch.clone(), session_id.clone());
@@ -87,44 +78,37 @@ pub fn use_share_commands(
             spawn_reported(&report, async move { ipc::open_share(&id).await });
         })
     };
+    let chosen = dialog.chosen_options();
     let save_file = {
-        let (dispatch, report) = (dispatch.clone(), failed("Could not save the file"));
         let session_id = session_id.clone();
-        let chosen = dialog.chosen_options();
-        Callback::from(move |()| {
-            let options = match chosen.clone() {
-                Ok(options) => options,
-                Err(message) => return dispatch.dispatch(ShareAction::Failed(message)),
-            };
-            dispatch.dispatch(ShareAction::Exporting(Export::File));
-            let (dispatch, session_id) = (dispatch.clone(), session_id.clone());
-            spawn_reported(&report, async move {
+        let report = failed("Could not save the file");
+        export(&dispatch, &chosen, Export::File, report, move |options| {
+            let session_id = session_id.clone();
+            async move {
                 match ipc::save_share_file(&session_id, options.as_ref()).await {
-                    Ok(saved) => dispatch.dispatch(ShareAction::FileSaved(saved)),
-                    Err(e) if is_cancelled(&e) => dispatch.dispatch(ShareAction::Cancelled),
-                    Err(e) => return Err(e),
+                    Ok(saved) => Ok(ShareAction::FileSaved(saved)),
+                    Err(e) if is_cancelled(&e) => Ok(ShareAction::Cancelled),
+                    Err(e) => Err(e),
                 }
-                Ok(())
-            });
+            }
         })
     };
     let copy_markdown = {
-        let (dispatch, report) = (dispatch.clone(), failed("Could not copy the Markdown"));
         let session_id = session_id.clone();
-        let chosen = dialog.chosen_options();
-        Callback::from(move |()| {
-            let options = match chosen.clone() {
-                Ok(options) => options,
-                Err(message) => return dispatch.dispatch(ShareAction::Failed(message)),
-            };
-            dispatch.dispatch(ShareAction::Exporting(Export::Markdown));
-            let (dispatch, session_id) = (dispatch.clone(), session_id.clone());
-            spawn_reported(&report, async move {
-                let copied = ipc::copy_share_markdown(&session_id, options.as_ref()).await?;
-                dispatch.dispatch(ShareAction::MarkdownCopied(copied));
-                Ok(())
-            });
-        })
+        let report = failed("Could not copy the Markdown");
+        export(
+            &dispatch,
+            &chosen,
+            Export::Markdown,
+            report,
+            move |options| {
+                let session_id = session_id.clone();
+                async move {
+                    let copied = ipc::copy_share_markdown(&session_id, options.as_ref()).await?;
+                    Ok(ShareAction::MarkdownCopied(copied))
+                }
+            },
+        )
     };
     let reveal = {
         let report = failed("Could not show the file");
@@ -135,17 +119,18 @@ pub fn use_share_commands(
     let republish = {
         let (dispatch, publish) = (dispatch.clone(), publish.clone());
         let form = dialog.form_options();
-        Callback::from(move |()| match form.clone() {
-            Ok(options) => publish.emit((Some(options), share_id.clone())),
-            Err(message) => dispatch.dispatch(ShareAction::Failed(message)),
+        Callback::from(move |()| {
+            if let Some(options) = or_say_why(&dispatch, form.clone()) {
+                publish.emit((Some(options), share_id.clone()));
+            }
         })
     };
     let retry = {
         let publish = publish.clone();
-        let chosen = dialog.chosen_options();
-        Callback::from(move |_: MouseEvent| match chosen.clone() {
-            Ok(options) => publish.emit((options, None)),
-            Err(message) => dispatch.dispatch(ShareAction::Failed(message)),
+        Callback::from(move |_: MouseEvent| {
+            if let Some(options) = or_say_why(&dispatch, chosen.clone()) {
+                publish.emit((options, None));
+            }
         })
     };
 
@@ -159,4 +144,40 @@ pub fn use_share_commands(
         republish,
         retry,
     }
+}
+
+/// The options, or none when they cannot be had: the dialog says why.
+fn or_say_why<T>(
+    dispatch: &UseReducerDispatcher<ShareDialog>,
+    options: Result<T, String>,
+) -> Option<T> {
+    options
+        .map_err(|message| dispatch.dispatch(ShareAction::Failed(message)))
+        .ok()
+}
+
+/// A way out without a link (a file, Markdown) with the options chosen:
+/// `make` makes it and says how that went.
+fn export<Made>(
+    dispatch: &UseReducerDispatcher<ShareDialog>,
+    chosen: &Result<Option<ShareOptions>, String>,
+    kind: Export,
+    report: Callback<IpcError>,
+    make: impl Fn(Option<ShareOptions>) -> Made + 'static,
+) -> Callback<()>
+where
+    Made: Future<Output = Result<ShareAction, IpcError>> + 'static,
+{
+    let (dispatch, chosen) = (dispatch.clone(), chosen.clone());
+    Callback::from(move |()| {
+        let Some(options) = or_say_why(&dispatch, chosen.clone()) else {
+            return;
+        };
+        dispatch.dispatch(ShareAction::Exporting(kind));
+        let (dispatch, made) = (dispatch.clone(), make(options));
+        spawn_reported(&report, async move {
+            dispatch.dispatch(made.await?);
+            Ok(())
+        });
+    })
 }

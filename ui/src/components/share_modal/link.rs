@@ -28,14 +28,8 @@ const QR_LABEL: &str = "QR code of the link, for opening it on a phone";
 #[component]
 pub fn ShareLink(props: &ShareLinkProps) -> Html {
     let result = &props.result;
-    let click = |callback: &Callback<()>| {
-        let callback = callback.clone();
-        Callback::from(move |_: MouseEvent| callback.emit(()))
-    };
-    let way = |mode: ShareServerMode| {
-        let on_way = props.on_way.clone();
-        Callback::from(move |_: MouseEvent| on_way.emit(mode))
-    };
+    let click = |callback: &Callback<()>| callback.reform(|_: MouseEvent| ());
+    let way = |mode: ShareServerMode| props.on_way.reform(move |_: MouseEvent| mode);
     let select_all = Callback::from(|e: FocusEvent| {
         let input: web_sys::HtmlInputElement = e.target_unchecked_into();
         input.select();

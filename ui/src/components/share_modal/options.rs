@@ -4,33 +4,25 @@
 
 use yew::prelude::*;
 
-use crate::share_dialog::{FormEdit, OptionsForm};
+use crate::components::message::role_label;
+use crate::dom::{checked_of, value_of};
+use crate::share_dialog::{FormEdit, ShareDialog};
 use crate::sharing::{cap_sentence, expiry_choices, expiry_value, parse_expiry};
-use crate::types::{Role, StoredMessage};
+use crate::types::StoredMessage;
 
 #[derive(Properties, PartialEq)]
 pub struct ShareOptionsFormProps {
-    pub form: OptionsForm,
-    /// The expiry the form stands for (cut to the cap).
-    pub expiry: Option<u64>,
-    pub max_expiry_seconds: Option<u64>,
-    pub offers_indexing: bool,
+    /// The dialog: its form, the server's cap, the link a new publish would
+    /// replace (none before one is made).
+    pub dialog: ShareDialog,
     pub messages: Vec<StoredMessage>,
     pub on_edit: Callback<FormEdit>,
-    /// The link a new publish would replace; none before one is made.
-    pub replaces_url: Option<AttrValue>,
-    pub publishing: bool,
     pub on_republish: Callback<()>,
 }
 
 fn preview(message: &StoredMessage) -> String {
     let text: String = message.content.chars().take(60).collect();
-    let role = match message.role {
-        Role::User => "User",
-        Role::Assistant => "Assistant",
-        Role::System => "System",
-        Role::Tool => "Tool",
-    };
+    let role = role_label(message.role);
     if text.is_empty() {
         format!("{role}: (tool call)")
     } else {
@@ -40,42 +32,24 @@ fn preview(message: &StoredMessage) -> String {
 
 #[component]
 pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
-    let form = &props.form;
-    let edit = |make: fn(bool) -> FormEdit| {
-        let on_edit = props.on_edit.clone();
-        Callback::from(move |e: Event| {
-            let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-            on_edit.emit(make(input.checked()));
-        })
-    };
-    let scope = |some: bool| {
-        let on_edit = props.on_edit.clone();
-        Callback::from(move |_: Event| on_edit.emit(FormEdit::Some(some)))
-    };
-    let expiry_change = {
-        let on_edit = props.on_edit.clone();
-        Callback::from(move |e: Event| {
-            let select: web_sys::HtmlSelectElement = e.target_unchecked_into();
-            on_edit.emit(FormEdit::Expiry(parse_expiry(&select.value())));
-        })
-    };
-    let republish = {
-        let on_republish = props.on_republish.clone();
-        Callback::from(move |_: MouseEvent| on_republish.emit(()))
-    };
-    let chosen = expiry_value(props.expiry);
-    let choices = expiry_choices(props.max_expiry_seconds, form.expires_in);
+    let dialog = &props.dialog;
+    let form = &dialog.form;
+    let edit =
+        |make: fn(bool) -> FormEdit| props.on_edit.reform(move |e: Event| make(checked_of(&e)));
+    let scope = |some: bool| props.on_edit.reform(move |_: Event| FormEdit::Some(some));
+    let expiry_change = props
+        .on_edit
+        .reform(|e: Event| FormEdit::Expiry(parse_expiry(&value_of(&e))));
+    let republish = props.on_republish.reform(|_: MouseEvent| ());
+    let chosen = expiry_value(dialog.form_expiry());
+    let choices = expiry_choices(dialog.max_expiry_seconds, form.expires_in);
     let message_choices = props.messages.iter().map(|message| {
         let id = message.id.clone();
         let onchange = {
-            let on_edit = props.on_edit.clone();
             let id = id.clone();
-            Callback::from(move |e: Event| {
-                let input: web_sys::HtmlInputElement = e.target_unchecked_into();
-                on_edit.emit(FormEdit::Message {
-                    id: id.clone(),
-                    chosen: input.checked(),
-                });
+            props.on_edit.reform(move |e: Event| FormEdit::Message {
+                id: id.clone(),
+                chosen: checked_of(&e),
             })
         };
         html! {
@@ -97,7 +71,7 @@ pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
                         <option value={choice.value.clone()} selected={choice.value == chosen}>{ choice.label }</option>
                     }) }
                 </select>
-                if let Some(cap) = props.max_expiry_seconds {
+                if let Some(cap) = dialog.max_expiry_seconds {
                     <p id="share-expiry-cap" class="field-hint">{ cap_sentence(cap) }</p>
                 }
             </div>
@@ -106,7 +80,7 @@ pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
                     onchange={edit(FormEdit::IncludeSystemPrompt)} />
                 <span>{ "Include the system prompt and variables" }</span>
             </label>
-            if props.offers_indexing {
+            if dialog.offers_indexing() {
                 <label class="check">
                     <input id="share-indexable" type="checkbox" checked={form.indexable}
                         onchange={edit(FormEdit::Indexable)} />
@@ -127,14 +101,14 @@ pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
                     <ul class="share-message-list">{ for message_choices }</ul>
                 }
             </fieldset>
-            if let Some(url) = &props.replaces_url {
+            if let Some(url) = dialog.result.as_ref().map(|r| &r.share_url) {
                 <div class="share-republish">
                     <p id="share-republish-note" class="field-hint">
                         { format!("This makes a new link and revokes the one just made ({url}).") }
                     </p>
                     <button id="share-republish" type="button" class="button button-primary"
-                        disabled={props.publishing} onclick={republish}>
-                        { if props.publishing { "Publishing…" } else { "Publish with these options" } }
+                        disabled={dialog.publishing} onclick={republish}>
+                        { if dialog.publishing { "Publishing…" } else { "Publish with these options" } }
                     </button>
                 </div>
             }

@@ -1,46 +1,8 @@
 //! The chat reducer's stories: turns streaming, racing and ending, pages, edits.
 
 use super::*;
+use crate::fixtures::{message, session};
 use crate::types::Usage;
-
-fn session(id: &str) -> Session {
-    Session {
-        id: id.into(),
-        config: SessionConfig::default(),
-        imported_from: None,
-        created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-        updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-    }
-}
-
-fn message(id: &str, position: i64, role: Role, status: MessageStatus) -> StoredMessage {
-    StoredMessage {
-        id: id.into(),
-        session_id: "s1".into(),
-        position,
-        role,
-        content: String::new(),
-        reasoning: None,
-        usage: None,
-        cost: None,
-        time_to_first_token_ms: None,
-        inference_time_ms: None,
-        tokens_per_second: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        status,
-        error: None,
-        finish_reason: None,
-        provider_id: None,
-        model: None,
-        provider_name: None,
-        price_provider: None,
-        params: None,
-        ended: None,
-        created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-        updated_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-    }
-}
 
 fn loaded() -> Chat {
     let mut chat = Chat::default();
@@ -53,12 +15,52 @@ fn loaded() -> Chat {
     chat
 }
 
-fn event(id: &str, event: StreamEvent) -> ChatAction {
-    ChatAction::Events(vec![TurnEvent {
-        session_id: "s1".into(),
-        message_id: id.into(),
+fn turn_event(session_id: &str, message_id: &str, event: StreamEvent) -> TurnEvent {
+    TurnEvent {
+        session_id: session_id.into(),
+        message_id: message_id.into(),
         event,
-    }])
+    }
+}
+
+fn content(text: &str) -> StreamEvent {
+    StreamEvent::ContentDelta { text: text.into() }
+}
+
+fn event(id: &str, event: StreamEvent) -> ChatAction {
+    ChatAction::Events(vec![turn_event("s1", id, event)])
+}
+
+fn text(id: &str, text: &str) -> ChatAction {
+    event(id, content(text))
+}
+
+/// A user's message, appended without a turn.
+fn appended(id: &str, position: i64) -> ChatAction {
+    ChatAction::Appended(message(id, position, Role::User, MessageStatus::Complete))
+}
+
+/// A turn started: its answer `id` streams at `position`, after `user`.
+fn started(user: Option<StoredMessage>, id: &str, position: i64) -> ChatAction {
+    ChatAction::Started(StartedTurn {
+        user_message: user,
+        assistant_message: message(id, position, Role::Assistant, MessageStatus::Streaming),
+    })
+}
+
+fn finished(message: StoredMessage) -> ChatAction {
+    ChatAction::Finished(TurnFinished {
+        session_id: "s1".into(),
+        message_id: message.id.clone(),
+        message,
+    })
+}
+
+/// A session whose first message, `a1`, is an answer streaming.
+fn streaming() -> Chat {
+    let mut chat = loaded();
+    chat.apply(started(None, "a1", 0));
+    chat
 }
 
 #[test]
@@ -66,10 +68,7 @@ fn a_turn_streams_then_finishes() {
     let mut chat = loaded();
     let mut user = message("u1", 0, Role::User, MessageStatus::Complete);
     user.content = "Hi".into();
-    chat.apply(ChatAction::Started(StartedTurn {
-        user_message: Some(user),
-        assistant_message: message("a1", 1, Role::Assistant, MessageStatus::Streaming),
-    }));
+    chat.apply(started(Some(user), "a1", 1));
     assert_eq!(chat.messages.len(), 2);
     assert_eq!(chat.streaming().map(|m| m.id.as_str()), Some("a1"));
 
@@ -77,11 +76,8 @@ fn a_turn_streams_then_finishes() {
         "a1",
         StreamEvent::ReasoningDelta { text: "hmm".into() },
     ));
-    chat.apply(event(
-        "a1",
-        StreamEvent::ContentDelta { text: "Hel".into() },
-    ));
-    chat.apply(event("a1", StreamEvent::ContentDelta { text: "lo".into() }));
+    chat.apply(text("a1", "Hel"));
+    chat.apply(text("a1", "lo"));
     let usage = Usage {
         input_tokens: 3,
         output_tokens: 2,
@@ -96,11 +92,7 @@ fn a_turn_streams_then_finishes() {
     let mut done = chat.messages[1].clone();
     done.status = MessageStatus::Complete;
     done.cost = Some(0.001);
-    chat.apply(ChatAction::Finished(TurnFinished {
-        session_id: "s1".into(),
-        message_id: "a1".into(),
-        message: done,
-    }));
+    chat.apply(finished(done));
     assert_eq!(chat.messages[1].status, MessageStatus::Complete);
     assert_eq!(chat.messages[1].cost, Some(0.001));
     assert!(chat.streaming().is_none());
@@ -109,18 +101,12 @@ fn a_turn_streams_then_finishes() {
 #[test]
 fn a_turn_that_ends_before_its_start_is_known_keeps_its_end() {
     let mut chat = loaded();
-    chat.apply(event("a1", StreamEvent::ContentDelta { text: "Hi".into() }));
+    chat.apply(text("a1", "Hi"));
     let mut failed = message("a1", 1, Role::Assistant, MessageStatus::Error);
     failed.error = Some("HTTP 503".into());
-    chat.apply(ChatAction::Finished(TurnFinished {
-        session_id: "s1".into(),
-        message_id: "a1".into(),
-        message: failed,
-    }));
-    chat.apply(ChatAction::Started(StartedTurn {
-        user_message: Some(message("u1", 0, Role::User, MessageStatus::Complete)),
-        assistant_message: message("a1", 1, Role::Assistant, MessageStatus::Streaming),
-    }));
+    chat.apply(finished(failed));
+    let user = message("u1", 0, Role::User, MessageStatus::Complete);
+    chat.apply(started(Some(user), "a1", 1));
     assert_eq!(chat.messages.len(), 2);
     assert_eq!(chat.messages[1].status, MessageStatus::Error);
     assert!(chat.pending.is_empty());
@@ -129,51 +115,29 @@ fn a_turn_that_ends_before_its_start_is_known_keeps_its_end() {
 #[test]
 fn early_deltas_are_applied_when_the_turn_is_known() {
     let mut chat = loaded();
-    chat.apply(event("a1", StreamEvent::ContentDelta { text: "He".into() }));
-    chat.apply(ChatAction::Started(StartedTurn {
-        user_message: None,
-        assistant_message: message("a1", 0, Role::Assistant, MessageStatus::Streaming),
-    }));
-    chat.apply(event(
-        "a1",
-        StreamEvent::ContentDelta { text: "llo".into() },
-    ));
+    chat.apply(text("a1", "He"));
+    chat.apply(started(None, "a1", 0));
+    chat.apply(text("a1", "llo"));
     assert_eq!(chat.messages[0].content, "Hello");
     assert!(chat.pending.is_empty());
 }
 
 #[test]
 fn a_frame_of_deltas_applies_in_order() {
-    let mut chat = loaded();
-    chat.apply(ChatAction::Started(StartedTurn {
-        user_message: None,
-        assistant_message: message("a1", 0, Role::Assistant, MessageStatus::Streaming),
-    }));
-    let delta = |text: &str| TurnEvent {
-        session_id: "s1".into(),
-        message_id: "a1".into(),
-        event: StreamEvent::ContentDelta { text: text.into() },
-    };
-    chat.apply(ChatAction::Events(vec![
-        delta("one "),
-        delta("two "),
-        delta("three"),
-    ]));
+    let mut chat = streaming();
+    let frame = ["one ", "two ", "three"].map(|text| turn_event("s1", "a1", content(text)));
+    chat.apply(ChatAction::Events(frame.into()));
     assert_eq!(chat.messages[0].content, "one two three");
 }
 
 #[test]
 fn events_of_other_sessions_are_ignored() {
-    let mut chat = loaded();
-    chat.apply(ChatAction::Started(StartedTurn {
-        user_message: None,
-        assistant_message: message("a1", 0, Role::Assistant, MessageStatus::Streaming),
-    }));
-    chat.apply(ChatAction::Events(vec![TurnEvent {
-        session_id: "other".into(),
-        message_id: "a1".into(),
-        event: StreamEvent::ContentDelta { text: "x".into() },
-    }]));
+    let mut chat = streaming();
+    chat.apply(ChatAction::Events(vec![turn_event(
+        "other",
+        "a1",
+        content("x"),
+    )]));
     assert_eq!(chat.messages[0].content, "");
     let mut foreign = message("b1", 0, Role::Assistant, MessageStatus::Streaming);
     foreign.session_id = "other".into();
@@ -186,11 +150,7 @@ fn events_of_other_sessions_are_ignored() {
 
 #[test]
 fn tool_calls_assemble_from_deltas() {
-    let mut chat = loaded();
-    chat.apply(ChatAction::Started(StartedTurn {
-        user_message: None,
-        assistant_message: message("a1", 0, Role::Assistant, MessageStatus::Streaming),
-    }));
+    let mut chat = streaming();
     chat.apply(event(
         "a1",
         StreamEvent::ToolCallDelta {
@@ -224,13 +184,8 @@ fn tool_calls_assemble_from_deltas() {
 #[test]
 fn truncation_drops_the_tail_and_its_highlighting() {
     let mut chat = loaded();
-    for (i, id) in ["m0", "m1", "m2"].iter().enumerate() {
-        chat.apply(ChatAction::Appended(message(
-            id,
-            i as i64,
-            Role::User,
-            MessageStatus::Complete,
-        )));
+    for (position, id) in (0..).zip(["m0", "m1", "m2"]) {
+        chat.apply(appended(id, position));
     }
     chat.apply(ChatAction::Highlighted {
         message_id: "m2".into(),
@@ -299,18 +254,8 @@ fn earlier_pages_go_first() {
 #[test]
 fn messages_keep_their_order() {
     let mut chat = loaded();
-    chat.apply(ChatAction::Appended(message(
-        "b",
-        2,
-        Role::User,
-        MessageStatus::Complete,
-    )));
-    chat.apply(ChatAction::Appended(message(
-        "a",
-        1,
-        Role::User,
-        MessageStatus::Complete,
-    )));
+    chat.apply(appended("b", 2));
+    chat.apply(appended("a", 1));
     let ids: Vec<_> = chat.messages.iter().map(|m| m.id.as_str()).collect();
     assert_eq!(ids, ["a", "b"]);
 }

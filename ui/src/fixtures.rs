@@ -1,0 +1,41 @@
+//! Test data as the shell sends it, for the host tests: a message, a
+//! session, a sidebar entry. Built from the wire shape, so a field the tests
+//! do not care about takes its default.
+
+use serde_json::json;
+
+use crate::types::{MessageStatus, Role, Session, SessionSummary, StoredMessage};
+
+/// When every fixture was made.
+const AT: &str = "2026-11-25T08:00:00Z";
+
+/// A message of session `s1` with no content, usage or timings.
+pub fn message(id: &str, position: i64, role: Role, status: MessageStatus) -> StoredMessage {
+    serde_json::from_value(json!({
+        "id": id, "sessionId": "s1", "position": position, "role": role, "status": status,
+        "content": "", "createdAt": AT, "updatedAt": AT,
+    }))
+    .unwrap()
+}
+
+/// A finished answer.
+pub fn answer() -> StoredMessage {
+    message("m", 1, Role::Assistant, MessageStatus::Complete)
+}
+
+/// A session with the default configuration.
+pub fn session(id: &str) -> Session {
+    serde_json::from_value(json!({
+        "id": id, "createdAt": AT, "updatedAt": AT,
+    }))
+    .unwrap()
+}
+
+/// A sidebar entry.
+pub fn summary(id: &str) -> SessionSummary {
+    serde_json::from_value(json!({
+        "id": id, "title": format!("Session {id}"), "providerId": "openai", "model": "gpt-4o",
+        "messageCount": 2, "createdAt": AT, "updatedAt": AT,
+    }))
+    .unwrap()
+}
