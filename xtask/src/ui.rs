@@ -150,6 +150,9 @@ fn bindgen(wasm: &Path, out_dir: &Path) -> Result<()> {
         // Without the default path `init()` needs an explicit URL and a missing
         // one leaves the window blank.
         .omit_default_module_path(false)
+        // The `name` section (function names for stack traces) is about
+        // 360 KB of the bundle and nothing the webview needs.
+        .remove_name_section(true)
         .generate(out_dir)
         .with_context(|| format!("wasm-bindgen on {}", wasm.display()))?;
     fs::write(out_dir.join(STAMP), stamp)?;
