@@ -258,6 +258,12 @@ impl ServeArgs {
                 .map(|text| parse_expiry_arg(text).map_err(|e| file_error(key, &e)))
                 .transpose()
         };
+        // The flag (or environment variable), else the file, else the default.
+        macro_rules! layered {
+            ($field:ident) => {
+                self.$field.or(file.$field).unwrap_or(defaults.$field)
+            };
+        }
         let config = Config {
             bind: self.bind.or(file.bind).unwrap_or(DEFAULT_BIND),
             database_url: common.database_url.clone(),
@@ -273,10 +279,7 @@ impl ServeArgs {
                 .request_timeout
                 .or(file_duration("request_timeout", &file.request_timeout)?)
                 .unwrap_or(defaults.request_timeout),
-            allow_anonymous: self
-                .allow_anonymous
-                .or(file.allow_anonymous)
-                .unwrap_or(defaults.allow_anonymous),
+            allow_anonymous: layered!(allow_anonymous),
             default_expiry: self
                 .default_expiry
                 .or(file_expiry("default_expiry", &file.default_expiry)?)
@@ -285,18 +288,9 @@ impl ServeArgs {
                 .max_expiry
                 .or(file_expiry("max_expiry", &file.max_expiry)?)
                 .map_or(defaults.max_expiry, |Expiry(expiry)| expiry),
-            rate_limit_ip: self
-                .rate_limit_ip
-                .or(file.rate_limit_ip)
-                .unwrap_or(defaults.rate_limit_ip),
-            rate_limit_token: self
-                .rate_limit_token
-                .or(file.rate_limit_token)
-                .unwrap_or(defaults.rate_limit_token),
-            trust_forwarded_for: self
-                .trust_forwarded_for
-                .or(file.trust_forwarded_for)
-                .unwrap_or(defaults.trust_forwarded_for),
+            rate_limit_ip: layered!(rate_limit_ip),
+            rate_limit_token: layered!(rate_limit_token),
+            trust_forwarded_for: layered!(trust_forwarded_for),
             cache_size: match self.cache_size {
                 Some(size) => size,
                 None => match &file.cache_size {
