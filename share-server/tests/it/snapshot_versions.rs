@@ -79,12 +79,7 @@ async fn the_plans_request_is_published_with_a_totals_warning() {
     let id = answer["data"]["shareId"].as_str().unwrap();
 
     // The API shows the server's totals, the version, whole milliseconds.
-    let read: Value = server
-        .get(&format!("/api/v0/shared-chats/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read: Value = server.read_json(id).await;
     let data = &read["data"];
     assert_eq!(data["totalTokens"], 3114);
     assert_eq!(data["totalCost"], 0.0123);
@@ -98,14 +93,7 @@ async fn the_plans_request_is_published_with_a_totals_warning() {
     assert_eq!(download.bytes().await.unwrap().as_ref(), body.as_slice());
 
     // The page and the Markdown show the server's totals and the details.
-    let page = Html::parse_document(
-        &server
-            .get(&format!("/shared/{id}"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let page = Html::parse_document(&server.get_text(&format!("/shared/{id}")).await);
     assert_eq!(
         select_texts(&page, "[data-testid=totals] [data-stat=total-tokens] dd"),
         ["3,114"]
@@ -118,12 +106,7 @@ async fn the_plans_request_is_published_with_a_totals_warning() {
         select_texts(&page, "article[data-role=assistant] .msg-model"),
         ["o3-mini"]
     );
-    let markdown = server
-        .get(&format!("/shared/{id}.md"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let markdown = server.get_text(&format!("/shared/{id}.md")).await;
     assert!(markdown.contains("Total tokens 3,114"), "{markdown}");
     assert!(markdown.contains("## Prompt details"), "{markdown}");
 }
@@ -180,24 +163,12 @@ async fn a_v2_snapshot_publishes_and_reads_back() {
     assert_eq!(created.status(), StatusCode::CREATED);
     let answer: Value = created.json().await.unwrap();
     let id = answer["data"]["shareId"].as_str().unwrap();
-    let read: Value = server
-        .get(&format!("/api/v0/shared-chats/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read: Value = server.read_json(id).await;
     assert_eq!(read["data"]["messages"], sent["messages"]);
     assert_eq!(read["data"]["promptMeta"], sent["promptMeta"]);
     assert_eq!(read["data"]["schemaVersion"], 2);
 
-    let page = Html::parse_document(
-        &server
-            .get(&format!("/shared/{id}"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
+    let page = Html::parse_document(&server.get_text(&format!("/shared/{id}")).await);
     assert_eq!(
         select_texts(&page, "article[data-role=assistant] .msg-model"),
         ["claude-sonnet-4", "gpt-4o"]
@@ -374,24 +345,14 @@ async fn shares_stored_before_v2_render_as_before(server: TestServer) {
         );
     }
 
-    let read: Value = server
-        .get(&format!("/api/v0/shared-chats/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read: Value = server.read_json(id.as_str()).await;
     let sent: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(read["data"]["messages"], sent["messages"]);
     assert_eq!(read["data"]["totalTokens"], 150);
     assert_eq!(read["data"]["schemaVersion"], 1);
     let download = server.get(&format!("/shared/{id}.json")).await;
     assert_eq!(download.bytes().await.unwrap().as_ref(), bytes.as_slice());
-    let markdown = server
-        .get(&format!("/shared/{id}.md"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let markdown = server.get_text(&format!("/shared/{id}.md")).await;
     assert!(
         markdown.contains("- **Model:** `gpt-4o` (openai)"),
         "{markdown}"
