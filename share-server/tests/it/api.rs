@@ -5,7 +5,10 @@
 use crate::common;
 
 use chrono::{DateTime, Duration, Utc};
-use common::{PUBLIC_URL, SHARES, TestServer, created, expect_error, expect_field_error, snapshot};
+use common::{
+    INVALID_JSON, INVALID_SNAPSHOT, PUBLIC_URL, SHARES, TestServer, created, expect_error,
+    expect_refusal, snapshot,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -193,13 +196,7 @@ async fn expiry_requests_are_capped_and_past_ones_refused() {
     let mut past = snapshot("past");
     past["expiresAt"] = json!((server.clock.now() - Duration::hours(1)).to_rfc3339());
     let response = server.publish(Some(&token), &past).await;
-    expect_field_error(
-        response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_snapshot",
-        "expiresAt",
-    )
-    .await;
+    expect_refusal(response, INVALID_SNAPSHOT, "expiresAt").await;
 }
 
 #[tokio::test]
@@ -209,13 +206,7 @@ async fn malformed_json_is_400_with_the_path() {
     let mut wrong_type = snapshot("t");
     wrong_type["messages"][1]["usage"]["outputTokens"] = json!("thirty");
     let response = server.publish(Some(&token), &wrong_type).await;
-    expect_field_error(
-        response,
-        StatusCode::BAD_REQUEST,
-        "invalid_json",
-        "messages[1].usage.outputTokens",
-    )
-    .await;
+    expect_refusal(response, INVALID_JSON, "messages[1].usage.outputTokens").await;
 
     let mut missing = snapshot("t");
     missing["modelConfig"]
@@ -223,13 +214,7 @@ async fn malformed_json_is_400_with_the_path() {
         .unwrap()
         .remove("model");
     let response = server.publish(Some(&token), &missing).await;
-    expect_field_error(
-        response,
-        StatusCode::BAD_REQUEST,
-        "invalid_json",
-        "modelConfig.model",
-    )
-    .await;
+    expect_refusal(response, INVALID_JSON, "modelConfig.model").await;
 
     let mut unknown = snapshot("t");
     unknown["ownerId"] = json!(7);
@@ -280,35 +265,17 @@ async fn invalid_fields_are_422_with_every_path() {
     let mut totals = snapshot("t");
     totals["totalTokens"] = json!(-1);
     let response = server.publish(Some(&token), &totals).await;
-    expect_field_error(
-        response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_snapshot",
-        "totalTokens",
-    )
-    .await;
+    expect_refusal(response, INVALID_SNAPSHOT, "totalTokens").await;
 
     let mut negative = snapshot("t");
     negative["messages"][3]["usage"]["inputTokens"] = json!(-1);
     let response = server.publish(Some(&token), &negative).await;
-    expect_field_error(
-        response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_snapshot",
-        "messages[3].usage.inputTokens",
-    )
-    .await;
+    expect_refusal(response, INVALID_SNAPSHOT, "messages[3].usage.inputTokens").await;
 
     let mut roles = snapshot("t");
     roles["messages"][0]["role"] = json!("wizard");
     let response = server.publish(Some(&token), &roles).await;
-    expect_field_error(
-        response,
-        StatusCode::BAD_REQUEST,
-        "invalid_json",
-        "messages[0].role",
-    )
-    .await;
+    expect_refusal(response, INVALID_JSON, "messages[0].role").await;
 }
 
 #[tokio::test]

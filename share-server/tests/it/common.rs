@@ -230,11 +230,16 @@ pub async fn expect_error(response: reqwest::Response, status: StatusCode, code:
     body["error"].clone()
 }
 
-/// [`expect_error`], and the error names `field`.
-pub async fn expect_field_error(
+/// 400 `invalid_json`: the body does not read as a snapshot.
+pub const INVALID_JSON: (StatusCode, &str) = (StatusCode::BAD_REQUEST, "invalid_json");
+/// 422 `invalid_snapshot`: a snapshot that breaks a rule.
+pub const INVALID_SNAPSHOT: (StatusCode, &str) =
+    (StatusCode::UNPROCESSABLE_ENTITY, "invalid_snapshot");
+
+/// [`expect_error`] with `(status, code)`, and the error names `field`.
+pub async fn expect_refusal(
     response: reqwest::Response,
-    status: StatusCode,
-    code: &str,
+    (status, code): (StatusCode, &str),
     field: &str,
 ) -> Value {
     let error = expect_error(response, status, code).await;
