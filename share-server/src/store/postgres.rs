@@ -112,7 +112,7 @@ impl PostgresStore {
     /// Applies the pending migrations in one transaction that holds an
     /// advisory lock, so instances starting together apply each migration
     /// exactly once; the others wait and then find nothing to do.
-    pub async fn migrate(&self) -> Result<()> {
+    async fn migrate(&self) -> Result<()> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await.map_err(db_error)?;
         transaction
