@@ -55,13 +55,11 @@ async fn wrong_malformed_and_revoked_tokens_are_refused() {
         let response = server.publish(Some(bad), &snapshot("t")).await;
         expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
     }
-    let response = server
+    let request = server
         .post()
         .header("authorization", format!("Basic {token}"))
-        .json(&snapshot("t"))
-        .send()
-        .await
-        .unwrap();
+        .json(&snapshot("t"));
+    let response = request.send().await.unwrap();
     expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
 
     share_server::users::revoke_user(server.server.store().as_ref(), "alice")
@@ -125,6 +123,16 @@ async fn get_returns_the_snapshot_with_metadata_and_nothing_secret() {
     }
 }
 
+/// The page and each download of `id` answer `status` with an HTML page.
+async fn assert_pages_are(server: &TestServer, id: &str, status: StatusCode) {
+    for suffix in ["", ".json", ".md", ".html"] {
+        let response = server.get(&format!("/shared/{id}{suffix}")).await;
+        assert_eq!(response.status(), status, "{id}{suffix}");
+        let content_type = &response.headers()["content-type"];
+        assert_eq!(content_type, "text/html; charset=utf-8", "{id}{suffix}");
+    }
+}
+
 #[tokio::test]
 async fn unknown_and_malformed_ids_are_404_on_the_api_and_the_page() {
     let server = TestServer::start().await;
@@ -136,14 +144,7 @@ async fn unknown_and_malformed_ids_are_404_on_the_api_and_the_page() {
     ] {
         let response = server.read(id).await;
         expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
-        for suffix in ["", ".json", ".md", ".html"] {
-            let response = server.get(&format!("/shared/{id}{suffix}")).await;
-            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{id}{suffix}");
-            assert_eq!(
-                response.headers()["content-type"],
-                "text/html; charset=utf-8"
-            );
-        }
+        assert_pages_are(&server, id, StatusCode::NOT_FOUND).await;
     }
 }
 
@@ -166,14 +167,7 @@ async fn expired_shares_are_410_on_the_api_and_the_page() {
     // …gone once the clock passes expiresAt, cached or not.
     let response = server.read(id).await;
     expect_error(response, StatusCode::GONE, "gone").await;
-    for suffix in ["", ".json", ".md", ".html"] {
-        let response = server.get(&format!("/shared/{id}{suffix}")).await;
-        assert_eq!(response.status(), StatusCode::GONE, "{suffix}");
-        assert_eq!(
-            response.headers()["content-type"],
-            "text/html; charset=utf-8"
-        );
-    }
+    assert_pages_are(&server, id, StatusCode::GONE).await;
     // It still shows in the owner's list, as expired.
     let list: Value = server.list_json(&token).await;
     assert_eq!(list["data"]["items"][0]["status"], "expired");
@@ -300,14 +294,12 @@ async fn wrong_content_types_are_415() {
         )
         .await;
     }
-    let response = server
+    let request = server
         .post()
         .bearer_auth(&token)
         .header("content-type", "Application/JSON; charset=utf-8")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+        .body(body);
+    let response = request.send().await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
@@ -328,16 +320,8 @@ async fn oversize_bodies_are_413_with_the_envelope() {
     // Chunked, without Content-Length: refused while reading.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         (0..8).map(|_| Ok(vec![b' '; 1024])).collect();
-    let response = server
-        .post()
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
-            chunks,
-        )))
-        .send()
-        .await
-        .unwrap();
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let response = server.publish_bytes(Some(&token), body).await;
     expect_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
 
     // Within the limit it works.
@@ -544,13 +528,11 @@ async fn publishing_is_rate_limited_per_client_ip() {
     assert!(response.headers().contains_key("retry-after"));
     expect_error(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     // X-Forwarded-For is not trusted by default: spoofing it does not help.
-    let response = server
+    let request = server
         .post()
         .header("x-forwarded-for", "203.0.113.7")
-        .json(&snapshot("t"))
-        .send()
-        .await
-        .unwrap();
+        .json(&snapshot("t"));
+    let response = request.send().await.unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -762,14 +744,12 @@ async fn requests_for_hosts_not_allowed_are_421_on_every_route() {
         );
     }
     // Nothing ran: the share was not published, the list not read.
-    let response = server
+    let request = server
         .post()
         .header("host", &evil)
         .bearer_auth(&token)
-        .json(&snapshot("rebound"))
-        .send()
-        .await
-        .unwrap();
+        .json(&snapshot("rebound"));
+    let response = request.send().await.unwrap();
     expect_error(response, StatusCode::MISDIRECTED_REQUEST, "unknown_host").await;
     let list: Value = server.list_json(&token).await;
     assert_eq!(list["data"]["items"].as_array().unwrap().len(), 1);
@@ -798,13 +778,11 @@ async fn requests_for_hosts_not_allowed_are_421_on_every_route() {
 
     // Without a list, any host is served.
     let open = TestServer::start().await;
-    let response = open
+    let request = open
         .client
         .get(open.url("/healthz"))
-        .header("host", "evil.example")
-        .send()
-        .await
-        .unwrap();
+        .header("host", "evil.example");
+    let response = request.send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let (status, _) = raw_request(open.server.addr, "GET /healthz HTTP/1.0\r\n\r\n").await;
     assert_eq!(status, 200);
@@ -831,12 +809,8 @@ async fn unknown_routes_and_methods_get_the_envelope() {
     let server = TestServer::start().await;
     let response = server.get("/nope").await;
     expect_error(response, StatusCode::NOT_FOUND, "route_not_found").await;
-    let response = server
-        .client
-        .put(server.url("/api/v0/shared-chats"))
-        .send()
-        .await
-        .unwrap();
+    let request = server.client.put(server.url("/api/v0/shared-chats"));
+    let response = request.send().await.unwrap();
     expect_error(
         response,
         StatusCode::METHOD_NOT_ALLOWED,

@@ -136,8 +136,13 @@ impl Api {
         self.client.post(self.url(SHARES))
     }
 
-    /// POSTs raw bytes as JSON, with a bearer token if given.
-    pub async fn publish_bytes(&self, token: Option<&str>, body: Vec<u8>) -> reqwest::Response {
+    /// POSTs raw bytes (or a stream of them) as JSON, with a bearer token
+    /// if given.
+    pub async fn publish_bytes(
+        &self,
+        token: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
         let mut request = self
             .post()
             .header("content-type", "application/json")

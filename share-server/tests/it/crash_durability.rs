@@ -152,26 +152,17 @@ async fn crash_and_verify(backend: &str, database_url: &str, dir: &Path) {
     );
     server.kill_9().await;
 
-    assert!(
-        verdict.lost.is_empty(),
-        "{backend}: acknowledged shares lost or changed: {:?}",
-        verdict.lost
-    );
-    assert!(
-        verdict.foreign.is_empty(),
-        "{backend}: shares whose bytes match nothing that was sent: {:?}",
-        verdict.foreign
-    );
-    assert!(
-        ledger.read_failures.is_empty(),
-        "{backend}: reads during the load failed: {:?}",
-        ledger.read_failures
-    );
-    assert!(
-        ledger.refused.is_empty(),
-        "{backend}: creates answered with an error: {:?}",
-        ledger.refused
-    );
+    for (what, problems) in [
+        ("acknowledged shares lost or changed", &verdict.lost),
+        (
+            "shares whose bytes match nothing that was sent",
+            &verdict.foreign,
+        ),
+        ("reads during the load failed", &ledger.read_failures),
+        ("creates answered with an error", &ledger.refused),
+    ] {
+        assert!(problems.is_empty(), "{backend}: {what}: {problems:?}");
+    }
     // Cannot pass vacuously: each life took writes before its kill.
     assert!(ledger.acknowledged.len() >= kills * MIN_ACKS_PER_LIFE);
     assert!(ledger.reads_verified > 0, "{backend}: no read was verified");

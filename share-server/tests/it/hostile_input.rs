@@ -909,14 +909,7 @@ async fn an_oversized_chunked_body_is_refused_with_413() {
     let chunk = vec![b' '; 1024 * 1024];
     let chunks = (0..10).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
-    let response = server
-        .post()
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let response = server.publish_bytes(Some(&token), body).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "payload_too_large");

@@ -9,7 +9,7 @@
 use crate::common;
 
 use chrono::{Duration, SecondsFormat, Utc};
-use common::{Schema, TestServer, expect_error, snapshot_in};
+use common::{INVALID_JSON, INVALID_SNAPSHOT, Schema, TestServer, expect_error, snapshot_in};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
@@ -56,6 +56,14 @@ fn select_texts(document: &Html, selector: &str) -> Vec<String> {
         .collect()
 }
 
+/// Each `(selector, texts)`: what `selector` finds in `page` reads `texts`.
+#[track_caller]
+fn assert_selected(page: &Html, expected: &[(&str, &[&str])]) {
+    for (selector, texts) in expected {
+        assert_eq!(select_texts(page, selector), *texts, "{selector}");
+    }
+}
+
 #[tokio::test]
 async fn the_plans_request_is_published_with_a_totals_warning() {
     let server = TestServer::start().await;
@@ -94,17 +102,19 @@ async fn the_plans_request_is_published_with_a_totals_warning() {
 
     // The page and the Markdown show the server's totals and the details.
     let page = Html::parse_document(&server.get_text(&format!("/shared/{id}")).await);
-    assert_eq!(
-        select_texts(&page, "[data-testid=totals] [data-stat=total-tokens] dd"),
-        ["3,114"]
-    );
-    assert_eq!(
-        select_texts(&page, "[data-testid=prompt-detail] dt"),
-        ["promptId", "promptVersion", "tags"]
-    );
-    assert_eq!(
-        select_texts(&page, "article[data-role=assistant] .msg-model"),
-        ["o3-mini"]
+    assert_selected(
+        &page,
+        &[
+            (
+                "[data-testid=totals] [data-stat=total-tokens] dd",
+                &["3,114"],
+            ),
+            (
+                "[data-testid=prompt-detail] dt",
+                &["promptId", "promptVersion", "tags"],
+            ),
+            ("article[data-role=assistant] .msg-model", &["o3-mini"]),
+        ],
     );
     let markdown = server.get_text(&format!("/shared/{id}.md")).await;
     assert!(markdown.contains("Total tokens 3,114"), "{markdown}");
@@ -169,21 +179,23 @@ async fn a_v2_snapshot_publishes_and_reads_back() {
     assert_eq!(read["data"]["schemaVersion"], 2);
 
     let page = Html::parse_document(&server.get_text(&format!("/shared/{id}")).await);
-    assert_eq!(
-        select_texts(&page, "article[data-role=assistant] .msg-model"),
-        ["claude-sonnet-4", "gpt-4o"]
-    );
-    assert_eq!(
-        select_texts(&page, "[data-testid=msg-provider]"),
-        ["anthropic"]
-    );
-    assert_eq!(
-        select_texts(&page, "#msg-2 [data-testid=msg-params] dt"),
-        ["Temperature", "Max tokens", "seed"]
-    );
-    assert_eq!(
-        select_texts(&page, "[data-testid=model-used] th"),
-        ["claude-sonnet-4", "gpt-4o"]
+    assert_selected(
+        &page,
+        &[
+            (
+                "article[data-role=assistant] .msg-model",
+                &["claude-sonnet-4", "gpt-4o"],
+            ),
+            ("[data-testid=msg-provider]", &["anthropic"]),
+            (
+                "#msg-2 [data-testid=msg-params] dt",
+                &["Temperature", "Max tokens", "seed"],
+            ),
+            (
+                "[data-testid=model-used] th",
+                &["claude-sonnet-4", "gpt-4o"],
+            ),
+        ],
     );
 }
 
@@ -191,75 +203,55 @@ async fn a_v2_snapshot_publishes_and_reads_back() {
 async fn v2_mistakes_are_refused_naming_the_field() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
-    let cases: Vec<(&str, Value, StatusCode, &str, &str)> = vec![
+    let v2_with = |edit: fn(&mut Value)| {
+        let mut value = snapshot_in(Schema::V2, "x");
+        edit(&mut value);
+        value
+    };
+    let plan_with = |edit: fn(&mut Value)| {
+        let mut value = plan_request();
+        edit(&mut value);
+        value
+    };
+    let cases = [
         (
             "unknown finish reason",
-            {
-                let mut v = snapshot_in(Schema::V2, "x");
-                v["messages"][3]["finishReason"] = json!("done");
-                v
-            },
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+            v2_with(|v| v["messages"][3]["finishReason"] = json!("done")),
+            INVALID_JSON,
             "messages[3].finishReason",
         ),
         (
             "reply to a missing message",
-            {
-                let mut v = snapshot_in(Schema::V2, "x");
-                v["messages"][1]["replyTo"] = json!("m9");
-                v
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_snapshot",
+            v2_with(|v| v["messages"][1]["replyTo"] = json!("m9")),
+            INVALID_SNAPSHOT,
             "messages[1].replyTo",
         ),
         (
             "a v2 field in a version 1 document",
-            {
-                let mut v = snapshot_in(Schema::V2, "x");
-                v["schemaVersion"] = json!(1);
-                v
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_snapshot",
+            v2_with(|v| v["schemaVersion"] = json!(1)),
+            INVALID_SNAPSHOT,
             "messages[1].provider",
         ),
         (
             "an unknown schema version",
-            {
-                let mut v = snapshot_in(Schema::V2, "x");
-                v["schemaVersion"] = json!(3);
-                v
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_snapshot",
+            v2_with(|v| v["schemaVersion"] = json!(3)),
+            INVALID_SNAPSHOT,
             "schemaVersion",
         ),
         (
             "tokens with a fraction",
-            {
-                let mut v = snapshot_in(Schema::V2, "x");
-                v["messages"][1]["usage"]["outputTokens"] = json!(12.5);
-                v
-            },
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+            v2_with(|v| v["messages"][1]["usage"]["outputTokens"] = json!(12.5)),
+            INVALID_JSON,
             "messages[1].usage.outputTokens",
         ),
         (
             "an unknown field elsewhere",
-            {
-                let mut v = plan_request();
-                v["messages"][1]["modelName"] = json!("o3");
-                v
-            },
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+            plan_with(|v| v["messages"][1]["modelName"] = json!("o3")),
+            INVALID_JSON,
             "messages[1].modelName",
         ),
     ];
-    for (name, body, status, code, field) in cases {
+    for (name, body, (status, code), field) in cases {
         let error = expect_error(server.publish(Some(&token), &body).await, status, code).await;
         assert_eq!(error["field"], field, "{name}: {error}");
     }
@@ -317,17 +309,16 @@ async fn shares_stored_before_v2_render_as_before(server: TestServer) {
         ["gpt-4o"],
         "the answer is labelled with modelConfig's model, as before"
     );
-    assert_eq!(
-        select_texts(&page, "[data-testid=totals] [data-stat=total-tokens] dd"),
-        ["150"]
-    );
-    assert_eq!(
-        select_texts(&page, "[data-testid=totals] [data-stat=total-cost] dd"),
-        ["$0.002"]
-    );
-    assert_eq!(
-        select_texts(&page, "[data-testid=system-prompt] p"),
-        ["You are terse."]
+    assert_selected(
+        &page,
+        &[
+            ("[data-testid=totals] [data-stat=total-tokens] dd", &["150"]),
+            (
+                "[data-testid=totals] [data-stat=total-cost] dd",
+                &["$0.002"],
+            ),
+            ("[data-testid=system-prompt] p", &["You are terse."]),
+        ],
     );
     for v2_only in [
         "[data-testid=models-used]",
