@@ -126,39 +126,23 @@ async fn totals_that_agree_or_are_absent_bring_no_warnings() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
     for schema in Schema::ALL {
-        let created = server
-            .publish(Some(&token), &snapshot_in(schema, "Agrees"))
-            .await;
-        assert_eq!(created.status(), StatusCode::CREATED);
-        let answer: Value = created.json().await.unwrap();
-        assert!(
-            answer["data"].get("warnings").is_none(),
-            "{schema:?}: {answer}"
-        );
+        let sent = snapshot_in(schema, "Agrees");
+        let data = server.publish_created(Some(&token), &sent).await;
+        assert!(data.get("warnings").is_none(), "{schema:?}: {data}");
     }
     let mut request = plan_request();
     request.as_object_mut().unwrap().remove("totalTokens");
     request.as_object_mut().unwrap().remove("totalCost");
-    let answer: Value = server
-        .publish(Some(&token), &request)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(answer["data"].get("warnings").is_none(), "{answer}");
+    let data = server.publish_created(Some(&token), &request).await;
+    assert!(data.get("warnings").is_none(), "{data}");
 
     // A cost the client got wrong is a warning too.
     let mut request = plan_request();
     request["totalTokens"] = json!(3114);
     request["totalCost"] = json!(0.02);
-    let answer: Value = server
-        .publish(Some(&token), &request)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let warnings = answer["data"]["warnings"].as_array().unwrap();
-    assert_eq!(warnings.len(), 1, "{answer}");
+    let data = server.publish_created(Some(&token), &request).await;
+    let warnings = data["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{data}");
     assert_eq!(warnings[0]["field"], "totalCost");
     assert_eq!(warnings[0]["client"], 0.02);
     assert_eq!(warnings[0]["server"], 0.0123);
@@ -169,10 +153,8 @@ async fn a_v2_snapshot_publishes_and_reads_back() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
     let sent = snapshot_in(Schema::V2, "Version 2");
-    let created = server.publish(Some(&token), &sent).await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let answer: Value = created.json().await.unwrap();
-    let id = answer["data"]["shareId"].as_str().unwrap();
+    let data = server.publish_created(Some(&token), &sent).await;
+    let id = data["shareId"].as_str().unwrap();
     let read: Value = server.read_json(id).await;
     assert_eq!(read["data"]["messages"], sent["messages"]);
     assert_eq!(read["data"]["promptMeta"], sent["promptMeta"]);
