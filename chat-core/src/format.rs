@@ -193,6 +193,14 @@ pub fn setting_value(value: &serde_json::Value) -> String {
 mod tests {
     use super::*;
 
+    /// `show(value)` is the text of each case.
+    #[track_caller]
+    fn assert_shown<T: Copy + std::fmt::Debug>(show: impl Fn(T) -> String, cases: &[(T, &str)]) {
+        for &(value, expected) in cases {
+            assert_eq!(show(value), expected, "{value:?}");
+        }
+    }
+
     #[test]
     fn percentages() {
         assert_eq!(percent(1.0, 2.0).as_deref(), Some("50%"));
@@ -227,47 +235,61 @@ mod tests {
 
     #[test]
     fn counts_group_thousands() {
-        assert_eq!(count(0), "0");
-        assert_eq!(count(999), "999");
-        assert_eq!(count(1_000), "1,000");
-        assert_eq!(count(1_234_567), "1,234,567");
-        assert_eq!(count(-12_345), "-12,345");
-        assert_eq!(count(i64::MIN), "-9,223,372,036,854,775,808");
-        assert_eq!(tokens(1), "1 token");
-        assert_eq!(tokens(2_048), "2,048 tokens");
+        assert_shown(
+            count,
+            &[
+                (0, "0"),
+                (999, "999"),
+                (1_000, "1,000"),
+                (1_234_567, "1,234,567"),
+                (-12_345, "-12,345"),
+                (i64::MIN, "-9,223,372,036,854,775,808"),
+            ],
+        );
+        assert_shown(tokens, &[(1, "1 token"), (2_048, "2,048 tokens")]);
     }
 
     #[test]
     fn money_has_sensible_precision() {
-        assert_eq!(money(0.0), "$0.00");
-        assert_eq!(money(0.0123), "$0.0123");
-        assert_eq!(money(0.012_345_6), "$0.0123");
-        assert_eq!(money(0.25), "$0.25");
-        assert_eq!(money(0.123_456), "$0.123");
-        assert_eq!(money(0.000_456), "$0.000456");
-        assert_eq!(money(0.000_999_9), "$0.001");
-        assert_eq!(money(0.000_000_5), "$0.0000005");
-        assert_eq!(money(0.000_000_001), "< $0.00000001");
-        assert_eq!(money(1.0), "$1.00");
-        assert_eq!(money(1.5), "$1.50");
-        assert_eq!(money(12.345_6), "$12.35");
-        assert_eq!(money(1_234.5), "$1,234.50");
-        assert_eq!(money(0.999_999), "$1.00");
-        assert_eq!(money(f64::NAN), "unknown");
+        assert_shown(
+            money,
+            &[
+                (0.0, "$0.00"),
+                (0.0123, "$0.0123"),
+                (0.012_345_6, "$0.0123"),
+                (0.25, "$0.25"),
+                (0.123_456, "$0.123"),
+                (0.000_456, "$0.000456"),
+                (0.000_999_9, "$0.001"),
+                (0.000_000_5, "$0.0000005"),
+                (0.000_000_001, "< $0.00000001"),
+                (1.0, "$1.00"),
+                (1.5, "$1.50"),
+                (12.345_6, "$12.35"),
+                (1_234.5, "$1,234.50"),
+                (0.999_999, "$1.00"),
+                (f64::NAN, "unknown"),
+            ],
+        );
         assert_eq!(cost(None), "unknown");
         assert_eq!(cost(Some(0.002_16)), "$0.00216");
     }
 
     #[test]
     fn durations_read_naturally() {
-        assert_eq!(duration_ms(0), "0 ms");
-        assert_eq!(duration_ms(850), "850 ms");
-        assert_eq!(duration_ms(1_240), "1.24 s");
-        assert_eq!(duration_ms(12_345), "12.3 s");
-        assert_eq!(duration_ms(59_990), "1 min 00 s");
-        assert_eq!(duration_ms(125_000), "2 min 05 s");
-        assert_eq!(duration_ms(3_720_000), "1 h 02 min");
-        assert_eq!(duration_ms(-1), "unknown");
+        assert_shown(
+            duration_ms,
+            &[
+                (0, "0 ms"),
+                (850, "850 ms"),
+                (1_240, "1.24 s"),
+                (12_345, "12.3 s"),
+                (59_990, "1 min 00 s"),
+                (125_000, "2 min 05 s"),
+                (3_720_000, "1 h 02 min"),
+                (-1, "unknown"),
+            ],
+        );
     }
 
     #[test]
@@ -284,16 +306,18 @@ mod tests {
 
     #[test]
     fn parameters_print_as_set() {
-        assert_eq!(parameter(0.7), "0.7");
-        assert_eq!(parameter(1.0), "1");
-        assert_eq!(parameter(f64::INFINITY), "unknown");
+        assert_shown(
+            parameter,
+            &[(0.7, "0.7"), (1.0, "1"), (f64::INFINITY, "unknown")],
+        );
     }
 
     #[test]
     fn tokens_have_their_unit() {
-        assert_eq!(tokens(1), "1 token");
-        assert_eq!(tokens(0), "0 tokens");
-        assert_eq!(tokens(1_024), "1,024 tokens");
+        assert_shown(
+            tokens,
+            &[(1, "1 token"), (0, "0 tokens"), (1_024, "1,024 tokens")],
+        );
     }
 
     #[test]

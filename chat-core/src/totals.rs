@@ -250,33 +250,17 @@ fn tokens_message(client: i64, totals: &Totals) -> String {
 mod tests {
     use super::*;
     use crate::snapshot::Role;
-    use chrono::{TimeZone, Utc};
 
     fn message(usage: Option<(i64, i64)>, cost: Option<f64>) -> Message {
-        Message {
-            id: "m".into(),
-            role: Role::Assistant,
-            content: String::new(),
-            timestamp: Utc.with_ymd_and_hms(2026, 1, 1, 0, 0, 0).unwrap(),
-            reasoning: None,
-            usage: usage.map(|(input_tokens, output_tokens)| Usage {
-                input_tokens,
-                output_tokens,
-                reasoning_tokens: Some(output_tokens / 2),
-                cached_tokens: Some(input_tokens / 4),
-            }),
-            cost,
-            inference_time_ms: None,
-            time_to_first_token_ms: None,
-            tool_calls: vec![],
-            tool_call_id: None,
-            provider: None,
-            model: None,
-            params: None,
-            finish_reason: None,
-            error: None,
-            reply_to: None,
-        }
+        let mut message = crate::test_fixtures::message("m", Role::Assistant, "", 0);
+        message.usage = usage.map(|(input_tokens, output_tokens)| Usage {
+            input_tokens,
+            output_tokens,
+            reasoning_tokens: Some(output_tokens / 2),
+            cached_tokens: Some(input_tokens / 4),
+        });
+        message.cost = cost;
+        message
     }
 
     #[test]

@@ -14,9 +14,9 @@ use crate::config::{self, Config};
 use crate::error::Error;
 
 /// Database used by the binary when none is configured.
-pub const DEFAULT_DATABASE_URL: &str = "sqlite://shares.db";
+pub(crate) const DEFAULT_DATABASE_URL: &str = "sqlite://shares.db";
 /// Address `serve` listens on when none is configured.
-pub const DEFAULT_BIND: SocketAddr =
+pub(crate) const DEFAULT_BIND: SocketAddr =
     SocketAddr::new(std::net::IpAddr::V4(Ipv4Addr::LOCALHOST), 8080);
 
 #[derive(Debug, Parser)]
@@ -80,7 +80,7 @@ pub enum UserCommand {
 pub struct CommonArgs {
     /// TOML config file (flags and environment variables override it).
     #[arg(long, env = "SHARE_SERVER_CONFIG", value_name = "FILE")]
-    pub config: Option<PathBuf>,
+    pub(crate) config: Option<PathBuf>,
     /// `sqlite://PATH` (relative), `sqlite:///ABSOLUTE/PATH`, `sqlite::memory:` or
     /// `postgres://USER:PASSWORD@HOST:PORT/DATABASE` [default: sqlite://shares.db]
     // `hide_env_values`: `--help` must not print a password from the environment.
@@ -90,52 +90,52 @@ pub struct CommonArgs {
         value_name = "URL",
         hide_env_values = true
     )]
-    pub database_url: Option<String>,
+    pub(crate) database_url: Option<String>,
     /// Log format [default: text]
     #[arg(long, env = "SHARE_SERVER_LOG_FORMAT", value_enum)]
-    pub log_format: Option<LogFormat>,
+    pub(crate) log_format: Option<LogFormat>,
 }
 
 /// Flags of `serve`.
 #[derive(Debug, Clone, Default, Args)]
 pub struct ServeArgs {
     #[command(flatten)]
-    pub common: CommonArgs,
+    pub(crate) common: CommonArgs,
     /// Address to listen on [default: 127.0.0.1:8080]
     #[arg(long, env = "SHARE_SERVER_BIND", value_name = "ADDR")]
-    pub bind: Option<SocketAddr>,
+    pub(crate) bind: Option<SocketAddr>,
     /// Public base URL of share links, e.g. https://share.example.com [default: http://<bind>]
     #[arg(long, env = "SHARE_SERVER_PUBLIC_URL", value_name = "URL")]
-    pub public_url: Option<String>,
+    pub(crate) public_url: Option<String>,
     /// Largest request body, e.g. 8MiB [default: 8MiB]
     #[arg(long, env = "SHARE_SERVER_BODY_LIMIT", value_name = "SIZE", value_parser = config::parse_size)]
-    pub body_limit: Option<usize>,
+    pub(crate) body_limit: Option<usize>,
     /// Longest time a request may take, e.g. 30s [default: 30s]
     #[arg(long, env = "SHARE_SERVER_REQUEST_TIMEOUT", value_name = "DURATION", value_parser = config::parse_duration)]
-    pub request_timeout: Option<Duration>,
+    pub(crate) request_timeout: Option<Duration>,
     /// Shares one client IP may publish per minute; 0 = unlimited [default: 60]
     #[arg(long, env = "SHARE_SERVER_RATE_LIMIT_IP", value_name = "PER_MINUTE")]
-    pub rate_limit_ip: Option<u32>,
+    pub(crate) rate_limit_ip: Option<u32>,
     /// Shares one token may publish per minute; 0 = unlimited [default: 120]
     #[arg(long, env = "SHARE_SERVER_RATE_LIMIT_TOKEN", value_name = "PER_MINUTE")]
-    pub rate_limit_token: Option<u32>,
+    pub(crate) rate_limit_token: Option<u32>,
     /// Accept shares without a token [default: false]
     #[arg(long, env = "SHARE_SERVER_ALLOW_ANONYMOUS", value_name = "BOOL",
           num_args = 0..=1, default_missing_value = "true", value_parser = BoolishValueParser::new())]
-    pub allow_anonymous: Option<bool>,
+    pub(crate) allow_anonymous: Option<bool>,
     /// Take the client IP from X-Forwarded-For (only behind a proxy that sets it) [default: false]
     #[arg(long, env = "SHARE_SERVER_TRUST_FORWARDED_FOR", value_name = "BOOL",
           num_args = 0..=1, default_missing_value = "true", value_parser = BoolishValueParser::new())]
-    pub trust_forwarded_for: Option<bool>,
+    pub(crate) trust_forwarded_for: Option<bool>,
     /// Lifetime of shares that ask for none, e.g. 30d, or `never` [default: 30d]
     #[arg(long, env = "SHARE_SERVER_DEFAULT_EXPIRY", value_name = "DURATION", value_parser = parse_expiry_arg)]
-    pub default_expiry: Option<Expiry>,
+    pub(crate) default_expiry: Option<Expiry>,
     /// Longest lifetime of any share, e.g. 365d, or `never` [default: 365d]
     #[arg(long, env = "SHARE_SERVER_MAX_EXPIRY", value_name = "DURATION", value_parser = parse_expiry_arg)]
-    pub max_expiry: Option<Expiry>,
+    pub(crate) max_expiry: Option<Expiry>,
     /// Memory for rendered pages, e.g. 64MiB; 0 disables the cache [default: 64MiB]
     #[arg(long, env = "SHARE_SERVER_CACHE_SIZE", value_name = "SIZE", value_parser = config::parse_size)]
-    pub cache_size: Option<usize>,
+    pub(crate) cache_size: Option<usize>,
     /// Answer only requests whose Host is this name or address (port ignored);
     /// others get 421. Repeat for each; the variable takes a comma-separated
     /// list [default: any host]
@@ -145,12 +145,12 @@ pub struct ServeArgs {
         value_name = "HOST",
         value_delimiter = ','
     )]
-    pub allowed_hosts: Vec<String>,
+    pub(crate) allowed_hosts: Vec<String>,
 }
 
 /// An expiry setting: a duration or never.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Expiry(pub Option<Duration>);
+pub(crate) struct Expiry(pub(crate) Option<Duration>);
 
 fn parse_expiry_arg(text: &str) -> Result<Expiry, String> {
     config::parse_expiry(text).map(Expiry)
@@ -167,7 +167,7 @@ pub enum LogFormat {
 /// A size in the config file: a number of bytes or a string like `8MiB`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(untagged)]
-pub enum Size {
+pub(crate) enum Size {
     Bytes(usize),
     Text(String),
 }
@@ -184,21 +184,21 @@ impl Size {
 /// The TOML config file; every key is optional (see `share-server.example.toml`).
 #[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct FileConfig {
-    pub bind: Option<SocketAddr>,
-    pub database_url: Option<String>,
-    pub public_url: Option<String>,
-    pub body_limit: Option<Size>,
-    pub request_timeout: Option<String>,
-    pub rate_limit_ip: Option<u32>,
-    pub rate_limit_token: Option<u32>,
-    pub allow_anonymous: Option<bool>,
-    pub trust_forwarded_for: Option<bool>,
-    pub default_expiry: Option<String>,
-    pub max_expiry: Option<String>,
-    pub cache_size: Option<Size>,
-    pub allowed_hosts: Option<Vec<String>>,
-    pub log_format: Option<LogFormat>,
+pub(crate) struct FileConfig {
+    pub(crate) bind: Option<SocketAddr>,
+    pub(crate) database_url: Option<String>,
+    pub(crate) public_url: Option<String>,
+    pub(crate) body_limit: Option<Size>,
+    pub(crate) request_timeout: Option<String>,
+    pub(crate) rate_limit_ip: Option<u32>,
+    pub(crate) rate_limit_token: Option<u32>,
+    pub(crate) allow_anonymous: Option<bool>,
+    pub(crate) trust_forwarded_for: Option<bool>,
+    pub(crate) default_expiry: Option<String>,
+    pub(crate) max_expiry: Option<String>,
+    pub(crate) cache_size: Option<Size>,
+    pub(crate) allowed_hosts: Option<Vec<String>>,
+    pub(crate) log_format: Option<LogFormat>,
 }
 
 fn file_error(key: &str, message: &str) -> Error {
@@ -206,7 +206,7 @@ fn file_error(key: &str, message: &str) -> Error {
 }
 
 impl FileConfig {
-    pub fn load(path: &Path) -> Result<Self, Error> {
+    pub(crate) fn load(path: &Path) -> Result<Self, Error> {
         let text = std::fs::read_to_string(path)
             .map_err(|e| Error::Config(format!("cannot read {}: {e}", path.display())))?;
         toml::from_str(&text).map_err(|e| Error::Config(format!("{}: {e}", path.display())))
@@ -218,7 +218,7 @@ impl FileConfig {
 pub struct Common {
     pub database_url: String,
     pub log_format: LogFormat,
-    pub file: FileConfig,
+    pub(crate) file: FileConfig,
 }
 
 impl CommonArgs {
@@ -258,6 +258,12 @@ impl ServeArgs {
                 .map(|text| parse_expiry_arg(text).map_err(|e| file_error(key, &e)))
                 .transpose()
         };
+        // The flag (or environment variable), else the file, else the default.
+        macro_rules! layered {
+            ($field:ident) => {
+                self.$field.or(file.$field).unwrap_or(defaults.$field)
+            };
+        }
         let config = Config {
             bind: self.bind.or(file.bind).unwrap_or(DEFAULT_BIND),
             database_url: common.database_url.clone(),
@@ -273,10 +279,7 @@ impl ServeArgs {
                 .request_timeout
                 .or(file_duration("request_timeout", &file.request_timeout)?)
                 .unwrap_or(defaults.request_timeout),
-            allow_anonymous: self
-                .allow_anonymous
-                .or(file.allow_anonymous)
-                .unwrap_or(defaults.allow_anonymous),
+            allow_anonymous: layered!(allow_anonymous),
             default_expiry: self
                 .default_expiry
                 .or(file_expiry("default_expiry", &file.default_expiry)?)
@@ -285,18 +288,9 @@ impl ServeArgs {
                 .max_expiry
                 .or(file_expiry("max_expiry", &file.max_expiry)?)
                 .map_or(defaults.max_expiry, |Expiry(expiry)| expiry),
-            rate_limit_ip: self
-                .rate_limit_ip
-                .or(file.rate_limit_ip)
-                .unwrap_or(defaults.rate_limit_ip),
-            rate_limit_token: self
-                .rate_limit_token
-                .or(file.rate_limit_token)
-                .unwrap_or(defaults.rate_limit_token),
-            trust_forwarded_for: self
-                .trust_forwarded_for
-                .or(file.trust_forwarded_for)
-                .unwrap_or(defaults.trust_forwarded_for),
+            rate_limit_ip: layered!(rate_limit_ip),
+            rate_limit_token: layered!(rate_limit_token),
+            trust_forwarded_for: layered!(trust_forwarded_for),
             cache_size: match self.cache_size {
                 Some(size) => size,
                 None => match &file.cache_size {

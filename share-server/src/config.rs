@@ -3,6 +3,7 @@
 //! TOML config file (`30d`, `8MiB`, `never`).
 
 use std::net::{Ipv4Addr, SocketAddr};
+use std::str::FromStr;
 use std::time::Duration;
 
 use crate::clock::Clock;
@@ -125,14 +126,8 @@ const fn days(n: u64) -> Duration {
 /// Parses `90s`, `15m`, `12h`, `30d`, `2w` or a bare number of seconds.
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: u64 = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a duration (e.g. 30s, 15m, 12h, 30d)"))?;
-    let seconds_per_unit = match unit.trim() {
+    let (number, unit) = number_and_unit::<u64>(text, "a duration (e.g. 30s, 15m, 12h, 30d)")?;
+    let seconds_per_unit = match unit {
         "" | "s" => 1,
         "m" | "min" => 60,
         "h" => 60 * 60,
@@ -150,6 +145,19 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         .ok_or_else(|| format!("`{text}` is too long a duration"))
 }
 
+/// `text` as its leading whole number and the unit after it: `30d` is
+/// `(30, "d")`. `what` names the expected form in the error.
+fn number_and_unit<'a, T: FromStr>(text: &'a str, what: &str) -> Result<(T, &'a str), String> {
+    let split = text
+        .find(|c: char| !c.is_ascii_digit())
+        .unwrap_or(text.len());
+    let (number, unit) = text.split_at(split);
+    let number = number
+        .parse()
+        .map_err(|_| format!("`{text}` is not {what}"))?;
+    Ok((number, unit.trim()))
+}
+
 /// Parses an expiry: a duration as [`parse_duration`], or `never` (`None`).
 pub fn parse_expiry(text: &str) -> Result<Option<Duration>, String> {
     if text.trim().eq_ignore_ascii_case("never") {
@@ -162,14 +170,8 @@ pub fn parse_expiry(text: &str) -> Result<Option<Duration>, String> {
 /// Parses a byte size: `1048576`, `512KiB`, `8MiB`, `8MB`, `1GiB`.
 pub fn parse_size(text: &str) -> Result<usize, String> {
     let text = text.trim();
-    let split = text
-        .find(|c: char| !c.is_ascii_digit())
-        .unwrap_or(text.len());
-    let (number, unit) = text.split_at(split);
-    let number: usize = number
-        .parse()
-        .map_err(|_| format!("`{text}` is not a size (e.g. 8MiB, 512KiB, 1048576)"))?;
-    let multiplier: usize = match unit.trim().to_ascii_lowercase().as_str() {
+    let (number, unit) = number_and_unit::<usize>(text, "a size (e.g. 8MiB, 512KiB, 1048576)")?;
+    let multiplier: usize = match unit.to_ascii_lowercase().as_str() {
         "" | "b" => 1,
         "k" | "kb" => 1000,
         "kib" => 1024,

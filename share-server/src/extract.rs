@@ -10,6 +10,9 @@ use axum::http::header;
 use axum::http::request::Parts;
 use chrono::{DateTime, Utc};
 use futures_util::StreamExt;
+use utoipa::openapi::Required;
+use utoipa::openapi::path::{Parameter, ParameterBuilder, ParameterIn};
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 
 use crate::clock::Clock;
 use crate::error::Error;
@@ -208,5 +211,18 @@ impl<S: Send + Sync> FromRequestParts<S> for ShareIdParam {
             .await
             .map(|axum::extract::Path(param)| ShareIdParam(param))
             .map_err(|_| Error::NotFound)
+    }
+}
+
+/// How the document states the parameter: `shareId` in the path.
+impl utoipa::IntoParams for ShareIdParam {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let parameter = ParameterBuilder::new()
+            .name("shareId")
+            .parameter_in(ParameterIn::Path)
+            .required(Required::True)
+            .description(Some("22 base62 characters"))
+            .schema(Some(ObjectBuilder::new().schema_type(Type::String)));
+        vec![parameter.build()]
     }
 }

@@ -7,7 +7,7 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 /// Length of a share id in base62 characters (22 × log2(62) ≈ 131 bits).
-pub const SHARE_ID_LEN: usize = 22;
+pub(crate) const SHARE_ID_LEN: usize = 22;
 
 const BASE62: &[u8; 62] = b"0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 /// Random bytes per token (256 bits).
@@ -100,7 +100,7 @@ impl Token {
         Ok(Self(format!("{}{}", kind.prefix(), hex::encode(bytes))))
     }
 
-    pub fn into_string(self) -> String {
+    pub(crate) fn into_string(self) -> String {
         self.0
     }
 
@@ -125,11 +125,11 @@ impl TokenHash {
         Self(Sha256::digest(token.as_bytes()).into())
     }
 
-    pub fn from_bytes(bytes: &[u8]) -> Option<Self> {
+    pub(crate) fn from_bytes(bytes: &[u8]) -> Option<Self> {
         <[u8; 32]>::try_from(bytes).ok().map(Self)
     }
 
-    pub fn as_bytes(&self) -> &[u8; 32] {
+    pub(crate) fn as_bytes(&self) -> &[u8; 32] {
         &self.0
     }
 

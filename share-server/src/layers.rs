@@ -50,24 +50,65 @@ fn is_test_file(file: &Path) -> bool {
         || stem == "proptests"
 }
 
-/// The code of a file without comments and without its `#[cfg(test)]` module.
+/// The code of a file without comments and without its `#[cfg(test)]`
+/// modules (the code after such a module is kept).
 fn code_of(text: &str) -> String {
     let mut code = String::new();
     let mut lines = text.lines().peekable();
+    // Open braces of the test module being skipped, once its `{` is seen.
+    let mut skipping: Option<usize> = None;
     while let Some(line) = lines.next() {
-        let trimmed = line.trim_start();
-        if trimmed.starts_with("#[cfg(test)]")
+        let line = line.split("//").next().unwrap_or("");
+        if let Some(depth) = skipping.as_mut() {
+            for c in line.chars() {
+                match c {
+                    '{' => *depth += 1,
+                    '}' => *depth = depth.saturating_sub(1),
+                    _ => {}
+                }
+            }
+            if *depth == 0 {
+                skipping = None;
+            }
+            continue;
+        }
+        if line.trim_start().starts_with("#[cfg(test)]")
             && lines
                 .peek()
                 .is_some_and(|next| next.trim_start().starts_with("mod ") && next.contains('{'))
         {
-            break;
+            skipping = Some(0);
+            continue;
         }
-        let line = line.split("//").next().unwrap_or("");
         code.push_str(line);
         code.push('\n');
     }
     code
+}
+
+/// Whether `code`, in a file `depth` modules below the crate root
+/// (`src/shares.rs`: 1, `src/store/sqlite/rows.rs`: 3), names an item of
+/// the root through `super::` paths.
+fn reaches_the_root(code: &str, depth: usize) -> bool {
+    code.match_indices("super::").any(|(at, _)| {
+        let starts_path = code[..at]
+            .chars()
+            .next_back()
+            .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == ':'));
+        let climbs = code[at..]
+            .split("::")
+            .take_while(|segment| *segment == "super")
+            .count();
+        starts_path && climbs >= depth
+    })
+}
+
+/// How many modules below the crate root a file's module is.
+fn depth_of(src: &Path, file: &Path) -> usize {
+    let relative = file.strip_prefix(src).unwrap_or(file);
+    let components = relative.components().count();
+    let is_mod_file = relative.file_name().is_some_and(|name| name == "mod.rs");
+    components - usize::from(is_mod_file)
 }
 
 /// The top-level modules named by `crate::` paths, including each item of
@@ -147,7 +188,10 @@ fn imports_only_point_down() {
             continue;
         };
         let code = code_of(&std::fs::read_to_string(file).unwrap());
-        let upward = upward_imports(&module, floor, &code);
+        let mut upward = upward_imports(&module, floor, &code);
+        if reaches_the_root(&code, depth_of(&src, file)) {
+            upward.push("super:: up to the crate root".to_owned());
+        }
         if !upward.is_empty() {
             let file = file.strip_prefix(&src).unwrap().display().to_string();
             violations.insert(file, upward);
@@ -173,6 +217,26 @@ fn groups_and_paths_are_read() {
         code_of("use a; // crate::state\n#[cfg(test)]\nmod tests {\n use crate::x;\n}"),
         "use a; \n"
     );
+    let after_the_tests = "#[cfg(test)]\nmod tests {\n fn f() {\n }\n}\nuse crate::state::X;";
+    assert_eq!(code_of(after_the_tests), "use crate::state::X;\n");
+}
+
+#[test]
+fn super_paths_up_to_the_root_are_caught() {
+    let src = Path::new("src");
+    assert_eq!(depth_of(src, Path::new("src/shares.rs")), 1);
+    assert_eq!(depth_of(src, Path::new("src/store/mod.rs")), 1);
+    assert_eq!(depth_of(src, Path::new("src/store/sqlite/rows.rs")), 3);
+    assert!(reaches_the_root("use super::AppState;", 1));
+    assert!(!reaches_the_root("use super::{Result, StoreError};", 2));
+    assert!(reaches_the_root(
+        "let x = super::super::Config::default();",
+        2
+    ));
+    assert!(!reaches_the_root(
+        "use self::super_fast::X; use a::super::b;",
+        1
+    ));
 }
 
 #[test]

@@ -203,42 +203,28 @@ mod tests {
 
     #[test]
     fn negotiation() {
-        assert_eq!(negotiate(&HeaderMap::new(), true, true), Encoding::Identity);
-        assert_eq!(
-            negotiate(&accept("gzip, deflate, br"), true, true),
-            Encoding::Brotli
-        );
-        assert_eq!(
-            negotiate(&accept("gzip, deflate, br"), true, false),
-            Encoding::Gzip
-        );
-        assert_eq!(
-            negotiate(&accept("gzip;q=1.0, br;q=0.5"), true, true),
-            Encoding::Gzip
-        );
-        assert_eq!(negotiate(&accept("br;q=0.2"), true, true), Encoding::Brotli);
-        assert_eq!(
-            negotiate(&accept("identity;q=0.5, br;q=0.2"), true, true),
-            Encoding::Identity
-        );
-        assert_eq!(
-            negotiate(&accept("br;q=0, gzip"), true, true),
-            Encoding::Gzip
-        );
-        assert_eq!(negotiate(&accept("*"), true, true), Encoding::Brotli);
-        assert_eq!(
-            negotiate(&accept("*;q=0, identity"), true, true),
-            Encoding::Identity
-        );
-        assert_eq!(
-            negotiate(&accept("identity;q=0, gzip;q=0.1"), true, true),
-            Encoding::Gzip
-        );
-        assert_eq!(
-            negotiate(&accept("deflate"), true, true),
-            Encoding::Identity
-        );
-        assert_eq!(negotiate(&accept("gzip"), false, false), Encoding::Identity);
+        use Encoding::{Brotli, Gzip, Identity};
+        assert_eq!(negotiate(&HeaderMap::new(), true, true), Identity);
+        // (Accept-Encoding, has gzip, has brotli, chosen)
+        for (value, has_gzip, has_brotli, chosen) in [
+            ("gzip, deflate, br", true, true, Brotli),
+            ("gzip, deflate, br", true, false, Gzip),
+            ("gzip;q=1.0, br;q=0.5", true, true, Gzip),
+            ("br;q=0.2", true, true, Brotli),
+            ("identity;q=0.5, br;q=0.2", true, true, Identity),
+            ("br;q=0, gzip", true, true, Gzip),
+            ("*", true, true, Brotli),
+            ("*;q=0, identity", true, true, Identity),
+            ("identity;q=0, gzip;q=0.1", true, true, Gzip),
+            ("deflate", true, true, Identity),
+            ("gzip", false, false, Identity),
+        ] {
+            let negotiated = negotiate(&accept(value), has_gzip, has_brotli);
+            assert_eq!(
+                negotiated, chosen,
+                "{value} (gzip {has_gzip}, br {has_brotli})"
+            );
+        }
     }
 
     #[test]

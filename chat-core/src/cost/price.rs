@@ -178,15 +178,7 @@ fn priced(rate: Option<&Rate>, tokens: u64, total_input_tokens: u64) -> Option<f
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn usage(input: i64, output: i64, cached: Option<i64>, reasoning: Option<i64>) -> Usage {
-        Usage {
-            input_tokens: input,
-            output_tokens: output,
-            reasoning_tokens: reasoning,
-            cached_tokens: cached,
-        }
-    }
+    use crate::cost::tests::usage;
 
     #[track_caller]
     fn assert_usd(actual: Option<f64>, expected: f64) {

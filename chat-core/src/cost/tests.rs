@@ -10,13 +10,28 @@ fn table() -> &'static PriceTable {
     PriceTable::bundled()
 }
 
-fn usage(input: i64, output: i64, cached: Option<i64>, reasoning: Option<i64>) -> Usage {
+pub(super) fn usage(input: i64, output: i64, cached: Option<i64>, reasoning: Option<i64>) -> Usage {
     Usage {
         input_tokens: input,
         output_tokens: output,
         reasoning_tokens: reasoning,
         cached_tokens: cached,
     }
+}
+
+/// The bundled table's cost of `usage` of `model` served by `provider` at `at`.
+fn cost(provider: &str, model: &str, usage: Usage, at: DateTime<Utc>) -> Option<f64> {
+    table().cost(provider, model, &usage, at)
+}
+
+/// Asserts the table's provider and model ids for `model` served by `provider`.
+#[track_caller]
+fn assert_resolved(provider: &str, model: &str, expected: (&str, &str)) {
+    let price = table().model_price(provider, model, now()).unwrap();
+    assert_eq!(
+        (price.provider_id.as_str(), price.model_id.as_str()),
+        expected
+    );
 }
 
 fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
@@ -55,11 +70,11 @@ fn the_bundled_table_parses() {
 #[test]
 fn one_million_gpt_4o_input_tokens_cost_the_listed_price() {
     assert_usd(
-        table().cost("openai", "gpt-4o", &usage(1_000_000, 0, None, None), now()),
+        cost("openai", "gpt-4o", usage(1_000_000, 0, None, None), now()),
         2.5,
     );
     assert_usd(
-        table().cost("openai", "gpt-4o", &usage(0, 1_000_000, None, None), now()),
+        cost("openai", "gpt-4o", usage(0, 1_000_000, None, None), now()),
         10.0,
     );
     let price = table()
@@ -74,76 +89,54 @@ fn one_million_gpt_4o_input_tokens_cost_the_listed_price() {
 
 #[test]
 fn gpt_4o_with_cached_input() {
+    let u = usage(10_000, 1_000, Some(2_000), None);
     // 8,000 uncached × 2.5 + 2,000 cached × 1.25 + 1,000 output × 10
-    let cost = table().cost(
-        "openai",
-        "gpt-4o",
-        &usage(10_000, 1_000, Some(2_000), None),
-        now(),
-    );
-    assert_usd(
-        cost,
-        (8_000.0 * 2.5 + 2_000.0 * 1.25 + 1_000.0 * 10.0) / 1e6,
-    );
+    let expected = (8_000.0 * 2.5 + 2_000.0 * 1.25 + 1_000.0 * 10.0) / 1e6;
+    assert_usd(cost("openai", "gpt-4o", u, now()), expected);
 }
 
 #[test]
 fn gpt_4o_mini() {
-    let cost = table().cost(
-        "openai",
-        "gpt-4o-mini-2024-07-18",
-        &usage(120_000, 4_000, Some(100_000), None),
-        now(),
-    );
-    assert_usd(
-        cost,
-        (20_000.0 * 0.15 + 100_000.0 * 0.075 + 4_000.0 * 0.6) / 1e6,
-    );
+    let u = usage(120_000, 4_000, Some(100_000), None);
+    let expected = (20_000.0 * 0.15 + 100_000.0 * 0.075 + 4_000.0 * 0.6) / 1e6;
+    assert_usd(cost("openai", "gpt-4o-mini-2024-07-18", u, now()), expected);
 }
 
 #[test]
 fn o3_reasoning_is_billed_once_at_the_price_of_its_date() {
     // 4,000 of the 5,000 output tokens are reasoning: billed as output, once.
     let u = usage(1_000, 5_000, None, Some(4_000));
-    // From 2025-06-10 on: 2 in, 8 out.
-    assert_usd(
-        table().cost("openai", "o3", &u, now()),
-        (1_000.0 * 2.0 + 5_000.0 * 8.0) / 1e6,
-    );
-    assert_usd(
-        table().cost("openai", "o3", &u, at(2025, 6, 10, 0, 0)),
-        (1_000.0 * 2.0 + 5_000.0 * 8.0) / 1e6,
-    );
-    // Before: 10 in, 40 out.
-    assert_usd(
-        table().cost("openai", "o3", &u, at(2025, 6, 9, 23, 59)),
-        (1_000.0 * 10.0 + 5_000.0 * 40.0) / 1e6,
-    );
-    assert_usd(
-        table().cost("openai", "o4-mini", &u, now()),
-        (1_000.0 * 1.1 + 5_000.0 * 4.4) / 1e6,
-    );
+    // From 2025-06-10 on: 2 in, 8 out; before: 10 in, 40 out.
+    let current = (1_000.0 * 2.0 + 5_000.0 * 8.0) / 1e6;
+    let earlier = (1_000.0 * 10.0 + 5_000.0 * 40.0) / 1e6;
+    for (model, when, expected) in [
+        ("o3", now(), current),
+        ("o3", at(2025, 6, 10, 0, 0), current),
+        ("o3", at(2025, 6, 9, 23, 59), earlier),
+        ("o4-mini", now(), (1_000.0 * 1.1 + 5_000.0 * 4.4) / 1e6),
+    ] {
+        assert_usd(cost("openai", model, u, when), expected);
+    }
 }
 
 #[test]
 fn claude_sonnet_with_cache_read_and_tiers() {
     // claude-sonnet-4-5: 3 in, 0.3 cache read, 15 out; above 200k input: 6, 0.6, 22.5.
     let model = "claude-sonnet-4-5-20250929";
-    let small = usage(100_000, 2_000, Some(80_000), None);
-    assert_usd(
-        table().cost("anthropic", model, &small, now()),
-        (20_000.0 * 3.0 + 80_000.0 * 0.3 + 2_000.0 * 15.0) / 1e6,
-    );
-    let large = usage(300_000, 1_000, Some(100_000), None);
-    assert_usd(
-        table().cost("anthropic", model, &large, now()),
-        (200_000.0 * 6.0 + 100_000.0 * 0.6 + 1_000.0 * 22.5) / 1e6,
-    );
-    // The tier starts *above* 200,000 input tokens.
-    assert_usd(
-        table().cost("anthropic", model, &usage(200_000, 0, None, None), now()),
-        200_000.0 * 3.0 / 1e6,
-    );
+    for (u, expected) in [
+        (
+            usage(100_000, 2_000, Some(80_000), None),
+            (20_000.0 * 3.0 + 80_000.0 * 0.3 + 2_000.0 * 15.0) / 1e6,
+        ),
+        (
+            usage(300_000, 1_000, Some(100_000), None),
+            (200_000.0 * 6.0 + 100_000.0 * 0.6 + 1_000.0 * 22.5) / 1e6,
+        ),
+        // The tier starts *above* 200,000 input tokens.
+        (usage(200_000, 0, None, None), 200_000.0 * 3.0 / 1e6),
+    ] {
+        assert_usd(cost("anthropic", model, u, now()), expected);
+    }
 }
 
 #[test]
@@ -151,45 +144,35 @@ fn tiers_end_on_a_date() {
     // claude-sonnet-4-6 drops its long-context tier from 2026-03-13.
     let long = usage(300_000, 0, None, None);
     let model = "claude-sonnet-4-6";
-    assert_usd(
-        table().cost("anthropic", model, &long, at(2026, 3, 12, 23, 0)),
-        300_000.0 * 6.0 / 1e6,
-    );
-    assert_usd(
-        table().cost("anthropic", model, &long, at(2026, 3, 13, 0, 0)),
-        300_000.0 * 3.0 / 1e6,
-    );
+    let before = cost("anthropic", model, long, at(2026, 3, 12, 23, 0));
+    assert_usd(before, 300_000.0 * 6.0 / 1e6);
+    let after = cost("anthropic", model, long, at(2026, 3, 13, 0, 0));
+    assert_usd(after, 300_000.0 * 3.0 / 1e6);
 }
 
 #[test]
 fn deepseek_off_peak_hours() {
     // 0.27 in between 00:30 and 16:30 UTC, 0.135 otherwise.
     let u = usage(1_000_000, 0, None, None);
-    assert_usd(
-        table().cost("deepseek", "deepseek-chat", &u, at(2026, 1, 5, 12, 0)),
-        0.27,
-    );
-    assert_usd(
-        table().cost("deepseek", "deepseek-chat", &u, at(2026, 1, 5, 0, 30)),
-        0.27,
-    );
-    assert_usd(
-        table().cost("deepseek", "deepseek-chat", &u, at(2026, 1, 5, 0, 29)),
-        0.135,
-    );
-    assert_usd(
-        table().cost("deepseek", "deepseek-chat", &u, at(2026, 1, 5, 16, 30)),
-        0.135,
-    );
+    for ((hour, minute), expected) in [
+        ((12, 0), 0.27),
+        ((0, 30), 0.27),
+        ((0, 29), 0.135),
+        ((16, 30), 0.135),
+    ] {
+        let when = at(2026, 1, 5, hour, minute);
+        assert_usd(cost("deepseek", "deepseek-chat", u, when), expected);
+    }
 }
 
 #[test]
 fn separately_priced_reasoning() {
     // sonar-deep-research: 8 out, 3 for reasoning.
     let u = usage(0, 1_000_000, None, Some(600_000));
+    let expected = (400_000.0 * 8.0 + 600_000.0 * 3.0) / 1e6;
     assert_usd(
-        table().cost("perplexity", "sonar-deep-research", &u, now()),
-        (400_000.0 * 8.0 + 600_000.0 * 3.0) / 1e6,
+        cost("perplexity", "sonar-deep-research", u, now()),
+        expected,
     );
 }
 
@@ -224,21 +207,17 @@ fn provider_aliases_and_case() {
 fn vendor_prefixed_model_names() {
     let u = usage(1_000_000, 0, Some(500_000), None);
     // OpenRouter's own entry for openai/gpt-4o has no cache price: all input at 2.5.
-    let routed = table()
-        .model_price("openrouter", "openai/gpt-4o", now())
-        .unwrap();
-    assert_eq!(
-        (routed.provider_id.as_str(), routed.model_id.as_str()),
-        ("openrouter", "openai/gpt-4o")
+    assert_resolved(
+        "openrouter",
+        "openai/gpt-4o",
+        ("openrouter", "openai/gpt-4o"),
     );
     assert_usd(table().cost("openrouter", "openai/gpt-4o", &u, now()), 2.5);
     // Not in OpenRouter's list: the vendor's price.
-    let vendor = table()
-        .model_price("openrouter", "anthropic/claude-sonnet-4-5", now())
-        .unwrap();
-    assert_eq!(
-        (vendor.provider_id.as_str(), vendor.model_id.as_str()),
-        ("anthropic", "claude-sonnet-4-5")
+    assert_resolved(
+        "openrouter",
+        "anthropic/claude-sonnet-4-5",
+        ("anthropic", "claude-sonnet-4-5"),
     );
     // The provider's own name with a vendor or API prefix.
     assert_usd(
@@ -257,11 +236,7 @@ fn vendor_prefixed_model_names() {
 #[test]
 fn fallback_providers_serve_their_models() {
     // Azure lists no gpt-4o of its own and falls back to OpenAI's.
-    let found = table().model_price("azure", "gpt-4o", now()).unwrap();
-    assert_eq!(
-        (found.provider_id.as_str(), found.model_id.as_str()),
-        ("openai", "gpt-4o")
-    );
+    assert_resolved("azure", "gpt-4o", ("openai", "gpt-4o"));
 }
 
 #[test]

@@ -122,6 +122,14 @@ fn select<'a>(document: &'a Html, selector: &str) -> Vec<ElementRef<'a>> {
         .collect()
 }
 
+/// The text of the one element `selector` finds.
+#[track_caller]
+fn only_text(document: &Html, selector: &str) -> String {
+    let found = select(document, selector);
+    assert_eq!(found.len(), 1, "{selector}");
+    found[0].text().collect()
+}
+
 fn text(document: &Html) -> String {
     let text: String = document.root_element().text().collect();
     text.trim_end().to_string()
@@ -209,10 +217,8 @@ fn raw_html_is_shown_as_text() {
         );
     }
     let document = render_safe("<div>\n<b>x</b>\n</div>\n");
-    let raw = select(&document, "pre.md-raw-html code");
-    assert_eq!(raw.len(), 1);
     assert_eq!(
-        raw[0].text().collect::<String>(),
+        only_text(&document, "pre.md-raw-html code"),
         "<div>\n<b>x</b>\n</div>\n"
     );
 }
@@ -349,17 +355,13 @@ fn code_blocks_escape_their_content() {
     check_safe(&html).unwrap();
     let document = Html::parse_fragment(&html);
     assert_eq!(
-        select(&document, "pre code.language-rust")[0]
-            .text()
-            .collect::<String>(),
+        only_text(&document, "pre code.language-rust"),
         "let a = \"<b>\" && b;\n"
     );
 
     let document = render_safe("````\n```\n<script>x</script>\n```\n````\n");
-    let blocks = select(&document, "pre code");
-    assert_eq!(blocks.len(), 1);
     assert_eq!(
-        blocks[0].text().collect::<String>(),
+        only_text(&document, "pre code"),
         "```\n<script>x</script>\n```\n"
     );
     assert_eq!(
@@ -400,8 +402,7 @@ fn code_language_helper() {
 #[test]
 fn known_languages_are_highlighted_unknown_ones_are_plain() {
     let document = render_safe("```rust\nfn main() { let x = \"<b>\"; }\n```\n");
-    let code = select(&document, "pre.hl-code code.language-rust");
-    assert_eq!(code.len(), 1);
+    let code = only_text(&document, "pre.hl-code code.language-rust");
     // One flat span per run of a category, with a short class.
     let spans: Vec<(&str, String)> = select(&document, "pre.hl-code code > span")
         .iter()
@@ -417,10 +418,7 @@ fn known_languages_are_highlighted_unknown_ones_are_plain() {
         ]
     );
     assert!(select(&document, "pre.hl-code span span").is_empty());
-    assert_eq!(
-        code[0].text().collect::<String>(),
-        "fn main() { let x = \"<b>\"; }\n"
-    );
+    assert_eq!(code, "fn main() { let x = \"<b>\"; }\n");
 
     let html = render_markdown("```no-such-lang\n<x>\n```\n");
     assert_eq!(

@@ -9,8 +9,9 @@
 //! so `serde_path_to_error` still names the field at fault, and a key given
 //! twice is refused (the stored bytes and what is shown must not disagree).
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
+use std::marker::PhantomData;
 
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, Visitor};
 
@@ -48,74 +49,88 @@ where
     map.next_value()
 }
 
-struct PromptMetaVisitor;
+/// An object read key by key: its typed keys into fields, the others kept.
+trait OpenObject: Default {
+    /// Reads the value of `key` (see [`first_value`]).
+    fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: String,
+        map: &mut A,
+        seen: &mut BTreeSet<String>,
+    ) -> Result<(), A::Error>;
+}
 
-impl<'de> Visitor<'de> for PromptMetaVisitor {
-    type Value = PromptMeta;
+impl OpenObject for PromptMeta {
+    fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: String,
+        map: &mut A,
+        seen: &mut BTreeSet<String>,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "systemPrompt" => self.system_prompt = first_value(map, seen, &key)?,
+            "tools" => self.tools = first_value(map, seen, &key)?,
+            "variables" => self.variables = first_value(map, seen, &key)?,
+            _ => {
+                let value = first_value(map, seen, &key)?;
+                self.extra.insert(key, value);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl OpenObject for GenerationParams {
+    fn read<'de, A: MapAccess<'de>>(
+        &mut self,
+        key: String,
+        map: &mut A,
+        seen: &mut BTreeSet<String>,
+    ) -> Result<(), A::Error> {
+        match key.as_str() {
+            "temperature" => self.temperature = first_value(map, seen, &key)?,
+            "topP" => self.top_p = first_value(map, seen, &key)?,
+            "maxTokens" => {
+                let value: Option<Whole> = first_value(map, seen, &key)?;
+                self.max_tokens = value.map(|Whole(n)| n);
+            }
+            _ => {
+                let value = first_value(map, seen, &key)?;
+                self.other.insert(key, value);
+            }
+        }
+        Ok(())
+    }
+}
+
+struct OpenObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: OpenObject> Visitor<'de> for OpenObjectVisitor<T> {
+    type Value = T;
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("an object")
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<PromptMeta, A::Error> {
-        let mut meta = PromptMeta::default();
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<T, A::Error> {
+        let mut object = T::default();
         let mut seen = BTreeSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "systemPrompt" => meta.system_prompt = first_value(&mut map, &mut seen, &key)?,
-                "tools" => meta.tools = first_value(&mut map, &mut seen, &key)?,
-                "variables" => meta.variables = first_value(&mut map, &mut seen, &key)?,
-                _ => {
-                    let value = first_value(&mut map, &mut seen, &key)?;
-                    meta.extra.insert(key, value);
-                }
-            }
+            object.read(key, &mut map, &mut seen)?;
         }
-        Ok(meta)
+        Ok(object)
     }
 }
 
 impl<'de> serde::Deserialize<'de> for PromptMeta {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(PromptMetaVisitor)
-    }
-}
-
-struct ParamsVisitor;
-
-impl<'de> Visitor<'de> for ParamsVisitor {
-    type Value = GenerationParams;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("an object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<GenerationParams, A::Error> {
-        let mut params = GenerationParams::default();
-        let mut seen = BTreeSet::new();
-        let mut other = BTreeMap::new();
-        while let Some(key) = map.next_key::<String>()? {
-            match key.as_str() {
-                "temperature" => params.temperature = first_value(&mut map, &mut seen, &key)?,
-                "topP" => params.top_p = first_value(&mut map, &mut seen, &key)?,
-                "maxTokens" => {
-                    let value: Option<Whole> = first_value(&mut map, &mut seen, &key)?;
-                    params.max_tokens = value.map(|Whole(n)| n);
-                }
-                _ => {
-                    let value = first_value(&mut map, &mut seen, &key)?;
-                    other.insert(key, value);
-                }
-            }
-        }
-        params.other = other;
-        Ok(params)
+        deserializer.deserialize_map(OpenObjectVisitor(PhantomData))
     }
 }
 
 impl<'de> serde::Deserialize<'de> for GenerationParams {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(ParamsVisitor)
+        deserializer.deserialize_map(OpenObjectVisitor(PhantomData))
     }
 }
 

@@ -9,7 +9,7 @@ use super::Report;
 use super::limits::*;
 use super::text::{
     float_in_range, free_text, has_nul, is_bidi_control, json_size, key_path, non_negative_int,
-    open_key, required_text, too_long,
+    open_key, required_text, too_long, unique_key,
 };
 use crate::snapshot::{ACCEPTED_SCHEMA_VERSIONS, ModelConfig, PromptMeta, ShareSnapshot};
 
@@ -136,14 +136,13 @@ fn prompt_meta(meta: &PromptMeta, report: &mut Report) {
     for (i, tool) in meta.tools.iter().enumerate() {
         let path = format!("promptMeta.tools[{i}]");
         required_text(report, &format!("{path}.name"), &tool.name, MAX_NAME_BYTES);
-        if let Some(first) = names.get(tool.name.as_str()) {
-            report.push(
-                format!("{path}.name"),
-                format!("must be unique: promptMeta.tools[{first}] has the same name"),
-            );
-        } else {
-            names.insert(&tool.name, i);
-        }
+        unique_key(
+            report,
+            &mut names,
+            ("promptMeta.tools", "name"),
+            i,
+            &tool.name,
+        );
         if let Some(description) = &tool.description {
             free_text(
                 report,

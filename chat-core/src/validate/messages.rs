@@ -10,7 +10,7 @@ use super::document::sampling;
 use super::limits::*;
 use super::text::{
     float_in_range, free_text, has_nul, json_size, key_path, non_negative_int, open_key,
-    required_text, too_long,
+    required_text, too_long, unique_key,
 };
 use crate::snapshot::{FinishReason, GenerationParams, Message, Role, Usage};
 
@@ -32,14 +32,7 @@ pub(super) fn check(messages: &[Message], version: u32, now: DateTime<Utc>, repo
     let mut ids: HashMap<&str, usize> = HashMap::new();
     for (i, message) in messages.iter().enumerate() {
         let path = format!("messages[{i}]");
-        if let Some(first) = ids.get(message.id.as_str()) {
-            report.push(
-                format!("{path}.id"),
-                format!("must be unique: messages[{first}] has the same id"),
-            );
-        } else {
-            ids.insert(&message.id, i);
-        }
+        unique_key(report, &mut ids, ("messages", "id"), i, &message.id);
         check_message(&path, i, message, &calls, &window, report);
         check_answer(&path, i, message, version, messages, &ids, report);
     }
@@ -276,43 +269,30 @@ fn check_message(
 }
 
 fn check_usage(path: &str, usage: &Usage, report: &mut Report) {
-    non_negative_int(
-        report,
-        &format!("{path}.inputTokens"),
-        usage.input_tokens,
-        MAX_TOKENS,
-    );
-    non_negative_int(
-        report,
-        &format!("{path}.outputTokens"),
-        usage.output_tokens,
-        MAX_TOKENS,
-    );
-    if let Some(reasoning) = usage.reasoning_tokens {
-        let field = format!("{path}.reasoningTokens");
-        non_negative_int(report, &field, reasoning, MAX_TOKENS);
-        if reasoning > usage.output_tokens {
-            report.push(
-                field,
-                format!(
-                    "must be ≤ outputTokens ({}): reasoning is part of the output",
-                    usage.output_tokens
-                ),
-            );
-        }
-    }
-    if let Some(cached) = usage.cached_tokens {
-        let field = format!("{path}.cachedTokens");
-        non_negative_int(report, &field, cached, MAX_TOKENS);
-        if cached > usage.input_tokens {
-            report.push(
-                field,
-                format!(
-                    "must be ≤ inputTokens ({}): cached tokens are part of the input",
-                    usage.input_tokens
-                ),
-            );
-        }
+    let (input, output) = (usage.input_tokens, usage.output_tokens);
+    non_negative_int(report, &format!("{path}.inputTokens"), input, MAX_TOKENS);
+    non_negative_int(report, &format!("{path}.outputTokens"), output, MAX_TOKENS);
+    let reasoning = ("reasoningTokens", usage.reasoning_tokens);
+    let output = ("outputTokens", output, "reasoning is part of the output");
+    check_part(report, path, reasoning, output);
+    let cached = ("cachedTokens", usage.cached_tokens);
+    let input = ("inputTokens", input, "cached tokens are part of the input");
+    check_part(report, path, cached, input);
+}
+
+/// A token count `(name, count)` that is a part of another `(name, count,
+/// why)`: within the limits and no larger than the whole.
+fn check_part(
+    report: &mut Report,
+    path: &str,
+    (name, part): (&str, Option<i64>),
+    (whole_name, whole, why): (&str, i64, &str),
+) {
+    let Some(part) = part else { return };
+    let field = format!("{path}.{name}");
+    non_negative_int(report, &field, part, MAX_TOKENS);
+    if part > whole {
+        report.push(field, format!("must be ≤ {whole_name} ({whole}): {why}"));
     }
 }
 

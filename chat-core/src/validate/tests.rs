@@ -17,7 +17,7 @@ fn problems(s: &ShareSnapshot) -> Vec<String> {
 /// Asserts that exactly `path` is reported (among possibly other problems)
 /// with a message containing `needle`.
 #[track_caller]
-fn assert_problem(s: &ShareSnapshot, path: &str, needle: &str) {
+pub(super) fn assert_problem(s: &ShareSnapshot, path: &str, needle: &str) {
     let errors = validate(s, now()).expect_err("expected a validation error");
     assert!(
         errors
@@ -25,6 +25,14 @@ fn assert_problem(s: &ShareSnapshot, path: &str, needle: &str) {
             .any(|e| e.path == path && e.message.contains(needle)),
         "no `{path}: …{needle}…` in: {errors}"
     );
+}
+
+/// [`assert_problem`] for each `(path, needle)`.
+#[track_caller]
+pub(super) fn assert_problems(s: &ShareSnapshot, expected: &[(&str, &str)]) {
+    for (path, needle) in expected {
+        assert_problem(s, path, needle);
+    }
 }
 
 #[test]
@@ -119,10 +127,15 @@ fn model_config_rules() {
     s.model_config.top_p = Some(1.5);
     s.model_config.max_tokens = Some(MAX_TOKENS + 1);
     s.model_config.model = "x".repeat(MAX_MODEL_BYTES + 1);
-    assert_problem(&s, "modelConfig.temperature", "finite");
-    assert_problem(&s, "modelConfig.topP", "must be ≤ 1");
-    assert_problem(&s, "modelConfig.maxTokens", "must be ≤ 50000000");
-    assert_problem(&s, "modelConfig.model", "at most 256 bytes (got 257)");
+    assert_problems(
+        &s,
+        &[
+            ("modelConfig.temperature", "finite"),
+            ("modelConfig.topP", "must be ≤ 1"),
+            ("modelConfig.maxTokens", "must be ≤ 50000000"),
+            ("modelConfig.model", "at most 256 bytes (got 257)"),
+        ],
+    );
 
     let mut s = snapshot();
     s.model_config.temperature = Some(0.0);
@@ -154,12 +167,13 @@ fn usage_subsets_and_bounds() {
     let usage = s.messages[2].usage.as_mut().unwrap();
     usage.reasoning_tokens = Some(301);
     usage.cached_tokens = Some(1201);
-    assert_problem(
+    assert_problems(
         &s,
-        "messages[2].usage.reasoningTokens",
-        "≤ outputTokens (300)",
+        &[
+            ("messages[2].usage.reasoningTokens", "≤ outputTokens (300)"),
+            ("messages[2].usage.cachedTokens", "≤ inputTokens (1200)"),
+        ],
     );
-    assert_problem(&s, "messages[2].usage.cachedTokens", "≤ inputTokens (1200)");
 
     let mut s = snapshot();
     let usage = s.messages[2].usage.as_mut().unwrap();
@@ -167,9 +181,14 @@ fn usage_subsets_and_bounds() {
     usage.cached_tokens = Some(-2);
     usage.input_tokens = MAX_TOKENS + 1;
     s.fill_totals();
-    assert_problem(&s, "messages[2].usage.reasoningTokens", "must be ≥ 0");
-    assert_problem(&s, "messages[2].usage.cachedTokens", "must be ≥ 0");
-    assert_problem(&s, "messages[2].usage.inputTokens", "must be ≤ 50000000");
+    assert_problems(
+        &s,
+        &[
+            ("messages[2].usage.reasoningTokens", "must be ≥ 0"),
+            ("messages[2].usage.cachedTokens", "must be ≥ 0"),
+            ("messages[2].usage.inputTokens", "must be ≤ 50000000"),
+        ],
+    );
 }
 
 #[test]
@@ -180,15 +199,16 @@ fn costs_and_timings() {
     s.messages[2].time_to_first_token_ms = Some(5000);
     s.messages[4].inference_time_ms = Some(-1);
     s.messages[1].inference_time_ms = Some(MAX_DURATION_MS + 1);
-    assert_problem(&s, "messages[2].cost", "must be ≥ 0");
-    assert_problem(&s, "messages[4].cost", "finite");
-    assert_problem(
+    assert_problems(
         &s,
-        "messages[2].timeToFirstTokenMs",
-        "≤ inferenceTimeMs (2400)",
+        &[
+            ("messages[2].cost", "must be ≥ 0"),
+            ("messages[4].cost", "finite"),
+            ("messages[2].timeToFirstTokenMs", "≤ inferenceTimeMs (2400)"),
+            ("messages[4].inferenceTimeMs", "must be ≥ 0"),
+            ("messages[1].inferenceTimeMs", "must be ≤ 86400000"),
+        ],
     );
-    assert_problem(&s, "messages[4].inferenceTimeMs", "must be ≥ 0");
-    assert_problem(&s, "messages[1].inferenceTimeMs", "must be ≤ 86400000");
 }
 
 #[test]
@@ -196,8 +216,13 @@ fn message_ids_are_required_and_unique() {
     let mut s = snapshot();
     s.messages[3].id = "m1".into();
     s.messages[4].id = " ".into();
-    assert_problem(&s, "messages[3].id", "messages[1] has the same id");
-    assert_problem(&s, "messages[4].id", "must not be empty");
+    assert_problems(
+        &s,
+        &[
+            ("messages[3].id", "messages[1] has the same id"),
+            ("messages[4].id", "must not be empty"),
+        ],
+    );
     s.messages[4].id = "x".repeat(MAX_ID_BYTES + 1);
     assert_problem(&s, "messages[4].id", "at most 128 bytes");
 }
@@ -207,20 +232,19 @@ fn tool_call_rules() {
     let mut s = snapshot();
     s.messages[1].tool_call_id = Some("call_1".into());
     s.messages[1].tool_calls = s.messages[2].tool_calls.clone();
-    assert_problem(
+    assert_problems(
         &s,
-        "messages[1].toolCallId",
-        "only allowed on tool messages",
-    );
-    assert_problem(
-        &s,
-        "messages[1].toolCalls",
-        "only allowed on assistant messages",
-    );
-    assert_problem(
-        &s,
-        "messages[2].toolCalls[0].id",
-        "messages[1].toolCalls[0] has the same id",
+        &[
+            ("messages[1].toolCallId", "only allowed on tool messages"),
+            (
+                "messages[1].toolCalls",
+                "only allowed on assistant messages",
+            ),
+            (
+                "messages[2].toolCalls[0].id",
+                "messages[1].toolCalls[0] has the same id",
+            ),
+        ],
     );
 
     let mut s = snapshot();
@@ -239,8 +263,13 @@ fn tool_call_rules() {
     let mut s = snapshot();
     s.messages[2].tool_calls[0].name = String::new();
     s.messages[2].tool_calls[0].arguments = "\0".into();
-    assert_problem(&s, "messages[2].toolCalls[0].name", "must not be empty");
-    assert_problem(&s, "messages[2].toolCalls[0].arguments", "NUL");
+    assert_problems(
+        &s,
+        &[
+            ("messages[2].toolCalls[0].name", "must not be empty"),
+            ("messages[2].toolCalls[0].arguments", "NUL"),
+        ],
+    );
 
     let mut s = snapshot();
     s.messages[3].tool_call_id = None;
@@ -319,20 +348,20 @@ fn prompt_meta_rules() {
     meta.tools.push(meta.tools[0].clone());
     meta.tools[1].parameters = serde_json::json!([1, 2]);
     meta.system_prompt = Some("p".repeat(MAX_SYSTEM_PROMPT_BYTES + 1));
-    assert_problem(&s, "promptMeta.variables.name", "NUL");
-    assert_problem(
+    assert_problems(
         &s,
-        "promptMeta.variables[\"odd key\"]",
-        "at most 65536 bytes",
+        &[
+            ("promptMeta.variables.name", "NUL"),
+            ("promptMeta.variables[\"odd key\"]", "at most 65536 bytes"),
+            ("promptMeta.variables[\"\"]", "name must not be empty"),
+            (
+                "promptMeta.tools[1].name",
+                "promptMeta.tools[0] has the same name",
+            ),
+            ("promptMeta.tools[1].parameters", "JSON object"),
+            ("promptMeta.systemPrompt", "at most 262144 bytes"),
+        ],
     );
-    assert_problem(&s, "promptMeta.variables[\"\"]", "name must not be empty");
-    assert_problem(
-        &s,
-        "promptMeta.tools[1].name",
-        "promptMeta.tools[0] has the same name",
-    );
-    assert_problem(&s, "promptMeta.tools[1].parameters", "JSON object");
-    assert_problem(&s, "promptMeta.systemPrompt", "at most 262144 bytes");
 
     let mut s = snapshot();
     let meta = s.prompt_meta.as_mut().unwrap();

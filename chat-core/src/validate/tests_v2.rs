@@ -5,6 +5,7 @@
 use serde_json::{Value, json};
 
 use super::limits::*;
+use super::tests::{assert_problem, assert_problems};
 use super::*;
 use crate::snapshot::*;
 use crate::test_fixtures::{now, snapshot, snapshot_v2};
@@ -21,18 +22,6 @@ fn refused_at(value: &Value) -> (String, String) {
         error.field().unwrap_or_default().to_owned(),
         error.to_string(),
     )
-}
-
-/// Asserts that `path` is reported with a message containing `needle`.
-#[track_caller]
-fn assert_problem(s: &ShareSnapshot, path: &str, needle: &str) {
-    let errors = validate(s, now()).expect_err("expected a validation error");
-    assert!(
-        errors
-            .iter()
-            .any(|e| e.path == path && e.message.contains(needle)),
-        "no `{path}: …{needle}…` in: {errors}"
-    );
 }
 
 /// A request exactly as the plan's `CreateSharedChatRequest` (its section
@@ -309,15 +298,15 @@ fn v2_fields_need_version_2_and_an_assistant_message() {
     let mut s = snapshot_v2();
     s.messages[1].model = Some("gpt-4o".into());
     s.messages[3].finish_reason = Some(FinishReason::Stop);
-    assert_problem(
+    assert_problems(
         &s,
-        "messages[1].model",
-        "only allowed on assistant messages",
-    );
-    assert_problem(
-        &s,
-        "messages[3].finishReason",
-        "only allowed on assistant messages",
+        &[
+            ("messages[1].model", "only allowed on assistant messages"),
+            (
+                "messages[3].finishReason",
+                "only allowed on assistant messages",
+            ),
+        ],
     );
 }
 
@@ -348,8 +337,13 @@ fn answer_model_and_provider_rules() {
     let mut s = snapshot_v2();
     s.messages[2].model = Some(" ".into());
     s.messages[2].provider = Some("p".repeat(MAX_PROVIDER_BYTES + 1));
-    assert_problem(&s, "messages[2].model", "must not be empty");
-    assert_problem(&s, "messages[2].provider", "at most 64 bytes");
+    assert_problems(
+        &s,
+        &[
+            ("messages[2].model", "must not be empty"),
+            ("messages[2].provider", "at most 64 bytes"),
+        ],
+    );
     s.messages[2].model = Some("gpt\n4o".into());
     assert_problem(&s, "messages[2].model", "control characters");
 }
@@ -367,17 +361,21 @@ fn params_rules() {
         .insert("stop".into(), json!(["x".repeat(MAX_PARAM_VALUE_BYTES)]));
     params.other.insert("bad\u{7}key".into(), json!(1));
     params.other.insert("nul".into(), json!({"a": "\0"}));
-    assert_problem(&s, "messages[2].params.temperature", "must be ≤ 2");
-    assert_problem(&s, "messages[2].params.topP", "finite");
-    assert_problem(&s, "messages[2].params.maxTokens", "must be > 0");
-    assert_problem(&s, "messages[2].params.top_p", "write it as `topP`");
-    assert_problem(&s, "messages[2].params.stop", "at most 1024 bytes");
-    assert_problem(
+    assert_problems(
         &s,
-        "messages[2].params[\"bad\\u0007key\"]",
-        "control characters",
+        &[
+            ("messages[2].params.temperature", "must be ≤ 2"),
+            ("messages[2].params.topP", "finite"),
+            ("messages[2].params.maxTokens", "must be > 0"),
+            ("messages[2].params.top_p", "write it as `topP`"),
+            ("messages[2].params.stop", "at most 1024 bytes"),
+            (
+                "messages[2].params[\"bad\\u0007key\"]",
+                "control characters",
+            ),
+            ("messages[2].params.nul", "NUL"),
+        ],
     );
-    assert_problem(&s, "messages[2].params.nul", "NUL");
 
     let mut s = snapshot_v2();
     let params = s.messages[2].params.as_mut().unwrap();
@@ -411,9 +409,14 @@ fn prompt_meta_extra_keys_are_limited_and_named() {
     meta.extra.insert("notes".into(), json!({"a": ["\0"]}));
     meta.extra.insert(String::new(), json!(1));
     meta.extra.insert("k".repeat(MAX_NAME_BYTES + 1), json!(1));
-    assert_problem(&s, "promptMeta.promptId", "at most 65536 bytes");
-    assert_problem(&s, "promptMeta.notes", "NUL");
-    assert_problem(&s, "promptMeta[\"\"]", "must not be empty");
+    assert_problems(
+        &s,
+        &[
+            ("promptMeta.promptId", "at most 65536 bytes"),
+            ("promptMeta.notes", "NUL"),
+            ("promptMeta[\"\"]", "must not be empty"),
+        ],
+    );
     assert_problem(
         &s,
         &format!("promptMeta.{}", "k".repeat(MAX_NAME_BYTES + 1)),

@@ -1,5 +1,8 @@
 //! Checks shared by every string and number field.
 
+use std::collections::HashMap;
+use std::collections::hash_map::Entry;
+
 use super::Report;
 
 /// A required short string: an id, a name, a provider.
@@ -23,6 +26,29 @@ pub(super) fn free_text(report: &mut Report, path: &str, value: &str, max_bytes:
     }
     if value.contains('\0') {
         report.push(path, "must not contain NUL characters");
+    }
+}
+
+/// Remembers `key` as the key of item `index` of `list`, or reports
+/// `{list}[{index}].{name}` when an earlier item has the same one.
+pub(super) fn unique_key<'a>(
+    report: &mut Report,
+    first: &mut HashMap<&'a str, usize>,
+    (list, name): (&str, &str),
+    index: usize,
+    key: &'a str,
+) {
+    match first.entry(key) {
+        Entry::Occupied(earlier) => report.push(
+            format!("{list}[{index}].{name}"),
+            format!(
+                "must be unique: {list}[{}] has the same {name}",
+                earlier.get()
+            ),
+        ),
+        Entry::Vacant(slot) => {
+            slot.insert(index);
+        }
     }
 }
 

@@ -1,11 +1,13 @@
 //! The public page `/shared/{id}`, its downloads (`.json`, `.md`, `.html`)
 //! and the stylesheet. Unknown and gone shares get the HTML 404 and 410 pages.
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::{FromRef, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use utoipa::openapi::{self, Content, RefOr, ResponseBuilder};
 
 use crate::assets::Assets;
 use crate::cache::{PageCache, Representation};
@@ -70,12 +72,10 @@ pub async fn file(
     get,
     path = "/shared/{shareId}",
     tag = "page",
-    params(("shareId" = String, Path, description = "22 base62 characters")),
+    params(ShareIdParam),
     responses(
         (status = 200, description = "The page (strong ETag; gzip/br negotiated)", content_type = "text/html"),
-        (status = 304, description = "Not modified"),
-        (status = 404, description = "Unknown or malformed id (HTML page)", content_type = "text/html"),
-        (status = 410, description = "Expired or revoked (HTML page)", content_type = "text/html"),
+        PageMisses,
     ),
 )]
 pub async fn show(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
@@ -87,12 +87,10 @@ pub async fn show(context: &PageContext, id: &str, headers: &HeaderMap) -> Respo
     get,
     path = "/shared/{shareId}.json",
     tag = "page",
-    params(("shareId" = String, Path, description = "22 base62 characters")),
+    params(ShareIdParam),
     responses(
         (status = 200, description = "The published bytes, verbatim", content_type = "application/json"),
-        (status = 304, description = "Not modified"),
-        (status = 404, description = "Unknown or malformed id (HTML page)", content_type = "text/html"),
-        (status = 410, description = "Expired or revoked (HTML page)", content_type = "text/html"),
+        PageMisses,
     ),
 )]
 pub async fn json(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
@@ -104,12 +102,10 @@ pub async fn json(context: &PageContext, id: &str, headers: &HeaderMap) -> Respo
     get,
     path = "/shared/{shareId}.md",
     tag = "page",
-    params(("shareId" = String, Path, description = "22 base62 characters")),
+    params(ShareIdParam),
     responses(
         (status = 200, description = "Markdown", content_type = "text/markdown"),
-        (status = 304, description = "Not modified"),
-        (status = 404, description = "Unknown or malformed id (HTML page)", content_type = "text/html"),
-        (status = 410, description = "Expired or revoked (HTML page)", content_type = "text/html"),
+        PageMisses,
     ),
 )]
 pub async fn markdown(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
@@ -124,17 +120,36 @@ pub async fn markdown(context: &PageContext, id: &str, headers: &HeaderMap) -> R
     get,
     path = "/shared/{shareId}.html",
     tag = "page",
-    params(("shareId" = String, Path, description = "22 base62 characters")),
+    params(ShareIdParam),
     responses(
         (status = 200, description = "One self-contained HTML file, named after the title", content_type = "text/html",
             headers(("Content-Disposition" = String, description = "`attachment; filename=\"<title-slug>.html\"`"))),
-        (status = 304, description = "Not modified"),
-        (status = 404, description = "Unknown or malformed id (HTML page)", content_type = "text/html"),
-        (status = 410, description = "Expired or revoked (HTML page)", content_type = "text/html"),
+        PageMisses,
     ),
 )]
 pub async fn html(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
     serve(context, id, Representation::Standalone, headers).await
+}
+
+/// What the page and each download answer besides 200, for the document.
+enum PageMisses {}
+
+impl utoipa::IntoResponses for PageMisses {
+    fn responses() -> BTreeMap<String, RefOr<openapi::Response>> {
+        let html = |description| {
+            ResponseBuilder::new()
+                .description(description)
+                .content("text/html", Content::default())
+        };
+        [
+            ("304", ResponseBuilder::new().description("Not modified")),
+            ("404", html("Unknown or malformed id (HTML page)")),
+            ("410", html("Expired or revoked (HTML page)")),
+        ]
+        .into_iter()
+        .map(|(status, response)| (status.to_owned(), response.build().into()))
+        .collect()
+    }
 }
 
 async fn serve(

@@ -112,7 +112,7 @@ pub async fn create(
     get,
     path = "/api/v0/shared-chats/{shareId}",
     tag = "shares",
-    params(("shareId" = String, Path, description = "22 base62 characters")),
+    params(ShareIdParam),
     responses(
         (status = 200, description = "The share (strong ETag; gzip/br negotiated)", body = Success<SharedChat>),
         (status = 304, description = "Not modified (`If-None-Match`)"),
@@ -183,7 +183,7 @@ pub async fn list(
     delete,
     path = "/api/v0/shared-chats/{shareId}",
     tag = "shares",
-    params(("shareId" = String, Path, description = "22 base62 characters")),
+    params(ShareIdParam),
     responses(
         (status = 200, description = "Revoked", body = Success<Revoked>),
         (status = 401, description = "Neither a bearer token nor `X-Delete-Token`, or an invalid or revoked bearer token", body = Failure),

@@ -19,6 +19,9 @@ pub type UserId = i64;
 /// The store as the server holds it.
 pub type Store = Arc<dyn ShareStore>;
 
+/// What a store operation gives: the value or why it failed.
+pub type Result<T, E = StoreError> = std::result::Result<T, E>;
+
 /// Why a store operation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -160,56 +163,46 @@ pub struct SharePage {
 #[async_trait]
 pub trait ShareStore: Send + Sync + 'static {
     /// Fails when the database cannot answer (for `/readyz`).
-    async fn ping(&self) -> Result<(), StoreError>;
+    async fn ping(&self) -> Result<()>;
 
     /// Creates a user; [`StoreError::Conflict`] when the name is taken.
-    async fn create_user(
-        &self,
-        name: &str,
-        token_hash: TokenHash,
-        now: DateTime<Utc>,
-    ) -> Result<User, StoreError>;
+    async fn create_user(&self, name: &str, hash: TokenHash, now: DateTime<Utc>) -> Result<User>;
 
     /// Every user, active and revoked, by name.
-    async fn list_users(&self) -> Result<Vec<User>, StoreError>;
+    async fn list_users(&self) -> Result<Vec<User>>;
 
     /// Revokes a user's token; `false` when no active user has that name.
-    async fn revoke_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    async fn revoke_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool>;
 
     /// The user whose token has this hash (revoked or not).
-    async fn credential(&self, token_hash: TokenHash) -> Result<Option<Credential>, StoreError>;
+    async fn credential(&self, token_hash: TokenHash) -> Result<Option<Credential>>;
 
     /// Stores a share; [`StoreError::Conflict`] when the id is taken.
-    async fn insert_share(&self, share: NewShare) -> Result<(), StoreError>;
+    async fn insert_share(&self, share: NewShare) -> Result<()>;
 
     /// A share with its snapshot.
-    async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>, StoreError>;
+    async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>>;
 
     /// Only whether a share is revoked or when it expires (indexed, no snapshot).
-    async fn share_status(&self, id: &ShareId) -> Result<Option<ShareStatus>, StoreError>;
+    async fn share_status(&self, id: &ShareId) -> Result<Option<ShareStatus>>;
 
     /// Owner and delete-token hash of a share.
-    async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>, StoreError>;
+    async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>>;
 
     /// A user's shares (live, expired and revoked), newest first.
-    async fn list_shares(
-        &self,
-        owner: UserId,
-        limit: u32,
-        offset: u64,
-    ) -> Result<SharePage, StoreError>;
+    async fn list_shares(&self, owner: UserId, limit: u32, offset: u64) -> Result<SharePage>;
 
     /// Marks a share revoked and erases its snapshot; `false` when it does
     /// not exist or was revoked already.
-    async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool, StoreError>;
+    async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool>;
 
     /// Deletes every share that expired at or before `now`; returns how many.
-    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError>;
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64>;
 }
 
 /// Opens (and migrates) the store named by a database URL: `sqlite:…` or
 /// `postgres://…` / `postgresql://…`.
-pub async fn open(database_url: &str) -> Result<Store, StoreError> {
+pub async fn open(database_url: &str) -> Result<Store> {
     if let Some(location) = sqlite::Location::from_url(database_url) {
         return Ok(Arc::new(sqlite::SqliteStore::open(location).await?));
     }

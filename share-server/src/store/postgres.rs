@@ -13,6 +13,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
+use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 
 mod rows;
@@ -28,8 +29,8 @@ use rows::{
 use url::{Connection, parse_url};
 
 use super::{
-    Credential, NewShare, ShareAuth, SharePage, ShareStatus, ShareStore, ShareSummary, StoreError,
-    StoredShare, User, UserId, redact_url,
+    Credential, NewShare, Result, ShareAuth, SharePage, ShareStatus, ShareStore, ShareSummary,
+    StoreError, StoredShare, User, UserId, redact_url,
 };
 use crate::ids::{ShareId, TokenHash};
 
@@ -72,12 +73,12 @@ pub struct PostgresStore {
 impl PostgresStore {
     /// Connects with the default pool, applies pending migrations and
     /// checks the connection.
-    pub async fn open(url: &str) -> Result<Self, StoreError> {
+    pub async fn open(url: &str) -> Result<Self> {
         Self::open_with(url, PoolOptions::default()).await
     }
 
     /// Like [`PostgresStore::open`] with a pool of this size and patience.
-    pub async fn open_with(url: &str, options: PoolOptions) -> Result<Self, StoreError> {
+    pub async fn open_with(url: &str, options: PoolOptions) -> Result<Self> {
         let Connection { config, tls } = parse_url(url)?;
         let manager_config = || ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
@@ -111,7 +112,7 @@ impl PostgresStore {
     /// Applies the pending migrations in one transaction that holds an
     /// advisory lock, so instances starting together apply each migration
     /// exactly once; the others wait and then find nothing to do.
-    pub async fn migrate(&self) -> Result<(), StoreError> {
+    async fn migrate(&self) -> Result<()> {
         let mut client = self.client().await?;
         let transaction = client.transaction().await.map_err(db_error)?;
         transaction
@@ -166,63 +167,48 @@ impl PostgresStore {
         transaction.commit().await.map_err(db_error)
     }
 
-    async fn client(&self) -> Result<deadpool_postgres::Object, StoreError> {
+    async fn client(&self) -> Result<deadpool_postgres::Object> {
         self.pool.get().await.map_err(pool_error)
     }
 
     /// Runs one statement and returns its rows.
-    async fn query(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<Vec<Row>, StoreError> {
+    async fn query(&self, sql: &str, params: &Params<'_>) -> Result<Vec<Row>> {
         let client = self.client().await?;
         let statement = client.prepare_cached(sql).await.map_err(db_error)?;
         client.query(&statement, params).await.map_err(db_error)
     }
 
-    /// Runs one statement and returns its row, if any.
-    async fn query_opt(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<Option<Row>, StoreError> {
-        let client = self.client().await?;
-        let statement = client.prepare_cached(sql).await.map_err(db_error)?;
-        client.query_opt(&statement, params).await.map_err(db_error)
+    /// Runs one statement and returns its first row, if any (every caller
+    /// selects by a unique key).
+    async fn query_opt(&self, sql: &str, params: &Params<'_>) -> Result<Option<Row>> {
+        Ok(self.query(sql, params).await?.into_iter().next())
     }
 
     /// Runs one statement and returns how many rows it changed.
-    async fn execute(
-        &self,
-        sql: &str,
-        params: &[&(dyn tokio_postgres::types::ToSql + Sync)],
-    ) -> Result<u64, StoreError> {
+    async fn execute(&self, sql: &str, params: &Params<'_>) -> Result<u64> {
         let client = self.client().await?;
         let statement = client.prepare_cached(sql).await.map_err(db_error)?;
         client.execute(&statement, params).await.map_err(db_error)
     }
 }
 
+/// The parameters of a statement.
+type Params<'a> = [&'a (dyn ToSql + Sync)];
+
 #[async_trait]
 impl ShareStore for PostgresStore {
-    async fn ping(&self) -> Result<(), StoreError> {
+    async fn ping(&self) -> Result<()> {
         self.query("SELECT 1", &[]).await.map(drop)
     }
 
-    async fn create_user(
-        &self,
-        name: &str,
-        token_hash: TokenHash,
-        now: DateTime<Utc>,
-    ) -> Result<User, StoreError> {
+    async fn create_user(&self, name: &str, hash: TokenHash, now: DateTime<Utc>) -> Result<User> {
         let rows = self
             .query(
                 &format!(
                     "INSERT INTO users (name, token_hash, created_at) VALUES ($1, $2, $3)
                      RETURNING {USER_COLUMNS}"
                 ),
-                &[&name, &token_hash.as_bytes().as_slice(), &millis(now)?],
+                &[&name, &hash.as_bytes().as_slice(), &millis(now)?],
             )
             .await?;
         match rows.first() {
@@ -233,7 +219,7 @@ impl ShareStore for PostgresStore {
         }
     }
 
-    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+    async fn list_users(&self) -> Result<Vec<User>> {
         // `COLLATE "C"`: byte order, as SQLite sorts, whatever the database's locale.
         self.query(
             &format!("SELECT {USER_COLUMNS} FROM users ORDER BY name COLLATE \"C\""),
@@ -245,7 +231,7 @@ impl ShareStore for PostgresStore {
         .collect()
     }
 
-    async fn revoke_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    async fn revoke_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool> {
         self.execute(
             "UPDATE users SET revoked_at = $2 WHERE name = $1 AND revoked_at IS NULL",
             &[&name, &millis(now)?],
@@ -254,7 +240,7 @@ impl ShareStore for PostgresStore {
         .map(|changed| changed > 0)
     }
 
-    async fn credential(&self, token_hash: TokenHash) -> Result<Option<Credential>, StoreError> {
+    async fn credential(&self, token_hash: TokenHash) -> Result<Option<Credential>> {
         let row = self
             .query_opt(
                 &format!("SELECT {USER_COLUMNS}, token_hash FROM users WHERE token_hash = $1"),
@@ -270,7 +256,7 @@ impl ShareStore for PostgresStore {
         .transpose()
     }
 
-    async fn insert_share(&self, share: NewShare) -> Result<(), StoreError> {
+    async fn insert_share(&self, share: NewShare) -> Result<()> {
         self.execute(
             "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
                                  created_at, expires_at, indexable)
@@ -290,7 +276,7 @@ impl ShareStore for PostgresStore {
         .map(drop)
     }
 
-    async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>, StoreError> {
+    async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>> {
         let row = self
             .query_opt(
                 "SELECT owner_id, created_at, indexable, expires_at, revoked_at, snapshot
@@ -311,7 +297,7 @@ impl ShareStore for PostgresStore {
         .transpose()
     }
 
-    async fn share_status(&self, id: &ShareId) -> Result<Option<ShareStatus>, StoreError> {
+    async fn share_status(&self, id: &ShareId) -> Result<Option<ShareStatus>> {
         // Autocommit at READ COMMITTED: sees every revocation committed
         // before this statement started, whichever instance made it.
         let row = self
@@ -323,7 +309,7 @@ impl ShareStore for PostgresStore {
         row.map(|row| status_columns(&row, 0)).transpose()
     }
 
-    async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>, StoreError> {
+    async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>> {
         let row = self
             .query_opt(
                 "SELECT owner_id, delete_token_hash, expires_at, revoked_at
@@ -341,12 +327,7 @@ impl ShareStore for PostgresStore {
         .transpose()
     }
 
-    async fn list_shares(
-        &self,
-        owner: UserId,
-        limit: u32,
-        offset: u64,
-    ) -> Result<SharePage, StoreError> {
+    async fn list_shares(&self, owner: UserId, limit: u32, offset: u64) -> Result<SharePage> {
         let limit = i64::from(limit);
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         let mut client = self.client().await?;
@@ -391,7 +372,7 @@ impl ShareStore for PostgresStore {
                     status: status_columns(row, 3)?,
                 })
             })
-            .collect::<Result<Vec<_>, StoreError>>()?;
+            .collect::<Result<Vec<_>>>()?;
         transaction.commit().await.map_err(db_error)?;
         Ok(SharePage {
             items,
@@ -399,7 +380,7 @@ impl ShareStore for PostgresStore {
         })
     }
 
-    async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool, StoreError> {
+    async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool> {
         self.execute(
             "UPDATE shares SET revoked_at = $2, snapshot = ''::bytea
              WHERE id = $1 AND revoked_at IS NULL",
@@ -409,7 +390,7 @@ impl ShareStore for PostgresStore {
         .map(|changed| changed > 0)
     }
 
-    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64> {
         self.execute(
             "DELETE FROM shares WHERE expires_at IS NOT NULL AND expires_at <= $1",
             &[&millis(now)?],

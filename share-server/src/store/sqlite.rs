@@ -8,12 +8,12 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, Params, Row, params};
 use rusqlite_migration::{M, Migrations};
 
 use super::{
-    Credential, NewShare, ShareAuth, SharePage, ShareStatus, ShareStore, ShareSummary, StoreError,
-    StoredShare, User, UserId,
+    Credential, NewShare, Result, ShareAuth, SharePage, ShareStatus, ShareStore, ShareSummary,
+    StoreError, StoredShare, User, UserId,
 };
 use crate::ids::{ShareId, TokenHash};
 
@@ -71,7 +71,7 @@ pub struct SqliteStore {
 impl SqliteStore {
     /// Opens the database (creating the file if needed), switches it to WAL
     /// and applies pending migrations.
-    pub async fn open(location: Location) -> Result<Self, StoreError> {
+    pub async fn open(location: Location) -> Result<Self> {
         let opener: Opener = match location.clone() {
             Location::File(path) => Arc::new(move || open_file(&path)),
             Location::Memory => Arc::new(open_memory),
@@ -99,7 +99,7 @@ impl SqliteStore {
 }
 
 /// Applies the embedded migrations to a connection (exposed for tests).
-pub fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+pub fn migrate(conn: &mut Connection) -> Result<()> {
     Migrations::from_slice(MIGRATIONS)
         .to_latest(conn)
         .map_err(|e| StoreError::Migration(e.to_string()))
@@ -110,21 +110,40 @@ pub fn latest_schema_version() -> usize {
     MIGRATIONS.len()
 }
 
+impl SqliteStore {
+    /// Runs one writing statement on the writer; how many rows it changed.
+    async fn write(
+        &self,
+        sql: &'static str,
+        params: impl Params + Send + 'static,
+    ) -> Result<usize> {
+        self.writer.run(move |conn| conn.execute(sql, params)).await
+    }
+
+    /// The row of share `id` that `sql` selects, read by `read`.
+    async fn share_row<T: Send + 'static>(
+        &self,
+        id: &ShareId,
+        sql: &'static str,
+        read: impl FnOnce(&Row<'_>) -> rusqlite::Result<T> + Send + 'static,
+    ) -> Result<Option<T>> {
+        let id = id.clone();
+        self.readers
+            .run(move |conn| conn.query_row(sql, [id.as_str()], read).optional())
+            .await
+    }
+}
+
 #[async_trait]
 impl ShareStore for SqliteStore {
-    async fn ping(&self) -> Result<(), StoreError> {
+    async fn ping(&self) -> Result<()> {
         self.readers
             .run(|conn| conn.query_row("SELECT 1", [], |_| Ok(())))
             .await
     }
 
-    async fn create_user(
-        &self,
-        name: &str,
-        token_hash: TokenHash,
-        now: DateTime<Utc>,
-    ) -> Result<User, StoreError> {
-        let name = name.to_owned();
+    async fn create_user(&self, name: &str, hash: TokenHash, now: DateTime<Utc>) -> Result<User> {
+        let params = (name.to_owned(), hash.as_bytes().to_vec(), millis(now));
         self.writer
             .run(move |conn| {
                 conn.query_row(
@@ -132,14 +151,14 @@ impl ShareStore for SqliteStore {
                         "INSERT INTO users (name, token_hash, created_at) VALUES (?1, ?2, ?3)
                          RETURNING {USER_COLUMNS}"
                     ),
-                    params![name, token_hash.as_bytes().as_slice(), millis(now)],
+                    params,
                     user_row,
                 )
             })
             .await
     }
 
-    async fn list_users(&self) -> Result<Vec<User>, StoreError> {
+    async fn list_users(&self) -> Result<Vec<User>> {
         self.readers
             .run(|conn| {
                 let mut statement =
@@ -149,20 +168,13 @@ impl ShareStore for SqliteStore {
             .await
     }
 
-    async fn revoke_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let name = name.to_owned();
-        self.writer
-            .run(move |conn| {
-                conn.execute(
-                    "UPDATE users SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL",
-                    params![name, millis(now)],
-                )
-                .map(|changed| changed > 0)
-            })
-            .await
+    async fn revoke_user(&self, name: &str, now: DateTime<Utc>) -> Result<bool> {
+        let sql = "UPDATE users SET revoked_at = ?2 WHERE name = ?1 AND revoked_at IS NULL";
+        let changed = self.write(sql, (name.to_owned(), millis(now))).await?;
+        Ok(changed > 0)
     }
 
-    async fn credential(&self, token_hash: TokenHash) -> Result<Option<Credential>, StoreError> {
+    async fn credential(&self, token_hash: TokenHash) -> Result<Option<Credential>> {
         self.readers
             .run(move |conn| {
                 conn.query_row(
@@ -180,54 +192,41 @@ impl ShareStore for SqliteStore {
             .await
     }
 
-    async fn insert_share(&self, share: NewShare) -> Result<(), StoreError> {
-        self.writer
-            .run(move |conn| {
-                conn.execute(
-                    "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
-                                         created_at, expires_at, indexable)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                    params![
-                        share.id.as_str(),
-                        share.owner,
-                        share.delete_token_hash.as_bytes().as_slice(),
-                        share.title,
-                        share.snapshot,
-                        millis(share.created_at),
-                        share.expires_at.map(millis),
-                        share.indexable,
-                    ],
-                )
-                .map(drop)
-            })
-            .await
+    async fn insert_share(&self, share: NewShare) -> Result<()> {
+        let params = (
+            share.id.as_str().to_owned(),
+            share.owner,
+            share.delete_token_hash.as_bytes().to_vec(),
+            share.title,
+            share.snapshot,
+            millis(share.created_at),
+            share.expires_at.map(millis),
+            share.indexable,
+        );
+        let sql = "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
+                                       created_at, expires_at, indexable)
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+        self.write(sql, params).await.map(drop)
     }
 
-    async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>, StoreError> {
-        let id = id.clone();
-        self.readers
-            .run(move |conn| {
-                conn.query_row(
-                    "SELECT owner_id, created_at, indexable, expires_at, revoked_at, snapshot
-                     FROM shares WHERE id = ?1",
-                    [id.as_str()],
-                    |row| {
-                        Ok(StoredShare {
-                            id: id.clone(),
-                            owner: row.get(0)?,
-                            created_at: time(row.get(1)?)?,
-                            indexable: row.get(2)?,
-                            status: status_columns(row, 3)?,
-                            snapshot: row.get(5)?,
-                        })
-                    },
-                )
-                .optional()
+    async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>> {
+        let sql = "SELECT owner_id, created_at, indexable, expires_at, revoked_at, snapshot
+                   FROM shares WHERE id = ?1";
+        let stored_id = id.clone();
+        self.share_row(id, sql, move |row| {
+            Ok(StoredShare {
+                id: stored_id,
+                owner: row.get(0)?,
+                created_at: time(row.get(1)?)?,
+                indexable: row.get(2)?,
+                status: status_columns(row, 3)?,
+                snapshot: row.get(5)?,
             })
-            .await
+        })
+        .await
     }
 
-    async fn share_status(&self, id: &ShareId) -> Result<Option<ShareStatus>, StoreError> {
+    async fn share_status(&self, id: &ShareId) -> Result<Option<ShareStatus>> {
         if let Some(answer) = self.inline.share_status(id) {
             return answer;
         }
@@ -237,33 +236,20 @@ impl ShareStore for SqliteStore {
             .await
     }
 
-    async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>, StoreError> {
-        let id = id.clone();
-        self.readers
-            .run(move |conn| {
-                conn.query_row(
-                    "SELECT owner_id, delete_token_hash, expires_at, revoked_at
-                     FROM shares WHERE id = ?1",
-                    [id.as_str()],
-                    |row| {
-                        Ok(ShareAuth {
-                            owner: row.get(0)?,
-                            delete_token_hash: hash_column(row, 1)?,
-                            status: status_columns(row, 2)?,
-                        })
-                    },
-                )
-                .optional()
+    async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>> {
+        let sql = "SELECT owner_id, delete_token_hash, expires_at, revoked_at
+                   FROM shares WHERE id = ?1";
+        self.share_row(id, sql, |row| {
+            Ok(ShareAuth {
+                owner: row.get(0)?,
+                delete_token_hash: hash_column(row, 1)?,
+                status: status_columns(row, 2)?,
             })
-            .await
+        })
+        .await
     }
 
-    async fn list_shares(
-        &self,
-        owner: UserId,
-        limit: u32,
-        offset: u64,
-    ) -> Result<SharePage, StoreError> {
+    async fn list_shares(&self, owner: UserId, limit: u32, offset: u64) -> Result<SharePage> {
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
         self.readers
             .run(move |conn| {
@@ -296,29 +282,18 @@ impl ShareStore for SqliteStore {
             .await
     }
 
-    async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool, StoreError> {
-        let id = id.clone();
-        self.writer
-            .run(move |conn| {
-                conn.execute(
-                    "UPDATE shares SET revoked_at = ?2, snapshot = x''
-                     WHERE id = ?1 AND revoked_at IS NULL",
-                    params![id.as_str(), millis(now)],
-                )
-                .map(|changed| changed > 0)
-            })
-            .await
+    async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool> {
+        let sql = "UPDATE shares SET revoked_at = ?2, snapshot = x''
+                   WHERE id = ?1 AND revoked_at IS NULL";
+        let changed = self
+            .write(sql, (id.as_str().to_owned(), millis(now)))
+            .await?;
+        Ok(changed > 0)
     }
 
-    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64, StoreError> {
-        self.writer
-            .run(move |conn| {
-                conn.execute(
-                    "DELETE FROM shares WHERE expires_at IS NOT NULL AND expires_at <= ?1",
-                    [millis(now)],
-                )
-                .map(|deleted| u64::try_from(deleted).unwrap_or(u64::MAX))
-            })
-            .await
+    async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64> {
+        let sql = "DELETE FROM shares WHERE expires_at IS NOT NULL AND expires_at <= ?1";
+        let deleted = self.write(sql, [millis(now)]).await?;
+        Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
     }
 }

@@ -5,7 +5,10 @@
 use crate::common;
 
 use chrono::{DateTime, Duration, Utc};
-use common::{PUBLIC_URL, TestServer, expect_error, snapshot};
+use common::{
+    INVALID_JSON, INVALID_SNAPSHOT, PUBLIC_URL, SHARES, TestServer, created, expect_error,
+    expect_refusal, snapshot,
+};
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
@@ -39,12 +42,7 @@ async fn publish_without_a_token_is_refused_unless_anonymous_is_allowed() {
     let server = TestServer::with(|c| c.with_allow_anonymous(true)).await;
     let data = server.publish_ok(None).await;
     assert!(data["deleteToken"].as_str().unwrap().starts_with("psd_"));
-    let response = server
-        .get(&format!(
-            "/api/v0/shared-chats/{}",
-            data["shareId"].as_str().unwrap()
-        ))
-        .await;
+    let response = server.read(data["shareId"].as_str().unwrap()).await;
     assert_eq!(response.status(), StatusCode::OK);
 }
 
@@ -57,14 +55,11 @@ async fn wrong_malformed_and_revoked_tokens_are_refused() {
         let response = server.publish(Some(bad), &snapshot("t")).await;
         expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
     }
-    let response = server
-        .client
-        .post(server.url("/api/v0/shared-chats"))
+    let request = server
+        .post()
         .header("authorization", format!("Basic {token}"))
-        .json(&snapshot("t"))
-        .send()
-        .await
-        .unwrap();
+        .json(&snapshot("t"));
+    let response = request.send().await.unwrap();
     expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
 
     share_server::users::revoke_user(server.server.store().as_ref(), "alice")
@@ -83,10 +78,8 @@ async fn the_snapshot_is_stored_verbatim() {
     // Unusual spacing, key order and escapes survive byte for byte.
     let pretty = serde_json::to_string_pretty(&snapshot("Verbatim \u{e9}\\u00e9")).unwrap();
     let bytes = format!("\n  {}\t\n", pretty.replace("\"title\"", "\"title\" ")).into_bytes();
-    let response = server.publish_bytes(Some(&token), bytes.clone()).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let data: Value = response.json().await.unwrap();
-    let id = data["data"]["shareId"].as_str().unwrap();
+    let data = created(server.publish_bytes(Some(&token), bytes.clone()).await).await;
+    let id = data["shareId"].as_str().unwrap();
     let response = server.get(&format!("/shared/{id}.json")).await;
     assert_eq!(response.status(), StatusCode::OK);
     assert_eq!(response.headers()["content-type"], "application/json");
@@ -105,7 +98,7 @@ async fn get_returns_the_snapshot_with_metadata_and_nothing_secret() {
     let token = server.user("alice").await;
     let created = server.publish_ok(Some(&token)).await;
     let id = created["shareId"].as_str().unwrap();
-    let response = server.get(&format!("/api/v0/shared-chats/{id}")).await;
+    let response = server.read(id).await;
     assert_eq!(response.status(), StatusCode::OK);
     let text = response.text().await.unwrap();
     let body: Value = serde_json::from_str(&text).unwrap();
@@ -130,6 +123,16 @@ async fn get_returns_the_snapshot_with_metadata_and_nothing_secret() {
     }
 }
 
+/// The page and each download of `id` answer `status` with an HTML page.
+async fn assert_pages_are(server: &TestServer, id: &str, status: StatusCode) {
+    for suffix in ["", ".json", ".md", ".html"] {
+        let response = server.get(&format!("/shared/{id}{suffix}")).await;
+        assert_eq!(response.status(), status, "{id}{suffix}");
+        let content_type = &response.headers()["content-type"];
+        assert_eq!(content_type, "text/html; charset=utf-8", "{id}{suffix}");
+    }
+}
+
 #[tokio::test]
 async fn unknown_and_malformed_ids_are_404_on_the_api_and_the_page() {
     let server = TestServer::start().await;
@@ -139,16 +142,9 @@ async fn unknown_and_malformed_ids_are_404_on_the_api_and_the_page() {
         "AAAAAAAAAAAAAAAAAAAAAA-",
         "AAAAAAAAAAAAAAAAAAAA%21%21",
     ] {
-        let response = server.get(&format!("/api/v0/shared-chats/{id}")).await;
+        let response = server.read(id).await;
         expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
-        for suffix in ["", ".json", ".md", ".html"] {
-            let response = server.get(&format!("/shared/{id}{suffix}")).await;
-            assert_eq!(response.status(), StatusCode::NOT_FOUND, "{id}{suffix}");
-            assert_eq!(
-                response.headers()["content-type"],
-                "text/html; charset=utf-8"
-            );
-        }
+        assert_pages_are(&server, id, StatusCode::NOT_FOUND).await;
     }
 }
 
@@ -158,10 +154,8 @@ async fn expired_shares_are_410_on_the_api_and_the_page() {
     let token = server.user("alice").await;
     let mut short = snapshot("short-lived");
     short["expiresAt"] = json!((server.clock.now() + Duration::hours(1)).to_rfc3339());
-    let response = server.publish(Some(&token), &short).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let data: Value = response.json().await.unwrap();
-    let id = data["data"]["shareId"].as_str().unwrap().to_owned();
+    let data = server.publish_created(Some(&token), &short).await;
+    let id = data["shareId"].as_str().unwrap();
     // Served (and cached) while live…
     for path in [
         format!("/api/v0/shared-chats/{id}"),
@@ -171,16 +165,9 @@ async fn expired_shares_are_410_on_the_api_and_the_page() {
     }
     server.clock.advance(Duration::hours(2));
     // …gone once the clock passes expiresAt, cached or not.
-    let response = server.get(&format!("/api/v0/shared-chats/{id}")).await;
+    let response = server.read(id).await;
     expect_error(response, StatusCode::GONE, "gone").await;
-    for suffix in ["", ".json", ".md", ".html"] {
-        let response = server.get(&format!("/shared/{id}{suffix}")).await;
-        assert_eq!(response.status(), StatusCode::GONE, "{suffix}");
-        assert_eq!(
-            response.headers()["content-type"],
-            "text/html; charset=utf-8"
-        );
-    }
+    assert_pages_are(&server, id, StatusCode::GONE).await;
     // It still shows in the owner's list, as expired.
     let list: Value = server.list_json(&token).await;
     assert_eq!(list["data"]["items"][0]["status"], "expired");
@@ -196,22 +183,14 @@ async fn expiry_requests_are_capped_and_past_ones_refused() {
     let token = server.user("alice").await;
     let mut far = snapshot("far");
     far["expiresAt"] = json!((server.clock.now() + Duration::days(100)).to_rfc3339());
-    let response = server.publish(Some(&token), &far).await;
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let data: Value = response.json().await.unwrap();
-    let lifetime = expires_at(&data["data"]) - server.clock.now();
+    let data = server.publish_created(Some(&token), &far).await;
+    let lifetime = expires_at(&data) - server.clock.now();
     assert!(lifetime <= Duration::days(7) && lifetime > Duration::days(6));
 
     let mut past = snapshot("past");
     past["expiresAt"] = json!((server.clock.now() - Duration::hours(1)).to_rfc3339());
     let response = server.publish(Some(&token), &past).await;
-    let error = expect_error(
-        response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_snapshot",
-    )
-    .await;
-    assert_eq!(error["field"], "expiresAt");
+    expect_refusal(response, INVALID_SNAPSHOT, "expiresAt").await;
 }
 
 #[tokio::test]
@@ -221,8 +200,7 @@ async fn malformed_json_is_400_with_the_path() {
     let mut wrong_type = snapshot("t");
     wrong_type["messages"][1]["usage"]["outputTokens"] = json!("thirty");
     let response = server.publish(Some(&token), &wrong_type).await;
-    let error = expect_error(response, StatusCode::BAD_REQUEST, "invalid_json").await;
-    assert_eq!(error["field"], "messages[1].usage.outputTokens");
+    expect_refusal(response, INVALID_JSON, "messages[1].usage.outputTokens").await;
 
     let mut missing = snapshot("t");
     missing["modelConfig"]
@@ -230,8 +208,7 @@ async fn malformed_json_is_400_with_the_path() {
         .unwrap()
         .remove("model");
     let response = server.publish(Some(&token), &missing).await;
-    let error = expect_error(response, StatusCode::BAD_REQUEST, "invalid_json").await;
-    assert_eq!(error["field"], "modelConfig.model");
+    expect_refusal(response, INVALID_JSON, "modelConfig.model").await;
 
     let mut unknown = snapshot("t");
     unknown["ownerId"] = json!(7);
@@ -282,30 +259,17 @@ async fn invalid_fields_are_422_with_every_path() {
     let mut totals = snapshot("t");
     totals["totalTokens"] = json!(-1);
     let response = server.publish(Some(&token), &totals).await;
-    let error = expect_error(
-        response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_snapshot",
-    )
-    .await;
-    assert_eq!(error["field"], "totalTokens");
+    expect_refusal(response, INVALID_SNAPSHOT, "totalTokens").await;
 
     let mut negative = snapshot("t");
     negative["messages"][3]["usage"]["inputTokens"] = json!(-1);
     let response = server.publish(Some(&token), &negative).await;
-    let error = expect_error(
-        response,
-        StatusCode::UNPROCESSABLE_ENTITY,
-        "invalid_snapshot",
-    )
-    .await;
-    assert_eq!(error["field"], "messages[3].usage.inputTokens");
+    expect_refusal(response, INVALID_SNAPSHOT, "messages[3].usage.inputTokens").await;
 
     let mut roles = snapshot("t");
     roles["messages"][0]["role"] = json!("wizard");
     let response = server.publish(Some(&token), &roles).await;
-    let error = expect_error(response, StatusCode::BAD_REQUEST, "invalid_json").await;
-    assert_eq!(error["field"], "messages[0].role");
+    expect_refusal(response, INVALID_JSON, "messages[0].role").await;
 }
 
 #[tokio::test]
@@ -318,11 +282,7 @@ async fn wrong_content_types_are_415() {
         Some("application/x-www-form-urlencoded"),
         None,
     ] {
-        let mut request = server
-            .client
-            .post(server.url("/api/v0/shared-chats"))
-            .bearer_auth(&token)
-            .body(body.clone());
+        let mut request = server.post().bearer_auth(&token).body(body.clone());
         if let Some(content_type) = content_type {
             request = request.header("content-type", content_type);
         }
@@ -334,15 +294,12 @@ async fn wrong_content_types_are_415() {
         )
         .await;
     }
-    let response = server
-        .client
-        .post(server.url("/api/v0/shared-chats"))
+    let request = server
+        .post()
         .bearer_auth(&token)
         .header("content-type", "Application/JSON; charset=utf-8")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+        .body(body);
+    let response = request.send().await.unwrap();
     assert_eq!(response.status(), StatusCode::CREATED);
 }
 
@@ -363,17 +320,8 @@ async fn oversize_bodies_are_413_with_the_envelope() {
     // Chunked, without Content-Length: refused while reading.
     let chunks: Vec<Result<Vec<u8>, std::io::Error>> =
         (0..8).map(|_| Ok(vec![b' '; 1024])).collect();
-    let response = server
-        .client
-        .post(server.url("/api/v0/shared-chats"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
-            chunks,
-        )))
-        .send()
-        .await
-        .unwrap();
+    let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
+    let response = server.publish_bytes(Some(&token), body).await;
     expect_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
 
     // Within the limit it works.
@@ -393,24 +341,19 @@ async fn list_pages_through_the_callers_own_shares_newest_first() {
     let bob = server.user("bob").await;
     let mut ids = Vec::new();
     for i in 0..7 {
-        let response = server
-            .publish(Some(&alice), &snapshot(&format!("chat {i}")))
+        let data = server
+            .publish_created(Some(&alice), &snapshot(&format!("chat {i}")))
             .await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let data: Value = response.json().await.unwrap();
-        ids.push(data["data"]["shareId"].as_str().unwrap().to_owned());
+        ids.push(data["shareId"].as_str().unwrap().to_owned());
         server.clock.advance(Duration::seconds(1));
     }
     server.publish_ok(Some(&bob)).await;
 
-    let page = |query: &'static str, token: String| {
-        let request = server
-            .client
-            .get(server.url(&format!("/api/v0/shared-chats{query}")))
-            .bearer_auth(token);
-        async move { request.send().await.unwrap() }
+    let page = async |query: &str| -> Value {
+        let response = server.list_page(&alice, query).await;
+        response.json().await.unwrap()
     };
-    let first: Value = page("?limit=3", alice.clone()).await.json().await.unwrap();
+    let first = page("?limit=3").await;
     let data = &first["data"];
     assert_eq!(data["total"], 7);
     assert_eq!(data["limit"], 3);
@@ -429,51 +372,31 @@ async fn list_pages_through_the_callers_own_shares_newest_first() {
         format!("{PUBLIC_URL}/shared/{}", ids[6])
     );
 
-    let last: Value = page("?limit=3&offset=6", alice.clone())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let last = page("?limit=3&offset=6").await;
     assert_eq!(last["data"]["items"].as_array().unwrap().len(), 1);
     assert_eq!(last["data"]["items"][0]["shareId"], ids[0].as_str());
-    let beyond: Value = page("?offset=50", alice.clone())
-        .await
-        .json()
-        .await
-        .unwrap();
+    let beyond = page("?offset=50").await;
     assert_eq!(beyond["data"]["items"].as_array().unwrap().len(), 0);
     assert_eq!(beyond["data"]["total"], 7);
 
-    let bobs: Value = page("", bob.clone()).await.json().await.unwrap();
+    let bobs = server.list_json(&bob).await;
     assert_eq!(bobs["data"]["total"], 1);
     assert_eq!(bobs["data"]["limit"], 20);
 
-    let error = expect_error(
-        page("?limit=0", alice.clone()).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_query",
-    )
-    .await;
-    assert_eq!(error["field"], "limit");
-    let error = expect_error(
-        page("?limit=1000", alice.clone()).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_query",
-    )
-    .await;
-    assert_eq!(error["field"], "limit");
-    let error = expect_error(
-        page("?offset=-1", alice.clone()).await,
-        StatusCode::BAD_REQUEST,
-        "invalid_query",
-    )
-    .await;
-    assert_eq!(error["field"], "offset");
+    for (query, field) in [
+        ("?limit=0", "limit"),
+        ("?limit=1000", "limit"),
+        ("?offset=-1", "offset"),
+    ] {
+        let response = server.list_page(&alice, query).await;
+        let error = expect_error(response, StatusCode::BAD_REQUEST, "invalid_query").await;
+        assert_eq!(error["field"], field, "{query}");
+    }
 
-    let response = server.get("/api/v0/shared-chats").await;
+    let response = server.get(SHARES).await;
     expect_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
-    let error_response = page("", "psu_wrong".into()).await;
-    expect_error(error_response, StatusCode::UNAUTHORIZED, "invalid_token").await;
+    let response = server.list("psu_wrong").await;
+    expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
 }
 
 #[tokio::test]
@@ -488,22 +411,13 @@ async fn delete_by_owner_token() {
     assert_eq!(body["data"]["shareId"], id);
     assert!(body["data"]["revokedAt"].is_string());
     // Gone at once, on the API and the page; a second DELETE says so too.
-    expect_error(
-        server.get(&format!("/api/v0/shared-chats/{id}")).await,
-        StatusCode::GONE,
-        "gone",
-    )
-    .await;
+    expect_error(server.read(id).await, StatusCode::GONE, "gone").await;
     assert_eq!(
         server.get(&format!("/shared/{id}")).await.status(),
         StatusCode::GONE
     );
-    expect_error(
-        server.delete(id, Some(&alice), None).await,
-        StatusCode::GONE,
-        "gone",
-    )
-    .await;
+    let response = server.delete(id, Some(&alice), None).await;
+    expect_error(response, StatusCode::GONE, "gone").await;
     let list: Value = server.list_json(&alice).await;
     assert_eq!(list["data"]["items"][0]["status"], "revoked");
 }
@@ -514,22 +428,13 @@ async fn delete_by_delete_token_works_for_anonymous_shares() {
     let created = server.publish_ok(None).await;
     let id = created["shareId"].as_str().unwrap();
     let delete_token = created["deleteToken"].as_str().unwrap();
-    expect_error(
-        server.delete(id, None, Some("psd_wrong")).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
+    let response = server.delete(id, None, Some("psd_wrong")).await;
+    expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
     assert_eq!(
         server.delete(id, None, Some(delete_token)).await.status(),
         StatusCode::OK
     );
-    expect_error(
-        server.get(&format!("/api/v0/shared-chats/{id}")).await,
-        StatusCode::GONE,
-        "gone",
-    )
-    .await;
+    expect_error(server.read(id).await, StatusCode::GONE, "gone").await;
 }
 
 #[tokio::test]
@@ -541,56 +446,26 @@ async fn delete_by_anyone_else_is_the_same_404_as_an_unknown_id() {
     let id = created["shareId"].as_str().unwrap();
     let other = server.publish_ok(Some(&bob)).await;
 
-    let unknown = expect_error(
-        server
-            .delete("AAAAAAAAAAAAAAAAAAAAAA", Some(&bob), None)
-            .await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
-    let others = expect_error(
-        server.delete(id, Some(&bob), None).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
+    let response = server
+        .delete("AAAAAAAAAAAAAAAAAAAAAA", Some(&bob), None)
+        .await;
+    let unknown = expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
+    let response = server.delete(id, Some(&bob), None).await;
+    let others = expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
     assert_eq!(unknown, others);
     // Another share's delete token does not work either.
     let foreign_token = other["deleteToken"].as_str().unwrap();
-    expect_error(
-        server.delete(id, None, Some(foreign_token)).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
-    expect_error(
-        server.delete("malformed", Some(&bob), None).await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
+    let response = server.delete(id, None, Some(foreign_token)).await;
+    expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
+    let response = server.delete("malformed", Some(&bob), None).await;
+    expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
     // No credentials at all, or an invalid bearer token: 401 (says nothing about the share).
-    expect_error(
-        server.delete(id, None, None).await,
-        StatusCode::UNAUTHORIZED,
-        "unauthorized",
-    )
-    .await;
-    expect_error(
-        server.delete(id, Some("psu_nope"), None).await,
-        StatusCode::UNAUTHORIZED,
-        "invalid_token",
-    )
-    .await;
+    let response = server.delete(id, None, None).await;
+    expect_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
+    let response = server.delete(id, Some("psu_nope"), None).await;
+    expect_error(response, StatusCode::UNAUTHORIZED, "invalid_token").await;
     // Still there.
-    assert_eq!(
-        server
-            .get(&format!("/api/v0/shared-chats/{id}"))
-            .await
-            .status(),
-        StatusCode::OK
-    );
+    assert_eq!(server.read(id).await.status(), StatusCode::OK);
     // The owner's delete token also works on an owned share.
     let delete_token = created["deleteToken"].as_str().unwrap();
     assert_eq!(
@@ -653,14 +528,11 @@ async fn publishing_is_rate_limited_per_client_ip() {
     assert!(response.headers().contains_key("retry-after"));
     expect_error(response, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     // X-Forwarded-For is not trusted by default: spoofing it does not help.
-    let response = server
-        .client
-        .post(server.url("/api/v0/shared-chats"))
+    let request = server
+        .post()
         .header("x-forwarded-for", "203.0.113.7")
-        .json(&snapshot("t"))
-        .send()
-        .await
-        .unwrap();
+        .json(&snapshot("t"));
+    let response = request.send().await.unwrap();
     assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
 }
 
@@ -675,8 +547,7 @@ async fn a_trusted_forwarded_for_header_keys_the_ip_limit() {
     .await;
     let post = |ip: &'static str| {
         let request = server
-            .client
-            .post(server.url("/api/v0/shared-chats"))
+            .post()
             .header("x-forwarded-for", format!("198.51.100.99, {ip}"))
             .json(&snapshot("t"));
         async move { request.send().await.unwrap().status() }
@@ -691,7 +562,7 @@ async fn health_readiness_metrics_and_openapi() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
     for path in ["/healthz", "/readyz"] {
-        let body: Value = server.get(path).await.json().await.unwrap();
+        let body: Value = server.get_json(path).await;
         assert_eq!(body, json!({"success": true, "data": {"status": "ok"}}));
     }
     let created = server.publish_ok(Some(&token)).await;
@@ -784,7 +655,7 @@ async fn info_names_the_server_and_its_rules() {
         c.with_allow_anonymous(true)
     })
     .await;
-    let body: Value = open.get("/api/v0/info").await.json().await.unwrap();
+    let body: Value = open.get_json("/api/v0/info").await;
     let data = &body["data"];
     assert_eq!(data["maxExpirySeconds"], Value::Null);
     assert_eq!(data["defaultExpirySeconds"], Value::Null);
@@ -873,15 +744,12 @@ async fn requests_for_hosts_not_allowed_are_421_on_every_route() {
         );
     }
     // Nothing ran: the share was not published, the list not read.
-    let response = server
-        .client
-        .post(server.url("/api/v0/shared-chats"))
+    let request = server
+        .post()
         .header("host", &evil)
         .bearer_auth(&token)
-        .json(&snapshot("rebound"))
-        .send()
-        .await
-        .unwrap();
+        .json(&snapshot("rebound"));
+    let response = request.send().await.unwrap();
     expect_error(response, StatusCode::MISDIRECTED_REQUEST, "unknown_host").await;
     let list: Value = server.list_json(&token).await;
     assert_eq!(list["data"]["items"].as_array().unwrap().len(), 1);
@@ -910,13 +778,11 @@ async fn requests_for_hosts_not_allowed_are_421_on_every_route() {
 
     // Without a list, any host is served.
     let open = TestServer::start().await;
-    let response = open
+    let request = open
         .client
         .get(open.url("/healthz"))
-        .header("host", "evil.example")
-        .send()
-        .await
-        .unwrap();
+        .header("host", "evil.example");
+    let response = request.send().await.unwrap();
     assert_eq!(response.status(), StatusCode::OK);
     let (status, _) = raw_request(open.server.addr, "GET /healthz HTTP/1.0\r\n\r\n").await;
     assert_eq!(status, 200);
@@ -941,18 +807,10 @@ async fn an_invalid_allowed_host_stops_the_start() {
 #[tokio::test]
 async fn unknown_routes_and_methods_get_the_envelope() {
     let server = TestServer::start().await;
-    expect_error(
-        server.get("/nope").await,
-        StatusCode::NOT_FOUND,
-        "route_not_found",
-    )
-    .await;
-    let response = server
-        .client
-        .put(server.url("/api/v0/shared-chats"))
-        .send()
-        .await
-        .unwrap();
+    let response = server.get("/nope").await;
+    expect_error(response, StatusCode::NOT_FOUND, "route_not_found").await;
+    let request = server.client.put(server.url("/api/v0/shared-chats"));
+    let response = request.send().await.unwrap();
     expect_error(
         response,
         StatusCode::METHOD_NOT_ALLOWED,
@@ -1044,12 +902,7 @@ async fn assert_documented(doc: &Value, method: &str, path: &str, response: reqw
 
 /// The server's OpenAPI document.
 async fn openapi_document(server: &TestServer) -> Value {
-    server
-        .get("/api/v0/openapi.json")
-        .await
-        .json()
-        .await
-        .unwrap()
+    server.get_json("/api/v0/openapi.json").await
 }
 
 #[tokio::test]
@@ -1057,7 +910,7 @@ async fn real_answers_match_the_documented_schemas() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
     let doc = openapi_document(&server).await;
-    let collection = "/api/v0/shared-chats";
+    let collection = SHARES;
     let one = "/api/v0/shared-chats/{shareId}";
 
     let created = server.publish(Some(&token), &snapshot("Documented")).await;
@@ -1086,13 +939,7 @@ async fn real_answers_match_the_documented_schemas() {
     // object: `shareId` and `createdAt` beside the snapshot's own fields.
     let read = server.get(&format!("{collection}/{id}")).await;
     assert_documented(&doc, "get", one, read).await;
-    let list = server
-        .client
-        .get(server.url(collection))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let list = server.list(&token).await;
     assert_documented(&doc, "get", collection, list).await;
     assert_documented(
         &doc,
@@ -1138,25 +985,17 @@ async fn list_bounds_are_the_documented_ones() {
         panic!("`limit` is documented without bounds");
     };
     assert_eq!(bounds("offset").0, Some(0));
-    let list = |query: String| {
-        let request = server
-            .client
-            .get(server.url(&format!("/api/v0/shared-chats?{query}")))
-            .bearer_auth(&token);
-        async move { request.send().await.unwrap().status() }
-    };
-    assert_eq!(list(format!("limit={min}")).await, StatusCode::OK);
-    assert_eq!(list(format!("limit={max}")).await, StatusCode::OK);
-    assert_eq!(
-        list(format!("limit={}", min - 1)).await,
-        StatusCode::BAD_REQUEST
-    );
-    assert_eq!(
-        list(format!("limit={}", max + 1)).await,
-        StatusCode::BAD_REQUEST
-    );
-    assert_eq!(list(format!("offset={}", i64::MAX)).await, StatusCode::OK);
-    assert_eq!(list("offset=-1".to_owned()).await, StatusCode::BAD_REQUEST);
+    for (query, status) in [
+        (format!("?limit={min}"), StatusCode::OK),
+        (format!("?limit={max}"), StatusCode::OK),
+        (format!("?limit={}", min - 1), StatusCode::BAD_REQUEST),
+        (format!("?limit={}", max + 1), StatusCode::BAD_REQUEST),
+        (format!("?offset={}", i64::MAX), StatusCode::OK),
+        ("?offset=-1".to_owned(), StatusCode::BAD_REQUEST),
+    ] {
+        let answer = server.list_page(&token, &query).await;
+        assert_eq!(answer.status(), status, "{query}");
+    }
 }
 
 /// `keyword` of a documented property: on the property itself or, for an

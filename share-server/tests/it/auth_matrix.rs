@@ -276,10 +276,7 @@ impl Fixture {
     }
 
     async fn share_status(&self, id: &str) -> StatusCode {
-        self.server
-            .get(&format!("/api/v0/shared-chats/{id}"))
-            .await
-            .status()
+        self.server.read(id).await.status()
     }
 }
 

@@ -2,100 +2,72 @@
 //! `purge`, `serve` (flags, environment, config file, SIGTERM).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-use crate::common;
+use crate::{binary, common};
 
-use std::process::{Output, Stdio};
+use std::process::Output;
 use std::time::Duration;
 
+use binary::{last_line, run, stderr, stdout};
+use common::Api;
 use reqwest::StatusCode;
 use serde_json::Value;
 use share_server::Config;
-use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_share-server");
-
 fn share_server(dir: &tempfile::TempDir) -> Command {
-    let mut command = Command::new(BIN);
-    command.current_dir(dir.path()).env_remove("RUST_LOG");
-    for (key, _) in std::env::vars() {
-        if key.starts_with("SHARE_SERVER_") {
-            command.env_remove(key);
-        }
-    }
+    binary::command(dir.path())
+}
+
+/// `user add NAME` on `sqlite://shares.db` in `dir`, with `more` arguments.
+async fn user_add(dir: &tempfile::TempDir, name: &str, more: &[&str]) -> Output {
+    let mut command = share_server(dir);
     command
+        .args(["user", "add", name, "--database-url", "sqlite://shares.db"])
+        .args(more);
+    run(&mut command).await
 }
 
-async fn run(command: &mut Command) -> Output {
-    command.output().await.unwrap()
-}
-
-fn stdout(output: &Output) -> String {
-    String::from_utf8(output.stdout.clone()).unwrap()
-}
-
-async fn server_on(dir: &tempfile::TempDir) -> share_server::RunningServer {
-    share_server::spawn(
-        Config::default()
-            .with_database_url(common::database_url(dir))
-            .without_rate_limits(),
-    )
-    .await
-    .unwrap()
-}
-
-async fn publish(base_url: &str, token: &str) -> StatusCode {
-    common::http_client()
-        .post(format!("{base_url}/api/v0/shared-chats"))
-        .bearer_auth(token)
-        .json(&common::snapshot("from the CLI test"))
-        .send()
-        .await
-        .unwrap()
-        .status()
+/// Publishes once with each token on a server over `dir`'s database; the
+/// statuses.
+async fn publish_with(dir: &tempfile::TempDir, tokens: &[&str]) -> Vec<StatusCode> {
+    let config = Config::default()
+        .with_database_url(common::database_url(dir))
+        .without_rate_limits();
+    let server = share_server::spawn(config).await.unwrap();
+    let api = Api::of(&server);
+    let mut statuses = Vec::new();
+    for token in tokens {
+        let snapshot = common::snapshot("from the CLI test");
+        statuses.push(api.publish(Some(token), &snapshot).await.status());
+    }
+    server.shutdown().await;
+    statuses
 }
 
 #[tokio::test]
 async fn user_add_prints_a_working_token_as_the_last_line() {
     let dir = tempfile::tempdir().unwrap();
     // Exactly the documented command line (a path relative to the working directory).
-    let output = run(share_server(&dir).args([
-        "user",
-        "add",
-        "alice",
-        "--database-url",
-        "sqlite://shares.db",
-    ]))
-    .await;
+    let output = user_add(&dir, "alice", &[]).await;
     assert!(output.status.success(), "{output:?}");
     let text = stdout(&output);
-    let token = text.lines().last().unwrap().trim().to_owned();
+    let token = last_line(&output);
     assert!(token.starts_with("psu_") && token.len() == 68, "{text}");
     assert!(dir.path().join("shares.db").exists());
     // No public URL, so no connect code: stderr says how to get one.
     assert!(!text.contains("parlor1."), "{text}");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(stderr.contains("--public-url"), "{stderr}");
+    let hint = stderr(&output);
+    assert!(hint.contains("--public-url"), "{hint}");
 
-    let server = server_on(&dir).await;
-    assert_eq!(publish(&server.base_url, &token).await, StatusCode::CREATED);
     assert_eq!(
-        publish(&server.base_url, "psu_wrong").await,
-        StatusCode::UNAUTHORIZED
+        publish_with(&dir, &[&token, "psu_wrong"]).await,
+        [StatusCode::CREATED, StatusCode::UNAUTHORIZED]
     );
-    server.shutdown().await;
 
     // The name is taken now.
-    let output = run(share_server(&dir).args([
-        "user",
-        "add",
-        "alice",
-        "--database-url",
-        "sqlite://shares.db",
-    ]))
-    .await;
+    let output = user_add(&dir, "alice", &[]).await;
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("already exists"));
+    assert!(stderr(&output).contains("already exists"));
 }
 
 /// The connect code printed with the token, decoded as the app decodes it.
@@ -112,23 +84,15 @@ fn connect_code(output: &Output) -> chat_core::connect_code::ConnectCode {
     chat_core::connect_code::ConnectCode::decode(code).unwrap()
 }
 
-fn last_line(output: &Output) -> String {
-    stdout(output).lines().last().unwrap().to_owned()
-}
-
 #[tokio::test]
 async fn user_add_prints_a_connect_code_when_it_knows_the_public_url() {
     let dir = tempfile::tempdir().unwrap();
     // A flag, normalized as `serve` normalizes it.
-    let output = run(share_server(&dir).args([
-        "user",
-        "add",
+    let output = user_add(
+        &dir,
         "alice",
-        "--database-url",
-        "sqlite://shares.db",
-        "--public-url",
-        "https://share.example.com/",
-    ]))
+        &["--public-url", "https://share.example.com/"],
+    )
     .await;
     assert!(output.status.success(), "{output:?}");
     let code = connect_code(&output);
@@ -137,15 +101,13 @@ async fn user_add_prints_a_connect_code_when_it_knows_the_public_url() {
     assert_eq!(code.token, token, "the token is still the last line");
     assert!(token.starts_with("psu_") && token.len() == 68);
     assert!(
-        !String::from_utf8_lossy(&output.stderr).contains("--public-url"),
+        !stderr(&output).contains("--public-url"),
         "no hint when there is a code"
     );
-    let server = server_on(&dir).await;
     assert_eq!(
-        publish(&server.base_url, &code.token).await,
-        StatusCode::CREATED
+        publish_with(&dir, &[&code.token]).await,
+        [StatusCode::CREATED]
     );
-    server.shutdown().await;
 
     // The environment variable `serve` reads.
     let output = run(share_server(&dir)
@@ -184,18 +146,9 @@ async fn user_add_prints_a_connect_code_when_it_knows_the_public_url() {
     assert_eq!(connect_code(&output).url, "https://flag.example");
 
     // A URL `serve` would refuse is refused before anyone is created.
-    let output = run(share_server(&dir).args([
-        "user",
-        "add",
-        "erin",
-        "--database-url",
-        "sqlite://shares.db",
-        "--public-url",
-        "share.example.com",
-    ]))
-    .await;
+    let output = user_add(&dir, "erin", &["--public-url", "share.example.com"]).await;
     assert!(!output.status.success());
-    assert!(String::from_utf8_lossy(&output.stderr).contains("public URL"));
+    assert!(stderr(&output).contains("public URL"));
     let listing = stdout(
         &run(share_server(&dir).args(["user", "list", "--database-url", "sqlite://shares.db"]))
             .await,
@@ -215,16 +168,8 @@ async fn environment_variables_stand_in_for_flags_and_users_can_be_revoked() {
             .env("SHARE_SERVER_DATABASE_URL", &url);
         command
     };
-    let alice = stdout(&run(&mut add("alice")).await)
-        .lines()
-        .last()
-        .unwrap()
-        .to_owned();
-    let bob = stdout(&run(&mut add("bob")).await)
-        .lines()
-        .last()
-        .unwrap()
-        .to_owned();
+    let alice = last_line(&run(&mut add("alice")).await);
+    let bob = last_line(&run(&mut add("bob")).await);
     assert_ne!(alice, bob);
 
     let output = run(share_server(&dir)
@@ -245,13 +190,10 @@ async fn environment_variables_stand_in_for_flags_and_users_can_be_revoked() {
     assert_eq!(status_of("bob").as_deref(), Some("active"), "{listing}");
     assert!(!listing.contains("psu_"), "tokens are never listed");
 
-    let server = server_on(&dir).await;
     assert_eq!(
-        publish(&server.base_url, &alice).await,
-        StatusCode::UNAUTHORIZED
+        publish_with(&dir, &[&alice, &bob]).await,
+        [StatusCode::UNAUTHORIZED, StatusCode::CREATED]
     );
-    assert_eq!(publish(&server.base_url, &bob).await, StatusCode::CREATED);
-    server.shutdown().await;
 
     let output =
         run(share_server(&dir).args(["user", "revoke", "nobody", "--database-url", &url])).await;
@@ -298,76 +240,41 @@ async fn serve_reads_file_env_and_flags_logs_its_address_and_stops_on_sigterm() 
          log_format = \"json\"\n",
     )
     .unwrap();
-    let mut child = share_server(&dir)
-        .args([
-            "serve",
-            "--bind",
-            "127.0.0.1:0",
-            "--database-url",
-            "sqlite://shares.db",
-        ])
+    let mut serve = share_server(&dir);
+    serve
+        .args(["serve", "--bind", "127.0.0.1:0"])
+        .args(["--database-url", "sqlite://shares.db"])
         .arg("--config")
         .arg(&config)
-        .env("SHARE_SERVER_ALLOW_ANONYMOUS", "true")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-    let address = tokio::time::timeout(Duration::from_secs(20), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            let Ok(event) = serde_json::from_str::<Value>(&line) else {
-                panic!("not a JSON log line: {line}")
-            };
-            if event["message"]
-                .as_str()
-                .is_some_and(|m| m.contains("listening on"))
-            {
-                return event["address"].as_str().unwrap().to_owned();
-            }
-        }
-        panic!("the server exited without logging its address")
+        .env("SHARE_SERVER_ALLOW_ANONYMOUS", "true");
+    let binary::Serving {
+        mut child,
+        mut lines,
+        address,
+        ..
+    } = binary::start(&mut serve, |line| {
+        let Ok(event) = serde_json::from_str::<Value>(line) else {
+            panic!("not a JSON log line: {line}")
+        };
+        let message = event["message"].as_str().unwrap_or_default();
+        message
+            .contains("listening on")
+            .then(|| event["address"].as_str().unwrap().to_owned())
     })
-    .await
-    .unwrap();
-    let base = format!("http://{address}");
-    let client = common::http_client();
-    assert_eq!(
-        client
-            .get(format!("{base}/healthz"))
-            .send()
-            .await
-            .unwrap()
-            .status(),
-        StatusCode::OK
-    );
+    .await;
+    let api = Api::at(&format!("http://{address}"));
+    assert_eq!(api.get("/healthz").await.status(), StatusCode::OK);
     // Anonymous publishing from the environment beats the file; the public
     // URL comes from the file.
-    let response = client
-        .post(format!("{base}/api/v0/shared-chats"))
-        .json(&common::snapshot("served"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let body: Value = response.json().await.unwrap();
-    let data = &body["data"];
+    let data = api.publish_created(None, &common::snapshot("served")).await;
     let share_url = data["shareUrl"].as_str().unwrap();
     assert!(
         share_url.starts_with("https://share.example.com/shared/"),
         "{share_url}"
     );
     let delete_token = data["deleteToken"].as_str().unwrap().to_owned();
-    let response = client
-        .delete(format!(
-            "{base}/api/v0/shared-chats/{}",
-            data["shareId"].as_str().unwrap()
-        ))
-        .header("x-delete-token", &delete_token)
-        .send()
-        .await
-        .unwrap();
+    let id = data["shareId"].as_str().unwrap();
+    let response = api.delete(id, None, Some(&delete_token)).await;
     assert_eq!(response.status(), StatusCode::OK);
 
     let pid = child.id().unwrap().to_string();

@@ -10,9 +10,13 @@ use tempfile::TempDir;
 
 pub const PUBLIC_URL: &str = "https://share.example.com";
 
+/// Path of the share collection.
+pub const SHARES: &str = "/api/v0/shared-chats";
+
 pub struct TestServer {
     pub server: RunningServer,
-    pub client: reqwest::Client,
+    /// Its API (`server.get(…)` and the like reach it directly).
+    pub api: Api,
     pub clock: Clock,
     pub dir: TempDir,
 }
@@ -52,29 +56,95 @@ impl TestServer {
         let server = share_server::spawn(configure(config)).await.unwrap();
         Self {
             clock: server.clock().clone(),
+            api: Api::of(&server),
             server,
-            client: http_client(),
             dir,
         }
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("{}{path}", self.server.base_url)
     }
 
     pub async fn user(&self, name: &str) -> String {
         self.server.add_user(name).await.unwrap()
     }
 
+    /// Publishes and returns `data` of the 201 answer.
+    pub async fn publish_ok(&self, token: Option<&str>) -> Value {
+        self.publish_created(token, &snapshot("A shared chat"))
+            .await
+    }
+}
+
+impl std::ops::Deref for TestServer {
+    type Target = Api;
+
+    fn deref(&self) -> &Api {
+        &self.api
+    }
+}
+
+/// The HTTP API of one server, as a client sees it.
+#[derive(Clone)]
+pub struct Api {
+    pub client: reqwest::Client,
+    /// `http://host:port`, without a trailing slash.
+    pub base_url: String,
+}
+
+impl Api {
+    /// The API of a server started in this process.
+    pub fn of(server: &RunningServer) -> Self {
+        Self::at(&server.base_url)
+    }
+
+    /// The API at `base_url`.
+    pub fn at(base_url: &str) -> Self {
+        Self {
+            client: http_client(),
+            base_url: base_url.to_owned(),
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.unwrap()
     }
 
-    /// POSTs raw bytes as JSON, with a bearer token if given.
-    pub async fn publish_bytes(&self, token: Option<&str>, body: Vec<u8>) -> reqwest::Response {
+    /// `path`'s answer as JSON, whatever its status.
+    pub async fn get_json(&self, path: &str) -> Value {
+        self.get(path).await.json().await.unwrap()
+    }
+
+    /// `path`'s answer as text, whatever its status.
+    pub async fn get_text(&self, path: &str) -> String {
+        self.get(path).await.text().await.unwrap()
+    }
+
+    /// `GET /api/v0/shared-chats/{id}`.
+    pub async fn read(&self, id: &str) -> reqwest::Response {
+        self.get(&format!("{SHARES}/{id}")).await
+    }
+
+    /// `GET /api/v0/shared-chats/{id}`'s answer as JSON, whatever its status.
+    pub async fn read_json(&self, id: &str) -> Value {
+        self.read(id).await.json().await.unwrap()
+    }
+
+    /// A POST to the share collection, to finish and send.
+    pub fn post(&self) -> reqwest::RequestBuilder {
+        self.client.post(self.url(SHARES))
+    }
+
+    /// POSTs raw bytes (or a stream of them) as JSON, with a bearer token
+    /// if given.
+    pub async fn publish_bytes(
+        &self,
+        token: Option<&str>,
+        body: impl Into<reqwest::Body>,
+    ) -> reqwest::Response {
         let mut request = self
-            .client
-            .post(self.url("/api/v0/shared-chats"))
+            .post()
             .header("content-type", "application/json")
             .body(body);
         if let Some(token) = token {
@@ -88,23 +158,24 @@ impl TestServer {
             .await
     }
 
-    /// Publishes and returns `data` of the 201 answer.
-    pub async fn publish_ok(&self, token: Option<&str>) -> Value {
-        let response = self.publish(token, &snapshot("A shared chat")).await;
-        assert_eq!(response.status(), StatusCode::CREATED);
-        let body: Value = response.json().await.unwrap();
-        assert_eq!(body["success"], true);
-        body["data"].clone()
+    /// Publishes `snapshot`, asserts the 201 and returns the answer's `data`.
+    pub async fn publish_created(&self, token: Option<&str>, snapshot: &Value) -> Value {
+        created(self.publish(token, snapshot).await).await
     }
 
-    /// `GET /api/v0/shared-chats` with `token`.
-    pub async fn list(&self, token: &str) -> reqwest::Response {
+    /// `GET /api/v0/shared-chats{query}` with `token`.
+    pub async fn list_page(&self, token: &str, query: &str) -> reqwest::Response {
         self.client
-            .get(self.url("/api/v0/shared-chats"))
+            .get(self.url(&format!("{SHARES}{query}")))
             .bearer_auth(token)
             .send()
             .await
             .unwrap()
+    }
+
+    /// `GET /api/v0/shared-chats` with `token`.
+    pub async fn list(&self, token: &str) -> reqwest::Response {
+        self.list_page(token, "").await
     }
 
     /// The caller's list, as JSON (the whole envelope).
@@ -118,9 +189,7 @@ impl TestServer {
         bearer: Option<&str>,
         delete_token: Option<&str>,
     ) -> reqwest::Response {
-        let mut request = self
-            .client
-            .delete(self.url(&format!("/api/v0/shared-chats/{id}")));
+        let mut request = self.client.delete(self.url(&format!("{SHARES}/{id}")));
         if let Some(token) = bearer {
             request = request.bearer_auth(token);
         }
@@ -129,6 +198,19 @@ impl TestServer {
         }
         request.send().await.unwrap()
     }
+}
+
+/// Asserts a 201 with the success envelope; returns its `data`.
+pub async fn created(response: reqwest::Response) -> Value {
+    assert_eq!(
+        response.status(),
+        StatusCode::CREATED,
+        "{:?}",
+        response.url()
+    );
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["success"], true, "{body}");
+    body["data"].clone()
 }
 
 /// Asserts an error envelope with this status and code; returns `error`.
@@ -151,6 +233,23 @@ pub async fn expect_error(response: reqwest::Response, status: StatusCode, code:
             .is_some_and(|m| !m.is_empty())
     );
     body["error"].clone()
+}
+
+/// 400 `invalid_json`: the body does not read as a snapshot.
+pub const INVALID_JSON: (StatusCode, &str) = (StatusCode::BAD_REQUEST, "invalid_json");
+/// 422 `invalid_snapshot`: a snapshot that breaks a rule.
+pub const INVALID_SNAPSHOT: (StatusCode, &str) =
+    (StatusCode::UNPROCESSABLE_ENTITY, "invalid_snapshot");
+
+/// [`expect_error`] with `(status, code)`, and the error names `field`.
+pub async fn expect_refusal(
+    response: reqwest::Response,
+    (status, code): (StatusCode, &str),
+    field: &str,
+) -> Value {
+    let error = expect_error(response, status, code).await;
+    assert_eq!(error["field"], field, "{error}");
+    error
 }
 
 fn minutes_ago(minutes: i64) -> String {

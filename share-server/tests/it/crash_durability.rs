@@ -16,11 +16,10 @@
 //! `cargo xtask harden crash` sets both (20 kills).
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-use crate::{common, pg};
+use crate::{binary, common, pg};
 
 use std::collections::{HashMap, HashSet};
 use std::path::Path;
-use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -29,12 +28,10 @@ use common::snapshot;
 use futures_util::{StreamExt, stream};
 use pg::TestDatabase;
 use serde_json::Value;
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
+use tokio::process::Child;
 use tokio::sync::watch;
 
 const KILLS_VARIABLE: &str = "PARLOR_HARDEN_KILLS";
-const BIN_VARIABLE: &str = "PARLOR_SHARE_SERVER_BIN";
 const DEFAULT_KILLS: usize = 3;
 const WRITERS: usize = 4;
 const READERS: usize = 2;
@@ -155,26 +152,17 @@ async fn crash_and_verify(backend: &str, database_url: &str, dir: &Path) {
     );
     server.kill_9().await;
 
-    assert!(
-        verdict.lost.is_empty(),
-        "{backend}: acknowledged shares lost or changed: {:?}",
-        verdict.lost
-    );
-    assert!(
-        verdict.foreign.is_empty(),
-        "{backend}: shares whose bytes match nothing that was sent: {:?}",
-        verdict.foreign
-    );
-    assert!(
-        ledger.read_failures.is_empty(),
-        "{backend}: reads during the load failed: {:?}",
-        ledger.read_failures
-    );
-    assert!(
-        ledger.refused.is_empty(),
-        "{backend}: creates answered with an error: {:?}",
-        ledger.refused
-    );
+    for (what, problems) in [
+        ("acknowledged shares lost or changed", &verdict.lost),
+        (
+            "shares whose bytes match nothing that was sent",
+            &verdict.foreign,
+        ),
+        ("reads during the load failed", &ledger.read_failures),
+        ("creates answered with an error", &ledger.refused),
+    ] {
+        assert!(problems.is_empty(), "{backend}: {what}: {problems:?}");
+    }
     // Cannot pass vacuously: each life took writes before its kill.
     assert!(ledger.acknowledged.len() >= kills * MIN_ACKS_PER_LIFE);
     assert!(ledger.reads_verified > 0, "{backend}: no read was verified");
@@ -517,32 +505,17 @@ impl Server {
     /// answers, with the time that took.
     async fn start(database_url: &str, dir: &Path) -> (Self, Duration) {
         let started = Instant::now();
-        let mut child = binary(dir)
-            .args([
-                "serve",
-                "--bind",
-                "127.0.0.1:0",
-                "--database-url",
-                database_url,
-            ])
-            .args(["--rate-limit-ip", "0", "--rate-limit-token", "0"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
-        let base_url = tokio::time::timeout(Duration::from_secs(30), async {
-            let mut log = Vec::new();
-            while let Some(line) = lines.next_line().await.unwrap() {
-                if let Some((_, rest)) = line.split_once("listening on ") {
-                    return rest.split_whitespace().next().unwrap().to_owned();
-                }
-                log.push(line);
-            }
-            panic!("share-server exited at start: {log:#?}");
-        })
-        .await
-        .expect("share-server did not start within 30 s");
+        let mut serve = binary::command(dir);
+        serve
+            .args(["serve", "--bind", "127.0.0.1:0"])
+            .args(["--database-url", database_url])
+            .args(["--rate-limit-ip", "0", "--rate-limit-token", "0"]);
+        let binary::Serving {
+            child,
+            mut lines,
+            address: base_url,
+            ..
+        } = binary::start(&mut serve, binary::text_log_address).await;
         // Keep reading its log (a full pipe would stall it); show errors.
         tokio::spawn(async move {
             while let Ok(Some(line)) = lines.next_line().await {
@@ -573,36 +546,9 @@ impl Server {
     }
 }
 
-fn binary(dir: &Path) -> Command {
-    let bin =
-        std::env::var_os(BIN_VARIABLE).unwrap_or_else(|| env!("CARGO_BIN_EXE_share-server").into());
-    let mut command = Command::new(bin);
-    command
-        .current_dir(dir)
-        .env_remove("RUST_LOG")
-        .kill_on_drop(true);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("SHARE_SERVER_") {
-            command.env_remove(key);
-        }
-    }
-    command
-}
-
 /// `share-server user add` (creating the database); returns the token.
 async fn add_user(database_url: &str, dir: &Path) -> String {
-    let output = binary(dir)
-        .args(["user", "add", "crash", "--database-url", database_url])
-        .output()
-        .await
-        .unwrap();
-    assert!(
-        output.status.success(),
-        "{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    let stdout = String::from_utf8(output.stdout).unwrap();
-    stdout.lines().last().unwrap().trim().to_owned()
+    binary::last_line(&binary::add_user(dir, "crash", database_url).await)
 }
 
 fn client() -> reqwest::Client {

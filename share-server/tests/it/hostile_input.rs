@@ -909,15 +909,7 @@ async fn an_oversized_chunked_body_is_refused_with_413() {
     let chunk = vec![b' '; 1024 * 1024];
     let chunks = (0..10).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
-    let response = server
-        .client
-        .post(server.url("/api/v0/shared-chats"))
-        .bearer_auth(&token)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
+    let response = server.publish_bytes(Some(&token), body).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["error"]["code"], "payload_too_large");
@@ -995,12 +987,7 @@ async fn edge_bodies_are_accepted_and_served_back_byte_for_byte(server: TestServ
         );
         let page = server.get(&format!("/shared/{id}")).await;
         assert_eq!(page.status(), StatusCode::OK, "{name}");
-        let api: Value = server
-            .get(&format!("/api/v0/shared-chats/{id}"))
-            .await
-            .json()
-            .await
-            .unwrap();
+        let api: Value = server.read_json(id).await;
         let sent: Value = serde_json::from_slice(&body).unwrap();
         assert_eq!(api["data"]["title"], sent["title"], "{name}");
         assert_eq!(api["data"]["messages"], sent["messages"], "{name}");

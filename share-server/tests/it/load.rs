@@ -133,7 +133,7 @@ async fn well_behaved_clients_are_served_under_load_and_abuse() {
     .await
     .expect("the server did not answer after the load");
     // The server's own count: no 5xx to anyone, the aborting clients included.
-    let metrics = server.get("/metrics").await.text().await.unwrap();
+    let metrics = server.get_text("/metrics").await;
     let server_errors: Vec<&str> = metrics
         .lines()
         .filter(|line| line.starts_with("share_server_http_requests_total{"))

@@ -7,6 +7,7 @@
 mod common;
 #[macro_use]
 mod store_suite;
+mod binary;
 mod pg;
 #[path = "../../../tests/support/webdriver.rs"]
 mod webdriver;

@@ -81,10 +81,7 @@ async fn clients_aborting_mid_request_do_not_affect_others() {
             .await
             .status();
         let page = server.get(&format!("/shared/{id}")).await.status();
-        let api = server
-            .get(&format!("/api/v0/shared-chats/{id}"))
-            .await
-            .status();
+        let api = server.read(&id).await.status();
         let ready = server.get("/readyz").await.status();
         (publish, page, api, ready)
     })
@@ -186,12 +183,8 @@ async fn shutdown_finishes_in_flight_requests() {
 #[tokio::test]
 async fn errors_are_envelopes_even_for_garbage_paths() {
     let server = TestServer::start().await;
-    expect_error(
-        server.get("/api/v0/shared-chats/%00%ff").await,
-        StatusCode::NOT_FOUND,
-        "not_found",
-    )
-    .await;
+    let response = server.get("/api/v0/shared-chats/%00%ff").await;
+    expect_error(response, StatusCode::NOT_FOUND, "not_found").await;
     let page = server.get("/shared/%ff%fe.json").await;
     assert_eq!(page.status(), StatusCode::NOT_FOUND);
     assert_eq!(page.headers()["content-type"], "text/html; charset=utf-8");

@@ -9,7 +9,7 @@
 use crate::common;
 
 use chrono::{Duration, SecondsFormat, Utc};
-use common::{Schema, TestServer, expect_error, snapshot_in};
+use common::{INVALID_JSON, INVALID_SNAPSHOT, Schema, TestServer, expect_error, snapshot_in};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
@@ -56,6 +56,14 @@ fn select_texts(document: &Html, selector: &str) -> Vec<String> {
         .collect()
 }
 
+/// Each `(selector, texts)`: what `selector` finds in `page` reads `texts`.
+#[track_caller]
+fn assert_selected(page: &Html, expected: &[(&str, &[&str])]) {
+    for (selector, texts) in expected {
+        assert_eq!(select_texts(page, selector), *texts, "{selector}");
+    }
+}
+
 #[tokio::test]
 async fn the_plans_request_is_published_with_a_totals_warning() {
     let server = TestServer::start().await;
@@ -79,12 +87,7 @@ async fn the_plans_request_is_published_with_a_totals_warning() {
     let id = answer["data"]["shareId"].as_str().unwrap();
 
     // The API shows the server's totals, the version, whole milliseconds.
-    let read: Value = server
-        .get(&format!("/api/v0/shared-chats/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read: Value = server.read_json(id).await;
     let data = &read["data"];
     assert_eq!(data["totalTokens"], 3114);
     assert_eq!(data["totalCost"], 0.0123);
@@ -98,32 +101,22 @@ async fn the_plans_request_is_published_with_a_totals_warning() {
     assert_eq!(download.bytes().await.unwrap().as_ref(), body.as_slice());
 
     // The page and the Markdown show the server's totals and the details.
-    let page = Html::parse_document(
-        &server
-            .get(&format!("/shared/{id}"))
-            .await
-            .text()
-            .await
-            .unwrap(),
+    let page = Html::parse_document(&server.get_text(&format!("/shared/{id}")).await);
+    assert_selected(
+        &page,
+        &[
+            (
+                "[data-testid=totals] [data-stat=total-tokens] dd",
+                &["3,114"],
+            ),
+            (
+                "[data-testid=prompt-detail] dt",
+                &["promptId", "promptVersion", "tags"],
+            ),
+            ("article[data-role=assistant] .msg-model", &["o3-mini"]),
+        ],
     );
-    assert_eq!(
-        select_texts(&page, "[data-testid=totals] [data-stat=total-tokens] dd"),
-        ["3,114"]
-    );
-    assert_eq!(
-        select_texts(&page, "[data-testid=prompt-detail] dt"),
-        ["promptId", "promptVersion", "tags"]
-    );
-    assert_eq!(
-        select_texts(&page, "article[data-role=assistant] .msg-model"),
-        ["o3-mini"]
-    );
-    let markdown = server
-        .get(&format!("/shared/{id}.md"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let markdown = server.get_text(&format!("/shared/{id}.md")).await;
     assert!(markdown.contains("Total tokens 3,114"), "{markdown}");
     assert!(markdown.contains("## Prompt details"), "{markdown}");
 }
@@ -133,39 +126,23 @@ async fn totals_that_agree_or_are_absent_bring_no_warnings() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
     for schema in Schema::ALL {
-        let created = server
-            .publish(Some(&token), &snapshot_in(schema, "Agrees"))
-            .await;
-        assert_eq!(created.status(), StatusCode::CREATED);
-        let answer: Value = created.json().await.unwrap();
-        assert!(
-            answer["data"].get("warnings").is_none(),
-            "{schema:?}: {answer}"
-        );
+        let sent = snapshot_in(schema, "Agrees");
+        let data = server.publish_created(Some(&token), &sent).await;
+        assert!(data.get("warnings").is_none(), "{schema:?}: {data}");
     }
     let mut request = plan_request();
     request.as_object_mut().unwrap().remove("totalTokens");
     request.as_object_mut().unwrap().remove("totalCost");
-    let answer: Value = server
-        .publish(Some(&token), &request)
-        .await
-        .json()
-        .await
-        .unwrap();
-    assert!(answer["data"].get("warnings").is_none(), "{answer}");
+    let data = server.publish_created(Some(&token), &request).await;
+    assert!(data.get("warnings").is_none(), "{data}");
 
     // A cost the client got wrong is a warning too.
     let mut request = plan_request();
     request["totalTokens"] = json!(3114);
     request["totalCost"] = json!(0.02);
-    let answer: Value = server
-        .publish(Some(&token), &request)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let warnings = answer["data"]["warnings"].as_array().unwrap();
-    assert_eq!(warnings.len(), 1, "{answer}");
+    let data = server.publish_created(Some(&token), &request).await;
+    let warnings = data["warnings"].as_array().unwrap();
+    assert_eq!(warnings.len(), 1, "{data}");
     assert_eq!(warnings[0]["field"], "totalCost");
     assert_eq!(warnings[0]["client"], 0.02);
     assert_eq!(warnings[0]["server"], 0.0123);
@@ -176,43 +153,31 @@ async fn a_v2_snapshot_publishes_and_reads_back() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
     let sent = snapshot_in(Schema::V2, "Version 2");
-    let created = server.publish(Some(&token), &sent).await;
-    assert_eq!(created.status(), StatusCode::CREATED);
-    let answer: Value = created.json().await.unwrap();
-    let id = answer["data"]["shareId"].as_str().unwrap();
-    let read: Value = server
-        .get(&format!("/api/v0/shared-chats/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let data = server.publish_created(Some(&token), &sent).await;
+    let id = data["shareId"].as_str().unwrap();
+    let read: Value = server.read_json(id).await;
     assert_eq!(read["data"]["messages"], sent["messages"]);
     assert_eq!(read["data"]["promptMeta"], sent["promptMeta"]);
     assert_eq!(read["data"]["schemaVersion"], 2);
 
-    let page = Html::parse_document(
-        &server
-            .get(&format!("/shared/{id}"))
-            .await
-            .text()
-            .await
-            .unwrap(),
-    );
-    assert_eq!(
-        select_texts(&page, "article[data-role=assistant] .msg-model"),
-        ["claude-sonnet-4", "gpt-4o"]
-    );
-    assert_eq!(
-        select_texts(&page, "[data-testid=msg-provider]"),
-        ["anthropic"]
-    );
-    assert_eq!(
-        select_texts(&page, "#msg-2 [data-testid=msg-params] dt"),
-        ["Temperature", "Max tokens", "seed"]
-    );
-    assert_eq!(
-        select_texts(&page, "[data-testid=model-used] th"),
-        ["claude-sonnet-4", "gpt-4o"]
+    let page = Html::parse_document(&server.get_text(&format!("/shared/{id}")).await);
+    assert_selected(
+        &page,
+        &[
+            (
+                "article[data-role=assistant] .msg-model",
+                &["claude-sonnet-4", "gpt-4o"],
+            ),
+            ("[data-testid=msg-provider]", &["anthropic"]),
+            (
+                "#msg-2 [data-testid=msg-params] dt",
+                &["Temperature", "Max tokens", "seed"],
+            ),
+            (
+                "[data-testid=model-used] th",
+                &["claude-sonnet-4", "gpt-4o"],
+            ),
+        ],
     );
 }
 
@@ -220,75 +185,55 @@ async fn a_v2_snapshot_publishes_and_reads_back() {
 async fn v2_mistakes_are_refused_naming_the_field() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
-    let cases: Vec<(&str, Value, StatusCode, &str, &str)> = vec![
+    let v2_with = |edit: fn(&mut Value)| {
+        let mut value = snapshot_in(Schema::V2, "x");
+        edit(&mut value);
+        value
+    };
+    let plan_with = |edit: fn(&mut Value)| {
+        let mut value = plan_request();
+        edit(&mut value);
+        value
+    };
+    let cases = [
         (
             "unknown finish reason",
-            {
-                let mut v = snapshot_in(Schema::V2, "x");
-                v["messages"][3]["finishReason"] = json!("done");
-                v
-            },
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+            v2_with(|v| v["messages"][3]["finishReason"] = json!("done")),
+            INVALID_JSON,
             "messages[3].finishReason",
         ),
         (
             "reply to a missing message",
-            {
-                let mut v = snapshot_in(Schema::V2, "x");
-                v["messages"][1]["replyTo"] = json!("m9");
-                v
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_snapshot",
+            v2_with(|v| v["messages"][1]["replyTo"] = json!("m9")),
+            INVALID_SNAPSHOT,
             "messages[1].replyTo",
         ),
         (
             "a v2 field in a version 1 document",
-            {
-                let mut v = snapshot_in(Schema::V2, "x");
-                v["schemaVersion"] = json!(1);
-                v
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_snapshot",
+            v2_with(|v| v["schemaVersion"] = json!(1)),
+            INVALID_SNAPSHOT,
             "messages[1].provider",
         ),
         (
             "an unknown schema version",
-            {
-                let mut v = snapshot_in(Schema::V2, "x");
-                v["schemaVersion"] = json!(3);
-                v
-            },
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid_snapshot",
+            v2_with(|v| v["schemaVersion"] = json!(3)),
+            INVALID_SNAPSHOT,
             "schemaVersion",
         ),
         (
             "tokens with a fraction",
-            {
-                let mut v = snapshot_in(Schema::V2, "x");
-                v["messages"][1]["usage"]["outputTokens"] = json!(12.5);
-                v
-            },
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+            v2_with(|v| v["messages"][1]["usage"]["outputTokens"] = json!(12.5)),
+            INVALID_JSON,
             "messages[1].usage.outputTokens",
         ),
         (
             "an unknown field elsewhere",
-            {
-                let mut v = plan_request();
-                v["messages"][1]["modelName"] = json!("o3");
-                v
-            },
-            StatusCode::BAD_REQUEST,
-            "invalid_json",
+            plan_with(|v| v["messages"][1]["modelName"] = json!("o3")),
+            INVALID_JSON,
             "messages[1].modelName",
         ),
     ];
-    for (name, body, status, code, field) in cases {
+    for (name, body, (status, code), field) in cases {
         let error = expect_error(server.publish(Some(&token), &body).await, status, code).await;
         assert_eq!(error["field"], field, "{name}: {error}");
     }
@@ -346,17 +291,16 @@ async fn shares_stored_before_v2_render_as_before(server: TestServer) {
         ["gpt-4o"],
         "the answer is labelled with modelConfig's model, as before"
     );
-    assert_eq!(
-        select_texts(&page, "[data-testid=totals] [data-stat=total-tokens] dd"),
-        ["150"]
-    );
-    assert_eq!(
-        select_texts(&page, "[data-testid=totals] [data-stat=total-cost] dd"),
-        ["$0.002"]
-    );
-    assert_eq!(
-        select_texts(&page, "[data-testid=system-prompt] p"),
-        ["You are terse."]
+    assert_selected(
+        &page,
+        &[
+            ("[data-testid=totals] [data-stat=total-tokens] dd", &["150"]),
+            (
+                "[data-testid=totals] [data-stat=total-cost] dd",
+                &["$0.002"],
+            ),
+            ("[data-testid=system-prompt] p", &["You are terse."]),
+        ],
     );
     for v2_only in [
         "[data-testid=models-used]",
@@ -374,24 +318,14 @@ async fn shares_stored_before_v2_render_as_before(server: TestServer) {
         );
     }
 
-    let read: Value = server
-        .get(&format!("/api/v0/shared-chats/{id}"))
-        .await
-        .json()
-        .await
-        .unwrap();
+    let read: Value = server.read_json(id.as_str()).await;
     let sent: Value = serde_json::from_slice(&bytes).unwrap();
     assert_eq!(read["data"]["messages"], sent["messages"]);
     assert_eq!(read["data"]["totalTokens"], 150);
     assert_eq!(read["data"]["schemaVersion"], 1);
     let download = server.get(&format!("/shared/{id}.json")).await;
     assert_eq!(download.bytes().await.unwrap().as_ref(), bytes.as_slice());
-    let markdown = server
-        .get(&format!("/shared/{id}.md"))
-        .await
-        .text()
-        .await
-        .unwrap();
+    let markdown = server.get_text(&format!("/shared/{id}.md")).await;
     assert!(
         markdown.contains("- **Model:** `gpt-4o` (openai)"),
         "{markdown}"

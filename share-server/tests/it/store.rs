@@ -50,20 +50,18 @@ async fn migrations_create_the_schema_on_an_empty_database() {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    for expected in [
-        "shares",
-        "shares_expires",
-        "shares_id",
-        "shares_owner_created",
-        "users",
-        "users_name",
-        "users_token_hash",
-    ] {
-        assert!(
-            names.iter().any(|n| n == expected),
-            "{expected} missing from {names:?}"
-        );
-    }
+    store_suite::assert_has_all(
+        &names,
+        &[
+            "shares",
+            "shares_expires",
+            "shares_id",
+            "shares_owner_created",
+            "users",
+            "users_name",
+            "users_token_hash",
+        ],
+    );
     let unique: i64 = conn
         .query_row(
             "SELECT \"unique\" FROM pragma_index_list('shares') WHERE name = 'shares_id'",

@@ -30,6 +30,18 @@ async fn names(client: &tokio_postgres::Client, sql: &str) -> Vec<String> {
         .collect()
 }
 
+/// The one number `sql` selects.
+async fn count(client: &tokio_postgres::Client, sql: &str) -> i64 {
+    client.query_one(sql, &[]).await.unwrap().get(0)
+}
+
+/// Each embedded migration is recorded once.
+async fn assert_each_migration_applied_once(client: &tokio_postgres::Client) {
+    let versions = count(client, "SELECT COUNT(*) FROM schema_migrations").await;
+    let latest = i64::try_from(postgres::latest_schema_version()).unwrap();
+    assert_eq!(versions, latest);
+}
+
 #[tokio::test]
 async fn migrations_create_the_schema_on_an_empty_database() {
     let database = TestDatabase::create().await;
@@ -48,18 +60,16 @@ async fn migrations_create_the_schema_on_an_empty_database() {
         "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
     )
     .await;
-    for expected in [
-        "shares_expires",
-        "shares_id",
-        "shares_owner_created",
-        "users_name",
-        "users_token_hash",
-    ] {
-        assert!(
-            indexes.iter().any(|n| n == expected),
-            "{expected} missing from {indexes:?}"
-        );
-    }
+    store_suite::assert_has_all(
+        &indexes,
+        &[
+            "shares_expires",
+            "shares_id",
+            "shares_owner_created",
+            "users_name",
+            "users_token_hash",
+        ],
+    );
     let unique = names(
         &client,
         "SELECT c.relname::text FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
@@ -121,24 +131,12 @@ async fn concurrent_starts_apply_each_migration_once() {
     assert_eq!(stores.len(), 6);
 
     let client = database.connect().await;
-    let versions: i64 = client
-        .query_one("SELECT COUNT(*) FROM schema_migrations", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(
-        versions,
-        i64::try_from(postgres::latest_schema_version()).unwrap()
+    assert_each_migration_applied_once(&client).await;
+    let tables = count(
+        &client,
+        "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'",
     );
-    let tables: i64 = client
-        .query_one(
-            "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(tables, 3);
+    assert_eq!(tables.await, 3);
     // Every instance works on the one schema and sees the others' writes.
     let alice = stores[0]
         .create_user("alice", TokenHash::of("a"), store_suite::t0())
@@ -165,32 +163,26 @@ async fn reopening_applies_nothing_and_keeps_data() {
         .await
         .unwrap();
     assert_eq!(user.name, "alice");
-    let client = database.connect().await;
-    let versions: i64 = client
-        .query_one("SELECT COUNT(*) FROM schema_migrations", &[])
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(
-        versions,
-        i64::try_from(postgres::latest_schema_version()).unwrap()
-    );
+    assert_each_migration_applied_once(&database.connect().await).await;
+}
+
+/// Runs `sql` on the database, then opens the store there, which must
+/// fail with a migration error; its message.
+async fn migration_error_after(database: &TestDatabase, sql: &str) -> String {
+    database.connect().await.batch_execute(sql).await.unwrap();
+    let result = PostgresStore::open(&database.url).await;
+    let Err(StoreError::Migration(message)) = result else {
+        panic!("{:?}", result.err());
+    };
+    message
 }
 
 #[tokio::test]
 async fn a_database_from_a_newer_version_is_refused() {
     let database = TestDatabase::create().await;
     PostgresStore::open(&database.url).await.unwrap();
-    database
-        .connect()
-        .await
-        .batch_execute("INSERT INTO schema_migrations (version) VALUES (99)")
-        .await
-        .unwrap();
-    let result = PostgresStore::open(&database.url).await;
-    let Err(StoreError::Migration(message)) = result else {
-        panic!("{:?}", result.err());
-    };
+    let newer = "INSERT INTO schema_migrations (version) VALUES (99)";
+    let message = migration_error_after(&database, newer).await;
     assert!(message.contains("schema version 99"), "{message}");
 }
 
@@ -198,28 +190,13 @@ async fn a_database_from_a_newer_version_is_refused() {
 async fn a_broken_migration_state_is_a_migration_error() {
     let database = TestDatabase::create().await;
     // A table in the way of the first migration.
-    database
-        .connect()
-        .await
-        .batch_execute("CREATE TABLE users (x int)")
-        .await
-        .unwrap();
-    let result = PostgresStore::open(&database.url).await;
-    let Err(StoreError::Migration(message)) = result else {
-        panic!("{:?}", result.err());
-    };
+    let message = migration_error_after(&database, "CREATE TABLE users (x int)").await;
     assert!(message.contains("42P07"), "{message}");
     // Nothing was half-applied: the transaction rolled back.
     let client = database.connect().await;
-    let tables: i64 = client
-        .query_one(
-            "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'shares'",
-            &[],
-        )
-        .await
-        .unwrap()
-        .get(0);
-    assert_eq!(tables, 0);
+    let shares =
+        "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public' AND tablename = 'shares'";
+    assert_eq!(count(&client, shares).await, 0);
 }
 
 #[tokio::test]

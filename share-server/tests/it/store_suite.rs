@@ -39,6 +39,17 @@ macro_rules! store_suite {
     };
 }
 
+/// Asserts that the schema `names` (tables, indexes) include each of `expected`.
+#[track_caller]
+pub fn assert_has_all(names: &[String], expected: &[&str]) {
+    for expected in expected {
+        assert!(
+            names.iter().any(|n| n == expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+}
+
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 20, 12, 0, 0).unwrap() + Duration::milliseconds(123)
 }

@@ -5,11 +5,11 @@
 //! PostgreSQL, and that it never shows the database password.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-use crate::{common, pg};
+use crate::{binary, common, pg};
 
 use std::collections::HashSet;
 
-use common::{expect_error, http_client, snapshot};
+use common::{Api, created, expect_error, snapshot};
 use pg::TestDatabase;
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -29,15 +29,8 @@ async fn two_instances(database: &TestDatabase) -> (RunningServer, RunningServer
     (a.unwrap(), b.unwrap())
 }
 
-async fn cache_hits(client: &reqwest::Client, server: &RunningServer) -> u64 {
-    let metrics = client
-        .get(format!("{}/metrics", server.base_url))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+async fn cache_hits(server: &Api) -> u64 {
+    let metrics = server.get_text("/metrics").await;
     metrics
         .lines()
         .find(|line| line.starts_with(r#"share_server_render_cache_lookups_total{outcome="hit"}"#))
@@ -45,69 +38,42 @@ async fn cache_hits(client: &reqwest::Client, server: &RunningServer) -> u64 {
         .map_or(0, |count| count.parse().unwrap())
 }
 
-async fn publish(
-    client: &reqwest::Client,
-    server: &RunningServer,
-    token: &str,
-    body: Vec<u8>,
-) -> Value {
-    let response = client
-        .post(format!("{}/api/v0/shared-chats", server.base_url))
-        .bearer_auth(token)
-        .header("content-type", "application/json")
-        .body(body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    let body: Value = response.json().await.unwrap();
-    body["data"].clone()
-}
-
 #[tokio::test]
 async fn a_share_published_on_one_instance_is_served_listed_and_revoked_on_the_other() {
     let database = TestDatabase::create().await;
     let (a, b) = two_instances(&database).await;
-    let client = http_client();
+    let (api_a, api_b) = (Api::of(&a), Api::of(&b));
     // A user created through one instance authenticates on both.
     let token = a.add_user("alice").await.unwrap();
 
     // Bytes with their own spacing (jsonb would rewrite them): served back verbatim.
     let mut snapshot_bytes = serde_json::to_vec_pretty(&snapshot("Across instances")).unwrap();
     snapshot_bytes.extend_from_slice(b" \n");
-    let created = publish(&client, &a, &token, snapshot_bytes.clone()).await;
+    let created = created(
+        api_a
+            .publish_bytes(Some(&token), snapshot_bytes.clone())
+            .await,
+    )
+    .await;
     let id = created["shareId"].as_str().unwrap().to_owned();
     assert_eq!(created["shareUrl"], format!("{PUBLIC_URL}/shared/{id}"));
-
-    let get = |server: &RunningServer, path: String| {
-        let request = client.get(format!("{}{path}", server.base_url));
-        async move { request.send().await.unwrap() }
-    };
     let page_path = format!("/shared/{id}");
-    let api_path = format!("/api/v0/shared-chats/{id}");
+    let json_path = format!("/shared/{id}.json");
 
     // Read on B: the page, the API and the verbatim JSON download.
-    let page = get(&b, page_path.clone()).await;
+    let page = api_b.get(&page_path).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert!(page.text().await.unwrap().contains("Across instances"));
-    let api: Value = get(&b, api_path.clone()).await.json().await.unwrap();
+    let api = api_b.read_json(&id).await;
     assert_eq!(api["success"], true);
     assert_eq!(api["data"]["title"], "Across instances");
     assert!(api["data"]["createdAt"].is_string());
-    let download = get(&b, format!("/shared/{id}.json")).await;
+    let download = api_b.get(&json_path).await;
     assert_eq!(download.status(), StatusCode::OK);
     assert_eq!(download.bytes().await.unwrap().as_ref(), snapshot_bytes);
 
     // Listed on B.
-    let list: Value = client
-        .get(format!("{}/api/v0/shared-chats", b.base_url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = api_b.list_json(&token).await;
     assert_eq!(list["data"]["total"], 1);
     assert_eq!(list["data"]["items"][0]["shareId"], id.as_str());
     assert_eq!(list["data"]["items"][0]["status"], "live");
@@ -115,49 +81,25 @@ async fn a_share_published_on_one_instance_is_served_listed_and_revoked_on_the_o
     // A renders and caches the page and the API answer, then serves them
     // from its cache.
     for _ in 0..2 {
-        assert_eq!(get(&a, page_path.clone()).await.status(), StatusCode::OK);
-        assert_eq!(get(&a, api_path.clone()).await.status(), StatusCode::OK);
+        assert_eq!(api_a.get(&page_path).await.status(), StatusCode::OK);
+        assert_eq!(api_a.read(&id).await.status(), StatusCode::OK);
     }
-    assert!(
-        cache_hits(&client, &a).await >= 2,
-        "A answers from its cache"
-    );
+    assert!(cache_hits(&api_a).await >= 2, "A answers from its cache");
 
     // Deleted through B…
-    let response = client
-        .delete(format!("{}{api_path}", b.base_url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let response = api_b.delete(&id, Some(&token), None).await;
     assert_eq!(response.status(), StatusCode::OK);
 
     // …A refuses it on the very next request, cache or not: no sleep, no retry.
-    assert_eq!(get(&a, page_path.clone()).await.status(), StatusCode::GONE);
-    expect_error(get(&a, api_path.clone()).await, StatusCode::GONE, "gone").await;
-    assert_eq!(
-        get(&a, format!("/shared/{id}.json")).await.status(),
-        StatusCode::GONE
-    );
-    assert_eq!(get(&b, page_path.clone()).await.status(), StatusCode::GONE);
-    expect_error(get(&b, api_path.clone()).await, StatusCode::GONE, "gone").await;
+    assert_eq!(api_a.get(&page_path).await.status(), StatusCode::GONE);
+    expect_error(api_a.read(&id).await, StatusCode::GONE, "gone").await;
+    assert_eq!(api_a.get(&json_path).await.status(), StatusCode::GONE);
+    assert_eq!(api_b.get(&page_path).await.status(), StatusCode::GONE);
+    expect_error(api_b.read(&id).await, StatusCode::GONE, "gone").await;
     // A second delete through A knows it is gone, and both list it as revoked.
-    let again = client
-        .delete(format!("{}{api_path}", a.base_url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap();
+    let again = api_a.delete(&id, Some(&token), None).await;
     expect_error(again, StatusCode::GONE, "gone").await;
-    let list: Value = client
-        .get(format!("{}/api/v0/shared-chats", a.base_url))
-        .bearer_auth(&token)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let list = api_a.list_json(&token).await;
     assert_eq!(list["data"]["items"][0]["status"], "revoked");
 
     a.shutdown().await;
@@ -169,26 +111,18 @@ async fn concurrent_publishing_on_both_instances_never_collides() {
     const PER_INSTANCE: usize = 100;
     let database = TestDatabase::create().await;
     let (a, b) = two_instances(&database).await;
-    let client = http_client();
+    let (api_a, api_b) = (Api::of(&a), Api::of(&b));
     let token = b.add_user("alice").await.unwrap();
 
     let started = std::time::Instant::now();
     let mut tasks = Vec::new();
     for i in 0..2 * PER_INSTANCE {
-        let base = if i % 2 == 0 { &a.base_url } else { &b.base_url }.clone();
-        let client = client.clone();
+        let api = if i % 2 == 0 { &api_a } else { &api_b }.clone();
         let token = token.clone();
         tasks.push(tokio::spawn(async move {
-            let response = client
-                .post(format!("{base}/api/v0/shared-chats"))
-                .bearer_auth(&token)
-                .json(&snapshot(&format!("chat {i}")))
-                .send()
-                .await
-                .unwrap();
-            assert_eq!(response.status(), StatusCode::CREATED);
-            let body: Value = response.json().await.unwrap();
-            (i, body["data"]["shareId"].as_str().unwrap().to_owned())
+            let snapshot = snapshot(&format!("chat {i}"));
+            let created = api.publish_created(Some(&token), &snapshot).await;
+            (i, created["shareId"].as_str().unwrap().to_owned())
         }));
     }
     let mut created = Vec::new();
@@ -205,23 +139,16 @@ async fn concurrent_publishing_on_both_instances_never_collides() {
 
     // Each readable on the instance that did not create it, with its own title.
     for (i, id) in &created {
-        let other = if i % 2 == 0 { &b } else { &a };
-        let response = client
-            .get(format!("{}/api/v0/shared-chats/{id}", other.base_url))
-            .send()
-            .await
-            .unwrap();
+        let other = if i % 2 == 0 { &api_b } else { &api_a };
+        let response = other.read(id).await;
         assert_eq!(response.status(), StatusCode::OK, "{id}");
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["data"]["title"], format!("chat {i}"));
     }
-    for server in [&a, &b] {
-        let list: Value = client
-            .get(format!("{}/api/v0/shared-chats?limit=1", server.base_url))
-            .bearer_auth(&token)
-            .send()
+    for api in [&api_a, &api_b] {
+        let list: Value = api
+            .list_page(&token, "?limit=1")
             .await
-            .unwrap()
             .json()
             .await
             .unwrap();
@@ -229,22 +156,6 @@ async fn concurrent_publishing_on_both_instances_never_collides() {
     }
     a.shutdown().await;
     b.shutdown().await;
-}
-
-const BIN: &str = env!("CARGO_BIN_EXE_share-server");
-
-fn binary(dir: &tempfile::TempDir) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(BIN);
-    command
-        .current_dir(dir.path())
-        .env_remove("RUST_LOG")
-        .kill_on_drop(true);
-    for (key, _) in std::env::vars() {
-        if key.starts_with("SHARE_SERVER_") {
-            command.env_remove(key);
-        }
-    }
-    command
 }
 
 /// The test database's URL with a password in it, and that password (the
@@ -268,77 +179,41 @@ fn url_with_password(database: &TestDatabase) -> (String, String) {
 
 #[tokio::test]
 async fn the_binary_runs_on_postgres_and_never_shows_the_password() {
-    use tokio::io::{AsyncBufReadExt, BufReader};
-
     let database = TestDatabase::create().await;
     let (url, password) = url_with_password(&database);
     let dir = tempfile::tempdir().unwrap();
 
     // The admin CLI on the shared database.
-    let output = binary(&dir)
-        .args(["user", "add", "alice", "--database-url", &url])
-        .output()
-        .await
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
-    assert!(output.status.success(), "{stderr}");
+    let output = binary::add_user(dir.path(), "alice", &url).await;
+    let stderr = binary::stderr(&output);
     assert!(!stderr.contains(&password), "{stderr}");
-    let token = String::from_utf8(output.stdout)
-        .unwrap()
-        .lines()
-        .last()
-        .unwrap()
-        .to_owned();
+    let token = binary::last_line(&output);
 
     // `serve` logs which database it uses, redacted.
-    let mut server = binary(&dir)
-        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url])
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(server.stderr.take().unwrap()).lines();
-    let mut log = Vec::new();
-    let base_url = tokio::time::timeout(std::time::Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.unwrap() {
-            log.push(line.clone());
-            if let Some((_, rest)) = line.split_once("listening on ") {
-                return rest.split_whitespace().next().unwrap().to_owned();
-            }
-        }
-        panic!("serve exited: {log:?}");
-    })
-    .await
-    .unwrap();
-    let log = log.join("\n");
+    let mut serve = binary::command(dir.path());
+    serve.args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url]);
+    let mut server = binary::start(&mut serve, binary::text_log_address).await;
+    let log = server.log.join("\n");
     assert!(!log.contains(&password), "{log}");
     assert!(log.contains("store opened"), "{log}");
     assert!(log.contains(":***@"), "{log}");
     // It serves, with the user the CLI created.
-    let client = http_client();
-    let response = client
-        .post(format!("{base_url}/api/v0/shared-chats"))
-        .bearer_auth(&token)
-        .json(&snapshot("from the binary"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
-    server.start_kill().unwrap();
-    server.wait().await.unwrap();
+    let api = Api::at(&server.address);
+    api.publish_created(Some(&token), &snapshot("from the binary"))
+        .await;
+    server.child.start_kill().unwrap();
+    server.child.wait().await.unwrap();
 
     // A database that cannot be reached: a clear error, no password.
-    let output = binary(&dir)
-        .args([
-            "user",
-            "list",
-            "--database-url",
-            "postgres://alice:hunter2@127.0.0.1:1/shares",
-        ])
-        .output()
-        .await
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    let unreachable = "postgres://alice:hunter2@127.0.0.1:1/shares";
+    let output = binary::run(binary::command(dir.path()).args([
+        "user",
+        "list",
+        "--database-url",
+        unreachable,
+    ]))
+    .await;
+    let stderr = binary::stderr(&output);
     assert!(!output.status.success());
     assert!(
         stderr.contains("database unavailable: postgres://alice:***@127.0.0.1:1/shares"),

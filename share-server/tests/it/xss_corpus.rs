@@ -444,12 +444,7 @@ async fn no_vector_runs_in_any_field() {
         placed.get("answer provider").copied().unwrap_or(0) * 4 >= shares,
         "{placed:?}"
     );
-    let stylesheet = servers[0]
-        .get("/assets/share.css")
-        .await
-        .text()
-        .await
-        .unwrap();
+    let stylesheet = servers[0].get_text("/assets/share.css").await;
     let mirror = Arc::new(Mirror {
         pages,
         stylesheet,
