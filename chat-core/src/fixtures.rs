@@ -301,7 +301,7 @@ pub fn comparison_of_three() -> ShareSnapshot {
                 "params": { "temperature": 0.7, "seed": 42 },
                 "finishReason": "stop", "replyTo": "u1",
                 "usage": { "inputTokens": 880, "outputTokens": 95 }, "cost": 0,
-                "timeToFirstTokenMs": 120, "inferenceTimeMs": 2375
+                "timeToFirstTokenMs": 120, "inferenceTimeMs": 2500
             },
             {
                 "id": "u2", "role": "user", "timestamp": "2026-11-25T14:01:00Z",
