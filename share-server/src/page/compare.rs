@@ -127,6 +127,10 @@ pub const FIGURES: [Figure; 8] = [
     },
 ];
 
+/// What the table's marks mean, under it (after a star).
+pub const LEGEND: &str = "Best of its column: the lowest cost and times, the highest speed. \
+                          — where a figure was not measured.";
+
 /// One figure of one answer: its text (`None` when not measured) and
 /// whether it is the best of its column.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -232,12 +236,7 @@ fn table(rows: &[Row<'_>], anchor: impl Fn(usize) -> String) -> Markup {
     html! {
         div.compare-figures {
             table.compare-table data-testid="comparison-table" {
-                caption {
-                    "Figures of each answer"
-                    span.compare-legend {
-                        " · " span aria-hidden="true" { "★" } " best: lowest cost and times, highest speed"
-                    }
-                }
+                caption { "Figures of each answer" }
                 thead {
                     tr {
                         th scope="col" { "Answer" }
@@ -263,6 +262,10 @@ fn table(rows: &[Row<'_>], anchor: impl Fn(usize) -> String) -> Markup {
                     }
                 }
             }
+        }
+        p.compare-legend {
+            span aria-hidden="true" { "★ " }
+            (LEGEND)
         }
     }
 }

@@ -197,7 +197,7 @@ fn comparison_section(
         }
         out.push('\n');
     }
-    out.push_str("\n*★ best of its column: lowest cost and times, highest speed.*\n");
+    let _ = writeln!(out, "\n*★ {}*", compare::LEGEND);
 }
 
 /// One message: `## N. Role …`, or in a comparison, where it is the
