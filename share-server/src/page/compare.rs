@@ -309,53 +309,6 @@ mod tests {
     }
 
     #[test]
-    fn figures_of_each_answer_with_the_best_of_each_column_marked() {
-        let snapshot = super::super::fixtures::comparison_of_three();
-        let rows = rows(&snapshot, &[1, 2, 3]);
-        assert_eq!(
-            texts(&rows),
-            [
-                // 120 tokens in 1.5 s.
-                [
-                    "900",
-                    "120",
-                    "—",
-                    "—",
-                    "$0.00345",
-                    "300 ms",
-                    "1.50 s ★",
-                    "80.0 tok/s"
-                ],
-                [
-                    "950",
-                    "150",
-                    "40",
-                    "512",
-                    "$0.0051",
-                    "650 ms",
-                    "1.50 s ★",
-                    "100 tok/s ★"
-                ],
-                [
-                    "880",
-                    "95",
-                    "—",
-                    "—",
-                    "$0.00 ★",
-                    "120 ms ★",
-                    "2.50 s",
-                    "38.0 tok/s"
-                ],
-            ]
-        );
-        let models: Vec<_> = rows.iter().map(|r| (r.number, r.model.model)).collect();
-        assert_eq!(
-            models,
-            [(1, "gpt-4o"), (2, "claude-sonnet-4"), (3, "llama3.2")]
-        );
-    }
-
-    #[test]
     fn a_figure_measured_once_is_nobodys_best_and_missing_ones_are_dashes() {
         let snapshot = super::super::fixtures::comparison();
         let rows = rows(&snapshot, &[1, 2, 3, 4]);

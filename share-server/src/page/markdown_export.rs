@@ -333,12 +333,7 @@ fn one_line(text: &str) -> String {
 /// An inline code span that backticks inside `text` cannot close.
 fn code_span(text: &str) -> String {
     let text = one_line(text);
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
+    let longest = format::longest_backtick_run(&text);
     let fence = "`".repeat(longest + 1);
     if longest == 0 {
         format!("{fence}{text}{fence}")
