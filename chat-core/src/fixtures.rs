@@ -73,18 +73,13 @@ pub fn weather() -> ShareSnapshot {
     finish(json!({
         "schemaVersion": 2,
         "title": "Weather in Paris",
-        "modelConfig": {
-            "provider": "openai", "model": "gpt-4o",
-            "temperature": 0.7, "maxTokens": 1024, "topP": 1.0
-        },
+        "modelConfig": { "provider": "openai", "model": "gpt-4o", "temperature": 0.7, "maxTokens": 1024, "topP": 1.0 },
         "promptMeta": {
-            "systemPrompt": "You are terse.",
+            "systemPrompt": "You are terse.", "variables": { "city": "Paris" },
             "tools": [{
-                "name": "get_weather",
-                "description": "Current weather of a city",
+                "name": "get_weather", "description": "Current weather of a city",
                 "parameters": { "type": "object", "properties": { "city": { "type": "string" } } }
-            }],
-            "variables": { "city": "Paris" }
+            }]
         },
         "messages": [
             { "id": "m0", "role": "system", "timestamp": "2026-11-20T11:00:00Z", "content": "You are terse." },
