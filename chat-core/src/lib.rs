@@ -10,9 +10,12 @@
 //! - [`connect_code`]: the one-line code that connects the app to a team server.
 //! - [`cost`]: prices from the bundled genai-prices table, with user overrides.
 //! - [`markdown`]: the one Markdown → safe HTML renderer.
+//! - `fixtures` (feature `fixtures`): the snapshots every crate tests with.
 
 pub mod connect_code;
 pub mod cost;
+#[cfg(any(test, feature = "fixtures"))]
+pub mod fixtures;
 pub mod format;
 pub mod markdown;
 pub mod snapshot;

@@ -9,19 +9,19 @@
 //! - [`check_page`]: `share_server::page::render_share` on a whole valid
 //!   snapshot yields a document with nothing executable in it, whose title,
 //!   provider, model, message count, answers' models, error texts and
-//!   prompt details read back exactly as published.
+//!   prompt details read back exactly as published (answers by their
+//!   anchor: a comparison shows them side by side).
 //!
 //! A violated property panics: that is what libFuzzer records as a crash.
 
 use chat_core::{ShareSnapshot, parse_snapshot, validate};
-use chrono::{DateTime, TimeZone, Utc};
+use chrono::{DateTime, Utc};
 use scraper::{ElementRef, Html, Selector};
 
-/// The fixed "now" the targets validate against (reproducible crashes).
+/// The fixed "now" the targets validate against (reproducible crashes):
+/// the one the shared fixtures, and so the seeds, are valid at.
 pub fn now() -> DateTime<Utc> {
-    Utc.with_ymd_and_hms(2026, 11, 25, 12, 0, 0)
-        .single()
-        .unwrap_or_else(|| panic!("a fixed, valid date"))
+    chat_core::fixtures::now()
 }
 
 /// Parse + validate arbitrary bytes; accepted snapshots must round-trip.
@@ -171,48 +171,48 @@ pub fn check_page(data: &[u8]) {
         title => title,
     };
     assert_eq!(
-        text_of(&document, "[data-testid=share-title]"),
+        raw_text_of(&document, "[data-testid=share-title]"),
         vec![expected_title.to_owned()],
         "title"
     );
     assert_eq!(
-        text_of(&document, "[data-testid=provider]"),
+        raw_text_of(&document, "[data-testid=provider]"),
         vec![snapshot.model_config.provider.clone()],
         "provider"
     );
     assert_eq!(
-        text_of(&document, "[data-testid=model]"),
+        raw_text_of(&document, "[data-testid=model]"),
         vec![snapshot.model_config.model.clone()],
         "model"
     );
     assert_eq!(
-        text_of(&document, "article[data-testid=message]").len(),
+        raw_text_of(&document, "article[data-testid=message]").len(),
         snapshot.messages.len(),
         "one article per message"
     );
-    let answer_models: Vec<String> = snapshot
-        .messages
-        .iter()
-        .filter(|m| m.role == chat_core::Role::Assistant)
-        .map(|m| snapshot.model_of(m).model.to_owned())
-        .collect();
-    assert_eq!(
-        raw_text_of(&document, "article[data-role=assistant] .msg-model"),
-        answer_models,
-        "each answer's model"
-    );
-    let errors: Vec<String> = snapshot
-        .messages
-        .iter()
-        .filter_map(|m| m.error.as_deref().filter(|e| !e.trim().is_empty()))
-        // An HTML parser reads every line break as `\n`.
-        .map(|e| e.replace("\r\n", "\n").replace('\r', "\n"))
-        .collect();
-    assert_eq!(
-        raw_text_of(&document, "[data-testid=msg-error] .msg-error-text"),
-        errors,
-        "error texts"
-    );
+    // Per message, by its anchor: a comparison shows its answers together,
+    // so the page's order is not the snapshot's.
+    for (index, message) in snapshot.messages.iter().enumerate() {
+        let article = format!("article#msg-{}", index + 1);
+        let model = (message.role == chat_core::Role::Assistant)
+            .then(|| snapshot.model_of(message).model.to_owned());
+        assert_eq!(
+            raw_text_of(&document, &format!("{article} .msg-model")),
+            Vec::from_iter(model),
+            "the model of message {index}"
+        );
+        let error = message
+            .error
+            .as_deref()
+            .filter(|e| !e.trim().is_empty())
+            // An HTML parser reads every line break as `\n`.
+            .map(|e| e.replace("\r\n", "\n").replace('\r', "\n"));
+        assert_eq!(
+            raw_text_of(&document, &format!("{article} .msg-error-text")),
+            Vec::from_iter(error),
+            "the error text of message {index}"
+        );
+    }
     let details: Vec<String> = snapshot
         .prompt_meta
         .iter()
@@ -240,13 +240,6 @@ fn raw_text_of(document: &Html, selector: &str) -> Vec<String> {
         .collect()
 }
 
-fn text_of(document: &Html, selector: &str) -> Vec<String> {
-    let selector = Selector::parse(selector).unwrap_or_else(|e| panic!("{selector}: {e:?}"));
-    document
-        .select(&selector)
-        .map(|element| element.text().collect())
-        .collect()
-}
 
 /// No element that runs code or loads content, no event handler, no inline
 /// style, no URL with a scheme other than http(s)/mailto.
@@ -337,6 +330,32 @@ mod tests {
             snapshot.fill_totals();
             if let Err(errors) = validate(&snapshot, now()) {
                 panic!("{path:?}: {errors}");
+            }
+        }
+    }
+
+    /// The seeds that are conversations come from `chat_core::fixtures`, the
+    /// snapshots every test uses: one file per fixture in the page and parse
+    /// corpora, as the fixture serializes. `PARLOR_WRITE_SEEDS=1 cargo test`
+    /// writes them after a fixture changed.
+    #[test]
+    fn fixture_seeds_are_the_shared_fixtures() {
+        let write = std::env::var_os("PARLOR_WRITE_SEEDS").is_some();
+        for target in ["page_render", "snapshot_parse"] {
+            let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("corpus")
+                .join(target);
+            for (name, snapshot) in chat_core::fixtures::all() {
+                let path = dir.join(format!("fixture_{name}.json"));
+                let json = serde_json::to_string_pretty(&snapshot)
+                    .unwrap_or_else(|e| panic!("{name}: {e}"));
+                if write {
+                    std::fs::write(&path, &json).unwrap_or_else(|e| panic!("{path:?}: {e}"));
+                }
+                let seed = std::fs::read_to_string(&path).unwrap_or_else(|e| {
+                    panic!("{path:?}: {e} (PARLOR_WRITE_SEEDS=1 cargo test writes it)")
+                });
+                assert_eq!(seed, json, "{path:?} is not the fixture {name}");
             }
         }
     }

@@ -2,7 +2,8 @@
 //! the model that wrote it (a version 1 answer falls back to `modelConfig`,
 //! as before), its settings when they differ from the header's, how it
 //! ended when not normally (stopped, cut off, failed with its error), and
-//! where several answers reply to one prompt (a comparison).
+//! where several answers reply to one prompt: a comparison, laid out by
+//! [`layout`] and shown by [`super::compare`].
 //!
 //! The marks use the desktop app's words and classes (`msg-state`,
 //! `msg-error`, from `chat_core::FinishReason`), styled once in `chat.css`.
@@ -13,46 +14,50 @@ use chat_core::format::{Setting, settings};
 use chat_core::{Message, Role, ShareSnapshot};
 use maud::{Markup, html};
 
-/// The answers that reply to each prompt, by the prompt's id, in order.
-pub struct Comparisons<'a> {
-    answers: HashMap<&'a str, Vec<usize>>,
-    prompts: HashMap<&'a str, usize>,
+/// How the conversation is laid out: each message on its own, except the
+/// answers to one prompt when there are several (a comparison), which stand
+/// together where the first of them stands. Messages between them (the
+/// first answer's tool results, say) follow the comparison in their order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Block {
+    Message(usize),
+    Comparison(Comparison),
 }
 
-/// One answer's place in a comparison: `answer 2 of 3` to message `prompt`.
-pub struct Place {
-    pub position: usize,
-    pub of: usize,
-    /// Index of the user message answered.
-    pub prompt: usize,
+/// Several answers to one prompt, by index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Comparison {
+    /// The user message answered (always there in a valid snapshot).
+    pub prompt: Option<usize>,
+    /// The answers, in the conversation's order.
+    pub answers: Vec<usize>,
 }
 
-impl<'a> Comparisons<'a> {
-    pub fn of(messages: &'a [Message]) -> Self {
-        let mut answers: HashMap<&str, Vec<usize>> = HashMap::new();
-        let mut prompts = HashMap::new();
-        for (index, message) in messages.iter().enumerate() {
-            if message.role == Role::User {
-                prompts.entry(message.id.as_str()).or_insert(index);
-            }
-            if let Some(reply_to) = &message.reply_to {
-                answers.entry(reply_to.as_str()).or_default().push(index);
-            }
+pub fn layout(messages: &[Message]) -> Vec<Block> {
+    let mut answers: HashMap<&str, Vec<usize>> = HashMap::new();
+    let mut prompts = HashMap::new();
+    for (index, message) in messages.iter().enumerate() {
+        if message.role == Role::User {
+            prompts.entry(message.id.as_str()).or_insert(index);
         }
-        Self { answers, prompts }
+        if let Some(reply_to) = &message.reply_to {
+            answers.entry(reply_to.as_str()).or_default().push(index);
+        }
     }
-
-    /// Where `message` (at `index`) stands among the answers to its prompt,
-    /// when there are several.
-    pub fn place(&self, index: usize, message: &Message) -> Option<Place> {
-        let reply_to = message.reply_to.as_deref()?;
-        let answers = self.answers.get(reply_to).filter(|a| a.len() > 1)?;
-        Some(Place {
-            position: answers.iter().position(|&i| i == index)? + 1,
-            of: answers.len(),
-            prompt: *self.prompts.get(reply_to)?,
-        })
+    let mut blocks = Vec::with_capacity(messages.len());
+    for (index, message) in messages.iter().enumerate() {
+        let reply_to = message.reply_to.as_deref().unwrap_or_default();
+        match answers.get(reply_to).filter(|group| group.len() > 1) {
+            Some(group) if group[0] == index => blocks.push(Block::Comparison(Comparison {
+                prompt: prompts.get(reply_to).copied(),
+                answers: group.clone(),
+            })),
+            // Shown in its comparison, with the first answer.
+            Some(_) => {}
+            None => blocks.push(Block::Message(index)),
+        }
     }
+    blocks
 }
 
 /// The model next to an answer's role: its own, or `modelConfig`'s; and
@@ -108,9 +113,19 @@ pub fn differing_settings(snapshot: &ShareSnapshot, message: &Message) -> Option
         .then(|| settings(params))
 }
 
-/// [`differing_settings`] as a line of figures under the answer's header.
-pub fn settings_line(snapshot: &ShareSnapshot, message: &Message) -> Markup {
-    let Some(settings) = differing_settings(snapshot, message) else {
+/// The settings an answer was produced with, when it names any: what a
+/// column of a comparison shows, so that the columns compare.
+pub fn given_settings(message: &Message) -> Option<Vec<Setting>> {
+    message
+        .params
+        .as_ref()
+        .filter(|params| !params.is_empty())
+        .map(settings)
+}
+
+/// Settings as a line of figures under the answer's header.
+pub fn settings_line(settings: Option<Vec<Setting>>) -> Markup {
+    let Some(settings) = settings else {
         return html! {};
     };
     html! {
@@ -121,19 +136,6 @@ pub fn settings_line(snapshot: &ShareSnapshot, message: &Message) -> Markup {
                     dd { code { (setting.value) } }
                 }
             }
-        }
-    }
-}
-
-/// `answer 2 of 3 to message 1`, linking to the prompt.
-pub fn comparison(place: Option<Place>, anchor: impl Fn(usize) -> String) -> Markup {
-    let Some(place) = place else {
-        return html! {};
-    };
-    html! {
-        span.msg-comparison data-testid="comparison" {
-            "answer " (place.position) " of " (place.of) " to "
-            a href={ "#" (anchor(place.prompt)) } { "message " (place.prompt + 1) }
         }
     }
 }

@@ -104,19 +104,15 @@ pub fn json_document(text: &str) -> Option<String> {
 /// `text` as a fenced Markdown code block that nothing inside can close:
 /// the fence is longer than the longest run of backticks in `text`.
 pub fn fenced(language: &str, text: &str) -> String {
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        if c == '`' {
-            run += 1;
-            longest = longest.max(run);
-        } else {
-            run = 0;
-        }
-    }
-    let fence = "`".repeat((longest + 1).max(3));
+    let fence = "`".repeat((longest_backtick_run(text) + 1).max(3));
     let newline = if text.ends_with('\n') { "" } else { "\n" };
     format!("{fence}{language}\n{text}{newline}{fence}\n")
+}
+
+/// The longest run of backticks in `text`: a code span or fence one
+/// longer cannot be closed from inside.
+pub fn longest_backtick_run(text: &str) -> usize {
+    text.split(|c| c != '`').map(str::len).max().unwrap_or(0)
 }
 
 #[cfg(test)]

@@ -4,15 +4,19 @@
 //! as written (it is Markdown already); our own lines are built so that
 //! names and ids cannot break out of their code spans or fences. It says
 //! what the page says: each answer's model, how it ended, its settings when
-//! they differ from the header's, and the prompt details.
+//! they differ from the header's, the prompt details, and a comparison as
+//! a section with a heading per answer and the table of their figures.
 
+use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use chat_core::{PromptMeta, Role, ShareSnapshot};
 
 use super::ExportView;
-use super::answers::{self, Comparisons};
+use super::answers::{self, Block, Comparison};
+use super::compare;
 use super::format;
+use super::messages::role_label;
 use super::share::display_title;
 use super::stats;
 
@@ -29,20 +33,20 @@ pub fn render(view: &ExportView<'_>) -> String {
     if let Some(meta) = &snapshot.prompt_meta {
         prompt_meta(&mut out, meta);
     }
-    let mut names = std::collections::HashMap::new();
+    let mut names = HashMap::new();
     for message in &snapshot.messages {
         for call in &message.tool_calls {
             names.entry(call.id.as_str()).or_insert(call.name.as_str());
         }
     }
-    let comparisons = Comparisons::of(&snapshot.messages);
-    for (index, message) in snapshot.messages.iter().enumerate() {
+    for block in answers::layout(&snapshot.messages) {
         out.push_str("\n---\n\n");
-        let answers = message
-            .tool_call_id
-            .as_deref()
-            .map(|id| (id, names.get(id).copied()));
-        message_section(&mut out, snapshot, index, answers, &comparisons);
+        match block {
+            Block::Message(index) => message_section(&mut out, snapshot, index, &names, None),
+            Block::Comparison(comparison) => {
+                comparison_section(&mut out, snapshot, &comparison, &names);
+            }
+        }
     }
     out.push_str("\n---\n\n*Shared with Parlor.*\n");
     out
@@ -146,63 +150,97 @@ fn prompt_meta(out: &mut String, meta: &PromptMeta) {
     }
 }
 
+/// A comparison: a heading naming the prompt, a section per answer, then
+/// the table of their figures (the best of a column in bold, with a star).
+fn comparison_section(
+    out: &mut String,
+    snapshot: &ShareSnapshot,
+    comparison: &Comparison,
+    names: &HashMap<&str, &str>,
+) {
+    let _ = write!(out, "## Comparison: {} answers", comparison.answers.len());
+    match comparison.prompt {
+        Some(prompt) => {
+            let _ = writeln!(out, " to message {}", prompt + 1);
+        }
+        None => out.push('\n'),
+    }
+    for (position, &index) in comparison.answers.iter().enumerate() {
+        out.push('\n');
+        message_section(out, snapshot, index, names, Some(position + 1));
+    }
+    out.push_str("\n| Answer |");
+    for figure in &compare::FIGURES {
+        let _ = write!(out, " {} |", figure.label);
+    }
+    out.push_str("\n|---|");
+    out.push_str(&"---:|".repeat(compare::FIGURES.len()));
+    out.push('\n');
+    for row in compare::rows(snapshot, &comparison.answers) {
+        let _ = write!(
+            out,
+            "| {}. {} ({}) |",
+            row.number,
+            table_cell(&code_span(row.model.model)),
+            table_cell(&one_line(row.model.provider))
+        );
+        for cell in &row.cells {
+            match (&cell.text, cell.best) {
+                (Some(text), true) => {
+                    let _ = write!(out, " **{text}** ★ |");
+                }
+                (Some(text), false) => {
+                    let _ = write!(out, " {text} |");
+                }
+                (None, _) => out.push_str(" — |"),
+            }
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "\n*★ {}*", compare::LEGEND);
+}
+
+/// One message: `## N. Role …`, or in a comparison, where it is the
+/// `column`th answer, `### N. Answer k: model (provider) …`.
 fn message_section(
     out: &mut String,
     snapshot: &ShareSnapshot,
     index: usize,
-    answers: Option<(&str, Option<&str>)>,
-    comparisons: &Comparisons<'_>,
+    names: &HashMap<&str, &str>,
+    column: Option<usize>,
 ) {
     let message = &snapshot.messages[index];
-    let role = match message.role {
-        Role::User => "User",
-        Role::Assistant => "Assistant",
-        Role::System => "System",
-        Role::Tool => "Tool result",
-    };
-    let _ = write!(out, "## {}. {role}", index + 1);
-    if let Some((id, name)) = answers {
-        out.push_str(" for ");
-        if let Some(name) = name {
-            let _ = write!(out, "{} ", code_span(name));
-        }
-        let _ = write!(out, "({})", code_span(id));
-    }
-    // A version 1 answer's model is the header's: said once, above.
-    if message.role == Role::Assistant && (message.model.is_some() || message.provider.is_some()) {
+    if let Some(number) = column {
         let model = snapshot.model_of(message);
-        let _ = write!(out, " · {}", code_span(model.model));
-        if let Some(provider) = message
-            .provider
-            .as_deref()
-            .filter(|p| *p != snapshot.model_config.provider)
-        {
-            let _ = write!(out, " ({})", one_line(provider));
-        }
-    }
-    if let Some(place) = comparisons.place(index, message) {
         let _ = write!(
             out,
-            " · answer {} of {} to message {}",
-            place.position,
-            place.of,
-            place.prompt + 1
+            "### {}. Answer {number}: {} ({})",
+            index + 1,
+            code_span(model.model),
+            one_line(model.provider)
         );
+    } else {
+        flow_heading(out, snapshot, index, names);
     }
     if let Some(label) = message.finish_reason.and_then(|r| r.label()) {
         let _ = write!(out, " · **{label}**");
     }
     let _ = writeln!(out, " · {}\n", format::date_time(message.timestamp));
 
-    if let Some(settings) = answers::differing_settings(snapshot, message) {
+    let settings = match column {
+        None => answers::differing_settings(snapshot, message),
+        Some(_) => answers::given_settings(message),
+    };
+    if let Some(settings) = settings {
         let line: Vec<String> = settings
             .iter()
             .map(|s| format!("{} {}", one_line(&s.label), code_span(&s.value)))
             .collect();
         let _ = writeln!(out, "*Settings: {}*\n", line.join(" · "));
     }
+    // A comparison's figures are in its table.
     let stats = stats::message(message);
-    if !stats.is_empty() {
+    if column.is_none() && !stats.is_empty() {
         let _ = writeln!(out, "*{}*\n", stats::line(&stats));
     }
     if let Some(reasoning) = message
@@ -252,6 +290,36 @@ fn message_section(
     }
 }
 
+/// `## N. Role`, what a tool result answers, and an answer's model when it
+/// names its own (a version 1 answer's model is the header's: said once).
+fn flow_heading(
+    out: &mut String,
+    snapshot: &ShareSnapshot,
+    index: usize,
+    names: &HashMap<&str, &str>,
+) {
+    let message = &snapshot.messages[index];
+    let _ = write!(out, "## {}. {}", index + 1, role_label(message.role));
+    if let Some(id) = message.tool_call_id.as_deref() {
+        out.push_str(" for ");
+        if let Some(name) = names.get(id) {
+            let _ = write!(out, "{} ", code_span(name));
+        }
+        let _ = write!(out, "({})", code_span(id));
+    }
+    if message.role == Role::Assistant && (message.model.is_some() || message.provider.is_some()) {
+        let model = snapshot.model_of(message);
+        let _ = write!(out, " · {}", code_span(model.model));
+        if let Some(provider) = message
+            .provider
+            .as_deref()
+            .filter(|p| *p != snapshot.model_config.provider)
+        {
+            let _ = write!(out, " ({})", one_line(provider));
+        }
+    }
+}
+
 /// A table cell's text: no `|` that would end the cell early.
 fn table_cell(text: &str) -> String {
     text.replace('|', "\\|")
@@ -265,12 +333,7 @@ fn one_line(text: &str) -> String {
 /// An inline code span that backticks inside `text` cannot close.
 fn code_span(text: &str) -> String {
     let text = one_line(text);
-    let mut longest = 0;
-    let mut run = 0;
-    for c in text.chars() {
-        run = if c == '`' { run + 1 } else { 0 };
-        longest = longest.max(run);
-    }
+    let longest = format::longest_backtick_run(&text);
     let fence = "`".repeat(longest + 1);
     if longest == 0 {
         format!("{fence}{text}{fence}")

@@ -1,15 +1,18 @@
 //! The conversation: one `<article class="msg msg-{role}">` per message, in
 //! order, with its reasoning, tool calls, tool result link and stats line,
 //! and for answers what [`super::answers`] tells (model, settings, how it
-//! ended, comparisons).
+//! ended). Several answers to one prompt stand together as the columns of a
+//! comparison ([`super::compare`]), where the first of them stands.
 
 use std::collections::HashMap;
 
 use chat_core::{Message, Role, ShareSnapshot, ToolCall};
+use chrono::NaiveDate;
 use maud::{Markup, html};
 
-use super::answers::{self, Comparisons};
+use super::answers::{self, Block};
 use super::code;
+use super::compare;
 use super::format;
 use super::share::stat_items;
 use super::stats;
@@ -20,18 +23,54 @@ struct CallTarget<'a> {
     name: &'a str,
 }
 
+/// Where an article stands: in the flow of the conversation, or as the
+/// `number`th column of a comparison.
+#[derive(Clone, Copy)]
+enum Slot {
+    Flow,
+    Column { number: usize },
+}
+
+/// What every article of one conversation needs.
+struct Conversation<'a> {
+    snapshot: &'a ShareSnapshot,
+    calls: HashMap<&'a str, CallTarget<'a>>,
+}
+
 pub fn render(snapshot: &ShareSnapshot) -> Markup {
-    let calls = call_targets(&snapshot.messages);
-    let comparisons = Comparisons::of(&snapshot.messages);
-    let messages = &snapshot.messages;
+    let conversation = Conversation {
+        snapshot,
+        calls: call_targets(&snapshot.messages),
+    };
+    // The date is repeated only when the day changes from the message shown before.
+    let mut last_day: Option<NaiveDate> = None;
+    let mut article = |index: usize, slot: Slot| {
+        let day = snapshot.messages[index].timestamp.date_naive();
+        let show_date = last_day != Some(day);
+        last_day = Some(day);
+        conversation.article(index, slot, show_date)
+    };
+    let mut blocks = Vec::new();
+    for block in answers::layout(&snapshot.messages) {
+        blocks.push(match block {
+            Block::Message(index) => article(index, Slot::Flow),
+            Block::Comparison(comparison) => {
+                let columns = html! {
+                    @for (position, &index) in comparison.answers.iter().enumerate() {
+                        (article(index, Slot::Column { number: position + 1 }))
+                    }
+                };
+                compare::section(snapshot, &comparison, columns, message_anchor)
+            }
+        });
+    }
     html! {
         section.messages data-testid="messages" aria-label="Conversation" {
-            @if messages.is_empty() {
+            @if snapshot.messages.is_empty() {
                 p.messages-empty { "This conversation has no messages." }
             }
-            @for (index, message) in messages.iter().enumerate() {
-                @let show_date = index == 0 || messages[index - 1].timestamp.date_naive() != message.timestamp.date_naive();
-                (message_article(snapshot, index, show_date, &calls, &comparisons))
+            @for block in blocks {
+                (block)
             }
         }
     }
@@ -60,7 +99,8 @@ fn call_anchor(index: usize, call_index: usize) -> String {
     format!("msg-{}-call-{}", index + 1, call_index + 1)
 }
 
-fn role_label(role: Role) -> &'static str {
+/// How a role reads on the page and in the Markdown document.
+pub fn role_label(role: Role) -> &'static str {
     match role {
         Role::User => "User",
         Role::Assistant => "Assistant",
@@ -69,75 +109,100 @@ fn role_label(role: Role) -> &'static str {
     }
 }
 
-fn message_article(
-    snapshot: &ShareSnapshot,
-    index: usize,
-    show_date: bool,
-    calls: &HashMap<&str, CallTarget<'_>>,
-    comparisons: &Comparisons<'_>,
-) -> Markup {
-    let message = &snapshot.messages[index];
-    let role = message.role.as_str();
-    let anchor = message_anchor(index);
-    let when = if show_date {
-        format::date_time(message.timestamp)
-    } else {
-        format::time(message.timestamp)
-    };
-    let has_content = !message.content.trim().is_empty();
-    let has_error = message
-        .error
-        .as_deref()
-        .is_some_and(|e| !e.trim().is_empty());
-    let state = message.finish_reason.map(|reason| reason.data_state());
-    html! {
-        article.msg.{ "msg-" (role) } id=(anchor) data-testid="message" data-role=(role)
-            data-message-id=(message.id) data-tool-call-id=[message.tool_call_id.as_deref()]
-            data-state=[state] {
-            header.msg-header {
-                span.msg-role { (role_label(message.role)) }
-                (answers::model(snapshot, message))
-                @if let Some(call_id) = &message.tool_call_id {
-                    (answered_call(call_id, calls))
-                }
-                (answers::comparison(comparisons.place(index, message), message_anchor))
-                (answers::finish_mark(message))
-                a.msg-time href={ "#" (anchor) } {
-                    time datetime=(format::iso(message.timestamp)) { (when) }
-                }
+impl Conversation<'_> {
+    fn article(&self, index: usize, slot: Slot, show_date: bool) -> Markup {
+        let snapshot = self.snapshot;
+        let message = &snapshot.messages[index];
+        let role = message.role.as_str();
+        let anchor = message_anchor(index);
+        let when = if show_date {
+            format::date_time(message.timestamp)
+        } else {
+            format::time(message.timestamp)
+        };
+        let time = html! {
+            a.msg-time href={ "#" (anchor) } {
+                time datetime=(format::iso(message.timestamp)) { (when) }
             }
-            (answers::settings_line(snapshot, message))
-            @if let Some(reasoning) = message.reasoning.as_deref().filter(|r| !r.trim().is_empty()) {
-                details.msg-reasoning data-testid="msg-reasoning" {
-                    summary {
-                        "Reasoning"
-                        @if let Some(tokens) = message.usage.and_then(|u| u.reasoning_tokens) {
-                            span.msg-reasoning-tokens { " · " (format::tokens(tokens)) }
+        };
+        let (column, settings) = match slot {
+            Slot::Flow => (None, answers::differing_settings(snapshot, message)),
+            Slot::Column { number } => (Some(number), answers::given_settings(message)),
+        };
+        let has_content = !message.content.trim().is_empty();
+        let has_error = message
+            .error
+            .as_deref()
+            .is_some_and(|e| !e.trim().is_empty());
+        let state = message.finish_reason.map(|reason| reason.data_state());
+        html! {
+            article.msg.{ "msg-" (role) }.compare-answer[column.is_some()] id=(anchor)
+                data-testid="message" data-role=(role) data-message-id=(message.id)
+                data-tool-call-id=[message.tool_call_id.as_deref()] data-state=[state]
+                data-column=[column] {
+                header.msg-header {
+                    @if let Some(number) = column {
+                        (column_title(snapshot, message, number))
+                    } @else {
+                        span.msg-role { (role_label(message.role)) }
+                        (answers::model(snapshot, message))
+                    }
+                    @if let Some(call_id) = &message.tool_call_id {
+                        (answered_call(call_id, &self.calls))
+                    }
+                    (answers::finish_mark(message))
+                    (time)
+                }
+                (answers::settings_line(settings))
+                @if let Some(reasoning) = message.reasoning.as_deref().filter(|r| !r.trim().is_empty()) {
+                    details.msg-reasoning data-testid="msg-reasoning" {
+                        summary {
+                            "Reasoning"
+                            @if let Some(tokens) = message.usage.and_then(|u| u.reasoning_tokens) {
+                                span.msg-reasoning-tokens { " · " (format::tokens(tokens)) }
+                            }
+                        }
+                        div.msg-reasoning-body.markdown { (code::markdown(reasoning)) }
+                    }
+                }
+                @if has_content {
+                    div.msg-content.markdown data-testid="msg-content" {
+                        @if message.role == Role::Tool {
+                            (tool_result(&message.content))
+                        } @else {
+                            (code::markdown(&message.content))
                         }
                     }
-                    div.msg-reasoning-body.markdown { (code::markdown(reasoning)) }
+                } @else if message.tool_calls.is_empty() && !has_error {
+                    p.msg-empty data-testid="msg-content" { "(no content)" }
                 }
-            }
-            @if has_content {
-                div.msg-content.markdown data-testid="msg-content" {
-                    @if message.role == Role::Tool {
-                        (tool_result(&message.content))
-                    } @else {
-                        (code::markdown(&message.content))
+                @if !message.tool_calls.is_empty() {
+                    div.tool-calls {
+                        @for (call_index, call) in message.tool_calls.iter().enumerate() {
+                            (tool_call(&call_anchor(index, call_index), call))
+                        }
                     }
                 }
-            } @else if message.tool_calls.is_empty() && !has_error {
-                p.msg-empty data-testid="msg-content" { "(no content)" }
-            }
-            @if !message.tool_calls.is_empty() {
-                div.tool-calls {
-                    @for (call_index, call) in message.tool_calls.iter().enumerate() {
-                        (tool_call(&call_anchor(index, call_index), call))
-                    }
+                (answers::error(message))
+                // A column's figures are in the comparison's table.
+                @if column.is_none() {
+                    (stats_line(message))
                 }
             }
-            (answers::error(message))
-            (stats_line(message))
+        }
+    }
+}
+
+/// The heading of a comparison's column: its number, model and provider.
+fn column_title(snapshot: &ShareSnapshot, message: &Message, number: usize) -> Markup {
+    let model = snapshot.model_of(message);
+    html! {
+        h3.compare-title {
+            span.compare-number { (number) }
+            " "
+            span.msg-model { (model.model) }
+            " "
+            span.msg-provider data-testid="msg-provider" { (model.provider) }
         }
     }
 }

@@ -24,6 +24,7 @@
 
 mod answers;
 mod code;
+mod compare;
 mod errors;
 #[cfg(test)]
 mod fixtures;
@@ -38,6 +39,8 @@ mod standalone_tests;
 mod stats;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_compare;
 #[cfg(test)]
 mod tests_v2;
 

@@ -16,9 +16,19 @@ fn texts(document: &Html, selector: &str) -> Vec<String> {
     select(document, selector).into_iter().map(text).collect()
 }
 
+/// [`fixtures::comparison`] with its answers no longer replying to the
+/// prompt: each stands on its own, in the flow of the conversation.
+fn without_replies() -> ShareSnapshot {
+    let mut snapshot = fixtures::comparison();
+    for message in &mut snapshot.messages {
+        message.reply_to = None;
+    }
+    snapshot
+}
+
 #[test]
 fn each_answer_shows_its_own_model_and_a_provider_not_the_headers() {
-    let document = page(&fixtures::comparison());
+    let document = page(&without_replies());
     assert_eq!(
         texts(&document, "article[data-role=assistant] .msg-model"),
         ["gpt-4o", "claude-sonnet-4", "llama3.2", "llama-3.3-70b"]
@@ -32,6 +42,16 @@ fn each_answer_shows_its_own_model_and_a_provider_not_the_headers() {
         "openai is the header's provider"
     );
     assert!(select(&document, "article[data-role=user] .msg-model").is_empty());
+
+    // A comparison's columns each name their provider, the header's too.
+    let document = page(&fixtures::comparison());
+    assert_eq!(
+        texts(
+            &document,
+            "article[data-role=assistant] [data-testid=msg-provider]"
+        ),
+        ["openai", "anthropic", "ollama", "groq"]
+    );
 }
 
 #[test]
@@ -88,13 +108,28 @@ fn several_models_are_listed_with_their_share_of_tokens_and_cost() {
 
 #[test]
 fn settings_are_shown_where_they_differ_from_the_header() {
-    let document = page(&fixtures::comparison());
+    let document = page(&without_replies());
     let labels = texts(&document, "#msg-3 [data-testid=msg-params] dt");
     let values = texts(&document, "#msg-3 [data-testid=msg-params] dd");
     assert_eq!(labels, ["Temperature", "Max tokens", "stop", "topK"]);
     assert_eq!(values, ["0.2", "64", "[\"\\n\\n\"]", "40"]);
     // The same temperature as the header's: nothing to point out.
     assert!(select(&document, "#msg-4 [data-testid=msg-params]").is_empty());
+    assert!(select(&document, "#msg-2 [data-testid=msg-params]").is_empty());
+}
+
+#[test]
+fn a_comparison_column_shows_every_setting_it_names() {
+    let document = page(&fixtures::comparison());
+    assert_eq!(
+        texts(&document, "#msg-3 [data-testid=msg-params] dt"),
+        ["Temperature", "Max tokens", "stop", "topK"]
+    );
+    // The header's temperature, said so that the columns compare.
+    assert_eq!(
+        texts(&document, "#msg-4 [data-testid=msg-params] dt"),
+        ["Temperature"]
+    );
     assert!(select(&document, "#msg-2 [data-testid=msg-params]").is_empty());
 }
 
@@ -164,16 +199,18 @@ fn answers_that_ended_early_are_marked_like_in_the_app() {
 fn answers_to_one_prompt_are_numbered_and_link_it() {
     let document = page(&fixtures::comparison());
     assert_eq!(
-        texts(&document, "[data-testid=comparison]"),
-        [
-            "answer 1 of 4 to message 1",
-            "answer 2 of 4 to message 1",
-            "answer 3 of 4 to message 1",
-            "answer 4 of 4 to message 1"
-        ]
+        text_of(&document, "[data-testid=comparison] .compare-prompt"),
+        "4 answers to message 1"
     );
-    let link = one(&document, "#msg-2 [data-testid=comparison] a");
+    let link = one(&document, "[data-testid=comparison] .compare-prompt a");
     assert_eq!(link.value().attr("href"), Some("#msg-1"));
+    assert_eq!(
+        texts(
+            &document,
+            "[data-testid=comparison-columns] .compare-number"
+        ),
+        ["1", "2", "3", "4"]
+    );
 }
 
 #[test]

@@ -13,18 +13,13 @@ use crate::{common, webdriver};
 use std::path::PathBuf;
 use std::time::Duration;
 
-use chrono::{TimeDelta, Utc};
+use chat_core::fixtures::{self, XSS, to_json};
+use chrono::Utc;
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use share_server::{Config, RunningServer};
 use tempfile::TempDir;
 use webdriver::{Driver, output_dir, with_session};
-
-/// A string that sets `window.__pwned` or opens an alert if it ever runs.
-const XSS: &str = r#"<script>window.__pwned=1;alert(1)</script><img src=x onerror="window.__pwned=1;alert(1)"><a href="javascript:window.__pwned=1">x</a>"'><svg onload=alert(1)>"#;
-/// The same within 128 bytes (names and ids).
-const XSS_SHORT: &str =
-    r#"<img src=x onerror="window.__pwned=1;alert(1)">"'><script>alert(1)</script>"#;
 
 // ------------------------------------------------------------ chromedriver
 
@@ -99,149 +94,21 @@ impl Server {
         assert!(response.status().is_success(), "{}", response.status());
     }
 
+    /// The body the server sends for `url`.
+    async fn text_of(&self, url: &str) -> String {
+        self.http
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap()
+    }
+
     async fn status_of(&self, url: &str) -> u16 {
         self.http.get(url).send().await.unwrap().status().as_u16()
     }
-}
-
-// ---------------------------------------------------------------- fixtures
-
-/// Sets `totalTokens` and `totalCost` from the messages, as the app does.
-fn with_totals(mut snapshot: Value) -> Value {
-    let mut total_tokens = 0;
-    let mut total_cost = Some(0.0);
-    for message in snapshot["messages"].as_array().unwrap() {
-        if let Some(usage) = message.get("usage") {
-            total_tokens +=
-                usage["inputTokens"].as_i64().unwrap() + usage["outputTokens"].as_i64().unwrap();
-            if message.get("cost").is_none() {
-                total_cost = None;
-            }
-        }
-        if let (Some(sum), Some(cost)) = (total_cost, message.get("cost")) {
-            total_cost = Some(sum + cost.as_f64().unwrap());
-        }
-    }
-    snapshot["totalTokens"] = json!(total_tokens);
-    snapshot["totalCost"] = json!(total_cost);
-    snapshot
-}
-
-/// Message timestamps a few minutes ago, in order.
-fn at(minutes_ago: i64) -> String {
-    (Utc::now() - TimeDelta::minutes(minutes_ago)).to_rfc3339()
-}
-
-fn conversation() -> Value {
-    with_totals(json!({
-        "schemaVersion": 1,
-        "title": "Why does my deploy script fail?",
-        "modelConfig": {
-            "provider": "openai", "model": "gpt-4o-2024-08-06",
-            "temperature": 0.3, "maxTokens": 4096, "topP": 0.95
-        },
-        "promptMeta": {
-            "systemPrompt": "You are a **deployment expert**. Answer briefly and show the commands to run.",
-            "tools": [{
-                "name": "stat_file",
-                "description": "Returns the mode, owner and size of a file.",
-                "parameters": {
-                    "type": "object",
-                    "properties": { "path": { "type": "string", "description": "Path of the file" } },
-                    "required": ["path"]
-                }
-            }],
-            "variables": { "project": "billing-api", "environment": "production" }
-        },
-        "messages": [
-            {
-                "id": "m1", "role": "user", "timestamp": at(30),
-                "content": "My `deploy.sh` fails with **Permission denied** on the production host. Why?"
-            },
-            {
-                "id": "m2", "role": "assistant", "timestamp": at(29),
-                "content": "Let me check the file's permissions first.",
-                "reasoning": "The error suggests the script lacks the execute bit.\n\nI should `stat` it before guessing.",
-                "usage": { "inputTokens": 1200, "outputTokens": 80, "reasoningTokens": 30, "cachedTokens": 1024 },
-                "cost": 0.00216,
-                "timeToFirstTokenMs": 420, "inferenceTimeMs": 1900,
-                "toolCalls": [{ "id": "call_perm", "name": "stat_file", "arguments": "{\"path\":\"deploy.sh\",\"follow_symlinks\":true}" }]
-            },
-            {
-                "id": "m3", "role": "tool", "timestamp": at(29), "toolCallId": "call_perm",
-                "content": "{\"mode\":\"-rw-r--r--\",\"owner\":\"deploy\",\"size\":2048}"
-            },
-            {
-                "id": "m4", "role": "assistant", "timestamp": at(28),
-                "content": "The script is **not executable** (`-rw-r--r--`): the shell refuses to run it. Fix it with:\n\n```bash\nchmod +x deploy.sh\n./deploy.sh --env production\n```\n\n| Bit | Meaning | Needed |\n|-----|---------|:------:|\n| `r` | read | yes |\n| `w` | write | no |\n| `x` | execute | **yes** |\n\nSee the [chmod manual](https://man7.org/linux/man-pages/man1/chmod.1.html) for details.",
-                "usage": { "inputTokens": 1350, "outputTokens": 142, "reasoningTokens": 0, "cachedTokens": 1152 },
-                "cost": 0.0031,
-                "timeToFirstTokenMs": 380, "inferenceTimeMs": 2340
-            },
-            {
-                "id": "m5", "role": "user", "timestamp": at(5),
-                "content": "Thanks! Will it stay executable after a fresh `git clone`?"
-            },
-            {
-                "id": "m6", "role": "assistant", "timestamp": at(4),
-                "content": "Only if Git records the bit. Run this once and commit:\n\n```sh\ngit update-index --chmod=+x deploy.sh\ngit commit -m \"Make deploy.sh executable\"\n```",
-                "usage": { "inputTokens": 1510, "outputTokens": 35 },
-                "timeToFirstTokenMs": 510, "inferenceTimeMs": 900
-            }
-        ],
-        "totalTokens": 0
-    }))
-}
-
-/// Every string the page renders is a script vector.
-fn hostile() -> Value {
-    let call_id = r#""><script>alert(1)</script>"#;
-    let markdown = format!(
-        "{XSS}\n\n[click](javascript:window.__pwned=1) ![img](javascript:alert(1)) \
-         [data](data:text/html,<script>alert(1)</script>) \
-         <a href=\"javascript:alert(1)\">raw</a> <iframe src=\"javascript:alert(1)\"></iframe>\n\n\
-         <details open ontoggle=\"window.__pwned=1\">x</details><style>body{{display:none}}</style>\n\n\
-         <svg><animate onbegin=\"window.__pwned=1\" attributeName=x dur=1s>\n\n\
-         ```\"><script>alert(1)</script>\n{XSS}\n```\n"
-    );
-    with_totals(json!({
-        "schemaVersion": 1,
-        "title": r#"</script><script>window.__pwned=1</script>" onmouseover="alert(1)"#,
-        "modelConfig": {
-            "provider": "<svg/onload=alert(1)>",
-            "model": format!("gpt-4o{XSS}"),
-            "temperature": 1.0
-        },
-        "promptMeta": {
-            "systemPrompt": markdown,
-            "tools": [{
-                "name": XSS_SHORT,
-                "description": XSS,
-                "parameters": { "type": "object", "properties": { (XSS): { "type": XSS } } }
-            }],
-            "variables": { (XSS_SHORT): XSS }
-        },
-        "messages": [
-            { "id": XSS_SHORT, "role": "user", "timestamp": at(10), "content": markdown },
-            {
-                "id": "m2", "role": "assistant", "timestamp": at(9),
-                "content": markdown, "reasoning": markdown,
-                "usage": { "inputTokens": 10, "outputTokens": 20, "reasoningTokens": 5 },
-                "cost": 0.001,
-                "toolCalls": [
-                    { "id": call_id, "name": XSS_SHORT, "arguments": json!({ "html": XSS }).to_string() },
-                    { "id": "call_raw", "name": "raw", "arguments": XSS }
-                ]
-            },
-            { "id": "m3", "role": "tool", "timestamp": at(8), "toolCallId": call_id, "content": markdown },
-            {
-                "id": "m4", "role": "tool", "timestamp": at(8), "toolCallId": "call_raw",
-                "content": json!({ "result": XSS }).to_string()
-            },
-            { "id": "m5", "role": "system", "timestamp": at(7), "content": markdown }
-        ],
-        "totalTokens": 0
-    }))
 }
 
 // ----------------------------------------------------------------- helpers
@@ -253,6 +120,30 @@ async fn assert_no_dialog(client: &Client) {
         Err(error) if error.is_no_such_alert() => {}
         Err(error) => panic!("could not check for dialogs: {error}"),
     }
+}
+
+/// After `wait_ms` for handlers to fire: no dialog is open and
+/// `window.__pwned` was never set.
+async fn assert_nothing_ran(client: &Client, wait_ms: u64) {
+    tokio::time::sleep(Duration::from_millis(wait_ms)).await;
+    assert_no_dialog(client).await;
+    assert_eq!(
+        eval(client, "return typeof window.__pwned;").await,
+        json!("undefined")
+    );
+}
+
+/// Opens every collapsible (ontoggle vectors) and hovers every element
+/// (onmouseover vectors).
+async fn provoke_handlers(client: &Client) {
+    eval(
+        client,
+        "for (const d of document.querySelectorAll('details')) d.open = true; \
+         for (const e of document.querySelectorAll('*')) \
+             e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); \
+         return 0;",
+    )
+    .await;
 }
 
 /// Runs `script` in the page; a dialog opened by the page is reported as
@@ -267,6 +158,18 @@ async fn eval(client: &Client, script: &str) -> Value {
     }
 }
 
+/// The `href` of the `selector` link, as written in the page.
+async fn href(client: &Client, selector: &str) -> String {
+    client
+        .find(Locator::Css(selector))
+        .await
+        .unwrap_or_else(|e| panic!("no `{selector}`: {e}"))
+        .attr("href")
+        .await
+        .unwrap()
+        .unwrap_or_default()
+}
+
 async fn text(client: &Client, selector: &str) -> String {
     client
         .find(Locator::Css(selector))
@@ -275,6 +178,34 @@ async fn text(client: &Client, selector: &str) -> String {
         .text()
         .await
         .unwrap()
+}
+
+/// The text of every `selector` match in `html` as the server sent it,
+/// whitespace runs folded: what Chromium should show.
+fn served_texts(html: &str, selector: &str) -> Vec<String> {
+    let document = scraper::Html::parse_document(html);
+    let selector = scraper::Selector::parse(selector).unwrap();
+    document
+        .select(&selector)
+        .map(|e| {
+            e.text()
+                .collect::<Vec<_>>()
+                .join(" ")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect()
+}
+
+/// The text of every `selector` match as Chromium renders it, whitespace
+/// runs folded.
+async fn rendered_texts(client: &Client, selector: &str) -> Vec<String> {
+    let script = format!(
+        "return [...document.querySelectorAll({selector:?})]\
+         .map(e => e.innerText.split(/\\s+/).filter(w => w).join(' '));"
+    );
+    serde_json::from_value(eval(client, &script).await).unwrap()
 }
 
 /// `key=value` for every `data-stat` figure under `selector`, as rendered.
@@ -324,9 +255,10 @@ async fn screenshot(client: &Client, width: u32, name: &str) -> PathBuf {
 async fn the_share_page_in_chromium() {
     let server = Server::start().await;
     let driver = Driver::chromedriver().await;
-    let (share_id, share_url) = server.publish(&conversation()).await;
+    let (share_id, share_url) = server.publish(&to_json(&fixtures::conversation())).await;
     assert!(share_url.ends_with(&format!("/shared/{share_id}")));
     let page_url = format!("{}/shared/{share_id}", server.running.base_url);
+    let served_page = server.text_of(&page_url).await;
 
     in_browser(&driver, false, |client| async move {
         client.goto(&share_url).await.unwrap();
@@ -393,18 +325,13 @@ async fn the_share_page_in_chromium() {
                 "assistant"
             ]
         );
+        // Every message's figures as the server wrote them (the page tests
+        // pin their values), and one message's spelled out.
+        let served = served_texts(&served_page, "[data-testid=msg-stats] [data-stat]");
+        assert_eq!(served.len(), 22, "{served:?}");
         assert_eq!(
-            stats(&client, "#msg-2 [data-testid=msg-stats]").await,
-            [
-                "input-tokens=1,200",
-                "output-tokens=80",
-                "reasoning-tokens=30",
-                "cached-tokens=1,024",
-                "cost=$0.00216",
-                "ttft=420 ms",
-                "inference-time=1.90 s",
-                "tokens-per-second=54.1 tok/s",
-            ]
+            rendered_texts(&client, "[data-testid=msg-stats] [data-stat]").await,
+            served
         );
         assert_eq!(
             stats(&client, "#msg-4 [data-testid=msg-stats]").await,
@@ -438,7 +365,7 @@ async fn the_share_page_in_chromium() {
         );
         assert_eq!(
             text(&client, "#msg-2 [data-testid=tool-call-args]").await,
-            "{\n  \"path\": \"deploy.sh\",\n  \"follow_symlinks\": true\n}"
+            "{\n  \"path\": \"deploy.sh\"\n}"
         );
         let result = text(&client, "article[data-role=tool]").await;
         assert!(result.contains("Tool result"), "{result}");
@@ -503,14 +430,7 @@ async fn the_share_page_in_chromium() {
         assert_eq!(editable, json!(["off", 0, 0]));
 
         // Downloads work from the page.
-        let json_link = client
-            .find(Locator::Css("a[data-testid=download-json]"))
-            .await
-            .unwrap()
-            .prop("href")
-            .await
-            .unwrap()
-            .unwrap();
+        let json_link = href(&client, "a[data-testid=download-json]").await;
         assert!(
             json_link.ends_with(&format!("/shared/{share_id}.json")),
             "{json_link}"
@@ -564,7 +484,11 @@ async fn the_share_page_in_chromium() {
 async fn a_hostile_snapshot_runs_nothing() {
     let server = Server::start().await;
     let driver = Driver::chromedriver().await;
-    let (_, share_url) = server.publish(&hostile()).await;
+    let mut pages = Vec::new();
+    for version in fixtures::HOSTILE_VERSIONS {
+        let (_, url) = server.publish(&to_json(&fixtures::hostile(version))).await;
+        pages.push((version, url));
+    }
 
     in_browser(&driver, false, |client| async move {
         // First prove the detectors work: a page that does run the payload
@@ -581,24 +505,37 @@ async fn a_hostile_snapshot_runs_nothing() {
         assert_eq!(client.get_alert_text().await.unwrap(), "canary");
         client.dismiss_alert().await.unwrap();
 
-        client.goto(&share_url).await.unwrap();
-        // Give onload/onerror/animation handlers a moment to fire.
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        assert_no_dialog(&client).await;
-        assert_eq!(eval(&client, "return typeof window.__pwned;").await, json!("undefined"));
+        for (version, share_url) in pages {
+            client.goto(&share_url).await.unwrap();
+            hostile_page_runs_nothing(&client).await;
+            screenshot(&client, 1280, &format!("hostile-page-v{version}.png")).await;
+        }
+    })
+    .await;
+}
 
-        // The payloads are on the page, as text.
-        let title = client.title().await.unwrap();
-        assert_eq!(
-            title,
-            r#"</script><script>window.__pwned=1</script>" onmouseover="alert(1) · Parlor"#
-        );
-        assert_eq!(text(&client, "[data-testid=provider]").await, "<svg/onload=alert(1)>");
-        assert_eq!(text(&client, "[data-testid=model]").await, format!("gpt-4o{XSS}"));
+/// The checks of a hostile share's page, loaded in `client`.
+async fn hostile_page_runs_nothing(client: &Client) {
+    assert_nothing_ran(client, 500).await;
 
-        // Nothing executable made it into the DOM.
-        let findings = eval(
-            &client,
+    // The payloads are on the page, as text.
+    let title = client.title().await.unwrap();
+    assert_eq!(
+        title,
+        r#"</script><script>window.__pwned=1</script>" onmouseover="alert(1) · Parlor"#
+    );
+    assert_eq!(
+        text(client, "[data-testid=provider]").await,
+        "<svg/onload=alert(1)>"
+    );
+    assert_eq!(
+        text(client, "[data-testid=model]").await,
+        format!("gpt-4o{XSS}")
+    );
+
+    // Nothing executable made it into the DOM.
+    let findings = eval(
+            client,
             r#"
             const found = [];
             for (const el of document.querySelectorAll('*')) {
@@ -621,32 +558,151 @@ async fn a_hostile_snapshot_runs_nothing() {
             "#,
         )
         .await;
-        assert_eq!(findings, json!([]), "executable content in the page");
+    assert_eq!(findings, json!([]), "executable content in the page");
 
-        // Open every collapsible (ontoggle vectors) and hover every element
-        // (onmouseover vectors): still nothing runs.
-        eval(
+    // Open every collapsible (ontoggle vectors) and hover every element
+    // (onmouseover vectors): still nothing runs.
+    provoke_handlers(client).await;
+    assert_nothing_ran(client, 300).await;
+
+    // Clicking every link on the page runs nothing either (they are all
+    // http(s) or in-page anchors).
+    let links = client
+        .find_all(Locator::Css("main a[href^='#']"))
+        .await
+        .unwrap();
+    assert!(!links.is_empty());
+    for link in links {
+        link.click().await.unwrap();
+    }
+    assert_nothing_ran(client, 0).await;
+}
+
+/// Where each column of the comparison is drawn: `[left, top, width,
+/// height]` in CSS pixels, and the viewport's width.
+async fn column_boxes(client: &Client) -> (Vec<[f64; 4]>, f64) {
+    let found = eval(
+        client,
+        "return [window.innerWidth, [...document.querySelectorAll(\
+         '[data-testid=comparison-columns] > article')].map(a => { \
+         const r = a.getBoundingClientRect(); return [r.left, r.top, r.width, r.height]; })];",
+    )
+    .await;
+    let boxes = serde_json::from_value(found[1].clone()).unwrap();
+    (boxes, found[0].as_f64().unwrap())
+}
+
+/// The browser's console messages at level SEVERE since the last call.
+async fn console_errors(client: &Client) -> Vec<String> {
+    #[derive(Debug)]
+    struct BrowserLog;
+    impl fantoccini::wd::WebDriverCompatibleCommand for BrowserLog {
+        fn endpoint(
+            &self,
+            base: &reqwest::Url,
+            session: Option<&str>,
+        ) -> Result<reqwest::Url, <reqwest::Url as std::str::FromStr>::Err> {
+            base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+        }
+        fn method_and_body(&self, _: &reqwest::Url) -> (reqwest::Method, Option<String>) {
+            (reqwest::Method::POST, Some(r#"{"type":"browser"}"#.into()))
+        }
+    }
+    let entries = client.issue_cmd(BrowserLog).await.unwrap();
+    entries
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|entry| entry["level"] == "SEVERE")
+        .map(|entry| entry["message"].as_str().unwrap_or_default().to_owned())
+        .collect()
+}
+
+/// A comparison of three models: its columns side by side on a desktop and
+/// stacked on a phone, without script; the table's rows with each model's
+/// figures; nothing in the console. Screenshots of both go to
+/// `target/test-output/` (`comparison-desktop.png`, `comparison-phone.png`).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_comparison_stands_side_by_side_on_a_desktop_and_stacked_on_a_phone() {
+    let server = Server::start().await;
+    let driver = Driver::chromedriver().await;
+    let (_, share_url) = server
+        .publish(&to_json(&fixtures::comparison_of_three()))
+        .await;
+    let served_page = server.text_of(&share_url).await;
+
+    in_browser(&driver, false, |client| async move {
+        // The console detector works: an error logged by a page is caught.
+        client
+            .goto("data:text/html,<script>console.error('canary')</script>")
+            .await
+            .unwrap();
+        let caught = console_errors(&client).await;
+        assert!(caught.iter().any(|m| m.contains("canary")), "{caught:?}");
+
+        client.set_window_size(1280, 900).await.unwrap();
+        client.goto(&share_url).await.unwrap();
+        assert_nothing_ran(&client, 0).await;
+        assert_eq!(
+            eval(&client, "return document.scripts.length;").await,
+            json!(0)
+        );
+
+        // Desktop: three boxes on one row, left to right, not overlapping.
+        let (boxes, viewport) = column_boxes(&client).await;
+        assert_eq!(boxes.len(), 3, "{boxes:?}");
+        for pair in boxes.windows(2) {
+            let ([left, top, width, _], [next_left, next_top, ..]) = (pair[0], pair[1]);
+            assert!((top - next_top).abs() < 1.0, "not on one row: {boxes:?}");
+            assert!(next_left >= left + width, "overlapping: {boxes:?}");
+        }
+        assert!(
+            boxes[2][0] + boxes[2][2] <= viewport,
+            "{boxes:?} in {viewport}"
+        );
+
+        // The table: a row per model with its figures, the best marked.
+        let rows = rendered_texts(&client, "[data-testid=comparison-row] > *").await;
+        assert_eq!(rows.len(), 3 * 9, "{rows:?}");
+        assert_eq!(
+            rows,
+            served_texts(&served_page, "[data-testid=comparison-row] > *")
+        );
+        for best in ["100 tok/s ★ best", "$0.00 ★ best", "120 ms ★ best"] {
+            assert!(rows.iter().any(|cell| cell == best), "{best} in {rows:?}");
+        }
+        // The conversation goes on under the comparison.
+        let below = eval(
             &client,
-            "for (const d of document.querySelectorAll('details')) d.open = true; \
-             for (const e of document.querySelectorAll('*')) \
-                 e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); \
-             return 0;",
+            "const table = document.querySelector('[data-testid=comparison-table]'); \
+             const next = document.querySelector('#msg-5'); \
+             return next.getBoundingClientRect().top > table.getBoundingClientRect().bottom;",
         )
         .await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        assert_no_dialog(&client).await;
-        assert_eq!(eval(&client, "return typeof window.__pwned;").await, json!("undefined"));
+        assert_eq!(below, json!(true));
+        screenshot(&client, 1280, "comparison-desktop.png").await;
 
-        // Clicking every link on the page runs nothing either (they are all
-        // http(s) or in-page anchors).
-        let links = client.find_all(Locator::Css("main a[href^='#']")).await.unwrap();
-        assert!(!links.is_empty());
-        for link in links {
-            link.click().await.unwrap();
+        // Phone: the same boxes stacked, each the width of the screen.
+        client.set_window_size(375, 800).await.unwrap();
+        let (boxes, viewport) = column_boxes(&client).await;
+        assert!(viewport <= 375.0, "the window is a phone's: {viewport}");
+        for pair in boxes.windows(2) {
+            let ([left, top, width, height], [next_left, next_top, next_width, _]) =
+                (pair[0], pair[1]);
+            assert!((left - next_left).abs() < 1.0, "not stacked: {boxes:?}");
+            assert!((width - next_width).abs() < 1.0, "{boxes:?}");
+            assert!(next_top >= top + height, "overlapping: {boxes:?}");
         }
-        assert_no_dialog(&client).await;
-        assert_eq!(eval(&client, "return typeof window.__pwned;").await, json!("undefined"));
-        screenshot(&client, 1280, "hostile-page.png").await;
+        assert!(boxes[0][2] > viewport * 0.8, "{boxes:?} in {viewport}");
+        let overflow = eval(
+            &client,
+            "return document.documentElement.scrollWidth <= window.innerWidth;",
+        )
+        .await;
+        assert_eq!(overflow, json!(true), "the page scrolls sideways");
+        screenshot(&client, 375, "comparison-phone.png").await;
+
+        assert_eq!(console_errors(&client).await, Vec::<String>::new());
     })
     .await;
 }
@@ -656,7 +712,7 @@ async fn missing_and_revoked_shares_get_their_error_pages() {
     let server = Server::start().await;
     let driver = Driver::chromedriver().await;
     let base = server.running.base_url.clone();
-    let (revoked_id, revoked_url) = server.publish(&conversation()).await;
+    let (revoked_id, revoked_url) = server.publish(&to_json(&fixtures::conversation())).await;
     server.revoke(&revoked_id).await;
     let missing_url = format!("{base}/shared/doesNotExist0000000000000");
     assert_eq!(server.status_of(&missing_url).await, 404);
@@ -709,7 +765,7 @@ async fn missing_and_revoked_shares_get_their_error_pages() {
 async fn the_saved_html_file_reads_like_the_page_and_runs_nothing() {
     let server = Server::start().await;
     let driver = Driver::chromedriver().await;
-    let (share_id, share_url) = server.publish(&conversation()).await;
+    let (share_id, share_url) = server.publish(&to_json(&fixtures::conversation())).await;
     let response = server
         .http
         .get(format!("{share_url}.html"))
@@ -720,7 +776,7 @@ async fn the_saved_html_file_reads_like_the_page_and_runs_nothing() {
     let dir = TempDir::new().unwrap();
     let saved = dir.path().join("why-does-my-deploy-script-fail.html");
     std::fs::write(&saved, response.bytes().await.unwrap()).unwrap();
-    let snapshot: chat_core::ShareSnapshot = serde_json::from_value(hostile()).unwrap();
+    let snapshot = fixtures::hostile(2);
     let never_published = share_server::page::render_standalone(
         &share_server::page::ExportView::new(&snapshot, Utc::now()),
     );
@@ -758,14 +814,7 @@ async fn the_saved_html_file_reads_like_the_page_and_runs_nothing() {
             .unwrap();
         assert_eq!(messages.len(), 6);
         assert!(text(&client, "#msg-4").await.contains("chmod +x deploy.sh"));
-        let original = client
-            .find(Locator::Css("[data-testid=original-link] a"))
-            .await
-            .unwrap()
-            .attr("href")
-            .await
-            .unwrap()
-            .unwrap_or_default();
+        let original = href(&client, "[data-testid=original-link] a").await;
         assert!(
             original.ends_with(&format!("/shared/{share_id}")),
             "{original}"
@@ -803,18 +852,9 @@ async fn the_saved_html_file_reads_like_the_page_and_runs_nothing() {
             .goto(&format!("file://{}", hostile_file.display()))
             .await
             .unwrap();
-        tokio::time::sleep(Duration::from_millis(500)).await;
-        assert_no_dialog(&client).await;
-        eval(
-            &client,
-            "for (const d of document.querySelectorAll('details')) d.open = true; \
-             for (const e of document.querySelectorAll('*')) \
-                 e.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); \
-             return 0;",
-        )
-        .await;
-        tokio::time::sleep(Duration::from_millis(300)).await;
-        assert_no_dialog(&client).await;
+        assert_nothing_ran(&client, 500).await;
+        provoke_handlers(&client).await;
+        assert_nothing_ran(&client, 300).await;
         let probe = eval(
             &client,
             "return [typeof window.__pwned, document.scripts.length, \

@@ -40,6 +40,17 @@ fn assert_security_headers_with(headers: &HeaderMap, what: &str, policy: &str) {
     assert_eq!(headers["referrer-policy"], "no-referrer", "{what}");
 }
 
+/// GET `path` with one request header.
+async fn get_with(server: &TestServer, path: &str, header: &str, value: &str) -> reqwest::Response {
+    server
+        .client
+        .get(server.url(path))
+        .header(header, value)
+        .send()
+        .await
+        .unwrap()
+}
+
 fn decode(encoding: Option<&str>, body: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     match encoding {
@@ -211,26 +222,20 @@ async fn strong_etags_answer_if_none_match_with_304() {
         assert_eq!(second.headers()["etag"].to_str().unwrap(), etag);
         assert_eq!(second.bytes().await.unwrap(), body);
 
-        let response = server
-            .client
-            .get(server.url(&path))
-            .header("if-none-match", format!("\"nope\", {etag}"))
-            .send()
-            .await
-            .unwrap();
+        let response = get_with(
+            &server,
+            &path,
+            "if-none-match",
+            &format!("\"nope\", {etag}"),
+        )
+        .await;
         assert_eq!(response.status(), StatusCode::NOT_MODIFIED, "{path}");
         assert_eq!(response.headers()["etag"].to_str().unwrap(), etag);
         let policy = policy_of(&path, response.status());
         assert_security_headers_with(response.headers(), &path, policy);
         assert!(response.bytes().await.unwrap().is_empty());
 
-        let response = server
-            .client
-            .get(server.url(&path))
-            .header("if-none-match", "\"something-else\"")
-            .send()
-            .await
-            .unwrap();
+        let response = get_with(&server, &path, "if-none-match", "\"something-else\"").await;
         assert_eq!(response.status(), StatusCode::OK);
     }
 }
@@ -241,13 +246,13 @@ async fn a_revoked_share_is_not_revalidated() {
     let (id, token) = published(&server).await;
     let etag = server.get(&format!("/shared/{id}")).await.headers()["etag"].clone();
     server.delete(&id, Some(&token), None).await;
-    let response = server
-        .client
-        .get(server.url(&format!("/shared/{id}")))
-        .header("if-none-match", etag)
-        .send()
-        .await
-        .unwrap();
+    let response = get_with(
+        &server,
+        &format!("/shared/{id}"),
+        "if-none-match",
+        etag.to_str().unwrap(),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::GONE);
 }
 
@@ -271,13 +276,7 @@ async fn gzip_and_brotli_are_negotiated() {
             ("br;q=0.5, gzip;q=0.9", "gzip"),
             ("*", "br"),
         ] {
-            let response = server
-                .client
-                .get(server.url(&path))
-                .header("accept-encoding", accept)
-                .send()
-                .await
-                .unwrap();
+            let response = get_with(&server, &path, "accept-encoding", accept).await;
             assert_eq!(
                 response
                     .headers()
@@ -293,26 +292,14 @@ async fn gzip_and_brotli_are_negotiated() {
             assert!(body.len() < identity.len());
             assert_eq!(decode(Some(expected), &body), identity, "{accept}");
         }
-        let response = server
-            .client
-            .get(server.url(&path))
-            .header("accept-encoding", "deflate, identity")
-            .send()
-            .await
-            .unwrap();
+        let response = get_with(&server, &path, "accept-encoding", "deflate, identity").await;
         assert!(!response.headers().contains_key("content-encoding"));
     }
     // The page too, whatever its size: what arrives decodes to the plain page.
     let path = format!("/shared/{id}");
     let identity = server.get(&path).await.bytes().await.unwrap().to_vec();
     for accept in ["gzip", "br"] {
-        let response = server
-            .client
-            .get(server.url(&path))
-            .header("accept-encoding", accept)
-            .send()
-            .await
-            .unwrap();
+        let response = get_with(&server, &path, "accept-encoding", accept).await;
         let encoding = response
             .headers()
             .get("content-encoding")
