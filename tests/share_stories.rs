@@ -14,7 +14,7 @@ use parlor::error::AppError;
 use parlor::secrets::{MemoryStore, SecretKey, SecretStore};
 use parlor::settings::{Settings, SettingsExt, ShareMode};
 use parlor::share::reach::ReachKind;
-use parlor::share::{self, ShareOptions, ShareTarget};
+use parlor::share::{self, ShareError, ShareOptions, ShareTarget};
 use parlor::store::{MessageStatus, MessageUpdate, NewMessage, SessionConfig, StoredMessage};
 use tempfile::TempDir;
 
@@ -404,7 +404,7 @@ async fn server_errors_become_clear_messages() {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         format!("http://{}", listener.local_addr().unwrap())
     };
-    let error = AppError::from(
+    let error = ShareError::from(
         share::fetch_info(&app.core.http, &closed)
             .await
             .unwrap_err(),
@@ -439,7 +439,7 @@ async fn server_errors_become_clear_messages() {
         .await
         .unwrap_err();
     assert_eq!(error.code(), "rate_limited", "{error}");
-    let json = serde_json::to_value(&error).unwrap();
+    let json = serde_json::to_value(AppError::from(error)).unwrap();
     assert!(json["retryAfterSecs"].as_u64().is_some(), "{json}");
 
     // Rejected with the field at fault (a snapshot that skipped validation).
@@ -453,7 +453,7 @@ async fn server_errors_become_clear_messages() {
     )
     .unwrap();
     snapshot.total_tokens = Some(-1);
-    let error = AppError::from(
+    let error = ShareError::from(
         share::publish(&app.core.http, &target_of(&strict).await, &snapshot)
             .await
             .unwrap_err(),
@@ -464,7 +464,7 @@ async fn server_errors_become_clear_messages() {
         .await
         .unwrap();
     let error = if error.code() == "rate_limited" {
-        AppError::from(
+        ShareError::from(
             share::publish(&app.core.http, &target_of(&open).await, &snapshot)
                 .await
                 .unwrap_err(),

@@ -8,16 +8,52 @@ use std::sync::{Arc, Mutex};
 use chat_core::cost::Pricing;
 use tokio_util::sync::CancellationToken;
 
+use contract::error::code;
+
 use crate::embedded::running::EmbeddedServer;
-use crate::error::AppError;
 use crate::providers::{Endpoint, http_client};
-use crate::secrets::{SecretKey, SecretStore};
-use crate::settings::Settings;
-use crate::settings::SettingsExt;
-use crate::store::Store;
+use crate::secrets::{SecretError, SecretKey, SecretStore};
+use crate::settings::{ProviderConfig, Settings, SettingsError, SettingsExt};
+use crate::store::{Store, StoreError};
 
 /// The file name of the app's database in its data dir.
 pub const DATABASE_FILE: &str = "parlor.db";
+
+/// Why the app core could not open, or read its settings or secrets.
+#[derive(Debug, thiserror::Error)]
+pub enum CoreError {
+    #[error("could not create the data folder {}: {source}", dir.display())]
+    DataDir {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Settings(#[from] SettingsError),
+    /// The HTTP client could not be built (its TLS set-up failed).
+    #[error("{0}")]
+    HttpClient(String),
+    #[error(transparent)]
+    Secret(#[from] SecretError),
+    /// A keyring call, run off the async runtime, did not come back.
+    #[error("a background task failed: {0}")]
+    Task(#[from] tokio::task::JoinError),
+}
+
+impl CoreError {
+    /// The stable code the UI reads.
+    pub fn code(&self) -> &'static str {
+        match self {
+            CoreError::Store(e) => e.code(),
+            CoreError::Settings(e) => e.code(),
+            CoreError::Secret(e) => e.code(),
+            CoreError::DataDir { .. } | CoreError::HttpClient(_) | CoreError::Task(_) => {
+                code::INTERNAL
+            }
+        }
+    }
+}
 
 pub struct AppCore {
     pub store: Store,
@@ -40,12 +76,10 @@ impl std::fmt::Debug for AppCore {
 
 impl AppCore {
     /// Opens the store in `data_dir` (created if needed).
-    pub fn open(data_dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<Arc<Self>, AppError> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            AppError::Internal(format!(
-                "could not create the data folder {}: {e}",
-                data_dir.display()
-            ))
+    pub fn open(data_dir: &Path, secrets: Arc<dyn SecretStore>) -> Result<Arc<Self>, CoreError> {
+        std::fs::create_dir_all(data_dir).map_err(|source| CoreError::DataDir {
+            dir: data_dir.to_owned(),
+            source,
         })?;
         let store = Store::open(&data_dir.join(DATABASE_FILE))?;
         // Unreadable settings name nothing now; the next start tries again.
@@ -56,29 +90,39 @@ impl AppCore {
         Ok(Arc::new(Self {
             store,
             secrets,
-            http: http_client().map_err(AppError::Internal)?,
+            http: http_client().map_err(CoreError::HttpClient)?,
             data_dir: data_dir.to_owned(),
             turns: Mutex::new(HashMap::new()),
             embedded: tokio::sync::Mutex::new(None),
         }))
     }
 
-    pub fn settings(&self) -> Result<Settings, AppError> {
+    pub fn settings(&self) -> Result<Settings, CoreError> {
         Ok(Settings::load(&self.store)?)
     }
 
+    /// Checks and stores the settings.
+    pub fn save_settings(&self, settings: &Settings) -> Result<(), CoreError> {
+        Ok(settings.save(&self.store)?)
+    }
+
+    /// The configured provider entry `id`, or why there is none.
+    pub fn provider(&self, id: &str) -> Result<ProviderConfig, CoreError> {
+        Ok(self.settings()?.configured_provider(id)?.clone())
+    }
+
     /// The bundled price table with the user's overrides.
-    pub fn pricing(&self) -> Result<Pricing<'static>, AppError> {
+    pub fn pricing(&self) -> Result<Pricing<'static>, CoreError> {
         Ok(Pricing::bundled(self.settings()?.price_overrides))
     }
 
     /// A secret, read off the async runtime (keyring calls block on D-Bus).
-    pub async fn secret(&self, key: SecretKey) -> Result<Option<String>, AppError> {
+    pub async fn secret(&self, key: SecretKey) -> Result<Option<String>, CoreError> {
         let secrets = Arc::clone(&self.secrets);
         Ok(tokio::task::spawn_blocking(move || secrets.get(&key)).await??)
     }
 
-    pub async fn set_secret(&self, key: SecretKey, value: Option<String>) -> Result<(), AppError> {
+    pub async fn set_secret(&self, key: SecretKey, value: Option<String>) -> Result<(), CoreError> {
         let secrets = Arc::clone(&self.secrets);
         tokio::task::spawn_blocking(move || match value {
             Some(value) if !value.trim().is_empty() => secrets.set(&key, value.trim()),
@@ -89,22 +133,19 @@ impl AppCore {
     }
 
     /// The endpoint of a configured provider, with its key from the keyring.
-    pub async fn endpoint(&self, provider_id: &str) -> Result<Endpoint, AppError> {
-        let settings = self.settings()?;
-        let provider = settings.configured_provider(provider_id)?;
+    pub async fn endpoint(&self, provider_id: &str) -> Result<Endpoint, CoreError> {
+        let provider = self.provider(provider_id)?;
         Ok(Endpoint {
             kind: provider.kind,
-            name: provider.name.clone(),
-            base_url: provider.base_url.clone(),
-            api_key: self
-                .secret(SecretKey::ProviderApiKey(provider.id.clone()))
-                .await?,
+            api_key: self.secret(SecretKey::ProviderApiKey(provider.id)).await?,
+            name: provider.name,
+            base_url: provider.base_url,
         })
     }
 
     /// Every secret value stored for this app's configuration (for the
     /// share redaction pass).
-    pub async fn known_secret_values(&self) -> Result<Vec<String>, AppError> {
+    pub async fn known_secret_values(&self) -> Result<Vec<String>, CoreError> {
         let settings = self.settings()?;
         let mut keys: Vec<SecretKey> = settings
             .providers

@@ -6,6 +6,12 @@
 //! `share::connection::api`); it takes the floor of the longest entry below
 //! that names it or a parent. Every `crate::…` path outside comments and
 //! test modules counts; `super::` (a module's own parts) does not.
+//!
+//! Each module returns its own error, and the commands' [`AppError`] only
+//! collects them: `error` sits on the floor just below `commands`, and no
+//! module below names `AppError` by any path.
+//!
+//! [`AppError`]: crate::error::AppError
 
 use std::path::{Path, PathBuf};
 
@@ -15,13 +21,17 @@ const FLOORS: &[&[&str]] = &[
     &["settings"],
     &["served_by", "share::api", "share::reach"],
     &["share::connection"],
-    &["error", "embedded::running"],
+    &["embedded::running"],
     &["app"],
     &["turns", "embedded"],
     &["share"],
+    &["error"],
     &["commands"],
     &[""],
 ];
+
+/// The commands layer's error, which only the floors from `commands` up name.
+const BOUNDARY_ERROR: &str = "AppError";
 
 /// The floor entry a module path belongs to, and its floor.
 fn floor_of(module: &str) -> Option<(&'static str, usize)> {
@@ -63,11 +73,16 @@ fn sources(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
+/// The lines of `text` that are code: outside comments and test modules.
+fn code_lines(text: &str) -> impl Iterator<Item = &str> {
+    let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or(text);
+    code.lines().filter(|l| !l.trim_start().starts_with("//"))
+}
+
 /// The `crate::a::b` paths of `text`, outside comments and test modules.
 fn crate_paths(text: &str) -> Vec<String> {
-    let code = text.split("#[cfg(test)]\nmod tests").next().unwrap_or(text);
     let mut paths = Vec::new();
-    for line in code.lines().filter(|l| !l.trim_start().starts_with("//")) {
+    for line in code_lines(text) {
         let mut rest = line;
         while let Some(at) = rest.find("crate::") {
             let before = rest[..at].chars().last();
@@ -105,9 +120,30 @@ fn upward_imports(files: &[(String, String)]) -> Vec<String> {
             }
         }
     }
+    wrong.extend(files.iter().filter_map(|(module, text)| {
+        let floor = floor_of(module)?.1;
+        let names_it = code_lines(text).any(|line| names_word(line, BOUNDARY_ERROR));
+        (names_it && floor < error_floor()).then(|| {
+            format!("{module} (floor {floor}) names {BOUNDARY_ERROR}, the commands' error")
+        })
+    }));
     wrong.sort();
     wrong.dedup();
     wrong
+}
+
+/// The floor of the `error` module: only the floors above it see `AppError`.
+fn error_floor() -> usize {
+    floor_of("error").map_or(0, |(_, floor)| floor)
+}
+
+/// Whether `line` holds `word` as a whole identifier.
+fn names_word(line: &str, word: &str) -> bool {
+    let is_ident = |c: char| c.is_alphanumeric() || c == '_';
+    line.match_indices(word).any(|(at, _)| {
+        !line[..at].chars().next_back().is_some_and(is_ident)
+            && !line[at + word.len()..].chars().next().is_some_and(is_ident)
+    })
 }
 
 #[test]
@@ -151,6 +187,32 @@ fn an_import_upwards_or_sideways_is_caught() {
 }
 
 #[test]
+fn only_the_commands_use_the_app_error() {
+    let file = |module: &str, text: &str| (module.to_owned(), text.to_owned());
+    let files = [
+        file("share::list", "use crate::error::AppError;"),
+        file("turns", "fn f() -> Result<(), crate::error::AppError> {}"),
+        file("app", "use crate::*;\nfn open() -> Result<(), AppError> {}"),
+        file(
+            "embedded",
+            "// AppError collects EmbeddedError\nstruct NotAppErrorLike;",
+        ),
+        file("commands", "use crate::error::AppError;"),
+        file("", "use crate::error::AppError;"),
+    ];
+    assert_eq!(
+        upward_imports(&files),
+        [
+            "app (floor 5) names AppError, the commands' error",
+            "share::list (floor 7) names AppError, the commands' error",
+            "share::list (floor 7) uses crate::error::AppError (floor 8)",
+            "turns (floor 6) names AppError, the commands' error",
+            "turns (floor 6) uses crate::error::AppError (floor 8)",
+        ]
+    );
+}
+
+#[test]
 fn every_module_has_a_floor() {
     assert_eq!(
         floor_of("share::connection::tls"),
@@ -158,6 +220,8 @@ fn every_module_has_a_floor() {
     );
     assert_eq!(floor_of("share::team"), Some(("share", 7)));
     assert_eq!(floor_of("app"), Some(("app", 5)));
+    assert_eq!(floor_of("error"), Some(("error", 8)));
+    assert_eq!(floor_of("commands::sharing"), Some(("commands", 9)));
     assert_eq!(
         crate_paths("use crate::a::b::{C, D};\n// crate::x\nlet y = crate::c::D;"),
         ["a::b::", "c::D"].map(|p| p.trim_end_matches(':').to_owned())

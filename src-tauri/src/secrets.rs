@@ -44,6 +44,13 @@ pub struct SecretError {
     pub reason: String,
 }
 
+impl SecretError {
+    /// The stable code the UI reads.
+    pub fn code(&self) -> &'static str {
+        contract::error::code::KEYRING
+    }
+}
+
 /// Get, set and delete secrets. [`KeyringStore`] in the app; [`MemoryStore`]
 /// in tests (keyring's own mock keeps state per entry object, which makes it
 /// useless across calls).

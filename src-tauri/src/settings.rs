@@ -29,9 +29,7 @@ impl SettingsError {
         match self {
             SettingsError::Invalid(_) => code::INVALID_INPUT,
             SettingsError::NotFound(_) => code::NOT_FOUND,
-            SettingsError::Store(StoreError::NotFound { .. }) => code::NOT_FOUND,
-            SettingsError::Store(StoreError::Invalid(_)) => code::INVALID_INPUT,
-            SettingsError::Store(_) => code::STORAGE,
+            SettingsError::Store(e) => e.code(),
         }
     }
 }

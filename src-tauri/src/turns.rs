@@ -18,16 +18,17 @@ use chat_core::Role;
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
-use crate::app::AppCore;
-use crate::error::AppError;
+use contract::error::code;
+
+use crate::app::{AppCore, CoreError};
 use crate::providers::{
     ChatMessage, ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, sent_params,
     stream_turn,
 };
 use crate::served_by::{ServedBy, ServedByExt};
-use crate::settings::SettingsExt;
 use crate::store::{
-    Derived, MessageStatus, MessageUpdate, NewMessage, Session, SessionConfig, StoredMessage,
+    Derived, MessageStatus, MessageUpdate, NewMessage, Session, SessionConfig, StoreError,
+    StoredMessage,
 };
 
 /// How often the partial answer is saved while it streams.
@@ -41,6 +42,37 @@ pub trait TurnSink: Send + Sync {
 }
 
 pub use contract::StartedTurn;
+
+/// Why a turn could not start, in the order [`start_turn`] meets them.
+/// Once started, a turn does not fail: it ends as a failed answer (see
+/// [`run_turn`]).
+#[derive(Debug, thiserror::Error)]
+pub enum TurnError {
+    /// The session, or the messages, could not be read or written.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("choose a model for this session first")]
+    NoModel,
+    /// The provider entry, its prices or its key.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error("the message is empty")]
+    EmptyMessage,
+    #[error("the assistant message was not created")]
+    AnswerNotCreated,
+}
+
+impl TurnError {
+    /// The stable code the UI reads.
+    pub fn code(&self) -> &'static str {
+        match self {
+            TurnError::Store(e) => e.code(),
+            TurnError::Core(e) => e.code(),
+            TurnError::NoModel | TurnError::EmptyMessage => code::INVALID_INPUT,
+            TurnError::AnswerNotCreated => code::INTERNAL,
+        }
+    }
+}
 
 /// A turn ready to stream (see [`run_turn`]).
 #[derive(Debug)]
@@ -64,22 +96,19 @@ pub async fn start_turn(
     core: &AppCore,
     session_id: &str,
     user_text: Option<&str>,
-) -> Result<(StartedTurn, PreparedTurn), AppError> {
+) -> Result<(StartedTurn, PreparedTurn), TurnError> {
     let session = core.store.session(session_id)?;
     if session.config.model.trim().is_empty() {
-        return Err(AppError::Invalid(
-            "choose a model for this session first".into(),
-        ));
+        return Err(TurnError::NoModel);
     }
-    let settings = core.settings()?;
-    let provider = settings.configured_provider(&session.config.provider_id)?;
-    let served_by = ServedBy::of(provider, core.pricing()?.table());
+    let provider = core.provider(&session.config.provider_id)?;
+    let served_by = ServedBy::of(&provider, core.pricing()?.table());
     let endpoint = core.endpoint(&provider.id).await?;
 
     let mut new_messages = Vec::new();
     if let Some(text) = user_text {
         if text.trim().is_empty() {
-            return Err(AppError::Invalid("the message is empty".into()));
+            return Err(TurnError::EmptyMessage);
         }
         new_messages.push(NewMessage::new(Role::User, text));
     }
@@ -96,9 +125,7 @@ pub async fn start_turn(
         ..NewMessage::new(Role::Assistant, "")
     });
     let mut created = core.store.append_messages(session_id, new_messages)?;
-    let assistant_message = created
-        .pop()
-        .ok_or_else(|| AppError::Internal("the assistant message was not created".into()))?;
+    let assistant_message = created.pop().ok_or(TurnError::AnswerNotCreated)?;
     let user_message = created.pop();
 
     let history = core.store.all_messages(session_id)?;

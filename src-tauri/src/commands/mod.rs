@@ -23,7 +23,7 @@ use crate::network;
 use crate::providers::StreamEvent;
 use crate::secrets::SecretKey;
 use crate::served_by::{ServedBy, ServedByExt};
-use crate::settings::{Settings, SettingsExt, ShareMode};
+use crate::settings::ShareMode;
 use crate::share;
 use crate::store::StoredMessage;
 use crate::turns::{self, TurnSink};

@@ -56,11 +56,11 @@ pub async fn save_settings(core: AppCore_<'_>, args: c::SaveSettings) -> Reply<c
             "a new team server is connected with Test connection and Save (its connect code, or its URL and token)".into(),
         ));
     }
-    Settings::save(&settings, &core.store)?;
+    core.save_settings(&settings)?;
     if before.share_server != settings.share_server {
         embedded::ensure_started(&core).await?;
     }
-    core.settings()
+    Ok(core.settings()?)
 }
 
 /// Stores (or, with `null`/empty, deletes) a provider's API key in the keyring.
@@ -70,9 +70,10 @@ pub async fn set_api_key(core: AppCore_<'_>, args: c::SetApiKey) -> Reply<c::Set
         provider_id,
         api_key,
     } = args;
-    core.settings()?.configured_provider(&provider_id)?;
-    core.set_secret(SecretKey::ProviderApiKey(provider_id), api_key)
-        .await
+    core.provider(&provider_id)?;
+    Ok(core
+        .set_secret(SecretKey::ProviderApiKey(provider_id), api_key)
+        .await?)
 }
 
 /// Who would answer through `provider` as it is being edited (Settings
@@ -88,8 +89,7 @@ pub fn served_by(core: AppCore_<'_>, args: c::GetServedBy) -> Reply<c::GetServed
 #[tauri::command(async)]
 pub fn model_price(core: AppCore_<'_>, args: c::ModelPrice) -> Reply<c::ModelPrice> {
     let c::ModelPrice { provider_id, model } = args;
-    let settings = core.settings()?;
-    let provider = settings.configured_provider(&provider_id)?;
+    let provider = core.provider(&provider_id)?;
     let pricing = core.pricing()?;
-    Ok(ServedBy::of(provider, pricing.table()).price(&pricing, &model, chrono::Utc::now()))
+    Ok(ServedBy::of(&provider, pricing.table()).price(&pricing, &model, chrono::Utc::now()))
 }

@@ -7,7 +7,7 @@ use super::*;
 fn options_or_last(core: &AppCore, options: Option<c::ShareOptions>) -> Result<c::ShareOptions> {
     match options {
         Some(options) => Ok(options),
-        None => share::last_options(core),
+        None => Ok(share::last_options(core)?),
     }
 }
 
@@ -40,7 +40,7 @@ pub async fn share_session(
 #[tauri::command(async)]
 pub fn share_options(core: AppCore_<'_>, args: c::GetShareOptions) -> Reply<c::GetShareOptions> {
     let c::GetShareOptions {} = args;
-    share::last_options(&core)
+    Ok(share::last_options(&core)?)
 }
 
 /// Writes the session as one self-contained HTML file into the Downloads
@@ -61,7 +61,7 @@ pub async fn save_share_file(
         .download_dir()
         .or_else(|_| app.path().home_dir())
         .map_err(|e| AppError::Internal(format!("no folder to save the file in: {e}")))?;
-    share::export::save_html_file(&core, &dir, &session_id, &options).await
+    Ok(share::export::save_html_file(&core, &dir, &session_id, &options).await?)
 }
 
 /// Puts the session's Markdown (as a share-server's `.md` download gives
@@ -96,13 +96,13 @@ pub fn reveal_file(app: AppHandle, args: c::RevealFile) -> Reply<c::RevealFile> 
 #[tauri::command]
 pub async fn list_shares(core: AppCore_<'_>, args: c::ListShares) -> Reply<c::ListShares> {
     let c::ListShares {} = args;
-    share::list_shares(&core).await
+    Ok(share::list_shares(&core).await?)
 }
 
 #[tauri::command]
 pub async fn revoke_share(core: AppCore_<'_>, args: c::RevokeShare) -> Reply<c::RevokeShare> {
     let c::RevokeShare { share_id } = args;
-    share::revoke_share(&core, &share_id).await
+    Ok(share::revoke_share(&core, &share_id).await?)
 }
 
 /// Opens a share's page in the system browser.
@@ -131,7 +131,7 @@ pub async fn open_share(
 #[tauri::command]
 pub async fn import_share(core: AppCore_<'_>, args: c::ImportShare) -> Reply<c::ImportShare> {
     let c::ImportShare { url } = args;
-    share::import_share(&core, &url).await
+    Ok(share::import_share(&core, &url).await?)
 }
 
 #[tauri::command(async)]
@@ -149,7 +149,7 @@ pub async fn share_server_info(
     args: c::ShareServerInfo,
 ) -> Reply<c::ShareServerInfo> {
     let c::ShareServerInfo {} = args;
-    share::server_status(&core).await
+    Ok(share::server_status(&core).await?)
 }
 
 /// This machine's addresses another computer could reach.
@@ -168,7 +168,7 @@ pub async fn test_share_server(
     args: c::TestShareServer,
 ) -> Reply<c::TestShareServer> {
     let c::TestShareServer { input, token } = args;
-    share::team::test(&core, &input, token.as_deref()).await
+    Ok(share::team::test(&core, &input, token.as_deref()).await?)
 }
 
 /// Tests a team server, then keeps its token and publishes there from now

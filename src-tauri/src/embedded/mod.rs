@@ -27,15 +27,47 @@ use std::io::ErrorKind;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 
 use contract::ReachKind;
+use contract::error::code;
 use share_server::{AppState, Config};
 use tokio::net::TcpListener;
 use tokio::sync::watch;
 
-use crate::app::AppCore;
-use crate::error::AppError;
+use crate::app::{AppCore, CoreError};
 use crate::secrets::SecretKey;
 use crate::settings::{ShareMode, ShareServerSettings};
+use crate::store::StoreError;
 pub use running::{EmbeddedServer, EmbeddedStatus};
+
+/// Why the embedded share server could not start, in the order it meets
+/// them.
+#[derive(Debug, thiserror::Error)]
+pub enum EmbeddedError {
+    /// Its settings, or its token in the keyring.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    /// Its kept port.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("the embedded share server could not listen on {ip}: {source}")]
+    Listen { ip: IpAddr, source: std::io::Error },
+    #[error("the embedded share server has no address: {0}")]
+    NoAddress(std::io::Error),
+    #[error("the embedded share server could not start: {0}")]
+    Start(share_server::Error),
+    #[error("could not create the embedded server's user: {0}")]
+    User(share_server::Error),
+}
+
+impl EmbeddedError {
+    /// The stable code the UI reads.
+    pub fn code(&self) -> &'static str {
+        match self {
+            EmbeddedError::Core(e) => e.code(),
+            EmbeddedError::Store(e) => e.code(),
+            _ => code::INTERNAL,
+        }
+    }
+}
 
 /// The database file of the embedded server, in the app-data dir.
 pub const DATABASE_FILE: &str = "shares.db";
@@ -48,7 +80,7 @@ pub const TOKEN_KEY: &str = "embedded";
 
 /// The embedded server's status, starting it on first use (or restarting
 /// it when its settings changed).
-pub async fn ensure_started(core: &AppCore) -> Result<EmbeddedStatus, AppError> {
+pub async fn ensure_started(core: &AppCore) -> Result<EmbeddedStatus, EmbeddedError> {
     let settings = core.settings()?.share_server;
     let mut slot = core.embedded.lock().await;
     if let Some(running) = slot.as_ref() {
@@ -89,13 +121,13 @@ fn network_address(settings: &ShareServerSettings) -> Option<IpAddr> {
 async fn launch(
     core: &AppCore,
     settings: &ShareServerSettings,
-) -> Result<EmbeddedServer, AppError> {
+) -> Result<EmbeddedServer, EmbeddedError> {
     let kept_port: Option<u16> = core.store.setting(PORT_SETTING)?;
     let wanted = network_address(settings);
     let (listeners, reach, notice) = bind(wanted, kept_port).await?;
-    let addr = listeners[0].local_addr().map_err(|e| {
-        AppError::Internal(format!("the embedded share server has no address: {e}"))
-    })?;
+    let addr = listeners[0]
+        .local_addr()
+        .map_err(EmbeddedError::NoAddress)?;
     let port = addr.port();
     if kept_port != Some(port) {
         core.store.set_setting(PORT_SETTING, &port)?;
@@ -126,9 +158,7 @@ async fn launch(
     .without_rate_limits();
     let state = share_server::build_state(&config, addr)
         .await
-        .map_err(|e| {
-            AppError::Internal(format!("the embedded share server could not start: {e}"))
-        })?;
+        .map_err(EmbeddedError::Start)?;
     let token = app_token(core, &state).await?;
     let (shutdown, signal) = watch::channel(false);
     let tasks = listeners
@@ -158,7 +188,7 @@ async fn launch(
 async fn bind(
     wanted: Option<IpAddr>,
     kept_port: Option<u16>,
-) -> Result<(Vec<TcpListener>, ReachKind, Option<String>), AppError> {
+) -> Result<(Vec<TcpListener>, ReachKind, Option<String>), EmbeddedError> {
     if let Some(ip) = wanted {
         match bind_pair(ip, kept_port).await {
             Ok(listeners) => return Ok((listeners, ReachKind::Network, None)),
@@ -170,11 +200,7 @@ async fn bind(
                 let listener = bind_one(Ipv4Addr::LOCALHOST.into(), kept_port).await?;
                 return Ok((vec![listener], ReachKind::ThisComputer, Some(notice)));
             }
-            Err(e) => {
-                return Err(AppError::Internal(format!(
-                    "the embedded share server could not listen on {ip}: {e}"
-                )));
-            }
+            Err(source) => return Err(EmbeddedError::Listen { ip, source }),
         }
     }
     let listener = bind_one(Ipv4Addr::LOCALHOST.into(), kept_port).await?;
@@ -182,7 +208,7 @@ async fn bind(
 }
 
 /// Binds `ip` on the kept port, or on a free one when it is taken.
-async fn bind_one(ip: IpAddr, kept_port: Option<u16>) -> Result<TcpListener, AppError> {
+async fn bind_one(ip: IpAddr, kept_port: Option<u16>) -> Result<TcpListener, EmbeddedError> {
     if let Some(port) = kept_port {
         match TcpListener::bind(SocketAddr::new(ip, port)).await {
             Ok(listener) => return Ok(listener),
@@ -191,11 +217,7 @@ async fn bind_one(ip: IpAddr, kept_port: Option<u16>) -> Result<TcpListener, App
     }
     TcpListener::bind(SocketAddr::new(ip, 0))
         .await
-        .map_err(|e| {
-            AppError::Internal(format!(
-                "the embedded share server could not listen on {ip}: {e}"
-            ))
-        })
+        .map_err(|source| EmbeddedError::Listen { ip, source })
 }
 
 /// The LAN address and loopback on one port (the kept one when both are free).
@@ -235,7 +257,7 @@ fn url_host(ip: IpAddr) -> String {
 
 /// The app's token on its own server: the one in the keyring while the
 /// server still knows it, otherwise a new user's.
-async fn app_token(core: &AppCore, state: &AppState) -> Result<String, AppError> {
+async fn app_token(core: &AppCore, state: &AppState) -> Result<String, EmbeddedError> {
     let key = SecretKey::ShareServerToken(TOKEN_KEY.into());
     if let Some(token) = core.secret(key.clone()).await?
         && share_server::users::authenticate(state.store.as_ref(), &token)
@@ -247,16 +269,14 @@ async fn app_token(core: &AppCore, state: &AppState) -> Result<String, AppError>
     let name = format!("parlor-{}", &uuid::Uuid::new_v4().simple().to_string()[..8]);
     let token = share_server::add_user(state.store.as_ref(), &name)
         .await
-        .map_err(|e| {
-            AppError::Internal(format!("could not create the embedded server's user: {e}"))
-        })?;
+        .map_err(EmbeddedError::User)?;
     core.set_secret(key, Some(token.clone())).await?;
     Ok(token)
 }
 
 /// Starts the embedded server at app start. It runs in every mode: with a
 /// team server chosen it still serves the links made before.
-pub async fn start(core: &AppCore) -> Result<(), AppError> {
+pub async fn start(core: &AppCore) -> Result<(), EmbeddedError> {
     ensure_started(core).await.map(|_| ())
 }
 

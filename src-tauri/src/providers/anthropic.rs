@@ -5,74 +5,59 @@
 //! (which arrives with HTTP 200).
 
 use chat_core::{GenerationParams, Role, Usage};
-use eventsource_stream::{EventStreamError, Eventsource};
 use futures_util::StreamExt;
+use reqwest::{RequestBuilder, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::http::{body_error, provider_error_text, send, shorten};
-use super::{Accumulator, ChatMessage, ChatRequest, Endpoint, TurnError};
+use super::http::{closed_early, mid_answer_error, parse_json, provider_error_text, sse_events};
+use super::{Accumulator, ChatMessage, ChatRequest, Endpoint, ProviderError};
 
 pub const API_VERSION: &str = "2023-06-01";
 
 /// Anthropic requires `max_tokens`; this is used when the session sets none.
 pub const DEFAULT_MAX_TOKENS: i64 = 4096;
 
-pub async fn stream(
+/// The streaming request for `request`.
+pub fn request(
     client: &reqwest::Client,
     endpoint: &Endpoint,
     request: &ChatRequest,
-    acc: &mut Accumulator<'_>,
-) -> Result<(), TurnError> {
-    let url = format!("{}/v1/messages", endpoint.base_url.trim_end_matches('/'));
-    let mut builder = client
-        .post(url)
+) -> RequestBuilder {
+    let builder = client
+        .post(endpoint.url("/v1/messages"))
         .header("anthropic-version", API_VERSION)
         .header(reqwest::header::ACCEPT, "text/event-stream")
         .json(&body(request));
-    if let Some(key) = &endpoint.api_key {
-        builder = builder.header("x-api-key", key);
+    match &endpoint.api_key {
+        Some(key) => builder.header("x-api-key", key),
+        None => builder,
     }
-    let response = send(builder, &endpoint.name).await?;
+}
+
+/// Reads the answer's events into `acc` until `message_stop`.
+pub async fn read(
+    response: Response,
+    provider: &str,
+    acc: &mut Accumulator<'_>,
+) -> Result<(), ProviderError> {
     let mut state = State::default();
-    let mut events = response.bytes_stream().eventsource();
+    let mut events = sse_events(response, provider);
     while let Some(event) = events.next().await {
-        let event = match event {
-            Ok(event) => event,
-            Err(EventStreamError::Transport(e)) => return Err(body_error(&endpoint.name, &e)),
-            Err(e) => {
-                return Err(TurnError(format!(
-                    "{} sent an unreadable event stream: {e}",
-                    endpoint.name
-                )));
-            }
-        };
+        let event = event?;
         if event.data.trim().is_empty() {
             continue;
         }
-        let parsed: Event = serde_json::from_str(&event.data).map_err(|e| {
-            TurnError(format!(
-                "{} sent a malformed event ({e}): {}",
-                endpoint.name,
-                shorten(&event.data, 200)
-            ))
-        })?;
-        match parsed {
+        match parse_json(provider, "event", &event.data)? {
             Event::MessageStop => return Ok(()),
             Event::Error {} => {
                 let detail = provider_error_text(&event.data).unwrap_or_default();
-                return Err(TurnError(format!(
-                    "{} reported an error mid-answer: {detail}",
-                    endpoint.name
-                )));
+                return Err(mid_answer_error(provider, &detail));
             }
             other => state.apply(other, acc),
         }
     }
-    Err(TurnError(format!(
-        "The connection to {} closed before the answer was complete.",
-        endpoint.name
-    )))
+    Err(closed_early(provider))
 }
 
 /// Usage as Anthropic counts it: `input_tokens` excludes the tokens read
@@ -179,9 +164,8 @@ impl State {
 pub fn params(request: &ChatRequest) -> GenerationParams {
     GenerationParams {
         temperature: request.temperature.map(|t| t.min(1.0)),
-        top_p: request.top_p,
         max_tokens: Some(request.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS)),
-        other: Default::default(),
+        ..request.params()
     }
 }
 

@@ -5,11 +5,13 @@
 use std::error::Error as _;
 use std::sync::Once;
 
+use eventsource_stream::{Event, EventStreamError, Eventsource};
 use futures_util::{Stream, StreamExt};
 use reqwest::header::{HeaderMap, RETRY_AFTER};
 use reqwest::{RequestBuilder, Response, StatusCode};
+use serde::de::DeserializeOwned;
 
-use super::{CONNECT_TIMEOUT, READ_TIMEOUT, TurnError};
+use super::{CONNECT_TIMEOUT, ProviderError, READ_TIMEOUT};
 
 /// The client for providers and share servers.
 ///
@@ -64,11 +66,11 @@ fn without_url(error: &reqwest::Error) -> String {
 
 /// Sends the request; a refused one (4xx/5xx) becomes the provider's own
 /// error message. The POST is sent once: never retried.
-pub async fn send(request: RequestBuilder, provider: &str) -> Result<Response, TurnError> {
+pub async fn send(request: RequestBuilder, provider: &str) -> Result<Response, ProviderError> {
     let response = request
         .send()
         .await
-        .map_err(|e| TurnError(format!("Could not reach {provider}: {}", error_chain(&e))))?;
+        .map_err(|e| ProviderError(format!("Could not reach {provider}: {}", error_chain(&e))))?;
     if response.status().is_success() {
         return Ok(response);
     }
@@ -76,7 +78,7 @@ pub async fn send(request: RequestBuilder, provider: &str) -> Result<Response, T
     let retry_after = retry_after_secs(response.headers());
     // Bounded: an error page is not worth megabytes.
     let body = read_limited(response, 64 * 1024).await;
-    Err(TurnError(refusal_message(
+    Err(ProviderError(refusal_message(
         provider,
         status,
         &body,
@@ -165,11 +167,52 @@ pub fn shorten(text: &str, max_chars: usize) -> String {
 }
 
 /// The message for a body that broke off.
-pub fn body_error(provider: &str, error: &reqwest::Error) -> TurnError {
-    TurnError(format!(
+pub fn body_error(provider: &str, error: &reqwest::Error) -> ProviderError {
+    ProviderError(format!(
         "The connection to {provider} broke off mid-answer: {}",
         error_chain(error)
     ))
+}
+
+/// A stream that ended before the answer did.
+pub fn closed_early(provider: &str) -> ProviderError {
+    ProviderError(format!(
+        "The connection to {provider} closed before the answer was complete."
+    ))
+}
+
+/// An error the provider reported in the middle of its answer.
+pub fn mid_answer_error(provider: &str, detail: &str) -> ProviderError {
+    ProviderError(format!("{provider} reported an error mid-answer: {detail}"))
+}
+
+/// `text` (a `what`: chunk, event, line) read as JSON; text that is not
+/// the JSON expected is the turn's error, quoting its start.
+pub fn parse_json<T: DeserializeOwned>(
+    provider: &str,
+    what: &str,
+    text: &str,
+) -> Result<T, ProviderError> {
+    serde_json::from_str(text).map_err(|e| {
+        ProviderError(format!(
+            "{provider} sent a malformed {what} ({e}): {}",
+            shorten(text, 200)
+        ))
+    })
+}
+
+/// The events of an SSE body; a body that breaks off or is not SSE is the
+/// turn's error.
+pub fn sse_events(
+    response: Response,
+    provider: &str,
+) -> impl Stream<Item = Result<Event, ProviderError>> + Unpin + '_ {
+    response.bytes_stream().eventsource().map(move |event| {
+        event.map_err(|e| match e {
+            EventStreamError::Transport(e) => body_error(provider, &e),
+            e => ProviderError(format!("{provider} sent an unreadable event stream: {e}")),
+        })
+    })
 }
 
 /// The lines of an NDJSON body, each without its newline; empty lines are

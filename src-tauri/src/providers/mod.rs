@@ -36,6 +36,13 @@ pub struct Endpoint {
     pub api_key: Option<String>,
 }
 
+impl Endpoint {
+    /// `path` under the endpoint's base URL.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url.trim_end_matches('/'))
+    }
+}
+
 impl std::fmt::Debug for Endpoint {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Endpoint")
@@ -81,6 +88,26 @@ pub struct ChatRequest {
     pub top_p: Option<f64>,
 }
 
+impl ChatRequest {
+    /// The sampling parameters as the session sets them.
+    pub fn params(&self) -> GenerationParams {
+        GenerationParams {
+            temperature: self.temperature,
+            top_p: self.top_p,
+            max_tokens: self.max_tokens,
+            other: Default::default(),
+        }
+    }
+
+    /// The system prompt as a leading `system` message, unless it is blank.
+    pub fn system_message(&self) -> Option<serde_json::Value> {
+        self.system_prompt
+            .as_deref()
+            .filter(|s| !s.trim().is_empty())
+            .map(|system| serde_json::json!({ "role": "system", "content": system }))
+    }
+}
+
 pub use contract::StreamEvent;
 
 /// How a turn ended.
@@ -111,13 +138,14 @@ pub struct TurnResult {
     pub outcome: TurnOutcome,
 }
 
-/// A turn failed; the text is for the user (it never holds a key).
+/// A turn failed at the provider; the text is for the user (it never holds
+/// a key).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct TurnError(pub String);
+pub struct ProviderError(pub String);
 
-impl<T: Into<String>> From<T> for TurnError {
+impl<T: Into<String>> From<T> for ProviderError {
     fn from(message: T) -> Self {
-        TurnError(message.into())
+        ProviderError(message.into())
     }
 }
 
@@ -125,9 +153,8 @@ impl<T: Into<String>> From<T> for TurnError {
 /// sends them (each wire format's body is written from these).
 pub fn sent_params(kind: ProviderKind, request: &ChatRequest) -> GenerationParams {
     match kind {
-        ProviderKind::OpenAi => openai::params(request),
+        ProviderKind::OpenAi | ProviderKind::Ollama => request.params(),
         ProviderKind::Anthropic => anthropic::params(request),
-        ProviderKind::Ollama => ollama::params(request),
     }
 }
 
@@ -142,15 +169,7 @@ pub async fn stream_turn(
 ) -> TurnResult {
     let mut acc = Accumulator::new(on_event);
     let ended = {
-        let drive = async {
-            match endpoint.kind {
-                ProviderKind::OpenAi => openai::stream(client, endpoint, request, &mut acc).await,
-                ProviderKind::Anthropic => {
-                    anthropic::stream(client, endpoint, request, &mut acc).await
-                }
-                ProviderKind::Ollama => ollama::stream(client, endpoint, request, &mut acc).await,
-            }
-        };
+        let drive = exchange(client, endpoint, request, &mut acc);
         tokio::select! {
             biased;
             () = cancel.cancelled() => None,
@@ -160,7 +179,7 @@ pub async fn stream_turn(
     let outcome = match ended {
         None => TurnOutcome::Stopped,
         Some(Ok(())) => TurnOutcome::Complete,
-        Some(Err(TurnError(message))) => TurnOutcome::Failed {
+        Some(Err(ProviderError(message))) => TurnOutcome::Failed {
             // Belt and braces: a provider may echo the key in its error.
             message: match &endpoint.api_key {
                 Some(key) if key.len() >= 6 => message.replace(key.as_str(), "[REDACTED]"),
@@ -169,6 +188,28 @@ pub async fn stream_turn(
         },
     };
     acc.finish(outcome)
+}
+
+/// Sends the request in the endpoint's wire format (once: never retried)
+/// and reads the answer into `acc`.
+async fn exchange(
+    client: &reqwest::Client,
+    endpoint: &Endpoint,
+    request: &ChatRequest,
+    acc: &mut Accumulator<'_>,
+) -> Result<(), ProviderError> {
+    let sending = match endpoint.kind {
+        ProviderKind::OpenAi => openai::request(client, endpoint, request),
+        ProviderKind::Anthropic => anthropic::request(client, endpoint, request),
+        ProviderKind::Ollama => ollama::request(client, endpoint, request),
+    };
+    let response = http::send(sending, &endpoint.name).await?;
+    let provider = endpoint.name.as_str();
+    match endpoint.kind {
+        ProviderKind::OpenAi => openai::read(response, provider, acc).await,
+        ProviderKind::Anthropic => anthropic::read(response, provider, acc).await,
+        ProviderKind::Ollama => ollama::read(response, provider, acc).await,
+    }
 }
 
 /// How long to wait for a connection to a provider.

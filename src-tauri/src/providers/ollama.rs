@@ -5,43 +5,43 @@
 
 use std::collections::HashMap;
 
-use chat_core::{GenerationParams, Role, Usage};
+use chat_core::{Role, Usage};
 use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::http::{body_error, ndjson_lines, send, shorten};
-use super::{Accumulator, ChatRequest, Endpoint, TurnError};
+use reqwest::{RequestBuilder, Response};
 
-pub async fn stream(
+use super::http::{body_error, closed_early, mid_answer_error, ndjson_lines, parse_json};
+use super::{Accumulator, ChatRequest, Endpoint, ProviderError};
+
+/// The streaming request for `request`.
+pub fn request(
     client: &reqwest::Client,
     endpoint: &Endpoint,
     request: &ChatRequest,
-    acc: &mut Accumulator<'_>,
-) -> Result<(), TurnError> {
-    let url = format!("{}/api/chat", endpoint.base_url.trim_end_matches('/'));
-    let mut builder = client.post(url).json(&body(request));
+) -> RequestBuilder {
+    let builder = client.post(endpoint.url("/api/chat")).json(&body(request));
     // Ollama itself has no keys, but proxies in front of it may.
-    if let Some(key) = &endpoint.api_key {
-        builder = builder.bearer_auth(key);
+    match &endpoint.api_key {
+        Some(key) => builder.bearer_auth(key),
+        None => builder,
     }
-    let response = send(builder, &endpoint.name).await?;
+}
+
+/// Reads the answer's lines into `acc` until the one that is `done`.
+pub async fn read(
+    response: Response,
+    provider: &str,
+    acc: &mut Accumulator<'_>,
+) -> Result<(), ProviderError> {
     let lines = ndjson_lines(response);
     futures_util::pin_mut!(lines);
     while let Some(line) = lines.next().await {
-        let line = line.map_err(|e| body_error(&endpoint.name, &e))?;
-        let chunk: Chunk = serde_json::from_str(&line).map_err(|e| {
-            TurnError(format!(
-                "{} sent a malformed line ({e}): {}",
-                endpoint.name,
-                shorten(&line, 200)
-            ))
-        })?;
+        let line = line.map_err(|e| body_error(provider, &e))?;
+        let chunk: Chunk = parse_json(provider, "line", &line)?;
         if let Some(error) = chunk.error {
-            return Err(TurnError(format!(
-                "{} reported an error mid-answer: {error}",
-                endpoint.name
-            )));
+            return Err(mid_answer_error(provider, &error));
         }
         if let Some(message) = chunk.message {
             if let Some(thinking) = message.thinking {
@@ -68,34 +68,14 @@ pub async fn stream(
             return Ok(());
         }
     }
-    Err(TurnError(format!(
-        "The connection to {} closed before the answer was complete.",
-        endpoint.name
-    )))
-}
-
-/// The sampling parameters the body sends (`max_tokens` as `num_predict`).
-pub fn params(request: &ChatRequest) -> GenerationParams {
-    GenerationParams {
-        temperature: request.temperature,
-        top_p: request.top_p,
-        max_tokens: request.max_tokens,
-        other: Default::default(),
-    }
+    Err(closed_early(provider))
 }
 
 /// The request body. Tool results name their tool (`tool_name`), found from
 /// the call they answer.
 pub fn body(request: &ChatRequest) -> Value {
     let mut names: HashMap<&str, &str> = HashMap::new();
-    let mut messages = Vec::new();
-    if let Some(system) = request
-        .system_prompt
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
-        messages.push(json!({ "role": "system", "content": system }));
-    }
+    let mut messages: Vec<Value> = request.system_message().into_iter().collect();
     for message in &request.messages {
         let mut value = json!({ "role": message.role.as_str(), "content": message.content });
         if message.role == Role::Assistant && !message.tool_calls.is_empty() {
@@ -117,7 +97,7 @@ pub fn body(request: &ChatRequest) -> Value {
         }
         messages.push(value);
     }
-    let sampling = params(request);
+    let sampling = request.params();
     let mut options = serde_json::Map::new();
     if let Some(temperature) = sampling.temperature {
         options.insert("temperature".into(), json!(temperature));

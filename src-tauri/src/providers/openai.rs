@@ -3,45 +3,40 @@
 //! `stream: true` and `stream_options.include_usage`, answered as SSE
 //! `data: {chunk}` lines ending with `data: [DONE]`.
 
-use chat_core::{GenerationParams, Role, Usage};
-use eventsource_stream::{EventStreamError, Eventsource};
+use chat_core::{Role, Usage};
 use futures_util::StreamExt;
+use reqwest::{RequestBuilder, Response};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use super::http::{body_error, provider_error_text, send, shorten};
-use super::{Accumulator, ChatRequest, Endpoint, TurnError};
+use super::http::{closed_early, mid_answer_error, parse_json, provider_error_text, sse_events};
+use super::{Accumulator, ChatRequest, Endpoint, ProviderError};
 
-pub async fn stream(
+/// The streaming request for `request`.
+pub fn request(
     client: &reqwest::Client,
     endpoint: &Endpoint,
     request: &ChatRequest,
-    acc: &mut Accumulator<'_>,
-) -> Result<(), TurnError> {
-    let url = format!(
-        "{}/chat/completions",
-        endpoint.base_url.trim_end_matches('/')
-    );
-    let mut builder = client
-        .post(url)
+) -> RequestBuilder {
+    let builder = client
+        .post(endpoint.url("/chat/completions"))
         .header(reqwest::header::ACCEPT, "text/event-stream")
         .json(&body(endpoint, request));
-    if let Some(key) = &endpoint.api_key {
-        builder = builder.bearer_auth(key);
+    match &endpoint.api_key {
+        Some(key) => builder.bearer_auth(key),
+        None => builder,
     }
-    let response = send(builder, &endpoint.name).await?;
-    let mut events = response.bytes_stream().eventsource();
+}
+
+/// Reads the answer's chunks into `acc` until `[DONE]`.
+pub async fn read(
+    response: Response,
+    provider: &str,
+    acc: &mut Accumulator<'_>,
+) -> Result<(), ProviderError> {
+    let mut events = sse_events(response, provider);
     while let Some(event) = events.next().await {
-        let event = match event {
-            Ok(event) => event,
-            Err(EventStreamError::Transport(e)) => return Err(body_error(&endpoint.name, &e)),
-            Err(e) => {
-                return Err(TurnError(format!(
-                    "{} sent an unreadable event stream: {e}",
-                    endpoint.name
-                )));
-            }
-        };
+        let event = event?;
         let data = event.data.trim();
         if data == "[DONE]" {
             return Ok(());
@@ -50,17 +45,11 @@ pub async fn stream(
             continue;
         }
         if event.event == "error" {
-            return Err(mid_stream_error(&endpoint.name, data));
+            return Err(mid_stream_error(provider, data));
         }
-        let chunk: Chunk = serde_json::from_str(data).map_err(|e| {
-            TurnError(format!(
-                "{} sent a malformed chunk ({e}): {}",
-                endpoint.name,
-                shorten(data, 200)
-            ))
-        })?;
+        let chunk: Chunk = parse_json(provider, "chunk", data)?;
         if let Some(error) = chunk.error {
-            return Err(mid_stream_error(&endpoint.name, &error.to_string()));
+            return Err(mid_stream_error(provider, &error.to_string()));
         }
         apply(chunk, acc);
     }
@@ -68,20 +57,17 @@ pub async fn stream(
     if acc.has_finish_reason() {
         Ok(())
     } else {
-        Err(TurnError(format!(
-            "The connection to {} closed before the answer was complete.",
-            endpoint.name
-        )))
+        Err(closed_early(provider))
     }
 }
 
-fn mid_stream_error(provider: &str, data: &str) -> TurnError {
+fn mid_stream_error(provider: &str, data: &str) -> ProviderError {
     let wrapped = format!("{{\"error\":{data}}}");
     let detail = provider_error_text(&wrapped)
         .filter(|d| !d.starts_with("{\"error\""))
         .or_else(|| provider_error_text(data))
         .unwrap_or_else(|| "unknown error".into());
-    TurnError(format!("{provider} reported an error mid-answer: {detail}"))
+    mid_answer_error(provider, &detail)
 }
 
 fn apply(chunk: Chunk, acc: &mut Accumulator<'_>) {
@@ -120,26 +106,9 @@ fn apply(chunk: Chunk, acc: &mut Accumulator<'_>) {
     }
 }
 
-/// The sampling parameters the body sends: the session's, as they are.
-pub fn params(request: &ChatRequest) -> GenerationParams {
-    GenerationParams {
-        temperature: request.temperature,
-        top_p: request.top_p,
-        max_tokens: request.max_tokens,
-        other: Default::default(),
-    }
-}
-
 /// The request body.
 pub fn body(endpoint: &Endpoint, request: &ChatRequest) -> Value {
-    let mut messages = Vec::new();
-    if let Some(system) = request
-        .system_prompt
-        .as_deref()
-        .filter(|s| !s.trim().is_empty())
-    {
-        messages.push(json!({ "role": "system", "content": system }));
-    }
+    let mut messages: Vec<Value> = request.system_message().into_iter().collect();
     for message in &request.messages {
         messages.push(match message.role {
             Role::Assistant if !message.tool_calls.is_empty() => json!({
@@ -165,7 +134,7 @@ pub fn body(endpoint: &Endpoint, request: &ChatRequest) -> Value {
         "stream": true,
         "stream_options": { "include_usage": true },
     });
-    let sampling = params(request);
+    let sampling = request.params();
     if let Some(temperature) = sampling.temperature {
         body["temperature"] = json!(temperature);
     }

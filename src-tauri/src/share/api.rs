@@ -14,9 +14,10 @@ use crate::providers::http::{error_chain, retry_after_secs, shorten};
 /// The API path of shares on a share server.
 pub const API_PATH: &str = "/api/v0/shared-chats";
 
-/// Why a share could not be published, revoked or imported.
+/// What went wrong between the app and a share server: the server's
+/// refusal or failure, or a snapshot or link it would refuse.
 #[derive(Debug, thiserror::Error)]
-pub enum ShareError {
+pub enum ServerError {
     #[error("The share server at {server} cannot be reached: {detail}")]
     Unreachable { server: String, detail: String },
     #[error("The share server refused the token ({status}): {message}")]
@@ -51,32 +52,32 @@ pub enum ShareError {
     },
 }
 
-impl ShareError {
+impl ServerError {
     pub fn code(&self) -> &'static str {
         match self {
-            ShareError::Unreachable { .. } => code::SHARE_SERVER_UNREACHABLE,
-            ShareError::Unauthorized { .. } => code::UNAUTHORIZED,
-            ShareError::TooLarge { .. } => code::TOO_LARGE,
-            ShareError::Rejected { .. } | ShareError::Invalid(_) => code::INVALID_SNAPSHOT,
-            ShareError::RateLimited { .. } => code::RATE_LIMITED,
-            ShareError::Gone { .. } => code::GONE,
-            ShareError::Server { .. } => code::SHARE_SERVER_ERROR,
-            ShareError::BadUrl(_) => code::INVALID_INPUT,
-            ShareError::ServerTooOld { .. } => code::SERVER_TOO_OLD,
+            ServerError::Unreachable { .. } => code::SHARE_SERVER_UNREACHABLE,
+            ServerError::Unauthorized { .. } => code::UNAUTHORIZED,
+            ServerError::TooLarge { .. } => code::TOO_LARGE,
+            ServerError::Rejected { .. } | ServerError::Invalid(_) => code::INVALID_SNAPSHOT,
+            ServerError::RateLimited { .. } => code::RATE_LIMITED,
+            ServerError::Gone { .. } => code::GONE,
+            ServerError::Server { .. } => code::SHARE_SERVER_ERROR,
+            ServerError::BadUrl(_) => code::INVALID_INPUT,
+            ServerError::ServerTooOld { .. } => code::SERVER_TOO_OLD,
         }
     }
 
     pub fn field(&self) -> Option<&str> {
         match self {
-            ShareError::Rejected { field, .. } => field.as_deref(),
-            ShareError::Invalid(errors) => errors.field(),
+            ServerError::Rejected { field, .. } => field.as_deref(),
+            ServerError::Invalid(errors) => errors.field(),
             _ => None,
         }
     }
 
     pub fn retry_after_secs(&self) -> Option<u64> {
         match self {
-            ShareError::RateLimited {
+            ServerError::RateLimited {
                 retry_after_secs, ..
             } => *retry_after_secs,
             _ => None,
@@ -101,7 +102,7 @@ pub async fn publish(
     client: &reqwest::Client,
     target: &ShareTarget,
     snapshot: &ShareSnapshot,
-) -> Result<Published, ShareError> {
+) -> Result<Published, ServerError> {
     let url = format!("{}{API_PATH}", target.server_url.trim_end_matches('/'));
     let mut request = client.post(url).timeout(SERVER_TIMEOUT).json(snapshot);
     if let Some(token) = &target.token {
@@ -135,8 +136,8 @@ struct EnvelopeError {
 pub(super) async fn call<T: serde::de::DeserializeOwned>(
     request: reqwest::RequestBuilder,
     server: &str,
-) -> Result<T, ShareError> {
-    let response = request.send().await.map_err(|e| ShareError::Unreachable {
+) -> Result<T, ServerError> {
+    let response = request.send().await.map_err(|e| ServerError::Unreachable {
         server: server.to_owned(),
         detail: error_chain(&e),
     })?;
@@ -145,7 +146,7 @@ pub(super) async fn call<T: serde::de::DeserializeOwned>(
     let body = response
         .bytes()
         .await
-        .map_err(|e| ShareError::Unreachable {
+        .map_err(|e| ServerError::Unreachable {
             server: server.to_owned(),
             detail: error_chain(&e),
         })?;
@@ -156,7 +157,7 @@ pub(super) async fn call<T: serde::de::DeserializeOwned>(
             // 204 and the like: nothing to read.
             None => Value::Null,
         };
-        return serde_json::from_value(data).map_err(|e| ShareError::Server {
+        return serde_json::from_value(data).map_err(|e| ServerError::Server {
             status: status.as_u16(),
             message: format!("unexpected answer: {e}"),
         });
@@ -177,24 +178,24 @@ pub(super) async fn call<T: serde::de::DeserializeOwned>(
     let field = error.as_ref().and_then(|e| e.field.clone());
     let code = error.and_then(|e| e.code);
     Err(match status {
-        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ShareError::Unauthorized {
+        StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN => ServerError::Unauthorized {
             status: status.as_u16(),
             message,
         },
-        StatusCode::PAYLOAD_TOO_LARGE => ShareError::TooLarge { message },
-        StatusCode::TOO_MANY_REQUESTS => ShareError::RateLimited {
+        StatusCode::PAYLOAD_TOO_LARGE => ServerError::TooLarge { message },
+        StatusCode::TOO_MANY_REQUESTS => ServerError::RateLimited {
             message,
             retry_after_secs: retry_after,
         },
-        StatusCode::NOT_FOUND | StatusCode::GONE => ShareError::Gone { message },
+        StatusCode::NOT_FOUND | StatusCode::GONE => ServerError::Gone { message },
         StatusCode::BAD_REQUEST | StatusCode::UNPROCESSABLE_ENTITY => {
             if code.as_deref() == Some("too_large") {
-                ShareError::TooLarge { message }
+                ServerError::TooLarge { message }
             } else {
-                ShareError::Rejected { message, field }
+                ServerError::Rejected { message, field }
             }
         }
-        _ => ShareError::Server {
+        _ => ServerError::Server {
             status: status.as_u16(),
             message,
         },
@@ -206,9 +207,9 @@ pub const DELETE_TOKEN_HEADER: &str = "x-delete-token";
 
 /// The server's base URL and the share id of a share link (`…/shared/{id}`)
 /// or API URL (`…/api/v0/shared-chats/{id}`).
-pub fn parse_share_url(url: &str) -> Result<(String, String), ShareError> {
+pub fn parse_share_url(url: &str) -> Result<(String, String), ServerError> {
     let bad = || {
-        ShareError::BadUrl(format!(
+        ServerError::BadUrl(format!(
             "“{}” is not a share link",
             shorten(url.trim(), 100)
         ))

@@ -10,9 +10,8 @@ use chat_core::ShareSnapshot;
 use chrono::{DateTime, Utc};
 use share_server::page::ExportView;
 
-use super::{ShareOptions, prepared_snapshot};
+use super::{ShareError, ShareOptions, prepared_snapshot};
 use crate::app::AppCore;
-use crate::error::AppError;
 
 pub use contract::{CopiedMarkdown, SavedFile};
 
@@ -29,27 +28,22 @@ pub async fn save_html_file(
     dir: &Path,
     session_id: &str,
     options: &ShareOptions,
-) -> Result<SavedFile, AppError> {
+) -> Result<SavedFile, ShareError> {
     let now = Utc::now();
     let (snapshot, redactions) = prepared_snapshot(core, None, session_id, options, now).await?;
     let html = standalone_html(&snapshot, now);
-    std::fs::create_dir_all(dir).map_err(|e| {
-        AppError::Internal(format!(
-            "the folder {} could not be made: {e}",
-            dir.display()
-        ))
+    std::fs::create_dir_all(dir).map_err(|source| ShareError::Folder {
+        dir: dir.to_owned(),
+        source,
     })?;
     let path = free_path(
         dir,
         &share_server::page::export_file_stem(&snapshot),
         "html",
     );
-    std::fs::write(&path, html).map_err(|e| {
-        AppError::Internal(format!(
-            "the file {} could not be written: {e}",
-            path.display()
-        ))
-    })?;
+    if let Err(source) = std::fs::write(&path, html) {
+        return Err(ShareError::File { path, source });
+    }
     Ok(SavedFile {
         path: path.display().to_string(),
         redacted_summary: redactions.summary(),
@@ -61,7 +55,7 @@ pub async fn markdown(
     core: &AppCore,
     session_id: &str,
     options: &ShareOptions,
-) -> Result<MarkdownExport, AppError> {
+) -> Result<MarkdownExport, ShareError> {
     let now = Utc::now();
     let (snapshot, redactions) = prepared_snapshot(core, None, session_id, options, now).await?;
     Ok(MarkdownExport {

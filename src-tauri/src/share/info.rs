@@ -3,7 +3,7 @@
 //! the server will not do.
 
 use super::api::call;
-use super::{SERVER_TIMEOUT, ShareError};
+use super::{SERVER_TIMEOUT, ServerError};
 
 /// The path of a server's self-description.
 pub const INFO_PATH: &str = "/api/v0/info";
@@ -14,7 +14,11 @@ pub use contract::ServerInfo;
 pub const VERSIONS_BEFORE_INFO: &[u32] = &[1];
 
 /// Refuses a server that cannot store what this app writes.
-pub fn check_info_accepts(info: &ServerInfo, server: &str, version: u32) -> Result<(), ShareError> {
+pub fn check_info_accepts(
+    info: &ServerInfo,
+    server: &str,
+    version: u32,
+) -> Result<(), ServerError> {
     check_accepts(&info.schema_versions, server, version)
 }
 
@@ -25,18 +29,18 @@ pub fn check_described(
     info: Option<&ServerInfo>,
     server: &str,
     version: u32,
-) -> Result<(), ShareError> {
+) -> Result<(), ServerError> {
     match info {
         Some(info) => check_info_accepts(info, server, version),
         None => check_accepts(VERSIONS_BEFORE_INFO, server, version),
     }
 }
 
-fn check_accepts(accepted: &[u32], server: &str, version: u32) -> Result<(), ShareError> {
+fn check_accepts(accepted: &[u32], server: &str, version: u32) -> Result<(), ServerError> {
     if accepted.contains(&version) {
         Ok(())
     } else {
-        Err(ShareError::ServerTooOld {
+        Err(ServerError::ServerTooOld {
             server: server.to_owned(),
             accepted: accepted.to_vec(),
             written: version,
@@ -49,11 +53,11 @@ fn check_accepts(accepted: &[u32], server: &str, version: u32) -> Result<(), Sha
 pub async fn fetch_info(
     client: &reqwest::Client,
     server: &str,
-) -> Result<Option<ServerInfo>, ShareError> {
+) -> Result<Option<ServerInfo>, ServerError> {
     let url = format!("{}{INFO_PATH}", server.trim_end_matches('/'));
     match call::<ServerInfo>(client.get(url).timeout(SERVER_TIMEOUT), server).await {
         Ok(info) => Ok(Some(info)),
-        Err(ShareError::Gone { .. }) => Ok(None),
+        Err(ServerError::Gone { .. }) => Ok(None),
         Err(e) => Err(e),
     }
 }

@@ -66,7 +66,7 @@ const SERVER_LIST_LIMIT: u32 = 100;
 /// on another device appear, and the server's word on revocation and
 /// expiry wins). The server's list failing is not fatal: the local records
 /// are still the truth of what this app made.
-pub async fn list_shares(core: &AppCore) -> Result<Vec<ShareListItem>, AppError> {
+pub async fn list_shares(core: &AppCore) -> Result<Vec<ShareListItem>, ShareError> {
     let now = Utc::now();
     let mut items: Vec<ShareListItem> = core
         .store
@@ -137,7 +137,7 @@ pub async fn list_shares(core: &AppCore) -> Result<Vec<ShareListItem>, AppError>
 /// keyring) and/or the share's own delete token (`X-Delete-Token`). A share
 /// the server no longer has (404/410) counts as revoked. A share listed only
 /// by the team server is revoked there with the team token.
-pub async fn revoke_share(core: &AppCore, share_id: &str) -> Result<ShareRecord, AppError> {
+pub async fn revoke_share(core: &AppCore, share_id: &str) -> Result<ShareRecord, ShareError> {
     let record = match core.store.share(share_id) {
         Ok(record) => record,
         Err(StoreError::NotFound { .. }) => return revoke_on_team_server(core, share_id).await,
@@ -150,9 +150,7 @@ pub async fn revoke_share(core: &AppCore, share_id: &str) -> Result<ShareRecord,
         record.share_id
     );
     if owner_token.is_none() && record.delete_token.is_none() {
-        return Err(AppError::Invalid(
-            "this share was published with a token that is no longer stored; it cannot be revoked from here".into(),
-        ));
+        return Err(ShareError::TokenLost);
     }
     // The server accepts either; sending both covers a share published
     // anonymously before a token was configured, and the reverse.
@@ -164,7 +162,7 @@ pub async fn revoke_share(core: &AppCore, share_id: &str) -> Result<ShareRecord,
         request = request.header(DELETE_TOKEN_HEADER, token);
     }
     match call::<Value>(request, &record.server_url).await {
-        Ok(_) | Err(ShareError::Gone { .. }) => {}
+        Ok(_) | Err(ServerError::Gone { .. }) => {}
         Err(e) => return Err(e.into()),
     }
     core.store
@@ -174,7 +172,7 @@ pub async fn revoke_share(core: &AppCore, share_id: &str) -> Result<ShareRecord,
 
 /// The owner token for shares on `server_url`: the team token stored for
 /// it, or the app's own token when it is the embedded server.
-async fn owner_token(core: &AppCore, server_url: &str) -> Result<Option<String>, AppError> {
+async fn owner_token(core: &AppCore, server_url: &str) -> Result<Option<String>, ShareError> {
     let server_url = server_url.trim_end_matches('/');
     if let Some(token) = core
         .secret(SecretKey::ShareServerToken(server_url.to_owned()))
@@ -186,28 +184,28 @@ async fn owner_token(core: &AppCore, server_url: &str) -> Result<Option<String>,
     let own = embedded.as_ref().is_some_and(|e| e.base_url == server_url)
         || Reach::guess(server_url).kind != ReachKind::Team;
     if own {
-        return core
+        return Ok(core
             .secret(SecretKey::ShareServerToken(
                 crate::embedded::TOKEN_KEY.into(),
             ))
-            .await;
+            .await?);
     }
     Ok(None)
 }
 
 /// Revokes a share this app has no record of, on the chosen team server.
-async fn revoke_on_team_server(core: &AppCore, share_id: &str) -> Result<ShareRecord, AppError> {
+async fn revoke_on_team_server(core: &AppCore, share_id: &str) -> Result<ShareRecord, ShareError> {
     let settings = core.settings()?;
     let team = settings
         .share_server
         .active_team_url()
-        .ok_or_else(|| AppError::NotFound(format!("share {share_id} is not known here")))?
+        .ok_or_else(|| ShareError::UnknownShare(share_id.to_owned()))?
         .trim_end_matches('/')
         .to_owned();
     let token = core
         .secret(SecretKey::ShareServerToken(team.clone()))
         .await?
-        .ok_or_else(|| AppError::Invalid("no token is stored for the team server".into()))?;
+        .ok_or(ShareError::NoTeamToken)?;
     let url = format!("{team}{API_PATH}/{share_id}");
     let request = core
         .http
@@ -215,7 +213,7 @@ async fn revoke_on_team_server(core: &AppCore, share_id: &str) -> Result<ShareRe
         .timeout(SERVER_TIMEOUT)
         .bearer_auth(&token);
     match call::<Value>(request, &team).await {
-        Ok(_) | Err(ShareError::Gone { .. }) => {}
+        Ok(_) | Err(ServerError::Gone { .. }) => {}
         Err(e) => return Err(e.into()),
     }
     let now = Utc::now();

@@ -4,6 +4,7 @@
 
 pub(crate) mod api;
 pub mod connection;
+mod error;
 pub mod export;
 mod info;
 mod list;
@@ -21,12 +22,12 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::app::AppCore;
-use crate::error::AppError;
 use crate::redact::{Redactions, Redactor};
 use crate::secrets::SecretKey;
 use crate::store::{ImportedFrom, Session, ShareRecord, StoreError};
 use api::call;
-pub use api::{API_PATH, DELETE_TOKEN_HEADER, ShareError, parse_share_url, publish};
+pub use api::{API_PATH, DELETE_TOKEN_HEADER, ServerError, parse_share_url, publish};
+pub use error::ShareError;
 pub use info::{
     INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, check_info_accepts, fetch_info,
 };
@@ -59,7 +60,7 @@ impl ShareTarget {
     /// that does not describe itself predates version 2: it stores version 1
     /// only. The embedded server runs this build's share-server, which
     /// stores what this build writes.
-    pub fn check_accepts(&self, version: u32) -> Result<(), ShareError> {
+    pub fn check_accepts(&self, version: u32) -> Result<(), ServerError> {
         match self.reach {
             ReachKind::Team => check_described(self.info.as_ref(), &self.server_url, version),
             _ => match &self.info {
@@ -82,7 +83,7 @@ impl std::fmt::Debug for ShareTarget {
 
 /// Where the app publishes now: the team server with its token from the
 /// keyring (and its self-description), or the embedded server.
-pub async fn current_target(core: &AppCore) -> Result<ShareTarget, AppError> {
+pub async fn current_target(core: &AppCore) -> Result<ShareTarget, ShareError> {
     let settings = core.settings()?;
     match settings.share_server.active_team_url() {
         Some(url) => {
@@ -110,7 +111,7 @@ pub async fn current_target(core: &AppCore) -> Result<ShareTarget, AppError> {
 
 /// The status of the place Share publishes to (starting the embedded server
 /// if needed, asking a team server for its description).
-pub async fn server_status(core: &AppCore) -> Result<ShareServerStatus, AppError> {
+pub async fn server_status(core: &AppCore) -> Result<ShareServerStatus, ShareError> {
     let mode = core.settings()?.share_server.mode;
     let target = current_target(core).await?;
     let notice = match target.reach {
@@ -131,7 +132,7 @@ const LAST_OPTIONS: &str = "lastShareOptions";
 
 /// The options Share uses when none are given: those of the last share
 /// (without its message selection, which belongs to its session).
-pub fn last_options(core: &AppCore) -> Result<ShareOptions, AppError> {
+pub fn last_options(core: &AppCore) -> Result<ShareOptions, ShareError> {
     Ok(core.store.setting(LAST_OPTIONS)?.unwrap_or_default())
 }
 
@@ -143,7 +144,7 @@ pub async fn prepared_snapshot(
     session_id: &str,
     options: &ShareOptions,
     now: DateTime<Utc>,
-) -> Result<(ShareSnapshot, Redactions), AppError> {
+) -> Result<(ShareSnapshot, Redactions), ShareError> {
     let settings = core.settings()?;
     let mut snapshot = build_snapshot(&core.store, &settings, session_id, options, now)?;
     let mut known = core.known_secret_values().await?;
@@ -161,7 +162,7 @@ pub async fn share_session(
     session_id: &str,
     options: &ShareOptions,
     replaces: Option<&str>,
-) -> Result<ShareResult, AppError> {
+) -> Result<ShareResult, ShareError> {
     let now = Utc::now();
     target.check_accepts(SCHEMA_VERSION)?;
     let (snapshot, redactions) =
@@ -271,7 +272,7 @@ pub fn qr_svg(link: &str) -> String {
 
 /// "Continue in Parlor": fetches a share's JSON and makes a new local session
 /// of it, with every message and its measurements.
-pub async fn import_share(core: &AppCore, url: &str) -> Result<Session, AppError> {
+pub async fn import_share(core: &AppCore, url: &str) -> Result<Session, ShareError> {
     let (server, share_id) = parse_share_url(url)?;
     let api = format!("{server}{API_PATH}/{share_id}");
     let data: Value = call(core.http.get(api).timeout(SERVER_TIMEOUT), &server).await?;

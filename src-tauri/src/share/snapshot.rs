@@ -16,8 +16,7 @@ use chat_core::{
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
-use super::{ShareError, ShareOptions};
-use crate::error::AppError;
+use super::{ServerError, ShareError, ShareOptions};
 use crate::redact::{Redactions, Redactor};
 use crate::served_by::ServedBy;
 use crate::served_by::ServedByExt;
@@ -36,15 +35,13 @@ pub fn build_snapshot(
     session_id: &str,
     options: &ShareOptions,
     now: DateTime<Utc>,
-) -> Result<ShareSnapshot, AppError> {
+) -> Result<ShareSnapshot, ShareError> {
     let session = store.session(session_id)?;
     let all = store.all_messages(session_id)?;
     let selected: Vec<&StoredMessage> = match &options.message_ids {
         Some(ids) => {
             if let Some(missing) = ids.iter().find(|id| !all.iter().any(|m| &m.id == *id)) {
-                return Err(AppError::Invalid(format!(
-                    "message {missing} is not part of this session"
-                )));
+                return Err(ShareError::UnknownMessage(missing.clone()));
             }
             all.iter().filter(|m| ids.contains(&m.id)).collect()
         }
@@ -92,7 +89,7 @@ pub fn build_snapshot(
         messages.push(message);
     }
     if messages.is_empty() {
-        return Err(AppError::Invalid("there is no message to share".into()));
+        return Err(ShareError::NothingToShare);
     }
     let config = &session.config;
     let prompt_meta = prompt_meta(config, options.include_system_prompt);
@@ -186,7 +183,7 @@ pub fn prepare(
     snapshot: &mut ShareSnapshot,
     redactor: &Redactor,
     now: DateTime<Utc>,
-) -> Result<Redactions, ShareError> {
+) -> Result<Redactions, ServerError> {
     let redactions = redactor.redact_snapshot(snapshot);
     // Redaction changes no number, but keep the totals exact regardless.
     snapshot.fill_totals();
@@ -197,7 +194,7 @@ pub fn prepare(
 
 /// The snapshot in the API's `data` (which adds `createdAt` and perhaps
 /// other server fields to it).
-pub(super) fn snapshot_from_api(mut data: Value) -> Result<ShareSnapshot, ShareError> {
+pub(super) fn snapshot_from_api(mut data: Value) -> Result<ShareSnapshot, ServerError> {
     const FIELDS: &[&str] = &[
         "schemaVersion",
         "title",
@@ -212,7 +209,7 @@ pub(super) fn snapshot_from_api(mut data: Value) -> Result<ShareSnapshot, ShareE
     if let Some(map) = data.as_object_mut() {
         map.retain(|key, _| FIELDS.contains(&key.as_str()));
     }
-    serde_json::from_value(data).map_err(|e| ShareError::Server {
+    serde_json::from_value(data).map_err(|e| ServerError::Server {
         status: 200,
         message: format!("the share is not a snapshot Parlor can read: {e}"),
     })
@@ -228,7 +225,7 @@ pub fn import_snapshot(
     settings: &Settings,
     snapshot: &ShareSnapshot,
     imported_from: Option<ImportedFrom>,
-) -> Result<Session, AppError> {
+) -> Result<Session, ShareError> {
     let model_config = &snapshot.model_config;
     let wanted = model_config.provider.trim().to_lowercase();
     let table = PriceTable::bundled();

@@ -5,11 +5,10 @@
 
 use chat_core::connect_code::{ConnectCode, PREFIX};
 
+use super::ShareError;
 use super::connection::{check_server, normalize_server_url};
 use crate::app::AppCore;
-use crate::error::AppError;
 use crate::secrets::SecretKey;
-use crate::settings::SettingsExt;
 use crate::settings::ShareMode;
 
 pub use contract::ConnectionCheck;
@@ -20,7 +19,7 @@ async fn server_and_token(
     core: &AppCore,
     input: &str,
     token: Option<&str>,
-) -> Result<(String, Option<String>), AppError> {
+) -> Result<(String, Option<String>), ShareError> {
     let input = input.trim();
     if input.starts_with(PREFIX) || !input.contains("://") && input.starts_with("parlor") {
         let code = ConnectCode::decode(input)?;
@@ -43,7 +42,7 @@ async fn check(
     core: &AppCore,
     url: &str,
     token: Option<&str>,
-) -> Result<ConnectionCheck, AppError> {
+) -> Result<ConnectionCheck, ShareError> {
     // The check also refuses a server that cannot store this app's snapshots.
     let info = check_server(&core.http, url, token).await?;
     let token_part = if token.is_some() {
@@ -75,7 +74,7 @@ pub async fn test(
     core: &AppCore,
     input: &str,
     token: Option<&str>,
-) -> Result<ConnectionCheck, AppError> {
+) -> Result<ConnectionCheck, ShareError> {
     let (url, token) = server_and_token(core, input, token).await?;
     check(core, &url, token.as_deref()).await
 }
@@ -86,7 +85,7 @@ pub async fn connect(
     core: &AppCore,
     input: &str,
     token: Option<&str>,
-) -> Result<ConnectionCheck, AppError> {
+) -> Result<ConnectionCheck, ShareError> {
     let (url, token) = server_and_token(core, input, token).await?;
     let checked = check(core, &url, token.as_deref()).await?;
     let mut settings = core.settings()?;
@@ -96,6 +95,6 @@ pub async fn connect(
     }
     settings.share_server.mode = ShareMode::Team;
     settings.share_server.team_url = Some(url);
-    settings.save(&core.store)?;
+    core.save_settings(&settings)?;
     Ok(checked)
 }

@@ -155,7 +155,7 @@ fn a_selection_and_no_system_prompt() {
     };
     assert!(matches!(
         build_snapshot(&store, &Settings::default(), &session.id, &unknown, now),
-        Err(AppError::Invalid(_))
+        Err(ShareError::UnknownMessage(_))
     ));
 }
 
@@ -275,37 +275,6 @@ fn the_api_answer_becomes_a_snapshot_and_a_session() {
     assert_eq!(messages[1].usage, snapshot.messages[1].usage);
     assert_eq!(messages[1].tool_calls, snapshot.messages[1].tool_calls);
     assert_eq!(messages[2].tool_call_id.as_deref(), Some("call_1"));
-}
-
-#[test]
-fn errors_carry_codes_fields_and_retry_times() {
-    let rate = AppError::from(ShareError::RateLimited {
-        message: "slow down".into(),
-        retry_after_secs: Some(30),
-    });
-    let json = serde_json::to_value(&rate).unwrap();
-    assert_eq!(json["code"], "rate_limited");
-    assert_eq!(json["retryAfterSecs"], 30);
-    // The advice is the UI's (from the contract), said once.
-    let message = json["message"].as_str().unwrap();
-    let advice = contract::error::advice("rate_limited", Some(30)).unwrap();
-    assert!(!message.contains("try again"), "{message}");
-    assert_eq!(
-        contract::error::describe("rate_limited", message, Some(30)),
-        format!("The share server is rate limiting: slow down. {advice}")
-    );
-    let refused = AppError::from(ShareError::Unauthorized {
-        status: 401,
-        message: "bad token".into(),
-    });
-    assert!(!refused.to_string().contains("Settings"), "{refused}");
-    let rejected = AppError::from(ShareError::Rejected {
-        message: "bad".into(),
-        field: Some("messages[0].content".into()),
-    });
-    let json = serde_json::to_value(&rejected).unwrap();
-    assert_eq!(json["code"], "invalid_snapshot");
-    assert_eq!(json["field"], "messages[0].content");
 }
 
 fn params(temperature: Option<f64>, max_tokens: Option<i64>) -> GenerationParams {

@@ -32,14 +32,7 @@ impl Store {
     ) -> Result<Vec<StoredMessage>> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
-        let exists: bool = tx.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
-            [session_id],
-            |row| row.get(0),
-        )?;
-        if !exists {
-            return Err(StoreError::NotFound { what: "session" });
-        }
+        self.session_exists(&tx, session_id)?;
         let first_position: i64 = tx.query_row(
             "SELECT COALESCE(MAX(position) + 1, 0) FROM messages WHERE session_id = ?1",
             [session_id],
@@ -125,14 +118,7 @@ impl Store {
         let limit = limit.clamp(1, MAX_PAGE);
         let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
         let conn = self.conn()?;
-        let exists: bool = conn.query_row(
-            "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
-            [session_id],
-            |row| row.get(0),
-        )?;
-        if !exists {
-            return Err(StoreError::NotFound { what: "session" });
-        }
+        self.session_exists(&conn, session_id)?;
         let any_at = |sql: &str, position: i64| -> rusqlite::Result<bool> {
             conn.query_row(sql, params![session_id, position], |row| row.get(0))
         };

@@ -17,6 +17,7 @@ use std::path::Path;
 use std::sync::{Mutex, MutexGuard};
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use contract::error::code;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
@@ -46,6 +47,17 @@ pub enum StoreError {
     Json(#[from] serde_json::Error),
     #[error("the database lock was poisoned by an earlier panic")]
     Poisoned,
+}
+
+impl StoreError {
+    /// The stable code the UI reads.
+    pub fn code(&self) -> &'static str {
+        match self {
+            StoreError::NotFound { .. } => code::NOT_FOUND,
+            StoreError::Invalid(_) => code::INVALID_INPUT,
+            _ => code::STORAGE,
+        }
+    }
 }
 
 pub type Result<T, E = StoreError> = std::result::Result<T, E>;

@@ -1,6 +1,7 @@
 //! Sessions: create, read, list, configure, rename, duplicate, delete, search.
 
-use rusqlite::{OptionalExtension, Row, params};
+use rusqlite::types::Value;
+use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
 use super::messages::{MESSAGE_COLUMNS, insert_message_row, message_from_row};
 use super::{
@@ -64,19 +65,7 @@ impl Store {
                 "UPDATE sessions SET title = ?2, provider_id = ?3, model = ?4, temperature = ?5,
                  max_tokens = ?6, top_p = ?7, system_prompt = ?8, tools = ?9, variables = ?10,
                  updated_at = ?11 WHERE id = ?1",
-                params![
-                    id,
-                    config.title.trim(),
-                    config.provider_id,
-                    config.model,
-                    config.temperature,
-                    config.max_tokens,
-                    config.top_p,
-                    config.system_prompt,
-                    serde_json::to_string(&config.tools)?,
-                    serde_json::to_string(&config.variables)?,
-                    timestamp(now()),
-                ],
+                params_from_iter(session_values(id, config, [timestamp(now()).into()])?),
             )?;
             if changed == 0 {
                 return Err(StoreError::NotFound { what: "session" });
@@ -224,29 +213,47 @@ impl Store {
     }
 }
 
+/// A session's id and its configuration's columns (title to variables, in
+/// [`SESSION_COLUMNS`]' order), then `rest`: what inserting and updating
+/// a session bind.
+fn session_values(
+    id: &str,
+    config: &SessionConfig,
+    rest: impl IntoIterator<Item = Value>,
+) -> Result<Vec<Value>> {
+    let mut values = vec![
+        Value::from(id.to_owned()),
+        Value::from(config.title.trim().to_owned()),
+        Value::from(config.provider_id.clone()),
+        Value::from(config.model.clone()),
+        Value::from(config.temperature),
+        Value::from(config.max_tokens),
+        Value::from(config.top_p),
+        Value::from(config.system_prompt.clone()),
+        Value::from(serde_json::to_string(&config.tools)?),
+        Value::from(serde_json::to_string(&config.variables)?),
+    ];
+    values.extend(rest);
+    Ok(values)
+}
+
 pub(super) fn insert_session_row(conn: &rusqlite::Connection, session: &Session) -> Result<()> {
-    let config = &session.config;
     conn.execute(
         &format!("INSERT INTO sessions ({SESSION_COLUMNS}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"),
-        params![
-            session.id,
-            config.title.trim(),
-            config.provider_id,
-            config.model,
-            config.temperature,
-            config.max_tokens,
-            config.top_p,
-            config.system_prompt,
-            serde_json::to_string(&config.tools)?,
-            serde_json::to_string(&config.variables)?,
-            timestamp(session.created_at),
-            timestamp(session.updated_at),
-            session
-                .imported_from
-                .as_ref()
-                .map(serde_json::to_string)
-                .transpose()?,
-        ],
+        params_from_iter(session_values(
+            &session.id,
+            &session.config,
+            [
+                timestamp(session.created_at).into(),
+                timestamp(session.updated_at).into(),
+                session
+                    .imported_from
+                    .as_ref()
+                    .map(serde_json::to_string)
+                    .transpose()?
+                    .into(),
+            ],
+        )?),
     )?;
     Ok(())
 }

@@ -77,10 +77,8 @@ pub fn client_config(
     let builder = ClientConfig::builder_with_provider(Arc::clone(&provider))
         .with_safe_default_protocol_versions()
         .map_err(|e| format!("TLS setup: {e}"))?;
-    let verifier: Arc<dyn ServerCertVerifier> = match check {
-        Check::Nothing => Arc::new(AcceptAnyCertificate {
-            algorithms: provider.signature_verification_algorithms,
-        }),
+    let chain = match check {
+        Check::Nothing => None,
         Check::Chain | Check::ChainAndName => {
             let roots = match root_cert {
                 Some(path) => roots_from_file(path)?,
@@ -90,12 +88,14 @@ pub fn client_config(
                 WebPkiServerVerifier::builder_with_provider(Arc::new(roots), Arc::clone(&provider))
                     .build()
                     .map_err(|e| format!("TLS setup: {e}"))?;
-            Arc::new(Verifier {
-                webpki,
-                check_name: check == Check::ChainAndName,
-            })
+            Some(webpki)
         }
     };
+    let verifier = Arc::new(Verifier {
+        chain,
+        check_name: check == Check::ChainAndName,
+        algorithms: provider.signature_verification_algorithms,
+    });
     Ok(Some(Arc::new(
         builder
             .dangerous()
@@ -131,11 +131,17 @@ fn system_roots() -> Result<RootCertStore, String> {
     Ok(roots)
 }
 
-/// `verify-ca` / `verify-full` (and `require` with a root certificate).
+/// The server's certificate as the mode checks it. The handshake's
+/// signatures are checked in every mode, with the provider's algorithms
+/// (those webpki checks them with too).
 #[derive(Debug)]
 struct Verifier {
-    webpki: Arc<WebPkiServerVerifier>,
+    /// The chain check of `verify-ca` / `verify-full` (and `require` with a
+    /// root certificate); none in `prefer` / `require`, which encrypt
+    /// without authenticating the server, as libpq does.
+    chain: Option<Arc<WebPkiServerVerifier>>,
     check_name: bool,
+    algorithms: WebPkiSupportedAlgorithms,
 }
 
 impl ServerCertVerifier for Verifier {
@@ -147,13 +153,10 @@ impl ServerCertVerifier for Verifier {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.webpki.verify_server_cert(
-            end_entity,
-            intermediates,
-            server_name,
-            ocsp_response,
-            now,
-        ) {
+        let Some(chain) = &self.chain else {
+            return Ok(ServerCertVerified::assertion());
+        };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             // verify-ca: a trusted chain suffices, whatever name it is for
             // (webpki checks the name last, after the chain).
             Err(rustls::Error::InvalidCertificate(
@@ -161,48 +164,6 @@ impl ServerCertVerifier for Verifier {
             )) if !self.check_name => Ok(ServerCertVerified::assertion()),
             other => other,
         }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.webpki.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.webpki.supported_verify_schemes()
-    }
-}
-
-/// `prefer` / `require`: encryption without authentication of the server,
-/// as libpq does in these modes. The handshake signatures are still checked.
-#[derive(Debug)]
-struct AcceptAnyCertificate {
-    algorithms: WebPkiSupportedAlgorithms,
-}
-
-impl ServerCertVerifier for AcceptAnyCertificate {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
     }
 
     fn verify_tls12_signature(

@@ -8,9 +8,8 @@
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use contract::error::{CommandError, code};
+use contract::error::code;
 use reqwest::StatusCode;
-use serde::ser::{Serialize, Serializer};
 
 /// The first thing that stops the app from publishing to a share-server.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -89,19 +88,6 @@ impl ConnectionError {
             ConnectionError::TokenRefused { .. } => code::TOKEN_REFUSED,
             ConnectionError::TokenRequired => code::TOKEN_REQUIRED,
         }
-    }
-}
-
-/// `{code, message}`, the shape of every error the UI receives.
-impl Serialize for ConnectionError {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        CommandError {
-            code: self.code().to_owned(),
-            message: self.to_string(),
-            field: None,
-            retry_after_secs: None,
-        }
-        .serialize(serializer)
     }
 }
 

@@ -1,0 +1,93 @@
+//! The error of Share as a whole: a share server's answer, a failed
+//! connection check, or what stopped the app before it asked a server.
+
+use std::path::PathBuf;
+
+use chat_core::connect_code::ConnectCodeError;
+use contract::error::code;
+
+use super::api::ServerError;
+use super::connection::ConnectionError;
+use crate::app::CoreError;
+use crate::embedded::EmbeddedError;
+use crate::store::StoreError;
+
+/// Why a share could not be made, listed, revoked, exported or imported, or
+/// a team server not connected; grouped by what fails.
+#[derive(Debug, thiserror::Error)]
+pub enum ShareError {
+    /// The share server refused or failed, or would refuse the snapshot.
+    #[error(transparent)]
+    Server(#[from] ServerError),
+    /// The settings, secrets or the HTTP client.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error("message {0} is not part of this session")]
+    UnknownMessage(String),
+    #[error("there is no message to share")]
+    NothingToShare,
+    /// The session, or the local share records.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Embedded(#[from] EmbeddedError),
+    #[error("share {0} is not known here")]
+    UnknownShare(String),
+    #[error(
+        "this share was published with a token that is no longer stored; it cannot be revoked from here"
+    )]
+    TokenLost,
+    #[error("no token is stored for the team server")]
+    NoTeamToken,
+    #[error("the folder {} could not be made: {source}", dir.display())]
+    Folder {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("the file {} could not be written: {source}", path.display())]
+    File {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    ConnectCode(#[from] ConnectCodeError),
+    /// The team server's check, step by step.
+    #[error(transparent)]
+    Connection(#[from] ConnectionError),
+}
+
+impl ShareError {
+    /// The stable code the UI reads.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ShareError::Server(e) => e.code(),
+            ShareError::Core(e) => e.code(),
+            ShareError::Store(e) => e.code(),
+            ShareError::Embedded(e) => e.code(),
+            ShareError::Connection(e) => e.code(),
+            ShareError::ConnectCode(_) => code::INVALID_CONNECT_CODE,
+            ShareError::UnknownMessage(_)
+            | ShareError::NothingToShare
+            | ShareError::TokenLost
+            | ShareError::NoTeamToken => code::INVALID_INPUT,
+            ShareError::UnknownShare(_) => code::NOT_FOUND,
+            ShareError::Folder { .. } | ShareError::File { .. } => code::INTERNAL,
+        }
+    }
+
+    /// The field at fault, when a server named one.
+    pub fn field(&self) -> Option<&str> {
+        match self {
+            ShareError::Server(e) => e.field(),
+            _ => None,
+        }
+    }
+
+    /// Seconds to wait before trying again, when a server said so.
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            ShareError::Server(e) => e.retry_after_secs(),
+            _ => None,
+        }
+    }
+}
