@@ -289,7 +289,7 @@ pub async fn add_message(
 }
 
 pub async fn truncate_from(message_id: &str) -> Result<usize, IpcError> {
-    call(&c::TruncateFrom {
+    call(&c::DeleteBranch {
         message_id: text(message_id),
     })
     .await
