@@ -11,6 +11,7 @@ mod settings;
 mod shares;
 #[cfg(test)]
 mod tests;
+mod tree;
 mod types;
 
 use std::path::Path;
@@ -29,6 +30,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/app/0002_share_reach.sql")),
     M::up(include_str!(
         "../../../migrations/app/0003_generation_record.sql"
+    )),
+    M::up(include_str!(
+        "../../../migrations/app/0004_message_tree.sql"
     )),
 ];
 

@@ -3,7 +3,8 @@
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
-use super::messages::{MESSAGE_COLUMNS, insert_message_row, message_from_row};
+use super::messages::{MESSAGE_COLUMNS, message_from_row};
+use super::tree::{Flags, insert_copies, planted};
 use super::{
     ImportedFrom, Result, SearchHit, Session, SessionConfig, SessionSummary, Store, StoreError,
     StoredMessage, new_id, now, parse_json, parse_timestamp, timestamp,
@@ -13,7 +14,8 @@ const SESSION_COLUMNS: &str = "id, title, provider_id, model, temperature, max_t
      system_prompt, tools, variables, created_at, updated_at, imported_from";
 
 const SUMMARY_SELECT: &str = "SELECT s.id, s.title, s.provider_id, s.model, \
-     (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id), s.created_at, s.updated_at \
+     (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id AND m.on_path = 1), \
+     s.created_at, s.updated_at \
      FROM sessions s";
 
 /// The fewest characters the trigram index can match; shorter queries scan.
@@ -36,14 +38,7 @@ impl Store {
     }
 
     pub fn session(&self, id: &str) -> Result<Session> {
-        let conn = self.conn()?;
-        conn.query_row(
-            &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"),
-            [id],
-            session_from_row,
-        )
-        .optional()?
-        .ok_or(StoreError::NotFound { what: "session" })
+        read_session(&*self.conn()?, id)
     }
 
     /// All sessions, most recently updated first.
@@ -122,24 +117,29 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         insert_session_row(&tx, &copy)?;
-        {
-            let mut select = tx.prepare(&format!(
-                "SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ?1 ORDER BY position"
-            ))?;
-            let messages = select.query_map([id], message_from_row)?;
-            for message in messages {
-                let mut message = message?;
-                message.id = new_id();
-                message.session_id = copy.id.clone();
-                insert_message_row(&tx, &message)?;
-            }
-        }
+        let rows = tx
+            .prepare(&format!(
+                "SELECT {MESSAGE_COLUMNS}, selected, on_path FROM messages
+                 WHERE session_id = ?1 ORDER BY position"
+            ))?
+            .query_map([id], |row| {
+                let flags = Flags {
+                    selected: row.get(26)?,
+                    on_path: row.get(27)?,
+                };
+                Ok((message_from_row(row)?, flags))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        insert_copies(&tx, &copy.id, rows)?;
         tx.commit()?;
         Ok(copy)
     }
 
     /// A new session with the given messages (an imported share), all or
-    /// nothing. Ids, session and positions of `messages` are assigned here.
+    /// nothing, planted as a tree: each follows its `parent_id` when that
+    /// names one of the messages before it (by their ids as given), else
+    /// the message before it; of each parent's children the last is
+    /// selected. Ids, session and positions are assigned here.
     pub fn import_session(
         &self,
         config: &SessionConfig,
@@ -158,12 +158,14 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         insert_session_row(&tx, &session)?;
-        for (position, mut message) in (0_i64..).zip(messages) {
-            message.id = new_id();
-            message.session_id = session.id.clone();
-            message.position = position;
-            insert_message_row(&tx, &message)?;
-        }
+        let messages = messages
+            .into_iter()
+            .zip(0_i64..)
+            .map(|(mut message, position)| {
+                message.position = position;
+                message
+            });
+        insert_copies(&tx, &session.id, planted(messages.collect()))?;
         tx.commit()?;
         Ok(session)
     }
@@ -191,7 +193,7 @@ impl Store {
             "WITH hits AS ({content_matches}),
                   first_hit AS (SELECT sid, mid, content, MIN(pos) FROM hits GROUP BY sid)
              SELECT s.id, s.title, s.provider_id, s.model,
-                    (SELECT COUNT(*) FROM messages c WHERE c.session_id = s.id),
+                    (SELECT COUNT(*) FROM messages c WHERE c.session_id = s.id AND c.on_path = 1),
                     s.created_at, s.updated_at,
                     s.title LIKE ?1 ESCAPE '\\', f.mid, f.content
              FROM sessions s LEFT JOIN first_hit f ON f.sid = s.id
@@ -256,6 +258,17 @@ pub(super) fn insert_session_row(conn: &rusqlite::Connection, session: &Session)
         )?),
     )?;
     Ok(())
+}
+
+/// The session `id`, read on `conn` (inside a transaction, too).
+pub(super) fn read_session(conn: &rusqlite::Connection, id: &str) -> Result<Session> {
+    conn.query_row(
+        &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"),
+        [id],
+        session_from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound { what: "session" })
 }
 
 fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {

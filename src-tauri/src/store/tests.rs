@@ -232,7 +232,7 @@ fn search_finds_titles_and_content_and_follows_changes() {
 }
 
 #[test]
-fn messages_append_update_checkpoint_and_truncate() {
+fn messages_append_update_checkpoint_and_delete_a_branch() {
     let store = Store::open_in_memory().unwrap();
     let session = store.create_session(&config("Chat")).unwrap();
     let stored = store
@@ -308,7 +308,7 @@ fn messages_append_update_checkpoint_and_truncate() {
     assert_eq!(tool.position, 2);
     assert_eq!(tool.tool_call_id.as_deref(), Some("call_1"));
 
-    assert_eq!(store.truncate_from(&stored[1].id).unwrap(), 2);
+    assert_eq!(store.delete_branch(&stored[1].id).unwrap(), 2);
     assert_eq!(store.all_messages(&session.id).unwrap().len(), 1);
     assert!(matches!(
         store.append_message("missing", NewMessage::new(Role::User, "x")),

@@ -1,0 +1,1 @@
+//! Turns on the message tree against local servers speaking the providers' wire formats.
