@@ -1,3 +1,5 @@
+mod tree;
+
 use std::time::Instant;
 
 use chat_core::{Role, ToolCall, Usage};
