@@ -125,7 +125,7 @@ pub async fn run_compare(
                 CompareAnswer::Run(turn) => run_turn(core, *turn, sink).await,
                 CompareAnswer::Failed(message) => {
                     sink.finished(&message);
-                    message
+                    *message
                 }
             }
         }

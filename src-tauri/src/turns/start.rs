@@ -217,7 +217,7 @@ pub enum CompareAnswer {
     /// Ready to stream.
     Run(Box<PreparedTurn>),
     /// Its setup could not start: stored failed, with the reason.
-    Failed(StoredMessage),
+    Failed(Box<StoredMessage>),
 }
 
 /// One prompt after the selected path's end and one streaming answer per
@@ -265,7 +265,7 @@ pub async fn start_compare(
             Ok(answerer) => {
                 CompareAnswer::Run(Box::new(answerer.prepare(core, &session, answer, &history)))
             }
-            Err(_) => CompareAnswer::Failed(answer),
+            Err(_) => CompareAnswer::Failed(Box::new(answer)),
         })
         .collect();
     Ok((
