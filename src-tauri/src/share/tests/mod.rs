@@ -1,6 +1,8 @@
 //! The snapshot and the redaction, without a server (the server stories are
 //! in `tests/share.rs`).
 
+mod compare;
+
 use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use chrono::{TimeZone, Utc};
 
