@@ -403,3 +403,92 @@ proptest! {
         }
     }
 }
+
+/// Times what the window does on a long session, as the desktop bench
+/// seeds it (the first schema, 10,000 alternating messages, migrated when
+/// the app opens): open the last page, then switch branches near the end
+/// (what the path change touches is a few rows) and at the very start (the
+/// whole path changes). Run with `--nocapture` to see the figures.
+#[test]
+fn a_long_session_opens_and_switches_branches_quickly() {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("parlor.db");
+    {
+        let mut conn = Connection::open(&path).unwrap();
+        Migrations::from_slice(&MIGRATIONS[..1])
+            .to_latest(&mut conn)
+            .unwrap();
+        let tx = conn.transaction().unwrap();
+        tx.execute(
+            "INSERT INTO sessions (id, title, provider_id, model, created_at, updated_at)
+             VALUES ('long', 'Long', 'openai', 'gpt-4o', '2026-01-01T00:00:00.000Z',
+                     '2026-01-01T00:00:00.000Z')",
+            [],
+        )
+        .unwrap();
+        for i in 0..10_000 {
+            let role = if i % 2 == 0 { "user" } else { "assistant" };
+            tx.execute(
+                "INSERT INTO messages (id, session_id, position, role, content, created_at,
+                                       updated_at)
+                 VALUES (?1, 'long', ?2, ?3, ?4, '2026-01-01T00:00:01.000Z',
+                         '2026-01-01T00:00:01.000Z')",
+                (format!("m{i}"), i, role, format!("message number {i}")),
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let timed = |what: &str, f: &mut dyn FnMut()| {
+        let started = Instant::now();
+        f();
+        let took = started.elapsed();
+        eprintln!("{what}: {took:?}");
+        took
+    };
+    let mut store = None;
+    timed("open and migrate 10,000 messages", &mut || {
+        store = Some(Store::open(&path).unwrap());
+    });
+    let store = store.unwrap();
+    let last_page = |store: &Store| store.messages_page("long", None, None, 100).unwrap();
+    let opened = timed("last page", &mut || {
+        last_page(&store);
+    });
+    let page = last_page(&store);
+    assert_eq!(page.messages[99].id, "m9999");
+
+    // Regenerate the last answer, then switch back and forth.
+    let regenerated = store.add_branch("m9999", vec![assistant("again")]).unwrap();
+    let near_end = timed("switch a branch at the end", &mut || {
+        store.select_branch("m9999").unwrap();
+    });
+    let page = last_page(&store);
+    assert_eq!(page.messages[99].id, "m9999");
+    assert_eq!(page.messages[99].siblings.len(), 2);
+    timed("switch it back", &mut || {
+        store.select_branch(&regenerated[0].id).unwrap();
+    });
+    let reopened = timed("last page after the switch", &mut || {
+        last_page(&store);
+    });
+    assert_eq!(last_page(&store).messages[99].content, "again");
+
+    // Edit the first message: the whole path changes, twice.
+    let edited = store.add_branch("m0", vec![user("edited")]).unwrap();
+    assert_eq!(store.session_totals("long").unwrap().message_count, 1);
+    timed(
+        "switch the first message back (10,000 on the path)",
+        &mut || {
+            store.select_branch("m0").unwrap();
+        },
+    );
+    assert_eq!(store.session_totals("long").unwrap().message_count, 10_000);
+    timed("switch to the edit (10,000 off the path)", &mut || {
+        store.select_branch(&edited[0].id).unwrap();
+    });
+    // Generous for a debug build on a busy 2-core machine.
+    for took in [opened, near_end, reopened] {
+        assert!(took.as_millis() < 250, "took {took:?}");
+    }
+}
