@@ -4,10 +4,10 @@
 use chat_core::{Role, Usage};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::tree::{Flags, fill_siblings, fill_siblings_of_all, grow, leaf};
+use super::tree::{Flags, Place, fill_siblings, fill_siblings_of_all};
 use super::{
     Derived, MessagePage, MessageStatus, MessageUpdate, NewMessage, Result, SessionTotals, Store,
-    StoreError, StoredMessage, new_id, now, parse_json, parse_timestamp, timestamp,
+    StoreError, StoredMessage, found, new_id, now, parse_json, parse_timestamp, timestamp,
 };
 
 pub(super) const MESSAGE_COLUMNS: &str = "id, session_id, position, role, content, reasoning, \
@@ -32,13 +32,7 @@ impl Store {
         session_id: &str,
         messages: Vec<NewMessage>,
     ) -> Result<Vec<StoredMessage>> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        self.session_exists(&tx, session_id)?;
-        let mut stored = grow(&tx, session_id, leaf(&tx, session_id)?, messages)?;
-        fill_siblings(&tx, &mut stored)?;
-        tx.commit()?;
-        Ok(stored)
+        self.add(Place::End(session_id), messages)
     }
 
     pub fn message(&self, id: &str) -> Result<StoredMessage> {
@@ -163,9 +157,7 @@ impl Store {
                     now,
                 ],
             )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound { what: "message" });
-            }
+            found("message", changed)?;
             tx.execute(
                 "UPDATE sessions SET updated_at = ?2
                  WHERE id = (SELECT session_id FROM messages WHERE id = ?1)",
@@ -195,16 +187,11 @@ impl Store {
     /// Replaces the text of a message (the user edits a prompt or types a
     /// tool result).
     pub fn edit_message_content(&self, id: &str, content: &str) -> Result<StoredMessage> {
-        {
-            let conn = self.conn()?;
-            let changed = conn.execute(
-                "UPDATE messages SET content = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, content, timestamp(now())],
-            )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound { what: "message" });
-            }
-        }
+        self.change_one(
+            "message",
+            "UPDATE messages SET content = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, content, timestamp(now())],
+        )?;
         self.message(id)
     }
 

@@ -114,6 +114,25 @@ impl Store {
     fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
         self.conn.lock().map_err(|_| StoreError::Poisoned)
     }
+
+    /// Runs `sql`, which changes the one row of `what` it names: not
+    /// found when it changes none.
+    fn change_one(
+        &self,
+        what: &'static str,
+        sql: &str,
+        values: impl rusqlite::Params,
+    ) -> Result<()> {
+        found(what, self.conn()?.execute(sql, values)?)
+    }
+}
+
+/// Not found when a statement changed no `what`.
+fn found(what: &'static str, changed: usize) -> Result<()> {
+    if changed == 0 {
+        return Err(StoreError::NotFound { what });
+    }
+    Ok(())
 }
 
 /// The error recorded on a message whose stream was cut by the app closing.

@@ -3,8 +3,7 @@
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
-use super::messages::{MESSAGE_COLUMNS, message_from_row};
-use super::tree::{Flags, insert_copies, planted};
+use super::tree::{insert_copies, plant, tree_rows};
 use super::{
     ImportedFrom, Result, SearchHit, Session, SessionConfig, SessionSummary, Store, StoreError,
     StoredMessage, new_id, now, parse_json, parse_timestamp, timestamp,
@@ -54,45 +53,30 @@ impl Store {
     /// Replaces a session's configuration (title included).
     pub fn update_session(&self, id: &str, config: &SessionConfig) -> Result<Session> {
         check_config(config)?;
-        {
-            let conn = self.conn()?;
-            let changed = conn.execute(
-                "UPDATE sessions SET title = ?2, provider_id = ?3, model = ?4, temperature = ?5,
-                 max_tokens = ?6, top_p = ?7, system_prompt = ?8, tools = ?9, variables = ?10,
-                 updated_at = ?11 WHERE id = ?1",
-                params_from_iter(session_values(id, config, [timestamp(now()).into()])?),
-            )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound { what: "session" });
-            }
-        }
+        self.change_one(
+            "session",
+            "UPDATE sessions SET title = ?2, provider_id = ?3, model = ?4, temperature = ?5,
+             max_tokens = ?6, top_p = ?7, system_prompt = ?8, tools = ?9, variables = ?10,
+             updated_at = ?11 WHERE id = ?1",
+            params_from_iter(session_values(id, config, [timestamp(now()).into()])?),
+        )?;
         self.session(id)
     }
 
     pub fn rename_session(&self, id: &str, title: &str) -> Result<Session> {
         let title = checked_title(title)?;
-        {
-            let conn = self.conn()?;
-            let changed = conn.execute(
-                "UPDATE sessions SET title = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, title, timestamp(now())],
-            )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound { what: "session" });
-            }
-        }
+        self.change_one(
+            "session",
+            "UPDATE sessions SET title = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, title, timestamp(now())],
+        )?;
         self.session(id)
     }
 
     /// Deletes a session and its messages; its shares stay listed (the links
     /// still exist and can be revoked).
     pub fn delete_session(&self, id: &str) -> Result<()> {
-        let conn = self.conn()?;
-        let changed = conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
-        if changed == 0 {
-            return Err(StoreError::NotFound { what: "session" });
-        }
-        Ok(())
+        self.change_one("session", "DELETE FROM sessions WHERE id = ?1", [id])
     }
 
     /// A copy of a session with all its messages (new ids), titled `title`
@@ -117,19 +101,7 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         insert_session_row(&tx, &copy)?;
-        let rows = tx
-            .prepare(&format!(
-                "SELECT {MESSAGE_COLUMNS}, selected, on_path FROM messages
-                 WHERE session_id = ?1 ORDER BY position"
-            ))?
-            .query_map([id], |row| {
-                let flags = Flags {
-                    selected: row.get(26)?,
-                    on_path: row.get(27)?,
-                };
-                Ok((message_from_row(row)?, flags))
-            })?
-            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let rows = tree_rows(&tx, id)?;
         insert_copies(&tx, &copy.id, rows)?;
         tx.commit()?;
         Ok(copy)
@@ -158,14 +130,7 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         insert_session_row(&tx, &session)?;
-        let messages = messages
-            .into_iter()
-            .zip(0_i64..)
-            .map(|(mut message, position)| {
-                message.position = position;
-                message
-            });
-        insert_copies(&tx, &session.id, planted(messages.collect()))?;
+        plant(&tx, &session.id, messages)?;
         tx.commit()?;
         Ok(session)
     }

@@ -36,6 +36,14 @@ impl Flags {
     };
 }
 
+/// Where new messages go.
+pub(super) enum Place<'a> {
+    /// After the end of this session's selected path.
+    End(&'a str),
+    /// Beside this message (as a new child of its parent).
+    Beside(&'a str),
+}
+
 /// What the tree operations read of a message.
 struct Node {
     session_id: String,
@@ -274,7 +282,7 @@ fn ancestry(conn: &Connection, id: &str) -> Result<Vec<StoredMessage>> {
 /// (so a plain list is one chain). Of each parent's children the last is
 /// selected, and the path runs from the last first message down through
 /// them.
-pub(super) fn planted(messages: Vec<StoredMessage>) -> Vec<(StoredMessage, Flags)> {
+fn planted(messages: Vec<StoredMessage>) -> Vec<(StoredMessage, Flags)> {
     let mut index_of: HashMap<String, usize> = HashMap::new();
     let mut parents: Vec<Option<usize>> = Vec::with_capacity(messages.len());
     let mut last_child: HashMap<Option<usize>, usize> = HashMap::new();
@@ -311,6 +319,43 @@ pub(super) fn planted(messages: Vec<StoredMessage>) -> Vec<(StoredMessage, Flags
             (message, flags)
         })
         .collect()
+}
+
+/// Copies of `messages` as session `session_id`'s tree (see [`planted`]),
+/// numbered from 0 in their order.
+pub(super) fn plant(
+    conn: &Connection,
+    session_id: &str,
+    messages: Vec<StoredMessage>,
+) -> Result<()> {
+    let numbered = messages
+        .into_iter()
+        .zip(0_i64..)
+        .map(|(mut message, position)| {
+            message.position = position;
+            message
+        });
+    insert_copies(conn, session_id, planted(numbered.collect()))
+}
+
+/// Every message of a session with its standing in the tree, in order.
+pub(super) fn tree_rows(
+    conn: &Connection,
+    session_id: &str,
+) -> Result<Vec<(StoredMessage, Flags)>> {
+    Ok(conn
+        .prepare(&format!(
+            "SELECT {MESSAGE_COLUMNS}, selected, on_path FROM messages
+             WHERE session_id = ?1 ORDER BY position"
+        ))?
+        .query_map([session_id], |row| {
+            let flags = Flags {
+                selected: row.get(26)?,
+                on_path: row.get(27)?,
+            };
+            Ok((message_from_row(row)?, flags))
+        })?
+        .collect::<rusqlite::Result<_>>()?)
 }
 
 /// Inserts copies of `rows` into session `session_id`, with new ids and
@@ -364,10 +409,29 @@ impl Store {
         sibling_of: &str,
         messages: Vec<NewMessage>,
     ) -> Result<Vec<StoredMessage>> {
+        self.add(Place::Beside(sibling_of), messages)
+    }
+
+    /// Adds `messages` in one chain at `place`, in one transaction; the
+    /// chain becomes the selected path's end.
+    pub(super) fn add(
+        &self,
+        place: Place<'_>,
+        messages: Vec<NewMessage>,
+    ) -> Result<Vec<StoredMessage>> {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
-        let sibling = node(&tx, sibling_of)?;
-        let mut stored = grow(&tx, &sibling.session_id, sibling.parent_id, messages)?;
+        let (session_id, parent) = match place {
+            Place::End(session_id) => {
+                self.session_exists(&tx, session_id)?;
+                (session_id.to_owned(), leaf(&tx, session_id)?)
+            }
+            Place::Beside(sibling) => {
+                let sibling = node(&tx, sibling)?;
+                (sibling.session_id, sibling.parent_id)
+            }
+        };
+        let mut stored = grow(&tx, &session_id, parent, messages)?;
         fill_siblings(&tx, &mut stored)?;
         tx.commit()?;
         Ok(stored)
@@ -431,14 +495,7 @@ impl Store {
         fork.created_at = now;
         fork.updated_at = now;
         insert_session_row(&tx, &fork)?;
-        let renumbered = history
-            .into_iter()
-            .zip(0_i64..)
-            .map(|(mut message, position)| {
-                message.position = position;
-                message
-            });
-        insert_copies(&tx, &fork.id, planted(renumbered.collect()))?;
+        plant(&tx, &fork.id, history)?;
         tx.commit()?;
         Ok(fork)
     }

@@ -340,22 +340,18 @@ async fn a_turn_without_a_usable_provider_stores_nothing() {
         error.to_string()
     };
 
-    // A provider that needs a key (not on this computer) and has none.
+    // A provider that needs a key (not on this computer) and has none, and
+    // an unknown one.
     add_provider(&h, "remote", "https://api.example.com/v1".into());
-    let mut config = h.session.config.clone();
-    config.provider_id = "remote".into();
-    h.core.store.update_session(&h.session.id, &config).unwrap();
-    let error = start_turn(&h.core, &h.session.id, Some("Hi"))
-        .await
-        .unwrap_err();
-    assert!(setup_needed(error).contains("API key"));
-    // An unknown provider.
-    config.provider_id = "gone".into();
-    h.core.store.update_session(&h.session.id, &config).unwrap();
-    let error = start_turn(&h.core, &h.session.id, Some("Hi"))
-        .await
-        .unwrap_err();
-    assert!(setup_needed(error).contains("gone"));
+    for (provider_id, named) in [("remote", "API key"), ("gone", "gone")] {
+        let mut config = h.session.config.clone();
+        config.provider_id = provider_id.into();
+        h.core.store.update_session(&h.session.id, &config).unwrap();
+        let error = start_turn(&h.core, &h.session.id, Some("Hi"))
+            .await
+            .unwrap_err();
+        assert!(setup_needed(error).contains(named));
+    }
     // A compare run where no setup can start.
     let setups = vec![setup("gone", "a"), setup("remote", "b")];
     let error = start_compare(&h.core, &h.session.id, "Hi", setups)

@@ -32,15 +32,14 @@ fn compared(store: &Store) -> Session {
             ..SessionConfig::default()
         })
         .unwrap();
-    store
-        .append_messages(
-            &session.id,
-            vec![
-                NewMessage::new(Role::User, "Before"),
-                NewMessage::new(Role::Assistant, "Alone"),
-            ],
-        )
-        .unwrap();
+    let exchange = |question: &str, answer: &str| {
+        let pair = vec![
+            NewMessage::new(Role::User, question),
+            NewMessage::new(Role::Assistant, answer),
+        ];
+        store.append_messages(&session.id, pair).unwrap();
+    };
+    exchange("Before", "Alone");
     let (_, answers) = store
         .append_compare(
             &session.id,
@@ -54,15 +53,7 @@ fn compared(store: &Store) -> Session {
         )
         .unwrap();
     store.select_branch(&answers[2].id).unwrap();
-    store
-        .append_messages(
-            &session.id,
-            vec![
-                NewMessage::new(Role::User, "Go on"),
-                NewMessage::new(Role::Assistant, "Going"),
-            ],
-        )
-        .unwrap();
+    exchange("Go on", "Going");
     session
 }
 

@@ -19,6 +19,20 @@ fn config(title: &str) -> SessionConfig {
     }
 }
 
+/// A database file at the schema of the first `steps` migrations, with
+/// `sql` run on it (rows as an older app wrote them), not yet opened by the
+/// store.
+fn older_database(steps: usize, sql: &str) -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("parlor.db");
+    let mut conn = Connection::open(&path).unwrap();
+    Migrations::from_slice(&MIGRATIONS[..steps])
+        .to_latest(&mut conn)
+        .unwrap();
+    conn.execute_batch(sql).unwrap();
+    (dir, path)
+}
+
 fn temp_store() -> (TempDir, Store) {
     let dir = TempDir::new().unwrap();
     let store = Store::open(&dir.path().join("parlor.db")).unwrap();
@@ -593,15 +607,9 @@ fn import_session_keeps_measurements() {
 
 #[test]
 fn answers_made_before_the_generation_record_get_their_sessions_settings() {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("parlor.db");
-    {
-        let mut conn = Connection::open(&path).unwrap();
-        Migrations::from_slice(&MIGRATIONS[..2])
-            .to_latest(&mut conn)
-            .unwrap();
-        conn.execute_batch(
-            "INSERT INTO sessions (id, title, provider_id, model, temperature, max_tokens, top_p,
+    let (_dir, path) = older_database(
+        2,
+        "INSERT INTO sessions (id, title, provider_id, model, temperature, max_tokens, top_p,
                                    created_at, updated_at) VALUES
                ('s1', 'Tuned', 'openai', 'gpt-4o', 0.3, NULL, 0.9,
                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
@@ -617,9 +625,7 @@ fn answers_made_before_the_generation_record_get_their_sessions_settings() {
                 '2026-01-01T00:00:03.000Z', '2026-01-01T00:00:03.000Z'),
                ('a3', 's2', 0, 'assistant', 'Yo', NULL, NULL,
                 '2026-01-01T00:00:04.000Z', '2026-01-01T00:00:04.000Z');",
-        )
-        .unwrap();
-    }
+    );
     let store = Store::open(&path).unwrap();
     let tuned = chat_core::GenerationParams {
         temperature: Some(0.3),

@@ -21,26 +21,16 @@ struct Row {
 }
 
 fn rows(store: &Store, session_id: &str) -> Vec<Row> {
-    let conn = store.conn().unwrap();
-    let mut statement = conn
-        .prepare(
-            "SELECT id, parent_id, position, selected, on_path FROM messages
-             WHERE session_id = ?1 ORDER BY position",
-        )
-        .unwrap();
-    statement
-        .query_map([session_id], |row| {
-            Ok(Row {
-                id: row.get(0)?,
-                parent_id: row.get(1)?,
-                position: row.get(2)?,
-                selected: row.get(3)?,
-                on_path: row.get(4)?,
-            })
+    let rows = crate::store::tree::tree_rows(&store.conn().unwrap(), session_id).unwrap();
+    rows.into_iter()
+        .map(|(message, flags)| Row {
+            id: message.id,
+            parent_id: message.parent_id,
+            position: message.position,
+            selected: flags.selected,
+            on_path: flags.on_path,
         })
-        .unwrap()
-        .collect::<rusqlite::Result<_>>()
-        .unwrap()
+        .collect()
 }
 
 fn ids(messages: &[StoredMessage]) -> Vec<String> {
@@ -299,15 +289,9 @@ fn duplicates_and_imports_keep_the_tree() {
 
 #[test]
 fn sessions_made_before_the_tree_become_one_chain() {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("parlor.db");
-    {
-        let mut conn = Connection::open(&path).unwrap();
-        Migrations::from_slice(&MIGRATIONS[..3])
-            .to_latest(&mut conn)
-            .unwrap();
-        conn.execute_batch(
-            "INSERT INTO sessions (id, title, provider_id, model, created_at, updated_at) VALUES
+    let (_dir, path) = older_database(
+        3,
+        "INSERT INTO sessions (id, title, provider_id, model, created_at, updated_at) VALUES
                ('s1', 'Old', 'openai', 'gpt-4o', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
                ('s2', 'Other', 'openai', 'gpt-4o', '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z');
              INSERT INTO messages (id, session_id, position, role, content, created_at, updated_at) VALUES
@@ -315,9 +299,7 @@ fn sessions_made_before_the_tree_become_one_chain() {
                ('n0', 's2', 0, 'user', 'other', '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:01.000Z'),
                ('m1', 's1', 1, 'assistant', 'a', '2026-01-01T00:00:02.000Z', '2026-01-01T00:00:02.000Z'),
                ('m3', 's1', 3, 'user', 'q2', '2026-01-01T00:00:03.000Z', '2026-01-01T00:00:03.000Z');",
-        )
-        .unwrap();
-    }
+    );
     let store = Store::open(&path).unwrap();
     let path = store.path_messages("s1").unwrap();
     assert_eq!(ids(&path), ["m0", "m1", "m3"]);
@@ -411,34 +393,26 @@ proptest! {
 /// whole path changes). Run with `--nocapture` to see the figures.
 #[test]
 fn a_long_session_opens_and_switches_branches_quickly() {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("parlor.db");
-    {
-        let mut conn = Connection::open(&path).unwrap();
-        Migrations::from_slice(&MIGRATIONS[..1])
-            .to_latest(&mut conn)
-            .unwrap();
-        let tx = conn.transaction().unwrap();
-        tx.execute(
+    let rows: Vec<String> = (0..10_000)
+        .map(|i| {
+            let role = if i % 2 == 0 { "user" } else { "assistant" };
+            format!(
+                "('m{i}', 'long', {i}, '{role}', 'message number {i}', \
+                 '2026-01-01T00:00:01.000Z', '2026-01-01T00:00:01.000Z')"
+            )
+        })
+        .collect();
+    let (_dir, path) = older_database(
+        1,
+        &format!(
             "INSERT INTO sessions (id, title, provider_id, model, created_at, updated_at)
              VALUES ('long', 'Long', 'openai', 'gpt-4o', '2026-01-01T00:00:00.000Z',
-                     '2026-01-01T00:00:00.000Z')",
-            [],
-        )
-        .unwrap();
-        for i in 0..10_000 {
-            let role = if i % 2 == 0 { "user" } else { "assistant" };
-            tx.execute(
-                "INSERT INTO messages (id, session_id, position, role, content, created_at,
-                                       updated_at)
-                 VALUES (?1, 'long', ?2, ?3, ?4, '2026-01-01T00:00:01.000Z',
-                         '2026-01-01T00:00:01.000Z')",
-                (format!("m{i}"), i, role, format!("message number {i}")),
-            )
-            .unwrap();
-        }
-        tx.commit().unwrap();
-    }
+                     '2026-01-01T00:00:00.000Z');
+             INSERT INTO messages (id, session_id, position, role, content, created_at,
+                                   updated_at) VALUES {};",
+            rows.join(",\n")
+        ),
+    );
     let timed = |what: &str, f: &mut dyn FnMut()| {
         let started = Instant::now();
         f();
