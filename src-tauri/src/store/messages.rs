@@ -32,7 +32,7 @@ impl Store {
         session_id: &str,
         messages: Vec<NewMessage>,
     ) -> Result<Vec<StoredMessage>> {
-        self.add(Place::End(session_id), messages)
+        self.add_messages(Place::End(session_id), messages)
     }
 
     pub fn message(&self, id: &str) -> Result<StoredMessage> {

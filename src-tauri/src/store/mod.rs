@@ -22,6 +22,7 @@ use contract::error::code;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+pub use tree::Place;
 pub use types::*;
 
 /// The schema, one numbered file per step, embedded at compile time.

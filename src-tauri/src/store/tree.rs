@@ -37,7 +37,8 @@ impl Flags {
 }
 
 /// Where new messages go.
-pub(super) enum Place<'a> {
+#[derive(Debug, Clone, Copy)]
+pub enum Place<'a> {
     /// After the end of this session's selected path.
     End(&'a str),
     /// Beside this message (as a new child of its parent).
@@ -402,19 +403,10 @@ impl Store {
         Ok(messages)
     }
 
-    /// A new branch beside `sibling_of`: the first of `messages` follows
-    /// the same parent, each next the one before; the branch is selected.
-    pub fn add_branch(
-        &self,
-        sibling_of: &str,
-        messages: Vec<NewMessage>,
-    ) -> Result<Vec<StoredMessage>> {
-        self.add(Place::Beside(sibling_of), messages)
-    }
-
     /// Adds `messages` in one chain at `place`, in one transaction; the
-    /// chain becomes the selected path's end.
-    pub(super) fn add(
+    /// chain becomes the selected path's end. Beside a message, it is a new
+    /// branch (an edited prompt sent again, another answer).
+    pub fn add_messages(
         &self,
         place: Place<'_>,
         messages: Vec<NewMessage>,

@@ -15,7 +15,7 @@ use crate::app::AppCore;
 use crate::providers::{Endpoint, sent_params};
 use crate::served_by::{ServedBy, ServedByExt};
 use crate::settings::{ProviderConfig, ProviderKind};
-use crate::store::{MessageStatus, NewMessage, Session, StoredMessage};
+use crate::store::{MessageStatus, NewMessage, Place, Session, StoredMessage};
 
 /// A setup ready to answer: its provider's endpoint (with the key), who
 /// serves it, and the setup itself.
@@ -177,8 +177,8 @@ pub async fn start_resend(
     }
     let session = core.store.session(&original.session_id)?;
     let answerer = Answerer::of(core, ModelSetup::of(&session.config)).await?;
-    let created = core.store.add_branch(
-        message_id,
+    let created = core.store.add_messages(
+        Place::Beside(message_id),
         vec![NewMessage::new(Role::User, content), answerer.answer()],
     )?;
     started(core, &session, answerer, created)
@@ -198,7 +198,9 @@ pub async fn start_regenerate(
     let session = core.store.session(&original.session_id)?;
     let setup = setup.unwrap_or_else(|| ModelSetup::of(&session.config));
     let answerer = Answerer::of(core, setup).await?;
-    let created = core.store.add_branch(message_id, vec![answerer.answer()])?;
+    let created = core
+        .store
+        .add_messages(Place::Beside(message_id), vec![answerer.answer()])?;
     started(core, &session, answerer, created)
 }
 

@@ -59,7 +59,7 @@ fn compared(store: &Store) -> Session {
 
 fn snapshot_of(store: &Store, session: &Session, options: &ShareOptions) -> ShareSnapshot {
     let now = Utc::now();
-    let snapshot = build_snapshot(store, &Settings::default(), &session.id, options, now).unwrap();
+    let snapshot = built(store, &session.id, options, now);
     chat_core::validate(&snapshot, now).unwrap();
     snapshot
 }

@@ -131,7 +131,10 @@ fn edit_regenerate_select_fork_and_delete_a_branch() {
 
     // Edit q2 and send it again: a new selected branch beside it.
     let edited = store
-        .add_branch(&second[0].id, vec![user("q2 edited"), assistant("b2")])
+        .add_messages(
+            Place::Beside(&second[0].id),
+            vec![user("q2 edited"), assistant("b2")],
+        )
         .unwrap();
     assert_eq!(edited[0].parent_id.as_ref(), Some(&first[1].id));
     assert_eq!(
@@ -143,7 +146,7 @@ fn edit_regenerate_select_fork_and_delete_a_branch() {
 
     // Regenerate b2: another answer to the same prompt.
     let again = store
-        .add_branch(&edited[1].id, vec![assistant("c2")])
+        .add_messages(Place::Beside(&edited[1].id), vec![assistant("c2")])
         .unwrap();
     assert_eq!(again[0].siblings.len(), 2);
     let path = store.path_messages(&session.id).unwrap();
@@ -356,7 +359,7 @@ proptest! {
                     store.append_message(&session.id, user(&format!("m{step}"))).unwrap();
                 }
                 Op::Branch(i) => if let Some(id) = pick(i) {
-                    let added = store.add_branch(&id, vec![user(&format!("b{step}")), assistant("r")]).unwrap();
+                    let added = store.add_messages(Place::Beside(&id), vec![user(&format!("b{step}")), assistant("r")]).unwrap();
                     prop_assert!(added[0].siblings.contains(&id));
                 },
                 Op::Compare(n) => {
@@ -433,7 +436,9 @@ fn a_long_session_opens_and_switches_branches_quickly() {
     assert_eq!(page.messages[99].id, "m9999");
 
     // Regenerate the last answer, then switch back and forth.
-    let regenerated = store.add_branch("m9999", vec![assistant("again")]).unwrap();
+    let regenerated = store
+        .add_messages(Place::Beside("m9999"), vec![assistant("again")])
+        .unwrap();
     let near_end = timed("switch a branch at the end", &mut || {
         store.select_branch("m9999").unwrap();
     });
@@ -449,7 +454,9 @@ fn a_long_session_opens_and_switches_branches_quickly() {
     assert_eq!(last_page(&store).messages[99].content, "again");
 
     // Edit the first message: the whole path changes, twice.
-    let edited = store.add_branch("m0", vec![user("edited")]).unwrap();
+    let edited = store
+        .add_messages(Place::Beside("m0"), vec![user("edited")])
+        .unwrap();
     assert_eq!(store.session_totals("long").unwrap().message_count, 1);
     timed(
         "switch the first message back (10,000 on the path)",
