@@ -4,7 +4,8 @@
 use chat_core::{Role, Usage};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::tree::{Flags, Place, fill_siblings, fill_siblings_of_all};
+use super::copies::fill_siblings_of_all;
+use super::tree::{Flags, Place, fill_siblings};
 use super::{
     Derived, MessagePage, MessageStatus, MessageUpdate, NewMessage, Result, SessionTotals, Store,
     StoreError, StoredMessage, found, new_id, now, parse_json, parse_timestamp, timestamp,

@@ -5,6 +5,7 @@
 //! connection sits behind a mutex: statements are short, and a desktop app
 //! has one writer.
 
+mod copies;
 mod messages;
 mod sessions;
 mod settings;

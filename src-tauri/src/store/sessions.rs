@@ -3,7 +3,7 @@
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
-use super::tree::{insert_copies, plant, tree_rows};
+use super::copies::{insert_copies, plant, tree_rows};
 use super::{
     ImportedFrom, Result, SearchHit, Session, SessionConfig, SessionSummary, Store, StoreError,
     StoredMessage, new_id, now, parse_json, parse_timestamp, timestamp,

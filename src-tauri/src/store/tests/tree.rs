@@ -21,7 +21,7 @@ struct Row {
 }
 
 fn rows(store: &Store, session_id: &str) -> Vec<Row> {
-    let rows = crate::store::tree::tree_rows(&store.conn().unwrap(), session_id).unwrap();
+    let rows = crate::store::copies::tree_rows(&store.conn().unwrap(), session_id).unwrap();
     rows.into_iter()
         .map(|(message, flags)| Row {
             id: message.id,
