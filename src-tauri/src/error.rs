@@ -146,7 +146,7 @@ mod tests {
         };
         let unconfigured =
             crate::settings::SettingsError::NotFound("provider “x” is not configured".into());
-        let cases: [(AppError, &str, &str); 17] = [
+        let cases: [(AppError, &str, &str); 20] = [
             (
                 StoreError::NotFound { what: "session" }.into(),
                 "not_found",
@@ -190,6 +190,21 @@ mod tests {
                 TurnError::EmptyMessage.into(),
                 "invalid_input",
                 "the message is empty",
+            ),
+            (
+                TurnError::ProviderSetupNeeded("OpenAI needs an API key".into()).into(),
+                "provider_setup_needed",
+                "OpenAI needs an API key",
+            ),
+            (
+                TurnError::CompareSize(5).into(),
+                "invalid_input",
+                "a comparison takes 2 to 4 model setups, not 5",
+            ),
+            (
+                TurnError::WrongRole("only an answer can be regenerated").into(),
+                "invalid_input",
+                "only an answer can be regenerated",
             ),
             (
                 TurnError::AnswerNotCreated.into(),

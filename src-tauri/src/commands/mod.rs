@@ -164,18 +164,32 @@ pub fn edit_message(core: AppCore_<'_>, args: c::EditMessage) -> Reply<c::EditMe
     Ok(core.store.edit_message_content(&message_id, &content)?)
 }
 
-/// Deletes a message and all after it (to regenerate or rewrite from there).
+/// Makes the selected path go through a message.
 #[tauri::command(async)]
-pub fn truncate_from(core: AppCore_<'_>, args: c::TruncateFrom) -> Reply<c::TruncateFrom> {
-    let c::TruncateFrom { message_id } = args;
-    Ok(core.store.truncate_from(&message_id)?)
+pub fn select_branch(core: AppCore_<'_>, args: c::SelectBranch) -> Reply<c::SelectBranch> {
+    let c::SelectBranch { message_id } = args;
+    Ok(core.store.select_branch(&message_id)?)
+}
+
+/// A new session from the path down to a message.
+#[tauri::command(async)]
+pub fn fork_session(core: AppCore_<'_>, args: c::ForkSession) -> Reply<c::ForkSession> {
+    let c::ForkSession { message_id } = args;
+    Ok(core.store.fork_session(&message_id)?)
+}
+
+/// Deletes a message and everything below it.
+#[tauri::command(async)]
+pub fn delete_branch(core: AppCore_<'_>, args: c::DeleteBranch) -> Reply<c::DeleteBranch> {
+    let c::DeleteBranch { message_id } = args;
+    Ok(core.store.delete_branch(&message_id)?)
 }
 
 // Turns ---------------------------------------------------------------------
 
-/// Appends the user's message and starts streaming the answer; returns both
-/// messages at once. Progress arrives as [`TurnEvent`]s, the end as
-/// [`TurnFinished`].
+/// Appends the user's message after the selected path and starts streaming
+/// the answer; returns both messages at once. Progress arrives as
+/// [`TurnEvent`]s, the end as [`TurnFinished`].
 #[tauri::command]
 pub async fn send_message(
     app: AppHandle,
@@ -186,11 +200,12 @@ pub async fn send_message(
         session_id,
         content,
     } = args;
-    start(app, core.inner(), &session_id, Some(&content)).await
+    let (started, prepared) = turns::start_turn(&core, &session_id, Some(&content)).await?;
+    Ok(stream(app, &core, started, prepared))
 }
 
 /// Asks the model to answer the conversation as it stands (after tool
-/// results, or to regenerate after `truncate_from`).
+/// results).
 #[tauri::command]
 pub async fn continue_turn(
     app: AppHandle,
@@ -198,20 +213,62 @@ pub async fn continue_turn(
     args: c::ContinueTurn,
 ) -> Reply<c::ContinueTurn> {
     let c::ContinueTurn { session_id } = args;
-    start(app, core.inner(), &session_id, None).await
+    let (started, prepared) = turns::start_turn(&core, &session_id, None).await?;
+    Ok(stream(app, &core, started, prepared))
 }
 
-async fn start(
+/// Sends an edited user message as a new branch beside the old one.
+#[tauri::command]
+pub async fn resend_edited(
+    app: AppHandle,
+    core: AppCore_<'_>,
+    args: c::ResendEdited,
+) -> Reply<c::ResendEdited> {
+    let c::ResendEdited {
+        message_id,
+        content,
+    } = args;
+    let (started, prepared) = turns::start_resend(&core, &message_id, &content).await?;
+    Ok(stream(app, &core, started, prepared))
+}
+
+/// Another answer to an answer's prompt, beside it.
+#[tauri::command]
+pub async fn regenerate(
+    app: AppHandle,
+    core: AppCore_<'_>,
+    args: c::Regenerate,
+) -> Reply<c::Regenerate> {
+    let c::Regenerate { message_id, setup } = args;
+    let (started, prepared) = turns::start_regenerate(&core, &message_id, setup).await?;
+    Ok(stream(app, &core, started, prepared))
+}
+
+/// One prompt answered by several setups at once, each streaming its own
+/// events.
+#[tauri::command]
+pub async fn compare(app: AppHandle, core: AppCore_<'_>, args: c::Compare) -> Reply<c::Compare> {
+    let c::Compare {
+        session_id,
+        content,
+        setups,
+    } = args;
+    let (started, prepared) = turns::start_compare(&core, &session_id, &content, setups).await?;
+    let sink: Arc<dyn TurnSink> = Arc::new(WindowSink(app));
+    tauri::async_runtime::spawn(turns::run_compare(Arc::clone(&core), prepared, sink));
+    Ok(started)
+}
+
+/// Streams a started turn in the background; answers what it created.
+fn stream(
     app: AppHandle,
     core: &Arc<AppCore>,
-    session_id: &str,
-    user_text: Option<&str>,
-) -> Result<c::StartedTurn> {
-    let (started, prepared) = turns::start_turn(core, session_id, user_text).await?;
-    let core = Arc::clone(core);
+    started: c::StartedTurn,
+    prepared: turns::PreparedTurn,
+) -> c::StartedTurn {
     let sink: Arc<dyn TurnSink> = Arc::new(WindowSink(app));
-    tauri::async_runtime::spawn(turns::run_turn(core, prepared, sink));
-    Ok(started)
+    tauri::async_runtime::spawn(turns::run_turn(Arc::clone(core), prepared, sink));
+    started
 }
 
 /// Stops a streaming answer; what arrived is kept, marked stopped.

@@ -14,7 +14,7 @@ pub mod http;
 pub mod ollama;
 pub mod openai;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::time::Duration;
 

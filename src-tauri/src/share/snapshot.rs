@@ -13,6 +13,8 @@ use chat_core::{
     FinishReason, GenerationParams, Message, ModelConfig, PromptMeta, Role, SCHEMA_VERSION,
     ShareSnapshot, limits, validate,
 };
+use std::collections::HashMap;
+
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
@@ -24,11 +26,14 @@ use crate::settings::Settings;
 use crate::store::Derived;
 use crate::store::{ImportedFrom, MessageStatus, Session, SessionConfig, Store, StoredMessage};
 
-/// Builds the snapshot of a session (not yet redacted or validated).
+/// Builds the snapshot of a session (not yet redacted or validated): its
+/// selected path and, with `include_alternatives`, the other answers to
+/// each prompt on it (see [`published`]).
 ///
 /// Left out: answers still streaming, and failed answers that produced
 /// nothing. A tool result whose call is not part of the selection loses its
-/// `toolCallId` (the reader could not follow it anyway).
+/// `toolCallId`, and an answer whose prompt is not, its `replyTo` (the
+/// reader could not follow them anyway).
 pub fn build_snapshot(
     store: &Store,
     settings: &Settings,
@@ -37,18 +42,26 @@ pub fn build_snapshot(
     now: DateTime<Utc>,
 ) -> Result<ShareSnapshot, ShareError> {
     let session = store.session(session_id)?;
+    let path = store.path_messages(session_id)?;
     let all = store.all_messages(session_id)?;
-    let selected: Vec<&StoredMessage> = match &options.message_ids {
-        Some(ids) => {
-            if let Some(missing) = ids.iter().find(|id| !all.iter().any(|m| &m.id == *id)) {
-                return Err(ShareError::UnknownMessage(missing.clone()));
-            }
-            all.iter().filter(|m| ids.contains(&m.id)).collect()
+    let mut entries = published(&path, &all, options.include_alternatives);
+    if let Some(ids) = &options.message_ids {
+        if let Some(missing) = ids.iter().find(|id| !all.iter().any(|m| &m.id == *id)) {
+            return Err(ShareError::UnknownMessage(missing.clone()));
         }
-        None => all.iter().collect(),
-    };
-    let mut messages: Vec<Message> = Vec::with_capacity(selected.len());
-    for stored in selected {
+        // An answer on the path brings its alternatives along.
+        entries.retain(|entry| {
+            ids.iter()
+                .any(|id| *id == entry.message.id || id == entry.beside)
+        });
+    }
+    let mut messages: Vec<Message> = Vec::with_capacity(entries.len());
+    for Entry {
+        message: stored,
+        reply_to,
+        ..
+    } in entries
+    {
         let nothing_produced = stored.status == MessageStatus::Error
             && stored.content.is_empty()
             && stored.tool_calls.is_empty();
@@ -64,6 +77,9 @@ pub fn build_snapshot(
             .tool_call_id
             .clone()
             .filter(|id| stored.role == Role::Tool && answers_known_call(id));
+        let reply_to = reply_to
+            .filter(|prompt| messages.iter().any(|m| m.id == *prompt))
+            .map(str::to_owned);
         let mut message = Message {
             id: stored.id.clone(),
             role: stored.role,
@@ -81,7 +97,7 @@ pub fn build_snapshot(
             params: None,
             finish_reason: None,
             error: None,
-            reply_to: None,
+            reply_to,
         };
         if stored.role == Role::Assistant {
             describe_answer(&mut message, stored, settings);
@@ -116,6 +132,58 @@ pub fn build_snapshot(
     };
     snapshot.fill_totals();
     Ok(snapshot)
+}
+
+/// A message to publish.
+struct Entry<'a> {
+    message: &'a StoredMessage,
+    /// The prompt it answers, when it is one of several answers to it.
+    reply_to: Option<&'a str>,
+    /// The path message it stands for (itself, or the selected answer of
+    /// its group).
+    beside: &'a str,
+}
+
+/// The selected path and, with `alternatives`, before each answer on it
+/// that has siblings, the other answers to its prompt (not what follows
+/// them) in creation order, so that the answer the path continues with is
+/// its group's last; the members of a group name their prompt.
+fn published<'a>(
+    path: &'a [StoredMessage],
+    all: &'a [StoredMessage],
+    alternatives: bool,
+) -> Vec<Entry<'a>> {
+    let by_id: HashMap<&str, &StoredMessage> = all.iter().map(|m| (m.id.as_str(), m)).collect();
+    let mut entries = Vec::with_capacity(path.len());
+    let mut previous: Option<&StoredMessage> = None;
+    for message in path {
+        let others: Vec<&StoredMessage> = match previous {
+            Some(prompt)
+                if alternatives && prompt.role == Role::User && message.role == Role::Assistant =>
+            {
+                message
+                    .siblings
+                    .iter()
+                    .filter(|id| **id != message.id)
+                    .filter_map(|id| by_id.get(id.as_str()).copied())
+                    .filter(|m| m.role == Role::Assistant)
+                    .collect()
+            }
+            _ => Vec::new(),
+        };
+        let reply_to = previous
+            .filter(|_| !others.is_empty())
+            .map(|prompt| prompt.id.as_str());
+        for other in others.into_iter().chain([message]) {
+            entries.push(Entry {
+                message: other,
+                reply_to,
+                beside: &message.id,
+            });
+        }
+        previous = Some(message);
+    }
+    entries
 }
 
 /// An answer's own record: its tool calls, who served it with which model
@@ -216,7 +284,9 @@ pub(super) fn snapshot_from_api(mut data: Value) -> Result<ShareSnapshot, Server
 }
 
 /// A new session holding a snapshot's conversation ("Continue in Parlor"),
-/// noting the share it came from. Each answer keeps who served it, its
+/// noting the share it came from. The tree comes back: answers to the same
+/// `replyTo` are siblings, the last of each group selected, and the next
+/// message continues from it (see [`parents`]). Each answer keeps who served it, its
 /// model, parameters and how it ended; what an answer does not say (every
 /// answer of a version 1 share) is `modelConfig`'s. The session continues
 /// on the configured provider the share names, else on the first one.
@@ -259,17 +329,22 @@ pub fn import_snapshot(
     let messages = snapshot
         .messages
         .iter()
-        .map(|m| {
+        .zip(parents(&snapshot.messages))
+        .map(|(m, parent_id)| {
             let answer = m.role == Role::Assistant;
             let status = match m.finish_reason {
                 Some(FinishReason::Stopped) => MessageStatus::Stopped,
                 Some(FinishReason::Error) => MessageStatus::Error,
                 _ => MessageStatus::Complete,
             };
+            // Ids as the snapshot gives them, for the store to plant the tree
+            // by; the store gives the messages their own.
             let mut stored = StoredMessage {
-                id: String::new(),
+                id: m.id.clone(),
                 session_id: String::new(),
                 position: 0,
+                parent_id,
+                siblings: Vec::new(),
                 role: m.role,
                 content: m.content.clone(),
                 reasoning: m.reasoning.clone(),
@@ -304,4 +379,22 @@ pub fn import_snapshot(
         })
         .collect();
     Ok(store.import_session(&config, imported_from, messages)?)
+}
+
+/// The parent of each snapshot message, as the store plants a tree from
+/// them: an answer with `replyTo` follows that prompt while its group runs
+/// (it comes right after the prompt or after another answer to it);
+/// anything else (`None`) follows the message before it.
+fn parents(messages: &[Message]) -> Vec<Option<String>> {
+    let mut previous: Option<&Message> = None;
+    messages
+        .iter()
+        .map(|message| {
+            let parent = message.reply_to.clone().filter(|prompt| {
+                previous.is_some_and(|p| p.id == *prompt || p.reply_to.as_ref() == Some(prompt))
+            });
+            previous = Some(message);
+            parent
+        })
+        .collect()
 }

@@ -1,113 +1,78 @@
-//! Messages: append, read, page (keyset on position), update, totals.
+//! Messages: append, read, page over the selected path (keyset on
+//! position), update, totals. The tree itself is `tree.rs`'s.
 
 use chat_core::{Role, Usage};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::Derived;
+use super::copies::fill_siblings_of_all;
+use super::tree::{Flags, Place, fill_siblings};
 use super::{
-    MessagePage, MessageStatus, MessageUpdate, NewMessage, Result, SessionTotals, Store,
-    StoreError, StoredMessage, new_id, now, parse_json, parse_timestamp, timestamp,
+    Derived, MessagePage, MessageStatus, MessageUpdate, NewMessage, Result, SessionTotals, Store,
+    StoreError, StoredMessage, found, new_id, now, parse_json, parse_timestamp, timestamp,
 };
 
 pub(super) const MESSAGE_COLUMNS: &str = "id, session_id, position, role, content, reasoning, \
      input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost, ttft_ms, inference_ms, \
      tool_calls, tool_call_id, status, error, finish_reason, provider_id, model, created_at, \
-     updated_at, provider_name, price_provider, params";
+     updated_at, provider_name, price_provider, params, parent_id";
 
 /// The most messages one page may hold.
 pub const MAX_PAGE: usize = 500;
 
 impl Store {
-    /// Appends one message at the end of a session.
+    /// Appends one message after the end of a session's selected path.
     pub fn append_message(&self, session_id: &str, message: NewMessage) -> Result<StoredMessage> {
         let mut stored = self.append_messages(session_id, vec![message])?;
         stored.pop().ok_or(StoreError::NotFound { what: "message" })
     }
 
-    /// Appends messages at the end of a session, all or none.
+    /// Appends messages after the end of a session's selected path, each
+    /// following the one before, all or none.
     pub fn append_messages(
         &self,
         session_id: &str,
         messages: Vec<NewMessage>,
     ) -> Result<Vec<StoredMessage>> {
-        let mut conn = self.conn()?;
-        let tx = conn.transaction()?;
-        self.session_exists(&tx, session_id)?;
-        let first_position: i64 = tx.query_row(
-            "SELECT COALESCE(MAX(position) + 1, 0) FROM messages WHERE session_id = ?1",
-            [session_id],
-            |row| row.get(0),
-        )?;
-        let now = now();
-        let mut stored = Vec::with_capacity(messages.len());
-        for (position, message) in (first_position..).zip(messages) {
-            let mut row = StoredMessage {
-                id: new_id(),
-                session_id: session_id.to_owned(),
-                position,
-                role: message.role,
-                content: message.content,
-                reasoning: message.reasoning,
-                usage: None,
-                cost: None,
-                time_to_first_token_ms: None,
-                inference_time_ms: None,
-                tokens_per_second: None,
-                tool_calls: message.tool_calls,
-                tool_call_id: message.tool_call_id,
-                status: message.status,
-                error: None,
-                finish_reason: None,
-                provider_id: message.provider_id,
-                model: message.model,
-                provider_name: message.provider_name,
-                price_provider: message.price_provider,
-                params: message.params,
-                ended: None,
-                created_at: now,
-                updated_at: now,
-            };
-            row.derive();
-            insert_message_row(&tx, &row)?;
-            stored.push(row);
-        }
-        tx.execute(
-            "UPDATE sessions SET updated_at = ?2 WHERE id = ?1",
-            params![session_id, timestamp(now)],
-        )?;
-        tx.commit()?;
-        Ok(stored)
+        self.add_messages(Place::End(session_id), messages)
     }
 
     pub fn message(&self, id: &str) -> Result<StoredMessage> {
         let conn = self.conn()?;
-        conn.query_row(
-            &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?1"),
-            [id],
-            message_from_row,
-        )
-        .optional()?
-        .ok_or(StoreError::NotFound { what: "message" })
+        let message = conn
+            .query_row(
+                &format!("SELECT {MESSAGE_COLUMNS} FROM messages WHERE id = ?1"),
+                [id],
+                message_from_row,
+            )
+            .optional()?
+            .ok_or(StoreError::NotFound { what: "message" })?;
+        let mut messages = [message];
+        fill_siblings(&conn, &mut messages)?;
+        let [message] = messages;
+        Ok(message)
     }
 
-    /// Every message of a session, oldest first (for a request or a share).
+    /// Every stored message of a session, on every branch, oldest first.
     pub fn all_messages(&self, session_id: &str) -> Result<Vec<StoredMessage>> {
         let conn = self.conn()?;
         let mut statement = conn.prepare(&format!(
             "SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ?1 ORDER BY position"
         ))?;
-        let rows = statement.query_map([session_id], message_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let mut messages = statement
+            .query_map([session_id], message_from_row)?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        fill_siblings_of_all(&mut messages);
+        Ok(messages)
     }
 
-    /// One page of a session's messages, oldest first.
+    /// One page of a session's selected path, oldest first.
     ///
     /// - `after: Some(p)`: the `limit` messages following position `p`;
     /// - else `before: Some(p)`: the `limit` messages preceding position `p`;
     /// - else the latest `limit` messages (a chat opens at its end).
     ///
-    /// Keyset paging on the `(session_id, position)` index: every page costs
-    /// the same, however long the session.
+    /// Keyset paging on the `(session_id, on_path, position)` index: every
+    /// page costs the same, however long the session and however branched.
     pub fn messages_page(
         &self,
         session_id: &str,
@@ -119,48 +84,39 @@ impl Store {
         let fetch = i64::try_from(limit + 1).unwrap_or(i64::MAX);
         let conn = self.conn()?;
         self.session_exists(&conn, session_id)?;
-        let any_at = |sql: &str, position: i64| -> rusqlite::Result<bool> {
-            conn.query_row(sql, params![session_id, position], |row| row.get(0))
+        // Forward from `after`, or backward from `before` (or the end).
+        let (from, forward) = match (after, before) {
+            (Some(after), _) => (after, true),
+            (None, before) => (before.unwrap_or(i64::MAX), false),
         };
-        if let Some(after) = after {
-            let mut statement = conn.prepare(&format!(
-                "SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ?1 AND position > ?2
-                 ORDER BY position LIMIT ?3"
-            ))?;
-            let mut messages = statement
-                .query_map(params![session_id, after, fetch], message_from_row)?
-                .collect::<rusqlite::Result<Vec<_>>>()?;
-            let has_more_after = messages.len() > limit;
-            messages.truncate(limit);
-            let has_more_before = any_at(
-                "SELECT EXISTS (SELECT 1 FROM messages WHERE session_id = ?1 AND position <= ?2)",
-                after,
-            )?;
-            return Ok(MessagePage {
-                messages,
-                has_more_before,
-                has_more_after,
-            });
-        }
-        let mut statement = conn.prepare(&format!(
-            "SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ?1 AND position < ?2
-             ORDER BY position DESC LIMIT ?3"
-        ))?;
-        let mut messages = statement
-            .query_map(
-                params![session_id, before.unwrap_or(i64::MAX), fetch],
-                message_from_row,
-            )?
+        let (beyond, order) = if forward { (">", "") } else { ("<", "DESC") };
+        let mut messages = conn
+            .prepare_cached(&format!(
+                "SELECT {MESSAGE_COLUMNS} FROM messages
+                 WHERE session_id = ?1 AND on_path = 1 AND position {beyond} ?2
+                 ORDER BY position {order} LIMIT ?3"
+            ))?
+            .query_map(params![session_id, from, fetch], message_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let has_more_before = messages.len() > limit;
+        let more_beyond = messages.len() > limit;
         messages.truncate(limit);
-        messages.reverse();
-        let has_more_after = match before {
-            Some(before) => any_at(
-                "SELECT EXISTS (SELECT 1 FROM messages WHERE session_id = ?1 AND position >= ?2)",
-                before,
-            )?,
-            None => false,
+        // Whether the path goes on behind the starting point.
+        let behind = if forward { "<=" } else { ">=" };
+        let more_behind = (forward || before.is_some())
+            && conn
+                .prepare_cached(&format!(
+                    "SELECT EXISTS (SELECT 1 FROM messages
+                     WHERE session_id = ?1 AND on_path = 1 AND position {behind} ?2)"
+                ))?
+                .query_row(params![session_id, from], |row| row.get(0))?;
+        if !forward {
+            messages.reverse();
+        }
+        fill_siblings(&conn, &mut messages)?;
+        let (has_more_before, has_more_after) = if forward {
+            (more_behind, more_beyond)
+        } else {
+            (more_beyond, more_behind)
         };
         Ok(MessagePage {
             messages,
@@ -202,9 +158,7 @@ impl Store {
                     now,
                 ],
             )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound { what: "message" });
-            }
+            found("message", changed)?;
             tx.execute(
                 "UPDATE sessions SET updated_at = ?2
                  WHERE id = (SELECT session_id FROM messages WHERE id = ?1)",
@@ -234,28 +188,12 @@ impl Store {
     /// Replaces the text of a message (the user edits a prompt or types a
     /// tool result).
     pub fn edit_message_content(&self, id: &str, content: &str) -> Result<StoredMessage> {
-        {
-            let conn = self.conn()?;
-            let changed = conn.execute(
-                "UPDATE messages SET content = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, content, timestamp(now())],
-            )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound { what: "message" });
-            }
-        }
+        self.change_one(
+            "message",
+            "UPDATE messages SET content = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, content, timestamp(now())],
+        )?;
         self.message(id)
-    }
-
-    /// Deletes the message `id` and every later message of its session (to
-    /// regenerate or edit from there). Returns how many were deleted.
-    pub fn truncate_from(&self, id: &str) -> Result<usize> {
-        let message = self.message(id)?;
-        let conn = self.conn()?;
-        Ok(conn.execute(
-            "DELETE FROM messages WHERE session_id = ?1 AND position >= ?2",
-            params![message.session_id, message.position],
-        )?)
     }
 
     /// The provider entries of answers with no server name recorded (made
@@ -286,14 +224,15 @@ impl Store {
         )?)
     }
 
-    /// Token, cost and time sums over a session.
+    /// Token, cost and time sums over every message of a session (every
+    /// branch was paid for); `message_count` is the selected path's length.
     ///
     /// The cost is unknown (`None`) as soon as one message with usage has no
     /// cost: an unknown price is never shown as 0 (as in chat-core's totals).
     pub fn session_totals(&self, session_id: &str) -> Result<SessionTotals> {
         let conn = self.conn()?;
         let totals = conn.query_row(
-            "SELECT COUNT(*),
+            "SELECT COALESCE(SUM(on_path), 0),
                     COALESCE(SUM(input_tokens), 0), COALESCE(SUM(output_tokens), 0),
                     COALESCE(SUM(reasoning_tokens), 0), COALESCE(SUM(cached_tokens), 0),
                     CASE WHEN SUM(input_tokens IS NOT NULL AND cost IS NULL) > 0 THEN NULL
@@ -323,7 +262,7 @@ impl Store {
         Ok(totals)
     }
 
-    fn session_exists(&self, conn: &Connection, session_id: &str) -> Result<()> {
+    pub(super) fn session_exists(&self, conn: &Connection, session_id: &str) -> Result<()> {
         let exists: bool = conn.query_row(
             "SELECT EXISTS (SELECT 1 FROM sessions WHERE id = ?1)",
             [session_id],
@@ -337,47 +276,93 @@ impl Store {
     }
 }
 
-pub(super) fn insert_message_row(conn: &Connection, message: &StoredMessage) -> Result<()> {
+/// Stores a message row, standing in its tree as `flags` say.
+pub(super) fn insert_message_row(
+    conn: &Connection,
+    message: &StoredMessage,
+    flags: Flags,
+) -> Result<()> {
     let usage = message.usage;
-    conn.execute(
-        &format!(
-            "INSERT INTO messages ({MESSAGE_COLUMNS}) VALUES
-             (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-              ?19, ?20, ?21, ?22, ?23, ?24, ?25)"
-        ),
-        params![
-            message.id,
-            message.session_id,
-            message.position,
-            message.role.as_str(),
-            message.content,
-            message.reasoning,
-            usage.map(|u| u.input_tokens),
-            usage.map(|u| u.output_tokens),
-            usage.and_then(|u| u.reasoning_tokens),
-            usage.and_then(|u| u.cached_tokens),
-            message.cost,
-            message.time_to_first_token_ms,
-            message.inference_time_ms,
-            serde_json::to_string(&message.tool_calls)?,
-            message.tool_call_id,
-            message.status.as_str(),
-            message.error,
-            message.finish_reason,
-            message.provider_id,
-            message.model,
-            timestamp(message.created_at),
-            timestamp(message.updated_at),
-            message.provider_name,
-            message.price_provider,
-            message
-                .params
-                .as_ref()
-                .map(serde_json::to_string)
-                .transpose()?,
-        ],
-    )?;
+    conn.prepare_cached(&format!(
+        "INSERT INTO messages ({MESSAGE_COLUMNS}, selected, on_path) VALUES
+         (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
+          ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28)"
+    ))?
+    .execute(params![
+        message.id,
+        message.session_id,
+        message.position,
+        message.role.as_str(),
+        message.content,
+        message.reasoning,
+        usage.map(|u| u.input_tokens),
+        usage.map(|u| u.output_tokens),
+        usage.and_then(|u| u.reasoning_tokens),
+        usage.and_then(|u| u.cached_tokens),
+        message.cost,
+        message.time_to_first_token_ms,
+        message.inference_time_ms,
+        serde_json::to_string(&message.tool_calls)?,
+        message.tool_call_id,
+        message.status.as_str(),
+        message.error,
+        message.finish_reason,
+        message.provider_id,
+        message.model,
+        timestamp(message.created_at),
+        timestamp(message.updated_at),
+        message.provider_name,
+        message.price_provider,
+        message
+            .params
+            .as_ref()
+            .map(serde_json::to_string)
+            .transpose()?,
+        message.parent_id,
+        flags.selected,
+        flags.on_path,
+    ])?;
     Ok(())
+}
+
+/// A new message's row, as [`insert_message_row`] stores it.
+pub(super) fn new_row(
+    session_id: &str,
+    position: i64,
+    parent_id: Option<String>,
+    message: NewMessage,
+    now: chrono::DateTime<chrono::Utc>,
+) -> StoredMessage {
+    let mut row = StoredMessage {
+        id: new_id(),
+        session_id: session_id.to_owned(),
+        position,
+        parent_id,
+        siblings: Vec::new(),
+        role: message.role,
+        content: message.content,
+        reasoning: message.reasoning,
+        usage: None,
+        cost: None,
+        time_to_first_token_ms: None,
+        inference_time_ms: None,
+        tokens_per_second: None,
+        tool_calls: message.tool_calls,
+        tool_call_id: message.tool_call_id,
+        status: message.status,
+        error: None,
+        finish_reason: None,
+        provider_id: message.provider_id,
+        model: message.model,
+        provider_name: message.provider_name,
+        price_provider: message.price_provider,
+        params: message.params,
+        ended: None,
+        created_at: now,
+        updated_at: now,
+    };
+    row.derive();
+    row
 }
 
 pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage> {
@@ -404,6 +389,8 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage>
         id: row.get(0)?,
         session_id: row.get(1)?,
         position: row.get(2)?,
+        parent_id: row.get(25)?,
+        siblings: Vec::new(),
         role,
         content: row.get(4)?,
         reasoning: row.get(5)?,

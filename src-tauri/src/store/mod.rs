@@ -5,12 +5,14 @@
 //! connection sits behind a mutex: statements are short, and a desktop app
 //! has one writer.
 
+mod copies;
 mod messages;
 mod sessions;
 mod settings;
 mod shares;
 #[cfg(test)]
 mod tests;
+mod tree;
 mod types;
 
 use std::path::Path;
@@ -21,6 +23,7 @@ use contract::error::code;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+pub use tree::Place;
 pub use types::*;
 
 /// The schema, one numbered file per step, embedded at compile time.
@@ -29,6 +32,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/app/0002_share_reach.sql")),
     M::up(include_str!(
         "../../../migrations/app/0003_generation_record.sql"
+    )),
+    M::up(include_str!(
+        "../../../migrations/app/0004_message_tree.sql"
     )),
 ];
 
@@ -110,6 +116,25 @@ impl Store {
     fn conn(&self) -> Result<MutexGuard<'_, Connection>> {
         self.conn.lock().map_err(|_| StoreError::Poisoned)
     }
+
+    /// Runs `sql`, which changes the one row of `what` it names: not
+    /// found when it changes none.
+    fn change_one(
+        &self,
+        what: &'static str,
+        sql: &str,
+        values: impl rusqlite::Params,
+    ) -> Result<()> {
+        found(what, self.conn()?.execute(sql, values)?)
+    }
+}
+
+/// Not found when a statement changed no `what`.
+fn found(what: &'static str, changed: usize) -> Result<()> {
+    if changed == 0 {
+        return Err(StoreError::NotFound { what });
+    }
+    Ok(())
 }
 
 /// The error recorded on a message whose stream was cut by the app closing.

@@ -3,7 +3,7 @@
 use rusqlite::types::Value;
 use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 
-use super::messages::{MESSAGE_COLUMNS, insert_message_row, message_from_row};
+use super::copies::{insert_copies, plant, tree_rows};
 use super::{
     ImportedFrom, Result, SearchHit, Session, SessionConfig, SessionSummary, Store, StoreError,
     StoredMessage, new_id, now, parse_json, parse_timestamp, timestamp,
@@ -13,7 +13,8 @@ const SESSION_COLUMNS: &str = "id, title, provider_id, model, temperature, max_t
      system_prompt, tools, variables, created_at, updated_at, imported_from";
 
 const SUMMARY_SELECT: &str = "SELECT s.id, s.title, s.provider_id, s.model, \
-     (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id), s.created_at, s.updated_at \
+     (SELECT COUNT(*) FROM messages m WHERE m.session_id = s.id AND m.on_path = 1), \
+     s.created_at, s.updated_at \
      FROM sessions s";
 
 /// The fewest characters the trigram index can match; shorter queries scan.
@@ -36,14 +37,7 @@ impl Store {
     }
 
     pub fn session(&self, id: &str) -> Result<Session> {
-        let conn = self.conn()?;
-        conn.query_row(
-            &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"),
-            [id],
-            session_from_row,
-        )
-        .optional()?
-        .ok_or(StoreError::NotFound { what: "session" })
+        read_session(&*self.conn()?, id)
     }
 
     /// All sessions, most recently updated first.
@@ -59,45 +53,30 @@ impl Store {
     /// Replaces a session's configuration (title included).
     pub fn update_session(&self, id: &str, config: &SessionConfig) -> Result<Session> {
         check_config(config)?;
-        {
-            let conn = self.conn()?;
-            let changed = conn.execute(
-                "UPDATE sessions SET title = ?2, provider_id = ?3, model = ?4, temperature = ?5,
-                 max_tokens = ?6, top_p = ?7, system_prompt = ?8, tools = ?9, variables = ?10,
-                 updated_at = ?11 WHERE id = ?1",
-                params_from_iter(session_values(id, config, [timestamp(now()).into()])?),
-            )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound { what: "session" });
-            }
-        }
+        self.change_one(
+            "session",
+            "UPDATE sessions SET title = ?2, provider_id = ?3, model = ?4, temperature = ?5,
+             max_tokens = ?6, top_p = ?7, system_prompt = ?8, tools = ?9, variables = ?10,
+             updated_at = ?11 WHERE id = ?1",
+            params_from_iter(session_values(id, config, [timestamp(now()).into()])?),
+        )?;
         self.session(id)
     }
 
     pub fn rename_session(&self, id: &str, title: &str) -> Result<Session> {
         let title = checked_title(title)?;
-        {
-            let conn = self.conn()?;
-            let changed = conn.execute(
-                "UPDATE sessions SET title = ?2, updated_at = ?3 WHERE id = ?1",
-                params![id, title, timestamp(now())],
-            )?;
-            if changed == 0 {
-                return Err(StoreError::NotFound { what: "session" });
-            }
-        }
+        self.change_one(
+            "session",
+            "UPDATE sessions SET title = ?2, updated_at = ?3 WHERE id = ?1",
+            params![id, title, timestamp(now())],
+        )?;
         self.session(id)
     }
 
     /// Deletes a session and its messages; its shares stay listed (the links
     /// still exist and can be revoked).
     pub fn delete_session(&self, id: &str) -> Result<()> {
-        let conn = self.conn()?;
-        let changed = conn.execute("DELETE FROM sessions WHERE id = ?1", [id])?;
-        if changed == 0 {
-            return Err(StoreError::NotFound { what: "session" });
-        }
-        Ok(())
+        self.change_one("session", "DELETE FROM sessions WHERE id = ?1", [id])
     }
 
     /// A copy of a session with all its messages (new ids), titled `title`
@@ -122,24 +101,17 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         insert_session_row(&tx, &copy)?;
-        {
-            let mut select = tx.prepare(&format!(
-                "SELECT {MESSAGE_COLUMNS} FROM messages WHERE session_id = ?1 ORDER BY position"
-            ))?;
-            let messages = select.query_map([id], message_from_row)?;
-            for message in messages {
-                let mut message = message?;
-                message.id = new_id();
-                message.session_id = copy.id.clone();
-                insert_message_row(&tx, &message)?;
-            }
-        }
+        let rows = tree_rows(&tx, id)?;
+        insert_copies(&tx, &copy.id, rows)?;
         tx.commit()?;
         Ok(copy)
     }
 
     /// A new session with the given messages (an imported share), all or
-    /// nothing. Ids, session and positions of `messages` are assigned here.
+    /// nothing, planted as a tree: each follows its `parent_id` when that
+    /// names one of the messages before it (by their ids as given), else
+    /// the message before it; of each parent's children the last is
+    /// selected. Ids, session and positions are assigned here.
     pub fn import_session(
         &self,
         config: &SessionConfig,
@@ -158,12 +130,7 @@ impl Store {
         let mut conn = self.conn()?;
         let tx = conn.transaction()?;
         insert_session_row(&tx, &session)?;
-        for (position, mut message) in (0_i64..).zip(messages) {
-            message.id = new_id();
-            message.session_id = session.id.clone();
-            message.position = position;
-            insert_message_row(&tx, &message)?;
-        }
+        plant(&tx, &session.id, messages)?;
         tx.commit()?;
         Ok(session)
     }
@@ -191,7 +158,7 @@ impl Store {
             "WITH hits AS ({content_matches}),
                   first_hit AS (SELECT sid, mid, content, MIN(pos) FROM hits GROUP BY sid)
              SELECT s.id, s.title, s.provider_id, s.model,
-                    (SELECT COUNT(*) FROM messages c WHERE c.session_id = s.id),
+                    (SELECT COUNT(*) FROM messages c WHERE c.session_id = s.id AND c.on_path = 1),
                     s.created_at, s.updated_at,
                     s.title LIKE ?1 ESCAPE '\\', f.mid, f.content
              FROM sessions s LEFT JOIN first_hit f ON f.sid = s.id
@@ -256,6 +223,17 @@ pub(super) fn insert_session_row(conn: &rusqlite::Connection, session: &Session)
         )?),
     )?;
     Ok(())
+}
+
+/// The session `id`, read on `conn` (inside a transaction, too).
+pub(super) fn read_session(conn: &rusqlite::Connection, id: &str) -> Result<Session> {
+    conn.query_row(
+        &format!("SELECT {SESSION_COLUMNS} FROM sessions WHERE id = ?1"),
+        [id],
+        session_from_row,
+    )
+    .optional()?
+    .ok_or(StoreError::NotFound { what: "session" })
 }
 
 fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {

@@ -62,15 +62,11 @@ impl Store {
         share_id: &str,
         at: DateTime<Utc>,
     ) -> Result<()> {
-        let conn = self.conn()?;
-        let changed = conn.execute(
+        self.change_one(
+            "share",
             "UPDATE shares SET revoked_at = ?3 WHERE server_url = ?1 AND share_id = ?2",
             params![server_url, share_id, timestamp(at)],
-        )?;
-        if changed == 0 {
-            return Err(StoreError::NotFound { what: "share" });
-        }
-        Ok(())
+        )
     }
 
     /// Forgets a share locally (the link itself is not touched).

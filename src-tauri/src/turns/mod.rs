@@ -1,8 +1,11 @@
-//! A chat turn from start to stored result: append the user's message and an
-//! empty assistant message, stream the answer into it (reporting each delta
-//! to a [`TurnSink`], checkpointing the text now and then), then store the
+//! A chat turn from start to stored result: store the user's message (if
+//! any) and an empty answer at their place in the message tree (see
+//! [`start`]), stream the answer into it (reporting each delta to a
+//! [`TurnSink`], checkpointing the text now and then), then store the
 //! outcome — content, usage, cost, timings, tool calls, status, error — in
-//! one update. A failed or stopped turn keeps what arrived.
+//! one update. A failed or stopped turn keeps what arrived. A compare run
+//! is several such turns on one prompt, streaming at once, each stopped on
+//! its own.
 //!
 //! The answer's generation record is written when it is created, before
 //! anything is sent: the provider entry and model, who serves it
@@ -11,24 +14,28 @@
 //! priced by that record, so an entry edited while the answer streams
 //! changes nothing of it.
 
+mod request;
+mod start;
+#[cfg(test)]
+mod tests;
+
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use chat_core::Role;
 use chrono::Utc;
 use tokio_util::sync::CancellationToken;
 
 use contract::error::code;
 
 use crate::app::{AppCore, CoreError};
-use crate::providers::{
-    ChatMessage, ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, sent_params,
-    stream_turn,
-};
+use crate::providers::{ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, stream_turn};
 use crate::served_by::{ServedBy, ServedByExt};
-use crate::store::{
-    Derived, MessageStatus, MessageUpdate, NewMessage, Session, SessionConfig, StoreError,
-    StoredMessage,
+use crate::store::{Derived, MessageStatus, MessageUpdate, StoreError, StoredMessage};
+
+pub use request::build_request;
+pub use start::{
+    COMPARE_SETUPS, CompareAnswer, PreparedCompare, start_compare, start_regenerate, start_resend,
+    start_turn,
 };
 
 /// How often the partial answer is saved while it streams.
@@ -43,21 +50,30 @@ pub trait TurnSink: Send + Sync {
 
 pub use contract::StartedTurn;
 
-/// Why a turn could not start, in the order [`start_turn`] meets them.
-/// Once started, a turn does not fail: it ends as a failed answer (see
+/// Why a turn could not start, in the order the starts meet them. Once
+/// started, a turn does not fail: it ends as a failed answer (see
 /// [`run_turn`]).
 #[derive(Debug, thiserror::Error)]
 pub enum TurnError {
+    #[error("a comparison takes 2 to 4 model setups, not {0}")]
+    CompareSize(usize),
+    #[error("the message is empty")]
+    EmptyMessage,
     /// The session, or the messages, could not be read or written.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The message given is not of the role the command works on.
+    #[error("{0}")]
+    WrongRole(&'static str),
+    /// No provider entry that can answer: none configured, an unknown one,
+    /// or one that needs a key and has none.
+    #[error("{0}")]
+    ProviderSetupNeeded(String),
     #[error("choose a model for this session first")]
     NoModel,
-    /// The provider entry, its prices or its key.
+    /// The settings, the prices or the key.
     #[error(transparent)]
     Core(#[from] CoreError),
-    #[error("the message is empty")]
-    EmptyMessage,
     #[error("the assistant message was not created")]
     AnswerNotCreated,
 }
@@ -68,7 +84,11 @@ impl TurnError {
         match self {
             TurnError::Store(e) => e.code(),
             TurnError::Core(e) => e.code(),
-            TurnError::NoModel | TurnError::EmptyMessage => code::INVALID_INPUT,
+            TurnError::ProviderSetupNeeded(_) => code::PROVIDER_SETUP_NEEDED,
+            TurnError::CompareSize(_)
+            | TurnError::EmptyMessage
+            | TurnError::WrongRole(_)
+            | TurnError::NoModel => code::INVALID_INPUT,
             TurnError::AnswerNotCreated => code::INTERNAL,
         }
     }
@@ -89,64 +109,28 @@ pub struct PreparedTurn {
     cancel: CancellationToken,
 }
 
-/// Appends the user's text (when given) and an empty streaming assistant
-/// message in one transaction, and prepares the request from the session's
-/// history. Nothing is sent yet.
-pub async fn start_turn(
-    core: &AppCore,
-    session_id: &str,
-    user_text: Option<&str>,
-) -> Result<(StartedTurn, PreparedTurn), TurnError> {
-    let session = core.store.session(session_id)?;
-    if session.config.model.trim().is_empty() {
-        return Err(TurnError::NoModel);
-    }
-    let provider = core.provider(&session.config.provider_id)?;
-    let served_by = ServedBy::of(&provider, core.pricing()?.table());
-    let endpoint = core.endpoint(&provider.id).await?;
-
-    let mut new_messages = Vec::new();
-    if let Some(text) = user_text {
-        if text.trim().is_empty() {
-            return Err(TurnError::EmptyMessage);
+/// Streams the answers of a compare run at once, each reporting to `sink`
+/// on its own; an answer whose setup could not start is reported finished
+/// at once. Returns the answers as they ended, in the setups' order.
+pub async fn run_compare(
+    core: Arc<AppCore>,
+    compare: PreparedCompare,
+    sink: Arc<dyn TurnSink>,
+) -> Vec<StoredMessage> {
+    let runs = compare.answers.into_iter().map(|answer| {
+        let core = Arc::clone(&core);
+        let sink = Arc::clone(&sink);
+        async move {
+            match answer {
+                CompareAnswer::Run(turn) => run_turn(core, *turn, sink).await,
+                CompareAnswer::Failed(message) => {
+                    sink.finished(&message);
+                    *message
+                }
+            }
         }
-        new_messages.push(NewMessage::new(Role::User, text));
-    }
-    // The request's parameters come from the session alone, so they are
-    // known before the history is: the record is complete from the start.
-    let params = sent_params(provider.kind, &sampling(&session.config));
-    new_messages.push(NewMessage {
-        status: MessageStatus::Streaming,
-        provider_id: Some(provider.id.clone()),
-        model: Some(session.config.model.clone()),
-        provider_name: Some(served_by.name.clone()),
-        price_provider: served_by.price_provider.clone(),
-        params: Some(params),
-        ..NewMessage::new(Role::Assistant, "")
     });
-    let mut created = core.store.append_messages(session_id, new_messages)?;
-    let assistant_message = created.pop().ok_or(TurnError::AnswerNotCreated)?;
-    let user_message = created.pop();
-
-    let history = core.store.all_messages(session_id)?;
-    let request = build_request(&session, &history, &assistant_message.id);
-    let cancel = core.register_turn(&assistant_message.id);
-    let prepared = PreparedTurn {
-        session_id: session_id.to_owned(),
-        message_id: assistant_message.id.clone(),
-        endpoint,
-        request,
-        served_by,
-        cancel,
-        answer: assistant_message.clone(),
-    };
-    Ok((
-        StartedTurn {
-            user_message,
-            assistant_message,
-        },
-        prepared,
-    ))
+    futures_util::future::join_all(runs).await
 }
 
 /// Streams a prepared turn, stores its outcome and reports the message to
@@ -266,52 +250,5 @@ impl Partial {
             self.saved = Some(now);
         }
         due
-    }
-}
-
-/// The request for the model: the session's settings and its history up to
-/// (not including) the answer being produced. Failed answers that produced
-/// nothing, and answers still streaming, are left out; template variables
-/// are filled in.
-pub fn build_request(session: &Session, history: &[StoredMessage], answer_id: &str) -> ChatRequest {
-    let config = &session.config;
-    let fill = |text: &str| contract::template::fill(text, &config.variables);
-    let messages = history
-        .iter()
-        .take_while(|m| m.id != answer_id)
-        .filter(|m| {
-            let failed_empty = m.role == Role::Assistant
-                && m.status == MessageStatus::Error
-                && m.content.is_empty()
-                && m.tool_calls.is_empty();
-            // Another turn of the session may be streaming now.
-            !failed_empty && m.status != MessageStatus::Streaming
-        })
-        .map(|m| ChatMessage {
-            role: m.role,
-            content: match m.role {
-                Role::User | Role::System => fill(&m.content),
-                _ => m.content.clone(),
-            },
-            tool_calls: m.tool_calls.clone(),
-            tool_call_id: m.tool_call_id.clone(),
-        })
-        .collect();
-    ChatRequest {
-        system_prompt: config.system_prompt.as_deref().map(fill),
-        messages,
-        tools: config.tools.clone(),
-        ..sampling(config)
-    }
-}
-
-/// A request with the session's model and sampling parameters only.
-fn sampling(config: &SessionConfig) -> ChatRequest {
-    ChatRequest {
-        model: config.model.clone(),
-        temperature: config.temperature,
-        max_tokens: config.max_tokens,
-        top_p: config.top_p,
-        ..ChatRequest::default()
     }
 }

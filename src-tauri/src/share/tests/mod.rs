@@ -1,6 +1,8 @@
 //! The snapshot and the redaction, without a server (the server stories are
 //! in `tests/share.rs`).
 
+mod compare;
+
 use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use chrono::{TimeZone, Utc};
 
@@ -11,6 +13,16 @@ use crate::store::Derived;
 use crate::store::{
     ImportedFrom, MessageStatus, MessageUpdate, NewMessage, SessionConfig, Store, StoredMessage,
 };
+
+/// The snapshot of a session as Share builds it with the default settings.
+fn built(
+    store: &Store,
+    session_id: &str,
+    options: &ShareOptions,
+    now: chrono::DateTime<Utc>,
+) -> ShareSnapshot {
+    build_snapshot(store, &Settings::default(), session_id, options, now).unwrap()
+}
 
 fn session_with_everything(store: &Store) -> (Session, Vec<StoredMessage>) {
     let mut config = SessionConfig {
@@ -96,8 +108,7 @@ fn the_snapshot_holds_the_conversation_and_valid_totals() {
         indexable: true,
         ..ShareOptions::default()
     };
-    let snapshot =
-        build_snapshot(&store, &Settings::default(), &session.id, &options, now).unwrap();
+    let snapshot = built(&store, &session.id, &options, now);
     assert_eq!(snapshot.title, "Weather bot");
     // The empty failed answer and the streaming one are left out.
     assert_eq!(snapshot.messages.len(), 3);
@@ -135,8 +146,7 @@ fn a_selection_and_no_system_prompt() {
         ..ShareOptions::default()
     };
     let now = Utc::now();
-    let snapshot =
-        build_snapshot(&store, &Settings::default(), &session.id, &options, now).unwrap();
+    let snapshot = built(&store, &session.id, &options, now);
     assert_eq!(snapshot.messages.len(), 2);
     assert_eq!(
         snapshot.messages[1].tool_call_id, None,
@@ -193,14 +203,7 @@ fn redaction_runs_on_every_text_of_the_snapshot() {
         )
         .unwrap();
     let now = Utc::now();
-    let mut snapshot = build_snapshot(
-        &store,
-        &Settings::default(),
-        &session.id,
-        &ShareOptions::default(),
-        now,
-    )
-    .unwrap();
+    let mut snapshot = built(&store, &session.id, &ShareOptions::default(), now);
     let redactor = Redactor::new(
         vec!["stored-secret-value-1".into()],
         Some("/home/alice".into()),
@@ -253,14 +256,7 @@ fn the_api_answer_becomes_a_snapshot_and_a_session() {
     let store = Store::open_in_memory().unwrap();
     let (session, _) = session_with_everything(&store);
     let now = Utc::now();
-    let snapshot = build_snapshot(
-        &store,
-        &Settings::default(),
-        &session.id,
-        &ShareOptions::default(),
-        now,
-    )
-    .unwrap();
+    let snapshot = built(&store, &session.id, &ShareOptions::default(), now);
     let mut data = serde_json::to_value(&snapshot).unwrap();
     data["shareId"] = "abc".into();
     data["createdAt"] = now.to_rfc3339().into();
@@ -371,14 +367,7 @@ fn each_answer_says_who_served_it_and_how_it_ended() {
     store.update_session(&session.id, &config).unwrap();
 
     let now = Utc::now();
-    let mut snapshot = build_snapshot(
-        &store,
-        &Settings::default(),
-        &session.id,
-        &ShareOptions::default(),
-        now,
-    )
-    .unwrap();
+    let mut snapshot = built(&store, &session.id, &ShareOptions::default(), now);
     let redactor = Redactor::new(Vec::new(), Some("/home/alice".into()), Some("alice".into()));
     prepare(&mut snapshot, &redactor, now).unwrap();
     assert_eq!(snapshot.schema_version, Some(2));
@@ -424,6 +413,8 @@ fn the_providers_reasons_in_the_snapshots_words() {
         id: "m".into(),
         session_id: "s".into(),
         position: 1,
+        parent_id: None,
+        siblings: Vec::new(),
         role: Role::Assistant,
         content: String::new(),
         reasoning: None,
@@ -568,14 +559,7 @@ fn a_version_2_share_imports_with_each_answers_own_record() {
     assert_eq!(failed.params, Some(params(None, Some(300))));
 
     // Shared again, it says the same of each answer.
-    let again = build_snapshot(
-        &store,
-        &Settings::default(),
-        &imported.id,
-        &ShareOptions::default(),
-        Utc::now(),
-    )
-    .unwrap();
+    let again = built(&store, &imported.id, &ShareOptions::default(), Utc::now());
     for (before, after) in snapshot.messages.iter().zip(&again.messages) {
         assert_eq!(snapshot.model_of(before), again.model_of(after));
         assert_eq!(before.finish_reason, after.finish_reason);

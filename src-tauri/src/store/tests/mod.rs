@@ -1,3 +1,5 @@
+mod tree;
+
 use std::time::Instant;
 
 use chat_core::{Role, ToolCall, Usage};
@@ -15,6 +17,20 @@ fn config(title: &str) -> SessionConfig {
         system_prompt: Some("Be brief.".into()),
         ..SessionConfig::default()
     }
+}
+
+/// A database file at the schema of the first `steps` migrations, with
+/// `sql` run on it (rows as an older app wrote them), not yet opened by the
+/// store.
+fn older_database(steps: usize, sql: &str) -> (TempDir, std::path::PathBuf) {
+    let dir = TempDir::new().unwrap();
+    let path = dir.path().join("parlor.db");
+    let mut conn = Connection::open(&path).unwrap();
+    Migrations::from_slice(&MIGRATIONS[..steps])
+        .to_latest(&mut conn)
+        .unwrap();
+    conn.execute_batch(sql).unwrap();
+    (dir, path)
 }
 
 fn temp_store() -> (TempDir, Store) {
@@ -232,7 +248,7 @@ fn search_finds_titles_and_content_and_follows_changes() {
 }
 
 #[test]
-fn messages_append_update_checkpoint_and_truncate() {
+fn messages_append_update_checkpoint_and_delete_a_branch() {
     let store = Store::open_in_memory().unwrap();
     let session = store.create_session(&config("Chat")).unwrap();
     let stored = store
@@ -308,7 +324,7 @@ fn messages_append_update_checkpoint_and_truncate() {
     assert_eq!(tool.position, 2);
     assert_eq!(tool.tool_call_id.as_deref(), Some("call_1"));
 
-    assert_eq!(store.truncate_from(&stored[1].id).unwrap(), 2);
+    assert_eq!(store.delete_branch(&stored[1].id).unwrap(), 2);
     assert_eq!(store.all_messages(&session.id).unwrap().len(), 1);
     assert!(matches!(
         store.append_message("missing", NewMessage::new(Role::User, "x")),
@@ -591,15 +607,9 @@ fn import_session_keeps_measurements() {
 
 #[test]
 fn answers_made_before_the_generation_record_get_their_sessions_settings() {
-    let dir = TempDir::new().unwrap();
-    let path = dir.path().join("parlor.db");
-    {
-        let mut conn = Connection::open(&path).unwrap();
-        Migrations::from_slice(&MIGRATIONS[..2])
-            .to_latest(&mut conn)
-            .unwrap();
-        conn.execute_batch(
-            "INSERT INTO sessions (id, title, provider_id, model, temperature, max_tokens, top_p,
+    let (_dir, path) = older_database(
+        2,
+        "INSERT INTO sessions (id, title, provider_id, model, temperature, max_tokens, top_p,
                                    created_at, updated_at) VALUES
                ('s1', 'Tuned', 'openai', 'gpt-4o', 0.3, NULL, 0.9,
                 '2026-01-01T00:00:00.000Z', '2026-01-01T00:00:00.000Z'),
@@ -615,9 +625,7 @@ fn answers_made_before_the_generation_record_get_their_sessions_settings() {
                 '2026-01-01T00:00:03.000Z', '2026-01-01T00:00:03.000Z'),
                ('a3', 's2', 0, 'assistant', 'Yo', NULL, NULL,
                 '2026-01-01T00:00:04.000Z', '2026-01-01T00:00:04.000Z');",
-        )
-        .unwrap();
-    }
+    );
     let store = Store::open(&path).unwrap();
     let tuned = chat_core::GenerationParams {
         temperature: Some(0.3),
