@@ -24,15 +24,12 @@ pub fn request(
     endpoint: &Endpoint,
     request: &ChatRequest,
 ) -> RequestBuilder {
-    let builder = client
-        .post(endpoint.url("/v1/messages"))
-        .header("anthropic-version", API_VERSION)
-        .header(reqwest::header::ACCEPT, "text/event-stream")
-        .json(&body(request));
-    match &endpoint.api_key {
-        Some(key) => builder.header("x-api-key", key),
-        None => builder,
-    }
+    endpoint.authorize(
+        client
+            .post(endpoint.url("/v1/messages"))
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .json(&body(request)),
+    )
 }
 
 /// Reads the answer's events into `acc` until `message_stop`.

@@ -21,12 +21,7 @@ pub fn request(
     endpoint: &Endpoint,
     request: &ChatRequest,
 ) -> RequestBuilder {
-    let builder = client.post(endpoint.url("/api/chat")).json(&body(request));
-    // Ollama itself has no keys, but proxies in front of it may.
-    match &endpoint.api_key {
-        Some(key) => builder.bearer_auth(key),
-        None => builder,
-    }
+    endpoint.authorize(client.post(endpoint.url("/api/chat")).json(&body(request)))
 }
 
 /// Reads the answer's lines into `acc` until the one that is `done`.

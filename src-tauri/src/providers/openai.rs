@@ -18,14 +18,12 @@ pub fn request(
     endpoint: &Endpoint,
     request: &ChatRequest,
 ) -> RequestBuilder {
-    let builder = client
-        .post(endpoint.url("/chat/completions"))
-        .header(reqwest::header::ACCEPT, "text/event-stream")
-        .json(&body(endpoint, request));
-    match &endpoint.api_key {
-        Some(key) => builder.bearer_auth(key),
-        None => builder,
-    }
+    endpoint.authorize(
+        client
+            .post(endpoint.url("/chat/completions"))
+            .header(reqwest::header::ACCEPT, "text/event-stream")
+            .json(&body(endpoint, request)),
+    )
 }
 
 /// Reads the answer's chunks into `acc` until `[DONE]`.

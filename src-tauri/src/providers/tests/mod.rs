@@ -3,6 +3,8 @@
 //! asserts the stored message.
 
 mod anthropic;
+mod discovery;
+mod models;
 mod ollama;
 mod openai;
 pub mod server;
