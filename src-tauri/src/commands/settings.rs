@@ -101,22 +101,18 @@ pub fn model_price(core: AppCore_<'_>, args: c::ModelPrice) -> Reply<c::ModelPri
 /// The models a configured provider lists: this run's list unless `refresh`.
 #[tauri::command]
 pub async fn list_models(core: AppCore_<'_>, args: c::ListModels) -> Reply<c::ListModels> {
+    provider_models(&core, args).await
+}
+
+pub(crate) async fn provider_models(core: &AppCore, args: c::ListModels) -> Reply<c::ListModels> {
     let c::ListModels {
         provider_id,
         refresh,
     } = args;
-    provider_models(&core, &provider_id, refresh).await
-}
-
-pub(crate) async fn provider_models(
-    core: &AppCore,
-    provider_id: &str,
-    refresh: bool,
-) -> Result<c::ModelList> {
-    let endpoint = core.endpoint(provider_id).await?;
+    let endpoint = core.endpoint(&provider_id).await?;
     Ok(core
         .models
-        .list(&core.http, provider_id, &endpoint, refresh)
+        .list(&core.http, &provider_id, &endpoint, refresh)
         .await?)
 }
 
@@ -124,17 +120,13 @@ pub(crate) async fn provider_models(
 /// models now.
 #[tauri::command]
 pub async fn test_provider(core: AppCore_<'_>, args: c::TestProvider) -> Reply<c::TestProvider> {
-    let c::TestProvider { provider, api_key } = args;
-    try_provider(&core, provider, api_key).await
+    try_provider(&core, args).await
 }
 
 /// Without a key typed (`None` or blank), the one stored for the entry's id
 /// is sent.
-pub(crate) async fn try_provider(
-    core: &AppCore,
-    provider: c::ProviderConfig,
-    api_key: Option<String>,
-) -> Result<c::ModelList> {
+pub(crate) async fn try_provider(core: &AppCore, args: c::TestProvider) -> Reply<c::TestProvider> {
+    let c::TestProvider { provider, api_key } = args;
     models::check_entry(&provider)?;
     let typed = api_key
         .map(|key| key.trim().to_owned())
@@ -165,7 +157,7 @@ pub async fn discover_providers(
     core: AppCore_<'_>,
     args: c::DiscoverProviders,
 ) -> Reply<c::DiscoverProviders> {
-    let c::DiscoverProviders {} = args;
     let configured = core.settings()?.providers;
+    let c::DiscoverProviders {} = args;
     Ok(discovery::discover(&core.http, LOCAL_SERVERS, &configured, PROBE_TIMEOUT).await)
 }

@@ -218,11 +218,24 @@ async fn exchange(
     request: &ChatRequest,
     acc: &mut Accumulator<'_>,
 ) -> Result<(), ProviderError> {
-    let sending = match endpoint.kind {
-        ProviderKind::OpenAi => openai::request(client, endpoint, request),
-        ProviderKind::Anthropic => anthropic::request(client, endpoint, request),
-        ProviderKind::Ollama => ollama::request(client, endpoint, request),
+    // Where each format streams from, what it streams, and its body.
+    let (path, accept, body) = match endpoint.kind {
+        ProviderKind::OpenAi => (
+            "/chat/completions",
+            Some("text/event-stream"),
+            openai::body(endpoint, request),
+        ),
+        ProviderKind::Anthropic => (
+            "/v1/messages",
+            Some("text/event-stream"),
+            anthropic::body(request),
+        ),
+        ProviderKind::Ollama => ("/api/chat", None, ollama::body(request)),
     };
+    let mut sending = endpoint.authorize(client.post(endpoint.url(path)).json(&body));
+    if let Some(accept) = accept {
+        sending = sending.header(reqwest::header::ACCEPT, accept);
+    }
     let response = http::send(sending, &endpoint.name).await?;
     let provider = endpoint.name.as_str();
     match endpoint.kind {

@@ -59,31 +59,39 @@ async fn model_servers_are_offered_and_other_ports_are_not() {
     )
     .await;
 
+    let offered = |id: String, name: &str, kind, base_url: String, model: &str, already| {
+        let provider = ProviderConfig {
+            id,
+            name: name.into(),
+            kind,
+            base_url,
+            price_provider: None,
+            models: vec![model.into()],
+        };
+        DiscoveredProvider {
+            provider,
+            already_configured: already,
+        }
+    };
     assert_eq!(
         found,
         [
-            DiscoveredProvider {
-                provider: ProviderConfig {
-                    id: "my-ollama".into(),
-                    name: format!("Ollama (127.0.0.1:{ollama_port})"),
-                    kind: ProviderKind::Ollama,
-                    base_url: format!("http://127.0.0.1:{ollama_port}"),
-                    price_provider: None,
-                    models: vec!["llama3.2:latest".into()],
-                },
-                already_configured: true,
-            },
-            DiscoveredProvider {
-                provider: ProviderConfig {
-                    id: format!("local-{openai_port}"),
-                    name: format!("llama.cpp server (127.0.0.1:{openai_port})"),
-                    kind: ProviderKind::OpenAi,
-                    base_url: format!("http://127.0.0.1:{openai_port}/v1"),
-                    price_provider: None,
-                    models: vec!["qwen2.5-7b-instruct".into()],
-                },
-                already_configured: false,
-            },
+            offered(
+                "my-ollama".into(),
+                &format!("Ollama (127.0.0.1:{ollama_port})"),
+                ProviderKind::Ollama,
+                format!("http://127.0.0.1:{ollama_port}"),
+                "llama3.2:latest",
+                true,
+            ),
+            offered(
+                format!("local-{openai_port}"),
+                &format!("llama.cpp server (127.0.0.1:{openai_port})"),
+                ProviderKind::OpenAi,
+                format!("http://127.0.0.1:{openai_port}/v1"),
+                "qwen2.5-7b-instruct",
+                false,
+            ),
         ]
     );
     assert_eq!(ollama.requests()[0].path, "/api/tags");

@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use contract::{ModelInfo, ModelList, ProviderConfig};
+use contract::{ListModels, ModelInfo, ModelList, ProviderConfig, TestProvider};
 
 use super::server::{Recorded, Reply};
 use super::{API_KEY, Harness, harness};
@@ -29,9 +29,32 @@ async fn provider(kind: ProviderKind, replies: Vec<Reply>) -> Harness {
     harness(kind, base_path(kind), "m", replies).await
 }
 
+/// A provider `test` of `kind` whose server answers `body` once.
+async fn answering(kind: ProviderKind, body: &str) -> Harness {
+    provider(kind, vec![Reply::json(200, body)]).await
+}
+
+/// The models provider `id` lists: from the cache unless `refresh`.
+async fn models_of(h: &Harness, id: &str, refresh: bool) -> Result<ModelList, AppError> {
+    let args = ListModels {
+        provider_id: id.into(),
+        refresh,
+    };
+    provider_models(&h.core, args).await
+}
+
 /// The models provider `test` lists, asked anew.
 async fn listed(h: &Harness) -> Result<ModelList, AppError> {
-    provider_models(&h.core, "test", true).await
+    models_of(h, "test", true).await
+}
+
+/// Tries `provider` with `api_key`.
+async fn tried(
+    h: &Harness,
+    provider: ProviderConfig,
+    api_key: Option<String>,
+) -> Result<ModelList, AppError> {
+    try_provider(&h.core, TestProvider { provider, api_key }).await
 }
 
 fn model(id: &str, display_name: Option<&str>) -> ModelInfo {
@@ -56,15 +79,12 @@ fn only_request(h: &Harness, path: &str) -> Recorded {
 
 #[tokio::test]
 async fn openai_compatible_models_come_sorted_once_each_with_the_bearer_key() {
-    let h = provider(
+    let h = answering(
         ProviderKind::OpenAi,
-        vec![Reply::json(
-            200,
-            r#"{"object":"list","data":[
-                {"id":"gpt-b","object":"model","created":1,"owned_by":"system"},
-                {"id":"gpt-a","object":"model","name":"GPT A"},
-                {"id":"gpt-b","object":"model","name":{"not":"text"}}]}"#,
-        )],
+        r#"{"object":"list","data":[
+            {"id":"gpt-b","object":"model","created":1,"owned_by":"system"},
+            {"id":"gpt-a","object":"model","name":"GPT A"},
+            {"id":"gpt-b","object":"model","name":{"not":"text"}}]}"#,
     )
     .await;
     let list = listed(&h).await.unwrap();
@@ -127,14 +147,11 @@ async fn anthropic_pages_are_followed_with_the_key_and_version() {
 
 #[tokio::test]
 async fn ollama_lists_its_local_tags() {
-    let h = provider(
+    let h = answering(
         ProviderKind::Ollama,
-        vec![Reply::json(
-            200,
-            r#"{"models":[
-                {"name":"qwen3:8b","model":"qwen3:8b","modified_at":"2025-05-01T10:00:00Z","size":5225388164,"digest":"500a1f06","details":{"family":"qwen3","parameter_size":"8.2B"}},
-                {"name":"llama3.2:latest","model":"llama3.2:latest","size":2019393189}]}"#,
-        )],
+        r#"{"models":[
+            {"name":"qwen3:8b","model":"qwen3:8b","modified_at":"2025-05-01T10:00:00Z","size":5225388164,"digest":"500a1f06","details":{"family":"qwen3","parameter_size":"8.2B"}},
+            {"name":"llama3.2:latest","model":"llama3.2:latest","size":2019393189}]}"#,
     )
     .await;
     let list = listed(&h).await.unwrap();
@@ -152,8 +169,7 @@ async fn a_server_listing_nothing_gives_an_empty_list() {
         (ProviderKind::Ollama, r#"{"models":[]}"#),
         (ProviderKind::Ollama, r#"{"models":null}"#),
     ] {
-        let h = provider(kind, vec![Reply::json(200, body)]).await;
-        let list = listed(&h).await.unwrap();
+        let list = listed(&answering(kind, body).await).await.unwrap();
         assert_eq!(list.models, [], "{kind:?} {body}");
     }
 }
@@ -243,7 +259,7 @@ async fn a_closed_port_is_unreachable() {
         base_url: format!("http://127.0.0.1:{closed}/v1"),
         ..h.core.provider("test").unwrap()
     };
-    let error = try_provider(&h.core, entry, None).await.unwrap_err();
+    let error = tried(&h, entry, None).await.unwrap_err();
     assert_eq!(error.code(), "provider_unreachable");
     let message = error.to_string();
     assert!(
@@ -287,19 +303,19 @@ async fn lists_are_kept_for_the_run_until_refreshed_or_the_key_changes() {
         vec![list(&["a"]), list(&["a", "b"]), list(&["c"])],
     )
     .await;
-    let first = provider_models(&h.core, "test", false).await.unwrap();
-    let again = provider_models(&h.core, "test", false).await.unwrap();
+    let first = models_of(&h, "test", false).await.unwrap();
+    let again = models_of(&h, "test", false).await.unwrap();
     assert_eq!((ids(&first), first.cached), (vec!["a"], false));
     assert_eq!((ids(&again), again.cached), (vec!["a"], true));
     assert_eq!(again.fetched_at, first.fetched_at);
     assert_eq!(h.server.requests().len(), 1);
 
-    let refreshed = provider_models(&h.core, "test", true).await.unwrap();
+    let refreshed = models_of(&h, "test", true).await.unwrap();
     assert_eq!((ids(&refreshed), refreshed.cached), (vec!["a", "b"], false));
     assert_eq!(h.server.requests().len(), 2);
 
     h.core.models.forget("test");
-    let after_forget = provider_models(&h.core, "test", false).await.unwrap();
+    let after_forget = models_of(&h, "test", false).await.unwrap();
     assert_eq!(
         (ids(&after_forget), after_forget.cached),
         (vec!["c"], false)
@@ -324,7 +340,7 @@ async fn an_unsaved_entry_is_tried_with_the_key_typed_or_stored() {
         ("test", Some(format!(" {typed} "))),
         ("new", Some("  ".into())),
     ] {
-        let list = try_provider(&h.core, entry(id), key).await.unwrap();
+        let list = tried(&h, entry(id), key).await.unwrap();
         assert_eq!((list.provider_id.as_str(), ids(&list)), (id, vec!["m"]));
     }
     let sent: Vec<Option<String>> = h
@@ -342,7 +358,7 @@ async fn an_unsaved_entry_is_tried_with_the_key_typed_or_stored() {
         ]
     );
     // Trying does not fill the cache of the saved entry.
-    let _ = provider_models(&h.core, "test", false).await;
+    let _ = models_of(&h, "test", false).await;
     assert_eq!(h.server.requests().len(), 3);
 }
 
@@ -353,7 +369,7 @@ async fn an_entry_without_an_http_base_url_is_refused_before_any_request() {
         base_url: "localhost:8080/v1".into(),
         ..h.core.provider("test").unwrap()
     };
-    let error = try_provider(&h.core, entry, None).await.unwrap_err();
+    let error = tried(&h, entry, None).await.unwrap_err();
     assert_eq!(error.code(), "invalid_input");
     assert_eq!(
         error.to_string(),
@@ -365,7 +381,7 @@ async fn an_entry_without_an_http_base_url_is_refused_before_any_request() {
 #[tokio::test]
 async fn an_unknown_provider_is_not_found() {
     let h = provider(ProviderKind::OpenAi, vec![]).await;
-    let error = provider_models(&h.core, "nope", false).await.unwrap_err();
+    let error = models_of(&h, "nope", false).await.unwrap_err();
     assert_eq!(error.code(), "not_found");
 }
 
