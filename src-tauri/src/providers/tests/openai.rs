@@ -388,19 +388,20 @@ async fn a_server_that_is_down_is_a_clear_error() {
     assert!(error.starts_with("Could not reach TestProvider"), "{error}");
 }
 
+/// A provider whose `model` answers "Hi", counting `input` and `output`
+/// tokens.
+async fn says_hi(model: &str, input: i64, output: i64) -> super::Harness {
+    let reply = Reply::sse(&[
+        &chunk(r#"{"content":"Hi"}"#, Some("stop")),
+        &usage_chunk(input, output, 0, 0),
+        DONE,
+    ]);
+    harness(ProviderKind::OpenAi, "/v1", model, vec![reply]).await
+}
+
 #[tokio::test]
 async fn unknown_prices_give_no_cost_not_zero() {
-    let h = harness(
-        ProviderKind::OpenAi,
-        "/v1",
-        "some-local-model",
-        vec![Reply::sse(&[
-            &chunk(r#"{"content":"Hi"}"#, Some("stop")),
-            &usage_chunk(5, 1, 0, 0),
-            DONE,
-        ])],
-    )
-    .await;
+    let h = says_hi("some-local-model", 5, 1).await;
     h.edit_settings(|s| s.price_overrides.clear());
     let (message, _) = h.turn("Hi").await;
     assert!(message.usage.is_some());
@@ -417,17 +418,7 @@ async fn unknown_prices_give_no_cost_not_zero() {
 
 #[tokio::test]
 async fn the_openai_entry_pointed_at_a_local_server_is_not_charged_openais_price() {
-    let h = harness(
-        ProviderKind::OpenAi,
-        "/v1",
-        "gpt-4o",
-        vec![Reply::sse(&[
-            &chunk(r#"{"content":"Hi"}"#, Some("stop")),
-            &usage_chunk(1000, 100, 0, 0),
-            DONE,
-        ])],
-    )
-    .await;
+    let h = says_hi("gpt-4o", 1000, 100).await;
     h.edit_settings(|s| {
         s.price_overrides = vec![chat_core::cost::PriceOverride::new(
             "openai", "gpt-4o", 9.0, 9.0,
