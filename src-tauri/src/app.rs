@@ -64,6 +64,8 @@ pub struct AppCore {
     turns: Mutex<HashMap<String, CancellationToken>>,
     /// The in-process share server, once started.
     pub(crate) embedded: tokio::sync::Mutex<Option<EmbeddedServer>>,
+    /// The model lists providers gave in this run.
+    pub models: crate::providers::models::ModelCache,
 }
 
 impl std::fmt::Debug for AppCore {
@@ -94,6 +96,7 @@ impl AppCore {
             data_dir: data_dir.to_owned(),
             turns: Mutex::new(HashMap::new()),
             embedded: tokio::sync::Mutex::new(None),
+            models: Default::default(),
         }))
     }
 

@@ -38,6 +38,8 @@ pub enum AppError {
     Embedded(#[from] EmbeddedError),
     #[error(transparent)]
     Share(#[from] ShareError),
+    #[error(transparent)]
+    Models(#[from] crate::providers::models::ModelsError),
 }
 
 impl AppError {
@@ -52,6 +54,7 @@ impl AppError {
             AppError::Turn(e) => e.code(),
             AppError::Embedded(e) => e.code(),
             AppError::Share(e) => e.code(),
+            AppError::Models(e) => e.code(),
         }
     }
 

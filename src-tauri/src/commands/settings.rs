@@ -1,7 +1,10 @@
 //! The commands of Settings: the settings with which secrets are stored,
-//! API keys, and who answers through a provider entry.
+//! API keys, who answers through a provider entry, the models a provider
+//! lists, and the model servers on this computer.
 
 use super::*;
+use crate::providers::discovery::{self, LOCAL_SERVERS, PROBE_TIMEOUT};
+use crate::providers::{Endpoint, models};
 
 /// The settings, and which secrets are stored (never the secrets).
 #[tauri::command]
@@ -71,6 +74,7 @@ pub async fn set_api_key(core: AppCore_<'_>, args: c::SetApiKey) -> Reply<c::Set
         api_key,
     } = args;
     core.provider(&provider_id)?;
+    core.models.forget(&provider_id);
     Ok(core
         .set_secret(SecretKey::ProviderApiKey(provider_id), api_key)
         .await?)
@@ -92,4 +96,68 @@ pub fn model_price(core: AppCore_<'_>, args: c::ModelPrice) -> Reply<c::ModelPri
     let provider = core.provider(&provider_id)?;
     let pricing = core.pricing()?;
     Ok(ServedBy::of(&provider, pricing.table()).price(&pricing, &model, chrono::Utc::now()))
+}
+
+/// The models a configured provider lists: this run's list unless `refresh`.
+#[tauri::command]
+pub async fn list_models(core: AppCore_<'_>, args: c::ListModels) -> Reply<c::ListModels> {
+    provider_models(&core, args).await
+}
+
+pub(crate) async fn provider_models(core: &AppCore, args: c::ListModels) -> Reply<c::ListModels> {
+    let c::ListModels {
+        provider_id,
+        refresh,
+    } = args;
+    let endpoint = core.endpoint(&provider_id).await?;
+    Ok(core
+        .models
+        .list(&core.http, &provider_id, &endpoint, refresh)
+        .await?)
+}
+
+/// Tries a provider entry as the Settings form has it, by listing its
+/// models now.
+#[tauri::command]
+pub async fn test_provider(core: AppCore_<'_>, args: c::TestProvider) -> Reply<c::TestProvider> {
+    try_provider(&core, args).await
+}
+
+/// Without a key typed (`None` or blank), the one stored for the entry's id
+/// is sent.
+pub(crate) async fn try_provider(core: &AppCore, args: c::TestProvider) -> Reply<c::TestProvider> {
+    let c::TestProvider { provider, api_key } = args;
+    models::check_entry(&provider)?;
+    let typed = api_key
+        .map(|key| key.trim().to_owned())
+        .filter(|key| !key.is_empty());
+    let api_key = match typed {
+        Some(key) => Some(key),
+        None => {
+            core.secret(SecretKey::ProviderApiKey(provider.id.clone()))
+                .await?
+        }
+    };
+    let endpoint = Endpoint {
+        kind: provider.kind,
+        name: match provider.name.trim() {
+            "" => "the provider".to_owned(),
+            name => name.to_owned(),
+        },
+        base_url: provider.base_url.trim().to_owned(),
+        api_key,
+    };
+    Ok(models::fetch(&core.http, &provider.id, &endpoint).await?)
+}
+
+/// The model servers listening on their usual loopback ports, each as an
+/// entry ready to add.
+#[tauri::command]
+pub async fn discover_providers(
+    core: AppCore_<'_>,
+    args: c::DiscoverProviders,
+) -> Reply<c::DiscoverProviders> {
+    let configured = core.settings()?.providers;
+    let c::DiscoverProviders {} = args;
+    Ok(discovery::discover(&core.http, LOCAL_SERVERS, &configured, PROBE_TIMEOUT).await)
 }

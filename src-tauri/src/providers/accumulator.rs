@@ -52,21 +52,31 @@ impl<'a> Accumulator<'a> {
     }
 
     pub fn content(&mut self, text: &str) {
-        if text.is_empty() {
-            return;
-        }
-        self.first_token();
-        self.content.push_str(text);
-        (self.on_event)(&StreamEvent::ContentDelta { text: text.into() });
+        self.text(text, false);
     }
 
     pub fn reasoning(&mut self, text: &str) {
+        self.text(text, true);
+    }
+
+    /// Text of the answer or of its reasoning; empty text is no delta.
+    fn text(&mut self, text: &str, reasoning: bool) {
         if text.is_empty() {
             return;
         }
         self.first_token();
-        self.reasoning.push_str(text);
-        (self.on_event)(&StreamEvent::ReasoningDelta { text: text.into() });
+        let (kept, event) = match reasoning {
+            false => (
+                &mut self.content,
+                StreamEvent::ContentDelta { text: text.into() },
+            ),
+            true => (
+                &mut self.reasoning,
+                StreamEvent::ReasoningDelta { text: text.into() },
+            ),
+        };
+        kept.push_str(text);
+        (self.on_event)(&event);
     }
 
     /// A fragment of the call the provider numbers `index`. A fragment that

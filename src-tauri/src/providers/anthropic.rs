@@ -6,34 +6,17 @@
 
 use chat_core::{GenerationParams, Role, Usage};
 use futures_util::StreamExt;
-use reqwest::{RequestBuilder, Response};
+use reqwest::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::http::{closed_early, mid_answer_error, parse_json, provider_error_text, sse_events};
-use super::{Accumulator, ChatMessage, ChatRequest, Endpoint, ProviderError};
+use super::{Accumulator, ChatMessage, ChatRequest, ProviderError};
 
 pub const API_VERSION: &str = "2023-06-01";
 
 /// Anthropic requires `max_tokens`; this is used when the session sets none.
 pub const DEFAULT_MAX_TOKENS: i64 = 4096;
-
-/// The streaming request for `request`.
-pub fn request(
-    client: &reqwest::Client,
-    endpoint: &Endpoint,
-    request: &ChatRequest,
-) -> RequestBuilder {
-    let builder = client
-        .post(endpoint.url("/v1/messages"))
-        .header("anthropic-version", API_VERSION)
-        .header(reqwest::header::ACCEPT, "text/event-stream")
-        .json(&body(request));
-    match &endpoint.api_key {
-        Some(key) => builder.header("x-api-key", key),
-        None => builder,
-    }
-}
 
 /// Reads the answer's events into `acc` until `message_stop`.
 pub async fn read(

@@ -86,17 +86,28 @@ pub async fn send(request: RequestBuilder, provider: &str) -> Result<Response, P
     )))
 }
 
-async fn read_limited(response: Response, limit: usize) -> String {
+/// The body's text, at most `limit` bytes of it; what arrived before a
+/// broken connection is kept.
+pub async fn read_limited(response: Response, limit: usize) -> String {
     let mut bytes = Vec::new();
-    let mut stream = response.bytes_stream();
-    while let Some(Ok(chunk)) = stream.next().await {
+    let _ = read_into(response, limit, &mut bytes).await;
+    String::from_utf8_lossy(&bytes).into_owned()
+}
+
+/// Reads the body into `bytes`, up to `limit` bytes (the rest is not read).
+pub async fn read_into(
+    mut response: Response,
+    limit: usize,
+    bytes: &mut Vec<u8>,
+) -> Result<(), reqwest::Error> {
+    while let Some(chunk) = response.chunk().await? {
         bytes.extend_from_slice(&chunk);
         if bytes.len() >= limit {
             bytes.truncate(limit);
             break;
         }
     }
-    String::from_utf8_lossy(&bytes).into_owned()
+    Ok(())
 }
 
 pub fn retry_after_secs(headers: &HeaderMap) -> Option<u64> {

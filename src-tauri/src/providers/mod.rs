@@ -7,10 +7,15 @@
 //! - [`openai`]: OpenAI-compatible Chat Completions, SSE.
 //! - [`anthropic`]: Anthropic Messages, SSE.
 //! - [`ollama`]: Ollama's `/api/chat`, NDJSON.
+//!
+//! Beside the turns: [`models`] reads the models a provider lists, and
+//! [`discovery`] finds model servers on this computer's usual ports.
 
 mod accumulator;
 pub mod anthropic;
+pub mod discovery;
 pub mod http;
+pub mod models;
 pub mod ollama;
 pub mod openai;
 #[cfg(test)]
@@ -40,6 +45,21 @@ impl Endpoint {
     /// `path` under the endpoint's base URL.
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base_url.trim_end_matches('/'))
+    }
+
+    /// `request` with the endpoint's key and protocol headers: Anthropic's
+    /// version and `x-api-key`; a bearer key elsewhere (Ollama itself has no
+    /// keys, but proxies in front of it may).
+    pub fn authorize(&self, request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        let request = match self.kind {
+            ProviderKind::Anthropic => request.header("anthropic-version", anthropic::API_VERSION),
+            ProviderKind::OpenAi | ProviderKind::Ollama => request,
+        };
+        match (&self.api_key, self.kind) {
+            (None, _) => request,
+            (Some(key), ProviderKind::Anthropic) => request.header("x-api-key", key),
+            (Some(key), ProviderKind::OpenAi | ProviderKind::Ollama) => request.bearer_auth(key),
+        }
     }
 }
 
@@ -198,11 +218,24 @@ async fn exchange(
     request: &ChatRequest,
     acc: &mut Accumulator<'_>,
 ) -> Result<(), ProviderError> {
-    let sending = match endpoint.kind {
-        ProviderKind::OpenAi => openai::request(client, endpoint, request),
-        ProviderKind::Anthropic => anthropic::request(client, endpoint, request),
-        ProviderKind::Ollama => ollama::request(client, endpoint, request),
+    // Where each format streams from, what it streams, and its body.
+    let (path, accept, body) = match endpoint.kind {
+        ProviderKind::OpenAi => (
+            "/chat/completions",
+            Some("text/event-stream"),
+            openai::body(endpoint, request),
+        ),
+        ProviderKind::Anthropic => (
+            "/v1/messages",
+            Some("text/event-stream"),
+            anthropic::body(request),
+        ),
+        ProviderKind::Ollama => ("/api/chat", None, ollama::body(request)),
     };
+    let mut sending = endpoint.authorize(client.post(endpoint.url(path)).json(&body));
+    if let Some(accept) = accept {
+        sending = sending.header(reqwest::header::ACCEPT, accept);
+    }
     let response = http::send(sending, &endpoint.name).await?;
     let provider = endpoint.name.as_str();
     match endpoint.kind {

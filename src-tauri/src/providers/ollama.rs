@@ -10,24 +10,10 @@ use futures_util::StreamExt;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use reqwest::{RequestBuilder, Response};
+use reqwest::Response;
 
 use super::http::{body_error, closed_early, mid_answer_error, ndjson_lines, parse_json};
-use super::{Accumulator, ChatRequest, Endpoint, ProviderError};
-
-/// The streaming request for `request`.
-pub fn request(
-    client: &reqwest::Client,
-    endpoint: &Endpoint,
-    request: &ChatRequest,
-) -> RequestBuilder {
-    let builder = client.post(endpoint.url("/api/chat")).json(&body(request));
-    // Ollama itself has no keys, but proxies in front of it may.
-    match &endpoint.api_key {
-        Some(key) => builder.bearer_auth(key),
-        None => builder,
-    }
-}
+use super::{Accumulator, ChatRequest, ProviderError};
 
 /// Reads the answer's lines into `acc` until the one that is `done`.
 pub async fn read(
@@ -113,20 +99,7 @@ pub fn body(request: &ChatRequest) -> Value {
         body["options"] = Value::Object(options);
     }
     if !request.tools.is_empty() {
-        body["tools"] = request
-            .tools
-            .iter()
-            .map(|tool| {
-                json!({
-                    "type": "function",
-                    "function": {
-                        "name": tool.name,
-                        "description": tool.description,
-                        "parameters": tool.parameters,
-                    },
-                })
-            })
-            .collect();
+        body["tools"] = super::openai::function_tools(&request.tools, Value::clone);
     }
     body
 }

@@ -3,30 +3,14 @@
 //! `stream: true` and `stream_options.include_usage`, answered as SSE
 //! `data: {chunk}` lines ending with `data: [DONE]`.
 
-use chat_core::{Role, Usage};
+use chat_core::{Role, ToolDefinition, Usage};
 use futures_util::StreamExt;
-use reqwest::{RequestBuilder, Response};
+use reqwest::Response;
 use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::http::{closed_early, mid_answer_error, parse_json, provider_error_text, sse_events};
 use super::{Accumulator, ChatRequest, Endpoint, ProviderError};
-
-/// The streaming request for `request`.
-pub fn request(
-    client: &reqwest::Client,
-    endpoint: &Endpoint,
-    request: &ChatRequest,
-) -> RequestBuilder {
-    let builder = client
-        .post(endpoint.url("/chat/completions"))
-        .header(reqwest::header::ACCEPT, "text/event-stream")
-        .json(&body(endpoint, request));
-    match &endpoint.api_key {
-        Some(key) => builder.bearer_auth(key),
-        None => builder,
-    }
-}
 
 /// Reads the answer's chunks into `acc` until `[DONE]`.
 pub async fn read(
@@ -152,26 +136,33 @@ pub fn body(endpoint: &Endpoint, request: &ChatRequest) -> Value {
         body[field] = json!(max_tokens);
     }
     if !request.tools.is_empty() {
-        body["tools"] = request
-            .tools
-            .iter()
-            .map(|tool| {
-                json!({
-                    "type": "function",
-                    "function": {
-                        "name": tool.name,
-                        "description": tool.description,
-                        "parameters": if tool.parameters.is_null() {
-                            json!({ "type": "object", "properties": {} })
-                        } else {
-                            tool.parameters.clone()
-                        },
-                    },
-                })
-            })
-            .collect();
+        body["tools"] = function_tools(&request.tools, |parameters| {
+            if parameters.is_null() {
+                json!({ "type": "object", "properties": {} })
+            } else {
+                parameters.clone()
+            }
+        });
     }
     body
+}
+
+/// The tools as function definitions, their parameters' schema written by
+/// `parameters` (Ollama takes the same shape).
+pub(super) fn function_tools(tools: &[ToolDefinition], parameters: fn(&Value) -> Value) -> Value {
+    tools
+        .iter()
+        .map(|tool| {
+            json!({
+                "type": "function",
+                "function": {
+                    "name": tool.name,
+                    "description": tool.description,
+                    "parameters": parameters(&tool.parameters),
+                },
+            })
+        })
+        .collect()
 }
 
 fn is_openai(base_url: &str) -> bool {

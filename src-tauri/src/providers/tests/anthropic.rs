@@ -28,6 +28,11 @@ fn block_start(index: usize, block: &str) -> String {
     )
 }
 
+/// The start of a text block.
+fn text_start(index: usize) -> String {
+    block_start(index, r#"{"type":"text","text":""}"#)
+}
+
 fn delta(index: usize, delta: &str) -> String {
     event(
         "content_block_delta",
@@ -74,7 +79,7 @@ async fn anthropic(replies: Vec<Reply>) -> super::Harness {
 async fn plain_text_with_cache_reads_and_cumulative_usage() {
     let h = anthropic(vec![Reply::sse(&[
         &message_start(25, 2000, 100),
-        &block_start(0, r#"{"type":"text","text":""}"#),
+        &text_start(0),
         &ping(),
         &text(0, "Hello"),
         &text(0, "!"),
@@ -120,7 +125,7 @@ async fn plain_text_with_cache_reads_and_cumulative_usage() {
 async fn message_delta_may_update_input_usage_too() {
     let h = anthropic(vec![Reply::sse(&[
         &message_start(10, 0, 0),
-        &block_start(0, r#"{"type":"text","text":""}"#),
+        &text_start(0),
         &text(0, "ok"),
         &block_stop(0),
         &message_delta(
@@ -149,7 +154,7 @@ async fn thinking_then_text() {
             r#"{"type":"signature_delta","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3h"}"#,
         ),
         &block_stop(0),
-        &block_start(1, r#"{"type":"text","text":""}"#),
+        &text_start(1),
         &text(1, "27 * 453 = 12231"),
         &block_stop(1),
         &message_delta("end_turn", r#"{"output_tokens":120}"#),
@@ -171,7 +176,7 @@ async fn thinking_then_text() {
 async fn tool_use_input_json_deltas_are_joined() {
     let h = anthropic(vec![Reply::sse(&[
         &message_start(300, 0, 0),
-        &block_start(0, r#"{"type":"text","text":""}"#),
+        &text_start(0),
         &text(0, "Let me check."),
         &block_stop(0),
         &block_start(
@@ -269,7 +274,7 @@ fn tool_results_travel_as_tool_result_blocks_of_a_user_turn() {
 async fn an_error_event_with_http_200_fails_the_turn_and_keeps_the_text() {
     let h = anthropic(vec![Reply::sse(&[
         &message_start(10, 0, 0),
-        &block_start(0, r#"{"type":"text","text":""}"#),
+        &text_start(0),
         &text(0, "Starting"),
         &event(
             "error",
@@ -277,8 +282,7 @@ async fn an_error_event_with_http_200_fails_the_turn_and_keeps_the_text() {
         ),
     ])])
     .await;
-    let (message, _) = h.turn("Go").await;
-    assert_eq!(message.status, MessageStatus::Error);
+    let message = h.failed_turn("Go").await;
     assert_eq!(message.content, "Starting");
     let error = message.error.unwrap();
     assert!(error.contains("Overloaded"), "{error}");
@@ -323,15 +327,14 @@ async fn a_connection_cut_before_message_stop_is_an_error() {
     let h = anthropic(vec![
         Reply::sse(&[
             &message_start(10, 0, 0),
-            &block_start(0, r#"{"type":"text","text":""}"#),
+            &text_start(0),
             &text(0, "Cut "),
             &text(0, "here"),
         ])
         .ending(End::Cut),
     ])
     .await;
-    let (message, _) = h.turn("Go").await;
-    assert_eq!(message.status, MessageStatus::Error);
+    let message = h.failed_turn("Go").await;
     assert_eq!(message.content, "Cut here");
     assert!(message.error.is_some());
 }
@@ -346,8 +349,7 @@ async fn a_malformed_event_fails_the_turn() {
         ),
     ])])
     .await;
-    let (message, _) = h.turn("Go").await;
-    assert_eq!(message.status, MessageStatus::Error);
+    let message = h.failed_turn("Go").await;
     assert!(message.error.unwrap().contains("malformed event"));
 }
 
@@ -357,7 +359,7 @@ async fn a_slow_first_token_is_measured() {
         "text/event-stream",
         vec![
             Step::Send(message_start(10, 0, 0)),
-            Step::Send(block_start(0, r#"{"type":"text","text":""}"#)),
+            Step::Send(text_start(0)),
             Step::Pause(Duration::from_millis(450)),
             Step::Send(text(0, "Finally")),
             Step::Send(block_stop(0)),
@@ -378,20 +380,14 @@ async fn stop_keeps_the_text_and_the_input_usage() {
             "text/event-stream",
             vec![
                 Step::Send(message_start(33, 0, 0)),
-                Step::Send(block_start(0, r#"{"type":"text","text":""}"#)),
+                Step::Send(text_start(0)),
                 Step::Send(text(0, "A long essay")),
             ],
         )
         .ending(End::Hang),
     ])
     .await;
-    let message = tokio::time::timeout(
-        Duration::from_secs(10),
-        h.turn_stopped_at_first_content("Write"),
-    )
-    .await
-    .unwrap();
-    assert_eq!(message.status, MessageStatus::Stopped);
+    let message = h.turn_stopped_at_first_content("Write").await;
     assert_eq!(message.content, "A long essay");
     assert_eq!(message.usage.unwrap().input_tokens, 33);
 }

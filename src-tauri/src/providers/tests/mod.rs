@@ -3,11 +3,14 @@
 //! asserts the stored message.
 
 mod anthropic;
+mod discovery;
+mod models;
 mod ollama;
 mod openai;
 pub mod server;
 
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use chat_core::cost::PriceOverride;
 use tempfile::TempDir;
@@ -17,7 +20,7 @@ use crate::providers::StreamEvent;
 use crate::secrets::{MemoryStore, SecretKey, SecretStore};
 use crate::settings::SettingsExt;
 use crate::settings::{ProviderConfig, ProviderKind, Settings};
-use crate::store::{Session, SessionConfig, StoredMessage};
+use crate::store::{MessageStatus, Session, SessionConfig, StoredMessage};
 use crate::turns::{self, TurnSink};
 use server::{Reply, ScriptServer};
 
@@ -176,7 +179,15 @@ impl Harness {
         bytes
     }
 
-    /// Like [`Harness::turn`], but stops the turn at the first content delta.
+    /// Like [`Harness::turn`], for a turn that fails: the stored answer.
+    pub async fn failed_turn(&self, text: &str) -> StoredMessage {
+        let (message, _) = self.turn(text).await;
+        assert_eq!(message.status, MessageStatus::Error, "{message:?}");
+        message
+    }
+
+    /// Like [`Harness::turn`], but stops the turn at the first content
+    /// delta; it must then end (within seconds) as stopped.
     pub async fn turn_stopped_at_first_content(&self, text: &str) -> StoredMessage {
         let (started, prepared) = turns::start_turn(&self.core, &self.session.id, Some(text))
             .await
@@ -185,7 +196,19 @@ impl Harness {
             core: Arc::clone(&self.core),
             message_id: started.assistant_message.id.clone(),
         });
-        turns::run_turn(Arc::clone(&self.core), prepared, sink).await
+        let stopping = turns::run_turn(Arc::clone(&self.core), prepared, sink);
+        let message = tokio::time::timeout(Duration::from_secs(10), stopping)
+            .await
+            .expect("stop ends the turn at once");
+        assert_eq!(message.status, MessageStatus::Stopped);
+        message
+    }
+
+    /// Changes the saved settings.
+    pub fn edit_settings(&self, edit: impl FnOnce(&mut Settings)) {
+        let mut settings = self.core.settings().unwrap();
+        edit(&mut settings);
+        settings.save(&self.core.store).unwrap();
     }
 }
 
@@ -228,7 +251,7 @@ async fn a_turn_whose_answer_cannot_be_stored_still_ends_as_failed() {
     let sink = Arc::new(Collect::default());
     let answer = turns::run_turn(Arc::clone(&harness.core), prepared, sink.clone()).await;
     assert_eq!(answer.id, started.assistant_message.id);
-    assert_eq!(answer.status, crate::store::MessageStatus::Error);
+    assert_eq!(answer.status, MessageStatus::Error);
     let error = answer.error.clone().unwrap();
     assert!(error.contains("could not be saved"), "{error}");
     assert_eq!(sink.finished.lock().unwrap().as_slice(), [answer]);
