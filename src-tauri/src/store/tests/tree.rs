@@ -395,7 +395,7 @@ proptest! {
 /// (what the path change touches is a few rows) and at the very start (the
 /// whole path changes). Run with `--nocapture` to see the figures.
 #[test]
-fn a_long_session_opens_and_switches_branches_quickly() {
+fn a_long_migrated_session_keeps_its_path_through_branch_switches() {
     let rows: Vec<String> = (0..10_000)
         .map(|i| {
             let role = if i % 2 == 0 { "user" } else { "assistant" };
@@ -416,22 +416,9 @@ fn a_long_session_opens_and_switches_branches_quickly() {
             rows.join(",\n")
         ),
     );
-    let timed = |what: &str, f: &mut dyn FnMut()| {
-        let started = Instant::now();
-        f();
-        let took = started.elapsed();
-        eprintln!("{what}: {took:?}");
-        took
-    };
-    let mut store = None;
-    timed("open and migrate 10,000 messages", &mut || {
-        store = Some(Store::open(&path).unwrap());
-    });
-    let store = store.unwrap();
+    // How fast these steps are is measured by `cargo xtask bench desktop`.
+    let store = Store::open(&path).unwrap();
     let last_page = |store: &Store| store.messages_page("long", None, None, 100).unwrap();
-    let opened = timed("last page", &mut || {
-        last_page(&store);
-    });
     let page = last_page(&store);
     assert_eq!(page.messages[99].id, "m9999");
 
@@ -439,18 +426,11 @@ fn a_long_session_opens_and_switches_branches_quickly() {
     let regenerated = store
         .add_messages(Place::Beside("m9999"), vec![assistant("again")])
         .unwrap();
-    let near_end = timed("switch a branch at the end", &mut || {
-        store.select_branch("m9999").unwrap();
-    });
+    store.select_branch("m9999").unwrap();
     let page = last_page(&store);
     assert_eq!(page.messages[99].id, "m9999");
     assert_eq!(page.messages[99].siblings.len(), 2);
-    timed("switch it back", &mut || {
-        store.select_branch(&regenerated[0].id).unwrap();
-    });
-    let reopened = timed("last page after the switch", &mut || {
-        last_page(&store);
-    });
+    store.select_branch(&regenerated[0].id).unwrap();
     assert_eq!(last_page(&store).messages[99].content, "again");
 
     // Edit the first message: the whole path changes, twice.
@@ -458,18 +438,9 @@ fn a_long_session_opens_and_switches_branches_quickly() {
         .add_messages(Place::Beside("m0"), vec![user("edited")])
         .unwrap();
     assert_eq!(store.session_totals("long").unwrap().message_count, 1);
-    timed(
-        "switch the first message back (10,000 on the path)",
-        &mut || {
-            store.select_branch("m0").unwrap();
-        },
-    );
+    store.select_branch("m0").unwrap();
     assert_eq!(store.session_totals("long").unwrap().message_count, 10_000);
-    timed("switch to the edit (10,000 off the path)", &mut || {
-        store.select_branch(&edited[0].id).unwrap();
-    });
-    // Generous for a debug build on a busy 2-core machine.
-    for took in [opened, near_end, reopened] {
-        assert!(took.as_millis() < 250, "took {took:?}");
-    }
+    store.select_branch(&edited[0].id).unwrap();
+    assert_eq!(store.session_totals("long").unwrap().message_count, 1);
+    assert_eq!(last_page(&store).messages[0].content, "edited");
 }
