@@ -206,10 +206,15 @@ async fn chat_share_open_revoke_in_the_real_app() {
     let data_home = home.path().join("data");
     let mut env = app_env(home.path());
     // As much as the app logs: the key must not be in any of it.
-    env.push(("RUST_LOG", "debug,parlor=trace,share_server=trace".to_owned()));
+    env.push((
+        "RUST_LOG",
+        "debug,parlor=trace,share_server=trace".to_owned(),
+    ));
     let log = home.path().join("app.log");
     let app_driver = Driver::webkit(&env, &log).await;
-    let app = app_driver.app(Path::new(env!("CARGO_BIN_EXE_parlor"))).await;
+    let app = app_driver
+        .app(Path::new(env!("CARGO_BIN_EXE_parlor")))
+        .await;
 
     let base_url = provider.base_url.clone();
     with_session(app, Duration::from_secs(300), |app| async move {

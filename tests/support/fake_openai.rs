@@ -238,11 +238,12 @@ mod tests {
         assert!(response.contains(r#""completion_tokens":3"#), "{response}");
         assert!(response.contains("\"model\":\"m\""), "{response}");
         assert!(response.contains("data: [DONE]") && response.ends_with("0\r\n\r\n"));
-        let seen = provider.seen.lock().unwrap();
-        assert_eq!(seen.sent.len(), 3);
-        assert_eq!(seen.authorizations, ["Bearer sk-good"]);
-        assert_eq!(seen.bodies[0]["stream"], true);
-        drop(seen);
+        {
+            let seen = provider.seen.lock().unwrap();
+            assert_eq!(seen.sent.len(), 3);
+            assert_eq!(seen.authorizations, ["Bearer sk-good"]);
+            assert_eq!(seen.bodies[0]["stream"], true);
+        }
 
         let refused = post(&provider, "sk-wrong").await;
         assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");

@@ -201,13 +201,16 @@ where
 
 /// Runs `future`; a panic in it becomes an error with the panic's message.
 pub async fn caught<T>(future: impl Future<Output = T>) -> Result<T, String> {
-    AssertUnwindSafe(future).catch_unwind().await.map_err(|panic| {
-        panic
-            .downcast_ref::<String>()
-            .cloned()
-            .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
-            .unwrap_or_else(|| "a panic without a message".to_owned())
-    })
+    AssertUnwindSafe(future)
+        .catch_unwind()
+        .await
+        .map_err(|panic| {
+            panic
+                .downcast_ref::<String>()
+                .cloned()
+                .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                .unwrap_or_else(|| "a panic without a message".to_owned())
+        })
 }
 
 /// A port nobody listens on right now.
@@ -240,16 +243,31 @@ pub async fn fail(client: &Client, shot: &str, message: String) -> ! {
 // ------------------------------------------------------------ page helpers
 
 pub async fn find(client: &Client, selector: &str) -> Element {
-    let found = client.wait().at_most(WAIT).for_element(Locator::Css(selector));
+    let found = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(selector));
     match found.await {
         Ok(element) => element,
-        Err(e) => fail(client, "find-failed.png", format!("`{selector}` did not appear: {e}")).await,
+        Err(e) => {
+            fail(
+                client,
+                "find-failed.png",
+                format!("`{selector}` did not appear: {e}"),
+            )
+            .await
+        }
     }
 }
 
 pub async fn click(client: &Client, selector: &str) {
     if let Err(e) = find(client, selector).await.click().await {
-        fail(client, "click-failed.png", format!("could not click `{selector}`: {e:?}")).await;
+        fail(
+            client,
+            "click-failed.png",
+            format!("could not click `{selector}`: {e:?}"),
+        )
+        .await;
     }
 }
 

@@ -11,7 +11,6 @@
 //! smoke check; its report goes to `target/bench/BENCHMARKS-quick.md` so it
 //! never replaces the real figures.
 
-mod browser;
 mod desktop;
 mod report;
 mod seed;
@@ -130,30 +129,22 @@ pub fn run(args: Args) -> Result<()> {
     if parts.is_empty() {
         parts = vec![Part::Server, Part::Desktop];
     }
-    let tools: &[&str] = if parts.contains(&Part::Server) {
-        &["wrk", "nginx"]
-    } else {
-        &[]
-    };
-    for &tool in tools {
-        if which(tool).is_none() {
-            bail!("`{tool}` is missing: apt-get install {tool}");
+    if parts.contains(&Part::Server) {
+        for tool in ["wrk", "nginx"] {
+            if !cmd::on_path(tool) {
+                bail!("`{tool}` is missing: apt-get install {tool}");
+            }
         }
     }
     let options = Options {
         keep,
         ..Options::new(quick)
     };
-    let mut command = "cargo xtask bench".to_owned();
-    if quick {
-        command.push_str(" --quick");
-    }
     let mut report = Report {
-        command,
+        command: format!("cargo xtask bench{}", if quick { " --quick" } else { "" }),
         machine: machine(),
-        sections: Vec::new(),
         targets: Vec::new(),
-        commands: Vec::new(),
+        parts: serde_json::Map::new(),
     };
     for part in parts {
         part.run(&options, &mut report)?;
@@ -162,8 +153,16 @@ pub fn run(args: Args) -> Result<()> {
     write(&report, quick)
 }
 
+/// `data` compressed with gzip at level 9.
+fn gzip_best(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = std::io::Write::write_all(&mut encoder, data);
+    encoder.finish().unwrap_or_default()
+}
+
 fn write(report: &Report, quick: bool) -> Result<()> {
-    let generated = report.markdown();
+    let generated = report.markdown()?;
     eprintln!("\n{generated}");
     let path = if quick {
         let dir = cmd::workspace_root().join("target/bench");
@@ -212,7 +211,7 @@ fn machine() -> Machine {
     .filter_map(|(tool, args)| version(tool, args))
     .collect();
     Machine {
-        date: Utc::now(),
+        date: Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         cores: std::thread::available_parallelism().map_or(1, usize::from),
         cpu,
         kernel: first_line("uname", &["-srm"]).unwrap_or_else(|| "unknown".to_owned()),
@@ -247,13 +246,6 @@ fn first_line(program: &str, args: &[&str]) -> Option<String> {
         .map(str::trim)
         .find(|line| !line.is_empty())
         .map(str::to_owned)
-}
-
-fn which(program: &str) -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
 }
 
 #[cfg(test)]

@@ -20,9 +20,8 @@ mod load;
 use clap::ValueEnum;
 
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
 
@@ -187,88 +186,77 @@ pub fn run(args: Args) -> Result<()> {
     }
 }
 
-/// What one run of one target did.
-#[derive(Default)]
-struct Outcome {
-    target: &'static str,
-    took: Duration,
-    execs: u64,
-    execs_per_sec: u64,
-    coverage: u64,
-    features: u64,
-    corpus: u64,
-    peak_rss_mb: u64,
-    findings: Vec<PathBuf>,
-    exit_ok: bool,
+/// `cargo test` of the one test `name` of the share-server's `it` suite,
+/// its output shown.
+fn share_server_test(name: &str) -> Command {
+    let mut command = cmd::cargo(["test", "-p", "share-server", "--test", "it"]);
+    command
+        .args(cmd::locked())
+        .args([name, "--", "--exact", "--nocapture"]);
+    command
 }
 
 fn fuzz_all(options: &Options) -> Result<()> {
     let fuzz_dir = workspace_root().join("fuzz");
     cmd::step("cargo-fuzz", ensure_cargo_fuzz)?;
     cmd::step("build the fuzz targets", || {
-        cmd::run(nightly_cargo(&fuzz_dir).args(["fuzz", "build", "-O"]))
+        cmd::run(nightly(&fuzz_dir, &[]).args(["fuzz", "build", "-O"]))
     })?;
-    let mut outcomes = Vec::new();
+    let mut failed = Vec::new();
     for (target, dictionary) in &options.targets {
-        let (outcome, _) = cmd::step(&format!("fuzz {target} for {} s", options.seconds), || {
+        let name = format!("fuzz {target} for {} s", options.seconds);
+        if cmd::step(&name, || {
             fuzz(&fuzz_dir, target, dictionary, options.seconds)
-        })?;
-        outcomes.push(outcome);
+        })
+        .is_err()
+        {
+            failed.push(*target);
+        }
     }
-    report(&outcomes);
-    let failed: Vec<&str> = outcomes
-        .iter()
-        .filter(|o| !o.findings.is_empty() || !o.exit_ok)
-        .map(|o| o.target)
-        .collect();
     if failed.is_empty() {
         Ok(())
     } else {
         bail!(
-            "findings in {failed:?}: reproduce with `cargo +nightly fuzz run -O <target> <artifact>` in fuzz/, \
+            "findings in {failed:?} (fuzz/artifacts/<target>/): reproduce with \
+             `cargo +nightly fuzz run -O <target> <artifact>` in fuzz/, \
              minimize with `cargo +nightly fuzz tmin -O <target> <artifact>`"
         )
     }
 }
 
-/// `cargo +nightly` from the rustup proxy, with what the outer (stable)
-/// cargo set for xtask removed so that it cannot pin the toolchain.
-fn nightly_cargo(dir: &Path) -> Command {
-    let mut command = Command::new("cargo");
-    command
-        .arg("+nightly")
-        .current_dir(dir)
-        .env_remove("RUSTUP_TOOLCHAIN")
-        .env_remove("CARGO")
-        .env_remove("RUSTC")
-        .env_remove("RUSTC_WRAPPER");
+/// `cargo +nightly` from the rustup proxy in `dir`, after `prefix` (e.g.
+/// `nice -n 19`), with what the outer (stable) cargo set for xtask removed
+/// so that it cannot pin the toolchain.
+fn nightly(dir: &Path, prefix: &[&str]) -> Command {
+    let (program, args) = prefix.split_first().unwrap_or((&"cargo", &[]));
+    let mut command = Command::new(program);
+    command.args(args);
+    if !prefix.is_empty() {
+        command.arg("cargo");
+    }
+    command.arg("+nightly").current_dir(dir);
+    for variable in ["RUSTUP_TOOLCHAIN", "CARGO", "RUSTC", "RUSTC_WRAPPER"] {
+        command.env_remove(variable);
+    }
     command
 }
 
+/// Whether `nightly(root) args` runs and succeeds.
+fn nightly_has(args: &[&str]) -> bool {
+    let mut command = nightly(workspace_root(), &[]);
+    command
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command.status().is_ok_and(|status| status.success())
+}
+
 fn ensure_cargo_fuzz() -> Result<()> {
-    let root = workspace_root();
-    let has_nightly = nightly_cargo(root)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !has_nightly {
-        cmd::run(Command::new("rustup").args([
-            "toolchain",
-            "install",
-            "nightly",
-            "--profile",
-            "minimal",
-        ]))?;
+    if !nightly_has(&["--version"]) {
+        let install = ["toolchain", "install", "nightly", "--profile", "minimal"];
+        cmd::run(Command::new("rustup").args(install))?;
     }
-    let has_fuzz = nightly_cargo(root)
-        .args(["fuzz", "--version"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if has_fuzz {
+    if nightly_has(&["fuzz", "--version"]) {
         eprintln!("cargo-fuzz is installed");
         Ok(())
     } else {
@@ -276,32 +264,34 @@ fn ensure_cargo_fuzz() -> Result<()> {
     }
 }
 
-fn fuzz(fuzz_dir: &Path, target: &'static str, dictionary: &str, seconds: u64) -> Result<Outcome> {
-    let work = fuzz_dir.join("work").join(target);
-    fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
-    let log_path = fuzz_dir.join("work").join(format!("{target}.log"));
+/// Runs `target` for `seconds` at the lowest CPU priority, its corpus
+/// growing in `fuzz/work/<target>` from the seeds in `fuzz/corpus/<target>`.
+/// libFuzzer's output goes to `fuzz/work/<target>.log`; its final figures
+/// (execs, coverage, corpus, peak RSS) to stderr, or on a failure (a crash,
+/// timeout or out-of-memory, whose input cargo-fuzz leaves in
+/// `fuzz/artifacts/<target>/`) the end of the log.
+fn fuzz(fuzz_dir: &Path, target: &str, dictionary: &str, seconds: u64) -> Result<()> {
+    let work = fuzz_dir.join("work");
+    fs::create_dir_all(work.join(target))
+        .with_context(|| format!("creating {}", work.display()))?;
+    let log_path = work.join(format!("{target}.log"));
     let log =
         fs::File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
-    let started_at = SystemTime::now();
-    let started = Instant::now();
-    let mut command = Command::new("nice");
+    let mut command = nightly(fuzz_dir, &["nice", "-n", "19"]);
     command
-        .args(["-n", "19", "cargo", "+nightly", "fuzz", "run", "-O", target])
-        .arg(format!("work/{target}"))
-        .arg(format!("corpus/{target}"))
-        .arg("--")
-        .arg(format!("-max_total_time={seconds}"))
+        .args(["fuzz", "run", "-O", target])
+        .args([format!("work/{target}"), format!("corpus/{target}")])
         .args([
+            "--",
             "-print_final_stats=1",
             "-timeout=10",
             "-rss_limit_mb=2048",
             "-max_len=8192",
         ])
-        .arg(format!("-dict={dictionary}"))
-        .current_dir(fuzz_dir)
-        .env_remove("RUSTUP_TOOLCHAIN")
-        .env_remove("CARGO")
-        .env_remove("RUSTC")
+        .args([
+            format!("-max_total_time={seconds}"),
+            format!("-dict={dictionary}"),
+        ])
         .stdout(log.try_clone()?)
         .stderr(log);
     eprintln!(
@@ -310,101 +300,28 @@ fn fuzz(fuzz_dir: &Path, target: &'static str, dictionary: &str, seconds: u64) -
     );
     let status = command.status().context("could not start cargo fuzz")?;
     let output = fs::read_to_string(&log_path).unwrap_or_default();
-    let mut outcome = parse_stats(&output);
-    outcome.target = target;
-    outcome.took = started.elapsed();
-    outcome.exit_ok = status.success();
-    outcome.findings = new_artifacts(&fuzz_dir.join("artifacts").join(target), started_at);
-    if !status.success() {
+    let shown = if status.success() {
+        final_figures(&output)
+    } else {
         let tail: Vec<&str> = output.lines().rev().take(30).collect();
-        eprintln!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+        tail.into_iter().rev().collect()
+    };
+    eprintln!("{}", shown.join("\n"));
+    if !status.success() {
+        bail!("{target}: cargo fuzz failed ({status})");
     }
-    Ok(outcome)
+    Ok(())
 }
 
-/// Figures from libFuzzer's output: the final `stat::` lines and the last
-/// status line (`#N DONE cov: C ft: F corp: K/…`).
-fn parse_stats(output: &str) -> Outcome {
-    let stat = |name: &str| {
-        output
-            .lines()
-            .rev()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|value| value.trim().parse().ok())
-            .unwrap_or(0)
-    };
-    let mut outcome = Outcome {
-        execs: stat("stat::number_of_executed_units:"),
-        execs_per_sec: stat("stat::average_exec_per_sec:"),
-        peak_rss_mb: stat("stat::peak_rss_mb:"),
-        ..Outcome::default()
-    };
-    if let Some(line) = output
+/// libFuzzer's last status line (`#N DONE cov: C ft: F corp: K/…`) and its
+/// final `stat::` lines.
+fn final_figures(output: &str) -> Vec<&str> {
+    let done = output
         .lines()
         .rev()
-        .find(|line| line.starts_with('#') && line.contains(" cov: "))
-    {
-        let field = |key: &str| {
-            line.split_whitespace()
-                .skip_while(|word| *word != key)
-                .nth(1)
-                .and_then(|value| value.split('/').next())
-                .and_then(|value| value.parse().ok())
-                .unwrap_or(0)
-        };
-        outcome.coverage = field("cov:");
-        outcome.features = field("ft:");
-        outcome.corpus = field("corp:");
-    }
-    outcome
-}
-
-/// Crash, timeout, OOM and leak inputs written since `since`.
-fn new_artifacts(dir: &Path, since: SystemTime) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| {
-            entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|modified| modified >= since)
-        })
-        .map(|entry| entry.path())
-        .collect()
-}
-
-fn report(outcomes: &[Outcome]) {
-    eprintln!(
-        "\n{:<16} {:>8} {:>12} {:>9} {:>6} {:>7} {:>7} {:>8}  findings",
-        "target", "time", "execs", "execs/s", "cov", "ft", "corpus", "rss MB"
-    );
-    for o in outcomes {
-        let findings = if o.findings.is_empty() && o.exit_ok {
-            "none".to_owned()
-        } else if o.findings.is_empty() {
-            "the run failed (see its log)".to_owned()
-        } else {
-            o.findings
-                .iter()
-                .map(|path| path.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        eprintln!(
-            "{:<16} {:>8} {:>12} {:>9} {:>6} {:>7} {:>7} {:>8}  {findings}",
-            o.target,
-            cmd::seconds(o.took),
-            o.execs,
-            o.execs_per_sec,
-            o.coverage,
-            o.features,
-            o.corpus,
-            o.peak_rss_mb
-        );
-    }
+        .find(|line| line.starts_with('#') && line.contains(" cov: "));
+    let stats = output.lines().filter(|line| line.starts_with("stat::"));
+    done.into_iter().chain(stats).collect()
 }
 
 #[cfg(test)]
@@ -412,24 +329,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_libfuzzer_figures() {
+    fn shows_libfuzzer_final_figures() {
         let output = "\
 #2\tINITED cov: 10 ft: 12 corp: 5/1b exec/s: 0 rss: 30Mb
 #123456\tDONE   cov: 2345 ft: 6789 corp: 321/45Kb lim: 4096 exec/s: 205 rss: 400Mb
 Done 123456 runs in 601 second(s)
 stat::number_of_executed_units: 123456
-stat::average_exec_per_sec:     205
-stat::new_units_added:          300
-stat::slowest_unit_time_sec:    0
 stat::peak_rss_mb:              400
 ";
-        let outcome = parse_stats(output);
-        assert_eq!(outcome.execs, 123_456);
-        assert_eq!(outcome.execs_per_sec, 205);
-        assert_eq!(outcome.coverage, 2345);
-        assert_eq!(outcome.features, 6789);
-        assert_eq!(outcome.corpus, 321);
-        assert_eq!(outcome.peak_rss_mb, 400);
+        let shown = final_figures(output);
+        assert_eq!(shown.len(), 3, "{shown:?}");
+        assert!(shown[0].contains("DONE   cov: 2345"));
+        assert_eq!(shown[2], "stat::peak_rss_mb:              400");
     }
 
     #[derive(clap::Parser)]

@@ -184,7 +184,7 @@ fn describe_groups() -> String {
 fn install(missing: &[&str]) -> Result<()> {
     eprintln!("setup: missing system packages: {}", missing.join(" "));
     let as_root = is_root();
-    if !as_root && !on_path("sudo") {
+    if !as_root && !cmd::on_path("sudo") {
         bail!(
             "missing system packages and no way to install them: not root and no `sudo`.\n\
              As root, run:\n  apt-get update && apt-get install -y --no-install-recommends {}",
@@ -218,11 +218,6 @@ fn is_root() -> bool {
             .and_then(|ids| ids.split_whitespace().nth(1))
             .is_some_and(|effective| effective == "0")
     })
-}
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
 }
 
 /// Adds, with rustup, what the active toolchain lacks: the wasm target and the
