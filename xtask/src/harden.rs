@@ -17,13 +17,12 @@ pub mod conformance;
 mod crash;
 mod load;
 
-use clap::ValueEnum;
-
 use std::fs;
 use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
 
 use crate::cmd::{self, workspace_root};
 use crash::Backend;
@@ -34,9 +33,6 @@ const TARGETS: [(&str, &str); 3] = [
     ("markdown_render", "dict/markdown.dict"),
     ("page_render", "dict/snapshot.dict"),
 ];
-
-const DEFAULT_SECONDS: u64 = 600;
-const QUICK_SECONDS: u64 = 30;
 
 /// A part of `harden`, in the order they run: minutes first, the half hour
 /// of fuzzing last.
@@ -66,112 +62,52 @@ enum Part {
 /// The long-running hardening checks (no part: all of them, in order).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(value_enum)]
+    #[arg(value_enum, default_values_t = [Part::Crash, Part::Load, Part::Conformance, Part::Fuzz])]
     parts: Vec<Part>,
     /// Short runs: 5 kills per backend, 10 s of load, 25 examples per
     /// operation (seed 1), 30 s per fuzz target
     #[arg(long)]
     quick: bool,
     /// crash: kills per backend
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    kills: Option<u64>,
-    /// crash: only this backend (repeatable; default both)
-    #[arg(long = "backend", value_enum)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..), default_value_t = 20,
+          default_value_if("quick", "true", "5"))]
+    kills: u64,
+    /// crash: only this backend (repeatable)
+    #[arg(long = "backend", value_enum, default_values_t = Backend::ALL)]
     backends: Vec<Backend>,
     /// crash and conformance: replay the kill timing and bodies, or the
     /// generated cases, of an earlier run
     #[arg(long)]
     seed: Option<u64>,
     /// conformance: test cases per operation and phase
-    #[arg(long)]
-    examples: Option<u32>,
+    #[arg(long, default_value_t = conformance::FULL_EXAMPLES,
+          default_value_if("quick", "true", "25"))]
+    examples: u32,
     /// load: against this database (e.g. postgres://…) instead of a fresh
     /// SQLite file
     #[arg(long)]
     database_url: Option<String>,
     /// fuzz: seconds per target
-    #[arg(long)]
-    seconds: Option<u64>,
+    #[arg(long, default_value_t = 600, default_value_if("quick", "true", "30"))]
+    seconds: u64,
     /// fuzz: only this target (repeatable)
-    #[arg(long = "target", value_parser = TARGETS.map(|(name, _)| name))]
+    #[arg(long = "target", value_parser = TARGETS.map(|(name, _)| name),
+          default_values = TARGETS.map(|(name, _)| name))]
     targets: Vec<String>,
 }
 
-#[derive(Debug)]
-struct Options {
-    parts: Vec<Part>,
-    quick: bool,
-    /// `load` against this database instead of a fresh SQLite file.
-    load_database: Option<String>,
-    crash: crash::Options,
-    conformance: conformance::Options,
-    seconds: u64,
-    targets: Vec<(&'static str, &'static str)>,
-}
-
-impl Args {
-    fn options(self) -> Result<Options> {
-        let mut parts = self.parts;
-        if parts.is_empty() {
-            parts = vec![Part::Crash, Part::Load, Part::Conformance, Part::Fuzz];
-        }
-        parts.sort();
-        parts.dedup();
-        let mut backends = self.backends;
-        backends.dedup();
-        if backends.is_empty() {
-            backends = Backend::ALL.to_vec();
-        }
-        let targets = if self.targets.is_empty() {
-            TARGETS.to_vec()
-        } else {
-            TARGETS
-                .into_iter()
-                .filter(|(name, _)| self.targets.iter().any(|t| t == name))
-                .collect()
-        };
-        let default_kills = if self.quick {
-            crash::QUICK_KILLS
-        } else {
-            crash::DEFAULT_KILLS
-        };
-        let mut conformance = conformance::Options::new(self.quick);
-        if let Some(examples) = self.examples {
-            conformance.max_examples = examples;
-        }
-        if let Some(seed) = self.seed {
-            conformance.seed = Some(seed.to_string());
-        }
-        Ok(Options {
-            parts,
-            quick: self.quick,
-            load_database: self.database_url,
-            crash: crash::Options {
-                kills: self.kills.map_or(Ok(default_kills), usize::try_from)?,
-                backends,
-                seed: self.seed,
-            },
-            conformance,
-            seconds: self.seconds.unwrap_or(if self.quick {
-                QUICK_SECONDS
-            } else {
-                DEFAULT_SECONDS
-            }),
-            targets,
-        })
-    }
-}
-
-/// Runs every part asked for, even after one fails, then fails if any did.
-pub fn run(args: Args) -> Result<()> {
-    let options = args.options()?;
+/// Runs every part asked for, in order, even after one fails, then fails if any did.
+pub fn run(mut args: Args) -> Result<()> {
+    args.parts.sort();
+    args.parts.dedup();
+    args.backends.dedup();
     let mut failed = Vec::new();
-    for &part in &options.parts {
+    for &part in &args.parts {
         let result = match part {
-            Part::Crash => crash::run(&options.crash),
-            Part::Load => load::run(options.quick, options.load_database.as_deref()),
-            Part::Conformance => conformance::run(&options.conformance).map(drop),
-            Part::Fuzz => fuzz_all(&options),
+            Part::Crash => crash::run(&args),
+            Part::Load => load::run(args.quick, args.database_url.as_deref()),
+            Part::Conformance => conformance::run(&args.conformance()).map(drop),
+            Part::Fuzz => fuzz_all(&args),
         };
         if let Err(error) = result {
             let name = part.to_possible_value().map(|v| v.get_name().to_owned());
@@ -186,6 +122,18 @@ pub fn run(args: Args) -> Result<()> {
     }
 }
 
+impl Args {
+    /// `--quick` is deterministic (seed 1), so that a failure in CI reproduces.
+    fn conformance(&self) -> conformance::Options {
+        let quick_seed = self.quick.then_some(conformance::QUICK_SEED);
+        let seed = self.seed.map(|seed| seed.to_string());
+        conformance::Options {
+            max_examples: self.examples,
+            seed: seed.or(quick_seed.map(str::to_owned)),
+        }
+    }
+}
+
 /// `cargo test` of the one test `name` of the share-server's `it` suite,
 /// its output shown.
 fn share_server_test(name: &str) -> Command {
@@ -196,20 +144,19 @@ fn share_server_test(name: &str) -> Command {
     command
 }
 
-fn fuzz_all(options: &Options) -> Result<()> {
+fn fuzz_all(args: &Args) -> Result<()> {
     let fuzz_dir = workspace_root().join("fuzz");
     cmd::step("cargo-fuzz", ensure_cargo_fuzz)?;
     cmd::step("build the fuzz targets", || {
         cmd::run(nightly(&fuzz_dir, &[]).args(["fuzz", "build", "-O"]))
     })?;
     let mut failed = Vec::new();
-    for (target, dictionary) in &options.targets {
-        let name = format!("fuzz {target} for {} s", options.seconds);
-        if cmd::step(&name, || {
-            fuzz(&fuzz_dir, target, dictionary, options.seconds)
-        })
-        .is_err()
-        {
+    let targets = TARGETS
+        .iter()
+        .filter(|(name, _)| args.targets.iter().any(|t| t == name));
+    for (target, dictionary) in targets {
+        let name = format!("fuzz {target} for {} s", args.seconds);
+        if cmd::step(&name, || fuzz(&fuzz_dir, target, dictionary, args.seconds)).is_err() {
             failed.push(*target);
         }
     }
@@ -349,71 +296,95 @@ stat::peak_rss_mb:              400
         args: Args,
     }
 
-    fn parse(list: &[&str]) -> Result<Options> {
+    fn parse(list: &[&str]) -> Result<Args> {
         use clap::Parser as _;
         let args = Harden::try_parse_from(std::iter::once("harden").chain(list.iter().copied()))?;
-        args.args.options()
+        Ok(args.args)
     }
 
     #[test]
-    fn options() {
-        let quick = parse(&["--quick", "--target", "page_render"]).unwrap();
-        assert_eq!(quick.seconds, QUICK_SECONDS);
-        assert_eq!(quick.targets.len(), 1);
-        assert_eq!(parse(&[]).unwrap().seconds, DEFAULT_SECONDS);
-        assert_eq!(parse(&["--seconds", "5"]).unwrap().seconds, 5);
-        assert!(parse(&["--target", "nope"]).is_err());
-        assert!(parse(&["--fast"]).is_err());
-        assert!(parse(&["--seconds"]).is_err());
-        assert!(parse(&["--seconds", "soon"]).is_err());
-    }
-
-    #[test]
-    fn parts_default_to_all_crash_first() {
+    fn defaults_and_quick_defaults() {
         let all = parse(&[]).unwrap();
         assert_eq!(
             all.parts,
             [Part::Crash, Part::Load, Part::Conformance, Part::Fuzz]
         );
-        assert!(!all.quick);
-        assert_eq!(all.crash.kills, crash::DEFAULT_KILLS);
-        assert_eq!(all.crash.backends, Backend::ALL);
-        assert_eq!(all.crash.seed, None);
-        assert_eq!(all.targets.len(), TARGETS.len());
-        assert_eq!(parse(&["crash"]).unwrap().parts, [Part::Crash]);
-        assert_eq!(parse(&["fuzz"]).unwrap().parts, [Part::Fuzz]);
-        let both = parse(&["fuzz", "crash", "fuzz"]).unwrap();
-        assert_eq!(both.parts, [Part::Crash, Part::Fuzz]);
-        let some = parse(&["--quick", "conformance", "load"]).unwrap();
-        assert_eq!(some.parts, [Part::Load, Part::Conformance]);
-        assert!(some.quick);
-        assert_eq!(some.load_database, None);
+        let figures = |a: &Args| (a.quick, a.kills, a.examples, a.seconds, a.seed);
+        assert_eq!(figures(&all), (false, 20, 1000, 600, None));
+        assert_eq!(
+            (all.backends.clone(), all.targets.len()),
+            (Backend::ALL.to_vec(), TARGETS.len())
+        );
+        assert_eq!(
+            figures(&parse(&["--quick"]).unwrap()),
+            (true, 5, 25, 30, None)
+        );
+        assert_eq!(
+            parse(&["--quick"]).unwrap().conformance().seed.as_deref(),
+            Some("1")
+        );
+        assert_eq!(all.conformance().seed, None);
+        // An explicit value wins over --quick, in either order.
+        for list in [["--kills", "3", "--quick"], ["--quick", "--kills", "3"]] {
+            assert_eq!(parse(&list).unwrap().kills, 3);
+        }
+        let explicit = parse(&[
+            "--seconds",
+            "7",
+            "--examples",
+            "9",
+            "--seed",
+            "42",
+            "--quick",
+        ]);
+        let explicit = explicit.unwrap();
+        assert_eq!(figures(&explicit), (true, 5, 9, 7, Some(42)));
+        assert_eq!(explicit.conformance().seed.as_deref(), Some("42"));
+        let one = parse(&[
+            "fuzz",
+            "--quick",
+            "--target",
+            "page_render",
+            "--backend",
+            "pg",
+        ]);
+        let one = one.unwrap();
+        assert_eq!(
+            (one.parts, one.targets, one.backends),
+            (
+                vec![Part::Fuzz],
+                vec!["page_render".to_owned()],
+                vec![Backend::Postgres]
+            )
+        );
         let pg = parse(&["load", "--database-url", "postgres://h/db"]).unwrap();
-        assert_eq!(pg.load_database.as_deref(), Some("postgres://h/db"));
-        assert!(parse(&["load", "--database-url"]).is_err());
-        assert!(parse(&["crush"]).is_err());
+        assert_eq!(pg.database_url.as_deref(), Some("postgres://h/db"));
     }
 
     #[test]
-    fn crash_options() {
-        let quick = parse(&["crash", "--quick"]).unwrap();
-        assert_eq!(quick.crash.kills, crash::QUICK_KILLS);
-        assert_eq!(quick.seconds, QUICK_SECONDS);
-        // An explicit value wins over --quick, in either order.
-        for list in [["--kills", "3", "--quick"], ["--quick", "--kills", "3"]] {
-            assert_eq!(parse(&list).unwrap().crash.kills, 3);
+    fn refuses_what_it_does_not_know() {
+        for list in [
+            &["--target", "nope"][..],
+            &["--fast"],
+            &["--seconds"],
+            &["--seconds", "soon"],
+            &["load", "--database-url"],
+            &["crush"],
+            &["--backend", "mysql"],
+            &["--backend"],
+            &["--kills", "0"],
+            &["--kills", "-1"],
+            &["--seed", "x"],
+        ] {
+            assert!(parse(list).is_err(), "{list:?}");
         }
-        let quick_seconds = parse(&["--seconds", "7", "--quick"]).unwrap();
-        assert_eq!(quick_seconds.seconds, 7);
-        let one = parse(&["crash", "--backend", "pg", "--seed", "42"]).unwrap();
-        assert_eq!(one.crash.backends, [Backend::Postgres]);
-        assert_eq!(one.crash.seed, Some(42));
-        let twice = parse(&["--backend", "sqlite", "--backend", "sqlite"]).unwrap();
-        assert_eq!(twice.crash.backends, [Backend::Sqlite]);
-        assert!(parse(&["--backend", "mysql"]).is_err());
-        assert!(parse(&["--backend"]).is_err());
-        assert!(parse(&["--kills", "0"]).is_err());
-        assert!(parse(&["--kills", "-1"]).is_err());
-        assert!(parse(&["--seed", "x"]).is_err());
+    }
+
+    #[test]
+    fn parts_run_in_order_once() {
+        let mut args = parse(&["fuzz", "crash", "fuzz"]).unwrap();
+        args.parts.sort();
+        args.parts.dedup();
+        assert_eq!(args.parts, [Part::Crash, Part::Fuzz]);
     }
 }

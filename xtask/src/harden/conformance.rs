@@ -34,10 +34,10 @@ pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 /// resolves afresh with a warning.
 const CONSTRAINTS: &str = include_str!("schemathesis-constraints.txt");
 
-const FULL_EXAMPLES: u32 = 1000;
+pub const FULL_EXAMPLES: u32 = 1000;
 const QUICK_EXAMPLES: u32 = 25;
 /// `--quick` is deterministic, so that a failure in CI reproduces.
-const QUICK_SEED: &str = "1";
+pub const QUICK_SEED: &str = "1";
 
 #[derive(Debug, Clone)]
 pub struct Options {

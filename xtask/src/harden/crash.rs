@@ -10,9 +10,6 @@ use anyhow::{Result, bail};
 
 use crate::cmd;
 
-pub const DEFAULT_KILLS: usize = 20;
-pub const QUICK_KILLS: usize = 5;
-
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Backend {
     Sqlite,
@@ -31,15 +28,7 @@ impl Backend {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Options {
-    pub kills: usize,
-    pub backends: Vec<Backend>,
-    /// Replays the kill timing and the bodies of an earlier run.
-    pub seed: Option<u64>,
-}
-
-pub fn run(options: &Options) -> Result<()> {
+pub fn run(options: &super::Args) -> Result<()> {
     let (built, _) = cmd::step("build the share-server (release)", || {
         cmd::build_binary("share-server", false)
     })?;
