@@ -152,7 +152,7 @@ fn ms_target(what: String, target: Duration, value: f64, measured: String) -> Ta
 }
 
 /// Everything the app measurements found (milliseconds unless noted).
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Default)]
 pub struct Figures {
     pub webkit_version: String,
     /// Per launch: process start → first contentful paint (NaN if none).
@@ -170,28 +170,18 @@ pub struct Figures {
     pub memory_idle: Vec<(String, usize, u64)>,
     /// … after opening the big session.
     pub memory_open: Vec<(String, usize, u64)>,
-    /// The streaming runs with WebKit's default (GPU) painting, or why they failed.
-    pub streaming: Result<Vec<Streaming>, String>,
+    /// The streaming runs with WebKit's default (GPU) painting, or why they
+    /// failed (`None`: not run).
+    pub streaming: Option<Streams>,
     /// The same with WebKit's CPU painting ([`CPU_RENDERING`]).
-    pub streaming_cpu: Result<Vec<Streaming>, String>,
+    pub streaming_cpu: Option<Streams>,
 }
 
-impl Default for Figures {
-    fn default() -> Self {
-        Self {
-            webkit_version: String::new(),
-            start_to_paint: Vec::new(),
-            start_to_load: Vec::new(),
-            session_to_ui: Vec::new(),
-            open_dom: Vec::new(),
-            open_painted: Vec::new(),
-            rendered_messages: 0,
-            memory_idle: Vec::new(),
-            memory_open: Vec::new(),
-            streaming: Err("not run".to_owned()),
-            streaming_cpu: Err("not run".to_owned()),
-        }
-    }
+/// Streaming runs, or why they failed.
+pub type Streams = Result<Vec<Streaming>, String>;
+
+fn ran(streams: &Option<Streams>) -> Streams {
+    streams.clone().unwrap_or_else(|| Err("not run".to_owned()))
 }
 
 /// One stream: chunk written → UI event received.
@@ -285,9 +275,9 @@ impl Figures {
             "cold_start": cold_start, "messages": messages, "ui_page": app::UI_PAGE,
             "rendered": self.rendered_messages, "opens": self.open_painted.len(), "open": open,
             "memory": memory, "chunks": thousands(STREAM_CHUNKS), "cpu_variable": CPU_RENDERING,
-            "cpu_error": self.streaming_cpu.as_ref().err(),
+            "cpu_error": ran(&self.streaming_cpu).err(),
         });
-        match &self.streaming {
+        match &ran(&self.streaming) {
             Ok(streaming) => self.streaming_figures(streaming, &mut figures, targets),
             Err(error) => {
                 figures["streaming_error"] = json!(error);
@@ -310,7 +300,8 @@ impl Figures {
     /// with the answer's length points at re-rendering the whole answer),
     /// each run's span, and a target on the first run of each renderer.
     fn streaming_figures(&self, gpu: &[Streaming], figures: &mut Value, targets: &mut Vec<Target>) {
-        let cpu = self.streaming_cpu.as_deref().unwrap_or_default();
+        let cpu = ran(&self.streaming_cpu).unwrap_or_default();
+        let cpu = cpu.as_slice();
         let (mut rows, mut runs): (Rows, Vec<Value>) = Default::default();
         for (renderer, streams) in [("GPU (default)", gpu), ("CPU", cpu)] {
             for run in streams {
@@ -414,8 +405,8 @@ mod tests {
             start_to_load: vec![400.0; 3],
             open_painted: vec![250.0, 350.0],
             memory_idle: vec![("parlor".into(), 1, 1024)],
-            streaming: Ok(vec![stream(Duration::from_millis(5))]),
-            streaming_cpu: Err("no CPU painting".into()),
+            streaming: Some(Ok(vec![stream(Duration::from_millis(5))])),
+            streaming_cpu: Some(Err("no CPU painting".into())),
             ..Figures::default()
         };
         let mut targets = Vec::new();

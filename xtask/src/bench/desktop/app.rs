@@ -107,8 +107,8 @@ async fn measure_all(binary: &Path, work: &Path, samples: usize) -> Result<Figur
         tokio::time::sleep(Duration::from_millis(500)).await;
         figures.memory_open = tree_memory(pid);
         eprintln!("==> streaming {STREAM_CHUNKS} chunks");
-        figures.streaming = stream(&client).await;
-        match &figures.streaming {
+        let streaming = stream(&client).await;
+        match &streaming {
             // The raw delays (chunk order), for a closer look with --keep.
             Ok(runs) => {
                 for run in runs {
@@ -123,6 +123,7 @@ async fn measure_all(binary: &Path, work: &Path, samples: usize) -> Result<Figur
                 }
             }
         }
+        figures.streaming = Some(streaming);
         Ok::<_, anyhow::Error>(())
     })
     .await;
@@ -133,12 +134,13 @@ async fn measure_all(binary: &Path, work: &Path, samples: usize) -> Result<Figur
 
     // The same streams with WebKit painting on the CPU, in a fresh home.
     eprintln!("==> streaming {STREAM_CHUNKS} chunks again with {CPU_RENDERING}=1");
-    figures.streaming_cpu = caught(stream_on_cpu(binary, work))
+    let streaming = caught(stream_on_cpu(binary, work))
         .await
         .and_then(|runs| runs);
-    if let Err(error) = &figures.streaming_cpu {
+    if let Err(error) = &streaming {
         eprintln!("streaming with {CPU_RENDERING}=1 failed: {error}");
     }
+    figures.streaming_cpu = Some(streaming);
     Ok(figures)
 }
 
