@@ -57,7 +57,7 @@ impl Part {
 /// build) for `desktop`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(value_enum)]
+    #[arg(value_enum, default_values_t = [Part::Server, Part::Desktop])]
     parts: Vec<Part>,
     /// Short runs and few samples, a smoke check; writes
     /// target/bench/BENCHMARKS-quick.md instead of BENCHMARKS.md
@@ -89,30 +89,22 @@ pub struct Options {
 }
 
 impl Options {
-    fn new(quick: bool) -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        if quick {
-            Self {
-                keep: false,
-                cores,
-                duration: Duration::from_secs(3),
-                rounds: 1,
-                browser_samples: 3,
-                publish_samples: 10,
-                publish_duration: Duration::from_secs(3),
-                growth_levels: vec![10, 10_000, 100_000],
-            }
+    fn new(quick: bool, keep: bool) -> Self {
+        let [seconds, rounds, browser_samples, publish_samples] = if quick {
+            [3, 1, 3, 10]
         } else {
-            Self {
-                keep: false,
-                cores,
-                duration: Duration::from_secs(15),
-                rounds: 3,
-                browser_samples: 20,
-                publish_samples: 100,
-                publish_duration: Duration::from_secs(15),
-                growth_levels: vec![10, 10_000, 1_000_000],
-            }
+            [15, 3, 20, 100]
+        };
+        let largest = if quick { 100_000 } else { 1_000_000 };
+        Self {
+            keep,
+            cores: std::thread::available_parallelism().map_or(1, usize::from),
+            duration: Duration::from_secs(seconds),
+            rounds: rounds as usize,
+            browser_samples: browser_samples as usize,
+            publish_samples: publish_samples as usize,
+            publish_duration: Duration::from_secs(seconds),
+            growth_levels: vec![10, 10_000, largest],
         }
     }
 }
@@ -126,9 +118,6 @@ pub fn run(args: Args) -> Result<()> {
     } = args;
     parts.sort();
     parts.dedup();
-    if parts.is_empty() {
-        parts = vec![Part::Server, Part::Desktop];
-    }
     if parts.contains(&Part::Server) {
         for tool in ["wrk", "nginx"] {
             if !cmd::on_path(tool) {
@@ -136,10 +125,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
     }
-    let options = Options {
-        keep,
-        ..Options::new(quick)
-    };
+    let options = Options::new(quick, keep);
     let mut report = Report {
         command: format!("cargo xtask bench{}", if quick { " --quick" } else { "" }),
         machine: machine(),
@@ -172,11 +158,8 @@ fn write(report: &Report, quick: bool) -> Result<()> {
         cmd::workspace_root().join("BENCHMARKS.md")
     };
     let previous = fs::read_to_string(&path).ok();
-    fs::write(
-        &path,
-        report::merge_with_notes(&generated, previous.as_deref()),
-    )
-    .with_context(|| format!("could not write {}", path.display()))?;
+    let merged = report::merge_with_notes(&generated, previous.as_deref());
+    fs::write(&path, merged).with_context(|| format!("could not write {}", path.display()))?;
     eprintln!("wrote {}", path.display());
     let missed = report.targets.iter().filter(|t| !t.met).count();
     if missed > 0 {
@@ -202,14 +185,15 @@ fn machine() -> Machine {
             |kb| format!("{:.1} GiB", kb as f64 / (1024.0 * 1024.0)),
         );
     let tools = [
-        ("wrk", &["-v"][..]),
-        ("nginx", &["-v"][..]),
-        ("chromium", &["--version"][..]),
-        ("rustc", &["-V"][..]),
-    ]
-    .iter()
-    .filter_map(|(tool, args)| version(tool, args))
-    .collect();
+        ("wrk", "-v"),
+        ("nginx", "-v"),
+        ("chromium", "--version"),
+        ("rustc", "-V"),
+    ];
+    let tools = tools
+        .iter()
+        .filter_map(|(tool, arg)| version(tool, arg))
+        .collect();
     Machine {
         date: Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         cores: std::thread::available_parallelism().map_or(1, usize::from),
@@ -223,19 +207,16 @@ fn machine() -> Machine {
 }
 
 fn load_average() -> String {
-    fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default()
+    let text = fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-/// `tool args`'s first line (stdout or, for nginx and wrk, stderr).
-fn version(tool: &str, args: &[&str]) -> Option<String> {
-    first_line(tool, args).map(|line| format!("{tool}: {line}"))
+/// `tool arg`'s first line (stdout or, for nginx and wrk, stderr).
+fn version(tool: &str, arg: &str) -> Option<String> {
+    first_line(tool, &[arg]).map(|line| format!("{tool}: {line}"))
 }
 
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
@@ -258,10 +239,10 @@ mod tests {
         assert_eq!(Part::from_str("server", false), Ok(Part::Server));
         assert_eq!(Part::from_str("share-server", false), Ok(Part::Server));
         assert_eq!(Part::from_str("app", false), Ok(Part::Desktop));
-        let full = Options::new(false);
+        let full = Options::new(false, false);
         assert_eq!(full.duration, Duration::from_secs(15));
         assert!(full.rounds >= 3);
         assert_eq!(full.growth_levels, [10, 10_000, 1_000_000]);
-        assert!(Options::new(true).duration < full.duration);
+        assert!(Options::new(true, true).duration < full.duration);
     }
 }

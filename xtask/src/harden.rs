@@ -106,7 +106,7 @@ pub fn run(mut args: Args) -> Result<()> {
         let result = match part {
             Part::Crash => crash::run(&args),
             Part::Load => load::run(args.quick, args.database_url.as_deref()),
-            Part::Conformance => conformance::run(&args.conformance()).map(drop),
+            Part::Conformance => conformance::run(&args.conformance()),
             Part::Fuzz => fuzz_all(&args),
         };
         if let Err(error) = result {
@@ -123,13 +123,13 @@ pub fn run(mut args: Args) -> Result<()> {
 }
 
 impl Args {
-    /// `--quick` is deterministic (seed 1), so that a failure in CI reproduces.
+    /// The conformance run: a seed given wins over `--quick`'s.
     fn conformance(&self) -> conformance::Options {
-        let quick_seed = self.quick.then_some(conformance::QUICK_SEED);
         let seed = self.seed.map(|seed| seed.to_string());
+        let quick = conformance::Options::new(self.quick);
         conformance::Options {
             max_examples: self.examples,
-            seed: seed.or(quick_seed.map(str::to_owned)),
+            seed: seed.or(quick.seed),
         }
     }
 }

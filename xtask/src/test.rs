@@ -110,7 +110,7 @@ pub fn run() -> Result<()> {
     // The short conformance run: a seeded schemathesis pass (pinned, PyPI)
     // over every operation of the OpenAPI document, against a real server.
     check("API conformance (schemathesis, quick)", &|| {
-        harden::conformance::run(&harden::conformance::Options::new(true)).map(drop)
+        harden::conformance::run(&harden::conformance::Options::new(true))
     })?;
 
     eprintln!(

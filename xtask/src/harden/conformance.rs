@@ -16,7 +16,7 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
@@ -49,35 +49,26 @@ pub struct Options {
 
 impl Options {
     pub fn new(quick: bool) -> Self {
-        if quick {
-            Self {
-                max_examples: QUICK_EXAMPLES,
-                seed: Some(QUICK_SEED.to_owned()),
-            }
-        } else {
-            Self {
-                max_examples: FULL_EXAMPLES,
-                seed: None,
-            }
+        Self {
+            max_examples: if quick { QUICK_EXAMPLES } else { FULL_EXAMPLES },
+            seed: quick.then(|| QUICK_SEED.to_owned()),
         }
     }
 }
 
 /// What schemathesis reported.
-#[derive(Debug, Clone, Default)]
-pub struct Summary {
-    pub took: Duration,
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Summary {
     /// Test cases generated and sent.
-    pub cases: u64,
+    cases: u64,
     /// Unique failures found.
-    pub failures: u64,
-    pub seed: String,
-    pub junit: Option<PathBuf>,
+    failures: u64,
+    seed: String,
 }
 
 /// Installs schemathesis if needed, builds and starts the server, runs
 /// schemathesis and judges it. An error on any failure.
-pub fn run(options: &Options) -> Result<Summary> {
+pub fn run(options: &Options) -> Result<()> {
     let schemathesis = cmd::step("schemathesis", ensure_schemathesis)?;
     let built = cmd::step("build the debug share-server", || {
         cmd::build_binary("share-server", true).map(|(binary, _)| binary)
@@ -125,24 +116,25 @@ pub fn run(options: &Options) -> Result<Summary> {
     server.process.ensure_running()?;
     server.process.stop();
 
-    let mut summary = parse_summary(&output);
-    summary.took = took;
-    summary.junit = junit.exists().then_some(junit);
+    let summary = parse_summary(&output);
     let log_text = fs::read_to_string(&log).unwrap_or_default();
     let panics = log_text
         .lines()
         .filter(|line| line.contains("panicked") || line.contains("ERROR"))
         .count();
+    let Summary {
+        cases,
+        failures,
+        seed,
+    } = &summary;
+    let took = took.as_secs_f64();
+    let junit = if junit.exists() {
+        junit.display().to_string()
+    } else {
+        "none".to_owned()
+    };
     eprintln!(
-        "\nconformance: {} test cases, {} failures, seed {}, {:.1} s; JUnit: {}",
-        summary.cases,
-        summary.failures,
-        summary.seed,
-        took.as_secs_f64(),
-        summary
-            .junit
-            .as_deref()
-            .map_or_else(|| "none".to_owned(), |p| p.display().to_string())
+        "\nconformance: {cases} test cases, {failures} failures, seed {seed}, {took:.1} s; JUnit: {junit}"
     );
     if panics > 0 {
         bail!("{panics} ERROR or panic lines in the server log:\n{log_text}");
@@ -155,7 +147,7 @@ pub fn run(options: &Options) -> Result<Summary> {
             summary.seed
         );
     }
-    Ok(summary)
+    Ok(())
 }
 
 /// `target/harden/venv/bin/schemathesis` at [`SCHEMATHESIS_VERSION`],
@@ -276,13 +268,14 @@ Test cases:
 
 Seed: 1
 ";
-        let summary = parse_summary(failed);
-        assert_eq!((summary.cases, summary.failures), (643, 4));
-        assert_eq!(summary.seed, "1");
+        let summary = |cases, failures, seed: &str| Summary {
+            cases,
+            failures,
+            seed: seed.to_owned(),
+        };
+        assert_eq!(parse_summary(failed), summary(643, 4, "1"));
         let passed = "Test cases:\n  1396 generated, 1396 passed, 2 skipped\n\nSeed: 42\n";
-        let summary = parse_summary(passed);
-        assert_eq!((summary.cases, summary.failures), (1396, 0));
-        assert_eq!(summary.seed, "42");
+        assert_eq!(parse_summary(passed), summary(1396, 0, "42"));
     }
 
     #[test]

@@ -175,7 +175,22 @@ const TOOLS: &str = "search_logs read_file run_query list_jobs http_get";
 /// [`WORDS`], one by one.
 static VOCABULARY: LazyLock<Vec<&str>> = LazyLock::new(|| WORDS.split_whitespace().collect());
 
-const LANGUAGES: &[&str] = &["rust", "python", "bash", "sql", "yaml"];
+/// Code blocks: the language, the shape of a line, the bound of its numbers.
+const CODE: [(&str, &str, usize); 5] = [
+    ("rust", "let {id} = {id}(&{id}, {n})?;", 10_000),
+    ("python", "{id} = {id}({id}, retries={n})", 10),
+    (
+        "bash",
+        "{w} --{w} /var/lib/{w}/{n}.log | grep -c {w}",
+        1_000,
+    ),
+    (
+        "sql",
+        "SELECT {id}, count(*) FROM {id} WHERE {w} > {n} GROUP BY 1;",
+        100_000,
+    ),
+    ("yaml", "{id}:\n  {w}: {n}", 512),
+];
 
 /// A small deterministic generator of technical-sounding text (xorshift64*).
 struct TextGen {
@@ -259,47 +274,23 @@ impl TextGen {
     }
 
     fn code(&mut self, lines: usize) -> String {
-        let language = LANGUAGES[self.below(LANGUAGES.len())];
+        let (language, line, numbers) = CODE[self.below(CODE.len())];
         let mut out = format!("```{language}\n");
         for _ in 0..lines.max(1) {
-            let line = match language {
-                "rust" => format!(
-                    "let {} = {}(&{}, {})?;\n",
-                    self.identifier(),
-                    self.identifier(),
-                    self.identifier(),
-                    self.below(10_000)
-                ),
-                "python" => format!(
-                    "{} = {}({}, retries={})\n",
-                    self.identifier(),
-                    self.identifier(),
-                    self.identifier(),
-                    self.below(10)
-                ),
-                "bash" => format!(
-                    "{} --{} /var/lib/{}/{}.log | grep -c {}\n",
-                    self.word(),
-                    self.word(),
-                    self.word(),
-                    self.below(1_000),
-                    self.word()
-                ),
-                "sql" => format!(
-                    "SELECT {}, count(*) FROM {} WHERE {} > {} GROUP BY 1;\n",
-                    self.identifier(),
-                    self.identifier(),
-                    self.word(),
-                    self.below(100_000)
-                ),
-                _ => format!(
-                    "{}:\n  {}: {}\n",
-                    self.identifier(),
-                    self.word(),
-                    self.below(512)
-                ),
-            };
-            out.push_str(&line);
+            // Each `{id}` an identifier, `{w}` a word, `{n}` a number below `numbers`.
+            let mut rest = line;
+            while let Some((before, after)) = rest.split_once('{') {
+                let (hole, after) = after.split_once('}').unwrap_or((after, ""));
+                out.push_str(before);
+                match hole {
+                    "id" => out.push_str(&self.identifier()),
+                    "w" => out.push_str(self.word()),
+                    _ => out.push_str(&self.below(numbers).to_string()),
+                }
+                rest = after;
+            }
+            out.push_str(rest);
+            out.push('\n');
         }
         out.push_str("```");
         out

@@ -63,7 +63,7 @@ impl Bench<'_> {
         server: &ShareServer,
         nginx: &Nginx,
         page: &Page,
-        header: Option<&str>,
+        header: Option<&'static str>,
     ) -> Result<Vec<Pair>> {
         let load = self.page_load(header);
         let mut pairs = Vec::new();
@@ -153,11 +153,10 @@ impl Bench<'_> {
     }
 
     /// wrk's load on the page: 64 connections, with `header` if any.
-    pub(super) fn page_load(&self, header: Option<&str>) -> Load {
-        let load = Load::new(64, self.options.duration);
-        match header {
-            Some(header) => load.header(header),
-            None => load,
+    pub(super) fn page_load(&self, header: Option<&'static str>) -> Load {
+        Load {
+            header,
+            ..Load::new(64, self.options.duration)
         }
     }
 
