@@ -83,7 +83,7 @@ impl Bench<'_> {
 
     fn start_server(&self, database: &Path) -> Result<ShareServer> {
         let url = format!("sqlite://{}", database.display());
-        ShareServer::start(&self.binary, &url, &self.dir.join("server.log"))
+        ShareServer::share_server(&self.binary, &url, &self.dir.join("server.log"))
     }
 
     // ------------------------------------------------------------ the page
@@ -97,7 +97,7 @@ impl Bench<'_> {
         self.set("log_level", json!(procs::SERVER_LOG_LEVEL));
         let mut server = self.start_server(&database)?;
         std::thread::sleep(Duration::from_millis(500));
-        let idle = procs::memory(server.process.pid())?;
+        let idle = procs::memory(server.pid())?;
 
         let page = step("publish the 40-message chat and save its page", || {
             self.publish_page(&server, &token)
@@ -119,18 +119,18 @@ impl Bench<'_> {
             fs::create_dir_all(file.parent().context("a file in no folder")?)?;
             fs::write(file, content)?;
         }
-        let nginx = Nginx::start(&self.dir.join("nginx"), self.options.cores)?;
+        let nginx = Nginx::nginx(&self.dir.join("nginx"), self.options.cores)?;
         let conf = procs::nginx_conf(Path::new("WORK/nginx"), "PORT", self.options.cores)?;
         self.set("nginx_conf", json!(conf.trim_end()));
         self.set("page_path", json!(page.path));
         self.check_same_bytes(&server, &nginx, &page)?;
 
         self.page_weight(&page);
-        let under_load = RssSampler::start(server.process.pid());
+        let under_load = RssSampler::start(server.pid());
         let identity = self.throughput(&server, &nginx, &page, None)?;
         let gzip = self.throughput(&server, &nginx, &page, Some(throughput::GZIP))?;
         let peak_under_load = under_load.finish();
-        let after = procs::memory(server.process.pid())?;
+        let after = procs::memory(server.pid())?;
         self.throughput_section(&identity, &gzip);
         self.memory_section(idle, peak_under_load, after);
         self.browser(&server, &nginx, &page)?;

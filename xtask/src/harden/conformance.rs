@@ -77,7 +77,7 @@ pub fn run(options: &Options) -> Result<()> {
     let database_url = format!("sqlite://{}", work.path().join("conformance.db").display());
     let token = add_user(&binary, &database_url, "conformance")?;
     let log = work.path().join("server.log");
-    let mut server = ShareServer::start(&binary, &database_url, &log)?;
+    let mut server = ShareServer::share_server(&binary, &database_url, &log)?;
     let base = server.url("");
     let (read_id, revoke_id) = publish_two(&base, &token)?;
     let config = work.path().join("schemathesis.toml");

@@ -105,16 +105,21 @@ pub fn http_status(port: u16, path: &str) -> Result<u16> {
 /// access log (an admin who keeps them pays about 6–10 µs per request).
 pub const SERVER_LOG_LEVEL: &str = "warn";
 
-/// A `share-server serve` on a free loopback port, logging warnings and
-/// errors to a file, with the rate limits lifted (the bench publishes
-/// thousands of shares from one IP and one token).
-pub struct ShareServer {
+/// A server on a free loopback port: a `share-server serve` or nginx.
+pub struct Service {
+    /// Stopped (nginx: workers and all) when dropped.
     pub process: Supervised,
     pub port: u16,
 }
 
-impl ShareServer {
-    pub fn start(binary: &Path, database_url: &str, log: &Path) -> Result<Self> {
+pub type ShareServer = Service;
+pub type Nginx = Service;
+
+impl Service {
+    /// `binary serve` on `database_url`, logging warnings and errors to `log`,
+    /// with the rate limits lifted (the bench publishes thousands of shares
+    /// from one IP and one token).
+    pub fn share_server(binary: &Path, database_url: &str, log: &Path) -> Result<Self> {
         let port = free_port();
         let log = fs::OpenOptions::new().create(true).append(true).open(log)?;
         let mut command = Command::new(binary);
@@ -128,8 +133,35 @@ impl ShareServer {
         Ok(Self { process, port })
     }
 
+    /// nginx serving `dir/www` with a config generated into `dir`, as the reference.
+    pub fn nginx(dir: &Path, workers: usize) -> Result<Self> {
+        let port = free_port();
+        let conf = dir.join("nginx.conf");
+        fs::write(&conf, nginx_conf(dir, port, workers)?)?;
+        for sub in ["tmp", "www"] {
+            fs::create_dir_all(dir.join(sub))?;
+        }
+        // When run as root nginx's workers run as `nobody`: let them read the files.
+        readable_by_all(dir)?;
+        let mut command = Command::new("nginx");
+        command.arg("-p").arg(dir).arg("-c").arg(&conf);
+        command.stdout(Stdio::null()).stderr(Stdio::null());
+        let mut process = Supervised::spawn("nginx", &mut command)
+            .context("could not start nginx (apt-get install nginx)")?;
+        process.wait_ready(port, "/ready").with_context(|| {
+            let log = fs::read_to_string(dir.join("error.log")).unwrap_or_default();
+            format!("nginx error log:\n{log}")
+        })?;
+        Ok(Self { process, port })
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://127.0.0.1:{}{path}", self.port)
+    }
+
+    /// The main process (nginx's workers are its children).
+    pub fn pid(&self) -> u32 {
+        self.process.pid()
     }
 }
 
@@ -160,46 +192,6 @@ pub fn add_user(binary: &Path, database_url: &str, name: &str) -> Result<String>
         .map(|token| token.trim().to_owned())
         .filter(|token| !token.is_empty())
         .context("`share-server user add` printed no token")
-}
-
-/// nginx serving a directory of static files, as the reference.
-pub struct Nginx {
-    /// Stopped, workers and all, when dropped.
-    process: Supervised,
-    pub port: u16,
-}
-
-impl Nginx {
-    /// Serves `dir/www` with a config generated into `dir`.
-    pub fn start(dir: &Path, workers: usize) -> Result<Self> {
-        let port = free_port();
-        let conf = dir.join("nginx.conf");
-        fs::write(&conf, nginx_conf(dir, port, workers)?)?;
-        for sub in ["tmp", "www"] {
-            fs::create_dir_all(dir.join(sub))?;
-        }
-        // When run as root nginx's workers run as `nobody`: let them read the files.
-        readable_by_all(dir)?;
-        let mut command = Command::new("nginx");
-        command.arg("-p").arg(dir).arg("-c").arg(&conf);
-        command.stdout(Stdio::null()).stderr(Stdio::null());
-        let mut process = Supervised::spawn("nginx", &mut command)
-            .context("could not start nginx (apt-get install nginx)")?;
-        process.wait_ready(port, "/ready").with_context(|| {
-            let log = fs::read_to_string(dir.join("error.log")).unwrap_or_default();
-            format!("nginx error log:\n{log}")
-        })?;
-        Ok(Self { process, port })
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-
-    /// The master's pid (the workers are its children).
-    pub fn pid(&self) -> u32 {
-        self.process.pid()
-    }
 }
 
 fn readable_by_all(dir: &Path) -> Result<()> {

@@ -24,16 +24,15 @@ impl Bench<'_> {
                 let size = fs::metadata(database).map(|m| m.len()).unwrap_or(0);
                 *server = self.start_server(database)?;
                 std::thread::sleep(Duration::from_millis(300));
-                let idle = procs::memory(server.process.pid())?;
+                let idle = procs::memory(server.pid())?;
                 // Render into the cache once, as the first visitor would.
                 let status = procs::http_status(server.port, &page.path)?;
                 if status != 200 {
                     bail!("the page answered {status} after seeding");
                 }
-                let (ours, cpu_here) =
-                    measured(&load, &server.url(&page.path), server.process.pid())?;
+                let (ours, cpu_here) = measured(&load, &server.url(&page.path), server.pid())?;
                 let theirs = load.run(&nginx.url(&page.path))?;
-                let peak = procs::memory(server.process.pid())?.peak;
+                let peak = procs::memory(server.pid())?.peak;
                 let ratio_here = ours.requests_per_sec / theirs.requests_per_sec;
                 let row = vec![
                     format!("{level}"),

@@ -73,8 +73,7 @@ impl Bench<'_> {
                 header.unwrap_or("identity")
             );
             let pair = step(&name, || {
-                let (server, server_cpu) =
-                    measured(&load, &server.url(&page.path), server.process.pid())?;
+                let (server, server_cpu) = measured(&load, &server.url(&page.path), server.pid())?;
                 let (nginx, nginx_cpu) = measured(&load, &nginx.url(&page.path), nginx.pid())?;
                 Ok(Pair {
                     server,
