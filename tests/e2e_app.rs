@@ -517,16 +517,9 @@ async fn qr_code_of(app: &Client) -> String {
     }
 }
 
-/// The public page shows the question, the answer and its figures.
-async fn read_the_page(browser: &Client, url: &str) {
-    browser.goto(url).await.unwrap();
-    let answer = text(
-        browser,
-        "article[data-role=\"assistant\"] [data-testid=\"msg-content\"]",
-    )
-    .await;
-    assert!(answer.contains(ANSWER_TEXT), "{answer:?}");
-    find(browser, "article[data-role=\"assistant\"] pre code").await;
+/// The page (or the saved file) shows the question, and who answered: the
+/// local server by what it is, and the model it ran.
+async fn question_and_who_answered(browser: &Client) {
     let question = text(browser, "article[data-role=\"user\"]").await;
     assert!(question.contains(QUESTION), "{question:?}");
     // Who answered: the local server by what it is, and the model it ran.
@@ -537,6 +530,19 @@ async fn read_the_page(browser: &Client, url: &str) {
         provider.starts_with("openai-compatible (127.0.0.1:"),
         "the page names the server {provider:?}"
     );
+}
+
+/// The public page shows the question, the answer and its figures.
+async fn read_the_page(browser: &Client, url: &str) {
+    browser.goto(url).await.unwrap();
+    let answer = text(
+        browser,
+        "article[data-role=\"assistant\"] [data-testid=\"msg-content\"]",
+    )
+    .await;
+    assert!(answer.contains(ANSWER_TEXT), "{answer:?}");
+    find(browser, "article[data-role=\"assistant\"] pre code").await;
+    question_and_who_answered(browser).await;
     let stat = |key: &str| {
         format!(
             "article[data-role=\"assistant\"] [data-testid=\"msg-stats\"] [data-stat=\"{key}\"] dd"
@@ -696,16 +702,7 @@ async fn read_the_file(browser: &Client, file: &Path) {
         .goto(&format!("file://{}", file.display()))
         .await
         .unwrap();
-    let question = text(browser, "article[data-role=\"user\"]").await;
-    assert!(question.contains(QUESTION), "{question:?}");
-    // Who answered: the local server by what it is, and the model it ran.
-    let model = text(browser, "article[data-role=\"assistant\"] .msg-model").await;
-    assert_eq!(model, MODEL);
-    let provider = text(browser, "[data-testid=\"provider\"]").await;
-    assert!(
-        provider.starts_with("openai-compatible (127.0.0.1:"),
-        "the page names the server {provider:?}"
-    );
+    question_and_who_answered(browser).await;
     let answer = text(browser, "article[data-role=\"assistant\"]").await;
     assert!(answer.contains(ANSWER_TEXT), "{answer:?}");
     let scripts = browser

@@ -151,25 +151,30 @@ fn ms_target(what: String, target: Duration, value: f64, measured: String) -> Ta
     Target::new(what, &format!("≤ {}", millis(target)), measured, met)
 }
 
+/// What is timed per launch, in the order of [`Figures::launches`].
+const LAUNCH: [&str; 3] = [
+    "process start → first contentful paint",
+    "process start → `loadEventEnd`",
+    "WebDriver new-session → `#new-session` found",
+];
+/// What is timed per open of the big session (click → …), in the order of
+/// [`Figures::opens`].
+const OPEN: [&str; 2] = ["latest page in the DOM", "… and the next frame painted"];
+
+/// (process name, count, VmRSS bytes) of the app's process tree.
+pub type Memory = Vec<(String, usize, u64)>;
+
 /// Everything the app measurements found (milliseconds unless noted).
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
     pub webkit_version: String,
-    /// Per launch: process start → first contentful paint (NaN if none).
-    pub start_to_paint: Vec<f64>,
-    /// Per launch: process start → `loadEventEnd`.
-    pub start_to_load: Vec<f64>,
-    /// Per launch: WebDriver new-session request → `#new-session` found.
-    pub session_to_ui: Vec<f64>,
-    /// Per open of the big session: click → latest page in the DOM.
-    pub open_dom: Vec<f64>,
-    /// … and the next frame painted.
-    pub open_painted: Vec<f64>,
+    /// Per launch: [`LAUNCH`] (NaN where the page had no such entry).
+    pub launches: [Vec<f64>; 3],
+    /// Per open of the big session: [`OPEN`].
+    pub opens: [Vec<f64>; 2],
     pub rendered_messages: usize,
-    /// (process name, count, VmRSS bytes), idle after start.
-    pub memory_idle: Vec<(String, usize, u64)>,
-    /// … after opening the big session.
-    pub memory_open: Vec<(String, usize, u64)>,
+    /// Idle after start, and after opening the big session.
+    pub memory: [Memory; 2],
     /// The streaming runs with WebKit's default (GPU) painting, or why they
     /// failed (`None`: not run).
     pub streaming: Option<Streams>,
@@ -203,24 +208,15 @@ impl Figures {
     /// The figures the desktop sections of BENCHMARKS.md.in show; adds the targets.
     fn write(&self, targets: &mut Vec<Target>) -> serde_json::Map<String, Value> {
         let spread = |values: &[f64]| [0.0, 1.0].map(|q| ms_text(percentile(values, q)));
-        let cold_start: Rows = [
-            (
-                "process start → first contentful paint",
-                &self.start_to_paint,
-            ),
-            ("process start → `loadEventEnd`", &self.start_to_load),
-            (
-                "WebDriver new-session → `#new-session` found",
-                &self.session_to_ui,
-            ),
-        ]
-        .iter()
-        .map(|(what, values)| {
-            let [min, max] = spread(values);
-            vec![(*what).to_owned(), ms_text(median(values)), min, max]
-        })
-        .collect();
-        let (paint, load) = (median(&self.start_to_paint), median(&self.start_to_load));
+        let cold_start: Rows = LAUNCH
+            .iter()
+            .zip(&self.launches)
+            .map(|(what, values)| {
+                let [min, max] = spread(values);
+                vec![(*what).to_owned(), ms_text(median(values)), min, max]
+            })
+            .collect();
+        let [paint, load, _] = self.launches.each_ref().map(|values| median(values));
         let (start, label) = if paint.is_nan() {
             (load, "load event (no paint timing)")
         } else {
@@ -229,51 +225,43 @@ impl Figures {
         let what = format!("Desktop: cold start to {label}, median");
         targets.push(ms_target(what, COLD_START_TARGET, start, ms_text(start)));
 
-        let open: Rows = [
-            ("latest page in the DOM", &self.open_dom),
-            ("… and the next frame painted", &self.open_painted),
-        ]
-        .iter()
-        .map(|(what, values)| {
-            let first = ms_text(values.first().copied().unwrap_or(f64::NAN));
-            let [_, max] = spread(values);
-            vec![(*what).to_owned(), first, ms_text(median(values)), max]
-        })
-        .collect();
+        let open: Rows = OPEN
+            .iter()
+            .zip(&self.opens)
+            .map(|(what, values)| {
+                let first = ms_text(values.first().copied().unwrap_or(f64::NAN));
+                let [_, max] = spread(values);
+                vec![(*what).to_owned(), first, ms_text(median(values)), max]
+            })
+            .collect();
         let messages = thousands(BIG_SESSION_MESSAGES);
-        let opened = median(&self.open_painted);
+        let opened = median(&self.opens[1]);
         let what = format!("Desktop: open a {messages}-message session, median");
         targets.push(ms_target(what, OPEN_TARGET, opened, ms_text(opened)));
 
-        let total = |rows: &[(String, usize, u64)]| bytes(rows.iter().map(|r| r.2).sum::<u64>());
-        let mut memory: Rows = self
-            .memory_idle
+        let [idle, after] = &self.memory;
+        let total = |rows: &Memory| bytes(rows.iter().map(|r| r.2).sum::<u64>());
+        let mut memory: Rows = idle
             .iter()
-            .map(|(name, count, idle)| {
-                let open = self
-                    .memory_open
+            .map(|(name, count, rss)| {
+                let open = after
                     .iter()
                     .find(|row| &row.0 == name)
                     .map_or(0, |row| row.2);
                 vec![
                     format!("`{name}`"),
                     count.to_string(),
-                    bytes(*idle),
+                    bytes(*rss),
                     bytes(open),
                 ]
             })
             .collect();
-        memory.push(vec![
-            "all".into(),
-            String::new(),
-            total(&self.memory_idle),
-            total(&self.memory_open),
-        ]);
+        memory.push(vec!["all".into(), String::new(), total(idle), total(after)]);
 
         let mut figures = json!({
-            "samples": self.start_to_paint.len(), "webkit": self.webkit_version,
+            "samples": self.launches[0].len(), "webkit": self.webkit_version,
             "cold_start": cold_start, "messages": messages, "ui_page": app::UI_PAGE,
-            "rendered": self.rendered_messages, "opens": self.open_painted.len(), "open": open,
+            "rendered": self.rendered_messages, "opens": self.opens[1].len(), "open": open,
             "memory": memory, "chunks": thousands(STREAM_CHUNKS), "cpu_variable": CPU_RENDERING,
             "cpu_error": ran(&self.streaming_cpu).err(),
         });
@@ -401,10 +389,9 @@ mod tests {
             clock_error_ms: 0.1,
         };
         let figures = Figures {
-            start_to_paint: vec![500.0, 600.0, 700.0],
-            start_to_load: vec![400.0; 3],
-            open_painted: vec![250.0, 350.0],
-            memory_idle: vec![("parlor".into(), 1, 1024)],
+            launches: [vec![500.0, 600.0, 700.0], vec![400.0; 3], Vec::new()],
+            opens: [Vec::new(), vec![250.0, 350.0]],
+            memory: [vec![("parlor".into(), 1, 1024)], Vec::new()],
             streaming: Some(Ok(vec![stream(Duration::from_millis(5))])),
             streaming_cpu: Some(Err("no CPU painting".into())),
             ..Figures::default()

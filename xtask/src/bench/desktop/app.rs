@@ -18,7 +18,9 @@ use serde_json::json;
 
 use self::fake_openai::{Answer, FakeOpenAi, now_ms};
 use super::seed::{self, BIG_SESSION, SMALL_SESSION};
-use super::{BIG_SESSION_MESSAGES, Figures, STREAM_CHUNKS, STREAM_PAUSES, Streaming, match_delays};
+use super::{
+    BIG_SESSION_MESSAGES, Figures, Memory, STREAM_CHUNKS, STREAM_PAUSES, Streaming, match_delays,
+};
 use crate::run::CPU_RENDERING;
 use crate::support::percentile;
 use crate::support::procs;
@@ -95,17 +97,19 @@ async fn measure_all(binary: &Path, work: &Path, samples: usize) -> Result<Figur
         find(&client, "#new-session").await;
         let pid = pid_of(binary).context("the app's process is gone")?;
         tokio::time::sleep(Duration::from_secs(1)).await;
-        figures.memory_idle = tree_memory(pid);
+        figures.memory[0] = tree_memory(pid);
         let mut open = Vec::new();
         for _ in 0..samples {
             open_session(&client, SMALL_SESSION, 2).await?;
             open.push(open_session(&client, BIG_SESSION, UI_PAGE).await?);
         }
         figures.rendered_messages = open.first().map_or(0, |o| o.count);
-        figures.open_dom = open.iter().map(|o| o.dom).collect();
-        figures.open_painted = open.iter().map(|o| o.painted).collect();
+        figures.opens = [
+            open.iter().map(|o| o.dom).collect(),
+            open.iter().map(|o| o.painted).collect(),
+        ];
         tokio::time::sleep(Duration::from_millis(500)).await;
-        figures.memory_open = tree_memory(pid);
+        figures.memory[1] = tree_memory(pid);
         eprintln!("==> streaming {STREAM_CHUNKS} chunks");
         let streaming = stream(&client).await;
         match &streaming {
@@ -167,7 +171,7 @@ async fn cold_start(
 ) -> Result<()> {
     find(client, "#new-session").await;
     let to_ui = started.elapsed().as_secs_f64() * 1e3;
-    figures.session_to_ui.push(to_ui);
+    figures.launches[2].push(to_ui);
     let pid = pid_of(binary).context("the app's process is gone")?;
     let start_ms = procs::start_ms(pid)?;
     // Paint timing entries appear once painted: wait a little for them.
@@ -182,8 +186,8 @@ async fn cold_start(
         let [fcp, load] =
             ["fcp", "load"].map(|key| timing[key].as_f64().map(|t| origin + t - start_ms));
         if (fcp.is_some() && load.is_some()) || Instant::now() > deadline {
-            figures.start_to_paint.push(fcp.unwrap_or(f64::NAN));
-            figures.start_to_load.push(load.unwrap_or(f64::NAN));
+            figures.launches[0].push(fcp.unwrap_or(f64::NAN));
+            figures.launches[1].push(load.unwrap_or(f64::NAN));
             eprintln!(
                 "    start → paint {fcp:.0?} ms, → load {load:.0?} ms, new-session → UI {to_ui:.0} ms"
             );
@@ -197,8 +201,8 @@ async fn cold_start(
 
 /// VmRSS of `root` and its descendants, summed by process name (the app,
 /// WebKitWebProcess, WebKitNetworkProcess, …).
-fn tree_memory(root: u32) -> Vec<(String, usize, u64)> {
-    let mut rows: Vec<(String, usize, u64)> = Vec::new();
+fn tree_memory(root: u32) -> Memory {
+    let mut rows = Memory::new();
     for process in procs::tree(root) {
         // The executable's name: `comm` is cut at 15 characters.
         let name = fs::read_link(format!("/proc/{}/exe", process.pid))
