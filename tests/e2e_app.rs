@@ -623,13 +623,18 @@ async fn share_on_the_network(app: &Client, host: &SecondHost) {
         url.starts_with(&format!("http://{}:", host.host_ip)),
         "{url}"
     );
-    let png = app.screenshot().await.unwrap();
-    save_png(&png, "share-network.png");
-    let (status, page) = host.fetch(&url, None).await;
-    assert_eq!(status, 200, "{url} from the second host: {page}");
-    assert!(page.contains(QUESTION), "{page}");
+    opens_from_the_second_host(app, host, &url, "share-network.png").await;
     click(app, "#share-close").await;
     wait_gone(app, "#share-modal").await;
+}
+
+/// Saves a screenshot of the app as `shot`; `url` opens from the second
+/// host and shows the question.
+async fn opens_from_the_second_host(app: &Client, host: &SecondHost, url: &str, shot: &str) {
+    save_png(&app.screenshot().await.unwrap(), shot);
+    let (status, page) = host.fetch(url, None).await;
+    assert_eq!(status, 200, "{url} from the second host: {page}");
+    assert!(page.contains(QUESTION), "{page}");
 }
 
 /// A team server on the second host's side of the veth: connect with the
@@ -678,11 +683,7 @@ async fn share_on_a_team_server(app: &Client, host: &SecondHost) -> PathBuf {
     // Indexing is offered for a link anyone can reach.
     click(app, "#share-options-toggle").await;
     find(app, "#share-indexable").await;
-    let png = app.screenshot().await.unwrap();
-    save_png(&png, "share-team.png");
-    let (status, page) = host.fetch(&url, None).await;
-    assert_eq!(status, 200, "{url} from the second host: {page}");
-    assert!(page.contains(QUESTION), "{page}");
+    opens_from_the_second_host(app, host, &url, "share-team.png").await;
 
     click(app, "#share-save-file").await;
     wait_text(app, "#share-file-status", |t| t.contains(".html")).await;
