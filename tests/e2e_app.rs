@@ -22,29 +22,27 @@
 // A test crate: helpers outside `#[test]` fns unwrap too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "support/fake_openai.rs"]
+mod fake_openai;
 #[path = "support/netns.rs"]
 mod netns;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 
-use std::convert::Infallible;
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use fantoccini::elements::Element;
+use fake_openai::{Answer, FakeOpenAi};
+use fantoccini::Client;
 use fantoccini::key::Key;
-use fantoccini::{Client, Locator};
 use netns::SecondHost;
-use serde_json::{Value, json};
+use serde_json::json;
 use tempfile::TempDir;
-use webdriver::{Driver, output_dir, with_session};
+use webdriver::{
+    Driver, WAIT, app_env, click, fail, fill, find, save_png, text, wait_for_exit, wait_gone,
+    wait_text, with_session,
+};
 
 /// The key typed into Settings; it must reach the provider and nowhere else.
 const API_KEY: &str = "sk-e2e-FROMTHEKEYRING-4f1d2c3b";
@@ -60,179 +58,31 @@ const REASONING_TOKENS: u64 = 64;
 /// Pause between streamed pieces: long enough to see the answer stream.
 const CHUNK_PAUSE: Duration = Duration::from_millis(60);
 
-const WAIT: Duration = Duration::from_secs(30);
-
 // ------------------------------------------------------- the fake provider
 
-/// What the provider was asked.
-#[derive(Default)]
-struct Seen {
-    authorizations: Vec<String>,
-    bodies: Vec<Value>,
-}
-
-/// An OpenAI-compatible `/v1/chat/completions` on 127.0.0.1:0 that streams
-/// [`ANSWER`] as `chat.completion.chunk` events, then the usage chunk and
-/// `[DONE]`, exactly as OpenAI does with `stream_options.include_usage`.
-struct FakeOpenAi {
-    base_url: String,
-    seen: Arc<Mutex<Seen>>,
-}
-
-impl FakeOpenAi {
-    async fn start() -> Self {
-        let seen = Arc::new(Mutex::new(Seen::default()));
-        let app = axum::Router::new()
-            .route("/v1/chat/completions", post(completions))
-            .with_state(Arc::clone(&seen));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Self { base_url, seen }
-    }
-}
-
-async fn completions(
-    State(seen): State<Arc<Mutex<Seen>>>,
-    headers: HeaderMap,
-    body: Bytes,
-) -> Response {
-    let authorization = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_owned();
-    let body: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
-    {
-        let mut seen = seen.lock().unwrap();
-        seen.authorizations.push(authorization.clone());
-        seen.bodies.push(body.clone());
-    }
-    if authorization != format!("Bearer {API_KEY}") {
-        let error = json!({"error": {"message": "Incorrect API key provided", "type": "invalid_request_error", "code": "invalid_api_key"}});
-        return (StatusCode::UNAUTHORIZED, axum::Json(error)).into_response();
-    }
-    let mut events = vec![chunk(json!({"role": "assistant", "content": ""}), None)];
-    // Pieces of about 6 bytes, cut on character boundaries.
-    let mut piece = String::new();
+/// [`ANSWER`] in pieces of about 6 bytes, cut on character boundaries, with
+/// the usage OpenAI reports (cached and reasoning tokens included).
+fn answer() -> Answer {
+    let mut pieces = vec![String::new()];
     for c in ANSWER.chars() {
-        piece.push(c);
-        if piece.len() >= 6 {
-            events.push(chunk(json!({"content": piece}), None));
-            piece.clear();
+        if pieces.last().is_some_and(|piece| piece.len() >= 6) {
+            pieces.push(String::new());
         }
+        pieces.last_mut().unwrap().push(c);
     }
-    if !piece.is_empty() {
-        events.push(chunk(json!({"content": piece}), None));
-    }
-    events.push(chunk(json!({}), Some("stop")));
-    events.push(json!({
-        "id": "chatcmpl-e2e", "object": "chat.completion.chunk", "created": 1_764_000_000,
-        "model": MODEL, "choices": [],
-        "usage": {
+    Answer {
+        pieces,
+        pause: CHUNK_PAUSE,
+        usage: json!({
             "prompt_tokens": INPUT_TOKENS, "completion_tokens": OUTPUT_TOKENS,
             "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS,
             "prompt_tokens_details": {"cached_tokens": CACHED_TOKENS},
             "completion_tokens_details": {"reasoning_tokens": REASONING_TOKENS}
-        }
-    }));
-    let mut frames: Vec<String> = events.iter().map(|e| format!("data: {e}\n\n")).collect();
-    frames.push("data: [DONE]\n\n".to_owned());
-    let stream = futures_util::stream::unfold(frames.into_iter(), |mut frames| async move {
-        let frame = frames.next()?;
-        tokio::time::sleep(CHUNK_PAUSE).await;
-        Some((Ok::<_, Infallible>(Bytes::from(frame)), frames))
-    });
-    Response::builder()
-        .header(header::CONTENT_TYPE, "text/event-stream")
-        .header(header::CACHE_CONTROL, "no-cache")
-        .body(Body::from_stream(stream))
-        .unwrap()
-}
-
-fn chunk(delta: Value, finish_reason: Option<&str>) -> Value {
-    json!({
-        "id": "chatcmpl-e2e", "object": "chat.completion.chunk", "created": 1_764_000_000,
-        "model": MODEL,
-        "choices": [{"index": 0, "delta": delta, "finish_reason": finish_reason}]
-    })
+        }),
+    }
 }
 
 // ------------------------------------------------------------------ helpers
-
-async fn find(client: &Client, selector: &str) -> Element {
-    match client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css(selector))
-        .await
-    {
-        Ok(element) => element,
-        Err(e) => {
-            let png = client.screenshot().await.unwrap_or_default();
-            let shot = save_png(&png, "e2e-app-find-failed.png");
-            panic!(
-                "`{selector}` did not appear: {e} (screen: {})",
-                shot.display()
-            )
-        }
-    }
-}
-
-async fn click(client: &Client, selector: &str) {
-    if let Err(error) = find(client, selector).await.click().await {
-        let png = client.screenshot().await.unwrap_or_default();
-        let shot = save_png(&png, "e2e-app-click-failed.png");
-        panic!(
-            "could not click `{selector}`: {error:?} (screen: {})",
-            shot.display()
-        );
-    }
-}
-
-/// Replaces the text of an input, and checks it took: WebDriver's clear fires
-/// no `input` event, so a re-render in between can put the old text back.
-async fn fill(client: &Client, selector: &str, text: &str) {
-    let mut value = None;
-    for _ in 0..3 {
-        let input = find(client, selector).await;
-        input.clear().await.unwrap();
-        input
-            .send_keys(text)
-            .await
-            .unwrap_or_else(|e| panic!("could not type into `{selector}`: {e}"));
-        value = input.prop("value").await.unwrap();
-        if value.as_deref() == Some(text) {
-            return;
-        }
-    }
-    panic!("`{selector}` holds {value:?} after typing {text:?}");
-}
-
-async fn text(client: &Client, selector: &str) -> String {
-    find(client, selector).await.text().await.unwrap()
-}
-
-/// Waits until `selector`'s text satisfies `ok`, and returns it.
-async fn wait_text(client: &Client, selector: &str, ok: impl Fn(&str) -> bool) -> String {
-    let started = Instant::now();
-    loop {
-        if let Ok(element) = client.find(Locator::Css(selector)).await
-            && let Ok(text) = element.text().await
-            && ok(&text)
-        {
-            return text;
-        }
-        if started.elapsed() > WAIT {
-            let last = match client.find(Locator::Css(selector)).await {
-                Ok(element) => element.text().await.unwrap_or_default(),
-                Err(_) => "(absent)".to_owned(),
-            };
-            panic!("`{selector}` never got the expected text; last: {last:?}");
-        }
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
-}
 
 /// Clicks a radio button until it is checked: a click that lands while the
 /// dialog is still rendering its first data can be lost, as a person's
@@ -249,12 +99,8 @@ async fn choose(client: &Client, selector: &str) {
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
-    let png = client.screenshot().await.unwrap_or_default();
-    let shot = save_png(&png, "e2e-app-choose-failed.png");
-    panic!(
-        "`{selector}` is not checked after 3 clicks (screen: {})",
-        shot.display()
-    );
+    let message = format!("`{selector}` is not checked after 3 clicks");
+    fail(client, "e2e-app-choose-failed.png", message).await;
 }
 
 /// Scrolls `selector` to the middle of its scrolling box, clear of a
@@ -268,20 +114,6 @@ async fn to_middle(client: &Client, selector: &str) {
         )
         .await
         .unwrap();
-}
-
-/// Waits until nothing matches `selector`.
-async fn wait_gone(client: &Client, selector: &str) {
-    let started = Instant::now();
-    while !client
-        .find_all(Locator::Css(selector))
-        .await
-        .unwrap()
-        .is_empty()
-    {
-        assert!(started.elapsed() < WAIT, "`{selector}` did not go away");
-        tokio::time::sleep(Duration::from_millis(50)).await;
-    }
 }
 
 /// Who answers through the OpenAI entry once it points at the fake provider
@@ -340,32 +172,7 @@ fn clipboard() -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-fn save_png(png: &[u8], name: &str) -> PathBuf {
-    let path = output_dir().join(name);
-    std::fs::write(&path, png).unwrap();
-    path
-}
-
 /// Every file under `dir`, recursively.
-/// Waits until no process runs `binary` (the app WebKitWebDriver started).
-fn wait_for_exit(binary: &Path) {
-    let binary = binary.canonicalize().unwrap();
-    let running = || {
-        std::fs::read_dir("/proc").unwrap().flatten().any(|entry| {
-            std::fs::read_link(entry.path().join("exe")).is_ok_and(|exe| exe == binary)
-        })
-    };
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while running() {
-        assert!(
-            Instant::now() < deadline,
-            "{} still runs 20 s after its session ended",
-            binary.display()
-        );
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
-
 fn files_under(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_owned()];
@@ -394,36 +201,19 @@ async fn chat_share_open_revoke_in_the_real_app() {
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run under Xvfb (cargo xtask e2e does)"
     );
-    let provider = FakeOpenAi::start().await;
+    let provider = FakeOpenAi::start(API_KEY, answer()).await;
     let home = TempDir::new().unwrap();
     let data_home = home.path().join("data");
-    let env = [
-        ("HOME", home.path().display().to_string()),
-        ("XDG_DATA_HOME", data_home.display().to_string()),
-        (
-            "XDG_CONFIG_HOME",
-            home.path().join("config").display().to_string(),
-        ),
-        (
-            "XDG_CACHE_HOME",
-            home.path().join("cache").display().to_string(),
-        ),
-        ("NO_AT_BRIDGE", "1".to_owned()),
-        // As much as the app logs: the key must not be in any of it.
-        (
-            "RUST_LOG",
-            "debug,parlor=trace,share_server=trace".to_owned(),
-        ),
-    ];
+    let mut env = app_env(home.path());
+    // As much as the app logs: the key must not be in any of it.
+    env.push((
+        "RUST_LOG",
+        "debug,parlor=trace,share_server=trace".to_owned(),
+    ));
     let log = home.path().join("app.log");
     let app_driver = Driver::webkit(&env, &log).await;
     let app = app_driver
-        .session(json!({
-            "webkitgtk:browserOptions": {
-                "binary": env!("CARGO_BIN_EXE_parlor"),
-                "args": []
-            }
-        }))
+        .app(Path::new(env!("CARGO_BIN_EXE_parlor")))
         .await;
 
     let base_url = provider.base_url.clone();
@@ -466,7 +256,7 @@ async fn chat_share_open_revoke_in_the_real_app() {
     // The app writes its databases until it has exited (WAL checkpoint,
     // files removed): read them after.
     drop(app_driver);
-    wait_for_exit(Path::new(env!("CARGO_BIN_EXE_parlor")));
+    wait_for_exit(Path::new(env!("CARGO_BIN_EXE_parlor"))).await;
 
     // The key went to the provider, in the header, and nowhere else.
     let seen = provider.seen.lock().unwrap();
@@ -539,8 +329,8 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
         .await
     {
         if started.elapsed() > WAIT {
-            save_png(&app.screenshot().await.unwrap(), "e2e-app-price-row.png");
-            panic!("could not choose the provider: {error:?}");
+            let message = format!("could not choose the provider: {error:?}");
+            fail(app, "e2e-app-price-row.png", message).await;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -727,16 +517,9 @@ async fn qr_code_of(app: &Client) -> String {
     }
 }
 
-/// The public page shows the question, the answer and its figures.
-async fn read_the_page(browser: &Client, url: &str) {
-    browser.goto(url).await.unwrap();
-    let answer = text(
-        browser,
-        "article[data-role=\"assistant\"] [data-testid=\"msg-content\"]",
-    )
-    .await;
-    assert!(answer.contains(ANSWER_TEXT), "{answer:?}");
-    find(browser, "article[data-role=\"assistant\"] pre code").await;
+/// The page (or the saved file) shows the question, and who answered: the
+/// local server by what it is, and the model it ran.
+async fn question_and_who_answered(browser: &Client) {
     let question = text(browser, "article[data-role=\"user\"]").await;
     assert!(question.contains(QUESTION), "{question:?}");
     // Who answered: the local server by what it is, and the model it ran.
@@ -747,6 +530,19 @@ async fn read_the_page(browser: &Client, url: &str) {
         provider.starts_with("openai-compatible (127.0.0.1:"),
         "the page names the server {provider:?}"
     );
+}
+
+/// The public page shows the question, the answer and its figures.
+async fn read_the_page(browser: &Client, url: &str) {
+    browser.goto(url).await.unwrap();
+    let answer = text(
+        browser,
+        "article[data-role=\"assistant\"] [data-testid=\"msg-content\"]",
+    )
+    .await;
+    assert!(answer.contains(ANSWER_TEXT), "{answer:?}");
+    find(browser, "article[data-role=\"assistant\"] pre code").await;
+    question_and_who_answered(browser).await;
     let stat = |key: &str| {
         format!(
             "article[data-role=\"assistant\"] [data-testid=\"msg-stats\"] [data-stat=\"{key}\"] dd"
@@ -827,13 +623,18 @@ async fn share_on_the_network(app: &Client, host: &SecondHost) {
         url.starts_with(&format!("http://{}:", host.host_ip)),
         "{url}"
     );
-    let png = app.screenshot().await.unwrap();
-    save_png(&png, "share-network.png");
-    let (status, page) = host.fetch(&url, None).await;
-    assert_eq!(status, 200, "{url} from the second host: {page}");
-    assert!(page.contains(QUESTION), "{page}");
+    opens_from_the_second_host(app, host, &url, "share-network.png").await;
     click(app, "#share-close").await;
     wait_gone(app, "#share-modal").await;
+}
+
+/// Saves a screenshot of the app as `shot`; `url` opens from the second
+/// host and shows the question.
+async fn opens_from_the_second_host(app: &Client, host: &SecondHost, url: &str, shot: &str) {
+    save_png(&app.screenshot().await.unwrap(), shot);
+    let (status, page) = host.fetch(url, None).await;
+    assert_eq!(status, 200, "{url} from the second host: {page}");
+    assert!(page.contains(QUESTION), "{page}");
 }
 
 /// A team server on the second host's side of the veth: connect with the
@@ -882,11 +683,7 @@ async fn share_on_a_team_server(app: &Client, host: &SecondHost) -> PathBuf {
     // Indexing is offered for a link anyone can reach.
     click(app, "#share-options-toggle").await;
     find(app, "#share-indexable").await;
-    let png = app.screenshot().await.unwrap();
-    save_png(&png, "share-team.png");
-    let (status, page) = host.fetch(&url, None).await;
-    assert_eq!(status, 200, "{url} from the second host: {page}");
-    assert!(page.contains(QUESTION), "{page}");
+    opens_from_the_second_host(app, host, &url, "share-team.png").await;
 
     click(app, "#share-save-file").await;
     wait_text(app, "#share-file-status", |t| t.contains(".html")).await;
@@ -906,16 +703,7 @@ async fn read_the_file(browser: &Client, file: &Path) {
         .goto(&format!("file://{}", file.display()))
         .await
         .unwrap();
-    let question = text(browser, "article[data-role=\"user\"]").await;
-    assert!(question.contains(QUESTION), "{question:?}");
-    // Who answered: the local server by what it is, and the model it ran.
-    let model = text(browser, "article[data-role=\"assistant\"] .msg-model").await;
-    assert_eq!(model, MODEL);
-    let provider = text(browser, "[data-testid=\"provider\"]").await;
-    assert!(
-        provider.starts_with("openai-compatible (127.0.0.1:"),
-        "the page names the server {provider:?}"
-    );
+    question_and_who_answered(browser).await;
     let answer = text(browser, "article[data-role=\"assistant\"]").await;
     assert!(answer.contains(ANSWER_TEXT), "{answer:?}");
     let scripts = browser

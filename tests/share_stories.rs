@@ -164,6 +164,22 @@ async fn share_to(
         .unwrap()
 }
 
+/// Publishing the session to `target` with the default options fails: why.
+async fn refused(app: &App, target: &ShareTarget, session_id: &str) -> AppError {
+    let options = ShareOptions::default();
+    let shared = share::share_session(&app.core, target, session_id, &options, None).await;
+    shared.unwrap_err()
+}
+
+/// A team server on 127.0.0.1:0 and the token of its user `alice`.
+async fn team_server() -> (share_server::RunningServer, String) {
+    let server = share_server::spawn(share_server::Config::default())
+        .await
+        .unwrap();
+    let token = server.add_user("alice").await.unwrap();
+    (server, token)
+}
+
 async fn get(url: &str) -> (u16, String) {
     let response = reqwest::get(url).await.unwrap();
     let status = response.status().as_u16();
@@ -341,10 +357,7 @@ async fn the_embedded_port_and_links_survive_a_restart() {
 /// A team server: publishing needs the token from the keyring.
 #[tokio::test]
 async fn a_team_server_with_a_token() {
-    let server = share_server::spawn(share_server::Config::default())
-        .await
-        .unwrap();
-    let token = server.add_user("alice").await.unwrap();
+    let (server, token) = team_server().await;
     let app = app();
     let mut settings = app.core.settings().unwrap();
     settings.share_server.team_url = Some(server.base_url.clone());
@@ -355,15 +368,7 @@ async fn a_team_server_with_a_token() {
     // No token yet: refused, with a clear message.
     let target = share::current_target(&app.core).await.unwrap();
     assert_eq!(target.token, None);
-    let error = share::share_session(
-        &app.core,
-        &target,
-        &session_id,
-        &ShareOptions::default(),
-        None,
-    )
-    .await
-    .unwrap_err();
+    let error = refused(&app, &target, &session_id).await;
     assert_eq!(error.code(), "unauthorized", "{error}");
     assert!(error.to_string().contains("token"), "{error}");
 
@@ -413,31 +418,25 @@ async fn server_errors_become_clear_messages() {
     assert!(error.to_string().contains("cannot be reached"), "{error}");
 
     // Too large for this server.
-    let small = share_server::spawn(share_server::Config {
+    let small = anonymous_server(share_server::Config {
         body_limit: 500,
-        ..share_server::Config::default().with_allow_anonymous(true)
+        ..share_server::Config::default()
     })
-    .await
-    .unwrap();
+    .await;
     let target = target_of(&small).await;
-    let error = share::share_session(&app.core, &target, &session_id, &options, None)
-        .await
-        .unwrap_err();
+    let error = refused(&app, &target, &session_id).await;
     assert_eq!(error.code(), "too_large", "{error}");
     small.shutdown().await;
 
     // Rate limited: one share a minute from this address.
-    let strict = share_server::spawn(share_server::Config {
+    let strict = anonymous_server(share_server::Config {
         rate_limit_ip: 1,
-        ..share_server::Config::default().with_allow_anonymous(true)
+        ..share_server::Config::default()
     })
-    .await
-    .unwrap();
+    .await;
     let target = target_of(&strict).await;
     share_to(&app, &target, &session_id, &options).await;
-    let error = share::share_session(&app.core, &target, &session_id, &options, None)
-        .await
-        .unwrap_err();
+    let error = refused(&app, &target, &session_id).await;
     assert_eq!(error.code(), "rate_limited", "{error}");
     let json = serde_json::to_value(AppError::from(error)).unwrap();
     assert!(json["retryAfterSecs"].as_u64().is_some(), "{json}");
@@ -460,9 +459,7 @@ async fn server_errors_become_clear_messages() {
     );
     // The strict server may rate limit first; a fresh one judges the content.
     strict.shutdown().await;
-    let open = share_server::spawn(share_server::Config::default().with_allow_anonymous(true))
-        .await
-        .unwrap();
+    let open = anonymous_server(share_server::Config::default()).await;
     let error = if error.code() == "rate_limited" {
         ShareError::from(
             share::publish(&app.core.http, &target_of(&open).await, &snapshot)
@@ -475,6 +472,12 @@ async fn server_errors_become_clear_messages() {
     assert_eq!(error.code(), "invalid_snapshot", "{error}");
     assert_eq!(error.field(), Some("totalTokens"), "{error}");
     open.shutdown().await;
+}
+
+/// A server of `config` that takes shares without a token.
+async fn anonymous_server(config: share_server::Config) -> share_server::RunningServer {
+    let config = config.with_allow_anonymous(true);
+    share_server::spawn(config).await.unwrap()
 }
 
 /// A team server that takes shares without a token, as it describes itself.

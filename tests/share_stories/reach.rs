@@ -8,7 +8,7 @@ use parlor::settings::{SettingsExt, ShareMode};
 use parlor::share::reach::ReachKind;
 use parlor::share::{self, ShareOptions, ShareSource, ShareStatus};
 
-use super::{App, app, conversation, get, share_now};
+use super::{App, app, conversation, get, refused, share_now};
 
 #[tokio::test]
 async fn one_click_share_says_who_can_open_it_and_what_was_removed() {
@@ -299,15 +299,7 @@ async fn a_server_too_old_for_the_snapshot_is_named_and_nothing_is_recorded() {
         use_team_server(&app, &url, "pst_some-token").await;
         let session_id = conversation(&app.core);
         let target = share::current_target(&app.core).await.unwrap();
-        let error = share::share_session(
-            &app.core,
-            &target,
-            &session_id,
-            &ShareOptions::default(),
-            None,
-        )
-        .await
-        .unwrap_err();
+        let error = refused(&app, &target, &session_id).await;
         assert_eq!(error.code(), "server_too_old", "{error}");
         assert_eq!(
             error.to_string(),

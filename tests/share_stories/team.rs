@@ -8,7 +8,7 @@ use parlor::settings::ShareMode;
 use parlor::share::reach::ReachKind;
 use parlor::share::{ShareOptions, export, team};
 
-use super::{App, app, assert_no_secrets, conversation, get, share_now};
+use super::{App, app, assert_no_secrets, conversation, get, share_now, team_server};
 
 async fn stored_token(app: &App, url: &str) -> Option<String> {
     app.core
@@ -19,10 +19,7 @@ async fn stored_token(app: &App, url: &str) -> Option<String> {
 
 #[tokio::test]
 async fn a_connect_code_connects_and_sharing_goes_to_the_team_server() {
-    let server = share_server::spawn(share_server::Config::default())
-        .await
-        .unwrap();
-    let token = server.add_user("alice").await.unwrap();
+    let (server, token) = team_server().await;
     let code = ConnectCode {
         url: server.base_url.clone(),
         token: token.clone(),
@@ -64,10 +61,7 @@ async fn a_connect_code_connects_and_sharing_goes_to_the_team_server() {
 
 #[tokio::test]
 async fn a_failed_connection_loses_nothing_already_saved() {
-    let good = share_server::spawn(share_server::Config::default())
-        .await
-        .unwrap();
-    let token = good.add_user("alice").await.unwrap();
+    let (good, token) = team_server().await;
     let app = app();
     team::connect(&app.core, &good.base_url, Some(&token))
         .await

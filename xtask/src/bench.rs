@@ -11,7 +11,6 @@
 //! smoke check; its report goes to `target/bench/BENCHMARKS-quick.md` so it
 //! never replaces the real figures.
 
-mod browser;
 mod desktop;
 mod report;
 mod seed;
@@ -58,7 +57,7 @@ impl Part {
 /// build) for `desktop`.
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(value_enum)]
+    #[arg(value_enum, default_values_t = [Part::Server, Part::Desktop])]
     parts: Vec<Part>,
     /// Short runs and few samples, a smoke check; writes
     /// target/bench/BENCHMARKS-quick.md instead of BENCHMARKS.md
@@ -90,30 +89,22 @@ pub struct Options {
 }
 
 impl Options {
-    fn new(quick: bool) -> Self {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
-        if quick {
-            Self {
-                keep: false,
-                cores,
-                duration: Duration::from_secs(3),
-                rounds: 1,
-                browser_samples: 3,
-                publish_samples: 10,
-                publish_duration: Duration::from_secs(3),
-                growth_levels: vec![10, 10_000, 100_000],
-            }
+    fn new(quick: bool, keep: bool) -> Self {
+        let [seconds, rounds, browser_samples, publish_samples] = if quick {
+            [3, 1, 3, 10]
         } else {
-            Self {
-                keep: false,
-                cores,
-                duration: Duration::from_secs(15),
-                rounds: 3,
-                browser_samples: 20,
-                publish_samples: 100,
-                publish_duration: Duration::from_secs(15),
-                growth_levels: vec![10, 10_000, 1_000_000],
-            }
+            [15, 3, 20, 100]
+        };
+        let largest = if quick { 100_000 } else { 1_000_000 };
+        Self {
+            keep,
+            cores: std::thread::available_parallelism().map_or(1, usize::from),
+            duration: Duration::from_secs(seconds),
+            rounds: rounds as usize,
+            browser_samples: browser_samples as usize,
+            publish_samples: publish_samples as usize,
+            publish_duration: Duration::from_secs(seconds),
+            growth_levels: vec![10, 10_000, largest],
         }
     }
 }
@@ -127,33 +118,19 @@ pub fn run(args: Args) -> Result<()> {
     } = args;
     parts.sort();
     parts.dedup();
-    if parts.is_empty() {
-        parts = vec![Part::Server, Part::Desktop];
-    }
-    let tools: &[&str] = if parts.contains(&Part::Server) {
-        &["wrk", "nginx"]
-    } else {
-        &[]
-    };
-    for &tool in tools {
-        if which(tool).is_none() {
-            bail!("`{tool}` is missing: apt-get install {tool}");
+    if parts.contains(&Part::Server) {
+        for tool in ["wrk", "nginx"] {
+            if !cmd::on_path(tool) {
+                bail!("`{tool}` is missing: apt-get install {tool}");
+            }
         }
     }
-    let options = Options {
-        keep,
-        ..Options::new(quick)
-    };
-    let mut command = "cargo xtask bench".to_owned();
-    if quick {
-        command.push_str(" --quick");
-    }
+    let options = Options::new(quick, keep);
     let mut report = Report {
-        command,
+        command: format!("cargo xtask bench{}", if quick { " --quick" } else { "" }),
         machine: machine(),
-        sections: Vec::new(),
         targets: Vec::new(),
-        commands: Vec::new(),
+        parts: serde_json::Map::new(),
     };
     for part in parts {
         part.run(&options, &mut report)?;
@@ -162,8 +139,16 @@ pub fn run(args: Args) -> Result<()> {
     write(&report, quick)
 }
 
+/// `data` compressed with gzip at level 9.
+fn gzip_best(data: &[u8]) -> Vec<u8> {
+    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    // Writing to a Vec cannot fail.
+    let _ = std::io::Write::write_all(&mut encoder, data);
+    encoder.finish().unwrap_or_default()
+}
+
 fn write(report: &Report, quick: bool) -> Result<()> {
-    let generated = report.markdown();
+    let generated = report.markdown()?;
     eprintln!("\n{generated}");
     let path = if quick {
         let dir = cmd::workspace_root().join("target/bench");
@@ -173,11 +158,8 @@ fn write(report: &Report, quick: bool) -> Result<()> {
         cmd::workspace_root().join("BENCHMARKS.md")
     };
     let previous = fs::read_to_string(&path).ok();
-    fs::write(
-        &path,
-        report::merge_with_notes(&generated, previous.as_deref()),
-    )
-    .with_context(|| format!("could not write {}", path.display()))?;
+    let merged = report::merge_with_notes(&generated, previous.as_deref());
+    fs::write(&path, merged).with_context(|| format!("could not write {}", path.display()))?;
     eprintln!("wrote {}", path.display());
     let missed = report.targets.iter().filter(|t| !t.met).count();
     if missed > 0 {
@@ -203,16 +185,17 @@ fn machine() -> Machine {
             |kb| format!("{:.1} GiB", kb as f64 / (1024.0 * 1024.0)),
         );
     let tools = [
-        ("wrk", &["-v"][..]),
-        ("nginx", &["-v"][..]),
-        ("chromium", &["--version"][..]),
-        ("rustc", &["-V"][..]),
-    ]
-    .iter()
-    .filter_map(|(tool, args)| version(tool, args))
-    .collect();
+        ("wrk", "-v"),
+        ("nginx", "-v"),
+        ("chromium", "--version"),
+        ("rustc", "-V"),
+    ];
+    let tools = tools
+        .iter()
+        .filter_map(|(tool, arg)| version(tool, arg))
+        .collect();
     Machine {
-        date: Utc::now(),
+        date: Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         cores: std::thread::available_parallelism().map_or(1, usize::from),
         cpu,
         kernel: first_line("uname", &["-srm"]).unwrap_or_else(|| "unknown".to_owned()),
@@ -224,19 +207,16 @@ fn machine() -> Machine {
 }
 
 fn load_average() -> String {
-    fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_default()
+    let text = fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    text.split_whitespace()
+        .take(3)
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
-/// `tool args`'s first line (stdout or, for nginx and wrk, stderr).
-fn version(tool: &str, args: &[&str]) -> Option<String> {
-    first_line(tool, args).map(|line| format!("{tool}: {line}"))
+/// `tool arg`'s first line (stdout or, for nginx and wrk, stderr).
+fn version(tool: &str, arg: &str) -> Option<String> {
+    first_line(tool, &[arg]).map(|line| format!("{tool}: {line}"))
 }
 
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
@@ -249,13 +229,6 @@ fn first_line(program: &str, args: &[&str]) -> Option<String> {
         .map(str::to_owned)
 }
 
-fn which(program: &str) -> Option<std::path::PathBuf> {
-    let path = std::env::var_os("PATH")?;
-    std::env::split_paths(&path)
-        .map(|dir| dir.join(program))
-        .find(|candidate| candidate.is_file())
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -266,10 +239,10 @@ mod tests {
         assert_eq!(Part::from_str("server", false), Ok(Part::Server));
         assert_eq!(Part::from_str("share-server", false), Ok(Part::Server));
         assert_eq!(Part::from_str("app", false), Ok(Part::Desktop));
-        let full = Options::new(false);
+        let full = Options::new(false, false);
         assert_eq!(full.duration, Duration::from_secs(15));
         assert!(full.rounds >= 3);
         assert_eq!(full.growth_levels, [10, 10_000, 1_000_000]);
-        assert!(Options::new(true).duration < full.duration);
+        assert!(Options::new(true, true).duration < full.duration);
     }
 }

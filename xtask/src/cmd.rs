@@ -34,6 +34,12 @@ where
     command
 }
 
+/// Whether `program` is a file in one of `PATH`'s folders.
+pub fn on_path(program: &str) -> bool {
+    std::env::var_os("PATH")
+        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
+}
+
 /// `--locked` under CI, so a stale Cargo.lock fails instead of being rewritten.
 pub fn locked() -> &'static [&'static str] {
     if is_ci() { &["--locked"] } else { &[] }
@@ -120,7 +126,12 @@ fn display(command: &Command) -> String {
 }
 
 /// Runs one named step with a header before and its duration after.
-pub fn step<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<(T, Duration)> {
+pub fn step<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
+    timed(name, body).map(|(value, _)| value)
+}
+
+/// [`step`], and how long it took.
+pub fn timed<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<(T, Duration)> {
     eprintln!("\n==> {name}");
     let started = Instant::now();
     let result = body();

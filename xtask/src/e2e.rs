@@ -11,39 +11,54 @@ use crate::{cmd, setup, ui};
 
 /// The keyring round trip that the plain test run ignores.
 pub fn keyring_test() -> Command {
-    desktop_session(
-        &format!(
-            "test -p parlor --lib {} -- --ignored --exact secrets::tests::secret_service_round_trip",
-            cmd::locked().join(" ")
-        ),
+    let only = "secrets::tests::secret_service_round_trip";
+    cargo_session(
+        "test -p parlor --lib",
+        &["--ignored", "--exact", only],
         false,
     )
 }
 
 /// The app driven over WebDriver under Xvfb (builds the app binary first).
 pub fn app_test() -> Command {
-    desktop_session(
-        &format!(
-            "test -p parlor --test e2e {} -- --ignored --nocapture",
-            cmd::locked().join(" ")
-        ),
+    cargo_session(
+        "test -p parlor --test e2e",
+        &["--ignored", "--nocapture"],
         true,
     )
 }
 
-/// `cargo <cargo_args>` in a private D-Bus session with a fresh HOME and an
-/// unlocked gnome-keyring, as on a desktop; with `display`, inside Xvfb
-/// (outside the bus, so that the portals see DISPLAY). rustup's and cargo's
-/// paths are pinned first, because they default to HOME.
-fn desktop_session(cargo_args: &str, display: bool) -> Command {
+/// `cargo <args> [--locked] -- <test_args>` in a [`desktop_session`] with a
+/// fresh HOME. rustup's and cargo's paths are pinned first, because they
+/// default to HOME.
+fn cargo_session(args: &str, test_args: &[&str], display: bool) -> Command {
     let home = std::env::var("HOME").unwrap_or_else(|_| "/root".to_owned());
     let rustup_home = std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{home}/.rustup"));
     let cargo_home = std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let locked = cmd::locked().join(" ");
+    let line = format!("\"$CARGO_BIN\" {args} {locked} -- {}", test_args.join(" "));
+    let mut command = desktop_session(display, true, &line);
+    command
+        .env("RUSTUP_HOME", rustup_home)
+        .env("CARGO_HOME", cargo_home)
+        .env("CARGO_BIN", cargo);
+    command
+}
+
+/// `command_line` (run by `sh`) in a private D-Bus session with an unlocked
+/// gnome-keyring, as on a desktop, in a fresh temporary HOME when
+/// `fresh_home`; with `display`, inside Xvfb (outside the bus, so that the
+/// portals see DISPLAY).
+pub fn desktop_session(display: bool, fresh_home: bool, command_line: &str) -> Command {
+    let home = if fresh_home {
+        "export HOME=\"$(mktemp -d)\"; "
+    } else {
+        ""
+    };
     let script = format!(
-        "export HOME=\"$(mktemp -d)\"; \
-         eval \"$(printf parlor | gnome-keyring-daemon --unlock --components=secrets)\"; \
-         exec \"$CARGO_BIN\" {cargo_args}"
+        "{home}eval \"$(printf parlor | gnome-keyring-daemon --unlock --components=secrets)\" >/dev/null; \
+         exec {command_line}"
     );
     let mut command = if display {
         let mut xvfb = Command::new("xvfb-run");
@@ -54,9 +69,6 @@ fn desktop_session(cargo_args: &str, display: bool) -> Command {
     };
     command
         .current_dir(cmd::workspace_root())
-        .env("RUSTUP_HOME", rustup_home)
-        .env("CARGO_HOME", cargo_home)
-        .env("CARGO_BIN", cargo)
         .env("NO_AT_BRIDGE", "1")
         .args(["--", "sh", "-c", &script]);
     command

@@ -17,14 +17,12 @@ pub mod conformance;
 mod crash;
 mod load;
 
-use clap::ValueEnum;
-
 use std::fs;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result, bail};
+use clap::ValueEnum;
 
 use crate::cmd::{self, workspace_root};
 use crash::Backend;
@@ -35,9 +33,6 @@ const TARGETS: [(&str, &str); 3] = [
     ("markdown_render", "dict/markdown.dict"),
     ("page_render", "dict/snapshot.dict"),
 ];
-
-const DEFAULT_SECONDS: u64 = 600;
-const QUICK_SECONDS: u64 = 30;
 
 /// A part of `harden`, in the order they run: minutes first, the half hour
 /// of fuzzing last.
@@ -67,112 +62,52 @@ enum Part {
 /// The long-running hardening checks (no part: all of them, in order).
 #[derive(Debug, clap::Args)]
 pub struct Args {
-    #[arg(value_enum)]
+    #[arg(value_enum, default_values_t = [Part::Crash, Part::Load, Part::Conformance, Part::Fuzz])]
     parts: Vec<Part>,
     /// Short runs: 5 kills per backend, 10 s of load, 25 examples per
     /// operation (seed 1), 30 s per fuzz target
     #[arg(long)]
     quick: bool,
     /// crash: kills per backend
-    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
-    kills: Option<u64>,
-    /// crash: only this backend (repeatable; default both)
-    #[arg(long = "backend", value_enum)]
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..), default_value_t = 20,
+          default_value_if("quick", "true", "5"))]
+    kills: u64,
+    /// crash: only this backend (repeatable)
+    #[arg(long = "backend", value_enum, default_values_t = Backend::ALL)]
     backends: Vec<Backend>,
     /// crash and conformance: replay the kill timing and bodies, or the
     /// generated cases, of an earlier run
     #[arg(long)]
     seed: Option<u64>,
     /// conformance: test cases per operation and phase
-    #[arg(long)]
-    examples: Option<u32>,
+    #[arg(long, default_value_t = conformance::FULL_EXAMPLES,
+          default_value_if("quick", "true", "25"))]
+    examples: u32,
     /// load: against this database (e.g. postgres://…) instead of a fresh
     /// SQLite file
     #[arg(long)]
     database_url: Option<String>,
     /// fuzz: seconds per target
-    #[arg(long)]
-    seconds: Option<u64>,
+    #[arg(long, default_value_t = 600, default_value_if("quick", "true", "30"))]
+    seconds: u64,
     /// fuzz: only this target (repeatable)
-    #[arg(long = "target", value_parser = TARGETS.map(|(name, _)| name))]
+    #[arg(long = "target", value_parser = TARGETS.map(|(name, _)| name),
+          default_values = TARGETS.map(|(name, _)| name))]
     targets: Vec<String>,
 }
 
-#[derive(Debug)]
-struct Options {
-    parts: Vec<Part>,
-    quick: bool,
-    /// `load` against this database instead of a fresh SQLite file.
-    load_database: Option<String>,
-    crash: crash::Options,
-    conformance: conformance::Options,
-    seconds: u64,
-    targets: Vec<(&'static str, &'static str)>,
-}
-
-impl Args {
-    fn options(self) -> Result<Options> {
-        let mut parts = self.parts;
-        if parts.is_empty() {
-            parts = vec![Part::Crash, Part::Load, Part::Conformance, Part::Fuzz];
-        }
-        parts.sort();
-        parts.dedup();
-        let mut backends = self.backends;
-        backends.dedup();
-        if backends.is_empty() {
-            backends = Backend::ALL.to_vec();
-        }
-        let targets = if self.targets.is_empty() {
-            TARGETS.to_vec()
-        } else {
-            TARGETS
-                .into_iter()
-                .filter(|(name, _)| self.targets.iter().any(|t| t == name))
-                .collect()
-        };
-        let default_kills = if self.quick {
-            crash::QUICK_KILLS
-        } else {
-            crash::DEFAULT_KILLS
-        };
-        let mut conformance = conformance::Options::new(self.quick);
-        if let Some(examples) = self.examples {
-            conformance.max_examples = examples;
-        }
-        if let Some(seed) = self.seed {
-            conformance.seed = Some(seed.to_string());
-        }
-        Ok(Options {
-            parts,
-            quick: self.quick,
-            load_database: self.database_url,
-            crash: crash::Options {
-                kills: self.kills.map_or(Ok(default_kills), usize::try_from)?,
-                backends,
-                seed: self.seed,
-            },
-            conformance,
-            seconds: self.seconds.unwrap_or(if self.quick {
-                QUICK_SECONDS
-            } else {
-                DEFAULT_SECONDS
-            }),
-            targets,
-        })
-    }
-}
-
-/// Runs every part asked for, even after one fails, then fails if any did.
-pub fn run(args: Args) -> Result<()> {
-    let options = args.options()?;
+/// Runs every part asked for, in order, even after one fails, then fails if any did.
+pub fn run(mut args: Args) -> Result<()> {
+    args.parts.sort();
+    args.parts.dedup();
+    args.backends.dedup();
     let mut failed = Vec::new();
-    for &part in &options.parts {
+    for &part in &args.parts {
         let result = match part {
-            Part::Crash => crash::run(&options.crash),
-            Part::Load => load::run(options.quick, options.load_database.as_deref()),
-            Part::Conformance => conformance::run(&options.conformance).map(drop),
-            Part::Fuzz => fuzz_all(&options),
+            Part::Crash => crash::run(&args),
+            Part::Load => load::run(args.quick, args.database_url.as_deref()),
+            Part::Conformance => conformance::run(&args.conformance()),
+            Part::Fuzz => fuzz_all(&args),
         };
         if let Err(error) = result {
             let name = part.to_possible_value().map(|v| v.get_name().to_owned());
@@ -187,88 +122,88 @@ pub fn run(args: Args) -> Result<()> {
     }
 }
 
-/// What one run of one target did.
-#[derive(Default)]
-struct Outcome {
-    target: &'static str,
-    took: Duration,
-    execs: u64,
-    execs_per_sec: u64,
-    coverage: u64,
-    features: u64,
-    corpus: u64,
-    peak_rss_mb: u64,
-    findings: Vec<PathBuf>,
-    exit_ok: bool,
+impl Args {
+    /// The conformance run: a seed given wins over `--quick`'s.
+    fn conformance(&self) -> conformance::Options {
+        let seed = self.seed.map(|seed| seed.to_string());
+        let quick = conformance::Options::new(self.quick);
+        conformance::Options {
+            max_examples: self.examples,
+            seed: seed.or(quick.seed),
+        }
+    }
 }
 
-fn fuzz_all(options: &Options) -> Result<()> {
+/// `cargo test` of the one test `name` of the share-server's `it` suite,
+/// its output shown.
+fn share_server_test(name: &str) -> Command {
+    let mut command = cmd::cargo(["test", "-p", "share-server", "--test", "it"]);
+    command
+        .args(cmd::locked())
+        .args([name, "--", "--exact", "--nocapture"]);
+    command
+}
+
+fn fuzz_all(args: &Args) -> Result<()> {
     let fuzz_dir = workspace_root().join("fuzz");
     cmd::step("cargo-fuzz", ensure_cargo_fuzz)?;
     cmd::step("build the fuzz targets", || {
-        cmd::run(nightly_cargo(&fuzz_dir).args(["fuzz", "build", "-O"]))
+        cmd::run(nightly(&fuzz_dir, &[]).args(["fuzz", "build", "-O"]))
     })?;
-    let mut outcomes = Vec::new();
-    for (target, dictionary) in &options.targets {
-        let (outcome, _) = cmd::step(&format!("fuzz {target} for {} s", options.seconds), || {
-            fuzz(&fuzz_dir, target, dictionary, options.seconds)
-        })?;
-        outcomes.push(outcome);
-    }
-    report(&outcomes);
-    let failed: Vec<&str> = outcomes
+    let mut failed = Vec::new();
+    let targets = TARGETS
         .iter()
-        .filter(|o| !o.findings.is_empty() || !o.exit_ok)
-        .map(|o| o.target)
-        .collect();
+        .filter(|(name, _)| args.targets.iter().any(|t| t == name));
+    for (target, dictionary) in targets {
+        let name = format!("fuzz {target} for {} s", args.seconds);
+        if cmd::step(&name, || fuzz(&fuzz_dir, target, dictionary, args.seconds)).is_err() {
+            failed.push(*target);
+        }
+    }
     if failed.is_empty() {
         Ok(())
     } else {
         bail!(
-            "findings in {failed:?}: reproduce with `cargo +nightly fuzz run -O <target> <artifact>` in fuzz/, \
+            "findings in {failed:?} (fuzz/artifacts/<target>/): reproduce with \
+             `cargo +nightly fuzz run -O <target> <artifact>` in fuzz/, \
              minimize with `cargo +nightly fuzz tmin -O <target> <artifact>`"
         )
     }
 }
 
-/// `cargo +nightly` from the rustup proxy, with what the outer (stable)
-/// cargo set for xtask removed so that it cannot pin the toolchain.
-fn nightly_cargo(dir: &Path) -> Command {
-    let mut command = Command::new("cargo");
-    command
-        .arg("+nightly")
-        .current_dir(dir)
-        .env_remove("RUSTUP_TOOLCHAIN")
-        .env_remove("CARGO")
-        .env_remove("RUSTC")
-        .env_remove("RUSTC_WRAPPER");
+/// `cargo +nightly` from the rustup proxy in `dir`, after `prefix` (e.g.
+/// `nice -n 19`), with what the outer (stable) cargo set for xtask removed
+/// so that it cannot pin the toolchain.
+fn nightly(dir: &Path, prefix: &[&str]) -> Command {
+    let (program, args) = prefix.split_first().unwrap_or((&"cargo", &[]));
+    let mut command = Command::new(program);
+    command.args(args);
+    if !prefix.is_empty() {
+        command.arg("cargo");
+    }
+    command.arg("+nightly").current_dir(dir);
+    for variable in ["RUSTUP_TOOLCHAIN", "CARGO", "RUSTC", "RUSTC_WRAPPER"] {
+        command.env_remove(variable);
+    }
     command
 }
 
+/// Whether `nightly(root) args` runs and succeeds.
+fn nightly_has(args: &[&str]) -> bool {
+    let mut command = nightly(workspace_root(), &[]);
+    command
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    command.status().is_ok_and(|status| status.success())
+}
+
 fn ensure_cargo_fuzz() -> Result<()> {
-    let root = workspace_root();
-    let has_nightly = nightly_cargo(root)
-        .arg("--version")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if !has_nightly {
-        cmd::run(Command::new("rustup").args([
-            "toolchain",
-            "install",
-            "nightly",
-            "--profile",
-            "minimal",
-        ]))?;
+    if !nightly_has(&["--version"]) {
+        let install = ["toolchain", "install", "nightly", "--profile", "minimal"];
+        cmd::run(Command::new("rustup").args(install))?;
     }
-    let has_fuzz = nightly_cargo(root)
-        .args(["fuzz", "--version"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success());
-    if has_fuzz {
+    if nightly_has(&["fuzz", "--version"]) {
         eprintln!("cargo-fuzz is installed");
         Ok(())
     } else {
@@ -276,32 +211,34 @@ fn ensure_cargo_fuzz() -> Result<()> {
     }
 }
 
-fn fuzz(fuzz_dir: &Path, target: &'static str, dictionary: &str, seconds: u64) -> Result<Outcome> {
-    let work = fuzz_dir.join("work").join(target);
-    fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
-    let log_path = fuzz_dir.join("work").join(format!("{target}.log"));
+/// Runs `target` for `seconds` at the lowest CPU priority, its corpus
+/// growing in `fuzz/work/<target>` from the seeds in `fuzz/corpus/<target>`.
+/// libFuzzer's output goes to `fuzz/work/<target>.log`; its final figures
+/// (execs, coverage, corpus, peak RSS) to stderr, or on a failure (a crash,
+/// timeout or out-of-memory, whose input cargo-fuzz leaves in
+/// `fuzz/artifacts/<target>/`) the end of the log.
+fn fuzz(fuzz_dir: &Path, target: &str, dictionary: &str, seconds: u64) -> Result<()> {
+    let work = fuzz_dir.join("work");
+    fs::create_dir_all(work.join(target))
+        .with_context(|| format!("creating {}", work.display()))?;
+    let log_path = work.join(format!("{target}.log"));
     let log =
         fs::File::create(&log_path).with_context(|| format!("creating {}", log_path.display()))?;
-    let started_at = SystemTime::now();
-    let started = Instant::now();
-    let mut command = Command::new("nice");
+    let mut command = nightly(fuzz_dir, &["nice", "-n", "19"]);
     command
-        .args(["-n", "19", "cargo", "+nightly", "fuzz", "run", "-O", target])
-        .arg(format!("work/{target}"))
-        .arg(format!("corpus/{target}"))
-        .arg("--")
-        .arg(format!("-max_total_time={seconds}"))
+        .args(["fuzz", "run", "-O", target])
+        .args([format!("work/{target}"), format!("corpus/{target}")])
         .args([
+            "--",
             "-print_final_stats=1",
             "-timeout=10",
             "-rss_limit_mb=2048",
             "-max_len=8192",
         ])
-        .arg(format!("-dict={dictionary}"))
-        .current_dir(fuzz_dir)
-        .env_remove("RUSTUP_TOOLCHAIN")
-        .env_remove("CARGO")
-        .env_remove("RUSTC")
+        .args([
+            format!("-max_total_time={seconds}"),
+            format!("-dict={dictionary}"),
+        ])
         .stdout(log.try_clone()?)
         .stderr(log);
     eprintln!(
@@ -310,101 +247,28 @@ fn fuzz(fuzz_dir: &Path, target: &'static str, dictionary: &str, seconds: u64) -
     );
     let status = command.status().context("could not start cargo fuzz")?;
     let output = fs::read_to_string(&log_path).unwrap_or_default();
-    let mut outcome = parse_stats(&output);
-    outcome.target = target;
-    outcome.took = started.elapsed();
-    outcome.exit_ok = status.success();
-    outcome.findings = new_artifacts(&fuzz_dir.join("artifacts").join(target), started_at);
-    if !status.success() {
+    let shown = if status.success() {
+        final_figures(&output)
+    } else {
         let tail: Vec<&str> = output.lines().rev().take(30).collect();
-        eprintln!("{}", tail.into_iter().rev().collect::<Vec<_>>().join("\n"));
+        tail.into_iter().rev().collect()
+    };
+    eprintln!("{}", shown.join("\n"));
+    if !status.success() {
+        bail!("{target}: cargo fuzz failed ({status})");
     }
-    Ok(outcome)
+    Ok(())
 }
 
-/// Figures from libFuzzer's output: the final `stat::` lines and the last
-/// status line (`#N DONE cov: C ft: F corp: K/…`).
-fn parse_stats(output: &str) -> Outcome {
-    let stat = |name: &str| {
-        output
-            .lines()
-            .rev()
-            .find_map(|line| line.strip_prefix(name))
-            .and_then(|value| value.trim().parse().ok())
-            .unwrap_or(0)
-    };
-    let mut outcome = Outcome {
-        execs: stat("stat::number_of_executed_units:"),
-        execs_per_sec: stat("stat::average_exec_per_sec:"),
-        peak_rss_mb: stat("stat::peak_rss_mb:"),
-        ..Outcome::default()
-    };
-    if let Some(line) = output
+/// libFuzzer's last status line (`#N DONE cov: C ft: F corp: K/…`) and its
+/// final `stat::` lines.
+fn final_figures(output: &str) -> Vec<&str> {
+    let done = output
         .lines()
         .rev()
-        .find(|line| line.starts_with('#') && line.contains(" cov: "))
-    {
-        let field = |key: &str| {
-            line.split_whitespace()
-                .skip_while(|word| *word != key)
-                .nth(1)
-                .and_then(|value| value.split('/').next())
-                .and_then(|value| value.parse().ok())
-                .unwrap_or(0)
-        };
-        outcome.coverage = field("cov:");
-        outcome.features = field("ft:");
-        outcome.corpus = field("corp:");
-    }
-    outcome
-}
-
-/// Crash, timeout, OOM and leak inputs written since `since`.
-fn new_artifacts(dir: &Path, since: SystemTime) -> Vec<PathBuf> {
-    let Ok(entries) = fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    entries
-        .filter_map(|entry| entry.ok())
-        .filter(|entry| {
-            entry
-                .metadata()
-                .and_then(|m| m.modified())
-                .is_ok_and(|modified| modified >= since)
-        })
-        .map(|entry| entry.path())
-        .collect()
-}
-
-fn report(outcomes: &[Outcome]) {
-    eprintln!(
-        "\n{:<16} {:>8} {:>12} {:>9} {:>6} {:>7} {:>7} {:>8}  findings",
-        "target", "time", "execs", "execs/s", "cov", "ft", "corpus", "rss MB"
-    );
-    for o in outcomes {
-        let findings = if o.findings.is_empty() && o.exit_ok {
-            "none".to_owned()
-        } else if o.findings.is_empty() {
-            "the run failed (see its log)".to_owned()
-        } else {
-            o.findings
-                .iter()
-                .map(|path| path.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
-        eprintln!(
-            "{:<16} {:>8} {:>12} {:>9} {:>6} {:>7} {:>7} {:>8}  {findings}",
-            o.target,
-            cmd::seconds(o.took),
-            o.execs,
-            o.execs_per_sec,
-            o.coverage,
-            o.features,
-            o.corpus,
-            o.peak_rss_mb
-        );
-    }
+        .find(|line| line.starts_with('#') && line.contains(" cov: "));
+    let stats = output.lines().filter(|line| line.starts_with("stat::"));
+    done.into_iter().chain(stats).collect()
 }
 
 #[cfg(test)]
@@ -412,24 +276,18 @@ mod tests {
     use super::*;
 
     #[test]
-    fn reads_libfuzzer_figures() {
+    fn shows_libfuzzer_final_figures() {
         let output = "\
 #2\tINITED cov: 10 ft: 12 corp: 5/1b exec/s: 0 rss: 30Mb
 #123456\tDONE   cov: 2345 ft: 6789 corp: 321/45Kb lim: 4096 exec/s: 205 rss: 400Mb
 Done 123456 runs in 601 second(s)
 stat::number_of_executed_units: 123456
-stat::average_exec_per_sec:     205
-stat::new_units_added:          300
-stat::slowest_unit_time_sec:    0
 stat::peak_rss_mb:              400
 ";
-        let outcome = parse_stats(output);
-        assert_eq!(outcome.execs, 123_456);
-        assert_eq!(outcome.execs_per_sec, 205);
-        assert_eq!(outcome.coverage, 2345);
-        assert_eq!(outcome.features, 6789);
-        assert_eq!(outcome.corpus, 321);
-        assert_eq!(outcome.peak_rss_mb, 400);
+        let shown = final_figures(output);
+        assert_eq!(shown.len(), 3, "{shown:?}");
+        assert!(shown[0].contains("DONE   cov: 2345"));
+        assert_eq!(shown[2], "stat::peak_rss_mb:              400");
     }
 
     #[derive(clap::Parser)]
@@ -438,71 +296,95 @@ stat::peak_rss_mb:              400
         args: Args,
     }
 
-    fn parse(list: &[&str]) -> Result<Options> {
+    fn parse(list: &[&str]) -> Result<Args> {
         use clap::Parser as _;
         let args = Harden::try_parse_from(std::iter::once("harden").chain(list.iter().copied()))?;
-        args.args.options()
+        Ok(args.args)
     }
 
     #[test]
-    fn options() {
-        let quick = parse(&["--quick", "--target", "page_render"]).unwrap();
-        assert_eq!(quick.seconds, QUICK_SECONDS);
-        assert_eq!(quick.targets.len(), 1);
-        assert_eq!(parse(&[]).unwrap().seconds, DEFAULT_SECONDS);
-        assert_eq!(parse(&["--seconds", "5"]).unwrap().seconds, 5);
-        assert!(parse(&["--target", "nope"]).is_err());
-        assert!(parse(&["--fast"]).is_err());
-        assert!(parse(&["--seconds"]).is_err());
-        assert!(parse(&["--seconds", "soon"]).is_err());
-    }
-
-    #[test]
-    fn parts_default_to_all_crash_first() {
+    fn defaults_and_quick_defaults() {
         let all = parse(&[]).unwrap();
         assert_eq!(
             all.parts,
             [Part::Crash, Part::Load, Part::Conformance, Part::Fuzz]
         );
-        assert!(!all.quick);
-        assert_eq!(all.crash.kills, crash::DEFAULT_KILLS);
-        assert_eq!(all.crash.backends, Backend::ALL);
-        assert_eq!(all.crash.seed, None);
-        assert_eq!(all.targets.len(), TARGETS.len());
-        assert_eq!(parse(&["crash"]).unwrap().parts, [Part::Crash]);
-        assert_eq!(parse(&["fuzz"]).unwrap().parts, [Part::Fuzz]);
-        let both = parse(&["fuzz", "crash", "fuzz"]).unwrap();
-        assert_eq!(both.parts, [Part::Crash, Part::Fuzz]);
-        let some = parse(&["--quick", "conformance", "load"]).unwrap();
-        assert_eq!(some.parts, [Part::Load, Part::Conformance]);
-        assert!(some.quick);
-        assert_eq!(some.load_database, None);
+        let figures = |a: &Args| (a.quick, a.kills, a.examples, a.seconds, a.seed);
+        assert_eq!(figures(&all), (false, 20, 1000, 600, None));
+        assert_eq!(
+            (all.backends.clone(), all.targets.len()),
+            (Backend::ALL.to_vec(), TARGETS.len())
+        );
+        assert_eq!(
+            figures(&parse(&["--quick"]).unwrap()),
+            (true, 5, 25, 30, None)
+        );
+        assert_eq!(
+            parse(&["--quick"]).unwrap().conformance().seed.as_deref(),
+            Some("1")
+        );
+        assert_eq!(all.conformance().seed, None);
+        // An explicit value wins over --quick, in either order.
+        for list in [["--kills", "3", "--quick"], ["--quick", "--kills", "3"]] {
+            assert_eq!(parse(&list).unwrap().kills, 3);
+        }
+        let explicit = parse(&[
+            "--seconds",
+            "7",
+            "--examples",
+            "9",
+            "--seed",
+            "42",
+            "--quick",
+        ]);
+        let explicit = explicit.unwrap();
+        assert_eq!(figures(&explicit), (true, 5, 9, 7, Some(42)));
+        assert_eq!(explicit.conformance().seed.as_deref(), Some("42"));
+        let one = parse(&[
+            "fuzz",
+            "--quick",
+            "--target",
+            "page_render",
+            "--backend",
+            "pg",
+        ]);
+        let one = one.unwrap();
+        assert_eq!(
+            (one.parts, one.targets, one.backends),
+            (
+                vec![Part::Fuzz],
+                vec!["page_render".to_owned()],
+                vec![Backend::Postgres]
+            )
+        );
         let pg = parse(&["load", "--database-url", "postgres://h/db"]).unwrap();
-        assert_eq!(pg.load_database.as_deref(), Some("postgres://h/db"));
-        assert!(parse(&["load", "--database-url"]).is_err());
-        assert!(parse(&["crush"]).is_err());
+        assert_eq!(pg.database_url.as_deref(), Some("postgres://h/db"));
     }
 
     #[test]
-    fn crash_options() {
-        let quick = parse(&["crash", "--quick"]).unwrap();
-        assert_eq!(quick.crash.kills, crash::QUICK_KILLS);
-        assert_eq!(quick.seconds, QUICK_SECONDS);
-        // An explicit value wins over --quick, in either order.
-        for list in [["--kills", "3", "--quick"], ["--quick", "--kills", "3"]] {
-            assert_eq!(parse(&list).unwrap().crash.kills, 3);
+    fn refuses_what_it_does_not_know() {
+        for list in [
+            &["--target", "nope"][..],
+            &["--fast"],
+            &["--seconds"],
+            &["--seconds", "soon"],
+            &["load", "--database-url"],
+            &["crush"],
+            &["--backend", "mysql"],
+            &["--backend"],
+            &["--kills", "0"],
+            &["--kills", "-1"],
+            &["--seed", "x"],
+        ] {
+            assert!(parse(list).is_err(), "{list:?}");
         }
-        let quick_seconds = parse(&["--seconds", "7", "--quick"]).unwrap();
-        assert_eq!(quick_seconds.seconds, 7);
-        let one = parse(&["crash", "--backend", "pg", "--seed", "42"]).unwrap();
-        assert_eq!(one.crash.backends, [Backend::Postgres]);
-        assert_eq!(one.crash.seed, Some(42));
-        let twice = parse(&["--backend", "sqlite", "--backend", "sqlite"]).unwrap();
-        assert_eq!(twice.crash.backends, [Backend::Sqlite]);
-        assert!(parse(&["--backend", "mysql"]).is_err());
-        assert!(parse(&["--backend"]).is_err());
-        assert!(parse(&["--kills", "0"]).is_err());
-        assert!(parse(&["--kills", "-1"]).is_err());
-        assert!(parse(&["--seed", "x"]).is_err());
+    }
+
+    #[test]
+    fn parts_run_in_order_once() {
+        let mut args = parse(&["fuzz", "crash", "fuzz"]).unwrap();
+        args.parts.sort();
+        args.parts.dedup();
+        assert_eq!(args.parts, [Part::Crash, Part::Fuzz]);
     }
 }

@@ -56,8 +56,16 @@ pub fn serve(extra: &[String]) -> Result<()> {
     );
 
     let mut command = cmd::cargo(["run", "-p", "share-server", "--release"]);
-    command.args(cmd::locked()).args(["--", "serve"]);
-    command.args(server_args(&data_dir, extra)).args(extra);
+    command
+        .args(cmd::locked())
+        .args(["--", "serve"])
+        .args(extra);
+    // Flags after `--` win over these variables, as over any set already.
+    for (variable, value) in server_defaults(&data_dir) {
+        if std::env::var_os(variable).is_none() {
+            command.env(variable, value);
+        }
+    }
     cmd::exec(&mut command)
 }
 
@@ -75,61 +83,33 @@ fn data_dir() -> Result<PathBuf> {
     Ok(data_home.join("parlor-dev"))
 }
 
-/// The defaults for `share-server serve`, minus any the caller set with a
-/// flag or a `SHARE_SERVER_<FLAG>` variable. The server derives the public
-/// URL from the address it bound.
-fn server_args(data_dir: &Path, extra: &[String]) -> Vec<String> {
-    let given = |flag: &str| {
-        let variable = format!(
-            "SHARE_SERVER_{}",
-            flag.trim_start_matches('-')
-                .replace('-', "_")
-                .to_uppercase()
-        );
-        std::env::var_os(variable).is_some()
-            || extra
-                .iter()
-                .any(|arg| arg == flag || arg.starts_with(&format!("{flag}=")))
-    };
-    let defaults = [
-        ("--bind", Some(DEFAULT_BIND.to_owned())),
-        (
-            "--database-url",
-            Some(format!("sqlite://{}", data_dir.join("shares.db").display())),
-        ),
-        // Local development: publishing from the app needs no account.
-        ("--allow-anonymous", None),
-    ];
-    let mut args = Vec::new();
-    for (flag, value) in defaults {
-        if !given(flag) {
-            args.push(flag.to_owned());
-            args.extend(value);
-        }
-    }
-    args
+/// The defaults for `share-server serve`, as its variables: a local address
+/// (the server derives the public URL from it), a SQLite database in
+/// `data_dir`, and publishing without an account (local development).
+fn server_defaults(data_dir: &Path) -> [(&'static str, String); 3] {
+    let database = format!("sqlite://{}", data_dir.join("shares.db").display());
+    [
+        ("SHARE_SERVER_BIND", DEFAULT_BIND.to_owned()),
+        ("SHARE_SERVER_DATABASE_URL", database),
+        ("SHARE_SERVER_ALLOW_ANONYMOUS", "true".to_owned()),
+    ]
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn strings(args: &[&str]) -> Vec<String> {
-        args.iter().map(|arg| (*arg).to_owned()).collect()
-    }
-
     #[test]
-    fn defaults_when_nothing_is_given() {
-        let args = server_args(Path::new("/data"), &[]);
+    fn defaults_are_a_local_address_a_sqlite_file_and_anonymous_sharing() {
+        let defaults = server_defaults(Path::new("/data"));
         assert_eq!(
-            args,
-            strings(&[
-                "--bind",
-                "127.0.0.1:8080",
-                "--database-url",
-                "sqlite:///data/shares.db",
-                "--allow-anonymous",
-            ])
+            defaults[0],
+            ("SHARE_SERVER_BIND", "127.0.0.1:8080".to_owned())
+        );
+        assert_eq!(defaults[1].1, "sqlite:///data/shares.db");
+        assert_eq!(
+            defaults[2],
+            ("SHARE_SERVER_ALLOW_ANONYMOUS", "true".to_owned())
         );
     }
 
@@ -142,15 +122,5 @@ mod tests {
         assert!(!has_render_node(dri.path()), "a display controller alone");
         std::fs::write(dri.path().join("renderD128"), "").unwrap();
         assert!(has_render_node(dri.path()));
-    }
-
-    #[test]
-    fn a_flag_given_by_the_caller_is_not_doubled() {
-        let extra = strings(&["--bind=0.0.0.0:9000", "--allow-anonymous", "false"]);
-        let args = server_args(Path::new("/data"), &extra);
-        assert_eq!(
-            args,
-            strings(&["--database-url", "sqlite:///data/shares.db"])
-        );
     }
 }

@@ -11,13 +11,10 @@ use anyhow::{Context, Result, bail};
 
 use crate::cmd;
 
-/// A group of Debian/Ubuntu packages and why Parlor needs them.
-struct AptGroup {
-    purpose: &'static str,
-    packages: &'static [&'static str],
-    /// Skip the group when this path exists (the software is there under another package name).
-    unless_exists: Option<fn() -> bool>,
-}
+/// A group of Debian/Ubuntu packages: why Parlor needs them, their names,
+/// and a check that skips the group when the software is there under another
+/// package name.
+type AptGroup = (&'static str, &'static str, Option<fn() -> bool>);
 
 /// Every system package Parlor's build, run and test need — the one list.
 ///
@@ -25,73 +22,47 @@ struct AptGroup {
 /// SQLite is bundled), so `cargo tree -i openssl-sys` is empty. A C compiler
 /// and linker are assumed: xtask itself could not have been built without them.
 const APT_GROUPS: &[AptGroup] = &[
-    AptGroup {
-        // The desktop app: Tauri 2 on Linux links WebKitGTK 4.1 and friends
-        // (found through pkg-config by the -sys crates).
-        purpose: "desktop app build",
-        packages: &[
-            "pkg-config",
-            "libwebkit2gtk-4.1-dev",
-            "libayatana-appindicator3-dev",
-            "librsvg2-dev",
-            "libxdo-dev",
-        ],
-        unless_exists: None,
-    },
-    AptGroup {
-        // Driving the real app headless: WebDriver for WebKitGTK, a virtual X
-        // display, a session bus with an unlocked keyring, clipboard and input tools.
-        purpose: "desktop app end-to-end tests",
-        packages: &[
-            "webkit2gtk-driver",
-            "xvfb",
-            "xauth",
-            "dbus-x11",
-            "gnome-keyring",
-            "xclip",
-            "xdotool",
-        ],
-        unless_exists: None,
-    },
-    AptGroup {
-        // The public share page, read by a real browser over WebDriver.
-        purpose: "browser tests of the public page",
-        packages: &["chromium", "chromium-driver"],
-        unless_exists: None,
-    },
-    AptGroup {
-        // "Share on my network": a second host in a network namespace with a
-        // veth pair, fetching the share page over it; QR codes decoded from
-        // screenshots of the Share dialog.
-        purpose: "network and QR tests",
-        packages: &["iproute2", "curl", "zbar-tools"],
-        unless_exists: None,
-    },
-    AptGroup {
-        // `import -window root` inside xvfb for README screenshots.
-        purpose: "screenshots",
-        packages: &["imagemagick"],
-        unless_exists: None,
-    },
-    AptGroup {
-        // Load tests of the share-server (wrk), nginx serving static files as
-        // the reference.
-        purpose: "benchmarks",
-        packages: &["wrk", "nginx"],
-        unless_exists: None,
-    },
-    AptGroup {
-        // The share-server's PostgreSQL store is tested against a throwaway cluster.
-        purpose: "PostgreSQL store tests",
-        packages: &["postgresql"],
-        unless_exists: Some(postgres_installed),
-    },
-    AptGroup {
-        // API conformance: schemathesis (PyPI) in a virtual environment.
-        purpose: "API conformance tests",
-        packages: &["python3-venv"],
-        unless_exists: Some(python_venv_works),
-    },
+    // The desktop app: Tauri 2 on Linux links WebKitGTK 4.1 and friends
+    // (found through pkg-config by the -sys crates).
+    (
+        "desktop app build",
+        "pkg-config libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev",
+        None,
+    ),
+    // Driving the real app headless: WebDriver for WebKitGTK, a virtual X
+    // display, a session bus with an unlocked keyring, clipboard and input tools.
+    (
+        "desktop app end-to-end tests",
+        "webkit2gtk-driver xvfb xauth dbus-x11 gnome-keyring xclip xdotool",
+        None,
+    ),
+    // The public share page, read by a real browser over WebDriver.
+    (
+        "browser tests of the public page",
+        "chromium chromium-driver",
+        None,
+    ),
+    // "Share on my network": a second host in a network namespace with a
+    // veth pair, fetching the share page over it; QR codes decoded from
+    // screenshots of the Share dialog.
+    ("network and QR tests", "iproute2 curl zbar-tools", None),
+    // `import -window root` inside xvfb for README screenshots.
+    ("screenshots", "imagemagick", None),
+    // Load tests of the share-server (wrk), nginx serving static files as
+    // the reference.
+    ("benchmarks", "wrk nginx", None),
+    // The share-server's PostgreSQL store is tested against a throwaway cluster.
+    (
+        "PostgreSQL store tests",
+        "postgresql",
+        Some(postgres_installed),
+    ),
+    // API conformance: schemathesis (PyPI) in a virtual environment.
+    (
+        "API conformance tests",
+        "python3-venv",
+        Some(python_venv_works),
+    ),
 ];
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
@@ -134,8 +105,8 @@ fn python_venv_works() -> bool {
 fn wanted_packages() -> Vec<&'static str> {
     APT_GROUPS
         .iter()
-        .filter(|group| !group.unless_exists.is_some_and(|exists| exists()))
-        .flat_map(|group| group.packages.iter().copied())
+        .filter(|(_, _, skip)| !skip.is_some_and(|installed| installed()))
+        .flat_map(|(_, packages, _)| packages.split_whitespace())
         .collect()
 }
 
@@ -176,7 +147,7 @@ fn missing_packages() -> Result<Vec<&'static str>> {
 fn describe_groups() -> String {
     APT_GROUPS
         .iter()
-        .map(|group| format!("{}: {}", group.purpose, group.packages.join(" ")))
+        .map(|(purpose, packages, _)| format!("{purpose}: {packages}"))
         .collect::<Vec<_>>()
         .join("\n  ")
 }
@@ -184,7 +155,7 @@ fn describe_groups() -> String {
 fn install(missing: &[&str]) -> Result<()> {
     eprintln!("setup: missing system packages: {}", missing.join(" "));
     let as_root = is_root();
-    if !as_root && !on_path("sudo") {
+    if !as_root && !cmd::on_path("sudo") {
         bail!(
             "missing system packages and no way to install them: not root and no `sudo`.\n\
              As root, run:\n  apt-get update && apt-get install -y --no-install-recommends {}",
@@ -218,11 +189,6 @@ fn is_root() -> bool {
             .and_then(|ids| ids.split_whitespace().nth(1))
             .is_some_and(|effective| effective == "0")
     })
-}
-
-fn on_path(program: &str) -> bool {
-    std::env::var_os("PATH")
-        .is_some_and(|path| std::env::split_paths(&path).any(|dir| dir.join(program).is_file()))
 }
 
 /// Adds, with rustup, what the active toolchain lacks: the wasm target and the

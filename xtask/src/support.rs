@@ -1,11 +1,53 @@
 //! What `bench` and `harden` both use: the fixture snapshots, supervised
 //! child processes (servers, drivers) and their memory, publishing shares,
-//! and the one quantile function.
+//! the WebDriver helpers the browser tests use, templates and quantiles.
 
 pub mod fixture;
 pub mod procs;
 pub mod publish;
-pub mod server;
+#[path = "../../tests/support/webdriver.rs"]
+pub mod webdriver;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result};
+use serde::Serialize;
+use tempfile::TempDir;
+
+/// A temporary directory named `prefix…` holding a copy of `binary`: a
+/// rebuild by someone else meanwhile cannot swap it between restarts, and
+/// its processes are found by this path.
+pub fn private_copy(binary: &Path, prefix: &str) -> Result<(TempDir, PathBuf)> {
+    let work = tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir()
+        .context("no temporary directory")?;
+    let copy = work
+        .path()
+        .join(binary.file_name().context("a binary without a name")?);
+    fs_copy(binary, &copy)?;
+    Ok((work, copy))
+}
+
+fn fs_copy(from: &Path, to: &Path) -> Result<()> {
+    std::fs::copy(from, to).with_context(|| format!("could not copy {}", from.display()))?;
+    Ok(())
+}
+
+/// `template` (minijinja; a block tag on a line of its own leaves no blank
+/// line) filled in from `context`.
+pub fn render(template: &str, context: impl Serialize) -> Result<String> {
+    let mut env = minijinja::Environment::new();
+    let mut syntax = minijinja::syntax::SyntaxConfig::builder();
+    syntax
+        .trim_blocks(true)
+        .lstrip_blocks(true)
+        .keep_trailing_newline(true);
+    env.set_syntax(syntax.build()?);
+    env.set_undefined_behavior(minijinja::UndefinedBehavior::SemiStrict);
+    env.render_str(template, minijinja::value::Serde(context))
+        .context("could not fill in a template")
+}
 
 /// The `q`-quantile (0–1) of `values` by the nearest-rank method; `None`
 /// when there are none.

@@ -7,102 +7,111 @@ use anyhow::Result;
 
 use crate::{cmd, e2e, harden, setup, ui};
 
-/// One check: a name for the header and the command it runs.
-struct Check {
-    name: &'static str,
-    command: fn() -> Command,
-}
+/// Stands where `--locked` goes under CI (see [`cmd::locked`]).
+const LOCKED: &str = "--locked";
 
-/// The checks after setup and the UI build (src-tauri embeds `ui/dist`, so the
-/// UI comes first). Later issues append theirs here.
-const CHECKS: &[Check] = &[
-    Check {
-        name: "cargo fmt --check",
-        command: || cmd::cargo(["fmt", "--all", "--", "--check"]),
-    },
-    Check {
-        name: "clippy (workspace, all targets)",
-        command: || {
-            let mut clippy = cmd::cargo(["clippy", "--workspace", "--all-targets"]);
-            clippy.args(cmd::locked()).args(["--", "-D", "warnings"]);
-            clippy
-        },
-    },
-    Check {
-        name: "clippy (chat-core, all features)",
-        command: || {
-            let mut clippy = cmd::cargo([
-                "clippy",
-                "-p",
-                "chat-core",
-                "--all-targets",
-                "--all-features",
-            ]);
-            clippy.args(cmd::locked()).args(["--", "-D", "warnings"]);
-            clippy
-        },
-    },
-    Check {
-        name: "clippy (ui, wasm32)",
-        command: || {
-            let mut clippy =
-                cmd::cargo(["clippy", "-p", "ui", "--target", "wasm32-unknown-unknown"]);
-            clippy.args(cmd::locked()).args(["--", "-D", "warnings"]);
-            clippy
-        },
-    },
-    Check {
-        name: "chat-core builds for wasm32",
-        command: || {
-            let mut build = cmd::cargo([
-                "build",
-                "-p",
-                "chat-core",
-                "--target",
-                "wasm32-unknown-unknown",
-            ]);
-            build.args(cmd::locked());
-            build
-        },
-    },
-    Check {
-        name: "cargo test (workspace, all features)",
-        command: || {
-            // Every test binary runs, so one CI run reports every failure.
-            let mut test = cmd::cargo(["test", "--workspace", "--all-features", "--no-fail-fast"]);
-            test.args(cmd::locked());
-            test
-        },
-    },
-    Check {
-        name: "keyring against the real Secret Service (gnome-keyring, D-Bus)",
-        command: e2e::keyring_test,
-    },
-    Check {
-        name: "the app end to end (Xvfb, WebKitWebDriver, Chromium)",
-        command: e2e::app_test,
-    },
+/// The cargo checks after setup and the UI build (src-tauri embeds
+/// `ui/dist`, so the UI comes first): a name for the header and cargo's
+/// arguments.
+const CARGO_CHECKS: &[(&str, &[&str])] = &[
+    ("cargo fmt --check", &["fmt", "--all", "--", "--check"]),
+    (
+        "clippy (workspace, all targets)",
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            LOCKED,
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ),
+    (
+        "clippy (chat-core, all features)",
+        &[
+            "clippy",
+            "-p",
+            "chat-core",
+            "--all-targets",
+            "--all-features",
+            LOCKED,
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ),
+    (
+        "clippy (ui, wasm32)",
+        &[
+            "clippy",
+            "-p",
+            "ui",
+            "--target",
+            "wasm32-unknown-unknown",
+            LOCKED,
+            "--",
+            "-D",
+            "warnings",
+        ],
+    ),
+    (
+        "chat-core builds for wasm32",
+        &[
+            "build",
+            "-p",
+            "chat-core",
+            "--target",
+            "wasm32-unknown-unknown",
+            LOCKED,
+        ],
+    ),
+    // Every test binary runs, so one CI run reports every failure.
+    (
+        "cargo test (workspace, all features)",
+        &[
+            "test",
+            "--workspace",
+            "--all-features",
+            "--no-fail-fast",
+            LOCKED,
+        ],
+    ),
 ];
+
+/// `cargo` with `args`, `--locked` only under CI.
+fn cargo(args: &[&str]) -> Command {
+    let locked = cmd::is_ci();
+    cmd::cargo(args.iter().filter(|arg| **arg != LOCKED || locked))
+}
 
 pub fn run() -> Result<()> {
     let started = Instant::now();
     let mut timings: Vec<(&str, Duration)> = Vec::new();
-    let ((), took) = cmd::step("setup", setup::ensure)?;
-    timings.push(("setup", took));
-    let ((), took) = cmd::step("ui", ui::build)?;
-    timings.push(("ui", took));
-    for check in CHECKS {
-        let ((), took) = cmd::step(check.name, || cmd::run(&mut (check.command)()))?;
-        timings.push((check.name, took));
+    let mut check = |name: &'static str, body: &dyn Fn() -> Result<()>| {
+        let ((), took) = cmd::timed(name, body)?;
+        timings.push((name, took));
+        anyhow::Ok(())
+    };
+    check("setup", &setup::ensure)?;
+    check("ui", &ui::build)?;
+    for (name, args) in CARGO_CHECKS {
+        check(name, &|| cmd::run(&mut cargo(args)))?;
     }
-
+    // Then what needs a desktop session.
+    check(
+        "keyring against the real Secret Service (gnome-keyring, D-Bus)",
+        &|| cmd::run(&mut e2e::keyring_test()),
+    )?;
+    check(
+        "the app end to end (Xvfb, WebKitWebDriver, Chromium)",
+        &|| cmd::run(&mut e2e::app_test()),
+    )?;
     // The short conformance run: a seeded schemathesis pass (pinned, PyPI)
     // over every operation of the OpenAPI document, against a real server.
-    let name = "API conformance (schemathesis, quick)";
-    let (_, took) = cmd::step(name, || {
+    check("API conformance (schemathesis, quick)", &|| {
         harden::conformance::run(&harden::conformance::Options::new(true))
     })?;
-    timings.push((name, took));
 
     eprintln!(
         "\nall checks passed in {}:",
@@ -112,4 +121,26 @@ pub fn run() -> Result<()> {
         eprintln!("  {:>8}  {name}", cmd::seconds(took));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn shown(command: &Command) -> Vec<String> {
+        command
+            .get_args()
+            .map(|arg| arg.to_string_lossy().into_owned())
+            .collect()
+    }
+
+    #[test]
+    fn locked_stands_only_where_cargo_takes_it() {
+        let fmt = cargo(CARGO_CHECKS[0].1);
+        assert_eq!(shown(&fmt), ["fmt", "--all", "--", "--check"]);
+        let clippy = shown(&cargo(CARGO_CHECKS[1].1));
+        let locked = clippy.iter().any(|arg| arg == LOCKED);
+        assert_eq!(locked, cmd::is_ci(), "{clippy:?}");
+        assert_eq!(clippy[clippy.len() - 3..], ["--", "-D", "warnings"]);
+    }
 }

@@ -25,31 +25,12 @@ const PROFILE: &str = "wasm-release";
 /// The crate's binary name; wasm-bindgen names its outputs after it.
 const UI_BIN: &str = "ui";
 
-/// The page the webview loads. No inline script, so a strict CSP
-/// (`script-src 'self' 'wasm-unsafe-eval'`) needs no hashes.
-const INDEX_HTML: &str = r#"<!doctype html>
-<html lang="en">
-<head>
-  <meta charset="utf-8">
-  <meta name="viewport" content="width=device-width, initial-scale=1">
-  <title>Parlor</title>
-  <link rel="stylesheet" href="./chat.css">
-  <link rel="stylesheet" href="./app.css">
-  <script type="module" src="./index.js"></script>
-</head>
-<body></body>
-</html>
-"#;
-
-/// Loads the wasm module; `main` runs as its start function and mounts the app.
-/// A failure to load says so in the window instead of leaving it blank.
-const INDEX_JS: &str = r#"import init from './ui.js';
-
-init({ module_or_path: './ui_bg.wasm' }).catch((error) => {
-  console.error(error);
-  document.body.textContent = `Parlor's interface failed to load: ${error}`;
-});
-"#;
+/// The page the webview loads (no inline script, so a strict CSP,
+/// `script-src 'self' 'wasm-unsafe-eval'`, needs no hashes), and its boot
+/// module: it loads the wasm module, whose start function mounts the app,
+/// and says so in the window when that fails instead of leaving it blank.
+const INDEX_HTML: &str = include_str!("ui/index.html");
+const INDEX_JS: &str = include_str!("ui/index.js");
 
 pub fn build() -> Result<()> {
     let root = cmd::workspace_root();

@@ -1,6 +1,6 @@
 //! The desktop half of the bench (`cargo xtask bench desktop`): the Tauri
 //! app with its Yew UI in WebKitGTK, driven over WebDriver
-//! (`WebKitWebDriver`) as `tests/e2e_app.rs` drives it.
+//! (`WebKitWebDriver`) with the helpers `tests/e2e_app.rs` uses.
 //!
 //! - the wasm bundle: `ui/dist/ui_bg.wasm` and its JS glue, raw and gzip;
 //! - cold start: process start (from `/proc/PID/stat`) to the webview's
@@ -21,21 +21,18 @@
 //! `DISPLAY` is unset (the recipe of `cargo xtask e2e`).
 
 mod app;
-mod provider;
 mod seed;
 
 use std::fs;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{Context, Result};
-use flate2::Compression;
-use flate2::write::GzEncoder;
+use serde_json::{Value, json};
 
-use self::app::CPU_RENDERING;
-use super::Options;
-use super::report::{Report, Section, Table, Target, bytes, median, millis};
+use super::report::{Report, Rows, Target, bytes, median, millis, thousands};
+use super::{Options, gzip_best};
+use crate::run::CPU_RENDERING;
+use crate::support::percentile;
 use crate::{cmd, ui};
 
 /// Messages in the big session.
@@ -45,6 +42,8 @@ pub const STREAM_CHUNKS: usize = 2_000;
 /// Pauses between chunks, one stream each: 200 chunks/s (faster than models
 /// stream today; the target's run) and 50 chunks/s (a fast model).
 pub const STREAM_PAUSES: &[Duration] = &[Duration::from_millis(5), Duration::from_millis(20)];
+/// Launches, and opens of the big session: about a minute, `--quick` too.
+const SAMPLES: usize = 5;
 
 const WASM_GZIP_TARGET: u64 = 500 * 1024;
 const COLD_START_TARGET: Duration = Duration::from_millis(1_500);
@@ -53,23 +52,23 @@ const STREAM_P99_TARGET: Duration = Duration::from_millis(5);
 
 /// Runs every desktop measurement and adds them to `report`.
 pub fn run(options: &Options, report: &mut Report) -> Result<()> {
-    bundle(report)?;
-    let (profile, built) = build(report)?;
-    let work = tempfile::Builder::new()
-        .prefix("parlor-bench-desktop-")
-        .tempdir()
-        .context("no temporary directory")?;
-    // A copy: someone else's rebuild cannot swap the binary mid-run, and
-    // the app's processes are found by this path.
-    let binary = work.path().join("parlor");
-    fs::copy(&built, &binary).with_context(|| format!("could not copy {}", built.display()))?;
+    let bundle = bundle(report)?;
+    // The app's build profile: release, as shipped, unless
+    // `PARLOR_BENCH_APP_PROFILE=debug` (a cold release build of the Tauri
+    // app takes about ten minutes on two cores).
+    let debug = std::env::var("PARLOR_BENCH_APP_PROFILE").is_ok_and(|p| p == "debug");
+    let (built, line) = cmd::build_binary("parlor", debug)?;
+    let build = if debug {
+        format!("PARLOR_BENCH_APP_PROFILE=debug {line}")
+    } else {
+        line
+    };
+    let (work, binary) = crate::support::private_copy(&built, "parlor-bench-desktop-")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(2)
         .enable_all()
         .build()?;
-    // Five launches and opens take about a minute: `--quick` keeps them.
-    let samples = 5;
-    let outcome = runtime.block_on(app::measure(&binary, work.path(), samples));
+    let outcome = runtime.block_on(app::measure(&binary, work.path(), SAMPLES));
     if options.keep {
         let kept = work.keep();
         eprintln!(
@@ -77,47 +76,25 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
             kept.display()
         );
     }
-    let figures = outcome?;
-    figures.write(report, &profile, samples);
+    let mut figures = outcome?.write(&mut report.targets);
+    for (name, value) in [
+        ("build", json!(build)),
+        ("debug", json!(debug)),
+        ("bundle", json!(bundle)),
+    ] {
+        figures.insert(name.to_owned(), value);
+    }
+    report
+        .parts
+        .insert("desktop".to_owned(), Value::Object(figures));
     Ok(())
 }
 
-/// The app's build profile: release, as shipped, unless
-/// `PARLOR_BENCH_APP_PROFILE=debug` (a cold release build of the Tauri app
-/// takes about ten minutes on two cores).
-fn build(report: &mut Report) -> Result<(String, PathBuf)> {
-    let debug = std::env::var("PARLOR_BENCH_APP_PROFILE").is_ok_and(|p| p == "debug");
-    let (binary, line) = cmd::build_binary("parlor", debug)?;
-    report.commands.push(if debug {
-        format!("PARLOR_BENCH_APP_PROFILE=debug {line}")
-    } else {
-        line
-    });
-    let profile = if debug { "debug" } else { "release" };
-    Ok((profile.to_owned(), binary))
-}
-
-// ------------------------------------------------------------------ bundle
-
-/// Raw and gzip (level 9) sizes of a file.
-fn sizes(path: &Path) -> Result<(u64, u64)> {
-    let raw = fs::read(path).with_context(|| format!("could not read {}", path.display()))?;
-    Ok((raw.len() as u64, gzip_len(&raw)?))
-}
-
-fn gzip_len(data: &[u8]) -> Result<u64> {
-    let mut encoder = GzEncoder::new(Vec::new(), Compression::best());
-    encoder.write_all(data)?;
-    Ok(encoder.finish()?.len() as u64)
-}
-
-fn bundle(report: &mut Report) -> Result<()> {
+/// `ui/dist`'s files, raw and gzip -9, and the wasm bundle's target.
+fn bundle(report: &mut Report) -> Result<Rows> {
     ui::build()?;
-    report.commands.push("cargo xtask ui".to_owned());
     let dist = cmd::workspace_root().join("ui/dist");
-    let mut table = Table::new(&["file", "raw", "gzip -9"]);
-    let mut wasm_gzip = 0;
-    let mut total = (0, 0);
+    let (mut rows, mut wasm_gzip, mut total): (Rows, u64, (u64, u64)) = Default::default();
     for name in [
         "ui_bg.wasm",
         "ui.js",
@@ -130,36 +107,29 @@ fn bundle(report: &mut Report) -> Result<()> {
         if !path.exists() {
             continue;
         }
-        let (raw, gzip) = sizes(&path)?;
+        let raw = fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
+        let gzip = gzip_best(&raw).len() as u64;
         if name == "ui_bg.wasm" {
             wasm_gzip = gzip;
         }
-        total = (total.0 + raw, total.1 + gzip);
-        table.row(vec![format!("`{name}`"), bytes(raw), bytes(gzip)]);
+        total = (total.0 + raw.len() as u64, total.1 + gzip);
+        rows.push(vec![
+            format!("`{name}`"),
+            bytes(raw.len() as u64),
+            bytes(gzip),
+        ]);
     }
-    table.row(vec!["all".to_owned(), bytes(total.0), bytes(total.1)]);
-    report.sections.push(Section {
-        title: "Desktop: the UI bundle".to_owned(),
-        text: vec![
-            "`ui/dist` as `cargo xtask ui` builds it (wasm-release profile, wasm-bindgen \
-             glue `ui.js`), gzip at level 9. The app embeds these files and serves them \
-             from memory; gzip is what a download of the bundle would cost."
-                .to_owned(),
-        ],
-        table,
-    });
-    report.targets.push(Target {
-        what: "Desktop: wasm bundle, gzip".to_owned(),
-        target: format!("≤ {}", bytes(WASM_GZIP_TARGET)),
-        measured: bytes(wasm_gzip),
-        met: wasm_gzip > 0 && wasm_gzip <= WASM_GZIP_TARGET,
-    });
-    Ok(())
+    rows.push(vec!["all".to_owned(), bytes(total.0), bytes(total.1)]);
+    let met = wasm_gzip > 0 && wasm_gzip <= WASM_GZIP_TARGET;
+    let target = format!("≤ {}", bytes(WASM_GZIP_TARGET));
+    report.targets.push(Target::new(
+        "Desktop: wasm bundle, gzip",
+        &target,
+        bytes(wasm_gzip),
+        met,
+    ));
+    Ok(rows)
 }
-
-// ------------------------------------------------------------------ figures
-
-pub use crate::support::percentile;
 
 fn ms(value: f64) -> Duration {
     Duration::from_secs_f64(value.max(0.0) / 1e3)
@@ -175,34 +145,51 @@ fn ms_text(value: f64) -> String {
     }
 }
 
+/// A target on a figure in milliseconds (NaN: not measured, missed).
+fn ms_target(what: String, target: Duration, value: f64, measured: String) -> Target {
+    let met = !value.is_nan() && ms(value) <= target;
+    Target::new(what, &format!("≤ {}", millis(target)), measured, met)
+}
+
+/// What is timed per launch, in the order of [`Figures::launches`].
+const LAUNCH: [&str; 3] = [
+    "process start → first contentful paint",
+    "process start → `loadEventEnd`",
+    "WebDriver new-session → `#new-session` found",
+];
+/// What is timed per open of the big session (click → …), in the order of
+/// [`Figures::opens`].
+const OPEN: [&str; 2] = ["latest page in the DOM", "… and the next frame painted"];
+
+/// (process name, count, VmRSS bytes) of the app's process tree.
+pub type Memory = Vec<(String, usize, u64)>;
+
 /// Everything the app measurements found (milliseconds unless noted).
 #[derive(Debug, Clone, Default)]
 pub struct Figures {
     pub webkit_version: String,
-    /// Per launch: process start → first contentful paint (NaN if none).
-    pub start_to_paint: Vec<f64>,
-    /// Per launch: process start → `loadEventEnd`.
-    pub start_to_load: Vec<f64>,
-    /// Per launch: WebDriver new-session request → `#new-session` found.
-    pub session_to_ui: Vec<f64>,
-    /// Per open of the big session: click → latest page in the DOM.
-    pub open_dom: Vec<f64>,
-    /// … and the next frame painted.
-    pub open_painted: Vec<f64>,
+    /// Per launch: [`LAUNCH`] (NaN where the page had no such entry).
+    pub launches: [Vec<f64>; 3],
+    /// Per open of the big session: [`OPEN`].
+    pub opens: [Vec<f64>; 2],
     pub rendered_messages: usize,
-    /// (process name, count, VmRSS bytes), idle after start.
-    pub memory_idle: Vec<(String, usize, u64)>,
-    /// … after opening the big session.
-    pub memory_open: Vec<(String, usize, u64)>,
-    /// The streaming run, or why it failed.
-    pub streaming: Vec<Streaming>,
-    pub streaming_error: String,
-    /// The same with WebKit's CPU renderer (`app::CPU_RENDERING`).
-    pub streaming_cpu: Vec<Streaming>,
-    pub streaming_cpu_error: String,
+    /// Idle after start, and after opening the big session.
+    pub memory: [Memory; 2],
+    /// The streaming runs with WebKit's default (GPU) painting, or why they
+    /// failed (`None`: not run).
+    pub streaming: Option<Streams>,
+    /// The same with WebKit's CPU painting ([`CPU_RENDERING`]).
+    pub streaming_cpu: Option<Streams>,
 }
 
-/// Chunk written → UI event received, per chunk.
+/// Streaming runs, or why they failed.
+pub type Streams = Result<Vec<Streaming>, String>;
+
+fn ran(streams: &Option<Streams>) -> Streams {
+    streams.clone().unwrap_or_else(|| Err("not run".to_owned()))
+}
+
+/// One stream: chunk written → UI event received.
 #[derive(Debug, Clone, Default)]
 pub struct Streaming {
     pub pause: Duration,
@@ -218,291 +205,139 @@ pub struct Streaming {
 }
 
 impl Figures {
-    fn write(&self, report: &mut Report, profile: &str, samples: usize) {
-        let build_note = if profile == "release" {
-            "The app is the release build (`cargo build -p parlor --release`).".to_owned()
-        } else {
-            "**The app is the debug build** (`PARLOR_BENCH_APP_PROFILE=debug`): its Rust \
-             side is unoptimised, so these figures are pessimistic for the shell (the \
-             wasm UI is the same release bundle either way)."
-                .to_owned()
-        };
-
-        // Cold start.
-        let paint = median(&self.start_to_paint);
-        let load = median(&self.start_to_load);
-        let mut table = Table::new(&["from → to", "median", "min", "max"]);
-        for (what, values) in [
-            (
-                "process start → first contentful paint",
-                &self.start_to_paint,
-            ),
-            ("process start → `loadEventEnd`", &self.start_to_load),
-            (
-                "WebDriver new-session → `#new-session` found",
-                &self.session_to_ui,
-            ),
-        ] {
-            table.row(vec![
-                what.to_owned(),
-                ms_text(median(values)),
-                ms_text(percentile(values, 0.0)),
-                ms_text(percentile(values, 1.0)),
-            ]);
-        }
-        report.sections.push(Section {
-            title: "Desktop: cold start to first paint".to_owned(),
-            text: vec![format!(
-                "{build_note} {samples} launches under Xvfb (1280×800×24), each a fresh \
-                     WebDriver session that starts the app with the seeded database. The \
-                     reported figure is the app process's start time (`/proc/PID/stat` \
-                     starttime, 10 ms resolution) to the webview's `first-contentful-paint` \
-                     entry (`performance.timeOrigin` + `startTime`, same wall clock). The \
-                     WebDriver figure also counts WebKitWebDriver's own work and the \
-                     polling for the element. {}.",
-                self.webkit_version
-            )],
-            table,
-        });
-        let (start_figure, start_label) = if paint.is_nan() {
+    /// The figures the desktop sections of BENCHMARKS.md.in show; adds the targets.
+    fn write(&self, targets: &mut Vec<Target>) -> serde_json::Map<String, Value> {
+        let spread = |values: &[f64]| [0.0, 1.0].map(|q| ms_text(percentile(values, q)));
+        let cold_start: Rows = LAUNCH
+            .iter()
+            .zip(&self.launches)
+            .map(|(what, values)| {
+                let [min, max] = spread(values);
+                vec![(*what).to_owned(), ms_text(median(values)), min, max]
+            })
+            .collect();
+        let [paint, load, _] = self.launches.each_ref().map(|values| median(values));
+        let (start, label) = if paint.is_nan() {
             (load, "load event (no paint timing)")
         } else {
             (paint, "first contentful paint")
         };
-        report.targets.push(Target {
-            what: format!("Desktop: cold start to {start_label}, median"),
-            target: format!("≤ {}", millis(COLD_START_TARGET)),
-            measured: ms_text(start_figure),
-            met: !start_figure.is_nan() && ms(start_figure) <= COLD_START_TARGET,
-        });
+        let what = format!("Desktop: cold start to {label}, median");
+        targets.push(ms_target(what, COLD_START_TARGET, start, ms_text(start)));
 
-        // Opening the big session.
-        let open = median(&self.open_painted);
-        let mut table = Table::new(&["click → …", "first", "median", "max"]);
-        for (what, values) in [
-            ("latest page in the DOM", &self.open_dom),
-            ("… and the next frame painted", &self.open_painted),
-        ] {
-            table.row(vec![
-                what.to_owned(),
-                ms_text(values.first().copied().unwrap_or(f64::NAN)),
-                ms_text(median(values)),
-                ms_text(percentile(values, 1.0)),
-            ]);
+        let open: Rows = OPEN
+            .iter()
+            .zip(&self.opens)
+            .map(|(what, values)| {
+                let first = ms_text(values.first().copied().unwrap_or(f64::NAN));
+                let [_, max] = spread(values);
+                vec![(*what).to_owned(), first, ms_text(median(values)), max]
+            })
+            .collect();
+        let messages = thousands(BIG_SESSION_MESSAGES);
+        let opened = median(&self.opens[1]);
+        let what = format!("Desktop: open a {messages}-message session, median");
+        targets.push(ms_target(what, OPEN_TARGET, opened, ms_text(opened)));
+
+        let [idle, after] = &self.memory;
+        let total = |rows: &Memory| bytes(rows.iter().map(|r| r.2).sum::<u64>());
+        let mut memory: Rows = idle
+            .iter()
+            .map(|(name, count, rss)| {
+                let open = after
+                    .iter()
+                    .find(|row| &row.0 == name)
+                    .map_or(0, |row| row.2);
+                vec![
+                    format!("`{name}`"),
+                    count.to_string(),
+                    bytes(*rss),
+                    bytes(open),
+                ]
+            })
+            .collect();
+        memory.push(vec!["all".into(), String::new(), total(idle), total(after)]);
+
+        let mut figures = json!({
+            "samples": self.launches[0].len(), "webkit": self.webkit_version,
+            "cold_start": cold_start, "messages": messages, "ui_page": app::UI_PAGE,
+            "rendered": self.rendered_messages, "opens": self.opens[1].len(), "open": open,
+            "memory": memory, "chunks": thousands(STREAM_CHUNKS), "cpu_variable": CPU_RENDERING,
+            "cpu_error": ran(&self.streaming_cpu).err(),
+        });
+        match &ran(&self.streaming) {
+            Ok(streaming) => self.streaming_figures(streaming, &mut figures, targets),
+            Err(error) => {
+                figures["streaming_error"] = json!(error);
+                let what = "Desktop: chunk written → UI event, p99".to_owned();
+                targets.push(ms_target(
+                    what,
+                    STREAM_P99_TARGET,
+                    f64::NAN,
+                    "failed".to_owned(),
+                ));
+            }
         }
-        report.sections.push(Section {
-            title: format!(
-                "Desktop: opening a {}-message session",
-                thousands(BIG_SESSION_MESSAGES)
-            ),
-            text: vec![format!(
-                "{} messages (alternating questions and Markdown answers \
-                 of a few hundred bytes, every fifth answer with a code block) written into \
-                 the app's SQLite file before it starts. Timed inside the page: a script \
-                 clicks the session in the sidebar and a MutationObserver waits until the \
-                 latest page is in the DOM — the UI loads the last {} messages and offers \
-                 \"Load earlier messages\" for the rest, so \"rendered\" means those {} \
-                 `article.msg` elements, the newest one included; then one \
-                 `requestAnimationFrame` + `setTimeout(0)` for the frame to be painted. \
-                 {} opens, switching to a two-message session between them; the first is \
-                 the first open after start.",
-                thousands(BIG_SESSION_MESSAGES),
-                app::UI_PAGE,
-                self.rendered_messages,
-                self.open_painted.len()
-            )],
-            table,
-        });
-        report.targets.push(Target {
-            what: format!(
-                "Desktop: open a {}-message session, median",
-                thousands(BIG_SESSION_MESSAGES)
-            ),
-            target: format!("≤ {}", millis(OPEN_TARGET)),
-            measured: ms_text(open),
-            met: !open.is_nan() && ms(open) <= OPEN_TARGET,
-        });
-
-        // Memory.
-        let mut table = Table::new(&["process", "count", "idle after start", "after opening"]);
-        let total = |rows: &[(String, usize, u64)]| rows.iter().map(|r| r.2).sum::<u64>();
-        for (name, count, idle) in &self.memory_idle {
-            let open = self
-                .memory_open
-                .iter()
-                .find(|row| &row.0 == name)
-                .map_or(0, |row| row.2);
-            table.row(vec![
-                format!("`{name}`"),
-                count.to_string(),
-                bytes(*idle),
-                bytes(open),
-            ]);
+        match figures {
+            Value::Object(map) => map,
+            _ => serde_json::Map::new(),
         }
-        table.row(vec![
-            "all".to_owned(),
-            String::new(),
-            bytes(total(&self.memory_idle)),
-            bytes(total(&self.memory_open)),
-        ]);
-        report.sections.push(Section {
-            title: "Desktop: memory".to_owned(),
-            text: vec![
-                "VmRSS summed over the app's process tree (the app, WebKitWebProcess, \
-                 WebKitNetworkProcess and any helpers) from `/proc`: once the UI is up, \
-                 and after the 10,000-message session is open. Shared pages count once \
-                 per process, so the total overstates the unique memory."
-                    .to_owned(),
-            ],
-            table,
-        });
+    }
 
-        // Streaming.
-        let Some(first) = self.streaming.first() else {
-            report.sections.push(Section {
-                title: "Desktop: streaming overhead".to_owned(),
-                text: vec![format!("Not measured: {}", self.streaming_error)],
-                table: Table::default(),
-            });
-            report.targets.push(Target {
-                what: "Desktop: chunk written → UI event, p99".to_owned(),
-                target: format!("≤ {}", millis(STREAM_P99_TARGET)),
-                measured: "failed".to_owned(),
-                met: false,
-            });
-            return;
-        };
-        let mut table = Table::new(&[
-            "WebKit painting",
-            "chunks apart",
-            "part",
-            "UI events",
-            "p50",
-            "p99",
-            "max",
-        ]);
-        let renderers = [
-            ("GPU (default)", &self.streaming),
-            ("CPU", &self.streaming_cpu),
-        ];
-        for (renderer, runs) in renderers {
-            for run in runs {
-                let row = |part: String, events: String, values: &[f64]| {
-                    vec![
+    /// The streaming table (each run whole and by quarter: a delay that grows
+    /// with the answer's length points at re-rendering the whole answer),
+    /// each run's span, and a target on the first run of each renderer.
+    fn streaming_figures(&self, gpu: &[Streaming], figures: &mut Value, targets: &mut Vec<Target>) {
+        let cpu = ran(&self.streaming_cpu).unwrap_or_default();
+        let cpu = cpu.as_slice();
+        let (mut rows, mut runs): (Rows, Vec<Value>) = Default::default();
+        for (renderer, streams) in [("GPU (default)", gpu), ("CPU", cpu)] {
+            for run in streams {
+                let quarter = run.delays.len().div_ceil(4).max(1);
+                let all = format!("all {} of {}", run.delays.len(), run.chunks_sent);
+                let parts = std::iter::once((all, run.events.to_string(), run.delays.as_slice()));
+                let quarters = run.delays.chunks(quarter).enumerate();
+                let parts = parts.chain(
+                    quarters.map(|(i, part)| (format!("quarter {}", i + 1), String::new(), part)),
+                );
+                for (part, events, values) in parts {
+                    let [p50, p99, max] = [0.5, 0.99, 1.0].map(|q| ms_text(percentile(values, q)));
+                    rows.push(vec![
                         renderer.to_owned(),
                         millis(run.pause),
                         part,
                         events,
-                        ms_text(percentile(values, 0.5)),
-                        ms_text(percentile(values, 0.99)),
-                        ms_text(percentile(values, 1.0)),
-                    ]
-                };
-                table.row(row(
-                    format!("all {} of {}", run.delays.len(), run.chunks_sent),
-                    run.events.to_string(),
-                    &run.delays,
-                ));
-                // By quarter of the stream: a delay that grows with the
-                // answer's length points at re-rendering the whole answer.
-                let quarter = run.delays.len().div_ceil(4).max(1);
-                for (i, part) in run.delays.chunks(quarter).enumerate() {
-                    table.row(row(format!("quarter {}", i + 1), String::new(), part));
+                        p50,
+                        p99,
+                        max,
+                    ]);
                 }
+                let nominal = run.pause * u32::try_from(run.chunks_sent).unwrap_or(u32::MAX);
+                runs.push(json!({
+                    "renderer": renderer, "pause": millis(run.pause), "span": millis(ms(run.span_ms)),
+                    "nominal": millis(nominal), "offset": format!("{:+.2} ms", run.clock_offset_ms),
+                    "error": format!("{:.2} ms", run.clock_error_ms),
+                }));
             }
         }
-        let spans: Vec<String> = renderers
-            .iter()
-            .flat_map(|(renderer, runs)| runs.iter().map(move |run| (renderer, run)))
-            .map(|(renderer, run)| {
-                format!(
-                    "{renderer}, {} apart: {} from the first chunk written to the last event seen \
-                     ({} nominal), page clock {:+.2} ms ± {:.2} ms",
-                    millis(run.pause),
-                    millis(ms(run.span_ms)),
-                    millis(run.pause * u32::try_from(run.chunks_sent).unwrap_or(u32::MAX)),
-                    run.clock_offset_ms,
-                    run.clock_error_ms
-                )
-            })
-            .collect();
-        let cpu_note = if self.streaming_cpu.is_empty() {
-            format!(
-                "The run with `{CPU_RENDERING}=1` failed: {}.",
-                self.streaming_cpu_error
-            )
-        } else {
-            format!(
-                "\"GPU (default)\" is WebKitGTK as it starts: Skia paints through OpenGL, which \
-                 under Xvfb (no GPU) is Mesa's software rasteriser. \"CPU\" is the same \
-                 streams in a second app started with `{CPU_RENDERING}=1` (a fresh home, \
-                 the same seed), where Skia paints on the CPU."
-            )
-        };
-        report.sections.push(Section {
-            title: "Desktop: streaming overhead".to_owned(),
-            text: vec![
-                format!(
-                    "A fake OpenAI provider (raw tokio TCP, chunked HTTP/1.1 \
-                     `text/event-stream`, `TCP_NODELAY`) streams {} \
-                     `chat.completion.chunk` events into the two-message session, chunk \
-                     i's content being `\"i \"`, and records the wall clock right after \
-                     writing each chunk. A listener injected over WebDriver \
-                     (`window.__TAURI__.event.listen('turn:event', …)`) records \
-                     `performance.timeOrigin + performance.now()` per event; chunks are \
-                     matched by the indices in the event's text (an event carrying several \
-                     chunks counts for each). The page's clock is put onto the bench's by \
-                     the fastest of 20 WebDriver round trips before each stream (± half \
-                     that round trip). The delay covers the app's HTTP client, SSE parsing, \
-                     chat-core, the store's checkpoints, the Tauri event and the webview's \
-                     IPC — and any wait for the page's main thread, which also runs the \
-                     UI's re-render of the streaming answer after each event.",
-                    thousands(STREAM_CHUNKS)
-                ),
-                format!("{}.", spans.join("; ")),
-                cpu_note,
-            ],
-            table,
-        });
-        let p50 = percentile(&first.delays, 0.5);
-        let p99 = percentile(&first.delays, 0.99);
-        report.targets.push(Target {
-            what: format!(
-                "Desktop: chunk written → UI event, p99 ({} chunks {} apart)",
-                thousands(STREAM_CHUNKS),
-                millis(first.pause)
-            ),
-            target: format!("≤ {}", millis(STREAM_P99_TARGET)),
-            measured: format!("{} (p50 {})", ms_text(p99), ms_text(p50)),
-            met: !p99.is_nan() && ms(p99) <= STREAM_P99_TARGET,
-        });
-        if let Some(cpu) = self.streaming_cpu.first() {
-            let p50 = percentile(&cpu.delays, 0.5);
-            let p99 = percentile(&cpu.delays, 0.99);
-            report.targets.push(Target {
-                what: format!(
-                    "Desktop: the same with `{CPU_RENDERING}=1` ({} apart)",
-                    millis(cpu.pause)
-                ),
-                target: format!("≤ {}", millis(STREAM_P99_TARGET)),
-                measured: format!("{} (p50 {})", ms_text(p99), ms_text(p50)),
-                met: !p99.is_nan() && ms(p99) <= STREAM_P99_TARGET,
-            });
+        figures["streaming"] = json!(rows);
+        figures["runs"] = json!(runs);
+        let chunks = thousands(STREAM_CHUNKS);
+        for (streams, on_cpu) in [(gpu, false), (cpu, true)] {
+            let Some(first) = streams.first() else {
+                continue;
+            };
+            let [p50, p99] = [0.5, 0.99].map(|q| percentile(&first.delays, q));
+            let pause = millis(first.pause);
+            let what = if on_cpu {
+                format!("Desktop: the same with `{CPU_RENDERING}=1` ({pause} apart)")
+            } else {
+                format!("Desktop: chunk written → UI event, p99 ({chunks} chunks {pause} apart)")
+            };
+            let measured = format!("{} (p50 {})", ms_text(p99), ms_text(p50));
+            targets.push(ms_target(what, STREAM_P99_TARGET, p99, measured));
         }
     }
-}
-
-/// `10000` as `10,000`.
-pub fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 /// The delays (ms) of the chunks found in UI events: `events` are (time
@@ -531,14 +366,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn thousands_separators() {
-        assert_eq!(thousands(0), "0");
-        assert_eq!(thousands(999), "999");
-        assert_eq!(thousands(2_000), "2,000");
-        assert_eq!(thousands(1_000_000), "1,000,000");
-    }
-
-    #[test]
     fn chunks_match_by_index() {
         let sent = [100.0, 110.0, 120.0];
         let events = [
@@ -551,9 +378,53 @@ mod tests {
     }
 
     #[test]
-    fn gzip_shrinks_repetitive_data() {
-        let data = vec![b'a'; 100_000];
-        let gz = gzip_len(&data).unwrap();
-        assert!(gz > 18 && gz < 1_000, "{gz}");
+    fn figures_fill_the_layout_and_the_targets() {
+        let stream = |pause| Streaming {
+            pause,
+            delays: (1..=8).map(f64::from).collect(),
+            events: 8,
+            chunks_sent: 8,
+            span_ms: 100.0,
+            clock_offset_ms: 0.5,
+            clock_error_ms: 0.1,
+        };
+        let figures = Figures {
+            launches: [vec![500.0, 600.0, 700.0], vec![400.0; 3], Vec::new()],
+            opens: [Vec::new(), vec![250.0, 350.0]],
+            memory: [vec![("parlor".into(), 1, 1024)], Vec::new()],
+            streaming: Some(Ok(vec![stream(Duration::from_millis(5))])),
+            streaming_cpu: Some(Err("no CPU painting".into())),
+            ..Figures::default()
+        };
+        let mut targets = Vec::new();
+        let map = figures.write(&mut targets);
+        let met: Vec<(&str, bool)> = targets
+            .iter()
+            .map(|t| (t.measured.as_str(), t.met))
+            .collect();
+        assert_eq!(
+            met,
+            [
+                ("600.0 ms", true),
+                ("300.0 ms", true),
+                ("8.00 ms (p50 4.00 ms)", false)
+            ]
+        );
+        assert_eq!(map["cold_start"][0][1], "600.0 ms");
+        assert_eq!(map["memory"][1], json!(["all", "", "1024 B", "0 B"]));
+        assert_eq!(
+            map["streaming"].as_array().map(Vec::len),
+            Some(5),
+            "all and 4 quarters"
+        );
+        assert_eq!(map["cpu_error"], "no CPU painting");
+        assert_eq!(map["runs"][0]["offset"], "+0.50 ms");
+
+        let failed = Figures::default().write(&mut targets);
+        assert_eq!(failed["streaming_error"], "not run");
+        assert_eq!(
+            targets.last().map(|t| (t.measured.as_str(), t.met)),
+            Some(("failed", false))
+        );
     }
 }

@@ -1,64 +1,26 @@
-//! The bench's results as Markdown: printed to stderr and written to
+//! The bench's results as Markdown: the figures go into the layout of
+//! `BENCHMARKS.md.in` (minijinja), printed to stderr and written to
 //! `BENCHMARKS.md`, keeping the hand-written analysis below the marker.
 
-use std::fmt::Write as _;
 use std::time::Duration;
 
-use chrono::{DateTime, Utc};
+use anyhow::Result;
+use serde::Serialize;
+use serde_json::{Map, Value};
 
 /// Everything below this line in BENCHMARKS.md is written by people and kept
 /// when the bench rewrites the figures above it.
 pub const NOTES_MARKER: &str =
     "<!-- Hand-written notes below this line are kept by `cargo xtask bench`. -->";
 
-/// A table of figures.
-#[derive(Debug, Clone, Default)]
-pub struct Table {
-    pub header: Vec<String>,
-    pub rows: Vec<Vec<String>>,
-}
+/// The report's layout.
+const TEMPLATE: &str = include_str!("BENCHMARKS.md.in");
 
-impl Table {
-    pub fn new(header: &[&str]) -> Self {
-        Self {
-            header: header.iter().map(|h| (*h).to_owned()).collect(),
-            rows: Vec::new(),
-        }
-    }
-
-    pub fn row(&mut self, cells: Vec<String>) {
-        self.rows.push(cells);
-    }
-
-    pub fn markdown(&self) -> String {
-        let mut out = String::new();
-        let line = |cells: &[String]| format!("| {} |\n", cells.join(" | "));
-        out.push_str(&line(&self.header));
-        let rule: Vec<String> = self
-            .header
-            .iter()
-            .enumerate()
-            .map(|(i, _)| if i == 0 { "---".into() } else { "---:".into() })
-            .collect();
-        out.push_str(&line(&rule));
-        for row in &self.rows {
-            out.push_str(&line(row));
-        }
-        out
-    }
-}
-
-/// One part of a part's results (e.g. "Page throughput against nginx").
-#[derive(Debug, Clone, Default)]
-pub struct Section {
-    pub title: String,
-    /// Paragraphs before the table.
-    pub text: Vec<String>,
-    pub table: Table,
-}
+/// A table's rows, each cell already formatted.
+pub type Rows = Vec<Vec<String>>;
 
 /// A performance target and whether this run met it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Target {
     pub what: String,
     pub target: String,
@@ -66,10 +28,23 @@ pub struct Target {
     pub met: bool,
 }
 
+impl Target {
+    pub fn new(what: impl Into<String>, target: &str, measured: String, met: bool) -> Self {
+        let what = what.into();
+        let target = target.to_owned();
+        Self {
+            what,
+            target,
+            measured,
+            met,
+        }
+    }
+}
+
 /// Where and when the figures were taken.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize)]
 pub struct Machine {
-    pub date: DateTime<Utc>,
+    pub date: String,
     pub cores: usize,
     pub cpu: String,
     pub kernel: String,
@@ -79,96 +54,32 @@ pub struct Machine {
     pub tools: Vec<String>,
 }
 
-/// Everything one `cargo xtask bench` run found.
-#[derive(Debug, Clone)]
+/// Everything one `cargo xtask bench` run found: the targets, and per part
+/// (`server`, `desktop`) the figures its sections of the layout show.
+#[derive(Debug, Clone, Serialize)]
 pub struct Report {
     pub command: String,
     pub machine: Machine,
-    pub sections: Vec<Section>,
+    #[serde(serialize_with = "target_rows")]
     pub targets: Vec<Target>,
-    /// Exact commands, in the order they ran.
-    pub commands: Vec<String>,
+    #[serde(flatten)]
+    pub parts: Map<String, Value>,
+}
+
+fn target_rows<S: serde::Serializer>(targets: &[Target], serializer: S) -> Result<S::Ok, S::Error> {
+    let met = |t: &Target| if t.met { "yes" } else { "**no**" }.to_owned();
+    let rows: Rows = targets
+        .iter()
+        .map(|t| vec![t.what.clone(), t.target.clone(), t.measured.clone(), met(t)])
+        .collect();
+    rows.serialize(serializer)
 }
 
 impl Report {
     /// The generated part of BENCHMARKS.md.
-    pub fn markdown(&self) -> String {
-        let m = &self.machine;
-        let mut targets = Table::new(&["", "target", "measured", "met"]);
-        for target in &self.targets {
-            targets.row(vec![
-                target.what.clone(),
-                target.target.clone(),
-                target.measured.clone(),
-                if target.met { "yes" } else { "**no**" }.to_owned(),
-            ]);
-        }
-        let mut sections = String::new();
-        for section in &self.sections {
-            let _ = writeln!(sections, "\n## {}\n", section.title);
-            for paragraph in &section.text {
-                let _ = writeln!(sections, "{paragraph}\n");
-            }
-            if !section.table.rows.is_empty() {
-                sections.push_str(&section.table.markdown());
-            }
-        }
-        let lines = |items: &[String], prefix: &str| -> String {
-            items
-                .iter()
-                .map(|item| format!("{prefix}{item}\n"))
-                .collect()
-        };
-        fill(
-            TEMPLATE,
-            &[
-                ("command", self.command.clone()),
-                ("date", m.date.format("%Y-%m-%d %H:%M UTC").to_string()),
-                ("cores", m.cores.to_string()),
-                ("cpu", m.cpu.clone()),
-                ("kernel", m.kernel.clone()),
-                ("memory", m.memory.clone()),
-                ("load_before", m.load_before.clone()),
-                ("load_after", m.load_after.clone()),
-                ("tools", lines(&m.tools, "- ")),
-                ("targets", targets.markdown()),
-                ("sections", sections),
-                ("commands", lines(&self.commands, "")),
-            ],
-        )
+    pub fn markdown(&self) -> Result<String> {
+        crate::support::render(TEMPLATE, self)
     }
-}
-
-/// The report's layout; `{name}` marks where a figure goes.
-const TEMPLATE: &str = include_str!("BENCHMARKS.md.in");
-
-/// `template` with each `{name}` replaced by its value, in one pass (a value
-/// that contains braces is left alone).
-fn fill(template: &str, values: &[(&str, String)]) -> String {
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| {
-            values
-                .iter()
-                .find(|(name, _)| *name == &after[..close])
-                .map(|(_, value)| (value, close))
-        });
-        match value {
-            Some((value, close)) => {
-                out.push_str(value);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
 }
 
 /// The new BENCHMARKS.md: the generated report, then the marker and
@@ -178,7 +89,7 @@ pub fn merge_with_notes(generated: &str, previous: Option<&str>) -> String {
         .and_then(|text| text.split_once(NOTES_MARKER))
         .map(|(_, notes)| notes.trim_start_matches('\n'))
         .unwrap_or("\n## Notes\n\n(Analysis of missed targets goes here.)\n");
-    format!("{}\n{NOTES_MARKER}\n{notes}", generated.trim_end())
+    format!("{}\n\n{NOTES_MARKER}\n{notes}", generated.trim_end())
 }
 
 // ---------------------------------------------------------------- formatting
@@ -192,6 +103,10 @@ pub fn millis(duration: Duration) -> String {
     } else {
         format!("{ms:.1} ms")
     }
+}
+
+pub fn micros(duration: Duration) -> String {
+    format!("{:.0} µs", duration.as_secs_f64() * 1e6)
 }
 
 pub fn rate(per_sec: f64) -> String {
@@ -216,6 +131,19 @@ pub fn bytes(n: u64) -> String {
     }
 }
 
+/// `10000` as `10,000`.
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// The median of some figures (the mean of the middle two for even counts).
 pub fn median(values: &[f64]) -> f64 {
     let mut sorted = values.to_vec();
@@ -229,16 +157,103 @@ pub fn median(values: &[f64]) -> f64 {
 
 #[cfg(test)]
 mod tests {
+    use serde_json::json;
+
     use super::*;
 
+    fn report(parts: Value) -> Report {
+        Report {
+            command: "cargo xtask bench --quick".into(),
+            machine: Machine {
+                date: "2026-11-25 11:50 UTC".into(),
+                cores: 2,
+                cpu: "AMD EPYC".into(),
+                kernel: "Linux".into(),
+                memory: "23.5 GiB".into(),
+                load_before: "0.1".into(),
+                load_after: "0.2".into(),
+                tools: vec!["wrk: 4.1".into(), "nginx: 1.22".into()],
+            },
+            targets: vec![
+                Target::new("page weight", "≤ 1.3×", ratio(1.67), false),
+                Target::new("required JavaScript", "0", "0".into(), true),
+            ],
+            parts: parts.as_object().cloned().unwrap_or_default(),
+        }
+    }
+
+    fn holds(text: &str, parts: &[&str]) {
+        for part in parts {
+            assert!(text.contains(part), "{part:?} missing from\n{text}");
+        }
+        assert!(!text.contains("{{") && !text.contains("{%"), "{text}");
+    }
+
     #[test]
-    fn tables_render_as_markdown() {
-        let mut table = Table::new(&["server", "req/s"]);
-        table.row(vec!["nginx".into(), rate(42_674.0)]);
-        assert_eq!(
-            table.markdown(),
-            "| server | req/s |\n| --- | ---: |\n| nginx | 42.7k |\n"
+    fn the_layout_holds_the_machine_the_targets_and_the_parts_that_ran() {
+        let text = report(json!({})).markdown().unwrap();
+        assert!(text.starts_with("# Benchmarks\n\nGenerated by `cargo xtask bench --quick` on "));
+        holds(
+            &text,
+            &[
+                " on 2026-11-25 11:50 UTC — do not edit",
+                "\n- cores (`nproc`): 2\n",
+                "- nginx: 1.22\n\n## Targets\n\n|  | target | measured | met |\n| --- | ---: | ---: | ---: |\n\
+             | page weight | ≤ 1.3× | 1.67× | **no** |\n| required JavaScript | 0 | 0 | yes |\n\n## Commands\n\n```\n```",
+            ],
         );
+        assert!(!text.contains("## Page weight") && !text.contains("Desktop"));
+
+        let desktop = json!({"desktop": {
+            "build": "cargo build -p parlor --release", "debug": false, "samples": 5,
+            "webkit": "WebKitGTK 2.50", "messages": "10,000", "ui_page": 200, "rendered": 200,
+            "opens": 5, "bundle": [["`ui.js`", "1 B", "1 B"]], "cold_start": [], "open": [],
+            "memory": [], "streaming_error": "", "chunks": "2,000", "cpu_error": "",
+            "cpu_variable": "CPU", "streaming": [["GPU (default)", "5.00 ms", "all", "9", "1", "2", "3"]],
+            "runs": [{"renderer": "GPU", "pause": "5.00 ms", "span": "10 s", "nominal": "10 s",
+                      "offset": "+0.10 ms", "error": "0.05 ms"}],
+        }});
+        let text = report(desktop).markdown().unwrap();
+        holds(
+            &text,
+            &[
+                "\n## Desktop: the UI bundle\n\n`ui/dist`",
+                "| file | raw | gzip -9 |\n| --- | ---: | ---: |\n| `ui.js` | 1 B | 1 B |\n\n## Desktop: cold",
+                "\nThe app is the release build (`cargo build -p parlor --release`). 5 launches",
+                "## Desktop: opening a 10,000-message session\n\n10,000 messages",
+                "GPU, 5.00 ms apart: 10 s from the first chunk written to the last event seen (10 s nominal), page clock +0.10 ms ± 0.05 ms.\n\n\"GPU (default)\"",
+                "```\ncargo xtask ui\ncargo build -p parlor --release\n```",
+            ],
+        );
+
+        let rows = json!([["a", "1"]]);
+        let server = json!({"server": {
+            "build": "cargo build -p share-server --release", "serve_args": "serve --bind PORT",
+            "log_level": "warn", "page_path": "/shared/ID", "nginx_conf": "daemon off;",
+            "weight": {"text_bytes": "20.5 KiB", "rows": rows},
+            "throughput": {"seconds": 15, "cores": 2, "rounds": 3, "rows": rows, "wrk": ["wrk -c64 A", "wrk -c64 B"]},
+            "memory": rows, "browser": {"samples": 20, "blank": "<p>blank</p>", "stylesheets": ["`/a.css`, 1 B"], "rows": rows},
+            "growth": {"seed_bytes": "541 B", "first": 10, "last": 100, "kept": "80%", "cpu": "1.27×", "rows": rows, "wrk": "wrk URL"},
+            "publishing": {"rows": rows, "samples": 100, "wrk": "wrk -s post.lua"},
+        }});
+        let text = report(server).markdown().unwrap();
+        holds(
+            &text,
+            &[
+                "| yes |\n\n## Page weight\n\nThe 40-message fixture (`xtask/src/support/fixture.rs`): 20.5 KiB messages",
+                "|  | bytes |\n| --- | ---: |\n| a | 1 |\n\n## Page throughput against nginx\n\n`wrk -t2 -c64 -d15s",
+                "same 2 cores",
+                "a trivial page (`<p>blank</p>`) alternate. The page loads one stylesheet (`/a.css`, 1 B) and nothing else.",
+                "From 10 to 100 shares the ratio keeps 80% of its value and the CPU time per request changes by 1.27×;",
+                "lifted for the bench with `--rate-limit-ip 0 --rate-limit-token 0`.\n\n|  | p50 | p99 | throughput |",
+                "| a | 1 |\n\n## Commands\n\n```\ncargo build -p share-server --release\nshare-server user add",
+                "RUST_LOG=warn share-server serve --bind PORT   # WORK",
+                "config:\ndaemon off;\nwrk -c64 A   # and the same against nginx, alternating, 3 rounds\nwrk -c64 B   #",
+                "then wrk URL against each\n# publishing, on a fresh database: 100 sequential",
+                "\nwrk -s post.lua   # post.lua: POST the small share with the bearer token\n```",
+            ],
+        );
+        assert!(!text.contains("Desktop"), "{text}");
     }
 
     #[test]
@@ -252,20 +267,18 @@ mod tests {
     }
 
     #[test]
-    fn the_template_is_filled_once() {
-        assert_eq!(
-            fill("a {x} b {y} {z}", &[("x", "{y}".into()), ("y", "2".into())]),
-            "a {y} b 2 {z}"
-        );
-    }
-
-    #[test]
     fn figures() {
         assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
         assert_eq!(median(&[4.0, 1.0, 2.0, 3.0]), 2.5);
         assert_eq!(millis(Duration::from_micros(850)), "850 µs");
         assert_eq!(millis(Duration::from_micros(1_234)), "1.23 ms");
+        assert_eq!(micros(Duration::from_micros(37)), "37 µs");
         assert_eq!(bytes(20_480), "20.0 KiB");
         assert_eq!(ratio(1.234), "1.23×");
+        assert_eq!(rate(42_674.0), "42.7k");
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(2_000), "2,000");
+        assert_eq!(thousands(1_000_000), "1,000,000");
     }
 }

@@ -9,47 +9,42 @@ mod throughput;
 mod weight;
 
 use std::fs;
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING};
+use serde_json::{Map, Value, json};
 
-use super::report::{Report, Section, Table, Target, bytes, median, millis, rate, ratio};
+use super::report::{Report, Rows, Target, bytes, median, micros, millis, rate, ratio};
 use super::wrk::{self, Load, WrkReport};
-use super::{Options, browser, seed};
-use crate::cmd;
-use crate::support::fixture;
+use super::{Options, gzip_best, seed};
+use crate::cmd::{self, step};
 use crate::support::procs::{self, Nginx, RssSampler, ShareServer};
-use crate::support::publish;
+use crate::support::{fixture, publish, quantile};
 
 /// Runs every share-server measurement and adds them to `report`.
 pub fn run(options: &Options, report: &mut Report) -> Result<()> {
-    let built = build(report)?;
-    let work = tempfile::Builder::new()
-        .prefix("parlor-bench-")
-        .tempdir()
-        .context("no temporary directory")?;
-    // A copy, so a rebuild by someone else meanwhile cannot swap the binary
-    // between the server's restarts.
-    let binary = work.path().join("share-server");
-    fs::copy(&built, &binary).with_context(|| format!("could not copy {}", built.display()))?;
+    let (built, build_line) = cmd::build_binary("share-server", false)?;
+    let (work, binary) = crate::support::private_copy(&built, "parlor-bench-")?;
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .worker_threads(1)
         .enable_all()
         .build()?;
-    let http = reqwest::Client::new();
     let mut bench = Bench {
         options,
         binary,
         dir: work.path().to_path_buf(),
         runtime,
-        http,
-        report,
+        http: reqwest::Client::new(),
+        targets: &mut report.targets,
+        figures: Map::new(),
     };
+    bench.set("build", json!(build_line));
     let outcome = bench.page().and_then(|()| bench.publishing());
+    let figures = Value::Object(std::mem::take(&mut bench.figures));
+    report.parts.insert("server".to_owned(), figures);
     if options.keep {
         let kept = work.keep();
         eprintln!(
@@ -60,19 +55,15 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
     outcome
 }
 
-fn build(report: &mut Report) -> Result<PathBuf> {
-    let (binary, line) = cmd::build_binary("share-server", false)?;
-    report.commands.push(line);
-    Ok(binary)
-}
-
 struct Bench<'a> {
     options: &'a Options,
     binary: PathBuf,
     dir: PathBuf,
     runtime: tokio::runtime::Runtime,
     http: reqwest::Client,
-    report: &'a mut Report,
+    targets: &'a mut Vec<Target>,
+    /// What the server sections of BENCHMARKS.md.in show, by name.
+    figures: Map<String, Value>,
 }
 
 /// The published page and the copies nginx serves.
@@ -86,83 +77,60 @@ struct Page {
 }
 
 impl Bench<'_> {
-    fn start_server(&self, database: &Path) -> Result<ShareServer> {
-        let server = ShareServer::start(&self.binary, database, &self.dir.join("server.log"))?;
-        Ok(server)
+    fn set(&mut self, name: &str, value: Value) {
+        self.figures.insert(name.to_owned(), value);
     }
 
-    fn record_serve_command(&mut self, database: &Path) {
-        let work = self.dir.display().to_string();
-        let args = procs::serve_args(database, 0).join(" ");
-        self.report.commands.push(
-            format!(
-                "share-server user add bench --database-url sqlite://{}\n\
-                 RUST_LOG={} share-server {}   # WORK: a temporary directory; PORT: a free loopback port; \
-                 stderr (warnings) to WORK/server.log",
-                database.display(),
-                procs::SERVER_LOG_LEVEL,
-                args.replace("127.0.0.1:0", "127.0.0.1:PORT")
-            )
-            .replace(&work, "WORK"),
-        );
+    fn start_server(&self, database: &Path) -> Result<ShareServer> {
+        let url = format!("sqlite://{}", database.display());
+        ShareServer::share_server(&self.binary, &url, &self.dir.join("server.log"))
     }
 
     // ------------------------------------------------------------ the page
 
     fn page(&mut self) -> Result<()> {
         let database = self.dir.join("page.db");
-        let token = procs::add_user(&self.binary, &database, "bench")?;
-        self.record_serve_command(&database);
+        let database_url = format!("sqlite://{}", database.display());
+        let token = procs::add_user(&self.binary, &database_url, "bench")?;
+        let serve = procs::serve_args("sqlite://WORK/page.db", "127.0.0.1:PORT");
+        self.set("serve_args", json!(serve.join(" ")));
+        self.set("log_level", json!(procs::SERVER_LOG_LEVEL));
         let mut server = self.start_server(&database)?;
         std::thread::sleep(Duration::from_millis(500));
-        let idle = procs::memory(server.process.pid())?;
+        let idle = procs::memory(server.pid())?;
 
         let page = step("publish the 40-message chat and save its page", || {
             self.publish_page(&server, &token)
         })?;
-        let nginx_dir = self.dir.join("nginx");
-        let www = nginx_dir
-            .join("www")
-            .join(page.path.trim_start_matches('/'));
-        if let Some(parent) = www.parent() {
-            fs::create_dir_all(parent)?;
-        }
-        fs::write(&www, &page.identity)?;
-        let mut gz = www.clone().into_os_string();
-        gz.push(".gz");
-        fs::write(&gz, &page.gzip)?;
+        let www = self.dir.join("nginx/www");
+        let gzip_path = format!("{}.gz", page.path);
+        let mut files = vec![
+            (page.path.as_str(), page.identity.as_slice()),
+            (gzip_path.as_str(), page.gzip.as_slice()),
+            // Chromium's floor on this machine: a trivial page, for the render times.
+            (BLANK_PAGE, BLANK_HTML.as_bytes()),
+        ];
         for (href, css) in &page.stylesheets {
             // nginx looks files up without the query string (a version tag).
-            let path = href.split('?').next().unwrap_or(href);
-            let file = nginx_dir.join("www").join(path.trim_start_matches('/'));
-            if let Some(parent) = file.parent() {
-                fs::create_dir_all(parent)?;
-            }
-            fs::write(file, css)?;
+            files.push((href.split('?').next().unwrap_or(href), css));
         }
-        // Chromium's floor on this machine: a trivial page, for the render times.
-        fs::write(
-            nginx_dir
-                .join("www")
-                .join(BLANK_PAGE.trim_start_matches('/')),
-            BLANK_HTML,
-        )?;
-        let nginx = Nginx::start(&nginx_dir, self.options.cores)?;
-        self.report.commands.push(format!(
-            "nginx -p WORK/nginx -c WORK/nginx/nginx.conf   # www{} holds the page's exact bytes, {}.gz the server's gzip bytes; the config:\n{}",
-            page.path,
-            page.path,
-            procs::nginx_conf(Path::new("WORK/nginx"), 0, self.options.cores)
-                .replace("127.0.0.1:0", "127.0.0.1:PORT")
-        ));
+        for (path, content) in files {
+            let file = www.join(path.trim_start_matches('/'));
+            fs::create_dir_all(file.parent().context("a file in no folder")?)?;
+            fs::write(file, content)?;
+        }
+        let nginx = Nginx::nginx(&self.dir.join("nginx"), self.options.cores)?;
+        let conf = procs::nginx_conf(Path::new("WORK/nginx"), "PORT", self.options.cores)?;
+        self.set("nginx_conf", json!(conf.trim_end()));
+        self.set("page_path", json!(page.path));
         self.check_same_bytes(&server, &nginx, &page)?;
 
         self.page_weight(&page);
-        let under_load = RssSampler::start(server.process.pid());
+        let under_load = RssSampler::start(server.pid());
         let identity = self.throughput(&server, &nginx, &page, None)?;
-        let gzip = self.throughput(&server, &nginx, &page, Some("Accept-Encoding: gzip"))?;
+        let gzip = self.throughput(&server, &nginx, &page, Some(throughput::GZIP))?;
         let peak_under_load = under_load.finish();
-        let after = procs::memory(server.process.pid())?;
+        let after = procs::memory(server.pid())?;
         self.throughput_section(&identity, &gzip);
         self.memory_section(idle, peak_under_load, after);
         self.browser(&server, &nginx, &page)?;
@@ -236,22 +204,6 @@ impl Bench<'_> {
 /// The trivial page that shows how fast Chromium can get here at all.
 const BLANK_PAGE: &str = "/blank.html";
 const BLANK_HTML: &str = "<!doctype html><title>blank</title><p>blank</p>";
-
-fn micros(duration: Duration) -> String {
-    format!("{:.0} µs", duration.as_secs_f64() * 1e6)
-}
-
-fn gzip_best(data: &[u8]) -> Vec<u8> {
-    let mut encoder = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    // Writing to a Vec cannot fail.
-    let _ = encoder.write_all(data);
-    encoder.finish().unwrap_or_default()
-}
-
-/// Runs one named step with progress on stderr (see [`cmd::step`]).
-fn step<T>(name: &str, body: impl FnOnce() -> Result<T>) -> Result<T> {
-    cmd::step(name, body).map(|(value, _)| value)
-}
 
 /// The `href`s of the page's `<link rel="stylesheet">` elements.
 fn stylesheet_paths(html: &str) -> Vec<String> {

@@ -3,7 +3,7 @@
 
 use std::fs;
 use std::io::Write as _;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
@@ -15,52 +15,40 @@ const DONE_HOOK: &str = include_str!("wrk_report.lua");
 /// Where the hook lives, for the command lines in BENCHMARKS.md.
 pub const REPORT_SCRIPT: &str = "xtask/src/bench/wrk_report.lua";
 
-/// One `wrk` run as configured by the bench.
+/// One `wrk` run as configured by the bench: two threads, `connections`
+/// connections for `duration`, with a header and a Lua script (e.g. to POST)
+/// if given.
 #[derive(Debug, Clone)]
 pub struct Load {
-    pub threads: u32,
     pub connections: u32,
     pub duration: Duration,
-    pub headers: Vec<String>,
-    /// A Lua script (`-s`), e.g. to POST.
-    pub script: Option<std::path::PathBuf>,
+    pub header: Option<&'static str>,
+    pub script: Option<PathBuf>,
 }
 
 impl Load {
     pub fn new(connections: u32, duration: Duration) -> Self {
+        let (header, script) = (None, None);
         Self {
-            threads: 2,
             connections,
             duration,
-            headers: Vec::new(),
-            script: None,
+            header,
+            script,
         }
-    }
-
-    pub fn header(mut self, header: &str) -> Self {
-        self.headers.push(header.to_owned());
-        self
-    }
-
-    pub fn script(mut self, path: &Path) -> Self {
-        self.script = Some(path.to_owned());
-        self
     }
 
     /// The arguments, with `script` as the Lua script.
     fn args(&self, url: &str, script: &str) -> Vec<String> {
+        let (connections, seconds) = (self.connections, self.duration.as_secs().max(1));
         let mut args = vec![
-            format!("-t{}", self.threads),
-            format!("-c{}", self.connections),
-            format!("-d{}s", self.duration.as_secs().max(1)),
+            "-t2".to_owned(),
+            format!("-c{connections}"),
+            format!("-d{seconds}s"),
         ];
-        for header in &self.headers {
-            args.push("-H".to_owned());
-            args.push(header.clone());
+        if let Some(header) = self.header {
+            args.extend(["-H".to_owned(), header.to_owned()]);
         }
-        args.push("-s".to_owned());
-        args.push(script.to_owned());
-        args.push(url.to_owned());
+        args.extend(["-s".to_owned(), script.to_owned(), url.to_owned()]);
         args
     }
 
@@ -70,17 +58,14 @@ impl Load {
             || REPORT_SCRIPT.to_owned(),
             |path| path.display().to_string(),
         );
-        let args: Vec<String> = self
-            .args(url, &script)
-            .into_iter()
-            .map(|arg| {
-                if arg.contains(' ') {
-                    format!("'{arg}'")
-                } else {
-                    arg
-                }
-            })
-            .collect();
+        let quoted = |arg: String| {
+            if arg.contains(' ') {
+                format!("'{arg}'")
+            } else {
+                arg
+            }
+        };
+        let args: Vec<String> = self.args(url, &script).into_iter().map(quoted).collect();
         format!("wrk {}", args.join(" "))
     }
 
@@ -158,11 +143,7 @@ pub fn parse(stdout: &str) -> Result<WrkReport> {
     let done: Done = serde_json::from_str(line)?;
     let seconds = Duration::from_micros(done.duration_us).as_secs_f64();
     Ok(WrkReport {
-        requests_per_sec: if seconds > 0.0 {
-            done.requests as f64 / seconds
-        } else {
-            0.0
-        },
+        requests_per_sec: done.requests as f64 / seconds.max(f64::MIN_POSITIVE),
         p50: Duration::from_micros(done.p50_us),
         p99: Duration::from_micros(done.p99_us),
         requests: done.requests,
@@ -207,7 +188,10 @@ Running 15s test @ http://127.0.0.1:41234/shared/abc
 
     #[test]
     fn command_line_as_documented() {
-        let load = Load::new(64, Duration::from_secs(15)).header("Accept-Encoding: gzip");
+        let load = Load {
+            header: Some("Accept-Encoding: gzip"),
+            ..Load::new(64, Duration::from_secs(15))
+        };
         assert_eq!(
             load.shown("http://h/x"),
             format!("wrk -t2 -c64 -d15s -H 'Accept-Encoding: gzip' -s {REPORT_SCRIPT} http://h/x")

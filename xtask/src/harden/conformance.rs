@@ -11,21 +11,19 @@
 //! check assumes, by design, the generated config narrows that one check for
 //! that one operation and says why.
 
-use std::fmt::Write as _;
 use std::fs;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 
-use crate::cmd;
-use crate::cmd::target_dir;
-use crate::support::server::{Server, add_user};
-use crate::support::{fixture, publish};
+use crate::cmd::{self, target_dir};
+use crate::support::procs::{ShareServer, add_user};
+use crate::support::{fixture, publish, render};
 
 /// The schemathesis release these checks were written against.
 pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
@@ -34,39 +32,12 @@ pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 /// freeze`), so that a fixed seed generates the same cases next year. Used
 /// as pip constraints; when they cannot be met (another Python), pip
 /// resolves afresh with a warning.
-const CONSTRAINTS: &str = "\
-anyio==4.16.0
-certifi==2026.10.19.post1
-charset-normalizer==3.5.3
-click==8.5.1
-graphql-core==3.3.2
-harfile==0.6.0
-hypothesis==6.170.17
-hypothesis-graphql==0.13.5
-idna==3.20
-iniconfig==2.3.1
-jsonschema_rs==0.60.3
-markdown-it-py==4.3.0
-MarkupSafe==3.0.4
-mdurl==0.1.2
-packaging==26.4
-pluggy==1.7.0
-Pygments==2.21.0
-pyrate-limiter==4.5.1
-pytest==9.2.0
-PyYAML==6.0.4
-requests==2.34.2
-rich==15.0.0
-sortedcontainers==2.4.0
-typing_extensions==4.16.0
-urllib3==2.8.0
-Werkzeug==3.1.9
-";
+const CONSTRAINTS: &str = include_str!("schemathesis-constraints.txt");
 
-const FULL_EXAMPLES: u32 = 1000;
+pub const FULL_EXAMPLES: u32 = 1000;
 const QUICK_EXAMPLES: u32 = 25;
 /// `--quick` is deterministic, so that a failure in CI reproduces.
-const QUICK_SEED: &str = "1";
+pub const QUICK_SEED: &str = "1";
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -78,51 +49,39 @@ pub struct Options {
 
 impl Options {
     pub fn new(quick: bool) -> Self {
-        if quick {
-            Self {
-                max_examples: QUICK_EXAMPLES,
-                seed: Some(QUICK_SEED.to_owned()),
-            }
-        } else {
-            Self {
-                max_examples: FULL_EXAMPLES,
-                seed: None,
-            }
+        Self {
+            max_examples: if quick { QUICK_EXAMPLES } else { FULL_EXAMPLES },
+            seed: quick.then(|| QUICK_SEED.to_owned()),
         }
     }
 }
 
 /// What schemathesis reported.
-#[derive(Debug, Clone, Default)]
-pub struct Summary {
-    pub took: Duration,
+#[derive(Debug, Clone, Default, PartialEq)]
+struct Summary {
     /// Test cases generated and sent.
-    pub cases: u64,
+    cases: u64,
     /// Unique failures found.
-    pub failures: u64,
-    pub seed: String,
-    pub junit: Option<PathBuf>,
+    failures: u64,
+    seed: String,
 }
 
 /// Installs schemathesis if needed, builds and starts the server, runs
 /// schemathesis and judges it. An error on any failure.
-pub fn run(options: &Options) -> Result<Summary> {
-    let schemathesis = cmd::step("schemathesis", ensure_schemathesis)?.0;
-    let built = cmd::step("build the debug share-server", build_debug)?.0;
-    let work = tempfile::Builder::new()
-        .prefix("parlor-conformance-")
-        .tempdir()
-        .context("no temporary directory")?;
-    let binary = work.path().join("share-server");
-    fs::copy(&built, &binary).with_context(|| format!("could not copy {}", built.display()))?;
+pub fn run(options: &Options) -> Result<()> {
+    let schemathesis = cmd::step("schemathesis", ensure_schemathesis)?;
+    let built = cmd::step("build the debug share-server", || {
+        cmd::build_binary("share-server", true).map(|(binary, _)| binary)
+    })?;
+    let (work, binary) = crate::support::private_copy(&built, "parlor-conformance-")?;
     let database_url = format!("sqlite://{}", work.path().join("conformance.db").display());
     let token = add_user(&binary, &database_url, "conformance")?;
     let log = work.path().join("server.log");
-    let mut server = Server::start(&binary, &database_url, &log)?;
+    let mut server = ShareServer::share_server(&binary, &database_url, &log)?;
     let base = server.url("");
     let (read_id, revoke_id) = publish_two(&base, &token)?;
     let config = work.path().join("schemathesis.toml");
-    fs::write(&config, config_toml(&token, &read_id, &revoke_id))?;
+    fs::write(&config, config_toml(&token, &read_id, &revoke_id)?)?;
     let reports = target_dir().join("harden/conformance");
     fs::create_dir_all(&reports)?;
     let junit = reports.join("junit.xml");
@@ -152,30 +111,30 @@ pub fn run(options: &Options) -> Result<Summary> {
             options.max_examples
         ),
         || run_echoing(&mut command),
-    )?
-    .0;
+    )?;
     let took = started.elapsed();
     server.process.ensure_running()?;
     server.process.stop();
 
-    let mut summary = parse_summary(&output);
-    summary.took = took;
-    summary.junit = junit.exists().then_some(junit);
+    let summary = parse_summary(&output);
     let log_text = fs::read_to_string(&log).unwrap_or_default();
     let panics = log_text
         .lines()
         .filter(|line| line.contains("panicked") || line.contains("ERROR"))
         .count();
+    let Summary {
+        cases,
+        failures,
+        seed,
+    } = &summary;
+    let took = took.as_secs_f64();
+    let junit = if junit.exists() {
+        junit.display().to_string()
+    } else {
+        "none".to_owned()
+    };
     eprintln!(
-        "\nconformance: {} test cases, {} failures, seed {}, {:.1} s; JUnit: {}",
-        summary.cases,
-        summary.failures,
-        summary.seed,
-        took.as_secs_f64(),
-        summary
-            .junit
-            .as_deref()
-            .map_or_else(|| "none".to_owned(), |p| p.display().to_string())
+        "\nconformance: {cases} test cases, {failures} failures, seed {seed}, {took:.1} s; JUnit: {junit}"
     );
     if panics > 0 {
         bail!("{panics} ERROR or panic lines in the server log:\n{log_text}");
@@ -188,7 +147,7 @@ pub fn run(options: &Options) -> Result<Summary> {
             summary.seed
         );
     }
-    Ok(summary)
+    Ok(())
 }
 
 /// `target/harden/venv/bin/schemathesis` at [`SCHEMATHESIS_VERSION`],
@@ -228,17 +187,6 @@ fn ensure_schemathesis() -> Result<PathBuf> {
     Ok(schemathesis)
 }
 
-fn build_debug() -> Result<PathBuf> {
-    let mut build = cmd::cargo(["build", "-p", "share-server", "--bin", "share-server"]);
-    build.args(cmd::locked());
-    cmd::run(&mut build)?;
-    let binary = target_dir().join("debug/share-server");
-    if !binary.exists() {
-        bail!("{} is missing after the build", binary.display());
-    }
-    Ok(binary)
-}
-
 /// Publishes two small shares: one to read, one to revoke.
 fn publish_two(base: &str, token: &str) -> Result<(String, String)> {
     let runtime = tokio::runtime::Builder::new_current_thread()
@@ -255,37 +203,9 @@ fn publish_two(base: &str, token: &str) -> Result<(String, String)> {
 
 /// The schemathesis config: the token for every request, real ids for the
 /// operations that take one, and the narrowed checks with their reasons.
-fn config_toml(token: &str, read_id: &str, revoke_id: &str) -> String {
-    let mut toml = String::new();
-    let _ = writeln!(
-        toml,
-        "# Written by `cargo xtask harden conformance` for one run.\n\
-         headers = {{ Authorization = \"Bearer {token}\" }}\n\
-         \n\
-         # A live share for the reads (a random id only reaches the 404 branch).\n\
-         [[operations]]\n\
-         include-name = [\"GET /api/v0/shared-chats/{{shareId}}\", \"GET /shared/{{shareId}}\", \
-         \"GET /shared/{{shareId}}.json\", \"GET /shared/{{shareId}}.md\", \
-         \"GET /shared/{{shareId}}.html\"]\n\
-         parameters = {{ \"path.shareId\" = \"{read_id}\" }}\n\
-         \n\
-         [[operations]]\n\
-         include-name = \"DELETE /api/v0/shared-chats/{{shareId}}\"\n\
-         parameters = {{ \"path.shareId\" = \"{revoke_id}\" }}\n\
-         # The first revocation answers 200; every later one 410 (documented).\n\
-         checks.positive_data_acceptance.expected-statuses = [200, 410]\n\
-         # A wrong X-Delete-Token gets the same 404 as an unknown id, by design\n\
-         # (documented): the check expects 401/403 for any invalid credential.\n\
-         checks.ignored_auth.enabled = false\n\
-         \n\
-         [[operations]]\n\
-         include-name = \"POST /api/v0/shared-chats\"\n\
-         # JSON Schema cannot say that timestamps lie in the past, that `replyTo`\n\
-         # names an earlier user message, or that a duplicate key is refused:\n\
-         # schema-valid snapshots may be refused with 422 (or 400), both documented.\n\
-         checks.positive_data_acceptance.expected-statuses = [201, 400, 422]"
-    );
-    toml
+fn config_toml(token: &str, read_id: &str, revoke_id: &str) -> Result<String> {
+    let ids = serde_json::json!({"token": token, "read_id": read_id, "revoke_id": revoke_id});
+    render(include_str!("schemathesis.toml.in"), ids)
 }
 
 /// Runs `command`, echoing its stdout to stderr line by line as it comes,
@@ -348,18 +268,19 @@ Test cases:
 
 Seed: 1
 ";
-        let summary = parse_summary(failed);
-        assert_eq!((summary.cases, summary.failures), (643, 4));
-        assert_eq!(summary.seed, "1");
+        let summary = |cases, failures, seed: &str| Summary {
+            cases,
+            failures,
+            seed: seed.to_owned(),
+        };
+        assert_eq!(parse_summary(failed), summary(643, 4, "1"));
         let passed = "Test cases:\n  1396 generated, 1396 passed, 2 skipped\n\nSeed: 42\n";
-        let summary = parse_summary(passed);
-        assert_eq!((summary.cases, summary.failures), (1396, 0));
-        assert_eq!(summary.seed, "42");
+        assert_eq!(parse_summary(passed), summary(1396, 0, "42"));
     }
 
     #[test]
     fn config_names_the_ids_and_the_exceptions() {
-        let toml = config_toml("psu_t", "READ", "GONE");
+        let toml = config_toml("psu_t", "READ", "GONE").unwrap();
         assert!(toml.contains("Authorization = \"Bearer psu_t\""));
         assert!(toml.contains("parameters = { \"path.shareId\" = \"READ\" }"));
         assert!(toml.contains("parameters = { \"path.shareId\" = \"GONE\" }"));

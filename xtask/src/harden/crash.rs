@@ -6,14 +6,9 @@
 //! backend; `--seed` replays the kill timing and the bodies
 //! (`PARLOR_CRASH_SEED`).
 
-use std::fs;
-
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 
 use crate::cmd;
-
-pub const DEFAULT_KILLS: usize = 20;
-pub const QUICK_KILLS: usize = 5;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Backend {
@@ -33,36 +28,19 @@ impl Backend {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Options {
-    pub kills: usize,
-    pub backends: Vec<Backend>,
-    /// Replays the kill timing and the bodies of an earlier run.
-    pub seed: Option<u64>,
-}
-
-pub fn run(options: &Options) -> Result<()> {
-    let ((built, _), _) = cmd::step("build the share-server (release)", || {
+pub fn run(options: &super::Args) -> Result<()> {
+    let (built, _) = cmd::step("build the share-server (release)", || {
         cmd::build_binary("share-server", false)
     })?;
-    let work = tempfile::Builder::new()
-        .prefix("parlor-crash-")
-        .tempdir()
-        .context("no temporary directory")?;
-    // A copy, so that a rebuild by someone else meanwhile cannot swap the
-    // binary between restarts.
-    let binary = work.path().join("share-server");
-    fs::copy(&built, &binary).with_context(|| format!("could not copy {}", built.display()))?;
+    let (_work, binary) = crate::support::private_copy(&built, "parlor-crash-")?;
     let mut failed = Vec::new();
     for &backend in &options.backends {
         let name = backend.name();
         let step = format!("kill -9 the share-server {} times on {name}", options.kills);
         let test = format!("crash_durability::acknowledged_shares_survive_kill_9_on_{name}");
         let result = cmd::step(&step, || {
-            let mut command = cmd::cargo(["test", "-p", "share-server", "--test", "it"]);
+            let mut command = super::share_server_test(&test);
             command
-                .args(cmd::locked())
-                .args([test.as_str(), "--", "--exact", "--nocapture"])
                 .env("PARLOR_HARDEN_KILLS", options.kills.to_string())
                 .env("PARLOR_SHARE_SERVER_BIN", &binary);
             if let Some(seed) = options.seed {

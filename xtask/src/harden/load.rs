@@ -18,20 +18,12 @@ pub fn run(quick: bool, database_url: Option<&str>) -> Result<()> {
     let seconds = if quick { QUICK_SECONDS } else { FULL_SECONDS };
     let step = format!("256 connections with aborting clients for {seconds} s");
     cmd::step(&step, || {
-        let mut command = cmd::cargo(["test", "-p", "share-server", "--test", "it"]);
-        command
-            .args(cmd::locked())
-            .args([
-                "load::well_behaved_clients_are_served_under_load_and_abuse",
-                "--",
-                "--exact",
-                "--nocapture",
-            ])
-            .env("PARLOR_LOAD_SECONDS", seconds.to_string());
+        let test = "load::well_behaved_clients_are_served_under_load_and_abuse";
+        let mut command = super::share_server_test(test);
+        command.env("PARLOR_LOAD_SECONDS", seconds.to_string());
         if let Some(url) = database_url {
             command.env("PARLOR_LOAD_DATABASE_URL", url);
         }
         cmd::run(&mut command)
     })
-    .map(drop)
 }

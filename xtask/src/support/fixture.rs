@@ -7,6 +7,8 @@
 //! flatter the server's gzip and skew the page-weight ratio.
 
 use chat_core::{Message, ModelConfig, PromptMeta, Role, ShareSnapshot, ToolCall, Usage};
+use std::sync::LazyLock;
+
 use chrono::{DateTime, TimeDelta, Utc};
 
 /// The page benchmarked against nginx: 40 messages, ~20 KB of text.
@@ -124,26 +126,12 @@ pub fn chat(
     snapshot
 }
 
+/// A message with nothing but its id, role and time: every other field
+/// takes the schema's default.
 fn plain(id: String, role: Role, timestamp: DateTime<Utc>) -> Message {
-    Message {
-        id,
-        role,
-        content: String::new(),
-        timestamp,
-        reasoning: None,
-        usage: None,
-        cost: None,
-        inference_time_ms: None,
-        time_to_first_token_ms: None,
-        tool_calls: Vec::new(),
-        tool_call_id: None,
-        provider: None,
-        model: None,
-        params: None,
-        finish_reason: None,
-        error: None,
-        reply_to: None,
-    }
+    let message =
+        serde_json::json!({"id": id, "role": role, "content": "", "timestamp": timestamp});
+    serde_json::from_value(message).unwrap_or_else(|error| panic!("a plain message: {error}"))
 }
 
 /// An assistant message with usage, cost and timings.
@@ -164,205 +152,45 @@ fn answer(id: String, timestamp: DateTime<Utc>, text: &mut TextGen, size: usize)
     }
 }
 
-const WORDS: &[&str] = &[
-    "the",
-    "a",
-    "of",
-    "to",
-    "and",
-    "in",
-    "is",
-    "it",
-    "that",
-    "for",
-    "on",
-    "with",
-    "as",
-    "this",
-    "be",
-    "are",
-    "from",
-    "or",
-    "by",
-    "at",
-    "when",
-    "which",
-    "then",
-    "but",
-    "not",
-    "each",
-    "every",
-    "build",
-    "cache",
-    "layer",
-    "request",
-    "server",
-    "client",
-    "deploy",
-    "pipeline",
-    "runner",
-    "container",
-    "image",
-    "registry",
-    "artifact",
-    "dependency",
-    "version",
-    "lockfile",
-    "crate",
-    "module",
-    "function",
-    "closure",
-    "iterator",
-    "future",
-    "thread",
-    "task",
-    "queue",
-    "channel",
-    "buffer",
-    "socket",
-    "connection",
-    "timeout",
-    "retry",
-    "backoff",
-    "latency",
-    "throughput",
-    "memory",
-    "allocation",
-    "heap",
-    "stack",
-    "pointer",
-    "reference",
-    "lifetime",
-    "borrow",
-    "trait",
-    "generic",
-    "compile",
-    "linker",
-    "binary",
-    "release",
-    "debug",
-    "profile",
-    "benchmark",
-    "metric",
-    "counter",
-    "histogram",
-    "trace",
-    "span",
-    "log",
-    "error",
-    "warning",
-    "panic",
-    "result",
-    "option",
-    "schema",
-    "migration",
-    "index",
-    "query",
-    "transaction",
-    "row",
-    "column",
-    "table",
-    "database",
-    "replica",
-    "primary",
-    "shard",
-    "partition",
-    "snapshot",
-    "checkpoint",
-    "journal",
-    "fast",
-    "slow",
-    "cold",
-    "warm",
-    "stale",
-    "fresh",
-    "small",
-    "large",
-    "first",
-    "last",
-    "next",
-    "previous",
-    "shared",
-    "private",
-    "public",
-    "local",
-    "remote",
-    "secure",
-    "unsafe",
-    "stable",
-    "nightly",
-    "parallel",
-    "serial",
-    "blocking",
-    "async",
-    "runs",
-    "takes",
-    "waits",
-    "spends",
-    "reads",
-    "writes",
-    "fetches",
-    "stores",
-    "evicts",
-    "restores",
-    "checks",
-    "fails",
-    "passes",
-    "measures",
-    "reports",
-    "skips",
-    "rebuilds",
-    "downloads",
-    "uploads",
-    "compresses",
-    "hashes",
-    "signs",
-    "verifies",
-    "about",
-    "roughly",
-    "nearly",
-    "only",
-    "still",
-    "already",
-    "usually",
-    "rarely",
-    "twice",
-    "seconds",
-    "minutes",
-    "bytes",
-    "megabytes",
-    "percent",
-    "steps",
-    "jobs",
-    "workers",
-    "nodes",
-    "hosts",
-    "because",
-    "so",
-    "although",
-    "unless",
-    "while",
-    "after",
-    "before",
-    "instead",
-    "without",
-    "again",
-    "whole",
-    "partial",
-    "same",
-    "different",
-    "config",
-];
+/// The vocabulary, the short function words first (see [`TextGen::word`]).
+const WORDS: &str = "\
+    the a of to and in is it that for on with as this be are from or by at when which then \
+    but not each every build cache layer request server client deploy pipeline runner \
+    container image registry artifact dependency version lockfile crate module function \
+    closure iterator future thread task queue channel buffer socket connection timeout retry \
+    backoff latency throughput memory allocation heap stack pointer reference lifetime \
+    borrow trait generic compile linker binary release debug profile benchmark metric \
+    counter histogram trace span log error warning panic result option schema migration \
+    index query transaction row column table database replica primary shard partition \
+    snapshot checkpoint journal fast slow cold warm stale fresh small large first last next \
+    previous shared private public local remote secure unsafe stable nightly parallel serial \
+    blocking async runs takes waits spends reads writes fetches stores evicts restores \
+    checks fails passes measures reports skips rebuilds downloads uploads compresses hashes \
+    signs verifies about roughly nearly only still already usually rarely twice seconds \
+    minutes bytes megabytes percent steps jobs workers nodes hosts because so although \
+    unless while after before instead without again whole partial same different config";
 
-const TOOLS: &[&str] = &[
-    "search_logs",
-    "read_file",
-    "run_query",
-    "list_jobs",
-    "http_get",
-];
+const TOOLS: &str = "search_logs read_file run_query list_jobs http_get";
 
-const LANGUAGES: &[&str] = &["rust", "python", "bash", "sql", "yaml"];
+/// [`WORDS`], one by one.
+static VOCABULARY: LazyLock<Vec<&str>> = LazyLock::new(|| WORDS.split_whitespace().collect());
+
+/// Code blocks: the language, the shape of a line, the bound of its numbers.
+const CODE: [(&str, &str, usize); 5] = [
+    ("rust", "let {id} = {id}(&{id}, {n})?;", 10_000),
+    ("python", "{id} = {id}({id}, retries={n})", 10),
+    (
+        "bash",
+        "{w} --{w} /var/lib/{w}/{n}.log | grep -c {w}",
+        1_000,
+    ),
+    (
+        "sql",
+        "SELECT {id}, count(*) FROM {id} WHERE {w} > {n} GROUP BY 1;",
+        100_000,
+    ),
+    ("yaml", "{id}:\n  {w}: {n}", 512),
+];
 
 /// A small deterministic generator of technical-sounding text (xorshift64*).
 struct TextGen {
@@ -392,9 +220,9 @@ impl TextGen {
         let index = if self.below(3) == 0 {
             self.below(27)
         } else {
-            self.below(WORDS.len())
+            self.below(VOCABULARY.len())
         };
-        WORDS[index]
+        VOCABULARY[index]
     }
 
     fn identifier(&mut self) -> String {
@@ -446,47 +274,23 @@ impl TextGen {
     }
 
     fn code(&mut self, lines: usize) -> String {
-        let language = LANGUAGES[self.below(LANGUAGES.len())];
+        let (language, line, numbers) = CODE[self.below(CODE.len())];
         let mut out = format!("```{language}\n");
         for _ in 0..lines.max(1) {
-            let line = match language {
-                "rust" => format!(
-                    "let {} = {}(&{}, {})?;\n",
-                    self.identifier(),
-                    self.identifier(),
-                    self.identifier(),
-                    self.below(10_000)
-                ),
-                "python" => format!(
-                    "{} = {}({}, retries={})\n",
-                    self.identifier(),
-                    self.identifier(),
-                    self.identifier(),
-                    self.below(10)
-                ),
-                "bash" => format!(
-                    "{} --{} /var/lib/{}/{}.log | grep -c {}\n",
-                    self.word(),
-                    self.word(),
-                    self.word(),
-                    self.below(1_000),
-                    self.word()
-                ),
-                "sql" => format!(
-                    "SELECT {}, count(*) FROM {} WHERE {} > {} GROUP BY 1;\n",
-                    self.identifier(),
-                    self.identifier(),
-                    self.word(),
-                    self.below(100_000)
-                ),
-                _ => format!(
-                    "{}:\n  {}: {}\n",
-                    self.identifier(),
-                    self.word(),
-                    self.below(512)
-                ),
-            };
-            out.push_str(&line);
+            // Each `{id}` an identifier, `{w}` a word, `{n}` a number below `numbers`.
+            let mut rest = line;
+            while let Some((before, after)) = rest.split_once('{') {
+                let (hole, after) = after.split_once('}').unwrap_or((after, ""));
+                out.push_str(before);
+                match hole {
+                    "id" => out.push_str(&self.identifier()),
+                    "w" => out.push_str(self.word()),
+                    _ => out.push_str(&self.below(numbers).to_string()),
+                }
+                rest = after;
+            }
+            out.push_str(rest);
+            out.push('\n');
         }
         out.push_str("```");
         out
@@ -514,7 +318,8 @@ impl TextGen {
     }
 
     fn tool_name(&mut self) -> &'static str {
-        TOOLS[self.below(TOOLS.len())]
+        let tools: Vec<&'static str> = TOOLS.split_whitespace().collect();
+        tools[self.below(tools.len())]
     }
 
     fn tool_arguments(&mut self, bytes: usize) -> String {

@@ -1,26 +1,24 @@
-//! The processes a bench starts: the share-server and nginx, each on a free
-//! loopback port in its own process group, stopped (and the group killed)
-//! when dropped; and reading their memory from `/proc`.
+//! The processes `bench` and `harden` start: the share-server and nginx, each
+//! on a free loopback port in its own process group, stopped (and the group
+//! killed) when dropped; and what `/proc` tells about them: memory, CPU
+//! time, start time and process trees.
 
 use std::fs;
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, OnceLock};
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result, bail};
+use serde_json::json;
 
-/// A port nobody listens on right now.
-pub fn free_port() -> Result<u16> {
-    let listener = TcpListener::bind("127.0.0.1:0").context("no free loopback port")?;
-    Ok(listener.local_addr()?.port())
-}
+pub use super::webdriver::free_port;
 
 /// A child in its own process group: SIGTERM on stop, then SIGKILL to the
 /// whole group (nginx's workers, anything else it forked).
@@ -50,22 +48,37 @@ impl Supervised {
         Ok(())
     }
 
+    /// Waits until `GET path` on `port` answers 200.
+    pub fn wait_ready(&mut self, port: u16, path: &str) -> Result<()> {
+        let started = Instant::now();
+        loop {
+            self.ensure_running()?;
+            if http_status(port, path).is_ok_and(|status| status == 200) {
+                return Ok(());
+            }
+            if started.elapsed() > Duration::from_secs(30) {
+                bail!("{} did not answer on port {port} within 30 s", self.name);
+            }
+            thread::sleep(Duration::from_millis(25));
+        }
+    }
+
     /// SIGTERM, up to 10 s for a graceful exit, then SIGKILL to the group.
     pub fn stop(&mut self) {
-        if matches!(self.child.try_wait(), Ok(None)) {
-            let _ = Command::new("kill")
-                .args(["-TERM", &self.child.id().to_string()])
+        let kill = |args: &[&str]| {
+            Command::new("kill")
+                .args(args)
                 .stderr(Stdio::null())
-                .status();
+                .status()
+        };
+        if matches!(self.child.try_wait(), Ok(None)) {
+            let _ = kill(&["-TERM", &self.child.id().to_string()]);
             let deadline = Instant::now() + Duration::from_secs(10);
             while Instant::now() < deadline && matches!(self.child.try_wait(), Ok(None)) {
                 thread::sleep(Duration::from_millis(20));
             }
         }
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .stderr(Stdio::null())
-            .status();
+        let _ = kill(&["-KILL", "--", &format!("-{}", self.child.id())]);
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
@@ -74,21 +87,6 @@ impl Supervised {
 impl Drop for Supervised {
     fn drop(&mut self) {
         self.stop();
-    }
-}
-
-/// Waits until `GET path` on the port answers 200.
-pub fn wait_ready(process: &mut Supervised, port: u16, path: &str) -> Result<()> {
-    let started = Instant::now();
-    loop {
-        process.ensure_running()?;
-        if http_status(port, path).is_ok_and(|status| status == 200) {
-            return Ok(());
-        }
-        if started.elapsed() > Duration::from_secs(30) {
-            bail!("{} did not answer on port {port} within 30 s", process.name);
-        }
-        thread::sleep(Duration::from_millis(25));
     }
 }
 
@@ -103,103 +101,54 @@ pub fn http_status(port: u16, path: &str) -> Result<u16> {
     Ok(status)
 }
 
-/// A `share-server serve` on a free loopback port, logging warnings and
-/// errors to a file: no per-request log, as nginx runs with `access_log off`.
-pub struct ShareServer {
-    pub process: Supervised,
-    pub port: u16,
-}
-
-impl ShareServer {
-    /// Starts `binary serve` on `database` with the rate limits lifted (the
-    /// bench publishes thousands of shares from one IP and one token).
-    pub fn start(binary: &Path, database: &Path, log: &Path) -> Result<Self> {
-        let port = free_port()?;
-        let log = fs::OpenOptions::new().create(true).append(true).open(log)?;
-        let mut command = Command::new(binary);
-        command
-            .args(serve_args(database, port))
-            .env("RUST_LOG", SERVER_LOG_LEVEL)
-            .stdout(Stdio::null())
-            .stderr(log);
-        let mut process = Supervised::spawn("share-server", &mut command)?;
-        wait_ready(&mut process, port, "/healthz")?;
-        Ok(Self { process, port })
-    }
-
-    pub fn url(&self, path: &str) -> String {
-        format!("http://127.0.0.1:{}{path}", self.port)
-    }
-}
-
 /// The server's `RUST_LOG`: the per-request INFO lines off, like nginx's
 /// access log (an admin who keeps them pays about 6–10 µs per request).
 pub const SERVER_LOG_LEVEL: &str = "warn";
 
-/// The flags the bench serves with (also written to BENCHMARKS.md).
-pub fn serve_args(database: &Path, port: u16) -> Vec<String> {
-    vec![
-        "serve".to_owned(),
-        "--database-url".to_owned(),
-        format!("sqlite://{}", database.display()),
-        "--bind".to_owned(),
-        format!("127.0.0.1:{port}"),
-        "--rate-limit-ip".to_owned(),
-        "0".to_owned(),
-        "--rate-limit-token".to_owned(),
-        "0".to_owned(),
-    ]
-}
-
-/// `share-server user add NAME`: creates the database and returns the token.
-pub fn add_user(binary: &Path, database: &Path, name: &str) -> Result<String> {
-    let output = Command::new(binary)
-        .args(["user", "add", name, "--database-url"])
-        .arg(format!("sqlite://{}", database.display()))
-        .stderr(Stdio::null())
-        .output()
-        .context("could not run `share-server user add`")?;
-    if !output.status.success() {
-        bail!("`share-server user add` failed ({})", output.status);
-    }
-    let stdout = String::from_utf8(output.stdout)?;
-    stdout
-        .lines()
-        .last()
-        .map(|token| token.trim().to_owned())
-        .filter(|token| !token.is_empty())
-        .context("`share-server user add` printed no token")
-}
-
-/// nginx serving a directory of static files, as the reference.
-pub struct Nginx {
-    /// Stopped, workers and all, when dropped.
-    process: Supervised,
+/// A server on a free loopback port: a `share-server serve` or nginx.
+pub struct Service {
+    /// Stopped (nginx: workers and all) when dropped.
+    pub process: Supervised,
     pub port: u16,
 }
 
-impl Nginx {
-    /// Serves `dir/www` with a config generated into `dir`.
-    pub fn start(dir: &Path, workers: usize) -> Result<Self> {
-        let port = free_port()?;
+pub type ShareServer = Service;
+pub type Nginx = Service;
+
+impl Service {
+    /// `binary serve` on `database_url`, logging warnings and errors to `log`,
+    /// with the rate limits lifted (the bench publishes thousands of shares
+    /// from one IP and one token).
+    pub fn share_server(binary: &Path, database_url: &str, log: &Path) -> Result<Self> {
+        let port = free_port();
+        let log = fs::OpenOptions::new().create(true).append(true).open(log)?;
+        let mut command = Command::new(binary);
+        command
+            .args(serve_args(database_url, &format!("127.0.0.1:{port}")))
+            .env("RUST_LOG", SERVER_LOG_LEVEL)
+            .stdout(Stdio::null())
+            .stderr(log);
+        let mut process = Supervised::spawn("share-server", &mut command)?;
+        process.wait_ready(port, "/readyz")?;
+        Ok(Self { process, port })
+    }
+
+    /// nginx serving `dir/www` with a config generated into `dir`, as the reference.
+    pub fn nginx(dir: &Path, workers: usize) -> Result<Self> {
+        let port = free_port();
         let conf = dir.join("nginx.conf");
-        fs::write(&conf, nginx_conf(dir, port, workers))?;
+        fs::write(&conf, nginx_conf(dir, port, workers)?)?;
         for sub in ["tmp", "www"] {
             fs::create_dir_all(dir.join(sub))?;
         }
         // When run as root nginx's workers run as `nobody`: let them read the files.
         readable_by_all(dir)?;
         let mut command = Command::new("nginx");
-        command
-            .arg("-p")
-            .arg(dir)
-            .arg("-c")
-            .arg(&conf)
-            .stdout(Stdio::null())
-            .stderr(Stdio::null());
+        command.arg("-p").arg(dir).arg("-c").arg(&conf);
+        command.stdout(Stdio::null()).stderr(Stdio::null());
         let mut process = Supervised::spawn("nginx", &mut command)
             .context("could not start nginx (apt-get install nginx)")?;
-        wait_ready(&mut process, port, "/ready").with_context(|| {
+        process.wait_ready(port, "/ready").with_context(|| {
             let log = fs::read_to_string(dir.join("error.log")).unwrap_or_default();
             format!("nginx error log:\n{log}")
         })?;
@@ -210,10 +159,39 @@ impl Nginx {
         format!("http://127.0.0.1:{}{path}", self.port)
     }
 
-    /// The master's pid (the workers are its children).
+    /// The main process (nginx's workers are its children).
     pub fn pid(&self) -> u32 {
         self.process.pid()
     }
+}
+
+/// The arguments the server runs with (also written to BENCHMARKS.md).
+pub fn serve_args(database_url: &str, bind: &str) -> Vec<String> {
+    let args = ["serve", "--database-url", database_url, "--bind", bind];
+    let unlimited = ["--rate-limit-ip", "0", "--rate-limit-token", "0"];
+    args.into_iter()
+        .chain(unlimited)
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `share-server user add NAME`: creates the database and returns the token.
+pub fn add_user(binary: &Path, database_url: &str, name: &str) -> Result<String> {
+    let output = Command::new(binary)
+        .args(["user", "add", name, "--database-url", database_url])
+        .env("RUST_LOG", SERVER_LOG_LEVEL)
+        .stderr(Stdio::inherit())
+        .output()
+        .context("could not run `share-server user add`")?;
+    if !output.status.success() {
+        bail!("`share-server user add {name}` failed ({})", output.status);
+    }
+    String::from_utf8(output.stdout)?
+        .lines()
+        .last()
+        .map(|token| token.trim().to_owned())
+        .filter(|token| !token.is_empty())
+        .context("`share-server user add` printed no token")
 }
 
 fn readable_by_all(dir: &Path) -> Result<()> {
@@ -231,70 +209,14 @@ fn readable_by_all(dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// A minimal static-file config: as fast as nginx gets for one small file
-/// (sendfile, open-file cache, no access log, keep-alive without a request cap,
-/// pre-compressed `.gz` files served as they are).
-pub fn nginx_conf(dir: &Path, port: u16, workers: usize) -> String {
-    let dir = dir.display();
-    format!(
-        "worker_processes {workers};
-daemon off;
-master_process on;
-pid {dir}/nginx.pid;
-error_log {dir}/error.log warn;
-events {{ worker_connections 4096; }}
-http {{
-    access_log off;
-    sendfile on;
-    tcp_nopush on;
-    tcp_nodelay on;
-    keepalive_timeout 65;
-    keepalive_requests 1000000;
-    open_file_cache max=64 inactive=60s;
-    client_body_temp_path {dir}/tmp/body;
-    proxy_temp_path {dir}/tmp/proxy;
-    fastcgi_temp_path {dir}/tmp/fastcgi;
-    uwsgi_temp_path {dir}/tmp/uwsgi;
-    scgi_temp_path {dir}/tmp/scgi;
-    types {{ }}
-    default_type \"text/html; charset=utf-8\";
-    gzip off;
-    gzip_static on;
-    server {{
-        listen 127.0.0.1:{port};
-        root {dir}/www;
-        location = /ready {{ return 200; }}
-    }}
-}}
-"
-    )
+/// nginx's config for serving `dir/www` on `port` (`nginx.conf.in`).
+pub fn nginx_conf(dir: &Path, port: impl ToString, workers: usize) -> Result<String> {
+    let context =
+        json!({"dir": dir.display().to_string(), "port": port.to_string(), "workers": workers});
+    super::render(include_str!("nginx.conf.in"), context)
 }
 
-/// CPU time (user + system) used so far by a process and its descendants
-/// (nginx's workers), from `/proc/PID/stat`.
-pub fn cpu_time(root: u32) -> Result<Duration> {
-    let ticks_per_second = clock_ticks();
-    let stats: Vec<Stat> = fs::read_dir("/proc")?
-        .flatten()
-        .filter_map(|entry| fs::read_to_string(entry.path().join("stat")).ok())
-        .filter_map(|stat| parse_stat(&stat))
-        .collect();
-    let mut tree = vec![root];
-    let mut ticks = 0;
-    let mut index = 0;
-    while let Some(&pid) = tree.get(index) {
-        index += 1;
-        for stat in &stats {
-            if stat.pid == pid {
-                ticks += stat.ticks;
-            }
-            if stat.parent == pid && !tree.contains(&stat.pid) {
-                tree.push(stat.pid);
-            }
-        }
-    }
-    Ok(Duration::from_secs_f64(ticks as f64 / ticks_per_second))
-}
+// ------------------------------------------------------------------- /proc
 
 /// What the bench reads from `/proc/PID/stat`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,32 +225,81 @@ pub struct Stat {
     pub parent: u32,
     /// utime + stime, in clock ticks.
     pub ticks: u64,
+    /// When the process started, in clock ticks after boot.
+    pub start: u64,
 }
 
 /// Parses `/proc/PID/stat` (the command name may contain spaces and `)`).
 pub fn parse_stat(stat: &str) -> Option<Stat> {
     let pid = stat.split_whitespace().next()?.parse().ok()?;
     let after_name = &stat[stat.rfind(')')? + 1..];
-    // Fields after the name: state(3) ppid(4) … utime(14) stime(15).
+    // Fields after the name: state(3) ppid(4) … utime(14) stime(15) … starttime(22).
     let fields: Vec<&str> = after_name.split_whitespace().collect();
     let field = |n: usize| fields.get(n - 3)?.parse::<u64>().ok();
     Some(Stat {
         pid,
         parent: u32::try_from(field(4)?).ok()?,
         ticks: field(14)? + field(15)?,
+        start: field(22)?,
     })
+}
+
+fn stat(pid: u32) -> Option<Stat> {
+    parse_stat(&fs::read_to_string(format!("/proc/{pid}/stat")).ok()?)
+}
+
+/// `root` and every process below it, `root` first.
+pub fn tree(root: u32) -> Vec<Stat> {
+    let stats: Vec<Stat> = fs::read_dir("/proc")
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter_map(|entry| stat(entry.file_name().to_str()?.parse().ok()?))
+        .collect();
+    descendants(root, &stats)
+}
+
+pub fn descendants(root: u32, stats: &[Stat]) -> Vec<Stat> {
+    let mut tree: Vec<Stat> = stats.iter().filter(|s| s.pid == root).copied().collect();
+    let mut index = 0;
+    while let Some(&parent) = tree.get(index) {
+        index += 1;
+        let children = stats.iter().filter(|s| s.parent == parent.pid);
+        tree.extend(children.filter(|s| s.pid != root));
+    }
+    tree
+}
+
+/// CPU time (user + system) used so far by a process and its descendants
+/// (nginx's workers).
+pub fn cpu_time(root: u32) -> Duration {
+    let ticks: u64 = tree(root).iter().map(|s| s.ticks).sum();
+    Duration::from_secs_f64(ticks as f64 / clock_ticks())
+}
+
+/// Wall-clock start of a process, ms since the epoch, from its start time
+/// (clock ticks after boot, 10 ms resolution) and `/proc/uptime`.
+pub fn start_ms(pid: u32) -> Result<f64> {
+    let start = stat(pid).context("unreadable /proc/PID/stat")?.start;
+    let uptime = fs::read_to_string("/proc/uptime")?;
+    let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs_f64() * 1e3;
+    let uptime: f64 = uptime
+        .split_whitespace()
+        .next()
+        .and_then(|s| s.parse().ok())
+        .context("unreadable /proc/uptime")?;
+    Ok(now - uptime * 1e3 + start as f64 / clock_ticks() * 1e3)
 }
 
 /// `getconf CLK_TCK` (100 on Linux in practice).
 fn clock_ticks() -> f64 {
-    static TICKS: std::sync::OnceLock<f64> = std::sync::OnceLock::new();
+    static TICKS: OnceLock<f64> = OnceLock::new();
     *TICKS.get_or_init(|| {
-        Command::new("getconf")
-            .arg("CLK_TCK")
-            .output()
+        let output = Command::new("getconf").arg("CLK_TCK").output();
+        let text = output
             .ok()
-            .and_then(|out| String::from_utf8(out.stdout).ok())
-            .and_then(|text| text.trim().parse().ok())
+            .and_then(|out| String::from_utf8(out.stdout).ok());
+        text.and_then(|text| text.trim().parse().ok())
             .unwrap_or(100.0)
     })
 }
@@ -359,41 +330,33 @@ pub fn parse_status(status: &str) -> Option<Memory> {
     })
 }
 
-/// Samples a process's RSS every 50 ms until dropped; keeps the largest.
+/// Samples a process's RSS every 50 ms until finished; keeps the largest.
 pub struct RssSampler {
     stop: Arc<AtomicBool>,
     max: Arc<AtomicU64>,
-    thread: Option<thread::JoinHandle<()>>,
+    thread: thread::JoinHandle<()>,
 }
 
 impl RssSampler {
     pub fn start(pid: u32) -> Self {
         let stop = Arc::new(AtomicBool::new(false));
         let max = Arc::new(AtomicU64::new(0));
-        let thread = {
-            let (stop, max) = (Arc::clone(&stop), Arc::clone(&max));
-            thread::spawn(move || {
-                while !stop.load(Ordering::Relaxed) {
-                    if let Ok(memory) = memory(pid) {
-                        max.fetch_max(memory.rss, Ordering::Relaxed);
-                    }
-                    thread::sleep(Duration::from_millis(50));
+        let (stopped, largest) = (Arc::clone(&stop), Arc::clone(&max));
+        let thread = thread::spawn(move || {
+            while !stopped.load(Ordering::Relaxed) {
+                if let Ok(memory) = memory(pid) {
+                    largest.fetch_max(memory.rss, Ordering::Relaxed);
                 }
-            })
-        };
-        Self {
-            stop,
-            max,
-            thread: Some(thread),
-        }
+                thread::sleep(Duration::from_millis(50));
+            }
+        });
+        Self { stop, max, thread }
     }
 
     /// The largest RSS seen, in bytes.
-    pub fn finish(mut self) -> u64 {
+    pub fn finish(self) -> u64 {
         self.stop.store(true, Ordering::Relaxed);
-        if let Some(thread) = self.thread.take() {
-            let _ = thread.join();
-        }
+        let _ = self.thread.join();
         self.max.load(Ordering::Relaxed)
     }
 }
@@ -406,36 +369,59 @@ mod tests {
     fn reads_rss_and_peak() {
         let status =
             "Name:\tshare-server\nVmPeak:\t  900000 kB\nVmHWM:\t   20480 kB\nVmRSS:\t   10240 kB\n";
-        assert_eq!(
-            parse_status(status),
-            Some(Memory {
-                rss: 10 * 1024 * 1024,
-                peak: 20 * 1024 * 1024
-            })
-        );
+        let expected = Memory {
+            rss: 10 * 1024 * 1024,
+            peak: 20 * 1024 * 1024,
+        };
+        assert_eq!(parse_status(status), Some(expected));
         assert_eq!(parse_status("Name:\tx\n"), None);
         let own = memory(std::process::id()).unwrap();
         assert!(own.rss > 0 && own.peak >= own.rss);
     }
 
     #[test]
-    fn reads_cpu_ticks() {
-        let stat =
-            "4242 (nginx: worker (x)) S 4200 4200 4200 0 -1 4194560 90 0 0 0 170 30 0 0 20 0 1 0";
-        assert_eq!(
-            parse_stat(stat),
-            Some(Stat {
-                pid: 4242,
-                parent: 4200,
-                ticks: 200
-            })
+    fn reads_cpu_ticks_start_times_and_trees() {
+        let stat = "4242 (nginx: worker (x)) S 4200 4200 4200 0 -1 4194560 90 0 0 0 170 30 0 0 20 0 1 0 987654 1000 50";
+        let expected = Stat {
+            pid: 4242,
+            parent: 4200,
+            ticks: 200,
+            start: 987_654,
+        };
+        assert_eq!(parse_stat(stat), Some(expected));
+        assert!(cpu_time(std::process::id()) > Duration::ZERO);
+        let start = start_ms(std::process::id()).unwrap();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .unwrap()
+            .as_secs_f64()
+            * 1e3;
+        assert!(
+            start <= now + 50.0 && now - start < 3_600_000.0,
+            "{start} vs {now}"
         );
-        assert!(cpu_time(std::process::id()).is_ok());
+
+        let stat = |pid, parent| Stat {
+            pid,
+            parent,
+            ticks: 0,
+            start: 0,
+        };
+        let stats = [
+            stat(1, 0),
+            stat(10, 1),
+            stat(11, 10),
+            stat(12, 10),
+            stat(20, 1),
+            stat(13, 11),
+        ];
+        let pids: Vec<u32> = descendants(10, &stats).iter().map(|s| s.pid).collect();
+        assert_eq!(pids, [10, 11, 12, 13]);
     }
 
     #[test]
     fn nginx_config_is_static_and_quiet() {
-        let conf = nginx_conf(Path::new("/tmp/b"), 4321, 2);
+        let conf = nginx_conf(Path::new("/tmp/b"), 4321, 2).unwrap();
         for line in [
             "worker_processes 2;",
             "daemon off;",
@@ -443,6 +429,7 @@ mod tests {
             "gzip_static on;",
             "listen 127.0.0.1:4321;",
             "root /tmp/b/www;",
+            "location = /ready { return 200; }",
         ] {
             assert!(conf.contains(line), "{line} missing from\n{conf}");
         }

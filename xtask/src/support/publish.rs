@@ -53,5 +53,3 @@ pub async fn latencies(
     }
     Ok(times)
 }
-
-pub use super::quantile;

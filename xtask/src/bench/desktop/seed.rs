@@ -150,6 +150,16 @@ pub fn seed(path: &Path, big: usize) -> Result<()> {
 mod tests {
     use super::*;
 
+    /// The one value `sql` selects, as text.
+    fn one(conn: &Connection, sql: &str) -> String {
+        let value: rusqlite::types::Value = conn.query_row(sql, [], |row| row.get(0)).unwrap();
+        match value {
+            rusqlite::types::Value::Integer(n) => n.to_string(),
+            rusqlite::types::Value::Text(text) => text,
+            other => format!("{other:?}"),
+        }
+    }
+
     #[test]
     fn seeds_what_the_store_reads() {
         let dir = tempfile::tempdir().unwrap();
@@ -157,57 +167,32 @@ mod tests {
         seed(&path, 1_000).unwrap();
         // Reopening is a no-op migration, as for the app.
         let conn = open(&path).unwrap();
-        let version: i64 = conn
-            .query_row("PRAGMA user_version", [], |row| row.get(0))
-            .unwrap();
-        assert_eq!(version, 1);
-        let count: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM messages WHERE session_id = ?1",
-                [BIG_SESSION],
-                |row| row.get(0),
-            )
-            .unwrap();
-        assert_eq!(count, 1_000);
+        assert_eq!(one(&conn, "PRAGMA user_version"), "1");
+        let big = format!("FROM messages WHERE session_id = '{BIG_SESSION}'");
+        assert_eq!(one(&conn, &format!("SELECT COUNT(*) {big}")), "1000");
         // The app's page query (latest first) and its columns' formats.
-        let (id, role, status, tool_calls, created): (String, String, String, String, String) =
-            conn.query_row(
-                "SELECT id, role, status, tool_calls, created_at FROM messages
-                 WHERE session_id = ?1 ORDER BY position DESC LIMIT 1",
-                [BIG_SESSION],
-                |row| {
-                    Ok((
-                        row.get(0)?,
-                        row.get(1)?,
-                        row.get(2)?,
-                        row.get(3)?,
-                        row.get(4)?,
-                    ))
-                },
+        let latest = |column: &str| {
+            one(
+                &conn,
+                &format!("SELECT {column} {big} ORDER BY position DESC LIMIT 1"),
             )
-            .unwrap();
-        assert_eq!(id, message_id(BIG_SESSION, 999));
-        assert_eq!((role.as_str(), status.as_str()), ("assistant", "complete"));
-        assert_eq!(tool_calls, "[]");
+        };
+        assert_eq!(latest("id"), message_id(BIG_SESSION, 999));
+        assert_eq!(
+            latest("role || ' ' || status || ' ' || tool_calls"),
+            "assistant complete []"
+        );
+        let created = latest("created_at");
         assert!(DateTime::parse_from_rfc3339(&created).is_ok(), "{created}");
         assert!(created.ends_with('Z') && created.len() == 24, "{created}");
         // The full-text index followed the inserts (its triggers ran).
-        let hits: i64 = conn
-            .query_row(
-                "SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH '\"Answer 999\"'",
-                [],
-                |row| row.get(0),
-            )
-            .unwrap();
-        assert_eq!(hits, 1);
+        let fts = "SELECT COUNT(*) FROM messages_fts WHERE messages_fts MATCH '\"Answer 999\"'";
+        assert_eq!(one(&conn, fts), "1");
         // The sidebar lists the small session first (newest).
-        let first: String = conn
-            .query_row(
-                "SELECT id FROM sessions ORDER BY updated_at DESC LIMIT 1",
-                [],
-                |row| row.get(0),
-            )
-            .unwrap();
+        let first = one(
+            &conn,
+            "SELECT id FROM sessions ORDER BY updated_at DESC LIMIT 1",
+        );
         assert_eq!(first, SMALL_SESSION);
     }
 }

@@ -14,20 +14,7 @@ impl Bench<'_> {
     ) -> Result<()> {
         let seed_snapshot = serde_json::to_vec(&fixture::seed_chat(Utc::now()))?;
         let load = Load::new(64, self.options.duration);
-        let mut table = Table::new(&[
-            "stored shares",
-            "seeding took",
-            "database file",
-            "share-server req/s",
-            "nginx req/s",
-            "ratio",
-            "share-server p99",
-            "share-server CPU/req",
-            "RSS idle after restart",
-            "RSS peak (VmHWM)",
-        ]);
-        let mut ratios = Vec::new();
-        let mut cpu = Vec::new();
+        let (mut rows, mut ratios, mut cpu): (Rows, Vec<f64>, Vec<f64>) = Default::default();
         for &level in &self.options.growth_levels {
             let (row, ratio_here, cpu_here) = step(&format!("growth: {level} shares"), || {
                 server.process.stop();
@@ -37,16 +24,15 @@ impl Bench<'_> {
                 let size = fs::metadata(database).map(|m| m.len()).unwrap_or(0);
                 *server = self.start_server(database)?;
                 std::thread::sleep(Duration::from_millis(300));
-                let idle = procs::memory(server.process.pid())?;
+                let idle = procs::memory(server.pid())?;
                 // Render into the cache once, as the first visitor would.
                 let status = procs::http_status(server.port, &page.path)?;
                 if status != 200 {
                     bail!("the page answered {status} after seeding");
                 }
-                let (ours, cpu_here) =
-                    measured(&load, &server.url(&page.path), server.process.pid())?;
+                let (ours, cpu_here) = measured(&load, &server.url(&page.path), server.pid())?;
                 let theirs = load.run(&nginx.url(&page.path))?;
-                let peak = procs::memory(server.process.pid())?.peak;
+                let peak = procs::memory(server.pid())?.peak;
                 let ratio_here = ours.requests_per_sec / theirs.requests_per_sec;
                 let row = vec![
                     format!("{level}"),
@@ -63,59 +49,41 @@ impl Bench<'_> {
                 Ok((row, ratio_here, cpu_here))
             })?;
             eprintln!("    {}", row.join(" | "));
-            table.row(row);
+            rows.push(row);
             ratios.push(ratio_here);
             cpu.push(cpu_here.as_secs_f64());
         }
         let last_over_first = |values: &[f64]| {
             values.last().copied().unwrap_or(f64::NAN) / values.first().copied().unwrap_or(f64::NAN)
         };
-        let kept = last_over_first(&ratios);
-        let cpu_growth = last_over_first(&cpu);
-        self.report.commands.push(format!(
-            "# growth: stop the server, then in one transaction on the SQLite file:\n\
-             WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < MISSING)\n\
-             INSERT INTO shares (...) SELECT substr(hex(randomblob(11)), 1, 22), ... FROM n;\n\
-             # restart, GET the page once, then {} against each",
-            load.shown("URL")
-        ));
-        self.report.sections.push(Section {
-            title: "Cost of growth".into(),
-            text: vec![format!(
-                "The same page with more shares stored beside it, seeded straight into the \
-                 SQLite file (`xtask/src/bench/seed.rs`: one transaction, random 22-character \
-                 ids, a ~{} snapshot each). The server is restarted after seeding and the page \
-                 fetched once, so each level starts with only that page cached; ratio = \
-                 share-server ÷ nginx in the same step. From {} to {} shares the ratio keeps \
-                 {:.0}% of its value and the CPU time per request changes by {:.2}×; on a busy \
-                 machine CPU/req is the steadier of the two.",
-                bytes(seed_snapshot.len() as u64),
-                self.options.growth_levels.first().copied().unwrap_or(0),
-                self.options.growth_levels.last().copied().unwrap_or(0),
-                kept * 100.0,
-                cpu_growth
-            )],
-            table,
-        });
-        let levels = format!(
-            "{} → {}",
-            self.options.growth_levels.first().copied().unwrap_or(0),
-            self.options.growth_levels.last().copied().unwrap_or(0)
+        let (kept, cpu_growth) = (last_over_first(&ratios), last_over_first(&cpu));
+        let levels = &self.options.growth_levels;
+        let (first, last) = (
+            levels.first().copied().unwrap_or(0),
+            levels.last().copied().unwrap_or(0),
         );
-        self.report.targets.push(Target {
-            what: format!("page cost flat as shares grow {levels} (CPU/req, last ÷ first)"),
-            target: "≤ 1.15×".into(),
-            measured: ratio(cpu_growth),
-            met: cpu_growth <= 1.15,
-        });
-        self.report.targets.push(Target {
-            what: format!(
-                "page throughput flat as shares grow {levels} (ratio to nginx, last ÷ first)"
+        self.set(
+            "growth",
+            json!({
+                "seed_bytes": bytes(seed_snapshot.len() as u64), "first": first, "last": last,
+                "kept": format!("{:.0}%", kept * 100.0), "cpu": ratio(cpu_growth), "rows": rows,
+                "wrk": load.shown("URL"),
+            }),
+        );
+        self.targets.extend([
+            Target::new(
+                format!("page cost flat as shares grow {first} → {last} (CPU/req, last ÷ first)"),
+                "≤ 1.15×",
+                ratio(cpu_growth),
+                cpu_growth <= 1.15,
             ),
-            target: "≥ 0.85×".into(),
-            measured: ratio(kept),
-            met: kept >= 0.85,
-        });
+            Target::new(
+                format!("page throughput flat as shares grow {first} → {last} (ratio to nginx, last ÷ first)"),
+                "≥ 0.85×",
+                ratio(kept),
+                kept >= 0.85,
+            ),
+        ]);
         Ok(())
     }
 }

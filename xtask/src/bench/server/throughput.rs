@@ -15,22 +15,46 @@ pub(super) struct Pair {
 /// Runs `load` against `url` and measures the CPU time `pid` (and its
 /// children) used per request meanwhile.
 pub(super) fn measured(load: &Load, url: &str, pid: u32) -> Result<(WrkReport, Duration)> {
-    let before = procs::cpu_time(pid)?;
+    let before = procs::cpu_time(pid);
     let report = load.run(url)?;
-    let used = procs::cpu_time(pid)?.saturating_sub(before);
-    let per_request = used.div_f64(report.requests.max(1) as f64);
-    Ok((report, per_request))
+    let used = procs::cpu_time(pid).saturating_sub(before);
+    Ok((report, used.div_f64(report.requests.max(1) as f64)))
 }
 
-impl Pair {
-    fn throughput_ratio(&self) -> f64 {
-        self.server.requests_per_sec / self.nginx.requests_per_sec
-    }
+/// A column of the throughput table: a figure of a round, formatted.
+type Column = (fn(&Pair) -> f64, fn(f64) -> String);
 
-    fn p99_ratio(&self) -> f64 {
-        self.server.p99.as_secs_f64() / self.nginx.p99.as_secs_f64()
-    }
+fn secs(duration: Duration) -> f64 {
+    duration.as_secs_f64()
 }
+
+fn as_millis(value: f64) -> String {
+    millis(Duration::from_secs_f64(value))
+}
+
+fn as_micros(value: f64) -> String {
+    micros(Duration::from_secs_f64(value))
+}
+
+/// The table's columns after the first: per round, and as the median of the rounds.
+const COLUMNS: [Column; 10] = [
+    (|p| p.server.requests_per_sec, rate),
+    (|p| p.nginx.requests_per_sec, rate),
+    (
+        |p| p.server.requests_per_sec / p.nginx.requests_per_sec,
+        ratio,
+    ),
+    (|p| secs(p.server.p50), as_millis),
+    (|p| secs(p.nginx.p50), as_millis),
+    (|p| secs(p.server.p99), as_millis),
+    (|p| secs(p.nginx.p99), as_millis),
+    (|p| secs(p.server.p99) / secs(p.nginx.p99), ratio),
+    (|p| secs(p.server_cpu), as_micros),
+    (|p| secs(p.nginx_cpu), as_micros),
+];
+const THROUGHPUT_RATIO: usize = 2;
+pub(super) const GZIP: &str = "Accept-Encoding: gzip";
+const P99_RATIO: usize = 7;
 
 impl Bench<'_> {
     /// A B A B … rounds of wrk against the share-server and nginx.
@@ -39,26 +63,17 @@ impl Bench<'_> {
         server: &ShareServer,
         nginx: &Nginx,
         page: &Page,
-        header: Option<&str>,
+        header: Option<&'static str>,
     ) -> Result<Vec<Pair>> {
-        let mut load = Load::new(64, self.options.duration);
-        if let Some(header) = header {
-            load = load.header(header);
-        }
-        let name = format!(
-            "page throughput{}",
-            header.map(|h| format!(" ({h})")).unwrap_or_default()
-        );
-        self.report.commands.push(format!(
-            "{}   # and the same against nginx, alternating, {} rounds",
-            load.shown("http://127.0.0.1:PORT/shared/ID"),
-            self.options.rounds
-        ));
+        let load = self.page_load(header);
         let mut pairs = Vec::new();
         for round in 1..=self.options.rounds {
-            let pair = step(&format!("{name}, round {round}"), || {
-                let (server, server_cpu) =
-                    measured(&load, &server.url(&page.path), server.process.pid())?;
+            let name = format!(
+                "page throughput {}, round {round}",
+                header.unwrap_or("identity")
+            );
+            let pair = step(&name, || {
+                let (server, server_cpu) = measured(&load, &server.url(&page.path), server.pid())?;
                 let (nginx, nginx_cpu) = measured(&load, &nginx.url(&page.path), nginx.pid())?;
                 Ok(Pair {
                     server,
@@ -80,85 +95,68 @@ impl Bench<'_> {
     }
 
     pub(super) fn throughput_section(&mut self, identity: &[Pair], gzip: &[Pair]) {
-        let mut table = Table::new(&[
-            "encoding, round",
-            "share-server req/s",
-            "nginx req/s",
-            "req/s ratio",
-            "share-server p50",
-            "nginx p50",
-            "share-server p99",
-            "nginx p99",
-            "p99 ratio",
-            "share-server CPU/req",
-            "nginx CPU/req",
-        ]);
+        let mut rows: Rows = Vec::new();
         for (label, pairs) in [("identity", identity), ("gzip", gzip)] {
             for (round, pair) in pairs.iter().enumerate() {
-                table.row(vec![
-                    format!("{label}, {}", round + 1),
-                    rate(pair.server.requests_per_sec),
-                    rate(pair.nginx.requests_per_sec),
-                    ratio(pair.throughput_ratio()),
-                    millis(pair.server.p50),
-                    millis(pair.nginx.p50),
-                    millis(pair.server.p99),
-                    millis(pair.nginx.p99),
-                    ratio(pair.p99_ratio()),
-                    micros(pair.server_cpu),
-                    micros(pair.nginx_cpu),
-                ]);
+                let cells = COLUMNS.iter().map(|(figure, shown)| shown(figure(pair)));
+                rows.push(
+                    std::iter::once(format!("{label}, {}", round + 1))
+                        .chain(cells)
+                        .collect(),
+                );
             }
-            let med = |f: &dyn Fn(&Pair) -> f64| median(&pairs.iter().map(f).collect::<Vec<_>>());
-            let throughput = med(&Pair::throughput_ratio);
-            let p99 = med(&Pair::p99_ratio);
-            table.row(vec![
-                format!("**{label}, median**"),
-                rate(med(&|p| p.server.requests_per_sec)),
-                rate(med(&|p| p.nginx.requests_per_sec)),
-                format!("**{}**", ratio(throughput)),
-                millis(Duration::from_secs_f64(med(&|p| {
-                    p.server.p50.as_secs_f64()
-                }))),
-                millis(Duration::from_secs_f64(med(&|p| p.nginx.p50.as_secs_f64()))),
-                millis(Duration::from_secs_f64(med(&|p| {
-                    p.server.p99.as_secs_f64()
-                }))),
-                millis(Duration::from_secs_f64(med(&|p| p.nginx.p99.as_secs_f64()))),
-                format!("**{}**", ratio(p99)),
-                micros(Duration::from_secs_f64(med(&|p| {
-                    p.server_cpu.as_secs_f64()
-                }))),
-                micros(Duration::from_secs_f64(med(&|p| p.nginx_cpu.as_secs_f64()))),
+            let medians: Vec<f64> = COLUMNS
+                .iter()
+                .map(|(figure, _)| median(&pairs.iter().map(figure).collect::<Vec<_>>()))
+                .collect();
+            let mut cells: Vec<String> = COLUMNS
+                .iter()
+                .zip(&medians)
+                .map(|((_, shown), m)| shown(*m))
+                .collect();
+            for column in [THROUGHPUT_RATIO, P99_RATIO] {
+                cells[column] = format!("**{}**", cells[column]);
+            }
+            rows.push(
+                std::iter::once(format!("**{label}, median**"))
+                    .chain(cells)
+                    .collect(),
+            );
+            let (throughput, p99) = (medians[THROUGHPUT_RATIO], medians[P99_RATIO]);
+            self.targets.extend([
+                Target::new(
+                    format!("page req/s ÷ nginx req/s ({label})"),
+                    "≥ 1.0×",
+                    ratio(throughput),
+                    throughput >= 1.0,
+                ),
+                Target::new(
+                    format!("page p99 ÷ nginx p99 ({label})"),
+                    "≤ 1.5×",
+                    ratio(p99),
+                    p99 <= 1.5,
+                ),
             ]);
-            self.report.targets.push(Target {
-                what: format!("page req/s ÷ nginx req/s ({label})"),
-                target: "≥ 1.0×".into(),
-                measured: ratio(throughput),
-                met: throughput >= 1.0,
-            });
-            self.report.targets.push(Target {
-                what: format!("page p99 ÷ nginx p99 ({label})"),
-                target: "≤ 1.5×".into(),
-                measured: ratio(p99),
-                met: p99 <= 1.5,
-            });
         }
-        self.report.sections.push(Section {
-            title: "Page throughput against nginx".into(),
-            text: vec![format!(
-                "`wrk -t2 -c64 -d{}s -s xtask/src/bench/wrk_report.lua` against `GET /shared/ID` on the share-server \
-                 (release build, page cache warm, `RUST_LOG=warn`: no per-request log, as nginx has `access_log off`) and \
-                 against nginx serving the same bytes from a file, alternating within each round. \
-                 Ratios are taken per round, then the median. wrk runs on the same {} cores as \
-                 the server under test, as it does for nginx. CPU/req is the user + system time \
-                 the server's process (nginx: master and workers) used during the run divided by \
-                 the requests served: the figure least disturbed by other load on the machine.",
-                self.options.duration.as_secs(),
-                self.options.cores
-            )],
-            table,
+        let wrk = [None, Some(GZIP)].map(|header| {
+            self.page_load(header)
+                .shown("http://127.0.0.1:PORT/shared/ID")
         });
+        self.set(
+            "throughput",
+            json!({
+                "seconds": self.options.duration.as_secs(), "cores": self.options.cores,
+                "rounds": self.options.rounds, "rows": rows, "wrk": wrk,
+            }),
+        );
+    }
+
+    /// wrk's load on the page: 64 connections, with `header` if any.
+    pub(super) fn page_load(&self, header: Option<&'static str>) -> Load {
+        Load {
+            header,
+            ..Load::new(64, self.options.duration)
+        }
     }
 
     pub(super) fn memory_section(
@@ -168,31 +166,23 @@ impl Bench<'_> {
         after: procs::Memory,
     ) {
         let binary_size = fs::metadata(&self.binary).map(|m| m.len()).unwrap_or(0);
-        let mut table = Table::new(&["", "value"]);
-        table.row(vec![
-            "share-server binary (release, debug info stripped)".into(),
-            bytes(binary_size),
-        ]);
-        table.row(vec![
-            "RSS idle, after start (VmRSS)".into(),
-            bytes(idle.rss),
-        ]);
-        table.row(vec![
-            "RSS under load, largest sample (VmRSS every 50 ms)".into(),
-            bytes(peak_sampled),
-        ]);
-        table.row(vec![
-            "RSS peak over the page runs (VmHWM)".into(),
-            bytes(after.peak),
-        ]);
-        table.row(vec![
-            "RSS after the page runs (VmRSS)".into(),
-            bytes(after.rss),
-        ]);
-        self.report.sections.push(Section {
-            title: "Memory and binary size".into(),
-            text: vec!["Read from `/proc/PID/status` of the share-server process.".into()],
-            table,
-        });
+        let rows = [
+            (
+                "share-server binary (release, debug info stripped)",
+                binary_size,
+            ),
+            ("RSS idle, after start (VmRSS)", idle.rss),
+            (
+                "RSS under load, largest sample (VmRSS every 50 ms)",
+                peak_sampled,
+            ),
+            ("RSS peak over the page runs (VmHWM)", after.peak),
+            ("RSS after the page runs (VmRSS)", after.rss),
+        ];
+        let rows: Rows = rows
+            .iter()
+            .map(|(what, n)| vec![(*what).to_owned(), bytes(*n)])
+            .collect();
+        self.set("memory", json!(rows));
     }
 }

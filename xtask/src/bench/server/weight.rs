@@ -1,49 +1,46 @@
 //! Page weight (bytes, gzip, scripts) and the time until Chromium renders it.
 
+use tempfile::TempDir;
+
 use super::*;
+use crate::support::webdriver::{Driver, caught};
 
 impl Bench<'_> {
     pub(super) fn page_weight(&mut self, page: &Page) {
         let text_gzip = gzip_best(page.text.as_bytes()).len() as u64;
-        let raw = page.identity.len() as u64;
-        let gzip = page.gzip.len() as u64;
         let html = String::from_utf8_lossy(&page.identity).to_ascii_lowercase();
         let scripts = html.matches("<script").count();
-        let weight = gzip as f64 / text_gzip as f64;
-        let mut table = Table::new(&["", "bytes"]);
-        table.row(vec!["page, raw HTML".into(), bytes(raw)]);
-        table.row(vec![
-            "page, gzip (as the server sends it)".into(),
-            bytes(gzip),
+        let weight = page.gzip.len() as f64 / text_gzip as f64;
+        let text = bytes(page.text.len() as u64);
+        let rows = vec![
+            vec!["page, raw HTML".into(), bytes(page.identity.len() as u64)],
+            vec![
+                "page, gzip (as the server sends it)".into(),
+                bytes(page.gzip.len() as u64),
+            ],
+            vec![
+                "message text alone (content, reasoning, tool arguments), raw".into(),
+                text.clone(),
+            ],
+            vec!["message text alone, gzip -9".into(), bytes(text_gzip)],
+            vec!["page gzip ÷ text gzip".into(), ratio(weight)],
+            vec!["`<script>` elements".into(), scripts.to_string()],
+        ];
+        self.set("weight", json!({"text_bytes": text, "rows": rows}));
+        self.targets.extend([
+            Target::new(
+                "page weight: gzip page ÷ gzip message text",
+                "≤ 1.3×",
+                ratio(weight),
+                weight <= 1.3,
+            ),
+            Target::new(
+                "required JavaScript",
+                "0",
+                scripts.to_string(),
+                scripts == 0,
+            ),
         ]);
-        table.row(vec![
-            "message text alone (content, reasoning, tool arguments), raw".into(),
-            bytes(page.text.len() as u64),
-        ]);
-        table.row(vec!["message text alone, gzip -9".into(), bytes(text_gzip)]);
-        table.row(vec!["page gzip ÷ text gzip".into(), ratio(weight)]);
-        table.row(vec!["`<script>` elements".into(), scripts.to_string()]);
-        self.report.sections.push(Section {
-            title: "Page weight".into(),
-            text: vec![format!(
-                "The 40-message fixture (`xtask/src/bench/fixture.rs`): {} messages of text \
-                 with Markdown, code blocks, reasoning, tool calls and tool results.",
-                bytes(page.text.len() as u64)
-            )],
-            table,
-        });
-        self.report.targets.push(Target {
-            what: "page weight: gzip page ÷ gzip message text".into(),
-            target: "≤ 1.3×".into(),
-            measured: ratio(weight),
-            met: weight <= 1.3,
-        });
-        self.report.targets.push(Target {
-            what: "required JavaScript".into(),
-            target: "0".into(),
-            measured: scripts.to_string(),
-            met: scripts == 0,
-        });
     }
 
     pub(super) fn browser(
@@ -59,58 +56,91 @@ impl Bench<'_> {
             nginx.url(BLANK_PAGE),
         ];
         let profiles = self.dir.join("chromium");
+        fs::create_dir_all(&profiles)?;
         let times = step("render time in headless Chromium", || {
-            self.runtime
-                .block_on(browser::load_times(&urls, samples, &profiles))
+            let measured = self
+                .runtime
+                .block_on(caught(load_times(&urls, samples, &profiles)));
+            measured.map_err(anyhow::Error::msg)
         })?;
-        let median_of = |times: &[Duration]| publish::quantile(times, 0.5).unwrap_or_default();
+        let median_of = |times: &[Duration]| quantile(times, 0.5).unwrap_or_default();
         let slowest = |times: &[Duration]| times.iter().max().copied().unwrap_or_default();
-        let mut table = Table::new(&["", "median", "slowest"]);
-        for (name, times) in [
+        let names = [
             "share-server",
             "nginx (same bytes and stylesheet)",
             "nginx, a trivial page (Chromium's floor)",
-        ]
-        .iter()
-        .zip(&times)
-        {
-            table.row(vec![
-                format!("{name}: first view (fresh profile)"),
-                millis(median_of(&times.first_view)),
-                millis(slowest(&times.first_view)),
-            ]);
-            table.row(vec![
-                format!("{name}: repeat view (same browser)"),
-                millis(median_of(&times.repeat_view)),
-                millis(slowest(&times.repeat_view)),
-            ]);
+        ];
+        let mut rows: Rows = Vec::new();
+        for (name, [first, repeat]) in names.iter().zip(&times) {
+            for (view, times) in [
+                ("first view (fresh profile)", first),
+                ("repeat view (same browser)", repeat),
+            ] {
+                rows.push(vec![
+                    format!("{name}: {view}"),
+                    millis(median_of(times)),
+                    millis(slowest(times)),
+                ]);
+            }
         }
-        let first = times
-            .first()
-            .map(|t| median_of(&t.first_view))
-            .unwrap_or_default();
-        self.report.sections.push(Section {
-            title: "Time until rendered in headless Chromium".into(),
-            text: vec![format!(
-                "Navigation Timing `loadEventEnd` of the page (from navigation start, so \
-                 Chromium's own start-up is not counted), in {samples} fresh Chromium profiles \
-                 per server (chromedriver + fantoccini, the flags of TOOLCHAIN.md), each loading \
-                 the page twice; the share-server, the nginx copy and a trivial page \
-                 (`{BLANK_HTML}`) alternate. The page loads one stylesheet ({}) and nothing else.",
-                page.stylesheets
-                    .iter()
-                    .map(|(href, css)| format!("`{href}`, {}", bytes(css.len() as u64)))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )],
-            table,
-        });
-        self.report.targets.push(Target {
-            what: "page rendered in headless Chromium (loadEventEnd, median)".into(),
-            target: "≤ 100 ms".into(),
-            measured: millis(first),
-            met: first <= Duration::from_millis(100),
-        });
+        let first = median_of(&times[0][0]);
+        let stylesheets: Vec<String> = page
+            .stylesheets
+            .iter()
+            .map(|(href, css)| format!("`{href}`, {}", bytes(css.len() as u64)))
+            .collect();
+        self.set(
+            "browser",
+            json!({"samples": samples, "blank": BLANK_HTML, "stylesheets": stylesheets, "rows": rows}),
+        );
+        let met = first <= Duration::from_millis(100);
+        let what = "page rendered in headless Chromium (loadEventEnd, median)";
+        self.targets
+            .push(Target::new(what, "≤ 100 ms", millis(first), met));
         Ok(())
+    }
+}
+
+/// Opens each of `urls` in `samples` fresh headless Chromium sessions, twice
+/// each (a first view: nothing cached, the stylesheet fetched; then a repeat
+/// view, the stylesheet cached and the page revalidated by ETag),
+/// alternating between the URLs. Per URL: first and repeat view times.
+async fn load_times(urls: &[String], samples: usize, profiles: &Path) -> Vec<[Vec<Duration>; 2]> {
+    let driver = Driver::chromedriver().await;
+    let mut all = vec![[Vec::new(), Vec::new()]; urls.len()];
+    for _ in 0..samples {
+        for (url, times) in urls.iter().zip(&mut all) {
+            let profile = TempDir::new_in(profiles).unwrap_or_else(|e| panic!("no profile: {e}"));
+            let client = driver.chromium(&profile, false).await;
+            for view in times.iter_mut() {
+                view.push(load_event_end(&client, url).await);
+            }
+            let _ = client.close().await;
+        }
+    }
+    all
+}
+
+/// Navigates (WebDriver waits for the load event) and reads Navigation
+/// Timing's `loadEventEnd`: from the start of the navigation, so Chromium's
+/// own start-up is not counted.
+async fn load_event_end(client: &fantoccini::Client, url: &str) -> Duration {
+    if let Err(e) = client.goto(url).await {
+        panic!("could not open {url}: {e}");
+    }
+    let started = Instant::now();
+    loop {
+        let script = "const n = performance.getEntriesByType('navigation')[0];\
+                      return n ? n.loadEventEnd : 0;";
+        let millis = client.execute(script, vec![]).await;
+        let millis = millis.map_or(0.0, |value| value.as_f64().unwrap_or(0.0));
+        if millis > 0.0 {
+            return Duration::from_secs_f64(millis / 1e3);
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "no loadEventEnd for {url}"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
     }
 }
