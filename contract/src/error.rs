@@ -59,6 +59,14 @@ pub mod code {
     pub const INCOMPATIBLE_SERVER: &str = "incompatible_server";
     pub const TOKEN_REFUSED: &str = "token_refused";
     pub const TOKEN_REQUIRED: &str = "token_required";
+
+    // Model providers.
+    /// No usable provider for a turn (none configured, or no key for one
+    /// that needs it): the UI opens provider setup.
+    pub const PROVIDER_SETUP_NEEDED: &str = "provider_setup_needed";
+    pub const PROVIDER_UNAUTHORIZED: &str = "provider_unauthorized";
+    pub const PROVIDER_UNREACHABLE: &str = "provider_unreachable";
+    pub const PROVIDER_ERROR: &str = "provider_error";
 }
 
 /// What to do about an error `code`, when there is something to do. The
@@ -71,6 +79,11 @@ pub fn advice(code: &str, retry_after_secs: Option<u64>) -> Option<String> {
             None => "Try again later.".to_owned(),
         },
         code::KEYRING => "Check that the system keyring is unlocked.".to_owned(),
+        code::PROVIDER_SETUP_NEEDED => "Set up a provider in Settings.".to_owned(),
+        code::PROVIDER_UNAUTHORIZED => "Check this provider's API key in Settings.".to_owned(),
+        code::PROVIDER_UNREACHABLE => {
+            "Check the provider's base URL in Settings, and that its server is running.".to_owned()
+        }
         code::UNAVAILABLE => "Open Parlor's desktop app to use this.".to_owned(),
         _ => return None,
     })

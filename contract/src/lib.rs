@@ -25,11 +25,12 @@ use serde::de::DeserializeOwned;
 
 pub use error::CommandError;
 pub use session::{
-    ImportedFrom, MessagePage, MessageStatus, NewMessage, SearchHit, Session, SessionConfig,
-    SessionSummary, SessionTotals, StartedTurn, StoredMessage,
+    ImportedFrom, MessagePage, MessageStatus, ModelSetup, NewMessage, SearchHit, Session,
+    SessionConfig, SessionSummary, SessionTotals, StartedCompare, StartedTurn, StoredMessage,
 };
 pub use settings::{
-    ProviderConfig, ProviderKind, ServedBy, Settings, SettingsView, ShareMode, ShareServerSettings,
+    DiscoveredProvider, ModelInfo, ModelList, ProviderConfig, ProviderKind, ServedBy, Settings,
+    SettingsView, ShareMode, ShareServerSettings,
 };
 pub use share::{
     ConnectionCheck, CopiedMarkdown, NetworkAddress, Reach, ReachKind, SavedFile, ServerInfo,
@@ -87,17 +88,34 @@ commands! {
     SearchSessions = search_sessions(query: String, limit: Option<usize>) -> Vec<SearchHit>;
     GetSessionTotals = session_totals(session_id: String) -> SessionTotals;
 
-    // Messages
+    // Messages: a tree; the selected path is what is shown and sent.
+    /// Pages over the selected path.
     ListMessages = list_messages(session_id: String, before: Option<i64>, after: Option<i64>, limit: Option<usize>) -> MessagePage;
-    /// Appends a message without asking the model (a tool result, a note).
+    /// Appends a message after the selected path's leaf without asking the
+    /// model (a tool result, a note).
     AddMessage = add_message(session_id: String, message: NewMessage) -> StoredMessage;
+    /// Changes a message's text in place (no new branch).
     EditMessage = edit_message(message_id: String, content: String) -> StoredMessage;
-    /// Deletes a message and all after it; answers how many went.
-    TruncateFrom = truncate_from(message_id: String) -> usize;
+    /// Makes the path go through this message (and below it, through each
+    /// message's last selected child).
+    SelectBranch = select_branch(message_id: String) -> ();
+    /// A new session holding the selected path down to this message.
+    ForkSession = fork_session(message_id: String) -> Session;
+    /// Deletes a message and everything below it; answers how many went.
+    DeleteBranch = delete_branch(message_id: String) -> usize;
 
     // Turns: progress arrives as [`TurnEvent`], the end as [`TurnFinished`].
+    /// Appends the user's text after the selected path's leaf and answers it.
     SendMessage = send_message(session_id: String, content: String) -> StartedTurn;
     ContinueTurn = continue_turn(session_id: String) -> StartedTurn;
+    /// A user message edited: the new text becomes a selected sibling and
+    /// is answered; the old one and its continuation stay as a branch.
+    ResendEdited = resend_edited(message_id: String, content: String) -> StartedTurn;
+    /// Another answer to an assistant message's prompt, as its sibling
+    /// (`setup: None`: the session's own).
+    Regenerate = regenerate(message_id: String, setup: Option<ModelSetup>) -> StartedTurn;
+    /// One prompt answered by 2–4 setups at once, each streaming on its own.
+    Compare = compare(session_id: String, content: String, setups: Vec<ModelSetup>) -> StartedCompare;
     /// Whether a streaming answer was stopped.
     StopTurn = stop_turn(message_id: String) -> bool;
 
@@ -108,6 +126,16 @@ commands! {
     SetApiKey = set_api_key(provider_id: String, api_key: Option<String>) -> ();
     ModelPrice = model_price(provider_id: String, model: String) -> Option<ResolvedPrice>;
     GetServedBy = served_by(provider: ProviderConfig) -> ServedBy;
+
+    // Providers' own model lists
+    /// The models a configured provider lists (cached for the app's run
+    /// unless `refresh`).
+    ListModels = list_models(provider_id: String, refresh: bool) -> ModelList;
+    /// Tries an unsaved provider entry by listing its models (`api_key:
+    /// None`: the stored key of the same id).
+    TestProvider = test_provider(provider: ProviderConfig, api_key: Option<String>) -> ModelList;
+    /// Local model servers listening on their usual loopback ports.
+    DiscoverProviders = discover_providers() -> Vec<DiscoveredProvider>;
 
     // Share
     /// `options: None`: those of the last share; `replaces`: a link just

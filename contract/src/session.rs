@@ -118,8 +118,17 @@ impl MessageStatus {
 pub struct StoredMessage {
     pub id: String,
     pub session_id: String,
-    /// Order in the session, from 0; the paging key.
+    /// Creation order in the session, from 0; the paging key. Positions
+    /// increase along every path of the message tree.
     pub position: i64,
+    /// The message this one follows (an answer's prompt, a prompt's answer);
+    /// `None` for a session's first message.
+    #[serde(default)]
+    pub parent_id: Option<String>,
+    /// The messages that share this one's parent, this one included, in
+    /// creation order (derived, not stored): more than one means branches.
+    #[serde(default)]
+    pub siblings: Vec<String>,
     pub role: Role,
     pub content: String,
     pub reasoning: Option<String>,
@@ -235,6 +244,41 @@ pub struct SessionTotals {
     /// USD, or `None` when some message with usage has an unknown price.
     pub total_cost: Option<f64>,
     pub inference_time_ms: i64,
+}
+
+/// A provider endpoint, a model and sampling parameters: what one answer is
+/// generated with (a column of a comparison, a regenerated answer).
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct ModelSetup {
+    pub provider_id: String,
+    pub model: String,
+    pub temperature: Option<f64>,
+    pub max_tokens: Option<i64>,
+    pub top_p: Option<f64>,
+}
+
+impl ModelSetup {
+    /// The setup a session answers with.
+    pub fn of(config: &SessionConfig) -> Self {
+        Self {
+            provider_id: config.provider_id.clone(),
+            model: config.model.clone(),
+            temperature: config.temperature,
+            max_tokens: config.max_tokens,
+            top_p: config.top_p,
+        }
+    }
+}
+
+/// The messages a compare run created: the prompt and one answer per setup,
+/// in the order of the setups (an answer that could not start is already in
+/// status `error`).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct StartedCompare {
+    pub user_message: StoredMessage,
+    pub answers: Vec<StoredMessage>,
 }
 
 /// The messages a started turn created, for the UI to show at once.

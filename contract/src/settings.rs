@@ -41,6 +41,38 @@ pub struct ProviderConfig {
     pub models: Vec<String>,
 }
 
+/// A model a provider lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelInfo {
+    /// The name requests use.
+    pub id: String,
+    /// A friendlier name, when the provider gives one.
+    #[serde(default)]
+    pub display_name: Option<String>,
+}
+
+/// The models a provider listed, and when.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ModelList {
+    pub provider_id: String,
+    pub models: Vec<ModelInfo>,
+    pub fetched_at: chrono::DateTime<chrono::Utc>,
+    /// Served from the cache of this run rather than asked again.
+    pub cached: bool,
+}
+
+/// A local model server found listening on its usual port.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct DiscoveredProvider {
+    /// A provider entry ready to add (its `models` filled from the server).
+    pub provider: ProviderConfig,
+    /// A provider with this base URL is configured already.
+    pub already_configured: bool,
+}
+
 /// Who can open the links Share makes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]

@@ -23,6 +23,10 @@ pub struct ShareOptions {
     /// Let search engines index the page.
     #[serde(default)]
     pub indexable: bool,
+    /// Also publish the other answers to each prompt on the path (a
+    /// comparison, regenerated answers); `false`: the selected path only.
+    #[serde(default = "yes")]
+    pub include_alternatives: bool,
 }
 
 fn yes() -> bool {
@@ -36,6 +40,7 @@ impl Default for ShareOptions {
             expires_in: None,
             include_system_prompt: true,
             indexable: false,
+            include_alternatives: true,
         }
     }
 }

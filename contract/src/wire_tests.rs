@@ -113,10 +113,38 @@ fn share_options_encode_as_the_shell_reads_them() {
         expires_in: Some(86_400),
         include_system_prompt: false,
         indexable: true,
+        include_alternatives: false,
     };
     assert_eq!(
         serde_json::to_value(&options).unwrap(),
         serde_json::json!({"messageIds": null, "expiresIn": 86400,
-                           "includeSystemPrompt": false, "indexable": true})
+                           "includeSystemPrompt": false, "indexable": true,
+                           "includeAlternatives": false})
     );
+    // Options saved before alternatives existed publish them.
+    let older: ShareOptions =
+        serde_json::from_value(serde_json::json!({"indexable": false})).unwrap();
+    assert!(older.include_alternatives);
+}
+
+#[test]
+fn model_setups_and_model_lists_keep_their_wire_names() {
+    let setup = ModelSetup::of(&SessionConfig {
+        provider_id: "local".into(),
+        model: "m".into(),
+        temperature: Some(0.2),
+        ..SessionConfig::default()
+    });
+    assert_eq!(
+        serde_json::to_value(&setup).unwrap(),
+        serde_json::json!({"providerId": "local", "model": "m", "temperature": 0.2,
+                           "maxTokens": null, "topP": null})
+    );
+    let list: ModelList = serde_json::from_value(serde_json::json!({
+        "providerId": "p", "models": [{"id": "a"}, {"id": "b", "displayName": "B"}],
+        "fetchedAt": "2026-12-07T08:00:00Z", "cached": false
+    }))
+    .unwrap();
+    assert_eq!(list.models[1].display_name.as_deref(), Some("B"));
+    assert_eq!(list.models[0].display_name, None);
 }

@@ -68,7 +68,7 @@ handlers!(
     list_messages,
     add_message,
     edit_message,
-    truncate_from,
+    delete_branch,
     send_message,
     continue_turn,
     stop_turn,

@@ -231,7 +231,7 @@ shorthands! {
         -> ListMessages { session_id: id.into(), before, after: None, limit: Some(limit) };
     fn add_message(id: &str, message: &NewMessage)
         -> AddMessage { session_id: id.into(), message: message.clone() };
-    fn truncate_from(message_id: &str) -> TruncateFrom { message_id: message_id.into() };
+    fn delete_branch(message_id: &str) -> DeleteBranch { message_id: message_id.into() };
     fn send_message(id: &str, content: &str)
         -> SendMessage { session_id: id.into(), content: content.into() };
     fn continue_turn(id: &str) -> ContinueTurn { session_id: id.into() };

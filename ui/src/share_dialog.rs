@@ -165,6 +165,7 @@ impl ShareDialog {
             expires_in: self.form_expiry(),
             include_system_prompt: self.form.include_system_prompt,
             indexable: self.offers_indexing() && self.form.indexable,
+            include_alternatives: true,
         })
     }
 

@@ -164,10 +164,10 @@ pub fn edit_message(core: AppCore_<'_>, args: c::EditMessage) -> Reply<c::EditMe
     Ok(core.store.edit_message_content(&message_id, &content)?)
 }
 
-/// Deletes a message and all after it (to regenerate or rewrite from there).
+/// Deletes a message and everything below it.
 #[tauri::command(async)]
-pub fn truncate_from(core: AppCore_<'_>, args: c::TruncateFrom) -> Reply<c::TruncateFrom> {
-    let c::TruncateFrom { message_id } = args;
+pub fn delete_branch(core: AppCore_<'_>, args: c::DeleteBranch) -> Reply<c::DeleteBranch> {
+    let c::DeleteBranch { message_id } = args;
     Ok(core.store.truncate_from(&message_id)?)
 }
 

@@ -270,6 +270,8 @@ pub fn import_snapshot(
                 id: String::new(),
                 session_id: String::new(),
                 position: 0,
+                parent_id: None,
+                siblings: Vec::new(),
                 role: m.role,
                 content: m.content.clone(),
                 reasoning: m.reasoning.clone(),

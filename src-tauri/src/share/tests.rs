@@ -424,6 +424,8 @@ fn the_providers_reasons_in_the_snapshots_words() {
         id: "m".into(),
         session_id: "s".into(),
         position: 1,
+        parent_id: None,
+        siblings: Vec::new(),
         role: Role::Assistant,
         content: String::new(),
         reasoning: None,

@@ -100,7 +100,7 @@ pub fn use_turn_commands(app: &AppHandles) -> TurnCommands {
         let Some(session_id) = app.session_id() else {
             return Ok(());
         };
-        ipc::truncate_from(&message_id).await?;
+        ipc::delete_branch(&message_id).await?;
         app.dispatch(ChatAction::TruncatedFrom(message_id));
         continue_turn(&app, &session_id).await
     });
@@ -152,7 +152,7 @@ pub fn use_turn_commands(app: &AppHandles) -> TurnCommands {
                 let (first, session_id) = (first.clone(), session_id.clone());
                 async move {
                     let reset = async {
-                        ipc::truncate_from(&first).await?;
+                        ipc::delete_branch(&first).await?;
                         app.load(&session_id).await
                     }
                     .await;
