@@ -80,6 +80,11 @@ pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
                     onchange={edit(FormEdit::IncludeSystemPrompt)} />
                 <span>{ "Include the system prompt and variables" }</span>
             </label>
+            <label class="check">
+                <input id="share-alternatives" type="checkbox" checked={form.include_alternatives}
+                    onchange={edit(FormEdit::IncludeAlternatives)} />
+                <span>{ "Include the other answers (comparisons)" }</span>
+            </label>
             if dialog.offers_indexing() {
                 <label class="check">
                     <input id="share-indexable" type="checkbox" checked={form.indexable}
