@@ -95,6 +95,15 @@ pub fn column_stats(
     first_token_ms: Option<f64>,
 ) -> Vec<Stat> {
     let mut stats = message_stats(message);
+    // Nothing measured (streaming, or failed before any usage): no price to
+    // be unknown.
+    if message.cost.is_none() && message.usage.is_none() {
+        for (key, _, value) in &mut stats {
+            if *key == "cost" {
+                *value = "—".to_owned();
+            }
+        }
+    }
     if message.status == crate::types::MessageStatus::Streaming {
         let started = message.created_at.timestamp_millis() as f64;
         let elapsed = |from: f64, to: f64| (to - from).max(0.0);
@@ -110,7 +119,6 @@ pub fn column_stats(
         let output = reported.unwrap_or_else(estimated);
         for (key, _, value) in &mut stats {
             match *key {
-                "cost" if message.cost.is_none() => *value = "—".to_owned(),
                 "output-tokens" if reported.is_none() => {
                     *value = format!("~{}", format::tokens(output));
                 }
