@@ -6,6 +6,7 @@
 use yew::prelude::*;
 
 use super::icon::{Icon, icon_button};
+use super::model_fields::{model_options, provider_options};
 use crate::dom::value_of;
 use crate::state::{ComposerEdit, MAX_SETUPS, MIN_SETUPS};
 use crate::types::{ModelSetup, ProviderConfig};
@@ -19,31 +20,6 @@ pub struct CompareSetupsProps {
     pub on_edit: Callback<ComposerEdit>,
     /// `(row, provider id)`: a row's provider changed.
     pub on_provider: Callback<(usize, String)>,
-}
-
-/// The options of a provider `<select>`: every configured provider, and
-/// `current` when it is none of them.
-pub fn provider_options(providers: &[ProviderConfig], current: &str) -> Html {
-    let known = providers.iter().any(|p| p.id == current);
-    html! {
-        <>
-            if !known {
-                <option value={current.to_owned()} selected=true>{ current.to_owned() }</option>
-            }
-            { for providers.iter().map(|p| html! {
-                <option value={p.id.clone()} selected={p.id == current}>{ p.name.clone() }</option>
-            }) }
-        </>
-    }
-}
-
-/// A `<datalist>` of model names.
-pub fn model_options(id: String, models: &[String]) -> Html {
-    html! {
-        <datalist {id}>
-            { for models.iter().map(|m| html! { <option value={m.clone()} /> }) }
-        </datalist>
-    }
 }
 
 #[component]

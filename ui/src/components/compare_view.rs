@@ -24,14 +24,12 @@ pub struct Column {
 
 #[derive(Properties, PartialEq)]
 pub struct CompareViewProps {
-    /// The user message the answers reply to.
+    /// The user message the answers reply to, and its answer on the
+    /// selected path.
     pub prompt_id: AttrValue,
-    pub columns: Vec<Column>,
-    /// The answer on the selected path.
     pub selected: Option<AttrValue>,
-    /// This view holds `#compare-stop-all` (one view does, while any
-    /// answer streams).
-    #[prop_or_default]
+    pub columns: Vec<Column>,
+    /// This view holds `#compare-stop-all` (one does, while any streams).
     pub stop_all: bool,
     pub on_command: Callback<MessageCommand>,
 }
@@ -119,7 +117,7 @@ fn CompareColumn(props: &CompareColumnProps) -> Html {
             <header class="msg-header">
                 <span class="compare-model-name">{ name }</span>
                 if props.selected {
-                    <span class="compare-selected-mark">{ "Selected" }</span>
+                    <span class="compare-best-mark compare-selected-mark">{ "Selected" }</span>
                 }
             </header>
             { content }

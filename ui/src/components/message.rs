@@ -36,21 +36,23 @@ pub struct MessageProps {
     /// they differ.
     #[prop_or_default]
     pub session_sampling: Option<GenerationParams>,
-    /// Where it stands among its siblings, when it has some.
     #[prop_or_default]
-    pub place: Option<BranchPlace>,
-    /// It is being edited in place.
-    #[prop_or_default]
-    pub editing: bool,
-    /// For a prompt with several answers: whether they are side by side.
-    #[prop_or_default]
-    pub columns: Option<bool>,
-    /// Answers are streaming: what would start or change one waits.
-    #[prop_or_default]
-    pub busy: bool,
+    pub branching: Branching,
     pub on_command: Callback<MessageCommand>,
     /// A tool result typed by the user: `(call id, content)`.
     pub on_tool_result: Callback<(String, String)>,
+}
+
+/// A message in the session's tree: its `place` among its siblings (when
+/// it has some), whether it is `editing` in place, for a prompt with several
+/// answers whether they are side by side (`columns`), and whether answers
+/// are streaming (`busy`: what would start or change one waits).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Branching {
+    pub place: Option<BranchPlace>,
+    pub editing: bool,
+    pub columns: Option<bool>,
+    pub busy: bool,
 }
 
 /// How a role is named over its messages.
@@ -121,7 +123,7 @@ pub fn MessageView(props: &MessageProps) -> Html {
             <div class="msg-error" role="alert">
                 <span class="msg-error-text">{ error.clone() }</span>
                 if failed {
-                    <button type="button" class="button msg-retry" onclick={retry} disabled={props.busy}>{ "Retry" }</button>
+                    <button type="button" class="button msg-retry" onclick={retry} disabled={props.branching.busy}>{ "Retry" }</button>
                 }
             </div>
         }
@@ -165,8 +167,8 @@ pub fn MessageView(props: &MessageProps) -> Html {
         }
     });
     let (onkeydown, oncontextmenu) =
-        message_handlers(message, props.place.as_ref(), &props.on_command);
-    let toggle_columns = props.columns.map(|side_by_side| {
+        message_handlers(message, props.branching.place.as_ref(), &props.on_command);
+    let toggle_columns = props.branching.columns.map(|side_by_side| {
         let id = message.id.clone();
         let onclick =
             (props.on_command).reform(move |_: MouseEvent| MessageCommand::ToggleColumns(id.clone()));
@@ -178,7 +180,7 @@ pub fn MessageView(props: &MessageProps) -> Html {
             </button>
         }
     });
-    let body = if props.editing {
+    let body = if props.branching.editing {
         html! {
             <MessageEditor message_id={message.id.clone()} content={message.content.clone()}
                 on_command={props.on_command.clone()} />
@@ -198,11 +200,11 @@ pub fn MessageView(props: &MessageProps) -> Html {
                     <span class={classes!("msg-state", format!("msg-state-{state}"))} title={description}>{ note }</span>
                 }
                 <span class="msg-time">{ format::date_time(&message.created_at) }</span>
-                if let Some(place) = &props.place {
-                    { branch_switcher(place, props.busy, &props.on_command) }
+                if let Some(place) = &props.branching.place {
+                    { branch_switcher(place, props.branching.busy, &props.on_command) }
                 }
                 { toggle_columns }
-                { action_buttons(message, props.busy || streaming, &props.on_command) }
+                { action_buttons(message, props.branching.busy || streaming, &props.on_command) }
             </header>
             { settings }
             { reasoning }

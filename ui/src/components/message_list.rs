@@ -7,7 +7,7 @@ use yew::prelude::*;
 
 use super::compare_view::{Column, CompareView};
 use super::markdown::Markdown;
-use super::message::MessageView;
+use super::message::{Branching, MessageView};
 use crate::hooks::branches::MessageCommand;
 use crate::state::{Answer, Chat};
 use crate::types::{GenerationParams, ProviderConfig, Role, StoredMessage};
@@ -81,13 +81,15 @@ pub fn message_list(props: &MessageListProps) -> Html {
             .into_iter()
             .cloned()
             .collect::<Vec<_>>();
-        // A prompt's answers side by side need no switcher of their own.
-        let place = chat.branch_place(message);
+        let branching = Branching {
+            place: chat.branch_place(message),
+            editing: chat.editing.as_deref() == Some(message.id.as_str()),
+            columns: (message.role == Role::User && several).then_some(side_by_side),
+            busy,
+        };
         items.push(html! {
             <MessageView key={message.id.clone()} message={message.clone()} {highlighted} {unanswered}
-                can_retry={last_id == Some(message.id.as_str())} {busy} {place}
-                editing={chat.editing.as_deref() == Some(message.id.as_str())}
-                columns={(message.role == Role::User && several).then_some(side_by_side)}
+                can_retry={last_id == Some(message.id.as_str())} {branching}
                 session_sampling={props.sampling.clone()}
                 on_command={props.on_command.clone()} on_tool_result={props.on_tool_result.clone()} />
         });

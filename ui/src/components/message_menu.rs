@@ -178,7 +178,7 @@ pub fn MessageMenuView(props: &MessageMenuProps) -> Html {
     });
     let backdrop_click = close.reform(|_: MouseEvent| ());
     let backdrop_menu = close.reform(|e: MouseEvent| e.prevent_default());
-    let style = format!("left: {}px; top: {}px;", props.menu.x, props.menu.y);
+    let style = format!("left: {}px; top: {}px;", props.menu.at.0, props.menu.at.1);
     html! {
         <>
             <div class="menu-backdrop" onclick={backdrop_click} oncontextmenu={backdrop_menu} />

@@ -12,6 +12,7 @@ pub mod message;
 pub mod message_list;
 pub mod message_menu;
 pub mod modal;
+pub mod model_fields;
 pub mod overlays;
 pub mod playground;
 pub mod reach;

@@ -10,7 +10,7 @@ use yew::prelude::*;
 
 use self::tools_field::ToolsField;
 use self::variables::variables;
-use super::compare_setups::{model_options, provider_options};
+use super::model_fields::{model_field, provider_field};
 use crate::dom::value_of;
 use crate::template::fill;
 use crate::types::{SessionConfig, Settings};
@@ -84,19 +84,9 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
     html! {
         <aside class="playground" aria-label="Playground settings">
             <h2 class="panel-title">{ "Model" }</h2>
-            <div class="field">
-                <label for="provider-select" class="field-label">{ "Provider" }</label>
-                <select id="provider-select" class="input" onchange={provider_change}>
-                    { provider_options(&providers, &config.provider_id) }
-                </select>
-            </div>
-            <div class="field">
-                <label for="model-input" class="field-label">{ "Model" }</label>
-                <input id="model-input" class="input" type="text" list="model-options" placeholder="model name"
-                    value={config.model.clone()} onchange={model_change} oninput={model_input} autocomplete="off" />
-                { model_options("model-options".to_owned(), &props.models) }
-                <p id="model-notice" class="field-hint model-notice" role="status">{ props.notice.clone() }</p>
-            </div>
+            { provider_field("provider-select", &providers, &config.provider_id, provider_change) }
+            { model_field(("model-input", "model-options"), &config.model, &props.models, model_input, Some(model_change)) }
+            <p id="model-notice" class="field-hint model-notice" role="status">{ props.notice.clone() }</p>
             <div class="field-row">
                 <div class="field">
                     <label for="temperature" class="field-label">{ "Temperature" }</label>

@@ -4,8 +4,8 @@
 
 use yew::prelude::*;
 
-use super::compare_setups::{model_options, provider_options};
 use super::modal::Modal;
+use super::model_fields::{model_field, provider_field};
 use crate::dom::value_of;
 use crate::hooks::branches::MessageCommand;
 use crate::models::keep_or_first;
@@ -74,27 +74,15 @@ pub fn RegenerateDialog(props: &RegenerateDialogProps) -> Html {
             });
         })
     };
-    let providers = props
-        .settings
-        .as_ref()
-        .map(|s| s.providers.clone())
-        .unwrap_or_default();
+    let providers: Vec<_> = (props.settings.iter())
+        .flat_map(|s| s.providers.clone())
+        .collect();
     html! {
         <Modal id="regenerate-dialog" close_id="regenerate-close" class="modal-small"
             title="Regenerate with…" on_close={props.on_close.clone()}>
             <form class="regenerate-form" onsubmit={go}>
-                <div class="field">
-                    <label for="regenerate-provider" class="field-label">{ "Provider" }</label>
-                    <select id="regenerate-provider" class="input" onchange={provider_change}>
-                        { provider_options(&providers, &setup.provider_id) }
-                    </select>
-                </div>
-                <div class="field">
-                    <label for="regenerate-model" class="field-label">{ "Model" }</label>
-                    <input id="regenerate-model" class="input" type="text" list="regenerate-models"
-                        autocomplete="off" placeholder="model name" value={setup.model.clone()} oninput={model_input} />
-                    { model_options("regenerate-models".to_owned(), &offered) }
-                </div>
+                { provider_field("regenerate-provider", &providers, &setup.provider_id, provider_change) }
+                { model_field(("regenerate-model", "regenerate-models"), &setup.model, &offered, model_input, None) }
                 <p class="field-hint">{ "A new answer to the same prompt; the current one stays as a branch." }</p>
                 <div class="modal-actions">
                     <button type="button" class="button" onclick={props.on_close.reform(|_: MouseEvent| ())}>{ "Cancel" }</button>

@@ -134,6 +134,23 @@ mod tests {
         composer
     }
 
+    /// Compare on, from a session answered by OpenAI's gpt-4o, then `edits`.
+    fn comparing(edits: impl IntoIterator<Item = ComposerEdit>) -> Composer {
+        let mut composer = composed([ComposerEdit::ToggleCompare(setup("openai", "gpt-4o"))]);
+        for edit in edits {
+            composer.apply(edit);
+        }
+        composer
+    }
+
+    fn provider(index: usize, provider_id: &str, offered: &[&str]) -> ComposerEdit {
+        ComposerEdit::Provider {
+            index,
+            provider_id: provider_id.into(),
+            offered: offered.iter().map(|m| (*m).to_owned()).collect(),
+        }
+    }
+
     #[test]
     fn compare_starts_with_two_rows_of_the_sessions_setup_and_takes_two_to_four() {
         let session = setup("openai", "gpt-4o");
@@ -161,21 +178,14 @@ mod tests {
 
     #[test]
     fn a_rows_provider_keeps_its_model_when_offered_else_takes_the_first() {
-        let mut composer = composed([ComposerEdit::ToggleCompare(setup("openai", "gpt-4o"))]);
-        composer.apply(ComposerEdit::Provider {
-            index: 1,
-            provider_id: "local".into(),
-            offered: vec!["llama3".into(), "qwen".into()],
-        });
-        composer.apply(ComposerEdit::Temperature {
-            index: 1,
-            text: " 1.2 ".into(),
-        });
-        composer.apply(ComposerEdit::Provider {
-            index: 0,
-            provider_id: "router".into(),
-            offered: vec!["mistral".into(), "gpt-4o".into()],
-        });
+        let composer = comparing([
+            provider(1, "local", &["llama3", "qwen"]),
+            ComposerEdit::Temperature {
+                index: 1,
+                text: " 1.2 ".into(),
+            },
+            provider(0, "router", &["mistral", "gpt-4o"]),
+        ]);
         let setups = composer.setups().unwrap().unwrap();
         assert_eq!(
             (setups[1].provider_id.as_str(), setups[1].model.as_str()),
@@ -195,11 +205,10 @@ mod tests {
 
     #[test]
     fn every_compared_setup_needs_a_model() {
-        let mut composer = composed([ComposerEdit::ToggleCompare(setup("openai", "gpt-4o"))]);
-        composer.apply(ComposerEdit::Model {
+        let composer = comparing([ComposerEdit::Model {
             index: 1,
             model: " ".into(),
-        });
+        }]);
         assert!(composer.setups().is_err());
         assert_eq!(Composer::default().setups(), Ok(None));
     }

@@ -42,8 +42,8 @@ pub enum SettingsFocus {
 pub struct MessageMenu {
     pub message_id: String,
     pub role: Role,
-    pub x: i32,
-    pub y: i32,
+    /// Where it opens: `(x, y)` in the window.
+    pub at: (i32, i32),
 }
 
 /// A question to confirm (revoke a share, delete a session, reset).
@@ -202,8 +202,7 @@ mod tests {
         ui.apply(OverlayAction::Menu(Some(MessageMenu {
             message_id: "m1".into(),
             role: Role::User,
-            x: 10,
-            y: 20,
+            at: (10, 20),
         })));
         assert!(ui.dialog_open());
         ui.apply(OverlayAction::Menu(None));

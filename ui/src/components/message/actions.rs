@@ -29,16 +29,8 @@ pub fn action_buttons(
 ) -> Html {
     let id = &message.id;
     let more = {
-        let (id, role) = (id.clone(), message.role);
-        on_command.reform(move |e: MouseEvent| {
-            let (x, y) = element_corner(e.target());
-            MessageCommand::Menu(Some(MessageMenu {
-                message_id: id.clone(),
-                role,
-                x,
-                y,
-            }))
-        })
+        let menu = menu_at(message);
+        on_command.reform(move |e: MouseEvent| menu(element_corner(e.target())))
     };
     let button = |class, label, icon, disabled, make| {
         icon_button(class, label, icon, disabled, on(on_command, id, make))
@@ -103,23 +95,25 @@ fn from_field(event: &Event) -> bool {
         .is_some()
 }
 
+/// The command that opens `message`'s menu at a point.
+fn menu_at(message: &StoredMessage) -> impl Fn((i32, i32)) -> MessageCommand + Clone + 'static {
+    let (id, role) = (message.id.clone(), message.role);
+    move |at| {
+        MessageCommand::Menu(Some(MessageMenu {
+            message_id: id.clone(),
+            role,
+            at,
+        }))
+    }
+}
+
 /// The keys and the right click of a message.
 pub fn message_handlers(
     message: &StoredMessage,
     place: Option<&BranchPlace>,
     on_command: &Callback<MessageCommand>,
 ) -> (Callback<KeyboardEvent>, Callback<MouseEvent>) {
-    let menu = {
-        let (id, role) = (message.id.clone(), message.role);
-        move |x: i32, y: i32| {
-            MessageCommand::Menu(Some(MessageMenu {
-                message_id: id.clone(),
-                role,
-                x,
-                y,
-            }))
-        }
-    };
+    let menu = menu_at(message);
     let keys = {
         let (on_command, menu) = (on_command.clone(), menu.clone());
         let (previous, next) = place.map_or((None, None), |p| (p.previous.clone(), p.next.clone()));
@@ -130,8 +124,7 @@ pub fn message_handlers(
             let key = e.key();
             if key == "ContextMenu" || (key == "F10" && e.shift_key()) {
                 e.prevent_default();
-                let (x, y) = element_corner(e.current_target());
-                return on_command.emit(menu(x, y));
+                return on_command.emit(menu(element_corner(e.current_target())));
             }
             let switch_to = match key.as_str() {
                 "ArrowLeft" if e.alt_key() => previous.clone(),
@@ -151,7 +144,7 @@ pub fn message_handlers(
                 return;
             }
             e.prevent_default();
-            on_command.emit(menu(e.client_x(), e.client_y()));
+            on_command.emit(menu((e.client_x(), e.client_y())));
         })
     };
     (keys, right_click)
