@@ -14,6 +14,9 @@
 //! - [`hostile`]: a script vector in every string a reader is shown, in
 //!   either schema version (in version 2 also in a three-way comparison).
 //!
+//! - [`browser_scheme`] and [`CONTROLS`]: a URL's scheme as a browser reads
+//!   it, and the selectors of form controls, for the HTML checks.
+//!
 //! Every fixture is valid at [`now`], its totals filled in as the app fills
 //! them (the builders panic otherwise: a broken fixture is a broken test).
 
@@ -21,6 +24,10 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
 
 use crate::snapshot::{Message, Role, ShareSnapshot};
+
+mod html;
+
+pub use html::{CONTROLS, browser_scheme};
 
 /// When the fixtures are published: each is valid then (its messages lie
 /// before it or within the day of clock skew allowed, its expiry after it).
@@ -137,6 +144,16 @@ pub fn weather_v2() -> ShareSnapshot {
     value["promptMeta"]["version"] = json!(3);
     finish(value)
 }
+
+/// The roles of [`conversation`]'s messages, in order.
+pub const CONVERSATION_ROLES: [&str; 6] = [
+    "user",
+    "assistant",
+    "tool",
+    "assistant",
+    "user",
+    "assistant",
+];
 
 /// A conversation with every feature the page shows: system prompt, tool
 /// and template variable; reasoning, a tool call and its JSON result,
@@ -480,6 +497,16 @@ mod tests {
             assert_eq!(parsed.snapshot, snapshot, "{name}");
             assert_eq!(parsed.warnings, [], "{name}");
         }
+    }
+
+    #[test]
+    fn the_conversation_has_its_roles() {
+        let roles: Vec<&str> = conversation()
+            .messages
+            .iter()
+            .map(|m| m.role.as_str())
+            .collect();
+        assert_eq!(roles, CONVERSATION_ROLES);
     }
 
     #[test]
