@@ -193,25 +193,30 @@ async fn expiry_requests_are_capped_and_past_ones_refused() {
     expect_refusal(response, INVALID_SNAPSHOT, "expiresAt").await;
 }
 
+/// `snapshot("t")` with `edit` applied.
+fn edited(edit: impl FnOnce(&mut Value)) -> Value {
+    let mut snapshot = snapshot("t");
+    edit(&mut snapshot);
+    snapshot
+}
+
 #[tokio::test]
 async fn malformed_json_is_400_with_the_path() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
-    let mut wrong_type = snapshot("t");
-    wrong_type["messages"][1]["usage"]["outputTokens"] = json!("thirty");
-    let response = server.publish(Some(&token), &wrong_type).await;
-    expect_refusal(response, INVALID_JSON, "messages[1].usage.outputTokens").await;
+    let wrong_type = edited(|s| s["messages"][1]["usage"]["outputTokens"] = json!("thirty"));
+    let missing = edited(|s| {
+        s["modelConfig"].as_object_mut().unwrap().remove("model");
+    });
+    for (body, field) in [
+        (wrong_type, "messages[1].usage.outputTokens"),
+        (missing, "modelConfig.model"),
+    ] {
+        let response = server.publish(Some(&token), &body).await;
+        expect_refusal(response, INVALID_JSON, field).await;
+    }
 
-    let mut missing = snapshot("t");
-    missing["modelConfig"]
-        .as_object_mut()
-        .unwrap()
-        .remove("model");
-    let response = server.publish(Some(&token), &missing).await;
-    expect_refusal(response, INVALID_JSON, "modelConfig.model").await;
-
-    let mut unknown = snapshot("t");
-    unknown["ownerId"] = json!(7);
+    let unknown = edited(|s| s["ownerId"] = json!(7));
     let response = server.publish(Some(&token), &unknown).await;
     expect_error(response, StatusCode::BAD_REQUEST, "invalid_json").await;
 
@@ -256,20 +261,27 @@ async fn invalid_fields_are_422_with_every_path() {
 
     // A total that differs is a warning (`snapshot_versions.rs`); one no
     // conversation can have is refused.
-    let mut totals = snapshot("t");
-    totals["totalTokens"] = json!(-1);
-    let response = server.publish(Some(&token), &totals).await;
-    expect_refusal(response, INVALID_SNAPSHOT, "totalTokens").await;
-
-    let mut negative = snapshot("t");
-    negative["messages"][3]["usage"]["inputTokens"] = json!(-1);
-    let response = server.publish(Some(&token), &negative).await;
-    expect_refusal(response, INVALID_SNAPSHOT, "messages[3].usage.inputTokens").await;
-
-    let mut roles = snapshot("t");
-    roles["messages"][0]["role"] = json!("wizard");
-    let response = server.publish(Some(&token), &roles).await;
-    expect_refusal(response, INVALID_JSON, "messages[0].role").await;
+    let cases = [
+        (
+            edited(|s| s["totalTokens"] = json!(-1)),
+            INVALID_SNAPSHOT,
+            "totalTokens",
+        ),
+        (
+            edited(|s| s["messages"][3]["usage"]["inputTokens"] = json!(-1)),
+            INVALID_SNAPSHOT,
+            "messages[3].usage.inputTokens",
+        ),
+        (
+            edited(|s| s["messages"][0]["role"] = json!("wizard")),
+            INVALID_JSON,
+            "messages[0].role",
+        ),
+    ];
+    for (body, refusal, field) in cases {
+        let response = server.publish(Some(&token), &body).await;
+        expect_refusal(response, refusal, field).await;
+    }
 }
 
 #[tokio::test]
