@@ -485,42 +485,4 @@ fn push(list: &mut Value, item: Value) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_fixture_is_accepted_as_posted_and_reads_back_the_same() {
-        for (name, snapshot) in all() {
-            let posted = serde_json::to_vec(&snapshot).unwrap();
-            let parsed = crate::parse_snapshot(&posted, now())
-                .unwrap_or_else(|e| panic!("{name} is refused: {e}"));
-            assert_eq!(parsed.snapshot, snapshot, "{name}");
-            assert_eq!(parsed.warnings, [], "{name}");
-        }
-    }
-
-    #[test]
-    fn the_conversation_has_its_roles() {
-        let roles: Vec<&str> = conversation()
-            .messages
-            .iter()
-            .map(|m| m.role.as_str())
-            .collect();
-        assert_eq!(roles, CONVERSATION_ROLES);
-    }
-
-    #[test]
-    fn the_hostile_comparison_has_three_answers_to_the_hostile_prompt() {
-        let snapshot = hostile(2);
-        let prompt = &snapshot.messages[0];
-        assert_eq!(prompt.id, XSS_SHORT);
-        let answers: Vec<&str> = snapshot
-            .messages
-            .iter()
-            .filter(|m| m.reply_to.as_deref() == Some(prompt.id.as_str()))
-            .map(|m| m.id.as_str())
-            .collect();
-        assert_eq!(answers, ["m2", "m6", "m7"]);
-        assert_eq!(hostile(1).required_version(), 1);
-    }
-}
+mod tests;
