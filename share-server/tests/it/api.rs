@@ -11,6 +11,7 @@ use common::{
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use share_server::Config;
 
 fn expires_at(data: &Value) -> DateTime<Utc> {
     data["expiresAt"].as_str().unwrap().parse().unwrap()
@@ -175,9 +176,9 @@ async fn expired_shares_are_410_on_the_api_and_the_page() {
 
 #[tokio::test]
 async fn expiry_requests_are_capped_and_past_ones_refused() {
-    let server = TestServer::with(|mut c| {
-        c.max_expiry = Some(std::time::Duration::from_secs(7 * 86_400));
-        c
+    let server = TestServer::with(|c| Config {
+        max_expiry: Some(std::time::Duration::from_secs(7 * 86_400)),
+        ..c
     })
     .await;
     let token = server.user("alice").await;
@@ -317,9 +318,9 @@ async fn wrong_content_types_are_415() {
 
 #[tokio::test]
 async fn oversize_bodies_are_413_with_the_envelope() {
-    let server = TestServer::with(|mut c| {
-        c.body_limit = 4096;
-        c
+    let server = TestServer::with(|c| Config {
+        body_limit: 4096,
+        ..c
     })
     .await;
     let token = server.user("alice").await;
@@ -488,10 +489,10 @@ async fn delete_by_anyone_else_is_the_same_404_as_an_unknown_id() {
 
 #[tokio::test]
 async fn publishing_is_rate_limited_per_token_with_retry_after() {
-    let server = TestServer::with(|mut c| {
-        c.rate_limit_token = 2;
-        c.rate_limit_ip = 100;
-        c
+    let server = TestServer::with(|c| Config {
+        rate_limit_token: 2,
+        rate_limit_ip: 100,
+        ..c
     })
     .await;
     let alice = server.user("alice").await;
@@ -523,10 +524,10 @@ async fn publishing_is_rate_limited_per_token_with_retry_after() {
 
 #[tokio::test]
 async fn publishing_is_rate_limited_per_client_ip() {
-    let server = TestServer::with(|mut c| {
-        c.rate_limit_ip = 3;
-        c.allow_anonymous = true;
-        c
+    let server = TestServer::with(|c| Config {
+        rate_limit_ip: 3,
+        allow_anonymous: true,
+        ..c
     })
     .await;
     let alice = server.user("alice").await;
@@ -550,11 +551,11 @@ async fn publishing_is_rate_limited_per_client_ip() {
 
 #[tokio::test]
 async fn a_trusted_forwarded_for_header_keys_the_ip_limit() {
-    let server = TestServer::with(|mut c| {
-        c.rate_limit_ip = 1;
-        c.allow_anonymous = true;
-        c.trust_forwarded_for = true;
-        c
+    let server = TestServer::with(|c| Config {
+        rate_limit_ip: 1,
+        allow_anonymous: true,
+        trust_forwarded_for: true,
+        ..c
     })
     .await;
     let post = |ip: &'static str| {
@@ -660,11 +661,12 @@ async fn info_names_the_server_and_its_rules() {
     assert_documented(&doc, "get", "/api/v0/info", response).await;
 
     // No caps, anonymous publishing, links on the bound address.
-    let open = TestServer::with(|mut c| {
-        c.default_expiry = None;
-        c.max_expiry = None;
-        c.public_url = None;
-        c.with_allow_anonymous(true)
+    let open = TestServer::with(|c| Config {
+        default_expiry: None,
+        max_expiry: None,
+        public_url: None,
+        allow_anonymous: true,
+        ..c
     })
     .await;
     let body: Value = open.get_json("/api/v0/info").await;
