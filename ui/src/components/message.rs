@@ -57,12 +57,7 @@ pub struct Branching {
 
 /// How a role is named over its messages.
 pub fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::User => "User",
-        Role::Assistant => "Assistant",
-        Role::System => "System",
-        Role::Tool => "Tool result",
-    }
+    role.label()
 }
 
 #[component]
