@@ -45,11 +45,14 @@ pub fn locked() -> &'static [&'static str] {
     if is_ci() { &["--locked"] } else { &[] }
 }
 
-/// `CARGO_TARGET_DIR`, or `target/` in the workspace.
-pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
+/// Where cargo puts build output (honours `CARGO_TARGET_DIR` and config).
+pub fn target_dir() -> Result<PathBuf> {
+    let args = ["metadata", "--format-version", "1", "--no-deps"];
+    let metadata: serde_json::Value = serde_json::from_str(&output(&mut cargo(args))?)?;
+    metadata["target_directory"]
+        .as_str()
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"))
+        .context("`cargo metadata` has no target_directory")
 }
 
 /// Builds `package`'s binary of the same name (`--release` unless `debug`)
@@ -62,7 +65,7 @@ pub fn build_binary(package: &str, debug: bool) -> Result<(PathBuf, String)> {
     }
     run(&mut cargo(&args))?;
     let profile = if debug { "debug" } else { "release" };
-    let binary = target_dir().join(profile).join(package);
+    let binary = target_dir()?.join(profile).join(package);
     if !binary.exists() {
         bail!("{} is missing after the build", binary.display());
     }

@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::time::SystemTime;
 
 use anyhow::{Context, Result};
+use walkdir::WalkDir;
 use wasm_bindgen_cli_support::Bindgen;
 
 use crate::cmd;
@@ -48,7 +49,7 @@ pub fn build() -> Result<()> {
         cmd::run(&mut build)
     })?;
 
-    let target_dir = target_dir()?;
+    let target_dir = cmd::target_dir()?;
     let wasm = target_dir
         .join(WASM_TARGET)
         .join(PROFILE)
@@ -83,22 +84,6 @@ pub fn build() -> Result<()> {
         size as f64 / 1024.0,
     );
     Ok(())
-}
-
-/// Where cargo puts build output (honours `CARGO_TARGET_DIR` and config).
-fn target_dir() -> Result<PathBuf> {
-    let metadata = cmd::output(&mut cmd::cargo([
-        "metadata",
-        "--format-version",
-        "1",
-        "--no-deps",
-    ]))?;
-    let metadata: serde_json::Value =
-        serde_json::from_str(&metadata).context("parsing `cargo metadata`")?;
-    metadata["target_directory"]
-        .as_str()
-        .map(PathBuf::from)
-        .context("`cargo metadata` has no target_directory")
 }
 
 /// Records which wasm file the bindgen output was made from.
@@ -143,18 +128,11 @@ fn bindgen(wasm: &Path, out_dir: &Path) -> Result<()> {
 /// Every file under `dir`, keyed by its path relative to `dir`.
 fn read_tree(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut files = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in
-            fs::read_dir(&current).with_context(|| format!("listing {}", current.display()))?
-        {
-            let path = entry?.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path.strip_prefix(dir)?.to_path_buf();
-                files.insert(relative, fs::read(&path)?);
-            }
+    for entry in WalkDir::new(dir) {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        if !entry.file_type().is_dir() {
+            let relative = entry.path().strip_prefix(dir)?.to_path_buf();
+            files.insert(relative, fs::read(entry.path())?);
         }
     }
     Ok(files)

@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 use super::report::{Report, Rows, Target, bytes, median, millis, thousands};
 use super::{Options, gzip_best};
 use crate::run::CPU_RENDERING;
-use crate::support::percentile;
+use crate::support::{self, percentile};
 use crate::{cmd, ui};
 
 /// Messages in the big session.
@@ -57,25 +57,15 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
     // `PARLOR_BENCH_APP_PROFILE=debug` (a cold release build of the Tauri
     // app takes about ten minutes on two cores).
     let debug = std::env::var("PARLOR_BENCH_APP_PROFILE").is_ok_and(|p| p == "debug");
-    let (built, line) = cmd::build_binary("parlor", debug)?;
+    let (work, binary, line) = support::private_build("parlor", debug, "parlor-bench-desktop-")?;
     let build = if debug {
         format!("PARLOR_BENCH_APP_PROFILE=debug {line}")
     } else {
         line
     };
-    let (work, binary) = crate::support::private_copy(&built, "parlor-bench-desktop-")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = support::runtime(2)?;
     let outcome = runtime.block_on(app::measure(&binary, work.path(), SAMPLES));
-    if options.keep {
-        let kept = work.keep();
-        eprintln!(
-            "kept the app's home, database and logs in {}",
-            kept.display()
-        );
-    }
+    support::keep_if(options.keep, work, "the app's home, database and logs");
     let mut figures = outcome?.write(&mut report.targets);
     for (name, value) in [
         ("build", json!(build)),

@@ -23,7 +23,7 @@ use chrono::Utc;
 
 use crate::cmd::{self, target_dir};
 use crate::support::procs::{ShareServer, add_user};
-use crate::support::{fixture, publish, render};
+use crate::support::{self, fixture, publish, render};
 
 /// The schemathesis release these checks were written against.
 pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
@@ -35,26 +35,20 @@ pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const CONSTRAINTS: &str = include_str!("schemathesis-constraints.txt");
 
 pub const FULL_EXAMPLES: u32 = 1000;
-const QUICK_EXAMPLES: u32 = 25;
-/// `--quick` is deterministic, so that a failure in CI reproduces.
-pub const QUICK_SEED: &str = "1";
 
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Test cases per operation and phase (`--max-examples`).
     pub max_examples: u32,
     /// `None`: schemathesis picks one (and prints it).
-    pub seed: Option<String>,
+    pub seed: Option<u64>,
 }
 
-impl Options {
-    pub fn new(quick: bool) -> Self {
-        Self {
-            max_examples: if quick { QUICK_EXAMPLES } else { FULL_EXAMPLES },
-            seed: quick.then(|| QUICK_SEED.to_owned()),
-        }
-    }
-}
+/// `--quick`: few cases, with a fixed seed so that a failure in CI reproduces.
+pub const QUICK: Options = Options {
+    max_examples: 25,
+    seed: Some(1),
+};
 
 /// What schemathesis reported.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -70,10 +64,9 @@ struct Summary {
 /// schemathesis and judges it. An error on any failure.
 pub fn run(options: &Options) -> Result<()> {
     let schemathesis = cmd::step("schemathesis", ensure_schemathesis)?;
-    let built = cmd::step("build the debug share-server", || {
-        cmd::build_binary("share-server", true).map(|(binary, _)| binary)
+    let (work, binary, _) = cmd::step("build the debug share-server", || {
+        support::private_build("share-server", true, "parlor-conformance-")
     })?;
-    let (work, binary) = crate::support::private_copy(&built, "parlor-conformance-")?;
     let database_url = format!("sqlite://{}", work.path().join("conformance.db").display());
     let token = add_user(&binary, &database_url, "conformance")?;
     let log = work.path().join("server.log");
@@ -82,7 +75,7 @@ pub fn run(options: &Options) -> Result<()> {
     let (read_id, revoke_id) = publish_two(&base, &token)?;
     let config = work.path().join("schemathesis.toml");
     fs::write(&config, config_toml(&token, &read_id, &revoke_id)?)?;
-    let reports = target_dir().join("harden/conformance");
+    let reports = target_dir()?.join("harden/conformance");
     fs::create_dir_all(&reports)?;
     let junit = reports.join("junit.xml");
     let _ = fs::remove_file(&junit);
@@ -153,7 +146,7 @@ pub fn run(options: &Options) -> Result<()> {
 /// `target/harden/venv/bin/schemathesis` at [`SCHEMATHESIS_VERSION`],
 /// created or upgraded when needed.
 fn ensure_schemathesis() -> Result<PathBuf> {
-    let venv = target_dir().join("harden/venv");
+    let venv = target_dir()?.join("harden/venv");
     let schemathesis = venv.join("bin/schemathesis");
     let installed = Command::new(&schemathesis)
         .arg("--version")
@@ -189,9 +182,7 @@ fn ensure_schemathesis() -> Result<PathBuf> {
 
 /// Publishes two small shares: one to read, one to revoke.
 fn publish_two(base: &str, token: &str) -> Result<(String, String)> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = support::runtime(1)?;
     runtime.block_on(async {
         let http = reqwest::Client::builder().no_proxy().build()?;
         let body = serde_json::to_vec(&fixture::small_chat(Utc::now()))?;
@@ -287,14 +278,5 @@ Seed: 1
         assert!(toml.contains("include-name = \"DELETE /api/v0/shared-chats/{shareId}\""));
         assert!(toml.contains("checks.ignored_auth.enabled = false"));
         assert_eq!(toml.matches("[[operations]]").count(), 3);
-    }
-
-    #[test]
-    fn options() {
-        let quick = Options::new(true);
-        assert_eq!(quick.max_examples, QUICK_EXAMPLES);
-        assert_eq!(quick.seed.as_deref(), Some(QUICK_SEED));
-        let full = Options::new(false);
-        assert_eq!((full.max_examples, full.seed), (FULL_EXAMPLES, None));
     }
 }

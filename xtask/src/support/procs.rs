@@ -195,16 +195,14 @@ pub fn add_user(binary: &Path, database_url: &str, name: &str) -> Result<String>
 }
 
 fn readable_by_all(dir: &Path) -> Result<()> {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(path) = stack.pop() {
-        let meta = fs::metadata(&path)?;
-        let mode = if meta.is_dir() { 0o755 } else { 0o644 };
-        fs::set_permissions(&path, fs::Permissions::from_mode(mode))?;
-        if meta.is_dir() {
-            for entry in fs::read_dir(&path)? {
-                stack.push(entry?.path());
-            }
-        }
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry?;
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode))?;
     }
     Ok(())
 }

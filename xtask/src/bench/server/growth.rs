@@ -70,19 +70,12 @@ impl Bench<'_> {
                 "wrk": load.shown("URL"),
             }),
         );
+        let shares = format!("as shares grow {first} → {last}");
+        let cost = format!("page cost flat {shares} (CPU/req, last ÷ first)");
+        let throughput = format!("page throughput flat {shares} (ratio to nginx, last ÷ first)");
         self.targets.extend([
-            Target::new(
-                format!("page cost flat as shares grow {first} → {last} (CPU/req, last ÷ first)"),
-                "≤ 1.15×",
-                ratio(cpu_growth),
-                cpu_growth <= 1.15,
-            ),
-            Target::new(
-                format!("page throughput flat as shares grow {first} → {last} (ratio to nginx, last ÷ first)"),
-                "≥ 0.85×",
-                ratio(kept),
-                kept >= 0.85,
-            ),
+            Target::ratio_at_most(cost, 1.15, cpu_growth),
+            Target::ratio_at_least(throughput, 0.85, kept),
         ]);
         Ok(())
     }

@@ -123,19 +123,10 @@ impl Bench<'_> {
                     .collect(),
             );
             let (throughput, p99) = (medians[THROUGHPUT_RATIO], medians[P99_RATIO]);
+            let what = |figure: &str| format!("page {figure} ÷ nginx {figure} ({label})");
             self.targets.extend([
-                Target::new(
-                    format!("page req/s ÷ nginx req/s ({label})"),
-                    "≥ 1.0×",
-                    ratio(throughput),
-                    throughput >= 1.0,
-                ),
-                Target::new(
-                    format!("page p99 ÷ nginx p99 ({label})"),
-                    "≤ 1.5×",
-                    ratio(p99),
-                    p99 <= 1.5,
-                ),
+                Target::ratio_at_least(what("req/s"), 1.0, throughput),
+                Target::ratio_at_most(what("p99"), 1.5, p99),
             ]);
         }
         let wrk = [None, Some(GZIP)].map(|header| {
