@@ -75,15 +75,13 @@ pub struct Options {
     /// Keep the temporary directory (databases, server log, page copies).
     pub keep: bool,
     pub cores: usize,
-    /// Each wrk run against a page.
+    /// Each wrk run (a page, or concurrent small publishes).
     pub duration: Duration,
     /// A B rounds per encoding.
     pub rounds: usize,
     pub browser_samples: usize,
     /// Timed publishes of the 1 MB share.
     pub publish_samples: usize,
-    /// The wrk run of concurrent small publishes.
-    pub publish_duration: Duration,
     /// Stored shares at each growth step, ascending.
     pub growth_levels: Vec<u64>,
 }
@@ -103,7 +101,6 @@ impl Options {
             rounds: rounds as usize,
             browser_samples: browser_samples as usize,
             publish_samples: publish_samples as usize,
-            publish_duration: Duration::from_secs(seconds),
             growth_levels: vec![10, 10_000, largest],
         }
     }

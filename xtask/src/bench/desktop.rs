@@ -67,16 +67,10 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
     let outcome = runtime.block_on(app::measure(&binary, work.path(), SAMPLES));
     support::keep_if(options.keep, work, "the app's home, database and logs");
     let mut figures = outcome?.write(&mut report.targets);
-    for (name, value) in [
-        ("build", json!(build)),
-        ("debug", json!(debug)),
-        ("bundle", json!(bundle)),
-    ] {
-        figures.insert(name.to_owned(), value);
-    }
-    report
-        .parts
-        .insert("desktop".to_owned(), Value::Object(figures));
+    figures["build"] = json!(build);
+    figures["debug"] = json!(debug);
+    figures["bundle"] = json!(bundle);
+    report.parts.insert("desktop".to_owned(), figures);
     Ok(())
 }
 
@@ -196,7 +190,7 @@ pub struct Streaming {
 
 impl Figures {
     /// The figures the desktop sections of BENCHMARKS.md.in show; adds the targets.
-    fn write(&self, targets: &mut Vec<Target>) -> serde_json::Map<String, Value> {
+    fn write(&self, targets: &mut Vec<Target>) -> Value {
         let spread = |values: &[f64]| [0.0, 1.0].map(|q| ms_text(percentile(values, q)));
         let cold_start: Rows = LAUNCH
             .iter()
@@ -259,19 +253,12 @@ impl Figures {
             Ok(streaming) => self.streaming_figures(streaming, &mut figures, targets),
             Err(error) => {
                 figures["streaming_error"] = json!(error);
-                let what = "Desktop: chunk written → UI event, p99".to_owned();
-                targets.push(ms_target(
-                    what,
-                    STREAM_P99_TARGET,
-                    f64::NAN,
-                    "failed".to_owned(),
-                ));
+                let (what, failed) = ("Desktop: chunk written → UI event, p99", "failed");
+                let target = ms_target(what.into(), STREAM_P99_TARGET, f64::NAN, failed.into());
+                targets.push(target);
             }
         }
-        match figures {
-            Value::Object(map) => map,
-            _ => serde_json::Map::new(),
-        }
+        figures
     }
 
     /// The streaming table (each run whole and by quarter: a delay that grows

@@ -22,12 +22,7 @@ pub fn grow_to(database: &Path, total: u64, snapshot: &[u8], now: DateTime<Utc>)
         let now_ms = now.timestamp_millis();
         let expires_ms = now_ms + 30 * 24 * 60 * 60 * 1000;
         tx.execute(
-            "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < ?1)
-             INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
-                                 created_at, expires_at, revoked_at, indexable)
-             SELECT substr(hex(randomblob(11)), 1, 22), NULL, randomblob(32),
-                    'Seeded share ' || i, ?2, ?3 - i, ?4, NULL, 0
-             FROM n",
+            include_str!("grow.sql"),
             rusqlite::params![missing, snapshot, now_ms, expires_ms],
         )
         .context("seeding shares failed")?;

@@ -152,16 +152,9 @@ pub fn parse(stdout: &str) -> Result<WrkReport> {
 }
 
 /// A Lua script that POSTs `body_file` as JSON with a bearer token.
-pub fn post_script(body_file: &Path, token: &str) -> String {
-    format!(
-        "local f = assert(io.open({path:?}, \"rb\"))\n\
-         wrk.method = \"POST\"\n\
-         wrk.body = f:read(\"*a\")\n\
-         f:close()\n\
-         wrk.headers[\"Content-Type\"] = \"application/json\"\n\
-         wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n",
-        path = body_file.display().to_string()
-    )
+pub fn post_script(body_file: &Path, token: &str) -> Result<String> {
+    let context = serde_json::json!({"path": body_file, "token": token});
+    crate::support::render(include_str!("post.lua.in"), context)
 }
 
 #[cfg(test)]
@@ -195,6 +188,12 @@ Running 15s test @ http://127.0.0.1:41234/shared/abc
         assert_eq!(
             load.shown("http://h/x"),
             format!("wrk -t2 -c64 -d15s -H 'Accept-Encoding: gzip' -s {REPORT_SCRIPT} http://h/x")
+        );
+        let post = post_script(Path::new("/w/small.json"), "psu_t").unwrap();
+        assert!(post.contains(r#"io.open("/w/small.json", "rb")"#), "{post}");
+        assert!(
+            post.contains(r#""Authorization"] = "Bearer psu_t""#),
+            "{post}"
         );
     }
 }

@@ -366,23 +366,17 @@ mod tests {
     }
 
     #[test]
-    fn large_chat_is_500_valid_messages_of_about_1_mb() {
-        let snapshot = large_chat(now());
-        assert_eq!(snapshot.messages.len(), 500);
-        let json = serde_json::to_vec(&snapshot).unwrap().len();
-        assert!(
-            (900_000..=1_300_000).contains(&json),
-            "{json} bytes of JSON"
-        );
-        chat_core::validate(&snapshot, now()).unwrap();
-    }
-
-    #[test]
-    fn small_chat_is_small_and_valid() {
-        let snapshot = small_chat(now());
-        let json = serde_json::to_vec(&snapshot).unwrap().len();
-        assert!(json < 4_000, "{json}");
-        chat_core::validate(&snapshot, now()).unwrap();
+    fn publishes_are_valid_and_of_their_size() {
+        for (snapshot, messages, json) in [
+            (large_chat(now()), 500, 900_000..=1_300_000),
+            (small_chat(now()), 4, 0..=4_000),
+            (seed_chat(now()), 1, 0..=4_000),
+        ] {
+            assert_eq!(snapshot.messages.len(), messages);
+            let size = serde_json::to_vec(&snapshot).unwrap().len();
+            assert!(json.contains(&size), "{size} bytes of JSON");
+            chat_core::validate(&snapshot, now()).unwrap();
+        }
     }
 
     #[test]

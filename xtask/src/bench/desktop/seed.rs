@@ -78,28 +78,11 @@ pub fn add_session(
 ) -> Result<()> {
     let created = updated_at - Span::seconds(i64::try_from(count)? + 60);
     let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT INTO sessions (id, title, provider_id, model, temperature, max_tokens, top_p,
-             system_prompt, tools, variables, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, NULL, NULL, NULL, NULL, '[]', '{}', ?5, ?6)",
-        params![
-            id,
-            title,
-            PROVIDER,
-            MODEL,
-            timestamp(created),
-            timestamp(updated_at)
-        ],
-    )?;
+    let times = (timestamp(created), timestamp(updated_at));
+    let session = params![id, title, PROVIDER, MODEL, times.0, times.1];
+    tx.execute(include_str!("insert_session.sql"), session)?;
     {
-        let mut insert = tx.prepare(
-            "INSERT INTO messages (id, session_id, position, role, content, reasoning,
-                 input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost, ttft_ms,
-                 inference_ms, tool_calls, tool_call_id, status, error, finish_reason,
-                 provider_id, model, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, NULL, ?8, ?9, ?10, ?11, '[]', NULL,
-                 'complete', NULL, ?12, ?13, ?14, ?15, ?15)",
-        )?;
+        let mut insert = tx.prepare(include_str!("insert_message.sql"))?;
         for position in 0..count {
             let at = timestamp(created + Span::seconds(i64::try_from(position)?));
             let assistant = position % 2 == 1;
