@@ -108,11 +108,7 @@ impl Options {
 
 /// Runs the bench with the command line after `bench`.
 pub fn run(args: Args) -> Result<()> {
-    let Args {
-        mut parts,
-        quick,
-        keep,
-    } = args;
+    let (mut parts, quick) = (args.parts, args.quick);
     parts.sort();
     parts.dedup();
     if parts.contains(&Part::Server) {
@@ -122,7 +118,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
     }
-    let options = Options::new(quick, keep);
+    let options = Options::new(quick, args.keep);
     let mut report = Report {
         command: format!("cargo xtask bench{}", if quick { " --quick" } else { "" }),
         machine: machine(),

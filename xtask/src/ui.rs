@@ -36,24 +36,14 @@ const INDEX_JS: &str = include_str!("ui/index.js");
 pub fn build() -> Result<()> {
     let root = cmd::workspace_root();
     cmd::step("ui: cargo build (wasm32, wasm-release)", || {
-        let mut build = cmd::cargo([
-            "build",
-            "-p",
-            "ui",
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            PROFILE,
-        ]);
+        let args = format!("build -p ui --target {WASM_TARGET} --profile {PROFILE}");
+        let mut build = cmd::cargo(args.split_whitespace());
         build.args(cmd::locked());
         cmd::run(&mut build)
     })?;
 
     let target_dir = cmd::target_dir()?;
-    let wasm = target_dir
-        .join(WASM_TARGET)
-        .join(PROFILE)
-        .join(format!("{UI_BIN}.wasm"));
+    let wasm = target_dir.join(format!("{WASM_TARGET}/{PROFILE}/{UI_BIN}.wasm"));
     let bindgen_dir = target_dir.join("ui-bindgen");
     cmd::step("ui: wasm-bindgen", || bindgen(&wasm, &bindgen_dir))?;
 
@@ -71,18 +61,10 @@ pub fn build() -> Result<()> {
     }
     let changed = sync_dir(&dist, &files)?;
 
-    let wasm_out = dist.join(format!("{UI_BIN}_bg.wasm"));
-    let size = fs::metadata(&wasm_out).map(|meta| meta.len()).unwrap_or(0);
-    eprintln!(
-        "ui: {} ({} files, {changed} changed; {} is {:.0} KiB)",
-        dist.strip_prefix(root).unwrap_or(&dist).display(),
-        files.len(),
-        wasm_out
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        size as f64 / 1024.0,
-    );
+    let wasm_out = format!("{UI_BIN}_bg.wasm");
+    let size = fs::metadata(dist.join(&wasm_out)).map_or(0, |meta| meta.len());
+    let (count, kib) = (files.len(), size as f64 / 1024.0);
+    eprintln!("ui: ui/dist ({count} files, {changed} changed; {wasm_out} is {kib:.0} KiB)");
     Ok(())
 }
 

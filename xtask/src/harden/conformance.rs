@@ -16,7 +16,6 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::thread;
-use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
@@ -97,15 +96,11 @@ pub fn run(options: &Options) -> Result<()> {
     if let Some(seed) = &options.seed {
         command.arg(format!("--seed={seed}"));
     }
-    let started = Instant::now();
-    let (succeeded, output) = cmd::step(
-        &format!(
-            "schemathesis run ({} examples per operation)",
-            options.max_examples
-        ),
-        || run_echoing(&mut command),
-    )?;
-    let took = started.elapsed();
+    let name = format!(
+        "schemathesis run ({} examples per operation)",
+        options.max_examples
+    );
+    let ((succeeded, output), took) = cmd::timed(&name, || run_echoing(&mut command))?;
     server.process.ensure_running()?;
     server.process.stop();
 
@@ -115,19 +110,17 @@ pub fn run(options: &Options) -> Result<()> {
         .lines()
         .filter(|line| line.contains("panicked") || line.contains("ERROR"))
         .count();
-    let Summary {
-        cases,
-        failures,
-        seed,
-    } = &summary;
-    let took = took.as_secs_f64();
     let junit = if junit.exists() {
         junit.display().to_string()
     } else {
         "none".to_owned()
     };
     eprintln!(
-        "\nconformance: {cases} test cases, {failures} failures, seed {seed}, {took:.1} s; JUnit: {junit}"
+        "\nconformance: {} test cases, {} failures, seed {}, {}; JUnit: {junit}",
+        summary.cases,
+        summary.failures,
+        summary.seed,
+        cmd::seconds(took)
     );
     if panics > 0 {
         bail!("{panics} ERROR or panic lines in the server log:\n{log_text}");
@@ -148,12 +141,8 @@ pub fn run(options: &Options) -> Result<()> {
 fn ensure_schemathesis() -> Result<PathBuf> {
     let venv = target_dir()?.join("harden/venv");
     let schemathesis = venv.join("bin/schemathesis");
-    let installed = Command::new(&schemathesis)
-        .arg("--version")
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .is_some_and(|version| version.trim().ends_with(SCHEMATHESIS_VERSION));
+    let installed = cmd::output(Command::new(&schemathesis).arg("--version"))
+        .is_ok_and(|version| version.trim().ends_with(SCHEMATHESIS_VERSION));
     if installed {
         eprintln!("schemathesis {SCHEMATHESIS_VERSION} is installed");
         return Ok(schemathesis);

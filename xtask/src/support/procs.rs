@@ -177,21 +177,14 @@ pub fn serve_args(database_url: &str, bind: &str) -> Vec<String> {
 
 /// `share-server user add NAME`: creates the database and returns the token.
 pub fn add_user(binary: &Path, database_url: &str, name: &str) -> Result<String> {
-    let output = Command::new(binary)
-        .args(["user", "add", name, "--database-url", database_url])
-        .env("RUST_LOG", SERVER_LOG_LEVEL)
-        .stderr(Stdio::inherit())
-        .output()
-        .context("could not run `share-server user add`")?;
-    if !output.status.success() {
-        bail!("`share-server user add {name}` failed ({})", output.status);
+    let mut command = Command::new(binary);
+    command.args(["user", "add", name, "--database-url", database_url]);
+    let printed = crate::cmd::output(command.env("RUST_LOG", SERVER_LOG_LEVEL))?;
+    let token = printed.lines().last().map(str::trim).unwrap_or_default();
+    if token.is_empty() {
+        bail!("`share-server user add` printed no token");
     }
-    String::from_utf8(output.stdout)?
-        .lines()
-        .last()
-        .map(|token| token.trim().to_owned())
-        .filter(|token| !token.is_empty())
-        .context("`share-server user add` printed no token")
+    Ok(token.to_owned())
 }
 
 fn readable_by_all(dir: &Path) -> Result<()> {
@@ -293,11 +286,10 @@ pub fn start_ms(pid: u32) -> Result<f64> {
 fn clock_ticks() -> f64 {
     static TICKS: OnceLock<f64> = OnceLock::new();
     *TICKS.get_or_init(|| {
-        let output = Command::new("getconf").arg("CLK_TCK").output();
-        let text = output
+        let ticks = crate::cmd::output(Command::new("getconf").arg("CLK_TCK"));
+        ticks
             .ok()
-            .and_then(|out| String::from_utf8(out.stdout).ok());
-        text.and_then(|text| text.trim().parse().ok())
+            .and_then(|text| text.trim().parse().ok())
             .unwrap_or(100.0)
     })
 }

@@ -285,18 +285,9 @@ async fn stream(client: &Client) -> Result<Vec<Streaming>, String> {
         // The provider's endpoint and key, as a user sets them.
         click(client, "#open-settings").await;
         let openai = "#settings-panel [data-provider=\"openai\"]";
-        fill(
-            client,
-            &format!("{openai} input[name=\"base-url\"]"),
-            &provider.base_url,
-        )
-        .await;
-        fill(
-            client,
-            &format!("{openai} input[name=\"api-key\"]"),
-            API_KEY,
-        )
-        .await;
+        let input = |name: &str| format!("{openai} input[name=\"{name}\"]");
+        fill(client, &input("base-url"), &provider.base_url).await;
+        fill(client, &input("api-key"), API_KEY).await;
         click(client, "#settings-save").await;
         wait_text(client, &format!("{openai} [data-key-state]"), |t| {
             t.contains("Key set")
