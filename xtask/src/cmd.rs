@@ -113,17 +113,11 @@ pub fn output(command: &mut Command) -> Result<String> {
 }
 
 fn display(command: &Command) -> String {
-    let program = Path::new(command.get_program())
-        .file_name()
-        .unwrap_or(command.get_program())
-        .to_string_lossy()
-        .into_owned();
+    let program = Path::new(command.get_program()).file_name();
+    let program = program.unwrap_or(command.get_program()).to_string_lossy();
+    let args = command.get_args().map(|arg| arg.to_string_lossy());
     std::iter::once(program)
-        .chain(
-            command
-                .get_args()
-                .map(|arg| arg.to_string_lossy().into_owned()),
-        )
+        .chain(args)
         .collect::<Vec<_>>()
         .join(" ")
 }

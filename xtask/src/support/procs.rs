@@ -381,30 +381,20 @@ mod tests {
         assert_eq!(parse_stat(stat), Some(expected));
         assert!(cpu_time(std::process::id()) > Duration::ZERO);
         let start = start_ms(std::process::id()).unwrap();
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs_f64()
-            * 1e3;
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        let now = now.as_secs_f64() * 1e3;
         assert!(
             start <= now + 50.0 && now - start < 3_600_000.0,
             "{start} vs {now}"
         );
 
-        let stat = |pid, parent| Stat {
+        let stats = [(1, 0), (10, 1), (11, 10), (12, 10), (20, 1), (13, 11)];
+        let stats = stats.map(|(pid, parent)| Stat {
             pid,
             parent,
             ticks: 0,
             start: 0,
-        };
-        let stats = [
-            stat(1, 0),
-            stat(10, 1),
-            stat(11, 10),
-            stat(12, 10),
-            stat(20, 1),
-            stat(13, 11),
-        ];
+        });
         let pids: Vec<u32> = descendants(10, &stats).iter().map(|s| s.pid).collect();
         assert_eq!(pids, [10, 11, 12, 13]);
     }
