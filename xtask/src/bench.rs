@@ -162,41 +162,40 @@ fn write(report: &Report, quick: bool) -> Result<()> {
 }
 
 fn machine() -> Machine {
-    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu = cpuinfo
-        .lines()
-        .find_map(|line| line.strip_prefix("model name"))
-        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).trim().to_owned())
-        .unwrap_or_else(|| "unknown".to_owned());
-    let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let memory = meminfo
-        .lines()
-        .find_map(|line| line.strip_prefix("MemTotal:"))
-        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or_else(
-            || "unknown".to_owned(),
-            |kb| format!("{:.1} GiB", kb as f64 / (1024.0 * 1024.0)),
-        );
+    let unknown = || "unknown".to_owned();
+    let memory = proc_field("/proc/meminfo", "MemTotal")
+        .and_then(|kb| kb.trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or_else(unknown, |kb| format!("{:.1} GiB", kb / (1024.0 * 1024.0)));
     let tools = [
         ("wrk", "-v"),
         ("nginx", "-v"),
         ("chromium", "--version"),
         ("rustc", "-V"),
     ];
+    // The first line of stdout or, for nginx and wrk, stderr.
     let tools = tools
         .iter()
-        .filter_map(|(tool, arg)| version(tool, arg))
+        .filter_map(|(tool, arg)| Some(format!("{tool}: {}", first_line(tool, &[arg])?)))
         .collect();
     Machine {
         date: Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         cores: std::thread::available_parallelism().map_or(1, usize::from),
-        cpu,
-        kernel: first_line("uname", &["-srm"]).unwrap_or_else(|| "unknown".to_owned()),
+        cpu: proc_field("/proc/cpuinfo", "model name").unwrap_or_else(unknown),
+        kernel: first_line("uname", &["-srm"]).unwrap_or_else(unknown),
         memory,
         load_before: load_average(),
         load_after: String::new(),
         tools,
     }
+}
+
+/// The value of the first `key: value` line of a `/proc` file.
+fn proc_field(file: &str, key: &str) -> Option<String> {
+    let text = fs::read_to_string(file).ok()?;
+    text.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        (name.trim() == key).then(|| value.trim().to_owned())
+    })
 }
 
 fn load_average() -> String {
@@ -205,11 +204,6 @@ fn load_average() -> String {
         .take(3)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `tool arg`'s first line (stdout or, for nginx and wrk, stderr).
-fn version(tool: &str, arg: &str) -> Option<String> {
-    first_line(tool, &[arg]).map(|line| format!("{tool}: {line}"))
 }
 
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
@@ -237,5 +231,6 @@ mod tests {
         assert!(full.rounds >= 3);
         assert_eq!(full.growth_levels, [10, 10_000, 1_000_000]);
         assert!(Options::new(true, true).duration < full.duration);
+        assert!(proc_field("/proc/meminfo", "MemTotal").is_some_and(|kb| kb.ends_with("kB")));
     }
 }

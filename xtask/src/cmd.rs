@@ -85,18 +85,12 @@ pub fn run(command: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// Replaces xtask with the command (on Unix), so Ctrl-C and SIGTERM reach the
-/// program directly and its exit status is the exit status; elsewhere runs it.
+/// Replaces xtask with the command, so Ctrl-C and SIGTERM reach the program
+/// directly and its exit status is the exit status.
 pub fn exec(command: &mut Command) -> Result<()> {
     eprintln!("$ {}", display(command));
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        let error = command.exec();
-        Err(error).with_context(|| format!("could not start `{}`", display(command)))
-    }
-    #[cfg(not(unix))]
-    run(command)
+    let error = std::os::unix::process::CommandExt::exec(command);
+    Err(error).with_context(|| format!("could not start `{}`", display(command)))
 }
 
 /// Runs a command and returns its stdout; stderr is passed through.
@@ -112,7 +106,8 @@ pub fn output(command: &mut Command) -> Result<String> {
     String::from_utf8(out.stdout).with_context(|| format!("`{shown}` printed invalid UTF-8"))
 }
 
-fn display(command: &Command) -> String {
+/// The command line as shown: the program's file name and the arguments.
+pub fn display(command: &Command) -> String {
     let program = Path::new(command.get_program()).file_name();
     let program = program.unwrap_or(command.get_program()).to_string_lossy();
     let args = command.get_args().map(|arg| arg.to_string_lossy());

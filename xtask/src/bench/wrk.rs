@@ -58,15 +58,10 @@ impl Load {
             || REPORT_SCRIPT.to_owned(),
             |path| path.display().to_string(),
         );
-        let quoted = |arg: String| {
-            if arg.contains(' ') {
-                format!("'{arg}'")
-            } else {
-                arg
-            }
-        };
-        let args: Vec<String> = self.args(url, &script).into_iter().map(quoted).collect();
-        format!("wrk {}", args.join(" "))
+        let args = self.args(url, &script);
+        let words = std::iter::once("wrk").chain(args.iter().map(String::as_str));
+        // Quoting fails only on a NUL byte, which no argument here holds.
+        shlex::try_join(words).unwrap_or_default()
     }
 
     /// Runs wrk with [`REPORT_SCRIPT`]'s `done()` hook appended to the

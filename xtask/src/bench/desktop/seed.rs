@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, Duration as Span, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Duration as Span, SecondsFormat, Utc};
 use rusqlite::{Connection, params};
 
 /// The app's schema, as `src-tauri/src/store/mod.rs` embeds it.
@@ -114,10 +114,7 @@ pub fn add_session(
 /// one to switch away to between timed opens.
 pub fn seed(path: &Path, big: usize) -> Result<()> {
     let mut conn = open(path)?;
-    let now = Utc
-        .timestamp_millis_opt(Utc::now().timestamp_millis())
-        .single()
-        .context("no current time")?;
+    let now = Utc::now();
     add_session(
         &mut conn,
         BIG_SESSION,
