@@ -13,7 +13,6 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use anyhow::{Context, Result};
 use walkdir::WalkDir;
@@ -74,16 +73,11 @@ const STAMP: &str = ".input-stamp";
 /// Runs wasm-bindgen into `out_dir` unless it already ran on this exact wasm file.
 fn bindgen(wasm: &Path, out_dir: &Path) -> Result<()> {
     let meta = fs::metadata(wasm).with_context(|| format!("reading {}", wasm.display()))?;
-    let modified = meta
-        .modified()?
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
     let stamp = format!(
-        "{} {} {}.{:09}\n",
+        "{} {} {:?}\n",
         env!("CARGO_PKG_VERSION"),
         meta.len(),
-        modified.as_secs(),
-        modified.subsec_nanos()
+        meta.modified()?
     );
     if fs::read_to_string(out_dir.join(STAMP)).is_ok_and(|old| old == stamp) {
         eprintln!("unchanged wasm, keeping {}", out_dir.display());

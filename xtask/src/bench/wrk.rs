@@ -28,12 +28,11 @@ pub struct Load {
 
 impl Load {
     pub fn new(connections: u32, duration: Duration) -> Self {
-        let (header, script) = (None, None);
         Self {
             connections,
             duration,
-            header,
-            script,
+            header: None,
+            script: None,
         }
     }
 

@@ -81,31 +81,29 @@ pub fn add_session(
     let times = (timestamp(created), timestamp(updated_at));
     let session = params![id, title, PROVIDER, MODEL, times.0, times.1];
     tx.execute(include_str!("insert_session.sql"), session)?;
-    {
-        let mut insert = tx.prepare(include_str!("insert_message.sql"))?;
-        for position in 0..count {
-            let at = timestamp(created + Span::seconds(i64::try_from(position)?));
-            let assistant = position % 2 == 1;
-            let n = i64::try_from(position)?;
-            insert.execute(params![
-                message_id(id, position),
-                id,
-                n,
-                if assistant { "assistant" } else { "user" },
-                content(position),
-                assistant.then_some(120 + n),
-                assistant.then_some(80_i64),
-                assistant.then_some(64_i64),
-                assistant.then_some(0.000_123),
-                assistant.then_some(350_i64),
-                assistant.then_some(1_200_i64),
-                assistant.then_some("stop"),
-                assistant.then_some(PROVIDER),
-                assistant.then_some(MODEL),
-                at,
-            ])?;
-        }
+    let mut insert = tx.prepare(include_str!("insert_message.sql"))?;
+    for position in 0..count {
+        let n = i64::try_from(position)?;
+        let (at, assistant) = (timestamp(created + Span::seconds(n)), position % 2 == 1);
+        insert.execute(params![
+            message_id(id, position),
+            id,
+            n,
+            if assistant { "assistant" } else { "user" },
+            content(position),
+            assistant.then_some(120 + n),
+            assistant.then_some(80_i64),
+            assistant.then_some(64_i64),
+            assistant.then_some(0.000_123),
+            assistant.then_some(350_i64),
+            assistant.then_some(1_200_i64),
+            assistant.then_some("stop"),
+            assistant.then_some(PROVIDER),
+            assistant.then_some(MODEL),
+            at,
+        ])?;
     }
+    drop(insert);
     tx.commit()?;
     Ok(())
 }

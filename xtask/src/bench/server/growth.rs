@@ -53,15 +53,12 @@ impl Bench<'_> {
             ratios.push(ratio_here);
             cpu.push(cpu_here.as_secs_f64());
         }
-        let last_over_first = |values: &[f64]| {
-            values.last().copied().unwrap_or(f64::NAN) / values.first().copied().unwrap_or(f64::NAN)
-        };
+        let last_over_first = |v: &[f64]| v.last().zip(v.first()).map_or(f64::NAN, |(l, f)| l / f);
         let (kept, cpu_growth) = (last_over_first(&ratios), last_over_first(&cpu));
         let levels = &self.options.growth_levels;
-        let (first, last) = (
-            levels.first().copied().unwrap_or(0),
-            levels.last().copied().unwrap_or(0),
-        );
+        let &[first, .., last] = levels.as_slice() else {
+            bail!("growth needs two levels or more");
+        };
         self.set(
             "growth",
             json!({
