@@ -75,15 +75,13 @@ pub struct Options {
     /// Keep the temporary directory (databases, server log, page copies).
     pub keep: bool,
     pub cores: usize,
-    /// Each wrk run against a page.
+    /// Each wrk run (a page, or concurrent small publishes).
     pub duration: Duration,
     /// A B rounds per encoding.
     pub rounds: usize,
     pub browser_samples: usize,
     /// Timed publishes of the 1 MB share.
     pub publish_samples: usize,
-    /// The wrk run of concurrent small publishes.
-    pub publish_duration: Duration,
     /// Stored shares at each growth step, ascending.
     pub growth_levels: Vec<u64>,
 }
@@ -103,7 +101,6 @@ impl Options {
             rounds: rounds as usize,
             browser_samples: browser_samples as usize,
             publish_samples: publish_samples as usize,
-            publish_duration: Duration::from_secs(seconds),
             growth_levels: vec![10, 10_000, largest],
         }
     }
@@ -111,11 +108,7 @@ impl Options {
 
 /// Runs the bench with the command line after `bench`.
 pub fn run(args: Args) -> Result<()> {
-    let Args {
-        mut parts,
-        quick,
-        keep,
-    } = args;
+    let (mut parts, quick) = (args.parts, args.quick);
     parts.sort();
     parts.dedup();
     if parts.contains(&Part::Server) {
@@ -125,7 +118,7 @@ pub fn run(args: Args) -> Result<()> {
             }
         }
     }
-    let options = Options::new(quick, keep);
+    let options = Options::new(quick, args.keep);
     let mut report = Report {
         command: format!("cargo xtask bench{}", if quick { " --quick" } else { "" }),
         machine: machine(),
@@ -169,41 +162,40 @@ fn write(report: &Report, quick: bool) -> Result<()> {
 }
 
 fn machine() -> Machine {
-    let cpuinfo = fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
-    let cpu = cpuinfo
-        .lines()
-        .find_map(|line| line.strip_prefix("model name"))
-        .map(|rest| rest.trim_start_matches([' ', '\t', ':']).trim().to_owned())
-        .unwrap_or_else(|| "unknown".to_owned());
-    let meminfo = fs::read_to_string("/proc/meminfo").unwrap_or_default();
-    let memory = meminfo
-        .lines()
-        .find_map(|line| line.strip_prefix("MemTotal:"))
-        .and_then(|kb| kb.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-        .map_or_else(
-            || "unknown".to_owned(),
-            |kb| format!("{:.1} GiB", kb as f64 / (1024.0 * 1024.0)),
-        );
+    let unknown = || "unknown".to_owned();
+    let memory = proc_field("/proc/meminfo", "MemTotal")
+        .and_then(|kb| kb.trim_end_matches("kB").trim().parse::<f64>().ok())
+        .map_or_else(unknown, |kb| format!("{:.1} GiB", kb / (1024.0 * 1024.0)));
     let tools = [
         ("wrk", "-v"),
         ("nginx", "-v"),
         ("chromium", "--version"),
         ("rustc", "-V"),
     ];
+    // The first line of stdout or, for nginx and wrk, stderr.
     let tools = tools
         .iter()
-        .filter_map(|(tool, arg)| version(tool, arg))
+        .filter_map(|(tool, arg)| Some(format!("{tool}: {}", first_line(tool, &[arg])?)))
         .collect();
     Machine {
         date: Utc::now().format("%Y-%m-%d %H:%M UTC").to_string(),
         cores: std::thread::available_parallelism().map_or(1, usize::from),
-        cpu,
-        kernel: first_line("uname", &["-srm"]).unwrap_or_else(|| "unknown".to_owned()),
+        cpu: proc_field("/proc/cpuinfo", "model name").unwrap_or_else(unknown),
+        kernel: first_line("uname", &["-srm"]).unwrap_or_else(unknown),
         memory,
         load_before: load_average(),
         load_after: String::new(),
         tools,
     }
+}
+
+/// The value of the first `key: value` line of a `/proc` file.
+fn proc_field(file: &str, key: &str) -> Option<String> {
+    let text = fs::read_to_string(file).ok()?;
+    text.lines().find_map(|line| {
+        let (name, value) = line.split_once(':')?;
+        (name.trim() == key).then(|| value.trim().to_owned())
+    })
 }
 
 fn load_average() -> String {
@@ -212,11 +204,6 @@ fn load_average() -> String {
         .take(3)
         .collect::<Vec<_>>()
         .join(" ")
-}
-
-/// `tool arg`'s first line (stdout or, for nginx and wrk, stderr).
-fn version(tool: &str, arg: &str) -> Option<String> {
-    first_line(tool, &[arg]).map(|line| format!("{tool}: {line}"))
 }
 
 fn first_line(program: &str, args: &[&str]) -> Option<String> {
@@ -244,5 +231,6 @@ mod tests {
         assert!(full.rounds >= 3);
         assert_eq!(full.growth_levels, [10, 10_000, 1_000_000]);
         assert!(Options::new(true, true).duration < full.duration);
+        assert!(proc_field("/proc/meminfo", "MemTotal").is_some_and(|kb| kb.ends_with("kB")));
     }
 }

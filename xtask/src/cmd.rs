@@ -45,11 +45,14 @@ pub fn locked() -> &'static [&'static str] {
     if is_ci() { &["--locked"] } else { &[] }
 }
 
-/// `CARGO_TARGET_DIR`, or `target/` in the workspace.
-pub fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
+/// Where cargo puts build output (honours `CARGO_TARGET_DIR` and config).
+pub fn target_dir() -> Result<PathBuf> {
+    let args = ["metadata", "--format-version", "1", "--no-deps"];
+    let metadata: serde_json::Value = serde_json::from_str(&output(&mut cargo(args))?)?;
+    metadata["target_directory"]
+        .as_str()
         .map(PathBuf::from)
-        .unwrap_or_else(|| workspace_root().join("target"))
+        .context("`cargo metadata` has no target_directory")
 }
 
 /// Builds `package`'s binary of the same name (`--release` unless `debug`)
@@ -62,7 +65,7 @@ pub fn build_binary(package: &str, debug: bool) -> Result<(PathBuf, String)> {
     }
     run(&mut cargo(&args))?;
     let profile = if debug { "debug" } else { "release" };
-    let binary = target_dir().join(profile).join(package);
+    let binary = target_dir()?.join(profile).join(package);
     if !binary.exists() {
         bail!("{} is missing after the build", binary.display());
     }
@@ -82,18 +85,12 @@ pub fn run(command: &mut Command) -> Result<()> {
     Ok(())
 }
 
-/// Replaces xtask with the command (on Unix), so Ctrl-C and SIGTERM reach the
-/// program directly and its exit status is the exit status; elsewhere runs it.
+/// Replaces xtask with the command, so Ctrl-C and SIGTERM reach the program
+/// directly and its exit status is the exit status.
 pub fn exec(command: &mut Command) -> Result<()> {
     eprintln!("$ {}", display(command));
-    #[cfg(unix)]
-    {
-        use std::os::unix::process::CommandExt;
-        let error = command.exec();
-        Err(error).with_context(|| format!("could not start `{}`", display(command)))
-    }
-    #[cfg(not(unix))]
-    run(command)
+    let error = std::os::unix::process::CommandExt::exec(command);
+    Err(error).with_context(|| format!("could not start `{}`", display(command)))
 }
 
 /// Runs a command and returns its stdout; stderr is passed through.
@@ -109,18 +106,13 @@ pub fn output(command: &mut Command) -> Result<String> {
     String::from_utf8(out.stdout).with_context(|| format!("`{shown}` printed invalid UTF-8"))
 }
 
-fn display(command: &Command) -> String {
-    let program = Path::new(command.get_program())
-        .file_name()
-        .unwrap_or(command.get_program())
-        .to_string_lossy()
-        .into_owned();
+/// The command line as shown: the program's file name and the arguments.
+pub fn display(command: &Command) -> String {
+    let program = Path::new(command.get_program()).file_name();
+    let program = program.unwrap_or(command.get_program()).to_string_lossy();
+    let args = command.get_args().map(|arg| arg.to_string_lossy());
     std::iter::once(program)
-        .chain(
-            command
-                .get_args()
-                .map(|arg| arg.to_string_lossy().into_owned()),
-        )
+        .chain(args)
         .collect::<Vec<_>>()
         .join(" ")
 }

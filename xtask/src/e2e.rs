@@ -11,33 +11,25 @@ use crate::{cmd, setup, ui};
 
 /// The keyring round trip that the plain test run ignores.
 pub fn keyring_test() -> Command {
-    let only = "secrets::tests::secret_service_round_trip";
-    cargo_session(
-        "test -p parlor --lib",
-        &["--ignored", "--exact", only],
-        false,
-    )
+    let only = "--ignored --exact secrets::tests::secret_service_round_trip";
+    cargo_session("test -p parlor --lib", only, false)
 }
 
 /// The app driven over WebDriver under Xvfb (builds the app binary first).
 pub fn app_test() -> Command {
-    cargo_session(
-        "test -p parlor --test e2e",
-        &["--ignored", "--nocapture"],
-        true,
-    )
+    cargo_session("test -p parlor --test e2e", "--ignored --nocapture", true)
 }
 
 /// `cargo <args> [--locked] -- <test_args>` in a [`desktop_session`] with a
 /// fresh HOME. rustup's and cargo's paths are pinned first, because they
 /// default to HOME.
-fn cargo_session(args: &str, test_args: &[&str], display: bool) -> Command {
+fn cargo_session(args: &str, test_args: &str, display: bool) -> Command {
     let home = std::env::var("HOME").unwrap_or_else(|_| "/root".to_owned());
     let rustup_home = std::env::var("RUSTUP_HOME").unwrap_or_else(|_| format!("{home}/.rustup"));
     let cargo_home = std::env::var("CARGO_HOME").unwrap_or_else(|_| format!("{home}/.cargo"));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let locked = cmd::locked().join(" ");
-    let line = format!("\"$CARGO_BIN\" {args} {locked} -- {}", test_args.join(" "));
+    let line = format!("\"$CARGO_BIN\" {args} {locked} -- {test_args}");
     let mut command = desktop_session(display, true, &line);
     command
         .env("RUSTUP_HOME", rustup_home)

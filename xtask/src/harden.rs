@@ -34,6 +34,10 @@ const TARGETS: [(&str, &str); 3] = [
     ("page_render", "dict/snapshot.dict"),
 ];
 
+/// libFuzzer's flags for every target: final figures, and a crash on a
+/// 10 s input, 2 GiB of memory; inputs up to 8 KiB.
+const LIBFUZZER_FLAGS: &str = "-print_final_stats=1 -timeout=10 -rss_limit_mb=2048 -max_len=8192";
+
 /// A part of `harden`, in the order they run: minutes first, the half hour
 /// of fuzzing last.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, ValueEnum)]
@@ -110,9 +114,8 @@ pub fn run(mut args: Args) -> Result<()> {
             Part::Fuzz => fuzz_all(&args),
         };
         if let Err(error) = result {
-            let name = part.to_possible_value().map(|v| v.get_name().to_owned());
-            eprintln!("\nharden {}: {error:#}", name.as_deref().unwrap_or("?"));
-            failed.push(name.unwrap_or_default());
+            eprintln!("\nharden {}: {error:#}", name(part));
+            failed.push(name(part));
         }
     }
     if failed.is_empty() {
@@ -125,13 +128,19 @@ pub fn run(mut args: Args) -> Result<()> {
 impl Args {
     /// The conformance run: a seed given wins over `--quick`'s.
     fn conformance(&self) -> conformance::Options {
-        let seed = self.seed.map(|seed| seed.to_string());
-        let quick = conformance::Options::new(self.quick);
+        let quick_seed = conformance::QUICK.seed.filter(|_| self.quick);
         conformance::Options {
             max_examples: self.examples,
-            seed: seed.or(quick.seed),
+            seed: self.seed.or(quick_seed),
         }
     }
+}
+
+/// A part's or backend's name on the command line.
+fn name(value: impl ValueEnum) -> String {
+    value
+        .to_possible_value()
+        .map_or_else(String::new, |v| v.get_name().to_owned())
 }
 
 /// `cargo test` of the one test `name` of the share-server's `it` suite,
@@ -228,17 +237,10 @@ fn fuzz(fuzz_dir: &Path, target: &str, dictionary: &str, seconds: u64) -> Result
     command
         .args(["fuzz", "run", "-O", target])
         .args([format!("work/{target}"), format!("corpus/{target}")])
-        .args([
-            "--",
-            "-print_final_stats=1",
-            "-timeout=10",
-            "-rss_limit_mb=2048",
-            "-max_len=8192",
-        ])
-        .args([
-            format!("-max_total_time={seconds}"),
-            format!("-dict={dictionary}"),
-        ])
+        .arg("--")
+        .args(LIBFUZZER_FLAGS.split_whitespace())
+        .arg(format!("-max_total_time={seconds}"))
+        .arg(format!("-dict={dictionary}"))
         .stdout(log.try_clone()?)
         .stderr(log);
     eprintln!(
@@ -296,15 +298,16 @@ stat::peak_rss_mb:              400
         args: Args,
     }
 
-    fn parse(list: &[&str]) -> Result<Args> {
+    /// `cargo xtask harden <line>`'s arguments.
+    fn parse(line: &str) -> Result<Args> {
         use clap::Parser as _;
-        let args = Harden::try_parse_from(std::iter::once("harden").chain(list.iter().copied()))?;
-        Ok(args.args)
+        let words = std::iter::once("harden").chain(line.split_whitespace());
+        Ok(Harden::try_parse_from(words)?.args)
     }
 
     #[test]
     fn defaults_and_quick_defaults() {
-        let all = parse(&[]).unwrap();
+        let all = parse("").unwrap();
         assert_eq!(
             all.parts,
             [Part::Crash, Part::Load, Part::Conformance, Part::Fuzz]
@@ -315,40 +318,20 @@ stat::peak_rss_mb:              400
             (all.backends.clone(), all.targets.len()),
             (Backend::ALL.to_vec(), TARGETS.len())
         );
-        assert_eq!(
-            figures(&parse(&["--quick"]).unwrap()),
-            (true, 5, 25, 30, None)
-        );
-        assert_eq!(
-            parse(&["--quick"]).unwrap().conformance().seed.as_deref(),
-            Some("1")
-        );
+        let quick = parse("--quick").unwrap();
+        assert_eq!(figures(&quick), (true, 5, 25, 30, None));
+        let conformance = quick.conformance();
+        assert_eq!(conformance.max_examples, conformance::QUICK.max_examples);
+        assert_eq!(conformance.seed, Some(1));
         assert_eq!(all.conformance().seed, None);
         // An explicit value wins over --quick, in either order.
-        for list in [["--kills", "3", "--quick"], ["--quick", "--kills", "3"]] {
-            assert_eq!(parse(&list).unwrap().kills, 3);
+        for line in ["--kills 3 --quick", "--quick --kills 3"] {
+            assert_eq!(parse(line).unwrap().kills, 3);
         }
-        let explicit = parse(&[
-            "--seconds",
-            "7",
-            "--examples",
-            "9",
-            "--seed",
-            "42",
-            "--quick",
-        ]);
-        let explicit = explicit.unwrap();
+        let explicit = parse("--seconds 7 --examples 9 --seed 42 --quick").unwrap();
         assert_eq!(figures(&explicit), (true, 5, 9, 7, Some(42)));
-        assert_eq!(explicit.conformance().seed.as_deref(), Some("42"));
-        let one = parse(&[
-            "fuzz",
-            "--quick",
-            "--target",
-            "page_render",
-            "--backend",
-            "pg",
-        ]);
-        let one = one.unwrap();
+        assert_eq!(explicit.conformance().seed, Some(42));
+        let one = parse("fuzz --quick --target page_render --backend pg").unwrap();
         assert_eq!(
             (one.parts, one.targets, one.backends),
             (
@@ -357,32 +340,32 @@ stat::peak_rss_mb:              400
                 vec![Backend::Postgres]
             )
         );
-        let pg = parse(&["load", "--database-url", "postgres://h/db"]).unwrap();
+        let pg = parse("load --database-url postgres://h/db").unwrap();
         assert_eq!(pg.database_url.as_deref(), Some("postgres://h/db"));
     }
 
     #[test]
     fn refuses_what_it_does_not_know() {
-        for list in [
-            &["--target", "nope"][..],
-            &["--fast"],
-            &["--seconds"],
-            &["--seconds", "soon"],
-            &["load", "--database-url"],
-            &["crush"],
-            &["--backend", "mysql"],
-            &["--backend"],
-            &["--kills", "0"],
-            &["--kills", "-1"],
-            &["--seed", "x"],
+        for line in [
+            "--target nope",
+            "--fast",
+            "--seconds",
+            "--seconds soon",
+            "load --database-url",
+            "crush",
+            "--backend mysql",
+            "--backend",
+            "--kills 0",
+            "--kills -1",
+            "--seed x",
         ] {
-            assert!(parse(list).is_err(), "{list:?}");
+            assert!(parse(line).is_err(), "{line}");
         }
     }
 
     #[test]
     fn parts_run_in_order_once() {
-        let mut args = parse(&["fuzz", "crash", "fuzz"]).unwrap();
+        let mut args = parse("fuzz crash fuzz").unwrap();
         args.parts.sort();
         args.parts.dedup();
         assert_eq!(args.parts, [Part::Crash, Part::Fuzz]);

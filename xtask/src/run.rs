@@ -71,16 +71,9 @@ pub fn serve(extra: &[String]) -> Result<()> {
 
 /// `PARLOR_DATA_DIR`, else `$XDG_DATA_HOME/parlor-dev`, else `~/.local/share/parlor-dev`.
 fn data_dir() -> Result<PathBuf> {
-    if let Some(dir) = std::env::var_os("PARLOR_DATA_DIR") {
-        return Ok(PathBuf::from(dir));
-    }
-    let data_home = match std::env::var_os("XDG_DATA_HOME") {
-        Some(dir) if !dir.is_empty() => PathBuf::from(dir),
-        _ => std::env::var_os("HOME")
-            .map(|home| PathBuf::from(home).join(".local/share"))
-            .context("neither PARLOR_DATA_DIR, XDG_DATA_HOME nor HOME is set")?,
-    };
-    Ok(data_home.join("parlor-dev"))
+    let dir = std::env::var_os("PARLOR_DATA_DIR").map(PathBuf::from);
+    let dir = dir.or_else(|| Some(dirs::data_dir()?.join("parlor-dev")));
+    dir.context("no data directory: set PARLOR_DATA_DIR (or HOME)")
 }
 
 /// The defaults for `share-server serve`, as its variables: a local address
@@ -102,15 +95,13 @@ mod tests {
     #[test]
     fn defaults_are_a_local_address_a_sqlite_file_and_anonymous_sharing() {
         let defaults = server_defaults(Path::new("/data"));
+        let [bind, database, anonymous] = defaults.map(|(name, value)| format!("{name}={value}"));
+        assert_eq!(bind, "SHARE_SERVER_BIND=127.0.0.1:8080");
         assert_eq!(
-            defaults[0],
-            ("SHARE_SERVER_BIND", "127.0.0.1:8080".to_owned())
+            database,
+            "SHARE_SERVER_DATABASE_URL=sqlite:///data/shares.db"
         );
-        assert_eq!(defaults[1].1, "sqlite:///data/shares.db");
-        assert_eq!(
-            defaults[2],
-            ("SHARE_SERVER_ALLOW_ANONYMOUS", "true".to_owned())
-        );
+        assert_eq!(anonymous, "SHARE_SERVER_ALLOW_ANONYMOUS=true");
     }
 
     #[test]

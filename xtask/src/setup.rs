@@ -223,15 +223,6 @@ fn ensure_rust_parts() -> Result<bool> {
 }
 
 fn rustup(args: &[&str]) -> Result<()> {
-    cmd::run(
-        Command::new("rustup")
-            .current_dir(cmd::workspace_root())
-            .args(args),
-    )
-    .with_context(|| {
-        format!(
-            "the Rust toolchain needs `rustup {}`, which failed",
-            args.join(" ")
-        )
-    })
+    let mut rustup = Command::new("rustup");
+    cmd::run(rustup.current_dir(cmd::workspace_root()).args(args))
 }

@@ -8,30 +8,40 @@ pub mod publish;
 #[path = "../../tests/support/webdriver.rs"]
 pub mod webdriver;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use serde::Serialize;
 use tempfile::TempDir;
 
-/// A temporary directory named `prefix…` holding a copy of `binary`: a
-/// rebuild by someone else meanwhile cannot swap it between restarts, and
-/// its processes are found by this path.
-pub fn private_copy(binary: &Path, prefix: &str) -> Result<(TempDir, PathBuf)> {
-    let work = tempfile::Builder::new()
-        .prefix(prefix)
-        .tempdir()
-        .context("no temporary directory")?;
-    let copy = work
-        .path()
-        .join(binary.file_name().context("a binary without a name")?);
-    fs_copy(binary, &copy)?;
-    Ok((work, copy))
+/// Builds `package` (see [`crate::cmd::build_binary`]) and copies its
+/// binary into a temporary directory named `prefix…`: a rebuild by someone
+/// else meanwhile cannot swap it between restarts, and its processes are
+/// found by this path. Returns the directory, the copy and the build's
+/// command line.
+pub fn private_build(
+    package: &str,
+    debug: bool,
+    prefix: &str,
+) -> Result<(TempDir, PathBuf, String)> {
+    let (built, line) = crate::cmd::build_binary(package, debug)?;
+    let work = tempfile::Builder::new().prefix(prefix).tempdir()?;
+    let copy = work.path().join(package);
+    std::fs::copy(&built, &copy).with_context(|| format!("could not copy {}", built.display()))?;
+    Ok((work, copy, line))
 }
 
-fn fs_copy(from: &Path, to: &Path) -> Result<()> {
-    std::fs::copy(from, to).with_context(|| format!("could not copy {}", from.display()))?;
-    Ok(())
+/// With `--keep`, keeps `work` (holding `what`) and says where.
+pub fn keep_if(keep: bool, work: TempDir, what: &str) {
+    if keep {
+        eprintln!("kept {what} in {}", work.keep().display());
+    }
+}
+
+/// A tokio runtime with `workers` threads for the async clients.
+pub fn runtime(workers: usize) -> Result<tokio::runtime::Runtime> {
+    let mut builder = tokio::runtime::Builder::new_multi_thread();
+    Ok(builder.worker_threads(workers).enable_all().build()?)
 }
 
 /// `template` (minijinja; a block tag on a line of its own leaves no blank

@@ -13,76 +13,38 @@ const LOCKED: &str = "--locked";
 /// The cargo checks after setup and the UI build (src-tauri embeds
 /// `ui/dist`, so the UI comes first): a name for the header and cargo's
 /// arguments.
-const CARGO_CHECKS: &[(&str, &[&str])] = &[
-    ("cargo fmt --check", &["fmt", "--all", "--", "--check"]),
+const CARGO_CHECKS: &[(&str, &str)] = &[
+    ("cargo fmt --check", "fmt --all -- --check"),
     (
         "clippy (workspace, all targets)",
-        &[
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            LOCKED,
-            "--",
-            "-D",
-            "warnings",
-        ],
+        "clippy --workspace --all-targets --locked -- -D warnings",
     ),
     (
         "clippy (chat-core, all features)",
-        &[
-            "clippy",
-            "-p",
-            "chat-core",
-            "--all-targets",
-            "--all-features",
-            LOCKED,
-            "--",
-            "-D",
-            "warnings",
-        ],
+        "clippy -p chat-core --all-targets --all-features --locked -- -D warnings",
     ),
     (
         "clippy (ui, wasm32)",
-        &[
-            "clippy",
-            "-p",
-            "ui",
-            "--target",
-            "wasm32-unknown-unknown",
-            LOCKED,
-            "--",
-            "-D",
-            "warnings",
-        ],
+        "clippy -p ui --target wasm32-unknown-unknown --locked -- -D warnings",
     ),
     (
         "chat-core builds for wasm32",
-        &[
-            "build",
-            "-p",
-            "chat-core",
-            "--target",
-            "wasm32-unknown-unknown",
-            LOCKED,
-        ],
+        "build -p chat-core --target wasm32-unknown-unknown --locked",
     ),
     // Every test binary runs, so one CI run reports every failure.
     (
         "cargo test (workspace, all features)",
-        &[
-            "test",
-            "--workspace",
-            "--all-features",
-            "--no-fail-fast",
-            LOCKED,
-        ],
+        "test --workspace --all-features --no-fail-fast --locked",
     ),
 ];
 
-/// `cargo` with `args`, `--locked` only under CI.
-fn cargo(args: &[&str]) -> Command {
+/// `cargo` with the words of `args`, `--locked` only under CI.
+fn cargo(args: &str) -> Command {
     let locked = cmd::is_ci();
-    cmd::cargo(args.iter().filter(|arg| **arg != LOCKED || locked))
+    cmd::cargo(
+        args.split_whitespace()
+            .filter(|arg| *arg != LOCKED || locked),
+    )
 }
 
 pub fn run() -> Result<()> {
@@ -110,7 +72,7 @@ pub fn run() -> Result<()> {
     // The short conformance run: a seeded schemathesis pass (pinned, PyPI)
     // over every operation of the OpenAPI document, against a real server.
     check("API conformance (schemathesis, quick)", &|| {
-        harden::conformance::run(&harden::conformance::Options::new(true))
+        harden::conformance::run(&harden::conformance::QUICK)
     })?;
 
     eprintln!(
@@ -127,20 +89,12 @@ pub fn run() -> Result<()> {
 mod tests {
     use super::*;
 
-    fn shown(command: &Command) -> Vec<String> {
-        command
-            .get_args()
-            .map(|arg| arg.to_string_lossy().into_owned())
-            .collect()
-    }
-
     #[test]
     fn locked_stands_only_where_cargo_takes_it() {
-        let fmt = cargo(CARGO_CHECKS[0].1);
-        assert_eq!(shown(&fmt), ["fmt", "--all", "--", "--check"]);
-        let clippy = shown(&cargo(CARGO_CHECKS[1].1));
-        let locked = clippy.iter().any(|arg| arg == LOCKED);
-        assert_eq!(locked, cmd::is_ci(), "{clippy:?}");
-        assert_eq!(clippy[clippy.len() - 3..], ["--", "-D", "warnings"]);
+        let fmt = cmd::display(&cargo(CARGO_CHECKS[0].1));
+        assert_eq!(fmt, "cargo fmt --all -- --check");
+        let clippy = cmd::display(&cargo(CARGO_CHECKS[1].1));
+        assert_eq!(clippy.contains(LOCKED), cmd::is_ci(), "{clippy}");
+        assert!(clippy.ends_with(" -- -D warnings"), "{clippy}");
     }
 }

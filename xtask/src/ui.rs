@@ -13,9 +13,9 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::time::SystemTime;
 
 use anyhow::{Context, Result};
+use walkdir::WalkDir;
 use wasm_bindgen_cli_support::Bindgen;
 
 use crate::cmd;
@@ -35,24 +35,14 @@ const INDEX_JS: &str = include_str!("ui/index.js");
 pub fn build() -> Result<()> {
     let root = cmd::workspace_root();
     cmd::step("ui: cargo build (wasm32, wasm-release)", || {
-        let mut build = cmd::cargo([
-            "build",
-            "-p",
-            "ui",
-            "--target",
-            WASM_TARGET,
-            "--profile",
-            PROFILE,
-        ]);
+        let args = format!("build -p ui --target {WASM_TARGET} --profile {PROFILE}");
+        let mut build = cmd::cargo(args.split_whitespace());
         build.args(cmd::locked());
         cmd::run(&mut build)
     })?;
 
-    let target_dir = target_dir()?;
-    let wasm = target_dir
-        .join(WASM_TARGET)
-        .join(PROFILE)
-        .join(format!("{UI_BIN}.wasm"));
+    let target_dir = cmd::target_dir()?;
+    let wasm = target_dir.join(format!("{WASM_TARGET}/{PROFILE}/{UI_BIN}.wasm"));
     let bindgen_dir = target_dir.join("ui-bindgen");
     cmd::step("ui: wasm-bindgen", || bindgen(&wasm, &bindgen_dir))?;
 
@@ -70,35 +60,11 @@ pub fn build() -> Result<()> {
     }
     let changed = sync_dir(&dist, &files)?;
 
-    let wasm_out = dist.join(format!("{UI_BIN}_bg.wasm"));
-    let size = fs::metadata(&wasm_out).map(|meta| meta.len()).unwrap_or(0);
-    eprintln!(
-        "ui: {} ({} files, {changed} changed; {} is {:.0} KiB)",
-        dist.strip_prefix(root).unwrap_or(&dist).display(),
-        files.len(),
-        wasm_out
-            .file_name()
-            .map(|n| n.to_string_lossy())
-            .unwrap_or_default(),
-        size as f64 / 1024.0,
-    );
+    let wasm_out = format!("{UI_BIN}_bg.wasm");
+    let size = fs::metadata(dist.join(&wasm_out)).map_or(0, |meta| meta.len());
+    let (count, kib) = (files.len(), size as f64 / 1024.0);
+    eprintln!("ui: ui/dist ({count} files, {changed} changed; {wasm_out} is {kib:.0} KiB)");
     Ok(())
-}
-
-/// Where cargo puts build output (honours `CARGO_TARGET_DIR` and config).
-fn target_dir() -> Result<PathBuf> {
-    let metadata = cmd::output(&mut cmd::cargo([
-        "metadata",
-        "--format-version",
-        "1",
-        "--no-deps",
-    ]))?;
-    let metadata: serde_json::Value =
-        serde_json::from_str(&metadata).context("parsing `cargo metadata`")?;
-    metadata["target_directory"]
-        .as_str()
-        .map(PathBuf::from)
-        .context("`cargo metadata` has no target_directory")
 }
 
 /// Records which wasm file the bindgen output was made from.
@@ -107,16 +73,11 @@ const STAMP: &str = ".input-stamp";
 /// Runs wasm-bindgen into `out_dir` unless it already ran on this exact wasm file.
 fn bindgen(wasm: &Path, out_dir: &Path) -> Result<()> {
     let meta = fs::metadata(wasm).with_context(|| format!("reading {}", wasm.display()))?;
-    let modified = meta
-        .modified()?
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .unwrap_or_default();
     let stamp = format!(
-        "{} {} {}.{:09}\n",
+        "{} {} {:?}\n",
         env!("CARGO_PKG_VERSION"),
         meta.len(),
-        modified.as_secs(),
-        modified.subsec_nanos()
+        meta.modified()?
     );
     if fs::read_to_string(out_dir.join(STAMP)).is_ok_and(|old| old == stamp) {
         eprintln!("unchanged wasm, keeping {}", out_dir.display());
@@ -143,18 +104,11 @@ fn bindgen(wasm: &Path, out_dir: &Path) -> Result<()> {
 /// Every file under `dir`, keyed by its path relative to `dir`.
 fn read_tree(dir: &Path) -> Result<BTreeMap<PathBuf, Vec<u8>>> {
     let mut files = BTreeMap::new();
-    let mut pending = vec![dir.to_path_buf()];
-    while let Some(current) = pending.pop() {
-        for entry in
-            fs::read_dir(&current).with_context(|| format!("listing {}", current.display()))?
-        {
-            let path = entry?.path();
-            if path.is_dir() {
-                pending.push(path);
-            } else {
-                let relative = path.strip_prefix(dir)?.to_path_buf();
-                files.insert(relative, fs::read(&path)?);
-            }
+    for entry in WalkDir::new(dir) {
+        let entry = entry.with_context(|| format!("listing {}", dir.display()))?;
+        if !entry.file_type().is_dir() {
+            let relative = entry.path().strip_prefix(dir)?.to_path_buf();
+            files.insert(relative, fs::read(entry.path())?);
         }
     }
     Ok(files)

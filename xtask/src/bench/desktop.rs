@@ -32,7 +32,7 @@ use serde_json::{Value, json};
 use super::report::{Report, Rows, Target, bytes, median, millis, thousands};
 use super::{Options, gzip_best};
 use crate::run::CPU_RENDERING;
-use crate::support::percentile;
+use crate::support::{self, percentile};
 use crate::{cmd, ui};
 
 /// Messages in the big session.
@@ -57,36 +57,20 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
     // `PARLOR_BENCH_APP_PROFILE=debug` (a cold release build of the Tauri
     // app takes about ten minutes on two cores).
     let debug = std::env::var("PARLOR_BENCH_APP_PROFILE").is_ok_and(|p| p == "debug");
-    let (built, line) = cmd::build_binary("parlor", debug)?;
+    let (work, binary, line) = support::private_build("parlor", debug, "parlor-bench-desktop-")?;
     let build = if debug {
         format!("PARLOR_BENCH_APP_PROFILE=debug {line}")
     } else {
         line
     };
-    let (work, binary) = crate::support::private_copy(&built, "parlor-bench-desktop-")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()?;
+    let runtime = support::runtime(2)?;
     let outcome = runtime.block_on(app::measure(&binary, work.path(), SAMPLES));
-    if options.keep {
-        let kept = work.keep();
-        eprintln!(
-            "kept the app's home, database and logs in {}",
-            kept.display()
-        );
-    }
+    support::keep_if(options.keep, work, "the app's home, database and logs");
     let mut figures = outcome?.write(&mut report.targets);
-    for (name, value) in [
-        ("build", json!(build)),
-        ("debug", json!(debug)),
-        ("bundle", json!(bundle)),
-    ] {
-        figures.insert(name.to_owned(), value);
-    }
-    report
-        .parts
-        .insert("desktop".to_owned(), Value::Object(figures));
+    figures["build"] = json!(build);
+    figures["debug"] = json!(debug);
+    figures["bundle"] = json!(bundle);
+    report.parts.insert("desktop".to_owned(), figures);
     Ok(())
 }
 
@@ -107,27 +91,23 @@ fn bundle(report: &mut Report) -> Result<Rows> {
         if !path.exists() {
             continue;
         }
-        let raw = fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
-        let gzip = gzip_best(&raw).len() as u64;
+        let file = fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
+        let (raw, gzip) = (file.len() as u64, gzip_best(&file).len() as u64);
         if name == "ui_bg.wasm" {
             wasm_gzip = gzip;
         }
-        total = (total.0 + raw.len() as u64, total.1 + gzip);
-        rows.push(vec![
-            format!("`{name}`"),
-            bytes(raw.len() as u64),
-            bytes(gzip),
-        ]);
+        total = (total.0 + raw, total.1 + gzip);
+        rows.push(vec![format!("`{name}`"), bytes(raw), bytes(gzip)]);
     }
     rows.push(vec!["all".to_owned(), bytes(total.0), bytes(total.1)]);
     let met = wasm_gzip > 0 && wasm_gzip <= WASM_GZIP_TARGET;
-    let target = format!("≤ {}", bytes(WASM_GZIP_TARGET));
-    report.targets.push(Target::new(
+    let (what, target) = (
         "Desktop: wasm bundle, gzip",
-        &target,
-        bytes(wasm_gzip),
-        met,
-    ));
+        format!("≤ {}", bytes(WASM_GZIP_TARGET)),
+    );
+    report
+        .targets
+        .push(Target::new(what, &target, bytes(wasm_gzip), met));
     Ok(rows)
 }
 
@@ -206,7 +186,7 @@ pub struct Streaming {
 
 impl Figures {
     /// The figures the desktop sections of BENCHMARKS.md.in show; adds the targets.
-    fn write(&self, targets: &mut Vec<Target>) -> serde_json::Map<String, Value> {
+    fn write(&self, targets: &mut Vec<Target>) -> Value {
         let spread = |values: &[f64]| [0.0, 1.0].map(|q| ms_text(percentile(values, q)));
         let cold_start: Rows = LAUNCH
             .iter()
@@ -269,19 +249,12 @@ impl Figures {
             Ok(streaming) => self.streaming_figures(streaming, &mut figures, targets),
             Err(error) => {
                 figures["streaming_error"] = json!(error);
-                let what = "Desktop: chunk written → UI event, p99".to_owned();
-                targets.push(ms_target(
-                    what,
-                    STREAM_P99_TARGET,
-                    f64::NAN,
-                    "failed".to_owned(),
-                ));
+                let (what, failed) = ("Desktop: chunk written → UI event, p99", "failed");
+                let target = ms_target(what.into(), STREAM_P99_TARGET, f64::NAN, failed.into());
+                targets.push(target);
             }
         }
-        match figures {
-            Value::Object(map) => map,
-            _ => serde_json::Map::new(),
-        }
+        figures
     }
 
     /// The streaming table (each run whole and by quarter: a delay that grows

@@ -30,14 +30,22 @@ pub struct Target {
 
 impl Target {
     pub fn new(what: impl Into<String>, target: &str, measured: String, met: bool) -> Self {
-        let what = what.into();
-        let target = target.to_owned();
         Self {
-            what,
-            target,
+            what: what.into(),
+            target: target.to_owned(),
             measured,
             met,
         }
+    }
+
+    /// A ratio that must stay at or below `limit`.
+    pub fn ratio_at_most(what: impl Into<String>, limit: f64, value: f64) -> Self {
+        Self::new(what, &format!("≤ {limit:?}×"), ratio(value), value <= limit)
+    }
+
+    /// A ratio that must reach `limit`.
+    pub fn ratio_at_least(what: impl Into<String>, limit: f64, value: f64) -> Self {
+        Self::new(what, &format!("≥ {limit:?}×"), ratio(value), value >= limit)
     }
 }
 
@@ -175,7 +183,7 @@ mod tests {
                 tools: vec!["wrk: 4.1".into(), "nginx: 1.22".into()],
             },
             targets: vec![
-                Target::new("page weight", "≤ 1.3×", ratio(1.67), false),
+                Target::ratio_at_most("page weight", 1.3, 1.67),
                 Target::new("required JavaScript", "0", "0".into(), true),
             ],
             parts: parts.as_object().cloned().unwrap_or_default(),

@@ -20,18 +20,15 @@ use serde_json::{Map, Value, json};
 use super::report::{Report, Rows, Target, bytes, median, micros, millis, rate, ratio};
 use super::wrk::{self, Load, WrkReport};
 use super::{Options, gzip_best, seed};
-use crate::cmd::{self, step};
+use crate::cmd::step;
 use crate::support::procs::{self, Nginx, RssSampler, ShareServer};
-use crate::support::{fixture, publish, quantile};
+use crate::support::{self, fixture, publish, quantile};
 
 /// Runs every share-server measurement and adds them to `report`.
 pub fn run(options: &Options, report: &mut Report) -> Result<()> {
-    let (built, build_line) = cmd::build_binary("share-server", false)?;
-    let (work, binary) = crate::support::private_copy(&built, "parlor-bench-")?;
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()?;
+    let (work, binary, build_line) =
+        support::private_build("share-server", false, "parlor-bench-")?;
+    let runtime = support::runtime(1)?;
     let mut bench = Bench {
         options,
         binary,
@@ -45,13 +42,8 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
     let outcome = bench.page().and_then(|()| bench.publishing());
     let figures = Value::Object(std::mem::take(&mut bench.figures));
     report.parts.insert("server".to_owned(), figures);
-    if options.keep {
-        let kept = work.keep();
-        eprintln!(
-            "kept the databases, logs, page copies and nginx config in {}",
-            kept.display()
-        );
-    }
+    let what = "the databases, logs, page copies and nginx config";
+    support::keep_if(options.keep, work, what);
     outcome
 }
 

@@ -28,12 +28,11 @@ pub struct Load {
 
 impl Load {
     pub fn new(connections: u32, duration: Duration) -> Self {
-        let (header, script) = (None, None);
         Self {
             connections,
             duration,
-            header,
-            script,
+            header: None,
+            script: None,
         }
     }
 
@@ -58,15 +57,10 @@ impl Load {
             || REPORT_SCRIPT.to_owned(),
             |path| path.display().to_string(),
         );
-        let quoted = |arg: String| {
-            if arg.contains(' ') {
-                format!("'{arg}'")
-            } else {
-                arg
-            }
-        };
-        let args: Vec<String> = self.args(url, &script).into_iter().map(quoted).collect();
-        format!("wrk {}", args.join(" "))
+        let args = self.args(url, &script);
+        let words = std::iter::once("wrk").chain(args.iter().map(String::as_str));
+        // Quoting fails only on a NUL byte, which no argument here holds.
+        shlex::try_join(words).unwrap_or_default()
     }
 
     /// Runs wrk with [`REPORT_SCRIPT`]'s `done()` hook appended to the
@@ -152,16 +146,9 @@ pub fn parse(stdout: &str) -> Result<WrkReport> {
 }
 
 /// A Lua script that POSTs `body_file` as JSON with a bearer token.
-pub fn post_script(body_file: &Path, token: &str) -> String {
-    format!(
-        "local f = assert(io.open({path:?}, \"rb\"))\n\
-         wrk.method = \"POST\"\n\
-         wrk.body = f:read(\"*a\")\n\
-         f:close()\n\
-         wrk.headers[\"Content-Type\"] = \"application/json\"\n\
-         wrk.headers[\"Authorization\"] = \"Bearer {token}\"\n",
-        path = body_file.display().to_string()
-    )
+pub fn post_script(body_file: &Path, token: &str) -> Result<String> {
+    let context = serde_json::json!({"path": body_file, "token": token});
+    crate::support::render(include_str!("post.lua.in"), context)
 }
 
 #[cfg(test)]
@@ -195,6 +182,12 @@ Running 15s test @ http://127.0.0.1:41234/shared/abc
         assert_eq!(
             load.shown("http://h/x"),
             format!("wrk -t2 -c64 -d15s -H 'Accept-Encoding: gzip' -s {REPORT_SCRIPT} http://h/x")
+        );
+        let post = post_script(Path::new("/w/small.json"), "psu_t").unwrap();
+        assert!(post.contains(r#"io.open("/w/small.json", "rb")"#), "{post}");
+        assert!(
+            post.contains(r#""Authorization"] = "Bearer psu_t""#),
+            "{post}"
         );
     }
 }

@@ -16,14 +16,13 @@ use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 use std::thread;
-use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 
 use crate::cmd::{self, target_dir};
 use crate::support::procs::{ShareServer, add_user};
-use crate::support::{fixture, publish, render};
+use crate::support::{self, fixture, publish, render};
 
 /// The schemathesis release these checks were written against.
 pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
@@ -35,29 +34,23 @@ pub const SCHEMATHESIS_VERSION: &str = "4.32.5";
 const CONSTRAINTS: &str = include_str!("schemathesis-constraints.txt");
 
 pub const FULL_EXAMPLES: u32 = 1000;
-const QUICK_EXAMPLES: u32 = 25;
-/// `--quick` is deterministic, so that a failure in CI reproduces.
-pub const QUICK_SEED: &str = "1";
 
 #[derive(Debug, Clone)]
 pub struct Options {
     /// Test cases per operation and phase (`--max-examples`).
     pub max_examples: u32,
     /// `None`: schemathesis picks one (and prints it).
-    pub seed: Option<String>,
+    pub seed: Option<u64>,
 }
 
-impl Options {
-    pub fn new(quick: bool) -> Self {
-        Self {
-            max_examples: if quick { QUICK_EXAMPLES } else { FULL_EXAMPLES },
-            seed: quick.then(|| QUICK_SEED.to_owned()),
-        }
-    }
-}
+/// `--quick`: few cases, with a fixed seed so that a failure in CI reproduces.
+pub const QUICK: Options = Options {
+    max_examples: 25,
+    seed: Some(1),
+};
 
 /// What schemathesis reported.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Default)]
 struct Summary {
     /// Test cases generated and sent.
     cases: u64,
@@ -70,10 +63,9 @@ struct Summary {
 /// schemathesis and judges it. An error on any failure.
 pub fn run(options: &Options) -> Result<()> {
     let schemathesis = cmd::step("schemathesis", ensure_schemathesis)?;
-    let built = cmd::step("build the debug share-server", || {
-        cmd::build_binary("share-server", true).map(|(binary, _)| binary)
+    let (work, binary, _) = cmd::step("build the debug share-server", || {
+        support::private_build("share-server", true, "parlor-conformance-")
     })?;
-    let (work, binary) = crate::support::private_copy(&built, "parlor-conformance-")?;
     let database_url = format!("sqlite://{}", work.path().join("conformance.db").display());
     let token = add_user(&binary, &database_url, "conformance")?;
     let log = work.path().join("server.log");
@@ -82,7 +74,7 @@ pub fn run(options: &Options) -> Result<()> {
     let (read_id, revoke_id) = publish_two(&base, &token)?;
     let config = work.path().join("schemathesis.toml");
     fs::write(&config, config_toml(&token, &read_id, &revoke_id)?)?;
-    let reports = target_dir().join("harden/conformance");
+    let reports = target_dir()?.join("harden/conformance");
     fs::create_dir_all(&reports)?;
     let junit = reports.join("junit.xml");
     let _ = fs::remove_file(&junit);
@@ -104,15 +96,11 @@ pub fn run(options: &Options) -> Result<()> {
     if let Some(seed) = &options.seed {
         command.arg(format!("--seed={seed}"));
     }
-    let started = Instant::now();
-    let (succeeded, output) = cmd::step(
-        &format!(
-            "schemathesis run ({} examples per operation)",
-            options.max_examples
-        ),
-        || run_echoing(&mut command),
-    )?;
-    let took = started.elapsed();
+    let name = format!(
+        "schemathesis run ({} examples per operation)",
+        options.max_examples
+    );
+    let ((succeeded, output), took) = cmd::timed(&name, || run_echoing(&mut command))?;
     server.process.ensure_running()?;
     server.process.stop();
 
@@ -122,19 +110,17 @@ pub fn run(options: &Options) -> Result<()> {
         .lines()
         .filter(|line| line.contains("panicked") || line.contains("ERROR"))
         .count();
-    let Summary {
-        cases,
-        failures,
-        seed,
-    } = &summary;
-    let took = took.as_secs_f64();
     let junit = if junit.exists() {
         junit.display().to_string()
     } else {
         "none".to_owned()
     };
     eprintln!(
-        "\nconformance: {cases} test cases, {failures} failures, seed {seed}, {took:.1} s; JUnit: {junit}"
+        "\nconformance: {} test cases, {} failures, seed {}, {}; JUnit: {junit}",
+        summary.cases,
+        summary.failures,
+        summary.seed,
+        cmd::seconds(took)
     );
     if panics > 0 {
         bail!("{panics} ERROR or panic lines in the server log:\n{log_text}");
@@ -153,14 +139,10 @@ pub fn run(options: &Options) -> Result<()> {
 /// `target/harden/venv/bin/schemathesis` at [`SCHEMATHESIS_VERSION`],
 /// created or upgraded when needed.
 fn ensure_schemathesis() -> Result<PathBuf> {
-    let venv = target_dir().join("harden/venv");
+    let venv = target_dir()?.join("harden/venv");
     let schemathesis = venv.join("bin/schemathesis");
-    let installed = Command::new(&schemathesis)
-        .arg("--version")
-        .output()
-        .ok()
-        .and_then(|out| String::from_utf8(out.stdout).ok())
-        .is_some_and(|version| version.trim().ends_with(SCHEMATHESIS_VERSION));
+    let installed = cmd::output(Command::new(&schemathesis).arg("--version"))
+        .is_ok_and(|version| version.trim().ends_with(SCHEMATHESIS_VERSION));
     if installed {
         eprintln!("schemathesis {SCHEMATHESIS_VERSION} is installed");
         return Ok(schemathesis);
@@ -189,9 +171,7 @@ fn ensure_schemathesis() -> Result<PathBuf> {
 
 /// Publishes two small shares: one to read, one to revoke.
 fn publish_two(base: &str, token: &str) -> Result<(String, String)> {
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
+    let runtime = support::runtime(1)?;
     runtime.block_on(async {
         let http = reqwest::Client::builder().no_proxy().build()?;
         let body = serde_json::to_vec(&fixture::small_chat(Utc::now()))?;
@@ -262,20 +242,15 @@ mod tests {
 
     #[test]
     fn reads_the_summary() {
-        let failed = "\
-Test cases:
-  643 generated, 4 found 4 unique failures, 4 skipped
-
-Seed: 1
-";
-        let summary = |cases, failures, seed: &str| Summary {
-            cases,
-            failures,
-            seed: seed.to_owned(),
+        let read = |output: &str| {
+            let summary = parse_summary(output);
+            (summary.cases, summary.failures, summary.seed)
         };
-        assert_eq!(parse_summary(failed), summary(643, 4, "1"));
+        let failed =
+            "Test cases:\n  643 generated, 4 found 4 unique failures, 4 skipped\n\nSeed: 1\n";
+        assert_eq!(read(failed), (643, 4, "1".to_owned()));
         let passed = "Test cases:\n  1396 generated, 1396 passed, 2 skipped\n\nSeed: 42\n";
-        assert_eq!(parse_summary(passed), summary(1396, 0, "42"));
+        assert_eq!(read(passed), (1396, 0, "42".to_owned()));
     }
 
     #[test]
@@ -287,14 +262,5 @@ Seed: 1
         assert!(toml.contains("include-name = \"DELETE /api/v0/shared-chats/{shareId}\""));
         assert!(toml.contains("checks.ignored_auth.enabled = false"));
         assert_eq!(toml.matches("[[operations]]").count(), 3);
-    }
-
-    #[test]
-    fn options() {
-        let quick = Options::new(true);
-        assert_eq!(quick.max_examples, QUICK_EXAMPLES);
-        assert_eq!(quick.seed.as_deref(), Some(QUICK_SEED));
-        let full = Options::new(false);
-        assert_eq!((full.max_examples, full.seed), (FULL_EXAMPLES, None));
     }
 }

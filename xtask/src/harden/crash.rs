@@ -19,23 +19,15 @@ pub enum Backend {
 
 impl Backend {
     pub const ALL: [Backend; 2] = [Backend::Sqlite, Backend::Postgres];
-
-    fn name(self) -> &'static str {
-        match self {
-            Backend::Sqlite => "sqlite",
-            Backend::Postgres => "postgres",
-        }
-    }
 }
 
 pub fn run(options: &super::Args) -> Result<()> {
-    let (built, _) = cmd::step("build the share-server (release)", || {
-        cmd::build_binary("share-server", false)
+    let (_work, binary, _) = cmd::step("build the share-server (release)", || {
+        crate::support::private_build("share-server", false, "parlor-crash-")
     })?;
-    let (_work, binary) = crate::support::private_copy(&built, "parlor-crash-")?;
     let mut failed = Vec::new();
     for &backend in &options.backends {
-        let name = backend.name();
+        let name = super::name(backend);
         let step = format!("kill -9 the share-server {} times on {name}", options.kills);
         let test = format!("crash_durability::acknowledged_shares_survive_kill_9_on_{name}");
         let result = cmd::step(&step, || {

@@ -153,22 +153,7 @@ fn answer(id: String, timestamp: DateTime<Utc>, text: &mut TextGen, size: usize)
 }
 
 /// The vocabulary, the short function words first (see [`TextGen::word`]).
-const WORDS: &str = "\
-    the a of to and in is it that for on with as this be are from or by at when which then \
-    but not each every build cache layer request server client deploy pipeline runner \
-    container image registry artifact dependency version lockfile crate module function \
-    closure iterator future thread task queue channel buffer socket connection timeout retry \
-    backoff latency throughput memory allocation heap stack pointer reference lifetime \
-    borrow trait generic compile linker binary release debug profile benchmark metric \
-    counter histogram trace span log error warning panic result option schema migration \
-    index query transaction row column table database replica primary shard partition \
-    snapshot checkpoint journal fast slow cold warm stale fresh small large first last next \
-    previous shared private public local remote secure unsafe stable nightly parallel serial \
-    blocking async runs takes waits spends reads writes fetches stores evicts restores \
-    checks fails passes measures reports skips rebuilds downloads uploads compresses hashes \
-    signs verifies about roughly nearly only still already usually rarely twice seconds \
-    minutes bytes megabytes percent steps jobs workers nodes hosts because so although \
-    unless while after before instead without again whole partial same different config";
+const WORDS: &str = include_str!("fixture_words.txt");
 
 const TOOLS: &str = "search_logs read_file run_query list_jobs http_get";
 
@@ -366,23 +351,17 @@ mod tests {
     }
 
     #[test]
-    fn large_chat_is_500_valid_messages_of_about_1_mb() {
-        let snapshot = large_chat(now());
-        assert_eq!(snapshot.messages.len(), 500);
-        let json = serde_json::to_vec(&snapshot).unwrap().len();
-        assert!(
-            (900_000..=1_300_000).contains(&json),
-            "{json} bytes of JSON"
-        );
-        chat_core::validate(&snapshot, now()).unwrap();
-    }
-
-    #[test]
-    fn small_chat_is_small_and_valid() {
-        let snapshot = small_chat(now());
-        let json = serde_json::to_vec(&snapshot).unwrap().len();
-        assert!(json < 4_000, "{json}");
-        chat_core::validate(&snapshot, now()).unwrap();
+    fn publishes_are_valid_and_of_their_size() {
+        for (snapshot, messages, json) in [
+            (large_chat(now()), 500, 900_000..=1_300_000),
+            (small_chat(now()), 4, 0..=4_000),
+            (seed_chat(now()), 1, 0..=4_000),
+        ] {
+            assert_eq!(snapshot.messages.len(), messages);
+            let size = serde_json::to_vec(&snapshot).unwrap().len();
+            assert!(json.contains(&size), "{size} bytes of JSON");
+            chat_core::validate(&snapshot, now()).unwrap();
+        }
     }
 
     #[test]

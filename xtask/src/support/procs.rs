@@ -177,34 +177,25 @@ pub fn serve_args(database_url: &str, bind: &str) -> Vec<String> {
 
 /// `share-server user add NAME`: creates the database and returns the token.
 pub fn add_user(binary: &Path, database_url: &str, name: &str) -> Result<String> {
-    let output = Command::new(binary)
-        .args(["user", "add", name, "--database-url", database_url])
-        .env("RUST_LOG", SERVER_LOG_LEVEL)
-        .stderr(Stdio::inherit())
-        .output()
-        .context("could not run `share-server user add`")?;
-    if !output.status.success() {
-        bail!("`share-server user add {name}` failed ({})", output.status);
+    let mut command = Command::new(binary);
+    command.args(["user", "add", name, "--database-url", database_url]);
+    let printed = crate::cmd::output(command.env("RUST_LOG", SERVER_LOG_LEVEL))?;
+    let token = printed.lines().last().map(str::trim).unwrap_or_default();
+    if token.is_empty() {
+        bail!("`share-server user add` printed no token");
     }
-    String::from_utf8(output.stdout)?
-        .lines()
-        .last()
-        .map(|token| token.trim().to_owned())
-        .filter(|token| !token.is_empty())
-        .context("`share-server user add` printed no token")
+    Ok(token.to_owned())
 }
 
 fn readable_by_all(dir: &Path) -> Result<()> {
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(path) = stack.pop() {
-        let meta = fs::metadata(&path)?;
-        let mode = if meta.is_dir() { 0o755 } else { 0o644 };
-        fs::set_permissions(&path, fs::Permissions::from_mode(mode))?;
-        if meta.is_dir() {
-            for entry in fs::read_dir(&path)? {
-                stack.push(entry?.path());
-            }
-        }
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry?;
+        let mode = if entry.file_type().is_dir() {
+            0o755
+        } else {
+            0o644
+        };
+        fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode))?;
     }
     Ok(())
 }
@@ -295,11 +286,10 @@ pub fn start_ms(pid: u32) -> Result<f64> {
 fn clock_ticks() -> f64 {
     static TICKS: OnceLock<f64> = OnceLock::new();
     *TICKS.get_or_init(|| {
-        let output = Command::new("getconf").arg("CLK_TCK").output();
-        let text = output
+        let ticks = crate::cmd::output(Command::new("getconf").arg("CLK_TCK"));
+        ticks
             .ok()
-            .and_then(|out| String::from_utf8(out.stdout).ok());
-        text.and_then(|text| text.trim().parse().ok())
+            .and_then(|text| text.trim().parse().ok())
             .unwrap_or(100.0)
     })
 }
@@ -391,30 +381,20 @@ mod tests {
         assert_eq!(parse_stat(stat), Some(expected));
         assert!(cpu_time(std::process::id()) > Duration::ZERO);
         let start = start_ms(std::process::id()).unwrap();
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_secs_f64()
-            * 1e3;
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        let now = now.as_secs_f64() * 1e3;
         assert!(
             start <= now + 50.0 && now - start < 3_600_000.0,
             "{start} vs {now}"
         );
 
-        let stat = |pid, parent| Stat {
+        let stats = [(1, 0), (10, 1), (11, 10), (12, 10), (20, 1), (13, 11)];
+        let stats = stats.map(|(pid, parent)| Stat {
             pid,
             parent,
             ticks: 0,
             start: 0,
-        };
-        let stats = [
-            stat(1, 0),
-            stat(10, 1),
-            stat(11, 10),
-            stat(12, 10),
-            stat(20, 1),
-            stat(13, 11),
-        ];
+        });
         let pids: Vec<u32> = descendants(10, &stats).iter().map(|s| s.pid).collect();
         assert_eq!(pids, [10, 11, 12, 13]);
     }

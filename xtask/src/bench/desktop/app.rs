@@ -9,7 +9,7 @@ mod fake_openai;
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
@@ -285,18 +285,9 @@ async fn stream(client: &Client) -> Result<Vec<Streaming>, String> {
         // The provider's endpoint and key, as a user sets them.
         click(client, "#open-settings").await;
         let openai = "#settings-panel [data-provider=\"openai\"]";
-        fill(
-            client,
-            &format!("{openai} input[name=\"base-url\"]"),
-            &provider.base_url,
-        )
-        .await;
-        fill(
-            client,
-            &format!("{openai} input[name=\"api-key\"]"),
-            API_KEY,
-        )
-        .await;
+        let input = |name: &str| format!("{openai} input[name=\"{name}\"]");
+        fill(client, &input("base-url"), &provider.base_url).await;
+        fill(client, &input("api-key"), API_KEY).await;
         click(client, "#settings-save").await;
         wait_text(client, &format!("{openai} [data-key-state]"), |t| {
             t.contains("Key set")
@@ -418,14 +409,11 @@ async fn clock_offset(client: &Client) -> Result<(f64, f64)> {
 
 fn webkit_version() -> String {
     let query = ["-W", "-f", "${Version}", "libwebkit2gtk-4.1-0"];
-    let output = Command::new("dpkg-query")
-        .args(query)
-        .stderr(Stdio::null())
-        .output();
-    let version = output.ok().filter(|out| out.status.success());
-    version.map_or_else(
-        || "WebKitGTK (version unknown)".to_owned(),
-        |out| format!("WebKitGTK {}", String::from_utf8_lossy(&out.stdout).trim()),
+    let version = crate::cmd::output(Command::new("dpkg-query").args(query));
+    let version = version.map(|version| version.trim().to_owned());
+    format!(
+        "WebKitGTK {}",
+        version.as_deref().unwrap_or("(version unknown)")
     )
 }
 

@@ -6,7 +6,7 @@
 use std::path::Path;
 
 use anyhow::{Context, Result};
-use chrono::{DateTime, Duration as Span, SecondsFormat, TimeZone, Utc};
+use chrono::{DateTime, Duration as Span, SecondsFormat, Utc};
 use rusqlite::{Connection, params};
 
 /// The app's schema, as `src-tauri/src/store/mod.rs` embeds it.
@@ -78,51 +78,32 @@ pub fn add_session(
 ) -> Result<()> {
     let created = updated_at - Span::seconds(i64::try_from(count)? + 60);
     let tx = conn.transaction()?;
-    tx.execute(
-        "INSERT INTO sessions (id, title, provider_id, model, temperature, max_tokens, top_p,
-             system_prompt, tools, variables, created_at, updated_at)
-         VALUES (?1, ?2, ?3, ?4, NULL, NULL, NULL, NULL, '[]', '{}', ?5, ?6)",
-        params![
+    let times = (timestamp(created), timestamp(updated_at));
+    let session = params![id, title, PROVIDER, MODEL, times.0, times.1];
+    tx.execute(include_str!("insert_session.sql"), session)?;
+    let mut insert = tx.prepare(include_str!("insert_message.sql"))?;
+    for position in 0..count {
+        let n = i64::try_from(position)?;
+        let (at, assistant) = (timestamp(created + Span::seconds(n)), position % 2 == 1);
+        insert.execute(params![
+            message_id(id, position),
             id,
-            title,
-            PROVIDER,
-            MODEL,
-            timestamp(created),
-            timestamp(updated_at)
-        ],
-    )?;
-    {
-        let mut insert = tx.prepare(
-            "INSERT INTO messages (id, session_id, position, role, content, reasoning,
-                 input_tokens, output_tokens, reasoning_tokens, cached_tokens, cost, ttft_ms,
-                 inference_ms, tool_calls, tool_call_id, status, error, finish_reason,
-                 provider_id, model, created_at, updated_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, NULL, ?6, ?7, NULL, ?8, ?9, ?10, ?11, '[]', NULL,
-                 'complete', NULL, ?12, ?13, ?14, ?15, ?15)",
-        )?;
-        for position in 0..count {
-            let at = timestamp(created + Span::seconds(i64::try_from(position)?));
-            let assistant = position % 2 == 1;
-            let n = i64::try_from(position)?;
-            insert.execute(params![
-                message_id(id, position),
-                id,
-                n,
-                if assistant { "assistant" } else { "user" },
-                content(position),
-                assistant.then_some(120 + n),
-                assistant.then_some(80_i64),
-                assistant.then_some(64_i64),
-                assistant.then_some(0.000_123),
-                assistant.then_some(350_i64),
-                assistant.then_some(1_200_i64),
-                assistant.then_some("stop"),
-                assistant.then_some(PROVIDER),
-                assistant.then_some(MODEL),
-                at,
-            ])?;
-        }
+            n,
+            if assistant { "assistant" } else { "user" },
+            content(position),
+            assistant.then_some(120 + n),
+            assistant.then_some(80_i64),
+            assistant.then_some(64_i64),
+            assistant.then_some(0.000_123),
+            assistant.then_some(350_i64),
+            assistant.then_some(1_200_i64),
+            assistant.then_some("stop"),
+            assistant.then_some(PROVIDER),
+            assistant.then_some(MODEL),
+            at,
+        ])?;
     }
+    drop(insert);
     tx.commit()?;
     Ok(())
 }
@@ -131,10 +112,7 @@ pub fn add_session(
 /// one to switch away to between timed opens.
 pub fn seed(path: &Path, big: usize) -> Result<()> {
     let mut conn = open(path)?;
-    let now = Utc
-        .timestamp_millis_opt(Utc::now().timestamp_millis())
-        .single()
-        .context("no current time")?;
+    let now = Utc::now();
     add_session(
         &mut conn,
         BIG_SESSION,

@@ -53,15 +53,12 @@ impl Bench<'_> {
             ratios.push(ratio_here);
             cpu.push(cpu_here.as_secs_f64());
         }
-        let last_over_first = |values: &[f64]| {
-            values.last().copied().unwrap_or(f64::NAN) / values.first().copied().unwrap_or(f64::NAN)
-        };
+        let last_over_first = |v: &[f64]| v.last().zip(v.first()).map_or(f64::NAN, |(l, f)| l / f);
         let (kept, cpu_growth) = (last_over_first(&ratios), last_over_first(&cpu));
         let levels = &self.options.growth_levels;
-        let (first, last) = (
-            levels.first().copied().unwrap_or(0),
-            levels.last().copied().unwrap_or(0),
-        );
+        let &[first, .., last] = levels.as_slice() else {
+            bail!("growth needs two levels or more");
+        };
         self.set(
             "growth",
             json!({
@@ -70,19 +67,12 @@ impl Bench<'_> {
                 "wrk": load.shown("URL"),
             }),
         );
+        let shares = format!("as shares grow {first} → {last}");
+        let cost = format!("page cost flat {shares} (CPU/req, last ÷ first)");
+        let throughput = format!("page throughput flat {shares} (ratio to nginx, last ÷ first)");
         self.targets.extend([
-            Target::new(
-                format!("page cost flat as shares grow {first} → {last} (CPU/req, last ÷ first)"),
-                "≤ 1.15×",
-                ratio(cpu_growth),
-                cpu_growth <= 1.15,
-            ),
-            Target::new(
-                format!("page throughput flat as shares grow {first} → {last} (ratio to nginx, last ÷ first)"),
-                "≥ 0.85×",
-                ratio(kept),
-                kept >= 0.85,
-            ),
+            Target::ratio_at_most(cost, 1.15, cpu_growth),
+            Target::ratio_at_least(throughput, 0.85, kept),
         ]);
         Ok(())
     }

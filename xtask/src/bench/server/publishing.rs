@@ -26,10 +26,10 @@ impl Bench<'_> {
         let body_file = self.dir.join("small.json");
         fs::write(&body_file, &small)?;
         let script = self.dir.join("post.lua");
-        fs::write(&script, wrk::post_script(&body_file, &token))?;
+        fs::write(&script, wrk::post_script(&body_file, &token)?)?;
         let load = Load {
             script: Some(script.clone()),
-            ..Load::new(16, self.options.publish_duration)
+            ..Load::new(16, self.options.duration)
         };
         let creates = step("16 concurrent clients publishing small shares", || {
             load.run(&server.url("/api/v0/shared-chats"))

@@ -123,19 +123,10 @@ impl Bench<'_> {
                     .collect(),
             );
             let (throughput, p99) = (medians[THROUGHPUT_RATIO], medians[P99_RATIO]);
+            let what = |figure: &str| format!("page {figure} ÷ nginx {figure} ({label})");
             self.targets.extend([
-                Target::new(
-                    format!("page req/s ÷ nginx req/s ({label})"),
-                    "≥ 1.0×",
-                    ratio(throughput),
-                    throughput >= 1.0,
-                ),
-                Target::new(
-                    format!("page p99 ÷ nginx p99 ({label})"),
-                    "≤ 1.5×",
-                    ratio(p99),
-                    p99 <= 1.5,
-                ),
+                Target::ratio_at_least(what("req/s"), 1.0, throughput),
+                Target::ratio_at_most(what("p99"), 1.5, p99),
             ]);
         }
         let wrk = [None, Some(GZIP)].map(|header| {
@@ -162,27 +153,21 @@ impl Bench<'_> {
     pub(super) fn memory_section(
         &mut self,
         idle: procs::Memory,
-        peak_sampled: u64,
+        sampled: u64,
         after: procs::Memory,
     ) {
-        let binary_size = fs::metadata(&self.binary).map(|m| m.len()).unwrap_or(0);
+        let binary = fs::metadata(&self.binary).map_or(0, |m| m.len());
         let rows = [
-            (
-                "share-server binary (release, debug info stripped)",
-                binary_size,
-            ),
+            ("share-server binary (release, debug info stripped)", binary),
             ("RSS idle, after start (VmRSS)", idle.rss),
             (
                 "RSS under load, largest sample (VmRSS every 50 ms)",
-                peak_sampled,
+                sampled,
             ),
             ("RSS peak over the page runs (VmHWM)", after.peak),
             ("RSS after the page runs (VmRSS)", after.rss),
-        ];
-        let rows: Rows = rows
-            .iter()
-            .map(|(what, n)| vec![(*what).to_owned(), bytes(*n)])
-            .collect();
+        ]
+        .map(|(what, n)| (what, bytes(n)));
         self.set("memory", json!(rows));
     }
 }

@@ -12,34 +12,24 @@ impl Bench<'_> {
         let scripts = html.matches("<script").count();
         let weight = page.gzip.len() as f64 / text_gzip as f64;
         let text = bytes(page.text.len() as u64);
-        let rows = vec![
-            vec!["page, raw HTML".into(), bytes(page.identity.len() as u64)],
-            vec![
-                "page, gzip (as the server sends it)".into(),
-                bytes(page.gzip.len() as u64),
-            ],
-            vec![
-                "message text alone (content, reasoning, tool arguments), raw".into(),
+        let (raw, gzip) = (page.identity.len() as u64, page.gzip.len() as u64);
+        let js = scripts.to_string();
+        let rows = [
+            ("page, raw HTML", bytes(raw)),
+            ("page, gzip (as the server sends it)", bytes(gzip)),
+            (
+                "message text alone (content, reasoning, tool arguments), raw",
                 text.clone(),
-            ],
-            vec!["message text alone, gzip -9".into(), bytes(text_gzip)],
-            vec!["page gzip ÷ text gzip".into(), ratio(weight)],
-            vec!["`<script>` elements".into(), scripts.to_string()],
+            ),
+            ("message text alone, gzip -9", bytes(text_gzip)),
+            ("page gzip ÷ text gzip", ratio(weight)),
+            ("`<script>` elements", js.clone()),
         ];
         self.set("weight", json!({"text_bytes": text, "rows": rows}));
+        let what = "page weight: gzip page ÷ gzip message text";
         self.targets.extend([
-            Target::new(
-                "page weight: gzip page ÷ gzip message text",
-                "≤ 1.3×",
-                ratio(weight),
-                weight <= 1.3,
-            ),
-            Target::new(
-                "required JavaScript",
-                "0",
-                scripts.to_string(),
-                scripts == 0,
-            ),
+            Target::ratio_at_most(what, 1.3, weight),
+            Target::new("required JavaScript", "0", js, scripts == 0),
         ]);
     }
 
