@@ -168,7 +168,7 @@ async fn share_to(
 async fn refused(app: &App, target: &ShareTarget, session_id: &str) -> AppError {
     let options = ShareOptions::default();
     let shared = share::share_session(&app.core, target, session_id, &options, None).await;
-    shared.unwrap_err()
+    AppError::from(shared.unwrap_err())
 }
 
 /// A team server on 127.0.0.1:0 and the token of its user `alice`.
@@ -438,7 +438,7 @@ async fn server_errors_become_clear_messages() {
     share_to(&app, &target, &session_id, &options).await;
     let error = refused(&app, &target, &session_id).await;
     assert_eq!(error.code(), "rate_limited", "{error}");
-    let json = serde_json::to_value(AppError::from(error)).unwrap();
+    let json = serde_json::to_value(&error).unwrap();
     assert!(json["retryAfterSecs"].as_u64().is_some(), "{json}");
 
     // Rejected with the field at fault (a snapshot that skipped validation).

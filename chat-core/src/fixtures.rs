@@ -14,6 +14,9 @@
 //! - [`hostile`]: a script vector in every string a reader is shown, in
 //!   either schema version (in version 2 also in a three-way comparison).
 //!
+//! - [`browser_scheme`] and [`CONTROLS`]: a URL's scheme as a browser reads
+//!   it, and the selectors of form controls, for the HTML checks.
+//!
 //! Every fixture is valid at [`now`], its totals filled in as the app fills
 //! them (the builders panic otherwise: a broken fixture is a broken test).
 
@@ -21,6 +24,10 @@ use chrono::{DateTime, TimeZone, Utc};
 use serde_json::{Value, json};
 
 use crate::snapshot::{Message, Role, ShareSnapshot};
+
+mod html;
+
+pub use html::{CONTROLS, browser_scheme};
 
 /// When the fixtures are published: each is valid then (its messages lie
 /// before it or within the day of clock skew allowed, its expiry after it).
@@ -137,6 +144,16 @@ pub fn weather_v2() -> ShareSnapshot {
     value["promptMeta"]["version"] = json!(3);
     finish(value)
 }
+
+/// The roles of [`conversation`]'s messages, in order.
+pub const CONVERSATION_ROLES: [&str; 6] = [
+    "user",
+    "assistant",
+    "tool",
+    "assistant",
+    "user",
+    "assistant",
+];
 
 /// A conversation with every feature the page shows: system prompt, tool
 /// and template variable; reasoning, a tool call and its JSON result,
@@ -468,32 +485,4 @@ fn push(list: &mut Value, item: Value) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_fixture_is_accepted_as_posted_and_reads_back_the_same() {
-        for (name, snapshot) in all() {
-            let posted = serde_json::to_vec(&snapshot).unwrap();
-            let parsed = crate::parse_snapshot(&posted, now())
-                .unwrap_or_else(|e| panic!("{name} is refused: {e}"));
-            assert_eq!(parsed.snapshot, snapshot, "{name}");
-            assert_eq!(parsed.warnings, [], "{name}");
-        }
-    }
-
-    #[test]
-    fn the_hostile_comparison_has_three_answers_to_the_hostile_prompt() {
-        let snapshot = hostile(2);
-        let prompt = &snapshot.messages[0];
-        assert_eq!(prompt.id, XSS_SHORT);
-        let answers: Vec<&str> = snapshot
-            .messages
-            .iter()
-            .filter(|m| m.reply_to.as_deref() == Some(prompt.id.as_str()))
-            .map(|m| m.id.as_str())
-            .collect();
-        assert_eq!(answers, ["m2", "m6", "m7"]);
-        assert_eq!(hostile(1).required_version(), 1);
-    }
-}
+mod tests;

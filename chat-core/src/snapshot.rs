@@ -97,12 +97,22 @@ pub enum Role {
 }
 
 impl Role {
+    /// How the snapshot spells the role.
     pub fn as_str(self) -> &'static str {
+        self.names().0
+    }
+
+    /// How the page, the exports and the app name the role over a message.
+    pub fn label(self) -> &'static str {
+        self.names().1
+    }
+
+    fn names(self) -> (&'static str, &'static str) {
         match self {
-            Role::User => "user",
-            Role::Assistant => "assistant",
-            Role::System => "system",
-            Role::Tool => "tool",
+            Role::User => ("user", "User"),
+            Role::Assistant => ("assistant", "Assistant"),
+            Role::System => ("system", "System"),
+            Role::Tool => ("tool", "Tool result"),
         }
     }
 }

@@ -270,12 +270,17 @@ mod tests {
             message(None, None),
             message(Some((8, 2)), Some(0.25)),
         ]);
-        assert_eq!(totals.total_tokens, 150);
-        assert_eq!(totals.input_tokens, 108);
-        assert_eq!(totals.output_tokens, 42);
-        assert_eq!(totals.reasoning_tokens, 21);
-        assert_eq!(totals.cached_tokens, 27);
-        assert_eq!(totals.total_cost, Some(0.75));
+        assert_eq!(
+            totals,
+            Totals {
+                input_tokens: 108,
+                output_tokens: 42,
+                reasoning_tokens: 21,
+                cached_tokens: 27,
+                total_tokens: 150,
+                total_cost: Some(0.75),
+            }
+        );
     }
 
     #[test]

@@ -174,11 +174,8 @@ impl Redactor {
         }
         if let Some(assigned) = ASSIGNED.as_ref() {
             out = replace_counting(assigned, &out, &mut count, |c| {
-                if c[2].contains(SECRET_MARK) || c[2].starts_with('[') {
-                    c[0].to_owned()
-                } else {
-                    format!("{}{SECRET_MARK}", &c[1])
-                }
+                let masked = c[2].contains(SECRET_MARK) || c[2].starts_with('[');
+                marked(c, masked, SECRET_MARK)
             });
         }
         found.secrets = count;
@@ -188,11 +185,7 @@ impl Redactor {
         }
         if let Some(dirs) = USER_DIRS.as_ref() {
             out = replace_counting(dirs, &out, &mut count, |c| {
-                if &c[2] == USER_MARK {
-                    c[0].to_owned()
-                } else {
-                    format!("{}{USER_MARK}", &c[1])
-                }
+                marked(c, &c[2] == USER_MARK, USER_MARK)
             });
         }
         found.home_paths = count;
@@ -283,6 +276,16 @@ fn replace_counting(
             replaced
         })
         .into_owned()
+}
+
+/// The match with what follows its first group replaced by `mark`, or as
+/// it is when `already` (marked before, or not a value to hide).
+fn marked(c: &Captures<'_>, already: bool, mark: &str) -> String {
+    if already {
+        c[0].to_owned()
+    } else {
+        format!("{}{mark}", &c[1])
+    }
 }
 
 /// Replaces `prefix` where it stands as a whole path (followed by a

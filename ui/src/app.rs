@@ -1,7 +1,8 @@
 //! The root component: the sidebar, the open session (header, messages,
 //! composer, playground) and the dialogs. The state is in reducers: the
-//! open session ([`Chat`]), what covers it ([`Overlays`]) and the sidebar's
-//! lists ([`Sessions`]); the commands that change them live in
+//! open session ([`Chat`]), what is typed ([`Composer`]), what covers it
+//! ([`Overlays`]), the sidebar's lists ([`Sessions`]) and the providers'
+//! models ([`Models`]); the commands that change them live in
 //! [`crate::hooks`].
 
 use wasm_bindgen_futures::spawn_local;
@@ -9,13 +10,14 @@ use yew::prelude::*;
 
 use crate::answer::session_sampling;
 use crate::components::chat_header::{ChatHeaderProps, chat_header, model_label};
-use crate::components::composer::Composer;
+use crate::components::composer::ComposerView;
 use crate::components::icon::Icon;
 use crate::components::message_list::{MessageListProps, message_list};
 use crate::components::overlays::{OverlayHostProps, overlay_host};
 use crate::components::playground::Playground;
 use crate::components::sidebar::Sidebar;
-use crate::errors::share_error_message;
+use crate::hooks::branches::message_commands;
+use crate::hooks::providers::{add_discovered, offered_models, use_model_lists};
 use crate::hooks::sessions::{AppHandles, use_session_commands};
 use crate::hooks::startup::use_startup;
 use crate::hooks::turns::use_turn_commands;
@@ -23,9 +25,13 @@ use crate::hooks::{
     Shortcuts, stored_theme, use_highlighting, use_page, use_scroll_to_end, use_shortcuts,
 };
 use crate::ipc::{self, IpcError};
-use crate::state::{Chat, Overlay, OverlayAction, Overlays, Sessions, SessionsAction};
+use crate::models::new_servers;
+use crate::state::{
+    Chat, Composer, ComposerEdit, Models, Overlay, OverlayAction, Overlays, Sessions,
+    SessionsAction, SettingsFocus,
+};
 use crate::template::{missing, variable_names};
-use crate::types::{Role, SessionConfig, SettingsView};
+use crate::types::{DiscoveredProvider, ModelSetup, Role, SessionConfig, SettingsView};
 
 /// The `{{names}}` used by the system prompt, the user's messages and the
 /// draft, and those of them the session gives no value.
@@ -62,16 +68,16 @@ pub fn App() -> Html {
     let chat = use_reducer(Chat::default);
     let overlays = use_reducer(Overlays::default);
     let sessions = use_reducer(Sessions::default);
+    let composer = use_reducer(Composer::default);
+    let models = use_reducer(Models::default);
     let settings = use_state(|| None::<SettingsView>);
-    let draft = use_state(String::new);
+    let discovered = use_state(Vec::<DiscoveredProvider>::new);
     let theme_choice = use_state(stored_theme);
     let messages_ref = use_node_ref();
 
     let report = {
         let overlays = overlays.dispatcher();
-        Callback::from(move |error: IpcError| {
-            overlays.dispatch(OverlayAction::Report(share_error_message(&error)));
-        })
+        Callback::from(move |error: IpcError| overlays.dispatch(OverlayAction::Failed(error)))
     };
     let refresh_sessions = {
         let sessions = sessions.dispatcher();
@@ -88,7 +94,9 @@ pub fn App() -> Html {
         chat: chat.clone(),
         overlays: overlays.dispatcher(),
         settings: settings.clone(),
-        draft: draft.clone(),
+        composer: composer.clone(),
+        models: models.clone(),
+        discovered: discovered.clone(),
         report,
         refresh_sessions,
     };
@@ -99,15 +107,47 @@ pub fn App() -> Html {
     use_scroll_to_end(&chat, &messages_ref);
     let commands = use_session_commands(&app, &sessions.dispatcher());
     let turn = use_turn_commands(&app);
+    let need_models = use_model_lists(&app);
+    let on_command = message_commands(&app);
+    {
+        // The providers in use are asked for their models.
+        let mut in_use: Vec<String> = chat
+            .session
+            .iter()
+            .map(|s| s.config.provider_id.clone())
+            .collect();
+        in_use.extend(
+            composer
+                .compare
+                .iter()
+                .flatten()
+                .map(|s| s.provider_id.clone()),
+        );
+        let need = need_models.clone();
+        use_effect_with(in_use, move |in_use| {
+            for id in in_use {
+                need.emit(id.clone());
+            }
+        });
+    }
+    let compare_provider = app.command(|app, (index, provider_id): (usize, String)| async move {
+        let offered = offered_models(&app, &provider_id).await;
+        app.composer.dispatch(ComposerEdit::Provider {
+            index,
+            provider_id,
+            offered,
+        });
+        Ok(())
+    });
 
     let open = |value: Overlay| {
         let overlays = overlays.dispatcher();
-        Callback::from(move |()| overlays.dispatch(OverlayAction::Open(value)))
+        Callback::from(move |()| overlays.dispatch(OverlayAction::Open(value.clone())))
     };
     let session = chat.session.as_ref();
     let session_id = session.map(|s| AttrValue::from(s.id.clone()));
     let has_messages = !chat.messages.is_empty();
-    let streaming = chat.streaming().is_some();
+    let streaming = chat.is_streaming();
     // What the Share button allows, the shortcut allows.
     let can_share = session.is_some() && has_messages && !streaming;
     use_shortcuts(Shortcuts {
@@ -119,11 +159,19 @@ pub fn App() -> Html {
     });
 
     let config = session.map(|s| s.config.clone());
-    let (names, missing_values) = variables_in_use(config.as_ref(), &chat, &draft);
-    let draft_input = {
-        let draft = draft.clone();
-        Callback::from(move |text: String| draft.set(text))
-    };
+    let (names, missing_values) = variables_in_use(config.as_ref(), &chat, &composer.text);
+    let settings_now = settings.as_ref().map(|v| &v.settings);
+    let providers = settings_now
+        .map(|s| s.providers.clone())
+        .unwrap_or_default();
+    let offered_for = |provider_id: &str| models.offered(settings_now, provider_id);
+    let compare_offered: Vec<Vec<String>> = (composer.compare.iter().flatten())
+        .map(|setup| offered_for(&setup.provider_id))
+        .collect();
+    let session_models = config
+        .as_ref()
+        .map(|c| offered_for(&c.provider_id))
+        .unwrap_or_default();
     let dismiss_banner = {
         let overlays = overlays.dispatcher();
         Callback::from(move |_: MouseEvent| overlays.dispatch(OverlayAction::DismissBanner))
@@ -148,7 +196,9 @@ pub fn App() -> Html {
         chat: chat.clone(),
         sampling: config.as_ref().map(session_sampling),
         section_ref: messages_ref,
-        on_retry: turn.retry,
+        discovered: new_servers(&discovered, settings_now),
+        on_add_discovered: add_discovered(&app),
+        on_command: on_command.clone(),
         on_tool_result: turn.tool_result,
         on_load_earlier: turn.load_earlier,
     });
@@ -156,6 +206,8 @@ pub fn App() -> Html {
         app: app.clone(),
         overlays: overlays.clone(),
         theme: theme_choice.clone(),
+        on_command,
+        on_need_models: need_models,
     });
 
     html! {
@@ -166,7 +218,7 @@ pub fn App() -> Html {
                 on_rename={commands.rename} on_duplicate={commands.duplicate} on_delete={commands.delete}
                 on_open_shares={open(Overlay::Shares)}
                 on_open_import={open(Overlay::Import)}
-                on_open_settings={open(Overlay::Settings { share_mode: None })} />
+                on_open_settings={open(Overlay::Settings(SettingsFocus::Top))} />
             <main class="chat" aria-label="Conversation">
                 { header }
                 if let Some(message) = &overlays.banner {
@@ -179,11 +231,15 @@ pub fn App() -> Html {
                 <div class={classes!("chat-body", config.is_none().then_some("no-playground"))}>
                     <div class="chat-column">
                         { messages }
-                        <Composer draft={AttrValue::from((*draft).clone())} {missing_values} {streaming}
-                            on_input={draft_input} on_send={turn.send} on_stop={turn.stop} />
+                        <ComposerView composer={(*composer).clone()} {missing_values} {streaming}
+                            providers={providers.clone()} offered={compare_offered}
+                            session_setup={config.as_ref().map(ModelSetup::of).unwrap_or_default()}
+                            on_edit={composer.dispatcher().to_callback()} on_provider={compare_provider}
+                            on_send={turn.send} on_stop={turn.stop} />
                     </div>
                     if let Some(config) = config {
-                        <Playground {config} settings={settings.as_ref().map(|v| v.settings.clone())}
+                        <Playground {config} settings={settings_now.cloned()} models={session_models}
+                            notice={chat.notice.clone().map(AttrValue::from)} on_provider={turn.change_provider}
                             variable_names={names} on_edit={turn.edit_config} on_save={turn.save_config} />
                     }
                 </div>

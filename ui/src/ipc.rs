@@ -12,7 +12,8 @@ use wasm_bindgen::prelude::*;
 use contract::{self as c, Command, Event};
 
 use crate::types::{
-    NewMessage, ProviderConfig, SessionConfig, Settings, ShareOptions, TurnEvent, TurnFinished,
+    ModelSetup, NewMessage, ProviderConfig, SessionConfig, Settings, ShareOptions, TurnEvent,
+    TurnFinished,
 };
 
 #[wasm_bindgen]
@@ -231,9 +232,17 @@ shorthands! {
         -> ListMessages { session_id: id.into(), before, after: None, limit: Some(limit) };
     fn add_message(id: &str, message: &NewMessage)
         -> AddMessage { session_id: id.into(), message: message.clone() };
+    /// The first `limit` messages of the selected path after position `after`.
+    fn list_messages_after(id: &str, after: i64, limit: usize) -> ListMessages { session_id: id.into(), before: None, after: Some(after), limit: Some(limit) };
     fn delete_branch(message_id: &str) -> DeleteBranch { message_id: message_id.into() };
+    fn select_branch(message_id: &str) -> SelectBranch { message_id: message_id.into() };
+    fn fork_session(message_id: &str) -> ForkSession { message_id: message_id.into() };
     fn send_message(id: &str, content: &str)
         -> SendMessage { session_id: id.into(), content: content.into() };
+    fn resend_edited(message_id: &str, content: &str) -> ResendEdited { message_id: message_id.into(), content: content.into() };
+    /// `setup: None`: the session's own.
+    fn regenerate(message_id: &str, setup: Option<ModelSetup>) -> Regenerate { message_id: message_id.into(), setup };
+    fn compare(id: &str, content: &str, setups: Vec<ModelSetup>) -> Compare { session_id: id.into(), content: content.into(), setups };
     fn continue_turn(id: &str) -> ContinueTurn { session_id: id.into() };
     /// `false`: the turn had already ended.
     fn stop_turn(message_id: &str) -> StopTurn { message_id: message_id.into() };
@@ -247,6 +256,13 @@ shorthands! {
     /// Stores a provider's API key in the keyring; `None` deletes it.
     fn set_api_key(provider_id: &str, api_key: Option<&str>)
         -> SetApiKey { provider_id: provider_id.into(), api_key: api_key.map(Into::into) };
+
+    // Providers' own model lists
+    fn list_models(provider_id: &str, refresh: bool) -> ListModels { provider_id: provider_id.into(), refresh };
+    /// Lists the models of a provider entry as typed (`api_key: None`: the
+    /// stored key).
+    fn test_provider(provider: &ProviderConfig, api_key: Option<&str>) -> TestProvider { provider: provider.clone(), api_key: api_key.map(Into::into) };
+    fn discover_providers() -> DiscoverProviders {};
 
     // Sharing
     /// Publishes the session. `options: None` publishes with the options used

@@ -10,7 +10,7 @@
 //!   shapes it carries.
 //! - Plain logic, tested on the host (`cargo test -p ui`): [`format`],
 //!   [`template`], [`tools`], [`theme`], [`errors`], [`prices`], [`sharing`],
-//!   [`answer`] (where an answer came from);
+//!   [`answer`] (where an answer came from), [`models`] (providers' models);
 //!   the Share dialog's reducer [`share_dialog`], Settings' form
 //!   [`settings_form`] and its share-server part [`share_server_form`].
 
@@ -25,6 +25,7 @@ mod fixtures;
 mod format;
 mod hooks;
 mod ipc;
+mod models;
 mod prices;
 mod settings_form;
 mod share_dialog;

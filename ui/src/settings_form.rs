@@ -1,12 +1,14 @@
-//! The Settings dialog's form as a reducer: the providers' base URLs and the
-//! API keys as typed, who answers through each entry (the shell's word,
-//! asked again when a base URL is edited), the user's price rows, and the
-//! saving state. The share-server section has its own reducer,
+//! The Settings dialog's form as a reducer: the providers as edited (name,
+//! kind, base URL, models; added and removed) and the API keys as typed, what
+//! each provider's Test said, who answers through each entry (the shell's
+//! word, asked again when a base URL is edited), the user's price rows, and
+//! the saving state. The share-server section has its own reducer,
 //! [`crate::share_server_form`]. Pure, so it is tested on the host.
 
+use crate::models::free_id;
 use crate::prices::{PriceField, PriceRow};
 use crate::state::reducible;
-use crate::types::{ProviderConfig, ServedBy, Settings, SettingsView};
+use crate::types::{ProviderConfig, ProviderKind, ServedBy, Settings, SettingsView};
 use std::collections::BTreeMap;
 
 pub const SAVED: &str = "Settings saved.";
@@ -21,6 +23,8 @@ pub struct SettingsForm {
     /// Who answers through each entry, so a price is filed under the server
     /// it will price.
     pub served: BTreeMap<String, ServedBy>,
+    /// What each provider's Test said (or "Testing…"), by provider id.
+    pub tests: BTreeMap<String, String>,
     pub price_rows: Vec<PriceRow>,
     /// The price row just added (counted from 1): its model field takes the
     /// focus.
@@ -42,11 +46,34 @@ struct Stored {
     prices: Vec<PriceRow>,
 }
 
+/// A provider's field as typed.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProviderField {
+    Name(String),
+    Kind(ProviderKind),
+    BaseUrl(String),
+    /// The models offered, separated by commas.
+    Models(String),
+}
+
+/// Said while a provider's Test runs.
+pub const TESTING: &str = "Testing…";
+
 #[derive(Debug, Clone, PartialEq)]
 pub enum SettingsEdit {
-    BaseUrl {
+    Provider {
         index: usize,
-        value: String,
+        field: ProviderField,
+    },
+    /// A new OpenAI-compatible endpoint, to fill in.
+    AddProvider,
+    RemoveProvider(usize),
+    /// A provider's Test started.
+    Testing(String),
+    /// What it said.
+    Tested {
+        provider_id: String,
+        result: String,
     },
     Key {
         provider_id: String,
@@ -83,6 +110,7 @@ impl SettingsForm {
             settings: view.settings.clone(),
             keys: BTreeMap::new(),
             served: view.served_by.clone(),
+            tests: BTreeMap::new(),
             price_rows: view
                 .settings
                 .price_overrides
@@ -127,10 +155,48 @@ impl SettingsForm {
 
     pub fn apply(&mut self, edit: SettingsEdit) {
         match edit {
-            SettingsEdit::BaseUrl { index, value } => {
+            SettingsEdit::Provider { index, field } => {
                 if let Some(provider) = self.settings.providers.get_mut(index) {
-                    provider.base_url = value;
+                    match field {
+                        ProviderField::Name(name) => provider.name = name,
+                        ProviderField::Kind(kind) => provider.kind = kind,
+                        ProviderField::BaseUrl(url) => provider.base_url = url,
+                        ProviderField::Models(list) => {
+                            provider.models = (list.split(','))
+                                .map(str::trim)
+                                .filter(|m| !m.is_empty())
+                                .map(str::to_owned)
+                                .collect();
+                        }
+                    }
                 }
+            }
+            SettingsEdit::AddProvider => {
+                let id = free_id(&self.settings, "custom");
+                self.settings.providers.push(ProviderConfig {
+                    id,
+                    name: "My endpoint".to_owned(),
+                    kind: ProviderKind::OpenAi,
+                    base_url: "http://127.0.0.1:8080/v1".to_owned(),
+                    price_provider: None,
+                    models: Vec::new(),
+                });
+            }
+            SettingsEdit::RemoveProvider(index) => {
+                if index < self.settings.providers.len() {
+                    let gone = self.settings.providers.remove(index);
+                    self.keys.remove(&gone.id);
+                    self.tests.remove(&gone.id);
+                }
+            }
+            SettingsEdit::Testing(id) => {
+                self.tests.insert(id, TESTING.to_owned());
+            }
+            SettingsEdit::Tested {
+                provider_id,
+                result,
+            } => {
+                self.tests.insert(provider_id, result);
             }
             SettingsEdit::Key { provider_id, value } => {
                 self.keys.insert(provider_id, value);
@@ -211,9 +277,9 @@ mod tests {
     }
 
     fn base_url(index: usize, value: &str) -> SettingsEdit {
-        SettingsEdit::BaseUrl {
+        SettingsEdit::Provider {
             index,
-            value: value.into(),
+            field: ProviderField::BaseUrl(value.into()),
         }
     }
 
@@ -345,6 +411,61 @@ mod tests {
         let form = edited(form, [key("openai", "sk-new")]);
         assert!(form.is_edited(), "a key typed");
         assert!(!edited(form, SAVE).is_edited());
+    }
+
+    #[test]
+    fn providers_can_be_added_filled_in_tested_and_removed() {
+        let field = |index, field| SettingsEdit::Provider { index, field };
+        let form = edited(
+            form(),
+            [
+                SettingsEdit::AddProvider,
+                SettingsEdit::AddProvider,
+                field(2, ProviderField::Name("LM Studio".into())),
+                field(2, ProviderField::Models(" qwen , ,llama3 ".into())),
+                field(3, ProviderField::Kind(ProviderKind::Ollama)),
+                key("custom", "sk-local"),
+                SettingsEdit::Testing("custom".into()),
+            ],
+        );
+        assert!(form.is_edited());
+        let added: Vec<_> = (form.settings.providers[2..].iter())
+            .map(|p| (p.id.as_str(), p.name.as_str(), p.kind, p.models.join("|")))
+            .collect();
+        assert_eq!(
+            added,
+            [
+                (
+                    "custom",
+                    "LM Studio",
+                    ProviderKind::OpenAi,
+                    "qwen|llama3".into()
+                ),
+                (
+                    "custom-2",
+                    "My endpoint",
+                    ProviderKind::Ollama,
+                    String::new()
+                ),
+            ]
+        );
+        assert_eq!(form.tests.get("custom").map(String::as_str), Some(TESTING));
+        let form = edited(
+            form,
+            [
+                SettingsEdit::Tested {
+                    provider_id: "custom".into(),
+                    result: "2 models".into(),
+                },
+                SettingsEdit::RemoveProvider(2),
+                SettingsEdit::RemoveProvider(9),
+            ],
+        );
+        assert_eq!(form.settings.providers.len(), 3);
+        assert!(
+            form.tests.is_empty() && form.new_keys().is_empty(),
+            "its key and test go too"
+        );
     }
 
     #[test]

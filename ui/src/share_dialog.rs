@@ -20,6 +20,9 @@ pub struct OptionsForm {
     pub expires_in: Option<u64>,
     pub include_system_prompt: bool,
     pub indexable: bool,
+    /// The other answers to the shared prompts (comparisons, regenerated
+    /// answers) go along.
+    pub include_alternatives: bool,
     /// A selection of messages, not all of them.
     pub some: bool,
     pub selected: BTreeSet<String>,
@@ -31,6 +34,7 @@ pub enum FormEdit {
     Expiry(Option<u64>),
     IncludeSystemPrompt(bool),
     Indexable(bool),
+    IncludeAlternatives(bool),
     Some(bool),
     Message { id: String, chosen: bool },
 }
@@ -116,6 +120,7 @@ impl ShareDialog {
     pub fn new(message_ids: Vec<String>) -> Self {
         let form = OptionsForm {
             include_system_prompt: true,
+            include_alternatives: true,
             selected: message_ids.iter().cloned().collect(),
             ..OptionsForm::default()
         };
@@ -165,7 +170,7 @@ impl ShareDialog {
             expires_in: self.form_expiry(),
             include_system_prompt: self.form.include_system_prompt,
             indexable: self.offers_indexing() && self.form.indexable,
-            include_alternatives: true,
+            include_alternatives: self.form.include_alternatives,
         })
     }
 
@@ -185,6 +190,7 @@ impl ShareDialog {
             expires_in: options.expires_in,
             include_system_prompt: options.include_system_prompt,
             indexable: options.indexable,
+            include_alternatives: options.include_alternatives,
             some: options.message_ids.is_some(),
             selected: match &options.message_ids {
                 Some(ids) => ids.iter().cloned().collect(),
@@ -240,6 +246,7 @@ impl ShareDialog {
                     FormEdit::Expiry(seconds) => form.expires_in = seconds,
                     FormEdit::IncludeSystemPrompt(on) => form.include_system_prompt = on,
                     FormEdit::Indexable(on) => form.indexable = on,
+                    FormEdit::IncludeAlternatives(on) => form.include_alternatives = on,
                     FormEdit::Some(some) => form.some = some,
                     FormEdit::Message { id, chosen: true } => {
                         form.selected.insert(id);

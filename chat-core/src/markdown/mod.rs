@@ -10,12 +10,11 @@
 //!   `<img>`: a public page must not make the reader's browser fetch
 //!   third-party URLs (tracking pixels, IP logging) and the page's CSP
 //!   forbids remote images anyway.
-//! - The renderer writes every tag itself and emits only these elements:
-//!   `p h1–h6 blockquote pre code span ul ol li input table thead tbody tr th
-//!   td em strong del a br hr sup sub dl dt dd div`, with only the attributes
-//!   `href rel title class start type disabled checked`. No `style`
-//!   attribute (the pages run under a strict CSP): table alignment is a
-//!   class (`md-align-left|center|right`).
+//! - The renderer writes every tag itself and emits only the [`ELEMENTS`],
+//!   with only the [`ATTRIBUTES`]. No `style` attribute (the pages run under
+//!   a strict CSP): table alignment is a class (`md-align-left|center|right`);
+//!   a task-list marker is a `<span role="img" aria-label="done">`, not an
+//!   `<input>`.
 //! - Fenced code gets `<pre><code class="language-xxx">` with the language
 //!   reduced to `[A-Za-z0-9_+.#-]`. With the `highlight` feature, code in a
 //!   language syntect knows is highlighted with `hl-`-prefixed classes
@@ -36,6 +35,54 @@ mod url;
 pub use highlight::{HIGHLIGHT_CLASS_PREFIX, highlight_stylesheet};
 
 use pulldown_cmark::{Options, Parser};
+
+/// The elements the renderer emits, and no others: what the tests and the
+/// fuzz target hold its output to.
+pub const ELEMENTS: &[&str] = &[
+    "p",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "blockquote",
+    "pre",
+    "code",
+    "span",
+    "ul",
+    "ol",
+    "li",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+    "em",
+    "strong",
+    "del",
+    "a",
+    "br",
+    "hr",
+    "sup",
+    "sub",
+    "dl",
+    "dt",
+    "dd",
+    "div",
+];
+
+/// The attributes the renderer emits, and no others.
+pub const ATTRIBUTES: &[&str] = &[
+    "href",
+    "rel",
+    "title",
+    "class",
+    "start",
+    "role",
+    "aria-label",
+];
 
 /// Renders Markdown to HTML that is safe to embed in a page (see the module
 /// documentation for exactly what it may contain).

@@ -150,12 +150,16 @@ mod tests {
 
     #[test]
     fn whole_numbers_in_any_notation() {
-        assert_eq!(whole_of("3456"), Ok(3456));
-        assert_eq!(whole_of("3456.0"), Ok(3456));
-        assert_eq!(whole_of("3.456e3"), Ok(3456));
-        assert_eq!(whole_of("-5"), Ok(-5));
-        assert_eq!(whole_of("-5.0"), Ok(-5));
-        assert_eq!(whole_of("0.0"), Ok(0));
+        for (text, whole) in [
+            ("3456", 3456),
+            ("3456.0", 3456),
+            ("3.456e3", 3456),
+            ("-5", -5),
+            ("-5.0", -5),
+            ("0.0", 0),
+        ] {
+            assert_eq!(whole_of(text), Ok(whole), "{text}");
+        }
     }
 
     #[test]
@@ -165,26 +169,31 @@ mod tests {
             error.contains("12.5") && error.contains("whole number"),
             "{error}"
         );
-        assert!(whole_of("1e300").is_err());
-        assert!(whole_of("18446744073709551615").is_err());
-        assert!(whole_of("9223372036854775808.0").is_err());
-        assert!(whole_of("\"12\"").is_err());
-        assert!(whole_of("true").is_err());
+        for refused in [
+            "1e300",
+            "18446744073709551615",
+            "9223372036854775808.0",
+            "\"12\"",
+            "true",
+        ] {
+            assert!(whole_of(refused).is_err(), "{refused}");
+        }
     }
 
     #[test]
     fn milliseconds_are_rounded_half_away_from_zero() {
-        assert_eq!(millis_of("812.5"), Ok(813));
-        assert_eq!(millis_of("812.49"), Ok(812));
-        assert_eq!(millis_of("812"), Ok(812));
-        assert_eq!(millis_of("0.2"), Ok(0));
-    }
-
-    #[test]
-    fn negative_milliseconds_stay_negative() {
-        assert_eq!(millis_of("-0.4"), Ok(-1));
-        assert_eq!(millis_of("-3.5"), Ok(-4));
-        assert_eq!(millis_of("-0.0"), Ok(0));
+        for (text, millis) in [
+            ("812.5", 813),
+            ("812.49", 812),
+            ("812", 812),
+            ("0.2", 0),
+            // Negative ones stay negative.
+            ("-0.4", -1),
+            ("-3.5", -4),
+            ("-0.0", 0),
+        ] {
+            assert_eq!(millis_of(text), Ok(millis), "{text}");
+        }
         assert!(millis_of("1e300").is_err());
     }
 }

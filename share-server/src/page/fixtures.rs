@@ -7,7 +7,8 @@ use chat_core::ShareSnapshot;
 use chrono::{DateTime, TimeDelta, Utc};
 
 pub use chat_core::fixtures::{
-    HOSTILE_VERSIONS, XSS, XSS_SHORT, comparison, comparison_of_three, conversation, hostile,
+    CONVERSATION_ROLES, HOSTILE_VERSIONS, XSS, XSS_SHORT, comparison, comparison_of_three,
+    conversation, hostile,
 };
 
 use super::ShareView;
@@ -23,6 +24,16 @@ pub fn created_at() -> DateTime<Utc> {
 /// A month after [`created_at`]: 25 Dec 2026.
 pub fn expires_at() -> DateTime<Utc> {
     created_at() + TimeDelta::days(30)
+}
+
+/// The page of a share of `snapshot`.
+pub fn html(snapshot: &ShareSnapshot) -> String {
+    super::render_share(&view(snapshot))
+}
+
+/// The Markdown download of a share of `snapshot`.
+pub fn markdown(snapshot: &ShareSnapshot) -> String {
+    super::render_markdown_download(&view(snapshot))
 }
 
 pub fn view(snapshot: &ShareSnapshot) -> ShareView<'_> {

@@ -16,7 +16,6 @@ use super::ExportView;
 use super::answers::{self, Block, Comparison};
 use super::compare;
 use super::format;
-use super::messages::role_label;
 use super::share::display_title;
 use super::stats;
 
@@ -299,7 +298,7 @@ fn flow_heading(
     names: &HashMap<&str, &str>,
 ) {
     let message = &snapshot.messages[index];
-    let _ = write!(out, "## {}. {}", index + 1, role_label(message.role));
+    let _ = write!(out, "## {}. {}", index + 1, message.role.label());
     if let Some(id) = message.tool_call_id.as_deref() {
         out.push_str(" for ");
         if let Some(name) = names.get(id) {

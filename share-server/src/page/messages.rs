@@ -99,16 +99,6 @@ fn call_anchor(index: usize, call_index: usize) -> String {
     format!("msg-{}-call-{}", index + 1, call_index + 1)
 }
 
-/// How a role reads on the page and in the Markdown document.
-pub fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::User => "User",
-        Role::Assistant => "Assistant",
-        Role::System => "System",
-        Role::Tool => "Tool result",
-    }
-}
-
 impl Conversation<'_> {
     fn article(&self, index: usize, slot: Slot, show_date: bool) -> Markup {
         let snapshot = self.snapshot;
@@ -144,7 +134,7 @@ impl Conversation<'_> {
                     @if let Some(number) = column {
                         (column_title(snapshot, message, number))
                     } @else {
-                        span.msg-role { (role_label(message.role)) }
+                        span.msg-role { (message.role.label()) }
                         (answers::model(snapshot, message))
                     }
                     @if let Some(call_id) = &message.tool_call_id {

@@ -36,7 +36,7 @@ fn the_file_is_the_served_page_with_its_stylesheet_inline() {
     let snapshot = fixtures::conversation();
     let link = link();
     let file = Html::parse_document(&render_standalone(&published(&snapshot, &link)));
-    let page = Html::parse_document(&render_share(&fixtures::view(&snapshot)));
+    let page = Html::parse_document(&fixtures::html(&snapshot));
     // Same renderer: header, prompt and conversation are the same markup.
     assert_eq!(
         one(&file, "div.pl-container").html(),
@@ -140,7 +140,7 @@ fn hostile_file_is_inert(version: u32) {
             .collect::<String>(),
         format!("gpt-4o{XSS}")
     );
-    let page = Html::parse_document(&render_share(&fixtures::view(&snapshot)));
+    let page = Html::parse_document(&fixtures::html(&snapshot));
     assert_eq!(
         one(&document, "div.pl-container").html(),
         one(&page, "div.pl-container").html()
@@ -233,10 +233,7 @@ fn markdown_document_without_a_link() {
     let snapshot = fixtures::conversation();
     let link = link();
     let published = render_markdown_document(&published(&snapshot, &link));
-    assert_eq!(
-        published,
-        render_markdown_download(&fixtures::view(&snapshot))
-    );
+    assert_eq!(published, fixtures::markdown(&snapshot));
     assert!(published.contains(&format!("- **Link:** <{link}>\n")));
     let saved = render_markdown_document(&ExportView::new(&snapshot, fixtures::created_at()));
     assert!(!saved.contains("**Link:**"), "{saved}");

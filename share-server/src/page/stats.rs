@@ -18,6 +18,21 @@ impl Stat {
     fn new(key: &'static str, label: &'static str, value: String) -> Self {
         Self { key, label, value }
     }
+
+    fn count(key: &'static str, label: &'static str, n: i64) -> Self {
+        Self::new(key, label, format::count(n))
+    }
+}
+
+/// Input and output tokens, then reasoning and cached tokens when known.
+fn tokens(input: i64, output: i64, reasoning: Option<i64>, cached: Option<i64>) -> Vec<Stat> {
+    let mut stats = vec![
+        Stat::count("input-tokens", "Input", input),
+        Stat::count("output-tokens", "Output", output),
+    ];
+    stats.extend(reasoning.map(|n| Stat::count("reasoning-tokens", "Reasoning", n)));
+    stats.extend(cached.map(|n| Stat::count("cached-tokens", "Cached", n)));
+    stats
 }
 
 /// Totals of the conversation. Reasoning and cached tokens only when some
@@ -36,94 +51,61 @@ pub fn totals(snapshot: &ShareSnapshot) -> Vec<Stat> {
         .filter_map(|m| m.inference_time_ms)
         .reduce(i64::saturating_add);
 
-    let mut stats = vec![
-        Stat::new(
-            "total-tokens",
-            "Total tokens",
-            format::count(totals.total_tokens),
-        ),
-        Stat::new("input-tokens", "Input", format::count(totals.input_tokens)),
-        Stat::new(
-            "output-tokens",
-            "Output",
-            format::count(totals.output_tokens),
-        ),
-    ];
-    if reasoning_known {
-        stats.push(Stat::new(
-            "reasoning-tokens",
-            "Reasoning",
-            format::count(totals.reasoning_tokens),
-        ));
-    }
-    if cached_known {
-        stats.push(Stat::new(
-            "cached-tokens",
-            "Cached",
-            format::count(totals.cached_tokens),
-        ));
-    }
+    let mut stats = vec![Stat::count(
+        "total-tokens",
+        "Total tokens",
+        totals.total_tokens,
+    )];
+    stats.extend(tokens(
+        totals.input_tokens,
+        totals.output_tokens,
+        reasoning_known.then_some(totals.reasoning_tokens),
+        cached_known.then_some(totals.cached_tokens),
+    ));
     stats.push(Stat::new(
         "total-cost",
         "Cost",
         format::cost(totals.total_cost),
     ));
-    if let Some(ms) = inference_ms {
-        stats.push(Stat::new(
-            "inference-time",
-            "Inference time",
-            format::duration_ms(ms),
-        ));
-    }
-    stats.push(Stat::new(
+    stats.extend(
+        inference_ms
+            .map(|ms| Stat::new("inference-time", "Inference time", format::duration_ms(ms))),
+    );
+    stats.push(Stat::count(
         "message-count",
         "Messages",
-        format::count(messages.len() as i64),
+        messages.len() as i64,
     ));
     stats
 }
 
 /// What was measured for one message; empty when nothing was.
 pub fn message(message: &Message) -> Vec<Stat> {
-    let mut stats = Vec::new();
-    if let Some(usage) = message.usage {
-        stats.push(Stat::new(
-            "input-tokens",
-            "Input",
-            format::count(usage.input_tokens),
-        ));
-        stats.push(Stat::new(
-            "output-tokens",
-            "Output",
-            format::count(usage.output_tokens),
-        ));
-        if let Some(reasoning) = usage.reasoning_tokens {
-            stats.push(Stat::new(
-                "reasoning-tokens",
-                "Reasoning",
-                format::count(reasoning),
-            ));
-        }
-        if let Some(cached) = usage.cached_tokens {
-            stats.push(Stat::new("cached-tokens", "Cached", format::count(cached)));
-        }
-    }
+    let mut stats = match message.usage {
+        Some(usage) => tokens(
+            usage.input_tokens,
+            usage.output_tokens,
+            usage.reasoning_tokens,
+            usage.cached_tokens,
+        ),
+        None => Vec::new(),
+    };
     // A message with usage but no price has an unknown cost, not a free one.
     match (message.cost, message.usage) {
         (Some(cost), _) => stats.push(Stat::new("cost", "Cost", format::money(cost))),
         (None, Some(_)) => stats.push(Stat::new("cost", "Cost", "unknown".to_owned())),
         (None, None) => {}
     }
-    if let Some(ms) = message.time_to_first_token_ms {
-        stats.push(Stat::new("ttft", "First token", format::duration_ms(ms)));
-    }
-    if let Some(ms) = message.inference_time_ms {
-        stats.push(Stat::new(
-            "inference-time",
-            "Inference",
-            format::duration_ms(ms),
-        ));
-    }
+    stats.extend(
+        message
+            .time_to_first_token_ms
+            .map(|ms| Stat::new("ttft", "First token", format::duration_ms(ms))),
+    );
+    stats.extend(
+        message
+            .inference_time_ms
+            .map(|ms| Stat::new("inference-time", "Inference", format::duration_ms(ms))),
+    );
     let rate = message.usage.and_then(|usage| {
         format::generation_rate(
             usage.output_tokens,
@@ -131,13 +113,13 @@ pub fn message(message: &Message) -> Vec<Stat> {
             message.time_to_first_token_ms,
         )
     });
-    if let Some(rate) = rate {
-        stats.push(Stat::new(
+    stats.extend(rate.map(|rate| {
+        Stat::new(
             "tokens-per-second",
             "Speed",
             format::tokens_per_second(rate),
-        ));
-    }
+        )
+    }));
     stats
 }
 

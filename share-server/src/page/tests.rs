@@ -4,11 +4,19 @@
 
 use scraper::{ElementRef, Html, Selector};
 
+use chat_core::fixtures::{CONTROLS, browser_scheme};
+
 use super::fixtures::{self, PUBLIC_URL, SHARE_ID, XSS, XSS_SHORT};
 use super::*;
 
-fn page(snapshot: &ShareSnapshot) -> Html {
-    Html::parse_document(&render_share(&fixtures::view(snapshot)))
+/// The page of `snapshot`, parsed.
+pub(super) fn page(snapshot: &ShareSnapshot) -> Html {
+    Html::parse_document(&fixtures::html(snapshot))
+}
+
+/// The text of every `selector` match, whitespace runs collapsed.
+pub(super) fn texts(document: &Html, selector: &str) -> Vec<String> {
+    select(document, selector).into_iter().map(text).collect()
 }
 
 #[track_caller]
@@ -27,6 +35,14 @@ pub(super) fn one<'a>(document: &'a Html, selector: &str) -> ElementRef<'a> {
         found.len()
     );
     found[0]
+}
+
+/// The attribute `name` of every `selector` match (empty where it is absent).
+pub(super) fn attrs<'a>(document: &'a Html, selector: &str, name: &str) -> Vec<&'a str> {
+    select(document, selector)
+        .into_iter()
+        .map(|e| e.value().attr(name).unwrap_or_default())
+        .collect()
 }
 
 /// An element's text with whitespace runs collapsed.
@@ -71,33 +87,28 @@ fn stats_of(element: ElementRef<'_>) -> Vec<String> {
 
 #[test]
 fn head_has_title_description_and_social_cards() {
-    let snapshot = fixtures::conversation();
-    let document = page(&snapshot);
+    let document = page(&fixtures::conversation());
     assert_eq!(
         text_of(&document, "title"),
         "Why does my deploy script fail? · Parlor"
     );
+    let title = "Why does my deploy script fail?";
     let description = "6 messages with gpt-4o-2024-08-06 (openai), shared from Parlor.";
-    assert_eq!(meta(&document, "description"), description);
-    assert_eq!(
-        meta(&document, "og:title"),
-        "Why does my deploy script fail?"
-    );
-    assert_eq!(meta(&document, "og:description"), description);
-    assert_eq!(meta(&document, "og:type"), "article");
     let url = format!("{PUBLIC_URL}/shared/{SHARE_ID}");
-    assert_eq!(meta(&document, "og:url"), url);
-    assert_eq!(meta(&document, "twitter:card"), "summary");
-    assert_eq!(
-        meta(&document, "twitter:title"),
-        "Why does my deploy script fail?"
-    );
-    assert_eq!(meta(&document, "twitter:description"), description);
-    assert_eq!(
-        meta(&document, "viewport"),
-        "width=device-width, initial-scale=1"
-    );
-    assert_eq!(meta(&document, "color-scheme"), "light dark");
+    for (key, expected) in [
+        ("description", description),
+        ("og:title", title),
+        ("og:description", description),
+        ("og:type", "article"),
+        ("og:url", &url),
+        ("twitter:card", "summary"),
+        ("twitter:title", title),
+        ("twitter:description", description),
+        ("viewport", "width=device-width, initial-scale=1"),
+        ("color-scheme", "light dark"),
+    ] {
+        assert_eq!(meta(&document, key), expected, "{key}");
+    }
     let canonical = one(&document, "link[rel=canonical]");
     assert_eq!(canonical.value().attr("href"), Some(url.as_str()));
     let stylesheet = one(&document, "link[rel=stylesheet]");
@@ -122,33 +133,26 @@ fn noindex_unless_the_publisher_opted_in() {
 
 #[test]
 fn header_shows_model_parameters_dates_and_totals() {
-    let snapshot = fixtures::conversation();
-    let document = page(&snapshot);
-    assert_eq!(
-        text_of(&document, "[data-testid=share-title]"),
-        "Why does my deploy script fail?"
-    );
-    assert_eq!(text_of(&document, "[data-testid=provider]"), "openai");
-    assert_eq!(
-        text_of(&document, "[data-testid=model]"),
-        "gpt-4o-2024-08-06"
-    );
-    assert_eq!(text_of(&document, "[data-field=temperature] dd"), "0.3");
-    assert_eq!(text_of(&document, "[data-field=max-tokens] dd"), "4,096");
-    assert_eq!(text_of(&document, "[data-field=top-p] dd"), "0.95");
-
-    assert_eq!(
-        text_of(&document, "[data-testid=shared-on]"),
-        "Shared on 25 Nov 2026"
-    );
+    let document = page(&fixtures::conversation());
+    for (selector, expected) in [
+        (
+            "[data-testid=share-title]",
+            "Why does my deploy script fail?",
+        ),
+        ("[data-testid=provider]", "openai"),
+        ("[data-testid=model]", "gpt-4o-2024-08-06"),
+        ("[data-field=temperature] dd", "0.3"),
+        ("[data-field=max-tokens] dd", "4,096"),
+        ("[data-field=top-p] dd", "0.95"),
+        ("[data-testid=shared-on]", "Shared on 25 Nov 2026"),
+        ("[data-testid=expires-on]", "Expires on 25 Dec 2026"),
+    ] {
+        assert_eq!(text_of(&document, selector), expected, "{selector}");
+    }
     let shared = one(&document, "[data-testid=shared-on] time");
     assert_eq!(
         shared.value().attr("datetime"),
         Some("2026-11-25T14:12:00Z")
-    );
-    assert_eq!(
-        text_of(&document, "[data-testid=expires-on]"),
-        "Expires on 25 Dec 2026"
     );
 
     // 1200+80 + 1350+142 + 1510+35 tokens; $0.00216 + $0.0031 + unknown.
@@ -208,24 +212,13 @@ fn no_expiry_line_without_expiry_and_no_split_that_was_never_reported() {
 
 #[test]
 fn every_message_in_order_with_role_and_time() {
-    let snapshot = fixtures::conversation();
-    let document = page(&snapshot);
+    let document = page(&fixtures::conversation());
     let messages = select(&document, "article[data-testid=message]");
     let roles: Vec<_> = messages
         .iter()
         .map(|m| m.value().attr("data-role").unwrap_or_default())
         .collect();
-    assert_eq!(
-        roles,
-        [
-            "user",
-            "assistant",
-            "tool",
-            "assistant",
-            "user",
-            "assistant"
-        ]
-    );
+    assert_eq!(roles, fixtures::CONVERSATION_ROLES);
     for (message, role) in messages.iter().zip(&roles) {
         assert!(
             message
@@ -263,8 +256,7 @@ fn every_message_in_order_with_role_and_time() {
 
 #[test]
 fn content_is_rendered_markdown_with_highlighted_code() {
-    let snapshot = fixtures::conversation();
-    let document = page(&snapshot);
+    let document = page(&fixtures::conversation());
     assert_eq!(
         text_of(&document, "#msg-1 [data-testid=msg-content] strong"),
         "Permission denied"
@@ -295,8 +287,7 @@ fn content_is_rendered_markdown_with_highlighted_code() {
 
 #[test]
 fn assistant_messages_have_a_stats_line() {
-    let snapshot = fixtures::conversation();
-    let document = page(&snapshot);
+    let document = page(&fixtures::conversation());
     assert_eq!(
         stats_of(one(&document, "#msg-2 [data-testid=msg-stats]")),
         [
@@ -347,8 +338,7 @@ fn assistant_messages_have_a_stats_line() {
 
 #[test]
 fn reasoning_is_collapsible_without_script() {
-    let snapshot = fixtures::conversation();
-    let document = page(&snapshot);
+    let document = page(&fixtures::conversation());
     let reasoning = one(&document, "#msg-2 details[data-testid=msg-reasoning]");
     assert_eq!(reasoning.value().attr("open"), None, "collapsed by default");
     assert_eq!(
@@ -360,8 +350,7 @@ fn reasoning_is_collapsible_without_script() {
 
 #[test]
 fn tool_calls_and_results_are_distinct_and_linked() {
-    let snapshot = fixtures::conversation();
-    let document = page(&snapshot);
+    let document = page(&fixtures::conversation());
     let call = one(&document, "#msg-2 [data-testid=tool-call]");
     assert_eq!(call.value().attr("id"), Some("msg-2-call-1"));
     assert_eq!(call.value().attr("data-tool-call-id"), Some("call_perm"));
@@ -411,8 +400,7 @@ fn invalid_tool_arguments_are_shown_raw() {
 
 #[test]
 fn prompt_meta_is_shown_when_included() {
-    let snapshot = fixtures::conversation();
-    let document = page(&snapshot);
+    let document = page(&fixtures::conversation());
     assert_eq!(
         text_of(&document, "[data-testid=system-prompt] .markdown strong"),
         "deployment expert"
@@ -454,13 +442,7 @@ fn read_only_no_controls_no_script_no_inline_style() {
         fixtures::hostile(2),
     ] {
         let document = page(&snapshot);
-        for forbidden in [
-            "input",
-            "textarea",
-            "button",
-            "select",
-            "form",
-            "[contenteditable]",
+        for forbidden in CONTROLS.into_iter().chain([
             "script",
             "noscript",
             "style",
@@ -472,25 +454,11 @@ fn read_only_no_controls_no_script_no_inline_style() {
             "svg",
             "base",
             "meta[http-equiv]",
-        ] {
+        ]) {
             assert!(select(&document, forbidden).is_empty(), "found {forbidden}");
         }
         assert_eq!(select(&document, "link[rel=stylesheet]").len(), 1);
     }
-}
-
-/// The scheme a browser reads in a URL attribute, lowercased, if any.
-fn browser_scheme(value: &str) -> Option<String> {
-    let cleaned: String = value
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let (scheme, _) = cleaned.split_once(':')?;
-    let mut chars = scheme.chars();
-    let valid = chars.next().is_some_and(|c| c.is_ascii_alphabetic())
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'));
-    valid.then(|| scheme.to_ascii_lowercase())
 }
 
 /// No element that runs script, no event handler, no script URL.
@@ -548,7 +516,7 @@ fn hostile_snapshot_renders_inert() {
 
 fn hostile_page_is_inert(version: u32) {
     let snapshot = fixtures::hostile(version);
-    let html = render_share(&fixtures::view(&snapshot));
+    let html = fixtures::html(&snapshot);
     assert_inert(&html);
     let document = Html::parse_document(&html);
 
@@ -666,8 +634,7 @@ fn hostile_share_id_stays_in_its_attribute() {
 
 #[test]
 fn footer_has_attribution_and_downloads() {
-    let snapshot = fixtures::conversation();
-    let document = page(&snapshot);
+    let document = page(&fixtures::conversation());
     assert!(text_of(&document, "footer.pl-footer").contains("Shared with Parlor"));
     let json = one(&document, "a[data-testid=download-json]");
     assert_eq!(
@@ -743,10 +710,9 @@ fn stylesheet_is_chat_css_plus_the_highlight_theme() {
 
 #[test]
 fn markdown_download_reads_like_the_page() {
-    let snapshot = fixtures::conversation();
     insta::assert_snapshot!(
         "markdown_download",
-        render_markdown_download(&fixtures::view(&snapshot))
+        fixtures::markdown(&fixtures::conversation())
     );
 }
 
@@ -754,7 +720,7 @@ fn markdown_download_reads_like_the_page() {
 fn markdown_download_keeps_backticks_inside_their_fences() {
     let mut snapshot = fixtures::conversation();
     snapshot.messages[1].tool_calls[0].arguments = "```\n# not a heading\n```".into();
-    let markdown = render_markdown_download(&fixtures::view(&snapshot));
+    let markdown = fixtures::markdown(&snapshot);
     assert!(
         markdown.contains("````\n```\n# not a heading\n```\n````\n"),
         "{markdown}"
@@ -820,10 +786,7 @@ fn outline_children(parent: ElementRef<'_>, depth: usize, out: &mut String) {
 #[test]
 fn page_outline() {
     let snapshot = fixtures::conversation();
-    insta::assert_snapshot!(
-        "page_outline",
-        outline(&render_share(&fixtures::view(&snapshot)))
-    );
+    insta::assert_snapshot!("page_outline", outline(&fixtures::html(&snapshot)));
 }
 
 #[test]

@@ -6,16 +6,8 @@
 use scraper::{ElementRef, Html};
 
 use super::fixtures::{self, XSS, XSS_SHORT};
-use super::tests::{assert_inert, one, select, text, text_of};
+use super::tests::{assert_inert, attrs, one, page, select, text, text_of, texts};
 use super::*;
-
-fn page(snapshot: &ShareSnapshot) -> Html {
-    Html::parse_document(&render_share(&fixtures::view(snapshot)))
-}
-
-fn texts(document: &Html, selector: &str) -> Vec<String> {
-    select(document, selector).into_iter().map(text).collect()
-}
 
 fn children(element: ElementRef<'_>) -> impl Iterator<Item = ElementRef<'_>> {
     element.children().filter_map(ElementRef::wrap)
@@ -65,10 +57,7 @@ fn three_answers_stand_as_columns_and_the_conversation_goes_on_below() {
             "3 llama3.2 ollama"
         ]
     );
-    let columns: Vec<_> = select(&document, ".compare-answer")
-        .into_iter()
-        .map(|a| a.value().attr("data-column").unwrap_or_default())
-        .collect();
+    let columns = attrs(&document, ".compare-answer", "data-column");
     assert_eq!(columns, ["1", "2", "3"]);
     assert_eq!(
         text_of(&document, "#msg-3 [data-testid=msg-reasoning] summary"),
@@ -157,10 +146,7 @@ fn the_table_has_a_row_per_answer_and_marks_the_best_in_words() {
         ]
     );
     // Each row links to its column.
-    let links: Vec<_> = select(&document, "[data-testid=comparison-row] th a")
-        .into_iter()
-        .map(|a| a.value().attr("href").unwrap_or_default())
-        .collect();
+    let links = attrs(&document, "[data-testid=comparison-row] th a", "href");
     assert_eq!(links, ["#msg-2", "#msg-3", "#msg-4"]);
 }
 
@@ -181,7 +167,7 @@ fn messages_between_the_answers_follow_their_comparison() {
 #[test]
 fn a_hostile_comparison_stays_text_in_every_column_and_cell() {
     let snapshot = fixtures::hostile(2);
-    let html = render_share(&fixtures::view(&snapshot));
+    let html = fixtures::html(&snapshot);
     assert_inert(&html);
     let document = Html::parse_document(&html);
     let breaker = "</td></tr></table><script>alert(1)</script>";

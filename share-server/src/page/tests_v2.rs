@@ -5,16 +5,8 @@
 use scraper::Html;
 
 use super::fixtures;
-use super::tests::{one, select, text, text_of};
+use super::tests::{attrs, one, page, select, text, text_of, texts};
 use super::*;
-
-fn page(snapshot: &ShareSnapshot) -> Html {
-    Html::parse_document(&render_share(&fixtures::view(snapshot)))
-}
-
-fn texts(document: &Html, selector: &str) -> Vec<String> {
-    select(document, selector).into_iter().map(text).collect()
-}
 
 /// [`fixtures::comparison`] with its answers no longer replying to the
 /// prompt: each stands on its own, in the flow of the conversation.
@@ -171,10 +163,7 @@ fn answers_that_ended_early_are_marked_like_in_the_app() {
             ),
         ]
     );
-    let states: Vec<_> = select(&document, "article[data-role=assistant]")
-        .into_iter()
-        .map(|a| a.value().attr("data-state").unwrap_or_default())
-        .collect();
+    let states = attrs(&document, "article[data-role=assistant]", "data-state");
     assert_eq!(states, ["complete", "cut-off", "stopped", "failed"]);
     assert_eq!(
         text_of(&document, "#msg-5 [data-testid=msg-error] .msg-error-text"),
@@ -254,25 +243,23 @@ fn the_page_shows_the_servers_totals_not_the_clients() {
         text_of(&document, "[data-testid=totals] [data-stat=total-cost] dd"),
         "unknown"
     );
-    let markdown = render_markdown_download(&fixtures::view(&snapshot));
+    let markdown = fixtures::markdown(&snapshot);
     assert!(markdown.contains("Total tokens 4,317"), "{markdown}");
     assert!(!markdown.contains("999,999"));
 }
 
 #[test]
 fn page_outline_v2() {
-    let snapshot = fixtures::comparison();
-    let html = render_share(&fixtures::view(&snapshot));
+    let html = fixtures::html(&fixtures::comparison());
     super::tests::assert_inert(&html);
     insta::assert_snapshot!("page_outline_v2", super::tests::outline(&html));
 }
 
 #[test]
 fn markdown_download_v2() {
-    let snapshot = fixtures::comparison();
     insta::assert_snapshot!(
         "markdown_download_v2",
-        render_markdown_download(&fixtures::view(&snapshot))
+        fixtures::markdown(&fixtures::comparison())
     );
 }
 

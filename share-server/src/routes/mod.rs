@@ -9,6 +9,7 @@ use crate::state::AppState;
 
 pub mod ops;
 pub mod page;
+mod reader;
 pub mod shares;
 
 /// Path of the share collection.

@@ -4,131 +4,90 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-use axum::extract::{FromRef, State};
+use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use utoipa::openapi::{self, Content, RefOr, ResponseBuilder};
 
+use super::reader::ShareReader;
 use crate::assets::Assets;
-use crate::cache::{PageCache, Representation};
-use crate::clock::Clock;
-use crate::delivery;
+use crate::cache::Representation;
 use crate::error::Error;
 use crate::extract::ShareIdParam;
-use crate::metrics::Metrics;
 use crate::page::ErrorPage;
 use crate::respond::{self, Caching};
-use crate::settings::Settings;
-use crate::state::AppState;
-use crate::store::Store;
 
-/// What a page request needs from the state.
-#[derive(Clone)]
-pub struct PageContext {
-    store: Store,
-    cache: Arc<PageCache>,
-    settings: Arc<Settings>,
-    clock: Clock,
-    metrics: Arc<Metrics>,
-    assets: Arc<Assets>,
-}
-
-impl FromRef<AppState> for PageContext {
-    fn from_ref(state: &AppState) -> Self {
-        Self {
-            store: Store::from_ref(state),
-            cache: FromRef::from_ref(state),
-            settings: FromRef::from_ref(state),
-            clock: FromRef::from_ref(state),
-            metrics: FromRef::from_ref(state),
-            assets: FromRef::from_ref(state),
-        }
-    }
-}
-
-/// `/shared/{file}`: dispatches on the suffix of the last segment.
+/// `/shared/{file}`: the page, a download, or the HTML 404/410 page.
 pub async fn file(
-    State(context): State<PageContext>,
+    State(reader): State<ShareReader>,
+    State(assets): State<Arc<Assets>>,
     file: Result<ShareIdParam, Error>,
     headers: HeaderMap,
 ) -> Response {
-    let file = match file {
-        Ok(ShareIdParam(file)) => file,
-        Err(error) => return error_page(&context.assets, &headers, error),
+    let result = match file {
+        Ok(ShareIdParam(file)) => dispatch(&reader, &file, &headers).await,
+        Err(error) => Err(error),
     };
+    result.unwrap_or_else(|error| error_page(&assets, &headers, error))
+}
+
+/// Dispatches on the suffix of the last segment.
+async fn dispatch(
+    reader: &ShareReader,
+    file: &str,
+    headers: &HeaderMap,
+) -> Result<Response, Error> {
     if let Some(id) = file.strip_suffix(".json") {
-        json(&context, id, &headers).await
+        json(reader, id, headers).await
     } else if let Some(id) = file.strip_suffix(".md") {
-        markdown(&context, id, &headers).await
+        markdown(reader, id, headers).await
     } else if let Some(id) = file.strip_suffix(".html") {
-        html(&context, id, &headers).await
+        html(reader, id, headers).await
     } else {
-        show(&context, &file, &headers).await
+        show(reader, file, headers).await
     }
 }
 
-/// The read-only HTML page of a share.
-#[utoipa::path(
-    get,
-    path = "/shared/{shareId}",
-    tag = "page",
-    params(ShareIdParam),
-    responses(
-        (status = 200, description = "The page (strong ETag; gzip/br negotiated)", content_type = "text/html"),
-        PageMisses,
-    ),
-)]
-pub async fn show(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
-    serve(context, id, Representation::Page, headers).await
+/// One handler per representation of a share, each documented as its own
+/// OpenAPI operation (named after the handler) that answers 200 as `$ok`
+/// says or one of the [`PageMisses`].
+macro_rules! representations {
+    ($(
+        $(#[doc = $doc:tt])*
+        $name:ident($path:tt) => $representation:ident, $ok:tt;
+    )*) => {$(
+        $(#[doc = $doc])*
+        #[utoipa::path(get, path = $path, tag = "page", params(ShareIdParam), responses($ok, PageMisses))]
+        pub async fn $name(
+            reader: &ShareReader,
+            id: &str,
+            headers: &HeaderMap,
+        ) -> Result<Response, Error> {
+            reader.respond(id, Representation::$representation, headers).await
+        }
+    )*};
 }
 
-/// The snapshot exactly as it was published, as a download.
-#[utoipa::path(
-    get,
-    path = "/shared/{shareId}.json",
-    tag = "page",
-    params(ShareIdParam),
-    responses(
-        (status = 200, description = "The published bytes, verbatim", content_type = "application/json"),
-        PageMisses,
-    ),
-)]
-pub async fn json(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
-    serve(context, id, Representation::JsonDownload, headers).await
-}
+representations! {
+    /// The read-only HTML page of a share.
+    show("/shared/{shareId}") => Page,
+        (status = 200, description = "The page (strong ETag; gzip/br negotiated)", content_type = "text/html");
 
-/// The conversation as a readable Markdown document, as a download.
-#[utoipa::path(
-    get,
-    path = "/shared/{shareId}.md",
-    tag = "page",
-    params(ShareIdParam),
-    responses(
-        (status = 200, description = "Markdown", content_type = "text/markdown"),
-        PageMisses,
-    ),
-)]
-pub async fn markdown(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
-    serve(context, id, Representation::Markdown, headers).await
-}
+    /// The snapshot exactly as it was published, as a download.
+    json("/shared/{shareId}.json") => JsonDownload,
+        (status = 200, description = "The published bytes, verbatim", content_type = "application/json");
 
-/// The page as one self-contained HTML file, as a download: the stylesheet
-/// inline, no script, nothing loaded from anywhere; it reads the same
-/// opened from disk. Its `Content-Security-Policy` header is the file's own
-/// (the stylesheet allowed by its hash), as in its `<meta>`.
-#[utoipa::path(
-    get,
-    path = "/shared/{shareId}.html",
-    tag = "page",
-    params(ShareIdParam),
-    responses(
+    /// The conversation as a readable Markdown document, as a download.
+    markdown("/shared/{shareId}.md") => Markdown,
+        (status = 200, description = "Markdown", content_type = "text/markdown");
+
+    /// The page as one self-contained HTML file, as a download: the stylesheet
+    /// inline, no script, nothing loaded from anywhere; it reads the same
+    /// opened from disk. Its `Content-Security-Policy` header is the file's own
+    /// (the stylesheet allowed by its hash), as in its `<meta>`.
+    html("/shared/{shareId}.html") => Standalone,
         (status = 200, description = "One self-contained HTML file, named after the title", content_type = "text/html",
-            headers(("Content-Disposition" = String, description = "`attachment; filename=\"<title-slug>.html\"`"))),
-        PageMisses,
-    ),
-)]
-pub async fn html(context: &PageContext, id: &str, headers: &HeaderMap) -> Response {
-    serve(context, id, Representation::Standalone, headers).await
+            headers(("Content-Disposition" = String, description = "`attachment; filename=\"<title-slug>.html\"`")));
 }
 
 /// What the page and each download answer besides 200, for the document.
@@ -149,30 +108,6 @@ impl utoipa::IntoResponses for PageMisses {
         .into_iter()
         .map(|(status, response)| (status.to_owned(), response.build().into()))
         .collect()
-    }
-}
-
-async fn serve(
-    context: &PageContext,
-    id: &str,
-    representation: Representation,
-    headers: &HeaderMap,
-) -> Response {
-    let result = delivery::share(
-        context.store.as_ref(),
-        &context.cache,
-        &context.settings,
-        context.clock.now(),
-        id,
-        representation,
-    )
-    .await;
-    match result {
-        Ok((share, outcome)) => {
-            context.metrics.cache_lookup(outcome);
-            respond::cached(headers, &share.body, StatusCode::OK, Caching::Revalidate)
-        }
-        Err(error) => error_page(&context.assets, headers, error),
     }
 }
 

@@ -8,13 +8,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chat_core::ShareSnapshot;
 
+use super::reader::ShareReader;
 use crate::cache::{PageCache, Representation};
 use crate::clock::Clock;
 use crate::delivery;
 use crate::error::{Error, Failure, Success};
 use crate::extract::{Bearer, CurrentUser, DeleteToken, Publisher, ShareIdParam, SnapshotBody};
 use crate::metrics::Metrics;
-use crate::respond::{self, Caching};
 use crate::settings::Settings;
 use crate::shares::{self, Created, Revoked, ShareList, SharedChat};
 use crate::store::Store;
@@ -121,30 +121,13 @@ pub async fn create(
     ),
 )]
 pub async fn get(
-    State(store): State<Store>,
-    State(cache): State<Arc<PageCache>>,
-    State(settings): State<Arc<Settings>>,
-    State(clock): State<Clock>,
-    State(metrics): State<Arc<Metrics>>,
+    State(reader): State<ShareReader>,
     ShareIdParam(share_id): ShareIdParam,
     headers: HeaderMap,
 ) -> Result<Response, Error> {
-    let (share, outcome) = delivery::share(
-        store.as_ref(),
-        &cache,
-        &settings,
-        clock.now(),
-        &share_id,
-        Representation::Api,
-    )
-    .await?;
-    metrics.cache_lookup(outcome);
-    Ok(respond::cached(
-        &headers,
-        &share.body,
-        StatusCode::OK,
-        Caching::Revalidate,
-    ))
+    reader
+        .respond(&share_id, Representation::Api, &headers)
+        .await
 }
 
 /// The caller's shares, newest first (live, expired and revoked).

@@ -11,6 +11,7 @@ use common::{
 };
 use reqwest::StatusCode;
 use serde_json::{Value, json};
+use share_server::Config;
 
 fn expires_at(data: &Value) -> DateTime<Utc> {
     data["expiresAt"].as_str().unwrap().parse().unwrap()
@@ -175,9 +176,9 @@ async fn expired_shares_are_410_on_the_api_and_the_page() {
 
 #[tokio::test]
 async fn expiry_requests_are_capped_and_past_ones_refused() {
-    let server = TestServer::with(|mut c| {
-        c.max_expiry = Some(std::time::Duration::from_secs(7 * 86_400));
-        c
+    let server = TestServer::with(|c| Config {
+        max_expiry: Some(std::time::Duration::from_secs(7 * 86_400)),
+        ..c
     })
     .await;
     let token = server.user("alice").await;
@@ -193,25 +194,30 @@ async fn expiry_requests_are_capped_and_past_ones_refused() {
     expect_refusal(response, INVALID_SNAPSHOT, "expiresAt").await;
 }
 
+/// `snapshot("t")` with `edit` applied.
+fn edited(edit: impl FnOnce(&mut Value)) -> Value {
+    let mut snapshot = snapshot("t");
+    edit(&mut snapshot);
+    snapshot
+}
+
 #[tokio::test]
 async fn malformed_json_is_400_with_the_path() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
-    let mut wrong_type = snapshot("t");
-    wrong_type["messages"][1]["usage"]["outputTokens"] = json!("thirty");
-    let response = server.publish(Some(&token), &wrong_type).await;
-    expect_refusal(response, INVALID_JSON, "messages[1].usage.outputTokens").await;
+    let wrong_type = edited(|s| s["messages"][1]["usage"]["outputTokens"] = json!("thirty"));
+    let missing = edited(|s| {
+        s["modelConfig"].as_object_mut().unwrap().remove("model");
+    });
+    for (body, field) in [
+        (wrong_type, "messages[1].usage.outputTokens"),
+        (missing, "modelConfig.model"),
+    ] {
+        let response = server.publish(Some(&token), &body).await;
+        expect_refusal(response, INVALID_JSON, field).await;
+    }
 
-    let mut missing = snapshot("t");
-    missing["modelConfig"]
-        .as_object_mut()
-        .unwrap()
-        .remove("model");
-    let response = server.publish(Some(&token), &missing).await;
-    expect_refusal(response, INVALID_JSON, "modelConfig.model").await;
-
-    let mut unknown = snapshot("t");
-    unknown["ownerId"] = json!(7);
+    let unknown = edited(|s| s["ownerId"] = json!(7));
     let response = server.publish(Some(&token), &unknown).await;
     expect_error(response, StatusCode::BAD_REQUEST, "invalid_json").await;
 
@@ -256,20 +262,27 @@ async fn invalid_fields_are_422_with_every_path() {
 
     // A total that differs is a warning (`snapshot_versions.rs`); one no
     // conversation can have is refused.
-    let mut totals = snapshot("t");
-    totals["totalTokens"] = json!(-1);
-    let response = server.publish(Some(&token), &totals).await;
-    expect_refusal(response, INVALID_SNAPSHOT, "totalTokens").await;
-
-    let mut negative = snapshot("t");
-    negative["messages"][3]["usage"]["inputTokens"] = json!(-1);
-    let response = server.publish(Some(&token), &negative).await;
-    expect_refusal(response, INVALID_SNAPSHOT, "messages[3].usage.inputTokens").await;
-
-    let mut roles = snapshot("t");
-    roles["messages"][0]["role"] = json!("wizard");
-    let response = server.publish(Some(&token), &roles).await;
-    expect_refusal(response, INVALID_JSON, "messages[0].role").await;
+    let cases = [
+        (
+            edited(|s| s["totalTokens"] = json!(-1)),
+            INVALID_SNAPSHOT,
+            "totalTokens",
+        ),
+        (
+            edited(|s| s["messages"][3]["usage"]["inputTokens"] = json!(-1)),
+            INVALID_SNAPSHOT,
+            "messages[3].usage.inputTokens",
+        ),
+        (
+            edited(|s| s["messages"][0]["role"] = json!("wizard")),
+            INVALID_JSON,
+            "messages[0].role",
+        ),
+    ];
+    for (body, refusal, field) in cases {
+        let response = server.publish(Some(&token), &body).await;
+        expect_refusal(response, refusal, field).await;
+    }
 }
 
 #[tokio::test]
@@ -305,9 +318,9 @@ async fn wrong_content_types_are_415() {
 
 #[tokio::test]
 async fn oversize_bodies_are_413_with_the_envelope() {
-    let server = TestServer::with(|mut c| {
-        c.body_limit = 4096;
-        c
+    let server = TestServer::with(|c| Config {
+        body_limit: 4096,
+        ..c
     })
     .await;
     let token = server.user("alice").await;
@@ -476,10 +489,10 @@ async fn delete_by_anyone_else_is_the_same_404_as_an_unknown_id() {
 
 #[tokio::test]
 async fn publishing_is_rate_limited_per_token_with_retry_after() {
-    let server = TestServer::with(|mut c| {
-        c.rate_limit_token = 2;
-        c.rate_limit_ip = 100;
-        c
+    let server = TestServer::with(|c| Config {
+        rate_limit_token: 2,
+        rate_limit_ip: 100,
+        ..c
     })
     .await;
     let alice = server.user("alice").await;
@@ -511,10 +524,10 @@ async fn publishing_is_rate_limited_per_token_with_retry_after() {
 
 #[tokio::test]
 async fn publishing_is_rate_limited_per_client_ip() {
-    let server = TestServer::with(|mut c| {
-        c.rate_limit_ip = 3;
-        c.allow_anonymous = true;
-        c
+    let server = TestServer::with(|c| Config {
+        rate_limit_ip: 3,
+        allow_anonymous: true,
+        ..c
     })
     .await;
     let alice = server.user("alice").await;
@@ -538,11 +551,11 @@ async fn publishing_is_rate_limited_per_client_ip() {
 
 #[tokio::test]
 async fn a_trusted_forwarded_for_header_keys_the_ip_limit() {
-    let server = TestServer::with(|mut c| {
-        c.rate_limit_ip = 1;
-        c.allow_anonymous = true;
-        c.trust_forwarded_for = true;
-        c
+    let server = TestServer::with(|c| Config {
+        rate_limit_ip: 1,
+        allow_anonymous: true,
+        trust_forwarded_for: true,
+        ..c
     })
     .await;
     let post = |ip: &'static str| {
@@ -648,11 +661,12 @@ async fn info_names_the_server_and_its_rules() {
     assert_documented(&doc, "get", "/api/v0/info", response).await;
 
     // No caps, anonymous publishing, links on the bound address.
-    let open = TestServer::with(|mut c| {
-        c.default_expiry = None;
-        c.max_expiry = None;
-        c.public_url = None;
-        c.with_allow_anonymous(true)
+    let open = TestServer::with(|c| Config {
+        default_expiry: None,
+        max_expiry: None,
+        public_url: None,
+        allow_anonymous: true,
+        ..c
     })
     .await;
     let body: Value = open.get_json("/api/v0/info").await;

@@ -420,11 +420,7 @@ async fn two_instances_on_one_database_never_serve_a_revoked_share() {
 
 #[tokio::test]
 async fn the_cache_can_be_disabled() {
-    let server = TestServer::with(|mut c| {
-        c.cache_size = 0;
-        c
-    })
-    .await;
+    let server = TestServer::with(|c| Config { cache_size: 0, ..c }).await;
     let (id, _) = published(&server).await;
     for _ in 0..3 {
         assert_eq!(

@@ -8,6 +8,7 @@ use std::time::Duration;
 
 use common::{TestServer, expect_error, snapshot};
 use reqwest::StatusCode;
+use share_server::Config;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -102,13 +103,18 @@ async fn clients_aborting_mid_request_do_not_affect_others() {
     server.server.shutdown().await;
 }
 
+/// A server that gives each request 300 ms, body upload included.
+async fn impatient_server() -> TestServer {
+    TestServer::with(|c| Config {
+        request_timeout: Duration::from_millis(300),
+        ..c
+    })
+    .await
+}
+
 #[tokio::test]
 async fn a_stalled_upload_times_out_with_408() {
-    let server = TestServer::with(|mut c| {
-        c.request_timeout = Duration::from_millis(300);
-        c
-    })
-    .await;
+    let server = impatient_server().await;
     let token = server.user("alice").await;
     let mut stream = partial_post(server.server.addr, &token, 10_000, 100).await;
     let mut answer = Vec::new();
@@ -126,11 +132,7 @@ async fn a_stalled_upload_times_out_with_408() {
 
 #[tokio::test]
 async fn clients_trickling_headers_are_cut_off() {
-    let server = TestServer::with(|mut c| {
-        c.request_timeout = Duration::from_millis(300);
-        c
-    })
-    .await;
+    let server = impatient_server().await;
     let mut slow = Vec::new();
     for _ in 0..20 {
         let mut stream = TcpStream::connect(server.server.addr).await.unwrap();

@@ -11,6 +11,14 @@ pub enum Icon {
     Rename,
     Duplicate,
     Delete,
+    Copy,
+    Regenerate,
+    Fork,
+    Previous,
+    Next,
+    Stop,
+    Columns,
+    More,
 }
 
 impl Icon {
@@ -22,6 +30,16 @@ impl Icon {
             Self::Rename => "M4 20h4L19 9l-4-4L4 16zM13.5 6.5l4 4",
             Self::Duplicate => "M9 9h11v11H9zM15 9V4H4v11h5",
             Self::Delete => "M4 7h16M9 7V4h6v3M6 7l1 13h10l1-13M10 11v6M14 11v6",
+            Self::Copy => "M9 3h6v3H9zM8 4.5H5V21h14V4.5h-3",
+            Self::Regenerate => "M20 12a8 8 0 1 1-2.34-5.66M20 4v5h-5",
+            Self::Fork => {
+                "M6 3v12M6 15a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM18 3a3 3 0 1 0 0 6 3 3 0 0 0 0-6zM18 9a9 9 0 0 1-9 9"
+            }
+            Self::Previous => "M15 18l-6-6 6-6",
+            Self::Next => "M9 18l6-6-6-6",
+            Self::Stop => "M7 7h10v10H7z",
+            Self::Columns => "M4 4h16v16H4zM12 4v16",
+            Self::More => "M5 12h.01M12 12h.01M19 12h.01",
         }
     }
 
@@ -34,5 +52,20 @@ impl Icon {
                 <path d={self.path()} />
             </svg>
         }
+    }
+}
+
+/// An icon button: `class` names it for styles and tests, `label` says what
+/// it does (its accessible name and tooltip).
+pub fn icon_button(
+    class: &'static str,
+    label: &'static str,
+    icon: Icon,
+    disabled: bool,
+    onclick: Callback<MouseEvent>,
+) -> Html {
+    html! {
+        <button type="button" class={classes!("icon-button", class)} aria-label={label} title={label}
+            {disabled} {onclick}>{ icon.view() }</button>
     }
 }

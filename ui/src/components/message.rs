@@ -1,14 +1,23 @@
 //! One message of the chat view, marked up like the public page's (same
 //! classes, same stylesheet), plus what only the app has: the streaming
-//! state, Retry, and fields for tool results.
+//! state, its actions and menu, the branch switcher ([`actions`]), editing
+//! in place ([`editor`]), Retry, and fields for tool results.
+
+mod actions;
+mod editor;
 
 use yew::prelude::*;
 
+use self::actions::{action_buttons, branch_switcher, message_handlers};
+use self::editor::MessageEditor;
+use super::icon::Icon;
 use super::markdown::Markdown;
 use super::stats::MessageStats;
 use crate::answer::{params_if_different, served_by};
 use crate::dom::value_of;
 use crate::format;
+use crate::hooks::branches::MessageCommand;
+use crate::state::BranchPlace;
 use crate::tools::pretty_arguments;
 use crate::types::{GenerationParams, MessageStatus, Role, StoredMessage, ToolCall};
 
@@ -27,20 +36,28 @@ pub struct MessageProps {
     /// they differ.
     #[prop_or_default]
     pub session_sampling: Option<GenerationParams>,
-    /// Retry a failed answer (its id).
-    pub on_retry: Callback<String>,
+    #[prop_or_default]
+    pub branching: Branching,
+    pub on_command: Callback<MessageCommand>,
     /// A tool result typed by the user: `(call id, content)`.
     pub on_tool_result: Callback<(String, String)>,
 }
 
+/// A message in the session's tree: its `place` among its siblings (when
+/// it has some), whether it is `editing` in place, for a prompt with several
+/// answers whether they are side by side (`columns`), and whether answers
+/// are streaming (`busy`: what would start or change one waits).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Branching {
+    pub place: Option<BranchPlace>,
+    pub editing: bool,
+    pub columns: Option<bool>,
+    pub busy: bool,
+}
+
 /// How a role is named over its messages.
 pub fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::User => "User",
-        Role::Assistant => "Assistant",
-        Role::System => "System",
-        Role::Tool => "Tool result",
-    }
+    role.label()
 }
 
 #[component]
@@ -93,16 +110,15 @@ pub fn MessageView(props: &MessageProps) -> Html {
     });
     let error = message.error.as_ref().map(|error| {
         let retry = {
-            let on_retry = props.on_retry.clone();
             let id = message.id.clone();
-            Callback::from(move |_: MouseEvent| on_retry.emit(id.clone()))
+            (props.on_command).reform(move |_: MouseEvent| MessageCommand::Regenerate(id.clone()))
         };
         let failed = message.status == MessageStatus::Error && props.can_retry;
         html! {
             <div class="msg-error" role="alert">
                 <span class="msg-error-text">{ error.clone() }</span>
                 if failed {
-                    <button type="button" class="button msg-retry" onclick={retry}>{ "Retry" }</button>
+                    <button type="button" class="button msg-retry" onclick={retry} disabled={props.branching.busy}>{ "Retry" }</button>
                 }
             </div>
         }
@@ -145,9 +161,32 @@ pub fn MessageView(props: &MessageProps) -> Html {
             <span class="msg-answers">{ "for " }<code class="tool-call-id" title="Tool call id">{ id.clone() }</code></span>
         }
     });
+    let (onkeydown, oncontextmenu) =
+        message_handlers(message, props.branching.place.as_ref(), &props.on_command);
+    let toggle_columns = props.branching.columns.map(|side_by_side| {
+        let id = message.id.clone();
+        let onclick =
+            (props.on_command).reform(move |_: MouseEvent| MessageCommand::ToggleColumns(id.clone()));
+        let label = if side_by_side { "One at a time" } else { "Side by side" };
+        html! {
+            <button type="button" class="button button-quiet compare-toggle-view" aria-pressed={side_by_side.to_string()}
+                title="Show the answers side by side, or one at a time" {onclick}>
+                { Icon::Columns.view() }{ label }
+            </button>
+        }
+    });
+    let body = if props.branching.editing {
+        html! {
+            <MessageEditor message_id={message.id.clone()} content={message.content.clone()}
+                on_command={props.on_command.clone()} />
+        }
+    } else {
+        content
+    };
     html! {
         <article class={classes!("msg", format!("msg-{role}"))} data-state={message.status.data_state()}
-            data-message-id={message.id.clone()} aria-busy={streaming.to_string()}>
+            data-role={role} data-message-id={message.id.clone()} aria-busy={streaming.to_string()}
+            tabindex="0" {onkeydown} {oncontextmenu}>
             <header class="msg-header">
                 <span class="msg-role">{ role_label(message.role) }</span>
                 { origin }
@@ -156,10 +195,15 @@ pub fn MessageView(props: &MessageProps) -> Html {
                     <span class={classes!("msg-state", format!("msg-state-{state}"))} title={description}>{ note }</span>
                 }
                 <span class="msg-time">{ format::date_time(&message.created_at) }</span>
+                if let Some(place) = &props.branching.place {
+                    { branch_switcher(place, props.branching.busy, &props.on_command) }
+                }
+                { toggle_columns }
+                { action_buttons(message, props.branching.busy || streaming, &props.on_command) }
             </header>
             { settings }
             { reasoning }
-            { content }
+            { body }
             { calls }
             { error }
             if message.role == Role::Assistant && !streaming

@@ -1,6 +1,7 @@
-//! Playground controls of the open session: provider, model, sampling,
-//! system prompt, tool definitions (validated JSON, [`ToolsField`]) and
-//! template variables ([`variables`]).
+//! Playground controls of the open session: provider, model (the models the
+//! provider lists offered, free text allowed; a provider change says what
+//! became of the model), sampling, system prompt, tool definitions
+//! (validated JSON, [`ToolsField`]) and template variables ([`variables`]).
 
 mod tools_field;
 mod variables;
@@ -9,6 +10,7 @@ use yew::prelude::*;
 
 use self::tools_field::ToolsField;
 use self::variables::variables;
+use super::model_fields::{model_field, provider_field};
 use crate::dom::value_of;
 use crate::template::fill;
 use crate::types::{SessionConfig, Settings};
@@ -17,6 +19,13 @@ use crate::types::{SessionConfig, Settings};
 pub struct PlaygroundProps {
     pub config: SessionConfig,
     pub settings: Option<Settings>,
+    /// The models the session's provider offers.
+    pub models: Vec<String>,
+    /// What the last provider change did to the model.
+    #[prop_or_default]
+    pub notice: Option<AttrValue>,
+    /// Another provider was chosen (its id).
+    pub on_provider: Callback<String>,
     /// `{{name}}`s used in the prompts.
     pub variable_names: Vec<String>,
     /// A value changed while typing (kept, not saved yet).
@@ -36,24 +45,6 @@ fn parse_opt<T: std::str::FromStr>(text: &str) -> Option<T> {
 
 fn opt_text<T: ToString>(value: Option<T>) -> String {
     value.map(|v| v.to_string()).unwrap_or_default()
-}
-
-/// `config` answered by another provider: its model stays if that provider
-/// lists it (or lists none), else the provider's first model is taken.
-fn with_provider(
-    config: &SessionConfig,
-    settings: Option<&Settings>,
-    provider_id: String,
-) -> SessionConfig {
-    let mut next = config.clone();
-    next.provider_id = provider_id;
-    if let Some(provider) = settings.and_then(|s| s.provider(&next.provider_id))
-        && !provider.models.is_empty()
-        && !provider.models.contains(&next.model)
-    {
-        next.model = provider.models[0].clone();
-    }
-    next
 }
 
 #[component]
@@ -76,12 +67,7 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
     let set_prompt =
         |c: &mut SessionConfig, v: String| c.system_prompt = (!v.is_empty()).then_some(v);
 
-    let provider_change = {
-        let (config, settings) = (config.clone(), props.settings.clone());
-        props
-            .on_save
-            .reform(move |e: Event| with_provider(&config, settings.as_ref(), value_of(&e)))
-    };
+    let provider_change = props.on_provider.reform(|e: Event| value_of(&e));
     let model_change = field(&props.on_save, |c, v| c.model = v.trim().to_owned());
     let model_input = typing(&props.on_edit, |c, v| c.model = v);
     let temperature_change = field(&props.on_save, |c, v| c.temperature = parse_opt(&v));
@@ -94,35 +80,13 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
         .as_ref()
         .map(|s| s.providers.clone())
         .unwrap_or_default();
-    let known_provider = providers.iter().any(|p| p.id == config.provider_id);
-    let models = providers
-        .iter()
-        .find(|p| p.id == config.provider_id)
-        .map(|p| p.models.clone())
-        .unwrap_or_default();
 
     html! {
         <aside class="playground" aria-label="Playground settings">
             <h2 class="panel-title">{ "Model" }</h2>
-            <div class="field">
-                <label for="provider-select" class="field-label">{ "Provider" }</label>
-                <select id="provider-select" class="input" onchange={provider_change}>
-                    if !known_provider {
-                        <option value={config.provider_id.clone()} selected=true>{ config.provider_id.clone() }</option>
-                    }
-                    { for providers.iter().map(|p| html! {
-                        <option value={p.id.clone()} selected={p.id == config.provider_id}>{ p.name.clone() }</option>
-                    }) }
-                </select>
-            </div>
-            <div class="field">
-                <label for="model-input" class="field-label">{ "Model" }</label>
-                <input id="model-input" class="input" type="text" list="model-options" placeholder="model name"
-                    value={config.model.clone()} onchange={model_change} oninput={model_input} autocomplete="off" />
-                <datalist id="model-options">
-                    { for models.iter().map(|m| html! { <option value={m.clone()} /> }) }
-                </datalist>
-            </div>
+            { provider_field("provider-select", &providers, &config.provider_id, provider_change) }
+            { model_field(("model-input", "model-options"), &config.model, &props.models, model_input, Some(model_change)) }
+            <p id="model-notice" class="field-hint model-notice" role="status">{ props.notice.clone() }</p>
             <div class="field-row">
                 <div class="field">
                     <label for="temperature" class="field-label">{ "Temperature" }</label>
@@ -161,51 +125,6 @@ pub fn Playground(props: &PlaygroundProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn settings() -> Settings {
-        serde_json::from_value(serde_json::json!({
-            "providers": [
-                {"id": "openai", "name": "OpenAI", "kind": "openai",
-                 "baseUrl": "https://api.openai.com/v1", "models": ["gpt-4o", "gpt-4o-mini"]},
-                {"id": "ollama", "name": "Ollama", "kind": "ollama",
-                 "baseUrl": "http://localhost:11434/v1"}
-            ],
-            "shareServer": {"mode": "thisComputer", "embeddedBind": "127.0.0.1"},
-        }))
-        .unwrap()
-    }
-
-    #[test]
-    fn another_provider_keeps_the_model_only_if_it_lists_it_or_lists_none() {
-        let config = SessionConfig {
-            provider_id: "ollama".into(),
-            model: "llama3".into(),
-            ..SessionConfig::default()
-        };
-        let settings = settings();
-        let openai = with_provider(&config, Some(&settings), "openai".into());
-        assert_eq!(
-            (openai.provider_id.as_str(), openai.model.as_str()),
-            ("openai", "gpt-4o")
-        );
-        let mini = SessionConfig {
-            model: "gpt-4o-mini".into(),
-            ..config.clone()
-        };
-        assert_eq!(
-            with_provider(&mini, Some(&settings), "openai".into()).model,
-            "gpt-4o-mini"
-        );
-        let back = with_provider(&openai, Some(&settings), "ollama".into());
-        assert_eq!(
-            back.model, "gpt-4o",
-            "Ollama lists no models: the name stays"
-        );
-        assert_eq!(
-            with_provider(&config, None, "custom".into()).model,
-            "llama3"
-        );
-    }
 
     #[test]
     fn empty_numbers_mean_the_default() {

@@ -10,16 +10,18 @@ use yew::prelude::*;
 
 use self::prices::PriceEditor;
 use self::providers::ProviderFields;
+use super::icon::Icon;
 use super::modal::{Confirmation, Modal};
 use super::share_server_section::ShareServerSection;
 use crate::dom::value_of;
 use crate::errors::share_error_message;
-use crate::hooks::spawn_reported;
+use crate::hooks::{after_render, document, spawn_reported};
 use crate::ipc::{self, IpcError};
 use crate::settings_form::{SettingsEdit, SettingsForm};
 use crate::share_server_form::{ShareServerEdit, ShareServerForm};
+use crate::state::SettingsFocus;
 use crate::theme::THEMES;
-use crate::types::{SettingsView, ShareServerMode};
+use crate::types::SettingsView;
 
 /// Said next to Save while something typed is not saved.
 const UNSAVED: &str = "Unsaved changes";
@@ -34,10 +36,24 @@ pub struct SettingsPanelProps {
     pub on_close: Callback<()>,
     /// Asks the user (to discard unsaved edits when closing).
     pub on_confirm: Callback<Confirmation>,
-    /// Opened from Share's ways out: the share server section, with this
-    /// mode chosen.
+    /// Where it opens: at the top, at the share server (from Share's ways
+    /// out), or at the providers (a message found none usable).
     #[prop_or_default]
-    pub share_mode: Option<ShareServerMode>,
+    pub focus: SettingsFocus,
+}
+
+/// Brings the providers section into view and gives it the focus (after
+/// the dialog's own first focus).
+fn show_provider_setup() {
+    after_render(|| {
+        if let Some(section) = document()
+            .and_then(|d| d.get_element_by_id("provider-setup"))
+            .and_then(|e| wasm_bindgen::JsCast::dyn_into::<web_sys::HtmlElement>(e).ok())
+        {
+            section.scroll_into_view();
+            let _ = section.focus();
+        }
+    });
 }
 
 #[component]
@@ -46,10 +62,20 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
         let view = props.view.clone();
         use_reducer(move || SettingsForm::new(&view))
     };
-    let share_form = {
-        let (saved, preselect) = (props.view.settings.share_server.clone(), props.share_mode);
-        use_reducer(move || ShareServerForm::new(&saved, preselect))
+    let share_mode = match props.focus {
+        SettingsFocus::ShareServer(mode) => Some(mode),
+        _ => None,
     };
+    let setup_needed = props.focus == SettingsFocus::ProviderSetup;
+    let share_form = {
+        let saved = props.view.settings.share_server.clone();
+        use_reducer(move || ShareServerForm::new(&saved, share_mode))
+    };
+    use_effect_with(setup_needed, |&setup_needed| {
+        if setup_needed {
+            show_provider_setup();
+        }
+    });
     {
         let dispatch = form.dispatcher();
         use_effect_with(props.view.served_by.clone(), move |saved| {
@@ -133,6 +159,10 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
         })
     };
     let theme_change = props.on_theme.reform(|e: Event| value_of(&e));
+    let add_provider = form
+        .dispatcher()
+        .to_callback()
+        .reform(|_: MouseEvent| SettingsEdit::AddProvider);
     let on_share_edit = share_form.dispatcher().to_callback();
     // Closing (Close, ×, Esc) with edits not saved asks first.
     let edited = form.is_edited() || share_form.is_edited(&props.view.settings.share_server);
@@ -155,14 +185,23 @@ pub fn SettingsPanel(props: &SettingsPanelProps) -> Html {
 
     html! {
         <Modal id="settings-panel" close_id="settings-x" class="modal-wide" title="Settings" on_close={request_close}>
-            <section class="settings-section" aria-labelledby="settings-providers">
+            <section id="provider-setup" class="settings-section" aria-labelledby="settings-providers" tabindex="-1">
                 <h3 id="settings-providers" class="section-title">{ "Providers" }</h3>
+                if setup_needed {
+                    <p id="provider-setup-needed" class="provider-setup-needed" role="alert">
+                        { "Your message needs a provider that can answer: add or fix one here (a key for a \
+                           hosted service, or a local server), save, then send again. Your message is kept." }
+                    </p>
+                }
                 { for providers }
+                <button id="provider-add" type="button" class="button button-quiet" onclick={add_provider}>
+                    { Icon::Plus.view() }{ "Add a provider" }
+                </button>
             </section>
             <PriceEditor form={form.clone()} />
             <ShareServerSection form={(*share_form).clone()} on_edit={on_share_edit}
                 saved={props.view.settings.share_server.clone()} share_token={props.view.share_token}
-                focus_mode={props.share_mode} />
+                focus_mode={share_mode} />
             <section class="settings-section" aria-labelledby="settings-look">
                 <h3 id="settings-look" class="section-title">{ "Appearance" }</h3>
                 <div class="field">

@@ -75,6 +75,74 @@ pub fn totals_stats(totals: &SessionTotals) -> Vec<Stat> {
     stats
 }
 
+/// The figures a comparison's column shows.
+const COLUMN_STATS: [&str; 6] = [
+    "input-tokens",
+    "output-tokens",
+    "cost",
+    "ttft",
+    "tokens-per-second",
+    "inference-time",
+];
+
+/// A compared answer's figures; while it streams, measured here: the time
+/// since it started (`now_ms`, ms since the epoch), its first token
+/// (`first_token_ms`, when it came), the output so far (counted by the
+/// provider when it said, else estimated from the text, marked `~`).
+pub fn column_stats(
+    message: &StoredMessage,
+    now_ms: f64,
+    first_token_ms: Option<f64>,
+) -> Vec<Stat> {
+    let mut stats = message_stats(message);
+    // Nothing measured (streaming, or failed before any usage): no price to
+    // be unknown.
+    if message.cost.is_none() && message.usage.is_none() {
+        for (key, _, value) in &mut stats {
+            if *key == "cost" {
+                *value = "—".to_owned();
+            }
+        }
+    }
+    if message.status == crate::types::MessageStatus::Streaming {
+        let started = message.created_at.timestamp_millis() as f64;
+        let elapsed = |from: f64, to: f64| (to - from).max(0.0);
+        let reported = message.usage.map(|u| u.output_tokens);
+        let estimated = || {
+            let chars = message.content.chars().count()
+                + message
+                    .reasoning
+                    .as_deref()
+                    .map_or(0, |r| r.chars().count());
+            (chars as i64 + 3) / 4
+        };
+        let output = reported.unwrap_or_else(estimated);
+        for (key, _, value) in &mut stats {
+            match *key {
+                "output-tokens" if reported.is_none() => {
+                    *value = format!("~{}", format::tokens(output));
+                }
+                "ttft" => {
+                    if let Some(first) = first_token_ms {
+                        *value = format::duration_ms(elapsed(started, first) as i64);
+                    }
+                }
+                "inference-time" => *value = format::duration_ms(elapsed(started, now_ms) as i64),
+                "tokens-per-second" => {
+                    let seconds =
+                        first_token_ms.map_or(0.0, |first| elapsed(first, now_ms) / 1000.0);
+                    if seconds > 0.5 && output > 0 {
+                        *value = format::tokens_per_second(output as f64 / seconds);
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    stats.retain(|(key, _, _)| COLUMN_STATS.contains(key));
+    stats
+}
+
 pub fn stat_items(stats: Vec<Stat>) -> Html {
     stats
         .into_iter()
@@ -137,6 +205,33 @@ mod tests {
             "input-tokens=1,200 tokens; output-tokens=1 token; reasoning-tokens=30 tokens; \
              cached-tokens=—; cost=$0.000456; ttft=850 ms; inference-time=1.24 s; \
              tokens-per-second=42.1 tok/s"
+        );
+    }
+
+    #[test]
+    fn a_streaming_column_measures_its_own_figures() {
+        let mut message = fixtures::message(
+            "c1",
+            1,
+            crate::types::Role::Assistant,
+            crate::types::MessageStatus::Streaming,
+        );
+        message.content = "x".repeat(400);
+        let started = message.created_at.timestamp_millis() as f64;
+        let live = column_stats(&message, started + 3_000.0, Some(started + 1_000.0));
+        assert_eq!(
+            said(live),
+            "input-tokens=—; output-tokens=~100 tokens; cost=—; ttft=1.00 s; \
+             inference-time=3.00 s; tokens-per-second=50.0 tok/s"
+        );
+        let waiting = column_stats(&message, started + 300.0, None);
+        assert!(said(waiting).contains("ttft=—; inference-time=300 ms; tokens-per-second=—"));
+
+        message.status = crate::types::MessageStatus::Complete;
+        message.time_to_first_token_ms = Some(700);
+        assert!(
+            said(column_stats(&message, started + 9_000.0, None)).contains("ttft=700 ms"),
+            "an ended answer shows what the shell measured"
         );
     }
 

@@ -1,10 +1,14 @@
-//! The app's hooks: its commands on sessions ([`sessions`]) and on the open
-//! session's turns ([`turns`]), what it does on mounting ([`startup`]), the
-//! page around it ([`page`]: theme, stylesheets, context menu), and the DOM
-//! plumbing here: background commands, document listeners, keyboard
-//! shortcuts, highlighted HTML from the shell, scrolling, focus.
+//! The app's hooks: its commands on sessions ([`sessions`]), on the open
+//! session's turns ([`turns`]) and on its messages ([`branches`]), the
+//! providers' models ([`providers`]), what it does on mounting
+//! ([`startup`]), the page around it ([`page`]: theme, stylesheets, context
+//! menu), and the DOM plumbing here: background commands, document
+//! listeners, keyboard shortcuts, highlighted HTML from the shell,
+//! scrolling, focus.
 
+pub mod branches;
 mod page;
+pub mod providers;
 pub mod sessions;
 pub mod startup;
 pub mod turns;
@@ -20,7 +24,7 @@ use yew::prelude::*;
 
 use crate::ipc::{self, IpcError};
 use crate::state::{Chat, ChatAction};
-use crate::types::{MessageStatus, Role};
+use crate::types::{MessageStatus, Role, StoredMessage};
 
 /// Runs `task` (shell commands) in the background; its error, if any, goes
 /// to `report` (the banner, or the dialog that started it).
@@ -145,7 +149,8 @@ pub fn use_highlighting(chat: &UseReducerHandle<Chat>) {
     {
         let dispatch = chat.dispatcher();
         let requested = requested.clone();
-        use_effect_with(chat.messages.clone(), move |messages| {
+        let messages: Vec<StoredMessage> = chat.all_messages().cloned().collect();
+        use_effect_with(messages, move |messages| {
             for message in messages {
                 let fenced = message.content.contains("```") || message.content.contains("~~~");
                 if message.status == MessageStatus::Streaming
@@ -192,4 +197,32 @@ pub fn use_scroll_to_end(chat: &UseReducerHandle<Chat>, messages: &NodeRef) {
             }
         });
     }
+}
+
+/// Renders the component again every `interval_ms` while `active` (live
+/// figures that change with time, not with events).
+#[hook]
+pub fn use_ticker(active: bool, interval_ms: i32) {
+    let redraw = use_force_update();
+    use_effect_with(active, move |&active| {
+        let timer = active.then(|| {
+            let callback = Closure::<dyn Fn()>::new(move || redraw.force_update());
+            let id = web_sys::window().and_then(|window| {
+                window
+                    .set_interval_with_callback_and_timeout_and_arguments_0(
+                        callback.as_ref().unchecked_ref(),
+                        interval_ms,
+                    )
+                    .ok()
+            });
+            (callback, id)
+        });
+        move || {
+            if let Some((_callback, Some(id))) = timer
+                && let Some(window) = web_sys::window()
+            {
+                window.clear_interval_with_handle(id);
+            }
+        }
+    });
 }

@@ -8,9 +8,10 @@ use yew::prelude::*;
 use super::{focus, spawn_reported};
 use crate::ipc::{self, IpcError};
 use crate::state::{
-    Chat, ChatAction, Confirmation, OverlayAction, Overlays, Sessions, SessionsAction,
+    Chat, ChatAction, Composer, ComposerEdit, Confirmation, Models, OverlayAction, Overlays,
+    Sessions, SessionsAction,
 };
-use crate::types::{Session, SessionConfig, SettingsView};
+use crate::types::{DiscoveredProvider, Session, SessionConfig, Settings, SettingsView};
 
 /// How many messages of a session are loaded when it opens.
 pub const PAGE: usize = 200;
@@ -25,7 +26,10 @@ pub struct AppHandles {
     pub chat: UseReducerHandle<Chat>,
     pub overlays: UseReducerDispatcher<Overlays>,
     pub settings: UseStateHandle<Option<SettingsView>>,
-    pub draft: UseStateHandle<String>,
+    pub composer: UseReducerHandle<Composer>,
+    pub models: UseReducerHandle<Models>,
+    /// Local model servers found on start.
+    pub discovered: UseStateHandle<Vec<DiscoveredProvider>>,
     /// Shows a failed command's error in the banner.
     pub report: Callback<IpcError>,
     /// Reloads the sidebar's list.
@@ -40,6 +44,27 @@ impl AppHandles {
 
     pub fn dispatch(&self, action: ChatAction) {
         self.chat.dispatch(action);
+    }
+
+    /// The settings as the shell last said them.
+    pub fn settings(&self) -> Option<&Settings> {
+        self.settings.as_ref().map(|view| &view.settings)
+    }
+
+    /// Reads the selected path again (after a switch or a deletion) and
+    /// the totals with it.
+    pub async fn reload_path(&self) -> Result<(), IpcError> {
+        let Some(id) = self.session_id() else {
+            return Ok(());
+        };
+        let page = ipc::list_messages(&id, None, PAGE).await?;
+        self.dispatch(ChatAction::Path {
+            session_id: id.clone(),
+            messages: page.messages,
+            has_more_before: page.has_more_before,
+        });
+        super::turns::refresh_totals(&self.chat.dispatcher(), &id).await;
+        Ok(())
     }
 
     /// Asks the user to confirm (the confirm dialog).
@@ -136,9 +161,9 @@ pub fn use_session_commands(
                 Ok(())
             }
         });
-        let draft = app.draft.clone();
+        let composer = app.composer.dispatcher();
         Callback::from(move |()| {
-            draft.set(String::new());
+            composer.dispatch(ComposerEdit::Input(String::new()));
             create.emit(());
         })
     };

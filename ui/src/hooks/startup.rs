@@ -1,6 +1,7 @@
 //! What the App does once, when it mounts: load the settings and the
-//! sessions (opening the newest), and listen for the shell's turn events for
-//! as long as it lives. (The page itself is set up by [`super::use_page`].)
+//! sessions (opening the newest), look for local model servers, and listen
+//! for the shell's turn events for as long as it lives. (The page itself is
+//! set up by [`super::use_page`].)
 
 use std::rc::Rc;
 
@@ -20,6 +21,7 @@ pub fn use_startup(app: &AppHandles, sessions: &UseReducerDispatcher<Sessions>) 
     let dispatch = app.chat.dispatcher();
     let overlays = app.overlays.clone();
     let (settings, sessions) = (app.settings.clone(), sessions.clone());
+    let discovered = app.discovered.clone();
     let (report, refresh_sessions) = (app.report.clone(), app.refresh_sessions.clone());
     use_effect_with((), move |()| {
         if !ipc::is_available() {
@@ -28,6 +30,12 @@ pub fn use_startup(app: &AppHandles, sessions: &UseReducerDispatcher<Sessions>) 
             ));
             return;
         }
+        // The probes wait for servers that may not answer: on their own.
+        spawn_local(async move {
+            if let Ok(found) = ipc::discover_providers().await {
+                discovered.set(found);
+            }
+        });
         spawn_local(async move {
             match ipc::get_settings().await {
                 Ok(view) => settings.set(Some(view)),

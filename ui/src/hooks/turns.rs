@@ -1,14 +1,18 @@
-//! The open session's commands: send, stop, retry, answer a tool call,
-//! save the playground's controls, reset, load earlier messages. Each calls
-//! the shell and folds the reply into the chat reducer.
+//! The open session's commands: send (to the session's setup, or to
+//! several to compare), stop, answer a tool call, save the playground's
+//! controls (a provider change says what became of the model), reset, load
+//! earlier messages. Each calls the shell and folds the reply into the chat
+//! reducer. A message's own commands are in [`super::branches`].
 
 use yew::prelude::*;
 
+use super::providers::offered_models;
 use super::sessions::{AppHandles, Dispatch, NEW_TITLE, PAGE, new_config};
 use crate::format;
 use crate::ipc::{self, IpcError};
-use crate::state::{ChatAction, Confirmation, OverlayAction};
-use crate::types::{NewMessage, Role, SessionConfig};
+use crate::models::switch_provider;
+use crate::state::{ChatAction, ComposerEdit, Confirmation, OverlayAction};
+use crate::types::{ModelSetup, NewMessage, Role, SessionConfig};
 
 pub async fn refresh_totals(dispatch: &Dispatch, session_id: &str) {
     if let Ok(totals) = ipc::session_totals(session_id).await {
@@ -20,17 +24,19 @@ pub async fn refresh_totals(dispatch: &Dispatch, session_id: &str) {
 }
 
 pub struct TurnCommands {
+    /// Sends the composer's text (to every compared setup when Compare is
+    /// on).
     pub send: Callback<()>,
-    /// Stops the streaming answer, if any.
+    /// Stops every streaming answer.
     pub stop: Callback<()>,
-    /// Deletes this message and what follows, then answers again.
-    pub retry: Callback<String>,
     /// `(call id, content)`.
     pub tool_result: Callback<(String, String)>,
     /// A control changed and is saved.
     pub save_config: Callback<SessionConfig>,
     /// A control is being edited (saved later).
     pub edit_config: Callback<SessionConfig>,
+    /// Another provider for the session (by id).
+    pub change_provider: Callback<String>,
     /// Asks, then deletes all messages.
     pub reset: Callback<MouseEvent>,
     pub load_earlier: Callback<MouseEvent>,
@@ -38,14 +44,14 @@ pub struct TurnCommands {
 
 #[hook]
 pub fn use_turn_commands(app: &AppHandles) -> TurnCommands {
-    let streaming_id = app.chat.streaming().map(|m| m.id.clone());
+    let streaming = app.chat.streaming_ids();
 
     let stop = {
-        let streaming_id = streaming_id.clone();
+        let streaming = streaming.clone();
         app.command(move |_, ()| {
-            let streaming_id = streaming_id.clone();
+            let streaming = streaming.clone();
             async move {
-                if let Some(id) = streaming_id {
+                for id in streaming {
                     // `false`: the turn had already ended, nothing to stop.
                     ipc::stop_turn(&id).await?;
                 }
@@ -56,54 +62,44 @@ pub fn use_turn_commands(app: &AppHandles) -> TurnCommands {
 
     let send = {
         let fresh_config = new_config(None, app.settings.as_ref());
-        let send = app.command(move |app, text: String| {
-            let fresh_config = fresh_config.clone();
-            async move {
-                // The latest controls are saved first: the shell builds
-                // the request from the stored session.
-                let (id, mut config, created) = match app.chat.session.clone() {
-                    Some(session) => (session.id, session.config, false),
-                    None => {
-                        let created = ipc::create_session(&fresh_config).await?;
-                        (created.id, created.config, true)
+        let send = app.command(
+            move |app, (text, setups): (String, Option<Vec<ModelSetup>>)| {
+                let fresh_config = fresh_config.clone();
+                async move {
+                    let id = saved_session(&app, fresh_config, &text).await?;
+                    match setups {
+                        Some(setups) => {
+                            let started = ipc::compare(&id, &text, setups).await?;
+                            app.composer.dispatch(ComposerEdit::Sent);
+                            app.dispatch(ChatAction::Compared(started));
+                        }
+                        None => {
+                            let started = ipc::send_message(&id, &text).await?;
+                            app.composer.dispatch(ComposerEdit::Sent);
+                            app.dispatch(ChatAction::Started(started));
+                        }
                     }
-                };
-                if app.chat.messages.is_empty() && config.title == NEW_TITLE {
-                    config.title = format::title_from(&text);
+                    app.refresh_sessions.emit(());
+                    Ok(())
                 }
-                let saved = ipc::update_session(&id, &config).await?;
-                if created {
-                    app.load(&id).await?;
-                } else {
-                    app.dispatch(ChatAction::SessionSaved(saved));
-                }
-                let started = ipc::send_message(&id, &text).await?;
-                app.draft.set(String::new());
-                app.dispatch(ChatAction::Started(started));
-                app.refresh_sessions.emit(());
-                Ok(())
-            }
-        });
-        let (draft, overlays) = (app.draft.clone(), app.overlays.clone());
-        let busy = streaming_id.is_some();
+            },
+        );
+        let (composer, overlays) = (app.composer.clone(), app.overlays.clone());
+        let busy = !streaming.is_empty();
         Callback::from(move |()| {
-            let text = (*draft).clone();
+            let text = composer.text.clone();
             if text.trim().is_empty() || busy {
                 return;
             }
-            overlays.dispatch(OverlayAction::DismissBanner);
-            send.emit(text);
+            match composer.setups() {
+                Ok(setups) => {
+                    overlays.dispatch(OverlayAction::DismissBanner);
+                    send.emit((text, setups));
+                }
+                Err(message) => overlays.dispatch(OverlayAction::Report(message)),
+            }
         })
     };
-
-    let retry = app.command(|app, message_id: String| async move {
-        let Some(session_id) = app.session_id() else {
-            return Ok(());
-        };
-        ipc::delete_branch(&message_id).await?;
-        app.dispatch(ChatAction::TruncatedFrom(message_id));
-        continue_turn(&app, &session_id).await
-    });
 
     let tool_result = app.command(|app, (call_id, content): (String, String)| async move {
         let Some(session_id) = app.session_id() else {
@@ -140,6 +136,20 @@ pub fn use_turn_commands(app: &AppHandles) -> TurnCommands {
             save.emit(config);
         })
     };
+
+    let change_provider = app.command(|app, provider_id: String| async move {
+        let Some(session) = app.chat.session.clone() else {
+            return Ok(());
+        };
+        let offered = offered_models(&app, &provider_id).await;
+        let name = (app.settings().and_then(|s| s.provider(&provider_id)))
+            .map_or_else(|| provider_id.clone(), |p| p.name.clone());
+        let (config, notice) = switch_provider(&session.config, &provider_id, &name, &offered);
+        app.dispatch(ChatAction::Config(config.clone()));
+        app.dispatch(ChatAction::Notice(notice));
+        app.saved(ipc::update_session(&session.id, &config).await?);
+        Ok(())
+    });
 
     let reset = {
         let app = app.clone();
@@ -186,16 +196,43 @@ pub fn use_turn_commands(app: &AppHandles) -> TurnCommands {
     TurnCommands {
         send,
         stop,
-        retry,
         tool_result,
         save_config,
         edit_config,
+        change_provider,
         reset,
         load_earlier,
     }
 }
 
-/// Asks the model to answer again (after a retry or the last tool result).
+/// The open session with the latest controls saved (the shell builds the
+/// request from the stored session; a first message names it), or a new one
+/// when none is open; its id.
+async fn saved_session(
+    app: &AppHandles,
+    fresh_config: SessionConfig,
+    text: &str,
+) -> Result<String, IpcError> {
+    let (id, mut config, created) = match app.chat.session.clone() {
+        Some(session) => (session.id, session.config, false),
+        None => {
+            let created = ipc::create_session(&fresh_config).await?;
+            (created.id, created.config, true)
+        }
+    };
+    if app.chat.messages.is_empty() && config.title == NEW_TITLE {
+        config.title = format::title_from(text);
+    }
+    let saved = ipc::update_session(&id, &config).await?;
+    if created {
+        app.load(&id).await?;
+    } else {
+        app.dispatch(ChatAction::SessionSaved(saved));
+    }
+    Ok(id)
+}
+
+/// Asks the model to answer again (after the last tool result).
 async fn continue_turn(app: &AppHandles, session_id: &str) -> Result<(), IpcError> {
     let started = ipc::continue_turn(session_id).await?;
     app.dispatch(ChatAction::Started(started));

@@ -43,6 +43,7 @@ fn publishing_then_the_link_and_its_options() {
         expires_in: Some(7 * DAY),
         include_system_prompt: false,
         indexable: false,
+        include_alternatives: false,
     };
     let state = reduce(dialog(), [ShareAction::Publishing]);
     assert!(state.publishing);
@@ -57,6 +58,7 @@ fn publishing_then_the_link_and_its_options() {
     assert!(!state.publishing && !state.failed);
     assert_eq!(state.status, COPIED);
     assert!(state.form.some);
+    assert!(!state.form.include_alternatives);
     assert_eq!(state.form.expires_in, Some(7 * DAY));
     assert_eq!(state.form_options(), Ok(options));
     // Closed options: the shell's last used.
@@ -133,6 +135,17 @@ fn last_options_fill_the_form_until_the_user_or_a_link_speaks() {
         ],
     );
     assert_eq!(touched.form.expires_in, Some(30 * DAY));
+}
+
+#[test]
+fn the_other_answers_go_along_unless_unticked() {
+    let state = dialog();
+    assert!(state.form_options().unwrap().include_alternatives);
+    let state = reduce(
+        state,
+        [ShareAction::Edit(FormEdit::IncludeAlternatives(false))],
+    );
+    assert!(!state.form_options().unwrap().include_alternatives);
 }
 
 #[test]

@@ -1,20 +1,42 @@
 //! The open session as a reducer: what the shell said (loaded pages, started
 //! turns, stream deltas, finished messages) folded into what the chat view
 //! shows. Pure, so it is tested on the host.
+//!
+//! The session is a tree of messages; the view shows its selected path
+//! ([`Chat::messages`]). Answers that are not on it but were seen here — the
+//! other columns of a comparison, a branch just switched away from — are
+//! kept in [`Chat::others`], so a comparison shows every answer and several
+//! answers can stream at once: every delta names its message, wherever it
+//! is. [`tree`] holds the branching; [`stream`] folds deltas into a message.
 
-use std::collections::HashMap;
+mod stream;
+mod tree;
+
+use std::collections::{HashMap, HashSet};
 
 use super::reducible;
 use crate::types::{
-    MessageStatus, Role, Session, SessionConfig, SessionTotals, StartedTurn, StoredMessage,
-    StreamEvent, ToolCall, TurnEvent, TurnFinished,
+    MessageStatus, Role, Session, SessionConfig, SessionTotals, StartedCompare, StartedTurn,
+    StoredMessage, StreamEvent, ToolCall, TurnEvent, TurnFinished,
 };
+pub use stream::apply_event;
+pub use tree::{Answer, BranchPlace};
 
 /// The chat view's state.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Chat {
     pub session: Option<Session>,
+    /// The selected path, oldest first.
     pub messages: Vec<StoredMessage>,
+    /// Answers seen here that are off the selected path, by id.
+    pub others: HashMap<String, StoredMessage>,
+    /// Prompts (user message ids) whose answers are shown side by side.
+    pub columns: HashSet<String>,
+    /// The user message being edited in place.
+    pub editing: Option<String>,
+    /// What changing the session's provider did to its model, until the
+    /// next change.
+    pub notice: Option<String>,
     pub totals: SessionTotals,
     /// Older messages exist than the first one loaded.
     pub has_more_before: bool,
@@ -39,6 +61,13 @@ pub enum ChatAction {
         has_more_before: bool,
         totals: SessionTotals,
     },
+    /// The selected path was read again (another branch was chosen, one
+    /// was deleted): the answers seen stay known.
+    Path {
+        session_id: String,
+        messages: Vec<StoredMessage>,
+        has_more_before: bool,
+    },
     /// An older page, to go before the loaded messages.
     Earlier {
         session_id: String,
@@ -50,17 +79,33 @@ pub enum ChatAction {
     /// The session was saved (or renamed): its title and dates are taken;
     /// the controls keep what was typed since.
     SessionSaved(Session),
-    /// A playground control changed (saved in the background).
+    /// A playground control changed (saved in the background); what a
+    /// provider change said goes with it.
     Config(SessionConfig),
+    /// A turn after the path's leaf started (a message sent, a turn
+    /// continued after tool results).
     Started(StartedTurn),
+    /// A turn on a new branch started (an edited message resent, an answer
+    /// regenerated): its first message replaces its sibling on the path.
+    Branched(StartedTurn),
+    /// A prompt went to several setups at once.
+    Compared(StartedCompare),
     /// Deltas of streaming answers: what arrived during one frame (see
     /// [`crate::batch`]), applied with one render.
     Events(Vec<TurnEvent>),
     Finished(TurnFinished),
     /// A message was appended without a turn (a tool result).
     Appended(StoredMessage),
-    /// This message and all after it were deleted (before a retry).
-    TruncatedFrom(String),
+    /// Answers read beside the path (a prompt's answers from an earlier
+    /// run, to show side by side).
+    Seen(Vec<StoredMessage>),
+    /// This message and everything below it were deleted.
+    Deleted(String),
+    /// A prompt's answers switch between columns and one at a time.
+    ToggleColumns(String),
+    /// The user message being edited in place (`None`: none).
+    Editing(Option<String>),
+    Notice(Option<String>),
     Totals {
         session_id: String,
         totals: SessionTotals,
@@ -77,12 +122,22 @@ impl Chat {
         self.session.as_ref().is_some_and(|s| s.id == session_id)
     }
 
-    /// The answer that is streaming now, if any.
-    pub fn streaming(&self) -> Option<&StoredMessage> {
-        self.messages
-            .iter()
-            .rev()
-            .find(|m| m.status == MessageStatus::Streaming)
+    /// Every message known here: the path, then the answers off it.
+    pub fn all_messages(&self) -> impl Iterator<Item = &StoredMessage> {
+        self.messages.iter().chain(self.others.values())
+    }
+
+    /// The answers streaming now, on the path or off it.
+    pub fn streaming_ids(&self) -> Vec<String> {
+        self.all_messages()
+            .filter(|m| m.status == MessageStatus::Streaming)
+            .map(|m| m.id.clone())
+            .collect()
+    }
+
+    pub fn is_streaming(&self) -> bool {
+        self.all_messages()
+            .any(|m| m.status == MessageStatus::Streaming)
     }
 
     /// The highlighted HTML of `message`, if the shell rendered its current text.
@@ -116,11 +171,15 @@ impl Chat {
     }
 
     fn message_mut(&mut self, id: &str) -> Option<&mut StoredMessage> {
-        self.messages.iter_mut().find(|m| m.id == id)
+        match self.messages.iter_mut().find(|m| m.id == id) {
+            Some(message) => Some(message),
+            None => self.others.get_mut(id),
+        }
     }
 
+    /// Puts `message` on the path at its position (or replaces it there).
     fn upsert(&mut self, message: StoredMessage) {
-        match self.message_mut(&message.id) {
+        match self.messages.iter_mut().find(|m| m.id == message.id) {
             Some(existing) => *existing = message,
             None => {
                 let at = self
@@ -130,6 +189,33 @@ impl Chat {
                     .unwrap_or(self.messages.len());
                 self.messages.insert(at, message);
             }
+        }
+    }
+
+    /// The answer of a started turn as it should be shown: the one already
+    /// here when it has ended (a fast turn), else the one started with the
+    /// deltas that came before it. `None` when it is not this session's.
+    fn started_answer(&mut self, answer: StoredMessage) -> Option<StoredMessage> {
+        if !self.is_current(&answer.session_id) {
+            return None;
+        }
+        match self.take(&answer.id) {
+            Some(known) if known.status != MessageStatus::Streaming => Some(known),
+            _ => {
+                let mut answer = answer;
+                for event in self.pending.remove(&answer.id).unwrap_or_default() {
+                    apply_event(&mut answer, event);
+                }
+                Some(answer)
+            }
+        }
+    }
+
+    /// Removes the message `id` from wherever it is known.
+    fn take(&mut self, id: &str) -> Option<StoredMessage> {
+        match self.messages.iter().position(|m| m.id == id) {
+            Some(at) => Some(self.messages.remove(at)),
+            None => self.others.remove(id),
         }
     }
 
@@ -173,6 +259,16 @@ impl Chat {
                     ..Chat::default()
                 };
             }
+            ChatAction::Path {
+                session_id,
+                messages,
+                has_more_before,
+            } => {
+                if self.is_current(&session_id) {
+                    self.replace_path(messages);
+                    self.has_more_before = has_more_before;
+                }
+            }
             ChatAction::Earlier {
                 session_id,
                 messages,
@@ -197,27 +293,19 @@ impl Chat {
                 if let Some(session) = &mut self.session {
                     session.config = config;
                 }
+                self.notice = None;
             }
             ChatAction::Started(turn) => {
-                if !self.is_current(&turn.assistant_message.session_id) {
+                let Some(answer) = self.started_answer(turn.assistant_message) else {
                     return;
-                }
+                };
                 if let Some(user) = turn.user_message {
                     self.upsert(user);
                 }
-                let mut answer = turn.assistant_message;
-                // A fast turn may already have finished: keep its end.
-                let finished = self
-                    .messages
-                    .iter()
-                    .any(|m| m.id == answer.id && m.status != MessageStatus::Streaming);
-                if !finished {
-                    for event in self.pending.remove(&answer.id).unwrap_or_default() {
-                        apply_event(&mut answer, event);
-                    }
-                    self.upsert(answer);
-                }
+                self.upsert(answer);
             }
+            ChatAction::Branched(turn) => self.branched(turn),
+            ChatAction::Compared(compare) => self.compared(compare),
             ChatAction::Events(events) => {
                 for event in events {
                     self.apply_turn_event(event);
@@ -229,8 +317,12 @@ impl Chat {
                 ..
             }) => {
                 self.pending.remove(&message.id);
-                if self.is_current(&session_id) {
-                    self.upsert(message);
+                if !self.is_current(&session_id) {
+                    return;
+                }
+                match self.others.get_mut(&message.id) {
+                    Some(other) => *other = message,
+                    None => self.upsert(message),
                 }
             }
             ChatAction::Appended(message) => {
@@ -238,13 +330,21 @@ impl Chat {
                     self.upsert(message);
                 }
             }
-            ChatAction::TruncatedFrom(id) => {
-                if let Some(at) = self.messages.iter().position(|m| m.id == id) {
-                    for gone in self.messages.drain(at..) {
-                        self.highlighted.remove(&gone.id);
+            ChatAction::Seen(answers) => {
+                for answer in answers {
+                    if !self.messages.iter().any(|m| m.id == answer.id) {
+                        self.others.insert(answer.id.clone(), answer);
                     }
                 }
             }
+            ChatAction::Deleted(id) => self.deleted(&id),
+            ChatAction::ToggleColumns(prompt) => {
+                if !self.columns.remove(&prompt) {
+                    self.columns.insert(prompt);
+                }
+            }
+            ChatAction::Editing(id) => self.editing = id,
+            ChatAction::Notice(notice) => self.notice = notice,
             ChatAction::Totals { session_id, totals } => {
                 if self.is_current(&session_id) {
                     self.totals = totals;
@@ -261,52 +361,9 @@ impl Chat {
     }
 }
 
-/// Folds one stream delta into the message being streamed.
-pub fn apply_event(message: &mut StoredMessage, event: StreamEvent) {
-    match event {
-        StreamEvent::ContentDelta { text } => message.content.push_str(&text),
-        StreamEvent::ReasoningDelta { text } => {
-            message
-                .reasoning
-                .get_or_insert_with(String::new)
-                .push_str(&text);
-        }
-        StreamEvent::ToolCallDelta {
-            index,
-            id,
-            name,
-            arguments_delta,
-        } => {
-            let call = call_at(&mut message.tool_calls, index);
-            if let Some(id) = id {
-                call.id = id;
-            }
-            if let Some(name) = name {
-                call.name = name;
-            }
-            call.arguments.push_str(&arguments_delta);
-        }
-        StreamEvent::ToolCall { index, tool_call } => {
-            *call_at(&mut message.tool_calls, index) = tool_call;
-        }
-        StreamEvent::Usage { usage } => message.usage = Some(usage),
-        StreamEvent::Finish { reason } => message.finish_reason = Some(reason),
-        StreamEvent::Error { message: error } => message.error = Some(error),
-    }
-}
-
-fn call_at(calls: &mut Vec<ToolCall>, index: usize) -> &mut ToolCall {
-    while calls.len() <= index {
-        calls.push(ToolCall {
-            id: String::new(),
-            name: String::new(),
-            arguments: String::new(),
-        });
-    }
-    &mut calls[index]
-}
-
 reducible!(Chat, ChatAction);
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tree_tests;

@@ -1,9 +1,13 @@
 //! The app's state as pure reducers, tested on the host: [`Chat`] is the
-//! open session (pages, turns, stream deltas), [`Overlays`] what covers it
-//! (the open dialog, a question to confirm, the error banner), [`Sessions`]
-//! the sidebar's list and search hits.
+//! open session (its selected path and the answers beside it, turns, stream
+//! deltas), [`Composer`] what is typed and compared, [`Overlays`] what
+//! covers the chat (the open dialog, a question to confirm, a message's
+//! menu, the error banner), [`Sessions`] the sidebar's list and search hits,
+//! [`Models`] the models providers listed.
 
 mod chat;
+mod composer;
+mod models;
 mod overlays;
 mod sessions;
 
@@ -25,6 +29,8 @@ macro_rules! reducible {
 }
 pub(crate) use reducible;
 
-pub use chat::{Chat, ChatAction};
-pub use overlays::{Confirmation, Overlay, OverlayAction, Overlays};
+pub use chat::{Answer, BranchPlace, Chat, ChatAction};
+pub use composer::{Composer, ComposerEdit, MAX_SETUPS, MIN_SETUPS};
+pub use models::{Models, ModelsAction};
+pub use overlays::{Confirmation, MessageMenu, Overlay, OverlayAction, Overlays, SettingsFocus};
 pub use sessions::{Sessions, SessionsAction};

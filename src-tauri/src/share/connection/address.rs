@@ -165,6 +165,11 @@ mod tests {
         assert_eq!(address.with_scheme(true), "https://[::1]:80");
     }
 
+    /// What the app says of an address it refuses.
+    fn refusal(input: &str) -> String {
+        ServerAddress::parse(input).unwrap_err().to_string()
+    }
+
     fn problem(input: &str) -> UrlProblem {
         match ServerAddress::parse(input) {
             Err(ConnectionError::InvalidUrl(problem)) => problem,
@@ -198,9 +203,7 @@ mod tests {
 
     #[test]
     fn a_share_link_or_a_path_is_not_a_server_address() {
-        let message = ServerAddress::parse("https://x.example/shared/abc")
-            .unwrap_err()
-            .to_string();
+        let message = refusal("https://x.example/shared/abc");
         assert!(
             message.contains("link to one shared chat, not the share-server's address"),
             "{message}"
@@ -210,9 +213,7 @@ mod tests {
             problem("https://x.example:8443/api/v0/shared-chats"),
             UrlProblem::ShareLink { server } if server == "https://x.example:8443"
         ));
-        let message = ServerAddress::parse("https://x.example/parlor")
-            .unwrap_err()
-            .to_string();
+        let message = refusal("https://x.example/parlor");
         assert!(
             message.contains("share-server's own address, without a path such as /parlor"),
             "{message}"
@@ -221,18 +222,14 @@ mod tests {
 
     #[test]
     fn queries_fragments_and_credentials_are_refused() {
-        let message = ServerAddress::parse("https://x.example/?token=secret")
-            .unwrap_err()
-            .to_string();
+        let message = refusal("https://x.example/?token=secret");
         assert!(message.contains("must not have a query"), "{message}");
         assert!(!message.contains("secret"), "{message}");
         assert!(matches!(
             problem("https://x.example#top"),
             UrlProblem::QueryOrFragment { .. }
         ));
-        let message = ServerAddress::parse("https://ann:pw@x.example")
-            .unwrap_err()
-            .to_string();
+        let message = refusal("https://ann:pw@x.example");
         assert!(message.contains("user name or password"), "{message}");
         assert!(!message.contains("pw"), "{message}");
     }

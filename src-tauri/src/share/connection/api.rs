@@ -325,46 +325,51 @@ mod tests {
 
     #[test]
     fn failures_and_old_or_incompatible_servers_are_told_apart() {
-        let failed = read(502, Some("text/html"), b"<html>").unwrap_err();
-        assert_eq!(failed.code(), "server_error");
-        assert!(
-            failed.to_string().contains("failed (502 Bad Gateway"),
-            "{failed}"
-        );
-
-        let old = br#"{"success":false,"error":{"code":"not_found","message":"no such route"}}"#;
-        let too_old = read(404, Some("application/json"), old).unwrap_err();
-        assert_eq!(too_old.code(), "incompatible_server");
-        assert!(
-            too_old.to_string().contains("too old for this app"),
-            "{too_old}"
-        );
-
-        let refusal = br#"{"success":false,"error":{"code":"unknown_host","message":"no"}}"#;
-        let unknown_host = read(421, Some("application/json"), refusal).unwrap_err();
-        assert_eq!(unknown_host.code(), "unknown_host");
-        assert!(
-            unknown_host
-                .to_string()
-                .contains("does not answer for the name share.example.com"),
-            "{unknown_host}"
-        );
-
-        let newer = read(200, None, info_json("[7, 8]").as_bytes()).unwrap_err();
-        assert_eq!(newer.code(), "incompatible_server");
-        let message = newer.to_string();
-        assert!(
-            message.contains("(version 0.1.0) accepts snapshot versions 7, 8, but this app writes version 2: update Parlor."),
-            "{message}"
-        );
-
-        let older = read(200, None, info_json("[1]").as_bytes()).unwrap_err();
-        assert_eq!(older.code(), "incompatible_server");
-        let message = older.to_string();
-        assert!(
-            message.contains("(version 0.1.0) accepts snapshot versions 1, but this app writes version 2: ask the admin to update the server."),
-            "{message}"
-        );
+        let newer = info_json("[7, 8]");
+        let older = info_json("[1]");
+        let cases = [
+            (
+                502,
+                Some("text/html"),
+                "<html>",
+                "server_error",
+                "failed (502 Bad Gateway",
+            ),
+            (
+                404,
+                Some("application/json"),
+                r#"{"success":false,"error":{"code":"not_found","message":"no such route"}}"#,
+                "incompatible_server",
+                "too old for this app",
+            ),
+            (
+                421,
+                Some("application/json"),
+                r#"{"success":false,"error":{"code":"unknown_host","message":"no"}}"#,
+                "unknown_host",
+                "does not answer for the name share.example.com",
+            ),
+            (
+                200,
+                None,
+                &newer,
+                "incompatible_server",
+                "(version 0.1.0) accepts snapshot versions 7, 8, but this app writes version 2: update Parlor.",
+            ),
+            (
+                200,
+                None,
+                &older,
+                "incompatible_server",
+                "(version 0.1.0) accepts snapshot versions 1, but this app writes version 2: ask the admin to update the server.",
+            ),
+        ];
+        for (status, content_type, body, code, sentence) in cases {
+            let error = read(status, content_type, body.as_bytes()).unwrap_err();
+            assert_eq!(error.code(), code, "{error}");
+            let message = error.to_string();
+            assert!(message.contains(sentence), "{message}");
+        }
     }
 
     #[test]

@@ -143,37 +143,31 @@ async fn a_closed_port_is_refused() {
 
 #[tokio::test]
 async fn a_web_server_that_is_not_a_share_server_is_named() {
-    let not_found = serve(
-        Router::new().fallback(|| async { (StatusCode::NOT_FOUND, Html("<h1>Not Found</h1>")) }),
-    )
-    .await;
-    assert_fails(
-        check(&not_found, None).await,
-        "not_share_server",
-        "This address answers, but it is not a Parlor share-server (GET /api/v0/info returned 404 Not Found)",
-    );
-
-    let website = serve(Router::new().route(
-        "/api/v0/info",
-        get(|| async { Html("<!doctype html><title>Welcome</title>") }),
-    ))
-    .await;
-    assert_fails(
-        check(&website, None).await,
-        "not_share_server",
-        "returned a web page (HTML)",
-    );
-
-    let other_api = serve(Router::new().route(
-        "/api/v0/info",
-        get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
-    ))
-    .await;
-    assert_fails(
-        check(&other_api, None).await,
-        "not_share_server",
-        "returned JSON that is not a Parlor share-server's",
-    );
+    let cases = [
+        (
+            Router::new()
+                .fallback(|| async { (StatusCode::NOT_FOUND, Html("<h1>Not Found</h1>")) }),
+            "This address answers, but it is not a Parlor share-server (GET /api/v0/info returned 404 Not Found)",
+        ),
+        (
+            Router::new().route(
+                "/api/v0/info",
+                get(|| async { Html("<!doctype html><title>Welcome</title>") }),
+            ),
+            "returned a web page (HTML)",
+        ),
+        (
+            Router::new().route(
+                "/api/v0/info",
+                get(|| async { axum::Json(serde_json::json!({"status": "ok"})) }),
+            ),
+            "returned JSON that is not a Parlor share-server's",
+        ),
+    ];
+    for (app, sentence) in cases {
+        let url = serve(app).await;
+        assert_fails(check(&url, None).await, "not_share_server", sentence);
+    }
 }
 
 #[tokio::test]
@@ -307,67 +301,60 @@ async fn serve_tls(served: Served, body: Option<String>) -> u16 {
 }
 
 #[tokio::test]
-async fn a_self_signed_certificate_is_not_trusted() {
-    let port = serve_tls(self_signed(&["localhost"]), None).await;
-    let error = assert_fails(
-        check(&format!("https://localhost:{port}"), None).await,
-        "tls",
-        "The certificate of localhost is self-signed, so it is not trusted by this computer.",
-    );
-    assert_eq!(tls_problem(&error), &TlsProblem::SelfSigned);
-}
-
-#[tokio::test]
-async fn a_certificate_from_an_unknown_authority_is_not_trusted() {
+async fn bad_certificates_are_refused_and_named() {
     let authority = Authority::new();
-    let port = serve_tls(authority.issue(&["localhost"], |_| {}), None).await;
-    let error = assert_fails(
-        check(&format!("https://localhost:{port}"), None).await,
-        "tls",
-        "The certificate of localhost is not trusted: it was issued by an authority this computer does not know.",
-    );
-    assert_eq!(tls_problem(&error), &TlsProblem::NotTrusted);
-}
-
-#[tokio::test]
-async fn a_certificate_for_another_name_is_refused() {
-    let authority = Authority::new();
-    let port = serve_tls(authority.issue(&["wrong.example"], |_| {}), None).await;
-    let check = Check {
-        extra_roots: vec![authority.root()],
-        ..quick()
-    };
-    let result = check
-        .run(&client(), &format!("https://127.0.0.1:{port}"), None)
-        .await;
-    let error = assert_fails(
-        result,
-        "tls",
-        "The certificate of 127.0.0.1 is not valid for this host name: it is for wrong.example.",
-    );
-    assert_eq!(tls_problem(&error).code(), "wrong_name");
-}
-
-#[tokio::test]
-async fn an_expired_certificate_is_refused() {
-    let authority = Authority::new();
-    let served = authority.issue(&["localhost"], |params| {
+    let expired = authority.issue(&["localhost"], |params| {
         params.not_before = date_time_ymd(2020, 1, 1);
         params.not_after = date_time_ymd(2021, 1, 1);
     });
-    let port = serve_tls(served, None).await;
-    let check = Check {
-        extra_roots: vec![authority.root()],
-        ..quick()
-    };
-    let result = check
-        .run(&client(), &format!("https://localhost:{port}"), None)
-        .await;
-    assert_fails(
-        result,
-        "tls",
-        "The certificate of localhost has expired on 2021-01-01: the admin needs to renew it.",
-    );
+    // What is served, whether the check trusts its authority, the host
+    // asked for, what the check says and the problem it names.
+    let cases = [
+        (
+            self_signed(&["localhost"]),
+            false,
+            "localhost",
+            "The certificate of localhost is self-signed, so it is not trusted by this computer.",
+            "self_signed",
+        ),
+        (
+            authority.issue(&["localhost"], |_| {}),
+            false,
+            "localhost",
+            "The certificate of localhost is not trusted: it was issued by an authority this computer does not know.",
+            "not_trusted",
+        ),
+        (
+            authority.issue(&["wrong.example"], |_| {}),
+            true,
+            "127.0.0.1",
+            "The certificate of 127.0.0.1 is not valid for this host name: it is for wrong.example.",
+            "wrong_name",
+        ),
+        (
+            expired,
+            true,
+            "localhost",
+            "The certificate of localhost has expired on 2021-01-01: the admin needs to renew it.",
+            "expired",
+        ),
+    ];
+    for (served, trusted, host, sentence, problem) in cases {
+        let port = serve_tls(served, None).await;
+        let check = Check {
+            extra_roots: if trusted {
+                vec![authority.root()]
+            } else {
+                Vec::new()
+            },
+            ..quick()
+        };
+        let result = check
+            .run(&client(), &format!("https://{host}:{port}"), None)
+            .await;
+        let error = assert_fails(result, "tls", sentence);
+        assert_eq!(tls_problem(&error).code(), problem, "{error}");
+    }
 }
 
 #[tokio::test]

@@ -30,6 +30,16 @@ fn preview(message: &StoredMessage) -> String {
     }
 }
 
+/// A labelled checkbox, `id`.
+fn check(id: &'static str, checked: bool, onchange: Callback<Event>, label: &'static str) -> Html {
+    html! {
+        <label class="check">
+            <input {id} type="checkbox" {checked} {onchange} />
+            <span>{ label }</span>
+        </label>
+    }
+}
+
 #[component]
 pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
     let dialog = &props.dialog;
@@ -75,17 +85,13 @@ pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
                     <p id="share-expiry-cap" class="field-hint">{ cap_sentence(cap) }</p>
                 }
             </div>
-            <label class="check">
-                <input id="share-include-system" type="checkbox" checked={form.include_system_prompt}
-                    onchange={edit(FormEdit::IncludeSystemPrompt)} />
-                <span>{ "Include the system prompt and variables" }</span>
-            </label>
+            { check("share-include-system", form.include_system_prompt, edit(FormEdit::IncludeSystemPrompt),
+                "Include the system prompt and variables") }
+            { check("share-alternatives", form.include_alternatives, edit(FormEdit::IncludeAlternatives),
+                "Include the other answers (comparisons)") }
             if dialog.offers_indexing() {
-                <label class="check">
-                    <input id="share-indexable" type="checkbox" checked={form.indexable}
-                        onchange={edit(FormEdit::Indexable)} />
-                    <span>{ "Allow search engines to index the page" }</span>
-                </label>
+                { check("share-indexable", form.indexable, edit(FormEdit::Indexable),
+                    "Allow search engines to index the page") }
             }
             <fieldset class="share-scope">
                 <legend class="field-label">{ "Messages" }</legend>

@@ -4,7 +4,7 @@ use super::*;
 use crate::fixtures::{message, session};
 use crate::types::Usage;
 
-fn loaded() -> Chat {
+pub(super) fn loaded() -> Chat {
     let mut chat = Chat::default();
     chat.apply(ChatAction::Loaded {
         session: session("s1"),
@@ -15,7 +15,7 @@ fn loaded() -> Chat {
     chat
 }
 
-fn turn_event(session_id: &str, message_id: &str, event: StreamEvent) -> TurnEvent {
+pub(super) fn turn_event(session_id: &str, message_id: &str, event: StreamEvent) -> TurnEvent {
     TurnEvent {
         session_id: session_id.into(),
         message_id: message_id.into(),
@@ -23,15 +23,15 @@ fn turn_event(session_id: &str, message_id: &str, event: StreamEvent) -> TurnEve
     }
 }
 
-fn content(text: &str) -> StreamEvent {
+pub(super) fn content(text: &str) -> StreamEvent {
     StreamEvent::ContentDelta { text: text.into() }
 }
 
-fn event(id: &str, event: StreamEvent) -> ChatAction {
+pub(super) fn event(id: &str, event: StreamEvent) -> ChatAction {
     ChatAction::Events(vec![turn_event("s1", id, event)])
 }
 
-fn text(id: &str, text: &str) -> ChatAction {
+pub(super) fn text(id: &str, text: &str) -> ChatAction {
     event(id, content(text))
 }
 
@@ -48,7 +48,7 @@ fn started(user: Option<StoredMessage>, id: &str, position: i64) -> ChatAction {
     })
 }
 
-fn finished(message: StoredMessage) -> ChatAction {
+pub(super) fn finished(message: StoredMessage) -> ChatAction {
     ChatAction::Finished(TurnFinished {
         session_id: "s1".into(),
         message_id: message.id.clone(),
@@ -70,7 +70,7 @@ fn a_turn_streams_then_finishes() {
     user.content = "Hi".into();
     chat.apply(started(Some(user), "a1", 1));
     assert_eq!(chat.messages.len(), 2);
-    assert_eq!(chat.streaming().map(|m| m.id.as_str()), Some("a1"));
+    assert_eq!(chat.streaming_ids(), ["a1"]);
 
     chat.apply(event(
         "a1",
@@ -95,7 +95,7 @@ fn a_turn_streams_then_finishes() {
     chat.apply(finished(done));
     assert_eq!(chat.messages[1].status, MessageStatus::Complete);
     assert_eq!(chat.messages[1].cost, Some(0.001));
-    assert!(chat.streaming().is_none());
+    assert!(!chat.is_streaming());
 }
 
 #[test]
@@ -182,17 +182,20 @@ fn tool_calls_assemble_from_deltas() {
 }
 
 #[test]
-fn truncation_drops_the_tail_and_its_highlighting() {
+fn a_deleted_branch_takes_what_is_below_it_and_its_highlighting() {
     let mut chat = loaded();
+    let mut parent = None;
     for (position, id) in (0..).zip(["m0", "m1", "m2"]) {
-        chat.apply(appended(id, position));
+        let mut m = message(id, position, Role::User, MessageStatus::Complete);
+        m.parent_id = parent.replace(id.to_owned());
+        chat.apply(ChatAction::Appended(m));
     }
     chat.apply(ChatAction::Highlighted {
         message_id: "m2".into(),
         source: String::new(),
         html: "<p></p>".into(),
     });
-    chat.apply(ChatAction::TruncatedFrom("m1".into()));
+    chat.apply(ChatAction::Deleted("m1".into()));
     assert_eq!(chat.messages.len(), 1);
     assert!(chat.highlighted.is_empty());
 }
