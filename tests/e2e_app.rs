@@ -48,7 +48,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use app::{AppHome, new_session, on_element, run_app, select_value, send, streamed, with_chromium};
+use app::{
+    AppHome, ForgetKeyAtEnd, new_session, on_element, run_app, select_value, send, streamed,
+    with_chromium,
+};
 use fake_openai::{Answer, FakeOpenAi};
 use fantoccini::Client;
 use fantoccini::key::Key;
@@ -193,6 +196,8 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and WebKitWebDriver: run by `cargo xtask test` (or `cargo xtask e2e`)"]
 async fn chat_share_open_revoke_in_the_real_app() {
+    // The key typed into Settings goes to the keyring, which other stories share.
+    let _forget = ForgetKeyAtEnd("openai");
     let provider = FakeOpenAi::start(API_KEY, answer()).await;
     let home = AppHome::new();
     let base_url = provider.base_url.clone();

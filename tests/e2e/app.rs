@@ -9,13 +9,14 @@ use std::time::{Duration, Instant};
 
 use chat_core::cost::PriceOverride;
 use fantoccini::{Client, Locator};
+use parlor::secrets::{KeyringStore, SecretKey, SecretStore as _};
 use parlor::settings::{ProviderConfig, ProviderKind, Settings, SettingsExt as _};
 use serde_json::{Value, json};
 use tempfile::TempDir;
 
 use crate::fake_openai::{Answer, FakeOpenAi, Options};
 use crate::webdriver::{
-    Driver, WAIT, app_env, click, fail, fill, find, wait_for_exit, with_session,
+    Driver, WAIT, app_env, click, fail, fill, find, save_png, wait_for_exit, with_session,
 };
 
 /// The app's binary, as cargo built it for this test.
@@ -55,6 +56,32 @@ impl AppHome {
         let store = parlor::store::Store::open(&dir.join(parlor::app::DATABASE_FILE)).unwrap();
         settings.save(&store).unwrap();
     }
+}
+
+/// The API key a story stores through Settings for provider `.0`, removed
+/// from the keyring when the story ends, passed or not: the keyring outlives
+/// the app's data dir, and the next story starts as a fresh install.
+pub struct ForgetKeyAtEnd(pub &'static str);
+
+impl Drop for ForgetKeyAtEnd {
+    fn drop(&mut self) {
+        let key = SecretKey::ProviderApiKey(self.0.to_owned());
+        KeyringStore.delete(&key).unwrap();
+    }
+}
+
+/// The built-in providers that have a key in the keyring.
+pub async fn keyed_builtin_providers() -> Vec<String> {
+    let keyed = || {
+        let ids = Settings::default().providers.into_iter().map(|p| p.id);
+        ids.filter(|id| {
+            let key = SecretKey::ProviderApiKey(id.clone());
+            KeyringStore.get(&key).unwrap().is_some()
+        })
+        .collect()
+    };
+    // Keyring calls block on D-Bus.
+    tokio::task::spawn_blocking(keyed).await.unwrap()
 }
 
 /// Starts the app in `home` and runs `story` with it (at most `limit`);
@@ -248,6 +275,16 @@ pub async fn wait_count(client: &Client, selector: &str, count: usize) {
 pub async fn prop(client: &Client, selector: &str, name: &str) -> Option<String> {
     let element = find(client, selector).await;
     element.prop(name).await.unwrap()
+}
+
+/// Saves a screenshot of the window as `name` once it has painted what the
+/// page holds: a screenshot taken at once can show the frame before.
+pub async fn shot(client: &Client, name: &str) {
+    let painted = "const done = arguments[0]; \
+                   requestAnimationFrame(() => requestAnimationFrame(() => done()));";
+    let _ = client.execute_async(painted, vec![]).await;
+    tokio::time::sleep(Duration::from_millis(250)).await;
+    save_png(&client.screenshot().await.unwrap(), name);
 }
 
 /// Waits until the property `name` of `selector` is `expected`.

@@ -11,10 +11,10 @@ use fantoccini::Client;
 
 use crate::app::{
     AppHome, conversation, local_provider, local_server, new_session, run_app, send, settings_with,
-    streamed, usage, wait_some_text,
+    shot, streamed, usage, wait_some_text,
 };
 use crate::fake_openai::Answer;
-use crate::webdriver::{click, fill, save_png, text, wait_text};
+use crate::webdriver::{click, fill, text, wait_text};
 
 const MODEL: &str = "lab-8b";
 const QUESTION: &str = "Name a prime number.";
@@ -85,7 +85,7 @@ async fn edit_and_resend(app: &Client) {
         !text(app, ASSISTANT).await.contains(FIRST_ANSWER),
         "the first answer is shown with the edited message"
     );
-    save_png(&app.screenshot().await.unwrap(), "e2e-branches-edited.png");
+    shot(app, "e2e-branches-edited.png").await;
 }
 
 /// "‹" goes back to the first message and its answer ("1/2"); Regenerate
@@ -105,8 +105,5 @@ async fn back_to_the_first_branch_and_regenerate(app: &Client) {
     let user_count = text(app, &format!("{USER} .branch-count")).await;
     assert_eq!(user_count.trim(), "1/2");
     wait_text(app, USER, |t| t.contains(QUESTION)).await;
-    save_png(
-        &app.screenshot().await.unwrap(),
-        "e2e-branches-regenerated.png",
-    );
+    shot(app, "e2e-branches-regenerated.png").await;
 }

@@ -19,11 +19,11 @@ use fantoccini::{Client, Locator};
 use serde_json::Value;
 
 use crate::app::{
-    AppHome, conversation, local_provider, local_server, new_session, prop, run_app, send,
-    settings_with, streamed, usage, wait_count, wait_some_text, with_chromium,
+    AppHome, conversation, local_provider, local_server, new_session, on_element, prop, run_app,
+    send, settings_with, shot, streamed, usage, wait_count, wait_some_text, with_chromium,
 };
 use crate::fake_openai::{Answer, FakeOpenAi, MID_ANSWER_ERROR};
-use crate::webdriver::{WAIT, click, fail, find, save_png, text, wait_gone};
+use crate::webdriver::{WAIT, click, fail, find, text, wait_gone};
 use crate::{digits, shared_link};
 
 /// One of the compared setups: a local server of its own, and its prices.
@@ -167,7 +167,7 @@ async fn compare(app: &Client) -> Vec<String> {
     for (index, lab) in LABS.iter().enumerate() {
         set_up(app, index, lab).await;
     }
-    save_png(&app.screenshot().await.unwrap(), "e2e-compare-setups.png");
+    shot(app, "e2e-compare-setups.png").await;
     send(app, PROMPT).await;
 
     let view = find(app, ".compare-view").await;
@@ -291,7 +291,7 @@ async fn continue_with(app: &Client, id: &str) {
     click(app, &format!("{} .compare-continue", column(id))).await;
     find(app, &format!("{}[data-selected=\"true\"]", column(id))).await;
     wait_count(app, ".compare-column[data-selected=\"true\"]", 1).await;
-    save_png(&app.screenshot().await.unwrap(), "compare.png");
+    shot(app, "compare.png").await;
 }
 
 /// A follow-up to one model: it is answered, and the comparison stays
@@ -313,10 +313,7 @@ async fn follow_up(app: &Client, continued: &str) {
         &format!("{}[data-selected=\"true\"]", column(continued)),
     )
     .await;
-    save_png(
-        &app.screenshot().await.unwrap(),
-        "e2e-compare-follow-up.png",
-    );
+    shot(app, "e2e-compare-follow-up.png").await;
 }
 
 /// Share (one click, the other answers included by default): returns the
@@ -327,7 +324,7 @@ async fn share(app: &Client) -> String {
     click(app, "#share-options-toggle").await;
     let included = prop(app, "#share-alternatives", "checked").await;
     assert_eq!(included.as_deref(), Some("true"), "#share-alternatives");
-    save_png(&app.screenshot().await.unwrap(), "e2e-compare-share.png");
+    shot(app, "e2e-compare-share.png").await;
     click(app, "#share-close").await;
     wait_gone(app, "#share-modal").await;
 
@@ -400,9 +397,16 @@ async fn read_the_comparison(browser: &Client, url: &str, answers: &[String]) {
         t.contains(FOLLOW_UP_ANSWER)
     })
     .await;
-    browser.set_window_size(1280, 1000).await.unwrap();
-    let png = browser.screenshot().await.unwrap();
-    save_png(&png, "shared-comparison.png");
+    // The comparison, columns and table, for the README.
+    browser.set_window_size(1280, 1100).await.unwrap();
+    let comparison = "[data-testid=\"comparison\"]";
+    on_element(
+        browser,
+        comparison,
+        "arguments[0].scrollIntoView({block: 'start'})",
+    )
+    .await;
+    shot(browser, "shared-comparison.png").await;
 }
 
 /// The texts of the elements matching `selector` (or of their `part`), in

@@ -11,21 +11,29 @@ use fantoccini::{Client, Locator};
 use serde_json::json;
 
 use crate::app::{
-    AppHome, conversation, on_element, prop, run_app, send, streamed, usage, wait_prop,
+    AppHome, conversation, keyed_builtin_providers, on_element, prop, run_app, send, shot,
+    streamed, usage, wait_prop,
 };
 use crate::fake_openai::{FakeOpenAi, Options};
-use crate::webdriver::{click, fail, find, save_png, wait_gone, wait_text};
+use crate::webdriver::{click, fail, find, wait_gone, wait_text};
 
 /// LM Studio's address: one of the loopback ports the app looks at on start.
 const LM_STUDIO: &str = "127.0.0.1:1234";
-/// What the local server lists, the first being what a session on it uses.
-const LOCAL_MODELS: [&str; 2] = ["qwen2.5-7b-instruct", "llama-3.2-3b-instruct"];
+/// What the local server lists, by name as the app lists them: the first
+/// is what a session on it uses.
+const LOCAL_MODELS: [&str; 2] = ["llama-3.2-3b-instruct", "qwen2.5-7b-instruct"];
 const FIRST_MESSAGE: &str = "Hello! Who answers here?";
 const LOCAL_ANSWER: &str = "A model running on this computer, through LM Studio.";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and WebKitWebDriver: run by `cargo xtask test` (or `cargo xtask e2e`)"]
 async fn first_message_opens_provider_setup_and_a_local_server_is_one_click_away() {
+    let keyed = keyed_builtin_providers().await;
+    assert!(
+        keyed.is_empty(),
+        "the keyring holds keys for {keyed:?}: a first run has none (a story that stored one \
+         left it behind)"
+    );
     let address: SocketAddr = LM_STUDIO.parse().unwrap();
     let options = Options {
         address: Some(address),
@@ -81,10 +89,7 @@ async fn provider_setup_opens(app: &Client) {
         let message = format!("#provider-setup in view: {in_view}, focused: {focused}");
         fail(app, "e2e-first-run-setup.png", message).await;
     }
-    save_png(
-        &app.screenshot().await.unwrap(),
-        "e2e-first-run-provider-setup.png",
-    );
+    shot(app, "e2e-first-run-provider-setup.png").await;
     click(app, "#settings-close").await;
     wait_gone(app, "#settings-panel").await;
     let typed = prop(app, "#composer", "value").await;
@@ -103,7 +108,7 @@ async fn the_local_server_answers(app: &Client, base_url: &str) {
         name.contains(LM_STUDIO),
         "the offer names its address: {name:?}"
     );
-    save_png(&app.screenshot().await.unwrap(), "e2e-first-run-found.png");
+    shot(app, "e2e-first-run-found.png").await;
     click(app, &format!("{offered} .discovered-add")).await;
     // Added as `local-<port>`, with the first model it lists.
     wait_prop(app, "#provider-select", "value", "local-1234").await;
@@ -117,5 +122,5 @@ async fn the_local_server_answers(app: &Client, base_url: &str) {
     assert!(answer.contains(LOCAL_ANSWER), "{answer:?}");
     let question = wait_text(app, "article.msg[data-role=\"user\"]", |_| true).await;
     assert!(question.contains(FIRST_MESSAGE), "{question:?}");
-    save_png(&app.screenshot().await.unwrap(), "e2e-first-run-answer.png");
+    shot(app, "e2e-first-run-answer.png").await;
 }
