@@ -1,29 +1,44 @@
 //! End to end on the real desktop app: the Tauri binary with its Yew UI in
 //! WebKitGTK, driven over WebDriver (`WebKitWebDriver`), under Xvfb, with the
 //! real Secret Service (gnome-keyring) and the embedded share-server. The
-//! provider is a local server speaking OpenAI's streaming wire format.
+//! providers are local servers speaking OpenAI's streaming wire format.
+//! Each story starts its own app with its own fresh data, one at a time.
 //!
-//! The story: set the provider's URL and key in Settings, start a session,
-//! send a message and watch it stream, see the stats, press Share (one
-//! click), find the link on the clipboard and read "only this computer" and
-//! its QR code, open it in headless Chromium and see the answer and its
-//! stats, revoke it from My shares, and see the page answer 410. Then beyond
-//! this computer: switch to "On my network" and open the link from a second
-//! host (a network namespace), connect a team server with a connect code,
-//! share there and open it from the second host, save the conversation as
-//! an HTML file and open it in Chromium: it shows the conversation and runs
-//! nothing.
+//! The sharing story (here): set the provider's URL and key in Settings,
+//! start a session, send a message and watch it stream, see the stats,
+//! press Share (one click), find the link on the clipboard and read "only
+//! this computer" and its QR code, open it in headless Chromium and see the
+//! answer and its stats, revoke it from My shares, and see the page answer
+//! 410. Then beyond this computer: switch to "On my network" and open the
+//! link from a second host (a network namespace), connect a team server
+//! with a connect code, share there and open it from the second host, save
+//! the conversation as an HTML file and open it in Chromium: it shows the
+//! conversation and runs nothing.
+//!
+//! The playground stories (`e2e/`): a first run with no usable provider
+//! ([`first_run`]); editing, branches and regenerating ([`branches`]); a
+//! three-model comparison with one provider failing, continued with one
+//! answer and shared with the others ([`compare`]).
 //!
 //! It needs a display, a D-Bus session with an unlocked keyring and Debian's
 //! webkit2gtk-driver, chromium, chromium-driver and xclip, so a plain
 //! `cargo test` skips it; `cargo xtask test` runs it in that environment:
-//! `cargo xtask e2e` alone.
+//! `cargo xtask e2e` alone (`cargo xtask e2e <name>` for the stories whose
+//! test name contains `<name>`).
 
 // A test crate: helpers outside `#[test]` fns unwrap too.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "e2e/app.rs"]
+mod app;
+#[path = "e2e/branches.rs"]
+mod branches;
+#[path = "e2e/compare.rs"]
+mod compare;
 #[path = "support/fake_openai.rs"]
 mod fake_openai;
+#[path = "e2e/first_run.rs"]
+mod first_run;
 #[path = "support/netns.rs"]
 mod netns;
 #[path = "support/webdriver.rs"]
@@ -33,16 +48,16 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+use app::{
+    AppHome, ForgetKeyAtEnd, new_session, on_element, run_app, select_value, send, streamed,
+    with_chromium,
+};
 use fake_openai::{Answer, FakeOpenAi};
 use fantoccini::Client;
 use fantoccini::key::Key;
 use netns::SecondHost;
 use serde_json::json;
-use tempfile::TempDir;
-use webdriver::{
-    Driver, WAIT, app_env, click, fail, fill, find, save_png, text, wait_for_exit, wait_gone,
-    wait_text, with_session,
-};
+use webdriver::{click, fail, fill, find, save_png, text, wait_gone, wait_text};
 
 /// The key typed into Settings; it must reach the provider and nowhere else.
 const API_KEY: &str = "sk-e2e-FROMTHEKEYRING-4f1d2c3b";
@@ -60,26 +75,16 @@ const CHUNK_PAUSE: Duration = Duration::from_millis(60);
 
 // ------------------------------------------------------- the fake provider
 
-/// [`ANSWER`] in pieces of about 6 bytes, cut on character boundaries, with
-/// the usage OpenAI reports (cached and reasoning tokens included).
+/// [`ANSWER`] streamed in small pieces, with the usage OpenAI reports
+/// (cached and reasoning tokens included).
 fn answer() -> Answer {
-    let mut pieces = vec![String::new()];
-    for c in ANSWER.chars() {
-        if pieces.last().is_some_and(|piece| piece.len() >= 6) {
-            pieces.push(String::new());
-        }
-        pieces.last_mut().unwrap().push(c);
-    }
-    Answer {
-        pieces,
-        pause: CHUNK_PAUSE,
-        usage: json!({
-            "prompt_tokens": INPUT_TOKENS, "completion_tokens": OUTPUT_TOKENS,
-            "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS,
-            "prompt_tokens_details": {"cached_tokens": CACHED_TOKENS},
-            "completion_tokens_details": {"reasoning_tokens": REASONING_TOKENS}
-        }),
-    }
+    let usage = json!({
+        "prompt_tokens": INPUT_TOKENS, "completion_tokens": OUTPUT_TOKENS,
+        "total_tokens": INPUT_TOKENS + OUTPUT_TOKENS,
+        "prompt_tokens_details": {"cached_tokens": CACHED_TOKENS},
+        "completion_tokens_details": {"reasoning_tokens": REASONING_TOKENS}
+    });
+    streamed(ANSWER, CHUNK_PAUSE, usage)
 }
 
 // ------------------------------------------------------------------ helpers
@@ -87,7 +92,7 @@ fn answer() -> Answer {
 /// Clicks a radio button until it is checked: a click that lands while the
 /// dialog is still rendering its first data can be lost, as a person's
 /// would be, and a person would click again.
-async fn choose(client: &Client, selector: &str) {
+pub async fn choose(client: &Client, selector: &str) {
     for _ in 0..3 {
         click(client, selector).await;
         let started = Instant::now();
@@ -106,14 +111,8 @@ async fn choose(client: &Client, selector: &str) {
 /// Scrolls `selector` to the middle of its scrolling box, clear of a
 /// dialog's sticky buttons.
 async fn to_middle(client: &Client, selector: &str) {
-    let element = find(client, selector).await;
-    client
-        .execute(
-            "arguments[0].scrollIntoView({block: 'center'})",
-            vec![serde_json::to_value(&element).unwrap()],
-        )
-        .await
-        .unwrap();
+    let script = "arguments[0].scrollIntoView({block: 'center'})";
+    on_element(client, selector, script).await;
 }
 
 /// Who answers through the OpenAI entry once it points at the fake provider
@@ -155,11 +154,11 @@ fn expected_cost() -> String {
     chat_core::format::cost(expected)
 }
 
-fn digits(text: &str) -> String {
+pub fn digits(text: &str) -> String {
     text.chars().filter(char::is_ascii_digit).collect()
 }
 
-fn clipboard() -> String {
+pub fn clipboard() -> String {
     let output = Command::new("xclip")
         .args(["-selection", "clipboard", "-o"])
         .output()
@@ -197,27 +196,12 @@ fn files_under(dir: &Path) -> Vec<PathBuf> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and WebKitWebDriver: run by `cargo xtask test` (or `cargo xtask e2e`)"]
 async fn chat_share_open_revoke_in_the_real_app() {
-    assert!(
-        std::env::var_os("DISPLAY").is_some(),
-        "no DISPLAY: run under Xvfb (cargo xtask e2e does)"
-    );
+    // The key typed into Settings goes to the keyring, which other stories share.
+    let _forget = ForgetKeyAtEnd("openai");
     let provider = FakeOpenAi::start(API_KEY, answer()).await;
-    let home = TempDir::new().unwrap();
-    let data_home = home.path().join("data");
-    let mut env = app_env(home.path());
-    // As much as the app logs: the key must not be in any of it.
-    env.push((
-        "RUST_LOG",
-        "debug,parlor=trace,share_server=trace".to_owned(),
-    ));
-    let log = home.path().join("app.log");
-    let app_driver = Driver::webkit(&env, &log).await;
-    let app = app_driver
-        .app(Path::new(env!("CARGO_BIN_EXE_parlor")))
-        .await;
-
+    let home = AppHome::new();
     let base_url = provider.base_url.clone();
-    with_session(app, Duration::from_secs(300), |app| async move {
+    run_app(&home, Duration::from_secs(300), |app| async move {
         let url = chat_and_share(&app, &base_url).await;
 
         // What was published carries no secret.
@@ -228,11 +212,8 @@ async fn chat_share_open_revoke_in_the_real_app() {
         assert!(!published.contains(API_KEY), "the key is in the share");
 
         // Colleagues open the link in their browser.
-        let chromedriver = Driver::chromedriver().await;
-        let profile = TempDir::new().unwrap();
-        let browser = chromedriver.chromium(&profile, false).await;
         let page_url = url.clone();
-        with_session(browser, Duration::from_secs(60), |browser| async move {
+        with_chromium(|browser| async move {
             read_the_page(&browser, &page_url).await;
         })
         .await;
@@ -243,20 +224,12 @@ async fn chat_share_open_revoke_in_the_real_app() {
         let host = SecondHost::create().expect("the end-to-end test runs as root");
         share_on_the_network(&app, &host).await;
         let file = share_on_a_team_server(&app, &host).await;
-        let chromedriver = Driver::chromedriver().await;
-        let profile = TempDir::new().unwrap();
-        let browser = chromedriver.chromium(&profile, false).await;
-        with_session(browser, Duration::from_secs(60), |browser| async move {
+        with_chromium(|browser| async move {
             read_the_file(&browser, &file).await;
         })
         .await;
     })
     .await;
-
-    // The app writes its databases until it has exited (WAL checkpoint,
-    // files removed): read them after.
-    drop(app_driver);
-    wait_for_exit(Path::new(env!("CARGO_BIN_EXE_parlor"))).await;
 
     // The key went to the provider, in the header, and nowhere else.
     let seen = provider.seen.lock().unwrap();
@@ -274,12 +247,13 @@ async fn chat_share_open_revoke_in_the_real_app() {
     );
     // Nor in the app's log (stderr, at trace level for the app and its
     // share-server), which did record the session.
-    let logged = std::fs::read_to_string(&log).unwrap();
+    let logged = std::fs::read_to_string(home.log()).unwrap();
     assert!(
         logged.contains("TRACE") || logged.contains("DEBUG"),
         "{logged}"
     );
     assert!(!logged.contains(API_KEY), "the API key is in the app's log");
+    let data_home = home.data();
     let files = files_under(&data_home);
     for database in ["parlor.db", "shares.db"] {
         assert!(
@@ -322,18 +296,7 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
     let served = served_name(provider_url);
     click(app, "#add-price").await;
     // The new row may still be moving into view: retry until it takes the choice.
-    let started = Instant::now();
-    while let Err(error) = find(app, "#price-1-provider")
-        .await
-        .select_by_value(&served)
-        .await
-    {
-        if started.elapsed() > WAIT {
-            let message = format!("could not choose the provider: {error:?}");
-            fail(app, "e2e-app-price-row.png", message).await;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    select_value(app, "#price-1-provider", &served).await;
     for (field, value) in [
         ("model", MODEL),
         ("input", "$1000"),
@@ -382,14 +345,7 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
     wait_gone(app, "#settings-panel").await;
 
     // A new session on that provider.
-    click(app, "#new-session").await;
-    find(app, ".session-item.current").await;
-    find(app, "#provider-select")
-        .await
-        .select_by_value("openai")
-        .await
-        .unwrap();
-    fill(app, "#model-input", MODEL).await;
+    new_session(app, "openai", MODEL).await;
     let share = find(app, "#share-button").await;
     assert!(
         share.attr("disabled").await.unwrap().is_some(),
@@ -397,8 +353,7 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
     );
 
     // Ask, and watch the answer stream in.
-    fill(app, "#composer", QUESTION).await;
-    click(app, "#send").await;
+    send(app, QUESTION).await;
     let streaming = find(app, "article.msg-assistant[data-state=\"streaming\"]").await;
     find(app, "#stop").await;
     let partial = streaming.text().await.unwrap_or_default();
@@ -478,7 +433,7 @@ async fn chat_and_share(app: &Client, provider_url: &str) -> String {
 
 /// Waits for the Share dialog's link with reach `kind`; checks the clipboard
 /// holds it.
-async fn shared_link(app: &Client, kind: &str) -> String {
+pub async fn shared_link(app: &Client, kind: &str) -> String {
     find(app, "#share-modal").await;
     wait_text(app, "#share-status", |t| t.contains("Link copied")).await;
     find(app, &format!("#share-reach[data-reach=\"{kind}\"]")).await;
@@ -593,19 +548,7 @@ async fn share_on_the_network(app: &Client, host: &SecondHost) {
     click(app, "#open-settings").await;
     choose(app, "#share-mode-network").await;
     to_middle(app, "#network-address").await;
-    let started = Instant::now();
-    while let Err(error) = find(app, "#network-address")
-        .await
-        .select_by_value(&host.host_ip)
-        .await
-    {
-        assert!(
-            started.elapsed() < WAIT,
-            "{} is not offered: {error:?}",
-            host.host_ip
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    select_value(app, "#network-address", &host.host_ip).await;
     click(app, "#settings-save").await;
     wait_text(app, "#share-server-info", |t| {
         t.contains("Anyone on your network can open this link")

@@ -8,6 +8,11 @@
 //! `[DONE]`; a wrong key gets OpenAI's 401. Raw tokio TCP with `TCP_NODELAY`
 //! and one write per frame, the wall clock taken right after each piece is
 //! written: the bench matches those times with the UI's events.
+//!
+//! [`FakeOpenAi::start_with`] makes other servers of the kind ([`Options`]):
+//! one on a given address (LM Studio's 127.0.0.1:1234, for the app's search
+//! for local servers), one that takes any key or none (a local server), one
+//! that lists its models at `GET …/models`, one that fails mid-answer.
 #![allow(
     dead_code,
     clippy::unwrap_used,
@@ -15,6 +20,7 @@
 )]
 
 use std::io;
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
@@ -38,7 +44,29 @@ pub struct Seen {
     pub bodies: Vec<Value>,
     /// Milliseconds since the epoch right after each piece was written.
     pub sent: Vec<f64>,
+    /// How many times the model list was asked for (not in `authorizations`
+    /// or `bodies`, which are the completions').
+    pub model_lists: usize,
 }
+
+/// Where a server listens and how it answers beyond its [`Answer`].
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// The address to listen on; any free loopback port when `None`.
+    pub address: Option<SocketAddr>,
+    /// The bearer key completions need; `None`: any key or none, as a
+    /// local server takes.
+    pub api_key: Option<String>,
+    /// The models `GET …/models` lists; `None`: that path is not found.
+    pub models: Option<Vec<String>>,
+    /// Fail every completion after this many pieces, as OpenAI reports an
+    /// error mid-answer: an `error` chunk, then the stream ends.
+    pub fail_after: Option<usize>,
+}
+
+/// The message of [`Options::fail_after`]'s error (OpenAI's words for its
+/// server errors).
+pub const MID_ANSWER_ERROR: &str = "The server had an error while processing your request.";
 
 pub struct FakeOpenAi {
     pub base_url: String,
@@ -50,25 +78,36 @@ pub struct FakeOpenAi {
 
 impl FakeOpenAi {
     pub async fn start(api_key: &str, answer: Answer) -> Self {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base_url = format!("http://{}/v1", listener.local_addr().unwrap());
+        let options = Options {
+            api_key: Some(api_key.to_owned()),
+            ..Options::default()
+        };
+        Self::start_with(answer, options).await.unwrap()
+    }
+
+    /// A server as `options` say; fails only when it cannot listen where
+    /// they say (the address is taken).
+    pub async fn start_with(answer: Answer, options: Options) -> io::Result<Self> {
+        let address = options.address.unwrap_or(([127, 0, 0, 1], 0).into());
+        let listener = TcpListener::bind(address).await?;
+        let base_url = format!("http://{}/v1", listener.local_addr()?);
         let seen = Arc::new(Mutex::new(Seen::default()));
         let answer = Arc::new(Mutex::new(answer));
         let (shared_seen, shared_answer) = (Arc::clone(&seen), Arc::clone(&answer));
-        let key = api_key.to_owned();
+        let options = Arc::new(options);
         let task = tokio::spawn(async move {
             while let Ok((stream, _)) = listener.accept().await {
                 let (seen, answer) = (Arc::clone(&shared_seen), Arc::clone(&shared_answer));
-                let key = key.clone();
-                tokio::spawn(async move { serve(stream, &key, &seen, &answer).await });
+                let options = Arc::clone(&options);
+                tokio::spawn(async move { serve(stream, &options, &seen, &answer).await });
             }
         });
-        Self {
+        Ok(Self {
             base_url,
             seen,
             answer,
             task,
-        }
+        })
     }
 }
 
@@ -87,13 +126,20 @@ pub fn now_ms() -> f64 {
 /// Reads one request and answers it.
 async fn serve(
     mut stream: TcpStream,
-    key: &str,
+    options: &Options,
     seen: &Mutex<Seen>,
     answer: &Mutex<Answer>,
 ) -> io::Result<()> {
     stream.set_nodelay(true)?;
     let (head, body) = read_request(&mut stream).await?;
     let path = head.split_whitespace().nth(1).unwrap_or_default();
+    if let Some(models) = &options.models
+        && head.starts_with("GET ")
+        && path.ends_with("/models")
+    {
+        seen.lock().unwrap().model_lists += 1;
+        return respond(&mut stream, "200 OK", &model_list(models).to_string()).await;
+    }
     if !head.starts_with("POST ") || !path.ends_with("/chat/completions") {
         return respond(&mut stream, "404 Not Found", "").await;
     }
@@ -104,7 +150,9 @@ async fn serve(
         seen.authorizations.push(authorization.clone());
         seen.bodies.push(request.clone());
     }
-    if authorization != format!("Bearer {key}") {
+    if let Some(key) = &options.api_key
+        && authorization != format!("Bearer {key}")
+    {
         let error = json!({"error": {"message": "Incorrect API key provided",
             "type": "invalid_request_error", "code": "invalid_api_key"}});
         return respond(&mut stream, "401 Unauthorized", &error.to_string()).await;
@@ -131,8 +179,11 @@ async fn serve(
     let role = chunk(json!({"role": "assistant", "content": ""}), None);
     write_frame(&mut stream, &event(&role)).await?;
     let mut sent = Vec::with_capacity(pieces.len());
-    for piece in pieces {
+    for (index, piece) in pieces.into_iter().enumerate() {
         tokio::time::sleep(pause).await;
+        if options.fail_after == Some(index) {
+            return fail_mid_answer(&mut stream).await;
+        }
         write_frame(&mut stream, &event(&chunk(json!({"content": piece}), None))).await?;
         sent.push(now_ms());
     }
@@ -146,6 +197,27 @@ async fn serve(
     stream.flush().await?;
     seen.lock().unwrap().sent = sent;
     Ok(())
+}
+
+/// OpenAI's model list: `{"object": "list", "data": [{"id": …}, …]}`.
+fn model_list(models: &[String]) -> Value {
+    let data: Vec<Value> = models
+        .iter()
+        .map(
+            |id| json!({"id": id, "object": "model", "created": 1_764_000_000, "owned_by": "fake"}),
+        )
+        .collect();
+    json!({"object": "list", "data": data})
+}
+
+/// An error chunk as OpenAI streams one mid-answer, then the end of the
+/// stream without `[DONE]`.
+async fn fail_mid_answer(stream: &mut TcpStream) -> io::Result<()> {
+    let error =
+        json!({"error": {"message": MID_ANSWER_ERROR, "type": "server_error", "code": null}});
+    write_frame(stream, &event(&error)).await?;
+    stream.write_all(b"0\r\n\r\n").await?;
+    stream.flush().await
 }
 
 /// The request's head and its `Content-Length` body.
@@ -206,19 +278,27 @@ mod tests {
     use super::*;
 
     async fn post(provider: &FakeOpenAi, key: &str) -> String {
-        let address = provider.base_url.trim_start_matches("http://");
-        let address = address.trim_end_matches("/v1");
-        let mut stream = TcpStream::connect(address).await.unwrap();
         let body = r#"{"model":"m","stream":true}"#;
         let request = format!(
             "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {key}\r\n\
              Content-Length: {}\r\n\r\n{body}",
             body.len()
         );
+        exchange(provider, &request).await
+    }
+
+    /// Sends a whole HTTP/1.1 `request` and reads the whole response.
+    async fn exchange(provider: &FakeOpenAi, request: &str) -> String {
+        let mut stream = TcpStream::connect(address_of(provider)).await.unwrap();
         stream.write_all(request.as_bytes()).await.unwrap();
         let mut response = String::new();
         stream.read_to_string(&mut response).await.unwrap();
         response
+    }
+
+    fn address_of(provider: &FakeOpenAi) -> SocketAddr {
+        let address = provider.base_url.trim_start_matches("http://");
+        address.trim_end_matches("/v1").parse().unwrap()
     }
 
     #[tokio::test]
@@ -248,5 +328,47 @@ mod tests {
         let refused = post(&provider, "sk-wrong").await;
         assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
         assert!(refused.contains("invalid_api_key"), "{refused}");
+    }
+
+    #[tokio::test]
+    async fn a_local_server_lists_its_models_takes_any_key_and_can_fail_mid_answer() {
+        let answer = Answer {
+            pieces: ["one ", "two ", "three "].map(str::to_owned).to_vec(),
+            pause: Duration::from_millis(1),
+            usage: json!({"prompt_tokens": 5, "completion_tokens": 3, "total_tokens": 8}),
+        };
+        let options = Options {
+            models: Some(vec!["small".into(), "large".into()]),
+            fail_after: Some(2),
+            ..Options::default()
+        };
+        let provider = FakeOpenAi::start_with(answer.clone(), options)
+            .await
+            .unwrap();
+        let listed = exchange(&provider, "GET /v1/models HTTP/1.1\r\nHost: x\r\n\r\n").await;
+        assert!(listed.starts_with("HTTP/1.1 200 OK"), "{listed}");
+        for model in ["small", "large"] {
+            assert!(listed.contains(&format!(r#""id":"{model}""#)), "{listed}");
+        }
+
+        let answered = post(&provider, "sk-anything").await;
+        assert!(answered.starts_with("HTTP/1.1 200 OK"), "{answered}");
+        assert!(answered.contains(r#""content":"two ""#), "{answered}");
+        assert!(!answered.contains("three"), "{answered}");
+        assert!(answered.contains(MID_ANSWER_ERROR), "{answered}");
+        assert!(!answered.contains("[DONE]"), "{answered}");
+        {
+            let seen = provider.seen.lock().unwrap();
+            assert_eq!(seen.model_lists, 1);
+            assert_eq!(seen.authorizations, ["Bearer sk-anything"]);
+            assert_eq!(seen.bodies.len(), 1);
+        }
+
+        // A second server on a taken address: an error to report, no panic.
+        let taken = Options {
+            address: Some(address_of(&provider)),
+            ..Options::default()
+        };
+        assert!(FakeOpenAi::start_with(answer, taken).await.is_err());
     }
 }

@@ -1,7 +1,8 @@
 //! Tests that need a desktop: a D-Bus session with an unlocked gnome-keyring
 //! (the real Secret Service) and, for the app, an X display (Xvfb).
 //!
-//! `cargo xtask e2e`: the real app end to end (`tests/e2e_app.rs`), alone.
+//! `cargo xtask e2e [FILTER]`: the real app end to end (`tests/e2e_app.rs`
+//! and `tests/e2e/`), alone, or only the stories whose name contains FILTER.
 
 use std::process::Command;
 
@@ -15,9 +16,16 @@ pub fn keyring_test() -> Command {
     cargo_session("test -p parlor --lib", only, false)
 }
 
-/// The app driven over WebDriver under Xvfb (builds the app binary first).
-pub fn app_test() -> Command {
-    cargo_session("test -p parlor --test e2e", "--ignored --nocapture", true)
+/// The app driven over WebDriver under Xvfb (builds the app binary first):
+/// every story, or those whose test name contains `filter`.
+pub fn app_test(filter: Option<&str>) -> Command {
+    let filter = filter.map(|f| shlex::try_quote(f).unwrap_or_default());
+    let test_args = ["--ignored --nocapture"]
+        .into_iter()
+        .chain(filter.as_deref())
+        .collect::<Vec<_>>()
+        .join(" ");
+    cargo_session("test -p parlor --test e2e", &test_args, true)
 }
 
 /// `cargo <args> [--locked] -- <test_args>` in a [`desktop_session`] with a
@@ -66,9 +74,9 @@ pub fn desktop_session(display: bool, fresh_home: bool, command_line: &str) -> C
     command
 }
 
-/// `cargo xtask e2e`.
-pub fn run() -> Result<()> {
+/// `cargo xtask e2e [FILTER]`.
+pub fn run(filter: Option<&str>) -> Result<()> {
     setup::ensure()?;
     ui::build()?;
-    cmd::run(&mut app_test())
+    cmd::run(&mut app_test(filter))
 }

@@ -50,7 +50,10 @@ enum Command {
     /// the keyring and the app end to end under Xvfb, a short schemathesis run
     Test,
     /// Only the app end to end under Xvfb (WebKitWebDriver, Chromium, xclip)
-    E2e,
+    E2e {
+        /// Only the stories whose test name contains this
+        filter: Option<String>,
+    },
     /// Crash durability (kill -9 under load), 256-connection load with aborting
     /// clients, API conformance (schemathesis) and fuzzing
     Harden(harden::Args),
@@ -79,7 +82,7 @@ fn dispatch(command: Command) -> Result<()> {
         Command::Run { args } => run::app(&args),
         Command::Serve { args } => run::serve(&args),
         Command::Test => test::run(),
-        Command::E2e => e2e::run(),
+        Command::E2e { filter } => e2e::run(filter.as_deref()),
         Command::Bench(args) => bench::run(args),
         Command::Harden(args) => harden::run(args),
     }

@@ -67,7 +67,7 @@ pub fn run() -> Result<()> {
     )?;
     check(
         "the app end to end (Xvfb, WebKitWebDriver, Chromium)",
-        &|| cmd::run(&mut e2e::app_test()),
+        &|| cmd::run(&mut e2e::app_test(None)),
     )?;
     // The short conformance run: a seeded schemathesis pass (pinned, PyPI)
     // over every operation of the OpenAPI document, against a real server.
