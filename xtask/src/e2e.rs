@@ -19,12 +19,10 @@ pub fn keyring_test() -> Command {
 /// The app driven over WebDriver under Xvfb (builds the app binary first):
 /// every story, or those whose test name contains `filter`.
 pub fn app_test(filter: Option<&str>) -> Command {
-    let filter = filter.map(|f| shlex::try_quote(f).unwrap_or_default());
-    let test_args = ["--ignored --nocapture"]
-        .into_iter()
-        .chain(filter.as_deref())
-        .collect::<Vec<_>>()
-        .join(" ");
+    let filter = filter
+        .and_then(|f| shlex::try_quote(f).ok())
+        .unwrap_or_default();
+    let test_args = format!("--ignored --nocapture {filter}");
     cargo_session("test -p parlor --test e2e", &test_args, true)
 }
 
