@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
+use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Totals, Usage};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -230,19 +230,17 @@ pub struct MessagePage {
     pub has_more_after: bool,
 }
 
-/// Sums over a session's messages (the session's cost line).
+/// Sums over a session's messages (the session's cost line): the tokens and
+/// cost summed as chat-core sums a snapshot's, with the message count and the
+/// inference time (on the wire, one flat camelCase object).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionTotals {
     pub message_count: i64,
-    pub input_tokens: i64,
-    pub output_tokens: i64,
-    pub reasoning_tokens: i64,
-    pub cached_tokens: i64,
-    /// `input_tokens + output_tokens` (reasoning and cached are parts of them).
-    pub total_tokens: i64,
-    /// USD, or `None` when some message with usage has an unknown price.
-    pub total_cost: Option<f64>,
+    /// `totalCost` is `None` when some message with usage has an unknown
+    /// price.
+    #[serde(flatten)]
+    pub sums: Totals,
     pub inference_time_ms: i64,
 }
 

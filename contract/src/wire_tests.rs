@@ -148,3 +148,30 @@ fn model_setups_and_model_lists_keep_their_wire_names() {
     assert_eq!(list.models[1].display_name.as_deref(), Some("B"));
     assert_eq!(list.models[0].display_name, None);
 }
+
+/// A session's totals travel as one flat object, chat-core's sums beside
+/// the message count and time, and decode back the same.
+#[test]
+fn session_totals_are_one_flat_object() {
+    let totals = SessionTotals {
+        message_count: 3,
+        sums: chat_core::Totals {
+            input_tokens: 110,
+            output_tokens: 44,
+            reasoning_tokens: 22,
+            cached_tokens: 55,
+            total_tokens: 154,
+            total_cost: None,
+        },
+        inference_time_ms: 2200,
+    };
+    let json = serde_json::json!({
+        "messageCount": 3, "inputTokens": 110, "outputTokens": 44, "reasoningTokens": 22,
+        "cachedTokens": 55, "totalTokens": 154, "totalCost": null, "inferenceTimeMs": 2200,
+    });
+    assert_eq!(serde_json::to_value(totals).unwrap(), json);
+    assert_eq!(
+        serde_json::from_value::<SessionTotals>(json).unwrap(),
+        totals
+    );
+}

@@ -1,7 +1,7 @@
 //! Messages: append, read, page over the selected path (keyset on
 //! position), update, totals. The tree itself is `tree.rs`'s.
 
-use chat_core::{Role, Usage};
+use chat_core::{Role, Totals, Usage};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::copies::fill_siblings_of_all;
@@ -245,12 +245,14 @@ impl Store {
                 let output_tokens: i64 = row.get(2)?;
                 Ok(SessionTotals {
                     message_count: row.get(0)?,
-                    input_tokens,
-                    output_tokens,
-                    reasoning_tokens: row.get(3)?,
-                    cached_tokens: row.get(4)?,
-                    total_tokens: input_tokens.saturating_add(output_tokens),
-                    total_cost: row.get(5)?,
+                    sums: Totals {
+                        input_tokens,
+                        output_tokens,
+                        reasoning_tokens: row.get(3)?,
+                        cached_tokens: row.get(4)?,
+                        total_tokens: input_tokens.saturating_add(output_tokens),
+                        total_cost: row.get(5)?,
+                    },
                     inference_time_ms: row.get(6)?,
                 })
             },
