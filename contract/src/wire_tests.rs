@@ -175,3 +175,31 @@ fn session_totals_are_one_flat_object() {
         totals
     );
 }
+
+/// A message to append needs only its role; a stored message from before
+/// the tree and the provider names reads with those left empty.
+#[test]
+fn messages_read_with_their_optional_fields_left_out() {
+    let new: NewMessage = serde_json::from_str(r#"{"role": "user"}"#).unwrap();
+    assert_eq!(new, NewMessage::new(chat_core::Role::User, ""));
+    let stored: StoredMessage = serde_json::from_str(
+        r#"{"id": "m", "sessionId": "s", "position": 0, "role": "assistant",
+            "content": "Hi", "reasoning": null, "usage": null, "cost": null,
+            "timeToFirstTokenMs": null, "inferenceTimeMs": null,
+            "tokensPerSecond": null, "toolCallId": null, "status": "complete",
+            "error": null, "finishReason": null, "providerId": null, "model": null,
+            "createdAt": "2026-11-25T08:00:00Z", "updatedAt": "2026-11-25T08:00:01Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(stored.parent_id, None);
+    assert!(stored.siblings.is_empty() && stored.tool_calls.is_empty());
+    assert_eq!(
+        (
+            stored.provider_name,
+            stored.price_provider,
+            stored.params,
+            stored.ended
+        ),
+        (None, None, None, None)
+    );
+}
