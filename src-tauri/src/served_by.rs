@@ -41,7 +41,7 @@
 use std::sync::LazyLock;
 
 use chat_core::Usage;
-use chat_core::cost::{PriceTable, Pricing, ResolvedPrice};
+use chat_core::cost::{PriceTable, Prices, Pricing, ResolvedPrice};
 use chat_core::limits::MAX_PROVIDER_BYTES;
 use chrono::{DateTime, Utc};
 
@@ -157,10 +157,7 @@ impl ServedByExt for ServedBy {
         usage: &Usage,
         at: DateTime<Utc>,
     ) -> Option<f64> {
-        match &self.price_provider {
-            Some(table_id) => pricing.cost(table_id, model, usage, at),
-            None => own_prices(pricing).cost(&self.name, model, usage, at),
-        }
+        self.price(pricing, model, at)?.price.cost(usage)
     }
 }
 
