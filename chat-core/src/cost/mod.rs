@@ -3,7 +3,7 @@
 //! `chat-core/data/genai-prices/`), with user overrides.
 //!
 //! # Finding a model's price
-//! [`PriceTable::model_price`] takes the provider id and model name the
+//! [`Prices::model_price`] takes the provider id and model name the
 //! snapshot records (`modelConfig.provider`, `modelConfig.model`):
 //!
 //! 1. Both are trimmed and compared case-insensitively.
