@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, ShareRecord, Store, StoreError, parse_timestamp, timestamp};
+use super::{
+    Result, ShareRecord, Store, StoreError, TextColumns, all_rows, parse_timestamp, timestamp,
+};
 
 const SHARE_COLUMNS: &str = "share_id, server_url, share_url, session_id, title, delete_token, expires_at, created_at, revoked_at, reach";
 
@@ -33,11 +35,8 @@ impl Store {
     /// Every share, newest first (revoked ones included, marked).
     pub fn list_shares(&self) -> Result<Vec<ShareRecord>> {
         let conn = self.conn()?;
-        let mut statement = conn.prepare(&format!(
-            "SELECT {SHARE_COLUMNS} FROM shares ORDER BY created_at DESC, share_id"
-        ))?;
-        let rows = statement.query_map([], share_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = format!("SELECT {SHARE_COLUMNS} FROM shares ORDER BY created_at DESC, share_id");
+        all_rows(&conn, &sql, [], share_from_row)
     }
 
     /// The share with this id (ids are random: one server's id is unique
@@ -94,7 +93,7 @@ fn share_from_row(row: &Row<'_>) -> rusqlite::Result<ShareRecord> {
         title: row.get(4)?,
         delete_token: row.get(5)?,
         expires_at: optional_time(6)?,
-        created_at: parse_timestamp(&row.get::<_, String>(7)?)?,
+        created_at: row.timestamp(7)?,
         revoked_at: optional_time(8)?,
         reach: row.get(9)?,
     })
