@@ -182,6 +182,8 @@ pub(crate) fn all_rows<T>(
 pub(crate) trait TextColumns {
     /// An RFC 3339 timestamp.
     fn timestamp(&self, index: usize) -> rusqlite::Result<DateTime<Utc>>;
+    /// An RFC 3339 timestamp, or NULL.
+    fn optional_timestamp(&self, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>>;
     /// JSON.
     fn json<T: serde::de::DeserializeOwned>(&self, index: usize) -> rusqlite::Result<T>;
     /// JSON, or NULL.
@@ -194,6 +196,12 @@ pub(crate) trait TextColumns {
 impl TextColumns for rusqlite::Row<'_> {
     fn timestamp(&self, index: usize) -> rusqlite::Result<DateTime<Utc>> {
         parse_timestamp(&self.get::<_, String>(index)?)
+    }
+
+    fn optional_timestamp(&self, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+        self.get::<_, Option<String>>(index)?
+            .map(|text| parse_timestamp(&text))
+            .transpose()
     }
 
     fn json<T: serde::de::DeserializeOwned>(&self, index: usize) -> rusqlite::Result<T> {

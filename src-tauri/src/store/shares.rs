@@ -3,9 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{
-    Result, ShareRecord, Store, StoreError, TextColumns, all_rows, parse_timestamp, timestamp,
-};
+use super::{Result, ShareRecord, Store, StoreError, TextColumns, all_rows, timestamp};
 
 const SHARE_COLUMNS: &str = "share_id, server_url, share_url, session_id, title, delete_token, expires_at, created_at, revoked_at, reach";
 
@@ -80,11 +78,6 @@ impl Store {
 }
 
 fn share_from_row(row: &Row<'_>) -> rusqlite::Result<ShareRecord> {
-    let optional_time = |index: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
-        row.get::<_, Option<String>>(index)?
-            .map(|text| parse_timestamp(&text))
-            .transpose()
-    };
     Ok(ShareRecord {
         share_id: row.get(0)?,
         server_url: row.get(1)?,
@@ -92,9 +85,9 @@ fn share_from_row(row: &Row<'_>) -> rusqlite::Result<ShareRecord> {
         session_id: row.get(3)?,
         title: row.get(4)?,
         delete_token: row.get(5)?,
-        expires_at: optional_time(6)?,
+        expires_at: row.optional_timestamp(6)?,
         created_at: row.timestamp(7)?,
-        revoked_at: optional_time(8)?,
+        revoked_at: row.optional_timestamp(8)?,
         reach: row.get(9)?,
     })
 }
