@@ -141,7 +141,8 @@ fn expected_cost() -> String {
         ..chat_core::cost::PriceOverride::new("openai", MODEL, 1000.0, 2000.0)
     };
     let expected = price.price().cost(&usage);
-    let bundled = chat_core::cost::Pricing::bundled(Vec::new()).cost(
+    let bundled = chat_core::cost::Prices::cost(
+        &chat_core::cost::Pricing::bundled(Vec::new()),
         "openai",
         MODEL,
         &usage,

@@ -1,9 +1,10 @@
 //! Sessions and their messages, as the shell stores them and the UI shows
-//! them (camelCase JSON).
+//! them (camelCase JSON). An `Option` field left out of a payload reads as
+//! `None` (serde's rule), so only other fields name their default.
 
 use std::collections::BTreeMap;
 
-use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
+use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Totals, Usage};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -123,7 +124,6 @@ pub struct StoredMessage {
     pub position: i64,
     /// The message this one follows (an answer's prompt, a prompt's answer);
     /// `None` for a session's first message.
-    #[serde(default)]
     pub parent_id: Option<String>,
     /// The messages that share this one's parent, this one included, in
     /// creation order (derived, not stored): more than one means branches.
@@ -152,18 +152,14 @@ pub struct StoredMessage {
     pub provider_id: Option<String>,
     pub model: Option<String>,
     /// Who served it, as shares name it, resolved when it was generated.
-    #[serde(default)]
     pub provider_name: Option<String>,
     /// The price-table provider whose bundled prices applied to it; `None`
     /// when only the user's prices could.
-    #[serde(default)]
     pub price_provider: Option<String>,
     /// The sampling parameters sent for it.
-    #[serde(default)]
     pub params: Option<GenerationParams>,
     /// How an answer ended, in the snapshot's words (derived by the shell,
     /// not stored).
-    #[serde(default)]
     pub ended: Option<FinishReason>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
@@ -176,23 +172,16 @@ pub struct NewMessage {
     pub role: Role,
     #[serde(default)]
     pub content: String,
-    #[serde(default)]
     pub reasoning: Option<String>,
     #[serde(default)]
     pub tool_calls: Vec<ToolCall>,
-    #[serde(default)]
     pub tool_call_id: Option<String>,
     #[serde(default = "complete")]
     pub status: MessageStatus,
-    #[serde(default)]
     pub provider_id: Option<String>,
-    #[serde(default)]
     pub model: Option<String>,
-    #[serde(default)]
     pub provider_name: Option<String>,
-    #[serde(default)]
     pub price_provider: Option<String>,
-    #[serde(default)]
     pub params: Option<GenerationParams>,
 }
 
@@ -230,19 +219,17 @@ pub struct MessagePage {
     pub has_more_after: bool,
 }
 
-/// Sums over a session's messages (the session's cost line).
+/// Sums over a session's messages (the session's cost line): the tokens and
+/// cost summed as chat-core sums a snapshot's, with the message count and the
+/// inference time (on the wire, one flat camelCase object).
 #[derive(Debug, Clone, Copy, PartialEq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SessionTotals {
     pub message_count: i64,
-    pub input_tokens: i64,
-    pub output_tokens: i64,
-    pub reasoning_tokens: i64,
-    pub cached_tokens: i64,
-    /// `input_tokens + output_tokens` (reasoning and cached are parts of them).
-    pub total_tokens: i64,
-    /// USD, or `None` when some message with usage has an unknown price.
-    pub total_cost: Option<f64>,
+    /// `totalCost` is `None` when some message with usage has an unknown
+    /// price.
+    #[serde(flatten)]
+    pub sums: Totals,
     pub inference_time_ms: i64,
 }
 

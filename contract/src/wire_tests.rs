@@ -148,3 +148,58 @@ fn model_setups_and_model_lists_keep_their_wire_names() {
     assert_eq!(list.models[1].display_name.as_deref(), Some("B"));
     assert_eq!(list.models[0].display_name, None);
 }
+
+/// A session's totals travel as one flat object, chat-core's sums beside
+/// the message count and time, and decode back the same.
+#[test]
+fn session_totals_are_one_flat_object() {
+    let totals = SessionTotals {
+        message_count: 3,
+        sums: chat_core::Totals {
+            input_tokens: 110,
+            output_tokens: 44,
+            reasoning_tokens: 22,
+            cached_tokens: 55,
+            total_tokens: 154,
+            total_cost: None,
+        },
+        inference_time_ms: 2200,
+    };
+    let json = serde_json::json!({
+        "messageCount": 3, "inputTokens": 110, "outputTokens": 44, "reasoningTokens": 22,
+        "cachedTokens": 55, "totalTokens": 154, "totalCost": null, "inferenceTimeMs": 2200,
+    });
+    assert_eq!(serde_json::to_value(totals).unwrap(), json);
+    assert_eq!(
+        serde_json::from_value::<SessionTotals>(json).unwrap(),
+        totals
+    );
+}
+
+/// A message to append needs only its role; a stored message from before
+/// the tree and the provider names reads with those left empty.
+#[test]
+fn messages_read_with_their_optional_fields_left_out() {
+    let new: NewMessage = serde_json::from_str(r#"{"role": "user"}"#).unwrap();
+    assert_eq!(new, NewMessage::new(chat_core::Role::User, ""));
+    let stored: StoredMessage = serde_json::from_str(
+        r#"{"id": "m", "sessionId": "s", "position": 0, "role": "assistant",
+            "content": "Hi", "reasoning": null, "usage": null, "cost": null,
+            "timeToFirstTokenMs": null, "inferenceTimeMs": null,
+            "tokensPerSecond": null, "toolCallId": null, "status": "complete",
+            "error": null, "finishReason": null, "providerId": null, "model": null,
+            "createdAt": "2026-11-25T08:00:00Z", "updatedAt": "2026-11-25T08:00:01Z"}"#,
+    )
+    .unwrap();
+    assert_eq!(stored.parent_id, None);
+    assert!(stored.siblings.is_empty() && stored.tool_calls.is_empty());
+    assert_eq!(
+        (
+            stored.provider_name,
+            stored.price_provider,
+            stored.params,
+            stored.ended
+        ),
+        (None, None, None, None)
+    );
+}

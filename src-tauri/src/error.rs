@@ -149,119 +149,47 @@ mod tests {
         };
         let unconfigured =
             crate::settings::SettingsError::NotFound("provider “x” is not configured".into());
+        let listen_ip = [192, 168, 1, 20].into();
+        let token_lost = "this share was published with a token that is no longer stored; \
+                          it cannot be revoked from here";
+        let empty_code = chat_core::connect_code::ConnectCodeError::Empty;
+        #[rustfmt::skip]
         let cases: [(AppError, &str, &str); 20] = [
-            (
-                StoreError::NotFound { what: "session" }.into(),
-                "not_found",
-                "session not found",
-            ),
-            (
-                StoreError::Invalid("no title".into()).into(),
-                "invalid_input",
-                "invalid input: no title",
-            ),
-            (
-                StoreError::Poisoned.into(),
-                "storage",
-                "the database lock was poisoned by an earlier panic",
-            ),
-            (
-                CoreError::Secret(keyring).into(),
-                "keyring",
-                "the system keyring failed for provider:openai: locked",
-            ),
-            (
-                CoreError::from(unconfigured).into(),
-                "not_found",
-                "provider “x” is not configured",
-            ),
-            (
-                CoreError::DataDir {
-                    dir: "/data".into(),
-                    source: io(),
-                }
-                .into(),
-                "internal",
-                "could not create the data folder /data: disk full",
-            ),
-            (
-                TurnError::NoModel.into(),
-                "invalid_input",
-                "choose a model for this session first",
-            ),
-            (
-                TurnError::EmptyMessage.into(),
-                "invalid_input",
-                "the message is empty",
-            ),
-            (
-                TurnError::ProviderSetupNeeded("OpenAI needs an API key".into()).into(),
-                "provider_setup_needed",
-                "OpenAI needs an API key",
-            ),
-            (
-                TurnError::CompareSize(5).into(),
-                "invalid_input",
-                "a comparison takes 2 to 4 model setups, not 5",
-            ),
-            (
-                TurnError::WrongRole("only an answer can be regenerated").into(),
-                "invalid_input",
-                "only an answer can be regenerated",
-            ),
-            (
-                TurnError::AnswerNotCreated.into(),
-                "internal",
-                "the assistant message was not created",
-            ),
-            (
-                EmbeddedError::Listen {
-                    ip: [192, 168, 1, 20].into(),
-                    source: io(),
-                }
-                .into(),
-                "internal",
-                "the embedded share server could not listen on 192.168.1.20: disk full",
-            ),
-            (
-                EmbeddedError::NoAddress(io()).into(),
-                "internal",
-                "the embedded share server has no address: disk full",
-            ),
-            (
-                ShareError::UnknownMessage("m1".into()).into(),
-                "invalid_input",
-                "message m1 is not part of this session",
-            ),
-            (
-                ShareError::NothingToShare.into(),
-                "invalid_input",
-                "there is no message to share",
-            ),
-            (
-                ShareError::UnknownShare("s1".into()).into(),
-                "not_found",
-                "share s1 is not known here",
-            ),
-            (
-                ShareError::TokenLost.into(),
-                "invalid_input",
-                "this share was published with a token that is no longer stored; it cannot be revoked from here",
-            ),
-            (
-                ShareError::File {
-                    path: "/out/Chat.html".into(),
-                    source: io(),
-                }
-                .into(),
-                "internal",
-                "the file /out/Chat.html could not be written: disk full",
-            ),
-            (
-                ShareError::ConnectCode(chat_core::connect_code::ConnectCodeError::Empty).into(),
-                "invalid_connect_code",
-                "The connect code is empty.",
-            ),
+            (StoreError::NotFound { what: "session" }.into(), "not_found", "session not found"),
+            (StoreError::Invalid("no title".into()).into(), "invalid_input",
+                "invalid input: no title"),
+            (StoreError::Poisoned.into(), "storage",
+                "the database lock was poisoned by an earlier panic"),
+            (CoreError::Secret(keyring).into(), "keyring",
+                "the system keyring failed for provider:openai: locked"),
+            (CoreError::from(unconfigured).into(), "not_found",
+                "provider “x” is not configured"),
+            (CoreError::DataDir { dir: "/data".into(), source: io() }.into(), "internal",
+                "could not create the data folder /data: disk full"),
+            (TurnError::NoModel.into(), "invalid_input", "choose a model for this session first"),
+            (TurnError::EmptyMessage.into(), "invalid_input", "the message is empty"),
+            (TurnError::ProviderSetupNeeded("OpenAI needs an API key".into()).into(),
+                "provider_setup_needed", "OpenAI needs an API key"),
+            (TurnError::CompareSize(5).into(), "invalid_input",
+                "a comparison takes 2 to 4 model setups, not 5"),
+            (TurnError::WrongRole("only an answer can be regenerated").into(), "invalid_input",
+                "only an answer can be regenerated"),
+            (TurnError::AnswerNotCreated.into(), "internal",
+                "the assistant message was not created"),
+            (EmbeddedError::Listen { ip: listen_ip, source: io() }.into(), "internal",
+                "the embedded share server could not listen on 192.168.1.20: disk full"),
+            (EmbeddedError::NoAddress(io()).into(), "internal",
+                "the embedded share server has no address: disk full"),
+            (ShareError::UnknownMessage("m1".into()).into(), "invalid_input",
+                "message m1 is not part of this session"),
+            (ShareError::NothingToShare.into(), "invalid_input", "there is no message to share"),
+            (ShareError::UnknownShare("s1".into()).into(), "not_found",
+                "share s1 is not known here"),
+            (ShareError::TokenLost.into(), "invalid_input", token_lost),
+            (ShareError::File { path: "/out/Chat.html".into(), source: io() }.into(), "internal",
+                "the file /out/Chat.html could not be written: disk full"),
+            (ShareError::ConnectCode(empty_code).into(), "invalid_connect_code",
+                "The connect code is empty."),
         ];
         for (error, code, message) in cases {
             let json = wire(error);

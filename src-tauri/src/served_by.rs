@@ -41,7 +41,7 @@
 use std::sync::LazyLock;
 
 use chat_core::Usage;
-use chat_core::cost::{PriceTable, Pricing, ResolvedPrice};
+use chat_core::cost::{PriceTable, Prices, Pricing, ResolvedPrice};
 use chat_core::limits::MAX_PROVIDER_BYTES;
 use chrono::{DateTime, Utc};
 
@@ -157,10 +157,7 @@ impl ServedByExt for ServedBy {
         usage: &Usage,
         at: DateTime<Utc>,
     ) -> Option<f64> {
-        match &self.price_provider {
-            Some(table_id) => pricing.cost(table_id, model, usage, at),
-            None => own_prices(pricing).cost(&self.name, model, usage, at),
-        }
+        self.price(pricing, model, at)?.price.cost(usage)
     }
 }
 
@@ -292,103 +289,59 @@ mod tests {
 
     #[test]
     fn the_table_applies_only_on_the_vendors_own_host() {
+        use ProviderKind::{Ollama, OpenAi};
         let table = PriceTable::bundled();
-        let table_priced = |id: &str| ServedBy {
-            name: id.into(),
-            price_provider: Some(id.into()),
-        };
-        let own = |name: &str| ServedBy {
-            name: name.into(),
-            price_provider: None,
-        };
-        let cases = [
-            (entry("openai"), table_priced("openai")),
-            (entry("anthropic"), table_priced("anthropic")),
-            (entry("openrouter"), table_priced("openrouter")),
-            (entry("groq"), table_priced("groq")),
-            (
-                at(entry("openai"), "https://API.OpenAI.com/v1/"),
-                table_priced("openai"),
-            ),
-            // A vendor entry pointed elsewhere: named by its wire and address.
-            (
-                at(entry("openai"), "http://127.0.0.1:8080/v1"),
-                own("openai-compatible (127.0.0.1:8080)"),
-            ),
-            (
-                at(entry("anthropic"), "http://localhost:9000"),
-                own("anthropic-compatible (localhost:9000)"),
-            ),
-            (
-                at(entry("groq"), "https://llm-proxy.example.com/groq/v1"),
-                own("openai-compatible (llm-proxy.example.com)"),
-            ),
-            // Look-alikes of the vendor's host are not the vendor.
-            (
-                at(entry("openai"), "http://api.openai.com/v1"),
-                own("openai-compatible (api.openai.com)"),
-            ),
-            (
-                at(entry("openai"), "https://api.openai.com:8443/v1"),
-                own("openai-compatible (api.openai.com:8443)"),
-            ),
-            (
-                at(entry("openai"), "https://api.openai.com.example.net/v1"),
-                own("openai-compatible (api.openai.com.example.net)"),
-            ),
-            // A name of the user's own is kept, unless it names a vendor.
-            (
-                named(
-                    at(entry("openai"), "http://127.0.0.1:8080/v1"),
-                    "llama.cpp on the desk",
-                ),
-                own("llama.cpp on the desk"),
-            ),
-            (
-                named(at(entry("openai"), "http://10.0.0.5/v1"), "My OpenAI proxy"),
-                own("openai-compatible (10.0.0.5)"),
-            ),
-            (entry("ollama"), own("Ollama")),
-            (
-                custom(
-                    "LM Studio",
-                    ProviderKind::OpenAi,
-                    "http://127.0.0.1:1234/v1",
-                    None,
-                ),
-                own("LM Studio"),
-            ),
-            (
-                custom(
-                    "Anthropic",
-                    ProviderKind::Ollama,
-                    "http://gpu-box:11434",
-                    None,
-                ),
-                own("ollama (gpu-box:11434)"),
-            ),
-            // A price key of the user's names the endpoint.
-            (
-                custom(
-                    "Lab",
-                    ProviderKind::OpenAi,
-                    "http://10.0.0.9/v1",
-                    Some("lab-gpu"),
-                ),
-                own("lab-gpu"),
-            ),
+        let openai_at = |base_url: &str| at(entry("openai"), base_url);
+        // Priced by the bundled table, under the table's id.
+        #[rustfmt::skip]
+        let table_priced = [
+            (entry("openai"), "openai"),
+            (entry("anthropic"), "anthropic"),
+            (entry("openrouter"), "openrouter"),
+            (entry("groq"), "groq"),
+            (openai_at("https://API.OpenAI.com/v1/"), "openai"),
             // A price-table id Parlor cannot check is the user's word.
-            (
-                custom(
-                    "Together",
-                    ProviderKind::OpenAi,
-                    "https://api.together.xyz/v1",
-                    Some("together"),
-                ),
-                table_priced("together"),
-            ),
+            (custom("Together", OpenAi, "https://api.together.xyz/v1", Some("together")),
+                "together"),
         ];
-        for (provider, expected) in cases {
+        // Priced by the user's prices only, under a name of their own.
+        #[rustfmt::skip]
+        let own = [
+            // A vendor entry pointed elsewhere: named by its wire and address.
+            (openai_at("http://127.0.0.1:8080/v1"), "openai-compatible (127.0.0.1:8080)"),
+            (at(entry("anthropic"), "http://localhost:9000"),
+                "anthropic-compatible (localhost:9000)"),
+            (at(entry("groq"), "https://llm-proxy.example.com/groq/v1"),
+                "openai-compatible (llm-proxy.example.com)"),
+            // Look-alikes of the vendor's host are not the vendor.
+            (openai_at("http://api.openai.com/v1"), "openai-compatible (api.openai.com)"),
+            (openai_at("https://api.openai.com:8443/v1"),
+                "openai-compatible (api.openai.com:8443)"),
+            (openai_at("https://api.openai.com.example.net/v1"),
+                "openai-compatible (api.openai.com.example.net)"),
+            // A name of the user's own is kept, unless it names a vendor.
+            (named(openai_at("http://127.0.0.1:8080/v1"), "llama.cpp on the desk"),
+                "llama.cpp on the desk"),
+            (named(openai_at("http://10.0.0.5/v1"), "My OpenAI proxy"),
+                "openai-compatible (10.0.0.5)"),
+            (entry("ollama"), "Ollama"),
+            (custom("LM Studio", OpenAi, "http://127.0.0.1:1234/v1", None), "LM Studio"),
+            (custom("Anthropic", Ollama, "http://gpu-box:11434", None), "ollama (gpu-box:11434)"),
+            // A price key of the user's names the endpoint.
+            (custom("Lab", OpenAi, "http://10.0.0.9/v1", Some("lab-gpu")), "lab-gpu"),
+        ];
+        let cases = table_priced
+            .into_iter()
+            .map(|(provider, id)| (provider, id, Some(id)))
+            .chain(
+                own.into_iter()
+                    .map(|(provider, name)| (provider, name, None)),
+            );
+        for (provider, name, price_provider) in cases {
+            let expected = ServedBy {
+                name: name.into(),
+                price_provider: price_provider.map(Into::into),
+            };
             assert_eq!(
                 ServedBy::of(&provider, table),
                 expected,

@@ -14,4 +14,4 @@ pub use contract::{
 };
 // Used by the tests only (so far).
 #[cfg(test)]
-pub use chat_core::Usage;
+pub use chat_core::{Totals, Usage};

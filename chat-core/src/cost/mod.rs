@@ -3,7 +3,7 @@
 //! `chat-core/data/genai-prices/`), with user overrides.
 //!
 //! # Finding a model's price
-//! [`PriceTable::model_price`] takes the provider id and model name the
+//! [`Prices::model_price`] takes the provider id and model name the
 //! snapshot records (`modelConfig.provider`, `modelConfig.model`):
 //!
 //! 1. Both are trimmed and compared case-insensitively.
@@ -135,50 +135,6 @@ impl PriceTable {
             .map(|p| p.id.as_str())
     }
 
-    /// The prices of `model` served by `provider`, in force at `at`.
-    pub fn model_price(
-        &self,
-        provider: &str,
-        model: &str,
-        at: DateTime<Utc>,
-    ) -> Option<ResolvedPrice> {
-        let (provider, model) = self.find(provider, model)?;
-        Some(ResolvedPrice {
-            provider_id: provider.id.clone(),
-            provider_name: provider.name.clone(),
-            model_id: model.id.clone(),
-            model_name: model.name.clone(),
-            source: PriceSource::Table,
-            price: model.prices.at(at)?.clone(),
-        })
-    }
-
-    /// The cost in USD of `usage` of `model` served by `provider` at `at`;
-    /// `None` when the model or a needed price is unknown.
-    ///
-    /// ```
-    /// use chat_core::{Usage, cost::PriceTable};
-    /// let usage = Usage {
-    ///     input_tokens: 1_000_000,
-    ///     output_tokens: 0,
-    ///     reasoning_tokens: None,
-    ///     cached_tokens: None,
-    /// };
-    /// let table = PriceTable::bundled();
-    /// assert_eq!(table.cost("openai", "gpt-4o", &usage, chrono::Utc::now()), Some(2.5));
-    /// assert_eq!(table.cost("ollama", "llama3", &usage, chrono::Utc::now()), None);
-    /// ```
-    pub fn cost(
-        &self,
-        provider: &str,
-        model: &str,
-        usage: &Usage,
-        at: DateTime<Utc>,
-    ) -> Option<f64> {
-        let (_, model) = self.find(provider, model)?;
-        model.prices.at(at)?.cost(usage)
-    }
-
     /// This table with user overrides consulted first.
     pub fn with_overrides(&self, overrides: Vec<PriceOverride>) -> Pricing<'_> {
         Pricing::new(self, overrides)
@@ -236,6 +192,47 @@ impl PriceTable {
                 .iter()
                 .filter_map(|id| self.providers.iter().find(|p| &p.id == id))
                 .find_map(own)
+        })
+    }
+}
+
+/// Prices by provider and model: the bundled [`PriceTable`], or a
+/// [`Pricing`] that consults the user's overrides first.
+pub trait Prices {
+    /// The price of `model` served by `provider` in force at `at`, and where
+    /// it comes from; `None` when unknown.
+    fn model_price(&self, provider: &str, model: &str, at: DateTime<Utc>) -> Option<ResolvedPrice>;
+
+    /// The cost in USD of `usage` of `model` served by `provider` at `at`;
+    /// `None` when the model or a needed price is unknown.
+    ///
+    /// ```
+    /// use chat_core::{Usage, cost::{PriceTable, Prices}};
+    /// let usage = Usage {
+    ///     input_tokens: 1_000_000,
+    ///     output_tokens: 0,
+    ///     reasoning_tokens: None,
+    ///     cached_tokens: None,
+    /// };
+    /// let table = PriceTable::bundled();
+    /// assert_eq!(table.cost("openai", "gpt-4o", &usage, chrono::Utc::now()), Some(2.5));
+    /// assert_eq!(table.cost("ollama", "llama3", &usage, chrono::Utc::now()), None);
+    /// ```
+    fn cost(&self, provider: &str, model: &str, usage: &Usage, at: DateTime<Utc>) -> Option<f64> {
+        self.model_price(provider, model, at)?.price.cost(usage)
+    }
+}
+
+impl Prices for PriceTable {
+    fn model_price(&self, provider: &str, model: &str, at: DateTime<Utc>) -> Option<ResolvedPrice> {
+        let (provider, model) = self.find(provider, model)?;
+        Some(ResolvedPrice {
+            provider_id: provider.id.clone(),
+            provider_name: provider.name.clone(),
+            model_id: model.id.clone(),
+            model_name: model.name.clone(),
+            source: PriceSource::Table,
+            price: model.prices.at(at)?.clone(),
         })
     }
 }

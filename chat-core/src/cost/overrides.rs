@@ -5,8 +5,7 @@ use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 use super::price::{ModelPrice, Rate};
-use super::{PriceSource, PriceTable, ResolvedPrice, normalize};
-use crate::snapshot::Usage;
+use super::{PriceSource, PriceTable, Prices, ResolvedPrice, normalize};
 use crate::validate::{FieldError, ValidationErrors};
 
 /// A user's own price for a provider's model(s), in USD per million tokens.
@@ -140,14 +139,11 @@ impl<'t> Pricing<'t> {
         }
         best.map(|(_, found)| found)
     }
+}
 
+impl Prices for Pricing<'_> {
     /// The override's price if one applies, else the table's.
-    pub fn model_price(
-        &self,
-        provider: &str,
-        model: &str,
-        at: DateTime<Utc>,
-    ) -> Option<ResolvedPrice> {
+    fn model_price(&self, provider: &str, model: &str, at: DateTime<Utc>) -> Option<ResolvedPrice> {
         match self.find_override(provider, model) {
             Some(found) => Some(ResolvedPrice {
                 provider_id: found.provider.clone(),
@@ -158,21 +154,6 @@ impl<'t> Pricing<'t> {
                 price: found.price(),
             }),
             None => self.table.model_price(provider, model, at),
-        }
-    }
-
-    /// The cost in USD, from the override if one applies, else the table;
-    /// `None` when unknown (or the override's prices are invalid).
-    pub fn cost(
-        &self,
-        provider: &str,
-        model: &str,
-        usage: &Usage,
-        at: DateTime<Utc>,
-    ) -> Option<f64> {
-        match self.find_override(provider, model) {
-            Some(found) => found.price().cost(usage),
-            None => self.table.cost(provider, model, usage, at),
         }
     }
 }

@@ -9,7 +9,7 @@
 //! so `serde_path_to_error` still names the field at fault, and a key given
 //! twice is refused (the stored bytes and what is shown must not disagree).
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::marker::PhantomData;
 
@@ -32,72 +32,59 @@ impl<'de> DeserializeSeed<'de> for Duplicate<'_> {
     }
 }
 
-/// Reads the next value unless `key` was already read.
-fn first_value<'de, A, T>(
-    map: &mut A,
-    seen: &mut BTreeSet<String>,
-    key: &str,
-) -> Result<T, A::Error>
-where
-    A: MapAccess<'de>,
-    T: serde::Deserialize<'de>,
-{
-    if !seen.insert(key.to_owned()) {
-        map.next_value_seed(Duplicate(key))?;
-        return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+/// A key of an open object whose value is not read yet.
+struct Field<'a, A> {
+    key: String,
+    map: &'a mut A,
+    seen: &'a mut BTreeSet<String>,
+}
+
+impl<'de, A: MapAccess<'de>> Field<'_, A> {
+    /// Reads the value unless the key was already read.
+    fn value<T: serde::Deserialize<'de>>(self) -> Result<T, A::Error> {
+        if !self.seen.insert(self.key.clone()) {
+            self.map.next_value_seed(Duplicate(&self.key))?;
+            return Err(de::Error::custom(format_args!(
+                "duplicate field `{}`",
+                self.key
+            )));
+        }
+        self.map.next_value()
     }
-    map.next_value()
+
+    /// Keeps a key the object has no field for, with its value.
+    fn keep_in(self, others: &mut BTreeMap<String, serde_json::Value>) -> Result<(), A::Error> {
+        let key = self.key.clone();
+        others.insert(key, self.value()?);
+        Ok(())
+    }
 }
 
 /// An object read key by key: its typed keys into fields, the others kept.
 trait OpenObject: Default {
-    /// Reads the value of `key` (see [`first_value`]).
-    fn read<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: String,
-        map: &mut A,
-        seen: &mut BTreeSet<String>,
-    ) -> Result<(), A::Error>;
+    /// Reads the value of `field` (see [`Field::value`]).
+    fn read<'de, A: MapAccess<'de>>(&mut self, field: Field<'_, A>) -> Result<(), A::Error>;
 }
 
 impl OpenObject for PromptMeta {
-    fn read<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: String,
-        map: &mut A,
-        seen: &mut BTreeSet<String>,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "systemPrompt" => self.system_prompt = first_value(map, seen, &key)?,
-            "tools" => self.tools = first_value(map, seen, &key)?,
-            "variables" => self.variables = first_value(map, seen, &key)?,
-            _ => {
-                let value = first_value(map, seen, &key)?;
-                self.extra.insert(key, value);
-            }
+    fn read<'de, A: MapAccess<'de>>(&mut self, field: Field<'_, A>) -> Result<(), A::Error> {
+        match field.key.as_str() {
+            "systemPrompt" => self.system_prompt = field.value()?,
+            "tools" => self.tools = field.value()?,
+            "variables" => self.variables = field.value()?,
+            _ => field.keep_in(&mut self.extra)?,
         }
         Ok(())
     }
 }
 
 impl OpenObject for GenerationParams {
-    fn read<'de, A: MapAccess<'de>>(
-        &mut self,
-        key: String,
-        map: &mut A,
-        seen: &mut BTreeSet<String>,
-    ) -> Result<(), A::Error> {
-        match key.as_str() {
-            "temperature" => self.temperature = first_value(map, seen, &key)?,
-            "topP" => self.top_p = first_value(map, seen, &key)?,
-            "maxTokens" => {
-                let value: Option<Whole> = first_value(map, seen, &key)?;
-                self.max_tokens = value.map(|Whole(n)| n);
-            }
-            _ => {
-                let value = first_value(map, seen, &key)?;
-                self.other.insert(key, value);
-            }
+    fn read<'de, A: MapAccess<'de>>(&mut self, field: Field<'_, A>) -> Result<(), A::Error> {
+        match field.key.as_str() {
+            "temperature" => self.temperature = field.value()?,
+            "topP" => self.top_p = field.value()?,
+            "maxTokens" => self.max_tokens = field.value::<Option<Whole>>()?.map(|Whole(n)| n),
+            _ => field.keep_in(&mut self.other)?,
         }
         Ok(())
     }
@@ -116,7 +103,12 @@ impl<'de, T: OpenObject> Visitor<'de> for OpenObjectVisitor<T> {
         let mut object = T::default();
         let mut seen = BTreeSet::new();
         while let Some(key) = map.next_key::<String>()? {
-            object.read(key, &mut map, &mut seen)?;
+            let field = Field {
+                key,
+                map: &mut map,
+                seen: &mut seen,
+            };
+            object.read(field)?;
         }
         Ok(object)
     }

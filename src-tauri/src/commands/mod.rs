@@ -28,6 +28,44 @@ use crate::share;
 use crate::store::StoredMessage;
 use crate::turns::{self, TurnSink};
 
+/// Declares command handlers, each as
+/// `fn name(core, Args { fields }) => reply;` (or `async fn`, or with
+/// `app, core`, or no state before the arguments): a `#[tauri::command]`
+/// named `name` whose one parameter `args` is the contract's `Args`, taken
+/// apart into its fields for `reply` (an expression of `Reply<c::Args>`).
+/// A plain `fn` runs off the main thread too (`#[tauri::command(async)]`).
+macro_rules! commands {
+    () => {};
+    ($(#[$doc:meta])* fn $name:ident $params:tt => $reply:expr; $($rest:tt)*) => {
+        commands!(@handler [$(#[$doc])* #[tauri::command(async)] pub fn] $name $params $reply);
+        commands!($($rest)*);
+    };
+    ($(#[$doc:meta])* async fn $name:ident $params:tt => $reply:expr; $($rest:tt)*) => {
+        commands!(@handler [$(#[$doc])* #[tauri::command] pub async fn] $name $params $reply);
+        commands!($($rest)*);
+    };
+    (@handler [$($head:tt)*] $name:ident
+        ($app:ident, $core:ident, $args:ident { $($field:ident),* }) $reply:expr) => {
+        $($head)* $name($app: AppHandle, $core: AppCore_<'_>, args: c::$args) -> Reply<c::$args> {
+            let c::$args { $($field),* } = args;
+            $reply
+        }
+    };
+    (@handler [$($head:tt)*] $name:ident
+        ($core:ident, $args:ident { $($field:ident),* }) $reply:expr) => {
+        $($head)* $name($core: AppCore_<'_>, args: c::$args) -> Reply<c::$args> {
+            let c::$args { $($field),* } = args;
+            $reply
+        }
+    };
+    (@handler [$($head:tt)*] $name:ident ($args:ident { $($field:ident),* }) $reply:expr) => {
+        $($head)* $name(args: c::$args) -> Reply<c::$args> {
+            let c::$args { $($field),* } = args;
+            $reply
+        }
+    };
+}
+
 mod settings;
 mod sharing;
 
@@ -68,233 +106,89 @@ impl TurnSink for WindowSink {
     }
 }
 
-// Sessions ------------------------------------------------------------------
+commands! {
+    // Sessions ----------------------------------------------------------------
+    fn list_sessions(core, ListSessions {}) => Ok(core.store.list_sessions()?);
+    fn create_session(core, CreateSession { config }) => Ok(core.store.create_session(&config)?);
+    fn get_session(core, GetSession { session_id }) => Ok(core.store.session(&session_id)?);
+    fn update_session(core, UpdateSession { session_id, config }) =>
+        Ok(core.store.update_session(&session_id, &config)?);
+    fn rename_session(core, RenameSession { session_id, title }) =>
+        Ok(core.store.rename_session(&session_id, &title)?);
+    fn delete_session(core, DeleteSession { session_id }) =>
+        Ok(core.store.delete_session(&session_id)?);
+    fn duplicate_session(core, DuplicateSession { session_id, title }) =>
+        Ok(core.store.duplicate_session(&session_id, title.as_deref())?);
+    fn search_sessions(core, SearchSessions { query, limit }) =>
+        Ok(core.store.search_sessions(&query, limit.unwrap_or(50))?);
+    fn session_totals(core, GetSessionTotals { session_id }) =>
+        Ok(core.store.session_totals(&session_id)?);
 
-#[tauri::command(async)]
-pub fn list_sessions(core: AppCore_<'_>, args: c::ListSessions) -> Reply<c::ListSessions> {
-    let c::ListSessions {} = args;
-    Ok(core.store.list_sessions()?)
-}
+    // Messages ----------------------------------------------------------------
+    fn list_messages(core, ListMessages { session_id, before, after, limit }) =>
+        Ok(core.store.messages_page(&session_id, before, after, limit.unwrap_or(100))?);
+    /// Appends a message without asking the model (a tool result, a system
+    /// note, a user message to send later with `continue_turn`).
+    fn add_message(core, AddMessage { session_id, message }) =>
+        Ok(core.store.append_message(&session_id, message)?);
+    fn edit_message(core, EditMessage { message_id, content }) =>
+        Ok(core.store.edit_message_content(&message_id, &content)?);
+    /// Makes the selected path go through a message.
+    fn select_branch(core, SelectBranch { message_id }) =>
+        Ok(core.store.select_branch(&message_id)?);
+    /// A new session from the path down to a message.
+    fn fork_session(core, ForkSession { message_id }) => Ok(core.store.fork_session(&message_id)?);
+    /// Deletes a message and everything below it.
+    fn delete_branch(core, DeleteBranch { message_id }) =>
+        Ok(core.store.delete_branch(&message_id)?);
 
-#[tauri::command(async)]
-pub fn create_session(core: AppCore_<'_>, args: c::CreateSession) -> Reply<c::CreateSession> {
-    let c::CreateSession { config } = args;
-    Ok(core.store.create_session(&config)?)
-}
+    // Turns -------------------------------------------------------------------
+    /// Appends the user's message after the selected path and starts
+    /// streaming the answer; returns both messages at once. Progress arrives
+    /// as [`TurnEvent`]s, the end as [`TurnFinished`].
+    async fn send_message(app, core, SendMessage { session_id, content }) =>
+        stream(app, &core, turns::start_turn(&core, &session_id, Some(&content)).await?);
+    /// Asks the model to answer the conversation as it stands (after tool
+    /// results).
+    async fn continue_turn(app, core, ContinueTurn { session_id }) =>
+        stream(app, &core, turns::start_turn(&core, &session_id, None).await?);
+    /// Sends an edited user message as a new branch beside the old one.
+    async fn resend_edited(app, core, ResendEdited { message_id, content }) =>
+        stream(app, &core, turns::start_resend(&core, &message_id, &content).await?);
+    /// Another answer to an answer's prompt, beside it.
+    async fn regenerate(app, core, Regenerate { message_id, setup }) =>
+        stream(app, &core, turns::start_regenerate(&core, &message_id, setup).await?);
+    /// One prompt answered by several setups at once, each streaming its own
+    /// events.
+    async fn compare(app, core, Compare { session_id, content, setups }) => {
+        let (started, prepared) =
+            turns::start_compare(&core, &session_id, &content, setups).await?;
+        let sink: Arc<dyn TurnSink> = Arc::new(WindowSink(app));
+        tauri::async_runtime::spawn(turns::run_compare(Arc::clone(&core), prepared, sink));
+        Ok(started)
+    };
+    /// Stops a streaming answer; what arrived is kept, marked stopped.
+    fn stop_turn(core, StopTurn { message_id }) => Ok(core.stop_turn(&message_id));
 
-#[tauri::command(async)]
-pub fn get_session(core: AppCore_<'_>, args: c::GetSession) -> Reply<c::GetSession> {
-    let c::GetSession { session_id } = args;
-    Ok(core.store.session(&session_id)?)
-}
-
-#[tauri::command(async)]
-pub fn update_session(core: AppCore_<'_>, args: c::UpdateSession) -> Reply<c::UpdateSession> {
-    let c::UpdateSession { session_id, config } = args;
-    Ok(core.store.update_session(&session_id, &config)?)
-}
-
-#[tauri::command(async)]
-pub fn rename_session(core: AppCore_<'_>, args: c::RenameSession) -> Reply<c::RenameSession> {
-    let c::RenameSession { session_id, title } = args;
-    Ok(core.store.rename_session(&session_id, &title)?)
-}
-
-#[tauri::command(async)]
-pub fn delete_session(core: AppCore_<'_>, args: c::DeleteSession) -> Reply<c::DeleteSession> {
-    let c::DeleteSession { session_id } = args;
-    Ok(core.store.delete_session(&session_id)?)
-}
-
-#[tauri::command(async)]
-pub fn duplicate_session(
-    core: AppCore_<'_>,
-    args: c::DuplicateSession,
-) -> Reply<c::DuplicateSession> {
-    let c::DuplicateSession { session_id, title } = args;
-    Ok(core
-        .store
-        .duplicate_session(&session_id, title.as_deref())?)
-}
-
-#[tauri::command(async)]
-pub fn search_sessions(core: AppCore_<'_>, args: c::SearchSessions) -> Reply<c::SearchSessions> {
-    let c::SearchSessions { query, limit } = args;
-    Ok(core.store.search_sessions(&query, limit.unwrap_or(50))?)
-}
-
-#[tauri::command(async)]
-pub fn session_totals(core: AppCore_<'_>, args: c::GetSessionTotals) -> Reply<c::GetSessionTotals> {
-    let c::GetSessionTotals { session_id } = args;
-    Ok(core.store.session_totals(&session_id)?)
-}
-
-// Messages ------------------------------------------------------------------
-
-#[tauri::command(async)]
-pub fn list_messages(core: AppCore_<'_>, args: c::ListMessages) -> Reply<c::ListMessages> {
-    let c::ListMessages {
-        session_id,
-        before,
-        after,
-        limit,
-    } = args;
-    Ok(core
-        .store
-        .messages_page(&session_id, before, after, limit.unwrap_or(100))?)
-}
-
-/// Appends a message without asking the model (a tool result, a system
-/// note, a user message to send later with `continue_turn`).
-#[tauri::command(async)]
-pub fn add_message(core: AppCore_<'_>, args: c::AddMessage) -> Reply<c::AddMessage> {
-    let c::AddMessage {
-        session_id,
-        message,
-    } = args;
-    Ok(core.store.append_message(&session_id, message)?)
-}
-
-#[tauri::command(async)]
-pub fn edit_message(core: AppCore_<'_>, args: c::EditMessage) -> Reply<c::EditMessage> {
-    let c::EditMessage {
-        message_id,
-        content,
-    } = args;
-    Ok(core.store.edit_message_content(&message_id, &content)?)
-}
-
-/// Makes the selected path go through a message.
-#[tauri::command(async)]
-pub fn select_branch(core: AppCore_<'_>, args: c::SelectBranch) -> Reply<c::SelectBranch> {
-    let c::SelectBranch { message_id } = args;
-    Ok(core.store.select_branch(&message_id)?)
-}
-
-/// A new session from the path down to a message.
-#[tauri::command(async)]
-pub fn fork_session(core: AppCore_<'_>, args: c::ForkSession) -> Reply<c::ForkSession> {
-    let c::ForkSession { message_id } = args;
-    Ok(core.store.fork_session(&message_id)?)
-}
-
-/// Deletes a message and everything below it.
-#[tauri::command(async)]
-pub fn delete_branch(core: AppCore_<'_>, args: c::DeleteBranch) -> Reply<c::DeleteBranch> {
-    let c::DeleteBranch { message_id } = args;
-    Ok(core.store.delete_branch(&message_id)?)
-}
-
-// Turns ---------------------------------------------------------------------
-
-/// Appends the user's message after the selected path and starts streaming
-/// the answer; returns both messages at once. Progress arrives as
-/// [`TurnEvent`]s, the end as [`TurnFinished`].
-#[tauri::command]
-pub async fn send_message(
-    app: AppHandle,
-    core: AppCore_<'_>,
-    args: c::SendMessage,
-) -> Reply<c::SendMessage> {
-    let c::SendMessage {
-        session_id,
-        content,
-    } = args;
-    let (started, prepared) = turns::start_turn(&core, &session_id, Some(&content)).await?;
-    Ok(stream(app, &core, started, prepared))
-}
-
-/// Asks the model to answer the conversation as it stands (after tool
-/// results).
-#[tauri::command]
-pub async fn continue_turn(
-    app: AppHandle,
-    core: AppCore_<'_>,
-    args: c::ContinueTurn,
-) -> Reply<c::ContinueTurn> {
-    let c::ContinueTurn { session_id } = args;
-    let (started, prepared) = turns::start_turn(&core, &session_id, None).await?;
-    Ok(stream(app, &core, started, prepared))
-}
-
-/// Sends an edited user message as a new branch beside the old one.
-#[tauri::command]
-pub async fn resend_edited(
-    app: AppHandle,
-    core: AppCore_<'_>,
-    args: c::ResendEdited,
-) -> Reply<c::ResendEdited> {
-    let c::ResendEdited {
-        message_id,
-        content,
-    } = args;
-    let (started, prepared) = turns::start_resend(&core, &message_id, &content).await?;
-    Ok(stream(app, &core, started, prepared))
-}
-
-/// Another answer to an answer's prompt, beside it.
-#[tauri::command]
-pub async fn regenerate(
-    app: AppHandle,
-    core: AppCore_<'_>,
-    args: c::Regenerate,
-) -> Reply<c::Regenerate> {
-    let c::Regenerate { message_id, setup } = args;
-    let (started, prepared) = turns::start_regenerate(&core, &message_id, setup).await?;
-    Ok(stream(app, &core, started, prepared))
-}
-
-/// One prompt answered by several setups at once, each streaming its own
-/// events.
-#[tauri::command]
-pub async fn compare(app: AppHandle, core: AppCore_<'_>, args: c::Compare) -> Reply<c::Compare> {
-    let c::Compare {
-        session_id,
-        content,
-        setups,
-    } = args;
-    let (started, prepared) = turns::start_compare(&core, &session_id, &content, setups).await?;
-    let sink: Arc<dyn TurnSink> = Arc::new(WindowSink(app));
-    tauri::async_runtime::spawn(turns::run_compare(Arc::clone(&core), prepared, sink));
-    Ok(started)
+    // Rendering ---------------------------------------------------------------
+    /// A message's Markdown as safe HTML with highlighted code blocks (`hl-`
+    /// classes). The UI renders without highlighting while a message streams
+    /// (syntect is too big for its wasm) and asks for this once it is done.
+    fn render_markdown(RenderMarkdown { source }) => Ok(chat_core::render_markdown(&source));
+    /// The stylesheet of highlighted code, the same the public page serves.
+    fn highlight_stylesheet(HighlightStylesheet {}) => {
+        static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        Ok(CSS.get_or_init(chat_core::markdown::highlight_stylesheet).clone())
+    };
 }
 
 /// Streams a started turn in the background; answers what it created.
 fn stream(
     app: AppHandle,
     core: &Arc<AppCore>,
-    started: c::StartedTurn,
-    prepared: turns::PreparedTurn,
-) -> c::StartedTurn {
+    (started, prepared): (c::StartedTurn, turns::PreparedTurn),
+) -> Result<c::StartedTurn> {
     let sink: Arc<dyn TurnSink> = Arc::new(WindowSink(app));
     tauri::async_runtime::spawn(turns::run_turn(Arc::clone(core), prepared, sink));
-    started
-}
-
-/// Stops a streaming answer; what arrived is kept, marked stopped.
-#[tauri::command(async)]
-pub fn stop_turn(core: AppCore_<'_>, args: c::StopTurn) -> Reply<c::StopTurn> {
-    let c::StopTurn { message_id } = args;
-    Ok(core.stop_turn(&message_id))
-}
-
-// Rendering ------------------------------------------------------------------
-
-/// A message's Markdown as safe HTML with highlighted code blocks (`hl-`
-/// classes). The UI renders without highlighting while a message streams
-/// (syntect is too big for its wasm) and asks for this once it is done.
-#[tauri::command(async)]
-pub fn render_markdown(args: c::RenderMarkdown) -> Reply<c::RenderMarkdown> {
-    let c::RenderMarkdown { source } = args;
-    Ok(chat_core::render_markdown(&source))
-}
-
-/// The stylesheet of highlighted code, the same the public page serves.
-#[tauri::command(async)]
-pub fn highlight_stylesheet(args: c::HighlightStylesheet) -> Reply<c::HighlightStylesheet> {
-    let c::HighlightStylesheet {} = args;
-    static CSS: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    Ok(CSS
-        .get_or_init(chat_core::markdown::highlight_stylesheet)
-        .clone())
+    Ok(started)
 }

@@ -11,77 +11,81 @@ fn options_or_last(core: &AppCore, options: Option<c::ShareOptions>) -> Result<c
     }
 }
 
-/// Publishes the session (with the last options when none are given),
-/// copies the link to the clipboard, returns it with who can open it. With
-/// `replaces`, the share just made with other options is revoked after.
-#[tauri::command]
-pub async fn share_session(
-    app: AppHandle,
-    core: AppCore_<'_>,
-    args: c::ShareSession,
-) -> Reply<c::ShareSession> {
-    let c::ShareSession {
-        session_id,
-        options,
-        replaces,
-    } = args;
-    let options = options_or_last(&core, options)?;
-    let target = share::current_target(&core).await?;
-    let result =
-        share::share_session(&core, &target, &session_id, &options, replaces.as_deref()).await?;
-    if let Err(e) = app.clipboard().write_text(result.share_url.clone()) {
-        // The share exists; the dialog still shows the link to copy.
-        tracing::warn!("could not copy the link: {e}");
-    }
-    Ok(result)
-}
-
-/// The options the last share was made with.
-#[tauri::command(async)]
-pub fn share_options(core: AppCore_<'_>, args: c::GetShareOptions) -> Reply<c::GetShareOptions> {
-    let c::GetShareOptions {} = args;
-    Ok(share::last_options(&core)?)
-}
-
-/// Writes the session as one self-contained HTML file into the Downloads
-/// folder (the home folder when there is none).
-#[tauri::command]
-pub async fn save_share_file(
-    app: AppHandle,
-    core: AppCore_<'_>,
-    args: c::SaveShareFile,
-) -> Reply<c::SaveShareFile> {
-    let c::SaveShareFile {
-        session_id,
-        options,
-    } = args;
-    let options = options_or_last(&core, options)?;
-    let dir = app
-        .path()
-        .download_dir()
-        .or_else(|_| app.path().home_dir())
-        .map_err(|e| AppError::Internal(format!("no folder to save the file in: {e}")))?;
-    Ok(share::export::save_html_file(&core, &dir, &session_id, &options).await?)
-}
-
-/// Puts the session's Markdown (as a share-server's `.md` download gives
-/// it, redacted) on the clipboard.
-#[tauri::command]
-pub async fn copy_share_markdown(
-    app: AppHandle,
-    core: AppCore_<'_>,
-    args: c::CopyShareMarkdown,
-) -> Reply<c::CopyShareMarkdown> {
-    let c::CopyShareMarkdown {
-        session_id,
-        options,
-    } = args;
-    let options = options_or_last(&core, options)?;
-    let export = share::export::markdown(&core, &session_id, &options).await?;
-    app.clipboard()
-        .write_text(export.markdown)
-        .map_err(|e| AppError::Internal(format!("could not copy: {e}")))?;
-    Ok(export.copied)
+commands! {
+    /// Publishes the session (with the last options when none are given),
+    /// copies the link to the clipboard, returns it with who can open it.
+    /// With `replaces`, the share just made with other options is revoked
+    /// after.
+    async fn share_session(app, core, ShareSession { session_id, options, replaces }) => {
+        let options = options_or_last(&core, options)?;
+        let target = share::current_target(&core).await?;
+        let replaces = replaces.as_deref();
+        let result = share::share_session(&core, &target, &session_id, &options, replaces).await?;
+        if let Err(e) = app.clipboard().write_text(result.share_url.clone()) {
+            // The share exists; the dialog still shows the link to copy.
+            tracing::warn!("could not copy the link: {e}");
+        }
+        Ok(result)
+    };
+    /// The options the last share was made with.
+    fn share_options(core, GetShareOptions {}) => Ok(share::last_options(&core)?);
+    /// Writes the session as one self-contained HTML file into the Downloads
+    /// folder (the home folder when there is none).
+    async fn save_share_file(app, core, SaveShareFile { session_id, options }) => {
+        let options = options_or_last(&core, options)?;
+        let dir = app
+            .path()
+            .download_dir()
+            .or_else(|_| app.path().home_dir())
+            .map_err(|e| AppError::Internal(format!("no folder to save the file in: {e}")))?;
+        Ok(share::export::save_html_file(&core, &dir, &session_id, &options).await?)
+    };
+    /// Puts the session's Markdown (as a share-server's `.md` download gives
+    /// it, redacted) on the clipboard.
+    async fn copy_share_markdown(app, core, CopyShareMarkdown { session_id, options }) => {
+        let options = options_or_last(&core, options)?;
+        let export = share::export::markdown(&core, &session_id, &options).await?;
+        app.clipboard()
+            .write_text(export.markdown)
+            .map_err(|e| AppError::Internal(format!("could not copy: {e}")))?;
+        Ok(export.copied)
+    };
+    async fn list_shares(core, ListShares {}) => Ok(share::list_shares(&core).await?);
+    async fn revoke_share(core, RevokeShare { share_id }) =>
+        Ok(share::revoke_share(&core, &share_id).await?);
+    /// Opens a share's page in the system browser.
+    async fn open_share(app, core, OpenShare { share_id }) => {
+        let url = match core.store.share(&share_id) {
+            Ok(record) => record.share_url,
+            Err(_) => share::list_shares(&core)
+                .await?
+                .into_iter()
+                .find(|item| item.share_id == share_id)
+                .map(|item| item.share_url)
+                .ok_or_else(|| AppError::NotFound(format!("share {share_id} is not known here")))?,
+        };
+        app.opener()
+            .open_url(url, None::<&str>)
+            .map_err(|e| AppError::Internal(format!("no browser could be opened: {e}")))
+    };
+    /// "Continue in Parlor": a new session from a share link.
+    async fn import_share(core, ImportShare { url }) => Ok(share::import_share(&core, &url).await?);
+    /// Where Share publishes now and who can open its links.
+    async fn share_server_info(core, ShareServerInfo {}) => Ok(share::server_status(&core).await?);
+    /// This machine's addresses another computer could reach.
+    fn network_addresses(NetworkAddresses {}) => network::addresses().map_err(|e| {
+        AppError::Internal(format!("the network addresses could not be read: {e}"))
+    });
+    /// Tests a team server (connect code, or URL and token) step by step;
+    /// saves nothing.
+    async fn test_share_server(core, TestShareServer { input, token }) =>
+        Ok(share::team::test(&core, &input, token.as_deref()).await?);
+    /// Tests a team server, then keeps its token and publishes there from now
+    /// on; nothing changes when a check fails.
+    async fn connect_team_server(core, ConnectTeamServer { input, token }) => {
+        share::team::connect(&core, &input, token.as_deref()).await?;
+        settings_view(&core).await
+    };
 }
 
 /// Shows a saved file in the system's file manager.
@@ -93,92 +97,10 @@ pub fn reveal_file(app: AppHandle, args: c::RevealFile) -> Reply<c::RevealFile> 
         .map_err(|e| AppError::Internal(format!("could not open the folder: {e}")))
 }
 
-#[tauri::command]
-pub async fn list_shares(core: AppCore_<'_>, args: c::ListShares) -> Reply<c::ListShares> {
-    let c::ListShares {} = args;
-    Ok(share::list_shares(&core).await?)
-}
-
-#[tauri::command]
-pub async fn revoke_share(core: AppCore_<'_>, args: c::RevokeShare) -> Reply<c::RevokeShare> {
-    let c::RevokeShare { share_id } = args;
-    Ok(share::revoke_share(&core, &share_id).await?)
-}
-
-/// Opens a share's page in the system browser.
-#[tauri::command]
-pub async fn open_share(
-    app: AppHandle,
-    core: AppCore_<'_>,
-    args: c::OpenShare,
-) -> Reply<c::OpenShare> {
-    let c::OpenShare { share_id } = args;
-    let url = match core.store.share(&share_id) {
-        Ok(record) => record.share_url,
-        Err(_) => share::list_shares(&core)
-            .await?
-            .into_iter()
-            .find(|item| item.share_id == share_id)
-            .map(|item| item.share_url)
-            .ok_or_else(|| AppError::NotFound(format!("share {share_id} is not known here")))?,
-    };
-    app.opener()
-        .open_url(url, None::<&str>)
-        .map_err(|e| AppError::Internal(format!("no browser could be opened: {e}")))
-}
-
-/// "Continue in Parlor": a new session from a share link.
-#[tauri::command]
-pub async fn import_share(core: AppCore_<'_>, args: c::ImportShare) -> Reply<c::ImportShare> {
-    let c::ImportShare { url } = args;
-    Ok(share::import_share(&core, &url).await?)
-}
-
 #[tauri::command(async)]
 pub fn copy_text(app: AppHandle, args: c::CopyText) -> Reply<c::CopyText> {
     let c::CopyText { text } = args;
     app.clipboard()
         .write_text(text)
         .map_err(|e| AppError::Internal(format!("could not copy: {e}")))
-}
-
-/// Where Share publishes now and who can open its links.
-#[tauri::command]
-pub async fn share_server_info(
-    core: AppCore_<'_>,
-    args: c::ShareServerInfo,
-) -> Reply<c::ShareServerInfo> {
-    let c::ShareServerInfo {} = args;
-    Ok(share::server_status(&core).await?)
-}
-
-/// This machine's addresses another computer could reach.
-#[tauri::command(async)]
-pub fn network_addresses(args: c::NetworkAddresses) -> Reply<c::NetworkAddresses> {
-    let c::NetworkAddresses {} = args;
-    network::addresses()
-        .map_err(|e| AppError::Internal(format!("the network addresses could not be read: {e}")))
-}
-
-/// Tests a team server (connect code, or URL and token) step by step;
-/// saves nothing.
-#[tauri::command]
-pub async fn test_share_server(
-    core: AppCore_<'_>,
-    args: c::TestShareServer,
-) -> Reply<c::TestShareServer> {
-    let c::TestShareServer { input, token } = args;
-    Ok(share::team::test(&core, &input, token.as_deref()).await?)
-}
-
-/// Tests a team server, then keeps its token and publishes there from now
-/// on; nothing changes when a check fails.
-#[tauri::command]
-pub async fn connect_team_server(
-    core: AppCore_<'_>,
-    args: c::ConnectTeamServer,
-) -> Reply<c::ConnectTeamServer> {
-    let c::ConnectTeamServer { input, token } = args;
-    share::team::connect(&core, &input, token.as_deref()).await?;
-    settings_view(&core).await
 }

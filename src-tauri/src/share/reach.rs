@@ -75,22 +75,31 @@ mod tests {
 
     #[test]
     fn each_kind_says_who_can_open_the_link() {
-        assert_eq!(
-            Reach::of(ReachKind::ThisComputer, "http://127.0.0.1:4545").sentence,
-            "Only this computer can open this link, while Parlor is running."
-        );
-        assert_eq!(
-            Reach::of(ReachKind::Network, "http://192.168.1.20:4545/").sentence,
-            "Anyone on your network can open this link (http://192.168.1.20:4545), while Parlor is running."
-        );
-        assert_eq!(
-            Reach::of(ReachKind::Team, "https://share.example.com").sentence,
-            "Anyone who can reach share.example.com can open this link."
-        );
-        assert_eq!(
-            Reach::of(ReachKind::Team, "http://10.1.2.3:8080/").sentence,
-            "Anyone who can reach 10.1.2.3:8080 can open this link."
-        );
+        let cases = [
+            (
+                ReachKind::ThisComputer,
+                "http://127.0.0.1:4545",
+                "Only this computer can open this link, while Parlor is running.",
+            ),
+            (
+                ReachKind::Network,
+                "http://192.168.1.20:4545/",
+                "Anyone on your network can open this link (http://192.168.1.20:4545), while Parlor is running.",
+            ),
+            (
+                ReachKind::Team,
+                "https://share.example.com",
+                "Anyone who can reach share.example.com can open this link.",
+            ),
+            (
+                ReachKind::Team,
+                "http://10.1.2.3:8080/",
+                "Anyone who can reach 10.1.2.3:8080 can open this link.",
+            ),
+        ];
+        for (kind, url, sentence) in cases {
+            assert_eq!(Reach::of(kind, url).sentence, sentence, "{url}");
+        }
     }
 
     #[test]

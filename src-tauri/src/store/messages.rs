@@ -1,14 +1,14 @@
 //! Messages: append, read, page over the selected path (keyset on
 //! position), update, totals. The tree itself is `tree.rs`'s.
 
-use chat_core::{Role, Usage};
+use chat_core::{Role, Totals, Usage};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::copies::fill_siblings_of_all;
 use super::tree::{Flags, Place, fill_siblings};
 use super::{
     Derived, MessagePage, MessageStatus, MessageUpdate, NewMessage, Result, SessionTotals, Store,
-    StoreError, StoredMessage, found, new_id, now, parse_json, parse_timestamp, timestamp,
+    StoreError, StoredMessage, TextColumns, all_rows, found, new_id, now, timestamp,
 };
 
 pub(super) const MESSAGE_COLUMNS: &str = "id, session_id, position, role, content, reasoning, \
@@ -200,12 +200,9 @@ impl Store {
     /// before it was kept).
     pub fn unnamed_answer_providers(&self) -> Result<Vec<String>> {
         let conn = self.conn()?;
-        let mut statement = conn.prepare(
-            "SELECT DISTINCT provider_id FROM messages
-             WHERE role = 'assistant' AND provider_name IS NULL AND provider_id IS NOT NULL",
-        )?;
-        let rows = statement.query_map([], |row| row.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = "SELECT DISTINCT provider_id FROM messages
+             WHERE role = 'assistant' AND provider_name IS NULL AND provider_id IS NOT NULL";
+        all_rows(&conn, sql, [], |row| row.get(0))
     }
 
     /// Records who served the answers through `provider_id` that have no
@@ -245,12 +242,14 @@ impl Store {
                 let output_tokens: i64 = row.get(2)?;
                 Ok(SessionTotals {
                     message_count: row.get(0)?,
-                    input_tokens,
-                    output_tokens,
-                    reasoning_tokens: row.get(3)?,
-                    cached_tokens: row.get(4)?,
-                    total_tokens: input_tokens.saturating_add(output_tokens),
-                    total_cost: row.get(5)?,
+                    sums: Totals {
+                        input_tokens,
+                        output_tokens,
+                        reasoning_tokens: row.get(3)?,
+                        cached_tokens: row.get(4)?,
+                        total_tokens: input_tokens.saturating_add(output_tokens),
+                        total_cost: row.get(5)?,
+                    },
                     inference_time_ms: row.get(6)?,
                 })
             },
@@ -399,21 +398,18 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage>
         time_to_first_token_ms: row.get(11)?,
         inference_time_ms: row.get(12)?,
         tokens_per_second: None,
-        tool_calls: parse_json(&row.get::<_, String>(13)?)?,
+        tool_calls: row.json(13)?,
         tool_call_id: row.get(14)?,
         status: MessageStatus::parse(&status).unwrap_or(MessageStatus::Error),
         error: row.get(16)?,
         finish_reason: row.get(17)?,
         provider_id: row.get(18)?,
         model: row.get(19)?,
-        created_at: parse_timestamp(&row.get::<_, String>(20)?)?,
-        updated_at: parse_timestamp(&row.get::<_, String>(21)?)?,
+        created_at: row.timestamp(20)?,
+        updated_at: row.timestamp(21)?,
         provider_name: row.get(22)?,
         price_provider: row.get(23)?,
-        params: row
-            .get::<_, Option<String>>(24)?
-            .map(|text| parse_json(&text))
-            .transpose()?,
+        params: row.optional_json(24)?,
         ended: None,
     };
     message.derive();

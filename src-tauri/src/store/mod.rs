@@ -166,6 +166,58 @@ pub(crate) fn parse_json<T: serde::de::DeserializeOwned>(text: &str) -> rusqlite
     })
 }
 
+/// Every row `sql` selects with `params`, each read by `from_row`.
+pub(crate) fn all_rows<T>(
+    conn: &Connection,
+    sql: &str,
+    params: impl rusqlite::Params,
+    from_row: impl FnMut(&rusqlite::Row<'_>) -> rusqlite::Result<T>,
+) -> Result<Vec<T>> {
+    let mut statement = conn.prepare(sql)?;
+    let rows = statement.query_map(params, from_row)?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The store's text columns read as what they hold.
+pub(crate) trait TextColumns {
+    /// An RFC 3339 timestamp.
+    fn timestamp(&self, index: usize) -> rusqlite::Result<DateTime<Utc>>;
+    /// An RFC 3339 timestamp, or NULL.
+    fn optional_timestamp(&self, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>>;
+    /// JSON.
+    fn json<T: serde::de::DeserializeOwned>(&self, index: usize) -> rusqlite::Result<T>;
+    /// JSON, or NULL.
+    fn optional_json<T: serde::de::DeserializeOwned>(
+        &self,
+        index: usize,
+    ) -> rusqlite::Result<Option<T>>;
+}
+
+impl TextColumns for rusqlite::Row<'_> {
+    fn timestamp(&self, index: usize) -> rusqlite::Result<DateTime<Utc>> {
+        parse_timestamp(&self.get::<_, String>(index)?)
+    }
+
+    fn optional_timestamp(&self, index: usize) -> rusqlite::Result<Option<DateTime<Utc>>> {
+        self.get::<_, Option<String>>(index)?
+            .map(|text| parse_timestamp(&text))
+            .transpose()
+    }
+
+    fn json<T: serde::de::DeserializeOwned>(&self, index: usize) -> rusqlite::Result<T> {
+        parse_json(&self.get::<_, String>(index)?)
+    }
+
+    fn optional_json<T: serde::de::DeserializeOwned>(
+        &self,
+        index: usize,
+    ) -> rusqlite::Result<Option<T>> {
+        self.get::<_, Option<String>>(index)?
+            .map(|text| parse_json(&text))
+            .transpose()
+    }
+}
+
 pub(crate) fn new_id() -> String {
     uuid::Uuid::new_v4().to_string()
 }

@@ -6,7 +6,7 @@ use rusqlite::{OptionalExtension, Row, params, params_from_iter};
 use super::copies::{insert_copies, plant, tree_rows};
 use super::{
     ImportedFrom, Result, SearchHit, Session, SessionConfig, SessionSummary, Store, StoreError,
-    StoredMessage, new_id, now, parse_json, parse_timestamp, timestamp,
+    StoredMessage, TextColumns, all_rows, new_id, now, timestamp,
 };
 
 const SESSION_COLUMNS: &str = "id, title, provider_id, model, temperature, max_tokens, top_p, \
@@ -43,11 +43,8 @@ impl Store {
     /// All sessions, most recently updated first.
     pub fn list_sessions(&self) -> Result<Vec<SessionSummary>> {
         let conn = self.conn()?;
-        let mut statement = conn.prepare(&format!(
-            "{SUMMARY_SELECT} ORDER BY s.updated_at DESC, s.id"
-        ))?;
-        let rows = statement.query_map([], summary_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = format!("{SUMMARY_SELECT} ORDER BY s.updated_at DESC, s.id");
+        all_rows(&conn, &sql, [], summary_from_row)
     }
 
     /// Replaces a session's configuration (title included).
@@ -166,17 +163,20 @@ impl Store {
              ORDER BY s.updated_at DESC, s.id
              LIMIT ?3"
         );
-        let mut statement = conn.prepare(&sql)?;
-        let rows = statement.query_map(params![like, fts_phrase(query), limit], |row| {
-            let content: Option<String> = row.get(9)?;
-            Ok(SearchHit {
-                session: summary_from_row(row)?,
-                title_matches: row.get(7)?,
-                message_id: row.get(8)?,
-                snippet: content.map(|c| snippet(&c, query)),
-            })
-        })?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        all_rows(
+            &conn,
+            &sql,
+            params![like, fts_phrase(query), limit],
+            |row| {
+                let content: Option<String> = row.get(9)?;
+                Ok(SearchHit {
+                    session: summary_from_row(row)?,
+                    title_matches: row.get(7)?,
+                    message_id: row.get(8)?,
+                    snippet: content.map(|c| snippet(&c, query)),
+                })
+            },
+        )
     }
 }
 
@@ -247,15 +247,12 @@ fn session_from_row(row: &Row<'_>) -> rusqlite::Result<Session> {
             max_tokens: row.get(5)?,
             top_p: row.get(6)?,
             system_prompt: row.get(7)?,
-            tools: parse_json(&row.get::<_, String>(8)?)?,
-            variables: parse_json(&row.get::<_, String>(9)?)?,
+            tools: row.json(8)?,
+            variables: row.json(9)?,
         },
-        imported_from: row
-            .get::<_, Option<String>>(12)?
-            .map(|text| parse_json(&text))
-            .transpose()?,
-        created_at: parse_timestamp(&row.get::<_, String>(10)?)?,
-        updated_at: parse_timestamp(&row.get::<_, String>(11)?)?,
+        imported_from: row.optional_json(12)?,
+        created_at: row.timestamp(10)?,
+        updated_at: row.timestamp(11)?,
     })
 }
 
@@ -266,8 +263,8 @@ fn summary_from_row(row: &Row<'_>) -> rusqlite::Result<SessionSummary> {
         provider_id: row.get(2)?,
         model: row.get(3)?,
         message_count: row.get(4)?,
-        created_at: parse_timestamp(&row.get::<_, String>(5)?)?,
-        updated_at: parse_timestamp(&row.get::<_, String>(6)?)?,
+        created_at: row.timestamp(5)?,
+        updated_at: row.timestamp(6)?,
     })
 }
 

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use rusqlite::{OptionalExtension, Row, params};
 
-use super::{Result, ShareRecord, Store, StoreError, parse_timestamp, timestamp};
+use super::{Result, ShareRecord, Store, StoreError, TextColumns, all_rows, timestamp};
 
 const SHARE_COLUMNS: &str = "share_id, server_url, share_url, session_id, title, delete_token, expires_at, created_at, revoked_at, reach";
 
@@ -33,11 +33,8 @@ impl Store {
     /// Every share, newest first (revoked ones included, marked).
     pub fn list_shares(&self) -> Result<Vec<ShareRecord>> {
         let conn = self.conn()?;
-        let mut statement = conn.prepare(&format!(
-            "SELECT {SHARE_COLUMNS} FROM shares ORDER BY created_at DESC, share_id"
-        ))?;
-        let rows = statement.query_map([], share_from_row)?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        let sql = format!("SELECT {SHARE_COLUMNS} FROM shares ORDER BY created_at DESC, share_id");
+        all_rows(&conn, &sql, [], share_from_row)
     }
 
     /// The share with this id (ids are random: one server's id is unique
@@ -81,11 +78,6 @@ impl Store {
 }
 
 fn share_from_row(row: &Row<'_>) -> rusqlite::Result<ShareRecord> {
-    let optional_time = |index: usize| -> rusqlite::Result<Option<DateTime<Utc>>> {
-        row.get::<_, Option<String>>(index)?
-            .map(|text| parse_timestamp(&text))
-            .transpose()
-    };
     Ok(ShareRecord {
         share_id: row.get(0)?,
         server_url: row.get(1)?,
@@ -93,9 +85,9 @@ fn share_from_row(row: &Row<'_>) -> rusqlite::Result<ShareRecord> {
         session_id: row.get(3)?,
         title: row.get(4)?,
         delete_token: row.get(5)?,
-        expires_at: optional_time(6)?,
-        created_at: parse_timestamp(&row.get::<_, String>(7)?)?,
-        revoked_at: optional_time(8)?,
+        expires_at: row.optional_timestamp(6)?,
+        created_at: row.timestamp(7)?,
+        revoked_at: row.optional_timestamp(8)?,
         reach: row.get(9)?,
     })
 }

@@ -46,8 +46,9 @@ pub fn message_stats(message: &StoredMessage) -> Vec<Stat> {
 /// the tokens, then the cached and reasoning parts and the inference time
 /// when there are any, then the cost. A session where nothing was measured
 /// yet shows nothing, not a cost of $0.00.
-pub fn totals_stats(totals: &SessionTotals) -> Vec<Stat> {
-    if totals.total_tokens == 0 && totals.inference_time_ms == 0 {
+pub fn totals_stats(session: &SessionTotals) -> Vec<Stat> {
+    let totals = &session.sums;
+    if totals.total_tokens == 0 && session.inference_time_ms == 0 {
         return Vec::new();
     }
     let counts = [
@@ -67,8 +68,8 @@ pub fn totals_stats(totals: &SessionTotals) -> Vec<Stat> {
         .filter(|&(_, _, n, always)| always || n > 0)
         .map(|(key, label, n, _)| (key, label, format::count(n)))
         .collect();
-    if totals.inference_time_ms > 0 {
-        let time = format::duration_ms(totals.inference_time_ms);
+    if session.inference_time_ms > 0 {
+        let time = format::duration_ms(session.inference_time_ms);
         stats.push(("total-inference-time", "Time", time));
     }
     stats.push(("total-cost", "Cost", format::cost(totals.total_cost)));
@@ -175,7 +176,7 @@ pub fn MessageStats(props: &MessageStatsProps) -> Html {
 mod tests {
     use super::*;
     use crate::fixtures;
-    use crate::types::Usage;
+    use crate::types::{Totals, Usage};
 
     /// `key=value` for each figure, in order, separated by `; `.
     fn said(stats: Vec<Stat>) -> String {
@@ -239,13 +240,15 @@ mod tests {
     fn totals_say_each_figure_once_and_leave_out_what_is_none() {
         let totals = SessionTotals {
             message_count: 4,
-            total_tokens: 2_048,
-            input_tokens: 2_000,
-            output_tokens: 48,
-            cached_tokens: 1_500,
-            total_cost: Some(0.0123),
+            sums: Totals {
+                total_tokens: 2_048,
+                input_tokens: 2_000,
+                output_tokens: 48,
+                cached_tokens: 1_500,
+                total_cost: Some(0.0123),
+                ..Totals::default()
+            },
             inference_time_ms: 3_400,
-            ..SessionTotals::default()
         };
         assert_eq!(
             said(totals_stats(&totals)),
@@ -254,9 +257,12 @@ mod tests {
         );
         // Reasoning shows once there is some; an unknown price says so.
         let no_price = SessionTotals {
-            total_cost: None,
-            reasoning_tokens: 20,
-            cached_tokens: 0,
+            sums: Totals {
+                total_cost: None,
+                reasoning_tokens: 20,
+                cached_tokens: 0,
+                ..totals.sums
+            },
             inference_time_ms: 0,
             ..totals
         };
@@ -270,7 +276,10 @@ mod tests {
     #[test]
     fn an_empty_session_shows_no_totals_and_no_cost() {
         let empty = SessionTotals {
-            total_cost: Some(0.0),
+            sums: Totals {
+                total_cost: Some(0.0),
+                ..Totals::default()
+            },
             ..SessionTotals::default()
         };
         assert!(totals_stats(&empty).is_empty());

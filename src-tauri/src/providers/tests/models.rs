@@ -4,7 +4,7 @@
 
 use std::time::Duration;
 
-use contract::{ListModels, ModelInfo, ModelList, ProviderConfig, TestProvider};
+use contract::{ModelInfo, ModelList, ProviderConfig};
 
 use super::server::{Recorded, Reply};
 use super::{API_KEY, Harness, harness};
@@ -36,11 +36,7 @@ async fn answering(kind: ProviderKind, body: &str) -> Harness {
 
 /// The models provider `id` lists: from the cache unless `refresh`.
 async fn models_of(h: &Harness, id: &str, refresh: bool) -> Result<ModelList, AppError> {
-    let args = ListModels {
-        provider_id: id.into(),
-        refresh,
-    };
-    provider_models(&h.core, args).await
+    provider_models(&h.core, id, refresh).await
 }
 
 /// The models provider `test` lists, asked anew.
@@ -54,7 +50,7 @@ async fn tried(
     provider: ProviderConfig,
     api_key: Option<String>,
 ) -> Result<ModelList, AppError> {
-    try_provider(&h.core, TestProvider { provider, api_key }).await
+    try_provider(&h.core, &provider, api_key).await
 }
 
 fn model(id: &str, display_name: Option<&str>) -> ModelInfo {

@@ -96,8 +96,8 @@ async fn plain_text_with_usage_and_cached_tokens() {
     assert_eq!(request.body["messages"].as_array().unwrap().len(), 2);
 
     let totals = h.core.store.session_totals(&h.session.id).unwrap();
-    assert_eq!(totals.total_tokens, 1230);
-    assert_cost(totals.total_cost, expected_cost(1200, 30, 1024));
+    assert_eq!(totals.sums.total_tokens, 1230);
+    assert_cost(totals.sums.total_cost, expected_cost(1200, 30, 1024));
 
     // The key was sent, and never written to the database.
     let database = h.database_bytes();
@@ -411,6 +411,7 @@ async fn unknown_prices_give_no_cost_not_zero() {
             .store
             .session_totals(&h.session.id)
             .unwrap()
+            .sums
             .total_cost,
         None
     );

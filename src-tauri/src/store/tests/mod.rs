@@ -2,7 +2,7 @@ mod tree;
 
 use std::time::Instant;
 
-use chat_core::{Role, ToolCall, Usage};
+use chat_core::{Role, ToolCall, Totals, Usage};
 use chrono::Utc;
 use tempfile::TempDir;
 
@@ -339,7 +339,10 @@ fn totals_sum_tokens_and_know_when_the_cost_is_unknown() {
     assert_eq!(
         store.session_totals(&session.id).unwrap(),
         SessionTotals {
-            total_cost: Some(0.0),
+            sums: Totals {
+                total_cost: Some(0.0),
+                ..Totals::default()
+            },
             ..SessionTotals::default()
         }
     );
@@ -348,18 +351,27 @@ fn totals_sum_tokens_and_know_when_the_cost_is_unknown() {
         .unwrap();
     answer(&store, &session.id, "a", usage(100, 40), Some(0.5));
     answer(&store, &session.id, "b", usage(10, 4), Some(0.25));
-    let totals = store.session_totals(&session.id).unwrap();
-    assert_eq!(totals.message_count, 3);
-    assert_eq!(totals.input_tokens, 110);
-    assert_eq!(totals.output_tokens, 44);
-    assert_eq!(totals.reasoning_tokens, 22);
-    assert_eq!(totals.cached_tokens, 55);
-    assert_eq!(totals.total_tokens, 154);
-    assert_eq!(totals.total_cost, Some(0.75));
-    assert_eq!(totals.inference_time_ms, 2200);
+    assert_eq!(
+        store.session_totals(&session.id).unwrap(),
+        SessionTotals {
+            message_count: 3,
+            sums: Totals {
+                input_tokens: 110,
+                output_tokens: 44,
+                reasoning_tokens: 22,
+                cached_tokens: 55,
+                total_tokens: 154,
+                total_cost: Some(0.75),
+            },
+            inference_time_ms: 2200,
+        }
+    );
 
     answer(&store, &session.id, "c", usage(1, 1), None);
-    assert_eq!(store.session_totals(&session.id).unwrap().total_cost, None);
+    assert_eq!(
+        store.session_totals(&session.id).unwrap().sums.total_cost,
+        None
+    );
     assert!(matches!(
         store.session_totals("missing"),
         Err(StoreError::NotFound { .. })
