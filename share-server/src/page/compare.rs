@@ -5,11 +5,13 @@
 //!
 //! The figures are the ones the stats line of a message shows, read from
 //! the snapshot as measured: a figure that was not measured is `—`, never
-//! a made-up zero, and takes no part in choosing the best. Speed here is
-//! output tokens over the whole inference time, the same for every column.
+//! a made-up zero, and takes no part in choosing the best. Tokens/s is the
+//! Speed a message's stats line shows: output tokens over the time from the
+//! first token to the last. Only answers that ended on their own are
+//! ranked: a failed or stopped one is cheaper and quicker for not finishing.
 
 use chat_core::format::generation_rate;
-use chat_core::{Message, ModelRef, ShareSnapshot};
+use chat_core::{FinishReason, Message, ModelRef, ShareSnapshot};
 use maud::{Markup, html};
 
 use super::answers::Comparison;
@@ -119,17 +121,17 @@ pub const FIGURES: [Figure; 8] = [
         label: "Tokens/s",
         read: |m| {
             let output = m.usage?.output_tokens;
-            generation_rate(output, m.inference_time_ms, None)
+            generation_rate(output, m.inference_time_ms, m.time_to_first_token_ms)
         },
         show: format::tokens_per_second,
         better: Some(Better::Higher),
-        hint: Some("Output tokens per second of inference time"),
+        hint: Some("Output tokens per second from the first token to the last"),
     },
 ];
 
 /// What the table's marks mean, under it (after a star).
-pub const LEGEND: &str = "Best of its column: the lowest cost and times, the highest speed. \
-                          — where a figure was not measured.";
+pub const LEGEND: &str = "Best of its column: the lowest cost and times, the highest speed, \
+                          among the answers that finished. — where a figure was not measured.";
 
 /// One figure of one answer: its text (`None` when not measured) and
 /// whether it is the best of its column.
@@ -151,9 +153,23 @@ pub struct Row<'a> {
     pub cells: Vec<Cell>,
 }
 
+/// Whether an answer ended on its own (not failed, not stopped), and so is
+/// ranked.
+fn finished(message: &Message) -> bool {
+    message.error.is_none()
+        && !matches!(
+            message.finish_reason,
+            Some(FinishReason::Error | FinishReason::Stopped)
+        )
+}
+
 /// The table's rows. The best of a column is marked only where at least two
-/// answers were measured; every answer that ties for it is marked.
+/// finished answers were measured; every answer that ties for it is marked.
 pub fn rows<'a>(snapshot: &'a ShareSnapshot, answers: &[usize]) -> Vec<Row<'a>> {
+    let ranked: Vec<bool> = answers
+        .iter()
+        .map(|&index| finished(&snapshot.messages[index]))
+        .collect();
     let figures: Vec<Vec<Option<f64>>> = answers
         .iter()
         .map(|&index| {
@@ -168,7 +184,12 @@ pub fn rows<'a>(snapshot: &'a ShareSnapshot, answers: &[usize]) -> Vec<Row<'a>> 
         .iter()
         .enumerate()
         .map(|(column, figure)| {
-            let known: Vec<f64> = figures.iter().filter_map(|row| row[column]).collect();
+            let known: Vec<f64> = figures
+                .iter()
+                .zip(&ranked)
+                .filter(|(_, ranked)| **ranked)
+                .filter_map(|(row, _)| row[column])
+                .collect();
             let better = figure.better.filter(|_| known.len() > 1)?;
             known.into_iter().reduce(|a, b| match better {
                 Better::Lower => a.min(b),
@@ -179,8 +200,9 @@ pub fn rows<'a>(snapshot: &'a ShareSnapshot, answers: &[usize]) -> Vec<Row<'a>> 
     answers
         .iter()
         .zip(figures)
+        .zip(ranked)
         .enumerate()
-        .map(|(position, (&index, values))| {
+        .map(|(position, ((&index, values), ranked))| {
             let message = &snapshot.messages[index];
             let cells = FIGURES
                 .iter()
@@ -188,7 +210,7 @@ pub fn rows<'a>(snapshot: &'a ShareSnapshot, answers: &[usize]) -> Vec<Row<'a>> 
                 .zip(&best)
                 .map(|((figure, value), best)| Cell {
                     text: value.map(figure.show),
-                    best: value.is_some() && value == *best,
+                    best: ranked && value.is_some() && value == *best,
                 })
                 .collect();
             Row {
@@ -320,10 +342,10 @@ mod tests {
                     "100",
                     "—",
                     "—",
-                    "$0.003",
+                    "$0.003 ★",
                     "300 ms ★",
                     "1.30 s ★",
-                    "76.9 tok/s ★"
+                    "100 tok/s ★"
                 ],
                 [
                     "950",
@@ -333,13 +355,29 @@ mod tests {
                     "$0.0038",
                     "500 ms",
                     "1.50 s",
-                    "42.7 tok/s"
+                    "64.0 tok/s"
                 ],
-                // Stopped before its timings were recorded; free.
-                ["880", "6", "—", "—", "$0.00 ★", "—", "—", "—"],
+                // Stopped before its timings were recorded; free, but not
+                // the cheapest answer for it.
+                ["880", "6", "—", "—", "$0.00", "—", "—", "—"],
                 // Failed: nothing measured.
                 ["—", "—", "—", "—", "—", "—", "—", "—"],
             ]
         );
+    }
+
+    #[test]
+    fn an_answer_that_failed_or_was_stopped_is_measured_but_never_best() {
+        let mut snapshot = super::super::fixtures::comparison();
+        // The failed answer got quickly to its first token and then broke.
+        snapshot.messages[4].time_to_first_token_ms = Some(10);
+        snapshot.messages[4].inference_time_ms = Some(20);
+        // The stopped one is the quickest too.
+        snapshot.messages[3].time_to_first_token_ms = Some(5);
+        let rows = rows(&snapshot, &[1, 2, 3, 4]);
+        let ttft: Vec<String> = texts(&rows).into_iter().map(|row| row[5].clone()).collect();
+        assert_eq!(ttft, ["300 ms ★", "500 ms", "5 ms", "10 ms"]);
+        let inference: Vec<String> = texts(&rows).into_iter().map(|row| row[6].clone()).collect();
+        assert_eq!(inference, ["1.30 s ★", "1.50 s", "—", "20 ms"]);
     }
 }

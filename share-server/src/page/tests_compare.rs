@@ -98,7 +98,7 @@ fn the_table_has_a_row_per_answer_and_marks_the_best_in_words() {
                 "$0.00345",
                 "300 ms",
                 "1.50 s ★ best",
-                "80.0 tok/s"
+                "100 tok/s"
             ],
             [
                 "2 claude-sonnet-4 anthropic",
@@ -109,7 +109,7 @@ fn the_table_has_a_row_per_answer_and_marks_the_best_in_words() {
                 "$0.0051",
                 "650 ms",
                 "1.50 s ★ best",
-                "100 tok/s ★ best"
+                "176 tok/s ★ best"
             ],
             [
                 "3 llama3.2 ollama",
@@ -120,7 +120,7 @@ fn the_table_has_a_row_per_answer_and_marks_the_best_in_words() {
                 "$0.00 ★ best",
                 "120 ms ★ best",
                 "2.50 s",
-                "38.0 tok/s"
+                "39.9 tok/s"
             ],
         ]
     );
@@ -284,7 +284,7 @@ fn the_markdown_document_keeps_the_comparison_and_its_table() {
             "**$0.00** ★",
             "**120 ms** ★",
             "2.50 s",
-            "38.0 tok/s"
+            "39.9 tok/s"
         ]
     );
     assert_eq!(rows.len(), 3);
