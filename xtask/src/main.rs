@@ -14,8 +14,6 @@ mod support;
 mod test;
 mod ui;
 
-use std::process::ExitCode;
-
 use anyhow::Result;
 use clap::{Parser, Subcommand};
 
@@ -61,19 +59,10 @@ enum Command {
     Bench(bench::Args),
 }
 
-fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match dispatch(cli.command) {
-        Ok(()) => ExitCode::SUCCESS,
-        Err(error) => {
-            eprintln!("\nxtask: error: {error:#}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-fn dispatch(command: Command) -> Result<()> {
-    match command {
+/// An error ends the run with its chain of causes (anyhow's report) and
+/// exit status 1.
+fn main() -> Result<()> {
+    match Cli::parse().command {
         Command::Setup => setup::ensure(),
         Command::Ui => {
             setup::ensure()?;
