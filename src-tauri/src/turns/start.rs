@@ -40,16 +40,18 @@ impl Answerer {
                 setup.provider_id
             ))
         })?;
-        if setup.model.trim().is_empty() {
-            return Err(TurnError::NoModel);
-        }
         let served_by = ServedBy::of(provider, core.pricing()?.table());
         let endpoint = core.endpoint(&provider.id).await?;
+        // A provider that cannot answer comes first: on a fresh install the
+        // model is empty too, and setting up the provider is what helps.
         if endpoint.api_key.is_none() && !on_this_computer(provider) {
             return Err(TurnError::ProviderSetupNeeded(format!(
                 "{} needs an API key",
                 provider.name
             )));
+        }
+        if setup.model.trim().is_empty() {
+            return Err(TurnError::NoModel);
         }
         Ok(Self {
             kind: provider.kind,

@@ -352,6 +352,16 @@ async fn a_turn_without_a_usable_provider_stores_nothing() {
             .unwrap_err();
         assert!(setup_needed(error).contains(named));
     }
+    // On a fresh install the model is empty as well: the provider comes
+    // first, as setting it up is what helps.
+    let mut config = h.session.config.clone();
+    config.provider_id = "remote".into();
+    config.model = String::new();
+    h.core.store.update_session(&h.session.id, &config).unwrap();
+    let error = start_turn(&h.core, &h.session.id, Some("Hi"))
+        .await
+        .unwrap_err();
+    assert!(setup_needed(error).contains("API key"));
     // A compare run where no setup can start.
     let setups = vec![setup("gone", "a"), setup("remote", "b")];
     let error = start_compare(&h.core, &h.session.id, "Hi", setups)
