@@ -5,7 +5,7 @@ use std::time::{Duration, Instant};
 
 use contract::{DiscoveredProvider, ProviderConfig};
 
-use super::models::{closed_port, silent_server};
+use super::models::closed_port;
 use super::server::{Reply, ScriptServer};
 use crate::providers::discovery::{LocalServer, discover};
 use crate::providers::http_client;
@@ -103,18 +103,40 @@ async fn model_servers_are_offered_and_other_ports_are_not() {
 /// Silent ports cost one short wait in all, not one each.
 #[tokio::test]
 async fn silent_ports_are_given_up_on_together() {
+    // Servers that accept and never answer, noting when each was reached.
+    let reached = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
     let mut held = Vec::new();
     let mut servers = Vec::new();
     for _ in 0..3 {
-        let (port, handle) = silent_server().await;
-        held.push(handle);
-        servers.push(at("vLLM", ProviderKind::OpenAi, port));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        servers.push(at(
+            "vLLM",
+            ProviderKind::OpenAi,
+            listener.local_addr().unwrap().port(),
+        ));
+        let reached = reached.clone();
+        held.push(tokio::spawn(async move {
+            let mut open = Vec::new();
+            while let Ok((socket, _)) = listener.accept().await {
+                reached.lock().unwrap().push(Instant::now());
+                open.push(socket);
+            }
+        }));
     }
-    let limit = Duration::from_millis(500);
+    let limit = Duration::from_secs(2);
     let started = Instant::now();
     let found = discover(&http_client().unwrap(), &servers, &[], limit).await;
-    let took = started.elapsed();
     assert_eq!(found, []);
-    assert!(took >= limit, "{took:?}");
-    assert!(took < limit * 3 - Duration::from_millis(100), "{took:?}");
+    assert!(started.elapsed() >= limit, "gave up before the limit");
+    // Probed one after another, the second would be reached only once the
+    // first had been given up on: every one was reached within the first
+    // limit.
+    let reached = reached.lock().unwrap().clone();
+    assert_eq!(reached.len(), 3, "every port was probed");
+    for at in reached {
+        assert!(
+            at - started < limit,
+            "a port was probed only after another gave up"
+        );
+    }
 }
