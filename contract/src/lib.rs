@@ -94,6 +94,9 @@ commands! {
     /// Appends a message after the selected path's leaf without asking the
     /// model (a tool result, a note).
     AddMessage = add_message(session_id: String, message: NewMessage) -> StoredMessage;
+    /// Messages by id, on the selected path or not (an answer beside it),
+    /// in the order asked; an unknown id is `not_found`.
+    GetMessages = get_messages(message_ids: Vec<String>) -> Vec<StoredMessage>;
     /// Changes a message's text in place (no new branch).
     EditMessage = edit_message(message_id: String, content: String) -> StoredMessage;
     /// Makes the path go through this message (and below it, through each

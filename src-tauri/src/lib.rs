@@ -68,6 +68,7 @@ handlers!(
     list_messages,
     add_message,
     edit_message,
+    get_messages,
     select_branch,
     fork_session,
     delete_branch,

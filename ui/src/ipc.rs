@@ -233,7 +233,7 @@ shorthands! {
     fn add_message(id: &str, message: &NewMessage)
         -> AddMessage { session_id: id.into(), message: message.clone() };
     /// The first `limit` messages of the selected path after position `after`.
-    fn list_messages_after(id: &str, after: i64, limit: usize) -> ListMessages { session_id: id.into(), before: None, after: Some(after), limit: Some(limit) };
+    fn get_messages(ids: &[String]) -> GetMessages { message_ids: ids.to_vec() };
     fn delete_branch(message_id: &str) -> DeleteBranch { message_id: message_id.into() };
     fn select_branch(message_id: &str) -> SelectBranch { message_id: message_id.into() };
     fn fork_session(message_id: &str) -> ForkSession { message_id: message_id.into() };

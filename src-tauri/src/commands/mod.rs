@@ -131,6 +131,8 @@ commands! {
     /// note, a user message to send later with `continue_turn`).
     fn add_message(core, AddMessage { session_id, message }) =>
         Ok(core.store.append_message(&session_id, message)?);
+    fn get_messages(core, GetMessages { message_ids }) =>
+        Ok(message_ids.iter().map(|id| core.store.message(id)).collect::<crate::store::Result<_>>()?);
     fn edit_message(core, EditMessage { message_id, content }) =>
         Ok(core.store.edit_message_content(&message_id, &content)?);
     /// Makes the selected path go through a message.

@@ -10,7 +10,7 @@ use super::sessions::AppHandles;
 use super::{after_render, document};
 use crate::ipc::{self, IpcError};
 use crate::state::{Answer, ChatAction, Confirmation, MessageMenu, Overlay, OverlayAction};
-use crate::types::{ModelSetup, StoredMessage};
+use crate::types::ModelSetup;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum MessageCommand {
@@ -126,46 +126,18 @@ fn ask_delete(app: &AppHandles, id: String) {
 }
 
 /// Reads the answers to `prompt` not known here (from an earlier run), to
-/// show them side by side. Only the selected path can be read, so each is
-/// selected in turn and read; the path's own answer is selected again
-/// afterwards, whatever happened.
+/// show them side by side; the selected path stays as it is.
 async fn read_answers(app: &AppHandles, prompt: &str) -> Result<(), IpcError> {
-    let (Some(session_id), Some(position)) = (
-        app.session_id(),
-        (app.chat.messages.iter())
-            .find(|m| m.id == prompt)
-            .map(|m| m.position),
-    ) else {
-        return Ok(());
-    };
     let unread: Vec<String> = (app.chat.answers_to(prompt).into_iter())
         .filter_map(|answer| match answer {
             Answer::Unread(id) => Some(id),
             Answer::Known(_) => None,
         })
         .collect();
-    let Some(selected) = (app.chat.messages.iter())
-        .find(|m| m.parent_id.as_deref() == Some(prompt))
-        .map(|m| m.id.clone())
-    else {
-        return Ok(());
-    };
-    if unread.is_empty() {
-        return Ok(());
+    if !unread.is_empty() {
+        app.dispatch(ChatAction::Seen(ipc::get_messages(&unread).await?));
     }
-    let mut seen: Vec<StoredMessage> = Vec::new();
-    let read = async {
-        for id in &unread {
-            ipc::select_branch(id).await?;
-            let page = ipc::list_messages_after(&session_id, position, 1).await?;
-            seen.extend(page.messages.into_iter().filter(|m| m.id == *id));
-        }
-        Ok::<(), IpcError>(())
-    }
-    .await;
-    let restored = ipc::select_branch(&selected).await;
-    app.dispatch(ChatAction::Seen(seen));
-    read.and(restored)
+    Ok(())
 }
 
 /// The controls a switch keeps the focus on, in the message switched to.

@@ -226,6 +226,21 @@ fn a_compare_run_is_one_prompt_with_sibling_answers_the_first_selected() {
     assert_eq!(answers[1].error.as_deref(), Some("no key"));
     let path = store.path_messages(&session.id).unwrap();
     assert_eq!(contents(&path), ["before", "which?", "one"]);
+    // An answer beside the path reads by id, with its siblings, and the
+    // path stays as it is (the UI's side-by-side view reads them so).
+    let beside = store.message(&answers[2].id).unwrap();
+    assert_eq!(
+        (beside.content.as_str(), beside.siblings.clone()),
+        ("three", ids(&answers))
+    );
+    assert_eq!(
+        contents(&store.path_messages(&session.id).unwrap()),
+        contents(&path)
+    );
+    assert!(matches!(
+        store.message("gone"),
+        Err(StoreError::NotFound { .. })
+    ));
     store.select_branch(&answers[2].id).unwrap();
     let next = store.append_message(&session.id, user("go on")).unwrap();
     assert_eq!(next.parent_id.as_ref(), Some(&answers[2].id));
