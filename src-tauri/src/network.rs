@@ -27,6 +27,14 @@ pub fn addresses() -> std::io::Result<Vec<NetworkAddress>> {
     Ok(found.into_iter().map(|(_, address)| address).collect())
 }
 
+/// Whether a URL's host (a name, an IPv4 address, an IPv6 address with or
+/// without its brackets) names this computer only: `localhost` or loopback.
+pub fn is_this_computer(host: &str) -> bool {
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host.eq_ignore_ascii_case("localhost")
+        || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback())
+}
+
 /// Whether another computer could reach this address.
 fn shareable(ip: IpAddr) -> bool {
     match ip {
@@ -38,6 +46,29 @@ fn shareable(ip: IpAddr) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn loopback_hosts_and_localhost_are_this_computer() {
+        for host in [
+            "localhost",
+            "LocalHost",
+            "127.0.0.1",
+            "127.8.9.10",
+            "::1",
+            "[::1]",
+        ] {
+            assert!(is_this_computer(host), "{host}");
+        }
+        for host in [
+            "192.168.1.20",
+            "api.openai.com",
+            "localhost.example.com",
+            "[fe80::1]",
+            "",
+        ] {
+            assert!(!is_this_computer(host), "{host}");
+        }
+    }
 
     #[test]
     fn only_addresses_another_computer_could_reach_are_offered() {

@@ -40,8 +40,7 @@ impl ReachExt for Reach {
     fn guess(server_url: &str) -> Self {
         let host = host_of(server_url);
         let kind = match host.parse::<IpAddr>() {
-            _ if host.eq_ignore_ascii_case("localhost") => ReachKind::ThisComputer,
-            Ok(ip) if ip.is_loopback() => ReachKind::ThisComputer,
+            _ if crate::network::is_this_computer(host) => ReachKind::ThisComputer,
             Ok(IpAddr::V4(ip)) if ip.is_private() || ip.is_link_local() => ReachKind::Network,
             _ if host.ends_with(".local") => ReachKind::Network,
             _ => ReachKind::Team,

@@ -98,15 +98,9 @@ impl Answerer {
 
 /// A provider on this computer needs no key (Ollama, llama.cpp, LM Studio…).
 fn on_this_computer(provider: &ProviderConfig) -> bool {
-    match url::Url::parse(&provider.base_url)
+    url::Url::parse(&provider.base_url)
         .ok()
-        .and_then(|url| url.host().map(|host| host.to_owned()))
-    {
-        Some(url::Host::Domain(name)) => name.eq_ignore_ascii_case("localhost"),
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        None => false,
-    }
+        .is_some_and(|url| url.host_str().is_some_and(crate::network::is_this_computer))
 }
 
 fn checked_text(text: &str) -> Result<&str, TurnError> {
