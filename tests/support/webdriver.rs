@@ -290,8 +290,9 @@ pub async fn fill(client: &Client, selector: &str, text: &str) {
     panic!("`{selector}` holds {value:?} after typing {text:?}");
 }
 
+/// An element re-rendered between finding it and reading it is found again.
 pub async fn text(client: &Client, selector: &str) -> String {
-    find(client, selector).await.text().await.unwrap()
+    wait_text(client, selector, |_| true).await
 }
 
 /// Waits until `selector`'s text satisfies `ok`, and returns it.
