@@ -272,22 +272,24 @@ pub async fn click(client: &Client, selector: &str) {
 }
 
 /// Replaces the text of an input, and checks it took: WebDriver's clear fires
-/// no `input` event, so a re-render in between can put the old text back.
+/// no `input` event, so a re-render in between can put the old text back, or
+/// replace the element while it is typed into (it is found again).
 pub async fn fill(client: &Client, selector: &str, text: &str) {
-    let mut value = None;
+    let mut last = String::new();
     for _ in 0..3 {
         let input = find(client, selector).await;
-        input.clear().await.unwrap();
-        input
-            .send_keys(text)
-            .await
-            .unwrap_or_else(|e| panic!("could not type into `{selector}`: {e}"));
-        value = input.prop("value").await.unwrap();
-        if value.as_deref() == Some(text) {
-            return;
+        let typed = async {
+            input.clear().await?;
+            input.send_keys(text).await?;
+            input.prop("value").await
+        };
+        match typed.await {
+            Ok(value) if value.as_deref() == Some(text) => return,
+            Ok(value) => last = format!("it holds {value:?}"),
+            Err(e) => last = format!("typing failed: {e}"),
         }
     }
-    panic!("`{selector}` holds {value:?} after typing {text:?}");
+    panic!("could not type {text:?} into `{selector}`: {last}");
 }
 
 /// An element re-rendered between finding it and reading it is found again.
