@@ -51,13 +51,8 @@ pub fn build() -> Result<()> {
     files.remove(Path::new(STAMP));
     files.insert("index.html".into(), INDEX_HTML.into());
     files.insert("index.js".into(), INDEX_JS.into());
-    for (name, source) in [
-        ("chat.css", "chat-core/assets/chat.css"),
-        ("app.css", "ui/styles/app.css"),
-    ] {
-        let css = fs::read(root.join(source)).with_context(|| format!("reading {source}"))?;
-        files.insert(name.into(), css);
-    }
+    files.insert("chat.css".into(), chat_core::style::STYLESHEET.into());
+    files.insert("app.css".into(), joined_css(&root.join("ui/styles"))?);
     let changed = sync_dir(&dist, &files)?;
 
     let wasm_out = format!("{UI_BIN}_bg.wasm");
@@ -65,6 +60,14 @@ pub fn build() -> Result<()> {
     let (count, kib) = (files.len(), size as f64 / 1024.0);
     eprintln!("ui: ui/dist ({count} files, {changed} changed; {wasm_out} is {kib:.0} KiB)");
     Ok(())
+}
+
+/// A stylesheet's parts, the files in `dir`, in name order and blank-line apart.
+fn joined_css(dir: &Path) -> Result<Vec<u8>> {
+    Ok(read_tree(dir)?
+        .into_values()
+        .collect::<Vec<_>>()
+        .join(&b'\n'))
 }
 
 /// Records which wasm file the bindgen output was made from.

@@ -11,8 +11,9 @@
 //!   file (the `.html` download, and the desktop app's "Save as HTML file…").
 //! - [`render_markdown_document`] writes the conversation as Markdown (the
 //!   `.md` download, and the app's "Copy as Markdown").
-//! - [`stylesheet`] is `chat-core/assets/chat.css` (shared with the desktop UI)
-//!   plus the syntax-highlighting theme.
+//! - [`stylesheet`] is chat-core's `chat.css` (its parts in
+//!   `chat-core/assets/chat/`, shared with the desktop UI) plus the
+//!   syntax-highlighting theme.
 //!
 //! The pages need no JavaScript and contain none, load nothing but the
 //! stylesheet from the same origin and use no inline styles, so they work
