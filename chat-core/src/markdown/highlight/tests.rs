@@ -319,11 +319,12 @@ fn contrast(a: &str, b: &str) -> f64 {
 
 /// The values of a chat.css variable in file order: the light one, the
 /// dark one, then the print one if any (white paper, light palette).
+/// A line may hold several declarations (the print palette's do).
 fn light_and_dark(name: &str) -> (Vec<String>, String) {
     let mut values: Vec<String> = crate::style::STYLESHEET
-        .lines()
-        .filter_map(|line| line.trim().strip_prefix(name)?.strip_prefix(':'))
-        .map(|value| value.trim().trim_end_matches(';').to_owned())
+        .split([';', '{', '}'])
+        .filter_map(|declaration| declaration.trim().strip_prefix(name)?.strip_prefix(':'))
+        .map(|value| value.trim().to_owned())
         .collect();
     assert!((2..=3).contains(&values.len()), "{name}: {values:?}");
     let dark = values.remove(1);
