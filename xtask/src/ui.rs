@@ -52,7 +52,9 @@ pub fn build() -> Result<()> {
     files.insert("index.html".into(), INDEX_HTML.into());
     files.insert("index.js".into(), INDEX_JS.into());
     files.insert("chat.css".into(), chat_core::style::STYLESHEET.into());
-    files.insert("app.css".into(), joined_css(&root.join("ui/styles"))?);
+    // app.css's parts, the files in ui/styles, in name order and blank-line apart.
+    let app_css: Vec<_> = read_tree(&root.join("ui/styles"))?.into_values().collect();
+    files.insert("app.css".into(), app_css.join(&b'\n'));
     let changed = sync_dir(&dist, &files)?;
 
     let wasm_out = format!("{UI_BIN}_bg.wasm");
@@ -60,14 +62,6 @@ pub fn build() -> Result<()> {
     let (count, kib) = (files.len(), size as f64 / 1024.0);
     eprintln!("ui: ui/dist ({count} files, {changed} changed; {wasm_out} is {kib:.0} KiB)");
     Ok(())
-}
-
-/// A stylesheet's parts, the files in `dir`, in name order and blank-line apart.
-fn joined_css(dir: &Path) -> Result<Vec<u8>> {
-    Ok(read_tree(dir)?
-        .into_values()
-        .collect::<Vec<_>>()
-        .join(&b'\n'))
 }
 
 /// Records which wasm file the bindgen output was made from.
