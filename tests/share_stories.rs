@@ -44,11 +44,11 @@ struct App {
 
 fn app() -> App {
     let dir = TempDir::new().unwrap();
-    let secrets = Arc::new(MemoryStore::default());
+    let secrets = MemoryStore::default();
     secrets
         .set(&SecretKey::ProviderApiKey("openai".into()), STORED_KEY)
         .unwrap();
-    let core = AppCore::open(dir.path(), secrets).unwrap();
+    let core = AppCore::open(dir.path(), Arc::new(secrets)).unwrap();
     App { _dir: dir, core }
 }
 
@@ -112,15 +112,11 @@ fn conversation(core: &AppCore) -> String {
             },
         )
         .unwrap();
-    core.store
-        .append_message(
-            &session.id,
-            NewMessage {
-                tool_call_id: Some("call_perm".into()),
-                ..NewMessage::new(Role::Tool, "-rw-r--r-- deploy.sh")
-            },
-        )
-        .unwrap();
+    let tool_answer = NewMessage {
+        tool_call_id: Some("call_perm".into()),
+        ..NewMessage::new(Role::Tool, "-rw-r--r-- deploy.sh")
+    };
+    core.store.append_message(&session.id, tool_answer).unwrap();
     let last = core
         .store
         .append_message(&session.id, NewMessage::new(Role::Assistant, ""))

@@ -325,8 +325,8 @@ pub fn comparison_of_three() -> ShareSnapshot {
                 "provider": "anthropic", "model": "claude-sonnet-4",
                 "params": { "temperature": 0.2, "maxTokens": 512 },
                 "finishReason": "stop", "replyTo": "u2",
-                "usage": { "inputTokens": 1200, "outputTokens": 60 }, "cost": 0.0045,
-                "timeToFirstTokenMs": 600, "inferenceTimeMs": 1100
+                "usage": { "inputTokens": 1200, "outputTokens": 60 },
+                "cost": 0.0045, "timeToFirstTokenMs": 600, "inferenceTimeMs": 1100
             }
         ]
     }))

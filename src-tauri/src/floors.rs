@@ -168,9 +168,13 @@ fn imports_point_only_downwards() {
     );
 }
 
+/// A module's source, as [`upward_imports`] reads it.
+fn file(module: &str, text: &str) -> (String, String) {
+    (module.to_owned(), text.to_owned())
+}
+
 #[test]
 fn an_import_upwards_or_sideways_is_caught() {
-    let file = |module: &str, text: &str| (module.to_owned(), text.to_owned());
     let files = [
         file("settings", "use crate::store::Store;"),
         file("store", "use crate::settings::Settings;"),
@@ -188,15 +192,14 @@ fn an_import_upwards_or_sideways_is_caught() {
 
 #[test]
 fn only_the_commands_use_the_app_error() {
-    let file = |module: &str, text: &str| (module.to_owned(), text.to_owned());
     let files = [
         file("share::list", "use crate::error::AppError;"),
-        file("turns", "fn f() -> Result<(), crate::error::AppError> {}"),
-        file("app", "use crate::*;\nfn open() -> Result<(), AppError> {}"),
         file(
             "embedded",
             "// AppError collects EmbeddedError\nstruct NotAppErrorLike;",
         ),
+        file("turns", "fn f() -> Result<(), crate::error::AppError> {}"),
+        file("app", "use crate::*;\nfn open() -> Result<(), AppError> {}"),
         file("commands", "use crate::error::AppError;"),
         file("", "use crate::error::AppError;"),
     ];

@@ -81,7 +81,9 @@ pub trait ServedByExt: Sized {
         model: &str,
         usage: &Usage,
         at: DateTime<Utc>,
-    ) -> Option<f64>;
+    ) -> Option<f64> {
+        self.price(pricing, model, at)?.price.cost(usage)
+    }
 }
 
 impl ServedByExt for ServedBy {
@@ -146,18 +148,6 @@ impl ServedByExt for ServedBy {
             Some(table_id) => pricing.model_price(table_id, model, at),
             None => own_prices(pricing).model_price(&self.name, model, at),
         }
-    }
-
-    /// The cost in USD of `usage` of `model` from this server; `None` when
-    /// no price applies.
-    fn cost(
-        &self,
-        pricing: &Pricing<'_>,
-        model: &str,
-        usage: &Usage,
-        at: DateTime<Utc>,
-    ) -> Option<f64> {
-        self.price(pricing, model, at)?.price.cost(usage)
     }
 }
 

@@ -32,8 +32,7 @@ fn plan_request() -> Value {
     json!({
         "title": "Refactor the billing module",
         "messages": [
-            {"id": "u1", "role": "user", "content": "How should I split this module?",
-             "timestamp": "2026-11-20T11:00:00.000Z"},
+            {"id": "u1", "role": "user", "timestamp": "2026-11-20T11:00:00.000Z", "content": "How should I split this module?"},
             {"id": "a1", "role": "assistant", "content": "Split it by **responsibility**.",
              "timestamp": "2026-11-20T11:00:05.000Z",
              "usage": {"inputTokens": 3000, "outputTokens": 114, "reasoningTokens": 89},

@@ -88,11 +88,8 @@ fn stats_of(element: ElementRef<'_>) -> Vec<String> {
 #[test]
 fn head_has_title_description_and_social_cards() {
     let document = page(&fixtures::conversation());
-    assert_eq!(
-        text_of(&document, "title"),
-        "Why does my deploy script fail? · Parlor"
-    );
     let title = "Why does my deploy script fail?";
+    assert_eq!(text_of(&document, "title"), format!("{title} · Parlor"));
     let description = "6 messages with gpt-4o-2024-08-06 (openai), shared from Parlor.";
     let url = format!("{PUBLIC_URL}/shared/{SHARE_ID}");
     for (key, expected) in [
@@ -257,10 +254,8 @@ fn every_message_in_order_with_role_and_time() {
 #[test]
 fn content_is_rendered_markdown_with_highlighted_code() {
     let document = page(&fixtures::conversation());
-    assert_eq!(
-        text_of(&document, "#msg-1 [data-testid=msg-content] strong"),
-        "Permission denied"
-    );
+    let strong = text_of(&document, "#msg-1 [data-testid=msg-content] strong");
+    assert_eq!(strong, "Permission denied");
     let code = one(&document, "#msg-4 pre code.language-bash");
     assert!(text(code).contains("chmod +x deploy.sh"));
     // Fenced code is highlighted: one flat span per token category.
@@ -401,10 +396,8 @@ fn invalid_tool_arguments_are_shown_raw() {
 #[test]
 fn prompt_meta_is_shown_when_included() {
     let document = page(&fixtures::conversation());
-    assert_eq!(
-        text_of(&document, "[data-testid=system-prompt] .markdown strong"),
-        "deployment expert"
-    );
+    let prompt = text_of(&document, "[data-testid=system-prompt] .markdown strong");
+    assert_eq!(prompt, "deployment expert");
     one(&document, "[data-testid=tool-definition]");
     assert_eq!(text_of(&document, ".tool-def-name"), "stat_file");
     assert_eq!(

@@ -37,11 +37,9 @@ fn each_answer_shows_its_own_model_and_a_provider_not_the_headers() {
 
     // A comparison's columns each name their provider, the header's too.
     let document = page(&fixtures::comparison());
+    let providers = "article[data-role=assistant] [data-testid=msg-provider]";
     assert_eq!(
-        texts(
-            &document,
-            "article[data-role=assistant] [data-testid=msg-provider]"
-        ),
+        texts(&document, providers),
         ["openai", "anthropic", "ollama", "groq"]
     );
 }
@@ -187,19 +185,15 @@ fn answers_that_ended_early_are_marked_like_in_the_app() {
 #[test]
 fn answers_to_one_prompt_are_numbered_and_link_it() {
     let document = page(&fixtures::comparison());
-    assert_eq!(
-        text_of(&document, "[data-testid=comparison] .compare-prompt"),
-        "4 answers to message 1"
-    );
-    let link = one(&document, "[data-testid=comparison] .compare-prompt a");
+    let prompt = "[data-testid=comparison] .compare-prompt";
+    assert_eq!(text_of(&document, prompt), "4 answers to message 1");
+    let link = one(&document, &format!("{prompt} a"));
     assert_eq!(link.value().attr("href"), Some("#msg-1"));
-    assert_eq!(
-        texts(
-            &document,
-            "[data-testid=comparison-columns] .compare-number"
-        ),
-        ["1", "2", "3", "4"]
+    let numbers = texts(
+        &document,
+        "[data-testid=comparison-columns] .compare-number",
     );
+    assert_eq!(numbers, ["1", "2", "3", "4"]);
 }
 
 #[test]

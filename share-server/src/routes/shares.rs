@@ -58,18 +58,12 @@ use crate::store::Store;
         (status = 201, description = "Published. `deleteToken` is shown only here. `warnings` lists \
             the totals sent that differ from the server's (which the share shows).", body = Success<Created>,
             links(
-                ("GetShare" = (operation_id = "get", parameters(("shareId" = "$response.body#/data/shareId")),
-                    description = "Read the new share")),
-                ("RevokeShare" = (operation_id = "delete", parameters(("shareId" = "$response.body#/data/shareId")),
-                    description = "Revoke it (as its owner, or with `X-Delete-Token: deleteToken`)")),
-                ("ShowPage" = (operation_id = "show", parameters(("shareId" = "$response.body#/data/shareId")),
-                    description = "Its public page")),
-                ("DownloadJson" = (operation_id = "json", parameters(("shareId" = "$response.body#/data/shareId")),
-                    description = "Its published JSON")),
-                ("DownloadMarkdown" = (operation_id = "markdown", parameters(("shareId" = "$response.body#/data/shareId")),
-                    description = "Its Markdown")),
-                ("DownloadHtml" = (operation_id = "html", parameters(("shareId" = "$response.body#/data/shareId")),
-                    description = "Its page as one self-contained HTML file")),
+                ("GetShare" = (operation_id = "get", parameters(("shareId" = "$response.body#/data/shareId")), description = "Read the new share")),
+                ("RevokeShare" = (operation_id = "delete", parameters(("shareId" = "$response.body#/data/shareId")), description = "Revoke it (as its owner, or with `X-Delete-Token: deleteToken`)")),
+                ("ShowPage" = (operation_id = "show", parameters(("shareId" = "$response.body#/data/shareId")), description = "Its public page")),
+                ("DownloadJson" = (operation_id = "json", parameters(("shareId" = "$response.body#/data/shareId")), description = "Its published JSON")),
+                ("DownloadMarkdown" = (operation_id = "markdown", parameters(("shareId" = "$response.body#/data/shareId")), description = "Its Markdown")),
+                ("DownloadHtml" = (operation_id = "html", parameters(("shareId" = "$response.body#/data/shareId")), description = "Its page as one self-contained HTML file")),
             )),
         (status = 400, description = "Malformed JSON; `error.field` is the JSON path at fault", body = Failure),
         (status = 401, description = "No token (and anonymous publishing is off), or an invalid or revoked token", body = Failure),
@@ -165,8 +159,8 @@ pub async fn list(
 #[utoipa::path(
     delete,
     path = "/api/v0/shared-chats/{shareId}",
-    tag = "shares",
     params(ShareIdParam),
+    tag = "shares",
     responses(
         (status = 200, description = "Revoked", body = Success<Revoked>),
         (status = 401, description = "Neither a bearer token nor `X-Delete-Token`, or an invalid or revoked bearer token", body = Failure),
@@ -177,8 +171,8 @@ pub async fn list(
 )]
 pub async fn delete(
     State(store): State<Store>,
-    State(cache): State<Arc<PageCache>>,
     State(clock): State<Clock>,
+    State(cache): State<Arc<PageCache>>,
     State(metrics): State<Arc<Metrics>>,
     ShareIdParam(share_id): ShareIdParam,
     Bearer(bearer): Bearer,

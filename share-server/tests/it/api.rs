@@ -13,6 +13,16 @@ use reqwest::StatusCode;
 use serde_json::{Value, json};
 use share_server::Config;
 
+/// The string at `key` in each item of the array `items`.
+fn strings_at<'a>(items: &'a Value, key: &str) -> Vec<&'a str> {
+    items
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|item| item[key].as_str().unwrap())
+        .collect()
+}
+
 fn expires_at(data: &Value) -> DateTime<Utc> {
     data["expiresAt"].as_str().unwrap().parse().unwrap()
 }
@@ -98,7 +108,7 @@ async fn get_returns_the_snapshot_with_metadata_and_nothing_secret() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
     let created = server.publish_ok(Some(&token)).await;
-    let id = created["shareId"].as_str().unwrap();
+    let [id, delete_token] = ["shareId", "deleteToken"].map(|key| created[key].as_str().unwrap());
     let response = server.read(id).await;
     assert_eq!(response.status(), StatusCode::OK);
     let text = response.text().await.unwrap();
@@ -113,13 +123,7 @@ async fn get_returns_the_snapshot_with_metadata_and_nothing_secret() {
     assert_eq!(data["expiresAt"], created["expiresAt"]);
     let created_at: DateTime<Utc> = data["createdAt"].as_str().unwrap().parse().unwrap();
     assert!((server.clock.now() - created_at).num_seconds().abs() < 60);
-    for secret in [
-        "owner",
-        "deleteToken",
-        "alice",
-        &token,
-        created["deleteToken"].as_str().unwrap(),
-    ] {
+    for secret in ["owner", "deleteToken", "alice", &token, delete_token] {
         assert!(!text.contains(secret), "the answer contains {secret}");
     }
 }
@@ -246,12 +250,7 @@ async fn invalid_fields_are_422_with_every_path() {
         "invalid_snapshot",
     )
     .await;
-    let paths: Vec<&str> = error["details"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["path"].as_str().unwrap())
-        .collect();
+    let paths = strings_at(&error["details"], "path");
     // `field` is the first problem; `details` has them all.
     assert_eq!(error["field"], paths[0]);
     assert!(
@@ -299,9 +298,8 @@ async fn wrong_content_types_are_415() {
         if let Some(content_type) = content_type {
             request = request.header("content-type", content_type);
         }
-        let response = request.send().await.unwrap();
         expect_error(
-            response,
+            request.send().await.unwrap(),
             StatusCode::UNSUPPORTED_MEDIA_TYPE,
             "unsupported_media_type",
         )
@@ -312,8 +310,7 @@ async fn wrong_content_types_are_415() {
         .bearer_auth(&token)
         .header("content-type", "Application/JSON; charset=utf-8")
         .body(body);
-    let response = request.send().await.unwrap();
-    assert_eq!(response.status(), StatusCode::CREATED);
+    assert_eq!(request.send().await.unwrap().status(), StatusCode::CREATED);
 }
 
 #[tokio::test]
@@ -371,12 +368,7 @@ async fn list_pages_through_the_callers_own_shares_newest_first() {
     assert_eq!(data["total"], 7);
     assert_eq!(data["limit"], 3);
     assert_eq!(data["offset"], 0);
-    let listed: Vec<&str> = data["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|item| item["shareId"].as_str().unwrap())
-        .collect();
+    let listed = strings_at(&data["items"], "shareId");
     assert_eq!(listed, [&ids[6], &ids[5], &ids[4]]);
     assert_eq!(data["items"][0]["title"], "chat 6");
     assert_eq!(data["items"][0]["status"], "live");
@@ -416,8 +408,7 @@ async fn list_pages_through_the_callers_own_shares_newest_first() {
 async fn delete_by_owner_token() {
     let server = TestServer::start().await;
     let alice = server.user("alice").await;
-    let created = server.publish_ok(Some(&alice)).await;
-    let id = created["shareId"].as_str().unwrap();
+    let id: &str = &server.publish_id(Some(&alice)).await;
     let response = server.delete(id, Some(&alice), None).await;
     assert_eq!(response.status(), StatusCode::OK);
     let body: Value = response.json().await.unwrap();
@@ -578,8 +569,7 @@ async fn health_readiness_metrics_and_openapi() {
         let body: Value = server.get_json(path).await;
         assert_eq!(body, json!({"success": true, "data": {"status": "ok"}}));
     }
-    let created = server.publish_ok(Some(&token)).await;
-    let id = created["shareId"].as_str().unwrap();
+    let id: &str = &server.publish_id(Some(&token)).await;
     server.get(&format!("/shared/{id}")).await;
     server.get(&format!("/shared/{id}")).await;
     server.delete(id, Some(&token), None).await;
@@ -712,10 +702,7 @@ async fn requests_for_hosts_not_allowed_are_421_on_every_route() {
     let port = server.server.addr.port();
     let token = server.user("alice").await;
     // reqwest names 127.0.0.1:PORT, which is allowed.
-    let id = server.publish_ok(Some(&token)).await["shareId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = server.publish_id(Some(&token)).await;
     let get_with = |path: &str, host: &str| {
         server
             .client
@@ -1037,6 +1024,14 @@ async fn the_snapshot_limits_are_the_documented_ones() {
     let ids = MAX_ID_BYTES as f64;
     let names = MAX_NAME_BYTES as f64;
     let duration = MAX_DURATION_MS as f64;
+    let title = MAX_TITLE_CHARS as f64;
+    let provider = MAX_PROVIDER_BYTES as f64;
+    let model = MAX_MODEL_BYTES as f64;
+    let tool_calls = MAX_TOOL_CALLS_PER_MESSAGE as f64;
+    let tools = MAX_TOOL_DEFINITIONS as f64;
+    let messages = MAX_MESSAGES as f64;
+    let error = MAX_ERROR_BYTES as f64;
+    let temperature = MAX_TEMPERATURE;
     let versions: Vec<Value> = schemas["ShareSnapshot"]["properties"]["schemaVersion"]["enum"]
         .as_array()
         .unwrap()
@@ -1052,74 +1047,46 @@ async fn the_snapshot_limits_are_the_documented_ones() {
             .clone()
     );
     let expected: &[(&str, &str, &str, f64)] = &[
+        // Lower bounds.
         ("ShareSnapshot", "title", "minLength", 1.0),
-        (
-            "ShareSnapshot",
-            "title",
-            "maxLength",
-            MAX_TITLE_CHARS as f64,
-        ),
-        ("ShareSnapshot", "messages", "maxItems", MAX_MESSAGES as f64),
         ("ShareSnapshot", "totalTokens", "minimum", 0.0),
         ("ShareSnapshot", "totalCost", "minimum", 0.0),
         ("Message", "id", "minLength", 1.0),
-        ("Message", "id", "maxLength", ids),
         ("Message", "cost", "minimum", 0.0),
-        ("Message", "cost", "maximum", MAX_MESSAGE_COST_USD),
         ("Message", "inferenceTimeMs", "minimum", 0.0),
+        ("GenerationParams", "temperature", "minimum", 0.0),
+        ("GenerationParams", "maxTokens", "minimum", 1.0),
+        ("Usage", "inputTokens", "minimum", 0.0),
+        ("ModelConfig", "temperature", "minimum", 0.0),
+        ("ModelConfig", "maxTokens", "minimum", 1.0),
+        // Upper bounds, from the limits.
+        ("ShareSnapshot", "title", "maxLength", title),
+        ("ShareSnapshot", "messages", "maxItems", messages),
+        ("Message", "id", "maxLength", ids),
+        ("Message", "cost", "maximum", MAX_MESSAGE_COST_USD),
         ("Message", "inferenceTimeMs", "maximum", duration),
         ("Message", "timeToFirstTokenMs", "maximum", duration),
-        (
-            "Message",
-            "toolCalls",
-            "maxItems",
-            MAX_TOOL_CALLS_PER_MESSAGE as f64,
-        ),
+        ("Message", "toolCalls", "maxItems", tool_calls),
         ("Message", "toolCallId", "maxLength", ids),
-        (
-            "Message",
-            "provider",
-            "maxLength",
-            MAX_PROVIDER_BYTES as f64,
-        ),
-        ("Message", "model", "maxLength", MAX_MODEL_BYTES as f64),
-        ("Message", "error", "maxLength", MAX_ERROR_BYTES as f64),
+        ("Message", "provider", "maxLength", provider),
+        ("Message", "model", "maxLength", model),
+        ("Message", "error", "maxLength", error),
         ("Message", "replyTo", "maxLength", ids),
-        ("GenerationParams", "temperature", "minimum", 0.0),
-        (
-            "GenerationParams",
-            "temperature",
-            "maximum",
-            MAX_TEMPERATURE,
-        ),
+        ("GenerationParams", "temperature", "maximum", temperature),
         ("GenerationParams", "topP", "maximum", MAX_TOP_P),
-        ("GenerationParams", "maxTokens", "minimum", 1.0),
         ("GenerationParams", "maxTokens", "maximum", tokens),
-        ("Usage", "inputTokens", "minimum", 0.0),
         ("Usage", "inputTokens", "maximum", tokens),
         ("Usage", "outputTokens", "maximum", tokens),
         ("Usage", "reasoningTokens", "maximum", tokens),
         ("Usage", "cachedTokens", "maximum", tokens),
         ("ToolCall", "id", "maxLength", ids),
         ("ToolCall", "name", "maxLength", names),
-        (
-            "ModelConfig",
-            "provider",
-            "maxLength",
-            MAX_PROVIDER_BYTES as f64,
-        ),
-        ("ModelConfig", "model", "maxLength", MAX_MODEL_BYTES as f64),
-        ("ModelConfig", "temperature", "minimum", 0.0),
-        ("ModelConfig", "temperature", "maximum", MAX_TEMPERATURE),
+        ("ModelConfig", "provider", "maxLength", provider),
+        ("ModelConfig", "model", "maxLength", model),
+        ("ModelConfig", "temperature", "maximum", temperature),
         ("ModelConfig", "topP", "maximum", MAX_TOP_P),
-        ("ModelConfig", "maxTokens", "minimum", 1.0),
         ("ModelConfig", "maxTokens", "maximum", tokens),
-        (
-            "PromptMeta",
-            "tools",
-            "maxItems",
-            MAX_TOOL_DEFINITIONS as f64,
-        ),
+        ("PromptMeta", "tools", "maxItems", tools),
         ("ToolDefinition", "name", "maxLength", names),
     ];
     for (schema, extra) in [

@@ -15,6 +15,7 @@ use std::time::Duration;
 
 use chat_core::fixtures::{self, XSS, to_json};
 use chrono::Utc;
+use fantoccini::elements::Element;
 use fantoccini::{Client, Locator};
 use serde_json::{Value, json};
 use share_server::{Config, RunningServer};
@@ -158,26 +159,31 @@ async fn eval(client: &Client, script: &str) -> Value {
     }
 }
 
-/// The `href` of the `selector` link, as written in the page.
-async fn href(client: &Client, selector: &str) -> String {
+/// The first `selector` match, there now (the page is static).
+async fn element(client: &Client, selector: &str) -> Element {
     client
         .find(Locator::Css(selector))
         .await
         .unwrap_or_else(|e| panic!("no `{selector}`: {e}"))
-        .attr("href")
-        .await
-        .unwrap()
-        .unwrap_or_default()
+}
+
+/// Every `selector` match.
+async fn elements(client: &Client, selector: &str) -> Vec<Element> {
+    client.find_all(Locator::Css(selector)).await.unwrap()
+}
+
+/// The `href` of the `selector` link, as written in the page.
+async fn href(client: &Client, selector: &str) -> String {
+    let link = element(client, selector).await;
+    link.attr("href").await.unwrap().unwrap_or_default()
 }
 
 async fn text(client: &Client, selector: &str) -> String {
-    client
-        .find(Locator::Css(selector))
-        .await
-        .unwrap_or_else(|e| panic!("no `{selector}`: {e}"))
-        .text()
-        .await
-        .unwrap()
+    element(client, selector).await.text().await.unwrap()
+}
+
+async fn assert_title(client: &Client, expected: &str) {
+    assert_eq!(client.title().await.unwrap(), expected);
 }
 
 /// Each selector's first match reads as expected.
@@ -234,19 +240,10 @@ async fn rendered_texts(client: &Client, selector: &str) -> Vec<String> {
 /// `key=value` for every `data-stat` figure under `selector`, as rendered.
 async fn stats(client: &Client, selector: &str) -> Vec<String> {
     let mut out = Vec::new();
-    for stat in client
-        .find_all(Locator::Css(&format!("{selector} [data-stat]")))
-        .await
-        .unwrap()
-    {
+    for stat in elements(client, &format!("{selector} [data-stat]")).await {
         let key = stat.attr("data-stat").await.unwrap().unwrap_or_default();
-        let value = stat
-            .find(Locator::Css("dd"))
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let value = stat.find(Locator::Css("dd")).await.unwrap();
+        let value = value.text().await.unwrap();
         out.push(format!("{key}={value}"));
     }
     out
@@ -286,10 +283,7 @@ async fn the_share_page_in_chromium() {
     in_browser(&driver, false, |client| async move {
         client.goto(&share_url).await.unwrap();
         assert_no_dialog(&client).await;
-        assert_eq!(
-            client.title().await.unwrap(),
-            "Why does my deploy script fail? · Parlor"
-        );
+        assert_title(&client, "Why does my deploy script fail? · Parlor").await;
 
         // The stylesheet loaded under the server's CSP and applies.
         let styled = eval(
@@ -323,10 +317,7 @@ async fn the_share_page_in_chromium() {
         assert_eq!(stats(&client, "[data-testid=totals]").await, totals);
 
         // Every message, with its role and per-message figures.
-        let messages = client
-            .find_all(Locator::Css("article[data-testid=message]"))
-            .await
-            .unwrap();
+        let messages = elements(&client, "article[data-testid=message]").await;
         let mut roles = Vec::new();
         for message in &messages {
             roles.push(message.attr("data-role").await.unwrap().unwrap_or_default());
@@ -398,21 +389,14 @@ async fn the_share_page_in_chromium() {
 
         // Reasoning is collapsed, and opens without any script of ours.
         assert!(
-            !client
-                .find(Locator::Css("#msg-2 .msg-reasoning-body"))
+            !element(&client, "#msg-2 .msg-reasoning-body")
                 .await
-                .unwrap()
                 .is_displayed()
                 .await
                 .unwrap()
         );
-        client
-            .find(Locator::Css("#msg-2 .msg-reasoning summary"))
-            .await
-            .unwrap()
-            .click()
-            .await
-            .unwrap();
+        let summary = element(&client, "#msg-2 .msg-reasoning summary").await;
+        summary.click().await.unwrap();
         assert!(
             text(&client, "#msg-2 .msg-reasoning-body")
                 .await
@@ -421,7 +405,7 @@ async fn the_share_page_in_chromium() {
 
         // Read-only: nothing to type into or press.
         for selector in fixtures::CONTROLS {
-            let found = client.find_all(Locator::Css(selector)).await.unwrap();
+            let found = elements(&client, selector).await;
             assert!(found.is_empty(), "found {selector}");
         }
         let editable = eval(
@@ -462,12 +446,12 @@ async fn the_share_page_in_chromium() {
 
     in_browser(&driver, true, |client| async move {
         client.goto(&page_url).await.unwrap();
-        let dark = eval(
-            &client,
-            "return matchMedia('(prefers-color-scheme: dark)').matches;",
-        )
-        .await;
-        assert_eq!(dark, json!(true), "dark mode is emulated");
+        let dark = "return matchMedia('(prefers-color-scheme: dark)').matches;";
+        assert_eq!(
+            eval(&client, dark).await,
+            json!(true),
+            "dark mode is emulated"
+        );
         let background = eval(
             &client,
             "return getComputedStyle(document.body).backgroundColor;",
@@ -570,10 +554,7 @@ async fn hostile_page_runs_nothing(client: &Client) {
 
     // Clicking every link on the page runs nothing either (they are all
     // http(s) or in-page anchors).
-    let links = client
-        .find_all(Locator::Css("main a[href^='#']"))
-        .await
-        .unwrap();
+    let links = elements(client, "main a[href^='#']").await;
     assert!(!links.is_empty());
     for link in links {
         link.click().await.unwrap();
@@ -723,10 +704,7 @@ async fn missing_and_revoked_shares_get_their_error_pages() {
 
     in_browser(&driver, false, |client| async move {
         client.goto(&missing_url).await.unwrap();
-        assert_eq!(
-            client.title().await.unwrap(),
-            "404 · Share not found · Parlor"
-        );
+        assert_title(&client, "404 · Share not found · Parlor").await;
         assert_texts(
             &client,
             &[("h1", "Share not found"), (".pl-error-status", "404")],
@@ -735,27 +713,15 @@ async fn missing_and_revoked_shares_get_their_error_pages() {
         screenshot(&client, 1280, "not-found.png").await;
 
         client.goto(&revoked_url).await.unwrap();
-        assert_eq!(
-            client.title().await.unwrap(),
-            "410 · This share is no longer available · Parlor"
-        );
-        assert_eq!(
-            text(&client, "h1").await,
-            "This share is no longer available"
-        );
+        assert_title(&client, "410 · This share is no longer available · Parlor").await;
+        assert_texts(&client, &[("h1", "This share is no longer available")]).await;
         let page = text(&client, "body").await;
         assert!(page.contains("expired or was revoked"), "{page}");
         assert!(
             !page.contains("deploy"),
             "no share data on the 410 page: {page}"
         );
-        assert!(
-            client
-                .find_all(Locator::Css("article"))
-                .await
-                .unwrap()
-                .is_empty()
-        );
+        assert!(elements(&client, "article").await.is_empty());
     })
     .await;
 }
@@ -806,18 +772,12 @@ async fn the_saved_html_file_reads_like_the_page_and_runs_nothing() {
             .await
             .unwrap();
         assert_no_dialog(&client).await;
-        assert_eq!(
-            client.title().await.unwrap(),
-            "Why does my deploy script fail? · Parlor"
-        );
+        assert_title(&client, "Why does my deploy script fail? · Parlor").await;
         assert_eq!(
             text(&client, "[data-testid=model]").await,
             "gpt-4o-2024-08-06"
         );
-        let messages = client
-            .find_all(Locator::Css("article[data-testid=message]"))
-            .await
-            .unwrap();
+        let messages = elements(&client, "article[data-testid=message]").await;
         assert_eq!(messages.len(), 6);
         assert!(text(&client, "#msg-4").await.contains("chmod +x deploy.sh"));
         let original = href(&client, "[data-testid=original-link] a").await;

@@ -71,6 +71,12 @@ impl TestServer {
         self.publish_created(token, &snapshot("A shared chat"))
             .await
     }
+
+    /// Publishes and returns the new share's id.
+    pub async fn publish_id(&self, token: Option<&str>) -> String {
+        let data = self.publish_ok(token).await;
+        data["shareId"].as_str().unwrap().to_owned()
+    }
 }
 
 impl std::ops::Deref for TestServer {

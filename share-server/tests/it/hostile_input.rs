@@ -49,11 +49,69 @@ fn case(
     }
 }
 
+/// A body the snapshot checks refuse: 422 `invalid_snapshot` naming `field`.
+fn invalid(name: &'static str, body: Vec<u8>, field: &'static str) -> Case {
+    case(
+        name,
+        body,
+        INVALID,
+        "invalid_snapshot",
+        Points::Field(field),
+    )
+}
+
+/// A body that does not parse as a snapshot: 400 `invalid_json`.
+fn bad_json(name: &'static str, body: Vec<u8>, points_at: Points) -> Case {
+    case(name, body, BAD, "invalid_json", points_at)
+}
+
+/// `name` in `schema`: the value at the JSON pointer `at` replaced by
+/// `value`, refused with 422 `invalid_snapshot` naming that field.
+fn refused(schema: Schema, name: &'static str, at: &str, value: Value) -> Case {
+    invalid(name, set(schema, at, value), field_of(at))
+}
+
+/// `name` in `schema`: the value at the JSON pointer `at` replaced by
+/// `value`, refused with 400 `invalid_json` naming that field.
+fn unparsable(schema: Schema, name: &'static str, at: &str, value: Value) -> Case {
+    bad_json(name, set(schema, at, value), Points::Field(field_of(at)))
+}
+
+/// How the error names the field at the JSON pointer `at`:
+/// `/messages/1/usage` is `messages[1].usage`. (Leaked: the cases live as
+/// long as the test.)
+fn field_of(at: &str) -> &'static str {
+    let mut field = String::new();
+    for part in at.split('/').skip(1) {
+        if part.parse::<usize>().is_ok() {
+            field.push_str(&format!("[{part}]"));
+        } else {
+            if !field.is_empty() {
+                field.push('.');
+            }
+            field.push_str(part);
+        }
+    }
+    field.leak()
+}
+
 /// The valid snapshot in `schema` with `edit` applied, as bytes.
 fn edited(schema: Schema, edit: impl FnOnce(&mut Value)) -> Vec<u8> {
     let mut value = snapshot_in(schema, "Hostile");
     edit(&mut value);
     serde_json::to_vec(&value).unwrap()
+}
+
+/// The valid snapshot in `schema` with the value at the JSON pointer `at`
+/// set to `value` (a key its object lacks is added), as bytes.
+fn set(schema: Schema, at: &str, value: Value) -> Vec<u8> {
+    edited(schema, |v| {
+        let (parent, key) = at.rsplit_once('/').unwrap();
+        match v.pointer_mut(parent).unwrap() {
+            Value::Array(items) => items[key.parse::<usize>().unwrap()] = value,
+            parent => parent[key] = value,
+        }
+    })
 }
 
 /// The valid snapshot with the JSON text of `pointer`'s value replaced by
@@ -83,6 +141,8 @@ const INVALID: StatusCode = StatusCode::UNPROCESSABLE_ENTITY;
 
 fn cases(schema: Schema) -> Vec<Case> {
     use Points::{Field, FieldUnder, Message};
+    let refused = |name, at, value| refused(schema, name, at, value);
+    let unparsable = |name, at, value| unparsable(schema, name, at, value);
     vec![
         // --- Size -----------------------------------------------------------
         case(
@@ -98,25 +158,17 @@ fn cases(schema: Schema) -> Vec<Case> {
             "payload_too_large",
             Message("body"),
         ),
-        case(
+        refused(
             "content over its limit",
-            edited(schema, |v| {
-                v["messages"][0]["content"] = json!("x".repeat(limits::MAX_CONTENT_BYTES + 1))
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[0].content"),
+            "/messages/0/content",
+            json!("x".repeat(limits::MAX_CONTENT_BYTES + 1)),
         ),
-        case(
+        refused(
             "title over its limit",
-            edited(schema, |v| {
-                v["title"] = json!("é".repeat(limits::MAX_TITLE_CHARS + 1))
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("title"),
+            "/title",
+            json!("é".repeat(limits::MAX_TITLE_CHARS + 1)),
         ),
-        case(
+        invalid(
             "too many messages",
             edited(schema, |v| {
                 let first = v["messages"][0].clone();
@@ -132,11 +184,9 @@ fn cases(schema: Schema) -> Vec<Case> {
                 v["totalTokens"] = json!(0);
                 v["totalCost"] = Value::Null;
             }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages"),
+            "messages",
         ),
-        case(
+        invalid(
             "too many variables",
             edited(schema, |v| {
                 v["promptMeta"]["variables"] = (0..=limits::MAX_VARIABLES)
@@ -144,19 +194,15 @@ fn cases(schema: Schema) -> Vec<Case> {
                     .collect::<serde_json::Map<_, _>>()
                     .into();
             }),
-            INVALID,
-            "invalid_snapshot",
-            Field("promptMeta.variables"),
+            "promptMeta.variables",
         ),
         // --- Nesting --------------------------------------------------------
-        case(
+        bad_json(
             "deeply nested document",
             nested(100_000).into_bytes(),
-            BAD,
-            "invalid_json",
             Message("expected"),
         ),
-        case(
+        bad_json(
             "deeply nested tool parameters",
             with_raw(
                 schema,
@@ -167,19 +213,15 @@ fn cases(schema: Schema) -> Vec<Case> {
                 )
                 .as_bytes(),
             ),
-            BAD,
-            "invalid_json",
             FieldUnder("promptMeta.tools[0].parameters"),
         ),
-        case(
+        bad_json(
             "deeply nested object where a string belongs",
             with_raw(
                 schema,
                 "/title",
                 format!("{}1{}", "{\"a\":".repeat(50_000), "}".repeat(50_000)).as_bytes(),
             ),
-            BAD,
-            "invalid_json",
             Field("title"),
         ),
         // --- Encoding -------------------------------------------------------
@@ -211,163 +253,93 @@ fn cases(schema: Schema) -> Vec<Case> {
             "invalid_utf8",
             Field("modelConfig.model"),
         ),
-        case(
+        bad_json(
             "lone surrogate escape",
             with_raw(schema, "/messages/0/content", b"\"\\ud800\""),
-            BAD,
-            "invalid_json",
             Field("messages[0].content"),
         ),
-        case(
-            "NUL in content",
-            edited(schema, |v| v["messages"][0]["content"] = json!("a\u{0}b")),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[0].content"),
-        ),
-        case(
+        refused("NUL in content", "/messages/0/content", json!("a\u{0}b")),
+        refused(
             "right-to-left override in the title",
-            edited(schema, |v| v["title"] = json!("invoice\u{202e}fdp.exe")),
-            INVALID,
-            "invalid_snapshot",
-            Field("title"),
+            "/title",
+            json!("invoice\u{202e}fdp.exe"),
         ),
         // --- Huge numbers ---------------------------------------------------
-        case(
+        bad_json(
             "number beyond f64",
             with_raw(schema, "/totalTokens", b"1e400"),
-            BAD,
-            "invalid_json",
             Field("totalTokens"),
         ),
-        case(
+        bad_json(
             "integer beyond i64",
             with_raw(
                 schema,
                 "/messages/1/usage/inputTokens",
                 b"99999999999999999999999",
             ),
-            BAD,
-            "invalid_json",
             Field("messages[1].usage.inputTokens"),
         ),
-        case(
+        invalid(
             "i64::MAX tokens",
             with_raw(
                 schema,
                 "/messages/1/usage/inputTokens",
                 b"9223372036854775807",
             ),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].usage.inputTokens"),
+            "messages[1].usage.inputTokens",
         ),
-        case(
+        refused(
             "i64::MIN max tokens",
-            edited(schema, |v| v["modelConfig"]["maxTokens"] = json!(i64::MIN)),
-            INVALID,
-            "invalid_snapshot",
-            Field("modelConfig.maxTokens"),
+            "/modelConfig/maxTokens",
+            json!(i64::MIN),
         ),
-        case(
-            "huge cost",
-            edited(schema, |v| v["messages"][1]["cost"] = json!(1e300)),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].cost"),
-        ),
-        case(
+        refused("huge cost", "/messages/1/cost", json!(1e300)),
+        bad_json(
             "temperature beyond f64",
             with_raw(schema, "/modelConfig/temperature", b"-1e999"),
-            BAD,
-            "invalid_json",
             Field("modelConfig.temperature"),
         ),
-        case(
+        bad_json(
             "schema version beyond u32",
             with_raw(schema, "/schemaVersion", b"4294967296"),
-            BAD,
-            "invalid_json",
             Field("schemaVersion"),
         ),
-        case(
+        bad_json(
             "a 10,000-digit number",
             with_raw(
                 schema,
                 "/messages/3/inferenceTimeMs",
                 "9".repeat(10_000).as_bytes(),
             ),
-            BAD,
-            "invalid_json",
             Field("messages[3].inferenceTimeMs"),
         ),
         // --- Negative values ------------------------------------------------
-        case(
+        refused(
             "negative output tokens",
-            edited(schema, |v| {
-                v["messages"][1]["usage"]["outputTokens"] = json!(-1)
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].usage.outputTokens"),
+            "/messages/1/usage/outputTokens",
+            json!(-1),
         ),
-        case(
+        refused(
             "negative reasoning tokens",
-            edited(schema, |v| {
-                v["messages"][1]["usage"]["reasoningTokens"] = json!(-10)
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].usage.reasoningTokens"),
+            "/messages/1/usage/reasoningTokens",
+            json!(-10),
         ),
-        case(
+        refused(
             "negative cached tokens",
-            edited(schema, |v| {
-                v["messages"][3]["usage"]["cachedTokens"] = json!(-1)
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[3].usage.cachedTokens"),
+            "/messages/3/usage/cachedTokens",
+            json!(-1),
         ),
-        case(
-            "negative total tokens",
-            edited(schema, |v| v["totalTokens"] = json!(-370)),
-            INVALID,
-            "invalid_snapshot",
-            Field("totalTokens"),
-        ),
-        case(
+        refused("negative total tokens", "/totalTokens", json!(-370)),
+        refused(
             "negative time to first token",
-            edited(schema, |v| {
-                v["messages"][1]["timeToFirstTokenMs"] = json!(-300)
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].timeToFirstTokenMs"),
+            "/messages/1/timeToFirstTokenMs",
+            json!(-300),
         ),
-        case(
-            "negative cost",
-            edited(schema, |v| v["messages"][3]["cost"] = json!(-0.001)),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[3].cost"),
-        ),
-        case(
-            "negative schema version",
-            edited(schema, |v| v["schemaVersion"] = json!(-1)),
-            BAD,
-            "invalid_json",
-            Field("schemaVersion"),
-        ),
+        refused("negative cost", "/messages/3/cost", json!(-0.001)),
+        unparsable("negative schema version", "/schemaVersion", json!(-1)),
         // --- Duplicates -----------------------------------------------------
-        case(
-            "duplicate message ids",
-            edited(schema, |v| v["messages"][2]["id"] = json!("m1")),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[2].id"),
-        ),
-        case(
+        refused("duplicate message ids", "/messages/2/id", json!("m1")),
+        invalid(
             "duplicate tool call ids",
             edited(schema, |v| {
                 let call = v["messages"][1]["toolCalls"][0].clone();
@@ -376,212 +348,102 @@ fn cases(schema: Schema) -> Vec<Case> {
                     .unwrap()
                     .push(call);
             }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].toolCalls[1].id"),
+            "messages[1].toolCalls[1].id",
         ),
-        case(
+        bad_json(
             "duplicate JSON key",
             with_raw(schema, "/title", b"\"a\", \"title\": \"b\""),
-            BAD,
-            "invalid_json",
             Message("title"),
         ),
         // --- Timestamps -----------------------------------------------------
-        case(
+        refused(
             "timestamp at the Unix epoch",
-            edited(schema, |v| {
-                v["messages"][0]["timestamp"] = json!("1970-01-01T00:00:00Z")
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[0].timestamp"),
+            "/messages/0/timestamp",
+            json!("1970-01-01T00:00:00Z"),
         ),
-        case(
+        refused(
             "timestamp just before 2000",
-            edited(schema, |v| {
-                v["messages"][0]["timestamp"] = json!("1999-12-31T23:59:59Z")
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[0].timestamp"),
+            "/messages/0/timestamp",
+            json!("1999-12-31T23:59:59Z"),
         ),
-        case(
+        refused(
             "timestamp in year 9999",
-            edited(schema, |v| {
-                v["messages"][3]["timestamp"] = json!("9999-12-31T23:59:59Z")
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[3].timestamp"),
+            "/messages/3/timestamp",
+            json!("9999-12-31T23:59:59Z"),
         ),
-        case(
+        unparsable(
             "timestamp beyond what a date type holds",
-            edited(schema, |v| {
-                v["messages"][0]["timestamp"] = json!("+999999999-01-01T00:00:00Z")
-            }),
-            BAD,
-            "invalid_json",
-            Field("messages[0].timestamp"),
+            "/messages/0/timestamp",
+            json!("+999999999-01-01T00:00:00Z"),
         ),
-        case(
+        unparsable(
             "impossible date",
-            edited(schema, |v| {
-                v["messages"][0]["timestamp"] = json!("2026-02-30T25:61:00Z")
-            }),
-            BAD,
-            "invalid_json",
-            Field("messages[0].timestamp"),
+            "/messages/0/timestamp",
+            json!("2026-02-30T25:61:00Z"),
         ),
-        case(
+        unparsable(
             "timestamp as a number",
-            edited(schema, |v| {
-                v["messages"][0]["timestamp"] = json!(1_700_000_000)
-            }),
-            BAD,
-            "invalid_json",
-            Field("messages[0].timestamp"),
+            "/messages/0/timestamp",
+            json!(1_700_000_000),
         ),
-        case(
+        refused(
             "expiry in the past",
-            edited(schema, |v| v["expiresAt"] = json!("2001-01-01T00:00:00Z")),
-            INVALID,
-            "invalid_snapshot",
-            Field("expiresAt"),
+            "/expiresAt",
+            json!("2001-01-01T00:00:00Z"),
         ),
         // --- Wrong types ----------------------------------------------------
-        case(
-            "title as a number",
-            edited(schema, |v| v["title"] = json!(5)),
-            BAD,
-            "invalid_json",
-            Field("title"),
-        ),
-        case(
-            "messages as an object",
-            edited(schema, |v| v["messages"] = json!({"0": {}})),
-            BAD,
-            "invalid_json",
-            Field("messages"),
-        ),
-        case(
-            "content null",
-            edited(schema, |v| v["messages"][0]["content"] = Value::Null),
-            BAD,
-            "invalid_json",
-            Field("messages[0].content"),
-        ),
-        case(
-            "unknown role",
-            edited(schema, |v| v["messages"][0]["role"] = json!("admin")),
-            BAD,
-            "invalid_json",
-            Field("messages[0].role"),
-        ),
-        case(
-            "usage as an array",
-            edited(schema, |v| v["messages"][1]["usage"] = json!([120, 30])),
-            BAD,
-            "invalid_json",
-            Field("messages[1].usage"),
-        ),
-        case(
+        unparsable("title as a number", "/title", json!(5)),
+        unparsable("messages as an object", "/messages", json!({"0": {}})),
+        unparsable("content null", "/messages/0/content", Value::Null),
+        unparsable("unknown role", "/messages/0/role", json!("admin")),
+        unparsable("usage as an array", "/messages/1/usage", json!([120, 30])),
+        unparsable(
             "model config as an array of its fields",
-            edited(schema, |v| {
-                v["modelConfig"] = json!(["openai", "gpt-4o", 0.7])
-            }),
-            BAD,
-            "invalid_json",
-            Field("modelConfig"),
+            "/modelConfig",
+            json!(["openai", "gpt-4o", 0.7]),
         ),
-        case(
+        unparsable(
             "tool call as an array of its fields",
-            edited(schema, |v| {
-                v["messages"][1]["toolCalls"][0] = json!(["call_1", "get_weather", "{}"]);
-            }),
-            BAD,
-            "invalid_json",
-            Field("messages[1].toolCalls[0]"),
+            "/messages/1/toolCalls/0",
+            json!(["call_1", "get_weather", "{}"]),
         ),
-        case(
+        unparsable(
             "tool calls as a string",
-            edited(schema, |v| {
-                v["messages"][1]["toolCalls"] = json!("get_weather()")
-            }),
-            BAD,
-            "invalid_json",
-            Field("messages[1].toolCalls"),
+            "/messages/1/toolCalls",
+            json!("get_weather()"),
         ),
-        case(
+        unparsable(
             "tool arguments as an object",
-            edited(schema, |v| {
-                v["messages"][1]["toolCalls"][0]["arguments"] = json!({"city": "Paris"})
-            }),
-            BAD,
-            "invalid_json",
-            Field("messages[1].toolCalls[0].arguments"),
+            "/messages/1/toolCalls/0/arguments",
+            json!({"city": "Paris"}),
         ),
-        case(
+        bad_json(
             "variable value as a number",
-            edited(schema, |v| {
-                v["promptMeta"]["variables"] = json!({"city": 1})
-            }),
-            BAD,
-            "invalid_json",
+            set(schema, "/promptMeta/variables", json!({"city": 1})),
             Field("promptMeta.variables.city"),
         ),
-        case(
-            "indexable as a string",
-            edited(schema, |v| v["indexable"] = json!("yes")),
-            BAD,
-            "invalid_json",
-            Field("indexable"),
-        ),
-        case(
+        unparsable("indexable as a string", "/indexable", json!("yes")),
+        unparsable(
             "token count as a string",
-            edited(schema, |v| {
-                v["messages"][3]["usage"]["inputTokens"] = json!("200")
-            }),
-            BAD,
-            "invalid_json",
-            Field("messages[3].usage.inputTokens"),
+            "/messages/3/usage/inputTokens",
+            json!("200"),
         ),
-        case(
+        unparsable(
             "token count as a float",
-            edited(schema, |v| {
-                v["messages"][3]["usage"]["inputTokens"] = json!(200.5)
-            }),
-            BAD,
-            "invalid_json",
-            Field("messages[3].usage.inputTokens"),
+            "/messages/3/usage/inputTokens",
+            json!(200.5),
         ),
-        case(
+        bad_json(
             "unknown field",
-            edited(schema, |v| v["messages"][0]["ownerId"] = json!(7)),
-            BAD,
-            "invalid_json",
+            set(schema, "/messages/0/ownerId", json!(7)),
             Message("ownerId"),
         ),
         // --- Not a snapshot at all -----------------------------------------
-        case(
-            "empty body",
-            Vec::new(),
-            BAD,
-            "invalid_json",
-            Message("EOF"),
-        ),
-        case(
-            "JSON null",
-            b"null".to_vec(),
-            BAD,
-            "invalid_json",
-            Message("null"),
-        ),
-        case(
+        bad_json("empty body", Vec::new(), Message("EOF")),
+        bad_json("JSON null", b"null".to_vec(), Message("null")),
+        bad_json(
             "trailing garbage",
             [edited(schema, |_| {}), b"{}".to_vec()].concat(),
-            BAD,
-            "invalid_json",
             Message("trailing"),
         ),
     ]
@@ -603,230 +465,167 @@ fn cases_of(schema: Schema) -> Vec<Case> {
 fn v2_cases() -> Vec<Case> {
     use Points::{Field, FieldUnder};
     let v2 = |edit: fn(&mut Value)| edited(Schema::V2, edit);
+    let set_v2 = |at: &str, value: Value| set(Schema::V2, at, value);
+    let refused_v2 = |name, at, value| refused(Schema::V2, name, at, value);
+    let unparsable_v2 = |name, at, value| unparsable(Schema::V2, name, at, value);
     let raw = |field: &str, raw: &[u8]| with_raw(Schema::V2, field, raw);
     vec![
         // --- How an answer ended ----------------------------------------------
-        case(
+        unparsable_v2(
             "unknown finish reason",
-            v2(|v| v["messages"][3]["finishReason"] = json!("done")),
-            BAD,
-            "invalid_json",
-            Field("messages[3].finishReason"),
+            "/messages/3/finishReason",
+            json!("done"),
         ),
-        case(
+        unparsable_v2(
             "finish reason of the wrong type",
-            v2(|v| v["messages"][1]["finishReason"] = json!(5)),
-            BAD,
-            "invalid_json",
-            Field("messages[1].finishReason"),
+            "/messages/1/finishReason",
+            json!(5),
         ),
-        case(
+        refused_v2(
             "error text without finishReason error",
-            v2(|v| v["messages"][3]["error"] = json!("boom")),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[3].error"),
+            "/messages/3/error",
+            json!("boom"),
         ),
-        case(
+        invalid(
             "error text over its limit",
             v2(|v| {
                 v["messages"][3]["finishReason"] = json!("error");
                 v["messages"][3]["error"] = json!("x".repeat(limits::MAX_ERROR_BYTES + 1));
             }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[3].error"),
+            "messages[3].error",
         ),
         // --- Replies ------------------------------------------------------------
-        case(
+        refused_v2(
             "reply to a missing message",
-            v2(|v| v["messages"][1]["replyTo"] = json!("m9")),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].replyTo"),
+            "/messages/1/replyTo",
+            json!("m9"),
         ),
-        case(
+        refused_v2(
             "reply to an assistant message",
-            v2(|v| v["messages"][3]["replyTo"] = json!("m2")),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[3].replyTo"),
+            "/messages/3/replyTo",
+            json!("m2"),
         ),
         // --- Who answered -------------------------------------------------------
-        case(
+        refused_v2(
             "model over its limit",
-            v2(|v| v["messages"][1]["model"] = json!("m".repeat(limits::MAX_MODEL_BYTES + 1))),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].model"),
+            "/messages/1/model",
+            json!("m".repeat(limits::MAX_MODEL_BYTES + 1)),
         ),
-        case(
+        refused_v2(
             "control characters in a provider",
-            v2(|v| v["messages"][1]["provider"] = json!("open\u{7}ai")),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].provider"),
+            "/messages/1/provider",
+            json!("open\u{7}ai"),
         ),
-        case(
+        refused_v2(
             "a v2 field on a user message",
-            v2(|v| v["messages"][0]["model"] = json!("gpt-4o")),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[0].model"),
+            "/messages/0/model",
+            json!("gpt-4o"),
         ),
-        case(
+        invalid(
             "v2 fields in a version 1 document",
-            v2(|v| v["schemaVersion"] = json!(1)),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].provider"),
+            set_v2("/schemaVersion", json!(1)),
+            "messages[1].provider",
         ),
-        case(
-            "unknown schema version",
-            v2(|v| v["schemaVersion"] = json!(3)),
-            INVALID,
-            "invalid_snapshot",
-            Field("schemaVersion"),
-        ),
+        refused_v2("unknown schema version", "/schemaVersion", json!(3)),
         // --- Settings -----------------------------------------------------------
-        case(
+        invalid(
             "too many settings",
             v2(|v| {
                 for i in 0..=limits::MAX_PARAMS_OTHER {
                     v["messages"][1]["params"][format!("k{i}")] = json!(i);
                 }
             }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].params"),
+            "messages[1].params",
         ),
-        case(
+        refused_v2(
             "a setting over its limit",
-            v2(|v| {
-                v["messages"][1]["params"]["seed"] =
-                    json!("x".repeat(limits::MAX_PARAM_VALUE_BYTES))
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].params.seed"),
+            "/messages/1/params/seed",
+            json!("x".repeat(limits::MAX_PARAM_VALUE_BYTES)),
         ),
-        case(
+        refused_v2(
             "temperature setting out of range",
-            v2(|v| v["messages"][1]["params"]["temperature"] = json!(9)),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].params.temperature"),
+            "/messages/1/params/temperature",
+            json!(9),
         ),
-        case(
+        refused_v2(
             "a typed setting spelled otherwise",
-            v2(|v| v["messages"][1]["params"]["top_p"] = json!(0.9)),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[1].params.top_p"),
+            "/messages/1/params/top_p",
+            json!(0.9),
         ),
-        case(
+        unparsable_v2(
             "settings as an array",
-            v2(|v| v["messages"][1]["params"] = json!([0.2, 1024])),
-            BAD,
-            "invalid_json",
-            Field("messages[1].params"),
+            "/messages/1/params",
+            json!([0.2, 1024]),
         ),
-        case(
+        bad_json(
             "a setting given twice",
             raw("/messages/1/params/seed", b"7, \"seed\": 8"),
-            BAD,
-            "invalid_json",
             Field("messages[1].params.seed"),
         ),
-        case(
+        unparsable_v2(
             "max tokens setting with a fraction",
-            v2(|v| v["messages"][1]["params"]["maxTokens"] = json!(12.5)),
-            BAD,
-            "invalid_json",
-            Field("messages[1].params.maxTokens"),
+            "/messages/1/params/maxTokens",
+            json!(12.5),
         ),
         // --- Prompt details -----------------------------------------------------
-        case(
+        invalid(
             "too many prompt details",
             v2(|v| {
                 for i in 0..=limits::MAX_PROMPT_META_EXTRA_KEYS {
                     v["promptMeta"][format!("k{i}")] = json!(i);
                 }
             }),
-            INVALID,
-            "invalid_snapshot",
-            Field("promptMeta"),
+            "promptMeta",
         ),
-        case(
+        refused_v2(
             "a prompt detail over its limit",
-            v2(|v| {
-                v["promptMeta"]["promptId"] =
-                    json!("x".repeat(limits::MAX_PROMPT_META_EXTRA_VALUE_BYTES))
-            }),
-            INVALID,
-            "invalid_snapshot",
-            Field("promptMeta.promptId"),
+            "/promptMeta/promptId",
+            json!("x".repeat(limits::MAX_PROMPT_META_EXTRA_VALUE_BYTES)),
         ),
-        case(
+        invalid(
             "prompt details over their limit together",
             v2(|v| {
                 for i in 0..5 {
                     v["promptMeta"][format!("k{i}")] = json!("x".repeat(60 * 1024));
                 }
             }),
-            INVALID,
-            "invalid_snapshot",
-            Field("promptMeta"),
+            "promptMeta",
         ),
-        case(
+        refused_v2(
             "NUL in a prompt detail",
-            v2(|v| v["promptMeta"]["notes"] = json!({"a": ["\u{0}"]})),
-            INVALID,
-            "invalid_snapshot",
-            Field("promptMeta.notes"),
+            "/promptMeta/notes",
+            json!({"a": ["\u{0}"]}),
         ),
-        case(
+        invalid(
             "an empty prompt detail key",
-            v2(|v| v["promptMeta"][""] = json!(1)),
-            INVALID,
-            "invalid_snapshot",
-            Field("promptMeta[\"\"]"),
+            set_v2("/promptMeta/", json!(1)),
+            "promptMeta[\"\"]",
         ),
-        case(
+        bad_json(
             "a deeply nested prompt detail",
             raw("/promptMeta/promptId", nested(100_000).as_bytes()),
-            BAD,
-            "invalid_json",
             FieldUnder("promptMeta.promptId"),
         ),
-        case(
+        bad_json(
             "a prompt detail given twice",
             raw("/promptMeta/promptId", b"\"a\", \"promptId\": \"b\""),
-            BAD,
-            "invalid_json",
             Field("promptMeta.promptId"),
         ),
         // --- Numbers ------------------------------------------------------------
-        case(
+        unparsable_v2(
             "a token count with a fraction",
-            v2(|v| v["messages"][1]["usage"]["outputTokens"] = json!(30.5)),
-            BAD,
-            "invalid_json",
-            Field("messages[1].usage.outputTokens"),
+            "/messages/1/usage/outputTokens",
+            json!(30.5),
         ),
-        case(
+        bad_json(
             "a token count beyond i64 written as a float",
             raw("/messages/1/usage/inputTokens", b"1e19"),
-            BAD,
-            "invalid_json",
             Field("messages[1].usage.inputTokens"),
         ),
-        case(
+        refused_v2(
             "a negative fractional inference time",
-            v2(|v| v["messages"][3]["inferenceTimeMs"] = json!(-0.4)),
-            INVALID,
-            "invalid_snapshot",
-            Field("messages[3].inferenceTimeMs"),
+            "/messages/3/inferenceTimeMs",
+            json!(-0.4),
         ),
     ]
 }

@@ -13,10 +13,14 @@ use reqwest::header::HeaderMap;
 use serde_json::{Value, json};
 use share_server::{CONTENT_SECURITY_POLICY, Config};
 
+/// The API's path of the share `id`.
+fn api_path(id: &str) -> String {
+    format!("/api/v0/shared-chats/{id}")
+}
+
 async fn published(server: &TestServer) -> (String, String) {
     let token = server.user("alice").await;
-    let data = server.publish_ok(Some(&token)).await;
-    (data["shareId"].as_str().unwrap().to_owned(), token)
+    (server.publish_id(Some(&token)).await, token)
 }
 
 /// The policy a path is served with: the standalone file brings its own
@@ -208,7 +212,7 @@ async fn strong_etags_answer_if_none_match_with_304() {
         format!("/shared/{id}.json"),
         format!("/shared/{id}.md"),
         format!("/shared/{id}.html"),
-        format!("/api/v0/shared-chats/{id}"),
+        api_path(&id),
     ] {
         let first = server.get(&path).await;
         let etag = first.headers()["etag"].to_str().unwrap().to_owned();
@@ -260,10 +264,7 @@ async fn a_revoked_share_is_not_revalidated() {
 async fn gzip_and_brotli_are_negotiated() {
     let server = TestServer::start().await;
     let (id, _) = published(&server).await;
-    for path in [
-        format!("/shared/{id}.json"),
-        format!("/api/v0/shared-chats/{id}"),
-    ] {
+    for path in [format!("/shared/{id}.json"), api_path(&id)] {
         let plain = server.get(&path).await;
         assert!(!plain.headers().contains_key("content-encoding"));
         assert_eq!(plain.headers()["vary"], "accept-encoding");
@@ -319,7 +320,7 @@ async fn every_response_carries_the_security_headers() {
         format!("/shared/{id}.html"),
         "/shared/AAAAAAAAAAAAAAAAAAAAAA".to_owned(),
         "/shared/AAAAAAAAAAAAAAAAAAAAAA.html".to_owned(),
-        format!("/api/v0/shared-chats/{id}"),
+        api_path(&id),
         "/api/v0/shared-chats/nope".to_owned(),
         "/api/v0/shared-chats".to_owned(),
         "/healthz".to_owned(),
@@ -349,10 +350,7 @@ async fn every_response_carries_the_security_headers() {
 async fn revocation_in_the_store_beats_the_cache() {
     let server = TestServer::start().await;
     let (id, _) = published(&server).await;
-    for path in [
-        format!("/shared/{id}"),
-        format!("/api/v0/shared-chats/{id}"),
-    ] {
+    for path in [format!("/shared/{id}"), api_path(&id)] {
         assert_eq!(server.get(&path).await.status(), StatusCode::OK);
     }
     // Revoked behind this instance's back (as another instance would).
@@ -369,12 +367,7 @@ async fn revocation_in_the_store_beats_the_cache() {
         server.get(&format!("/shared/{id}")).await.status(),
         StatusCode::GONE
     );
-    expect_error(
-        server.get(&format!("/api/v0/shared-chats/{id}")).await,
-        StatusCode::GONE,
-        "gone",
-    )
-    .await;
+    expect_error(server.get(&api_path(&id)).await, StatusCode::GONE, "gone").await;
 }
 
 #[tokio::test]
@@ -407,13 +400,7 @@ async fn two_instances_on_one_database_never_serve_a_revoked_share() {
     assert_eq!(response.status(), StatusCode::OK);
     // …the first instance stops serving it at once, from its cache or not.
     assert_eq!(first.get(&page).await.status(), StatusCode::GONE);
-    assert_eq!(
-        first
-            .get(&format!("/api/v0/shared-chats/{id}"))
-            .await
-            .status(),
-        StatusCode::GONE
-    );
+    assert_eq!(first.get(&api_path(&id)).await.status(), StatusCode::GONE);
     assert_eq!(on_second(&page).await, StatusCode::GONE);
     second.shutdown().await;
 }

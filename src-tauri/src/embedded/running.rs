@@ -38,14 +38,6 @@ pub struct EmbeddedServer {
     pub(super) tasks: Vec<JoinHandle<Result<(), share_server::Error>>>,
 }
 
-impl std::fmt::Debug for EmbeddedServer {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmbeddedServer")
-            .field("status", &self.status)
-            .finish_non_exhaustive()
-    }
-}
-
 impl EmbeddedServer {
     /// Stops it, letting requests in flight finish.
     pub(super) async fn stop(self) {
@@ -60,5 +52,13 @@ impl EmbeddedServer {
                 Err(_) => tracing::warn!("embedded server did not stop in time"),
             }
         }
+    }
+}
+
+impl std::fmt::Debug for EmbeddedServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EmbeddedServer")
+            .field("status", &self.status)
+            .finish_non_exhaustive()
     }
 }

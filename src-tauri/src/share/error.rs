@@ -13,32 +13,34 @@ use crate::embedded::EmbeddedError;
 use crate::store::StoreError;
 
 /// Why a share could not be made, listed, revoked, exported or imported, or
-/// a team server not connected; grouped by what fails.
+/// a team server not connected; grouped by the step that meets them.
 #[derive(Debug, thiserror::Error)]
 pub enum ShareError {
-    /// The share server refused or failed, or would refuse the snapshot.
-    #[error(transparent)]
-    Server(#[from] ServerError),
-    /// The settings, secrets or the HTTP client.
-    #[error(transparent)]
-    Core(#[from] CoreError),
-    #[error("message {0} is not part of this session")]
-    UnknownMessage(String),
-    #[error("there is no message to share")]
-    NothingToShare,
+    // The local records, and what they lack.
     /// The session, or the local share records.
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error(transparent)]
-    Embedded(#[from] EmbeddedError),
-    #[error("share {0} is not known here")]
-    UnknownShare(String),
     #[error(
         "this share was published with a token that is no longer stored; it cannot be revoked from here"
     )]
     TokenLost,
-    #[error("no token is stored for the team server")]
-    NoTeamToken,
+    #[error("share {0} is not known here")]
+    UnknownShare(String),
+    // Making a share.
+    /// The share server refused or failed, or would refuse the snapshot.
+    #[error(transparent)]
+    Server(#[from] ServerError),
+    #[error("message {0} is not part of this session")]
+    UnknownMessage(String),
+    #[error("there is no message to share")]
+    NothingToShare,
+    // The app's own parts.
+    /// The settings, secrets or the HTTP client.
+    #[error(transparent)]
+    Core(#[from] CoreError),
+    #[error(transparent)]
+    Embedded(#[from] EmbeddedError),
+    // Exporting.
     #[error("the folder {} could not be made: {source}", dir.display())]
     Folder {
         dir: PathBuf,
@@ -49,11 +51,14 @@ pub enum ShareError {
         path: PathBuf,
         source: std::io::Error,
     },
-    #[error(transparent)]
-    ConnectCode(#[from] ConnectCodeError),
+    // Connecting a team server.
     /// The team server's check, step by step.
     #[error(transparent)]
     Connection(#[from] ConnectionError),
+    #[error("no token is stored for the team server")]
+    NoTeamToken,
+    #[error(transparent)]
+    ConnectCode(#[from] ConnectCodeError),
 }
 
 impl ShareError {

@@ -12,8 +12,21 @@ use share_server::page::ExportView;
 
 use super::{ShareError, ShareOptions, prepared_snapshot};
 use crate::app::AppCore;
+use crate::redact::Redactions;
 
 pub use contract::{CopiedMarkdown, SavedFile};
+
+/// The session redacted and checked as publishing would, as of now, with
+/// what was redacted and that moment.
+async fn prepared_now(
+    core: &AppCore,
+    session_id: &str,
+    options: &ShareOptions,
+) -> Result<(ShareSnapshot, Redactions, DateTime<Utc>), ShareError> {
+    let now = Utc::now();
+    let (snapshot, redactions) = prepared_snapshot(core, None, session_id, options, now).await?;
+    Ok((snapshot, redactions, now))
+}
 
 /// The page of `snapshot` as one file, "shared" at `now`.
 pub fn standalone_html(snapshot: &ShareSnapshot, now: DateTime<Utc>) -> String {
@@ -29,8 +42,7 @@ pub async fn save_html_file(
     session_id: &str,
     options: &ShareOptions,
 ) -> Result<SavedFile, ShareError> {
-    let now = Utc::now();
-    let (snapshot, redactions) = prepared_snapshot(core, None, session_id, options, now).await?;
+    let (snapshot, redactions, now) = prepared_now(core, session_id, options).await?;
     let html = standalone_html(&snapshot, now);
     std::fs::create_dir_all(dir).map_err(|source| ShareError::Folder {
         dir: dir.to_owned(),
@@ -56,8 +68,7 @@ pub async fn markdown(
     session_id: &str,
     options: &ShareOptions,
 ) -> Result<MarkdownExport, ShareError> {
-    let now = Utc::now();
-    let (snapshot, redactions) = prepared_snapshot(core, None, session_id, options, now).await?;
+    let (snapshot, redactions, now) = prepared_now(core, session_id, options).await?;
     Ok(MarkdownExport {
         markdown: share_server::page::render_markdown_document(&ExportView::new(&snapshot, now)),
         copied: CopiedMarkdown {

@@ -69,14 +69,27 @@ async fn check(
     })
 }
 
+/// The server `input` names, checked: its URL, the token to use with it,
+/// and what the checks found.
+async fn checked_server(
+    core: &AppCore,
+    input: &str,
+    token: Option<&str>,
+) -> Result<(String, Option<String>, ConnectionCheck), ShareError> {
+    let (url, token) = server_and_token(core, input, token).await?;
+    let checked = check(core, &url, token.as_deref()).await?;
+    Ok((url, token, checked))
+}
+
 /// "Test connection": every check, nothing saved.
 pub async fn test(
     core: &AppCore,
     input: &str,
     token: Option<&str>,
 ) -> Result<ConnectionCheck, ShareError> {
-    let (url, token) = server_and_token(core, input, token).await?;
-    check(core, &url, token.as_deref()).await
+    checked_server(core, input, token)
+        .await
+        .map(|(_, _, checked)| checked)
 }
 
 /// Tests the server, then keeps its token in the keyring and chooses it as
@@ -86,8 +99,7 @@ pub async fn connect(
     input: &str,
     token: Option<&str>,
 ) -> Result<ConnectionCheck, ShareError> {
-    let (url, token) = server_and_token(core, input, token).await?;
-    let checked = check(core, &url, token.as_deref()).await?;
+    let (url, token, checked) = checked_server(core, input, token).await?;
     let mut settings = core.settings()?;
     if let Some(token) = token {
         core.set_secret(SecretKey::ShareServerToken(url.clone()), Some(token))

@@ -315,10 +315,10 @@ fn each_answer_says_who_served_it_and_how_it_ended() {
     let store = Store::open_in_memory().unwrap();
     let session = store
         .create_session(&SessionConfig {
+            temperature: Some(0.2),
             title: "Three servers".into(),
             provider_id: "openai".into(),
             model: "smollm2".into(),
-            temperature: Some(0.2),
             ..SessionConfig::default()
         })
         .unwrap();
