@@ -144,12 +144,28 @@ commands! {
     fn delete_branch(core, DeleteBranch { message_id }) =>
         Ok(core.store.delete_branch(&message_id)?);
 
+    // Attachments -------------------------------------------------------------
+    fn add_attachment(AddAttachment { name, media_type, data }) => {
+        let _ = (name, media_type, data);
+        todo!("attachments: built on this branch")
+    };
+    fn get_attachment(GetAttachment { sha256 }) => {
+        let _ = sha256;
+        todo!("attachments: built on this branch")
+    };
+    fn share_attachments(ShareAttachments { session_id, options }) => {
+        let _ = (session_id, options);
+        todo!("attachments: built on this branch")
+    };
+
     // Turns -------------------------------------------------------------------
     /// Appends the user's message after the selected path and starts
     /// streaming the answer; returns both messages at once. Progress arrives
     /// as [`TurnEvent`]s, the end as [`TurnFinished`].
-    async fn send_message(app, core, SendMessage { session_id, content }) =>
-        stream(app, &core, turns::start_turn(&core, &session_id, Some(&content)).await?);
+    async fn send_message(app, core, SendMessage { session_id, content, attachments }) => {
+        let _ = attachments;
+        stream(app, &core, turns::start_turn(&core, &session_id, Some(&content)).await?)
+    };
     /// Asks the model to answer the conversation as it stands (after tool
     /// results).
     async fn continue_turn(app, core, ContinueTurn { session_id }) =>
@@ -162,7 +178,8 @@ commands! {
         stream(app, &core, turns::start_regenerate(&core, &message_id, setup).await?);
     /// One prompt answered by several setups at once, each streaming its own
     /// events.
-    async fn compare(app, core, Compare { session_id, content, setups }) => {
+    async fn compare(app, core, Compare { session_id, content, attachments, setups }) => {
+        let _ = attachments;
         let (started, prepared) =
             turns::start_compare(&core, &session_id, &content, setups).await?;
         let sink: Arc<dyn TurnSink> = Arc::new(WindowSink(app));

@@ -98,6 +98,7 @@ pub fn build_snapshot(
             finish_reason: None,
             error: None,
             reply_to,
+            attachments: Vec::new(),
         };
         if stored.role == Role::Assistant {
             describe_answer(&mut message, stored, settings);
@@ -364,6 +365,7 @@ pub fn import_snapshot(
                 provider_name: answer.then(|| snapshot.model_of(m).provider.to_owned()),
                 price_provider: None,
                 ended: None,
+                attachments: Vec::new(),
                 params: if answer {
                     m.params
                         .clone()

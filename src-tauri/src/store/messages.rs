@@ -357,6 +357,7 @@ pub(super) fn new_row(
         price_provider: message.price_provider,
         params: message.params,
         ended: None,
+        attachments: Vec::new(),
         created_at: now,
         updated_at: now,
     };
@@ -411,6 +412,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage>
         price_provider: row.get(23)?,
         params: row.optional_json(24)?,
         ended: None,
+        attachments: Vec::new(),
     };
     message.derive();
     Ok(message)

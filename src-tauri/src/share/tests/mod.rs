@@ -440,6 +440,7 @@ fn the_providers_reasons_in_the_snapshots_words() {
         price_provider: None,
         params: None,
         ended: None,
+        attachments: Vec::new(),
         created_at: Utc::now(),
         updated_at: Utc::now(),
     };
