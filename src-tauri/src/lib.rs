@@ -18,6 +18,7 @@
 //! do not use are crate-private, so the dead-code lint sees them.
 
 pub mod app;
+pub mod attachments;
 pub(crate) mod commands;
 pub mod embedded;
 pub mod error;
