@@ -1,6 +1,7 @@
 //! The snapshot and the redaction, without a server (the server stories are
 //! in `tests/share.rs`).
 
+mod attachments;
 mod compare;
 
 use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
