@@ -54,7 +54,10 @@ impl Seen {
     /// them: `(media type, base64 data)` of each `image_url` data URL, in
     /// the order of the messages and their parts.
     pub fn images(&self, index: usize) -> Vec<(String, String)> {
-        let messages = self.bodies.get(index).and_then(|b| b["messages"].as_array());
+        let messages = self
+            .bodies
+            .get(index)
+            .and_then(|b| b["messages"].as_array());
         messages
             .into_iter()
             .flatten()

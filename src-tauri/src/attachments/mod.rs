@@ -14,7 +14,7 @@ pub mod strip;
 #[cfg(test)]
 mod tests;
 
-use chat_core::attachment::{self, ImageType, Kind, dimensions, media_type_for_name, sha256_hex};
+use chat_core::attachment::{self, ImageType, Kind, dimensions, media_type_for_name};
 use chat_core::limits::{
     MAX_ATTACHMENT_BYTES, MAX_ATTACHMENT_NAME_BYTES, MAX_ATTACHMENTS_PER_MESSAGE,
     MAX_ATTACHMENTS_TOTAL_BYTES,
@@ -242,9 +242,4 @@ pub fn imported(name: &str, media_type: &str, bytes: Vec<u8>) -> Result<NewAttac
             None,
         )),
     }
-}
-
-/// The hash files are stored under.
-pub fn hash(bytes: &[u8]) -> String {
-    sha256_hex(bytes)
 }

@@ -158,6 +158,50 @@ fn the_share_dialog_lists_each_file_once_whatever_is_left_out() {
 }
 
 #[test]
+fn a_key_in_a_text_file_is_redacted_before_publishing() {
+    let store = Store::open_in_memory().unwrap();
+    let (session, _) = session_with_files(&store);
+    let key = "sk-proj-abcdefghijklmnopqrstuvwxyz012345";
+    let config = attachments::add(
+        &store,
+        "config.toml",
+        None,
+        &STANDARD.encode(format!("api_key = \"{key}\"\n")),
+    )
+    .unwrap();
+    store
+        .append_message(
+            &session.id,
+            NewMessage {
+                attachments: vec![config.sha256.clone()],
+                ..NewMessage::new(Role::User, "Why does this fail?")
+            },
+        )
+        .unwrap();
+    let now = Utc::now();
+    let mut snapshot = snapshot_of(&store, &session.id, &ShareOptions::default());
+    let redactor = crate::redact::Redactor::new(vec![key.into()], None, None);
+    let redactions = prepare(&mut snapshot, &redactor, now).unwrap();
+    assert_eq!(redactions.total(), 1);
+    let file = &snapshot.messages.last().unwrap().attachments[0];
+    let text = String::from_utf8(file.decode().unwrap()).unwrap();
+    assert!(!text.contains(key), "{text}");
+    assert_eq!(file.sha256, sha256_hex(text.as_bytes()));
+    assert_eq!(file.size, i64::try_from(text.len()).unwrap());
+    // Images are left alone.
+    assert_eq!(
+        snapshot.messages[0].attachments[0].sha256,
+        session_files_sha(&store, &session)
+    );
+}
+
+fn session_files_sha(store: &Store, session: &Session) -> String {
+    store.all_messages(&session.id).unwrap()[0].attachments[0]
+        .sha256
+        .clone()
+}
+
+#[test]
 fn an_imported_share_keeps_its_files_stripped() {
     let store = Store::open_in_memory().unwrap();
     let snapshot = files::with_attachments();
