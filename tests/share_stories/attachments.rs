@@ -25,24 +25,21 @@ async fn a_shared_photo_reaches_the_server_without_its_gps_and_comes_back_on_imp
             ..SessionConfig::default()
         })
         .unwrap();
-    let add = |name: &str, bytes: &[u8]| {
+    let named: [(&str, &[u8]); 3] = [
+        ("beach.jpg", JPEG_WITH_GPS),
+        ("private.png", PNG_WITH_TEXT),
+        ("notes.txt", b"Bring an umbrella.\n"),
+    ];
+    let [photo, private, notes] = named.map(|(name, bytes)| {
         parlor::attachments::add(&core.store, name, None, &STANDARD.encode(bytes)).unwrap()
-    };
-    let photo = add("beach.jpg", JPEG_WITH_GPS);
-    let private = add("private.png", PNG_WITH_TEXT);
-    let notes = add("notes.txt", b"Bring an umbrella.\n");
-    let files = [&photo, &private, &notes];
+    });
+    let mut question = NewMessage::new(Role::User, "Where is this?");
+    question.attachments = [&photo, &private, &notes]
+        .map(|f| f.sha256.clone())
+        .to_vec();
+    let answer = NewMessage::new(Role::Assistant, "A beach.");
     core.store
-        .append_messages(
-            &session.id,
-            vec![
-                NewMessage {
-                    attachments: files.iter().map(|f| f.sha256.clone()).collect(),
-                    ..NewMessage::new(Role::User, "Where is this?")
-                },
-                NewMessage::new(Role::Assistant, "A beach."),
-            ],
-        )
+        .append_messages(&session.id, vec![question, answer])
         .unwrap();
 
     let options = ShareOptions {

@@ -119,23 +119,18 @@ fn orientation(tiff: &[u8]) -> Option<u16> {
         b"II" => false,
         _ => return None,
     };
-    let u16_at = |at: usize| {
-        let pair: [u8; 2] = tiff.get(at..at + 2)?.try_into().ok()?;
+    // A `len`-byte number at `at`, in the file's byte order.
+    let number = |at: usize, len: usize| -> Option<u32> {
+        let bytes = tiff.get(at..at.checked_add(len)?)?;
+        let push = |n: u32, b: &u8| n << 8 | u32::from(*b);
         Some(if big_endian {
-            u16::from_be_bytes(pair)
+            bytes.iter().fold(0, push)
         } else {
-            u16::from_le_bytes(pair)
+            bytes.iter().rev().fold(0, push)
         })
     };
-    let u32_at = |at: usize| {
-        let quad: [u8; 4] = tiff.get(at..at + 4)?.try_into().ok()?;
-        Some(if big_endian {
-            u32::from_be_bytes(quad)
-        } else {
-            u32::from_le_bytes(quad)
-        })
-    };
-    let ifd = usize::try_from(u32_at(4)?).ok()?;
+    let u16_at = |at: usize| number(at, 2).and_then(|n| u16::try_from(n).ok());
+    let ifd = usize::try_from(number(4, 4)?).ok()?;
     let entries = u16_at(ifd)?;
     (0..usize::from(entries))
         .map(|i| ifd + 2 + i * 12)

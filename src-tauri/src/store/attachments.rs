@@ -51,15 +51,13 @@ impl NewAttachment {
 
 const REF_COLUMNS: &str = "a.sha256, a.name, a.media_type, a.size, a.width, a.height";
 
+/// A file's reference from the [`REF_COLUMNS`] that start a row.
 fn ref_from_row(row: &rusqlite::Row<'_>) -> rusqlite::Result<AttachmentRef> {
-    Ok(AttachmentRef {
-        sha256: row.get(0)?,
-        name: row.get(1)?,
-        media_type: row.get(2)?,
-        size: row.get(3)?,
-        width: row.get(4)?,
-        height: row.get(5)?,
-    })
+    let (sha256, name, media_type) = (row.get(0)?, row.get(1)?, row.get(2)?);
+    let (size, width, height) = (row.get(3)?, row.get(4)?, row.get(5)?);
+    #[rustfmt::skip]
+    let reference = AttachmentRef { sha256, name, media_type, size, width, height };
+    Ok(reference)
 }
 
 impl Store {

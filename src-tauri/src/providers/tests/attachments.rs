@@ -72,6 +72,11 @@ async fn provider(kind: ProviderKind, replies: Vec<Reply>) -> Harness {
     harness(kind, base, "vision-test", replies).await
 }
 
+/// A provider of `kind` that answers one turn.
+async fn answering(kind: ProviderKind) -> Harness {
+    provider(kind, vec![answer(kind)]).await
+}
+
 /// Stores a file as the attach command does.
 fn attach(h: &Harness, name: &str, bytes: &[u8]) -> AttachmentRef {
     attachments::add(&h.core.store, name, None, &STANDARD.encode(bytes)).unwrap()
@@ -119,7 +124,7 @@ fn assert_answered(message: &StoredMessage) {
 
 #[tokio::test]
 async fn openai_gets_the_image_as_a_data_url_part_and_the_text_file_fenced() {
-    let h = provider(ProviderKind::OpenAi, vec![answer(ProviderKind::OpenAi)]).await;
+    let h = answering(ProviderKind::OpenAi).await;
     let image = attach(&h, "photo.jpg", JPEG_WITH_GPS);
     let notes = attach(&h, "notes.txt", NOTES.as_bytes());
     let message = turn_with(&h, "What is this?", &[&image, &notes]).await;
@@ -139,11 +144,7 @@ async fn openai_gets_the_image_as_a_data_url_part_and_the_text_file_fenced() {
 
 #[tokio::test]
 async fn anthropic_gets_image_and_document_blocks() {
-    let h = provider(
-        ProviderKind::Anthropic,
-        vec![answer(ProviderKind::Anthropic)],
-    )
-    .await;
+    let h = answering(ProviderKind::Anthropic).await;
     let image = attach(&h, "shot.png", PNG_WITH_TEXT);
     let pdf = attach(&h, "report.pdf", PDF);
     let message = turn_with(&h, "Compare them.", &[&image, &pdf]).await;
@@ -162,7 +163,7 @@ async fn anthropic_gets_image_and_document_blocks() {
 
 #[tokio::test]
 async fn ollama_gets_the_images_beside_the_text() {
-    let h = provider(ProviderKind::Ollama, vec![answer(ProviderKind::Ollama)]).await;
+    let h = answering(ProviderKind::Ollama).await;
     let image = attach(&h, "photo.jpg", JPEG_WITH_GPS);
     // A screenshot sent alone, without a word.
     let message = turn_with(&h, "", &[&image]).await;
@@ -176,7 +177,7 @@ async fn ollama_gets_the_images_beside_the_text() {
 #[tokio::test]
 async fn a_pdf_to_a_provider_that_cannot_read_it_is_refused_before_anything_is_sent() {
     for kind in [ProviderKind::OpenAi, ProviderKind::Ollama] {
-        let h = provider(kind, vec![answer(kind)]).await;
+        let h = answering(kind).await;
         let pdf = attach(&h, "report.pdf", PDF);
         let shas = [pdf.sha256.clone()];
         let error = turns::start_message(&h.core, &h.session.id, Some("Sum up"), &shas)
@@ -195,11 +196,7 @@ async fn a_pdf_to_a_provider_that_cannot_read_it_is_refused_before_anything_is_s
 
 #[tokio::test]
 async fn a_pdf_earlier_in_the_conversation_fails_the_answer_unsent_after_a_provider_change() {
-    let h = provider(
-        ProviderKind::Anthropic,
-        vec![answer(ProviderKind::Anthropic)],
-    )
-    .await;
+    let h = answering(ProviderKind::Anthropic).await;
     let pdf = attach(&h, "report.pdf", PDF);
     turn_with(&h, "Read this.", &[&pdf]).await;
     h.edit_settings(|settings| settings.providers[0].kind = ProviderKind::OpenAi);

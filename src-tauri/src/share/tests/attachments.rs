@@ -25,36 +25,35 @@ fn has_metadata(bytes: &[u8]) -> bool {
         .any(|m| bytes.windows(m.len()).any(|w| w == *m))
 }
 
+/// A user message with stored files.
+fn prompt(text: &str, files: &[AttachmentRef]) -> NewMessage {
+    NewMessage {
+        attachments: files.iter().map(|f| f.sha256.clone()).collect(),
+        ..NewMessage::new(Role::User, text)
+    }
+}
+
+fn attach(store: &Store, name: &str, bytes: &[u8]) -> AttachmentRef {
+    attachments::add(store, name, None, &STANDARD.encode(bytes)).unwrap()
+}
+
 /// A session whose first prompt carries a photo, a screenshot and notes.
 fn session_with_files(store: &Store) -> (Session, Vec<AttachmentRef>) {
-    let session = store
-        .create_session(&SessionConfig {
-            title: "Pictures".into(),
-            provider_id: "openai".into(),
-            model: "gpt-4o".into(),
-            ..SessionConfig::default()
-        })
-        .unwrap();
-    let add = |name: &str, bytes: &[u8]| {
-        attachments::add(store, name, None, &STANDARD.encode(bytes)).unwrap()
+    let config = SessionConfig {
+        title: "Pictures".into(),
+        provider_id: "openai".into(),
+        model: "gpt-4o".into(),
+        ..SessionConfig::default()
     };
+    let session = store.create_session(&config).unwrap();
     let files = vec![
-        add("photo.jpg", JPEG_WITH_GPS),
-        add("screenshot.png", PNG_WITH_TEXT),
-        add("notes.md", b"# Notes\n\n- umbrella\n"),
+        attach(store, "photo.jpg", JPEG_WITH_GPS),
+        attach(store, "screenshot.png", PNG_WITH_TEXT),
+        attach(store, "notes.md", b"# Notes\n\n- umbrella\n"),
     ];
-    store
-        .append_messages(
-            &session.id,
-            vec![
-                NewMessage {
-                    attachments: files.iter().map(|f| f.sha256.clone()).collect(),
-                    ..NewMessage::new(Role::User, "Where was this taken?")
-                },
-                NewMessage::new(Role::Assistant, "By the sea."),
-            ],
-        )
-        .unwrap();
+    let answer = NewMessage::new(Role::Assistant, "By the sea.");
+    let asked = vec![prompt("Where was this taken?", &files), answer];
+    store.append_messages(&session.id, asked).unwrap();
     (session, files)
 }
 
@@ -87,27 +86,14 @@ fn the_prompt_carries_its_files_stripped_and_the_snapshot_is_valid() {
 #[test]
 fn a_file_stored_with_metadata_is_stripped_when_published() {
     let store = Store::open_in_memory().unwrap();
-    let session = store
-        .create_session(&SessionConfig {
-            title: "Old".into(),
-            provider_id: "openai".into(),
-            ..SessionConfig::default()
-        })
-        .unwrap();
+    let (session, _) = session_with_files(&store);
     // As a file stored by something that did not strip it.
     let raw = NewAttachment::new("gps.jpg", "image/jpeg", JPEG_WITH_GPS.to_vec(), None);
     let stored = store.put_attachment(&raw).unwrap();
-    store
-        .append_message(
-            &session.id,
-            NewMessage {
-                attachments: vec![stored.sha256.clone()],
-                ..NewMessage::new(Role::User, "Here")
-            },
-        )
-        .unwrap();
+    let here = prompt("Here", std::slice::from_ref(&stored));
+    store.append_message(&session.id, here).unwrap();
     let snapshot = snapshot_of(&store, &session.id, &ShareOptions::default());
-    let published = &snapshot.messages[0].attachments[0];
+    let published = &snapshot.messages.last().unwrap().attachments[0];
     let bytes = published.decode().unwrap();
     assert!(!has_metadata(&bytes));
     assert_ne!(published.sha256, stored.sha256);
@@ -139,15 +125,8 @@ fn the_share_dialog_lists_each_file_once_whatever_is_left_out() {
     let core = AppCore::open(dir.path(), Arc::new(MemoryStore::default())).unwrap();
     let (session, files) = session_with_files(&core.store);
     // The photo again, in a later prompt.
-    core.store
-        .append_message(
-            &session.id,
-            NewMessage {
-                attachments: vec![files[0].sha256.clone()],
-                ..NewMessage::new(Role::User, "And this one?")
-            },
-        )
-        .unwrap();
+    let again = prompt("And this one?", &files[..1]);
+    core.store.append_message(&session.id, again).unwrap();
     let options = ShareOptions {
         leave_out_attachments: vec![files[1].sha256.clone()],
         ..ShareOptions::default()
@@ -162,22 +141,13 @@ fn a_key_in_a_text_file_is_redacted_before_publishing() {
     let store = Store::open_in_memory().unwrap();
     let (session, _) = session_with_files(&store);
     let key = "sk-proj-abcdefghijklmnopqrstuvwxyz012345";
-    let config = attachments::add(
+    let config = attach(
         &store,
         "config.toml",
-        None,
-        &STANDARD.encode(format!("api_key = \"{key}\"\n")),
-    )
-    .unwrap();
-    store
-        .append_message(
-            &session.id,
-            NewMessage {
-                attachments: vec![config.sha256.clone()],
-                ..NewMessage::new(Role::User, "Why does this fail?")
-            },
-        )
-        .unwrap();
+        format!("api_key = \"{key}\"\n").as_bytes(),
+    );
+    let asked = prompt("Why does this fail?", &[config]);
+    store.append_message(&session.id, asked).unwrap();
     let now = Utc::now();
     let mut snapshot = snapshot_of(&store, &session.id, &ShareOptions::default());
     let redactor = crate::redact::Redactor::new(vec![key.into()], None, None);

@@ -6,7 +6,7 @@ use chat_core::fixtures::files::{JPEG_WITH_GPS, PNG_WITH_TEXT};
 use contract::AttachmentRef;
 
 use super::{config, older_database};
-use crate::store::{NewAttachment, NewMessage, Place, Store, StoreError};
+use crate::store::{NewAttachment, NewMessage, Place, Store, StoreError, StoredMessage};
 
 fn file(store: &Store, name: &str, bytes: &[u8]) -> AttachmentRef {
     store
@@ -26,6 +26,23 @@ fn with_files(text: &str, files: &[&AttachmentRef]) -> NewMessage {
     }
 }
 
+const PHOTO_AND_SHOT: [(&str, &[u8]); 2] =
+    [("photo.jpg", JPEG_WITH_GPS), ("shot.png", PNG_WITH_TEXT)];
+
+/// A session whose first message carries `named` files (stored as they
+/// are), and the files.
+fn prompt_with<const N: usize>(
+    store: &Store,
+    named: [(&str, &[u8]); N],
+) -> (String, [AttachmentRef; N], StoredMessage) {
+    let session = store.create_session(&config("Files")).unwrap();
+    let files = named.map(|(name, bytes)| file(store, name, bytes));
+    let message = store
+        .append_message(&session.id, with_files("Look", &files.each_ref()))
+        .unwrap();
+    (session.id, files, message)
+}
+
 fn shas(files: &[AttachmentRef]) -> Vec<&str> {
     files.iter().map(|f| f.sha256.as_str()).collect()
 }
@@ -41,23 +58,18 @@ fn stored(store: &Store, sha256: &str) -> bool {
 #[test]
 fn messages_are_read_with_their_files_in_order() {
     let store = Store::open_in_memory().unwrap();
-    let session = store.create_session(&config("Files")).unwrap();
-    let png = file(&store, "shot.png", PNG_WITH_TEXT);
-    let jpeg = file(&store, "photo.jpg", JPEG_WITH_GPS);
-    let sent = store
-        .append_message(&session.id, with_files("Look", &[&jpeg, &png]))
-        .unwrap();
+    let (session_id, [jpeg, png], sent) = prompt_with(&store, PHOTO_AND_SHOT);
     assert_eq!(shas(&sent.attachments), [&jpeg.sha256, &png.sha256]);
     assert_eq!(sent.attachments[0].name, "photo.jpg");
     assert_eq!(sent.attachments[1].width, Some(16));
 
     let read = [
         store.message(&sent.id).unwrap(),
-        store.all_messages(&session.id).unwrap().remove(0),
-        store.path_messages(&session.id).unwrap().remove(0),
+        store.all_messages(&session_id).unwrap().remove(0),
+        store.path_messages(&session_id).unwrap().remove(0),
         store.path_to(&sent.id).unwrap().remove(0),
         store
-            .messages_page(&session.id, None, None, 10)
+            .messages_page(&session_id, None, None, 10)
             .unwrap()
             .messages
             .remove(0),
@@ -98,14 +110,9 @@ fn an_unknown_file_is_not_found_by_its_hash_and_nothing_is_stored() {
 #[test]
 fn copies_keep_the_files_and_deleting_frees_only_unused_ones() {
     let store = Store::open_in_memory().unwrap();
-    let session = store.create_session(&config("Files")).unwrap();
-    let shared = file(&store, "shared.png", PNG_WITH_TEXT);
-    let own = file(&store, "own.jpg", JPEG_WITH_GPS);
-    let first = store
-        .append_message(&session.id, with_files("One", &[&shared, &own]))
-        .unwrap();
+    let (session_id, [own, shared], first) = prompt_with(&store, PHOTO_AND_SHOT);
 
-    let copy = store.duplicate_session(&session.id, None).unwrap();
+    let copy = store.duplicate_session(&session_id, None).unwrap();
     let fork = store.fork_session(&first.id).unwrap();
     for id in [&copy.id, &fork.id] {
         let copied = store.all_messages(id).unwrap().remove(0);
@@ -114,7 +121,7 @@ fn copies_keep_the_files_and_deleting_frees_only_unused_ones() {
     }
 
     // Files stay while any copy refers to them.
-    store.delete_session(&session.id).unwrap();
+    store.delete_session(&session_id).unwrap();
     store.delete_session(&copy.id).unwrap();
     assert!(stored(&store, &own.sha256) && stored(&store, &shared.sha256));
 
@@ -131,12 +138,8 @@ fn copies_keep_the_files_and_deleting_frees_only_unused_ones() {
 #[test]
 fn deleting_a_branch_frees_its_files() {
     let store = Store::open_in_memory().unwrap();
-    let session = store.create_session(&config("Branches")).unwrap();
-    let kept = file(&store, "kept.png", PNG_WITH_TEXT);
+    let (_, [kept], prompt) = prompt_with(&store, [("kept.png", PNG_WITH_TEXT)]);
     let dropped = file(&store, "dropped.jpg", JPEG_WITH_GPS);
-    let prompt = store
-        .append_message(&session.id, with_files("Keep", &[&kept]))
-        .unwrap();
     let edited = store
         .add_messages(
             Place::Beside(&prompt.id),
