@@ -18,6 +18,8 @@ use parlor::share::{self, ShareError, ShareOptions, ShareTarget};
 use parlor::store::{MessageStatus, MessageUpdate, NewMessage, SessionConfig, StoredMessage};
 use tempfile::TempDir;
 
+#[path = "share_stories/attachments.rs"]
+mod attachments;
 #[path = "share_stories/models.rs"]
 mod models;
 #[path = "support/netns.rs"]

@@ -25,6 +25,7 @@ use serde_json::{Value, json};
 
 use crate::snapshot::{Message, Role, ShareSnapshot};
 
+pub mod files;
 mod html;
 
 pub use html::{CONTROLS, browser_scheme};

@@ -7,11 +7,13 @@
 //! - [`totals`]: token and cost totals of a conversation (the one
 //!   computation everyone shows), per model, and the warnings for a
 //!   client's totals that differ.
+//! - [`attachment`]: files attached to messages (types, hashes, media types).
 //! - [`connect_code`]: the one-line code that connects the app to a team server.
 //! - [`cost`]: prices from the bundled genai-prices table, with user overrides.
 //! - [`markdown`]: the one Markdown → safe HTML renderer.
 //! - `fixtures` (feature `fixtures`): the snapshots every crate tests with.
 
+pub mod attachment;
 pub mod connect_code;
 pub mod cost;
 #[cfg(any(test, feature = "fixtures"))]

@@ -6,7 +6,8 @@
 //! adds who produced each answer and how it ended (`provider`, `model`,
 //! `params`, `finishReason`, `error`, `replyTo` on messages). The v2 fields
 //! are refused in a version 1 document, so that a version says what the
-//! document may contain.
+//! document may contain. Version 2 also lets any message carry
+//! `attachments` (see [`crate::attachment`]).
 //!
 //! Numbers are JSON numbers (see [`numbers`]): integer fields accept `3456.0`
 //! and refuse `12.5`; `inferenceTimeMs` and `timeToFirstTokenMs` accept
@@ -190,6 +191,11 @@ pub struct Message {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(feature = "openapi", schema(min_length = 1, max_length = 128))]
     pub reply_to: Option<String>,
+    /// Version 2: files attached to the message (images the model saw,
+    /// text files, PDFs), each whole in base64 with its size and SHA-256.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(feature = "openapi", schema(max_items = 10))]
+    pub attachments: Vec<crate::attachment::Attachment>,
 }
 
 impl Message {
@@ -201,6 +207,7 @@ impl Message {
             || self.finish_reason.is_some()
             || self.error.is_some()
             || self.reply_to.is_some()
+            || !self.attachments.is_empty()
     }
 }
 

@@ -67,6 +67,13 @@ pub mod code {
     pub const PROVIDER_UNAUTHORIZED: &str = "provider_unauthorized";
     pub const PROVIDER_UNREACHABLE: &str = "provider_unreachable";
     pub const PROVIDER_ERROR: &str = "provider_error";
+    /// The provider or model cannot take a file that is attached (a PDF
+    /// to a provider without document input): nothing was sent.
+    pub const PROVIDER_REFUSES_ATTACHMENT: &str = "provider_refuses_attachment";
+
+    // Attachments.
+    /// A file of a type or size Parlor does not attach.
+    pub const ATTACHMENT_REFUSED: &str = "attachment_refused";
 }
 
 /// What to do about an error `code`, when there is something to do. The

@@ -10,6 +10,7 @@
 //! On the wire the UI invokes `get_session` with `{ args: { sessionId } }`;
 //! the shell's handler takes `args: GetSession` and returns the reply.
 
+pub mod attachment;
 pub mod error;
 pub mod session;
 pub mod settings;
@@ -23,6 +24,7 @@ use chat_core::cost::ResolvedPrice;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+pub use attachment::{AttachmentData, AttachmentRef};
 pub use error::CommandError;
 pub use session::{
     ImportedFrom, MessagePage, MessageStatus, ModelSetup, NewMessage, SearchHit, Session,
@@ -107,9 +109,22 @@ commands! {
     /// Deletes a message and everything below it; answers how many went.
     DeleteBranch = delete_branch(message_id: String) -> usize;
 
+    // Attachments: stored once by SHA-256, referred to by messages.
+    /// Stores a file for the next message (`media_type: None`: from the name
+    /// or the bytes); metadata is stripped from images first. Refuses types
+    /// and sizes a share could not carry, naming the limit.
+    AddAttachment = add_attachment(name: String, media_type: Option<String>, data: String) -> AttachmentRef;
+    /// A stored file with its bytes.
+    GetAttachment = get_attachment(sha256: String) -> AttachmentData;
+    /// The files a share of the session would publish, with the same
+    /// options (before any are left out).
+    ShareAttachments = share_attachments(session_id: String, options: Option<ShareOptions>) -> Vec<AttachmentRef>;
+
     // Turns: progress arrives as [`TurnEvent`], the end as [`TurnFinished`].
-    /// Appends the user's text after the selected path's leaf and answers it.
-    SendMessage = send_message(session_id: String, content: String) -> StartedTurn;
+    /// Appends the user's text, with the files added by `add_attachment`
+    /// (their SHA-256s, in order), after the selected path's leaf and
+    /// answers it.
+    SendMessage = send_message(session_id: String, content: String, attachments: Vec<String>) -> StartedTurn;
     ContinueTurn = continue_turn(session_id: String) -> StartedTurn;
     /// A user message edited: the new text becomes a selected sibling and
     /// is answered; the old one and its continuation stay as a branch.
@@ -118,7 +133,7 @@ commands! {
     /// (`setup: None`: the session's own).
     Regenerate = regenerate(message_id: String, setup: Option<ModelSetup>) -> StartedTurn;
     /// One prompt answered by 2–4 setups at once, each streaming on its own.
-    Compare = compare(session_id: String, content: String, setups: Vec<ModelSetup>) -> StartedCompare;
+    Compare = compare(session_id: String, content: String, attachments: Vec<String>, setups: Vec<ModelSetup>) -> StartedCompare;
     /// Whether a streaming answer was stopped.
     StopTurn = stop_turn(message_id: String) -> bool;
 

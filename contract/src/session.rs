@@ -161,6 +161,9 @@ pub struct StoredMessage {
     /// How an answer ended, in the snapshot's words (derived by the shell,
     /// not stored).
     pub ended: Option<FinishReason>,
+    /// Files attached to it, in the order they were attached.
+    #[serde(default)]
+    pub attachments: Vec<crate::AttachmentRef>,
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
 }
@@ -183,6 +186,9 @@ pub struct NewMessage {
     pub provider_name: Option<String>,
     pub price_provider: Option<String>,
     pub params: Option<GenerationParams>,
+    /// SHA-256s of files stored with `add_attachment`.
+    #[serde(default)]
+    pub attachments: Vec<String>,
 }
 
 fn complete() -> MessageStatus {
@@ -204,6 +210,7 @@ impl NewMessage {
             provider_name: None,
             price_provider: None,
             params: None,
+            attachments: Vec::new(),
         }
     }
 }

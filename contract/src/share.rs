@@ -27,6 +27,9 @@ pub struct ShareOptions {
     /// comparison, regenerated answers); `false`: the selected path only.
     #[serde(default = "yes")]
     pub include_alternatives: bool,
+    /// Files not to publish (their SHA-256s): the messages go without them.
+    #[serde(default)]
+    pub leave_out_attachments: Vec<String>,
 }
 
 fn yes() -> bool {
@@ -41,6 +44,7 @@ impl Default for ShareOptions {
             include_system_prompt: true,
             indexable: false,
             include_alternatives: true,
+            leave_out_attachments: Vec::new(),
         }
     }
 }

@@ -139,7 +139,8 @@ impl Error {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             Error::Snapshot(error) => match error {
-                SnapshotError::TooLarge { .. } => {
+                SnapshotError::TooLarge { .. }
+                | SnapshotError::TooLargeWithoutAttachments { .. } => {
                     (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large")
                 }
                 SnapshotError::InvalidUtf8 { .. } => (StatusCode::BAD_REQUEST, "invalid_utf8"),

@@ -5,6 +5,7 @@
 use std::sync::LazyLock;
 
 use chat_core::ShareSnapshot;
+use chat_core::attachment::{Attachment, Kind};
 use regex::{Captures, Regex};
 use serde_json::Value;
 
@@ -230,6 +231,12 @@ impl Redactor {
                     .values_mut()
                     .for_each(|v| redact_json(v, &mut apply));
             }
+            // A pasted config file or log is text like any other; its hash
+            // and size follow what is left of it.
+            for file in &mut message.attachments {
+                apply(&mut file.name);
+                redact_text_file(file, &mut apply);
+            }
         }
         if let Some(meta) = &mut snapshot.prompt_meta {
             if let Some(system) = &mut meta.system_prompt {
@@ -310,6 +317,22 @@ fn replace_path_prefix(text: &str, prefix: &str, with: &str, count: &mut usize) 
     }
     out.push_str(rest);
     out
+}
+
+/// A text file's text redacted by `apply`; other files, and text that is
+/// not UTF-8, as they are.
+fn redact_text_file(file: &mut Attachment, apply: &mut impl FnMut(&mut String)) {
+    if file.kind() != Kind::Text {
+        return;
+    }
+    let Some(mut text) = file.decode().ok().and_then(|b| String::from_utf8(b).ok()) else {
+        return;
+    };
+    let original = text.clone();
+    apply(&mut text);
+    if text != original {
+        *file = Attachment::from_bytes(&file.name, &file.media_type, text.as_bytes());
+    }
 }
 
 #[cfg(test)]

@@ -49,6 +49,30 @@ pub struct Seen {
     pub model_lists: usize,
 }
 
+impl Seen {
+    /// The images completion `index` sent, as OpenAI content parts carry
+    /// them: `(media type, base64 data)` of each `image_url` data URL, in
+    /// the order of the messages and their parts.
+    pub fn images(&self, index: usize) -> Vec<(String, String)> {
+        let messages = self
+            .bodies
+            .get(index)
+            .and_then(|b| b["messages"].as_array());
+        messages
+            .into_iter()
+            .flatten()
+            .filter_map(|message| message["content"].as_array())
+            .flatten()
+            .filter(|part| part["type"] == "image_url")
+            .filter_map(|part| part["image_url"]["url"].as_str())
+            .filter_map(|url| {
+                let (media_type, data) = url.strip_prefix("data:")?.split_once(";base64,")?;
+                Some((media_type.to_owned(), data.to_owned()))
+            })
+            .collect()
+    }
+}
+
 /// Where a server listens and how it answers beyond its [`Answer`].
 #[derive(Debug, Clone, Default)]
 pub struct Options {
@@ -328,6 +352,37 @@ mod tests {
         let refused = post(&provider, "sk-wrong").await;
         assert!(refused.starts_with("HTTP/1.1 401"), "{refused}");
         assert!(refused.contains("invalid_api_key"), "{refused}");
+    }
+
+    /// A request with an image is recorded whole (a body of megabytes read
+    /// to its end), and its images can be read back.
+    #[tokio::test]
+    async fn records_the_images_a_request_carries() {
+        let answer = Answer {
+            pieces: vec!["A cat.".into()],
+            pause: Duration::from_millis(1),
+            usage: json!({"prompt_tokens": 1105, "completion_tokens": 3, "total_tokens": 1108}),
+        };
+        let provider = FakeOpenAi::start("sk-good", answer).await;
+        let data = "iVBORw0K".repeat(300_000);
+        let body = json!({"model": "m", "stream": true, "messages": [
+            {"role": "user", "content": "Hi"},
+            {"role": "user", "content": [
+                {"type": "text", "text": "What is this?"},
+                {"type": "image_url", "image_url": {"url": format!("data:image/png;base64,{data}")}},
+            ]},
+        ]})
+        .to_string();
+        let request = format!(
+            "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer sk-good\r\n\
+             Content-Length: {}\r\n\r\n{body}",
+            body.len()
+        );
+        let response = exchange(&provider, &request).await;
+        assert!(response.contains(r#""content":"A cat.""#), "{response}");
+        let seen = provider.seen.lock().unwrap();
+        assert_eq!(seen.images(0), [("image/png".to_owned(), data)]);
+        assert!(seen.images(1).is_empty());
     }
 
     #[tokio::test]

@@ -2,8 +2,25 @@
 //! these (to document them, to pre-check before upload); nothing else should
 //! hard-code a size.
 
-/// Largest accepted snapshot document, in bytes of JSON (8 MiB).
+/// Largest accepted snapshot document, in bytes of JSON without the
+/// attachments' `data` (8 MiB).
 pub const MAX_SNAPSHOT_BYTES: usize = 8 * 1024 * 1024;
+/// Largest decoded attachment, in bytes (10 MiB).
+pub const MAX_ATTACHMENT_BYTES: usize = 10 * 1024 * 1024;
+/// Largest sum of the decoded attachments of one snapshot, in bytes (20 MiB).
+pub const MAX_ATTACHMENTS_TOTAL_BYTES: usize = 20 * 1024 * 1024;
+/// Most attachments on one message.
+pub const MAX_ATTACHMENTS_PER_MESSAGE: usize = 10;
+/// Most attachments in one snapshot.
+pub const MAX_ATTACHMENTS: usize = 32;
+/// Longest attachment `name`, in bytes.
+pub const MAX_ATTACHMENT_NAME_BYTES: usize = 255;
+/// Longest attachment `mediaType`, in bytes.
+pub const MAX_MEDIA_TYPE_BYTES: usize = 127;
+/// Largest accepted request body, in bytes: a snapshot of
+/// [`MAX_SNAPSHOT_BYTES`] plus its attachments' base64 (4 bytes for every 3,
+/// [`MAX_ATTACHMENTS_TOTAL_BYTES`] in all). 34.7 MiB.
+pub const MAX_BODY_BYTES: usize = MAX_SNAPSHOT_BYTES + MAX_ATTACHMENTS_TOTAL_BYTES.div_ceil(3) * 4;
 /// Most messages in one snapshot.
 pub const MAX_MESSAGES: usize = 5_000;
 /// Largest `content` (and `reasoning`) of one message, in UTF-8 bytes (256 KiB).

@@ -7,6 +7,7 @@
 //! ingest entry point for raw bytes: size, UTF-8, JSON shape, then
 //! [`validate`]. The numbers live in [`limits`].
 
+mod attachments;
 mod document;
 pub mod limits;
 mod messages;
@@ -17,6 +18,8 @@ mod text;
 mod proptests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_attachments;
 #[cfg(test)]
 mod tests_v2;
 
@@ -187,6 +190,12 @@ impl Report {
 ///   messages; `params` like `modelConfig` plus at most
 ///   [`limits::MAX_PARAMS_OTHER`] small other settings; `error` only with
 ///   `finishReason: "error"`; `replyTo` names an earlier user message;
+/// - `attachments` (version 2, any role): at most
+///   [`limits::MAX_ATTACHMENTS_PER_MESSAGE`] per message and
+///   [`limits::MAX_ATTACHMENTS`] / [`limits::MAX_ATTACHMENTS_TOTAL_BYTES`]
+///   in all; a file name without a path, a well-formed media type, base64
+///   `data` whose length and SHA-256 are `size` and `sha256`, and for a
+///   declared PNG, JPEG, WebP or GIF the matching first bytes;
 /// - `totalTokens` and `totalCost`, when given, ≥ 0 (a value that differs
 ///   from the messages' is a warning, not an error);
 /// - `expiresAt`, when present, after `now`.
@@ -197,6 +206,7 @@ pub fn validate(
     let mut report = Report::default();
     document::check(snapshot, now, &mut report);
     messages::check(&snapshot.messages, snapshot.version(), now, &mut report);
+    attachments::check(&snapshot.messages, snapshot.version(), &mut report);
     document::totals(snapshot, &mut report);
     report.into_result()?;
     Ok(snapshot.totals_warnings())

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::limits::MAX_SNAPSHOT_BYTES;
+use super::limits::{MAX_BODY_BYTES, MAX_SNAPSHOT_BYTES};
 use super::{ValidationErrors, validate};
 use crate::snapshot::ShareSnapshot;
 use crate::totals::TotalsWarning;
@@ -22,6 +22,12 @@ pub struct ParsedSnapshot {
 pub enum SnapshotError {
     #[error("the snapshot is {actual} bytes, more than the limit of {limit} bytes")]
     TooLarge { limit: usize, actual: usize },
+    /// Within the body limit only thanks to attachments: the rest of the
+    /// document is over [`MAX_SNAPSHOT_BYTES`].
+    #[error(
+        "the snapshot is {actual} bytes without its attachments' data, more than the limit of {limit} bytes"
+    )]
+    TooLargeWithoutAttachments { limit: usize, actual: usize },
     /// `path` is the JSON path of the string holding the bad bytes (empty
     /// when they are not inside a string value).
     #[error("the snapshot is not valid UTF-8 (bad byte sequence at byte {offset}{})", in_path(.path))]
@@ -54,7 +60,9 @@ impl SnapshotError {
     /// The JSON path of the field at fault, for an error envelope's `field`.
     pub fn field(&self) -> Option<&str> {
         match self {
-            SnapshotError::TooLarge { .. } => None,
+            SnapshotError::TooLarge { .. } | SnapshotError::TooLargeWithoutAttachments { .. } => {
+                None
+            }
             SnapshotError::InvalidUtf8 { path, .. } => {
                 Some(path.as_str()).filter(|p| !p.is_empty())
             }
@@ -67,7 +75,9 @@ impl SnapshotError {
     /// `invalid_json` or `invalid_snapshot`.
     pub fn code(&self) -> &'static str {
         match self {
-            SnapshotError::TooLarge { .. } => "too_large",
+            SnapshotError::TooLarge { .. } | SnapshotError::TooLargeWithoutAttachments { .. } => {
+                "too_large"
+            }
             SnapshotError::InvalidUtf8 { .. } => "invalid_utf8",
             SnapshotError::Json { .. } => "invalid_json",
             SnapshotError::Invalid(_) => "invalid_snapshot",
@@ -75,13 +85,15 @@ impl SnapshotError {
     }
 }
 
-/// Parses and validates snapshot bytes: size first (before any work), then
-/// UTF-8, then JSON into [`ShareSnapshot`] (unknown fields refused, except
-/// in `promptMeta` and `params`), then [`validate`] against `now`.
+/// Parses and validates snapshot bytes: size first (before any work: at
+/// most [`MAX_BODY_BYTES`]), then UTF-8, then JSON into [`ShareSnapshot`]
+/// (unknown fields refused, except in `promptMeta` and `params`), then the
+/// size without attachment data (at most [`MAX_SNAPSHOT_BYTES`]), then
+/// [`validate`] against `now`.
 pub fn parse_snapshot(bytes: &[u8], now: DateTime<Utc>) -> Result<ParsedSnapshot, SnapshotError> {
-    if bytes.len() > MAX_SNAPSHOT_BYTES {
+    if bytes.len() > MAX_BODY_BYTES {
         return Err(SnapshotError::TooLarge {
-            limit: MAX_SNAPSHOT_BYTES,
+            limit: MAX_BODY_BYTES,
             actual: bytes.len(),
         });
     }
@@ -97,6 +109,19 @@ pub fn parse_snapshot(bytes: &[u8], now: DateTime<Utc>) -> Result<ParsedSnapshot
         message: e.to_string(),
     })?;
     objects_are_objects(text)?;
+    let data_bytes: usize = snapshot
+        .messages
+        .iter()
+        .flat_map(|message| &message.attachments)
+        .map(|attachment| attachment.data.len())
+        .sum();
+    let without_data = bytes.len().saturating_sub(data_bytes);
+    if without_data > MAX_SNAPSHOT_BYTES {
+        return Err(SnapshotError::TooLargeWithoutAttachments {
+            limit: MAX_SNAPSHOT_BYTES,
+            actual: without_data,
+        });
+    }
     let warnings = validate(&snapshot, now)?;
     Ok(ParsedSnapshot { snapshot, warnings })
 }
@@ -151,8 +176,10 @@ fn array_instead_of_object(root: &serde_json::Value) -> Option<String> {
         if array_at(message, "usage") {
             return Some(format!("messages[{i}].usage"));
         }
-        if let Some(j) = first_array(message, "toolCalls") {
-            return Some(format!("messages[{i}].toolCalls[{j}]"));
+        for list in ["toolCalls", "attachments"] {
+            if let Some(j) = first_array(message, list) {
+                return Some(format!("messages[{i}].{list}[{j}]"));
+            }
         }
     }
     None

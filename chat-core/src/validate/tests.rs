@@ -468,13 +468,13 @@ fn parse_round_trips_a_valid_snapshot() {
 
 #[test]
 fn parse_checks_size_before_anything_else() {
-    let bytes = vec![0xFF; MAX_SNAPSHOT_BYTES + 1];
+    let bytes = vec![0xFF; MAX_BODY_BYTES + 1];
     let error = parse_snapshot(&bytes, now()).unwrap_err();
     assert_eq!(
         error,
         SnapshotError::TooLarge {
-            limit: MAX_SNAPSHOT_BYTES,
-            actual: MAX_SNAPSHOT_BYTES + 1
+            limit: MAX_BODY_BYTES,
+            actual: MAX_BODY_BYTES + 1
         }
     );
     assert_eq!(error.code(), "too_large");

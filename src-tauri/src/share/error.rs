@@ -9,6 +9,7 @@ use contract::error::code;
 use super::api::ServerError;
 use super::connection::ConnectionError;
 use crate::app::CoreError;
+use crate::attachments::AttachmentError;
 use crate::embedded::EmbeddedError;
 use crate::store::StoreError;
 
@@ -59,6 +60,9 @@ pub enum ShareError {
     NoTeamToken,
     #[error(transparent)]
     ConnectCode(#[from] ConnectCodeError),
+    /// A file of the conversation that cannot be published or imported.
+    #[error(transparent)]
+    Attachment(#[from] AttachmentError),
 }
 
 impl ShareError {
@@ -70,6 +74,7 @@ impl ShareError {
             ShareError::Store(e) => e.code(),
             ShareError::Embedded(e) => e.code(),
             ShareError::Connection(e) => e.code(),
+            ShareError::Attachment(e) => e.code(),
             ShareError::ConnectCode(_) => code::INVALID_CONNECT_CODE,
             ShareError::UnknownMessage(_)
             | ShareError::NothingToShare

@@ -6,6 +6,7 @@ pub(crate) mod api;
 pub mod connection;
 mod error;
 pub mod export;
+mod files;
 mod info;
 mod list;
 pub mod reach;
@@ -28,6 +29,7 @@ use crate::store::{ImportedFrom, Session, ShareRecord, StoreError};
 use api::call;
 pub use api::{API_PATH, DELETE_TOKEN_HEADER, ServerError, parse_share_url, publish};
 pub use error::ShareError;
+pub use files::shared_files;
 pub use info::{
     INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, check_info_accepts, fetch_info,
 };

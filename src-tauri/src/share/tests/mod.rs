@@ -1,6 +1,7 @@
 //! The snapshot and the redaction, without a server (the server stories are
 //! in `tests/share.rs`).
 
+mod attachments;
 mod compare;
 
 use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
@@ -440,6 +441,7 @@ fn the_providers_reasons_in_the_snapshots_words() {
         price_provider: None,
         params: None,
         ended: None,
+        attachments: Vec::new(),
         created_at: Utc::now(),
         updated_at: Utc::now(),
     };
