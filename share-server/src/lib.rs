@@ -33,6 +33,7 @@ mod config;
 mod delivery;
 mod error;
 mod extract;
+mod files;
 mod hosts;
 pub mod ids;
 mod info;

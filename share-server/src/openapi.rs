@@ -8,7 +8,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, Failure};
-use crate::routes::{ops, page, shares};
+use crate::routes::{files, ops, page, shares};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +29,7 @@ use crate::routes::{ops, page, shares};
         page::json,
         page::markdown,
         page::html,
+        files::show,
         ops::info,
         ops::healthz,
         ops::readyz,
