@@ -304,7 +304,12 @@ impl ShareStore for PostgresStore {
                 .execute(
                     "INSERT INTO share_files (share_id, sha256, media_type, name)
                      VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    &[&share.id.as_str(), &file.sha256, &file.media_type, &file.name],
+                    &[
+                        &share.id.as_str(),
+                        &file.sha256,
+                        &file.media_type,
+                        &file.name,
+                    ],
                 )
                 .await
                 .map_err(db_error)?;
@@ -479,7 +484,10 @@ impl ShareStore for PostgresStore {
     }
 
     async fn purge_unused_files(&self) -> Result<u64> {
-        self.execute(&format!("{DELETE_UNUSED_FILES} FOR UPDATE SKIP LOCKED)"), &[])
-            .await
+        self.execute(
+            &format!("{DELETE_UNUSED_FILES} FOR UPDATE SKIP LOCKED)"),
+            &[],
+        )
+        .await
     }
 }

@@ -228,7 +228,12 @@ impl ShareStore for SqliteStore {
                             "INSERT INTO share_files (share_id, sha256, media_type, name)
                              VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
                         )?
-                        .execute((share.id.as_str(), &file.sha256, &file.media_type, &file.name))?;
+                        .execute((
+                            share.id.as_str(),
+                            &file.sha256,
+                            &file.media_type,
+                            &file.name,
+                        ))?;
                 }
                 transaction.commit()
             })
@@ -345,7 +350,8 @@ impl ShareStore for SqliteStore {
                         .query_map([&id], |row| row.get(0))?
                         .collect::<rusqlite::Result<_>>()?;
                     for sha256 in hashes {
-                        transaction.execute(&format!("{DELETE_UNUSED_FILES} AND sha256 = ?1"), [sha256])?;
+                        transaction
+                            .execute(&format!("{DELETE_UNUSED_FILES} AND sha256 = ?1"), [sha256])?;
                     }
                 }
                 transaction.commit()?;
