@@ -55,7 +55,7 @@ pub mod users;
 pub use clock::Clock;
 pub use config::Config;
 pub use error::Error;
-pub use shares::purge;
+pub use shares::{Purged, purge};
 pub use state::AppState;
 pub use store::{ShareStore, Store};
 pub use users::add_user;

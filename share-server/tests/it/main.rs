@@ -13,6 +13,7 @@ mod pg;
 mod webdriver;
 
 mod api;
+mod attachments;
 mod auth_matrix;
 mod browser;
 mod cli;
@@ -23,6 +24,7 @@ mod page;
 mod robustness;
 mod snapshot_versions;
 mod store;
+mod store_files;
 mod store_pg;
 mod two_instances_pg;
 mod xss_corpus;

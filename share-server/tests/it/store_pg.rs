@@ -54,7 +54,16 @@ async fn migrations_create_the_schema_on_an_empty_database() {
         "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
     )
     .await;
-    assert_eq!(tables, ["schema_migrations", "shares", "users"]);
+    assert_eq!(
+        tables,
+        [
+            "files",
+            "schema_migrations",
+            "share_files",
+            "shares",
+            "users"
+        ]
+    );
     let indexes = names(
         &client,
         "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
