@@ -41,6 +41,8 @@ mod stats;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
+mod tests_attachments;
+#[cfg(test)]
 mod tests_compare;
 #[cfg(test)]
 mod tests_v2;
