@@ -16,6 +16,7 @@ mod api;
 mod attachments;
 mod auth_matrix;
 mod browser;
+mod browser_attachments;
 mod cli;
 mod crash_durability;
 mod hostile_input;
