@@ -46,13 +46,11 @@ pub async fn show(
     params: Result<FileParams, Error>,
     headers: HeaderMap,
 ) -> Response {
-    let result = match params {
-        Ok(FileParams { share_id, sha256 }) => {
-            files::file(store.as_ref(), clock.now(), &share_id, &sha256).await
-        }
-        Err(error) => Err(error),
+    let file = async {
+        let FileParams { share_id, sha256 } = params?;
+        files::file(store.as_ref(), clock.now(), &share_id, &sha256).await
     };
-    match result {
+    match file.await {
         Ok(file) => file.respond(&headers),
         Err(error) => error_page(&assets, &headers, error),
     }

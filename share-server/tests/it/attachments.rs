@@ -11,6 +11,7 @@ use chat_core::attachment::{Attachment, sha256_hex};
 use chat_core::fixtures::{self, files, to_json};
 use chat_core::limits::{
     MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS, MAX_ATTACHMENTS_PER_MESSAGE, MAX_BODY_BYTES,
+    MAX_SNAPSHOT_BYTES,
 };
 use chrono::Duration;
 use reqwest::StatusCode;
@@ -168,7 +169,12 @@ async fn only_a_live_share_that_attaches_a_file_serves_it(server: TestServer) {
         )
         .await;
     let revoked_id = revoked["shareId"].as_str().unwrap();
-    let other = publish_id(&server, &token, &attach(conversation(), 0, &[gif.clone()])).await;
+    let other = publish_id(
+        &server,
+        &token,
+        &attach(conversation(), 0, std::slice::from_ref(&gif)),
+    )
+    .await;
 
     for (path, status) in [
         (file_path(&expiring, &photo.sha256), StatusCode::OK),
@@ -280,83 +286,60 @@ async fn refused_files_name_the_field() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
     let png = Attachment::from_bytes("x.png", "image/png", files::PNG_WITH_TEXT);
-    let html_as_png = Attachment::from_bytes(
-        "cat.png",
-        "image/png",
-        b"<html><script>alert(1)</script></html>",
-    );
-    let mut wrong_hash = png.clone();
-    wrong_hash.sha256 = sha256_hex(b"something else");
-    let mut wrong_size = png.clone();
-    wrong_size.size += 1;
-    let mut not_base64 = png.clone();
-    not_base64.data = "%%%".into();
-    let jpeg_as_png = Attachment::from_bytes("x.png", "image/png", files::JPEG_WITH_GPS);
-    let oversize =
-        Attachment::from_bytes("big.png", "image/png", &png_of(MAX_ATTACHMENT_BYTES + 1, 0));
-    let mut with_path = png.clone();
-    with_path.name = "../../etc/passwd".into();
-    let mut bad_type = png.clone();
-    bad_type.media_type = "image png".into();
-    let eleven = vec![png.clone(); MAX_ATTACHMENTS_PER_MESSAGE + 1];
-
-    let m0 = "messages[0].attachments[0]";
-    let cases: Vec<(&str, Value, String)> = vec![
+    let edited = |edit: fn(&mut Attachment)| {
+        let mut attachment = png.clone();
+        edit(&mut attachment);
+        attachment
+    };
+    let as_png = |bytes: &[u8]| Attachment::from_bytes("x.png", "image/png", bytes);
+    let one_file = [
         (
-            "HTML declared as PNG",
-            attach(conversation(), 0, &[html_as_png]),
-            format!("{m0}.data"),
+            "HTML as PNG",
+            as_png(b"<html><script>alert(1)</script></html>"),
+            "data",
         ),
-        (
-            "JPEG declared as PNG",
-            attach(conversation(), 0, &[jpeg_as_png]),
-            format!("{m0}.data"),
-        ),
+        ("JPEG as PNG", as_png(files::JPEG_WITH_GPS), "data"),
         (
             "wrong hash",
-            attach(conversation(), 0, &[wrong_hash]),
-            format!("{m0}.sha256"),
+            edited(|a| a.sha256 = sha256_hex(b"other")),
+            "sha256",
         ),
-        (
-            "wrong size",
-            attach(conversation(), 0, &[wrong_size]),
-            format!("{m0}.size"),
-        ),
-        (
-            "not base64",
-            attach(conversation(), 0, &[not_base64]),
-            format!("{m0}.data"),
-        ),
+        ("wrong size", edited(|a| a.size += 1), "size"),
+        ("not base64", edited(|a| a.data = "%%%".into()), "data"),
         (
             "over 10 MiB",
-            attach(conversation(), 0, &[oversize]),
-            format!("{m0}.size"),
+            as_png(&png_of(MAX_ATTACHMENT_BYTES + 1, 0)),
+            "size",
         ),
         (
-            "a path as name",
-            attach(conversation(), 0, &[with_path]),
-            format!("{m0}.name"),
+            "a path",
+            edited(|a| a.name = "../../etc/passwd".into()),
+            "name",
         ),
         (
-            "not a media type",
-            attach(conversation(), 0, &[bad_type]),
-            format!("{m0}.mediaType"),
-        ),
-        (
-            "too many on one message",
-            attach(conversation(), 0, &eleven),
-            "messages[0].attachments".into(),
-        ),
-        (
-            "a version 1 snapshot",
-            attach(common::snapshot("v1"), 0, std::slice::from_ref(&png)),
-            "messages[0].attachments".into(),
+            "bad type",
+            edited(|a| a.media_type = "image png".into()),
+            "mediaType",
         ),
     ];
-    for (what, snapshot, field) in cases {
+    for (what, attachment, field) in one_file {
+        let snapshot = attach(conversation(), 0, &[attachment]);
         let response = server.publish(Some(&token), &snapshot).await;
+        let field = format!("messages[0].attachments[0].{field}");
         let error = expect_refusal(response, INVALID_SNAPSHOT, &field).await;
         assert!(!error["message"].as_str().unwrap().is_empty(), "{what}");
+    }
+    // Too many on one message; any in a version 1 snapshot.
+    for snapshot in [
+        attach(
+            conversation(),
+            0,
+            &vec![png.clone(); MAX_ATTACHMENTS_PER_MESSAGE + 1],
+        ),
+        attach(common::snapshot("v1"), 0, std::slice::from_ref(&png)),
+    ] {
+        let response = server.publish(Some(&token), &snapshot).await;
+        expect_refusal(response, INVALID_SNAPSHOT, "messages[0].attachments").await;
     }
 
     // More than 32 in all, spread so no message has more than 10.
@@ -378,6 +361,17 @@ async fn refused_files_name_the_field() {
         .publish(Some(&token), &attach(conversation(), 0, &big))
         .await;
     expect_refusal(response, INVALID_SNAPSHOT, "messages").await;
+
+    // Within the body limit, but more than 8 MiB besides the files' data.
+    let mut body = serde_json::to_vec(&conversation()).unwrap();
+    body.truncate(body.len() - 1);
+    body.extend(std::iter::repeat_n(b' ', MAX_SNAPSHOT_BYTES));
+    body.push(b'}');
+    let response = server.publish_bytes(Some(&token), body).await;
+    let error =
+        common::expect_error(response, StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large").await;
+    let message = error["message"].as_str().unwrap();
+    assert!(message.contains("without its attachments"), "{message}");
 
     // A body over the limit is refused before it is read.
     let body = vec![b' '; MAX_BODY_BYTES + 1];
