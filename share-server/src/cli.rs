@@ -107,10 +107,10 @@ pub struct ServeArgs {
     /// Public base URL of share links, e.g. https://share.example.com [default: http://<bind>]
     #[arg(long, env = "SHARE_SERVER_PUBLIC_URL", value_name = "URL")]
     pub(crate) public_url: Option<String>,
-    /// Largest request body, e.g. 8MiB [default: 8MiB]
+    /// Largest request body, e.g. 8MiB [default: 34.7MiB, a snapshot with its files]
     #[arg(long, env = "SHARE_SERVER_BODY_LIMIT", value_name = "SIZE", value_parser = config::parse_size)]
     pub(crate) body_limit: Option<usize>,
-    /// Longest time a request may take, e.g. 30s [default: 30s]
+    /// Longest time a request may take, e.g. 30s [default: 60s]
     #[arg(long, env = "SHARE_SERVER_REQUEST_TIMEOUT", value_name = "DURATION", value_parser = config::parse_duration)]
     pub(crate) request_timeout: Option<Duration>,
     /// Shares one client IP may publish per minute; 0 = unlimited [default: 60]

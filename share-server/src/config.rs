@@ -22,7 +22,9 @@ pub struct Config {
     /// Public base URL used in `shareUrl` (no trailing slash needed). `None`:
     /// `http://<bound address>`.
     pub public_url: Option<String>,
-    /// Largest accepted request body, in bytes (413 above it).
+    /// Largest accepted request body, in bytes (413 above it). The default,
+    /// `chat_core::limits::MAX_BODY_BYTES`, fits the largest snapshot the
+    /// schema allows with its attachments.
     pub body_limit: usize,
     /// Longest time a request may take, body upload included (408 after it).
     pub request_timeout: Duration,
@@ -59,8 +61,9 @@ impl Default for Config {
             bind: SocketAddr::from((Ipv4Addr::LOCALHOST, 0)),
             database_url: "sqlite::memory:".to_owned(),
             public_url: None,
-            body_limit: chat_core::limits::MAX_SNAPSHOT_BYTES,
-            request_timeout: Duration::from_secs(30),
+            body_limit: chat_core::limits::MAX_BODY_BYTES,
+            // Enough to upload the largest body (34.7 MiB) at 5 Mbit/s.
+            request_timeout: Duration::from_secs(60),
             allow_anonymous: false,
             default_expiry: Some(days(30)),
             max_expiry: Some(days(365)),

@@ -90,12 +90,11 @@ async fn parse(bytes: Vec<u8>, now: DateTime<Utc>) -> Result<Upload, Error> {
     const INLINE_LIMIT: usize = 64 * 1024;
     if bytes.len() <= INLINE_LIMIT {
         let parsed = chat_core::parse_snapshot(&bytes, now)?;
-        return Ok(Upload::new(bytes, parsed));
+        return Upload::new(bytes, parsed);
     }
     tokio::task::spawn_blocking(move || {
-        chat_core::parse_snapshot(&bytes, now)
-            .map(|parsed| Upload::new(bytes, parsed))
-            .map_err(Error::from)
+        let parsed = chat_core::parse_snapshot(&bytes, now)?;
+        Upload::new(bytes, parsed)
     })
     .await
     .map_err(|e| Error::Internal(format!("validation task failed: {e}")))?
@@ -211,6 +210,45 @@ impl<S: Send + Sync> FromRequestParts<S> for ShareIdParam {
             .await
             .map(|axum::extract::Path(param)| ShareIdParam(param))
             .map_err(|_| Error::NotFound)
+    }
+}
+
+/// The path of a share's file: `{shareId}` and `{sha256}`. A path that
+/// does not parse is 404, as for an unknown share.
+#[derive(Debug)]
+pub struct FileParams {
+    pub share_id: String,
+    pub sha256: String,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for FileParams {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
+            .await
+            .map(|axum::extract::Path((share_id, sha256))| FileParams { share_id, sha256 })
+            .map_err(|_| Error::NotFound)
+    }
+}
+
+impl utoipa::IntoParams for FileParams {
+    fn into_params(in_path: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let mut params = ShareIdParam::into_params(in_path);
+        params.push(
+            ParameterBuilder::new()
+                .name("sha256")
+                .parameter_in(ParameterIn::Path)
+                .required(Required::True)
+                .description(Some("SHA-256 of the file, 64 lowercase hex digits"))
+                .schema(Some(
+                    ObjectBuilder::new()
+                        .schema_type(Type::String)
+                        .pattern(Some("^[0-9a-f]{64}$")),
+                ))
+                .build(),
+        );
+        params
     }
 }
 

@@ -18,7 +18,7 @@ const FLOORS: &[&str] = &[
     "settings rate_limit respond metrics", // what the domain and the handlers read
     "users info",                          // domain: accounts, what the server says of itself
     "shares",                              // domain: publish, read, list, revoke
-    "delivery",                            // serving shares through the cache
+    "delivery files",                      // serving shares through the cache, their files
     "extract assets",                      // request extractors, static bodies
     "state",                               // the state every handler draws from
     "routes",                              // handlers

@@ -91,7 +91,10 @@ async fn run(cli: Cli) -> Result<(), Error> {
             init_tracing(common.log_format);
             let store = store::open(&common.database_url).await?;
             let purged = purge(store.as_ref(), chrono::Utc::now()).await?;
-            output(&[&format!("Purged {purged} expired shares.")])
+            output(&[&format!(
+                "Purged {} expired shares and {} unused files.",
+                purged.shares, purged.files
+            )])
         }
     }
 }

@@ -8,7 +8,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, Failure};
-use crate::routes::{ops, page, shares};
+use crate::routes::{files, ops, page, shares};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +29,7 @@ use crate::routes::{ops, page, shares};
         page::json,
         page::markdown,
         page::html,
+        files::show,
         ops::info,
         ops::healthz,
         ops::readyz,
@@ -36,7 +37,7 @@ use crate::routes::{ops, page, shares};
         ops::openapi,
     ),
     components(schemas(Failure, ErrorBody)),
-    modifiers(&SecuritySchemes, &SnapshotVersions, &OpenObjects, &SharedChatSchema),
+    modifiers(&SecuritySchemes, &SnapshotVersions, &OpenObjects, &SharedChatSchema, &BodyLimit),
     tags(
         (name = "shares", description = "Publishing, reading, listing and revoking shares"),
         (name = "page", description = "The public read-only page and its downloads"),
@@ -46,6 +47,37 @@ use crate::routes::{ops, page, shares};
 pub struct ApiDoc;
 
 struct SecuritySchemes;
+
+/// The publish operation states the default body limit, from the constant
+/// the server applies.
+struct BodyLimit;
+
+impl Modify for BodyLimit {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use chat_core::limits::{MAX_ATTACHMENTS_TOTAL_BYTES, MAX_BODY_BYTES, MAX_SNAPSHOT_BYTES};
+        let mib = |bytes: usize| bytes as f64 / (1024.0 * 1024.0);
+        let Some(post) = openapi
+            .paths
+            .paths
+            .get_mut(crate::routes::SHARES_PATH)
+            .and_then(|item| item.post.as_mut())
+        else {
+            return;
+        };
+        let note = format!(
+            "\n\nThe body may be up to {:.1} MiB ({MAX_BODY_BYTES} bytes) by default: {:.0} MiB \
+             of JSON plus {:.0} MiB of attached files as base64 (the operator may set a lower \
+             limit). Larger bodies get 413, as does a body whose JSON without the files' `data` \
+             exceeds {:.0} MiB.",
+            mib(MAX_BODY_BYTES),
+            mib(MAX_SNAPSHOT_BYTES),
+            mib(MAX_ATTACHMENTS_TOTAL_BYTES),
+            mib(MAX_SNAPSHOT_BYTES),
+        );
+        let description = post.description.get_or_insert_with(String::new);
+        description.push_str(&note);
+    }
+}
 
 impl Modify for SecuritySchemes {
     fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {

@@ -121,7 +121,7 @@ pub enum Caching {
 }
 
 impl Caching {
-    fn header(self) -> HeaderValue {
+    pub(crate) fn header(self) -> HeaderValue {
         HeaderValue::from_static(match self {
             Caching::Revalidate => "no-cache",
             Caching::Static => "public, max-age=3600",

@@ -10,7 +10,9 @@ use serde::Serialize;
 use crate::error::Error;
 use crate::ids::{ShareId, Token, TokenHash, TokenKind};
 use crate::settings::Settings;
-use crate::store::{Liveness, NewShare, ShareStatus, ShareStore, StoreError, StoredShare, User};
+use crate::store::{
+    Liveness, NewFile, NewShare, ShareStatus, ShareStore, StoreError, StoredShare, User,
+};
 use crate::users;
 
 /// Default page size of the share list.
@@ -19,22 +21,54 @@ pub const DEFAULT_PAGE_SIZE: u32 = 20;
 pub const MAX_PAGE_SIZE: u32 = 100;
 
 /// A validated snapshot and the exact bytes it came from (stored verbatim),
-/// with the warnings to answer (client totals that differ from the server's).
+/// its attached files decoded (each once), and the warnings to answer
+/// (client totals that differ from the server's).
 #[derive(Debug, Clone)]
 pub struct Upload {
     pub bytes: Vec<u8>,
     pub snapshot: ShareSnapshot,
+    pub files: Vec<NewFile>,
     pub warnings: Vec<TotalsWarning>,
 }
 
 impl Upload {
-    pub fn new(bytes: Vec<u8>, parsed: ParsedSnapshot) -> Self {
-        Self {
+    /// Decodes the attachments of a snapshot `parse_snapshot` accepted (so
+    /// their sizes, hashes and image types are checked already). CPU-bound
+    /// for large files: call from a blocking task.
+    pub fn new(bytes: Vec<u8>, parsed: ParsedSnapshot) -> Result<Self, Error> {
+        let files = files_of(&parsed.snapshot)?;
+        Ok(Self {
             bytes,
             snapshot: parsed.snapshot,
+            files,
             warnings: parsed.warnings,
+        })
+    }
+}
+
+/// Every file the snapshot's messages attach, once per hash (the first
+/// name and media type given for it win).
+fn files_of(snapshot: &ShareSnapshot) -> Result<Vec<NewFile>, Error> {
+    let mut files: Vec<NewFile> = Vec::new();
+    for (i, message) in snapshot.messages.iter().enumerate() {
+        for (j, attachment) in message.attachments.iter().enumerate() {
+            if files.iter().any(|file| file.sha256 == attachment.sha256) {
+                continue;
+            }
+            let bytes = attachment.decode().map_err(|e| {
+                Error::Internal(format!(
+                    "messages[{i}].attachments[{j}] passed validation but does not decode: {e}"
+                ))
+            })?;
+            files.push(NewFile {
+                sha256: attachment.sha256.clone(),
+                media_type: attachment.media_type.clone(),
+                name: attachment.name.clone(),
+                bytes,
+            });
         }
     }
+    Ok(files)
 }
 
 /// The answer to a publish: the link, and the token that can revoke it
@@ -174,6 +208,7 @@ pub async fn publish(
         created_at: now,
         expires_at,
         indexable: upload.snapshot.indexable,
+        files: upload.files,
     };
     // 131 random bits make a collision practically impossible; retrying is
     // cheaper than reasoning about it.
@@ -347,9 +382,21 @@ pub async fn revoke(
     })
 }
 
-/// Deletes expired shares; returns how many.
-pub async fn purge(store: &dyn ShareStore, now: DateTime<Utc>) -> Result<u64, Error> {
-    Ok(store.purge_expired(now).await?)
+/// What a purge deleted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Purged {
+    /// Expired shares.
+    pub shares: u64,
+    /// Stored files no live share references any more (revoked shares let
+    /// go of theirs when they are revoked).
+    pub files: u64,
+}
+
+/// Deletes expired shares, then the files no share references.
+pub async fn purge(store: &dyn ShareStore, now: DateTime<Utc>) -> Result<Purged, Error> {
+    let shares = store.purge_expired(now).await?;
+    let files = store.purge_unused_files().await?;
+    Ok(Purged { shares, files })
 }
 
 #[cfg(test)]

@@ -162,7 +162,7 @@ fn the_example_config_file_is_valid() {
         config.database_url,
         "sqlite:///var/lib/share-server/shares.db"
     );
-    assert_eq!(config.body_limit, 8 * 1024 * 1024);
+    assert_eq!(config.body_limit, chat_core::limits::MAX_BODY_BYTES);
     assert_eq!(config.max_expiry, Some(Duration::from_secs(365 * 86_400)));
     assert_eq!(format, LogFormat::Text);
 }

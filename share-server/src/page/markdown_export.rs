@@ -10,10 +10,12 @@
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
+use chat_core::attachment::{Attachment, Kind};
 use chat_core::{PromptMeta, Role, ShareSnapshot};
 
 use super::ExportView;
 use super::answers::{self, Block, Comparison};
+use super::attachments::file_url;
 use super::compare;
 use super::format;
 use super::share::display_title;
@@ -32,6 +34,7 @@ pub fn render(view: &ExportView<'_>) -> String {
     if let Some(meta) = &snapshot.prompt_meta {
         prompt_meta(&mut out, meta);
     }
+    let link = view.web_link();
     let mut names = HashMap::new();
     for message in &snapshot.messages {
         for call in &message.tool_calls {
@@ -41,9 +44,11 @@ pub fn render(view: &ExportView<'_>) -> String {
     for block in answers::layout(&snapshot.messages) {
         out.push_str("\n---\n\n");
         match block {
-            Block::Message(index) => message_section(&mut out, snapshot, index, &names, None),
+            Block::Message(index) => {
+                message_section(&mut out, snapshot, index, &names, link, None);
+            }
             Block::Comparison(comparison) => {
-                comparison_section(&mut out, snapshot, &comparison, &names);
+                comparison_section(&mut out, snapshot, &comparison, &names, link);
             }
         }
     }
@@ -156,6 +161,7 @@ fn comparison_section(
     snapshot: &ShareSnapshot,
     comparison: &Comparison,
     names: &HashMap<&str, &str>,
+    link: Option<&str>,
 ) {
     let _ = write!(out, "## Comparison: {} answers", comparison.answers.len());
     match comparison.prompt {
@@ -166,7 +172,7 @@ fn comparison_section(
     }
     for (position, &index) in comparison.answers.iter().enumerate() {
         out.push('\n');
-        message_section(out, snapshot, index, names, Some(position + 1));
+        message_section(out, snapshot, index, names, link, Some(position + 1));
     }
     out.push_str("\n| Answer |");
     for figure in &compare::FIGURES {
@@ -200,12 +206,14 @@ fn comparison_section(
 }
 
 /// One message: `## N. Role …`, or in a comparison, where it is the
-/// `column`th answer, `### N. Answer k: model (provider) …`.
+/// `column`th answer, `### N. Answer k: model (provider) …`. Its files link
+/// to the share online at `link`, when it is.
 fn message_section(
     out: &mut String,
     snapshot: &ShareSnapshot,
     index: usize,
     names: &HashMap<&str, &str>,
+    link: Option<&str>,
     column: Option<usize>,
 ) {
     let message = &snapshot.messages[index];
@@ -268,6 +276,7 @@ fn message_section(
             out.push('\n');
         }
     }
+    attachment_list(out, &message.attachments, link);
     for call in &message.tool_calls {
         let _ = writeln!(
             out,
@@ -319,6 +328,46 @@ fn flow_heading(
     }
 }
 
+/// A message's files, one per line: images as Markdown images and other
+/// files as links to the share online, or just their names and sizes when
+/// it is not online.
+fn attachment_list(out: &mut String, attachments: &[Attachment], link: Option<&str>) {
+    if attachments.is_empty() {
+        return;
+    }
+    out.push_str("\n**Attachments:**\n\n");
+    for attachment in attachments {
+        let name = escape_inline(&one_line(&attachment.name));
+        let size = format::file_size(usize::try_from(attachment.size).unwrap_or(0));
+        match (link, attachment.kind()) {
+            (Some(link), Kind::Image(_)) => {
+                let url = file_url(link, &attachment.sha256);
+                let _ = writeln!(out, "- ![{name}](<{url}>) {name} · {size}");
+            }
+            (Some(link), _) => {
+                let url = file_url(link, &attachment.sha256);
+                let _ = writeln!(out, "- [{name}](<{url}>) · {size}");
+            }
+            (None, _) => {
+                let _ = writeln!(out, "- {name} · {size}");
+            }
+        }
+    }
+}
+
+/// `text` with every ASCII punctuation character backslash-escaped, so it
+/// reads as itself in link text, image descriptions and list items.
+fn escape_inline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if c.is_ascii_punctuation() {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
 /// A table cell's text: no `|` that would end the cell early.
 fn table_cell(text: &str) -> String {
     text.replace('|', "\\|")
@@ -344,6 +393,13 @@ fn code_span(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn inline_text_is_escaped() {
+        assert_eq!(escape_inline("a.png"), "a\\.png");
+        assert_eq!(escape_inline("](javascript:x)"), "\\]\\(javascript\\:x\\)");
+        assert_eq!(escape_inline("été"), "été");
+    }
 
     #[test]
     fn code_spans_survive_backticks() {

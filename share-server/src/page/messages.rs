@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use maud::{Markup, html};
 
 use super::answers::{self, Block};
+use super::attachments::{self, Files};
 use super::code;
 use super::compare;
 use super::format;
@@ -35,12 +36,14 @@ enum Slot {
 struct Conversation<'a> {
     snapshot: &'a ShareSnapshot,
     calls: HashMap<&'a str, CallTarget<'a>>,
+    files: Files<'a>,
 }
 
-pub fn render(snapshot: &ShareSnapshot) -> Markup {
+pub fn render<'a>(snapshot: &'a ShareSnapshot, files: Files<'a>) -> Markup {
     let conversation = Conversation {
         snapshot,
         calls: call_targets(&snapshot.messages),
+        files,
     };
     // The date is repeated only when the day changes from the message shown before.
     let mut last_day: Option<NaiveDate> = None;
@@ -155,6 +158,7 @@ impl Conversation<'_> {
                         div.msg-reasoning-body.markdown { (code::markdown(reasoning)) }
                     }
                 }
+                (attachments::list(&message.attachments, self.files))
                 @if has_content {
                     div.msg-content.markdown data-testid="msg-content" {
                         @if message.role == Role::Tool {
@@ -163,7 +167,7 @@ impl Conversation<'_> {
                             (code::markdown(&message.content))
                         }
                     }
-                } @else if message.tool_calls.is_empty() && !has_error {
+                } @else if message.tool_calls.is_empty() && !has_error && message.attachments.is_empty() {
                     p.msg-empty data-testid="msg-content" { "(no content)" }
                 }
                 @if !message.tool_calls.is_empty() {

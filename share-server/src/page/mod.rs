@@ -24,6 +24,7 @@
 //! `data-stat` attributes, and the classes in `chat.css`.
 
 mod answers;
+mod attachments;
 mod code;
 mod compare;
 mod errors;
@@ -40,6 +41,8 @@ mod standalone_tests;
 mod stats;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_attachments;
 #[cfg(test)]
 mod tests_compare;
 #[cfg(test)]
@@ -144,12 +147,20 @@ pub(crate) enum ErrorPage {
 /// Path at which the stylesheet is served (referenced by every page).
 pub const STYLESHEET_PATH: &str = "/assets/share.css";
 
+/// The page's styles for attached files (after the conversation styles).
+const ATTACHMENTS_STYLESHEET: &str = include_str!("attachments.css");
+
 /// The stylesheet bytes served at [`STYLESHEET_PATH`]: the conversation
-/// styles shared with the desktop UI, then the syntax-highlighting theme.
+/// styles shared with the desktop UI, the attached files, then the
+/// syntax-highlighting theme.
 pub(crate) fn stylesheet() -> String {
     let highlight = chat_core::markdown::highlight_stylesheet();
-    let mut css = String::with_capacity(chat_core::style::STYLESHEET.len() + highlight.len() + 64);
+    let mut css = String::with_capacity(
+        chat_core::style::STYLESHEET.len() + ATTACHMENTS_STYLESHEET.len() + highlight.len() + 64,
+    );
     css.push_str(chat_core::style::STYLESHEET);
+    css.push('\n');
+    css.push_str(ATTACHMENTS_STYLESHEET);
     css.push_str("\n/* Syntax highlighting (chat_core::markdown::highlight_stylesheet) */\n");
     css.push_str(&highlight);
     css

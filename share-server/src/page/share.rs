@@ -8,6 +8,7 @@ use chat_core::{ModelConfig, PromptMeta, ShareSnapshot};
 use chrono::{DateTime, Utc};
 use maud::{Markup, html};
 
+use super::attachments::Files;
 use super::layout::{self, Head, Stylesheet};
 use super::stats::{self, Stat};
 use super::{ExportView, ShareView, code, format, messages, standalone};
@@ -62,6 +63,8 @@ struct Page<'a> {
     /// The page's address online, if it has one.
     url: Option<&'a str>,
     stylesheet: Stylesheet,
+    /// Where the attached files come from.
+    files: Files<'a>,
     /// The footer's line of links.
     links: Markup,
 }
@@ -75,6 +78,9 @@ pub fn render(view: &ShareView<'_>) -> Markup {
         expires_at: view.expires_at,
         url: Some(&url),
         stylesheet: Stylesheet::Linked,
+        files: Files::Served {
+            share_id: view.share_id,
+        },
         links: html! {
             p.pl-downloads data-testid="downloads" {
                 "Download this conversation: "
@@ -104,6 +110,7 @@ pub fn render_standalone(view: &ExportView<'_>) -> Markup {
         expires_at: view.expires_at,
         url: link,
         stylesheet: Stylesheet::Inline(standalone::inline_style()),
+        files: Files::Embedded { link },
         links: html! {
             @if let Some(link) = link {
                 // Styled and printed (with its address) like the page's
@@ -152,7 +159,7 @@ fn document(page: Page<'_>) -> Markup {
                 @if let Some(meta) = &snapshot.prompt_meta {
                     (prompt_meta(meta))
                 }
-                (messages::render(snapshot))
+                (messages::render(snapshot, page.files))
             }
         }
     };

@@ -7,6 +7,7 @@ use axum::routing::get;
 use crate::page::STYLESHEET_PATH;
 use crate::state::AppState;
 
+pub mod files;
 pub mod ops;
 pub mod page;
 mod reader;
@@ -25,6 +26,7 @@ pub fn router(state: AppState) -> Router {
         // `{id}`, `{id}.json`, `{id}.md` and `{id}.html` share one route:
         // the router cannot match a parameter with a suffix.
         .route("/shared/{file}", get(page::file))
+        .route("/shared/{share_id}/files/{sha256}", get(files::show))
         .route(STYLESHEET_PATH, get(page::stylesheet))
         .route("/api/v0/info", get(ops::info))
         .route("/healthz", get(ops::healthz))

@@ -112,7 +112,7 @@ impl utoipa::IntoResponses for PageMisses {
 }
 
 /// 404 and 410 as HTML pages; anything else as the JSON envelope.
-fn error_page(assets: &Assets, headers: &HeaderMap, error: Error) -> Response {
+pub(super) fn error_page(assets: &Assets, headers: &HeaderMap, error: Error) -> Response {
     let (page, status) = match error {
         Error::NotFound => (ErrorPage::NotFound, StatusCode::NOT_FOUND),
         Error::Gone => (ErrorPage::Gone, StatusCode::GONE),

@@ -82,6 +82,30 @@ pub struct NewShare {
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub indexable: bool,
+    /// The files its messages attach, each once (stored in the same
+    /// transaction as the share; a blob another share stored is reused).
+    pub files: Vec<NewFile>,
+}
+
+/// A file a new share attaches.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewFile {
+    /// Lowercase hex SHA-256 of `bytes` (checked when the snapshot was parsed).
+    pub sha256: String,
+    /// The media type the share declares for it.
+    pub media_type: String,
+    /// The file name the share gives it.
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// A file of a share as the store gives it back: the blob, with the media
+/// type and name that share declared.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredFile {
+    pub media_type: String,
+    pub name: String,
+    pub bytes: Vec<u8>,
 }
 
 /// Whether a share may be served: the cheap, indexed check made on every
@@ -177,7 +201,9 @@ pub trait ShareStore: Send + Sync + 'static {
     /// The user whose token has this hash (revoked or not).
     async fn credential(&self, token_hash: TokenHash) -> Result<Option<Credential>>;
 
-    /// Stores a share; [`StoreError::Conflict`] when the id is taken.
+    /// Stores a share and its files in one transaction (a blob already
+    /// stored by hash is reused); [`StoreError::Conflict`] when the id is
+    /// taken.
     async fn insert_share(&self, share: NewShare) -> Result<()>;
 
     /// A share with its snapshot.
@@ -192,12 +218,22 @@ pub trait ShareStore: Send + Sync + 'static {
     /// A user's shares (live, expired and revoked), newest first.
     async fn list_shares(&self, owner: UserId, limit: u32, offset: u64) -> Result<SharePage>;
 
-    /// Marks a share revoked and erases its snapshot; `false` when it does
-    /// not exist or was revoked already.
+    /// The file with this hash as share `id` attaches it, whatever the
+    /// share's status (the caller checks that first); `None` when the
+    /// share does not reference it.
+    async fn share_file(&self, id: &ShareId, sha256: &str) -> Result<Option<StoredFile>>;
+
+    /// Marks a share revoked and erases its snapshot, its file references
+    /// and the blobs no other share references; `false` when it does not
+    /// exist or was revoked already.
     async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool>;
 
-    /// Deletes every share that expired at or before `now`; returns how many.
+    /// Deletes every share that expired at or before `now` (with its file
+    /// references); returns how many.
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64>;
+
+    /// Deletes the blobs no share references any more; returns how many.
+    async fn purge_unused_files(&self) -> Result<u64>;
 }
 
 /// Opens (and migrates) the store named by a database URL: `sqlite:…` or

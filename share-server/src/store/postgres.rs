@@ -30,12 +30,23 @@ use url::{Connection, parse_url};
 
 use super::{
     Credential, NewShare, Result, ShareAuth, SharePage, ShareStatus, ShareStore, ShareSummary,
-    StoreError, StoredShare, User, UserId, redact_url,
+    StoreError, StoredFile, StoredShare, User, UserId, redact_url,
 };
 use crate::ids::{ShareId, TokenHash};
 
 /// The migrations, in order: version `n` is `MIGRATIONS[n - 1]`.
-const MIGRATIONS: &[&str] = &[include_str!("../../../migrations/postgres/0001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../../migrations/postgres/0001_init.sql"),
+    include_str!("../../../migrations/postgres/0002_files.sql"),
+];
+
+/// Deletes the blobs no share references (narrowed with `AND …`). The rows
+/// are locked, skipping those a publish is reusing right now (it locks the
+/// row it reuses, see `insert_share`), so a blob cannot vanish under a
+/// share being published; the foreign key catches anything else.
+const DELETE_UNUSED_FILES: &str = "DELETE FROM files WHERE sha256 IN (
+     SELECT sha256 FROM files WHERE NOT EXISTS
+         (SELECT 1 FROM share_files WHERE share_files.sha256 = files.sha256)";
 
 /// Serialises migrations across instances (`pg_advisory_xact_lock` key; an
 /// arbitrary constant: "parlor" in ASCII).
@@ -257,23 +268,53 @@ impl ShareStore for PostgresStore {
     }
 
     async fn insert_share(&self, share: NewShare) -> Result<()> {
-        self.execute(
-            "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
-                                 created_at, expires_at, indexable)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
-            &[
-                &share.id.as_str(),
-                &share.owner,
-                &share.delete_token_hash.as_bytes().as_slice(),
-                &share.title,
-                &share.snapshot,
-                &millis(share.created_at)?,
-                &optional_millis(share.expires_at)?,
-                &share.indexable,
-            ],
-        )
-        .await
-        .map(drop)
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(db_error)?;
+        transaction
+            .execute(
+                "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
+                                     created_at, expires_at, indexable)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                &[
+                    &share.id.as_str(),
+                    &share.owner,
+                    &share.delete_token_hash.as_bytes().as_slice(),
+                    &share.title,
+                    &share.snapshot,
+                    &millis(share.created_at)?,
+                    &optional_millis(share.expires_at)?,
+                    &share.indexable,
+                ],
+            )
+            .await
+            .map_err(db_error)?;
+        for file in &share.files {
+            let size = i64::try_from(file.bytes.len()).unwrap_or(i64::MAX);
+            // `DO UPDATE` rather than `DO NOTHING`: it locks a reused blob
+            // until this transaction ends, so a purge skips it.
+            transaction
+                .execute(
+                    "INSERT INTO files (sha256, size, bytes) VALUES ($1, $2, $3)
+                     ON CONFLICT (sha256) DO UPDATE SET size = EXCLUDED.size",
+                    &[&file.sha256, &size, &file.bytes],
+                )
+                .await
+                .map_err(db_error)?;
+            transaction
+                .execute(
+                    "INSERT INTO share_files (share_id, sha256, media_type, name)
+                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
+                    &[
+                        &share.id.as_str(),
+                        &file.sha256,
+                        &file.media_type,
+                        &file.name,
+                    ],
+                )
+                .await
+                .map_err(db_error)?;
+        }
+        transaction.commit().await.map_err(db_error)
     }
 
     async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>> {
@@ -380,20 +421,72 @@ impl ShareStore for PostgresStore {
         })
     }
 
+    async fn share_file(&self, id: &ShareId, sha256: &str) -> Result<Option<StoredFile>> {
+        let row = self
+            .query_opt(
+                "SELECT share_files.media_type, share_files.name, files.bytes
+                 FROM share_files JOIN files USING (sha256)
+                 WHERE share_files.share_id = $1 AND share_files.sha256 = $2",
+                &[&id.as_str(), &sha256],
+            )
+            .await?;
+        row.map(|row| {
+            Ok(StoredFile {
+                media_type: column(&row, 0)?,
+                name: column(&row, 1)?,
+                bytes: column(&row, 2)?,
+            })
+        })
+        .transpose()
+    }
+
     async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool> {
-        self.execute(
-            "UPDATE shares SET revoked_at = $2, snapshot = ''::bytea
-             WHERE id = $1 AND revoked_at IS NULL",
-            &[&id.as_str(), &millis(now)?],
-        )
-        .await
-        .map(|changed| changed > 0)
+        let mut client = self.client().await?;
+        let transaction = client.transaction().await.map_err(db_error)?;
+        let changed = transaction
+            .execute(
+                "UPDATE shares SET revoked_at = $2, snapshot = ''::bytea
+                 WHERE id = $1 AND revoked_at IS NULL",
+                &[&id.as_str(), &millis(now)?],
+            )
+            .await
+            .map_err(db_error)?;
+        if changed > 0 {
+            // Two statements: the second must see the references the first deleted.
+            let released: Vec<String> = transaction
+                .query(
+                    "DELETE FROM share_files WHERE share_id = $1 RETURNING sha256",
+                    &[&id.as_str()],
+                )
+                .await
+                .map_err(db_error)?
+                .iter()
+                .map(|row| column(row, 0))
+                .collect::<Result<_>>()?;
+            transaction
+                .execute(
+                    &format!("{DELETE_UNUSED_FILES} AND sha256 = ANY($1) FOR UPDATE SKIP LOCKED)"),
+                    &[&released],
+                )
+                .await
+                .map_err(db_error)?;
+        }
+        transaction.commit().await.map_err(db_error)?;
+        Ok(changed > 0)
     }
 
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64> {
         self.execute(
             "DELETE FROM shares WHERE expires_at IS NOT NULL AND expires_at <= $1",
             &[&millis(now)?],
+        )
+        .await
+    }
+
+    async fn purge_unused_files(&self) -> Result<u64> {
+        self.execute(
+            &format!("{DELETE_UNUSED_FILES} FOR UPDATE SKIP LOCKED)"),
+            &[],
         )
         .await
     }

@@ -13,7 +13,7 @@ use rusqlite_migration::{M, Migrations};
 
 use super::{
     Credential, NewShare, Result, ShareAuth, SharePage, ShareStatus, ShareStore, ShareSummary,
-    StoreError, StoredShare, User, UserId,
+    StoreError, StoredFile, StoredShare, User, UserId,
 };
 use crate::ids::{ShareId, TokenHash};
 
@@ -27,9 +27,14 @@ use rows::{USER_COLUMNS, hash_column, millis, share_id_column, status_columns, t
 
 /// The migrations, in order; applied at start (idempotent: `user_version`
 /// records how far a database got).
-const MIGRATIONS: &[M<'static>] = &[M::up(include_str!(
-    "../../../migrations/sqlite/0001_init.sql"
-))];
+const MIGRATIONS: &[M<'static>] = &[
+    M::up(include_str!("../../../migrations/sqlite/0001_init.sql")),
+    M::up(include_str!("../../../migrations/sqlite/0002_files.sql")),
+];
+
+/// Deletes the blobs no share references (narrowed with `AND …`).
+const DELETE_UNUSED_FILES: &str = "DELETE FROM files WHERE NOT EXISTS
+     (SELECT 1 FROM share_files WHERE share_files.sha256 = files.sha256)";
 
 /// Readers for a file database (WAL lets them run beside the writer).
 const READERS: usize = 4;
@@ -193,20 +198,46 @@ impl ShareStore for SqliteStore {
     }
 
     async fn insert_share(&self, share: NewShare) -> Result<()> {
-        let params = (
-            share.id.as_str().to_owned(),
-            share.owner,
-            share.delete_token_hash.as_bytes().to_vec(),
-            share.title,
-            share.snapshot,
-            millis(share.created_at),
-            share.expires_at.map(millis),
-            share.indexable,
-        );
-        let sql = "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
-                                       created_at, expires_at, indexable)
-                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-        self.write(sql, params).await.map(drop)
+        self.writer
+            .run(move |conn| {
+                let transaction = conn.transaction()?;
+                transaction.execute(
+                    "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
+                                         created_at, expires_at, indexable)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                    (
+                        share.id.as_str(),
+                        share.owner,
+                        share.delete_token_hash.as_bytes().as_slice(),
+                        &share.title,
+                        &share.snapshot,
+                        millis(share.created_at),
+                        share.expires_at.map(millis),
+                        share.indexable,
+                    ),
+                )?;
+                for file in &share.files {
+                    transaction
+                        .prepare_cached(
+                            "INSERT INTO files (sha256, size, bytes) VALUES (?1, ?2, ?3)
+                             ON CONFLICT (sha256) DO NOTHING",
+                        )?
+                        .execute((&file.sha256, file.bytes.len() as i64, &file.bytes))?;
+                    transaction
+                        .prepare_cached(
+                            "INSERT INTO share_files (share_id, sha256, media_type, name)
+                             VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
+                        )?
+                        .execute((
+                            share.id.as_str(),
+                            &file.sha256,
+                            &file.media_type,
+                            &file.name,
+                        ))?;
+                }
+                transaction.commit()
+            })
+            .await
     }
 
     async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>> {
@@ -282,18 +313,61 @@ impl ShareStore for SqliteStore {
             .await
     }
 
+    async fn share_file(&self, id: &ShareId, sha256: &str) -> Result<Option<StoredFile>> {
+        let params = (id.as_str().to_owned(), sha256.to_owned());
+        self.readers
+            .run(move |conn| {
+                conn.prepare_cached(
+                    "SELECT share_files.media_type, share_files.name, files.bytes
+                     FROM share_files JOIN files USING (sha256)
+                     WHERE share_files.share_id = ?1 AND share_files.sha256 = ?2",
+                )?
+                .query_row(params, |row| {
+                    Ok(StoredFile {
+                        media_type: row.get(0)?,
+                        name: row.get(1)?,
+                        bytes: row.get(2)?,
+                    })
+                })
+                .optional()
+            })
+            .await
+    }
+
     async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool> {
-        let sql = "UPDATE shares SET revoked_at = ?2, snapshot = x''
-                   WHERE id = ?1 AND revoked_at IS NULL";
-        let changed = self
-            .write(sql, (id.as_str().to_owned(), millis(now)))
-            .await?;
-        Ok(changed > 0)
+        let id = id.as_str().to_owned();
+        self.writer
+            .run(move |conn| {
+                let transaction = conn.transaction()?;
+                let changed = transaction.execute(
+                    "UPDATE shares SET revoked_at = ?2, snapshot = x''
+                     WHERE id = ?1 AND revoked_at IS NULL",
+                    (&id, millis(now)),
+                )?;
+                if changed > 0 {
+                    let hashes: Vec<String> = transaction
+                        .prepare("DELETE FROM share_files WHERE share_id = ?1 RETURNING sha256")?
+                        .query_map([&id], |row| row.get(0))?
+                        .collect::<rusqlite::Result<_>>()?;
+                    for sha256 in hashes {
+                        transaction
+                            .execute(&format!("{DELETE_UNUSED_FILES} AND sha256 = ?1"), [sha256])?;
+                    }
+                }
+                transaction.commit()?;
+                Ok::<_, rusqlite::Error>(changed > 0)
+            })
+            .await
     }
 
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64> {
         let sql = "DELETE FROM shares WHERE expires_at IS NOT NULL AND expires_at <= ?1";
         let deleted = self.write(sql, [millis(now)]).await?;
+        Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
+    }
+
+    async fn purge_unused_files(&self) -> Result<u64> {
+        let deleted = self.write(DELETE_UNUSED_FILES, ()).await?;
         Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
     }
 }

@@ -217,15 +217,22 @@ async fn purge_deletes_expired_shares_and_prints_the_count() {
                 created_at: now - chrono::Duration::days(3),
                 expires_at: Some(now + chrono::Duration::hours(hours)),
                 indexable: false,
+                files: Vec::new(),
             };
             store.insert_share(share).await.unwrap();
         }
     }
     let output = run(share_server(&dir).args(["purge", "--database-url", &url])).await;
     assert!(output.status.success(), "{output:?}");
-    assert_eq!(stdout(&output).trim(), "Purged 2 expired shares.");
+    assert_eq!(
+        stdout(&output).trim(),
+        "Purged 2 expired shares and 0 unused files."
+    );
     let output = run(share_server(&dir).args(["purge", "--database-url", &url])).await;
-    assert_eq!(stdout(&output).trim(), "Purged 0 expired shares.");
+    assert_eq!(
+        stdout(&output).trim(),
+        "Purged 0 expired shares and 0 unused files."
+    );
 }
 
 #[tokio::test]

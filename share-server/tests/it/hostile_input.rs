@@ -150,7 +150,7 @@ fn cases(schema: Schema) -> Vec<Case> {
             {
                 let mut body = edited(schema, |_| {});
                 body.truncate(body.len() - 1);
-                body.extend(std::iter::repeat_n(b' ', limits::MAX_SNAPSHOT_BYTES));
+                body.extend(std::iter::repeat_n(b' ', limits::MAX_BODY_BYTES));
                 body.push(b'}');
                 body
             },
@@ -706,7 +706,8 @@ async fn an_oversized_chunked_body_is_refused_with_413() {
     let server = TestServer::start().await;
     let token = server.user("alice").await;
     let chunk = vec![b' '; 1024 * 1024];
-    let chunks = (0..10).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
+    let chunks =
+        (0..=limits::MAX_BODY_BYTES >> 20).map(move |_| Ok::<_, std::io::Error>(chunk.clone()));
     let body = reqwest::Body::wrap_stream(futures_util::stream::iter(chunks));
     let response = server.publish_bytes(Some(&token), body).await;
     assert_eq!(response.status(), StatusCode::PAYLOAD_TOO_LARGE);

@@ -13,8 +13,10 @@ mod pg;
 mod webdriver;
 
 mod api;
+mod attachments;
 mod auth_matrix;
 mod browser;
+mod browser_attachments;
 mod cli;
 mod crash_durability;
 mod hostile_input;
@@ -23,6 +25,7 @@ mod page;
 mod robustness;
 mod snapshot_versions;
 mod store;
+mod store_files;
 mod store_pg;
 mod two_instances_pg;
 mod xss_corpus;

@@ -273,6 +273,7 @@ async fn shares_stored_before_v2_render_as_before(server: TestServer) {
             created_at: server.clock.now() - Duration::days(30),
             expires_at: None,
             indexable: false,
+            files: Vec::new(),
         })
         .await
         .unwrap();

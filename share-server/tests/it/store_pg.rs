@@ -54,7 +54,16 @@ async fn migrations_create_the_schema_on_an_empty_database() {
         "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
     )
     .await;
-    assert_eq!(tables, ["schema_migrations", "shares", "users"]);
+    assert_eq!(
+        tables,
+        [
+            "files",
+            "schema_migrations",
+            "share_files",
+            "shares",
+            "users"
+        ]
+    );
     let indexes = names(
         &client,
         "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
@@ -136,7 +145,7 @@ async fn concurrent_starts_apply_each_migration_once() {
         &client,
         "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'",
     );
-    assert_eq!(tables.await, 3);
+    assert_eq!(tables.await, 5);
     // Every instance works on the one schema and sees the others' writes.
     let alice = stores[0]
         .create_user("alice", TokenHash::of("a"), store_suite::t0())

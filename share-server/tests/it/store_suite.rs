@@ -64,6 +64,7 @@ pub fn new_share(owner: Option<UserId>, created_at: DateTime<Utc>) -> NewShare {
         created_at,
         expires_at: None,
         indexable: false,
+        files: Vec::new(),
     }
 }
 

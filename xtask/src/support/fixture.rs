@@ -26,6 +26,21 @@ pub fn small_chat(now: DateTime<Utc>) -> ShareSnapshot {
     chat("Quick question", 4, 200, 3, now)
 }
 
+/// The small chat with ten 1 MiB [`image`]s on its first message.
+pub fn image_chat(now: DateTime<Utc>) -> ShareSnapshot {
+    let mut snapshot = small_chat(now);
+    let image = |i| chat_core::attachment::Attachment::from_bytes("a.png", "image/png", &image(i));
+    snapshot.messages[0].attachments = (0..10).map(image).collect();
+    snapshot
+}
+
+/// A 1 MiB file typed as PNG (the signature, then `i`s).
+pub fn image(i: u8) -> Vec<u8> {
+    let mut png = b"\x89PNG\r\n\x1a\n".to_vec();
+    png.resize(1 << 20, i);
+    png
+}
+
 /// The snapshot of every share seeded for the growth runs: one short message.
 pub fn seed_chat(now: DateTime<Utc>) -> ShareSnapshot {
     chat("Seeded share", 1, 300, 4, now)

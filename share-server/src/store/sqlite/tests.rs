@@ -43,6 +43,7 @@ async fn store_with_share(dir: &tempfile::TempDir) -> (SqliteStore, ShareId) {
             created_at: now,
             expires_at: None,
             indexable: false,
+            files: Vec::new(),
         })
         .await
         .unwrap();

@@ -1,4 +1,5 @@
-//! Publishing: one large share at a time, and small shares from 16 clients.
+//! Publishing: one large share at a time, small shares from 16 clients, a
+//! share with ten 1 MiB images, and one of them served beside nginx.
 
 use super::*;
 
@@ -19,6 +20,14 @@ impl Bench<'_> {
             let latencies = publish::latencies(&self.http, &base, &token, &large, samples);
             self.runtime.block_on(latencies)
         })?;
+        let images = serde_json::to_vec(&fixture::image_chat(Utc::now()))?;
+        let image_times = step("publish a share with ten 1 MiB images", || {
+            let latencies = publish::latencies(&self.http, &base, &token, &images, samples);
+            self.runtime.block_on(latencies)
+        })?;
+        let [image_p50, image_p99] =
+            [0.5, 0.99].map(|q| quantile(&image_times, q).unwrap_or_default());
+        let served = self.serve_image(&server, &token, &images)?;
         let p50 = quantile(&times, 0.5).unwrap_or_default();
         let p99 = quantile(&times, 0.99).unwrap_or_default();
         let per_second = 1.0 / median(&times.iter().map(Duration::as_secs_f64).collect::<Vec<_>>());
@@ -50,6 +59,17 @@ impl Bench<'_> {
                 millis(creates.p99),
                 format!("{} creates/s", rate(creates.requests_per_sec)),
             ],
+            [
+                format!(
+                    "ten 1 MiB images ({}), sequential, stored once",
+                    bytes(images.len() as u64)
+                ),
+                millis(image_p50),
+                millis(image_p99),
+                String::new(),
+            ],
+            served[0].clone(),
+            served[1].clone(),
         ];
         let wrk = wrk.replace(&script.display().to_string(), "post.lua");
         self.set(
@@ -69,5 +89,39 @@ impl Bench<'_> {
         ]);
         drop(server);
         Ok(())
+    }
+
+    /// Rows: one image of a share, from the share-server, then (the same
+    /// bytes at the same path) from nginx, 16 clients (wrk).
+    fn serve_image(
+        &self,
+        server: &ShareServer,
+        token: &str,
+        body: &[u8],
+    ) -> Result<[[String; 4]; 2]> {
+        let base = server.url("");
+        let id = publish::create(&self.http, &base, token, body);
+        let image = fixture::image(0);
+        let sha = chat_core::attachment::sha256_hex(&image);
+        let path = format!("/shared/{}/files/{sha}", self.runtime.block_on(id)?);
+        let file = self.dir.join("images/www").join(&path[1..]);
+        fs::create_dir_all(file.parent().context("a file in no folder")?)?;
+        fs::write(&file, image)?;
+        let nginx = Nginx::nginx(&self.dir.join("images"), self.options.cores)?;
+        let load = Load::new(16, self.options.duration);
+        let row = |who: &str, url: String| {
+            let r = step(&format!("GET one 1 MiB image: {who}"), || load.run(&url))?;
+            let throughput = format!("{} /s", rate(r.requests_per_sec));
+            anyhow::Ok([
+                format!("one 1 MiB image: {who}"),
+                millis(r.p50),
+                millis(r.p99),
+                throughput,
+            ])
+        };
+        Ok([
+            row("share-server", server.url(&path))?,
+            row("nginx", nginx.url(&path))?,
+        ])
     }
 }

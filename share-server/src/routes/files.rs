@@ -1,0 +1,57 @@
+//! `/shared/{shareId}/files/{sha256}`: a file a share attaches. Unknown and
+//! gone shares get the HTML 404 and 410 pages, as the page does.
+
+use std::sync::Arc;
+
+use axum::extract::State;
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use super::page::error_page;
+use crate::assets::Assets;
+use crate::clock::Clock;
+use crate::error::Error;
+use crate::extract::FileParams;
+use crate::files;
+use crate::store::Store;
+
+/// A file attached to a message of a share, for a live share only.
+///
+/// PNG, JPEG, WebP and GIF are served as their type and `text/plain` as
+/// text; any other type the share declared (SVG, HTML, PDF…) is served as
+/// `application/octet-stream` with `Content-Disposition: attachment`. Every
+/// answer has `X-Content-Type-Options: nosniff`, `Content-Security-Policy:
+/// default-src 'none'; sandbox` and `Cache-Control: no-cache` (revoking
+/// the share takes its files down at once); the ETag is the file's SHA-256.
+#[utoipa::path(
+    get,
+    path = "/shared/{shareId}/files/{sha256}",
+    tag = "page",
+    params(FileParams),
+    responses(
+        (status = 200, description = "The file (strong ETag: its SHA-256)",
+            content(("image/png"), ("image/jpeg"), ("image/webp"), ("image/gif"),
+                ("text/plain; charset=utf-8"), ("application/octet-stream")),
+            headers(("Content-Disposition" = String,
+                description = "`inline` for images and text, else `attachment`; `filename*=UTF-8''<name>`"))),
+        (status = 304, description = "Not modified"),
+        (status = 404, description = "Unknown share, or a file it does not attach (HTML page)", content_type = "text/html"),
+        (status = 410, description = "Expired or revoked share (HTML page)", content_type = "text/html"),
+    ),
+)]
+pub async fn show(
+    State(store): State<Store>,
+    State(clock): State<Clock>,
+    State(assets): State<Arc<Assets>>,
+    params: Result<FileParams, Error>,
+    headers: HeaderMap,
+) -> Response {
+    let file = async {
+        let FileParams { share_id, sha256 } = params?;
+        files::file(store.as_ref(), clock.now(), &share_id, &sha256).await
+    };
+    match file.await {
+        Ok(file) => file.respond(&headers),
+        Err(error) => error_page(&assets, &headers, error),
+    }
+}
