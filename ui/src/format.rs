@@ -35,9 +35,47 @@ pub fn title_from(text: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// A file's size as people read it: `865 B`, `12.3 KB`, `4 MB` (powers of
+/// 1024, one decimal under 10: `1.5 KB`, `12 KB`).
+pub fn file_size(bytes: u64) -> String {
+    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
+    if bytes < 1024 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1024.0;
+    let mut unit = 0;
+    while value >= 1024.0 && unit + 1 < UNITS.len() {
+        value /= 1024.0;
+        unit += 1;
+    }
+    let rounded = format!("{value:.1}");
+    let text = if value >= 10.0 || rounded.ends_with(".0") {
+        format!("{value:.0}")
+    } else {
+        rounded
+    };
+    format!("{text} {}", UNITS[unit])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_read_short() {
+        for (bytes, text) in [
+            (0, "0 B"),
+            (865, "865 B"),
+            (1024, "1 KB"),
+            (1_536, "1.5 KB"),
+            (12_595, "12 KB"),
+            (10 * 1024 * 1024, "10 MB"),
+            (1_468_006, "1.4 MB"),
+            (3 * 1024 * 1024 * 1024, "3 GB"),
+        ] {
+            assert_eq!(file_size(bytes), text, "{bytes}");
+        }
+    }
 
     #[test]
     fn dates_are_short() {
