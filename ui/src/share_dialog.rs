@@ -218,10 +218,10 @@ impl ShareDialog {
     }
 
     /// The options for trying again or for a file or Markdown: the form's
-    /// when it is open, else none (the shell uses the last used, which are
-    /// the link's).
+    /// when it is open or leaves files out, else none (the shell uses the
+    /// last used, which are the link's).
     pub fn chosen_options(&self) -> Result<Option<ShareOptions>, String> {
-        if self.options_open {
+        if self.options_open || !self.form.left_out.is_empty() {
             self.form_options().map(Some)
         } else {
             Ok(None)

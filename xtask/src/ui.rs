@@ -54,6 +54,7 @@ pub fn build() -> Result<()> {
     for (name, source) in [
         ("chat.css", "chat-core/assets/chat.css"),
         ("app.css", "ui/styles/app.css"),
+        ("attachments.css", "ui/styles/attachments.css"),
     ] {
         let css = fs::read(root.join(source)).with_context(|| format!("reading {source}"))?;
         files.insert(name.into(), css);

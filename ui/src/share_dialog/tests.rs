@@ -297,6 +297,17 @@ fn files_left_out_go_in_the_options_and_the_list_keeps_them_all() {
         })],
     );
     assert!(ticked_again.form.left_out.is_empty());
+    assert_eq!(ticked_again.chosen_options(), Ok(None), "the last used");
+}
+
+#[test]
+fn trying_again_or_a_file_leaves_out_the_files_left_out() {
+    let state = reduce(
+        dialog(),
+        [ShareAction::PublishFailed("down".into()), leave_out("aa")],
+    );
+    let chosen = state.chosen_options().unwrap().unwrap();
+    assert_eq!(chosen.leave_out_attachments, ["aa"]);
 }
 
 #[test]

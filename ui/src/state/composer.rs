@@ -227,7 +227,7 @@ mod tests {
             ComposerEdit::Sent,
         ]);
         assert_eq!(composer.text, "");
-        assert!(composer.files.is_empty());
+        assert_eq!(composer.files, ComposerFiles::default());
     }
 
     #[test]

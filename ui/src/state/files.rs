@@ -88,10 +88,6 @@ impl ComposerFiles {
         self.attached.iter().map(|a| a.sha256.clone()).collect()
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.attached.is_empty() && self.pending.is_empty() && self.errors.is_empty()
-    }
-
     fn settle(&mut self, name: &str) {
         if let Some(at) = self.pending.iter().position(|p| p == name) {
             self.pending.remove(at);
@@ -280,6 +276,6 @@ mod tests {
             },
             FilesEdit::Clear,
         ]);
-        assert!(files.is_empty());
+        assert_eq!(files, ComposerFiles::default());
     }
 }

@@ -27,8 +27,9 @@ impl DataUrl {
         Self(url.into())
     }
 
-    pub fn as_str(&self) -> &str {
-        &self.0
+    /// As an attribute value, sharing the string (never copying it).
+    pub fn attr(&self) -> yew::AttrValue {
+        yew::AttrValue::from(Rc::clone(&self.0))
     }
 }
 
@@ -107,11 +108,14 @@ mod tests {
             file("bb", "notes.txt"),
             file("cc", "c.jpg"),
         ]);
-        let urls: Vec<Option<&str>> = shown
+        let urls: Vec<Option<String>> = shown
             .iter()
-            .map(|s| s.url.as_ref().map(DataUrl::as_str))
+            .map(|s| s.url.as_ref().map(|url| url.attr().to_string()))
             .collect();
-        assert_eq!(urls, [Some("data:image/png;base64,AA=="), None, None]);
+        assert_eq!(
+            urls,
+            [Some("data:image/png;base64,AA==".into()), None, None]
+        );
     }
 
     #[test]
