@@ -12,6 +12,7 @@ use contract::error::{CommandError, code};
 use serde::ser::{Serialize, Serializer};
 
 use crate::app::CoreError;
+use crate::attachments::AttachmentError;
 use crate::embedded::EmbeddedError;
 use crate::share::ShareError;
 use crate::store::StoreError;
@@ -40,6 +41,8 @@ pub enum AppError {
     Share(#[from] ShareError),
     #[error(transparent)]
     Models(#[from] crate::providers::models::ModelsError),
+    #[error(transparent)]
+    Attachment(#[from] AttachmentError),
 }
 
 impl AppError {
@@ -55,6 +58,7 @@ impl AppError {
             AppError::Embedded(e) => e.code(),
             AppError::Share(e) => e.code(),
             AppError::Models(e) => e.code(),
+            AppError::Attachment(e) => e.code(),
         }
     }
 

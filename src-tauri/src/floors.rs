@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 /// Bottom to top, one line per floor.
 const FLOORS: &[&[&str]] = &[
     &["redact", "secrets", "store", "network", "providers"],
-    &["settings"],
+    &["settings", "attachments"],
     &["served_by", "share::api", "share::reach"],
     &["share::connection"],
     &["embedded::running"],

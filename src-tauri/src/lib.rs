@@ -4,6 +4,7 @@
 //!
 //! - [`store`]: SQLite (sessions, messages, shares, settings).
 //! - [`providers`]: streaming OpenAI-compatible, Anthropic and Ollama clients.
+//! - [`attachments`]: what may be attached, images stripped of metadata.
 //! - [`turns`]: one chat turn from the user's message to the stored answer.
 //! - [`secrets`]: the keyring (API keys, share token).
 //! - [`served_by`]: who served an answer, as shares name it and prices charge it.
@@ -18,6 +19,7 @@
 //! do not use are crate-private, so the dead-code lint sees them.
 
 pub mod app;
+pub mod attachments;
 pub(crate) mod commands;
 pub mod embedded;
 pub mod error;
@@ -72,6 +74,9 @@ handlers!(
     select_branch,
     fork_session,
     delete_branch,
+    add_attachment,
+    get_attachment,
+    share_attachments,
     send_message,
     continue_turn,
     resend_edited,

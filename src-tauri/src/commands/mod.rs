@@ -11,12 +11,15 @@
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
 use contract::{self as c, Command, Event, TurnEvent, TurnFinished};
 use tauri::{AppHandle, Emitter, Manager, State};
 use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_opener::OpenerExt;
 
 use crate::app::AppCore;
+use crate::attachments;
 use crate::embedded;
 use crate::error::AppError;
 use crate::network;
@@ -145,17 +148,13 @@ commands! {
         Ok(core.store.delete_branch(&message_id)?);
 
     // Attachments -------------------------------------------------------------
-    fn add_attachment(AddAttachment { name, media_type, data }) => {
-        let _ = (name, media_type, data);
-        todo!("attachments: built on this branch")
-    };
-    fn get_attachment(GetAttachment { sha256 }) => {
-        let _ = sha256;
-        todo!("attachments: built on this branch")
-    };
-    fn share_attachments(ShareAttachments { session_id, options }) => {
-        let _ = (session_id, options);
-        todo!("attachments: built on this branch")
+    /// Stores a file for the next message (its metadata stripped, if an
+    /// image); refuses types and sizes a share could not carry.
+    fn add_attachment(core, AddAttachment { name, media_type, data }) =>
+        Ok(attachments::add(&core.store, &name, media_type.as_deref(), &data)?);
+    fn get_attachment(core, GetAttachment { sha256 }) => {
+        let (attachment, bytes) = core.store.attachment(&sha256)?;
+        Ok(c::AttachmentData { attachment, data: STANDARD.encode(bytes) })
     };
 
     // Turns -------------------------------------------------------------------
@@ -163,8 +162,8 @@ commands! {
     /// streaming the answer; returns both messages at once. Progress arrives
     /// as [`TurnEvent`]s, the end as [`TurnFinished`].
     async fn send_message(app, core, SendMessage { session_id, content, attachments }) => {
-        let _ = attachments;
-        stream(app, &core, turns::start_turn(&core, &session_id, Some(&content)).await?)
+        let started = turns::start_message(&core, &session_id, Some(&content), &attachments);
+        stream(app, &core, started.await?)
     };
     /// Asks the model to answer the conversation as it stands (after tool
     /// results).
@@ -179,9 +178,8 @@ commands! {
     /// One prompt answered by several setups at once, each streaming its own
     /// events.
     async fn compare(app, core, Compare { session_id, content, attachments, setups }) => {
-        let _ = attachments;
         let (started, prepared) =
-            turns::start_compare(&core, &session_id, &content, setups).await?;
+            turns::start_compare(&core, &session_id, &content, &attachments, setups).await?;
         let sink: Arc<dyn TurnSink> = Arc::new(WindowSink(app));
         tauri::async_runtime::spawn(turns::run_compare(Arc::clone(&core), prepared, sink));
         Ok(started)

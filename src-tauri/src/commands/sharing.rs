@@ -27,6 +27,12 @@ commands! {
         }
         Ok(result)
     };
+    /// The files a share of the session with these options (the last ones
+    /// when none are given) would publish, before any is left out.
+    fn share_attachments(core, ShareAttachments { session_id, options }) => {
+        let options = options_or_last(&core, options)?;
+        Ok(share::shared_files(&core, &session_id, &options)?)
+    };
     /// The options the last share was made with.
     fn share_options(core, GetShareOptions {}) => Ok(share::last_options(&core)?);
     /// Writes the session as one self-contained HTML file into the Downloads

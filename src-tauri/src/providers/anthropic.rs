@@ -11,7 +11,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::http::{closed_early, mid_answer_error, parse_json, provider_error_text, sse_events};
-use super::{Accumulator, ChatMessage, ChatRequest, ProviderError};
+use super::{Accumulator, ChatFile, ChatMessage, ChatRequest, ProviderError};
 
 pub const API_VERSION: &str = "2023-06-01";
 
@@ -217,8 +217,12 @@ pub fn body(request: &ChatRequest) -> Value {
 fn blocks(message: &ChatMessage) -> (&'static str, Vec<Value>) {
     let text = |text: &str| (!text.is_empty()).then(|| json!({ "type": "text", "text": text }));
     match message.role {
-        // A system message inside the conversation is sent as user text.
-        Role::User | Role::System => ("user", text(&message.content).into_iter().collect()),
+        // A system message inside the conversation is sent as user text;
+        // files go first, as Anthropic advises.
+        Role::User | Role::System => {
+            let files = message.files.iter().map(file_block);
+            ("user", files.chain(text(&message.content)).collect())
+        }
         Role::Assistant => {
             let mut blocks: Vec<Value> = text(&message.content).into_iter().collect();
             for call in &message.tool_calls {
@@ -241,6 +245,15 @@ fn blocks(message: &ChatMessage) -> (&'static str, Vec<Value>) {
             })],
         ),
     }
+}
+
+/// An image block, or a document block for a PDF, carrying the file whole.
+fn file_block(file: &ChatFile) -> Value {
+    let kind = if file.is_pdf() { "document" } else { "image" };
+    json!({
+        "type": kind,
+        "source": { "type": "base64", "media_type": file.media_type, "data": file.data },
+    })
 }
 
 #[derive(Debug, Deserialize)]

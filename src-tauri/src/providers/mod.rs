@@ -83,6 +83,9 @@ pub struct ChatMessage {
     pub tool_calls: Vec<ToolCall>,
     /// The call a tool message answers.
     pub tool_call_id: Option<String>,
+    /// Images and PDFs attached to a user message, sent whole in the wire
+    /// format's own way (text files are part of `content`).
+    pub files: Vec<ChatFile>,
 }
 
 impl ChatMessage {
@@ -92,8 +95,49 @@ impl ChatMessage {
             content: content.into(),
             tool_calls: Vec::new(),
             tool_call_id: None,
+            files: Vec::new(),
         }
     }
+}
+
+/// A file sent to the model.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ChatFile {
+    pub name: String,
+    /// `image/png`, …, `application/pdf`.
+    pub media_type: String,
+    /// The bytes, standard base64.
+    pub data: String,
+}
+
+impl ChatFile {
+    pub fn is_pdf(&self) -> bool {
+        chat_core::attachment::Kind::of(&self.media_type) == chat_core::attachment::Kind::Pdf
+    }
+
+    /// The file as a `data:` URL.
+    pub fn data_url(&self) -> String {
+        format!("data:{};base64,{}", self.media_type, self.data)
+    }
+}
+
+/// Why a provider of `kind` (named `provider`) cannot take one of `files`,
+/// said before anything is sent: only Anthropic's API reads PDFs.
+pub fn refused_file<'a>(
+    kind: ProviderKind,
+    provider: &str,
+    mut files: impl Iterator<Item = (&'a str, &'a str)>,
+) -> Option<String> {
+    if kind == ProviderKind::Anthropic {
+        return None;
+    }
+    let (name, _) = files.find(|(_, media_type)| {
+        chat_core::attachment::Kind::of(media_type) == chat_core::attachment::Kind::Pdf
+    })?;
+    Some(format!(
+        "{provider} does not read PDF files (“{name}”): of the providers Parlor speaks to, \
+         only Anthropic takes them. Remove the PDF, or answer with an Anthropic model."
+    ))
 }
 
 /// What to ask the model.
@@ -218,6 +262,11 @@ async fn exchange(
     request: &ChatRequest,
     acc: &mut Accumulator<'_>,
 ) -> Result<(), ProviderError> {
+    let files = request.messages.iter().flat_map(|m| &m.files);
+    let files = files.map(|f| (f.name.as_str(), f.media_type.as_str()));
+    if let Some(refusal) = refused_file(endpoint.kind, &endpoint.name, files) {
+        return Err(ProviderError(refusal));
+    }
     // Where each format streams from, what it streams, and its body.
     let (path, accept, body) = match endpoint.kind {
         ProviderKind::OpenAi => (

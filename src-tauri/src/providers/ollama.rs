@@ -64,6 +64,9 @@ pub fn body(request: &ChatRequest) -> Value {
     let mut messages: Vec<Value> = request.system_message().into_iter().collect();
     for message in &request.messages {
         let mut value = json!({ "role": message.role.as_str(), "content": message.content });
+        if !message.files.is_empty() {
+            value["images"] = message.files.iter().map(|file| json!(file.data)).collect();
+        }
         if message.role == Role::Assistant && !message.tool_calls.is_empty() {
             value["tool_calls"] = message
                 .tool_calls

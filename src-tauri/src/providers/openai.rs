@@ -10,7 +10,7 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 
 use super::http::{closed_early, mid_answer_error, parse_json, provider_error_text, sse_events};
-use super::{Accumulator, ChatRequest, Endpoint, ProviderError};
+use super::{Accumulator, ChatFile, ChatRequest, Endpoint, ProviderError};
 
 /// Reads the answer's chunks into `acc` until `[DONE]`.
 pub async fn read(
@@ -109,6 +109,10 @@ pub fn body(endpoint: &Endpoint, request: &ChatRequest) -> Value {
                 "tool_call_id": message.tool_call_id.as_deref().unwrap_or_default(),
                 "content": message.content,
             }),
+            role if !message.files.is_empty() => json!({
+                "role": role.as_str(),
+                "content": content_parts(&message.content, &message.files),
+            }),
             role => json!({ "role": role.as_str(), "content": message.content }),
         });
     }
@@ -145,6 +149,16 @@ pub fn body(endpoint: &Endpoint, request: &ChatRequest) -> Value {
         });
     }
     body
+}
+
+/// A message's text and images as content parts: the text (when there is
+/// any), then each image as a `data:` URL.
+fn content_parts(text: &str, files: &[ChatFile]) -> Value {
+    let text = (!text.is_empty()).then(|| json!({ "type": "text", "text": text }));
+    let images = files
+        .iter()
+        .map(|file| json!({ "type": "image_url", "image_url": { "url": file.data_url() } }));
+    text.into_iter().chain(images).collect()
 }
 
 /// The tools as function definitions, their parameters' schema written by

@@ -9,6 +9,7 @@ use contract::error::code;
 use super::api::ServerError;
 use super::connection::ConnectionError;
 use crate::app::CoreError;
+use crate::attachments::AttachmentError;
 use crate::embedded::EmbeddedError;
 use crate::store::StoreError;
 
@@ -54,6 +55,9 @@ pub enum ShareError {
     /// The team server's check, step by step.
     #[error(transparent)]
     Connection(#[from] ConnectionError),
+    /// A file of the conversation that cannot be published or imported.
+    #[error(transparent)]
+    Attachment(#[from] AttachmentError),
 }
 
 impl ShareError {
@@ -65,6 +69,7 @@ impl ShareError {
             ShareError::Store(e) => e.code(),
             ShareError::Embedded(e) => e.code(),
             ShareError::Connection(e) => e.code(),
+            ShareError::Attachment(e) => e.code(),
             ShareError::ConnectCode(_) => code::INVALID_CONNECT_CODE,
             ShareError::UnknownMessage(_)
             | ShareError::NothingToShare

@@ -6,6 +6,7 @@ pub(crate) mod api;
 pub mod connection;
 mod error;
 pub mod export;
+mod files;
 mod info;
 mod list;
 pub mod reach;
@@ -34,6 +35,7 @@ pub use info::{
 pub use list::{list_shares, local_item, revoke_share};
 use reach::{Reach, ReachExt, ReachKind};
 use snapshot::snapshot_from_api;
+pub use files::shared_files;
 pub use snapshot::{build_snapshot, import_snapshot, prepare};
 
 /// How long a share server may take to answer one request.

@@ -18,6 +18,7 @@ use std::collections::HashMap;
 use chrono::{DateTime, TimeDelta, Utc};
 use serde_json::Value;
 
+use super::files::{published_files, store_imported_files};
 use super::{ServerError, ShareError, ShareOptions};
 use crate::redact::{Redactions, Redactor};
 use crate::served_by::ServedBy;
@@ -98,7 +99,7 @@ pub fn build_snapshot(
             finish_reason: None,
             error: None,
             reply_to,
-            attachments: Vec::new(),
+            attachments: published_files(store, stored, &options.leave_out_attachments)?,
         };
         if stored.role == Role::Assistant {
             describe_answer(&mut message, stored, settings);
@@ -327,11 +328,13 @@ pub fn import_snapshot(
         max_tokens: model_config.max_tokens,
         other: Default::default(),
     };
+    let files = store_imported_files(store, snapshot)?;
     let messages = snapshot
         .messages
         .iter()
         .zip(parents(&snapshot.messages))
-        .map(|(m, parent_id)| {
+        .zip(files)
+        .map(|((m, parent_id), attachments)| {
             let answer = m.role == Role::Assistant;
             let status = match m.finish_reason {
                 Some(FinishReason::Stopped) => MessageStatus::Stopped,
@@ -365,7 +368,7 @@ pub fn import_snapshot(
                 provider_name: answer.then(|| snapshot.model_of(m).provider.to_owned()),
                 price_provider: None,
                 ended: None,
-                attachments: Vec::new(),
+                attachments,
                 params: if answer {
                     m.params
                         .clone()

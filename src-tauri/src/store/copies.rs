@@ -6,6 +6,7 @@ use std::collections::HashMap;
 
 use rusqlite::Connection;
 
+use super::attachments::fill_attachments;
 use super::messages::{MESSAGE_COLUMNS, insert_message_row, message_from_row};
 use super::tree::Flags;
 use super::{Result, StoredMessage, new_id};
@@ -94,7 +95,7 @@ pub(super) fn tree_rows(
     conn: &Connection,
     session_id: &str,
 ) -> Result<Vec<(StoredMessage, Flags)>> {
-    Ok(conn
+    let mut rows: Vec<(StoredMessage, Flags)> = conn
         .prepare(&format!(
             "SELECT {MESSAGE_COLUMNS}, selected, on_path FROM messages
              WHERE session_id = ?1 ORDER BY position"
@@ -106,7 +107,11 @@ pub(super) fn tree_rows(
             };
             Ok((message_from_row(row)?, flags))
         })?
-        .collect::<rusqlite::Result<_>>()?)
+        .collect::<rusqlite::Result<_>>()?;
+    for (message, _) in &mut rows {
+        fill_attachments(conn, std::slice::from_mut(message))?;
+    }
+    Ok(rows)
 }
 
 /// Inserts copies of `rows` into session `session_id`, with new ids and

@@ -4,6 +4,7 @@
 use chat_core::{Role, Totals, Usage};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::attachments::{fill_attachments, insert_refs};
 use super::copies::fill_siblings_of_all;
 use super::tree::{Flags, Place, fill_siblings};
 use super::{
@@ -48,6 +49,7 @@ impl Store {
             .ok_or(StoreError::NotFound { what: "message" })?;
         let mut messages = [message];
         fill_siblings(&conn, &mut messages)?;
+        fill_attachments(&conn, &mut messages)?;
         let [message] = messages;
         Ok(message)
     }
@@ -62,6 +64,7 @@ impl Store {
             .query_map([session_id], message_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         fill_siblings_of_all(&mut messages);
+        fill_attachments(&conn, &mut messages)?;
         Ok(messages)
     }
 
@@ -113,6 +116,7 @@ impl Store {
             messages.reverse();
         }
         fill_siblings(&conn, &mut messages)?;
+        fill_attachments(&conn, &mut messages)?;
         let (has_more_before, has_more_after) = if forward {
             (more_behind, more_beyond)
         } else {
@@ -321,7 +325,7 @@ pub(super) fn insert_message_row(
         flags.selected,
         flags.on_path,
     ])?;
-    Ok(())
+    insert_refs(conn, message)
 }
 
 /// A new message's row, as [`insert_message_row`] stores it.

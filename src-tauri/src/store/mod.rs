@@ -5,6 +5,7 @@
 //! connection sits behind a mutex: statements are short, and a desktop app
 //! has one writer.
 
+mod attachments;
 mod copies;
 mod messages;
 mod sessions;
@@ -23,6 +24,7 @@ use contract::error::code;
 use rusqlite::Connection;
 use rusqlite_migration::{M, Migrations};
 
+pub use attachments::NewAttachment;
 pub use tree::Place;
 pub use types::*;
 
@@ -36,6 +38,7 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!(
         "../../../migrations/app/0004_message_tree.sql"
     )),
+    M::up(include_str!("../../../migrations/app/0005_attachments.sql")),
 ];
 
 /// A store operation failed.
@@ -43,6 +46,9 @@ const MIGRATIONS: &[M<'static>] = &[
 pub enum StoreError {
     #[error("{what} not found")]
     NotFound { what: &'static str },
+    /// A file's SHA-256 that names no stored file.
+    #[error("attachment {0} not found: add the file again")]
+    UnknownAttachment(String),
     #[error("invalid input: {0}")]
     Invalid(String),
     #[error("database error: {0}")]
@@ -59,7 +65,7 @@ impl StoreError {
     /// The stable code the UI reads.
     pub fn code(&self) -> &'static str {
         match self {
-            StoreError::NotFound { .. } => code::NOT_FOUND,
+            StoreError::NotFound { .. } | StoreError::UnknownAttachment(_) => code::NOT_FOUND,
             StoreError::Invalid(_) => code::INVALID_INPUT,
             _ => code::STORAGE,
         }
@@ -108,6 +114,7 @@ impl Store {
              WHERE status = 'streaming'",
             (INTERRUPTED, timestamp(now())),
         )?;
+        attachments::sweep_unsent(&conn)?;
         Ok(Self {
             conn: Mutex::new(conn),
         })

@@ -12,6 +12,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
+use super::attachments::{fill_attachments, refs};
 use super::copies::plant;
 use super::messages::{MESSAGE_COLUMNS, insert_message_row, message_from_row, new_row};
 use super::sessions::{insert_session_row, read_session};
@@ -170,13 +171,15 @@ pub(super) fn grow(
     let mut stored: Vec<StoredMessage> = Vec::with_capacity(messages.len());
     let mut parent = parent;
     for message in messages {
-        let row = new_row(
+        let files = refs(conn, &message.attachments)?;
+        let mut row = new_row(
             session_id,
             next_position(conn, session_id)?,
             parent,
             message,
             now,
         );
+        row.attachments = files;
         if stored.is_empty() {
             // The first may have siblings, and its parent may be off the path.
             insert_message_row(conn, &row, Flags::default())?;
@@ -256,6 +259,7 @@ fn ancestry(conn: &Connection, id: &str) -> Result<Vec<StoredMessage>> {
     for climbed_id in climbed.iter().rev() {
         messages.push(read.query_row([climbed_id], message_from_row)?);
     }
+    fill_attachments(conn, &mut messages)?;
     Ok(messages)
 }
 
@@ -271,6 +275,7 @@ impl Store {
             .query_map([session_id], message_from_row)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         fill_siblings(&conn, &mut messages)?;
+        fill_attachments(&conn, &mut messages)?;
         Ok(messages)
     }
 

@@ -28,14 +28,15 @@ use tokio_util::sync::CancellationToken;
 use contract::error::code;
 
 use crate::app::{AppCore, CoreError};
+use crate::attachments::AttachmentError;
 use crate::providers::{ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, stream_turn};
 use crate::served_by::{ServedBy, ServedByExt};
 use crate::store::{Derived, MessageStatus, MessageUpdate, StoreError, StoredMessage};
 
-pub use request::build_request;
+pub use request::{Files, build_request, load_files};
 pub use start::{
-    COMPARE_SETUPS, CompareAnswer, PreparedCompare, start_compare, start_regenerate, start_resend,
-    start_turn,
+    COMPARE_SETUPS, CompareAnswer, PreparedCompare, start_compare, start_message, start_regenerate,
+    start_resend, start_turn,
 };
 
 /// How often the partial answer is saved while it streams.
@@ -76,6 +77,12 @@ pub enum TurnError {
     Core(#[from] CoreError),
     #[error("the assistant message was not created")]
     AnswerNotCreated,
+    /// A file attached to the message: unknown, or beyond the limits.
+    #[error(transparent)]
+    Attachment(#[from] AttachmentError),
+    /// The setup's provider cannot take a file attached: nothing was sent.
+    #[error("{0}")]
+    RefusesAttachment(String),
 }
 
 impl TurnError {
@@ -90,6 +97,8 @@ impl TurnError {
             | TurnError::WrongRole(_)
             | TurnError::NoModel => code::INVALID_INPUT,
             TurnError::AnswerNotCreated => code::INTERNAL,
+            TurnError::Attachment(e) => e.code(),
+            TurnError::RefusesAttachment(_) => code::PROVIDER_REFUSES_ATTACHMENT,
         }
     }
 }

@@ -7,12 +7,13 @@
 //! is stored, with the code that sends the user to provider setup.
 
 use chat_core::Role;
-use contract::{ModelSetup, StartedCompare};
+use contract::{AttachmentRef, ModelSetup, StartedCompare};
 
-use super::request::{build_request, sampling};
+use super::request::{Files, build_request, load_files, sampling};
 use super::{PreparedTurn, StartedTurn, TurnError};
 use crate::app::AppCore;
-use crate::providers::{Endpoint, sent_params};
+use crate::attachments::check_message;
+use crate::providers::{Endpoint, refused_file, sent_params};
 use crate::served_by::{ServedBy, ServedByExt};
 use crate::settings::{ProviderConfig, ProviderKind};
 use crate::store::{MessageStatus, NewMessage, Place, Session, StoredMessage};
@@ -76,18 +77,30 @@ impl Answerer {
         }
     }
 
-    /// The stored `answer`'s turn, with `history` as what it continues.
+    /// Refuses files its provider cannot take, before anything is stored
+    /// or sent.
+    fn check_files(&self, files: &[AttachmentRef]) -> Result<(), TurnError> {
+        let files = files.iter().map(|f| (f.name.as_str(), f.media_type.as_str()));
+        match refused_file(self.kind, &self.endpoint.name, files) {
+            Some(refusal) => Err(TurnError::RefusesAttachment(refusal)),
+            None => Ok(()),
+        }
+    }
+
+    /// The stored `answer`'s turn, with `history` as what it continues and
+    /// `files` the bytes of its files.
     fn prepare(
         self,
         core: &AppCore,
         session: &Session,
         answer: StoredMessage,
         history: &[StoredMessage],
+        files: &Files,
     ) -> PreparedTurn {
         PreparedTurn {
             session_id: session.id.clone(),
             message_id: answer.id.clone(),
-            request: build_request(session, &self.setup, history),
+            request: build_request(session, &self.setup, history, files),
             endpoint: self.endpoint,
             served_by: self.served_by,
             cancel: core.register_turn(&answer.id),
@@ -110,6 +123,29 @@ fn checked_text(text: &str) -> Result<&str, TurnError> {
     Ok(text)
 }
 
+/// A new message's files (by SHA-256, as stored), within the limits; its
+/// text may be empty when it has files (a screenshot sent alone).
+fn checked_message<'a>(
+    core: &AppCore,
+    text: &'a str,
+    attachments: &[String],
+) -> Result<(&'a str, Vec<AttachmentRef>), TurnError> {
+    let files = core.store.attachment_refs(attachments)?;
+    check_message(&files)?;
+    if files.is_empty() {
+        checked_text(text)?;
+    }
+    Ok((text, files))
+}
+
+/// A user message with its files.
+fn user_message(text: &str, files: &[AttachmentRef]) -> NewMessage {
+    NewMessage {
+        attachments: files.iter().map(|f| f.sha256.clone()).collect(),
+        ..NewMessage::new(Role::User, text)
+    }
+}
+
 /// The messages an answer continues: the path down to its parent.
 fn history(core: &AppCore, answer: &StoredMessage) -> Result<Vec<StoredMessage>, TurnError> {
     Ok(match &answer.parent_id {
@@ -128,7 +164,8 @@ fn started(
 ) -> Result<(StartedTurn, PreparedTurn), TurnError> {
     let assistant_message = created.pop().ok_or(TurnError::AnswerNotCreated)?;
     let history = history(core, &assistant_message)?;
-    let prepared = answerer.prepare(core, session, assistant_message.clone(), &history);
+    let files = load_files(&core.store, &history)?;
+    let prepared = answerer.prepare(core, session, assistant_message.clone(), &history, &files);
     Ok((
         StartedTurn {
             user_message: created.pop(),
@@ -145,11 +182,28 @@ pub async fn start_turn(
     session_id: &str,
     user_text: Option<&str>,
 ) -> Result<(StartedTurn, PreparedTurn), TurnError> {
-    let user_text = user_text.map(checked_text).transpose()?;
+    start_message(core, session_id, user_text, &[]).await
+}
+
+/// [`start_turn`] with files: the user's message carries the stored files
+/// `attachments` (their SHA-256s, in order). A file the provider cannot
+/// take refuses the turn before anything is stored.
+pub async fn start_message(
+    core: &AppCore,
+    session_id: &str,
+    user_text: Option<&str>,
+    attachments: &[String],
+) -> Result<(StartedTurn, PreparedTurn), TurnError> {
+    let user = user_text
+        .map(|text| checked_message(core, text, attachments))
+        .transpose()?;
     let session = core.store.session(session_id)?;
     let answerer = Answerer::of(core, ModelSetup::of(&session.config)).await?;
-    let mut new_messages: Vec<NewMessage> = user_text
-        .map(|text| NewMessage::new(Role::User, text))
+    if let Some((_, files)) = &user {
+        answerer.check_files(files)?;
+    }
+    let mut new_messages: Vec<NewMessage> = user
+        .map(|(text, files)| user_message(text, &files))
         .into_iter()
         .collect();
     new_messages.push(answerer.answer());
@@ -173,9 +227,11 @@ pub async fn start_resend(
     }
     let session = core.store.session(&original.session_id)?;
     let answerer = Answerer::of(core, ModelSetup::of(&session.config)).await?;
+    // The edited prompt keeps the files of the one it replaces.
+    answerer.check_files(&original.attachments)?;
     let created = core.store.add_messages(
         Place::Beside(message_id),
-        vec![NewMessage::new(Role::User, content), answerer.answer()],
+        vec![user_message(content, &original.attachments), answerer.answer()],
     )?;
     started(core, &session, answerer, created)
 }
@@ -227,17 +283,20 @@ pub async fn start_compare(
     core: &AppCore,
     session_id: &str,
     content: &str,
+    attachments: &[String],
     setups: Vec<ModelSetup>,
 ) -> Result<(StartedCompare, PreparedCompare), TurnError> {
     if !COMPARE_SETUPS.contains(&setups.len()) {
         return Err(TurnError::CompareSize(setups.len()));
     }
-    let content = checked_text(content)?;
+    let (content, files) = checked_message(core, content, attachments)?;
     let session = core.store.session(session_id)?;
     let mut answerers = Vec::with_capacity(setups.len());
     let mut answers = Vec::with_capacity(setups.len());
     for setup in setups {
-        match Answerer::of(core, setup.clone()).await {
+        let answerer = Answerer::of(core, setup.clone()).await;
+        let answerer = answerer.and_then(|a| a.check_files(&files).map(|()| a));
+        match answerer {
             Ok(answerer) => {
                 answers.push((answerer.answer(), None));
                 answerers.push(Ok(answerer));
@@ -252,17 +311,17 @@ pub async fn start_compare(
         let first = answerers.into_iter().find_map(Result::err);
         return Err(first.unwrap_or(TurnError::AnswerNotCreated));
     }
-    let (user_message, stored) =
-        core.store
-            .append_compare(session_id, NewMessage::new(Role::User, content), answers)?;
+    let prompt = user_message(content, &files);
+    let (user_message, stored) = core.store.append_compare(session_id, prompt, answers)?;
     let history = core.store.path_to(&user_message.id)?;
+    let files = load_files(&core.store, &history)?;
     let prepared = answerers
         .into_iter()
         .zip(stored.iter().cloned())
         .map(|(answerer, answer)| match answerer {
-            Ok(answerer) => {
-                CompareAnswer::Run(Box::new(answerer.prepare(core, &session, answer, &history)))
-            }
+            Ok(answerer) => CompareAnswer::Run(Box::new(
+                answerer.prepare(core, &session, answer, &history, &files),
+            )),
             Err(_) => CompareAnswer::Failed(Box::new(answer)),
         })
         .collect();

@@ -235,7 +235,7 @@ async fn a_compare_run_goes_on_when_one_provider_fails() {
         setup("missing", "m"),
         setup("good", "g"),
     ];
-    let (started, prepared) = start_compare(&h.core, &h.session.id, "Which?", setups)
+    let (started, prepared) = start_compare(&h.core, &h.session.id, "Which?", &[], setups)
         .await
         .unwrap();
     let answers = &started.answers;
@@ -296,7 +296,7 @@ async fn a_compare_run_goes_on_when_one_provider_fails() {
 
     // A compare run with a provider that is down: that column fails.
     let setups = vec![setup("test", MODEL), setup("down", "d")];
-    let (_, prepared) = start_compare(&h.core, &h.session.id, "Again", setups)
+    let (_, prepared) = start_compare(&h.core, &h.session.id, "Again", &[], setups)
         .await
         .unwrap();
     let ended = run_compare(Arc::clone(&h.core), prepared, recorder.clone()).await;
@@ -309,7 +309,7 @@ async fn stop_stops_one_answer_of_a_compare_run() {
     let h = openai(vec![endless("Never")]).await;
     provider_with(&h, "second", vec![answer("Done")]).await;
     let setups = vec![setup("test", MODEL), setup("second", "s")];
-    let (started, prepared) = start_compare(&h.core, &h.session.id, "Go", setups)
+    let (started, prepared) = start_compare(&h.core, &h.session.id, "Go", &[], setups)
         .await
         .unwrap();
     let stopped = started.answers[0].id.clone();
@@ -364,7 +364,7 @@ async fn a_turn_without_a_usable_provider_stores_nothing() {
     assert!(setup_needed(error).contains("API key"));
     // A compare run where no setup can start.
     let setups = vec![setup("gone", "a"), setup("remote", "b")];
-    let error = start_compare(&h.core, &h.session.id, "Hi", setups)
+    let error = start_compare(&h.core, &h.session.id, "Hi", &[], setups)
         .await
         .unwrap_err();
     setup_needed(error);
@@ -384,6 +384,7 @@ async fn a_turn_without_a_usable_provider_stores_nothing() {
             &h.core,
             &h.session.id,
             "Hi",
+            &[],
             vec![setup("test", MODEL); count],
         )
         .await

@@ -3,6 +3,7 @@
 //! asserts the stored message.
 
 mod anthropic;
+mod attachments;
 mod discovery;
 mod models;
 mod ollama;

@@ -1,3 +1,4 @@
+mod attachments;
 mod tree;
 
 use std::time::Instant;
