@@ -29,13 +29,13 @@ use crate::store::{ImportedFrom, Session, ShareRecord, StoreError};
 use api::call;
 pub use api::{API_PATH, DELETE_TOKEN_HEADER, ServerError, parse_share_url, publish};
 pub use error::ShareError;
+pub use files::shared_files;
 pub use info::{
     INFO_PATH, ServerInfo, VERSIONS_BEFORE_INFO, check_described, check_info_accepts, fetch_info,
 };
 pub use list::{list_shares, local_item, revoke_share};
 use reach::{Reach, ReachExt, ReachKind};
 use snapshot::snapshot_from_api;
-pub use files::shared_files;
 pub use snapshot::{build_snapshot, import_snapshot, prepare};
 
 /// How long a share server may take to answer one request.

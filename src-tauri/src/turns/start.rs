@@ -80,7 +80,9 @@ impl Answerer {
     /// Refuses files its provider cannot take, before anything is stored
     /// or sent.
     fn check_files(&self, files: &[AttachmentRef]) -> Result<(), TurnError> {
-        let files = files.iter().map(|f| (f.name.as_str(), f.media_type.as_str()));
+        let files = files
+            .iter()
+            .map(|f| (f.name.as_str(), f.media_type.as_str()));
         match refused_file(self.kind, &self.endpoint.name, files) {
             Some(refusal) => Err(TurnError::RefusesAttachment(refusal)),
             None => Ok(()),
@@ -231,7 +233,10 @@ pub async fn start_resend(
     answerer.check_files(&original.attachments)?;
     let created = core.store.add_messages(
         Place::Beside(message_id),
-        vec![user_message(content, &original.attachments), answerer.answer()],
+        vec![
+            user_message(content, &original.attachments),
+            answerer.answer(),
+        ],
     )?;
     started(core, &session, answerer, created)
 }

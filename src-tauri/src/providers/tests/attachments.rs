@@ -64,7 +64,11 @@ fn answer(kind: ProviderKind) -> Reply {
 }
 
 async fn provider(kind: ProviderKind, replies: Vec<Reply>) -> Harness {
-    let base = if kind == ProviderKind::OpenAi { "/v1" } else { "" };
+    let base = if kind == ProviderKind::OpenAi {
+        "/v1"
+    } else {
+        ""
+    };
     harness(kind, base, "vision-test", replies).await
 }
 
@@ -97,7 +101,12 @@ fn stored_base64(h: &Harness, file: &AttachmentRef) -> String {
 fn last_message(h: &Harness) -> Value {
     let requests = h.server.requests();
     assert_eq!(requests.len(), 1, "one request");
-    requests[0].body["messages"].as_array().unwrap().last().unwrap().clone()
+    requests[0].body["messages"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone()
 }
 
 fn assert_answered(message: &StoredMessage) {
@@ -130,15 +139,17 @@ async fn openai_gets_the_image_as_a_data_url_part_and_the_text_file_fenced() {
 
 #[tokio::test]
 async fn anthropic_gets_image_and_document_blocks() {
-    let h = provider(ProviderKind::Anthropic, vec![answer(ProviderKind::Anthropic)]).await;
+    let h = provider(
+        ProviderKind::Anthropic,
+        vec![answer(ProviderKind::Anthropic)],
+    )
+    .await;
     let image = attach(&h, "shot.png", PNG_WITH_TEXT);
     let pdf = attach(&h, "report.pdf", PDF);
     let message = turn_with(&h, "Compare them.", &[&image, &pdf]).await;
     assert_answered(&message);
 
-    let source = |media_type: &str, data: String| {
-        json!({"type": "base64", "media_type": media_type, "data": data})
-    };
+    let source = |media_type: &str, data: String| json!({"type": "base64", "media_type": media_type, "data": data});
     assert_eq!(
         last_message(&h),
         json!({"role": "user", "content": [
@@ -173,7 +184,10 @@ async fn a_pdf_to_a_provider_that_cannot_read_it_is_refused_before_anything_is_s
             .unwrap_err();
         assert_eq!(error.code(), "provider_refuses_attachment", "{kind:?}");
         let message = error.to_string();
-        assert!(message.contains("“report.pdf”") && message.contains("Anthropic"), "{message}");
+        assert!(
+            message.contains("“report.pdf”") && message.contains("Anthropic"),
+            "{message}"
+        );
         assert!(h.core.store.all_messages(&h.session.id).unwrap().is_empty());
         assert!(h.server.requests().is_empty());
     }
@@ -181,7 +195,11 @@ async fn a_pdf_to_a_provider_that_cannot_read_it_is_refused_before_anything_is_s
 
 #[tokio::test]
 async fn a_pdf_earlier_in_the_conversation_fails_the_answer_unsent_after_a_provider_change() {
-    let h = provider(ProviderKind::Anthropic, vec![answer(ProviderKind::Anthropic)]).await;
+    let h = provider(
+        ProviderKind::Anthropic,
+        vec![answer(ProviderKind::Anthropic)],
+    )
+    .await;
     let pdf = attach(&h, "report.pdf", PDF);
     turn_with(&h, "Read this.", &[&pdf]).await;
     h.edit_settings(|settings| settings.providers[0].kind = ProviderKind::OpenAi);

@@ -10,7 +10,12 @@ use crate::store::{NewAttachment, NewMessage, Place, Store, StoreError};
 
 fn file(store: &Store, name: &str, bytes: &[u8]) -> AttachmentRef {
     store
-        .put_attachment(&NewAttachment::new(name, "image/png", bytes.to_vec(), Some((16, 12))))
+        .put_attachment(&NewAttachment::new(
+            name,
+            "image/png",
+            bytes.to_vec(),
+            Some((16, 12)),
+        ))
         .unwrap()
 }
 
@@ -82,7 +87,10 @@ fn an_unknown_file_is_not_found_by_its_hash_and_nothing_is_stored() {
     assert!(error.to_string().contains(&missing), "{error}");
     assert!(store.all_messages(&session.id).unwrap().is_empty());
     assert_eq!(
-        store.attachment_refs(std::slice::from_ref(&missing)).unwrap_err().code(),
+        store
+            .attachment_refs(std::slice::from_ref(&missing))
+            .unwrap_err()
+            .code(),
         "not_found"
     );
 }
@@ -130,7 +138,10 @@ fn deleting_a_branch_frees_its_files() {
         .append_message(&session.id, with_files("Keep", &[&kept]))
         .unwrap();
     let edited = store
-        .add_messages(Place::Beside(&prompt.id), vec![with_files("Edit", &[&dropped])])
+        .add_messages(
+            Place::Beside(&prompt.id),
+            vec![with_files("Edit", &[&dropped])],
+        )
         .unwrap();
     assert_eq!(store.delete_branch(&edited[0].id).unwrap(), 1);
     assert!(!stored(&store, &dropped.sha256));
