@@ -1,8 +1,11 @@
 //! A photo in a chat, and in its share, without its GPS position. A JPEG
 //! that carries EXIF GPS tags and a camera name is pasted into the composer
 //! (a `paste` event whose clipboard holds the file, as a screenshot tool's
-//! paste gives) next to a text file picked with the attach button; both
-//! show in the composer, with the limits stated. The message goes to a
+//! paste gives) next to a text file picked with the attach button; a
+//! screenshot dropped on the window (a DOM `drop`, as the webview makes of
+//! a file dropped with the window's native drop handler off) is attached
+//! and removed again. The files show in the composer, with the limits
+//! stated. The message goes to a
 //! local OpenAI-format provider vision model: it receives the image as an
 //! `image_url` data URL, already stripped of its metadata, and the text
 //! file fenced into the text. The sent message shows the thumbnail, which
@@ -14,7 +17,7 @@
 use std::time::Duration;
 
 use chat_core::attachment::{Attachment, decode_base64};
-use chat_core::fixtures::files::{JPEG_WITH_GPS, METADATA_MARKERS, SIZE};
+use chat_core::fixtures::files::{JPEG_WITH_GPS, METADATA_MARKERS, PNG_WITH_TEXT, SIZE};
 use fantoccini::Client;
 use fantoccini::key::Key;
 use serde_json::{Value, json};
@@ -98,39 +101,79 @@ fn no_metadata_in(bytes: &[u8], what: &str) {
     }
 }
 
-/// Pastes the photo into the composer and picks the text file with the
-/// attach button: both show, with the limits.
+/// Dispatches a `paste` or `drop` event on `selector` (the document when
+/// `None`) carrying the file `name` of `bytes`, as the webview would for a
+/// paste from the clipboard or a file dropped on the window. Answers
+/// whether the page took it (prevented the default).
+async fn hand_over(
+    app: &Client,
+    kind: &str,
+    selector: Option<&str>,
+    (name, media_type, bytes): (&str, &str, &[u8]),
+) -> bool {
+    let script = r#"
+        const [kind, target, data, name, type] = arguments;
+        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
+        const transfer = new DataTransfer();
+        transfer.items.add(new File([bytes], name, { type }));
+        const [Kind, field] = kind === "paste"
+            ? [ClipboardEvent, "clipboardData"]
+            : [DragEvent, "dataTransfer"];
+        let event;
+        try {
+            event = new Kind(kind, { [field]: transfer, bubbles: true, cancelable: true });
+        } catch (_) {
+            event = new Kind(kind, { bubbles: true, cancelable: true });
+        }
+        if (!event[field] || event[field].files.length === 0) {
+            Object.defineProperty(event, field, { value: transfer });
+        }
+        (target || document).dispatchEvent(event);
+        return event.defaultPrevented;
+    "#;
+    let target = match selector {
+        Some(selector) => serde_json::to_value(find(app, selector).await).unwrap(),
+        None => Value::Null,
+    };
+    let data = Attachment::from_bytes(name, media_type, bytes).data;
+    let args = vec![
+        json!(kind),
+        target,
+        json!(data),
+        json!(name),
+        json!(media_type),
+    ];
+    app.execute(script, args).await.unwrap() == json!(true)
+}
+
+/// Pastes the photo into the composer, drops a screenshot on the window
+/// and removes it, picks the text file with the attach button: the photo
+/// and the file show, with the limits.
 async fn attach(app: &Client, notes: &std::path::Path) {
     let hint = text(app, "#attach-hint").await;
     assert_eq!(
         hint,
         "Images, text files and PDFs · up to 10 files, 10 MB each"
     );
-    let photo = Attachment::from_bytes(PHOTO, "image/jpeg", JPEG_WITH_GPS);
-    let script = r#"
-        const [field, data, name, type] = arguments;
-        const bytes = Uint8Array.from(atob(data), (c) => c.charCodeAt(0));
-        const clipboard = new DataTransfer();
-        clipboard.items.add(new File([bytes], name, { type }));
-        let paste;
-        try {
-            paste = new ClipboardEvent("paste", { clipboardData: clipboard, bubbles: true, cancelable: true });
-        } catch (_) {
-            paste = new ClipboardEvent("paste", { bubbles: true, cancelable: true });
-        }
-        if (!paste.clipboardData || paste.clipboardData.files.length === 0) {
-            Object.defineProperty(paste, "clipboardData", { value: clipboard });
-        }
-        field.dispatchEvent(paste);
-        return paste.defaultPrevented;
-    "#;
-    let field = serde_json::to_value(find(app, "#composer").await).unwrap();
-    let args = vec![field, json!(photo.data), json!(PHOTO), json!("image/jpeg")];
-    let taken = app.execute(script, args).await.unwrap();
-    assert_eq!(taken, json!(true), "the composer took the pasted file");
+    let photo = (PHOTO, "image/jpeg", JPEG_WITH_GPS);
+    assert!(
+        hand_over(app, "paste", Some("#composer"), photo).await,
+        "the composer took the pasted file"
+    );
     let thumb = ".composer-attachment img.attachment-thumb";
     find(app, thumb).await;
     assert_eq!(natural_size(app, thumb).await, SIZE, "the pasted photo");
+
+    // A file dropped anywhere on the window is attached; × removes it.
+    let screenshot = ("screenshot.png", "image/png", PNG_WITH_TEXT);
+    assert!(hand_over(app, "drop", None, screenshot).await, "the drop");
+    wait_count(app, ".composer-attachment", 2).await;
+    click(
+        app,
+        ".composer-attachment .attachment-remove[aria-label=\"Remove screenshot.png\"]",
+    )
+    .await;
+    wait_count(app, ".composer-attachment", 1).await;
 
     // The attach button's hidden field takes a file's path.
     let picker = find(app, "#attach-input").await;
