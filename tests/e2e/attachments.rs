@@ -297,12 +297,8 @@ async fn leave_the_photo_out(app: &Client, sha256: &str) {
     let url = url.unwrap_or_default();
     let page = reqwest::get(&url).await.unwrap().text().await.unwrap();
     assert!(!page.contains(sha256), "the photo is still on {url}");
-    let published: Value = reqwest::get(format!("{url}.json"))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let json = reqwest::get(format!("{url}.json")).await.unwrap();
+    let published: Value = json.json().await.unwrap();
     let files: Vec<&Value> = (published["messages"].as_array().unwrap().iter())
         .flat_map(|m| m["attachments"].as_array().into_iter().flatten())
         .collect();

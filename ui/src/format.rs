@@ -2,9 +2,16 @@
 //! as the public share page (share-server's `page::format`), so a shared
 //! conversation says exactly what the app said.
 
-pub use chat_core::format::{cost, count, duration_ms, tokens, tokens_per_second};
+pub use chat_core::format::{cost, count, duration_ms, file_size, tokens, tokens_per_second};
 
 use chrono::{DateTime, Utc};
+
+use crate::types::AttachmentRef;
+
+/// An attached file's size, as the share page says it.
+pub fn size_of(file: &AttachmentRef) -> String {
+    file_size(usize::try_from(file.size).unwrap_or_default())
+}
 
 /// A UTC time as `2026-11-25 08:44`.
 pub fn date_time(at: &DateTime<Utc>) -> String {
@@ -35,47 +42,9 @@ pub fn title_from(text: &str) -> String {
     format!("{}…", cut.trim_end())
 }
 
-/// A file's size as people read it: `865 B`, `12.3 KB`, `4 MB` (powers of
-/// 1024, one decimal under 10: `1.5 KB`, `12 KB`).
-pub fn file_size(bytes: u64) -> String {
-    const UNITS: [&str; 3] = ["KB", "MB", "GB"];
-    if bytes < 1024 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1024.0;
-    let mut unit = 0;
-    while value >= 1024.0 && unit + 1 < UNITS.len() {
-        value /= 1024.0;
-        unit += 1;
-    }
-    let rounded = format!("{value:.1}");
-    let text = if value >= 10.0 || rounded.ends_with(".0") {
-        format!("{value:.0}")
-    } else {
-        rounded
-    };
-    format!("{text} {}", UNITS[unit])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn file_sizes_read_short() {
-        for (bytes, text) in [
-            (0, "0 B"),
-            (865, "865 B"),
-            (1024, "1 KB"),
-            (1_536, "1.5 KB"),
-            (12_595, "12 KB"),
-            (10 * 1024 * 1024, "10 MB"),
-            (1_468_006, "1.4 MB"),
-            (3 * 1024 * 1024 * 1024, "3 GB"),
-        ] {
-            assert_eq!(file_size(bytes), text, "{bytes}");
-        }
-    }
 
     #[test]
     fn dates_are_short() {

@@ -8,14 +8,14 @@ use yew::prelude::*;
 
 use super::icon::Icon;
 use super::modal::Modal;
-use crate::format::file_size;
+use crate::format::size_of;
 use crate::state::{ComposerFiles, DataUrl, Shown, is_image};
 use crate::types::AttachmentRef;
 
 /// One file: a thumbnail button (an image), or a chip.
 fn item(shown: &Shown, on_view: &Callback<AttachmentRef>) -> Html {
     let file = &shown.attachment;
-    let size = file_size(u64::try_from(file.size).unwrap_or_default());
+    let size = size_of(file);
     if !is_image(file) {
         return html! {
             <span class="attachment-chip" title={format!("{} · {}", file.name, file.media_type)}>
@@ -131,10 +131,7 @@ pub struct AttachmentViewerProps {
 #[component]
 pub fn AttachmentViewer(props: &AttachmentViewerProps) -> Html {
     let file = &props.attachment;
-    let mut facts = vec![
-        file.media_type.clone(),
-        file_size(u64::try_from(file.size).unwrap_or_default()),
-    ];
+    let mut facts = vec![file.media_type.clone(), size_of(file)];
     if let (Some(width), Some(height)) = (file.width, file.height) {
         facts.push(format!("{width} × {height}"));
     }

@@ -70,8 +70,8 @@ pub fn attach_files(composer: &UseReducerHandle<Composer>) -> Callback<Vec<File>
         if files.is_empty() {
             return;
         }
-        let chosen: Vec<(String, u64)> = (files.iter())
-            .map(|f| (f.name(), f.size() as u64))
+        let chosen: Vec<(String, usize)> = (files.iter())
+            .map(|f| (f.name(), f.size() as usize))
             .collect();
         let (admitted, refused) = composer.files.admit(&chosen);
         let reading = admitted.iter().map(|&i| chosen[i].0.clone()).collect();

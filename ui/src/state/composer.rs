@@ -212,12 +212,17 @@ mod tests {
         assert_eq!(setups[0].model, "gpt-4o", "offered there too: kept");
     }
 
-    #[test]
-    fn a_failed_send_keeps_the_text_and_files_and_a_sent_one_clears_them() {
-        let file = ComposerEdit::Files(FilesEdit::Stored {
+    /// `a.png` stored as `aa`.
+    fn stored_png() -> ComposerEdit {
+        ComposerEdit::Files(FilesEdit::Stored {
             name: "a.png".into(),
             attachment: attachment("a.png", "aa"),
-        });
+        })
+    }
+
+    #[test]
+    fn a_failed_send_keeps_the_text_and_files_and_a_sent_one_clears_them() {
+        let file = stored_png();
         let composer = composed([ComposerEdit::Input("Hello".into()), file.clone()]);
         assert_eq!(composer.text, "Hello", "nothing but Sent clears it");
         assert_eq!(composer.files.hashes(), ["aa"]);
@@ -241,10 +246,7 @@ mod tests {
         });
         let composer = composed([ComposerEdit::Input("Hi".into()), reading.clone()]);
         assert!(!composer.ready(), "a file is still being stored");
-        let stored = ComposerEdit::Files(FilesEdit::Stored {
-            name: "a.png".into(),
-            attachment: attachment("a.png", "aa"),
-        });
+        let stored = stored_png();
         assert!(composed([reading, stored]).ready());
     }
 

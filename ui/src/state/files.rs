@@ -9,11 +9,17 @@ use contract::attachment::limits::{MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MES
 use crate::format::file_size;
 use crate::types::AttachmentRef;
 
+/// The largest file, as people say it: `10 MB` (the limit is in binary
+/// megabytes, the round number it was chosen as).
+fn largest() -> String {
+    format!("{} MB", MAX_ATTACHMENT_BYTES / (1024 * 1024))
+}
+
 /// What the attach button takes, as its hint says it.
 pub fn limits_hint() -> String {
     format!(
         "Images, text files and PDFs · up to {MAX_ATTACHMENTS_PER_MESSAGE} files, {} each",
-        file_size(MAX_ATTACHMENT_BYTES as u64)
+        largest()
     )
 }
 
@@ -59,16 +65,16 @@ pub enum FilesEdit {
 impl ComposerFiles {
     /// Which of the chosen files (`(name, bytes)`) may be read, by index,
     /// and why the others may not: too big, or more than a message takes.
-    pub fn admit(&self, chosen: &[(String, u64)]) -> (Vec<usize>, Vec<String>) {
+    pub fn admit(&self, chosen: &[(String, usize)]) -> (Vec<usize>, Vec<String>) {
         let mut room =
             MAX_ATTACHMENTS_PER_MESSAGE.saturating_sub(self.attached.len() + self.pending.len());
         let (mut admitted, mut refused, mut no_room) = (Vec::new(), Vec::new(), Vec::new());
         for (index, (name, size)) in chosen.iter().enumerate() {
-            if *size > MAX_ATTACHMENT_BYTES as u64 {
+            if *size > MAX_ATTACHMENT_BYTES {
                 refused.push(format!(
                     "{name} ({}) is over the {} a file can be.",
                     file_size(*size),
-                    file_size(MAX_ATTACHMENT_BYTES as u64)
+                    largest()
                 ));
             } else if room == 0 {
                 no_room.push(name.as_str());
@@ -125,7 +131,7 @@ impl ComposerFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::fixtures::attachment as stored;
+    use crate::fixtures::attachment;
 
     fn with(edits: impl IntoIterator<Item = FilesEdit>) -> ComposerFiles {
         let mut files = ComposerFiles::default();
@@ -133,6 +139,22 @@ mod tests {
             files.apply(edit);
         }
         files
+    }
+
+    /// The shell stored `name` as `sha256`.
+    fn stored(name: &str, sha256: &str) -> FilesEdit {
+        FilesEdit::Stored {
+            name: name.into(),
+            attachment: attachment(name, sha256),
+        }
+    }
+
+    /// `count` different files stored one after the other: `0.png`, `1.png`…
+    fn holding(count: usize) -> ComposerFiles {
+        with((0..count).map(|n| {
+            let name = format!("{n}.png");
+            stored(&name, &name)
+        }))
     }
 
     fn chosen(names: &[&str]) -> FilesEdit {
@@ -156,14 +178,8 @@ mod tests {
         assert_eq!(files.pending, ["a.png", "b.png"]);
         let files = with([
             chosen(&["a.png", "b.png"]),
-            FilesEdit::Stored {
-                name: "b.png".into(),
-                attachment: stored("b.png", "bb"),
-            },
-            FilesEdit::Stored {
-                name: "a.png".into(),
-                attachment: stored("a.png", "aa"),
-            },
+            stored("b.png", "bb"),
+            stored("a.png", "aa"),
         ]);
         assert!(files.pending.is_empty());
         assert_eq!(files.hashes(), ["bb", "aa"], "as the shell answered");
@@ -173,10 +189,7 @@ mod tests {
     fn a_refusal_is_said_and_keeps_what_is_attached() {
         let files = with([
             chosen(&["a.png", "photo.heic"]),
-            FilesEdit::Stored {
-                name: "a.png".into(),
-                attachment: stored("a.png", "aa"),
-            },
+            stored("a.png", "aa"),
             FilesEdit::Failed {
                 name: "photo.heic".into(),
                 message: "image/heic files cannot be attached.".into(),
@@ -190,10 +203,7 @@ mod tests {
         );
         let files = with([
             chosen(&["a.png"]),
-            FilesEdit::Stored {
-                name: "a.png".into(),
-                attachment: stored("a.png", "aa"),
-            },
+            stored("a.png", "aa"),
             FilesEdit::Failed {
                 name: "x".into(),
                 message: "no".into(),
@@ -206,14 +216,7 @@ mod tests {
 
     #[test]
     fn too_big_and_too_many_are_refused_before_reading() {
-        let mut files = ComposerFiles::default();
-        for n in 0..8 {
-            let name = format!("{n}.png");
-            files.apply(FilesEdit::Stored {
-                attachment: stored(&name, &name),
-                name,
-            });
-        }
+        let mut files = holding(8);
         files.apply(chosen(&["pending.png"]));
         let big = 12 * 1024 * 1024;
         let (admitted, refused) = files.admit(&[
@@ -226,7 +229,7 @@ mod tests {
         assert_eq!(
             refused,
             [
-                "huge.png (12 MB) is over the 10 MB a file can be.",
+                "huge.png (12.6 MB) is over the 10 MB a file can be.",
                 "Up to 10 files go with one message: eleventh.png, twelfth.png not attached."
             ]
         );
@@ -234,18 +237,8 @@ mod tests {
 
     #[test]
     fn the_same_file_goes_once_and_a_full_message_takes_no_more() {
-        let mut files = ComposerFiles::default();
-        for n in 0..12 {
-            let name = format!("{n}.png");
-            files.apply(FilesEdit::Stored {
-                attachment: stored(&name, &name),
-                name,
-            });
-        }
-        files.apply(FilesEdit::Stored {
-            name: "again.png".into(),
-            attachment: stored("again.png", "0.png"),
-        });
+        let mut files = holding(12);
+        files.apply(stored("again.png", "0.png"));
         assert_eq!(files.attached.len(), 10);
         assert_eq!(
             files.errors.len(),
@@ -258,24 +251,12 @@ mod tests {
     #[test]
     fn removing_and_sending_empty_it() {
         let files = with([
-            FilesEdit::Stored {
-                name: "a.png".into(),
-                attachment: stored("a.png", "aa"),
-            },
-            FilesEdit::Stored {
-                name: "b.png".into(),
-                attachment: stored("b.png", "bb"),
-            },
+            stored("a.png", "aa"),
+            stored("b.png", "bb"),
             FilesEdit::Remove("aa".into()),
         ]);
         assert_eq!(files.hashes(), ["bb"]);
-        let files = with([
-            FilesEdit::Stored {
-                name: "a.png".into(),
-                attachment: stored("a.png", "aa"),
-            },
-            FilesEdit::Clear,
-        ]);
+        let files = with([stored("a.png", "aa"), FilesEdit::Clear]);
         assert_eq!(files, ComposerFiles::default());
     }
 }

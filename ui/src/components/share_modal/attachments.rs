@@ -7,7 +7,7 @@
 use yew::prelude::*;
 
 use crate::dom::checked_of;
-use crate::format::file_size;
+use crate::format::size_of;
 use crate::hooks::spawn_reported;
 use crate::ipc;
 use crate::share_dialog::{FormEdit, ShareAction, ShareDialog};
@@ -50,7 +50,7 @@ pub fn ShareAttachments(props: &ShareAttachmentsProps) -> Html {
                 published: checked_of(&e),
             })
         };
-        let size = file_size(u64::try_from(file.size).unwrap_or_default());
+        let size = size_of(file);
         html! {
             <li class="share-attachment" key={file.sha256.clone()} data-sha256={file.sha256.clone()}>
                 <label class="check">
