@@ -4,8 +4,8 @@
 //! paste gives) next to a text file picked with the attach button; a
 //! screenshot dropped on the window (a DOM `drop`, as the webview makes of
 //! a file dropped with the window's native drop handler off) is attached
-//! and removed again. The files show in the composer, with the limits
-//! stated. The message goes to a
+//! and removed again, and an SVG is refused, saying why, keeping the rest.
+//! The files show in the composer, with the limits stated. The message goes to a
 //! local OpenAI-format provider vision model: it receives the image as an
 //! `image_url` data URL, already stripped of its metadata, and the text
 //! file fenced into the text. The sent message shows the thumbnail, which
@@ -163,6 +163,16 @@ async fn attach(app: &Client, notes: &std::path::Path) {
     let thumb = ".composer-attachment img.attachment-thumb";
     find(app, thumb).await;
     assert_eq!(natural_size(app, thumb).await, SIZE, "the pasted photo");
+
+    // A file of a kind no model reads is refused, saying so beside the
+    // composer; what is attached stays.
+    let svg = b"<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>";
+    assert!(hand_over(app, "drop", None, ("drawing.svg", "image/svg+xml", svg)).await);
+    let refused = wait_text(app, "#attach-errors", |t| !t.is_empty()).await;
+    assert!(refused.contains("drawing.svg"), "{refused:?}");
+    wait_count(app, ".composer-attachment", 1).await;
+    click(app, "#attach-errors button").await;
+    wait_gone(app, "#attach-errors").await;
 
     // A file dropped anywhere on the window is attached; × removes it.
     let screenshot = ("screenshot.png", "image/png", PNG_WITH_TEXT);

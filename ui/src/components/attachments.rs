@@ -109,7 +109,7 @@ pub fn ComposerAttachments(props: &ComposerAttachmentsProps) -> Html {
                 </ul>
             }
             if !props.files.errors.is_empty() {
-                <div id="attach-errors" class="attach-errors" role="alert">
+                <div id="attach-errors" class="msg-error attach-errors" role="alert">
                     <ul>{ for props.files.errors.iter().map(|e| html! { <li>{ e.clone() }</li> }) }</ul>
                     <button type="button" class="icon-button" aria-label="Dismiss" title="Dismiss"
                         onclick={dismiss}>{ Icon::Close.view() }</button>
