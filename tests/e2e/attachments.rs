@@ -101,10 +101,11 @@ fn no_metadata_in(bytes: &[u8], what: &str) {
     }
 }
 
-/// Dispatches a `paste` or `drop` event on `selector` (the document when
-/// `None`) carrying the file `name` of `bytes`, as the webview would for a
-/// paste from the clipboard or a file dropped on the window. Answers
-/// whether the page took it (prevented the default).
+/// Dispatches a `paste` or a drag event (`dragenter`, `drop`) on
+/// `selector` (the document when `None`) carrying the file `name` of
+/// `bytes`, as the webview would for a paste from the clipboard or a file
+/// dragged onto the window. Answers whether the page took it (prevented
+/// the default).
 async fn hand_over(
     app: &Client,
     kind: &str,
@@ -174,9 +175,16 @@ async fn attach(app: &Client, notes: &std::path::Path) {
     click(app, "#attach-errors button").await;
     wait_gone(app, "#attach-errors").await;
 
-    // A file dropped anywhere on the window is attached; × removes it.
+    // Files dragged over the window light up the composer; dropped
+    // anywhere, they are attached; × removes one.
     let screenshot = ("screenshot.png", "image/png", PNG_WITH_TEXT);
+    hand_over(app, "dragenter", None, screenshot).await;
+    wait_text(app, ".composer-drop .composer-drop-note", |t| {
+        t == "Drop to attach"
+    })
+    .await;
     assert!(hand_over(app, "drop", None, screenshot).await, "the drop");
+    wait_gone(app, ".composer-drop").await;
     wait_count(app, ".composer-attachment", 2).await;
     click(
         app,

@@ -93,32 +93,45 @@ pub fn attach_files(composer: &UseReducerHandle<Composer>) -> Callback<Vec<File>
 /// Files dropped anywhere on the window go to `on_files`; answers whether
 /// files are being dragged over it now (the composer says "Drop to
 /// attach"). Dropping a file never navigates the webview away.
+///
+/// Over the window is counted by `dragenter` and `dragleave`, which come in
+/// pairs as the pointer crosses elements (`dragleave` says nothing of where
+/// the pointer went in every webview).
 #[hook]
 pub fn use_file_drop(on_files: Callback<Vec<File>>) -> bool {
     let dragging = use_state_eq(|| false);
     let current = use_mut_ref(Callback::<Vec<File>>::noop);
     *current.borrow_mut() = on_files;
+    let depth = use_mut_ref(|| 0_u32);
     {
-        let dragging = dragging.setter();
-        use_document_listener("dragover", move |event: DragEvent| {
+        let (dragging, depth) = (dragging.setter(), depth.clone());
+        use_document_listener("dragenter", move |event: DragEvent| {
             if drags_files(&event) {
-                event.prevent_default();
+                *depth.borrow_mut() += 1;
                 dragging.set(true);
             }
         });
     }
+    // Without this the webview refuses the drop.
+    use_document_listener("dragover", move |event: DragEvent| {
+        if drags_files(&event) {
+            event.prevent_default();
+        }
+    });
     {
-        let dragging = dragging.setter();
-        // Leaving the window: nothing under the pointer any more.
+        let (dragging, depth) = (dragging.setter(), depth.clone());
         use_document_listener("dragleave", move |event: DragEvent| {
-            if event.related_target().is_none() {
-                dragging.set(false);
+            if drags_files(&event) {
+                let mut depth = depth.borrow_mut();
+                *depth = depth.saturating_sub(1);
+                dragging.set(*depth > 0);
             }
         });
     }
     {
         let dragging = dragging.setter();
         use_document_listener("drop", move |event: DragEvent| {
+            *depth.borrow_mut() = 0;
             dragging.set(false);
             if drags_files(&event) {
                 event.prevent_default();

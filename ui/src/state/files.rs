@@ -118,8 +118,12 @@ impl ComposerFiles {
             }
             FilesEdit::Failed { name, message } => {
                 self.settle(&name);
-                self.errors
-                    .push(format!("Could not attach {name}: {message}"));
+                // The shell's refusals name the file already.
+                self.errors.push(if message.contains(&name) {
+                    message
+                } else {
+                    format!("Could not attach {name}: {message}")
+                });
             }
             FilesEdit::Remove(sha256) => self.attached.retain(|a| a.sha256 != sha256),
             FilesEdit::DismissErrors => self.errors.clear(),
@@ -200,6 +204,18 @@ mod tests {
         assert_eq!(
             files.errors,
             ["Could not attach photo.heic: image/heic files cannot be attached."]
+        );
+        let named = with([
+            chosen(&["a.svg"]),
+            FilesEdit::Failed {
+                name: "a.svg".into(),
+                message: "“a.svg” is image/svg+xml: Parlor attaches images…".into(),
+            },
+        ]);
+        assert_eq!(
+            named.errors,
+            ["“a.svg” is image/svg+xml: Parlor attaches images…"],
+            "said once"
         );
         let files = with([
             chosen(&["a.png"]),
