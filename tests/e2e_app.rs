@@ -18,7 +18,8 @@
 //! The playground stories (`e2e/`): a first run with no usable provider
 //! ([`first_run`]); editing, branches and regenerating ([`branches`]); a
 //! three-model comparison with one provider failing, continued with one
-//! answer and shared with the others ([`compare`]).
+//! answer and shared with the others ([`compare`]); a photo pasted, sent to
+//! a vision model and shared without its GPS metadata ([`attachments`]).
 //!
 //! It needs a display, a D-Bus session with an unlocked keyring and Debian's
 //! webkit2gtk-driver, chromium, chromium-driver and xclip, so a plain
@@ -31,6 +32,8 @@
 
 #[path = "e2e/app.rs"]
 mod app;
+#[path = "e2e/attachments.rs"]
+mod attachments;
 #[path = "e2e/branches.rs"]
 mod branches;
 #[path = "e2e/compare.rs"]

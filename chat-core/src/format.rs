@@ -189,9 +189,39 @@ pub fn setting_value(value: &serde_json::Value) -> String {
     }
 }
 
+/// A file's size in decimal units: `512 B`, `1.2 kB`, `3.4 MB`.
+pub fn file_size(bytes: usize) -> String {
+    const UNITS: [&str; 3] = ["kB", "MB", "GB"];
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes() {
+        assert_shown(
+            file_size,
+            &[
+                (0, "0 B"),
+                (999, "999 B"),
+                (1000, "1.0 kB"),
+                (1234, "1.2 kB"),
+                (999_960, "1.0 MB"),
+                (10 * 1024 * 1024, "10.5 MB"),
+            ],
+        );
+    }
 
     /// `show(value)` is the text of each case.
     #[track_caller]

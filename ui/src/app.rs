@@ -1,8 +1,9 @@
 //! The root component: the sidebar, the open session (header, messages,
 //! composer, playground) and the dialogs. The state is in reducers: the
-//! open session ([`Chat`]), what is typed ([`Composer`]), what covers it
-//! ([`Overlays`]), the sidebar's lists ([`Sessions`]) and the providers'
-//! models ([`Models`]); the commands that change them live in
+//! open session ([`Chat`]), what is typed and attached ([`Composer`]), the
+//! attached images fetched ([`Previews`]), what covers it ([`Overlays`]),
+//! the sidebar's lists ([`Sessions`]) and the providers' models
+//! ([`Models`]); the commands that change them live in
 //! [`crate::hooks`].
 
 use wasm_bindgen_futures::spawn_local;
@@ -16,7 +17,8 @@ use crate::components::message_list::{MessageListProps, message_list};
 use crate::components::overlays::{OverlayHostProps, overlay_host};
 use crate::components::playground::Playground;
 use crate::components::sidebar::Sidebar;
-use crate::hooks::branches::message_commands;
+use crate::hooks::attachments::{attach_files, use_file_drop, use_previews};
+use crate::hooks::branches::{MessageCommand, message_commands};
 use crate::hooks::providers::{add_discovered, offered_models, use_model_lists};
 use crate::hooks::sessions::{AppHandles, use_session_commands};
 use crate::hooks::startup::use_startup;
@@ -27,7 +29,7 @@ use crate::hooks::{
 use crate::ipc::{self, IpcError};
 use crate::models::new_servers;
 use crate::state::{
-    Chat, Composer, ComposerEdit, Models, Overlay, OverlayAction, Overlays, Sessions,
+    Chat, Composer, ComposerEdit, Models, Overlay, OverlayAction, Overlays, Previews, Sessions,
     SessionsAction, SettingsFocus,
 };
 use crate::template::{missing, variable_names};
@@ -70,6 +72,7 @@ pub fn App() -> Html {
     let sessions = use_reducer(Sessions::default);
     let composer = use_reducer(Composer::default);
     let models = use_reducer(Models::default);
+    let previews = use_reducer(Previews::default);
     let settings = use_state(|| None::<SettingsView>);
     let discovered = use_state(Vec::<DiscoveredProvider>::new);
     let theme_choice = use_state(stored_theme);
@@ -96,6 +99,7 @@ pub fn App() -> Html {
         settings: settings.clone(),
         composer: composer.clone(),
         models: models.clone(),
+        previews: previews.clone(),
         discovered: discovered.clone(),
         report,
         refresh_sessions,
@@ -109,6 +113,16 @@ pub fn App() -> Html {
     let turn = use_turn_commands(&app);
     let need_models = use_model_lists(&app);
     let on_command = message_commands(&app);
+    let view_file = on_command.reform(MessageCommand::ViewAttachment);
+    let on_files = attach_files(&composer);
+    let dragging = use_file_drop(on_files.clone());
+    use_previews(
+        &previews,
+        (chat.all_messages())
+            .flat_map(|m| m.attachments.iter().cloned())
+            .chain(composer.files.attached.iter().cloned())
+            .collect(),
+    );
     {
         // The providers in use are asked for their models.
         let mut in_use: Vec<String> = chat
@@ -194,6 +208,7 @@ pub fn App() -> Html {
     });
     let messages = message_list(&MessageListProps {
         chat: chat.clone(),
+        previews: previews.clone(),
         sampling: config.as_ref().map(session_sampling),
         section_ref: messages_ref,
         discovered: new_servers(&discovered, settings_now),
@@ -235,7 +250,9 @@ pub fn App() -> Html {
                             providers={providers.clone()} offered={compare_offered}
                             session_setup={config.as_ref().map(ModelSetup::of).unwrap_or_default()}
                             on_edit={composer.dispatcher().to_callback()} on_provider={compare_provider}
-                            on_send={turn.send} on_stop={turn.stop} />
+                            on_send={turn.send} on_stop={turn.stop}
+                            shown={previews.shown(&composer.files.attached)} {on_files} {dragging}
+                            on_view={view_file} />
                     </div>
                     if let Some(config) = config {
                         <Playground {config} settings={settings_now.cloned()} models={session_models}

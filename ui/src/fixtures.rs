@@ -4,7 +4,7 @@
 
 use serde_json::json;
 
-use crate::types::{MessageStatus, Role, Session, SessionSummary, StoredMessage};
+use crate::types::{AttachmentRef, MessageStatus, Role, Session, SessionSummary, StoredMessage};
 
 /// When every fixture was made.
 const AT: &str = "2026-11-25T08:00:00Z";
@@ -38,4 +38,18 @@ pub fn summary(id: &str) -> SessionSummary {
         "messageCount": 2, "createdAt": AT, "updatedAt": AT,
     }))
     .unwrap()
+}
+
+/// A stored file named `name` with hash `sha256`, typed by its name
+/// (`image/png` when the name does not say).
+pub fn attachment(name: &str, sha256: &str) -> AttachmentRef {
+    let media_type = chat_core::attachment::media_type_for_name(name).unwrap_or("image/png");
+    AttachmentRef {
+        sha256: sha256.into(),
+        name: name.into(),
+        media_type: media_type.into(),
+        size: 326,
+        width: None,
+        height: None,
+    }
 }

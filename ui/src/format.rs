@@ -2,9 +2,16 @@
 //! as the public share page (share-server's `page::format`), so a shared
 //! conversation says exactly what the app said.
 
-pub use chat_core::format::{cost, count, duration_ms, tokens, tokens_per_second};
+pub use chat_core::format::{cost, count, duration_ms, file_size, tokens, tokens_per_second};
 
 use chrono::{DateTime, Utc};
+
+use crate::types::AttachmentRef;
+
+/// An attached file's size, as the share page says it.
+pub fn size_of(file: &AttachmentRef) -> String {
+    file_size(usize::try_from(file.size).unwrap_or_default())
+}
 
 /// A UTC time as `2026-11-25 08:44`.
 pub fn date_time(at: &DateTime<Utc>) -> String {

@@ -237,15 +237,27 @@ shorthands! {
     fn delete_branch(message_id: &str) -> DeleteBranch { message_id: message_id.into() };
     fn select_branch(message_id: &str) -> SelectBranch { message_id: message_id.into() };
     fn fork_session(message_id: &str) -> ForkSession { message_id: message_id.into() };
-    fn send_message(id: &str, content: &str)
-        -> SendMessage { session_id: id.into(), content: content.into() };
+    /// `attachments`: the SHA-256s `add_attachment` answered, in order.
+    fn send_message(id: &str, content: &str, attachments: Vec<String>)
+        -> SendMessage { session_id: id.into(), content: content.into(), attachments };
     fn resend_edited(message_id: &str, content: &str) -> ResendEdited { message_id: message_id.into(), content: content.into() };
     /// `setup: None`: the session's own.
     fn regenerate(message_id: &str, setup: Option<ModelSetup>) -> Regenerate { message_id: message_id.into(), setup };
-    fn compare(id: &str, content: &str, setups: Vec<ModelSetup>) -> Compare { session_id: id.into(), content: content.into(), setups };
+    fn compare(id: &str, content: &str, attachments: Vec<String>, setups: Vec<ModelSetup>)
+        -> Compare { session_id: id.into(), content: content.into(), attachments, setups };
     fn continue_turn(id: &str) -> ContinueTurn { session_id: id.into() };
     /// `false`: the turn had already ended.
     fn stop_turn(message_id: &str) -> StopTurn { message_id: message_id.into() };
+
+    // Attachments
+    /// Stores a file (`data`: standard base64) for the next message;
+    /// `media_type: None`: the shell decides from the name or the bytes.
+    fn add_attachment(name: &str, media_type: Option<String>, data: String)
+        -> AddAttachment { name: name.into(), media_type, data };
+    fn get_attachment(sha256: &str) -> GetAttachment { sha256: sha256.into() };
+    /// The files a share of the session with `options` would publish.
+    fn share_attachments(id: &str, options: Option<&ShareOptions>)
+        -> ShareAttachments { session_id: id.into(), options: options.cloned() };
 
     // Settings and secrets
     fn get_settings() -> GetSettings {};

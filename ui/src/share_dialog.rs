@@ -1,11 +1,14 @@
 //! The Share dialog as a reducer: publishing (at once, with the options used
 //! last time), the link and what the shell said about it, the options form
-//! prefilled from the link, publishing again, and the other ways out (an
-//! HTML file, Markdown). Pure, so it is tested on the host.
+//! prefilled from the link, the attached files it publishes (each can be
+//! left out), publishing again, and the other ways out (an HTML file,
+//! Markdown). Pure, so it is tested on the host.
 
 use crate::sharing::fit_expiry;
 use crate::state::reducible;
-use crate::types::{CopiedMarkdown, ReachKind, SavedFile, ShareOptions, ShareResult};
+use crate::types::{
+    AttachmentRef, CopiedMarkdown, ReachKind, SavedFile, ShareOptions, ShareResult,
+};
 use std::collections::BTreeSet;
 
 pub const COPIED: &str = "Link copied to the clipboard.";
@@ -26,6 +29,8 @@ pub struct OptionsForm {
     /// A selection of messages, not all of them.
     pub some: bool,
     pub selected: BTreeSet<String>,
+    /// The files not to publish (SHA-256s).
+    pub left_out: BTreeSet<String>,
 }
 
 /// An edit of the options form.
@@ -36,7 +41,15 @@ pub enum FormEdit {
     Indexable(bool),
     IncludeAlternatives(bool),
     Some(bool),
-    Message { id: String, chosen: bool },
+    Message {
+        id: String,
+        chosen: bool,
+    },
+    /// A file's checkbox: published or left out.
+    Attachment {
+        sha256: String,
+        published: bool,
+    },
 }
 
 /// A file or Markdown being made.
@@ -71,6 +84,9 @@ pub enum ShareAction {
     /// The last used options (`share_options()`): they fill the form until
     /// a link says what it was made with.
     LastOptions(ShareOptions),
+    /// The files a share with the form's messages would publish
+    /// (`share_attachments`), before any is left out.
+    Attachments(Vec<AttachmentRef>),
     /// What the share server allows and where its links reach.
     Server {
         max_expiry_seconds: Option<u64>,
@@ -113,6 +129,8 @@ pub struct ShareDialog {
     /// Where the server's links reach, before a link says so.
     pub server_reach: Option<ReachKind>,
     pub exports: Exports,
+    /// The files a share would publish, once the shell said.
+    pub attachments: Vec<AttachmentRef>,
 }
 
 impl ShareDialog {
@@ -171,14 +189,39 @@ impl ShareDialog {
             include_system_prompt: self.form.include_system_prompt,
             indexable: self.offers_indexing() && self.form.indexable,
             include_alternatives: self.form.include_alternatives,
+            leave_out_attachments: self.form.left_out.iter().cloned().collect(),
+        })
+    }
+
+    /// The options whose files the dialog lists: the form's, with every
+    /// file (the list is where they are left out).
+    pub fn listed_options(&self) -> Option<ShareOptions> {
+        let options = self.form_options().ok()?;
+        Some(ShareOptions {
+            leave_out_attachments: Vec::new(),
+            ..options
+        })
+    }
+
+    /// The files the form leaves out are not those the link left out: a
+    /// new publish would change what the link shows.
+    pub fn files_changed(&self) -> bool {
+        self.result.as_ref().is_some_and(|result| {
+            let published: BTreeSet<&String> =
+                result.options.leave_out_attachments.iter().collect();
+            let listed = self.attachments.iter().map(|a| &a.sha256);
+            listed
+                .filter(|sha| published.contains(sha) != self.form.left_out.contains(*sha))
+                .count()
+                > 0
         })
     }
 
     /// The options for trying again or for a file or Markdown: the form's
-    /// when it is open, else none (the shell uses the last used, which are
-    /// the link's).
+    /// when it is open or leaves files out, else none (the shell uses the
+    /// last used, which are the link's).
     pub fn chosen_options(&self) -> Result<Option<ShareOptions>, String> {
-        if self.options_open {
+        if self.options_open || !self.form.left_out.is_empty() {
             self.form_options().map(Some)
         } else {
             Ok(None)
@@ -196,6 +239,7 @@ impl ShareDialog {
                 Some(ids) => ids.iter().cloned().collect(),
                 None => self.message_ids.iter().cloned().collect(),
             },
+            left_out: options.leave_out_attachments.iter().cloned().collect(),
         };
     }
 
@@ -231,6 +275,7 @@ impl ShareDialog {
                     self.fill_form(&options);
                 }
             }
+            ShareAction::Attachments(files) => self.attachments = files,
             ShareAction::Server {
                 max_expiry_seconds,
                 reach,
@@ -253,6 +298,18 @@ impl ShareDialog {
                     }
                     FormEdit::Message { id, chosen: false } => {
                         form.selected.remove(&id);
+                    }
+                    FormEdit::Attachment {
+                        sha256,
+                        published: false,
+                    } => {
+                        form.left_out.insert(sha256);
+                    }
+                    FormEdit::Attachment {
+                        sha256,
+                        published: true,
+                    } => {
+                        form.left_out.remove(&sha256);
                     }
                 }
             }

@@ -19,6 +19,8 @@ pub enum Icon {
     Stop,
     Columns,
     More,
+    Attach,
+    File,
 }
 
 impl Icon {
@@ -40,6 +42,10 @@ impl Icon {
             Self::Stop => "M7 7h10v10H7z",
             Self::Columns => "M4 4h16v16H4zM12 4v16",
             Self::More => "M5 12h.01M12 12h.01M19 12h.01",
+            Self::Attach => {
+                "M21.44 11.05l-9.19 9.19a6 6 0 0 1-8.49-8.49l9.19-9.19a4 4 0 0 1 5.66 5.66l-9.2 9.19a2 2 0 0 1-2.83-2.83l8.49-8.48"
+            }
+            Self::File => "M13 2H6a2 2 0 0 0-2 2v16a2 2 0 0 0 2 2h12a2 2 0 0 0 2-2V9zM13 2v7h7",
         }
     }
 

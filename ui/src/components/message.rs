@@ -1,7 +1,8 @@
 //! One message of the chat view, marked up like the public page's (same
 //! classes, same stylesheet), plus what only the app has: the streaming
 //! state, its actions and menu, the branch switcher ([`actions`]), editing
-//! in place ([`editor`]), Retry, and fields for tool results.
+//! in place ([`editor`]), Retry, fields for tool results, and its attached
+//! files.
 
 mod actions;
 mod editor;
@@ -10,6 +11,7 @@ use yew::prelude::*;
 
 use self::actions::{action_buttons, branch_switcher, message_handlers};
 use self::editor::MessageEditor;
+use super::attachments::message_attachments;
 use super::icon::Icon;
 use super::markdown::Markdown;
 use super::stats::MessageStats;
@@ -17,7 +19,7 @@ use crate::answer::{params_if_different, served_by};
 use crate::dom::value_of;
 use crate::format;
 use crate::hooks::branches::MessageCommand;
-use crate::state::BranchPlace;
+use crate::state::{BranchPlace, Shown};
 use crate::tools::pretty_arguments;
 use crate::types::{GenerationParams, MessageStatus, Role, StoredMessage, ToolCall};
 
@@ -38,6 +40,9 @@ pub struct MessageProps {
     pub session_sampling: Option<GenerationParams>,
     #[prop_or_default]
     pub branching: Branching,
+    /// Its files, with their images once fetched.
+    #[prop_or_default]
+    pub attachments: Vec<Shown>,
     pub on_command: Callback<MessageCommand>,
     /// A tool result typed by the user: `(call id, content)`.
     pub on_tool_result: Callback<(String, String)>,
@@ -175,6 +180,10 @@ pub fn MessageView(props: &MessageProps) -> Html {
             </button>
         }
     });
+    let files = message_attachments(
+        &props.attachments,
+        &(props.on_command).reform(MessageCommand::ViewAttachment),
+    );
     let body = if props.branching.editing {
         html! {
             <MessageEditor message_id={message.id.clone()} content={message.content.clone()}
@@ -204,6 +213,7 @@ pub fn MessageView(props: &MessageProps) -> Html {
             { settings }
             { reasoning }
             { body }
+            { files }
             { calls }
             { error }
             if message.role == Role::Assistant && !streaming

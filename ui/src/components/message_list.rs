@@ -9,12 +9,14 @@ use super::compare_view::{Column, CompareView};
 use super::markdown::Markdown;
 use super::message::{Branching, MessageView};
 use crate::hooks::branches::MessageCommand;
-use crate::state::{Answer, Chat};
+use crate::state::{Answer, Chat, Previews};
 use crate::types::{GenerationParams, ProviderConfig, Role, StoredMessage};
 
 /// What the list shows; [`message_list`] renders it.
 pub struct MessageListProps {
     pub chat: UseReducerHandle<Chat>,
+    /// The attached images fetched so far.
+    pub previews: UseReducerHandle<Previews>,
     /// The session's sampling, which answers are compared with.
     pub sampling: Option<GenerationParams>,
     /// The `section.messages` element, kept scrolled to the end by the App.
@@ -89,6 +91,7 @@ pub fn message_list(props: &MessageListProps) -> Html {
         };
         items.push(html! {
             <MessageView key={message.id.clone()} message={message.clone()} {highlighted} {unanswered}
+                attachments={props.previews.shown(&message.attachments)}
                 can_retry={last_id == Some(message.id.as_str())} {branching}
                 session_sampling={props.sampling.clone()}
                 on_command={props.on_command.clone()} on_tool_result={props.on_tool_result.clone()} />

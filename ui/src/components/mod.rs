@@ -1,6 +1,7 @@
 //! Presentational components: props in, HTML out. The dialogs call the
 //! shell themselves through [`crate::ipc`] for what only they need.
 
+pub mod attachments;
 pub mod chat_header;
 pub mod compare_setups;
 pub mod compare_view;

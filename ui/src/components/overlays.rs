@@ -1,9 +1,11 @@
 //! The dialog that is open (Share, Shares, Import, Settings, Regenerate
-//! with…), the confirm question on top of it and a message's menu, as the
+//! with…, an attached image), the confirm question on top of it and a
+//! message's menu, as the
 //! [`Overlays`] reducer says.
 
 use yew::prelude::*;
 
+use super::attachments::AttachmentViewer;
 use super::import_dialog::ImportDialog;
 use super::message_menu::MessageMenuView;
 use super::modal::ConfirmDialog;
@@ -91,6 +93,10 @@ pub fn overlay_host(props: &OverlayHostProps) -> Html {
             <RegenerateDialog message_id={id.clone()} setup={regenerate_setup(&props.app, id)}
                 settings={props.app.settings().cloned()} models={(*props.app.models).clone()}
                 on_need_models={props.on_need_models.clone()} on_command={props.on_command.clone()}
+                on_close={close} />
+        },
+        Overlay::Attachment(file) => html! {
+            <AttachmentViewer attachment={file.clone()} url={props.app.previews.url(&file.sha256)}
                 on_close={close} />
         },
         Overlay::Settings(focus) => match &*props.app.settings {

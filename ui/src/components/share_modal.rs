@@ -1,10 +1,12 @@
 //! The Share dialog. Opening it publishes at once with the options used
 //! last time (the shell copies the link); then it shows the link, who can
 //! open it and the ways out when that is only this computer, the QR code,
-//! earlier links of the conversation, a file or Markdown instead, and the
-//! options to publish again with. State is the [`ShareDialog`] reducer;
-//! what it asks of the shell is in [`commands`].
+//! earlier links of the conversation, the files it publishes (each can be
+//! left out), a file or Markdown instead, and the options to publish again
+//! with. State is the [`ShareDialog`] reducer; what it asks of the shell is
+//! in [`commands`].
 
+mod attachments;
 mod commands;
 mod earlier;
 mod exports;
@@ -13,6 +15,7 @@ mod options;
 
 use yew::prelude::*;
 
+use self::attachments::{ShareAttachments, use_share_attachments};
 use self::commands::use_share_commands;
 use self::earlier::EarlierShares;
 use self::exports::ShareExports;
@@ -42,6 +45,7 @@ pub fn ShareModal(props: &ShareModalProps) -> Html {
     };
     let dispatch = dialog.dispatcher();
     let commands = use_share_commands(&props.session_id, &dialog);
+    use_share_attachments(&props.session_id, &dialog);
 
     // Opening is publishing; meanwhile the server's cap and the last used
     // options are fetched for the options form.
@@ -99,6 +103,8 @@ pub fn ShareModal(props: &ShareModalProps) -> Html {
                 }
                 { feedback }
             }
+            <ShareAttachments dialog={(*dialog).clone()} on_edit={on_edit.clone()}
+                on_republish={commands.republish.clone()} />
             if let Some(result) = &dialog.result {
                 <EarlierShares shares={result.earlier.clone()} />
             }

@@ -1,7 +1,8 @@
 //! What can be done to a message (its action buttons, its menu, the branch
 //! switcher, a comparison's columns): copy, edit and resend, regenerate
 //! (with the session's setup or another), fork, delete, switch branch,
-//! continue with an answer, stop one. One callback takes them all, as
+//! continue with an answer, stop one, view an attached image large. One
+//! callback takes them all, as
 //! [`MessageCommand`]s.
 
 use yew::prelude::*;
@@ -10,7 +11,7 @@ use super::sessions::AppHandles;
 use super::{after_render, document};
 use crate::ipc::{self, IpcError};
 use crate::state::{Answer, ChatAction, Confirmation, MessageMenu, Overlay, OverlayAction};
-use crate::types::ModelSetup;
+use crate::types::{AttachmentRef, ModelSetup};
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum MessageCommand {
@@ -42,6 +43,8 @@ pub enum MessageCommand {
     /// A prompt's answers between side by side and one at a time.
     ToggleColumns(String),
     Menu(Option<MessageMenu>),
+    /// Shows an attached image large.
+    ViewAttachment(AttachmentRef),
 }
 
 /// The one callback for every [`MessageCommand`].
@@ -96,6 +99,10 @@ async fn run(app: &AppHandles, command: MessageCommand) -> Result<(), IpcError> 
             }
         }
         MessageCommand::Menu(menu) => app.overlays.dispatch(OverlayAction::Menu(menu)),
+        MessageCommand::ViewAttachment(file) => {
+            app.overlays
+                .dispatch(OverlayAction::Open(Overlay::Attachment(file)));
+        }
     }
     Ok(())
 }

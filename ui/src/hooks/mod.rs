@@ -1,11 +1,13 @@
 //! The app's hooks: its commands on sessions ([`sessions`]), on the open
-//! session's turns ([`turns`]) and on its messages ([`branches`]), the
+//! session's turns ([`turns`]) and on its messages ([`branches`]), files
+//! attached and shown ([`attachments`]), the
 //! providers' models ([`providers`]), what it does on mounting
 //! ([`startup`]), the page around it ([`page`]: theme, stylesheets, context
 //! menu), and the DOM plumbing here: background commands, document
 //! listeners, keyboard shortcuts, highlighted HTML from the shell,
 //! scrolling, focus.
 
+pub mod attachments;
 pub mod branches;
 mod page;
 pub mod providers;

@@ -9,7 +9,7 @@ use super::{focus, spawn_reported};
 use crate::ipc::{self, IpcError};
 use crate::state::{
     Chat, ChatAction, Composer, ComposerEdit, Confirmation, Models, OverlayAction, Overlays,
-    Sessions, SessionsAction,
+    Previews, Sessions, SessionsAction,
 };
 use crate::types::{DiscoveredProvider, Session, SessionConfig, Settings, SettingsView};
 
@@ -28,6 +28,8 @@ pub struct AppHandles {
     pub settings: UseStateHandle<Option<SettingsView>>,
     pub composer: UseReducerHandle<Composer>,
     pub models: UseReducerHandle<Models>,
+    /// The attached images fetched so far.
+    pub previews: UseReducerHandle<Previews>,
     /// Local model servers found on start.
     pub discovered: UseStateHandle<Vec<DiscoveredProvider>>,
     /// Shows a failed command's error in the banner.

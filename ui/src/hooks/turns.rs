@@ -23,9 +23,17 @@ pub async fn refresh_totals(dispatch: &Dispatch, session_id: &str) {
     }
 }
 
+/// What Send sends: the text, the files' SHA-256s, and the setups when
+/// comparing.
+struct Draft {
+    text: String,
+    files: Vec<String>,
+    setups: Option<Vec<ModelSetup>>,
+}
+
 pub struct TurnCommands {
-    /// Sends the composer's text (to every compared setup when Compare is
-    /// on).
+    /// Sends the composer's text and files (to every compared setup when
+    /// Compare is on).
     pub send: Callback<()>,
     /// Stops every streaming answer.
     pub stop: Callback<()>,
@@ -62,39 +70,45 @@ pub fn use_turn_commands(app: &AppHandles) -> TurnCommands {
 
     let send = {
         let fresh_config = new_config(None, app.settings.as_ref());
-        let send = app.command(
-            move |app, (text, setups): (String, Option<Vec<ModelSetup>>)| {
-                let fresh_config = fresh_config.clone();
-                async move {
-                    let id = saved_session(&app, fresh_config, &text).await?;
-                    match setups {
-                        Some(setups) => {
-                            let started = ipc::compare(&id, &text, setups).await?;
-                            app.composer.dispatch(ComposerEdit::Sent);
-                            app.dispatch(ChatAction::Compared(started));
-                        }
-                        None => {
-                            let started = ipc::send_message(&id, &text).await?;
-                            app.composer.dispatch(ComposerEdit::Sent);
-                            app.dispatch(ChatAction::Started(started));
-                        }
+        let send = app.command(move |app, draft: Draft| {
+            let fresh_config = fresh_config.clone();
+            async move {
+                let Draft {
+                    text,
+                    files,
+                    setups,
+                } = draft;
+                let id = saved_session(&app, fresh_config, &text).await?;
+                match setups {
+                    Some(setups) => {
+                        let started = ipc::compare(&id, &text, files, setups).await?;
+                        app.composer.dispatch(ComposerEdit::Sent);
+                        app.dispatch(ChatAction::Compared(started));
                     }
-                    app.refresh_sessions.emit(());
-                    Ok(())
+                    None => {
+                        let started = ipc::send_message(&id, &text, files).await?;
+                        app.composer.dispatch(ComposerEdit::Sent);
+                        app.dispatch(ChatAction::Started(started));
+                    }
                 }
-            },
-        );
+                app.refresh_sessions.emit(());
+                Ok(())
+            }
+        });
         let (composer, overlays) = (app.composer.clone(), app.overlays.clone());
         let busy = !streaming.is_empty();
         Callback::from(move |()| {
-            let text = composer.text.clone();
-            if text.trim().is_empty() || busy {
+            if !composer.ready() || busy {
                 return;
             }
             match composer.setups() {
                 Ok(setups) => {
                     overlays.dispatch(OverlayAction::DismissBanner);
-                    send.emit((text, setups));
+                    send.emit(Draft {
+                        text: composer.text.clone(),
+                        files: composer.files.hashes(),
+                        setups,
+                    });
                 }
                 Err(message) => overlays.dispatch(OverlayAction::Report(message)),
             }

@@ -1,5 +1,6 @@
 //! The Share dialog's stories: publishing, failures, replacement, the options
-//! form, indexing, the expiry cap, the selection and the exports.
+//! form, indexing, the expiry cap, the selection, the files left out and the
+//! exports.
 
 use super::*;
 use crate::sharing::DAY;
@@ -44,6 +45,7 @@ fn publishing_then_the_link_and_its_options() {
         include_system_prompt: false,
         indexable: false,
         include_alternatives: false,
+        leave_out_attachments: Vec::new(),
     };
     let state = reduce(dialog(), [ShareAction::Publishing]);
     assert!(state.publishing);
@@ -257,4 +259,77 @@ fn exports_say_where_and_what_was_removed() {
     );
     assert_eq!(cancelled.exports.making, None);
     assert_eq!(cancelled.error, None);
+}
+
+fn leave_out(sha256: &str) -> ShareAction {
+    ShareAction::Edit(FormEdit::Attachment {
+        sha256: sha256.into(),
+        published: false,
+    })
+}
+
+#[test]
+fn files_left_out_go_in_the_options_and_the_list_keeps_them_all() {
+    let files = vec![
+        crate::fixtures::attachment("photo.jpg", "aa"),
+        crate::fixtures::attachment("notes.md", "bb"),
+    ];
+    let state = reduce(
+        dialog(),
+        [ShareAction::Attachments(files.clone()), leave_out("bb")],
+    );
+    assert_eq!(state.attachments, files);
+    assert_eq!(
+        state.form_options().unwrap().leave_out_attachments,
+        ["bb"],
+        "what is published"
+    );
+    assert_eq!(
+        state.listed_options().unwrap().leave_out_attachments,
+        Vec::<String>::new(),
+        "what is listed: every file, so it can be ticked again"
+    );
+    let ticked_again = reduce(
+        state,
+        [ShareAction::Edit(FormEdit::Attachment {
+            sha256: "bb".into(),
+            published: true,
+        })],
+    );
+    assert!(ticked_again.form.left_out.is_empty());
+    assert_eq!(ticked_again.chosen_options(), Ok(None), "the last used");
+}
+
+#[test]
+fn trying_again_or_a_file_leaves_out_the_files_left_out() {
+    let state = reduce(
+        dialog(),
+        [ShareAction::PublishFailed("down".into()), leave_out("aa")],
+    );
+    let chosen = state.chosen_options().unwrap().unwrap();
+    assert_eq!(chosen.leave_out_attachments, ["aa"]);
+}
+
+#[test]
+fn a_link_says_which_files_it_left_out_and_a_change_asks_for_a_new_one() {
+    let files = vec![
+        crate::fixtures::attachment("photo.jpg", "aa"),
+        crate::fixtures::attachment("notes.md", "bb"),
+    ];
+    let made = ShareOptions {
+        leave_out_attachments: vec!["aa".into()],
+        ..ShareOptions::default()
+    };
+    let state = reduce(
+        dialog(),
+        [
+            ShareAction::Attachments(files),
+            ShareAction::Published(result(ReachKind::ThisComputer, made)),
+        ],
+    );
+    assert_eq!(state.form.left_out, BTreeSet::from(["aa".to_owned()]));
+    assert!(!state.files_changed());
+    let state = reduce(state, [leave_out("bb")]);
+    assert!(state.files_changed());
+    assert!(!dialog().files_changed(), "no link yet, nothing to change");
 }

@@ -1,8 +1,10 @@
-//! The composer as a reducer: the text being typed, and the setups a
-//! comparison sends it to when Compare is on (2 to 4 rows, each a provider,
-//! a model and a temperature). The text stays until a send succeeds, so a
-//! send that fails (no provider set up yet) loses nothing.
+//! The composer as a reducer: the text being typed, the files going with it
+//! ([`ComposerFiles`]), and the setups a comparison sends it to when Compare
+//! is on (2 to 4 rows, each a provider, a model and a temperature). The text
+//! and the files stay until a send succeeds, so a send that fails (no
+//! provider set up yet) loses nothing.
 
+use super::files::{ComposerFiles, FilesEdit};
 use super::reducible;
 use crate::models::keep_or_first;
 use crate::types::ModelSetup;
@@ -14,6 +16,7 @@ pub const MAX_SETUPS: usize = 4;
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Composer {
     pub text: String,
+    pub files: ComposerFiles,
     /// The comparison's setups, when Compare is on.
     pub compare: Option<Vec<ModelSetup>>,
 }
@@ -21,7 +24,9 @@ pub struct Composer {
 #[derive(Debug, Clone, PartialEq)]
 pub enum ComposerEdit {
     Input(String),
-    /// The text was sent: the field empties (Compare stays as it is).
+    Files(FilesEdit),
+    /// The text was sent: the field and the files empty (Compare stays as
+    /// it is).
     Sent,
     /// Compare on (its first rows the session's setup) or off.
     ToggleCompare(ModelSetup),
@@ -49,7 +54,11 @@ impl Composer {
     pub fn apply(&mut self, edit: ComposerEdit) {
         match edit {
             ComposerEdit::Input(text) => self.text = text,
-            ComposerEdit::Sent => self.text.clear(),
+            ComposerEdit::Files(edit) => self.files.apply(edit),
+            ComposerEdit::Sent => {
+                self.text.clear();
+                self.files.apply(FilesEdit::Clear);
+            }
             ComposerEdit::ToggleCompare(session) => {
                 self.compare = match self.compare {
                     Some(_) => None,
@@ -99,6 +108,13 @@ impl Composer {
         self.compare.as_mut().and_then(|s| s.get_mut(index))
     }
 
+    /// Whether Send has something to send: text, or files (and none still
+    /// on its way).
+    pub fn ready(&self) -> bool {
+        (!self.text.trim().is_empty() || !self.files.attached.is_empty())
+            && self.files.pending.is_empty()
+    }
+
     /// The setups to compare, when Compare is on and each names a model.
     pub fn setups(&self) -> Result<Option<Vec<ModelSetup>>, String> {
         let Some(setups) = &self.compare else {
@@ -116,6 +132,7 @@ reducible!(Composer, ComposerEdit);
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::fixtures::attachment;
 
     fn setup(provider: &str, model: &str) -> ModelSetup {
         ModelSetup {
@@ -195,12 +212,42 @@ mod tests {
         assert_eq!(setups[0].model, "gpt-4o", "offered there too: kept");
     }
 
+    /// `a.png` stored as `aa`.
+    fn stored_png() -> ComposerEdit {
+        ComposerEdit::Files(FilesEdit::Stored {
+            name: "a.png".into(),
+            attachment: attachment("a.png", "aa"),
+        })
+    }
+
     #[test]
-    fn a_failed_send_keeps_the_text_and_a_sent_one_clears_it() {
-        let composer = composed([ComposerEdit::Input("Hello".into())]);
+    fn a_failed_send_keeps_the_text_and_files_and_a_sent_one_clears_them() {
+        let file = stored_png();
+        let composer = composed([ComposerEdit::Input("Hello".into()), file.clone()]);
         assert_eq!(composer.text, "Hello", "nothing but Sent clears it");
-        let composer = composed([ComposerEdit::Input("Hello".into()), ComposerEdit::Sent]);
+        assert_eq!(composer.files.hashes(), ["aa"]);
+        let composer = composed([
+            ComposerEdit::Input("Hello".into()),
+            file,
+            ComposerEdit::Sent,
+        ]);
         assert_eq!(composer.text, "");
+        assert_eq!(composer.files, ComposerFiles::default());
+    }
+
+    #[test]
+    fn files_alone_can_be_sent_once_none_is_on_its_way() {
+        assert!(!Composer::default().ready());
+        assert!(!composed([ComposerEdit::Input("  ".into())]).ready());
+        assert!(composed([ComposerEdit::Input("Hi".into())]).ready());
+        let reading = ComposerEdit::Files(FilesEdit::Chosen {
+            reading: vec!["a.png".into()],
+            refused: Vec::new(),
+        });
+        let composer = composed([ComposerEdit::Input("Hi".into()), reading.clone()]);
+        assert!(!composer.ready(), "a file is still being stored");
+        let stored = stored_png();
+        assert!(composed([reading, stored]).ready());
     }
 
     #[test]

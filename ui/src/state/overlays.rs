@@ -9,7 +9,7 @@ use yew::{AttrValue, Callback};
 use super::reducible;
 use crate::errors::share_error_message;
 use crate::ipc::IpcError;
-use crate::types::{Role, ShareServerMode};
+use crate::types::{AttachmentRef, Role, ShareServerMode};
 
 /// Which dialog is open.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -22,6 +22,8 @@ pub enum Overlay {
     Settings(SettingsFocus),
     /// "Regenerate with…" for this answer.
     Regenerate(String),
+    /// An attached image, large.
+    Attachment(AttachmentRef),
 }
 
 /// Where Settings opens.
