@@ -26,6 +26,7 @@ use serde_json::{Value, json};
 use crate::snapshot::{Message, Role, ShareSnapshot};
 
 pub mod files;
+pub mod generated;
 mod html;
 
 pub use html::{CONTROLS, browser_scheme};

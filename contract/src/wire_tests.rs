@@ -114,17 +114,19 @@ fn share_options_encode_as_the_shell_reads_them() {
         include_system_prompt: false,
         indexable: true,
         include_alternatives: false,
+        leave_out_attachments: vec!["ab12".into()],
     };
     assert_eq!(
         serde_json::to_value(&options).unwrap(),
         serde_json::json!({"messageIds": null, "expiresIn": 86400,
                            "includeSystemPrompt": false, "indexable": true,
-                           "includeAlternatives": false})
+                           "includeAlternatives": false, "leaveOutAttachments": ["ab12"]})
     );
-    // Options saved before alternatives existed publish them.
+    // Options saved before alternatives and attachments existed publish them.
     let older: ShareOptions =
         serde_json::from_value(serde_json::json!({"indexable": false})).unwrap();
     assert!(older.include_alternatives);
+    assert!(older.leave_out_attachments.is_empty());
 }
 
 #[test]

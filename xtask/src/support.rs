@@ -2,7 +2,7 @@
 //! child processes (servers, drivers) and their memory, publishing shares,
 //! the WebDriver helpers the browser tests use, templates and quantiles.
 
-pub mod fixture;
+pub use chat_core::fixtures::generated as fixture;
 pub mod procs;
 pub mod publish;
 #[path = "../../tests/support/webdriver.rs"]
