@@ -158,7 +158,6 @@ impl Conversation<'_> {
                         div.msg-reasoning-body.markdown { (code::markdown(reasoning)) }
                     }
                 }
-                (attachments::list(&message.attachments, self.files))
                 @if has_content {
                     div.msg-content.markdown data-testid="msg-content" {
                         @if message.role == Role::Tool {
@@ -170,6 +169,8 @@ impl Conversation<'_> {
                 } @else if message.tool_calls.is_empty() && !has_error && message.attachments.is_empty() {
                     p.msg-empty data-testid="msg-content" { "(no content)" }
                 }
+                // Under the text, as the app shows them.
+                (attachments::list(&message.attachments, self.files))
                 @if !message.tool_calls.is_empty() {
                     div.tool-calls {
                         @for (call_index, call) in message.tool_calls.iter().enumerate() {
