@@ -169,22 +169,26 @@ fn ensure_schemathesis() -> Result<PathBuf> {
     Ok(schemathesis)
 }
 
-/// Publishes two small shares: one to read, one to revoke.
+/// Publishes two shares: one with attached files to read, one small one to
+/// revoke.
 fn publish_two(base: &str, token: &str) -> Result<(String, String)> {
     let runtime = support::runtime(1)?;
     runtime.block_on(async {
         let http = reqwest::Client::builder().no_proxy().build()?;
+        let with_files = serde_json::to_vec(&chat_core::fixtures::files::with_attachments())?;
+        let read = publish::create(&http, base, token, &with_files).await?;
         let body = serde_json::to_vec(&fixture::small_chat(Utc::now()))?;
-        let read = publish::create(&http, base, token, &body).await?;
         let revoke = publish::create(&http, base, token, &body).await?;
         Ok((read, revoke))
     })
 }
 
 /// The schemathesis config: the token for every request, real ids for the
-/// operations that take one, and the narrowed checks with their reasons.
+/// operations that take one (and the hash of a file the read share
+/// attaches), and the narrowed checks with their reasons.
 fn config_toml(token: &str, read_id: &str, revoke_id: &str) -> Result<String> {
-    let ids = serde_json::json!({"token": token, "read_id": read_id, "revoke_id": revoke_id});
+    let file = &chat_core::fixtures::files::images()[0].sha256;
+    let ids = serde_json::json!({"token": token, "read_id": read_id, "revoke_id": revoke_id, "read_file": file});
     render(include_str!("schemathesis.toml.in"), ids)
 }
 
@@ -261,6 +265,8 @@ mod tests {
         assert!(toml.contains("parameters = { \"path.shareId\" = \"GONE\" }"));
         assert!(toml.contains("include-name = \"DELETE /api/v0/shared-chats/{shareId}\""));
         assert!(toml.contains("checks.ignored_auth.enabled = false"));
-        assert_eq!(toml.matches("[[operations]]").count(), 3);
+        let file = &chat_core::fixtures::files::images()[0].sha256;
+        assert!(toml.contains(&format!("\"path.sha256\" = \"{file}\"")));
+        assert_eq!(toml.matches("[[operations]]").count(), 4);
     }
 }
