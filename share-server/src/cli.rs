@@ -41,7 +41,7 @@ pub enum Command {
         #[command(subcommand)]
         command: UserCommand,
     },
-    /// Delete the shares that have expired and print how many.
+    /// Delete the shares that have expired and the files no share uses, and print how many.
     Purge(CommonArgs),
 }
 
