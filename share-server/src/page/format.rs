@@ -4,7 +4,8 @@
 use chrono::{DateTime, Utc};
 
 pub use chat_core::format::{
-    cost, count, duration_ms, generation_rate, money, parameter, percent, tokens, tokens_per_second,
+    cost, count, duration_ms, file_size, generation_rate, money, parameter, percent, tokens,
+    tokens_per_second,
 };
 
 /// `25 Nov 2026` (UTC).
@@ -25,21 +26,6 @@ pub fn date_time(at: DateTime<Utc>) -> String {
 /// The machine-readable form for `<time datetime>`: `2026-11-25T14:03:07Z`.
 pub fn iso(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
-}
-
-/// A file's size in decimal units: `512 B`, `1.2 kB`, `3.4 MB`.
-pub fn file_size(bytes: usize) -> String {
-    const UNITS: [&str; 3] = ["kB", "MB", "GB"];
-    if bytes < 1000 {
-        return format!("{bytes} B");
-    }
-    let mut value = bytes as f64 / 1000.0;
-    let mut unit = 0;
-    while value >= 999.95 && unit + 1 < UNITS.len() {
-        value /= 1000.0;
-        unit += 1;
-    }
-    format!("{value:.1} {}", UNITS[unit])
 }
 
 /// `{"a":1}` as indented JSON, or `None` when `text` is not JSON.
@@ -134,20 +120,6 @@ pub fn longest_backtick_run(text: &str) -> usize {
 mod tests {
     use super::*;
     use chrono::TimeZone;
-
-    #[test]
-    fn file_sizes() {
-        for (bytes, text) in [
-            (0, "0 B"),
-            (999, "999 B"),
-            (1000, "1.0 kB"),
-            (1234, "1.2 kB"),
-            (999_960, "1.0 MB"),
-            (10 * 1024 * 1024, "10.5 MB"),
-        ] {
-            assert_eq!(file_size(bytes), text, "{bytes}");
-        }
-    }
 
     #[test]
     fn dates_are_utc_and_human() {
