@@ -91,7 +91,17 @@ pub fn render(view: &ShareView<'_>) -> Markup {
         files: Files::Served {
             share_id: view.share_id,
         },
-        links: html! {
+        links: if view.protected {
+            // The unlock cookie's path covers the page and its files, not
+            // the downloads beside it: those take the password in a header.
+            html! {
+                p.pl-downloads data-testid="downloads" {
+                    "Downloads of this password-protected conversation need its password \
+                     in an X-Share-Password header."
+                }
+            }
+        } else {
+            html! {
             p.pl-downloads data-testid="downloads" {
                 "Download this conversation: "
                 a.pl-download href={ "/shared/" (view.share_id) ".json" } download data-testid="download-json" {
@@ -105,6 +115,7 @@ pub fn render(view: &ShareView<'_>) -> Markup {
                 a.pl-download href={ "/shared/" (view.share_id) ".html" } download data-testid="download-html" {
                     "HTML file"
                 }
+            }
             }
         },
         social: if view.protected {
