@@ -8,8 +8,6 @@
 //! through one instance is therefore refused by all others on their very
 //! next `share_status` check (see `delivery.rs`).
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -26,6 +24,7 @@ use rows::{
     USER_COLUMNS, column, db_error, hash_column, migration_error, millis, optional_millis,
     pool_error, share_id_column, status_columns, user_row,
 };
+pub use url::PoolOptions;
 use url::{Connection, parse_url};
 
 use super::{
@@ -56,25 +55,6 @@ const MIGRATION_LOCK: i64 = 0x7061_726c_6f72;
 /// The schema version the embedded migrations lead to.
 pub fn latest_schema_version() -> usize {
     MIGRATIONS.len()
-}
-
-/// Size and patience of the connection pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PoolOptions {
-    /// Most connections one instance opens.
-    pub max_size: usize,
-    /// How long a request waits for a free connection (or a new one to be
-    /// established) before it fails with [`StoreError::Unavailable`].
-    pub wait_timeout: Duration,
-}
-
-impl Default for PoolOptions {
-    fn default() -> Self {
-        Self {
-            max_size: 16,
-            wait_timeout: Duration::from_secs(5),
-        }
-    }
 }
 
 /// PostgreSQL behind [`ShareStore`].

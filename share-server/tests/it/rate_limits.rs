@@ -2,7 +2,7 @@
 //! like publishing: 429 with `Retry-After`, each kind of request with its
 //! own budget.
 
-use crate::common::{SHARES, TestServer, expect_error};
+use crate::common::{SHARES, TestServer, assert_retry_after, expect_error};
 
 use reqwest::StatusCode;
 use share_server::Config;
@@ -15,17 +15,6 @@ fn limits(ip: u32, token: u32) -> impl FnOnce(Config) -> Config {
     }
 }
 
-#[track_caller]
-fn assert_retry_after(response: &reqwest::Response) {
-    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
-    let seconds: u64 = response.headers()["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
-    assert!((1..=60).contains(&seconds), "{seconds}");
-}
-
 #[tokio::test]
 async fn listing_is_limited_per_token() {
     let server = TestServer::with(limits(0, 3)).await;
@@ -35,7 +24,7 @@ async fn listing_is_limited_per_token() {
         assert_eq!(server.list(&alice).await.status(), StatusCode::OK);
     }
     let limited = server.list(&alice).await;
-    assert_retry_after(&limited);
+    assert_retry_after(&limited, 60);
     expect_error(limited, StatusCode::TOO_MANY_REQUESTS, "rate_limited").await;
     // Another token, and publishing with the same one, have their own budgets.
     assert_eq!(server.list(&bob).await.status(), StatusCode::OK);
@@ -50,7 +39,7 @@ async fn listing_is_limited_per_client_whatever_the_token() {
         assert_eq!(server.list(&token).await.status(), StatusCode::OK);
     }
     // A fourth token from the same address, even a wrong one.
-    assert_retry_after(&server.list("psu_not-a-token").await);
+    assert_retry_after(&server.list("psu_not-a-token").await, 60);
 }
 
 #[tokio::test]
@@ -69,13 +58,13 @@ async fn revoking_is_limited_per_token() {
     }
     let bobs = server.publish_ok(Some(&bob)).await;
     let id = bobs["shareId"].as_str().unwrap();
-    assert_retry_after(&server.delete(id, Some(&alice), None).await);
+    assert_retry_after(&server.delete(id, Some(&alice), None).await, 60);
     // Guessing one share's delete token is throttled per token too.
     for _ in 0..3 {
         let wrong = server.delete(id, None, Some("psd_guess")).await;
         assert_eq!(wrong.status(), StatusCode::NOT_FOUND);
     }
-    assert_retry_after(&server.delete(id, None, Some("psd_guess")).await);
+    assert_retry_after(&server.delete(id, None, Some("psd_guess")).await, 60);
     // The share's own delete token has its own budget; listing is unaffected.
     let token = bobs["deleteToken"].as_str().unwrap();
     let response = server.delete(id, None, Some(token)).await;
@@ -111,5 +100,5 @@ async fn revoking_is_limited_per_client() {
         assert_eq!(response.status(), StatusCode::OK);
     }
     // With no credentials at all, too.
-    assert_retry_after(&delete("AAAAAAAAAAAAAAAAAAAAAA", None).await.unwrap());
+    assert_retry_after(&delete("AAAAAAAAAAAAAAAAAAAAAA", None).await.unwrap(), 60);
 }
