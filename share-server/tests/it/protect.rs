@@ -334,6 +334,11 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
     let x = publish_protected(&server, &token, PASSWORD).await;
     let y = publish_protected(&server, &token, PASSWORD).await;
     let client = "192.0.2.1";
+    let x_page = format!("/shared/{}", x.id);
+    let with_cookie = |cookie: &str| {
+        let (server, page, cookie) = (&server, &x_page, cookie.to_owned());
+        async move { get_with(server, page, client, None, Some(&cookie)).await }
+    };
 
     let wrong = unlock(&server, &x.id, client, "nope").await;
     assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
@@ -382,7 +387,7 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
 
     let unlocked = unlock(&server, &x.id, client, PASSWORD).await;
     assert_eq!(unlocked.status(), StatusCode::SEE_OTHER);
-    assert_eq!(header(&unlocked, "location"), format!("/shared/{}", x.id));
+    assert_eq!(header(&unlocked, "location"), x_page);
     let set_cookie = header(&unlocked, "set-cookie");
     for attribute in [
         format!("Path=/shared/{}", x.id),
@@ -402,14 +407,7 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
     assert!(cookie.starts_with("share_unlock="), "{cookie}");
 
     // The cookie opens X's page and files, nothing of Y.
-    let page = get_with(
-        &server,
-        &format!("/shared/{}", x.id),
-        client,
-        None,
-        Some(&cookie),
-    )
-    .await;
+    let page = with_cookie(&cookie).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert_eq!(header(&page, "cache-control"), "private, no-store");
     assert!(page.text().await.unwrap().contains(TITLE));
@@ -441,14 +439,7 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
         "share_unlock=garbage".to_owned(),
         format!("other={value}"),
     ] {
-        let response = get_with(
-            &server,
-            &format!("/shared/{}", x.id),
-            client,
-            None,
-            Some(&bad),
-        )
-        .await;
+        let response = with_cookie(&bad).await;
         assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{bad}");
     }
 
@@ -456,14 +447,7 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
     server
         .clock
         .advance(TimeDelta::hours(12) + TimeDelta::seconds(1));
-    let response = get_with(
-        &server,
-        &format!("/shared/{}", x.id),
-        client,
-        None,
-        Some(&cookie),
-    )
-    .await;
+    let response = with_cookie(&cookie).await;
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
 
     // A share without a password: the form just leads to the page.
