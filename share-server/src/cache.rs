@@ -42,25 +42,28 @@ impl CachedBody {
     /// Compresses `body` both ways (keeping a variant only when it is smaller)
     /// and hashes it. CPU-bound: call from a blocking task for large bodies.
     pub fn new(content_type: &'static str, body: impl Into<Bytes>) -> Self {
+        let mut body = Self::precompressed(content_type, body);
+        let size = body.identity.len();
+        if size >= MIN_COMPRESS_BYTES {
+            body.gzip = smaller(gzip(&body.identity), size);
+            body.brotli = smaller(brotli(&body.identity), size);
+        }
+        body
+    }
+
+    /// A body kept only as is: already compressed (a PNG), so gzip and
+    /// brotli would gain nothing.
+    pub fn precompressed(content_type: &'static str, body: impl Into<Bytes>) -> Self {
         let identity: Bytes = body.into();
-        let digest = Sha256::digest(&identity);
-        let etag = hex::encode(&digest[..16]);
-        let (gzip, brotli) = if identity.len() >= MIN_COMPRESS_BYTES {
-            (
-                smaller(gzip(&identity), identity.len()),
-                smaller(brotli(&identity), identity.len()),
-            )
-        } else {
-            (None, None)
-        };
+        let etag = hex::encode(&Sha256::digest(&identity)[..16]);
         Self {
             content_type,
             disposition: None,
             noindex: false,
             content_security_policy: None,
             identity,
-            gzip,
-            brotli,
+            gzip: None,
+            brotli: None,
             etag,
         }
     }
@@ -136,6 +139,8 @@ pub enum Representation {
     Standalone,
     /// `GET /api/v0/shared-chats/{id}`: the envelope with the snapshot and its metadata.
     Api,
+    /// `GET /shared/{id}/og.png`: the link-preview card.
+    OgImage,
 }
 
 /// A rendered share and when it expires (so expiry needs no lookup of the
@@ -144,6 +149,9 @@ pub enum Representation {
 pub struct CachedShare {
     pub body: CachedBody,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The hash of the share's password (a share's password never changes,
+    /// so a cache hit needs no lookup for it either).
+    pub password_hash: Option<String>,
 }
 
 type Key = (ShareId, Representation);
@@ -304,6 +312,7 @@ mod tests {
         Arc::new(CachedShare {
             body: CachedBody::new("text/plain", vec![b'x'; size]),
             expires_at: None,
+            password_hash: None,
         })
     }
 

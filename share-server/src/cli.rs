@@ -133,6 +133,9 @@ pub struct ServeArgs {
     /// Longest lifetime of any share, e.g. 365d, or `never` [default: 365d]
     #[arg(long, env = "SHARE_SERVER_MAX_EXPIRY", value_name = "DURATION", value_parser = parse_expiry_arg)]
     pub(crate) max_expiry: Option<Expiry>,
+    /// How long a share's unlock form keeps it open in a browser, e.g. 12h [default: 12h]
+    #[arg(long, env = "SHARE_SERVER_UNLOCK_TTL", value_name = "DURATION", value_parser = config::parse_duration)]
+    pub(crate) unlock_ttl: Option<Duration>,
     /// Memory for rendered pages, e.g. 64MiB; 0 disables the cache [default: 64MiB]
     #[arg(long, env = "SHARE_SERVER_CACHE_SIZE", value_name = "SIZE", value_parser = config::parse_size)]
     pub(crate) cache_size: Option<usize>,
@@ -197,6 +200,7 @@ pub(crate) struct FileConfig {
     pub(crate) default_expiry: Option<String>,
     pub(crate) max_expiry: Option<String>,
     pub(crate) cache_size: Option<Size>,
+    pub(crate) unlock_ttl: Option<String>,
     pub(crate) allowed_hosts: Option<Vec<String>>,
     pub(crate) log_format: Option<LogFormat>,
 }
@@ -304,6 +308,10 @@ impl ServeArgs {
                 self.allowed_hosts.clone()
             },
             clock: defaults.clock,
+            unlock_ttl: self
+                .unlock_ttl
+                .or(file_duration("unlock_ttl", &file.unlock_ttl)?)
+                .unwrap_or(defaults.unlock_ttl),
         };
         Ok((config, common.log_format))
     }

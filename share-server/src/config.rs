@@ -53,6 +53,9 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
     /// The clock (tests use [`Clock::adjustable`]).
     pub clock: Clock,
+    /// How long the cookie set by a password-protected share's unlock form
+    /// opens that share.
+    pub unlock_ttl: Duration,
 }
 
 impl Default for Config {
@@ -73,6 +76,7 @@ impl Default for Config {
             cache_size: 64 * 1024 * 1024,
             allowed_hosts: Vec::new(),
             clock: Clock::system(),
+            unlock_ttl: Duration::from_secs(12 * 60 * 60),
         }
     }
 }

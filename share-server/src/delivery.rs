@@ -1,5 +1,8 @@
 //! Serving a share: render once, then serve the cached bytes, re-checking
-//! with the store on every hit that the share is still live.
+//! with the store on every hit that the share is still live. Every read
+//! goes through the same gate, in this order: live (404/410), then the
+//! password (401/429, see [`crate::protect`]); the password is checked
+//! before anything is loaded or rendered.
 //!
 //! Why the re-check and not only eviction: DELETE evicts the local cache, but
 //! with several instances (PostgreSQL) another instance's cache would still
@@ -14,12 +17,14 @@ use chrono::{DateTime, Utc};
 use crate::cache::{CachedBody, CachedShare, Outcome, PageCache, Representation};
 use crate::error::{Error, Success};
 use crate::ids::ShareId;
-use crate::page::{self, ExportView, ShareView};
+use crate::page::{self, ExportView, OgCard, ShareView};
+use crate::protect::{Access, Password, Protection};
 use crate::settings::Settings;
 use crate::shares::{self, Revoked, Revoker};
 use crate::store::{ShareStore, StoredShare};
 
-/// The rendered `representation` of a live share, or 404/410.
+/// The rendered `representation` of a live share the reader may open, or
+/// 404/410, 401/429.
 pub async fn share(
     store: &dyn ShareStore,
     cache: &Arc<PageCache>,
@@ -27,11 +32,22 @@ pub async fn share(
     now: DateTime<Utc>,
     id: &str,
     representation: Representation,
+    access: Access<'_>,
 ) -> Result<(Arc<CachedShare>, Outcome), Error> {
     let id = ShareId::parse(id).ok_or(Error::NotFound)?;
     if let Some(cached) = cached(store, cache, now, &id, representation).await? {
+        admit(
+            access,
+            &id,
+            representation,
+            cached.password_hash.as_deref(),
+            now,
+        )
+        .await?;
         return Ok((cached, Outcome::Hit));
     }
+    let password_hash = shares::password_of(store, &id, now).await?;
+    admit(access, &id, representation, password_hash.as_deref(), now).await?;
     // Concurrent first views wait for one render instead of each rendering.
     let guard = cache.render_lock(&id, representation).await;
     if let Some(cached) = cached(store, cache, now, &id, representation).await? {
@@ -51,6 +67,43 @@ pub async fn share(
     .await
     .map_err(|e| Error::Internal(format!("rendering task failed: {e}")))??;
     Ok((rendered, Outcome::Miss))
+}
+
+/// The password step, after the liveness one. The preview card is never
+/// shown for a protected share: whoever fetches it (a chat's link
+/// unfurler) has no password, and it would show the title.
+async fn admit(
+    access: Access<'_>,
+    id: &ShareId,
+    representation: Representation,
+    password_hash: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<(), Error> {
+    if representation == Representation::OgImage && password_hash.is_some() {
+        return Err(Error::NotFound);
+    }
+    access.admit(id, password_hash, now).await
+}
+
+/// What the unlock form's password opened: the `Set-Cookie` value for a
+/// protected share, nothing for a share that needs no password.
+pub async fn unlock(
+    store: &dyn ShareStore,
+    protection: &Protection,
+    now: DateTime<Utc>,
+    id: &str,
+    password: Option<Password>,
+    client: Option<std::net::IpAddr>,
+) -> Result<Option<String>, Error> {
+    let id = ShareId::parse(id).ok_or(Error::NotFound)?;
+    let Some(hash) = shares::password_of(store, &id, now).await? else {
+        return Ok(None);
+    };
+    let password = password.ok_or(Error::PasswordRequired)?;
+    protection
+        .try_password(&id, &hash, &password, client)
+        .await?;
+    Ok(Some(protection.unlock_cookie(&id, now)))
 }
 
 /// Revokes a share with the credentials a request brought (see
@@ -104,12 +157,14 @@ pub fn render(
     representation: Representation,
 ) -> Result<CachedShare, Error> {
     let snapshot = shares::parse_stored(share)?;
+    let protected = share.password_hash.is_some();
     let view = ShareView {
         share_id: share.id.as_str(),
         snapshot: &snapshot,
         created_at: share.created_at,
         expires_at: share.status.expires_at,
         public_url: &settings.public_url,
+        protected,
     };
     let body = match representation {
         Representation::Page => {
@@ -137,10 +192,17 @@ pub fn render(
                 .map_err(|e| Error::Internal(format!("could not serialize share: {e}")))?;
             CachedBody::new("application/json", json)
         }
+        Representation::OgImage => {
+            let png = page::render_og_image(&OgCard::of(&snapshot))
+                .map_err(|e| Error::Internal(format!("could not render the preview card: {e}")))?;
+            CachedBody::precompressed("image/png", png)
+        }
     };
+    let noindex = !share.indexable || protected || representation == Representation::Api;
     Ok(CachedShare {
-        body: body.with_noindex(!share.indexable || representation == Representation::Api),
+        body: body.with_noindex(noindex),
         expires_at: share.status.expires_at,
+        password_hash: share.password_hash.clone(),
     })
 }
 

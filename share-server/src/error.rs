@@ -26,6 +26,15 @@ pub enum Error {
     /// An expired or revoked share.
     #[error("this share has expired or was revoked")]
     Gone,
+    /// A password-protected share read without its password (or unlock cookie).
+    #[error("this share is protected by a password: send it in `X-Share-Password`")]
+    PasswordRequired,
+    /// A password-protected share read with a wrong password.
+    #[error("wrong password for this share")]
+    WrongPassword,
+    /// An `X-Share-Password` (or form password) that cannot be a password.
+    #[error("invalid `X-Share-Password`: use 1–1024 bytes of UTF-8 without control characters")]
+    InvalidPassword,
     #[error("the request body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("the request body must be JSON (`Content-Type: application/json`)")]
@@ -134,6 +143,9 @@ impl Error {
             Error::InvalidToken => (StatusCode::UNAUTHORIZED, "invalid_token"),
             Error::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Error::Gone => (StatusCode::GONE, "gone"),
+            Error::PasswordRequired => (StatusCode::UNAUTHORIZED, "password_required"),
+            Error::WrongPassword => (StatusCode::UNAUTHORIZED, "wrong_password"),
+            Error::InvalidPassword => (StatusCode::BAD_REQUEST, "invalid_password"),
             Error::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Error::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
@@ -172,6 +184,7 @@ impl Error {
         match self {
             Error::Snapshot(error) => error.field().map(str::to_owned),
             Error::InvalidQuery { field, .. } => Some((*field).to_owned()),
+            Error::InvalidPassword => Some("X-Share-Password".to_owned()),
             _ => None,
         }
     }
@@ -206,6 +219,16 @@ impl Error {
     }
 }
 
+impl Error {
+    /// The whole seconds a client should wait, for a rate limit (at least 1).
+    pub fn retry_after_secs(&self) -> Option<u64> {
+        match self {
+            Error::RateLimited { retry_after } => Some(retry_after_secs(*retry_after).max(1)),
+            _ => None,
+        }
+    }
+}
+
 impl IntoResponse for Error {
     fn into_response(self) -> Response {
         let (status, failure) = self.to_failure();
@@ -215,11 +238,17 @@ impl IntoResponse for Error {
             Error::Unauthorized | Error::InvalidToken => {
                 headers.insert(header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer"));
             }
-            Error::RateLimited { retry_after } => {
+            // About a protected share: no shared cache may keep the answer.
+            Error::PasswordRequired | Error::WrongPassword | Error::InvalidPassword => {
                 headers.insert(
-                    header::RETRY_AFTER,
-                    HeaderValue::from(retry_after_secs(*retry_after).max(1)),
+                    header::CACHE_CONTROL,
+                    HeaderValue::from_static("private, no-store"),
                 );
+            }
+            Error::RateLimited { .. } => {
+                if let Some(seconds) = self.retry_after_secs() {
+                    headers.insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+                }
             }
             _ => {}
         }

@@ -2,6 +2,7 @@
 //! body (415 / 413 / 400 / 422), bearer and delete tokens, and the publisher
 //! (auth + rate limits).
 
+use std::net::IpAddr;
 use std::sync::Arc;
 
 use axum::body::Bytes;
@@ -17,7 +18,8 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::ids::TokenHash;
-use crate::rate_limit::{self, RateLimits};
+use crate::protect::{Credentials, PASSWORD_HEADER, Password, UNLOCK_COOKIE};
+use crate::rate_limit::{self, Action, RateLimits};
 use crate::settings::Settings;
 use crate::shares::Upload;
 use crate::store::{Store, User};
@@ -140,27 +142,6 @@ impl<S: Send + Sync> FromRequestParts<S> for DeleteToken {
     }
 }
 
-/// The authenticated caller (401 without a valid token).
-#[derive(Debug)]
-pub struct CurrentUser(pub User);
-
-impl<S> FromRequestParts<S> for CurrentUser
-where
-    S: Send + Sync,
-    Store: FromRef<S>,
-{
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
-        let token = token.ok_or(Error::Unauthorized)?;
-        let store = Store::from_ref(state);
-        Ok(CurrentUser(
-            users::authenticate(store.as_ref(), &token).await?,
-        ))
-    }
-}
-
 /// Who publishes: a user, or nobody when anonymous publishing is allowed.
 /// Checks the rate limits first — per client IP, then per presented token —
 /// so floods and token guessing are both throttled before any lookup.
@@ -177,23 +158,95 @@ where
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let settings = Arc::<Settings>::from_ref(state);
-        let limits = Arc::<RateLimits>::from_ref(state);
-        if let Some(ip) = rate_limit::client_ip(parts, settings.trust_forwarded_for) {
-            limits.check_ip(ip)?;
-        }
-        let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+        let token = throttled_bearer(parts, state, Action::Publish).await?;
         match token {
             Some(token) => {
-                limits.check_token(&TokenHash::of(&token))?;
                 let store = Store::from_ref(state);
                 Ok(Publisher(Some(
                     users::authenticate(store.as_ref(), &token).await?,
                 )))
             }
-            None if settings.allow_anonymous => Ok(Publisher(None)),
+            None if Arc::<Settings>::from_ref(state).allow_anonymous => Ok(Publisher(None)),
             None => Err(Error::Unauthorized),
         }
+    }
+}
+
+/// Checks the rate limits of `action` — per client IP, then per presented
+/// bearer token — and returns that token.
+async fn throttled_bearer<S>(
+    parts: &mut Parts,
+    state: &S,
+    action: Action,
+) -> Result<Option<String>, Error>
+where
+    S: Send + Sync,
+    Arc<Settings>: FromRef<S>,
+    Arc<RateLimits>: FromRef<S>,
+{
+    let settings = Arc::<Settings>::from_ref(state);
+    let limits = Arc::<RateLimits>::from_ref(state);
+    if let Some(ip) = rate_limit::client_ip(parts, settings.trust_forwarded_for) {
+        limits.check_ip(action, ip)?;
+    }
+    let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
+    if let Some(token) = &token {
+        limits.check_token(action, &TokenHash::of(token))?;
+    }
+    Ok(token)
+}
+
+/// The caller of the share list: rate-limited like publishing (its own
+/// budget), then authenticated (401 without a valid token).
+#[derive(Debug)]
+pub struct Lister(pub User);
+
+impl<S> FromRequestParts<S> for Lister
+where
+    S: Send + Sync,
+    Store: FromRef<S>,
+    Arc<Settings>: FromRef<S>,
+    Arc<RateLimits>: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let token = throttled_bearer(parts, state, Action::List)
+            .await?
+            .ok_or(Error::Unauthorized)?;
+        let store = Store::from_ref(state);
+        Ok(Lister(users::authenticate(store.as_ref(), &token).await?))
+    }
+}
+
+/// The credentials of a DELETE — bearer token and `X-Delete-Token` — after
+/// the rate limits of revoking: per client IP, then per token presented
+/// (either kind).
+#[derive(Debug)]
+pub struct RevokeCredentials {
+    pub bearer: Option<String>,
+    pub delete_token: Option<String>,
+}
+
+impl<S> FromRequestParts<S> for RevokeCredentials
+where
+    S: Send + Sync,
+    Arc<Settings>: FromRef<S>,
+    Arc<RateLimits>: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let bearer = throttled_bearer(parts, state, Action::Revoke).await?;
+        let DeleteToken(delete_token) = DeleteToken::from_request_parts(parts, state).await?;
+        if let Some(token) = &delete_token {
+            Arc::<RateLimits>::from_ref(state)
+                .check_token(Action::Revoke, &TokenHash::of(token))?;
+        }
+        Ok(RevokeCredentials {
+            bearer,
+            delete_token,
+        })
     }
 }
 
@@ -261,6 +314,131 @@ impl utoipa::IntoParams for ShareIdParam {
             .required(Required::True)
             .description(Some("22 base62 characters"))
             .schema(Some(ObjectBuilder::new().schema_type(Type::String)));
+        vec![parameter.build()]
+    }
+}
+
+/// The `X-Share-Password` header of a publish, checked (400
+/// `invalid_password` for an empty, oversized or control-laden one).
+#[derive(Debug)]
+pub struct SharePassword(pub Option<Password>);
+
+impl<S: Send + Sync> FromRequestParts<S> for SharePassword {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        password_header(parts).map(SharePassword)
+    }
+}
+
+fn password_header(parts: &Parts) -> Result<Option<Password>, Error> {
+    parts
+        .headers
+        .get(PASSWORD_HEADER)
+        .map(|value| Password::parse(value.as_bytes()))
+        .transpose()
+}
+
+/// What a reader of a share presents to the password step of the gate: the
+/// `X-Share-Password` header, its `share_unlock` cookies and its address.
+#[derive(Debug)]
+pub struct ReaderCredentials(pub Credentials);
+
+impl<S> FromRequestParts<S> for ReaderCredentials
+where
+    S: Send + Sync,
+    Arc<Settings>: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let settings = Arc::<Settings>::from_ref(state);
+        Ok(ReaderCredentials(Credentials {
+            password: password_header(parts)?,
+            cookies: unlock_cookies(parts),
+            client: rate_limit::client_ip(parts, settings.trust_forwarded_for),
+        }))
+    }
+}
+
+/// The values of every `share_unlock` cookie the request carries.
+fn unlock_cookies(parts: &Parts) -> Vec<String> {
+    parts
+        .headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .filter(|(name, _)| *name == UNLOCK_COOKIE)
+        .map(|(_, value)| value.trim_matches('"').to_owned())
+        .collect()
+}
+
+/// The unlock form: its body, `application/x-www-form-urlencoded` with a
+/// `password` field (absent: `None`; not a password: 400
+/// `invalid_password`), and the client's address (for the guess limits).
+#[derive(Debug)]
+pub struct UnlockForm {
+    pub password: Option<Password>,
+    pub client: Option<IpAddr>,
+}
+
+/// Largest unlock form body: a 1024-byte password, every byte percent-encoded.
+const UNLOCK_FORM_LIMIT: usize = 4 * 1024;
+
+impl<S> FromRequest<S> for UnlockForm
+where
+    S: Send + Sync,
+    Arc<Settings>: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let settings = Arc::<Settings>::from_ref(state);
+        let (parts, body) = request.into_parts();
+        let client = rate_limit::client_ip(&parts, settings.trust_forwarded_for);
+        let request = Request::from_parts(parts, body);
+        let is_form = request
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|value| value.to_str().ok())
+            .map(|value| value.split(';').next().unwrap_or_default().trim())
+            .is_some_and(|essence| {
+                essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
+            });
+        if !is_form {
+            return Err(Error::UnsupportedMediaType);
+        }
+        let body = read_limited(request, UNLOCK_FORM_LIMIT).await?;
+        let password = form_urlencoded::parse(&body)
+            .find(|(name, _)| name == "password")
+            .map(|(_, value)| Password::parse(value.as_bytes()))
+            .transpose()?;
+        Ok(UnlockForm { password, client })
+    }
+}
+
+/// How the document states the `X-Share-Password` header of a read.
+pub struct SharePasswordHeader;
+
+impl utoipa::IntoParams for SharePasswordHeader {
+    fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
+        let parameter = ParameterBuilder::new()
+            .name("X-Share-Password")
+            .parameter_in(ParameterIn::Header)
+            .required(Required::False)
+            .description(Some(
+                "The share's password, for a password-protected share (1–1024 bytes of \
+                 UTF-8, no control characters). A browser that sent the page's unlock form \
+                 carries a `share_unlock` cookie instead.",
+            ))
+            .schema(Some(
+                ObjectBuilder::new()
+                    .schema_type(Type::String)
+                    .min_length(Some(1))
+                    .max_length(Some(1024)),
+            ));
         vec![parameter.build()]
     }
 }

@@ -1,8 +1,9 @@
 //! Serving the files a share attaches, at `/shared/{shareId}/files/{sha256}`.
 //!
-//! A file is answered only for a live share that attaches it: the same
-//! liveness check as the page on every request, so revoking or expiring a
-//! share takes its files down at once, on every instance. Its bytes are
+//! A file is answered only for a live share that attaches it, to a reader
+//! who may open the share: the same gate as the page on every request
+//! (live, then the password), so revoking or expiring a share takes its
+//! files down at once, on every instance. Its bytes are
 //! whatever the publisher sent, so the browser must never treat them as a
 //! document of this origin: only the raster image types and plain text are
 //! served as themselves (with `nosniff`), anything else (SVG, HTML, PDF…)
@@ -18,6 +19,7 @@ use chrono::{DateTime, Utc};
 
 use crate::error::Error;
 use crate::ids::ShareId;
+use crate::protect::Access;
 use crate::respond::Caching;
 use crate::shares;
 use crate::store::ShareStore;
@@ -34,19 +36,23 @@ pub struct ServedFile {
     pub content_type: &'static str,
     pub disposition: String,
     pub bytes: Vec<u8>,
+    /// Its share has a password: never kept by shared caches.
+    pub protected: bool,
 }
 
 /// The file `sha256` of share `id`: 404 for an unknown share or a file it
 /// does not attach (malformed ids and hashes included), 410 for an expired
-/// or revoked share.
+/// or revoked share, 401/429 for a protected share without its password.
 pub async fn file(
     store: &dyn ShareStore,
     now: DateTime<Utc>,
     id: &str,
     sha256: &str,
+    access: Access<'_>,
 ) -> Result<ServedFile, Error> {
     let id = ShareId::parse(id).ok_or(Error::NotFound)?;
-    shares::ensure_live(store, &id, now).await?;
+    let password_hash = shares::password_of(store, &id, now).await?;
+    access.admit(&id, password_hash.as_deref(), now).await?;
     if !is_sha256_hex(sha256) {
         return Err(Error::NotFound);
     }
@@ -66,6 +72,7 @@ pub async fn file(
             percent_encode(&stored.name)
         ),
         bytes: stored.bytes,
+        protected: password_hash.is_some(),
     })
 }
 
@@ -90,7 +97,12 @@ impl ServedFile {
         let mut response = Response::new(body);
         *response.status_mut() = status;
         let headers = response.headers_mut();
-        headers.insert(header::CACHE_CONTROL, Caching::Revalidate.header());
+        let caching = if self.protected {
+            Caching::Private
+        } else {
+            Caching::Revalidate
+        };
+        headers.insert(header::CACHE_CONTROL, caching.header());
         headers.insert(
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(FILE_CONTENT_SECURITY_POLICY),
@@ -153,6 +165,7 @@ mod tests {
             content_type: "image/png",
             disposition: "inline; filename*=UTF-8''a.png".into(),
             bytes: b"png".to_vec(),
+            protected: false,
         }
     }
 

@@ -42,6 +42,7 @@ mod layers;
 mod metrics;
 mod openapi;
 pub mod page;
+mod protect;
 mod rate_limit;
 mod respond;
 mod routes;
@@ -134,6 +135,8 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
     let store = store::open(&config.database_url).await?;
     // Redacted: the URL may carry the database password.
     tracing::info!(database = %store::redact_url(&config.database_url), "store opened and migrated");
+    let unlock_key = protect::UnlockKey::load(store.as_ref()).await?;
+    let protection = protect::Protection::new(unlock_key, config.unlock_ttl, &public_url);
     Ok(AppState {
         store,
         clock: config.clock.clone(),
@@ -154,6 +157,7 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
         )),
         metrics: Arc::new(metrics::Metrics::new()),
         assets: Arc::new(assets::Assets::render(openapi)),
+        protection: Arc::new(protection),
     })
 }
 
@@ -165,11 +169,13 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), Error> {
     let limits = Arc::clone(&state.rate_limits);
+    let protection = Arc::clone(&state.protection);
     let cleanup = tokio::spawn(async move {
         let mut interval = tokio::time::interval(rate_limit::CLEANUP_INTERVAL);
         loop {
             interval.tick().await;
             limits.retain_recent();
+            protection.guesses.retain_recent();
         }
     });
     // Headers get the same deadline as whole requests.

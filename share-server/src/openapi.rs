@@ -8,7 +8,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, Failure};
-use crate::routes::{files, ops, page, shares};
+use crate::routes::{files, ops, page, shares, unlock};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -29,6 +29,8 @@ use crate::routes::{files, ops, page, shares};
         page::json,
         page::markdown,
         page::html,
+        page::og_image,
+        unlock::unlock,
         files::show,
         ops::info,
         ops::healthz,

@@ -1,5 +1,6 @@
-//! Rate limits on publishing, per client IP and per token (governor's keyed
-//! GCRA limiters), and how the client IP is found.
+//! Rate limits on publishing, listing and revoking, per client IP and per
+//! token (governor's keyed GCRA limiters; each kind of request has its own
+//! budget), and how the client IP is found.
 
 use std::net::{IpAddr, SocketAddr};
 use std::num::NonZeroU32;
@@ -13,9 +14,17 @@ use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use crate::error::Error;
 use crate::ids::TokenHash;
 
+/// The kinds of request that are limited, each with its own budget.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Action {
+    Publish,
+    List,
+    Revoke,
+}
+
 pub struct RateLimits {
-    per_ip: Option<DefaultKeyedRateLimiter<IpAddr>>,
-    per_token: Option<DefaultKeyedRateLimiter<TokenHash>>,
+    per_ip: Option<DefaultKeyedRateLimiter<(Action, IpAddr)>>,
+    per_token: Option<DefaultKeyedRateLimiter<(Action, TokenHash)>>,
     clock: DefaultClock,
 }
 
@@ -24,8 +33,9 @@ fn per_minute(n: u32) -> Option<Quota> {
 }
 
 impl RateLimits {
-    /// Allows `ip_per_minute` publishes per client IP and `token_per_minute`
-    /// per token, each with a burst of the same size; 0 turns a limit off.
+    /// Allows `ip_per_minute` requests of each [`Action`] per client IP and
+    /// `token_per_minute` per token, each with a burst of the same size; 0
+    /// turns a limit off.
     pub fn new(ip_per_minute: u32, token_per_minute: u32) -> Self {
         Self {
             per_ip: per_minute(ip_per_minute).map(RateLimiter::keyed),
@@ -34,21 +44,22 @@ impl RateLimits {
         }
     }
 
-    pub fn check_ip(&self, ip: IpAddr) -> Result<(), Error> {
-        match &self.per_ip {
-            Some(limiter) => limiter
-                .check_key(&ip)
-                .map_err(|not_until| Error::RateLimited {
-                    retry_after: not_until.wait_time_from(self.clock.now()),
-                }),
-            None => Ok(()),
-        }
+    pub fn check_ip(&self, action: Action, ip: IpAddr) -> Result<(), Error> {
+        self.check(self.per_ip.as_ref(), &(action, ip))
     }
 
-    pub fn check_token(&self, token: &TokenHash) -> Result<(), Error> {
-        match &self.per_token {
+    pub fn check_token(&self, action: Action, token: &TokenHash) -> Result<(), Error> {
+        self.check(self.per_token.as_ref(), &(action, *token))
+    }
+
+    fn check<K: Clone + Eq + std::hash::Hash>(
+        &self,
+        limiter: Option<&DefaultKeyedRateLimiter<K>>,
+        key: &K,
+    ) -> Result<(), Error> {
+        match limiter {
             Some(limiter) => limiter
-                .check_key(token)
+                .check_key(key)
                 .map_err(|not_until| Error::RateLimited {
                     retry_after: not_until.wait_time_from(self.clock.now()),
                 }),
@@ -103,18 +114,25 @@ mod tests {
         let limits = RateLimits::new(2, 0);
         let a: IpAddr = "192.0.2.1".parse().unwrap();
         let b: IpAddr = "192.0.2.2".parse().unwrap();
-        assert!(limits.check_ip(a).is_ok());
-        assert!(limits.check_ip(a).is_ok());
-        match limits.check_ip(a) {
+        assert!(limits.check_ip(Action::Publish, a).is_ok());
+        assert!(limits.check_ip(Action::Publish, a).is_ok());
+        match limits.check_ip(Action::Publish, a) {
             Err(Error::RateLimited { retry_after }) => {
                 assert!(retry_after > Duration::ZERO && retry_after <= Duration::from_secs(30));
             }
             other => panic!("{other:?}"),
         }
-        assert!(limits.check_ip(b).is_ok());
+        assert!(limits.check_ip(Action::Publish, b).is_ok());
+        // Each kind of request has its own budget.
+        assert!(limits.check_ip(Action::List, a).is_ok());
+        assert!(limits.check_ip(Action::Revoke, a).is_ok());
         // The token limit is off.
         for _ in 0..100 {
-            assert!(limits.check_token(&TokenHash::of("t")).is_ok());
+            assert!(
+                limits
+                    .check_token(Action::List, &TokenHash::of("t"))
+                    .is_ok()
+            );
         }
     }
 

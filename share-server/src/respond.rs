@@ -118,6 +118,9 @@ pub enum Caching {
     Static,
     /// Not at all (error pages).
     None,
+    /// Only by the reader's own browser, never stored (password-protected
+    /// shares: no shared cache may keep or replay them).
+    Private,
 }
 
 impl Caching {
@@ -126,6 +129,7 @@ impl Caching {
             Caching::Revalidate => "no-cache",
             Caching::Static => "public, max-age=3600",
             Caching::None => "no-store",
+            Caching::Private => "private, no-store",
         })
     }
 }

@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::ids::{ShareId, Token, TokenHash, TokenKind};
+use crate::protect::{self, Password};
 use crate::settings::Settings;
 use crate::store::{
     Liveness, NewFile, NewShare, ShareStatus, ShareStore, StoreError, StoredShare, User,
@@ -181,14 +182,20 @@ pub fn effective_expiry(
     }
 }
 
-/// Stores a validated snapshot verbatim and returns its link and delete token.
+/// Stores a validated snapshot verbatim (and the hash of its password, if
+/// it has one) and returns its link and delete token.
 pub async fn publish(
     store: &dyn ShareStore,
     settings: &Settings,
     now: DateTime<Utc>,
     owner: Option<&User>,
     upload: Upload,
+    password: Option<Password>,
 ) -> Result<Created, Error> {
+    let password_hash = match password {
+        Some(password) => Some(protect::hash(password).await?),
+        None => None,
+    };
     // Stores keep milliseconds; answer with what will be read back.
     let now = now.trunc_subsecs(3);
     let expires_at = effective_expiry(
@@ -209,6 +216,7 @@ pub async fn publish(
         expires_at,
         indexable: upload.snapshot.indexable,
         files: upload.files,
+        password_hash,
     };
     // 131 random bits make a collision practically impossible; retrying is
     // cheaper than reasoning about it.
@@ -250,6 +258,18 @@ pub async fn load_live(
     let share = store.share(id).await?;
     check_status(share.as_ref().map(|share| share.status), now)?;
     share.ok_or(Error::NotFound)
+}
+
+/// The password hash of a live share (`None`: it has no password), or
+/// 404/410: the first two steps of the gate, without reading the snapshot.
+pub async fn password_of(
+    store: &dyn ShareStore,
+    id: &ShareId,
+    now: DateTime<Utc>,
+) -> Result<Option<String>, Error> {
+    let auth = store.share_auth(id).await?;
+    check_status(auth.as_ref().map(|auth| auth.status), now)?;
+    Ok(auth.and_then(|auth| auth.password_hash))
 }
 
 /// Re-checks that a share is still live (on every cache hit).

@@ -9,6 +9,7 @@ use crate::assets::Assets;
 use crate::cache::PageCache;
 use crate::clock::Clock;
 use crate::metrics::Metrics;
+use crate::protect::Protection;
 use crate::rate_limit::RateLimits;
 use crate::settings::Settings;
 use crate::store::Store;
@@ -25,6 +26,7 @@ pub struct AppState {
     pub(crate) rate_limits: Arc<RateLimits>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) assets: Arc<Assets>,
+    pub(crate) protection: Arc<Protection>,
 }
 
 impl AppState {
@@ -52,4 +54,5 @@ from_ref! {
     rate_limits: Arc<RateLimits>,
     metrics: Arc<Metrics>,
     assets: Arc<Assets>,
+    protection: Arc<Protection>,
 }

@@ -181,6 +181,7 @@ fn flags_override_the_file() {
         max_expiry = "never"
         allow_anonymous = true
         rate_limit_ip = 5
+        unlock_ttl = "2h"
         log_format = "json"
         allowed_hosts = ["share.example.com", "10.0.0.5"]
         "#,
@@ -205,6 +206,7 @@ fn flags_override_the_file() {
     assert_eq!(config.max_expiry, None);
     assert!(config.allow_anonymous);
     assert_eq!(config.rate_limit_ip, 9);
+    assert_eq!(config.unlock_ttl, Duration::from_secs(2 * 3600));
     assert_eq!(format, LogFormat::Json);
     assert_eq!(config.allowed_hosts, ["share.example.com", "10.0.0.5"]);
     let args = ServeArgs {

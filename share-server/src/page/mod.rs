@@ -6,7 +6,9 @@
 //!   from the snapshot is escaped; message content goes through the one safe
 //!   Markdown renderer, `chat_core::render_markdown` (`code.rs` is the only
 //!   place its HTML is spliced in).
-//! - [`render_error`] renders the 404 and 410 pages.
+//! - [`render_error`] renders the 404 and 410 pages, [`render_unlock`] the
+//!   unlock form of a password-protected share (`unlock.rs`).
+//! - [`render_og_image`] draws the link-preview card (`og_image.rs`).
 //! - [`render_standalone`] renders the same page as one self-contained HTML
 //!   file (the `.html` download, and the desktop app's "Save as HTML file…").
 //! - [`render_markdown_document`] writes the conversation as Markdown (the
@@ -34,6 +36,7 @@ mod format;
 mod layout;
 mod markdown_export;
 mod messages;
+mod og_image;
 mod share;
 mod standalone;
 #[cfg(test)]
@@ -47,6 +50,12 @@ mod tests_attachments;
 mod tests_compare;
 #[cfg(test)]
 mod tests_v2;
+mod unlock;
+
+pub use og_image::{
+    HEIGHT as OG_IMAGE_HEIGHT, OgCard, OgImageError, WIDTH as OG_IMAGE_WIDTH, svg as og_image_svg,
+};
+pub use unlock::{CONTENT_SECURITY_POLICY as UNLOCK_CONTENT_SECURITY_POLICY, UnlockNotice};
 
 use chat_core::ShareSnapshot;
 use chrono::{DateTime, Utc};
@@ -60,6 +69,9 @@ pub struct ShareView<'a> {
     pub expires_at: Option<DateTime<Utc>>,
     /// The server's public base URL without a trailing slash, e.g. `https://share.example.com`.
     pub public_url: &'a str,
+    /// Password-protected: never indexable, no preview card, and social
+    /// meta that only says "Protected share".
+    pub protected: bool,
 }
 
 impl ShareView<'_> {
@@ -147,8 +159,10 @@ pub(crate) enum ErrorPage {
 /// Path at which the stylesheet is served (referenced by every page).
 pub const STYLESHEET_PATH: &str = "/assets/share.css";
 
-/// The page's styles for attached files (after the conversation styles).
-const ATTACHMENTS_STYLESHEET: &str = include_str!("attachments.css");
+/// The page's styles for attached files and the unlock form (after the
+/// conversation styles).
+const ATTACHMENTS_STYLESHEET: &str =
+    concat!(include_str!("attachments.css"), include_str!("unlock.css"));
 
 /// The stylesheet bytes served at [`STYLESHEET_PATH`]: the conversation
 /// styles shared with the desktop UI, the attached files, then the
@@ -169,6 +183,17 @@ pub(crate) fn stylesheet() -> String {
 /// The full HTML document of a share page.
 pub fn render_share(view: &ShareView<'_>) -> String {
     share::render(view).into_string()
+}
+
+/// The unlock page of a password-protected share (see `unlock.rs`).
+pub fn render_unlock(share_id: &str, notice: UnlockNotice) -> String {
+    unlock::render(share_id, notice).into_string()
+}
+
+/// The link-preview card of a share as a 1200×630 PNG (see `og_image.rs`).
+/// CPU-bound: call from a blocking task.
+pub fn render_og_image(card: &OgCard) -> Result<Vec<u8>, OgImageError> {
+    og_image::render(card)
 }
 
 /// The HTML document of a 404 or 410 page.

@@ -67,6 +67,16 @@ struct Page<'a> {
     files: Files<'a>,
     /// The footer's line of links.
     links: Markup,
+    /// How the page presents itself to link unfurlers and search engines.
+    social: Social,
+}
+
+/// What the head tells link unfurlers and search engines.
+enum Social {
+    /// Title and summary, and the preview card at this address if any.
+    Open { image: Option<String> },
+    /// A password-protected share: "Protected share" only, never indexable.
+    Protected,
 }
 
 /// The page served at `/shared/{id}`.
@@ -81,7 +91,17 @@ pub fn render(view: &ShareView<'_>) -> Markup {
         files: Files::Served {
             share_id: view.share_id,
         },
-        links: html! {
+        links: if view.protected {
+            // The unlock cookie's path covers the page and its files, not
+            // the downloads beside it: those take the password in a header.
+            html! {
+                p.pl-downloads data-testid="downloads" {
+                    "Downloads of this password-protected conversation need its password \
+                     in an X-Share-Password header."
+                }
+            }
+        } else {
+            html! {
             p.pl-downloads data-testid="downloads" {
                 "Download this conversation: "
                 a.pl-download href={ "/shared/" (view.share_id) ".json" } download data-testid="download-json" {
@@ -95,6 +115,14 @@ pub fn render(view: &ShareView<'_>) -> Markup {
                 a.pl-download href={ "/shared/" (view.share_id) ".html" } download data-testid="download-html" {
                     "HTML file"
                 }
+            }
+            }
+        },
+        social: if view.protected {
+            Social::Protected
+        } else {
+            Social::Open {
+                image: Some(format!("{url}/og.png")),
             }
         },
     })
@@ -121,6 +149,7 @@ pub fn render_standalone(view: &ExportView<'_>) -> Markup {
                 }
             }
         },
+        social: Social::Open { image: None },
     })
 }
 
@@ -129,26 +158,46 @@ fn document(page: Page<'_>) -> Markup {
     let title = display_title(snapshot);
     let description = format!("{}, shared from Parlor.", summary(snapshot));
     let page_title = format!("{title} · Parlor");
-    let extra = html! {
-        @if let Some(url) = page.url {
-            link rel="canonical" href=(url);
-        }
-        meta property="og:type" content="article";
-        meta property="og:site_name" content="Parlor";
-        meta property="og:title" content=(title);
-        meta property="og:description" content=(description);
-        @if let Some(url) = page.url {
-            meta property="og:url" content=(url);
-        }
-        meta property="article:published_time" content=(format::iso(page.shared_at));
-        meta name="twitter:card" content="summary";
-        meta name="twitter:title" content=(title);
-        meta name="twitter:description" content=(description);
+    let extra = match &page.social {
+        Social::Open { image } => html! {
+            @if let Some(url) = page.url {
+                link rel="canonical" href=(url);
+            }
+            meta property="og:type" content="article";
+            meta property="og:site_name" content="Parlor";
+            meta property="og:title" content=(title);
+            meta property="og:description" content=(description);
+            @if let Some(url) = page.url {
+                meta property="og:url" content=(url);
+            }
+            meta property="article:published_time" content=(format::iso(page.shared_at));
+            @if let Some(image) = image {
+                meta property="og:image" content=(image);
+                meta property="og:image:type" content="image/png";
+                meta property="og:image:width" content=(super::OG_IMAGE_WIDTH);
+                meta property="og:image:height" content=(super::OG_IMAGE_HEIGHT);
+                meta property="og:image:alt" content=(description);
+                meta name="twitter:card" content="summary_large_image";
+                meta name="twitter:image" content=(image);
+            } @else {
+                meta name="twitter:card" content="summary";
+            }
+            meta name="twitter:title" content=(title);
+            meta name="twitter:description" content=(description);
+        },
+        Social::Protected => html! {
+            meta property="og:type" content="website";
+            meta property="og:site_name" content="Parlor";
+            meta property="og:title" content="Protected share";
+            meta name="twitter:card" content="summary";
+            meta name="twitter:title" content="Protected share";
+        },
     };
+    let protected = matches!(page.social, Social::Protected);
     let head = Head {
         title: &page_title,
         description: &description,
-        indexable: snapshot.indexable,
+        indexable: snapshot.indexable && !protected,
         extra,
         stylesheet: page.stylesheet,
     };

@@ -92,13 +92,18 @@ fn head_has_title_description_and_social_cards() {
     assert_eq!(text_of(&document, "title"), format!("{title} · Parlor"));
     let description = "6 messages with gpt-4o-2024-08-06 (openai), shared from Parlor.";
     let url = format!("{PUBLIC_URL}/shared/{SHARE_ID}");
+    let image = format!("{url}/og.png");
     for (key, expected) in [
         ("description", description),
         ("og:title", title),
         ("og:description", description),
         ("og:type", "article"),
         ("og:url", &url),
-        ("twitter:card", "summary"),
+        ("og:image", &image),
+        ("og:image:width", "1200"),
+        ("og:image:height", "630"),
+        ("twitter:card", "summary_large_image"),
+        ("twitter:image", &image),
         ("twitter:title", title),
         ("twitter:description", description),
         ("viewport", "width=device-width, initial-scale=1"),
@@ -115,6 +120,32 @@ fn head_has_title_description_and_social_cards() {
         Some("en"),
         "a language for screen readers and hyphenation"
     );
+}
+
+#[test]
+fn a_protected_page_says_only_protected_share_and_is_never_indexable() {
+    let mut snapshot = fixtures::conversation();
+    snapshot.indexable = true;
+    let view = ShareView {
+        protected: true,
+        ..fixtures::view(&snapshot)
+    };
+    let document = Html::parse_document(&render_share(&view));
+    assert_eq!(meta(&document, "robots"), "noindex");
+    for key in ["og:title", "twitter:title"] {
+        assert_eq!(meta(&document, key), "Protected share", "{key}");
+    }
+    assert_eq!(meta(&document, "twitter:card"), "summary");
+    for absent in ["og:image", "twitter:image", "og:description", "og:url"] {
+        assert!(
+            select(
+                &document,
+                &format!("meta[property='{absent}'], meta[name='{absent}']")
+            )
+            .is_empty(),
+            "{absent}"
+        );
+    }
 }
 
 #[test]

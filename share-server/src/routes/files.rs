@@ -11,8 +11,9 @@ use super::page::error_page;
 use crate::assets::Assets;
 use crate::clock::Clock;
 use crate::error::Error;
-use crate::extract::FileParams;
+use crate::extract::{FileParams, ReaderCredentials, SharePasswordHeader};
 use crate::files;
+use crate::protect::{Access, Protection};
 use crate::store::Store;
 
 /// A file attached to a message of a share, for a live share only.
@@ -23,11 +24,13 @@ use crate::store::Store;
 /// answer has `X-Content-Type-Options: nosniff`, `Content-Security-Policy:
 /// default-src 'none'; sandbox` and `Cache-Control: no-cache` (revoking
 /// the share takes its files down at once); the ETag is the file's SHA-256.
+/// A password-protected share's files need its unlock cookie (which the
+/// page's path covers) or `X-Share-Password`, and are `private, no-store`.
 #[utoipa::path(
     get,
     path = "/shared/{shareId}/files/{sha256}",
     tag = "page",
-    params(FileParams),
+    params(FileParams, SharePasswordHeader),
     responses(
         (status = 200, description = "The file (strong ETag: its SHA-256)",
             content(("image/png"), ("image/jpeg"), ("image/webp"), ("image/gif"),
@@ -35,6 +38,10 @@ use crate::store::Store;
             headers(("Content-Disposition" = String,
                 description = "`inline` for images and text, else `attachment`; `filename*=UTF-8''<name>`"))),
         (status = 304, description = "Not modified"),
+        (status = 400, description = "`X-Share-Password` is not a possible password", body = crate::error::Failure),
+        (status = 401, description = "A password-protected share without its password (`password_required`) or with a wrong one (`wrong_password`)", body = crate::error::Failure),
+        (status = 429, description = "Too many wrong passwords", body = crate::error::Failure,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
         (status = 404, description = "Unknown share, or a file it does not attach (HTML page)", content_type = "text/html"),
         (status = 410, description = "Expired or revoked share (HTML page)", content_type = "text/html"),
     ),
@@ -43,12 +50,19 @@ pub async fn show(
     State(store): State<Store>,
     State(clock): State<Clock>,
     State(assets): State<Arc<Assets>>,
+    State(protection): State<Arc<Protection>>,
     params: Result<FileParams, Error>,
+    credentials: Result<ReaderCredentials, Error>,
     headers: HeaderMap,
 ) -> Response {
     let file = async {
         let FileParams { share_id, sha256 } = params?;
-        files::file(store.as_ref(), clock.now(), &share_id, &sha256).await
+        let ReaderCredentials(credentials) = credentials?;
+        let access = Access {
+            protection: &protection,
+            credentials: &credentials,
+        };
+        files::file(store.as_ref(), clock.now(), &share_id, &sha256, access).await
     };
     match file.await {
         Ok(file) => file.respond(&headers),

@@ -1,5 +1,7 @@
-//! The public page `/shared/{id}`, its downloads (`.json`, `.md`, `.html`)
-//! and the stylesheet. Unknown and gone shares get the HTML 404 and 410 pages.
+//! The public page `/shared/{id}`, its downloads (`.json`, `.md`, `.html`),
+//! its preview card (`/og.png`) and the stylesheet. Unknown and gone shares
+//! get the HTML 404 and 410 pages; a password-protected page without its
+//! password gets the unlock page, its downloads the JSON 401.
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -7,14 +9,16 @@ use std::sync::Arc;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
-use utoipa::openapi::{self, Content, RefOr, ResponseBuilder};
+use utoipa::openapi::{self, Content, Ref, RefOr, ResponseBuilder};
 
 use super::reader::ShareReader;
+use super::unlock::unlock_page;
 use crate::assets::Assets;
 use crate::cache::Representation;
 use crate::error::Error;
-use crate::extract::ShareIdParam;
+use crate::extract::{ReaderCredentials, ShareIdParam, SharePasswordHeader};
 use crate::page::ErrorPage;
+use crate::protect::Credentials;
 use crate::respond::{self, Caching};
 
 /// `/shared/{file}`: the page, a download, or the HTML 404/410 page.
@@ -22,13 +26,30 @@ pub async fn file(
     State(reader): State<ShareReader>,
     State(assets): State<Arc<Assets>>,
     file: Result<ShareIdParam, Error>,
+    credentials: Result<ReaderCredentials, Error>,
     headers: HeaderMap,
 ) -> Response {
-    let result = match file {
-        Ok(ShareIdParam(file)) => dispatch(&reader, &file, &headers).await,
+    let Ok(ShareIdParam(file)) = file else {
+        return error_page(&assets, &headers, Error::NotFound);
+    };
+    let result = match credentials {
+        Ok(ReaderCredentials(credentials)) => {
+            dispatch(&reader, &file, &headers, &credentials).await
+        }
         Err(error) => Err(error),
     };
-    result.unwrap_or_else(|error| error_page(&assets, &headers, error))
+    let is_page = ![".json", ".md", ".html"]
+        .iter()
+        .any(|suffix| file.ends_with(suffix));
+    result
+        .or_else(|error| {
+            if is_page {
+                unlock_page(&file, error)
+            } else {
+                Err(error)
+            }
+        })
+        .unwrap_or_else(|error| error_page(&assets, &headers, error))
 }
 
 /// Dispatches on the suffix of the last segment.
@@ -36,16 +57,50 @@ async fn dispatch(
     reader: &ShareReader,
     file: &str,
     headers: &HeaderMap,
+    credentials: &Credentials,
 ) -> Result<Response, Error> {
     if let Some(id) = file.strip_suffix(".json") {
-        json(reader, id, headers).await
+        json(reader, id, headers, credentials).await
     } else if let Some(id) = file.strip_suffix(".md") {
-        markdown(reader, id, headers).await
+        markdown(reader, id, headers, credentials).await
     } else if let Some(id) = file.strip_suffix(".html") {
-        html(reader, id, headers).await
+        html(reader, id, headers, credentials).await
     } else {
-        show(reader, file, headers).await
+        show(reader, file, headers, credentials).await
     }
+}
+
+/// The link-preview card of a share: a 1200×630 PNG with its title, models,
+/// message count, total tokens and cost (the page's `og:image`). Cached and
+/// revalidated like the page. Never for a password-protected share: 404,
+/// as for an unknown one.
+#[utoipa::path(
+    get,
+    path = "/shared/{shareId}/og.png",
+    tag = "page",
+    params(ShareIdParam),
+    responses(
+        (status = 200, description = "The card (strong ETag)", content_type = "image/png"),
+        PageMisses,
+    ),
+)]
+pub async fn og_image(
+    State(reader): State<ShareReader>,
+    State(assets): State<Arc<Assets>>,
+    id: Result<ShareIdParam, Error>,
+    headers: HeaderMap,
+) -> Response {
+    let result = match id {
+        Ok(ShareIdParam(id)) => {
+            // No credentials: a protected share has no card for anyone.
+            let credentials = Credentials::default();
+            reader
+                .respond(&id, Representation::OgImage, &headers, &credentials)
+                .await
+        }
+        Err(error) => Err(error),
+    };
+    result.unwrap_or_else(|error| error_page(&assets, &headers, error))
 }
 
 /// One handler per representation of a share, each documented as its own
@@ -57,19 +112,24 @@ macro_rules! representations {
         $name:ident($path:tt) => $representation:ident, $ok:tt;
     )*) => {$(
         $(#[doc = $doc])*
-        #[utoipa::path(get, path = $path, tag = "page", params(ShareIdParam), responses($ok, PageMisses))]
+        #[utoipa::path(get, path = $path, tag = "page", params(ShareIdParam, SharePasswordHeader),
+            responses($ok, PageMisses, PasswordMisses))]
         pub async fn $name(
             reader: &ShareReader,
             id: &str,
             headers: &HeaderMap,
+            credentials: &Credentials,
         ) -> Result<Response, Error> {
-            reader.respond(id, Representation::$representation, headers).await
+            reader.respond(id, Representation::$representation, headers, credentials).await
         }
     )*};
 }
 
 representations! {
-    /// The read-only HTML page of a share.
+    /// The read-only HTML page of a share. A password-protected share shows
+    /// the unlock page instead (401) until its form has set the unlock
+    /// cookie, or `X-Share-Password` carries the password; its answers are
+    /// `Cache-Control: private, no-store` and never indexable.
     show("/shared/{shareId}") => Page,
         (status = 200, description = "The page (strong ETag; gzip/br negotiated)", content_type = "text/html");
 
@@ -104,6 +164,47 @@ impl utoipa::IntoResponses for PageMisses {
             ("304", ResponseBuilder::new().description("Not modified")),
             ("404", html("Unknown or malformed id (HTML page)")),
             ("410", html("Expired or revoked (HTML page)")),
+        ]
+        .into_iter()
+        .map(|(status, response)| (status.to_owned(), response.build().into()))
+        .collect()
+    }
+}
+
+/// What the page and each download answer for a password-protected share.
+enum PasswordMisses {}
+
+impl utoipa::IntoResponses for PasswordMisses {
+    fn responses() -> BTreeMap<String, RefOr<openapi::Response>> {
+        let envelope = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    Content::new(Some(Ref::from_schema_name("Failure"))),
+                )
+                .content("text/html", Content::default())
+        };
+        [
+            (
+                "400",
+                envelope("`X-Share-Password` is not a possible password (`invalid_password`)"),
+            ),
+            (
+                "401",
+                envelope(
+                    "A password-protected share without its password (`password_required`) \
+                or with a wrong one (`wrong_password`): the page answers the unlock page (HTML), \
+                the downloads the JSON envelope",
+                ),
+            ),
+            (
+                "429",
+                envelope(
+                    "Too many wrong passwords for this share (5 a minute) or from this \
+                client (10 a minute); `Retry-After` says when to try again",
+                ),
+            ),
         ]
         .into_iter()
         .map(|(status, response)| (status.to_owned(), response.build().into()))

@@ -1,6 +1,7 @@
 //! Reading a stored share in one representation, as the API and the page
-//! both do: through the page cache, counted in the metrics, answered with
-//! its strong ETag.
+//! both do: through the gate and the page cache, counted in the metrics,
+//! answered with its strong ETag (and never to shared caches when the
+//! share has a password).
 
 use std::sync::Arc;
 
@@ -13,6 +14,7 @@ use crate::clock::Clock;
 use crate::delivery;
 use crate::error::Error;
 use crate::metrics::Metrics;
+use crate::protect::{Access, Credentials, Protection};
 use crate::respond::{self, Caching};
 use crate::settings::Settings;
 use crate::state::AppState;
@@ -26,6 +28,7 @@ pub struct ShareReader {
     settings: Arc<Settings>,
     clock: Clock,
     metrics: Arc<Metrics>,
+    protection: Arc<Protection>,
 }
 
 impl FromRef<AppState> for ShareReader {
@@ -36,6 +39,7 @@ impl FromRef<AppState> for ShareReader {
             settings: FromRef::from_ref(state),
             clock: FromRef::from_ref(state),
             metrics: FromRef::from_ref(state),
+            protection: FromRef::from_ref(state),
         }
     }
 }
@@ -47,7 +51,12 @@ impl ShareReader {
         id: &str,
         representation: Representation,
         headers: &HeaderMap,
+        credentials: &Credentials,
     ) -> Result<Response, Error> {
+        let access = Access {
+            protection: &self.protection,
+            credentials,
+        };
         let (share, outcome) = delivery::share(
             self.store.as_ref(),
             &self.cache,
@@ -55,14 +64,20 @@ impl ShareReader {
             self.clock.now(),
             id,
             representation,
+            access,
         )
         .await?;
         self.metrics.cache_lookup(outcome);
+        let caching = if share.password_hash.is_some() {
+            Caching::Private
+        } else {
+            Caching::Revalidate
+        };
         Ok(respond::cached(
             headers,
             &share.body,
             StatusCode::OK,
-            Caching::Revalidate,
+            caching,
         ))
     }
 }

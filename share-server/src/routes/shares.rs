@@ -13,7 +13,10 @@ use crate::cache::{PageCache, Representation};
 use crate::clock::Clock;
 use crate::delivery;
 use crate::error::{Error, Failure, Success};
-use crate::extract::{Bearer, CurrentUser, DeleteToken, Publisher, ShareIdParam, SnapshotBody};
+use crate::extract::{
+    Lister, Publisher, ReaderCredentials, RevokeCredentials, ShareIdParam, SharePassword,
+    SharePasswordHeader, SnapshotBody,
+};
 use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::shares::{self, Created, Revoked, ShareList, SharedChat};
@@ -32,10 +35,16 @@ use crate::store::Store;
 /// `totalTokens` and `totalCost` are optional: the server computes both
 /// from the messages and shows those; a total sent that differs is listed
 /// in the answer's `warnings` instead of being refused.
+///
+/// `X-Share-Password` protects the share with a password: readers then
+/// need it (the page shows an unlock form; the API and downloads take the
+/// same header). Only its argon2id hash is stored, never the password.
 #[utoipa::path(
     post,
     path = "/api/v0/shared-chats",
     tag = "shares",
+    params(("X-Share-Password" = Option<String>, Header, min_length = 1, max_length = 1024,
+        description = "Protect the share with this password (1–1024 bytes of UTF-8, no control characters)")),
     request_body(content = ShareSnapshot, content_type = "application/json", example = json!({
         "schemaVersion": 2,
         "title": "Weather in Paris",
@@ -65,7 +74,8 @@ use crate::store::Store;
                 ("DownloadMarkdown" = (operation_id = "markdown", parameters(("shareId" = "$response.body#/data/shareId")), description = "Its Markdown")),
                 ("DownloadHtml" = (operation_id = "html", parameters(("shareId" = "$response.body#/data/shareId")), description = "Its page as one self-contained HTML file")),
             )),
-        (status = 400, description = "Malformed JSON; `error.field` is the JSON path at fault", body = Failure),
+        (status = 400, description = "Malformed JSON (`error.field` is the JSON path at fault), or \
+            an `X-Share-Password` that cannot be a password (`invalid_password`)", body = Failure),
         (status = 401, description = "No token (and anonymous publishing is off), or an invalid or revoked token", body = Failure),
         (status = 413, description = "Body larger than the limit", body = Failure),
         (status = 415, description = "Content-Type is not application/json", body = Failure),
@@ -81,6 +91,7 @@ pub async fn create(
     State(clock): State<Clock>,
     State(metrics): State<Arc<Metrics>>,
     Publisher(owner): Publisher,
+    SharePassword(password): SharePassword,
     SnapshotBody(upload): SnapshotBody,
 ) -> Result<(StatusCode, Json<Success<Created>>), Error> {
     let created = shares::publish(
@@ -89,6 +100,7 @@ pub async fn create(
         clock.now(),
         owner.as_ref(),
         upload,
+        password,
     )
     .await?;
     metrics.share_created();
@@ -101,26 +113,34 @@ pub async fn create(
 }
 
 /// Read a share: the snapshot plus `shareId`, `createdAt` and the effective
-/// `expiresAt`. Public; never shows the owner or any token.
+/// `expiresAt`. Public; never shows the owner or any token. A
+/// password-protected share needs its password in `X-Share-Password`
+/// (answered `Cache-Control: private, no-store`).
 #[utoipa::path(
     get,
     path = "/api/v0/shared-chats/{shareId}",
     tag = "shares",
-    params(ShareIdParam),
+    params(ShareIdParam, SharePasswordHeader),
     responses(
         (status = 200, description = "The share (strong ETag; gzip/br negotiated)", body = Success<SharedChat>),
         (status = 304, description = "Not modified (`If-None-Match`)"),
+        (status = 400, description = "`X-Share-Password` is not a possible password (`invalid_password`)", body = Failure),
+        (status = 401, description = "A password-protected share without `X-Share-Password` \
+            (`password_required`) or with a wrong one (`wrong_password`)", body = Failure),
         (status = 404, description = "Unknown or malformed id", body = Failure),
         (status = 410, description = "Expired or revoked", body = Failure),
+        (status = 429, description = "Too many wrong passwords for this share (5 a minute) or from this client (10 a minute)", body = Failure,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
 )]
 pub async fn get(
     State(reader): State<ShareReader>,
     ShareIdParam(share_id): ShareIdParam,
+    ReaderCredentials(credentials): ReaderCredentials,
     headers: HeaderMap,
 ) -> Result<Response, Error> {
     reader
-        .respond(&share_id, Representation::Api, &headers)
+        .respond(&share_id, Representation::Api, &headers, &credentials)
         .await
 }
 
@@ -137,6 +157,8 @@ pub async fn get(
         (status = 200, description = "A page of the caller's shares", body = Success<ShareList>),
         (status = 400, description = "Bad `limit` or `offset`", body = Failure),
         (status = 401, description = "No, invalid or revoked token", body = Failure),
+        (status = 429, description = "Rate limited (per client IP and per token)", body = Failure,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
     security(("bearer" = [])),
 )]
@@ -144,7 +166,7 @@ pub async fn list(
     State(store): State<Store>,
     State(settings): State<Arc<Settings>>,
     State(clock): State<Clock>,
-    CurrentUser(user): CurrentUser,
+    Lister(user): Lister,
     RawQuery(query): RawQuery,
 ) -> Result<Json<Success<ShareList>>, Error> {
     let (limit, offset) = shares::page_params(query.as_deref())?;
@@ -166,6 +188,8 @@ pub async fn list(
         (status = 401, description = "Neither a bearer token nor `X-Delete-Token`, or an invalid or revoked bearer token", body = Failure),
         (status = 404, description = "Unknown id, or the caller may not revoke it", body = Failure),
         (status = 410, description = "Already revoked", body = Failure),
+        (status = 429, description = "Rate limited (per client IP, and per bearer or delete token)", body = Failure,
+            headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
     security(("bearer" = []), ("deleteToken" = [])),
 )]
@@ -174,10 +198,13 @@ pub async fn delete(
     State(clock): State<Clock>,
     State(cache): State<Arc<PageCache>>,
     State(metrics): State<Arc<Metrics>>,
+    credentials: RevokeCredentials,
     ShareIdParam(share_id): ShareIdParam,
-    Bearer(bearer): Bearer,
-    DeleteToken(delete_token): DeleteToken,
 ) -> Result<Json<Success<Revoked>>, Error> {
+    let RevokeCredentials {
+        bearer,
+        delete_token,
+    } = credentials;
     let revoked = delivery::revoke(
         store.as_ref(),
         &cache,

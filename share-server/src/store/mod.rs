@@ -85,6 +85,8 @@ pub struct NewShare {
     /// The files its messages attach, each once (stored in the same
     /// transaction as the share; a blob another share stored is reused).
     pub files: Vec<NewFile>,
+    /// The argon2id hash (PHC string) of the share's password, if it has one.
+    pub password_hash: Option<String>,
 }
 
 /// A file a new share attaches.
@@ -156,6 +158,8 @@ pub struct StoredShare {
     pub status: ShareStatus,
     /// The snapshot exactly as received; empty once revoked.
     pub snapshot: Vec<u8>,
+    /// The hash of its password (see [`NewShare::password_hash`]).
+    pub password_hash: Option<String>,
 }
 
 /// What deciding a DELETE needs.
@@ -164,6 +168,8 @@ pub struct ShareAuth {
     pub owner: Option<UserId>,
     pub delete_token_hash: TokenHash,
     pub status: ShareStatus,
+    /// The hash of its password (see [`NewShare::password_hash`]).
+    pub password_hash: Option<String>,
 }
 
 /// One entry of a user's share list.
@@ -234,6 +240,10 @@ pub trait ShareStore: Send + Sync + 'static {
 
     /// Deletes the blobs no share references any more; returns how many.
     async fn purge_unused_files(&self) -> Result<u64>;
+
+    /// The server key called `name`: the one stored, or else `candidate`,
+    /// stored now. Instances racing to create it all get the same key.
+    async fn server_key(&self, name: &str, candidate: Vec<u8>) -> Result<Vec<u8>>;
 }
 
 /// Opens (and migrates) the store named by a database URL: `sqlite:…` or

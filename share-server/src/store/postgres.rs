@@ -8,8 +8,6 @@
 //! through one instance is therefore refused by all others on their very
 //! next `share_status` check (see `delivery.rs`).
 
-use std::time::Duration;
-
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
@@ -26,6 +24,7 @@ use rows::{
     USER_COLUMNS, column, db_error, hash_column, migration_error, millis, optional_millis,
     pool_error, share_id_column, status_columns, user_row,
 };
+pub use url::PoolOptions;
 use url::{Connection, parse_url};
 
 use super::{
@@ -38,6 +37,7 @@ use crate::ids::{ShareId, TokenHash};
 const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_init.sql"),
     include_str!("../../../migrations/postgres/0002_files.sql"),
+    include_str!("../../../migrations/postgres/0003_protect.sql"),
 ];
 
 /// Deletes the blobs no share references (narrowed with `AND …`). The rows
@@ -55,25 +55,6 @@ const MIGRATION_LOCK: i64 = 0x7061_726c_6f72;
 /// The schema version the embedded migrations lead to.
 pub fn latest_schema_version() -> usize {
     MIGRATIONS.len()
-}
-
-/// Size and patience of the connection pool.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct PoolOptions {
-    /// Most connections one instance opens.
-    pub max_size: usize,
-    /// How long a request waits for a free connection (or a new one to be
-    /// established) before it fails with [`StoreError::Unavailable`].
-    pub wait_timeout: Duration,
-}
-
-impl Default for PoolOptions {
-    fn default() -> Self {
-        Self {
-            max_size: 16,
-            wait_timeout: Duration::from_secs(5),
-        }
-    }
 }
 
 /// PostgreSQL behind [`ShareStore`].
@@ -273,8 +254,8 @@ impl ShareStore for PostgresStore {
         transaction
             .execute(
                 "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
-                                     created_at, expires_at, indexable)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                                     created_at, expires_at, indexable, password_hash)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
                 &[
                     &share.id.as_str(),
                     &share.owner,
@@ -284,6 +265,7 @@ impl ShareStore for PostgresStore {
                     &millis(share.created_at)?,
                     &optional_millis(share.expires_at)?,
                     &share.indexable,
+                    &share.password_hash,
                 ],
             )
             .await
@@ -320,7 +302,8 @@ impl ShareStore for PostgresStore {
     async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>> {
         let row = self
             .query_opt(
-                "SELECT owner_id, created_at, indexable, expires_at, revoked_at, snapshot
+                "SELECT owner_id, created_at, indexable, expires_at, revoked_at, snapshot,
+                        password_hash
                  FROM shares WHERE id = $1",
                 &[&id.as_str()],
             )
@@ -333,6 +316,7 @@ impl ShareStore for PostgresStore {
                 indexable: column(&row, 2)?,
                 status: status_columns(&row, 3)?,
                 snapshot: column(&row, 5)?,
+                password_hash: column(&row, 6)?,
             })
         })
         .transpose()
@@ -353,7 +337,7 @@ impl ShareStore for PostgresStore {
     async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>> {
         let row = self
             .query_opt(
-                "SELECT owner_id, delete_token_hash, expires_at, revoked_at
+                "SELECT owner_id, delete_token_hash, expires_at, revoked_at, password_hash
                  FROM shares WHERE id = $1",
                 &[&id.as_str()],
             )
@@ -363,6 +347,7 @@ impl ShareStore for PostgresStore {
                 owner: column(&row, 0)?,
                 delete_token_hash: hash_column(&row, 1)?,
                 status: status_columns(&row, 2)?,
+                password_hash: column(&row, 4)?,
             })
         })
         .transpose()
@@ -489,5 +474,20 @@ impl ShareStore for PostgresStore {
             &[],
         )
         .await
+    }
+
+    async fn server_key(&self, name: &str, candidate: Vec<u8>) -> Result<Vec<u8>> {
+        // The no-op update makes RETURNING give the stored key when the row
+        // exists; the unique key settles a race between instances.
+        let row = self
+            .query_opt(
+                "INSERT INTO server_keys (name, key) VALUES ($1, $2)
+                 ON CONFLICT (name) DO UPDATE SET key = server_keys.key
+                 RETURNING key",
+                &[&name, &candidate],
+            )
+            .await?
+            .ok_or_else(|| StoreError::Database("INSERT … RETURNING gave no row".into()))?;
+        column(&row, 0)
     }
 }

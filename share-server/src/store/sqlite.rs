@@ -30,6 +30,7 @@ use rows::{USER_COLUMNS, hash_column, millis, share_id_column, status_columns, t
 const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/sqlite/0001_init.sql")),
     M::up(include_str!("../../../migrations/sqlite/0002_files.sql")),
+    M::up(include_str!("../../../migrations/sqlite/0003_protect.sql")),
 ];
 
 /// Deletes the blobs no share references (narrowed with `AND …`).
@@ -203,8 +204,8 @@ impl ShareStore for SqliteStore {
                 let transaction = conn.transaction()?;
                 transaction.execute(
                     "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
-                                         created_at, expires_at, indexable)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+                                         created_at, expires_at, indexable, password_hash)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
                     (
                         share.id.as_str(),
                         share.owner,
@@ -214,6 +215,7 @@ impl ShareStore for SqliteStore {
                         millis(share.created_at),
                         share.expires_at.map(millis),
                         share.indexable,
+                        &share.password_hash,
                     ),
                 )?;
                 for file in &share.files {
@@ -241,7 +243,8 @@ impl ShareStore for SqliteStore {
     }
 
     async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>> {
-        let sql = "SELECT owner_id, created_at, indexable, expires_at, revoked_at, snapshot
+        let sql = "SELECT owner_id, created_at, indexable, expires_at, revoked_at, snapshot,
+                          password_hash
                    FROM shares WHERE id = ?1";
         let stored_id = id.clone();
         self.share_row(id, sql, move |row| {
@@ -252,6 +255,7 @@ impl ShareStore for SqliteStore {
                 indexable: row.get(2)?,
                 status: status_columns(row, 3)?,
                 snapshot: row.get(5)?,
+                password_hash: row.get(6)?,
             })
         })
         .await
@@ -268,13 +272,14 @@ impl ShareStore for SqliteStore {
     }
 
     async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>> {
-        let sql = "SELECT owner_id, delete_token_hash, expires_at, revoked_at
+        let sql = "SELECT owner_id, delete_token_hash, expires_at, revoked_at, password_hash
                    FROM shares WHERE id = ?1";
         self.share_row(id, sql, |row| {
             Ok(ShareAuth {
                 owner: row.get(0)?,
                 delete_token_hash: hash_column(row, 1)?,
                 status: status_columns(row, 2)?,
+                password_hash: row.get(4)?,
             })
         })
         .await
@@ -369,5 +374,20 @@ impl ShareStore for SqliteStore {
     async fn purge_unused_files(&self) -> Result<u64> {
         let deleted = self.write(DELETE_UNUSED_FILES, ()).await?;
         Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
+    }
+
+    async fn server_key(&self, name: &str, candidate: Vec<u8>) -> Result<Vec<u8>> {
+        let name = name.to_owned();
+        self.writer
+            .run(move |conn| {
+                conn.query_row(
+                    "INSERT INTO server_keys (name, key) VALUES (?1, ?2)
+                     ON CONFLICT (name) DO UPDATE SET key = key
+                     RETURNING key",
+                    (&name, &candidate),
+                    |row| row.get(0),
+                )
+            })
+            .await
     }
 }

@@ -61,6 +61,7 @@ enum Route {
     Page,
     PageJson,
     PageMarkdown,
+    OgImage,
     Stylesheet,
     Healthz,
     Readyz,
@@ -68,7 +69,7 @@ enum Route {
     OpenApi,
 }
 
-const ROUTES: [Route; 12] = [
+const ROUTES: [Route; 13] = [
     Route::Publish,
     Route::List,
     Route::ApiGet,
@@ -76,6 +77,7 @@ const ROUTES: [Route; 12] = [
     Route::Page,
     Route::PageJson,
     Route::PageMarkdown,
+    Route::OgImage,
     Route::Stylesheet,
     Route::Healthz,
     Route::Readyz,
@@ -99,6 +101,7 @@ impl Route {
             Route::Page => format!("/shared/{share_id}"),
             Route::PageJson => format!("/shared/{share_id}.json"),
             Route::PageMarkdown => format!("/shared/{share_id}.md"),
+            Route::OgImage => format!("/shared/{share_id}/og.png"),
             Route::Stylesheet => "/assets/share.css".into(),
             Route::Healthz => "/healthz".into(),
             Route::Readyz => "/readyz".into(),
@@ -111,7 +114,12 @@ impl Route {
     fn names_a_share(self) -> bool {
         matches!(
             self,
-            Route::ApiGet | Route::ApiDelete | Route::Page | Route::PageJson | Route::PageMarkdown
+            Route::ApiGet
+                | Route::ApiDelete
+                | Route::Page
+                | Route::PageJson
+                | Route::PageMarkdown
+                | Route::OgImage
         )
     }
 }
@@ -159,6 +167,7 @@ fn expected(route: Route, credential: Credential) -> Expected {
         | Route::Page
         | Route::PageJson
         | Route::PageMarkdown
+        | Route::OgImage
         | Route::Stylesheet
         | Route::Healthz
         | Route::Readyz
@@ -393,7 +402,7 @@ async fn check_success(
                 "{cell}"
             );
         }
-        Route::ApiGet | Route::Page | Route::PageJson | Route::PageMarkdown => {
+        Route::ApiGet | Route::Page | Route::PageJson | Route::PageMarkdown | Route::OgImage => {
             // Public answers do not depend on who asks.
             let anonymous = fixture
                 .send(route, &share.id, Credential::None, "", b"")

@@ -220,6 +220,19 @@ pub async fn created(response: reqwest::Response) -> Value {
 }
 
 /// Asserts an error envelope with this status and code; returns `error`.
+/// Asserts a 429 whose `Retry-After` is 1 to `max` seconds; returns it.
+#[track_caller]
+pub fn assert_retry_after(response: &reqwest::Response, max: u64) -> u64 {
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    let seconds: u64 = response.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=max).contains(&seconds), "{seconds}");
+    seconds
+}
+
 pub async fn expect_error(response: reqwest::Response, status: StatusCode, code: &str) -> Value {
     assert_eq!(response.status(), status, "{:?}", response.url());
     assert!(

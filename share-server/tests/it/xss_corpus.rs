@@ -42,7 +42,7 @@ const BATCH: usize = 40;
 /// The vectors, numbered from 1: `alert(1)` becomes `alert(n)` and
 /// `window.__pwned=1` becomes `window.__pwned=n`, so a vector that runs is
 /// named by the dialog or the marker. `⏎` is a line break.
-fn vectors() -> Vec<String> {
+pub fn vectors() -> Vec<String> {
     VECTORS
         .lines()
         .filter(|line| !line.is_empty() && *line != "#" && !line.starts_with("# "))

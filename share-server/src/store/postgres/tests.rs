@@ -1,3 +1,5 @@
+use std::time::Duration;
+
 use chrono::TimeZone;
 use tokio_postgres::config::SslMode;
 use tokio_postgres::error::SqlState;

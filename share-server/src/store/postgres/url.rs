@@ -9,6 +9,25 @@ use super::rows::describe;
 use super::tls;
 use crate::store::{StoreError, is_postgres_url, redact_url};
 
+/// Size and patience of the connection pool.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PoolOptions {
+    /// Most connections one instance opens.
+    pub max_size: usize,
+    /// How long a request waits for a free connection (or a new one to be
+    /// established) before it fails with [`StoreError::Unavailable`].
+    pub wait_timeout: Duration,
+}
+
+impl Default for PoolOptions {
+    fn default() -> Self {
+        Self {
+            max_size: 16,
+            wait_timeout: Duration::from_secs(5),
+        }
+    }
+}
+
 /// What a URL asks for: the driver's settings and, unless TLS is off, the
 /// rustls configuration.
 pub(super) struct Connection {
