@@ -144,6 +144,11 @@ pub enum Representation {
 pub struct CachedShare {
     pub body: CachedBody,
     pub expires_at: Option<DateTime<Utc>>,
+    /// The share's view limit (each read is counted in the database first).
+    pub max_views: Option<u32>,
+    /// How many versions the share had when this was rendered (a hit with
+    /// another count is stale).
+    pub versions: u32,
 }
 
 type Key = (ShareId, Representation);
@@ -304,6 +309,8 @@ mod tests {
         Arc::new(CachedShare {
             body: CachedBody::new("text/plain", vec![b'x'; size]),
             expires_at: None,
+            max_views: None,
+            versions: 1,
         })
     }
 

@@ -146,6 +146,13 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub(crate) allowed_hosts: Vec<String>,
+    /// Count the views of shares without a view limit [default: true]
+    #[arg(long, env = "SHARE_SERVER_COUNT_VIEWS", value_name = "BOOL",
+          num_args = 0..=1, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub(crate) count_views: Option<bool>,
+    /// How often view counts are written to the database, e.g. 5s [default: 5s]
+    #[arg(long, env = "SHARE_SERVER_VIEW_FLUSH", value_name = "DURATION", value_parser = config::parse_duration)]
+    pub(crate) view_flush: Option<Duration>,
 }
 
 /// An expiry setting: a duration or never.
@@ -199,6 +206,8 @@ pub(crate) struct FileConfig {
     pub(crate) cache_size: Option<Size>,
     pub(crate) allowed_hosts: Option<Vec<String>>,
     pub(crate) log_format: Option<LogFormat>,
+    pub(crate) count_views: Option<bool>,
+    pub(crate) view_flush: Option<String>,
 }
 
 fn file_error(key: &str, message: &str) -> Error {
@@ -304,6 +313,11 @@ impl ServeArgs {
                 self.allowed_hosts.clone()
             },
             clock: defaults.clock,
+            count_views: layered!(count_views),
+            view_flush: self
+                .view_flush
+                .or(file_duration("view_flush", &file.view_flush)?)
+                .unwrap_or(defaults.view_flush),
         };
         Ok((config, common.log_format))
     }

@@ -53,6 +53,12 @@ pub struct Config {
     pub allowed_hosts: Vec<String>,
     /// The clock (tests use [`Clock::adjustable`]).
     pub clock: Clock,
+    /// Count the views of shares without a view limit, for their owners
+    /// (shares with a limit are always counted).
+    pub count_views: bool,
+    /// How often the views counted in memory are written to the database
+    /// (and at shutdown): a crash loses at most this much of the counts.
+    pub view_flush: Duration,
 }
 
 impl Default for Config {
@@ -73,6 +79,8 @@ impl Default for Config {
             cache_size: 64 * 1024 * 1024,
             allowed_hosts: Vec::new(),
             clock: Clock::system(),
+            count_views: true,
+            view_flush: Duration::from_secs(5),
         }
     }
 }

@@ -5,7 +5,12 @@
 //! with several instances (PostgreSQL) another instance's cache would still
 //! hold the share. The check is one indexed lookup of two columns; the
 //! expensive parts (reading the snapshot, rendering, compressing) are what
-//! the cache saves.
+//! the cache saves. The same check says how many versions the share has, so
+//! a page cached before a new version was published is rendered again.
+//!
+//! Two kinds of reads skip the cache and are rendered for the one reader:
+//! the page of a share with a view limit (it says how many views remain)
+//! and the versions a newer one replaced (rarely read).
 
 use std::sync::Arc;
 
@@ -14,30 +19,57 @@ use chrono::{DateTime, Utc};
 use crate::cache::{CachedBody, CachedShare, Outcome, PageCache, Representation};
 use crate::error::{Error, Success};
 use crate::ids::ShareId;
-use crate::page::{self, ExportView, ShareView};
+use crate::page::{self, ExportView, PageControls, ShareView};
 use crate::settings::Settings;
 use crate::shares::{self, Revoked, Revoker};
 use crate::store::{ShareStore, StoredShare};
 
-/// The rendered `representation` of a live share, or 404/410.
+/// A live share ready to answer (the gate's first step is passed).
+#[derive(Debug)]
+pub enum Delivered {
+    /// Rendered once for every reader (from the cache or just now).
+    Cached(Arc<CachedShare>, Outcome),
+    /// To render for this reader only, once the view is counted (see
+    /// [`render_counted`]).
+    PerView(Box<StoredShare>),
+}
+
+/// The `representation` of version `version` (`None`: the newest) of a
+/// live share, or 404/410.
 pub async fn share(
     store: &dyn ShareStore,
     cache: &Arc<PageCache>,
     settings: &Arc<Settings>,
     now: DateTime<Utc>,
     id: &str,
+    version: Option<u32>,
     representation: Representation,
-) -> Result<(Arc<CachedShare>, Outcome), Error> {
+) -> Result<Delivered, Error> {
     let id = ShareId::parse(id).ok_or(Error::NotFound)?;
+    if let Some(version) = version {
+        let status = store.share_status(&id).await?;
+        shares::check_status(status, now)?;
+        let versions = status.map_or(0, |status| status.versions);
+        if version == 0 || version > versions {
+            return Err(Error::NotFound);
+        }
+        if version < versions {
+            let stored = store.share_version(&id, version).await?;
+            return Ok(Delivered::PerView(Box::new(stored.ok_or(Error::NotFound)?)));
+        }
+    }
     if let Some(cached) = cached(store, cache, now, &id, representation).await? {
-        return Ok((cached, Outcome::Hit));
+        return Ok(Delivered::Cached(cached, Outcome::Hit));
     }
     // Concurrent first views wait for one render instead of each rendering.
     let guard = cache.render_lock(&id, representation).await;
     if let Some(cached) = cached(store, cache, now, &id, representation).await? {
-        return Ok((cached, Outcome::Hit));
+        return Ok(Delivered::Cached(cached, Outcome::Hit));
     }
     let stored = shares::load_live(store, &id, now).await?;
+    if stored.status.max_views.is_some() && representation == Representation::Page {
+        return Ok(Delivered::PerView(Box::new(stored)));
+    }
     let settings = Arc::clone(settings);
     let cache = Arc::clone(cache);
     // Rendering and caching finish even if the client goes away meanwhile,
@@ -50,7 +82,7 @@ pub async fn share(
     })
     .await
     .map_err(|e| Error::Internal(format!("rendering task failed: {e}")))??;
-    Ok((rendered, Outcome::Miss))
+    Ok(Delivered::Cached(rendered, Outcome::Miss))
 }
 
 /// Revokes a share with the credentials a request brought (see
@@ -72,7 +104,8 @@ pub async fn revoke(
     revoked
 }
 
-/// The cached representation, if any, after checking the share is still live.
+/// The cached representation, if any, after checking the share is still
+/// live and has no newer version.
 async fn cached(
     store: &dyn ShareStore,
     cache: &PageCache,
@@ -86,10 +119,18 @@ async fn cached(
     let live = if cached.expires_at.is_some_and(|at| at <= now) {
         Err(Error::Gone)
     } else {
-        shares::ensure_live(store, id, now).await
+        match store.share_status(id).await {
+            Ok(status) => shares::check_status(status, now)
+                .map(|()| status.is_some_and(|status| status.versions == cached.versions)),
+            Err(error) => Err(error.into()),
+        }
     };
     match live {
-        Ok(()) => Ok(Some(cached)),
+        Ok(true) => Ok(Some(cached)),
+        Ok(false) => {
+            cache.remove(id);
+            Ok(None)
+        }
         Err(error) => {
             cache.remove(id);
             Err(error)
@@ -103,6 +144,17 @@ pub fn render(
     settings: &Settings,
     representation: Representation,
 ) -> Result<CachedShare, Error> {
+    render_counted(share, settings, representation, None)
+}
+
+/// [`render`] for one reader of a share with a view limit: the page says
+/// how many more times the link can be opened.
+pub fn render_counted(
+    share: &StoredShare,
+    settings: &Settings,
+    representation: Representation,
+    remaining_views: Option<u64>,
+) -> Result<CachedShare, Error> {
     let snapshot = shares::parse_stored(share)?;
     let view = ShareView {
         share_id: share.id.as_str(),
@@ -110,6 +162,11 @@ pub fn render(
         created_at: share.created_at,
         expires_at: share.status.expires_at,
         public_url: &settings.public_url,
+        controls: PageControls {
+            version: share.version,
+            versions: share.status.versions,
+            remaining_views,
+        },
     };
     let body = match representation {
         Representation::Page => {
@@ -141,6 +198,8 @@ pub fn render(
     Ok(CachedShare {
         body: body.with_noindex(!share.indexable || representation == Representation::Api),
         expires_at: share.status.expires_at,
+        max_views: share.status.max_views,
+        versions: share.status.versions,
     })
 }
 

@@ -26,6 +26,9 @@ pub enum Error {
     /// An expired or revoked share.
     #[error("this share has expired or was revoked")]
     Gone,
+    /// A share opened as many times as its view limit allows.
+    #[error("this share has been opened as many times as it allows")]
+    ViewLimitReached,
     #[error("the request body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("the request body must be JSON (`Content-Type: application/json`)")]
@@ -134,6 +137,7 @@ impl Error {
             Error::InvalidToken => (StatusCode::UNAUTHORIZED, "invalid_token"),
             Error::NotFound => (StatusCode::NOT_FOUND, "not_found"),
             Error::Gone => (StatusCode::GONE, "gone"),
+            Error::ViewLimitReached => (StatusCode::GONE, "view_limit_reached"),
             Error::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Error::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")

@@ -8,7 +8,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, Failure};
-use crate::routes::{files, ops, page, shares};
+use crate::routes::{files, ops, page, shares, versions};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -30,6 +30,8 @@ use crate::routes::{files, ops, page, shares};
         page::markdown,
         page::html,
         files::show,
+        versions::create,
+        versions::show,
         ops::info,
         ops::healthz,
         ops::readyz,
@@ -39,7 +41,7 @@ use crate::routes::{files, ops, page, shares};
     components(schemas(Failure, ErrorBody)),
     modifiers(&SecuritySchemes, &SnapshotVersions, &OpenObjects, &SharedChatSchema, &BodyLimit),
     tags(
-        (name = "shares", description = "Publishing, reading, listing and revoking shares"),
+        (name = "shares", description = "Publishing, reading, listing, updating (new versions) and revoking shares"),
         (name = "page", description = "The public read-only page and its downloads"),
         (name = "ops", description = "Server information, health, readiness, metrics"),
     )

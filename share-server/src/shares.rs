@@ -11,7 +11,7 @@ use crate::error::Error;
 use crate::ids::{ShareId, Token, TokenHash, TokenKind};
 use crate::settings::Settings;
 use crate::store::{
-    Liveness, NewFile, NewShare, ShareStatus, ShareStore, StoreError, StoredShare, User,
+    Liveness, NewFile, NewShare, ShareAuth, ShareStatus, ShareStore, StoreError, StoredShare, User,
 };
 use crate::users;
 
@@ -113,9 +113,22 @@ pub struct ShareListItem {
     pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
-    /// `live`, `expired` or `revoked`.
+    /// `live`, `expired`, `revoked` or `burnt` (opened as many times as
+    /// `maxViews` allows).
     #[schema(example = "live")]
     pub status: &'static str,
+    /// Full reads of the page or the API so far (304s and this list do not
+    /// count; counts of shares without `maxViews` reach the list within a
+    /// few seconds).
+    pub views: u64,
+    /// When it was last read; `null` before the first view.
+    pub last_viewed_at: Option<DateTime<Utc>>,
+    /// The view limit; `null` when there is none.
+    pub max_views: Option<u32>,
+    /// How many versions it has (1 until a new version is published).
+    pub versions: u32,
+    /// Whether it asks for a password.
+    pub protected: bool,
 }
 
 /// A page of the caller's shares, newest first.
@@ -209,6 +222,7 @@ pub async fn publish(
         expires_at,
         indexable: upload.snapshot.indexable,
         files: upload.files,
+        max_views: upload.snapshot.max_views,
     };
     // 131 random bits make a collision practically impossible; retrying is
     // cheaper than reasoning about it.
@@ -232,12 +246,14 @@ pub async fn publish(
     })
 }
 
-/// 404 for unknown, 410 for expired or revoked.
+/// 404 for unknown, 410 for expired or revoked or opened as often as its
+/// view limit allows.
 pub fn check_status(status: Option<ShareStatus>, now: DateTime<Utc>) -> Result<(), Error> {
     match status.map(|status| status.liveness(now)) {
         None => Err(Error::NotFound),
         Some(Liveness::Live) => Ok(()),
         Some(Liveness::Expired | Liveness::Revoked) => Err(Error::Gone),
+        Some(Liveness::Burnt) => Err(Error::ViewLimitReached),
     }
 }
 
@@ -266,7 +282,9 @@ pub async fn ensure_live(
 /// always given.
 pub fn shared_chat(share: &StoredShare) -> Result<SharedChat, Error> {
     let mut snapshot = parse_stored(share)?;
+    // The share's, whatever a later version's snapshot asked for.
     snapshot.expires_at = share.status.expires_at;
+    snapshot.max_views = share.status.max_views;
     snapshot.fill_totals();
     snapshot.schema_version = Some(snapshot.version());
     Ok(SharedChat {
@@ -344,6 +362,12 @@ pub async fn list(
             expires_at: share.status.expires_at,
             revoked_at: share.status.revoked_at,
             status: share.status.liveness(now).as_str(),
+            views: share.status.views,
+            last_viewed_at: share.last_viewed_at,
+            max_views: share.status.max_views,
+            versions: share.status.versions,
+            // Password protection sets this.
+            protected: false,
         })
         .collect();
     Ok(ShareList {
@@ -362,6 +386,24 @@ pub async fn revoke(
     id: &str,
     revoker: &Revoker,
 ) -> Result<Revoked, Error> {
+    let (id, auth) = authorize(store, id, revoker).await?;
+    if auth.status.revoked_at.is_some() || !store.revoke_share(&id, now).await? {
+        return Err(Error::Gone);
+    }
+    Ok(Revoked {
+        share_id: id.to_string(),
+        revoked_at: now,
+    })
+}
+
+/// The share `id` and what its owner may do to it, when `revoker` may act
+/// for its owner (its user or its delete token). Anyone else gets the same
+/// 404 as for an unknown id.
+pub async fn authorize(
+    store: &dyn ShareStore,
+    id: &str,
+    revoker: &Revoker,
+) -> Result<(ShareId, ShareAuth), Error> {
     let id = ShareId::parse(id).ok_or(Error::NotFound)?;
     let auth = store.share_auth(&id).await?.ok_or(Error::NotFound)?;
     let by_token = revoker
@@ -373,13 +415,7 @@ pub async fn revoke(
     if !(by_token || by_owner) {
         return Err(Error::NotFound);
     }
-    if auth.status.revoked_at.is_some() || !store.revoke_share(&id, now).await? {
-        return Err(Error::Gone);
-    }
-    Ok(Revoked {
-        share_id: id.to_string(),
-        revoked_at: now,
-    })
+    Ok((id, auth))
 }
 
 /// What a purge deleted.
@@ -390,13 +426,20 @@ pub struct Purged {
     /// Stored files no live share references any more (revoked shares let
     /// go of theirs when they are revoked).
     pub files: u64,
+    /// Shares opened as many times as their view limit allows.
+    pub burnt: u64,
 }
 
-/// Deletes expired shares, then the files no share references.
+/// Deletes expired and burnt shares, then the files no share references.
 pub async fn purge(store: &dyn ShareStore, now: DateTime<Utc>) -> Result<Purged, Error> {
     let shares = store.purge_expired(now).await?;
+    let burnt = store.purge_burnt().await?;
     let files = store.purge_unused_files().await?;
-    Ok(Purged { shares, files })
+    Ok(Purged {
+        shares,
+        files,
+        burnt,
+    })
 }
 
 #[cfg(test)]

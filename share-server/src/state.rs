@@ -12,6 +12,7 @@ use crate::metrics::Metrics;
 use crate::rate_limit::RateLimits;
 use crate::settings::Settings;
 use crate::store::Store;
+use crate::views::ViewCounter;
 
 /// Everything the handlers share, built by [`crate::build_state`]. Outside
 /// the crate only the store is reachable (the desktop app manages users on
@@ -25,6 +26,7 @@ pub struct AppState {
     pub(crate) rate_limits: Arc<RateLimits>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) assets: Arc<Assets>,
+    pub(crate) views: Arc<ViewCounter>,
 }
 
 impl AppState {
@@ -52,4 +54,5 @@ from_ref! {
     rate_limits: Arc<RateLimits>,
     metrics: Arc<Metrics>,
     assets: Arc<Assets>,
+    views: Arc<ViewCounter>,
 }

@@ -43,5 +43,6 @@ pub fn view(snapshot: &ShareSnapshot) -> ShareView<'_> {
         created_at: created_at(),
         expires_at: Some(expires_at()),
         public_url: PUBLIC_URL,
+        controls: super::PageControls::default(),
     }
 }

@@ -27,6 +27,7 @@ mod answers;
 mod attachments;
 mod code;
 mod compare;
+mod controls;
 mod errors;
 #[cfg(test)]
 mod fixtures;
@@ -50,6 +51,7 @@ mod tests_v2;
 
 use chat_core::ShareSnapshot;
 use chrono::{DateTime, Utc};
+pub use controls::PageControls;
 
 /// Everything the page shows about one share.
 #[derive(Debug, Clone, Copy)]
@@ -60,6 +62,8 @@ pub struct ShareView<'a> {
     pub expires_at: Option<DateTime<Utc>>,
     /// The server's public base URL without a trailing slash, e.g. `https://share.example.com`.
     pub public_url: &'a str,
+    /// The version shown and the views left.
+    pub controls: PageControls,
 }
 
 impl ShareView<'_> {

@@ -2,7 +2,7 @@
 //! by resource and only extract, call a plain function and map the result.
 
 use axum::Router;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 use crate::page::STYLESHEET_PATH;
 use crate::state::AppState;
@@ -12,6 +12,7 @@ pub mod ops;
 pub mod page;
 mod reader;
 pub mod shares;
+pub mod versions;
 
 /// Path of the share collection.
 pub const SHARES_PATH: &str = "/api/v0/shared-chats";
@@ -27,6 +28,11 @@ pub fn router(state: AppState) -> Router {
         // the router cannot match a parameter with a suffix.
         .route("/shared/{file}", get(page::file))
         .route("/shared/{share_id}/files/{sha256}", get(files::show))
+        .route(
+            "/api/v0/shared-chats/{share_id}/versions",
+            post(versions::create),
+        )
+        .route("/shared/{share_id}/v/{version}", get(versions::show))
         .route(STYLESHEET_PATH, get(page::stylesheet))
         .route("/api/v0/info", get(ops::info))
         .route("/healthz", get(ops::healthz))

@@ -1,6 +1,7 @@
 //! Reading a stored share in one representation, as the API and the page
 //! both do: through the page cache, counted in the metrics, answered with
-//! its strong ETag.
+//! its strong ETag — and through the read gate, in this order: live (404 /
+//! 410), password, views (see [`crate::views`]).
 
 use std::sync::Arc;
 
@@ -10,13 +11,15 @@ use axum::response::Response;
 
 use crate::cache::{PageCache, Representation};
 use crate::clock::Clock;
-use crate::delivery;
+use crate::delivery::{self, Delivered};
 use crate::error::Error;
+use crate::ids::ShareId;
 use crate::metrics::Metrics;
 use crate::respond::{self, Caching};
 use crate::settings::Settings;
 use crate::state::AppState;
 use crate::store::Store;
+use crate::views::{self, ViewCounter};
 
 /// What reading a share needs from the state.
 #[derive(Clone)]
@@ -26,6 +29,7 @@ pub struct ShareReader {
     settings: Arc<Settings>,
     clock: Clock,
     metrics: Arc<Metrics>,
+    views: Arc<ViewCounter>,
 }
 
 impl FromRef<AppState> for ShareReader {
@@ -36,33 +40,88 @@ impl FromRef<AppState> for ShareReader {
             settings: FromRef::from_ref(state),
             clock: FromRef::from_ref(state),
             metrics: FromRef::from_ref(state),
+            views: FromRef::from_ref(state),
         }
     }
 }
 
 impl ShareReader {
-    /// The share `id` as `representation`, or 304 when the client has it.
+    /// The newest version of share `id` as `representation`, or 304 when
+    /// the client has it.
     pub async fn respond(
         &self,
         id: &str,
         representation: Representation,
         headers: &HeaderMap,
     ) -> Result<Response, Error> {
-        let (share, outcome) = delivery::share(
+        self.respond_version(id, None, representation, headers)
+            .await
+    }
+
+    /// Version `version` (`None`: the newest) of share `id`. A 304 is not
+    /// a view; a share with a view limit is counted before it is answered
+    /// and never stored by shared caches (they would serve it uncounted).
+    pub async fn respond_version(
+        &self,
+        id: &str,
+        version: Option<u32>,
+        representation: Representation,
+        headers: &HeaderMap,
+    ) -> Result<Response, Error> {
+        let now = self.clock.now();
+        // Gate, step 1: live (404/410).
+        let delivered = delivery::share(
             self.store.as_ref(),
             &self.cache,
             &self.settings,
-            self.clock.now(),
+            now,
             id,
+            version,
             representation,
         )
         .await?;
-        self.metrics.cache_lookup(outcome);
-        Ok(respond::cached(
-            headers,
-            &share.body,
-            StatusCode::OK,
-            Caching::Revalidate,
-        ))
+        // Gate, step 2: the share's password, when it has one, is checked here.
+        let share_id = ShareId::parse(id).ok_or(Error::NotFound)?;
+        // Gate, step 3: views.
+        match delivered {
+            Delivered::Cached(share, outcome) => {
+                self.metrics.cache_lookup(outcome);
+                let caching = caching(share.max_views);
+                let response = respond::cached(headers, &share.body, StatusCode::OK, caching);
+                if response.status() == StatusCode::OK {
+                    let store = self.store.as_ref();
+                    views::count(store, &self.views, &share_id, share.max_views, now).await?;
+                }
+                Ok(response)
+            }
+            Delivered::PerView(stored) => {
+                let max_views = stored.status.max_views;
+                let counted =
+                    views::count(self.store.as_ref(), &self.views, &share_id, max_views, now)
+                        .await?;
+                let settings = Arc::clone(&self.settings);
+                let rendered = tokio::task::spawn_blocking(move || {
+                    delivery::render_counted(&stored, &settings, representation, counted.remaining)
+                })
+                .await
+                .map_err(|e| Error::Internal(format!("rendering task failed: {e}")))??;
+                let body = &rendered.body;
+                Ok(respond::cached(
+                    headers,
+                    body,
+                    StatusCode::OK,
+                    caching(max_views),
+                ))
+            }
+        }
+    }
+}
+
+/// Every read of a share with a view limit is counted: no shared cache may
+/// keep it.
+fn caching(max_views: Option<u32>) -> Caching {
+    match max_views {
+        Some(_) => Caching::None,
+        None => Caching::Revalidate,
     }
 }

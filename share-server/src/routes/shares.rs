@@ -18,6 +18,7 @@ use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::shares::{self, Created, Revoked, ShareList, SharedChat};
 use crate::store::Store;
+use crate::versions;
 
 /// Publish a snapshot.
 ///
@@ -101,26 +102,35 @@ pub async fn create(
 }
 
 /// Read a share: the snapshot plus `shareId`, `createdAt` and the effective
-/// `expiresAt`. Public; never shows the owner or any token.
+/// `expiresAt` and `maxViews`. Public; never shows the owner or any token.
+/// The newest version, or the one `version` names. Each 200 counts as a
+/// view (a 304 does not); a share with `maxViews` answers 410
+/// `view_limit_reached` once it has been read that many times.
 #[utoipa::path(
     get,
     path = "/api/v0/shared-chats/{shareId}",
     tag = "shares",
-    params(ShareIdParam),
+    params(
+        ShareIdParam,
+        ("version" = Option<u32>, Query, minimum = 1, description = "A given version (default: the newest)"),
+    ),
     responses(
         (status = 200, description = "The share (strong ETag; gzip/br negotiated)", body = Success<SharedChat>),
         (status = 304, description = "Not modified (`If-None-Match`)"),
-        (status = 404, description = "Unknown or malformed id", body = Failure),
-        (status = 410, description = "Expired or revoked", body = Failure),
+        (status = 400, description = "`version` is not a whole number ≥ 1", body = Failure),
+        (status = 404, description = "Unknown or malformed id, or no such version", body = Failure),
+        (status = 410, description = "Expired or revoked (`gone`), or opened as many times as `maxViews` allows (`view_limit_reached`)", body = Failure),
     ),
 )]
 pub async fn get(
     State(reader): State<ShareReader>,
     ShareIdParam(share_id): ShareIdParam,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, Error> {
+    let version = versions::version_param(query.as_deref())?;
     reader
-        .respond(&share_id, Representation::Api, &headers)
+        .respond_version(&share_id, version, Representation::Api, &headers)
         .await
 }
 
