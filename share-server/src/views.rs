@@ -123,31 +123,9 @@ pub async fn count(
     }
 }
 
-/// "This link can be opened N more times", as the page says it.
-pub fn remaining_sentence(remaining: u64) -> String {
-    match remaining {
-        0 => "This was the last time this link can be opened.".to_owned(),
-        1 => "This link can be opened 1 more time.".to_owned(),
-        n => format!("This link can be opened {n} more times."),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_sentence_counts_down_to_the_last_view() {
-        assert_eq!(
-            remaining_sentence(4),
-            "This link can be opened 4 more times."
-        );
-        assert_eq!(
-            remaining_sentence(1),
-            "This link can be opened 1 more time."
-        );
-        assert!(remaining_sentence(0).contains("last time"));
-    }
 
     #[test]
     fn counts_add_up_per_share_and_a_disabled_counter_keeps_none() {

@@ -5,7 +5,6 @@
 use maud::{Markup, html};
 
 use super::ShareView;
-use crate::views::remaining_sentence;
 
 /// Which version a page shows and how many views it has left.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -38,6 +37,15 @@ fn version_path(view: &ShareView<'_>, version: u32) -> String {
     }
 }
 
+/// "This link can be opened N more times", as the page says it.
+pub fn remaining_sentence(remaining: u64) -> String {
+    match remaining {
+        0 => "This was the last time this link can be opened.".to_owned(),
+        1 => "This link can be opened 1 more time.".to_owned(),
+        n => format!("This link can be opened {n} more times."),
+    }
+}
+
 /// The notices under the dates (nothing for a share with one version and no limit).
 pub fn render(view: &ShareView<'_>) -> Markup {
     let PageControls {
@@ -60,5 +68,23 @@ pub fn render(view: &ShareView<'_>) -> Markup {
         @if let Some(remaining) = remaining_views {
             p.share-views-left data-testid="views-left" { (remaining_sentence(remaining)) }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_sentence_counts_down_to_the_last_view() {
+        assert_eq!(
+            remaining_sentence(4),
+            "This link can be opened 4 more times."
+        );
+        assert_eq!(
+            remaining_sentence(1),
+            "This link can be opened 1 more time."
+        );
+        assert!(remaining_sentence(0).contains("last time"));
     }
 }

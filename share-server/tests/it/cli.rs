@@ -218,6 +218,7 @@ async fn purge_deletes_expired_shares_and_prints_the_count() {
                 expires_at: Some(now + chrono::Duration::hours(hours)),
                 indexable: false,
                 files: Vec::new(),
+                max_views: None,
             };
             store.insert_share(share).await.unwrap();
         }

@@ -28,4 +28,6 @@ mod store;
 mod store_files;
 mod store_pg;
 mod two_instances_pg;
+mod versions;
+mod views;
 mod xss_corpus;

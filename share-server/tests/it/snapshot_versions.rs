@@ -274,6 +274,7 @@ async fn shares_stored_before_v2_render_as_before(server: TestServer) {
             expires_at: None,
             indexable: false,
             files: Vec::new(),
+            max_views: None,
         })
         .await
         .unwrap();

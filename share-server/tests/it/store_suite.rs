@@ -65,6 +65,7 @@ pub fn new_share(owner: Option<UserId>, created_at: DateTime<Utc>) -> NewShare {
         expires_at: None,
         indexable: false,
         files: Vec::new(),
+        max_views: None,
     }
 }
 

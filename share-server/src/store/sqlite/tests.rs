@@ -44,6 +44,7 @@ async fn store_with_share(dir: &tempfile::TempDir) -> (SqliteStore, ShareId) {
             expires_at: None,
             indexable: false,
             files: Vec::new(),
+            max_views: None,
         })
         .await
         .unwrap();
