@@ -427,13 +427,7 @@ impl ShareStore for PostgresStore {
             .await
             .map_err(db_error)?;
         if changed > 0 {
-            transaction
-                .execute(
-                    "DELETE FROM share_versions WHERE share_id = $1",
-                    &[&id.as_str()],
-                )
-                .await
-                .map_err(db_error)?;
+            versions::drop_versions(&transaction, id).await?;
             // Two statements: the second must see the references the first deleted.
             let released: Vec<String> = transaction
                 .query(
@@ -474,35 +468,19 @@ impl ShareStore for PostgresStore {
     }
 
     async fn take_view(&self, id: &ShareId, now: DateTime<Utc>) -> Result<Option<u64>> {
-        let row = self
-            .query_opt(versions::TAKE_VIEW, &[&id.as_str(), &millis(now)?])
-            .await?;
-        row.map(|row| Ok(u64::try_from(column::<i64>(&row, 0)?).unwrap_or(0)))
-            .transpose()
+        versions::take_view(self, id, now).await
     }
 
     async fn add_views(&self, counts: Vec<ViewCount>) -> Result<()> {
-        let mut client = self.client().await?;
-        versions::add_views(&mut client, &counts).await
+        versions::add_views(&mut self.client().await?, &counts).await
     }
 
     async fn insert_version(&self, version: NewVersion, now: DateTime<Utc>) -> Result<Option<u32>> {
-        let mut client = self.client().await?;
-        versions::insert_version(&mut client, &version, now).await
+        versions::insert_version(&mut self.client().await?, &version, now).await
     }
 
     async fn share_version(&self, id: &ShareId, version: u32) -> Result<Option<StoredShare>> {
-        let number = i32::try_from(version).unwrap_or(i32::MAX);
-        let row = self
-            .query_opt(versions::SHARE_VERSION, &[&id.as_str(), &number])
-            .await?;
-        row.map(|row| {
-            Ok(StoredShare {
-                version,
-                ..versions::stored_share(&row, id.clone())?
-            })
-        })
-        .transpose()
+        versions::share_version(self, id, version).await
     }
 
     async fn purge_burnt(&self) -> Result<u64> {

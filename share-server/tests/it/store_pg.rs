@@ -60,6 +60,7 @@ async fn migrations_create_the_schema_on_an_empty_database() {
             "files",
             "schema_migrations",
             "share_files",
+            "share_versions",
             "shares",
             "users"
         ]
@@ -145,7 +146,7 @@ async fn concurrent_starts_apply_each_migration_once() {
         &client,
         "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'",
     );
-    assert_eq!(tables.await, 5);
+    assert_eq!(tables.await, 6);
     // Every instance works on the one schema and sees the others' writes.
     let alice = stores[0]
         .create_user("alice", TokenHash::of("a"), store_suite::t0())

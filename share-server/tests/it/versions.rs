@@ -286,8 +286,11 @@ async fn hostile_titles_stay_inert_on_the_versions_pages(server: TestServer) {
             );
             for (attribute, value) in element.value().attrs() {
                 assert!(!attribute.starts_with("on"), "{title}: {attribute}");
+                // `content` of the title's meta tags is text, not a URL.
+                let is_url = matches!(attribute, "href" | "src" | "action" | "formaction");
+                let scheme = value.trim_start().to_ascii_lowercase();
                 assert!(
-                    !value.trim_start().starts_with("javascript:"),
+                    !(is_url && scheme.starts_with("javascript:")),
                     "{title}: {attribute}={value}"
                 );
             }

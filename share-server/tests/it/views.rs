@@ -104,7 +104,8 @@ async fn burn_after_reading(server: TestServer) {
     assert_eq!(stored_views(&server, &id).await, 1);
 }
 
-on_both_backends!(every_full_read_counts_but_revalidations_do_not, |c| c);
+on_both_backends!(every_full_read_counts_but_revalidations_do_not, |c| c
+    .with_allow_anonymous(true));
 async fn every_full_read_counts_but_revalidations_do_not(server: TestServer) {
     let id = server.publish_created(None, &limited("Thrice", 3)).await["shareId"]
         .as_str()
@@ -224,6 +225,7 @@ async fn shutdown_writes_the_counts(server: TestServer) {
 #[tokio::test]
 async fn counting_can_be_turned_off_except_for_view_limits() {
     let server = TestServer::with(|mut c| {
+        c.allow_anonymous = true;
         c.count_views = false;
         c.view_flush = std::time::Duration::from_millis(100);
         c
@@ -263,7 +265,7 @@ async fn max_views_is_validated(server: TestServer) {
     expect_refusal(response, common::INVALID_SNAPSHOT, "maxViews").await;
 }
 
-on_both_backends!(purge_drops_burnt_shares, |c| c);
+on_both_backends!(purge_drops_burnt_shares, |c| c.with_allow_anonymous(true));
 async fn purge_drops_burnt_shares(server: TestServer) {
     let burnt = server.publish_created(None, &limited("Burnt", 1)).await["shareId"]
         .as_str()
@@ -294,7 +296,7 @@ async fn purge_drops_burnt_shares(server: TestServer) {
 async fn two_instances_race_for_the_last_view() {
     const ROUNDS: usize = 12;
     let database = pg::TestDatabase::create().await;
-    let a = TestServer::on(Some(&database.url), |c| c).await;
+    let a = TestServer::on(Some(&database.url), |c| c.with_allow_anonymous(true)).await;
     let b = TestServer::on(Some(&database.url), |c| c).await;
     for round in 0..ROUNDS {
         let id = a.publish_created(None, &limited("Race", 1)).await["shareId"]

@@ -5,6 +5,7 @@ use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
 use tokio_postgres::Row;
 
+use super::PostgresStore;
 use super::rows::{column, db_error, millis, status_columns};
 use crate::ids::ShareId;
 use crate::store::{NewFile, NewVersion, Result, StoredShare, ViewCount};
@@ -12,13 +13,13 @@ use crate::store::{NewFile, NewVersion, Result, StoredShare, ViewCount};
 /// Counts one view while the limit is not reached: one conditional UPDATE,
 /// so two instances racing for the last view cannot both get it (the
 /// second waits for the first's row lock, then re-checks `views`).
-pub(super) const TAKE_VIEW: &str = "UPDATE shares SET views = views + 1, last_viewed_at = $2
+const TAKE_VIEW: &str = "UPDATE shares SET views = views + 1, last_viewed_at = $2
      WHERE id = $1 AND max_views IS NOT NULL AND views < max_views
        AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
      RETURNING views";
 
 /// A version the newest replaced, with the share's other columns.
-pub(super) const SHARE_VERSION: &str =
+const SHARE_VERSION: &str =
     "SELECT s.owner_id, s.created_at, s.indexable, s.expires_at, s.revoked_at, v.snapshot,
             s.max_views, s.views, s.versions
      FROM shares s JOIN share_versions v ON v.share_id = s.id AND v.version = $2
@@ -67,6 +68,18 @@ pub(super) async fn insert_files(
             .map_err(db_error)?;
     }
     Ok(())
+}
+
+/// Erases the versions a revoked share had.
+pub(super) async fn drop_versions(transaction: &Transaction<'_>, id: &ShareId) -> Result<()> {
+    transaction
+        .execute(
+            "DELETE FROM share_versions WHERE share_id = $1",
+            &[&id.as_str()],
+        )
+        .await
+        .map_err(db_error)
+        .map(drop)
 }
 
 pub(super) async fn add_views(
@@ -134,4 +147,34 @@ pub(super) async fn insert_version(
     insert_files(&transaction, &version.id, &version.files).await?;
     transaction.commit().await.map_err(db_error)?;
     Ok(Some(number))
+}
+
+pub(super) async fn take_view(
+    store: &PostgresStore,
+    id: &ShareId,
+    now: DateTime<Utc>,
+) -> Result<Option<u64>> {
+    let row = store
+        .query_opt(TAKE_VIEW, &[&id.as_str(), &millis(now)?])
+        .await?;
+    row.map(|row| Ok(u64::try_from(column::<i64>(&row, 0)?).unwrap_or(0)))
+        .transpose()
+}
+
+pub(super) async fn share_version(
+    store: &PostgresStore,
+    id: &ShareId,
+    version: u32,
+) -> Result<Option<StoredShare>> {
+    let number = i32::try_from(version).unwrap_or(i32::MAX);
+    let row = store
+        .query_opt(SHARE_VERSION, &[&id.as_str(), &number])
+        .await?;
+    row.map(|row| {
+        Ok(StoredShare {
+            version,
+            ..stored_share(&row, id.clone())?
+        })
+    })
+    .transpose()
 }
