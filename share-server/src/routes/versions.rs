@@ -5,7 +5,8 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{Path, State};
+use axum::extract::{FromRef, FromRequestParts, Path, State};
+use axum::http::request::Parts;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chat_core::ShareSnapshot;
@@ -55,12 +56,9 @@ pub async fn create(
     State(clock): State<Clock>,
     State(cache): State<Arc<PageCache>>,
     ShareIdParam(share_id): ShareIdParam,
-    Bearer(bearer): Bearer,
-    DeleteToken(delete_token): DeleteToken,
+    Credentials(revoker): Credentials,
     SnapshotBody(upload): SnapshotBody,
 ) -> Result<(StatusCode, Json<Success<VersionCreated>>), Error> {
-    let revoker =
-        Revoker::from_credentials(store.as_ref(), bearer.as_deref(), delete_token).await?;
     let created = versions::publish(
         store.as_ref(),
         &cache,
@@ -73,6 +71,27 @@ pub async fn create(
     .await?;
     tracing::info!(share_id = %created.share_id, version = created.version, "share version published");
     Ok((StatusCode::CREATED, Json(Success::new(created))))
+}
+
+/// Who may act for a share's owner: the bearer's user and/or the delete
+/// token (checked before the body is read; 401 without either).
+pub struct Credentials(Revoker);
+
+impl<S> FromRequestParts<S> for Credentials
+where
+    S: Send + Sync,
+    Store: FromRef<S>,
+{
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Bearer(bearer) = Bearer::from_request_parts(parts, state).await?;
+        let DeleteToken(delete_token) = DeleteToken::from_request_parts(parts, state).await?;
+        let store = Store::from_ref(state);
+        let revoker =
+            Revoker::from_credentials(store.as_ref(), bearer.as_deref(), delete_token).await?;
+        Ok(Self(revoker))
+    }
 }
 
 /// The read-only page of one version of a share, with links to the others.

@@ -6,7 +6,7 @@
 //! hostile titles stay inert on the versions page.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
-use crate::views::{limited, stored_views};
+use crate::views::{limited, publish_limited, stored_views};
 use crate::{common, pg};
 
 use chrono::{Duration, SecondsFormat, Utc};
@@ -193,12 +193,7 @@ async fn versions_at_the_same_link(server: TestServer) {
 on_both_backends!(a_used_up_share_takes_no_new_version, |c| c);
 async fn a_used_up_share_takes_no_new_version(server: TestServer) {
     let token = server.user("alice").await;
-    let id = server
-        .publish_created(Some(&token), &limited("Once", 1))
-        .await["shareId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = publish_limited(&server, Some(&token), "Once", 1).await;
     assert_eq!(server.read(&id).await.status(), StatusCode::OK);
     let response = publish_version(
         &server,

@@ -23,6 +23,25 @@ pub fn limited(title: &str, max_views: u32) -> Value {
     snapshot
 }
 
+/// Publishes a share that allows `max_views` reads (with `token`, or
+/// anonymously) and returns its id.
+pub async fn publish_limited(
+    api: &Api,
+    token: Option<&str>,
+    title: &str,
+    max_views: u32,
+) -> String {
+    let data = api.publish_created(token, &limited(title, max_views)).await;
+    data["shareId"].as_str().unwrap().to_owned()
+}
+
+/// The page and the API of share `id` answer 410 `view_limit_reached`.
+async fn assert_used_up(api: &Api, id: &str) {
+    let page = api.get(&format!("/shared/{id}")).await;
+    assert_eq!(page.status(), StatusCode::GONE);
+    expect_error(api.read(id).await, StatusCode::GONE, "view_limit_reached").await;
+}
+
 /// The views the database holds for share `id`.
 pub async fn stored_views(server: &TestServer, id: &str) -> u64 {
     let id = ShareId::parse(id).unwrap();
@@ -49,10 +68,7 @@ async fn listed(server: &TestServer, token: &str) -> Value {
 on_both_backends!(burn_after_reading, |c| c);
 async fn burn_after_reading(server: TestServer) {
     let token = server.user("alice").await;
-    let data = server
-        .publish_created(Some(&token), &limited("Once", 1))
-        .await;
-    let id = data["shareId"].as_str().unwrap().to_owned();
+    let id = publish_limited(&server, Some(&token), "Once", 1).await;
     let item = listed(&server, &token).await;
     assert_eq!(
         (item["views"].clone(), item["maxViews"].clone()),
@@ -86,14 +102,8 @@ async fn burn_after_reading(server: TestServer) {
             .status(),
         StatusCode::GONE
     );
-    expect_error(
-        server.read(&id).await,
-        StatusCode::GONE,
-        "view_limit_reached",
-    )
-    .await;
-    let again = server.read(&id).await;
-    expect_error(again, StatusCode::GONE, "view_limit_reached").await;
+    assert_used_up(&server, &id).await;
+    assert_used_up(&server, &id).await;
     // The owner's list shows it burnt, and listing did not count.
     for _ in 0..2 {
         let item = listed(&server, &token).await;
@@ -107,10 +117,7 @@ async fn burn_after_reading(server: TestServer) {
 on_both_backends!(every_full_read_counts_but_revalidations_do_not, |c| c
     .with_allow_anonymous(true));
 async fn every_full_read_counts_but_revalidations_do_not(server: TestServer) {
-    let id = server.publish_created(None, &limited("Thrice", 3)).await["shareId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let id = publish_limited(&server, None, "Thrice", 3).await;
     let first = server.read(&id).await;
     assert_eq!(first.status(), StatusCode::OK);
     assert_eq!(first.headers()["cache-control"], "no-store");
@@ -134,16 +141,7 @@ async fn every_full_read_counts_but_revalidations_do_not(server: TestServer) {
         StatusCode::OK
     );
     assert_eq!(stored_views(&server, &id).await, 3);
-    assert_eq!(
-        server.get(&format!("/shared/{id}")).await.status(),
-        StatusCode::GONE
-    );
-    expect_error(
-        server.read(&id).await,
-        StatusCode::GONE,
-        "view_limit_reached",
-    )
-    .await;
+    assert_used_up(&server, &id).await;
     assert_eq!(
         stored_views(&server, &id).await,
         3,
@@ -232,10 +230,7 @@ async fn counting_can_be_turned_off_except_for_view_limits() {
     })
     .await;
     let counted = server.publish_id(None).await;
-    let limited_id = server.publish_created(None, &limited("Twice", 2)).await["shareId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let limited_id = publish_limited(&server, None, "Twice", 2).await;
     for id in [&counted, &limited_id] {
         assert_eq!(
             server.get(&format!("/shared/{id}")).await.status(),
@@ -267,14 +262,8 @@ async fn max_views_is_validated(server: TestServer) {
 
 on_both_backends!(purge_drops_burnt_shares, |c| c.with_allow_anonymous(true));
 async fn purge_drops_burnt_shares(server: TestServer) {
-    let burnt = server.publish_created(None, &limited("Burnt", 1)).await["shareId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let open = server.publish_created(None, &limited("Open", 2)).await["shareId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
+    let burnt = publish_limited(&server, None, "Burnt", 1).await;
+    let open = publish_limited(&server, None, "Open", 2).await;
     for id in [&burnt, &open] {
         assert_eq!(server.read(id).await.status(), StatusCode::OK);
     }
@@ -299,10 +288,7 @@ async fn two_instances_race_for_the_last_view() {
     let a = TestServer::on(Some(&database.url), |c| c.with_allow_anonymous(true)).await;
     let b = TestServer::on(Some(&database.url), |c| c).await;
     for round in 0..ROUNDS {
-        let id = a.publish_created(None, &limited("Race", 1)).await["shareId"]
-            .as_str()
-            .unwrap()
-            .to_owned();
+        let id = publish_limited(&a, None, "Race", 1).await;
         let path = format!("/shared/{id}");
         let (first, second) = tokio::join!(a.get(&path), b.get(&path));
         let mut statuses = [first.status(), second.status()];
