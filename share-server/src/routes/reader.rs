@@ -95,23 +95,29 @@ impl ShareReader {
                 Ok(response)
             }
             Delivered::PerView(stored) => {
+                let store = self.store.as_ref();
                 let max_views = stored.status.max_views;
-                let counted =
-                    views::count(self.store.as_ref(), &self.views, &share_id, max_views, now)
-                        .await?;
+                // A limited share's page says how many views remain: count
+                // first. Any other is counted once it is known not to be a 304.
+                let counted = match max_views {
+                    Some(_) => {
+                        Some(views::count(store, &self.views, &share_id, max_views, now).await?)
+                    }
+                    None => None,
+                };
                 let settings = Arc::clone(&self.settings);
+                let remaining = counted.and_then(|counted| counted.remaining);
                 let rendered = tokio::task::spawn_blocking(move || {
-                    delivery::render_counted(&stored, &settings, representation, counted.remaining)
+                    delivery::render_counted(&stored, &settings, representation, remaining)
                 })
                 .await
                 .map_err(|e| Error::Internal(format!("rendering task failed: {e}")))??;
-                let body = &rendered.body;
-                Ok(respond::cached(
-                    headers,
-                    body,
-                    StatusCode::OK,
-                    caching(max_views),
-                ))
+                let caching = caching(max_views);
+                let response = respond::cached(headers, &rendered.body, StatusCode::OK, caching);
+                if counted.is_none() && response.status() == StatusCode::OK {
+                    views::count(store, &self.views, &share_id, None, now).await?;
+                }
+                Ok(response)
             }
         }
     }

@@ -190,6 +190,48 @@ async fn versions_at_the_same_link(server: TestServer) {
     expect_error(response, StatusCode::GONE, "gone").await;
 }
 
+on_both_backends!(revalidating_an_earlier_version_is_not_a_view, |mut c| {
+    c.view_flush = std::time::Duration::from_millis(100);
+    c
+});
+async fn revalidating_an_earlier_version_is_not_a_view(server: TestServer) {
+    let token = server.user("alice").await;
+    let id = server.publish_id(Some(&token)).await;
+    let newer = snapshot_in(Schema::V2, "Newer");
+    common::created(publish_version(&server, &id, Some(&token), None, &newer).await).await;
+    let path = format!("/shared/{id}/v/1");
+    let first = server.get(&path).await;
+    assert_eq!(first.headers()["cache-control"], "no-cache");
+    let etag = first.headers()["etag"].to_str().unwrap().to_owned();
+    let url = server.url(&path);
+    let again = server
+        .client
+        .get(url)
+        .header("if-none-match", etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(
+        server.get(&format!("/shared/{id}")).await.status(),
+        StatusCode::OK
+    );
+    let mut views = 0;
+    for _ in 0..100 {
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        views = stored_views(&server, &id).await;
+        if views >= 2 {
+            break;
+        }
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    assert_eq!(
+        (views, stored_views(&server, &id).await),
+        (2, 2),
+        "the 304 is not a view"
+    );
+}
+
 on_both_backends!(a_used_up_share_takes_no_new_version, |c| c);
 async fn a_used_up_share_takes_no_new_version(server: TestServer) {
     let token = server.user("alice").await;
