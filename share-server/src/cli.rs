@@ -206,6 +206,7 @@ pub(crate) struct FileConfig {
     pub(crate) cache_size: Option<Size>,
     pub(crate) allowed_hosts: Option<Vec<String>>,
     pub(crate) log_format: Option<LogFormat>,
+    /// As `--count-views` and `--view-flush`.
     pub(crate) count_views: Option<bool>,
     pub(crate) view_flush: Option<String>,
 }

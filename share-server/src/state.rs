@@ -26,6 +26,7 @@ pub struct AppState {
     pub(crate) rate_limits: Arc<RateLimits>,
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) assets: Arc<Assets>,
+    /// Views of shares without a limit, counted until the next flush.
     pub(crate) views: Arc<ViewCounter>,
 }
 

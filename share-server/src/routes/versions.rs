@@ -5,8 +5,7 @@
 use std::sync::Arc;
 
 use axum::Json;
-use axum::extract::{FromRef, FromRequestParts, Path, State};
-use axum::http::request::Parts;
+use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use chat_core::ShareSnapshot;
@@ -14,13 +13,11 @@ use chat_core::ShareSnapshot;
 use super::page::error_page;
 use super::reader::ShareReader;
 use crate::assets::Assets;
-use crate::cache::{PageCache, Representation};
-use crate::clock::Clock;
+use crate::cache::Representation;
 use crate::error::{Error, Failure, Success};
 use crate::extract::{Bearer, DeleteToken, ShareIdParam, SnapshotBody};
-use crate::settings::Settings;
 use crate::shares::Revoker;
-use crate::store::Store;
+use crate::state::AppState;
 use crate::versions::{self, VersionCreated};
 
 /// Publish a new version of a share at the same link, with the owner's
@@ -51,47 +48,20 @@ use crate::versions::{self, VersionCreated};
     security(("bearer" = []), ("deleteToken" = [])),
 )]
 pub async fn create(
-    State(store): State<Store>,
-    State(settings): State<Arc<Settings>>,
-    State(clock): State<Clock>,
-    State(cache): State<Arc<PageCache>>,
+    State(state): State<AppState>,
     ShareIdParam(share_id): ShareIdParam,
-    Credentials(revoker): Credentials,
+    Bearer(bearer): Bearer,
+    DeleteToken(delete_token): DeleteToken,
     SnapshotBody(upload): SnapshotBody,
 ) -> Result<(StatusCode, Json<Success<VersionCreated>>), Error> {
-    let created = versions::publish(
-        store.as_ref(),
-        &cache,
-        &settings,
-        clock.now(),
-        &share_id,
-        &revoker,
-        upload,
-    )
-    .await?;
+    let store = state.store.as_ref();
+    let revoker = Revoker::from_credentials(store, bearer.as_deref(), delete_token).await?;
+    let now = state.clock.now();
+    let (cache, settings) = (&state.cache, &state.settings);
+    let created =
+        versions::publish(store, cache, settings, now, &share_id, &revoker, upload).await?;
     tracing::info!(share_id = %created.share_id, version = created.version, "share version published");
     Ok((StatusCode::CREATED, Json(Success::new(created))))
-}
-
-/// Who may act for a share's owner: the bearer's user and/or the delete
-/// token (checked before the body is read; 401 without either).
-pub struct Credentials(Revoker);
-
-impl<S> FromRequestParts<S> for Credentials
-where
-    S: Send + Sync,
-    Store: FromRef<S>,
-{
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let Bearer(bearer) = Bearer::from_request_parts(parts, state).await?;
-        let DeleteToken(delete_token) = DeleteToken::from_request_parts(parts, state).await?;
-        let store = Store::from_ref(state);
-        let revoker =
-            Revoker::from_credentials(store.as_ref(), bearer.as_deref(), delete_token).await?;
-        Ok(Self(revoker))
-    }
 }
 
 /// The read-only page of one version of a share, with links to the others.

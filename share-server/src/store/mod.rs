@@ -191,16 +191,21 @@ pub struct ShareSummary {
     pub title: String,
     pub created_at: DateTime<Utc>,
     pub status: ShareStatus,
+    /// When it was last read (up to the last flush of the view counts).
     pub last_viewed_at: Option<DateTime<Utc>>,
 }
 
 /// A new version of a share: its snapshot and files (as for [`NewShare`]).
 #[derive(Debug, Clone)]
 pub struct NewVersion {
+    /// The share it belongs to.
     pub id: ShareId,
+    /// The version's title, which the share's list entry then shows.
     pub title: String,
+    /// The snapshot exactly as received.
     pub snapshot: Vec<u8>,
     pub created_at: DateTime<Utc>,
+    /// As [`NewShare::files`]; the share keeps the files of earlier versions.
     pub files: Vec<NewFile>,
 }
 
@@ -208,7 +213,9 @@ pub struct NewVersion {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ViewCount {
     pub id: ShareId,
+    /// How many to add.
     pub views: u64,
+    /// The latest of them.
     pub last_viewed_at: DateTime<Utc>,
 }
 
