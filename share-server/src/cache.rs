@@ -152,6 +152,11 @@ pub struct CachedShare {
     /// The hash of the share's password (a share's password never changes,
     /// so a cache hit needs no lookup for it either).
     pub password_hash: Option<String>,
+    /// The share's view limit (each read is counted in the database first).
+    pub max_views: Option<u32>,
+    /// How many versions the share had when this was rendered (a hit with
+    /// another count is stale).
+    pub versions: u32,
 }
 
 type Key = (ShareId, Representation);
@@ -313,6 +318,8 @@ mod tests {
             body: CachedBody::new("text/plain", vec![b'x'; size]),
             expires_at: None,
             password_hash: None,
+            max_views: None,
+            versions: 1,
         })
     }
 

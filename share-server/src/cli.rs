@@ -149,6 +149,13 @@ pub struct ServeArgs {
         value_delimiter = ','
     )]
     pub(crate) allowed_hosts: Vec<String>,
+    /// Count the views of shares without a view limit [default: true]
+    #[arg(long, env = "SHARE_SERVER_COUNT_VIEWS", value_name = "BOOL",
+          num_args = 0..=1, default_missing_value = "true", value_parser = BoolishValueParser::new())]
+    pub(crate) count_views: Option<bool>,
+    /// How often view counts are written to the database, e.g. 5s [default: 5s]
+    #[arg(long, env = "SHARE_SERVER_VIEW_FLUSH", value_name = "DURATION", value_parser = config::parse_duration)]
+    pub(crate) view_flush: Option<Duration>,
 }
 
 /// An expiry setting: a duration or never.
@@ -203,6 +210,9 @@ pub(crate) struct FileConfig {
     pub(crate) unlock_ttl: Option<String>,
     pub(crate) allowed_hosts: Option<Vec<String>>,
     pub(crate) log_format: Option<LogFormat>,
+    /// As `--count-views` and `--view-flush`.
+    pub(crate) count_views: Option<bool>,
+    pub(crate) view_flush: Option<String>,
 }
 
 fn file_error(key: &str, message: &str) -> Error {
@@ -312,6 +322,11 @@ impl ServeArgs {
                 .unlock_ttl
                 .or(file_duration("unlock_ttl", &file.unlock_ttl)?)
                 .unwrap_or(defaults.unlock_ttl),
+            count_views: layered!(count_views),
+            view_flush: self
+                .view_flush
+                .or(file_duration("view_flush", &file.view_flush)?)
+                .unwrap_or(defaults.view_flush),
         };
         Ok((config, common.log_format))
     }

@@ -56,6 +56,12 @@ pub struct Config {
     /// How long the cookie set by a password-protected share's unlock form
     /// opens that share.
     pub unlock_ttl: Duration,
+    /// Count the views of shares without a view limit, for their owners
+    /// (shares with a limit are always counted).
+    pub count_views: bool,
+    /// How often the views counted in memory are written to the database
+    /// (and at shutdown): a crash loses at most this much of the counts.
+    pub view_flush: Duration,
 }
 
 impl Default for Config {
@@ -77,6 +83,8 @@ impl Default for Config {
             allowed_hosts: Vec::new(),
             clock: Clock::system(),
             unlock_ttl: Duration::from_secs(12 * 60 * 60),
+            count_views: true,
+            view_flush: Duration::from_secs(5),
         }
     }
 }

@@ -8,7 +8,12 @@
 //! with several instances (PostgreSQL) another instance's cache would still
 //! hold the share. The check is one indexed lookup of two columns; the
 //! expensive parts (reading the snapshot, rendering, compressing) are what
-//! the cache saves.
+//! the cache saves. The same check says how many versions the share has, so
+//! a page cached before a new version was published is rendered again.
+//!
+//! Two kinds of reads skip the cache and are rendered for the one reader:
+//! the page of a share with a view limit (it says how many views remain)
+//! and the versions a newer one replaced (rarely read).
 
 use std::sync::Arc;
 
@@ -17,13 +22,34 @@ use chrono::{DateTime, Utc};
 use crate::cache::{CachedBody, CachedShare, Outcome, PageCache, Representation};
 use crate::error::{Error, Success};
 use crate::ids::ShareId;
-use crate::page::{self, ExportView, OgCard, ShareView};
+use crate::page::{self, ExportView, OgCard, PageControls, ShareView};
 use crate::protect::{Access, Password, Protection};
 use crate::settings::Settings;
 use crate::shares::{self, Revoked, Revoker};
 use crate::store::{ShareStore, StoredShare};
 
-/// The rendered `representation` of a live share the reader may open, or
+/// A live share the reader may open, ready to answer (the gate's first two
+/// steps are passed).
+#[derive(Debug)]
+pub enum Delivered {
+    /// Rendered once for every reader (from the cache or just now).
+    Cached(Arc<CachedShare>, Outcome),
+    /// To render for this reader only, once the view is counted (see
+    /// [`render_counted`]).
+    PerView(Box<StoredShare>),
+}
+
+/// What a read asks for: which representation of which version, with the
+/// reader's credentials for a protected share.
+#[derive(Clone, Copy)]
+pub struct Wanted<'a> {
+    pub representation: Representation,
+    /// `None`: the newest.
+    pub version: Option<u32>,
+    pub access: Access<'a>,
+}
+
+/// The wanted representation of a live share the reader may open, or
 /// 404/410, 401/429.
 pub async fn share(
     store: &dyn ShareStore,
@@ -31,29 +57,54 @@ pub async fn share(
     settings: &Arc<Settings>,
     now: DateTime<Utc>,
     id: &str,
-    representation: Representation,
-    access: Access<'_>,
-) -> Result<(Arc<CachedShare>, Outcome), Error> {
+    wanted: Wanted<'_>,
+) -> Result<Delivered, Error> {
+    let Wanted {
+        representation,
+        version,
+        access,
+    } = wanted;
     let id = ShareId::parse(id).ok_or(Error::NotFound)?;
+    // A given version is checked (live, password, exists) on its own: the
+    // versions a newer one replaced are never cached.
+    let admitted = match version {
+        Some(version) => {
+            let auth = store.share_auth(&id).await?;
+            shares::check_status(auth.as_ref().map(|auth| auth.status), now)?;
+            let versions = auth.as_ref().map_or(0, |auth| auth.status.versions);
+            let password_hash = auth.and_then(|auth| auth.password_hash);
+            admit(access, &id, representation, password_hash.as_deref(), now).await?;
+            if version == 0 || version > versions {
+                return Err(Error::NotFound);
+            }
+            if version < versions {
+                let stored = store.share_version(&id, version).await?;
+                return Ok(Delivered::PerView(Box::new(stored.ok_or(Error::NotFound)?)));
+            }
+            true
+        }
+        None => false,
+    };
     if let Some(cached) = cached(store, cache, now, &id, representation).await? {
-        admit(
-            access,
-            &id,
-            representation,
-            cached.password_hash.as_deref(),
-            now,
-        )
-        .await?;
-        return Ok((cached, Outcome::Hit));
+        if !admitted {
+            let password_hash = cached.password_hash.as_deref();
+            admit(access, &id, representation, password_hash, now).await?;
+        }
+        return Ok(Delivered::Cached(cached, Outcome::Hit));
     }
-    let password_hash = shares::password_of(store, &id, now).await?;
-    admit(access, &id, representation, password_hash.as_deref(), now).await?;
+    if !admitted {
+        let password_hash = shares::password_of(store, &id, now).await?;
+        admit(access, &id, representation, password_hash.as_deref(), now).await?;
+    }
     // Concurrent first views wait for one render instead of each rendering.
     let guard = cache.render_lock(&id, representation).await;
     if let Some(cached) = cached(store, cache, now, &id, representation).await? {
-        return Ok((cached, Outcome::Hit));
+        return Ok(Delivered::Cached(cached, Outcome::Hit));
     }
     let stored = shares::load_live(store, &id, now).await?;
+    if stored.status.max_views.is_some() && representation == Representation::Page {
+        return Ok(Delivered::PerView(Box::new(stored)));
+    }
     let settings = Arc::clone(settings);
     let cache = Arc::clone(cache);
     // Rendering and caching finish even if the client goes away meanwhile,
@@ -66,7 +117,7 @@ pub async fn share(
     })
     .await
     .map_err(|e| Error::Internal(format!("rendering task failed: {e}")))??;
-    Ok((rendered, Outcome::Miss))
+    Ok(Delivered::Cached(rendered, Outcome::Miss))
 }
 
 /// The password step, after the liveness one. The preview card is never
@@ -125,7 +176,8 @@ pub async fn revoke(
     revoked
 }
 
-/// The cached representation, if any, after checking the share is still live.
+/// The cached representation, if any, after checking the share is still
+/// live and has no newer version.
 async fn cached(
     store: &dyn ShareStore,
     cache: &PageCache,
@@ -139,10 +191,18 @@ async fn cached(
     let live = if cached.expires_at.is_some_and(|at| at <= now) {
         Err(Error::Gone)
     } else {
-        shares::ensure_live(store, id, now).await
+        match store.share_status(id).await {
+            Ok(status) => shares::check_status(status, now)
+                .map(|()| status.is_some_and(|status| status.versions == cached.versions)),
+            Err(error) => Err(error.into()),
+        }
     };
     match live {
-        Ok(()) => Ok(Some(cached)),
+        Ok(true) => Ok(Some(cached)),
+        Ok(false) => {
+            cache.remove(id);
+            Ok(None)
+        }
         Err(error) => {
             cache.remove(id);
             Err(error)
@@ -156,6 +216,17 @@ pub fn render(
     settings: &Settings,
     representation: Representation,
 ) -> Result<CachedShare, Error> {
+    render_counted(share, settings, representation, None)
+}
+
+/// [`render`] for one reader of a share with a view limit: the page says
+/// how many more times the link can be opened.
+pub fn render_counted(
+    share: &StoredShare,
+    settings: &Settings,
+    representation: Representation,
+    remaining_views: Option<u64>,
+) -> Result<CachedShare, Error> {
     let snapshot = shares::parse_stored(share)?;
     let protected = share.password_hash.is_some();
     let view = ShareView {
@@ -165,6 +236,11 @@ pub fn render(
         expires_at: share.status.expires_at,
         public_url: &settings.public_url,
         protected,
+        controls: PageControls {
+            version: share.version,
+            versions: share.status.versions,
+            remaining_views,
+        },
     };
     let body = match representation {
         Representation::Page => {
@@ -203,6 +279,8 @@ pub fn render(
         body: body.with_noindex(noindex),
         expires_at: share.status.expires_at,
         password_hash: share.password_hash.clone(),
+        max_views: share.status.max_views,
+        versions: share.status.versions,
     })
 }
 

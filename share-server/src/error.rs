@@ -35,6 +35,9 @@ pub enum Error {
     /// An `X-Share-Password` (or form password) that cannot be a password.
     #[error("invalid `X-Share-Password`: use 1–1024 bytes of UTF-8 without control characters")]
     InvalidPassword,
+    /// A share opened as many times as its view limit allows.
+    #[error("this share has been opened as many times as it allows")]
+    ViewLimitReached,
     #[error("the request body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
     #[error("the request body must be JSON (`Content-Type: application/json`)")]
@@ -146,6 +149,7 @@ impl Error {
             Error::PasswordRequired => (StatusCode::UNAUTHORIZED, "password_required"),
             Error::WrongPassword => (StatusCode::UNAUTHORIZED, "wrong_password"),
             Error::InvalidPassword => (StatusCode::BAD_REQUEST, "invalid_password"),
+            Error::ViewLimitReached => (StatusCode::GONE, "view_limit_reached"),
             Error::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
             Error::UnsupportedMediaType => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")

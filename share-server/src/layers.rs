@@ -18,12 +18,12 @@ const FLOORS: &[&str] = &[
     "settings rate_limit respond metrics", // what the domain and the handlers read
     "users info protect", // domain: accounts, what the server says of itself, passwords
     "shares",             // domain: publish, read, list, revoke
-    "delivery files",     // serving shares through the cache, their files
-    "extract assets",     // request extractors, static bodies
-    "state",              // the state every handler draws from
-    "routes",             // handlers
-    "openapi",            // the document generated from the handlers
-    "server cli",         // the HTTP loop, the command line
+    "delivery files views versions", // serving shares through the cache, their files, counting views, versions
+    "extract assets",                // request extractors, static bodies
+    "state",                         // the state every handler draws from
+    "routes",                        // handlers
+    "openapi",                       // the document generated from the handlers
+    "server cli",                    // the HTTP loop, the command line
 ];
 
 fn floor_of(module: &str) -> Option<usize> {

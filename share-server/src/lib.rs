@@ -52,6 +52,8 @@ mod shares;
 mod state;
 pub mod store;
 pub mod users;
+mod versions;
+mod views;
 
 pub use clock::Clock;
 pub use config::Config;
@@ -158,6 +160,10 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
         metrics: Arc::new(metrics::Metrics::new()),
         assets: Arc::new(assets::Assets::render(openapi)),
         protection: Arc::new(protection),
+        views: Arc::new(views::ViewCounter::new(
+            config.count_views,
+            config.view_flush,
+        )),
     })
 }
 
@@ -178,10 +184,24 @@ pub async fn serve(
             protection.guesses.retain_recent();
         }
     });
+    let (views, store) = (Arc::clone(&state.views), Arc::clone(&state.store));
+    let flush = tokio::spawn(async move {
+        let mut interval = tokio::time::interval(views.flush_interval());
+        loop {
+            interval.tick().await;
+            if let Err(error) = views.flush(store.as_ref()).await {
+                tracing::warn!(%error, "could not write the view counts; keeping them for the next try");
+            }
+        }
+    });
     // Headers get the same deadline as whole requests.
     let header_read_timeout = state.settings.request_timeout;
+    let (views, store) = (Arc::clone(&state.views), Arc::clone(&state.store));
     server::run(listener, make_app(state), header_read_timeout, shutdown).await;
     cleanup.abort();
+    flush.abort();
+    // The views counted since the last flush (in-flight requests are done).
+    views.flush(store.as_ref()).await?;
     Ok(())
 }
 

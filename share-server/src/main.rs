@@ -92,8 +92,8 @@ async fn run(cli: Cli) -> Result<(), Error> {
             let store = store::open(&common.database_url).await?;
             let purged = purge(store.as_ref(), chrono::Utc::now()).await?;
             output(&[&format!(
-                "Purged {} expired shares and {} unused files.",
-                purged.shares, purged.files
+                "Purged {} expired shares, {} burnt shares (view limit reached) and {} unused files.",
+                purged.shares, purged.burnt, purged.files
             )])
         }
     }

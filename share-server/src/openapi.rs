@@ -8,7 +8,7 @@ use utoipa::openapi::security::{ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder
 use utoipa::{Modify, OpenApi};
 
 use crate::error::{ErrorBody, Failure};
-use crate::routes::{files, ops, page, shares, unlock};
+use crate::routes::{files, ops, page, shares, unlock, versions};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -32,6 +32,8 @@ use crate::routes::{files, ops, page, shares, unlock};
         page::og_image,
         unlock::unlock,
         files::show,
+        versions::create,
+        versions::show,
         ops::info,
         ops::healthz,
         ops::readyz,
@@ -41,7 +43,7 @@ use crate::routes::{files, ops, page, shares, unlock};
     components(schemas(Failure, ErrorBody)),
     modifiers(&SecuritySchemes, &SnapshotVersions, &OpenObjects, &SharedChatSchema, &BodyLimit),
     tags(
-        (name = "shares", description = "Publishing, reading, listing and revoking shares"),
+        (name = "shares", description = "Publishing, reading, listing, updating (new versions) and revoking shares"),
         (name = "page", description = "The public read-only page and its downloads"),
         (name = "ops", description = "Server information, health, readiness, metrics"),
     )

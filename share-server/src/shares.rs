@@ -12,14 +12,12 @@ use crate::ids::{ShareId, Token, TokenHash, TokenKind};
 use crate::protect::{self, Password};
 use crate::settings::Settings;
 use crate::store::{
-    Liveness, NewFile, NewShare, ShareStatus, ShareStore, StoreError, StoredShare, User,
+    Liveness, NewFile, NewShare, ShareAuth, ShareStatus, ShareStore, StoreError, StoredShare, User,
 };
 use crate::users;
 
-/// Default page size of the share list.
-pub const DEFAULT_PAGE_SIZE: u32 = 20;
-/// Largest page size of the share list.
-pub const MAX_PAGE_SIZE: u32 = 100;
+mod list;
+pub use list::{ShareList, list, page_params};
 
 /// A validated snapshot and the exact bytes it came from (stored verbatim),
 /// its attached files decoded (each once), and the warnings to answer
@@ -102,31 +100,6 @@ pub struct SharedChat {
     pub snapshot: ShareSnapshot,
     pub share_id: String,
     pub created_at: DateTime<Utc>,
-}
-
-/// One of the caller's shares.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct ShareListItem {
-    pub share_id: String,
-    pub share_url: String,
-    pub title: String,
-    pub created_at: DateTime<Utc>,
-    pub expires_at: Option<DateTime<Utc>>,
-    pub revoked_at: Option<DateTime<Utc>>,
-    /// `live`, `expired` or `revoked`.
-    #[schema(example = "live")]
-    pub status: &'static str,
-}
-
-/// A page of the caller's shares, newest first.
-#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
-pub struct ShareList {
-    pub items: Vec<ShareListItem>,
-    /// How many shares the caller has in all.
-    pub total: u64,
-    pub limit: u32,
-    pub offset: u64,
 }
 
 /// The answer to a DELETE.
@@ -217,6 +190,7 @@ pub async fn publish(
         indexable: upload.snapshot.indexable,
         files: upload.files,
         password_hash,
+        max_views: upload.snapshot.max_views,
     };
     // 131 random bits make a collision practically impossible; retrying is
     // cheaper than reasoning about it.
@@ -240,12 +214,14 @@ pub async fn publish(
     })
 }
 
-/// 404 for unknown, 410 for expired or revoked.
+/// 404 for unknown, 410 for expired or revoked or opened as often as its
+/// view limit allows.
 pub fn check_status(status: Option<ShareStatus>, now: DateTime<Utc>) -> Result<(), Error> {
     match status.map(|status| status.liveness(now)) {
         None => Err(Error::NotFound),
         Some(Liveness::Live) => Ok(()),
         Some(Liveness::Expired | Liveness::Revoked) => Err(Error::Gone),
+        Some(Liveness::Burnt) => Err(Error::ViewLimitReached),
     }
 }
 
@@ -272,21 +248,14 @@ pub async fn password_of(
     Ok(auth.and_then(|auth| auth.password_hash))
 }
 
-/// Re-checks that a share is still live (on every cache hit).
-pub async fn ensure_live(
-    store: &dyn ShareStore,
-    id: &ShareId,
-    now: DateTime<Utc>,
-) -> Result<(), Error> {
-    check_status(store.share_status(id).await?, now)
-}
-
 /// The API view of a stored share: the totals are the server's (computed
 /// from the messages, whatever the client sent) and `schemaVersion` is
 /// always given.
 pub fn shared_chat(share: &StoredShare) -> Result<SharedChat, Error> {
     let mut snapshot = parse_stored(share)?;
+    // The share's, whatever a later version's snapshot asked for.
     snapshot.expires_at = share.status.expires_at;
+    snapshot.max_views = share.status.max_views;
     snapshot.fill_totals();
     snapshot.schema_version = Some(snapshot.version());
     Ok(SharedChat {
@@ -306,74 +275,6 @@ pub fn parse_stored(share: &StoredShare) -> Result<ShareSnapshot, Error> {
     })
 }
 
-/// Parses `limit` and `offset` from a raw query string.
-pub fn page_params(query: Option<&str>) -> Result<(u32, u64), Error> {
-    let mut limit = DEFAULT_PAGE_SIZE;
-    let mut offset = 0;
-    for pair in query
-        .unwrap_or_default()
-        .split('&')
-        .filter(|p| !p.is_empty())
-    {
-        let (key, value) = pair.split_once('=').unwrap_or((pair, ""));
-        match key {
-            "limit" => {
-                limit = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=MAX_PAGE_SIZE).contains(n))
-                    .ok_or_else(|| Error::InvalidQuery {
-                        field: "limit",
-                        message: format!("must be a whole number from 1 to {MAX_PAGE_SIZE}"),
-                    })?;
-            }
-            "offset" => {
-                offset = value
-                    .parse()
-                    .ok()
-                    .filter(|&n: &u64| i64::try_from(n).is_ok())
-                    .ok_or_else(|| Error::InvalidQuery {
-                        field: "offset",
-                        message: "must be a whole number ≥ 0".into(),
-                    })?;
-            }
-            _ => {}
-        }
-    }
-    Ok((limit, offset))
-}
-
-/// The caller's shares, newest first.
-pub async fn list(
-    store: &dyn ShareStore,
-    settings: &Settings,
-    now: DateTime<Utc>,
-    user: &User,
-    limit: u32,
-    offset: u64,
-) -> Result<ShareList, Error> {
-    let page = store.list_shares(user.id, limit, offset).await?;
-    let items = page
-        .items
-        .into_iter()
-        .map(|share| ShareListItem {
-            share_url: settings.share_url(&share.id),
-            share_id: share.id.to_string(),
-            title: share.title,
-            created_at: share.created_at,
-            expires_at: share.status.expires_at,
-            revoked_at: share.status.revoked_at,
-            status: share.status.liveness(now).as_str(),
-        })
-        .collect();
-    Ok(ShareList {
-        items,
-        total: page.total,
-        limit,
-        offset,
-    })
-}
-
 /// Revokes a share for its owner or the holder of its delete token. Anyone
 /// else gets the same 404 as for an unknown id.
 pub async fn revoke(
@@ -382,6 +283,24 @@ pub async fn revoke(
     id: &str,
     revoker: &Revoker,
 ) -> Result<Revoked, Error> {
+    let (id, auth) = authorize(store, id, revoker).await?;
+    if auth.status.revoked_at.is_some() || !store.revoke_share(&id, now).await? {
+        return Err(Error::Gone);
+    }
+    Ok(Revoked {
+        share_id: id.to_string(),
+        revoked_at: now,
+    })
+}
+
+/// The share `id` and what its owner may do to it, when `revoker` may act
+/// for its owner (its user or its delete token). Anyone else gets the same
+/// 404 as for an unknown id.
+pub async fn authorize(
+    store: &dyn ShareStore,
+    id: &str,
+    revoker: &Revoker,
+) -> Result<(ShareId, ShareAuth), Error> {
     let id = ShareId::parse(id).ok_or(Error::NotFound)?;
     let auth = store.share_auth(&id).await?.ok_or(Error::NotFound)?;
     let by_token = revoker
@@ -393,13 +312,7 @@ pub async fn revoke(
     if !(by_token || by_owner) {
         return Err(Error::NotFound);
     }
-    if auth.status.revoked_at.is_some() || !store.revoke_share(&id, now).await? {
-        return Err(Error::Gone);
-    }
-    Ok(Revoked {
-        share_id: id.to_string(),
-        revoked_at: now,
-    })
+    Ok((id, auth))
 }
 
 /// What a purge deleted.
@@ -410,13 +323,20 @@ pub struct Purged {
     /// Stored files no live share references any more (revoked shares let
     /// go of theirs when they are revoked).
     pub files: u64,
+    /// Shares opened as many times as their view limit allows.
+    pub burnt: u64,
 }
 
-/// Deletes expired shares, then the files no share references.
+/// Deletes expired and burnt shares, then the files no share references.
 pub async fn purge(store: &dyn ShareStore, now: DateTime<Utc>) -> Result<Purged, Error> {
     let shares = store.purge_expired(now).await?;
+    let burnt = store.purge_burnt().await?;
     let files = store.purge_unused_files().await?;
-    Ok(Purged { shares, files })
+    Ok(Purged {
+        shares,
+        files,
+        burnt,
+    })
 }
 
 #[cfg(test)]
@@ -450,21 +370,5 @@ mod tests {
             effective_expiry(None, now, Some(9 * HOUR), Some(3 * HOUR)),
             Some(at(3))
         );
-    }
-
-    #[test]
-    fn paging_parameters() {
-        assert_eq!(page_params(None).unwrap(), (DEFAULT_PAGE_SIZE, 0));
-        assert_eq!(page_params(Some("limit=5&offset=10")).unwrap(), (5, 10));
-        assert_eq!(
-            page_params(Some("offset=3&other=x")).unwrap(),
-            (DEFAULT_PAGE_SIZE, 3)
-        );
-        for bad in ["limit=0", "limit=101", "limit=abc", "offset=-1", "limit="] {
-            match page_params(Some(bad)) {
-                Err(Error::InvalidQuery { .. }) => {}
-                other => panic!("{bad}: {other:?}"),
-            }
-        }
     }
 }

@@ -13,6 +13,7 @@ use crate::protect::Protection;
 use crate::rate_limit::RateLimits;
 use crate::settings::Settings;
 use crate::store::Store;
+use crate::views::ViewCounter;
 
 /// Everything the handlers share, built by [`crate::build_state`]. Outside
 /// the crate only the store is reachable (the desktop app manages users on
@@ -27,6 +28,8 @@ pub struct AppState {
     pub(crate) metrics: Arc<Metrics>,
     pub(crate) assets: Arc<Assets>,
     pub(crate) protection: Arc<Protection>,
+    /// Views of shares without a limit, counted until the next flush.
+    pub(crate) views: Arc<ViewCounter>,
 }
 
 impl AppState {
@@ -55,4 +58,5 @@ from_ref! {
     metrics: Arc<Metrics>,
     assets: Arc<Assets>,
     protection: Arc<Protection>,
+    views: Arc<ViewCounter>,
 }

@@ -44,5 +44,6 @@ pub fn view(snapshot: &ShareSnapshot) -> ShareView<'_> {
         expires_at: Some(expires_at()),
         public_url: PUBLIC_URL,
         protected: false,
+        controls: super::PageControls::default(),
     }
 }

@@ -29,6 +29,7 @@ mod answers;
 mod attachments;
 mod code;
 mod compare;
+mod controls;
 mod errors;
 #[cfg(test)]
 mod fixtures;
@@ -59,6 +60,7 @@ pub use unlock::{CONTENT_SECURITY_POLICY as UNLOCK_CONTENT_SECURITY_POLICY, Unlo
 
 use chat_core::ShareSnapshot;
 use chrono::{DateTime, Utc};
+pub use controls::PageControls;
 
 /// Everything the page shows about one share.
 #[derive(Debug, Clone, Copy)]
@@ -72,6 +74,8 @@ pub struct ShareView<'a> {
     /// Password-protected: never indexable, no preview card, and social
     /// meta that only says "Protected share".
     pub protected: bool,
+    /// The version shown and the views left.
+    pub controls: PageControls,
 }
 
 impl ShareView<'_> {

@@ -11,7 +11,7 @@ use maud::{Markup, html};
 use super::attachments::Files;
 use super::layout::{self, Head, Stylesheet};
 use super::stats::{self, Stat};
-use super::{ExportView, ShareView, code, format, messages, standalone};
+use super::{ExportView, ShareView, code, controls, format, messages, standalone};
 
 /// The title shown for a share, never empty.
 pub fn display_title(snapshot: &ShareSnapshot) -> &str {
@@ -67,6 +67,8 @@ struct Page<'a> {
     files: Files<'a>,
     /// The footer's line of links.
     links: Markup,
+    /// Which version this is and how many views are left (the served page only).
+    notices: Markup,
     /// How the page presents itself to link unfurlers and search engines.
     social: Social,
 }
@@ -91,6 +93,7 @@ pub fn render(view: &ShareView<'_>) -> Markup {
         files: Files::Served {
             share_id: view.share_id,
         },
+        notices: controls::render(view),
         links: if view.protected {
             // The unlock cookie's path covers the page and its files, not
             // the downloads beside it: those take the password in a header.
@@ -139,6 +142,7 @@ pub fn render_standalone(view: &ExportView<'_>) -> Markup {
         url: link,
         stylesheet: Stylesheet::Inline(standalone::inline_style()),
         files: Files::Embedded { link },
+        notices: html! {},
         links: html! {
             @if let Some(link) = link {
                 // Styled and printed (with its address) like the page's
@@ -235,6 +239,7 @@ fn header(page: &Page<'_>, title: &str) -> Markup {
                     }
                 }
             }
+            (page.notices)
             (model_config(&page.snapshot.model_config, page.snapshot.uses_several_models()))
             (totals_section(page.snapshot))
             (models_used(page.snapshot))

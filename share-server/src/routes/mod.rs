@@ -13,6 +13,7 @@ pub mod page;
 mod reader;
 pub mod shares;
 pub mod unlock;
+pub mod versions;
 
 /// Path of the share collection.
 pub const SHARES_PATH: &str = "/api/v0/shared-chats";
@@ -30,6 +31,11 @@ pub fn router(state: AppState) -> Router {
         .route("/shared/{share_id}/files/{sha256}", get(files::show))
         .route("/shared/{share_id}/og.png", get(page::og_image))
         .route("/shared/{share_id}/unlock", post(unlock::unlock))
+        .route(
+            "/api/v0/shared-chats/{share_id}/versions",
+            post(versions::create),
+        )
+        .route("/shared/{share_id}/v/{version}", get(versions::show))
         .route(STYLESHEET_PATH, get(page::stylesheet))
         .route("/api/v0/info", get(ops::info))
         .route("/healthz", get(ops::healthz))

@@ -163,7 +163,7 @@ impl utoipa::IntoResponses for PageMisses {
         [
             ("304", ResponseBuilder::new().description("Not modified")),
             ("404", html("Unknown or malformed id (HTML page)")),
-            ("410", html("Expired or revoked (HTML page)")),
+            ("410", html("Expired, revoked, or opened as many times as its view limit allows (HTML page)")),
         ]
         .into_iter()
         .map(|(status, response)| (status.to_owned(), response.build().into()))
@@ -216,7 +216,7 @@ impl utoipa::IntoResponses for PasswordMisses {
 pub(super) fn error_page(assets: &Assets, headers: &HeaderMap, error: Error) -> Response {
     let (page, status) = match error {
         Error::NotFound => (ErrorPage::NotFound, StatusCode::NOT_FOUND),
-        Error::Gone => (ErrorPage::Gone, StatusCode::GONE),
+        Error::Gone | Error::ViewLimitReached => (ErrorPage::Gone, StatusCode::GONE),
         other => return other.into_response(),
     };
     respond::cached(headers, assets.error_page(page), status, Caching::None)

@@ -21,6 +21,7 @@ use crate::metrics::Metrics;
 use crate::settings::Settings;
 use crate::shares::{self, Created, Revoked, ShareList, SharedChat};
 use crate::store::Store;
+use crate::versions;
 
 /// Publish a snapshot.
 ///
@@ -113,22 +114,30 @@ pub async fn create(
 }
 
 /// Read a share: the snapshot plus `shareId`, `createdAt` and the effective
-/// `expiresAt`. Public; never shows the owner or any token. A
+/// `expiresAt` and `maxViews`. Public; never shows the owner or any token.
+/// The newest version, or the one `version` names. Each 200 counts as a
+/// view (a 304 does not); a share with `maxViews` answers 410
+/// `view_limit_reached` once it has been read that many times. A
 /// password-protected share needs its password in `X-Share-Password`
-/// (answered `Cache-Control: private, no-store`).
+/// (answered `Cache-Control: private, no-store`); the password is checked
+/// before the view is counted.
 #[utoipa::path(
     get,
     path = "/api/v0/shared-chats/{shareId}",
     tag = "shares",
-    params(ShareIdParam, SharePasswordHeader),
+    params(
+        ShareIdParam,
+        SharePasswordHeader,
+        ("version" = Option<u32>, Query, minimum = 1, description = "A given version (default: the newest)"),
+    ),
     responses(
         (status = 200, description = "The share (strong ETag; gzip/br negotiated)", body = Success<SharedChat>),
         (status = 304, description = "Not modified (`If-None-Match`)"),
-        (status = 400, description = "`X-Share-Password` is not a possible password (`invalid_password`)", body = Failure),
+        (status = 400, description = "`version` is not a whole number ≥ 1, or `X-Share-Password` is not a possible password (`invalid_password`)", body = Failure),
         (status = 401, description = "A password-protected share without `X-Share-Password` \
             (`password_required`) or with a wrong one (`wrong_password`)", body = Failure),
-        (status = 404, description = "Unknown or malformed id", body = Failure),
-        (status = 410, description = "Expired or revoked", body = Failure),
+        (status = 404, description = "Unknown or malformed id, or no such version", body = Failure),
+        (status = 410, description = "Expired or revoked (`gone`), or opened as many times as `maxViews` allows (`view_limit_reached`)", body = Failure),
         (status = 429, description = "Too many wrong passwords for this share (5 a minute) or from this client (10 a minute)", body = Failure,
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
@@ -137,10 +146,18 @@ pub async fn get(
     State(reader): State<ShareReader>,
     ShareIdParam(share_id): ShareIdParam,
     ReaderCredentials(credentials): ReaderCredentials,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Response, Error> {
+    let version = versions::version_param(query.as_deref())?;
     reader
-        .respond(&share_id, Representation::Api, &headers, &credentials)
+        .respond_version(
+            &share_id,
+            version,
+            Representation::Api,
+            &headers,
+            &credentials,
+        )
         .await
 }
 

@@ -87,6 +87,8 @@ pub struct NewShare {
     pub files: Vec<NewFile>,
     /// The argon2id hash (PHC string) of the share's password, if it has one.
     pub password_hash: Option<String>,
+    /// How many full reads it allows (`None`: no limit).
+    pub max_views: Option<u32>,
 }
 
 /// A file a new share attaches.
@@ -116,6 +118,12 @@ pub struct StoredFile {
 pub struct ShareStatus {
     pub expires_at: Option<DateTime<Utc>>,
     pub revoked_at: Option<DateTime<Utc>>,
+    /// The view limit, if any, and the views counted in the database (for
+    /// a share without a limit, up to the last flush).
+    pub max_views: Option<u32>,
+    pub views: u64,
+    /// How many versions the share has (the newest is number `versions`).
+    pub versions: u32,
 }
 
 /// Where a share is in its life.
@@ -124,6 +132,8 @@ pub enum Liveness {
     Live,
     Expired,
     Revoked,
+    /// Opened as many times as its view limit allows.
+    Burnt,
 }
 
 impl Liveness {
@@ -132,6 +142,7 @@ impl Liveness {
             Liveness::Live => "live",
             Liveness::Expired => "expired",
             Liveness::Revoked => "revoked",
+            Liveness::Burnt => "burnt",
         }
     }
 }
@@ -142,6 +153,11 @@ impl ShareStatus {
             Liveness::Revoked
         } else if self.expires_at.is_some_and(|at| at <= now) {
             Liveness::Expired
+        } else if self
+            .max_views
+            .is_some_and(|max| self.views >= u64::from(max))
+        {
+            Liveness::Burnt
         } else {
             Liveness::Live
         }
@@ -160,6 +176,8 @@ pub struct StoredShare {
     pub snapshot: Vec<u8>,
     /// The hash of its password (see [`NewShare::password_hash`]).
     pub password_hash: Option<String>,
+    /// Which version `snapshot` is (`status.versions` for the newest).
+    pub version: u32,
 }
 
 /// What deciding a DELETE needs.
@@ -179,6 +197,34 @@ pub struct ShareSummary {
     pub title: String,
     pub created_at: DateTime<Utc>,
     pub status: ShareStatus,
+    /// When it was last read (up to the last flush of the view counts).
+    pub last_viewed_at: Option<DateTime<Utc>>,
+    /// Whether it has a password.
+    pub protected: bool,
+}
+
+/// A new version of a share: its snapshot and files (as for [`NewShare`]).
+#[derive(Debug, Clone)]
+pub struct NewVersion {
+    /// The share it belongs to.
+    pub id: ShareId,
+    /// The version's title, which the share's list entry then shows.
+    pub title: String,
+    /// The snapshot exactly as received.
+    pub snapshot: Vec<u8>,
+    pub created_at: DateTime<Utc>,
+    /// As [`NewShare::files`]; the share keeps the files of earlier versions.
+    pub files: Vec<NewFile>,
+}
+
+/// Views of one share counted in memory since the last flush.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ViewCount {
+    pub id: ShareId,
+    /// How many to add.
+    pub views: u64,
+    /// The latest of them.
+    pub last_viewed_at: DateTime<Utc>,
 }
 
 /// One page of a user's shares, newest first, and how many there are in all.
@@ -244,6 +290,26 @@ pub trait ShareStore: Send + Sync + 'static {
     /// The server key called `name`: the one stored, or else `candidate`,
     /// stored now. Instances racing to create it all get the same key.
     async fn server_key(&self, name: &str, candidate: Vec<u8>) -> Result<Vec<u8>>;
+
+    /// Counts one view of a live share with a view limit, atomically and
+    /// only while the limit is not reached: the views after this one, or
+    /// `None` when the share is gone, unknown or used up.
+    async fn take_view(&self, id: &ShareId, now: DateTime<Utc>) -> Result<Option<u64>>;
+
+    /// Adds views counted in memory (shares since deleted are skipped).
+    async fn add_views(&self, counts: Vec<ViewCount>) -> Result<()>;
+
+    /// Publishes a new version of a live share (keeping its expiry, view
+    /// limit and count): the previous newest moves to the versions table.
+    /// The new version's number, or `None` when the share is not live.
+    async fn insert_version(&self, version: NewVersion, now: DateTime<Utc>) -> Result<Option<u32>>;
+
+    /// Version `version` of a share when it is not the newest (the newest
+    /// is [`ShareStore::share`]); `None` when there is no such version.
+    async fn share_version(&self, id: &ShareId, version: u32) -> Result<Option<StoredShare>>;
+
+    /// Deletes every share whose view limit is reached; returns how many.
+    async fn purge_burnt(&self) -> Result<u64>;
 }
 
 /// Opens (and migrates) the store named by a database URL: `sqlite:…` or

@@ -19,17 +19,18 @@ mod rows;
 mod tests;
 mod tls;
 mod url;
+mod versions;
 
 use rows::{
-    USER_COLUMNS, column, db_error, hash_column, migration_error, millis, optional_millis,
-    pool_error, share_id_column, status_columns, user_row,
+    USER_COLUMNS, VIEW_COLUMNS, column, db_error, hash_column, migration_error, millis,
+    optional_millis, pool_error, share_id_column, status_columns, user_row,
 };
 pub use url::PoolOptions;
 use url::{Connection, parse_url};
 
 use super::{
-    Credential, NewShare, Result, ShareAuth, SharePage, ShareStatus, ShareStore, ShareSummary,
-    StoreError, StoredFile, StoredShare, User, UserId, redact_url,
+    Credential, NewShare, NewVersion, Result, ShareAuth, SharePage, ShareStatus, ShareStore,
+    ShareSummary, StoreError, StoredFile, StoredShare, User, UserId, ViewCount, redact_url,
 };
 use crate::ids::{ShareId, TokenHash};
 
@@ -38,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0001_init.sql"),
     include_str!("../../../migrations/postgres/0002_files.sql"),
     include_str!("../../../migrations/postgres/0003_protect.sql"),
+    include_str!("../../../migrations/postgres/0004_views_versions.sql"),
 ];
 
 /// Deletes the blobs no share references (narrowed with `AND …`). The rows
@@ -254,8 +256,9 @@ impl ShareStore for PostgresStore {
         transaction
             .execute(
                 "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
-                                     created_at, expires_at, indexable, password_hash)
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+                                     created_at, expires_at, indexable, password_hash,
+                                     max_views)
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 &[
                     &share.id.as_str(),
                     &share.owner,
@@ -266,36 +269,14 @@ impl ShareStore for PostgresStore {
                     &optional_millis(share.expires_at)?,
                     &share.indexable,
                     &share.password_hash,
+                    &share
+                        .max_views
+                        .map(|max| i32::try_from(max).unwrap_or(i32::MAX)),
                 ],
             )
             .await
             .map_err(db_error)?;
-        for file in &share.files {
-            let size = i64::try_from(file.bytes.len()).unwrap_or(i64::MAX);
-            // `DO UPDATE` rather than `DO NOTHING`: it locks a reused blob
-            // until this transaction ends, so a purge skips it.
-            transaction
-                .execute(
-                    "INSERT INTO files (sha256, size, bytes) VALUES ($1, $2, $3)
-                     ON CONFLICT (sha256) DO UPDATE SET size = EXCLUDED.size",
-                    &[&file.sha256, &size, &file.bytes],
-                )
-                .await
-                .map_err(db_error)?;
-            transaction
-                .execute(
-                    "INSERT INTO share_files (share_id, sha256, media_type, name)
-                     VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING",
-                    &[
-                        &share.id.as_str(),
-                        &file.sha256,
-                        &file.media_type,
-                        &file.name,
-                    ],
-                )
-                .await
-                .map_err(db_error)?;
-        }
+        versions::insert_files(&transaction, &share.id, &share.files).await?;
         transaction.commit().await.map_err(db_error)
     }
 
@@ -303,23 +284,13 @@ impl ShareStore for PostgresStore {
         let row = self
             .query_opt(
                 "SELECT owner_id, created_at, indexable, expires_at, revoked_at, snapshot,
-                        password_hash
+                        max_views, views, versions, password_hash
                  FROM shares WHERE id = $1",
                 &[&id.as_str()],
             )
             .await?;
-        row.map(|row| {
-            Ok(StoredShare {
-                id: id.clone(),
-                owner: column(&row, 0)?,
-                created_at: column(&row, 1)?,
-                indexable: column(&row, 2)?,
-                status: status_columns(&row, 3)?,
-                snapshot: column(&row, 5)?,
-                password_hash: column(&row, 6)?,
-            })
-        })
-        .transpose()
+        row.map(|row| versions::stored_share(&row, id.clone()))
+            .transpose()
     }
 
     async fn share_status(&self, id: &ShareId) -> Result<Option<ShareStatus>> {
@@ -327,17 +298,18 @@ impl ShareStore for PostgresStore {
         // before this statement started, whichever instance made it.
         let row = self
             .query_opt(
-                "SELECT expires_at, revoked_at FROM shares WHERE id = $1",
+                &format!("SELECT expires_at, revoked_at, {VIEW_COLUMNS} FROM shares WHERE id = $1"),
                 &[&id.as_str()],
             )
             .await?;
-        row.map(|row| status_columns(&row, 0)).transpose()
+        row.map(|row| status_columns(&row, 0, 2)).transpose()
     }
 
     async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>> {
         let row = self
             .query_opt(
-                "SELECT owner_id, delete_token_hash, expires_at, revoked_at, password_hash
+                "SELECT owner_id, delete_token_hash, expires_at, revoked_at,
+                        max_views, views, versions, password_hash
                  FROM shares WHERE id = $1",
                 &[&id.as_str()],
             )
@@ -346,8 +318,8 @@ impl ShareStore for PostgresStore {
             Ok(ShareAuth {
                 owner: column(&row, 0)?,
                 delete_token_hash: hash_column(&row, 1)?,
-                status: status_columns(&row, 2)?,
-                password_hash: column(&row, 4)?,
+                status: status_columns(&row, 2, 4)?,
+                password_hash: column(&row, 7)?,
             })
         })
         .transpose()
@@ -377,12 +349,14 @@ impl ShareStore for PostgresStore {
             0,
         )?;
         let page = transaction
-            .prepare_cached(
-                "SELECT id, title, created_at, expires_at, revoked_at FROM shares
+            .prepare_cached(&format!(
+                "SELECT id, title, created_at, expires_at, revoked_at,
+                        {VIEW_COLUMNS}, last_viewed_at,
+                        password_hash IS NOT NULL FROM shares
                  WHERE owner_id = $1
                  ORDER BY created_at DESC, pk DESC
-                 LIMIT $2 OFFSET $3",
-            )
+                 LIMIT $2 OFFSET $3"
+            ))
             .await
             .map_err(db_error)?;
         let items = transaction
@@ -395,7 +369,9 @@ impl ShareStore for PostgresStore {
                     id: share_id_column(row, 0)?,
                     title: column(row, 1)?,
                     created_at: column(row, 2)?,
-                    status: status_columns(row, 3)?,
+                    status: status_columns(row, 3, 5)?,
+                    last_viewed_at: column(row, 8)?,
+                    protected: column(row, 9)?,
                 })
             })
             .collect::<Result<Vec<_>>>()?;
@@ -437,6 +413,7 @@ impl ShareStore for PostgresStore {
             .await
             .map_err(db_error)?;
         if changed > 0 {
+            versions::drop_versions(&transaction, id).await?;
             // Two statements: the second must see the references the first deleted.
             let released: Vec<String> = transaction
                 .query(
@@ -489,5 +466,29 @@ impl ShareStore for PostgresStore {
             .await?
             .ok_or_else(|| StoreError::Database("INSERT … RETURNING gave no row".into()))?;
         column(&row, 0)
+    }
+
+    async fn take_view(&self, id: &ShareId, now: DateTime<Utc>) -> Result<Option<u64>> {
+        versions::take_view(self, id, now).await
+    }
+
+    async fn add_views(&self, counts: Vec<ViewCount>) -> Result<()> {
+        versions::add_views(&mut self.client().await?, &counts).await
+    }
+
+    async fn insert_version(&self, version: NewVersion, now: DateTime<Utc>) -> Result<Option<u32>> {
+        versions::insert_version(&mut self.client().await?, &version, now).await
+    }
+
+    async fn share_version(&self, id: &ShareId, version: u32) -> Result<Option<StoredShare>> {
+        versions::share_version(self, id, version).await
+    }
+
+    async fn purge_burnt(&self) -> Result<u64> {
+        self.execute(
+            "DELETE FROM shares WHERE max_views IS NOT NULL AND views >= max_views",
+            &[],
+        )
+        .await
     }
 }

@@ -12,8 +12,8 @@ use rusqlite::{Connection, OptionalExtension, Params, Row, params};
 use rusqlite_migration::{M, Migrations};
 
 use super::{
-    Credential, NewShare, Result, ShareAuth, SharePage, ShareStatus, ShareStore, ShareSummary,
-    StoreError, StoredFile, StoredShare, User, UserId,
+    Credential, NewShare, NewVersion, Result, ShareAuth, SharePage, ShareStatus, ShareStore,
+    ShareSummary, StoreError, StoredFile, StoredShare, User, UserId, ViewCount,
 };
 use crate::ids::{ShareId, TokenHash};
 
@@ -21,9 +21,13 @@ mod connections;
 mod rows;
 #[cfg(test)]
 mod tests;
+mod versions;
 
 use connections::{Inline, Opener, Pool, open_file, open_memory, query_share_status};
-use rows::{USER_COLUMNS, hash_column, millis, share_id_column, status_columns, time, user_row};
+use rows::{
+    USER_COLUMNS, VIEW_COLUMNS, hash_column, millis, optional_time, share_id_column,
+    status_columns, time, user_row,
+};
 
 /// The migrations, in order; applied at start (idempotent: `user_version`
 /// records how far a database got).
@@ -31,6 +35,9 @@ const MIGRATIONS: &[M<'static>] = &[
     M::up(include_str!("../../../migrations/sqlite/0001_init.sql")),
     M::up(include_str!("../../../migrations/sqlite/0002_files.sql")),
     M::up(include_str!("../../../migrations/sqlite/0003_protect.sql")),
+    M::up(include_str!(
+        "../../../migrations/sqlite/0004_views_versions.sql"
+    )),
 ];
 
 /// Deletes the blobs no share references (narrowed with `AND …`).
@@ -204,8 +211,9 @@ impl ShareStore for SqliteStore {
                 let transaction = conn.transaction()?;
                 transaction.execute(
                     "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
-                                         created_at, expires_at, indexable, password_hash)
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                                         created_at, expires_at, indexable, password_hash,
+                                         max_views)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                     (
                         share.id.as_str(),
                         share.owner,
@@ -216,27 +224,10 @@ impl ShareStore for SqliteStore {
                         share.expires_at.map(millis),
                         share.indexable,
                         &share.password_hash,
+                        share.max_views,
                     ),
                 )?;
-                for file in &share.files {
-                    transaction
-                        .prepare_cached(
-                            "INSERT INTO files (sha256, size, bytes) VALUES (?1, ?2, ?3)
-                             ON CONFLICT (sha256) DO NOTHING",
-                        )?
-                        .execute((&file.sha256, file.bytes.len() as i64, &file.bytes))?;
-                    transaction
-                        .prepare_cached(
-                            "INSERT INTO share_files (share_id, sha256, media_type, name)
-                             VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING",
-                        )?
-                        .execute((
-                            share.id.as_str(),
-                            &file.sha256,
-                            &file.media_type,
-                            &file.name,
-                        ))?;
-                }
+                versions::insert_files(&transaction, &share.id, &share.files)?;
                 transaction.commit()
             })
             .await
@@ -244,21 +235,11 @@ impl ShareStore for SqliteStore {
 
     async fn share(&self, id: &ShareId) -> Result<Option<StoredShare>> {
         let sql = "SELECT owner_id, created_at, indexable, expires_at, revoked_at, snapshot,
-                          password_hash
+                          max_views, views, versions, password_hash
                    FROM shares WHERE id = ?1";
         let stored_id = id.clone();
-        self.share_row(id, sql, move |row| {
-            Ok(StoredShare {
-                id: stored_id,
-                owner: row.get(0)?,
-                created_at: time(row.get(1)?)?,
-                indexable: row.get(2)?,
-                status: status_columns(row, 3)?,
-                snapshot: row.get(5)?,
-                password_hash: row.get(6)?,
-            })
-        })
-        .await
+        self.share_row(id, sql, move |row| versions::stored_share(row, stored_id))
+            .await
     }
 
     async fn share_status(&self, id: &ShareId) -> Result<Option<ShareStatus>> {
@@ -272,14 +253,15 @@ impl ShareStore for SqliteStore {
     }
 
     async fn share_auth(&self, id: &ShareId) -> Result<Option<ShareAuth>> {
-        let sql = "SELECT owner_id, delete_token_hash, expires_at, revoked_at, password_hash
+        let sql = "SELECT owner_id, delete_token_hash, expires_at, revoked_at,
+                          max_views, views, versions, password_hash
                    FROM shares WHERE id = ?1";
         self.share_row(id, sql, |row| {
             Ok(ShareAuth {
                 owner: row.get(0)?,
                 delete_token_hash: hash_column(row, 1)?,
-                status: status_columns(row, 2)?,
-                password_hash: row.get(4)?,
+                status: status_columns(row, 2, 4)?,
+                password_hash: row.get(7)?,
             })
         })
         .await
@@ -294,19 +276,23 @@ impl ShareStore for SqliteStore {
                     [owner],
                     |row| row.get(0),
                 )?;
-                let mut statement = conn.prepare(
-                    "SELECT id, title, created_at, expires_at, revoked_at FROM shares
+                let mut statement = conn.prepare(&format!(
+                    "SELECT id, title, created_at, expires_at, revoked_at,
+                            {VIEW_COLUMNS}, last_viewed_at,
+                            password_hash IS NOT NULL FROM shares
                      WHERE owner_id = ?1
                      ORDER BY created_at DESC, pk DESC
-                     LIMIT ?2 OFFSET ?3",
-                )?;
+                     LIMIT ?2 OFFSET ?3"
+                ))?;
                 let items = statement
                     .query_map(params![owner, limit, offset], |row| {
                         Ok(ShareSummary {
                             id: share_id_column(row, 0)?,
                             title: row.get(1)?,
                             created_at: time(row.get(2)?)?,
-                            status: status_columns(row, 3)?,
+                            status: status_columns(row, 3, 5)?,
+                            last_viewed_at: optional_time(row.get(8)?)?,
+                            protected: row.get(9)?,
                         })
                     })?
                     .collect::<rusqlite::Result<Vec<_>>>()?;
@@ -350,6 +336,7 @@ impl ShareStore for SqliteStore {
                     (&id, millis(now)),
                 )?;
                 if changed > 0 {
+                    transaction.execute("DELETE FROM share_versions WHERE share_id = ?1", [&id])?;
                     let hashes: Vec<String> = transaction
                         .prepare("DELETE FROM share_files WHERE share_id = ?1 RETURNING sha256")?
                         .query_map([&id], |row| row.get(0))?
@@ -389,5 +376,37 @@ impl ShareStore for SqliteStore {
                 )
             })
             .await
+    }
+
+    async fn take_view(&self, id: &ShareId, now: DateTime<Utc>) -> Result<Option<u64>> {
+        let id = id.clone();
+        self.writer
+            .run(move |conn| versions::take_view(conn, &id, now))
+            .await
+    }
+
+    async fn add_views(&self, counts: Vec<ViewCount>) -> Result<()> {
+        self.writer
+            .run(move |conn| versions::add_views(conn, &counts))
+            .await
+    }
+
+    async fn insert_version(&self, version: NewVersion, now: DateTime<Utc>) -> Result<Option<u32>> {
+        self.writer
+            .run(move |conn| versions::insert_version(conn, &version, now))
+            .await
+    }
+
+    async fn share_version(&self, id: &ShareId, version: u32) -> Result<Option<StoredShare>> {
+        let id = id.clone();
+        self.readers
+            .run(move |conn| versions::share_version(conn, id, version))
+            .await
+    }
+
+    async fn purge_burnt(&self) -> Result<u64> {
+        let sql = "DELETE FROM shares WHERE max_views IS NOT NULL AND views >= max_views";
+        let deleted = self.write(sql, ()).await?;
+        Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
     }
 }

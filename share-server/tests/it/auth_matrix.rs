@@ -67,9 +67,11 @@ enum Route {
     Readyz,
     Metrics,
     OpenApi,
+    PublishVersion,
+    VersionPage,
 }
 
-const ROUTES: [Route; 13] = [
+const ROUTES: [Route; 15] = [
     Route::Publish,
     Route::List,
     Route::ApiGet,
@@ -83,12 +85,14 @@ const ROUTES: [Route; 13] = [
     Route::Readyz,
     Route::Metrics,
     Route::OpenApi,
+    Route::PublishVersion,
+    Route::VersionPage,
 ];
 
 impl Route {
     fn method(self) -> reqwest::Method {
         match self {
-            Route::Publish => reqwest::Method::POST,
+            Route::Publish | Route::PublishVersion => reqwest::Method::POST,
             Route::ApiDelete => reqwest::Method::DELETE,
             _ => reqwest::Method::GET,
         }
@@ -107,6 +111,8 @@ impl Route {
             Route::Readyz => "/readyz".into(),
             Route::Metrics => "/metrics".into(),
             Route::OpenApi => "/api/v0/openapi.json".into(),
+            Route::PublishVersion => format!("/api/v0/shared-chats/{share_id}/versions"),
+            Route::VersionPage => format!("/shared/{share_id}/v/1"),
         }
     }
 
@@ -120,6 +126,8 @@ impl Route {
                 | Route::PageJson
                 | Route::PageMarkdown
                 | Route::OgImage
+                | Route::PublishVersion
+                | Route::VersionPage
         )
     }
 }
@@ -154,13 +162,14 @@ fn expected(route: Route, credential: Credential) -> Expected {
                 C::OtherUser | C::Owner => ok,
             }
         }
-        // Revoking: the owner or the share's delete token; another user learns
-        // nothing (the unknown-share 404).
-        Route::ApiDelete => match credential {
+        // Revoking and publishing a new version: the owner or the share's
+        // delete token; another user learns nothing (the unknown-share 404).
+        Route::ApiDelete | Route::PublishVersion => match credential {
             C::None => unauthorized,
             C::Malformed | C::BadToken | C::RevokedUser => invalid_token,
             C::OtherUser => Refused(StatusCode::NOT_FOUND, "not_found"),
-            C::DeleteToken | C::Owner => Allowed(StatusCode::OK),
+            C::DeleteToken | C::Owner if route == Route::ApiDelete => Allowed(StatusCode::OK),
+            C::DeleteToken | C::Owner => Allowed(StatusCode::CREATED),
         },
         // Everything else is public and ignores credentials.
         Route::ApiGet
@@ -172,7 +181,8 @@ fn expected(route: Route, credential: Credential) -> Expected {
         | Route::Healthz
         | Route::Readyz
         | Route::Metrics
-        | Route::OpenApi => Allowed(StatusCode::OK),
+        | Route::OpenApi
+        | Route::VersionPage => Allowed(StatusCode::OK),
     }
 }
 
@@ -252,7 +262,7 @@ impl Fixture {
         let mut request = server
             .client
             .request(route.method(), server.url(&route.path(share_id)));
-        if route == Route::Publish {
+        if matches!(route, Route::Publish | Route::PublishVersion) {
             request = request.header("content-type", "application/json").body(
                 serde_json::to_vec(&common::snapshot_in(self.schema.get(), "matrix")).unwrap(),
             );
@@ -402,7 +412,20 @@ async fn check_success(
                 "{cell}"
             );
         }
-        Route::ApiGet | Route::Page | Route::PageJson | Route::PageMarkdown | Route::OgImage => {
+        Route::PublishVersion => {
+            assert_eq!(json(answer)["data"]["version"], 2, "{cell}");
+            assert_eq!(
+                fixture.server.read_json(&share.id).await["data"]["title"],
+                "matrix",
+                "{cell}: the share shows the new version"
+            );
+        }
+        Route::ApiGet
+        | Route::Page
+        | Route::PageJson
+        | Route::PageMarkdown
+        | Route::OgImage
+        | Route::VersionPage => {
             // Public answers do not depend on who asks.
             let anonymous = fixture
                 .send(route, &share.id, Credential::None, "", b"")

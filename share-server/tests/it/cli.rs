@@ -201,13 +201,14 @@ async fn environment_variables_stand_in_for_flags_and_users_can_be_revoked() {
 }
 
 #[tokio::test]
-async fn purge_deletes_expired_shares_and_prints_the_count() {
+async fn purge_deletes_expired_and_burnt_shares_and_prints_the_counts() {
     let dir = tempfile::tempdir().unwrap();
     let url = common::database_url(&dir);
     {
         let store = share_server::store::open(&url).await.unwrap();
         let now = chrono::Utc::now();
-        for hours in [-48, -1, 1] {
+        // The last one allows one view, and has had it.
+        for (hours, max_views) in [(-48, None), (-1, None), (1, None), (1, Some(1))] {
             let share = share_server::store::NewShare {
                 id: share_server::ids::ShareId::generate().unwrap(),
                 owner: None,
@@ -219,20 +220,25 @@ async fn purge_deletes_expired_shares_and_prints_the_count() {
                 indexable: false,
                 files: Vec::new(),
                 password_hash: None,
+                max_views,
             };
+            let id = share.id.clone();
             store.insert_share(share).await.unwrap();
+            if max_views.is_some() {
+                assert_eq!(store.take_view(&id, now).await.unwrap(), Some(1));
+            }
         }
     }
     let output = run(share_server(&dir).args(["purge", "--database-url", &url])).await;
     assert!(output.status.success(), "{output:?}");
     assert_eq!(
         stdout(&output).trim(),
-        "Purged 2 expired shares and 0 unused files."
+        "Purged 2 expired shares, 1 burnt shares (view limit reached) and 0 unused files."
     );
     let output = run(share_server(&dir).args(["purge", "--database-url", &url])).await;
     assert_eq!(
         stdout(&output).trim(),
-        "Purged 0 expired shares and 0 unused files."
+        "Purged 0 expired shares, 0 burnt shares (view limit reached) and 0 unused files."
     );
 }
 

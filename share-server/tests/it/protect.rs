@@ -16,7 +16,7 @@ use reqwest::header::HeaderValue;
 use serde_json::Value;
 use share_server::Config;
 
-const PASSWORD: &str = "correct horse ü 🔐 密码";
+pub const PASSWORD: &str = "correct horse ü 🔐 密码";
 const TITLE: &str = "Secret roadmap";
 const CONTENT_MARKER: &str = "What is the weather in Paris?";
 
@@ -44,7 +44,7 @@ async fn publish_protected(server: &TestServer, token: &str, password: &str) -> 
     }
 }
 
-async fn publish_with_password(
+pub async fn publish_with_password(
     server: &TestServer,
     token: &str,
     snapshot: &Value,
@@ -66,7 +66,7 @@ async fn publish_with_password(
 
 /// `GET path` from `client` (`X-Forwarded-For`, which the servers of
 /// these tests trust) with an `X-Share-Password` and/or a `Cookie` header.
-async fn get_with(
+pub async fn get_with(
     server: &TestServer,
     path: &str,
     client: &str,
@@ -90,7 +90,12 @@ async fn get_with(
 }
 
 /// Sends the unlock form from `client`, not following the redirect.
-async fn unlock(server: &TestServer, id: &str, client: &str, password: &str) -> reqwest::Response {
+pub async fn unlock(
+    server: &TestServer,
+    id: &str,
+    client: &str,
+    password: &str,
+) -> reqwest::Response {
     let body: String = url_encode(password);
     common::http_client();
     reqwest::Client::builder()
@@ -115,7 +120,7 @@ fn url_encode(text: &str) -> String {
         .collect()
 }
 
-fn header(response: &reqwest::Response, name: &str) -> String {
+pub fn header(response: &reqwest::Response, name: &str) -> String {
     response
         .headers()
         .get(name)
@@ -124,7 +129,7 @@ fn header(response: &reqwest::Response, name: &str) -> String {
 }
 
 /// `name=value` of the `Set-Cookie` of an unlock.
-fn cookie_of(response: &reqwest::Response) -> String {
+pub fn cookie_of(response: &reqwest::Response) -> String {
     header(response, "set-cookie")
         .split(';')
         .next()
@@ -133,7 +138,7 @@ fn cookie_of(response: &reqwest::Response) -> String {
 }
 
 /// Trust `X-Forwarded-For`, so each test picks its clients.
-fn forwarded(config: Config) -> Config {
+pub fn forwarded(config: Config) -> Config {
     Config {
         trust_forwarded_for: true,
         ..config

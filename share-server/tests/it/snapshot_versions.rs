@@ -275,6 +275,7 @@ async fn shares_stored_before_v2_render_as_before(server: TestServer) {
             indexable: false,
             files: Vec::new(),
             password_hash: None,
+            max_views: None,
         })
         .await
         .unwrap();

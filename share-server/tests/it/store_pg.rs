@@ -42,6 +42,17 @@ async fn assert_each_migration_applied_once(client: &tokio_postgres::Client) {
     assert_eq!(versions, latest);
 }
 
+/// Every table the migrations create, by name.
+const TABLES: [&str; 7] = [
+    "files",
+    "schema_migrations",
+    "server_keys",
+    "share_files",
+    "share_versions",
+    "shares",
+    "users",
+];
+
 #[tokio::test]
 async fn migrations_create_the_schema_on_an_empty_database() {
     let database = TestDatabase::create().await;
@@ -54,17 +65,7 @@ async fn migrations_create_the_schema_on_an_empty_database() {
         "SELECT tablename::text FROM pg_tables WHERE schemaname = 'public' ORDER BY 1",
     )
     .await;
-    assert_eq!(
-        tables,
-        [
-            "files",
-            "schema_migrations",
-            "server_keys",
-            "share_files",
-            "shares",
-            "users"
-        ]
-    );
+    assert_eq!(tables, TABLES);
     let indexes = names(
         &client,
         "SELECT indexname::text FROM pg_indexes WHERE schemaname = 'public' ORDER BY 1",
@@ -146,7 +147,7 @@ async fn concurrent_starts_apply_each_migration_once() {
         &client,
         "SELECT COUNT(*) FROM pg_tables WHERE schemaname = 'public'",
     );
-    assert_eq!(tables.await, 6);
+    assert_eq!(tables.await, TABLES.len() as i64);
     // Every instance works on the one schema and sees the others' writes.
     let alice = stores[0]
         .create_user("alice", TokenHash::of("a"), store_suite::t0())

@@ -66,6 +66,7 @@ pub fn new_share(owner: Option<UserId>, created_at: DateTime<Utc>) -> NewShare {
         indexable: false,
         files: Vec::new(),
         password_hash: None,
+        max_views: None,
     }
 }
 

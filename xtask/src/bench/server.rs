@@ -121,6 +121,7 @@ impl Bench<'_> {
         let under_load = RssSampler::start(server.pid());
         let identity = self.throughput(&server, &nginx, &page, None)?;
         let gzip = self.throughput(&server, &nginx, &page, Some(throughput::GZIP))?;
+        self.view_counting(&server, &database, &page)?;
         let peak_under_load = under_load.finish();
         let after = procs::memory(server.pid())?;
         self.throughput_section(&identity, &gzip);

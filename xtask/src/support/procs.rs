@@ -120,11 +120,17 @@ impl Service {
     /// with the rate limits lifted (the bench publishes thousands of shares
     /// from one IP and one token).
     pub fn share_server(binary: &Path, database_url: &str, log: &Path) -> Result<Self> {
+        Self::share_server_with(binary, database_url, log, &[])
+    }
+
+    /// [`ShareServer::share_server`] with more `serve` flags.
+    pub fn share_server_with(binary: &Path, url: &str, log: &Path, more: &[&str]) -> Result<Self> {
         let port = free_port();
         let log = fs::OpenOptions::new().create(true).append(true).open(log)?;
         let mut command = Command::new(binary);
         command
-            .args(serve_args(database_url, &format!("127.0.0.1:{port}")))
+            .args(serve_args(url, &format!("127.0.0.1:{port}")))
+            .args(more)
             .env("RUST_LOG", SERVER_LOG_LEVEL)
             .stdout(Stdio::null())
             .stderr(log);

@@ -104,10 +104,21 @@ pub(super) fn share_id_column(row: &Row, index: usize) -> Result<ShareId, StoreE
         .ok_or_else(|| StoreError::Database(format!("column {index} is not a share id")))
 }
 
-pub(super) fn status_columns(row: &Row, first: usize) -> Result<ShareStatus, StoreError> {
+/// The columns after `expires_at, revoked_at` that complete a [`ShareStatus`].
+pub(super) const VIEW_COLUMNS: &str = "max_views, views, versions";
+
+/// A status from `expires_at, revoked_at` at `first` and [`VIEW_COLUMNS`] at `views`.
+pub(super) fn status_columns(
+    row: &Row,
+    first: usize,
+    views: usize,
+) -> Result<ShareStatus, StoreError> {
     Ok(ShareStatus {
         expires_at: column(row, first)?,
         revoked_at: column(row, first + 1)?,
+        max_views: column::<Option<i32>>(row, views)?.and_then(|max| u32::try_from(max).ok()),
+        views: u64::try_from(column::<i64>(row, views + 1)?).unwrap_or(0),
+        versions: u32::try_from(column::<i32>(row, views + 2)?).unwrap_or(1),
     })
 }
 

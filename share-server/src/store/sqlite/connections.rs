@@ -8,7 +8,7 @@ use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension};
 use tokio::sync::Semaphore;
 
 use super::Location;
-use super::rows::status_columns;
+use super::rows::{VIEW_COLUMNS, status_columns};
 use crate::ids::ShareId;
 use crate::store::{ShareStatus, StoreError};
 
@@ -80,9 +80,11 @@ pub(super) fn query_share_status(
     conn: &Connection,
     id: &ShareId,
 ) -> rusqlite::Result<Option<ShareStatus>> {
-    conn.prepare_cached("SELECT expires_at, revoked_at FROM shares WHERE id = ?1")?
-        .query_row([id.as_str()], |row| status_columns(row, 0))
-        .optional()
+    conn.prepare_cached(&format!(
+        "SELECT expires_at, revoked_at, {VIEW_COLUMNS} FROM shares WHERE id = ?1"
+    ))?
+    .query_row([id.as_str()], |row| status_columns(row, 0, 2))
+    .optional()
 }
 
 pub(super) fn open_file(path: &std::path::Path) -> Result<Connection, StoreError> {

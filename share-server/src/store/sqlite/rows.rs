@@ -48,10 +48,21 @@ pub(super) fn share_id_column(row: &Row<'_>, index: usize) -> rusqlite::Result<S
     })
 }
 
-pub(super) fn status_columns(row: &Row<'_>, first: usize) -> rusqlite::Result<ShareStatus> {
+/// The columns after `expires_at, revoked_at` that complete a [`ShareStatus`].
+pub(super) const VIEW_COLUMNS: &str = "max_views, views, versions";
+
+/// A status from `expires_at, revoked_at` at `first` and [`VIEW_COLUMNS`] at `views`.
+pub(super) fn status_columns(
+    row: &Row<'_>,
+    first: usize,
+    views: usize,
+) -> rusqlite::Result<ShareStatus> {
     Ok(ShareStatus {
         expires_at: optional_time(row.get(first)?)?,
         revoked_at: optional_time(row.get(first + 1)?)?,
+        max_views: row.get(views)?,
+        views: u64::try_from(row.get::<_, i64>(views + 1)?).unwrap_or(0),
+        versions: row.get(views + 2)?,
     })
 }
 

@@ -45,6 +45,7 @@ async fn store_with_share(dir: &tempfile::TempDir) -> (SqliteStore, ShareId) {
             indexable: false,
             files: Vec::new(),
             password_hash: None,
+            max_views: None,
         })
         .await
         .unwrap();

@@ -142,6 +142,46 @@ impl Bench<'_> {
         );
     }
 
+    /// Page req/s with view counting on (`server`) and off (a second server
+    /// on the same database), in alternating rounds.
+    pub(super) fn view_counting(
+        &mut self,
+        on: &ShareServer,
+        database: &Path,
+        page: &Page,
+    ) -> Result<()> {
+        let url = format!("sqlite://{}", database.display());
+        let flag = ["--count-views=false"];
+        let off = ShareServer::share_server_with(
+            &self.binary,
+            &url,
+            &self.dir.join("server.log"),
+            &flag,
+        )?;
+        let (load, mut rates) = (self.page_load(None), [Vec::new(), Vec::new()]);
+        for round in 1..=self.options.rounds {
+            step(
+                &format!("page throughput, view counting on and off, round {round}"),
+                || {
+                    for (server, rates) in [on, &off].into_iter().zip(&mut rates) {
+                        rates.push(load.run(&server.url(&page.path))?.requests_per_sec);
+                    }
+                    Ok(())
+                },
+            )?;
+        }
+        let [on, off] = rates.map(|rates| median(&rates));
+        eprintln!(
+            "    view counting on {} req/s | off {} req/s",
+            rate(on),
+            rate(off)
+        );
+        let what = "page req/s with view counting ÷ without (identity)";
+        self.targets
+            .push(Target::ratio_at_least(what, 0.95, on / off));
+        Ok(())
+    }
+
     /// wrk's load on the page: 64 connections, with `header` if any.
     pub(super) fn page_load(&self, header: Option<&'static str>) -> Load {
         Load {
