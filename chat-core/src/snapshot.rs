@@ -84,10 +84,6 @@ pub struct ShareSnapshot {
     /// The publisher allows search engines to index the page.
     #[serde(default)]
     pub indexable: bool,
-    /// How many times the share can be opened (1: burn after reading);
-    /// without limit when absent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub max_views: Option<i64>,
 }
 
 /// Who wrote a message.

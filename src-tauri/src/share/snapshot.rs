@@ -131,7 +131,6 @@ pub fn build_snapshot(
         total_cost: None,
         expires_at,
         indexable: options.indexable,
-        max_views: options.max_views.map(i64::from),
     };
     snapshot.fill_totals();
     Ok(snapshot)
