@@ -84,6 +84,15 @@ pub struct ShareSnapshot {
     /// The publisher allows search engines to index the page.
     #[serde(default)]
     pub indexable: bool,
+    /// How many times the share may be opened (page or API read); after
+    /// that it answers 410. 1 is "burn after reading". Schema version 2.
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        deserialize_with = "numbers::whole_u32_opt"
+    )]
+    #[cfg_attr(feature = "openapi", schema(minimum = 1, maximum = 1_000_000))]
+    pub max_views: Option<u32>,
 }
 
 /// Who wrote a message.

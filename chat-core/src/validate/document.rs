@@ -35,6 +35,20 @@ pub(super) fn check(snapshot: &ShareSnapshot, now: DateTime<Utc>, report: &mut R
     {
         report.push("expiresAt", "must be in the future");
     }
+    if let Some(max_views) = snapshot.max_views {
+        if version < 2 {
+            report.push(
+                "maxViews",
+                "is a schema version 2 field: set schemaVersion to 2",
+            );
+        }
+        if !(1..=MAX_VIEWS).contains(&max_views) {
+            report.push(
+                "maxViews",
+                format!("must be a whole number from 1 to {MAX_VIEWS} (got {max_views})"),
+            );
+        }
+    }
     let data: usize = snapshot
         .messages
         .iter()

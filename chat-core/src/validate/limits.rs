@@ -17,6 +17,8 @@ pub const MAX_ATTACHMENTS: usize = 32;
 pub const MAX_ATTACHMENT_NAME_BYTES: usize = 255;
 /// Longest attachment `mediaType`, in bytes.
 pub const MAX_MEDIA_TYPE_BYTES: usize = 127;
+/// Largest `maxViews` a share may ask for.
+pub const MAX_VIEWS: u32 = 1_000_000;
 /// Largest accepted request body, in bytes: a snapshot of
 /// [`MAX_SNAPSHOT_BYTES`] plus its attachments' base64 (4 bytes for every 3,
 /// [`MAX_ATTACHMENTS_TOTAL_BYTES`] in all). 34.7 MiB.

@@ -198,7 +198,9 @@ impl Report {
 ///   declared PNG, JPEG, WebP or GIF the matching first bytes;
 /// - `totalTokens` and `totalCost`, when given, ≥ 0 (a value that differs
 ///   from the messages' is a warning, not an error);
-/// - `expiresAt`, when present, after `now`.
+/// - `expiresAt`, when present, after `now`;
+/// - `maxViews`, when present, from 1 to [`limits::MAX_VIEWS`], and only in
+///   a version 2 document.
 pub fn validate(
     snapshot: &ShareSnapshot,
     now: DateTime<Utc>,

@@ -486,3 +486,32 @@ fn a_snapshot_without_v2_fields_can_be_written_as_version_1() {
     assert_eq!(validate(&s, now()), Ok(vec![]));
     assert_eq!(snapshot_v2().required_version(), 2);
 }
+
+#[test]
+fn max_views_is_a_v2_field_from_one_to_a_million() {
+    let mut s = snapshot_v2();
+    for accepted in [1, 2, MAX_VIEWS] {
+        s.max_views = Some(accepted);
+        assert!(validate(&s, now()).is_ok(), "{accepted}");
+    }
+    for refused in [0, MAX_VIEWS + 1, u32::MAX] {
+        s.max_views = Some(refused);
+        assert_problem(&s, "maxViews", "from 1 to 1000000");
+    }
+    let mut v1 = snapshot();
+    v1.schema_version = Some(1);
+    v1.max_views = Some(1);
+    assert_problem(&v1, "maxViews", "schema version 2 field");
+}
+
+#[test]
+fn max_views_must_be_a_whole_number() {
+    let mut value = serde_json::to_value(snapshot_v2()).unwrap();
+    value["maxViews"] = json!(3.0);
+    assert_eq!(parse(&value).unwrap().snapshot.max_views, Some(3));
+    for bad in [json!(1.5), json!(-1), json!("1"), json!(4_294_967_296_u64)] {
+        value["maxViews"] = bad.clone();
+        let (field, message) = refused_at(&value);
+        assert_eq!(field, "maxViews", "{bad}: {message}");
+    }
+}
