@@ -171,7 +171,6 @@ pub fn versions_label(share: &ShareListItem) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Reach, ReachKind, ShareSource};
 
     fn values(choices: &[ExpiryChoice]) -> Vec<&str> {
         choices.iter().map(|c| c.value.as_str()).collect()
@@ -279,33 +278,9 @@ mod tests {
         );
     }
 
-    fn share() -> ShareListItem {
-        ShareListItem {
-            share_id: "abc".into(),
-            server_url: "http://127.0.0.1:4000".into(),
-            share_url: "http://127.0.0.1:4000/shared/abc".into(),
-            session_id: None,
-            title: "T".into(),
-            expires_at: None,
-            created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-            revoked_at: None,
-            status: ShareStatus::Active,
-            reach: Reach {
-                kind: ReachKind::ThisComputer,
-                sentence: "Only this computer can open this link.".into(),
-            },
-            source: ShareSource::Local,
-            views: None,
-            last_viewed_at: None,
-            max_views: None,
-            versions: 1,
-            protected: false,
-        }
-    }
-
     #[test]
     fn status_labels() {
-        let mut share = share();
+        let mut share = crate::fixtures::share_item("abc");
         assert_eq!(status_label(&share), "Active");
         share.expires_at = Some("2026-12-01T10:00:00Z".parse().unwrap());
         assert_eq!(status_label(&share), "Expires 2026-12-01 10:00");
@@ -319,7 +294,7 @@ mod tests {
 
     #[test]
     fn views_and_versions_lines() {
-        let mut share = share();
+        let mut share = crate::fixtures::share_item("abc");
         assert_eq!(views_line(&share), None, "a server that does not count");
         assert_eq!(versions_label(&share), None);
         for (views, max, line) in [

@@ -111,10 +111,10 @@ pub fn SharesPanel(props: &SharesPanelProps) -> Html {
                         { share.title.clone() }
                         <span class="share-state" data-status={state}>{ status_label(share) }</span>
                         if share.protected {
-                            <span class="share-protected">{ "protected" }</span>
+                            <span class="share-state share-protected">{ "protected" }</span>
                         }
                         if let Some(versions) = versions_label(share) {
-                            <span class="share-versions">{ versions }</span>
+                            <span class="share-state share-versions">{ versions }</span>
                         }
                         if share.source == ShareSource::Server {
                             <span class="share-origin">{ "made on another device" }</span>

@@ -4,7 +4,6 @@
 
 use super::tests::{dialog, reduce, result};
 use super::*;
-use crate::types::{Reach, ShareSource, ShareStatus};
 
 fn edit(edit: FormEdit) -> ShareAction {
     ShareAction::Edit(edit)
@@ -12,25 +11,8 @@ fn edit(edit: FormEdit) -> ShareAction {
 
 fn earlier_link() -> ShareListItem {
     ShareListItem {
-        share_id: "s0".into(),
-        server_url: "http://127.0.0.1:4000".into(),
-        share_url: "http://127.0.0.1:4000/shared/s0".into(),
-        session_id: Some("c1".into()),
-        title: "T".into(),
-        expires_at: None,
-        created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-        revoked_at: None,
-        status: ShareStatus::Active,
-        reach: Reach {
-            kind: ReachKind::ThisComputer,
-            sentence: "Only this computer can open this link.".into(),
-        },
-        source: ShareSource::Local,
         views: Some(2),
-        last_viewed_at: None,
-        max_views: None,
-        versions: 1,
-        protected: false,
+        ..crate::fixtures::share_item("s0")
     }
 }
 
