@@ -19,23 +19,26 @@ use crate::app::{
 use crate::webdriver::{click, fill, find, text, wait_gone, wait_text};
 use crate::{files_under, shared_link};
 
-const PROVIDER: &str = "lab";
-const MODEL: &str = "lab-7b";
+/// The provider's id and its one model.
+const LAB: &str = "lab";
+/// The question and its answer.
 const QUESTION: &str = "Which colour is the tower?";
-const FOLLOW_UP: &str = "And at night?";
 const ANSWER: &str = "Rust red, with a white light on top.";
+/// Asked after the first shares: version 2 shows it.
+const FOLLOW_UP: &str = "And at night?";
+/// Unicode and spaces: the header carries UTF-8 as typed.
 const PASSWORD: &str = "tower · 🔑 open sesame";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and WebKitWebDriver: run by `cargo xtask test` (or `cargo xtask e2e`)"]
 async fn a_protected_link_a_burnt_link_and_an_updated_link() {
     let answer = streamed(ANSWER, Duration::from_millis(10), usage(40, 12));
-    let server = local_server(answer, MODEL, None).await;
-    let provider = local_provider(PROVIDER, "Lab", &server.base_url, MODEL);
+    let server = local_server(answer, LAB, None).await;
+    let provider = local_provider(LAB, "Lab", &server.base_url, LAB);
     let home = AppHome::new();
     home.store_settings(&settings_with(vec![provider], Vec::new()));
     run_app(&home, Duration::from_secs(240), |app| async move {
-        new_session(&app, PROVIDER, MODEL).await;
+        new_session(&app, LAB, LAB).await;
         send(&app, QUESTION).await;
         find(&app, "article.msg-assistant[data-state=\"complete\"]").await;
         click(&app, "#share-button").await;
