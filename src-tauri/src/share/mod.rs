@@ -225,10 +225,13 @@ pub async fn share_session(
 }
 
 /// Keeps `options` as the last used: without the message selection, which
-/// belongs to its session, and never with the password.
+/// belongs to its session, never with the password, and without a view
+/// limit (the next Share publishes at once, and a burn-after-reading link
+/// must be asked for each time).
 fn remember(core: &AppCore, options: &ShareOptions) -> Result<(), ShareError> {
     let remembered = ShareOptions {
         message_ids: None,
+        max_views: None,
         ..options.without_password()
     };
     Ok(core.store.set_setting(LAST_OPTIONS, &remembered)?)

@@ -260,7 +260,10 @@ async fn the_password_is_kept_nowhere_not_in_the_database_the_options_or_the_log
 
     let last = last_options(&h.core).unwrap();
     assert_eq!(last.password, None);
-    assert_eq!(last.max_views, Some(1), "the limit is kept like the expiry");
+    assert_eq!(
+        last.max_views, None,
+        "a view limit is asked for each link, never kept for the next Share"
+    );
     let record = h.core.store.share("abc").unwrap();
     assert_eq!(record.delete_token.as_deref(), Some(DELETE_TOKEN));
     let stored = h.data_bytes();
