@@ -19,7 +19,9 @@
 //! ([`first_run`]); editing, branches and regenerating ([`branches`]); a
 //! three-model comparison with one provider failing, continued with one
 //! answer and shared with the others ([`compare`]); a photo pasted, sent to
-//! a vision model and shared without its GPS metadata ([`attachments`]).
+//! a vision model and shared without its GPS metadata ([`attachments`]); a
+//! burn-after-reading link, a password-protected one and an update of it at
+//! the same link ([`share_controls`]).
 //!
 //! It needs a display, a D-Bus session with an unlocked keyring and Debian's
 //! webkit2gtk-driver, chromium, chromium-driver and xclip, so a plain
@@ -44,6 +46,8 @@ mod fake_openai;
 mod first_run;
 #[path = "support/netns.rs"]
 mod netns;
+#[path = "e2e/share_controls.rs"]
+mod share_controls;
 #[path = "support/webdriver.rs"]
 mod webdriver;
 

@@ -451,7 +451,7 @@ async fn server_errors_become_clear_messages() {
     .unwrap();
     snapshot.total_tokens = Some(-1);
     let error = ShareError::from(
-        share::publish(&app.core.http, &target_of(&strict).await, &snapshot)
+        share::publish(&app.core.http, &target_of(&strict).await, &snapshot, None)
             .await
             .unwrap_err(),
     );
@@ -460,7 +460,7 @@ async fn server_errors_become_clear_messages() {
     let open = anonymous_server(share_server::Config::default()).await;
     let error = if error.code() == "rate_limited" {
         ShareError::from(
-            share::publish(&app.core.http, &target_of(&open).await, &snapshot)
+            share::publish(&app.core.http, &target_of(&open).await, &snapshot, None)
                 .await
                 .unwrap_err(),
         )

@@ -159,6 +159,13 @@ commands! {
     /// `options: None`: those of the last share; `replaces`: a link just
     /// made with other options, revoked after this one.
     ShareSession = share_session(session_id: String, options: Option<ShareOptions>, replaces: Option<String>) -> ShareResult;
+    /// Publishes the session as a new version of an existing link (same
+    /// URL; it keeps its password, expiry and view limit). `options: None`:
+    /// those of the last share.
+    UpdateShare = update_share(session_id: String, share_id: String, options: Option<ShareOptions>) -> ShareResult;
+    /// The link Share would update: the newest active link of the session
+    /// on the server Share publishes to now.
+    SharedBefore = shared_before(session_id: String) -> Option<ShareListItem>;
     ListShares = list_shares() -> Vec<ShareListItem>;
     RevokeShare = revoke_share(share_id: String) -> ShareRecord;
     OpenShare = open_share(share_id: String) -> ();

@@ -8,7 +8,11 @@ use serde::{Deserialize, Serialize};
 use crate::settings::ShareMode;
 
 /// What the user chose in the Share dialog.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+///
+/// `password` travels from the dialog to the shell only: the shell sends it
+/// to the share server in a header and forgets it. It is never saved with
+/// the last used options, never in a reply, and `Debug` does not print it.
+#[derive(Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShareOptions {
     /// Share only these messages (in session order); all when absent.
@@ -30,10 +34,46 @@ pub struct ShareOptions {
     /// Files not to publish (their SHA-256s): the messages go without them.
     #[serde(default)]
     pub leave_out_attachments: Vec<String>,
+    /// The password a reader must give to open the link; none: no password.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub password: Option<String>,
+    /// How many times the link can be opened (1: burn after reading);
+    /// without limit when absent.
+    #[serde(default)]
+    pub max_views: Option<u32>,
 }
 
 fn yes() -> bool {
     true
+}
+
+fn one() -> u32 {
+    1
+}
+
+impl ShareOptions {
+    /// These options without the password: what may be kept or shown.
+    pub fn without_password(&self) -> Self {
+        Self {
+            password: None,
+            ..self.clone()
+        }
+    }
+}
+
+impl std::fmt::Debug for ShareOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShareOptions")
+            .field("message_ids", &self.message_ids)
+            .field("expires_in", &self.expires_in)
+            .field("include_system_prompt", &self.include_system_prompt)
+            .field("indexable", &self.indexable)
+            .field("include_alternatives", &self.include_alternatives)
+            .field("leave_out_attachments", &self.leave_out_attachments)
+            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
+            .field("max_views", &self.max_views)
+            .finish()
+    }
 }
 
 impl Default for ShareOptions {
@@ -45,6 +85,8 @@ impl Default for ShareOptions {
             indexable: false,
             include_alternatives: true,
             leave_out_attachments: Vec::new(),
+            password: None,
+            max_views: None,
         }
     }
 }
@@ -165,6 +207,22 @@ pub struct ShareListItem {
     pub reach: Reach,
     #[serde(default)]
     pub source: ShareSource,
+    /// How many times the link was opened, as its server counts (batched:
+    /// a few seconds behind); `None` when the server did not say.
+    #[serde(default)]
+    pub views: Option<u64>,
+    /// When the link was last opened, as its server counts.
+    #[serde(default)]
+    pub last_viewed_at: Option<DateTime<Utc>>,
+    /// How many times the link can be opened in all.
+    #[serde(default)]
+    pub max_views: Option<u32>,
+    /// How many versions the link holds (it shows the newest).
+    #[serde(default = "one")]
+    pub versions: u32,
+    /// Opening the link takes a password.
+    #[serde(default)]
+    pub protected: bool,
 }
 
 /// A published share.
@@ -185,7 +243,8 @@ pub struct ShareResult {
     pub reach: Reach,
     /// The link as a QR code (an SVG document), for opening it on a phone.
     pub qr_svg: String,
-    /// The options the link was made with (after the server's caps).
+    /// The options the link was made with (after the server's caps),
+    /// without the password.
     pub options: ShareOptions,
     /// What the server changed of what was asked (a capped expiry).
     #[serde(default)]
@@ -196,6 +255,10 @@ pub struct ShareResult {
     /// The link this one replaces, revoked after this one was made.
     #[serde(default)]
     pub replaced_url: Option<String>,
+    /// Which version of the link this is: 1 for a new link, more when a
+    /// new version was published to an existing one.
+    #[serde(default = "one")]
+    pub version: u32,
 }
 
 /// A link published from this app, as recorded.

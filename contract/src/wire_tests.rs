@@ -115,18 +115,105 @@ fn share_options_encode_as_the_shell_reads_them() {
         indexable: true,
         include_alternatives: false,
         leave_out_attachments: vec!["ab12".into()],
+        password: None,
+        max_views: Some(1),
     };
     assert_eq!(
         serde_json::to_value(&options).unwrap(),
         serde_json::json!({"messageIds": null, "expiresIn": 86400,
                            "includeSystemPrompt": false, "indexable": true,
-                           "includeAlternatives": false, "leaveOutAttachments": ["ab12"]})
+                           "includeAlternatives": false, "leaveOutAttachments": ["ab12"],
+                           "maxViews": 1})
     );
-    // Options saved before alternatives and attachments existed publish them.
+    // Options saved before alternatives, attachments and view limits existed
+    // publish them, without a password or a limit.
     let older: ShareOptions =
         serde_json::from_value(serde_json::json!({"indexable": false})).unwrap();
     assert!(older.include_alternatives);
     assert!(older.leave_out_attachments.is_empty());
+    assert_eq!((older.password, older.max_views), (None, None));
+}
+
+/// The password goes from the UI to the shell, and nowhere else: options
+/// without it say nothing of it, and `Debug` never prints it.
+#[test]
+fn the_password_travels_to_the_shell_only() {
+    let sent: ShareOptions = serde_json::from_value(serde_json::json!({
+        "password": "correct horse", "maxViews": 3
+    }))
+    .unwrap();
+    assert_eq!(sent.password.as_deref(), Some("correct horse"));
+    assert_eq!(sent.max_views, Some(3));
+    let debug = format!("{sent:?}");
+    assert!(!debug.contains("correct horse"), "{debug}");
+    assert!(debug.contains("<redacted>"), "{debug}");
+    let kept = serde_json::to_value(sent.without_password()).unwrap();
+    assert!(kept.get("password").is_none(), "{kept}");
+    assert_eq!(kept["maxViews"], 3);
+}
+
+/// The view counts, the limit, the versions and the protection of a link,
+/// as My shares reads them; a shell or server that does not say them reads
+/// as unknown (one version, not protected).
+#[test]
+fn share_list_items_carry_views_versions_and_protection() {
+    let item: ShareListItem = serde_json::from_str(
+        r#"{"shareId": "s1", "serverUrl": "http://127.0.0.1:4000",
+            "shareUrl": "http://127.0.0.1:4000/shared/s1", "sessionId": "x",
+            "title": "T", "expiresAt": null, "createdAt": "2026-11-25T08:00:00Z",
+            "revokedAt": null, "status": "active",
+            "reach": {"kind": "team", "sentence": "Anyone with the link."},
+            "views": 2, "lastViewedAt": "2026-11-26T08:00:00Z", "maxViews": 5,
+            "versions": 3, "protected": true}"#,
+    )
+    .unwrap();
+    assert_eq!(item.views, Some(2));
+    assert_eq!(
+        item.last_viewed_at,
+        Some("2026-11-26T08:00:00Z".parse().unwrap())
+    );
+    assert_eq!(
+        (item.max_views, item.versions, item.protected),
+        (Some(5), 3, true)
+    );
+    let mut older = serde_json::to_value(&item).unwrap();
+    for field in ["views", "lastViewedAt", "maxViews", "versions", "protected"] {
+        older.as_object_mut().unwrap().remove(field);
+    }
+    let older: ShareListItem = serde_json::from_value(older).unwrap();
+    assert_eq!(
+        (older.views, older.last_viewed_at, older.max_views),
+        (None, None, None)
+    );
+    assert_eq!((older.versions, older.protected), (1, false));
+}
+
+/// `update_share` names the session, the link and the options; its reply
+/// says which version the link now shows.
+#[test]
+fn an_update_names_the_link_and_answers_its_version() {
+    let args = UpdateShare {
+        session_id: "s".into(),
+        share_id: "abc".into(),
+        options: None,
+    };
+    assert_eq!(
+        serde_json::to_value(&args).unwrap(),
+        serde_json::json!({"sessionId": "s", "shareId": "abc", "options": null})
+    );
+    assert_eq!(UpdateShare::NAME, "update_share");
+    assert_eq!(SharedBefore::NAME, "shared_before");
+    let reply = serde_json::json!({
+        "shareId": "abc", "shareUrl": "http://127.0.0.1:4000/shared/abc", "redactions": 0,
+        "expiresAt": null, "reach": {"kind": "thisComputer", "sentence": "Only this computer."},
+        "qrSvg": "", "options": {}, "version": 2
+    });
+    let result: ShareResult = serde_json::from_value(reply.clone()).unwrap();
+    assert_eq!(result.version, 2);
+    let mut first = reply;
+    first.as_object_mut().unwrap().remove("version");
+    let first: ShareResult = serde_json::from_value(first).unwrap();
+    assert_eq!(first.version, 1, "a reply without a version is a new link");
 }
 
 #[test]

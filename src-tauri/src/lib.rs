@@ -92,6 +92,8 @@ handlers!(
     test_provider,
     discover_providers,
     share_session,
+    update_share,
+    shared_before,
     list_shares,
     revoke_share,
     open_share,

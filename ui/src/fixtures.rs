@@ -4,7 +4,9 @@
 
 use serde_json::json;
 
-use crate::types::{AttachmentRef, MessageStatus, Role, Session, SessionSummary, StoredMessage};
+use crate::types::{
+    AttachmentRef, MessageStatus, Role, Session, SessionSummary, ShareListItem, StoredMessage,
+};
 
 /// When every fixture was made.
 const AT: &str = "2026-11-25T08:00:00Z";
@@ -52,4 +54,16 @@ pub fn attachment(name: &str, sha256: &str) -> AttachmentRef {
         width: None,
         height: None,
     }
+}
+
+/// An active link `id` of session `c1`, made here, only this computer can
+/// open; its server did not count its views.
+pub fn share_item(id: &str) -> ShareListItem {
+    serde_json::from_value(json!({
+        "shareId": id, "serverUrl": "http://127.0.0.1:4000",
+        "shareUrl": format!("http://127.0.0.1:4000/shared/{id}"), "sessionId": "c1",
+        "title": "T", "createdAt": AT, "status": "active",
+        "reach": {"kind": "thisComputer", "sentence": "Only this computer can open this link."},
+    }))
+    .unwrap()
 }

@@ -285,6 +285,16 @@ shorthands! {
             options: options.cloned(),
             replaces: replaces.map(Into::into),
         };
+    /// Publishes the session as a new version of the link `share_id` (the
+    /// same URL); `options: None`: the last used.
+    fn update_share(id: &str, share_id: &str, options: Option<&ShareOptions>)
+        -> UpdateShare {
+            session_id: id.into(),
+            share_id: share_id.into(),
+            options: options.cloned(),
+        };
+    /// The conversation's link Share would update, if any.
+    fn shared_before(id: &str) -> SharedBefore { session_id: id.into() };
     /// The options of the last link made.
     fn share_options() -> GetShareOptions {};
     /// Writes the conversation to one self-contained HTML file.

@@ -1,13 +1,15 @@
 //! The Share dialog as a reducer: publishing (at once, with the options used
-//! last time), the link and what the shell said about it, the options form
-//! prefilled from the link, the attached files it publishes (each can be
-//! left out), publishing again, and the other ways out (an HTML file,
-//! Markdown). Pure, so it is tested on the host.
+//! last time — or, when the conversation already has a link, the choice of
+//! updating it or making a new one), the link and what the shell said about
+//! it, the options form prefilled from the link (with a password and a view
+//! limit), the attached files it publishes (each can be left out),
+//! publishing again, and the other ways out (an HTML file, Markdown). Pure,
+//! so it is tested on the host.
 
 use crate::sharing::fit_expiry;
 use crate::state::reducible;
 use crate::types::{
-    AttachmentRef, CopiedMarkdown, ReachKind, SavedFile, ShareOptions, ShareResult,
+    AttachmentRef, CopiedMarkdown, ReachKind, SavedFile, ShareListItem, ShareOptions, ShareResult,
 };
 use std::collections::BTreeSet;
 
@@ -16,6 +18,10 @@ pub const REPLACED: &str = "The previous link was revoked.";
 pub const MARKDOWN_COPIED: &str = "Markdown copied to the clipboard.";
 pub const PUBLISHING: &str = "Publishing…";
 pub const NOTHING_CHOSEN: &str = "Choose at least one message to share.";
+pub const BAD_PASSWORD: &str =
+    "The password must be at most 1024 bytes long, without control characters.";
+/// The most views a link can be limited to.
+pub const MOST_VIEWS: u32 = 1_000_000;
 
 /// The options form.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -31,6 +37,11 @@ pub struct OptionsForm {
     pub selected: BTreeSet<String>,
     /// The files not to publish (SHA-256s).
     pub left_out: BTreeSet<String>,
+    /// The password readers must give; empty: none. Never filled from the
+    /// shell (it keeps none), kept as typed while the dialog is open.
+    pub password: String,
+    /// How many times the link can be opened; none: no limit.
+    pub max_views: Option<u32>,
 }
 
 /// An edit of the options form.
@@ -50,6 +61,10 @@ pub enum FormEdit {
         sha256: String,
         published: bool,
     },
+    Password(String),
+    /// The view limit as typed: empty or unreadable is no limit, and it is
+    /// kept between 1 and [`MOST_VIEWS`].
+    MaxViews(String),
 }
 
 /// A file or Markdown being made.
@@ -97,6 +112,9 @@ pub enum ShareAction {
     Exporting(Export),
     FileSaved(SavedFile),
     MarkdownCopied(CopiedMarkdown),
+    /// The conversation's link Share would update (`shared_before`): the
+    /// dialog offers to update it or make a new one instead of publishing.
+    SharedBefore(ShareListItem),
     /// Something other than publishing worked (copy again, …).
     Status(String),
     /// Something other than publishing failed.
@@ -131,6 +149,9 @@ pub struct ShareDialog {
     pub exports: Exports,
     /// The files a share would publish, once the shell said.
     pub attachments: Vec<AttachmentRef>,
+    /// The conversation's link made before, on the server Share publishes
+    /// to: offered for an update until a link is made here.
+    pub shared_before: Option<ShareListItem>,
 }
 
 impl ShareDialog {
@@ -147,6 +168,15 @@ impl ShareDialog {
             form,
             ..Self::default()
         }
+    }
+
+    /// The link to offer "Update the existing link" for: the one made
+    /// before, while nothing was published here and nothing is publishing.
+    pub fn offers_update(&self) -> Option<&ShareListItem> {
+        if self.result.is_some() || self.publishing {
+            return None;
+        }
+        self.shared_before.as_ref()
     }
 
     /// Where the links reach: the link's own word, else the server's.
@@ -183,6 +213,10 @@ impl ShareDialog {
         } else {
             None
         };
+        let password = Some(self.form.password.clone()).filter(|p| !p.is_empty());
+        if password.as_deref().is_some_and(|p| !password_fits(p)) {
+            return Err(BAD_PASSWORD.to_owned());
+        }
         Ok(ShareOptions {
             message_ids,
             expires_in: self.form_expiry(),
@@ -190,6 +224,8 @@ impl ShareDialog {
             indexable: self.offers_indexing() && self.form.indexable,
             include_alternatives: self.form.include_alternatives,
             leave_out_attachments: self.form.left_out.iter().cloned().collect(),
+            password,
+            max_views: self.form.max_views,
         })
     }
 
@@ -217,18 +253,22 @@ impl ShareDialog {
         })
     }
 
-    /// The options for trying again or for a file or Markdown: the form's
-    /// when it is open or leaves files out, else none (the shell uses the
-    /// last used, which are the link's).
+    /// The options for trying again, updating, or for a file or Markdown:
+    /// the form's when it is open, leaves files out or has a password, else
+    /// none (the shell uses the last used, which are the link's).
     pub fn chosen_options(&self) -> Result<Option<ShareOptions>, String> {
-        if self.options_open || !self.form.left_out.is_empty() {
+        let own = !self.form.left_out.is_empty() || !self.form.password.is_empty();
+        if self.options_open || own {
             self.form_options().map(Some)
         } else {
             Ok(None)
         }
     }
 
+    /// The form as `options` say; the password typed stays (the shell
+    /// never says one).
     fn fill_form(&mut self, options: &ShareOptions) {
+        let password = std::mem::take(&mut self.form.password);
         self.form = OptionsForm {
             expires_in: options.expires_in,
             include_system_prompt: options.include_system_prompt,
@@ -240,6 +280,8 @@ impl ShareDialog {
                 None => self.message_ids.iter().cloned().collect(),
             },
             left_out: options.leave_out_attachments.iter().cloned().collect(),
+            password,
+            max_views: options.max_views,
         };
     }
 
@@ -257,6 +299,8 @@ impl ShareDialog {
                 self.publish_error = None;
                 self.status = if result.replaced_url.is_some() {
                     format!("{COPIED} {REPLACED}")
+                } else if result.version > 1 {
+                    format!("{} {COPIED}", updated_sentence(result.version))
                 } else {
                     COPIED.to_owned()
                 };
@@ -311,6 +355,8 @@ impl ShareDialog {
                     } => {
                         form.left_out.remove(&sha256);
                     }
+                    FormEdit::Password(password) => form.password = password,
+                    FormEdit::MaxViews(typed) => form.max_views = parse_max_views(&typed),
                 }
             }
             ShareAction::Exporting(export) => {
@@ -333,6 +379,7 @@ impl ShareDialog {
                     .redacted_summary
                     .map(|summary| (Export::Markdown, summary));
             }
+            ShareAction::SharedBefore(share) => self.shared_before = Some(share),
             ShareAction::Status(text) => {
                 self.error = None;
                 self.status = text;
@@ -346,7 +393,27 @@ impl ShareDialog {
     }
 }
 
+/// Whether the share server takes this password: 1 to 1024 bytes, no
+/// control characters.
+pub fn password_fits(password: &str) -> bool {
+    (1..=1024).contains(&password.len()) && !password.chars().any(char::is_control)
+}
+
+/// A view limit as typed: empty, zero or unreadable is none; more than
+/// [`MOST_VIEWS`] is that.
+pub fn parse_max_views(typed: &str) -> Option<u32> {
+    let views: u64 = typed.trim().parse().ok()?;
+    (views > 0).then(|| u32::try_from(views.min(u64::from(MOST_VIEWS))).unwrap_or(MOST_VIEWS))
+}
+
+/// "Link updated: version 2."
+pub fn updated_sentence(version: u32) -> String {
+    format!("Link updated: version {version}.")
+}
+
 reducible!(ShareDialog, ShareAction);
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_controls;

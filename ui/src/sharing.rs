@@ -1,6 +1,7 @@
 //! How a share reads in the app: expiry choices under a server's cap, the
-//! expiry and status lines, what was removed before publishing. Pure, so
-//! the wording is tested on the host.
+//! expiry and status lines, what was removed before publishing, how often a
+//! link was opened and how many versions it holds. Pure, so the wording is
+//! tested on the host.
 
 use chrono::{DateTime, Utc};
 
@@ -146,10 +147,30 @@ pub fn status_label(share: &ShareListItem) -> String {
     }
 }
 
+/// How often a link was opened: "No views yet", "1 view", "3/10 views",
+/// with "· last viewed <date>"; `None` when its server does not count.
+pub fn views_line(share: &ShareListItem) -> Option<String> {
+    let views = share.views?;
+    let count = match (views, share.max_views) {
+        (views, Some(max)) => format!("{views}/{max} views"),
+        (0, None) => "No views yet".to_owned(),
+        (1, None) => "1 view".to_owned(),
+        (views, None) => format!("{views} views"),
+    };
+    Some(match &share.last_viewed_at {
+        Some(at) => format!("{count} · last viewed {}", date_time(at)),
+        None => count,
+    })
+}
+
+/// "3 versions" for a link updated since it was made; nothing for one.
+pub fn versions_label(share: &ShareListItem) -> Option<String> {
+    (share.versions > 1).then(|| format!("{} versions", share.versions))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::types::{Reach, ReachKind, ShareSource};
 
     fn values(choices: &[ExpiryChoice]) -> Vec<&str> {
         choices.iter().map(|c| c.value.as_str()).collect()
@@ -259,22 +280,7 @@ mod tests {
 
     #[test]
     fn status_labels() {
-        let mut share = ShareListItem {
-            share_id: "abc".into(),
-            server_url: "http://127.0.0.1:4000".into(),
-            share_url: "http://127.0.0.1:4000/shared/abc".into(),
-            session_id: None,
-            title: "T".into(),
-            expires_at: None,
-            created_at: "2026-11-25T08:00:00Z".parse().unwrap(),
-            revoked_at: None,
-            status: ShareStatus::Active,
-            reach: Reach {
-                kind: ReachKind::ThisComputer,
-                sentence: "Only this computer can open this link.".into(),
-            },
-            source: ShareSource::Local,
-        };
+        let mut share = crate::fixtures::share_item("abc");
         assert_eq!(status_label(&share), "Active");
         share.expires_at = Some("2026-12-01T10:00:00Z".parse().unwrap());
         assert_eq!(status_label(&share), "Expires 2026-12-01 10:00");
@@ -284,5 +290,30 @@ mod tests {
         assert_eq!(status_label(&share), "Revoked");
         share.revoked_at = Some("2026-11-26T09:30:00Z".parse().unwrap());
         assert_eq!(status_label(&share), "Revoked 2026-11-26 09:30");
+    }
+
+    #[test]
+    fn views_and_versions_lines() {
+        let mut share = crate::fixtures::share_item("abc");
+        assert_eq!(views_line(&share), None, "a server that does not count");
+        assert_eq!(versions_label(&share), None);
+        for (views, max, line) in [
+            (0, None, "No views yet"),
+            (1, None, "1 view"),
+            (7, None, "7 views"),
+            (0, Some(1), "0/1 views"),
+            (3, Some(10), "3/10 views"),
+        ] {
+            share.views = Some(views);
+            share.max_views = max;
+            assert_eq!(views_line(&share).as_deref(), Some(line), "{views}/{max:?}");
+        }
+        share.last_viewed_at = Some("2026-11-26T09:30:00Z".parse().unwrap());
+        assert_eq!(
+            views_line(&share).as_deref(),
+            Some("3/10 views · last viewed 2026-11-26 09:30")
+        );
+        share.versions = 3;
+        assert_eq!(versions_label(&share).as_deref(), Some("3 versions"));
     }
 }

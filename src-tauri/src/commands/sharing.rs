@@ -11,6 +11,15 @@ fn options_or_last(core: &AppCore, options: Option<c::ShareOptions>) -> Result<c
     }
 }
 
+/// Puts a published link on the clipboard. The share exists either way: on
+/// failure the dialog still shows the link to copy.
+fn copy_link(app: &AppHandle, result: c::ShareResult) -> c::ShareResult {
+    if let Err(e) = app.clipboard().write_text(result.share_url.clone()) {
+        tracing::warn!("could not copy the link: {e}");
+    }
+    result
+}
+
 commands! {
     /// Publishes the session (with the last options when none are given),
     /// copies the link to the clipboard, returns it with who can open it.
@@ -21,11 +30,20 @@ commands! {
         let target = share::current_target(&core).await?;
         let replaces = replaces.as_deref();
         let result = share::share_session(&core, &target, &session_id, &options, replaces).await?;
-        if let Err(e) = app.clipboard().write_text(result.share_url.clone()) {
-            // The share exists; the dialog still shows the link to copy.
-            tracing::warn!("could not copy the link: {e}");
-        }
-        Ok(result)
+        Ok(copy_link(&app, result))
+    };
+    /// Publishes the session as a new version of an existing link (the same
+    /// URL, which stays on the clipboard).
+    async fn update_share(app, core, UpdateShare { session_id, share_id, options }) => {
+        let options = options_or_last(&core, options)?;
+        let target = share::current_target(&core).await?;
+        let result = share::update_share(&core, &target, &session_id, &share_id, &options).await?;
+        Ok(copy_link(&app, result))
+    };
+    /// The link Share would update instead of making a new one.
+    async fn shared_before(core, SharedBefore { session_id }) => {
+        let target = share::current_target(&core).await?;
+        Ok(share::shared_before(&core, &target, &session_id)?)
     };
     /// The files a share of the session with these options (the last ones
     /// when none are given) would publish, before any is left out.

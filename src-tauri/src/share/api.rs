@@ -43,6 +43,14 @@ pub enum ServerError {
     #[error("{0}")]
     BadUrl(String),
     #[error(
+        "The password cannot be used: it must be 1 to 1024 bytes long, without control characters."
+    )]
+    BadPassword,
+    #[error(
+        "The share server at {server} does not support passwords: the link was revoked at once. Ask its admin to upgrade it."
+    )]
+    NoPasswords { server: String },
+    #[error(
         "The share server at {server} is too old for this snapshot: it accepts snapshot versions {accepted:?}, Parlor writes version {written}. Ask its admin to upgrade it."
     )]
     ServerTooOld {
@@ -62,8 +70,10 @@ impl ServerError {
             ServerError::RateLimited { .. } => code::RATE_LIMITED,
             ServerError::Gone { .. } => code::GONE,
             ServerError::Server { .. } => code::SHARE_SERVER_ERROR,
-            ServerError::BadUrl(_) => code::INVALID_INPUT,
-            ServerError::ServerTooOld { .. } => code::SERVER_TOO_OLD,
+            ServerError::BadUrl(_) | ServerError::BadPassword => code::INVALID_INPUT,
+            ServerError::ServerTooOld { .. } | ServerError::NoPasswords { .. } => {
+                code::SERVER_TOO_OLD
+            }
         }
     }
 
@@ -71,6 +81,7 @@ impl ServerError {
         match self {
             ServerError::Rejected { field, .. } => field.as_deref(),
             ServerError::Invalid(errors) => errors.field(),
+            ServerError::BadPassword => Some("password"),
             _ => None,
         }
     }
@@ -97,20 +108,119 @@ pub struct Published {
     pub expires_at: Option<DateTime<Utc>>,
 }
 
-/// POSTs a snapshot to a share server (once: never retried).
+/// The server's answer to a new version of a share.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct PublishedVersion {
+    pub share_id: String,
+    pub share_url: String,
+    pub version: u32,
+}
+
+/// The header that carries a share's password: on publishing (the server
+/// keeps only its hash) and on reading a protected share.
+pub const PASSWORD_HEADER: &str = "x-share-password";
+
+/// POSTs a snapshot to a share server (once: never retried), with the
+/// password readers must give, if any. The password goes in a header marked
+/// sensitive, so it is not printed with the request.
 pub async fn publish(
     client: &reqwest::Client,
     target: &ShareTarget,
     snapshot: &ShareSnapshot,
+    password: Option<&str>,
 ) -> Result<Published, ServerError> {
     let url = format!("{}{API_PATH}", target.server_url.trim_end_matches('/'));
     let mut request = client.post(url).timeout(SERVER_TIMEOUT).json(snapshot);
     if let Some(token) = &target.token {
         request = request.bearer_auth(token);
     }
+    if let Some(password) = password {
+        check_password(password)?;
+        let mut value = reqwest::header::HeaderValue::from_bytes(password.as_bytes())
+            .map_err(|_| ServerError::BadPassword)?;
+        value.set_sensitive(true);
+        request = request.header(PASSWORD_HEADER, value);
+    }
     let mut published: Published = call(request, &target.server_url).await?;
     published.expires_at = published.expires_at.or(snapshot.expires_at);
     Ok(published)
+}
+
+/// Makes sure a share published with a password asks for it: a server that
+/// does not know passwords ignores the header and would serve the link to
+/// anyone. Such a share is revoked at once (with `auth`) and the publish
+/// fails. A refused read (401) counts no view.
+pub async fn confirm_protected(
+    client: &reqwest::Client,
+    server_url: &str,
+    share_id: &str,
+    auth: &ShareAuth,
+) -> Result<(), ServerError> {
+    let server_url = server_url.trim_end_matches('/');
+    let url = format!("{server_url}{API_PATH}/{share_id}");
+    let read = call::<Value>(client.get(&url).timeout(SERVER_TIMEOUT), server_url).await;
+    match read {
+        Err(ServerError::Unauthorized { .. }) => Ok(()),
+        Err(e) => Err(e),
+        Ok(_) => {
+            let revoke = auth.apply(client.delete(url).timeout(SERVER_TIMEOUT));
+            match call::<Value>(revoke, server_url).await {
+                Ok(_) | Err(ServerError::Gone { .. }) => {}
+                Err(e) => tracing::warn!("an unprotected share could not be revoked: {e}"),
+            }
+            Err(ServerError::NoPasswords {
+                server: server_url.to_owned(),
+            })
+        }
+    }
+}
+
+/// Refuses a password the share server would: empty, over 1024 bytes, or
+/// with a control character.
+pub fn check_password(password: &str) -> Result<(), ServerError> {
+    let fits = (1..=1024).contains(&password.len());
+    if fits && !password.chars().any(char::is_control) {
+        Ok(())
+    } else {
+        Err(ServerError::BadPassword)
+    }
+}
+
+/// Who may change a share: the owner token of its server and/or the share's
+/// own delete token. The server accepts either; sending both covers a share
+/// published anonymously before a token was configured, and the reverse.
+pub struct ShareAuth {
+    pub owner_token: Option<String>,
+    pub delete_token: Option<String>,
+}
+
+impl ShareAuth {
+    /// `request` with every credential there is.
+    pub fn apply(&self, mut request: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        if let Some(token) = &self.owner_token {
+            request = request.bearer_auth(token);
+        }
+        if let Some(token) = &self.delete_token {
+            request = request.header(DELETE_TOKEN_HEADER, token);
+        }
+        request
+    }
+}
+
+/// POSTs a snapshot as the newest version of share `share_id` on
+/// `server_url` (once: never retried).
+pub async fn publish_version(
+    client: &reqwest::Client,
+    server_url: &str,
+    share_id: &str,
+    auth: &ShareAuth,
+    snapshot: &ShareSnapshot,
+) -> Result<PublishedVersion, ServerError> {
+    let server_url = server_url.trim_end_matches('/');
+    let url = format!("{server_url}{API_PATH}/{share_id}/versions");
+    let request = auth.apply(client.post(url).timeout(SERVER_TIMEOUT).json(snapshot));
+    call(request, server_url).await
 }
 
 /// The share-server envelope: `{success, data}` or `{success, error}`.

@@ -27,6 +27,8 @@ pub enum ShareError {
     TokenLost,
     #[error("share {0} is not known here")]
     UnknownShare(String),
+    #[error("share {0} was made from another conversation")]
+    OtherSession(String),
     // Making a share.
     /// The share server refused or failed, or would refuse the snapshot.
     #[error(transparent)]
@@ -78,6 +80,7 @@ impl ShareError {
             ShareError::ConnectCode(_) => code::INVALID_CONNECT_CODE,
             ShareError::UnknownMessage(_)
             | ShareError::NothingToShare
+            | ShareError::OtherSession(_)
             | ShareError::TokenLost
             | ShareError::NoTeamToken => code::INVALID_INPUT,
             ShareError::UnknownShare(_) => code::NOT_FOUND,

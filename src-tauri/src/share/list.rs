@@ -18,12 +18,18 @@ fn status_of(
     }
 }
 
-/// A share recorded here, as My shares lists it.
-pub fn local_item(record: ShareRecord, now: DateTime<Utc>) -> ShareListItem {
-    let reach = match record.reach.as_deref().and_then(ReachKind::parse) {
+/// Who can open a recorded share: as recorded, or guessed from its server
+/// for shares recorded before that was kept.
+pub(super) fn reach_of(record: &ShareRecord) -> Reach {
+    match record.reach.as_deref().and_then(ReachKind::parse) {
         Some(kind) => Reach::of(kind, &record.server_url),
         None => Reach::guess(&record.server_url),
-    };
+    }
+}
+
+/// A share recorded here, as My shares lists it.
+pub fn local_item(record: ShareRecord, now: DateTime<Utc>) -> ShareListItem {
+    let reach = reach_of(&record);
     ShareListItem {
         status: status_of(record.revoked_at, record.expires_at, now),
         share_id: record.share_id,
@@ -36,6 +42,11 @@ pub fn local_item(record: ShareRecord, now: DateTime<Utc>) -> ShareListItem {
         revoked_at: record.revoked_at,
         reach,
         source: ShareSource::Local,
+        views: None,
+        last_viewed_at: None,
+        max_views: None,
+        versions: 1,
+        protected: false,
     }
 }
 
@@ -51,11 +62,77 @@ struct ServerShare {
     expires_at: Option<DateTime<Utc>>,
     #[serde(default)]
     revoked_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    views: Option<u64>,
+    #[serde(default)]
+    last_viewed_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    max_views: Option<u32>,
+    #[serde(default)]
+    versions: Option<u32>,
+    #[serde(default)]
+    protected: bool,
+}
+
+impl ServerShare {
+    /// What only the server knows (views, limit, versions, password) into
+    /// `item`; a server too old to count says nothing and changes nothing.
+    fn count_into(&self, item: &mut ShareListItem) {
+        item.views = self.views.or(item.views);
+        item.last_viewed_at = self.last_viewed_at.or(item.last_viewed_at);
+        item.max_views = self.max_views.or(item.max_views);
+        item.versions = self.versions.unwrap_or(item.versions);
+        item.protected |= self.protected;
+    }
 }
 
 #[derive(Debug, Deserialize)]
 struct ServerShareList {
     items: Vec<ServerShare>,
+}
+
+/// A server's own list of the shares `token` made; `None` when it cannot be
+/// read (said in the log: the local records still stand).
+async fn server_list(core: &AppCore, server: &str, token: &str) -> Option<Vec<ServerShare>> {
+    let url = format!("{server}{API_PATH}?limit={SERVER_LIST_LIMIT}");
+    let request = core
+        .http
+        .get(url)
+        .timeout(SERVER_TIMEOUT)
+        .bearer_auth(token);
+    match call::<ServerShareList>(request, server).await {
+        Ok(list) => Some(list.items),
+        Err(e) => {
+            tracing::warn!("the list of {server} could not be read: {e}");
+            None
+        }
+    }
+}
+
+/// The embedded server's views, limits and versions into the shares it
+/// holds. Only while it runs: My shares never starts it. Its shares are
+/// matched by id alone, as its address changes with the share mode.
+async fn count_embedded(core: &AppCore, items: &mut [ShareListItem]) -> Result<(), ShareError> {
+    let Some(embedded) = crate::embedded::status(core).await else {
+        return Ok(());
+    };
+    let key = SecretKey::ShareServerToken(crate::embedded::TOKEN_KEY.into());
+    let Some(token) = core.secret(key).await? else {
+        return Ok(());
+    };
+    let Some(listed) = server_list(core, &embedded.base_url, &token).await else {
+        return Ok(());
+    };
+    for share in listed {
+        let own = items
+            .iter_mut()
+            .filter(|item| item.reach.kind != ReachKind::Team)
+            .find(|item| item.share_id == share.share_id);
+        if let Some(item) = own {
+            share.count_into(item);
+        }
+    }
+    Ok(())
 }
 
 /// How many of the team server's shares My shares asks for.
@@ -74,6 +151,7 @@ pub async fn list_shares(core: &AppCore) -> Result<Vec<ShareListItem>, ShareErro
         .into_iter()
         .map(|record| local_item(record, now))
         .collect();
+    count_embedded(core, &mut items).await?;
     let settings = core.settings()?;
     let Some(team) = settings.share_server.active_team_url() else {
         return Ok(items);
@@ -85,20 +163,10 @@ pub async fn list_shares(core: &AppCore) -> Result<Vec<ShareListItem>, ShareErro
     else {
         return Ok(items);
     };
-    let url = format!("{team}{API_PATH}?limit={SERVER_LIST_LIMIT}");
-    let request = core
-        .http
-        .get(url)
-        .timeout(SERVER_TIMEOUT)
-        .bearer_auth(token);
-    let listed: ServerShareList = match call(request, &team).await {
-        Ok(list) => list,
-        Err(e) => {
-            tracing::warn!("the team server's list could not be read: {e}");
-            return Ok(items);
-        }
+    let Some(listed) = server_list(core, &team, &token).await else {
+        return Ok(items);
     };
-    for share in listed.items {
+    for share in listed {
         let status = status_of(share.revoked_at, share.expires_at, now);
         if let Some(item) = items
             .iter_mut()
@@ -113,21 +181,27 @@ pub async fn list_shares(core: &AppCore) -> Result<Vec<ShareListItem>, ShareErro
                 item.revoked_at = share.revoked_at;
             }
             item.status = status;
+            share.count_into(item);
             continue;
         }
-        items.push(ShareListItem {
-            share_id: share.share_id,
+        let record = ShareRecord {
+            share_id: share.share_id.clone(),
             server_url: team.clone(),
-            share_url: share.share_url,
+            share_url: share.share_url.clone(),
             session_id: None,
-            title: share.title,
+            title: share.title.clone(),
+            delete_token: None,
             expires_at: share.expires_at,
             created_at: share.created_at,
             revoked_at: share.revoked_at,
-            status,
-            reach: Reach::of(ReachKind::Team, &team),
+            reach: Some(ReachKind::Team.as_str().to_owned()),
+        };
+        let mut item = ShareListItem {
             source: ShareSource::Server,
-        });
+            ..local_item(record, now)
+        };
+        share.count_into(&mut item);
+        items.push(item);
     }
     items.sort_by_key(|item| std::cmp::Reverse(item.created_at));
     Ok(items)
@@ -143,24 +217,13 @@ pub async fn revoke_share(core: &AppCore, share_id: &str) -> Result<ShareRecord,
         Err(StoreError::NotFound { .. }) => return revoke_on_team_server(core, share_id).await,
         Err(e) => return Err(e.into()),
     };
-    let owner_token = owner_token(core, &record.server_url).await?;
+    let auth = share_auth(core, &record).await?;
     let url = format!(
         "{}{API_PATH}/{}",
         record.server_url.trim_end_matches('/'),
         record.share_id
     );
-    if owner_token.is_none() && record.delete_token.is_none() {
-        return Err(ShareError::TokenLost);
-    }
-    // The server accepts either; sending both covers a share published
-    // anonymously before a token was configured, and the reverse.
-    let mut request = core.http.delete(url).timeout(SERVER_TIMEOUT);
-    if let Some(token) = &owner_token {
-        request = request.bearer_auth(token);
-    }
-    if let Some(token) = &record.delete_token {
-        request = request.header(DELETE_TOKEN_HEADER, token);
-    }
+    let request = auth.apply(core.http.delete(url).timeout(SERVER_TIMEOUT));
     match call::<Value>(request, &record.server_url).await {
         Ok(_) | Err(ServerError::Gone { .. }) => {}
         Err(e) => return Err(e.into()),
@@ -168,6 +231,22 @@ pub async fn revoke_share(core: &AppCore, share_id: &str) -> Result<ShareRecord,
     core.store
         .mark_share_revoked(&record.server_url, &record.share_id, Utc::now())?;
     Ok(core.store.share(share_id)?)
+}
+
+/// What lets this app change a share it recorded: its server's owner token
+/// and/or its delete token; neither is [`ShareError::TokenLost`].
+pub(super) async fn share_auth(
+    core: &AppCore,
+    record: &ShareRecord,
+) -> Result<ShareAuth, ShareError> {
+    let auth = ShareAuth {
+        owner_token: owner_token(core, &record.server_url).await?,
+        delete_token: record.delete_token.clone(),
+    };
+    if auth.owner_token.is_none() && auth.delete_token.is_none() {
+        return Err(ShareError::TokenLost);
+    }
+    Ok(auth)
 }
 
 /// The owner token for shares on `server_url`: the team token stored for

@@ -14,6 +14,7 @@ mod snapshot;
 pub mod team;
 #[cfg(test)]
 mod tests;
+mod versions;
 
 use std::time::Duration;
 
@@ -27,7 +28,10 @@ use crate::redact::{Redactions, Redactor};
 use crate::secrets::SecretKey;
 use crate::store::{ImportedFrom, Session, ShareRecord, StoreError};
 use api::call;
-pub use api::{API_PATH, DELETE_TOKEN_HEADER, ServerError, parse_share_url, publish};
+pub use api::{
+    API_PATH, DELETE_TOKEN_HEADER, PASSWORD_HEADER, ServerError, ShareAuth, check_password,
+    confirm_protected, parse_share_url, publish, publish_version,
+};
 pub use error::ShareError;
 pub use files::shared_files;
 pub use info::{
@@ -37,6 +41,7 @@ pub use list::{list_shares, local_item, revoke_share};
 use reach::{Reach, ReachExt, ReachKind};
 use snapshot::snapshot_from_api;
 pub use snapshot::{build_snapshot, import_snapshot, prepare};
+pub use versions::{shared_before, update_share};
 
 /// How long a share server may take to answer one request.
 const SERVER_TIMEOUT: Duration = Duration::from_secs(30);
@@ -158,6 +163,8 @@ pub async fn prepared_snapshot(
 
 /// The whole Share flow: build, redact, validate, publish, record; then
 /// revoke the share this one `replaces` (a share re-made with other options).
+/// The password goes to the server only: the options kept and answered are
+/// without it.
 pub async fn share_session(
     core: &AppCore,
     target: &ShareTarget,
@@ -167,10 +174,22 @@ pub async fn share_session(
 ) -> Result<ShareResult, ShareError> {
     let now = Utc::now();
     target.check_accepts(SCHEMA_VERSION)?;
+    options
+        .password
+        .as_deref()
+        .map(check_password)
+        .transpose()?;
     let (snapshot, redactions) =
         prepared_snapshot(core, target.token.as_deref(), session_id, options, now).await?;
-    let published = publish(&core.http, target, &snapshot).await?;
+    let published = publish(&core.http, target, &snapshot, options.password.as_deref()).await?;
     let server_url = target.server_url.trim_end_matches('/').to_owned();
+    if options.password.is_some() {
+        let auth = ShareAuth {
+            owner_token: target.token.clone(),
+            delete_token: published.delete_token.clone(),
+        };
+        confirm_protected(&core.http, &server_url, &published.share_id, &auth).await?;
+    }
     core.store.insert_share(&ShareRecord {
         share_id: published.share_id.clone(),
         server_url: server_url.clone(),
@@ -183,36 +202,55 @@ pub async fn share_session(
         revoked_at: None,
         reach: Some(target.reach.as_str().to_owned()),
     })?;
-    let remembered = ShareOptions {
-        message_ids: None,
-        ..options.clone()
-    };
-    core.store.set_setting(LAST_OPTIONS, &remembered)?;
+    remember(core, options)?;
     let replaced_url = match replaces.filter(|old| *old != published.share_id) {
         Some(old) => Some(revoke_share(core, old).await?.share_url),
         None => None,
     };
-    let earlier = core
-        .store
-        .list_shares()?
-        .into_iter()
-        .filter(|s| s.session_id.as_deref() == Some(session_id) && s.share_id != published.share_id)
-        .map(|record| local_item(record, now))
-        .collect();
     Ok(ShareResult {
         redactions: redactions.total(),
         redacted_summary: redactions.summary(),
         reach: Reach::of(target.reach, &server_url),
         qr_svg: qr_svg(&published.share_url),
-        options: options.clone(),
+        options: options.without_password(),
         expiry_note: expiry_note(target, options, published.expires_at),
-        earlier,
+        earlier: earlier(core, session_id, &published.share_id, now)?,
         replaced_url,
         share_id: published.share_id,
         share_url: published.share_url,
         delete_token: published.delete_token,
         expires_at: published.expires_at,
+        version: 1,
     })
+}
+
+/// Keeps `options` as the last used: without the message selection, which
+/// belongs to its session, never with the password, and without a view
+/// limit (the next Share publishes at once, and a burn-after-reading link
+/// must be asked for each time).
+fn remember(core: &AppCore, options: &ShareOptions) -> Result<(), ShareError> {
+    let remembered = ShareOptions {
+        message_ids: None,
+        max_views: None,
+        ..options.without_password()
+    };
+    Ok(core.store.set_setting(LAST_OPTIONS, &remembered)?)
+}
+
+/// The other links made from the session, newest first.
+fn earlier(
+    core: &AppCore,
+    session_id: &str,
+    except: &str,
+    now: DateTime<Utc>,
+) -> Result<Vec<ShareListItem>, ShareError> {
+    Ok(core
+        .store
+        .list_shares()?
+        .into_iter()
+        .filter(|s| s.session_id.as_deref() == Some(session_id) && s.share_id != except)
+        .map(|record| local_item(record, now))
+        .collect())
 }
 
 /// Says so when the server did not keep the expiry asked for.

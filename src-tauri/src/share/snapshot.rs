@@ -131,7 +131,7 @@ pub fn build_snapshot(
         total_cost: None,
         expires_at,
         indexable: options.indexable,
-        max_views: None,
+        max_views: options.max_views,
     };
     snapshot.fill_totals();
     Ok(snapshot)

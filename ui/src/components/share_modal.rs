@@ -1,5 +1,7 @@
 //! The Share dialog. Opening it publishes at once with the options used
-//! last time (the shell copies the link); then it shows the link, who can
+//! last time (the shell copies the link) — unless the conversation has a
+//! link already, then it offers to update that link or make a new one
+//! ([`update`]); then it shows the link, who can
 //! open it and the ways out when that is only this computer, the QR code,
 //! earlier links of the conversation, the files it publishes (each can be
 //! left out), a file or Markdown instead, and the options to publish again
@@ -12,6 +14,7 @@ mod earlier;
 mod exports;
 mod link;
 mod options;
+mod update;
 
 use yew::prelude::*;
 
@@ -21,6 +24,7 @@ use self::earlier::EarlierShares;
 use self::exports::ShareExports;
 use self::link::ShareLink;
 use self::options::ShareOptionsForm;
+use self::update::SharedBeforeChoice;
 use super::modal::Modal;
 use crate::hooks::{focus, spawn_reported};
 use crate::ipc;
@@ -47,13 +51,25 @@ pub fn ShareModal(props: &ShareModalProps) -> Html {
     let commands = use_share_commands(&props.session_id, &dialog);
     use_share_attachments(&props.session_id, &dialog);
 
-    // Opening is publishing; meanwhile the server's cap and the last used
-    // options are fetched for the options form.
+    // Opening is publishing, unless the conversation has a link to update;
+    // meanwhile the server's cap and the last used options are fetched for
+    // the options form.
     {
         let (publish, dispatch) = (commands.publish.clone(), dispatch.clone());
+        let session_id = props.session_id.clone();
         use_effect_with((), move |()| {
-            publish.emit((None, None));
             let quiet = Callback::noop();
+            spawn_reported(&quiet, {
+                let dispatch = dispatch.clone();
+                async move {
+                    match ipc::shared_before(&session_id).await {
+                        Ok(Some(share)) => dispatch.dispatch(ShareAction::SharedBefore(share)),
+                        // No link yet, or the shell could not say: a new one.
+                        Ok(None) | Err(_) => publish.emit((None, None)),
+                    }
+                    Ok(())
+                }
+            });
             spawn_reported(&quiet, {
                 let dispatch = dispatch.clone();
                 async move {
@@ -98,6 +114,10 @@ pub fn ShareModal(props: &ShareModalProps) -> Html {
                     { feedback }
                 </ShareLink>
             } else {
+                if let Some(share) = dialog.offers_update() {
+                    <SharedBeforeChoice share={share.clone()} on_update={commands.update}
+                        on_new_link={commands.new_link} />
+                }
                 if dialog.publishing {
                     <p id="share-publishing" class="share-publishing" aria-hidden="true">{ "Publishing…" }</p>
                 }

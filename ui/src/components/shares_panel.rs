@@ -1,6 +1,7 @@
 //! My shares: every link made from this app (and those the team server
 //! lists for the same token, made on another device), revoked and expired
-//! ones included, each saying who can open it, with Open, Copy and Revoke.
+//! ones included, each saying who can open it, how often it was opened, its
+//! versions and whether it takes a password, with Open, Copy and Revoke.
 
 use yew::prelude::*;
 
@@ -10,7 +11,7 @@ use crate::errors::share_error_message;
 use crate::format;
 use crate::hooks::spawn_reported;
 use crate::ipc::{self, IpcError};
-use crate::sharing::status_label;
+use crate::sharing::{status_label, versions_label, views_line};
 use crate::types::{ShareListItem, ShareSource, ShareStatus};
 
 #[derive(Properties, PartialEq)]
@@ -109,6 +110,12 @@ pub fn SharesPanel(props: &SharesPanelProps) -> Html {
                     <span class="share-row-title">
                         { share.title.clone() }
                         <span class="share-state" data-status={state}>{ status_label(share) }</span>
+                        if share.protected {
+                            <span class="share-state share-protected">{ "protected" }</span>
+                        }
+                        if let Some(versions) = versions_label(share) {
+                            <span class="share-state share-versions">{ versions }</span>
+                        }
                         if share.source == ShareSource::Server {
                             <span class="share-origin">{ "made on another device" }</span>
                         }
@@ -116,6 +123,9 @@ pub fn SharesPanel(props: &SharesPanelProps) -> Html {
                     <span class="share-row-meta">
                         { format!("Shared {} · {}", format::date_time(&share.created_at), share.server_url) }
                     </span>
+                    if let Some(views) = views_line(share) {
+                        <span class="share-views">{ views }</span>
+                    }
                     <span class="share-row-url">{ share.share_url.clone() }</span>
                     <ReachLine class="share-reach" reach={share.reach.clone()} />
                 </div>

@@ -6,18 +6,21 @@ use super::*;
 use crate::sharing::DAY;
 use crate::types::Reach;
 
-fn dialog() -> ShareDialog {
+pub(super) fn dialog() -> ShareDialog {
     ShareDialog::new(vec!["m1".into(), "m2".into(), "m3".into()])
 }
 
-fn reduce(mut dialog: ShareDialog, actions: impl IntoIterator<Item = ShareAction>) -> ShareDialog {
+pub(super) fn reduce(
+    mut dialog: ShareDialog,
+    actions: impl IntoIterator<Item = ShareAction>,
+) -> ShareDialog {
     for action in actions {
         dialog.apply(action);
     }
     dialog
 }
 
-fn result(kind: ReachKind, options: ShareOptions) -> ShareResult {
+pub(super) fn result(kind: ReachKind, options: ShareOptions) -> ShareResult {
     ShareResult {
         share_id: "s1".into(),
         share_url: "http://127.0.0.1:4000/shared/s1".into(),
@@ -34,6 +37,7 @@ fn result(kind: ReachKind, options: ShareOptions) -> ShareResult {
         expiry_note: None,
         earlier: Vec::new(),
         replaced_url: None,
+        version: 1,
     }
 }
 
@@ -46,6 +50,8 @@ fn publishing_then_the_link_and_its_options() {
         indexable: false,
         include_alternatives: false,
         leave_out_attachments: Vec::new(),
+        password: None,
+        max_views: None,
     };
     let state = reduce(dialog(), [ShareAction::Publishing]);
     assert!(state.publishing);

@@ -1,8 +1,10 @@
 //! The snapshot and the redaction, without a server (the server stories are
-//! in `tests/share.rs`).
+//! in `tests/share.rs`; the share controls against a recording server in
+//! [`controls`]).
 
 mod attachments;
 mod compare;
+mod controls;
 
 use chat_core::{FinishReason, GenerationParams, Role, ToolCall, ToolDefinition, Usage};
 use chrono::{TimeZone, Utc};

@@ -1,6 +1,6 @@
-//! What the Share dialog asks of the shell: publish (again), copy or open
-//! the link, save an HTML file, copy Markdown, show a saved file. Each
-//! reports to the [`ShareDialog`] reducer.
+//! What the Share dialog asks of the shell: publish (again), update the
+//! link made before, copy or open the link, save an HTML file, copy
+//! Markdown, show a saved file. Each reports to the [`ShareDialog`] reducer.
 
 use yew::prelude::*;
 
@@ -8,7 +8,7 @@ use crate::errors::{is_cancelled, share_error_message};
 use crate::hooks::spawn_reported;
 use crate::ipc::{self, IpcError};
 use crate::share_dialog::{COPIED, Export, ShareAction, ShareDialog};
-use crate::types::ShareOptions;
+use crate::types::{ShareOptions, ShareResult};
 
 /// What a publish call carries: the options (none: the last used) and the
 /// link it replaces.
@@ -25,6 +25,26 @@ pub struct ShareCommands {
     pub republish: Callback<()>,
     /// Publishing failed: once more, with the options chosen.
     pub retry: Callback<MouseEvent>,
+    /// A new version of the link made before, with the options chosen.
+    pub update: Callback<()>,
+    /// A new link beside the one made before, with the options chosen.
+    pub new_link: Callback<()>,
+}
+
+/// Publishes: the dialog says so, then shows the link `made` answers, or
+/// why there is none.
+fn start_publish(
+    dispatch: &UseReducerDispatcher<ShareDialog>,
+    made: impl Future<Output = Result<ShareResult, IpcError>> + 'static,
+) {
+    dispatch.dispatch(ShareAction::Publishing);
+    let report = (dispatch.to_callback())
+        .reform(|e: IpcError| ShareAction::PublishFailed(share_error_message(&e)));
+    let dispatch = dispatch.clone();
+    spawn_reported(&report, async move {
+        dispatch.dispatch(ShareAction::Published(made.await?));
+        Ok(())
+    });
 }
 
 #[hook]
@@ -42,16 +62,10 @@ pub fn use_share_commands(
 
     let publish = {
         let (dispatch, session_id) = (dispatch.clone(), session_id.clone());
-        let report = (dispatch.to_callback())
-            .reform(|e: IpcError| ShareAction::PublishFailed(share_error_message(&e)));
         Callback::from(move |(options, replaces): PublishRequest| {
-            dispatch.dispatch(ShareAction::Publishing);
-            let (dispatch, session_id) = (dispatch.clone(), session_id.clone());
-            spawn_reported(&report, async move {
-                let shared =
-                    ipc::share_session(&session_id, options.as_ref(), replaces.as_deref()).await?;
-                dispatch.dispatch(ShareAction::Published(shared));
-                Ok(())
+            let session_id = session_id.clone();
+            start_publish(&dispatch, async move {
+                ipc::share_session(&session_id, options.as_ref(), replaces.as_deref()).await
             });
         })
     };
@@ -125,14 +139,31 @@ pub fn use_share_commands(
             }
         })
     };
-    let retry = {
+    let update = {
+        let (dispatch, session_id, chosen) = (dispatch.clone(), session_id.clone(), chosen.clone());
+        let before = dialog.shared_before.as_ref().map(|s| s.share_id.clone());
+        Callback::from(move |()| {
+            let Some(share_id) = before.clone() else {
+                return;
+            };
+            let Some(options) = or_say_why(&dispatch, chosen.clone()) else {
+                return;
+            };
+            let session_id = session_id.clone();
+            start_publish(&dispatch, async move {
+                ipc::update_share(&session_id, &share_id, options.as_ref()).await
+            });
+        })
+    };
+    let new_link = {
         let publish = publish.clone();
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |()| {
             if let Some(options) = or_say_why(&dispatch, chosen.clone()) {
                 publish.emit((options, None));
             }
         })
     };
+    let retry = new_link.reform(|_: MouseEvent| ());
 
     ShareCommands {
         publish,
@@ -143,6 +174,8 @@ pub fn use_share_commands(
         reveal,
         republish,
         retry,
+        update,
+        new_link,
     }
 }
 

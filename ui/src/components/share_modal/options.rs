@@ -1,12 +1,13 @@
-//! The options form behind "Options…": expiry (up to the server's cap), the
-//! system prompt, indexing (team links only), which messages; and
-//! publishing again with them, which replaces the link just made.
+//! The options form behind "Options…": expiry (up to the server's cap), a
+//! password, a view limit, the system prompt, indexing (team links only),
+//! which messages; and publishing again with them, which replaces the link
+//! just made.
 
 use yew::prelude::*;
 
 use crate::components::message::role_label;
 use crate::dom::{checked_of, value_of};
-use crate::share_dialog::{FormEdit, ShareDialog};
+use crate::share_dialog::{FormEdit, MOST_VIEWS, ShareDialog};
 use crate::sharing::{cap_sentence, expiry_choices, expiry_value, parse_expiry};
 use crate::types::StoredMessage;
 
@@ -51,6 +52,13 @@ pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
         .on_edit
         .reform(|e: Event| FormEdit::Expiry(parse_expiry(&value_of(&e))));
     let republish = props.on_republish.reform(|_: MouseEvent| ());
+    let password_input = props
+        .on_edit
+        .reform(|e: InputEvent| FormEdit::Password(value_of(&e)));
+    let views_input = props
+        .on_edit
+        .reform(|e: InputEvent| FormEdit::MaxViews(value_of(&e)));
+    let max_views = form.max_views.map(|n| n.to_string()).unwrap_or_default();
     let chosen = expiry_value(dialog.form_expiry());
     let choices = expiry_choices(dialog.max_expiry_seconds, form.expires_in);
     let message_choices = props.messages.iter().map(|message| {
@@ -83,6 +91,26 @@ pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
                 </select>
                 if let Some(cap) = dialog.max_expiry_seconds {
                     <p id="share-expiry-cap" class="field-hint">{ cap_sentence(cap) }</p>
+                }
+            </div>
+            <div class="field share-password-field">
+                <label for="share-password" class="field-label">{ "Password" }</label>
+                <input id="share-password" class="input" type="password" autocomplete="new-password"
+                    value={form.password.clone()} oninput={password_input} placeholder="None" />
+                <p class="field-hint">{ "Readers type it to open the link. Parlor does not keep it." }</p>
+            </div>
+            <div class="field share-views-field">
+                <label for="share-max-views" class="field-label share-max-views-label">
+                    { "Can be opened at most" }
+                    <input id="share-max-views" class="input input-narrow" type="number" min="1"
+                        max={MOST_VIEWS.to_string()} step="1" inputmode="numeric" placeholder="any"
+                        value={max_views} oninput={views_input} />
+                    { "times" }
+                </label>
+                if form.max_views == Some(1) {
+                    <p id="share-burn-hint" class="field-hint">
+                        { "Burn after reading: the link stops working once it has been opened." }
+                    </p>
                 }
             </div>
             { check("share-include-system", form.include_system_prompt, edit(FormEdit::IncludeSystemPrompt),
