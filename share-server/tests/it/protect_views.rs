@@ -18,6 +18,23 @@ use serde_json::json;
 const CLIENT: &str = "192.0.2.7";
 const TITLE: &str = "Protected and limited";
 
+/// Reads `path` of share `id` with the unlock cookie: 200 to the reader's
+/// browser only, the share's page saying `says`, and `views` counted in all.
+async fn read_unlocked(
+    server: &TestServer,
+    id: &str,
+    (path, says): (&str, &str),
+    cookie: &str,
+    views: u64,
+) {
+    let read = get_with(server, path, CLIENT, None, Some(cookie)).await;
+    assert_eq!(read.status(), StatusCode::OK, "{path}");
+    assert_eq!(header(&read, "cache-control"), "private, no-store");
+    let html = read.text().await.unwrap();
+    assert!(html.contains(TITLE) && html.contains(says), "{html}");
+    assert_eq!(stored_views(server, id).await, views);
+}
+
 on_both_backends!(unlocking_is_not_a_view_reading_is, super::forwarded);
 async fn unlocking_is_not_a_view_reading_is(server: TestServer) {
     let token = server.user("alice").await;
@@ -47,16 +64,8 @@ async fn unlocking_is_not_a_view_reading_is(server: TestServer) {
     assert_eq!(stored_views(&server, &id).await, 0, "nothing counted yet");
 
     // The page after the unlock is the first view, never for shared caches.
-    let read = get_with(&server, &page, CLIENT, None, Some(&cookie)).await;
-    assert_eq!(read.status(), StatusCode::OK);
-    assert_eq!(header(&read, "cache-control"), "private, no-store");
-    let html = read.text().await.unwrap();
-    assert!(html.contains(TITLE), "{html}");
-    assert!(
-        html.contains("This link can be opened 1 more time."),
-        "{html}"
-    );
-    assert_eq!(stored_views(&server, &id).await, 1);
+    let read = (page.as_str(), "This link can be opened 1 more time.");
+    read_unlocked(&server, &id, read, &cookie, 1).await;
 
     // A second version: its predecessor's page is locked without the
     // cookie (the unlock page, no count) and a view with it.
@@ -76,16 +85,11 @@ async fn unlocking_is_not_a_view_reading_is(server: TestServer) {
     expect_error(missing, StatusCode::UNAUTHORIZED, "password_required").await;
     assert_eq!(stored_views(&server, &id).await, 1);
 
-    let read = get_with(&server, &first, CLIENT, None, Some(&cookie)).await;
-    assert_eq!(read.status(), StatusCode::OK);
-    assert_eq!(header(&read, "cache-control"), "private, no-store");
-    let html = read.text().await.unwrap();
-    assert!(html.contains(TITLE), "{html}");
-    assert!(
-        html.contains("This was the last time this link can be opened."),
-        "{html}"
+    let read = (
+        first.as_str(),
+        "This was the last time this link can be opened.",
     );
-    assert_eq!(stored_views(&server, &id).await, 2);
+    read_unlocked(&server, &id, read, &cookie, 2).await;
 
     // Used up: 410 even with the password, and the list says so.
     let gone = get_with(&server, &page, CLIENT, None, Some(&cookie)).await;
