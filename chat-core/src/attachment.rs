@@ -28,7 +28,8 @@ pub struct Attachment {
     /// `type/subtype`, e.g. `image/png`, `text/markdown`, `application/pdf`.
     #[cfg_attr(feature = "openapi", schema(min_length = 3, max_length = 127))]
     pub media_type: String,
-    /// Bytes of the decoded file.
+    /// Bytes of the decoded file (a whole number; `1024.0` is read as 1024).
+    #[serde(deserialize_with = "crate::snapshot::numbers::whole")]
     #[cfg_attr(feature = "openapi", schema(minimum = 0, maximum = 10485760))]
     pub size: i64,
     /// SHA-256 of the decoded file, 64 lowercase hex digits.

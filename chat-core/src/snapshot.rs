@@ -20,7 +20,7 @@
 //! show [`crate::Totals`] computed from the messages, and a claim that
 //! differs yields a [`crate::TotalsWarning`], not a refusal.
 
-mod numbers;
+pub(crate) mod numbers;
 mod open_objects;
 
 use std::collections::BTreeMap;

@@ -437,7 +437,8 @@ impl utoipa::IntoParams for SharePasswordHeader {
                 ObjectBuilder::new()
                     .schema_type(Type::String)
                     .min_length(Some(1))
-                    .max_length(Some(1024)),
+                    .max_length(Some(1024))
+                    .pattern(Some(crate::protect::PASSWORD_PATTERN)),
             ));
         vec![parameter.build()]
     }

@@ -32,6 +32,11 @@ use crate::store::ShareStore;
 
 /// The header that carries a share's password (publish and reads).
 pub const PASSWORD_HEADER: &str = "x-share-password";
+
+/// The shape of a possible password, as the API document states it: no
+/// control characters (C0, DEL or C1), as [`Password::parse`] requires.
+pub const PASSWORD_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$";
+
 /// The cookie the unlock form sets, scoped to the share's path.
 pub const UNLOCK_COOKIE: &str = "share_unlock";
 /// Longest password, in bytes of UTF-8.

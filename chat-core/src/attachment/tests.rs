@@ -138,3 +138,14 @@ fn fenced_text_outlasts_the_backticks_inside() {
     assert!(tricky.starts_with("notes.md\n`````md\n"), "{tricky}");
     assert!(tricky.ends_with("\n`````"), "{tricky}");
 }
+
+#[test]
+fn a_size_written_as_a_whole_float_is_read_and_a_fraction_refused() {
+    let mut value =
+        serde_json::to_value(Attachment::from_bytes("a.txt", "text/plain", b"hi")).unwrap();
+    value["size"] = serde_json::json!(2.0);
+    let read: Attachment = serde_json::from_value(value.clone()).unwrap();
+    assert_eq!(read.size, 2);
+    value["size"] = serde_json::json!(2.5);
+    assert!(serde_json::from_value::<Attachment>(value).is_err());
+}

@@ -45,6 +45,7 @@ use crate::versions;
     path = "/api/v0/shared-chats",
     tag = "shares",
     params(("X-Share-Password" = Option<String>, Header, min_length = 1, max_length = 1024,
+        pattern = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$",
         description = "Protect the share with this password (1–1024 bytes of UTF-8, no control characters)")),
     request_body(content = ShareSnapshot, content_type = "application/json", example = json!({
         "schemaVersion": 2,

@@ -267,6 +267,6 @@ mod tests {
         assert!(toml.contains("checks.ignored_auth.enabled = false"));
         let file = &chat_core::fixtures::files::images()[0].sha256;
         assert!(toml.contains(&format!("\"path.sha256\" = \"{file}\"")));
-        assert_eq!(toml.matches("[[operations]]").count(), 4);
+        assert_eq!(toml.matches("[[operations]]").count(), 6);
     }
 }
