@@ -135,8 +135,11 @@ async fn unlocks_with_the_password(browser: &Client, url: &str, expected: &str) 
     let form = browser.form(Locator::Css("form")).await.unwrap();
     form.set_by_name("password", "not it").await.unwrap();
     form.submit().await.unwrap();
+    // The submit returns once the form is sent, not once its answer is
+    // shown: wait for the answer's notice before reading the page.
+    let notice = text(browser, "[data-testid=\"unlock-notice\"]").await;
+    assert!(notice.contains("Wrong password"), "{notice:?}");
     let page = browser.source().await.unwrap();
-    assert!(page.contains("Wrong password"), "{page}");
     assert!(!page.contains(expected), "{page}");
     let form = browser.form(Locator::Css("form")).await.unwrap();
     form.set_by_name("password", PASSWORD).await.unwrap();
