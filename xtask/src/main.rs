@@ -58,7 +58,11 @@ enum Command {
     Harden(harden::Args),
     /// Build the packages into target/dist/: the app's and the share-server's
     /// .deb and a static share-server binary, with SHA256SUMS
-    Dist(dist::Args),
+    Dist {
+        /// Then test each file on this machine, as root (see dist/check.rs)
+        #[arg(long)]
+        check: bool,
+    },
     /// Measure the share-server against nginx and the desktop app; write BENCHMARKS.md
     Bench(bench::Args),
 }
@@ -76,7 +80,7 @@ fn main() -> Result<()> {
         Command::Serve { args } => run::serve(&args),
         Command::Test => test::run(),
         Command::E2e { filter } => e2e::run(filter.as_deref()),
-        Command::Dist(args) => dist::run(args),
+        Command::Dist { check } => dist::run(check),
         Command::Bench(args) => bench::run(args),
         Command::Harden(args) => harden::run(args),
     }

@@ -4,7 +4,7 @@
 //! `rustc --print sysroot`); installs only what is missing: apt packages, and
 //! with rustup the wasm target and the rustfmt and clippy components.
 
-use std::path::PathBuf;
+use std::path::Path;
 use std::process::{Command, Stdio};
 
 use anyhow::{Context, Result, bail};
@@ -57,9 +57,8 @@ const APT_GROUPS: &[AptGroup] = &[
         "postgresql",
         Some(postgres_installed),
     ),
-    // `cargo xtask dist`: the static share-server (musl-gcc for ring's and
-    // SQLite's C), man pages from --help, the packages' Depends
-    // (dpkg-shlibdeps) and checks of the menu entry and the systemd unit.
+    // `cargo xtask dist`: musl-gcc (ring's and SQLite's C), man pages, Depends
+    // (dpkg-shlibdeps), checks of the menu entry and unit (systemd-analyze).
     (
         "packages (cargo xtask dist)",
         "musl-tools help2man dpkg-dev desktop-file-utils systemd",
@@ -76,8 +75,8 @@ const APT_GROUPS: &[AptGroup] = &[
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The static share-server's target.
 pub const MUSL_TARGET: &str = "x86_64-unknown-linux-musl";
-/// cargo-deb, which makes both packages, at a pinned version (~2.5 min to install).
-const CARGO_DEB_VERSION: &str = "3.8.0";
+/// cargo-deb, which makes both packages, pinned (~2.5 min to install).
+const CARGO_DEB: &str = "cargo-deb@3.8.0";
 
 /// Installs whatever is missing; prints one line when nothing is.
 pub fn ensure() -> Result<()> {
@@ -94,19 +93,15 @@ pub fn ensure() -> Result<()> {
     Ok(())
 }
 
-/// [`ensure`], and what only `cargo xtask dist` needs: the musl target and
-/// cargo-deb.
+/// [`ensure`], the musl target (rustup adds it once) and cargo-deb.
 pub fn ensure_dist() -> Result<()> {
     ensure()?;
-    if !sysroot()?.join("lib/rustlib").join(MUSL_TARGET).is_dir() {
-        rustup(&["target", "add", MUSL_TARGET])?;
-    }
+    rustup(&["target", "add", MUSL_TARGET])?;
     let version = cmd::output(&mut cmd::cargo(["deb", "--version"]));
-    if version.is_ok_and(|v| v.trim() == format!("cargo-deb {CARGO_DEB_VERSION}")) {
+    if version.is_ok_and(|v| v.trim() == CARGO_DEB.replace('@', " ")) {
         return Ok(());
     }
-    let install = ["install", "cargo-deb", "--locked", "--version", CARGO_DEB_VERSION];
-    cmd::run(&mut cmd::cargo(install))
+    cmd::run(&mut cmd::cargo(["install", "--locked", CARGO_DEB]))
 }
 
 /// PostgreSQL may come as `postgresql-15` etc. without the `postgresql` meta-package.
@@ -222,7 +217,13 @@ fn is_root() -> bool {
 /// rustfmt and clippy components (a `minimal` rustup profile has neither).
 /// Returns whether anything had to be added.
 fn ensure_rust_parts() -> Result<bool> {
-    let sysroot = sysroot()?;
+    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
+    let sysroot = cmd::output(
+        Command::new(rustc)
+            .current_dir(cmd::workspace_root())
+            .args(["--print", "sysroot"]),
+    )?;
+    let sysroot = Path::new(sysroot.trim());
     let mut added = false;
 
     if !sysroot.join("lib/rustlib").join(WASM_TARGET).is_dir() {
@@ -241,15 +242,6 @@ fn ensure_rust_parts() -> Result<bool> {
         added = true;
     }
     Ok(added)
-}
-
-/// The active toolchain's directory.
-fn sysroot() -> Result<PathBuf> {
-    let rustc = std::env::var_os("RUSTC").unwrap_or_else(|| "rustc".into());
-    let mut print = Command::new(rustc);
-    print.current_dir(cmd::workspace_root());
-    let sysroot = cmd::output(print.args(["--print", "sysroot"]))?;
-    Ok(PathBuf::from(sysroot.trim()))
 }
 
 fn rustup(args: &[&str]) -> Result<()> {
