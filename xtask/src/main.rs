@@ -59,7 +59,7 @@ enum Command {
     /// Build the packages into target/dist/: the app's and the share-server's
     /// .deb and a static share-server binary, with SHA256SUMS
     Dist {
-        /// Then test each file on this machine, as root (see dist/check.rs)
+        /// Then install, run, upgrade and remove each file on this machine (as root)
         #[arg(long)]
         check: bool,
     },
