@@ -6,6 +6,7 @@
 
 mod bench;
 mod cmd;
+mod dist;
 mod e2e;
 mod harden;
 mod run;
@@ -55,6 +56,13 @@ enum Command {
     /// Crash durability (kill -9 under load), 256-connection load with aborting
     /// clients, API conformance (schemathesis) and fuzzing
     Harden(harden::Args),
+    /// Build the packages into target/dist/: the app's and the share-server's
+    /// .deb and a static share-server binary, with SHA256SUMS
+    Dist {
+        /// Then install, run, upgrade and remove each file on this machine (as root)
+        #[arg(long)]
+        check: bool,
+    },
     /// Measure the share-server against nginx and the desktop app; write BENCHMARKS.md
     Bench(bench::Args),
 }
@@ -72,6 +80,7 @@ fn main() -> Result<()> {
         Command::Serve { args } => run::serve(&args),
         Command::Test => test::run(),
         Command::E2e { filter } => e2e::run(filter.as_deref()),
+        Command::Dist { check } => dist::run(check),
         Command::Bench(args) => bench::run(args),
         Command::Harden(args) => harden::run(args),
     }

@@ -57,6 +57,13 @@ const APT_GROUPS: &[AptGroup] = &[
         "postgresql",
         Some(postgres_installed),
     ),
+    // `cargo xtask dist`: musl-gcc (ring's and SQLite's C), man pages, Depends
+    // (dpkg-shlibdeps), checks of the menu entry and unit (systemd-analyze).
+    (
+        "packages (cargo xtask dist)",
+        "musl-tools help2man dpkg-dev desktop-file-utils systemd",
+        None,
+    ),
     // API conformance: schemathesis (PyPI) in a virtual environment.
     (
         "API conformance tests",
@@ -66,6 +73,10 @@ const APT_GROUPS: &[AptGroup] = &[
 ];
 
 const WASM_TARGET: &str = "wasm32-unknown-unknown";
+/// The static share-server's target.
+pub const MUSL_TARGET: &str = "x86_64-unknown-linux-musl";
+/// cargo-deb, which makes both packages, pinned (~2.5 min to install).
+const CARGO_DEB: &str = "cargo-deb@3.8.0";
 
 /// Installs whatever is missing; prints one line when nothing is.
 pub fn ensure() -> Result<()> {
@@ -80,6 +91,17 @@ pub fn ensure() -> Result<()> {
         );
     }
     Ok(())
+}
+
+/// [`ensure`], the musl target (rustup adds it once) and cargo-deb.
+pub fn ensure_dist() -> Result<()> {
+    ensure()?;
+    rustup(&["target", "add", MUSL_TARGET])?;
+    let version = cmd::output(&mut cmd::cargo(["deb", "--version"]));
+    if version.is_ok_and(|v| v.trim() == CARGO_DEB.replace('@', " ")) {
+        return Ok(());
+    }
+    cmd::run(&mut cmd::cargo(["install", "--locked", CARGO_DEB]))
 }
 
 /// PostgreSQL may come as `postgresql-15` etc. without the `postgresql` meta-package.

@@ -185,6 +185,11 @@ pub fn serve_args(database_url: &str, bind: &str) -> Vec<String> {
 pub fn add_user(binary: &Path, database_url: &str, name: &str) -> Result<String> {
     let mut command = Command::new(binary);
     command.args(["user", "add", name, "--database-url", database_url]);
+    token_of(&mut command)
+}
+
+/// Runs a `share-server user add` command line; the token it printed last.
+pub fn token_of(command: &mut Command) -> Result<String> {
     let printed = crate::cmd::output(command.env("RUST_LOG", SERVER_LOG_LEVEL))?;
     let token = printed.lines().last().map(str::trim).unwrap_or_default();
     if token.is_empty() {
