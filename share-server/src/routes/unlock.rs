@@ -21,13 +21,15 @@ use crate::store::Store;
 
 /// Open a password-protected share in a browser.
 ///
-/// The right password answers 303 to the page with a `share_unlock`
-/// cookie (`HttpOnly; SameSite=Strict; Path=/shared/{shareId}`, `Secure`
-/// when the server's public URL is https) that opens the share for the
-/// server's `unlock_ttl` (12 h by default), on every instance sharing the
-/// database. A wrong one answers the unlock page again, "Wrong password".
-/// Wrong guesses are limited: 5 per share and 10 per client per minute,
-/// then 429 with `Retry-After`. A share without a password: 303 to its page.
+/// The right password answers 303 to the page with a
+/// `share_unlock_{shareId}` cookie (`HttpOnly; SameSite=Strict;
+/// Path=/shared`, `Secure` when the server's public URL is https) that
+/// opens the share — its page, versions, files and `.json`/`.md`/`.html`
+/// downloads — for the server's `unlock_ttl` (12 h by default), on every
+/// instance sharing the database, and no other share. A wrong one answers
+/// the unlock page again, "Wrong password". Wrong guesses are limited: 5
+/// per share and 10 per client per minute (on each instance), then 429
+/// with `Retry-After`. A share without a password: 303 to its page.
 #[utoipa::path(
     post,
     path = "/shared/{shareId}/unlock",
@@ -38,13 +40,13 @@ use crate::store::Store;
     responses(
         (status = 303, description = "Unlocked (or no password needed): go to the page",
             headers(("Location" = String, description = "`/shared/{shareId}`"),
-                ("Set-Cookie" = String, description = "`share_unlock=<expiry>.<signature>; Path=/shared/{shareId}; HttpOnly; SameSite=Strict; Max-Age=<ttl>`"))),
+                ("Set-Cookie" = String, description = "`share_unlock_{shareId}=<expiry>.<signature>; Path=/shared; HttpOnly; SameSite=Strict; Max-Age=<ttl>`"))),
         (status = 400, description = "The password is empty, longer than 1024 bytes or has control characters (unlock page)", content_type = "text/html"),
         (status = 401, description = "No or a wrong password (unlock page)", content_type = "text/html"),
         (status = 404, description = "Unknown or malformed id (HTML page)", content_type = "text/html"),
         (status = 410, description = "Expired or revoked (HTML page)", content_type = "text/html"),
         (status = 413, description = "Body larger than 4 KiB", body = crate::error::Failure),
-        (status = 415, description = "Not `application/x-www-form-urlencoded`", body = crate::error::Failure),
+        (status = 415, description = "Not `application/x-www-form-urlencoded` (the message names the type it takes)", body = crate::error::Failure),
         (status = 429, description = "Too many wrong passwords for this share or from this client (unlock page)", content_type = "text/html",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),

@@ -8,12 +8,16 @@
 use crate::attachments::{attach, conversation, file_path, png_of};
 use crate::common::{self, PUBLIC_URL, TestServer, assert_retry_after, expect_error};
 use crate::pg;
+use crate::webdriver::{Driver, click, fill, find, with_session};
+
+use std::path::Path;
+use std::time::Duration;
 
 use chat_core::attachment::{Attachment, sha256_hex};
 use chrono::TimeDelta;
 use reqwest::StatusCode;
 use reqwest::header::HeaderValue;
-use serde_json::Value;
+use serde_json::{Value, json};
 use share_server::Config;
 
 pub const PASSWORD: &str = "correct horse ü 🔐 密码";
@@ -388,6 +392,14 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
             .unwrap();
         assert_eq!(response.status(), status, "{body}");
         assert!(header(&response, "set-cookie").is_empty());
+        if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            let refusal = expect_error(response, status, "unsupported_media_type").await;
+            let message = refusal["message"].as_str().unwrap();
+            assert!(
+                message.contains("application/x-www-form-urlencoded") && !message.contains("JSON"),
+                "{message}"
+            );
+        }
     }
 
     let unlocked = unlock(&server, &x.id, client, PASSWORD).await;
@@ -395,12 +407,13 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
     assert_eq!(header(&unlocked, "location"), x_page);
     let set_cookie = header(&unlocked, "set-cookie");
     for attribute in [
-        format!("Path=/shared/{}", x.id),
-        "HttpOnly".to_owned(),
-        "SameSite=Strict".to_owned(),
-        "Max-Age=43200".to_owned(),
+        // Every read of the share lies under it, the downloads beside the page too.
+        "Path=/shared",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Max-Age=43200",
         // The public URL of the tests is https.
-        "Secure".to_owned(),
+        "Secure",
     ] {
         assert!(
             set_cookie.split("; ").any(|a| a == attribute),
@@ -409,39 +422,53 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
     }
     assert!(PUBLIC_URL.starts_with("https://"));
     let cookie = cookie_of(&unlocked);
-    assert!(cookie.starts_with("share_unlock="), "{cookie}");
+    let x_name = format!("share_unlock_{}", x.id);
+    assert!(cookie.starts_with(&format!("{x_name}=")), "{cookie}");
 
-    // The cookie opens X's page and files, nothing of Y.
+    // The cookie opens every read of X — the page shows its download
+    // links — and nothing of Y, whatever name it is sent under.
     let page = with_cookie(&cookie).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert_eq!(header(&page, "cache-control"), "private, no-store");
-    assert!(page.text().await.unwrap().contains(TITLE));
-    let file = get_with(
-        &server,
-        &file_path(&x.id, &x.sha256),
-        client,
-        None,
-        Some(&cookie),
-    )
-    .await;
-    assert_eq!(file.status(), StatusCode::OK);
-    for path in [format!("/shared/{}", y.id), file_path(&y.id, &y.sha256)] {
+    let html = page.text().await.unwrap();
+    assert!(html.contains(TITLE));
+    for suffix in [".json", ".md", ".html"] {
+        assert!(
+            html.contains(&format!("href=\"{x_page}{suffix}\" download")),
+            "{html}"
+        );
+    }
+    for path in reads(&x) {
         let response = get_with(&server, &path, client, None, Some(&cookie)).await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(header(&response, "cache-control"), "private, no-store");
+    }
+    let value = cookie.strip_prefix(&format!("{x_name}=")).unwrap();
+    let y_name = format!("share_unlock_{}", y.id);
+    for path in reads(&y) {
+        for cookie in [cookie.clone(), format!("{y_name}={value}")] {
+            let response = get_with(&server, &path, client, None, Some(&cookie)).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::UNAUTHORIZED,
+                "{path} {cookie}"
+            );
+        }
     }
 
-    // Tampered: another expiry, a flipped signature, junk.
-    let value = cookie.strip_prefix("share_unlock=").unwrap();
+    // Tampered: another expiry, a flipped signature, junk, another name.
     let (expiry, signature) = value.split_once('.').unwrap();
     let later = expiry.parse::<i64>().unwrap() + 86_400;
     let mut flipped = signature.to_owned();
     let last = flipped.pop().unwrap();
     flipped.push(if last == 'A' { 'B' } else { 'A' });
     for bad in [
-        format!("share_unlock={later}.{signature}"),
-        format!("share_unlock={expiry}.{flipped}"),
-        "share_unlock=".to_owned(),
-        "share_unlock=garbage".to_owned(),
+        format!("{x_name}={later}.{signature}"),
+        format!("{x_name}={expiry}.{flipped}"),
+        format!("{x_name}="),
+        format!("{x_name}=garbage"),
+        format!("share_unlock={value}"),
+        format!("{x_name}x={value}"),
         format!("other={value}"),
     ] {
         let response = with_cookie(&bad).await;
@@ -557,4 +584,110 @@ async fn a_cookie_from_one_instance_opens_the_share_on_another() {
             .status(),
         StatusCode::OK
     );
+}
+
+/// Lets Chromium save downloads into `dir` (headless Chromium refuses them
+/// by default), through chromedriver's DevTools passthrough.
+async fn allow_downloads(driver: &Driver, client: &fantoccini::Client, dir: &Path) {
+    let session = client.session_id().await.unwrap().unwrap();
+    let command = json!({
+        "cmd": "Browser.setDownloadBehavior",
+        "params": { "behavior": "allow", "downloadPath": dir.display().to_string() },
+    });
+    let response = reqwest::Client::new()
+        .post(format!("{}/session/{session}/goog/cdp/execute", driver.url))
+        .json(&command)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "{:?}",
+        response.text().await
+    );
+}
+
+/// The files in `dir` once `count` downloads have finished.
+async fn downloaded(dir: &Path, count: usize) -> Vec<(String, String)> {
+    let mut files = Vec::new();
+    for _ in 0..100 {
+        files = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().path())
+            .map(|path| {
+                let name = path.file_name().unwrap().to_string_lossy().into_owned();
+                (name, std::fs::read_to_string(&path).unwrap_or_default())
+            })
+            .collect();
+        if files.len() == count && !files.iter().any(|(name, _)| name.ends_with(".crdownload")) {
+            files.sort();
+            return files;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{count} downloads did not finish, got {files:?}");
+}
+
+/// In headless Chromium: the unlock form opens the page, whose image loads
+/// and whose JSON, Markdown and HTML links download the conversation (the
+/// cookie reaches the downloads beside the page); another protected share
+/// stays locked in the same browser.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_browser_unlocks_the_page_and_downloads_it() {
+    // Chromium types only characters of the Basic Multilingual Plane.
+    const TYPED: &str = "correct horse ü 密码";
+    let server = TestServer::start().await;
+    let token = server.user("alice").await;
+    let x = publish_protected(&server, &token, TYPED).await;
+    let y = publish_protected(&server, &token, TYPED).await;
+    let page = server.url(&format!("/shared/{}", x.id));
+    let other = server.url(&format!("/shared/{}", y.id));
+    let driver = Driver::chromedriver().await;
+    let (profile, downloads) = (
+        tempfile::TempDir::new().unwrap(),
+        tempfile::TempDir::new().unwrap(),
+    );
+    let client = driver.chromium(&profile, false).await;
+    allow_downloads(&driver, &client, downloads.path()).await;
+    with_session(client, Duration::from_secs(120), |client| async move {
+        client.goto(&page).await.unwrap();
+        find(&client, "[data-testid=unlock-page]").await;
+        fill(&client, "#share-password", TYPED).await;
+        click(&client, "form button[type=submit]").await;
+        let title = find(&client, "[data-testid=share-title]").await;
+        assert_eq!(title.text().await.unwrap(), TITLE);
+        let image = client
+            .execute(
+                "const i = document.querySelector('img.attachment-image'); i.scrollIntoView();\
+                 return new Promise(done => i.complete ? done(i.naturalWidth) : i.onload = () => done(i.naturalWidth));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(image, json!(16), "the attached image (16 × 12) loaded");
+        for link in ["download-json", "download-markdown", "download-html"] {
+            click(&client, &format!("a[data-testid={link}]")).await;
+        }
+        let files = downloaded(downloads.path(), 3).await;
+        let names: Vec<&str> = files.iter().map(|(name, _)| name.as_str()).collect();
+        let id = &x.id;
+        assert_eq!(
+            names,
+            [
+                format!("parlor-share-{id}.json"),
+                format!("parlor-share-{id}.md"),
+                "secret-roadmap.html".to_owned(),
+            ],
+            "{files:?}"
+        );
+        for (name, content) in &files {
+            assert!(content.contains(TITLE) && content.contains(CONTENT_MARKER), "{name}: {content}");
+        }
+        // X's cookie goes to Y's page too, and opens nothing there.
+        client.goto(&other).await.unwrap();
+        find(&client, "[data-testid=unlock-page]").await;
+        assert!(!client.source().await.unwrap().contains(TITLE));
+    })
+    .await;
 }
