@@ -15,9 +15,12 @@
 //!   other's cookies. Each unlocked share adds one ~90-byte cookie to
 //!   requests under `/shared` until it expires.
 //! - Wrong guesses are counted per share and per client over a sliding
-//!   minute, in this instance's memory: at 5 for a share or 10 for a client
-//!   every further guess is refused with 429 and `Retry-After` before the
-//!   password is even checked.
+//!   minute: at 5 for a share or 10 for a client every further guess is
+//!   refused with 429 and `Retry-After` before the password is even
+//!   checked. The counts live in this instance's memory, not the database:
+//!   N instances allow N times the guesses and a restart forgets them — a
+//!   factor the operator sets, bought back by no database write per wrong
+//!   guess (SECURITY.md weighs it).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
