@@ -2,22 +2,17 @@
 //! /shared/{shareId}/unlock`, and the unlock page the share's page shows
 //! instead of the conversation until the form has been sent the password.
 
-use std::sync::Arc;
-
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::page::error_page;
-use crate::assets::Assets;
-use crate::clock::Clock;
 use crate::delivery;
 use crate::error::Error;
 use crate::extract::{ShareIdParam, UnlockForm};
 use crate::page::{self, UNLOCK_CONTENT_SECURITY_POLICY, UnlockNotice};
-use crate::protect::Protection;
 use crate::respond::Caching;
-use crate::store::Store;
+use crate::state::AppState;
 
 /// Open a password-protected share in a browser.
 ///
@@ -52,28 +47,18 @@ use crate::store::Store;
     ),
 )]
 pub async fn unlock(
-    State(store): State<Store>,
-    State(clock): State<Clock>,
-    State(protection): State<Arc<Protection>>,
-    State(assets): State<Arc<Assets>>,
+    State(state): State<AppState>,
     id: Result<ShareIdParam, Error>,
     headers: HeaderMap,
     form: Result<UnlockForm, Error>,
 ) -> Response {
     let Ok(ShareIdParam(id)) = id else {
-        return error_page(&assets, &headers, Error::NotFound);
+        return error_page(&state.assets, &headers, Error::NotFound);
     };
     let unlocked = async {
         let UnlockForm { password, client } = form?;
-        delivery::unlock(
-            store.as_ref(),
-            &protection,
-            clock.now(),
-            &id,
-            password,
-            client,
-        )
-        .await
+        let (store, protection) = (state.store.as_ref(), &state.protection);
+        delivery::unlock(store, protection, state.clock.now(), &id, password, client).await
     };
     match unlocked.await {
         Ok(cookie) => {
@@ -88,9 +73,8 @@ pub async fn unlock(
             headers.insert(header::CACHE_CONTROL, Caching::None.header());
             response
         }
-        Err(error) => {
-            unlock_page(&id, error).unwrap_or_else(|error| error_page(&assets, &headers, error))
-        }
+        Err(error) => unlock_page(&id, error)
+            .unwrap_or_else(|error| error_page(&state.assets, &headers, error)),
     }
 }
 
