@@ -40,8 +40,10 @@ pub enum Error {
     ViewLimitReached,
     #[error("the request body is larger than the limit of {limit} bytes")]
     PayloadTooLarge { limit: usize },
-    #[error("the request body must be JSON (`Content-Type: application/json`)")]
-    UnsupportedMediaType,
+    /// A body of another type than the route takes (the one it takes, as
+    /// the message names it).
+    #[error("the request body must be {0}")]
+    UnsupportedMediaType(&'static str),
     /// The snapshot failed to parse or validate.
     #[error(transparent)]
     Snapshot(#[from] SnapshotError),
@@ -151,7 +153,7 @@ impl Error {
             Error::InvalidPassword => (StatusCode::BAD_REQUEST, "invalid_password"),
             Error::ViewLimitReached => (StatusCode::GONE, "view_limit_reached"),
             Error::PayloadTooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large"),
-            Error::UnsupportedMediaType => {
+            Error::UnsupportedMediaType(_) => {
                 (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
             }
             Error::Snapshot(error) => match error {

@@ -18,12 +18,16 @@ use utoipa::openapi::schema::{ObjectBuilder, Type};
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::ids::TokenHash;
-use crate::protect::{Credentials, PASSWORD_HEADER, Password, UNLOCK_COOKIE};
+use crate::protect::{Credentials, PASSWORD_HEADER, Password, UNLOCK_COOKIE_PREFIX};
 use crate::rate_limit::{self, Action, RateLimits};
 use crate::settings::Settings;
 use crate::shares::Upload;
 use crate::store::{Store, User};
 use crate::users;
+
+/// The body types a route takes, as a 415's message names them.
+const JSON_BODY: &str = "JSON (`Content-Type: application/json`)";
+const FORM_BODY: &str = "form-encoded (`Content-Type: application/x-www-form-urlencoded`)";
 
 /// The header that carries a share's delete token on DELETE.
 pub const DELETE_TOKEN_HEADER: &str = "x-delete-token";
@@ -46,7 +50,7 @@ where
         let limit = Arc::<Settings>::from_ref(state).body_limit;
         let now = Clock::from_ref(state).now();
         if !is_json(request.headers()) {
-            return Err(Error::UnsupportedMediaType);
+            return Err(Error::UnsupportedMediaType(JSON_BODY));
         }
         let declared = request
             .headers()
@@ -340,7 +344,7 @@ fn password_header(parts: &Parts) -> Result<Option<Password>, Error> {
 }
 
 /// What a reader of a share presents to the password step of the gate: the
-/// `X-Share-Password` header, its `share_unlock` cookies and its address.
+/// `X-Share-Password` header, its `share_unlock_…` cookies and its address.
 #[derive(Debug)]
 pub struct ReaderCredentials(pub Credentials);
 
@@ -361,8 +365,8 @@ where
     }
 }
 
-/// The values of every `share_unlock` cookie the request carries.
-fn unlock_cookies(parts: &Parts) -> Vec<String> {
+/// Name and value of every `share_unlock_…` cookie the request carries.
+fn unlock_cookies(parts: &Parts) -> Vec<(String, String)> {
     parts
         .headers
         .get_all(header::COOKIE)
@@ -370,8 +374,8 @@ fn unlock_cookies(parts: &Parts) -> Vec<String> {
         .filter_map(|value| value.to_str().ok())
         .flat_map(|value| value.split(';'))
         .filter_map(|pair| pair.trim().split_once('='))
-        .filter(|(name, _)| *name == UNLOCK_COOKIE)
-        .map(|(_, value)| value.trim_matches('"').to_owned())
+        .filter(|(name, _)| name.starts_with(UNLOCK_COOKIE_PREFIX))
+        .map(|(name, value)| (name.to_owned(), value.trim_matches('"').to_owned()))
         .collect()
 }
 
@@ -408,7 +412,7 @@ where
                 essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
             });
         if !is_form {
-            return Err(Error::UnsupportedMediaType);
+            return Err(Error::UnsupportedMediaType(FORM_BODY));
         }
         let body = read_limited(request, UNLOCK_FORM_LIMIT).await?;
         let password = form_urlencoded::parse(&body)
@@ -431,7 +435,7 @@ impl utoipa::IntoParams for SharePasswordHeader {
             .description(Some(
                 "The share's password, for a password-protected share (1–1024 bytes of \
                  UTF-8, no control characters). A browser that sent the page's unlock form \
-                 carries a `share_unlock` cookie instead.",
+                 carries a `share_unlock_{shareId}` cookie instead.",
             ))
             .schema(Some(
                 ObjectBuilder::new()

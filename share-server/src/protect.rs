@@ -4,14 +4,23 @@
 //!
 //! - A password is never stored: the share row keeps its argon2id hash
 //!   (a PHC string, default parameters m=19456 KiB, t=2, p=1).
-//! - The unlock cookie is `<expiry-unix>.<base64url HMAC-SHA256(key,
-//!   "<share id>|<expiry>")>`. The key lives in the database
+//! - The unlock cookie of share `<id>` is `share_unlock_<id>=<expiry-unix>.
+//!   <base64url HMAC-SHA256(key, "<id>|<expiry>")>` on `Path=/shared`, so
+//!   the browser sends it to the page, its versions and files, and the
+//!   `.json`/`.md`/`.html` downloads beside it (`/shared/<id>.json` is not
+//!   under `/shared/<id>`). It is sent to other shares' pages too, where it
+//!   opens nothing: only the cookie of that share's name is read, and its
+//!   signature covers the share id. The key lives in the database
 //!   (`server_keys`), so every instance on one database accepts every
-//!   other's cookies, and a cookie names its share, so it opens no other.
+//!   other's cookies. Each unlocked share adds one ~90-byte cookie to
+//!   requests under `/shared` until it expires.
 //! - Wrong guesses are counted per share and per client over a sliding
-//!   minute, in this instance's memory: at 5 for a share or 10 for a client
-//!   every further guess is refused with 429 and `Retry-After` before the
-//!   password is even checked.
+//!   minute: at 5 for a share or 10 for a client every further guess is
+//!   refused with 429 and `Retry-After` before the password is even
+//!   checked. The counts live in this instance's memory, not the database:
+//!   N instances allow N times the guesses and a restart forgets them — a
+//!   factor the operator sets, bought back by no database write per wrong
+//!   guess (SECURITY.md weighs it).
 
 use std::collections::{HashMap, VecDeque};
 use std::net::IpAddr;
@@ -37,8 +46,9 @@ pub const PASSWORD_HEADER: &str = "x-share-password";
 /// control characters (C0, DEL or C1), as [`Password::parse`] requires.
 pub const PASSWORD_PATTERN: &str = "^[^\\u0000-\\u001F\\u007F-\\u009F]+$";
 
-/// The cookie the unlock form sets, scoped to the share's path.
-pub const UNLOCK_COOKIE: &str = "share_unlock";
+/// The start of the unlock cookies' names: share `<id>`'s is
+/// `share_unlock_<id>` (see [`unlock_cookie_name`]).
+pub const UNLOCK_COOKIE_PREFIX: &str = "share_unlock_";
 /// Longest password, in bytes of UTF-8.
 pub const MAX_PASSWORD_BYTES: usize = 1024;
 /// Wrong guesses per share, then per client, allowed in [`GUESS_WINDOW`].
@@ -157,6 +167,11 @@ impl UnlockKey {
     }
 }
 
+/// The name of share `id`'s unlock cookie (a share id is a valid cookie name).
+pub fn unlock_cookie_name(id: &ShareId) -> String {
+    format!("{UNLOCK_COOKIE_PREFIX}{id}")
+}
+
 /// Who is guessing: a share being guessed at, or a client guessing.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 enum Guesser {
@@ -253,13 +268,16 @@ impl Protection {
         }
     }
 
-    /// The `Set-Cookie` value that unlocks share `id` for the configured time.
+    /// The `Set-Cookie` value that unlocks share `id` for the configured
+    /// time: on `Path=/shared`, so it also reaches the downloads beside the
+    /// page.
     pub fn unlock_cookie(&self, id: &ShareId, now: DateTime<Utc>) -> String {
         let ttl = chrono::TimeDelta::from_std(self.ttl).unwrap_or(chrono::TimeDelta::hours(12));
         let value = self.key.sign(id, now + ttl);
         let secure = if self.secure { "; Secure" } else { "" };
         format!(
-            "{UNLOCK_COOKIE}={value}; Path=/shared/{id}; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+            "{}={value}; Path=/shared; HttpOnly; SameSite=Strict; Max-Age={}{secure}",
+            unlock_cookie_name(id),
             self.ttl.as_secs()
         )
     }
@@ -285,11 +303,12 @@ impl Protection {
 }
 
 /// What a reader of a share presents: the `X-Share-Password` header, the
-/// unlock cookies it sent, and its address (for the guess limit).
+/// unlock cookies it sent (name and value of each `share_unlock_…`), and
+/// its address (for the guess limit).
 #[derive(Debug, Default)]
 pub struct Credentials {
     pub password: Option<Password>,
-    pub cookies: Vec<String>,
+    pub cookies: Vec<(String, String)>,
     pub client: Option<IpAddr>,
 }
 
@@ -315,11 +334,12 @@ impl Access<'_> {
             return Ok(());
         };
         let key = &self.protection.key;
+        let name = unlock_cookie_name(id);
         if self
             .credentials
             .cookies
             .iter()
-            .any(|c| key.accepts(id, c, now))
+            .any(|(n, value)| *n == name && key.accepts(id, value, now))
         {
             return Ok(());
         }

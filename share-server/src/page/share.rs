@@ -94,17 +94,7 @@ pub fn render(view: &ShareView<'_>) -> Markup {
             share_id: view.share_id,
         },
         notices: controls::render(view),
-        links: if view.protected {
-            // The unlock cookie's path covers the page and its files, not
-            // the downloads beside it: those take the password in a header.
-            html! {
-                p.pl-downloads data-testid="downloads" {
-                    "Downloads of this password-protected conversation need its password \
-                     in an X-Share-Password header."
-                }
-            }
-        } else {
-            html! {
+        links: html! {
             p.pl-downloads data-testid="downloads" {
                 "Download this conversation: "
                 a.pl-download href={ "/shared/" (view.share_id) ".json" } download data-testid="download-json" {
@@ -118,7 +108,6 @@ pub fn render(view: &ShareView<'_>) -> Markup {
                 a.pl-download href={ "/shared/" (view.share_id) ".html" } download data-testid="download-html" {
                     "HTML file"
                 }
-            }
             }
         },
         social: if view.protected {

@@ -2,32 +2,29 @@
 //! /shared/{shareId}/unlock`, and the unlock page the share's page shows
 //! instead of the conversation until the form has been sent the password.
 
-use std::sync::Arc;
-
 use axum::extract::State;
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use super::page::error_page;
-use crate::assets::Assets;
-use crate::clock::Clock;
 use crate::delivery;
 use crate::error::Error;
 use crate::extract::{ShareIdParam, UnlockForm};
 use crate::page::{self, UNLOCK_CONTENT_SECURITY_POLICY, UnlockNotice};
-use crate::protect::Protection;
 use crate::respond::Caching;
-use crate::store::Store;
+use crate::state::AppState;
 
 /// Open a password-protected share in a browser.
 ///
-/// The right password answers 303 to the page with a `share_unlock`
-/// cookie (`HttpOnly; SameSite=Strict; Path=/shared/{shareId}`, `Secure`
-/// when the server's public URL is https) that opens the share for the
-/// server's `unlock_ttl` (12 h by default), on every instance sharing the
-/// database. A wrong one answers the unlock page again, "Wrong password".
-/// Wrong guesses are limited: 5 per share and 10 per client per minute,
-/// then 429 with `Retry-After`. A share without a password: 303 to its page.
+/// The right password answers 303 to the page with a
+/// `share_unlock_{shareId}` cookie (`HttpOnly; SameSite=Strict;
+/// Path=/shared`, `Secure` when the server's public URL is https) that
+/// opens the share — its page, versions, files and `.json`/`.md`/`.html`
+/// downloads — for the server's `unlock_ttl` (12 h by default), on every
+/// instance sharing the database, and no other share. A wrong one answers
+/// the unlock page again, "Wrong password". Wrong guesses are limited: 5
+/// per share and 10 per client per minute (on each instance), then 429
+/// with `Retry-After`. A share without a password: 303 to its page.
 #[utoipa::path(
     post,
     path = "/shared/{shareId}/unlock",
@@ -38,40 +35,30 @@ use crate::store::Store;
     responses(
         (status = 303, description = "Unlocked (or no password needed): go to the page",
             headers(("Location" = String, description = "`/shared/{shareId}`"),
-                ("Set-Cookie" = String, description = "`share_unlock=<expiry>.<signature>; Path=/shared/{shareId}; HttpOnly; SameSite=Strict; Max-Age=<ttl>`"))),
+                ("Set-Cookie" = String, description = "`share_unlock_{shareId}=<expiry>.<signature>; Path=/shared; HttpOnly; SameSite=Strict; Max-Age=<ttl>`"))),
         (status = 400, description = "The password is empty, longer than 1024 bytes or has control characters (unlock page)", content_type = "text/html"),
         (status = 401, description = "No or a wrong password (unlock page)", content_type = "text/html"),
         (status = 404, description = "Unknown or malformed id (HTML page)", content_type = "text/html"),
         (status = 410, description = "Expired or revoked (HTML page)", content_type = "text/html"),
         (status = 413, description = "Body larger than 4 KiB", body = crate::error::Failure),
-        (status = 415, description = "Not `application/x-www-form-urlencoded`", body = crate::error::Failure),
+        (status = 415, description = "Not `application/x-www-form-urlencoded` (the message names the type it takes)", body = crate::error::Failure),
         (status = 429, description = "Too many wrong passwords for this share or from this client (unlock page)", content_type = "text/html",
             headers(("Retry-After" = u64, description = "Seconds to wait"))),
     ),
 )]
 pub async fn unlock(
-    State(store): State<Store>,
-    State(clock): State<Clock>,
-    State(protection): State<Arc<Protection>>,
-    State(assets): State<Arc<Assets>>,
+    State(state): State<AppState>,
     id: Result<ShareIdParam, Error>,
     headers: HeaderMap,
     form: Result<UnlockForm, Error>,
 ) -> Response {
     let Ok(ShareIdParam(id)) = id else {
-        return error_page(&assets, &headers, Error::NotFound);
+        return error_page(&state.assets, &headers, Error::NotFound);
     };
     let unlocked = async {
         let UnlockForm { password, client } = form?;
-        delivery::unlock(
-            store.as_ref(),
-            &protection,
-            clock.now(),
-            &id,
-            password,
-            client,
-        )
-        .await
+        let (store, protection) = (state.store.as_ref(), &state.protection);
+        delivery::unlock(store, protection, state.clock.now(), &id, password, client).await
     };
     match unlocked.await {
         Ok(cookie) => {
@@ -86,9 +73,8 @@ pub async fn unlock(
             headers.insert(header::CACHE_CONTROL, Caching::None.header());
             response
         }
-        Err(error) => {
-            unlock_page(&id, error).unwrap_or_else(|error| error_page(&assets, &headers, error))
-        }
+        Err(error) => unlock_page(&id, error)
+            .unwrap_or_else(|error| error_page(&state.assets, &headers, error)),
     }
 }
 

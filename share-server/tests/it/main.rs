@@ -24,6 +24,7 @@ mod load;
 mod og_image;
 mod page;
 mod protect;
+mod protect_browser;
 mod protect_views;
 mod rate_limits;
 mod robustness;

@@ -17,17 +17,17 @@ use serde_json::Value;
 use share_server::Config;
 
 pub const PASSWORD: &str = "correct horse ü 🔐 密码";
-const TITLE: &str = "Secret roadmap";
-const CONTENT_MARKER: &str = "What is the weather in Paris?";
+pub const TITLE: &str = "Secret roadmap";
+pub const CONTENT_MARKER: &str = "What is the weather in Paris?";
 
 /// A password-protected share with an attached PNG: its id, delete token
 /// and the file's hash.
-struct Protected {
-    id: String,
-    sha256: String,
+pub struct Protected {
+    pub id: String,
+    pub sha256: String,
 }
 
-async fn publish_protected(server: &TestServer, token: &str, password: &str) -> Protected {
+pub async fn publish_protected(server: &TestServer, token: &str, password: &str) -> Protected {
     let png = png_of(100, 0);
     let sha256 = sha256_hex(&png);
     let mut snapshot = attach(
@@ -388,6 +388,14 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
             .unwrap();
         assert_eq!(response.status(), status, "{body}");
         assert!(header(&response, "set-cookie").is_empty());
+        if status == StatusCode::UNSUPPORTED_MEDIA_TYPE {
+            let refusal = expect_error(response, status, "unsupported_media_type").await;
+            let message = refusal["message"].as_str().unwrap();
+            assert!(
+                message.contains("application/x-www-form-urlencoded") && !message.contains("JSON"),
+                "{message}"
+            );
+        }
     }
 
     let unlocked = unlock(&server, &x.id, client, PASSWORD).await;
@@ -395,12 +403,13 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
     assert_eq!(header(&unlocked, "location"), x_page);
     let set_cookie = header(&unlocked, "set-cookie");
     for attribute in [
-        format!("Path=/shared/{}", x.id),
-        "HttpOnly".to_owned(),
-        "SameSite=Strict".to_owned(),
-        "Max-Age=43200".to_owned(),
+        // Every read of the share lies under it, the downloads beside the page too.
+        "Path=/shared",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Max-Age=43200",
         // The public URL of the tests is https.
-        "Secure".to_owned(),
+        "Secure",
     ] {
         assert!(
             set_cookie.split("; ").any(|a| a == attribute),
@@ -409,39 +418,53 @@ async fn cookie_opens_one_share_till_expiry(server: TestServer) {
     }
     assert!(PUBLIC_URL.starts_with("https://"));
     let cookie = cookie_of(&unlocked);
-    assert!(cookie.starts_with("share_unlock="), "{cookie}");
+    let x_name = format!("share_unlock_{}", x.id);
+    assert!(cookie.starts_with(&format!("{x_name}=")), "{cookie}");
 
-    // The cookie opens X's page and files, nothing of Y.
+    // The cookie opens every read of X — the page shows its download
+    // links — and nothing of Y, whatever name it is sent under.
     let page = with_cookie(&cookie).await;
     assert_eq!(page.status(), StatusCode::OK);
     assert_eq!(header(&page, "cache-control"), "private, no-store");
-    assert!(page.text().await.unwrap().contains(TITLE));
-    let file = get_with(
-        &server,
-        &file_path(&x.id, &x.sha256),
-        client,
-        None,
-        Some(&cookie),
-    )
-    .await;
-    assert_eq!(file.status(), StatusCode::OK);
-    for path in [format!("/shared/{}", y.id), file_path(&y.id, &y.sha256)] {
+    let html = page.text().await.unwrap();
+    assert!(html.contains(TITLE));
+    for suffix in [".json", ".md", ".html"] {
+        assert!(
+            html.contains(&format!("href=\"{x_page}{suffix}\" download")),
+            "{html}"
+        );
+    }
+    for path in reads(&x) {
         let response = get_with(&server, &path, client, None, Some(&cookie)).await;
-        assert_eq!(response.status(), StatusCode::UNAUTHORIZED, "{path}");
+        assert_eq!(response.status(), StatusCode::OK, "{path}");
+        assert_eq!(header(&response, "cache-control"), "private, no-store");
+    }
+    let value = cookie.strip_prefix(&format!("{x_name}=")).unwrap();
+    let y_name = format!("share_unlock_{}", y.id);
+    for path in reads(&y) {
+        for cookie in [cookie.clone(), format!("{y_name}={value}")] {
+            let response = get_with(&server, &path, client, None, Some(&cookie)).await;
+            assert_eq!(
+                response.status(),
+                StatusCode::UNAUTHORIZED,
+                "{path} {cookie}"
+            );
+        }
     }
 
-    // Tampered: another expiry, a flipped signature, junk.
-    let value = cookie.strip_prefix("share_unlock=").unwrap();
+    // Tampered: another expiry, a flipped signature, junk, another name.
     let (expiry, signature) = value.split_once('.').unwrap();
     let later = expiry.parse::<i64>().unwrap() + 86_400;
     let mut flipped = signature.to_owned();
     let last = flipped.pop().unwrap();
     flipped.push(if last == 'A' { 'B' } else { 'A' });
     for bad in [
-        format!("share_unlock={later}.{signature}"),
-        format!("share_unlock={expiry}.{flipped}"),
-        "share_unlock=".to_owned(),
-        "share_unlock=garbage".to_owned(),
+        format!("{x_name}={later}.{signature}"),
+        format!("{x_name}={expiry}.{flipped}"),
+        format!("{x_name}="),
+        format!("{x_name}=garbage"),
+        format!("share_unlock={value}"),
+        format!("{x_name}x={value}"),
         format!("other={value}"),
     ] {
         let response = with_cookie(&bad).await;

@@ -38,7 +38,7 @@ pub async fn publish_version(
 }
 
 /// The text of the page's versions line and its links' targets.
-fn versions_line(html: &str) -> (String, Vec<String>) {
+pub fn versions_line(html: &str) -> (String, Vec<String>) {
     let document = Html::parse_document(html);
     let line = Selector::parse("[data-testid=share-versions]").unwrap();
     let link = Selector::parse("[data-testid=share-version-link]").unwrap();

@@ -3,10 +3,14 @@
 //!
 //! Each vector gets a share of its own (title, provider, model, system
 //! prompt, tool definition, variables, message ids, content, reasoning, tool
-//! call ids/names/arguments, tool results), as a version 1 snapshot and as a
-//! version 2 one (adding the answers' models and providers, settings names
-//! and values, error text, prompt details keys and values), on a server
-//! over SQLite and again on one over PostgreSQL. The pages are fetched from the real servers and then served again by a tiny local server *without* the
+//! call ids/names/arguments, tool results) with two versions at its link: a
+//! version 1 snapshot, then a version 2 one (adding the answers' models and
+//! providers, settings names and values, error text, prompt details keys
+//! and values), on a server over SQLite and again on one over PostgreSQL.
+//! Both versions' pages are checked: the share's own page (the newest, with
+//! its "Version 2 of 2 · see version 1" line) and `/shared/{id}/v/1`. The
+//! pages are fetched from the real servers and then served again by a tiny
+//! local server *without* the
 //! Content-Security-Policy, so what is checked is the escaping alone, not the
 //! CSP that would also block most vectors. Batches of pages are loaded as
 //! iframes of one host page (one navigation per batch keeps the run short);
@@ -19,6 +23,7 @@
 //! live: inserted raw into a page, many vectors do run.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
+use crate::versions::{publish_version, versions_line};
 use crate::{common, pg, webdriver};
 
 use std::collections::BTreeMap;
@@ -377,33 +382,50 @@ async fn no_vector_runs_in_any_field() {
     let mut page_urls = Vec::new();
     for server in &servers {
         let token = server.user("alice").await;
-        for (schema, vector) in Schema::ALL
-            .into_iter()
-            .flat_map(|schema| vectors.iter().map(move |vector| (schema, vector)))
-        {
-            let snapshot = make_valid(hostile_snapshot(vector, schema));
-            let fields = match schema {
-                Schema::V1 => FIELDS.iter().chain(&[]),
-                Schema::V2 => FIELDS.iter().chain(&V2_FIELDS),
-            };
-            for (field, pointer) in fields {
-                if snapshot.pointer(pointer) == Some(&json!(vector)) {
-                    *placed.entry(field).or_default() += 1;
+        for vector in &vectors {
+            // Version 1 of the share is the version 1 snapshot, version 2
+            // (published at the same link) the version 2 one: its page is
+            // the share's own, "Version 2 of 2 · see version 1", and the
+            // first stays at `/v/1` — the vector's title on both.
+            let mut id = String::new();
+            for schema in Schema::ALL {
+                let snapshot = make_valid(hostile_snapshot(vector, schema));
+                let fields = match schema {
+                    Schema::V1 => FIELDS.iter().chain(&[]),
+                    Schema::V2 => FIELDS.iter().chain(&V2_FIELDS),
+                };
+                for (field, pointer) in fields {
+                    if snapshot.pointer(pointer) == Some(&json!(vector)) {
+                        *placed.entry(field).or_default() += 1;
+                    }
                 }
+                let response = match schema {
+                    Schema::V1 => server.publish(Some(&token), &snapshot).await,
+                    Schema::V2 => publish_version(server, &id, Some(&token), None, &snapshot).await,
+                };
+                assert_eq!(
+                    response.status(),
+                    201,
+                    "{vector}: {}",
+                    response.text().await.unwrap()
+                );
+                let data: Value = response.json().await.unwrap();
+                id = data["data"]["shareId"].as_str().unwrap().to_owned();
             }
-            let response = server.publish(Some(&token), &snapshot).await;
-            assert_eq!(
-                response.status(),
-                201,
-                "{vector}: {}",
-                response.text().await.unwrap()
-            );
-            let data: Value = response.json().await.unwrap();
-            let id = data["data"]["shareId"].as_str().unwrap().to_owned();
-            let page = server.get(&format!("/shared/{id}")).await;
-            assert_eq!(page.status(), 200);
-            page_urls.push(server.url(&format!("/shared/{id}")));
-            pages.push(page.text().await.unwrap());
+            for (path, line) in [
+                (
+                    format!("/shared/{id}/v/1"),
+                    "Version 1 of 2 · see version 2",
+                ),
+                (format!("/shared/{id}"), "Version 2 of 2 · see version 1"),
+            ] {
+                let page = server.get(&path).await;
+                assert_eq!(page.status(), 200, "{path}");
+                let html = page.text().await.unwrap();
+                assert_eq!(versions_line(&html).0, line, "{vector}");
+                page_urls.push(server.url(&path));
+                pages.push(html);
+            }
         }
     }
     // Every vector reached the fields that take any text, in each version
@@ -459,8 +481,9 @@ async fn no_vector_runs_in_any_field() {
     let count = vectors.len();
     let page_count = mirror.pages.len();
     eprintln!(
-        "xss corpus: {count} vectors published as {page_count} shares (versions 1 and 2, \
-         SQLite and PostgreSQL) in {published:?}; placed per field: {placed:?}"
+        "xss corpus: {count} vectors published as {page_count} version pages (schema \
+         versions 1 and 2 at one link each, SQLite and PostgreSQL) in {published:?}; \
+         placed per field: {placed:?}"
     );
     with_session(client, Duration::from_secs(300), |client| async move {
         // The detectors see a marker set in a frame, and a dialog.
