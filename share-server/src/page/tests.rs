@@ -281,7 +281,10 @@ fn every_message_in_order_with_role_and_time() {
     );
     // Each time links to its message.
     let links = attrs(&document, "article .msg-time", "href");
-    assert_eq!(links, ["#msg-1", "#msg-2", "#msg-3", "#msg-4", "#msg-5", "#msg-6"]);
+    assert_eq!(
+        links,
+        ["#msg-1", "#msg-2", "#msg-3", "#msg-4", "#msg-5", "#msg-6"]
+    );
 }
 
 #[test]
@@ -370,7 +373,10 @@ fn reasoning_is_collapsible_without_script() {
     let reasoning = one(&document, "#msg-2 details.msg-reasoning");
     assert_eq!(reasoning.value().attr("open"), None, "collapsed by default");
     // Its 30 tokens are in the stats line, not repeated here.
-    assert_eq!(text_of(&document, "#msg-2 .msg-reasoning summary"), "Reasoning");
+    assert_eq!(
+        text_of(&document, "#msg-2 .msg-reasoning summary"),
+        "Reasoning"
+    );
     assert!(text(reasoning).contains("lacks the execute bit"));
 }
 
@@ -387,7 +393,10 @@ fn tool_calls_and_results_are_distinct_and_linked() {
         text_of(&document, "#msg-2-call-1 .tool-call-header .tool-call-name"),
         "stat_file"
     );
-    let arguments = one(&document, "#msg-2-call-1 .tool-call-args pre code.language-json");
+    let arguments = one(
+        &document,
+        "#msg-2-call-1 .tool-call-args pre code.language-json",
+    );
     assert_eq!(
         arguments.text().collect::<String>(),
         "{\n  \"path\": \"deploy.sh\"\n}\n",
@@ -401,7 +410,10 @@ fn tool_calls_and_results_are_distinct_and_linked() {
         text_of(&document, "#msg-3 .msg-answers"),
         "for stat_file call_perm"
     );
-    assert_eq!(text_of(&document, "#msg-3 .msg-answers .tool-call-id"), "call_perm");
+    assert_eq!(
+        text_of(&document, "#msg-3 .msg-answers .tool-call-id"),
+        "call_perm"
+    );
     let link = one(&document, "#msg-3 .msg-answers a");
     assert_eq!(link.value().attr("href"), Some("#msg-2-call-1"));
     let output = one(
@@ -573,7 +585,9 @@ fn hostile_page_is_inert(version: u32) {
     // The message's own id is not printed on the page at all.
     let user = one(&document, "article[data-role=user]");
     assert!(
-        user.value().attrs().all(|(_, value)| !value.contains(XSS_SHORT)),
+        user.value()
+            .attrs()
+            .all(|(_, value)| !value.contains(XSS_SHORT)),
         "{:?}",
         user.value()
     );

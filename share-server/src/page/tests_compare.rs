@@ -60,7 +60,10 @@ fn three_answers_stand_as_columns_and_the_conversation_goes_on_below() {
     let columns = attrs(&document, ".compare-answer", "data-column");
     assert_eq!(columns, ["1", "2", "3"]);
     // The reasoning's 40 tokens are in the table below.
-    assert_eq!(text_of(&document, "#msg-3 .msg-reasoning summary"), "Reasoning");
+    assert_eq!(
+        text_of(&document, "#msg-3 .msg-reasoning summary"),
+        "Reasoning"
+    );
     assert_eq!(
         texts(&document, "#msg-4 [data-testid=msg-params] dt"),
         ["Temperature", "seed"]

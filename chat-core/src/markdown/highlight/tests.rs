@@ -216,10 +216,10 @@ fn spans_are_flat_short_and_cover_the_code_exactly() {
 
 #[test]
 fn code_is_escaped_like_the_rest_of_the_page() {
-    let tags = regex::Regex::new("<span class=\"hl-[a-z]\">|</span>").unwrap();
+    let tags = regex::Regex::new("<span class=hl-[a-z]>|</span>").unwrap();
     let code = "<script>alert('x' && \"y\")</script> // <b>&amp;\n";
     let mut escaped = String::new();
-    escape_into(&mut escaped, code);
+    escape_text_into(&mut escaped, code);
     for language in [
         "rust", "python", "js", "html", "json", "bash", "sql", "diff",
     ] {
@@ -235,7 +235,7 @@ fn known_languages_and_aliases_are_highlighted() {
         "py", "Python", "js", "ts", "bash", "shell", "json", "c++", "go", "yaml",
     ] {
         let html = highlight(language, "x = \"1\"\n").unwrap_or_else(|| panic!("{language}"));
-        assert!(html.contains("<span class=\"hl-"), "{language}: {html}");
+        assert!(html.contains("<span class=hl-"), "{language}: {html}");
         assert!(!html.contains("style="));
     }
 }
