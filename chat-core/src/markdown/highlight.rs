@@ -18,10 +18,10 @@ use syntect::highlighting::ScopeSelectors;
 use syntect::parsing::{MatchPower, ParseState, Scope, ScopeStack, SyntaxSet};
 use syntect::util::LinesWithEndings;
 
-use super::escape_into;
+use super::escape_text_into;
 
-/// Prefix of every class the highlighter emits (`hl-k`, `hl-s`, and
-/// `hl-code` on the `<pre>`), so they never clash with the page's own.
+/// Prefix of every class the highlighter emits (`hl-k`, `hl-s`…), so they
+/// never clash with the page's own.
 pub const HIGHLIGHT_CLASS_PREFIX: &str = "hl-";
 
 /// Code larger than this is shown plain: highlighting cost grows with size,
@@ -277,17 +277,18 @@ impl Spans {
             }
             self.html.push_str(&self.blank);
             if let Some(category) = category {
-                self.html.push_str("<span class=\"");
+                // Unquoted: the value is one of our own letters.
+                self.html.push_str("<span class=");
                 self.html.push_str(HIGHLIGHT_CLASS_PREFIX);
                 self.html.push_str(category.class());
-                self.html.push_str("\">");
+                self.html.push('>');
             }
             self.open = category;
         } else {
             self.html.push_str(&self.blank);
         }
         self.blank.clear();
-        escape_into(&mut self.html, text);
+        escape_text_into(&mut self.html, text);
     }
 
     fn finish(mut self) -> String {

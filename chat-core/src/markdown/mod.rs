@@ -17,8 +17,10 @@
 //!   `<input>`.
 //! - Fenced code gets `<pre><code class="language-xxx">` with the language
 //!   reduced to `[A-Za-z0-9_+.#-]`. With the `highlight` feature, code in a
-//!   language syntect knows is highlighted with `hl-`-prefixed classes
-//!   (`<pre class="hl-code">`); [`highlight_stylesheet`] returns the CSS.
+//!   language syntect knows is highlighted with flat spans of `hl-`-prefixed
+//!   classes (`<span class=hl-k>`); [`highlight_stylesheet`] returns the CSS.
+//! - Text is escaped for text (`&`, `<`, `>`), attribute values for
+//!   attributes (quotes too).
 //!
 //! Markdown flavour: CommonMark plus GFM tables, strikethrough and task lists.
 
@@ -100,6 +102,21 @@ pub fn render_markdown(src: &str) -> String {
     let options =
         Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
     render::render(Parser::new_ext(src, options), src.len())
+}
+
+/// Writes `text` escaped for HTML text content: `&`, `<` and `>` only.
+/// Quotes need no escaping outside attributes, and JSON and code are full
+/// of them (`&quot;` six times the size of `"`, on every string of a tool
+/// result). Never for an attribute value: that is [`escape_into`].
+pub(crate) fn escape_text_into(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            _ => out.push(c),
+        }
+    }
 }
 
 /// Writes `text` escaped for HTML text and double- or single-quoted attributes.

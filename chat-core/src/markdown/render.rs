@@ -1,10 +1,11 @@
 //! The HTML writer: every tag in the output is written here, from a fixed
-//! set; everything that comes from the source goes through [`escape_into`].
+//! set; everything that comes from the source goes through [`escape_into`]
+//! (attribute values) or [`escape_text_into`] (text).
 
 use pulldown_cmark::{Alignment, CodeBlockKind, CowStr, Event, LinkType, Tag, TagEnd};
 
 use super::url::sanitize_url;
-use super::{code_language, escape_into};
+use super::{code_language, escape_into, escape_text_into};
 
 const LINK_REL: &str = "noopener noreferrer nofollow";
 
@@ -80,14 +81,14 @@ impl Renderer {
             block.code.push_str(text);
         } else if !self.in_metadata {
             self.mark_link_text();
-            escape_into(&mut self.out, text);
+            escape_text_into(&mut self.out, text);
         }
     }
 
     fn wrapped(&mut self, open: &str, text: &str, close: &str) {
         self.mark_link_text();
         self.out.push_str(open);
-        escape_into(&mut self.out, text);
+        escape_text_into(&mut self.out, text);
         self.out.push_str(close);
     }
 
@@ -126,7 +127,7 @@ impl Renderer {
             Tag::Item => out.push_str("<li>"),
             Tag::FootnoteDefinition(name) => {
                 out.push_str("<div class=\"md-footnote\"><sup>[");
-                escape_into(out, &name);
+                escape_text_into(out, &name);
                 out.push_str("]</sup>\n");
             }
             Tag::DefinitionList => out.push_str("<dl>\n"),
@@ -270,7 +271,7 @@ impl Renderer {
             Some(LinkFrame::Anchor) => {}
             Some(LinkFrame::Image { has_text, url }) => {
                 if !has_text {
-                    escape_into(&mut self.out, &url);
+                    escape_text_into(&mut self.out, &url);
                 }
             }
             Some(LinkFrame::TextOnly) | None => return,
@@ -284,9 +285,7 @@ impl Renderer {
         if let Some(language) = &block.language
             && let Some(highlighted) = super::highlight::highlight(language, &block.code)
         {
-            self.out.push_str("<pre class=\"");
-            self.out.push_str(super::highlight::HIGHLIGHT_CLASS_PREFIX);
-            self.out.push_str("code\"><code class=\"language-");
+            self.out.push_str("<pre><code class=\"language-");
             escape_into(&mut self.out, language);
             self.out.push_str("\">");
             self.out.push_str(&highlighted);
@@ -301,7 +300,7 @@ impl Renderer {
             }
             None => self.out.push_str("<pre><code>"),
         }
-        escape_into(&mut self.out, &block.code);
+        escape_text_into(&mut self.out, &block.code);
         self.out.push_str("</code></pre>\n");
     }
 }

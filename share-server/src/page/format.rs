@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 pub use chat_core::format::{
-    cost, count, duration_ms, file_size, generation_rate, money, parameter, percent, tokens,
+    cost, count, duration_ms, file_size, generation_rate, money, parameter, percent,
     tokens_per_second,
 };
 

@@ -113,10 +113,11 @@ impl Conversation<'_> {
         } else {
             format::time(message.timestamp)
         };
+        // The minute, as the reader sees it; the exact instant is in the
+        // JSON download (a `datetime` per message weighed more than the
+        // figures of a stats line).
         let time = html! {
-            a.msg-time href={ "#" (anchor) } {
-                time datetime=(format::iso(message.timestamp)) { (when) }
-            }
+            a.msg-time href={ "#" (anchor) } { (when) }
         };
         let (column, settings) = match slot {
             Slot::Flow => (None, answers::differing_settings(snapshot, message)),
@@ -130,9 +131,7 @@ impl Conversation<'_> {
         let state = message.finish_reason.map(|reason| reason.data_state());
         html! {
             article.msg.{ "msg-" (role) }.compare-answer[column.is_some()] id=(anchor)
-                data-testid="message" data-role=(role) data-message-id=(message.id)
-                data-tool-call-id=[message.tool_call_id.as_deref()] data-state=[state]
-                data-column=[column] {
+                data-testid="message" data-role=(role) data-state=[state] data-column=[column] {
                 header.msg-header {
                     @if let Some(number) = column {
                         (column_title(snapshot, message, number))
@@ -148,13 +147,9 @@ impl Conversation<'_> {
                 }
                 (answers::settings_line(settings))
                 @if let Some(reasoning) = message.reasoning.as_deref().filter(|r| !r.trim().is_empty()) {
-                    details.msg-reasoning data-testid="msg-reasoning" {
-                        summary {
-                            "Reasoning"
-                            @if let Some(tokens) = message.usage.and_then(|u| u.reasoning_tokens) {
-                                span.msg-reasoning-tokens { " · " (format::tokens(tokens)) }
-                            }
-                        }
+                    // Its token count is in the stats line (or the comparison's table).
+                    details.msg-reasoning {
+                        summary { "Reasoning" }
                         div.msg-reasoning-body.markdown { (code::markdown(reasoning)) }
                     }
                 }
@@ -212,7 +207,7 @@ fn tool_result(content: &str) -> Markup {
 
 fn answered_call(call_id: &str, calls: &HashMap<&str, CallTarget<'_>>) -> Markup {
     html! {
-        span.msg-answers data-testid="tool-result-for" {
+        span.msg-answers {
             "for "
             @if let Some(target) = calls.get(call_id) {
                 a href={ "#" (target.anchor) } { code.tool-call-name { (target.name) } }
@@ -225,13 +220,13 @@ fn answered_call(call_id: &str, calls: &HashMap<&str, CallTarget<'_>>) -> Markup
 
 fn tool_call(anchor: &str, call: &ToolCall) -> Markup {
     html! {
-        section.tool-call id=(anchor) data-testid="tool-call" data-tool-call-id=(call.id) {
+        section.tool-call id=(anchor) {
             header.tool-call-header {
                 span.tool-call-label { "Tool call" }
-                code.tool-call-name data-testid="tool-call-name" { (call.name) }
+                code.tool-call-name { (call.name) }
                 code.tool-call-id title="Tool call id" { (call.id) }
             }
-            div.tool-call-args.markdown data-testid="tool-call-args" {
+            div.tool-call-args.markdown {
                 (code::json_or_raw(&call.arguments))
             }
         }

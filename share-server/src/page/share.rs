@@ -171,19 +171,17 @@ fn document(page: Page<'_>) -> Markup {
                 meta property="og:image:height" content=(super::OG_IMAGE_HEIGHT);
                 meta property="og:image:alt" content=(description);
                 meta name="twitter:card" content="summary_large_image";
-                meta name="twitter:image" content=(image);
             } @else {
                 meta name="twitter:card" content="summary";
             }
-            meta name="twitter:title" content=(title);
-            meta name="twitter:description" content=(description);
+            // No twitter:title, :description or :image: X reads the og: ones
+            // when they are missing.
         },
         Social::Protected => html! {
             meta property="og:type" content="website";
             meta property="og:site_name" content="Parlor";
             meta property="og:title" content="Protected share";
             meta name="twitter:card" content="summary";
-            meta name="twitter:title" content="Protected share";
         },
     };
     let protected = matches!(page.social, Social::Protected);
@@ -280,7 +278,7 @@ fn model_config(config: &ModelConfig, several: bool) -> Markup {
 pub fn stat_items(stats: &[Stat]) -> Markup {
     html! {
         @for stat in stats {
-            div.stat data-stat=(stat.key) {
+            div data-stat=(stat.key) {
                 dt { (stat.label) }
                 dd { (stat.value) }
             }

@@ -272,8 +272,8 @@ fn the_xss_corpus_renders_inert_in_the_file() {
         let mut snapshot = fixtures::conversation();
         // The user, the assistant calling a tool, the tool's answer.
         snapshot.messages.truncate(3);
-        // Fields that also land in attributes (`og:title`,
-        // `data-message-id`) are prefixed: a bare `javascript:…` there is
+        // Fields that also land in attributes (`og:title`, a comparison
+        // row's `data-message-id`) are prefixed: a bare `javascript:…` there is
         // inert text, but `assert_inert` refuses any attribute that reads
         // like a script URL.
         let prefixed = format!("x {vector}");

@@ -59,9 +59,10 @@ fn three_answers_stand_as_columns_and_the_conversation_goes_on_below() {
     );
     let columns = attrs(&document, ".compare-answer", "data-column");
     assert_eq!(columns, ["1", "2", "3"]);
+    // The reasoning's 40 tokens are in the table below.
     assert_eq!(
-        text_of(&document, "#msg-3 [data-testid=msg-reasoning] summary"),
-        "Reasoning · 40 tokens"
+        text_of(&document, "#msg-3 .msg-reasoning summary"),
+        "Reasoning"
     );
     assert_eq!(
         texts(&document, "#msg-4 [data-testid=msg-params] dt"),
@@ -159,7 +160,7 @@ fn messages_between_the_answers_follow_their_comparison() {
         flow(&document),
         ["#msg-1", "#msg-2", "compare[msg-3 msg-5 msg-6]", "#msg-4"]
     );
-    let link = one(&document, "#msg-4 [data-testid=tool-result-for] a");
+    let link = one(&document, "#msg-4 .msg-answers a");
     assert_eq!(link.value().attr("href"), Some("#msg-3-call-1"));
     one(&document, "#msg-3 #msg-3-call-1");
 }

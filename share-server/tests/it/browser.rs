@@ -360,11 +360,8 @@ async fn the_share_page_in_chromium() {
         assert_texts(
             &client,
             &[
-                ("#msg-2 [data-testid=tool-call-name]", "stat_file"),
-                (
-                    "#msg-2 [data-testid=tool-call-args]",
-                    "{\n  \"path\": \"deploy.sh\"\n}",
-                ),
+                ("#msg-2 .tool-call-header .tool-call-name", "stat_file"),
+                ("#msg-2 .tool-call-args", "{\n  \"path\": \"deploy.sh\"\n}"),
             ],
         )
         .await;
