@@ -272,27 +272,28 @@ impl ServeArgs {
                 .map(|text| parse_expiry_arg(text).map_err(|e| file_error(key, &e)))
                 .transpose()
         };
+        let file_size = |key: &str, value: &Option<Size>| -> Result<Option<usize>, Error> {
+            value.as_ref().map(|size| size.resolve(key)).transpose()
+        };
         // The flag (or environment variable), else the file, else the default.
         macro_rules! layered {
             ($field:ident) => {
                 self.$field.or(file.$field).unwrap_or(defaults.$field)
+            };
+            // The file's value read by `$parse`, which names the key in its
+            // error: a bad one is refused even when a flag overrides it.
+            ($field:ident, $parse:expr) => {
+                self.$field
+                    .or($parse(stringify!($field), &file.$field)?)
+                    .unwrap_or(defaults.$field)
             };
         }
         let config = Config {
             bind: self.bind.or(file.bind).unwrap_or(DEFAULT_BIND),
             database_url: common.database_url.clone(),
             public_url: self.public_url.clone().or_else(|| file.public_url.clone()),
-            body_limit: match self.body_limit {
-                Some(limit) => limit,
-                None => match &file.body_limit {
-                    Some(size) => size.resolve("body_limit")?,
-                    None => defaults.body_limit,
-                },
-            },
-            request_timeout: self
-                .request_timeout
-                .or(file_duration("request_timeout", &file.request_timeout)?)
-                .unwrap_or(defaults.request_timeout),
+            body_limit: layered!(body_limit, file_size),
+            request_timeout: layered!(request_timeout, file_duration),
             allow_anonymous: layered!(allow_anonymous),
             default_expiry: self
                 .default_expiry
@@ -305,28 +306,16 @@ impl ServeArgs {
             rate_limit_ip: layered!(rate_limit_ip),
             rate_limit_token: layered!(rate_limit_token),
             trust_forwarded_for: layered!(trust_forwarded_for),
-            cache_size: match self.cache_size {
-                Some(size) => size,
-                None => match &file.cache_size {
-                    Some(size) => size.resolve("cache_size")?,
-                    None => defaults.cache_size,
-                },
-            },
+            cache_size: layered!(cache_size, file_size),
             allowed_hosts: if self.allowed_hosts.is_empty() {
                 file.allowed_hosts.clone().unwrap_or_default()
             } else {
                 self.allowed_hosts.clone()
             },
             clock: defaults.clock,
-            unlock_ttl: self
-                .unlock_ttl
-                .or(file_duration("unlock_ttl", &file.unlock_ttl)?)
-                .unwrap_or(defaults.unlock_ttl),
+            unlock_ttl: layered!(unlock_ttl, file_duration),
             count_views: layered!(count_views),
-            view_flush: self
-                .view_flush
-                .or(file_duration("view_flush", &file.view_flush)?)
-                .unwrap_or(defaults.view_flush),
+            view_flush: layered!(view_flush, file_duration),
         };
         Ok((config, common.log_format))
     }

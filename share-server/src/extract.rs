@@ -49,7 +49,7 @@ where
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let limit = Arc::<Settings>::from_ref(state).body_limit;
         let now = Clock::from_ref(state).now();
-        if !is_json(request.headers()) {
+        if !has_content_type(request.headers(), "application/json") {
             return Err(Error::UnsupportedMediaType(JSON_BODY));
         }
         let declared = request
@@ -66,13 +66,14 @@ where
     }
 }
 
-/// `application/json`, optionally with parameters (`; charset=utf-8`).
-fn is_json(headers: &axum::http::HeaderMap) -> bool {
+/// Whether the `Content-Type` is `essence`, optionally with parameters
+/// (`; charset=utf-8`).
+fn has_content_type(headers: &axum::http::HeaderMap, essence: &str) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
         .map(|value| value.split(';').next().unwrap_or_default().trim())
-        .is_some_and(|essence| essence.eq_ignore_ascii_case("application/json"))
+        .is_some_and(|given| given.eq_ignore_ascii_case(essence))
 }
 
 /// Reads the body, refusing it as soon as it passes `limit` (chunked
@@ -146,51 +147,76 @@ impl<S: Send + Sync> FromRequestParts<S> for DeleteToken {
     }
 }
 
-/// Who publishes: a user, or nobody when anonymous publishing is allowed.
-/// Checks the rate limits first — per client IP, then per presented token —
-/// so floods and token guessing are both throttled before any lookup.
-#[derive(Debug)]
-pub struct Publisher(pub Option<User>);
+/// What the extractors of the gates (who may publish, list, revoke or read)
+/// draw from the state: the store, the settings and the rate limits. Every
+/// state that yields the three has it.
+pub trait GateState: Send + Sync {
+    fn store(&self) -> Store;
+    fn settings(&self) -> Arc<Settings>;
+    fn rate_limits(&self) -> Arc<RateLimits>;
+}
 
-impl<S> FromRequestParts<S> for Publisher
+impl<S> GateState for S
 where
     S: Send + Sync,
     Store: FromRef<S>,
     Arc<Settings>: FromRef<S>,
     Arc<RateLimits>: FromRef<S>,
 {
+    fn store(&self) -> Store {
+        Store::from_ref(self)
+    }
+
+    fn settings(&self) -> Arc<Settings> {
+        Arc::<Settings>::from_ref(self)
+    }
+
+    fn rate_limits(&self) -> Arc<RateLimits> {
+        Arc::<RateLimits>::from_ref(self)
+    }
+}
+
+/// Who publishes: a user, or nobody when anonymous publishing is allowed.
+/// Checks the rate limits first — per client IP, then per presented token —
+/// so floods and token guessing are both throttled before any lookup.
+#[derive(Debug)]
+pub struct Publisher(pub Option<User>);
+
+impl<S: GateState> FromRequestParts<S> for Publisher {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let token = throttled_bearer(parts, state, Action::Publish).await?;
-        match token {
-            Some(token) => {
-                let store = Store::from_ref(state);
-                Ok(Publisher(Some(
-                    users::authenticate(store.as_ref(), &token).await?,
-                )))
-            }
-            None if Arc::<Settings>::from_ref(state).allow_anonymous => Ok(Publisher(None)),
+        match throttled_user(parts, state, Action::Publish).await? {
+            Some(user) => Ok(Publisher(Some(user))),
+            None if state.settings().allow_anonymous => Ok(Publisher(None)),
             None => Err(Error::Unauthorized),
         }
     }
 }
 
+/// The caller of the share list: rate-limited like publishing (its own
+/// budget), then authenticated (401 without a valid token).
+#[derive(Debug)]
+pub struct Lister(pub User);
+
+impl<S: GateState> FromRequestParts<S> for Lister {
+    type Rejection = Error;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user = throttled_user(parts, state, Action::List).await?;
+        user.map(Lister).ok_or(Error::Unauthorized)
+    }
+}
+
 /// Checks the rate limits of `action` — per client IP, then per presented
 /// bearer token — and returns that token.
-async fn throttled_bearer<S>(
+async fn throttled_bearer(
     parts: &mut Parts,
-    state: &S,
+    state: &impl GateState,
     action: Action,
-) -> Result<Option<String>, Error>
-where
-    S: Send + Sync,
-    Arc<Settings>: FromRef<S>,
-    Arc<RateLimits>: FromRef<S>,
-{
-    let settings = Arc::<Settings>::from_ref(state);
-    let limits = Arc::<RateLimits>::from_ref(state);
-    if let Some(ip) = rate_limit::client_ip(parts, settings.trust_forwarded_for) {
+) -> Result<Option<String>, Error> {
+    let limits = state.rate_limits();
+    if let Some(ip) = rate_limit::client_ip(parts, state.settings().trust_forwarded_for) {
         limits.check_ip(action, ip)?;
     }
     let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
@@ -200,27 +226,18 @@ where
     Ok(token)
 }
 
-/// The caller of the share list: rate-limited like publishing (its own
-/// budget), then authenticated (401 without a valid token).
-#[derive(Debug)]
-pub struct Lister(pub User);
-
-impl<S> FromRequestParts<S> for Lister
-where
-    S: Send + Sync,
-    Store: FromRef<S>,
-    Arc<Settings>: FromRef<S>,
-    Arc<RateLimits>: FromRef<S>,
-{
-    type Rejection = Error;
-
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let token = throttled_bearer(parts, state, Action::List)
-            .await?
-            .ok_or(Error::Unauthorized)?;
-        let store = Store::from_ref(state);
-        Ok(Lister(users::authenticate(store.as_ref(), &token).await?))
-    }
+/// The user of the bearer token presented, after the rate limits of
+/// `action`; `None` without a token, 401 for a token of nobody.
+async fn throttled_user(
+    parts: &mut Parts,
+    state: &impl GateState,
+    action: Action,
+) -> Result<Option<User>, Error> {
+    let Some(token) = throttled_bearer(parts, state, action).await? else {
+        return Ok(None);
+    };
+    let user = users::authenticate(state.store().as_ref(), &token).await?;
+    Ok(Some(user))
 }
 
 /// The credentials of a DELETE — bearer token and `X-Delete-Token` — after
@@ -232,19 +249,15 @@ pub struct RevokeCredentials {
     pub delete_token: Option<String>,
 }
 
-impl<S> FromRequestParts<S> for RevokeCredentials
-where
-    S: Send + Sync,
-    Arc<Settings>: FromRef<S>,
-    Arc<RateLimits>: FromRef<S>,
-{
+impl<S: GateState> FromRequestParts<S> for RevokeCredentials {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         let bearer = throttled_bearer(parts, state, Action::Revoke).await?;
         let DeleteToken(delete_token) = DeleteToken::from_request_parts(parts, state).await?;
         if let Some(token) = &delete_token {
-            Arc::<RateLimits>::from_ref(state)
+            state
+                .rate_limits()
                 .check_token(Action::Revoke, &TokenHash::of(token))?;
         }
         Ok(RevokeCredentials {
@@ -263,10 +276,7 @@ impl<S: Send + Sync> FromRequestParts<S> for ShareIdParam {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<String>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path(param)| ShareIdParam(param))
-            .map_err(|_| Error::NotFound)
+        path_or_not_found(parts, state).await.map(ShareIdParam)
     }
 }
 
@@ -282,29 +292,33 @@ impl<S: Send + Sync> FromRequestParts<S> for FileParams {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        axum::extract::Path::<(String, String)>::from_request_parts(parts, state)
-            .await
-            .map(|axum::extract::Path((share_id, sha256))| FileParams { share_id, sha256 })
-            .map_err(|_| Error::NotFound)
+        let (share_id, sha256) = path_or_not_found(parts, state).await?;
+        Ok(FileParams { share_id, sha256 })
     }
+}
+
+/// The path parameters of a share route; a path that does not parse is
+/// 404, as for an unknown share.
+async fn path_or_not_found<T, S>(parts: &mut Parts, state: &S) -> Result<T, Error>
+where
+    T: serde::de::DeserializeOwned + Send,
+    S: Send + Sync,
+{
+    let axum::extract::Path(params) = axum::extract::Path::<T>::from_request_parts(parts, state)
+        .await
+        .map_err(|_| Error::NotFound)?;
+    Ok(params)
 }
 
 impl utoipa::IntoParams for FileParams {
     fn into_params(in_path: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
         let mut params = ShareIdParam::into_params(in_path);
-        params.push(
-            ParameterBuilder::new()
-                .name("sha256")
-                .parameter_in(ParameterIn::Path)
-                .required(Required::True)
-                .description(Some("SHA-256 of the file, 64 lowercase hex digits"))
-                .schema(Some(
-                    ObjectBuilder::new()
-                        .schema_type(Type::String)
-                        .pattern(Some("^[0-9a-f]{64}$")),
-                ))
-                .build(),
-        );
+        params.push(string_parameter(
+            "sha256",
+            ParameterIn::Path,
+            "SHA-256 of the file, 64 lowercase hex digits",
+            ObjectBuilder::new().pattern(Some("^[0-9a-f]{64}$")),
+        ));
         params
     }
 }
@@ -312,14 +326,35 @@ impl utoipa::IntoParams for FileParams {
 /// How the document states the parameter: `shareId` in the path.
 impl utoipa::IntoParams for ShareIdParam {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let parameter = ParameterBuilder::new()
-            .name("shareId")
-            .parameter_in(ParameterIn::Path)
-            .required(Required::True)
-            .description(Some("22 base62 characters"))
-            .schema(Some(ObjectBuilder::new().schema_type(Type::String)));
-        vec![parameter.build()]
+        vec![string_parameter(
+            "shareId",
+            ParameterIn::Path,
+            "22 base62 characters",
+            ObjectBuilder::new(),
+        )]
     }
+}
+
+/// A string parameter as the document states it: `schema` typed as a
+/// string, required in the path, optional elsewhere.
+fn string_parameter(
+    name: &str,
+    place: ParameterIn,
+    description: &str,
+    schema: ObjectBuilder,
+) -> Parameter {
+    let required = if place == ParameterIn::Path {
+        Required::True
+    } else {
+        Required::False
+    };
+    ParameterBuilder::new()
+        .name(name)
+        .parameter_in(place)
+        .required(required)
+        .description(Some(description))
+        .schema(Some(schema.schema_type(Type::String)))
+        .build()
 }
 
 /// The `X-Share-Password` header of a publish, checked (400
@@ -348,19 +383,14 @@ fn password_header(parts: &Parts) -> Result<Option<Password>, Error> {
 #[derive(Debug)]
 pub struct ReaderCredentials(pub Credentials);
 
-impl<S> FromRequestParts<S> for ReaderCredentials
-where
-    S: Send + Sync,
-    Arc<Settings>: FromRef<S>,
-{
+impl<S: GateState> FromRequestParts<S> for ReaderCredentials {
     type Rejection = Error;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let settings = Arc::<Settings>::from_ref(state);
         Ok(ReaderCredentials(Credentials {
             password: password_header(parts)?,
             cookies: unlock_cookies(parts),
-            client: rate_limit::client_ip(parts, settings.trust_forwarded_for),
+            client: rate_limit::client_ip(parts, state.settings().trust_forwarded_for),
         }))
     }
 }
@@ -391,27 +421,14 @@ pub struct UnlockForm {
 /// Largest unlock form body: a 1024-byte password, every byte percent-encoded.
 const UNLOCK_FORM_LIMIT: usize = 4 * 1024;
 
-impl<S> FromRequest<S> for UnlockForm
-where
-    S: Send + Sync,
-    Arc<Settings>: FromRef<S>,
-{
+impl<S: GateState> FromRequest<S> for UnlockForm {
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let settings = Arc::<Settings>::from_ref(state);
         let (parts, body) = request.into_parts();
-        let client = rate_limit::client_ip(&parts, settings.trust_forwarded_for);
+        let client = rate_limit::client_ip(&parts, state.settings().trust_forwarded_for);
         let request = Request::from_parts(parts, body);
-        let is_form = request
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .and_then(|value| value.to_str().ok())
-            .map(|value| value.split(';').next().unwrap_or_default().trim())
-            .is_some_and(|essence| {
-                essence.eq_ignore_ascii_case("application/x-www-form-urlencoded")
-            });
-        if !is_form {
+        if !has_content_type(request.headers(), "application/x-www-form-urlencoded") {
             return Err(Error::UnsupportedMediaType(FORM_BODY));
         }
         let body = read_limited(request, UNLOCK_FORM_LIMIT).await?;
@@ -428,22 +445,16 @@ pub struct SharePasswordHeader;
 
 impl utoipa::IntoParams for SharePasswordHeader {
     fn into_params(_: impl Fn() -> Option<ParameterIn>) -> Vec<Parameter> {
-        let parameter = ParameterBuilder::new()
-            .name("X-Share-Password")
-            .parameter_in(ParameterIn::Header)
-            .required(Required::False)
-            .description(Some(
-                "The share's password, for a password-protected share (1–1024 bytes of \
-                 UTF-8, no control characters). A browser that sent the page's unlock form \
-                 carries a `share_unlock_{shareId}` cookie instead.",
-            ))
-            .schema(Some(
-                ObjectBuilder::new()
-                    .schema_type(Type::String)
-                    .min_length(Some(1))
-                    .max_length(Some(1024))
-                    .pattern(Some(crate::protect::PASSWORD_PATTERN)),
-            ));
-        vec![parameter.build()]
+        vec![string_parameter(
+            "X-Share-Password",
+            ParameterIn::Header,
+            "The share's password, for a password-protected share (1–1024 bytes of \
+             UTF-8, no control characters). A browser that sent the page's unlock form \
+             carries a `share_unlock_{shareId}` cookie instead.",
+            ObjectBuilder::new()
+                .min_length(Some(1))
+                .max_length(Some(1024))
+                .pattern(Some(crate::protect::PASSWORD_PATTERN)),
+        )]
     }
 }

@@ -189,6 +189,32 @@ pub fn settings_with(providers: Vec<ProviderConfig>, prices: Vec<PriceOverride>)
     settings
 }
 
+/// A provider a story adds for itself: a local OpenAI-compatible server
+/// with one model, entered under its own id and name.
+pub struct LocalLab {
+    pub id: &'static str,
+    pub name: &'static str,
+    pub model: &'static str,
+}
+
+impl LocalLab {
+    /// A fresh HOME whose settings add this provider, and the fake server
+    /// behind it, which answers `answer` (the story may change its next
+    /// answer or read what it was sent).
+    pub async fn home(&self, answer: Answer) -> (AppHome, FakeOpenAi) {
+        let server = local_server(answer, self.model, None).await;
+        let provider = local_provider(self.id, self.name, &server.base_url, self.model);
+        let home = AppHome::new();
+        home.store_settings(&settings_with(vec![provider], Vec::new()));
+        (home, server)
+    }
+
+    /// A new session answered by this provider's model.
+    pub async fn new_session(&self, app: &Client) {
+        new_session(app, self.id, self.model).await;
+    }
+}
+
 /// The user's message texts (in order) of a completion request `body`,
 /// and its assistant ones.
 pub fn conversation(body: &Value) -> (Vec<String>, Vec<String>) {

@@ -23,14 +23,16 @@ use fantoccini::key::Key;
 use serde_json::{Value, json};
 
 use crate::app::{
-    AppHome, local_provider, local_server, new_session, on_element, run_app, send, settings_with,
-    shot, streamed, usage, wait_count, with_chromium,
+    LocalLab, on_element, run_app, send, shot, streamed, usage, wait_count, with_chromium,
 };
 use crate::shared_link;
 use crate::webdriver::{click, find, save_png, text, wait_gone, wait_text};
 
-const PROVIDER: &str = "vision-lab";
-const MODEL: &str = "vision-7b";
+const LAB: LocalLab = LocalLab {
+    id: "vision-lab",
+    name: "Vision Lab",
+    model: "vision-7b",
+};
 const PHOTO: &str = "photo-gps.jpg";
 const NOTES: &str = "notes.md";
 const NOTES_TEXT: &str = "# Where\n\nThe tower, seen from the river.\n";
@@ -43,15 +45,12 @@ const SENT: &str = "article.msg[data-role=\"user\"]";
 #[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and WebKitWebDriver: run by `cargo xtask test` (or `cargo xtask e2e`)"]
 async fn paste_a_photo_send_it_to_a_vision_model_and_share_it_without_its_gps() {
     let answer = streamed(ANSWER, Duration::from_millis(30), usage(850, 14));
-    let server = local_server(answer, MODEL, None).await;
-    let provider = local_provider(PROVIDER, "Vision Lab", &server.base_url, MODEL);
-    let home = AppHome::new();
-    home.store_settings(&settings_with(vec![provider], Vec::new()));
+    let (home, server) = LAB.home(answer).await;
     let dir = tempfile::tempdir().unwrap();
     let notes_path = dir.path().join(NOTES);
     std::fs::write(&notes_path, NOTES_TEXT).unwrap();
     run_app(&home, Duration::from_secs(240), |app| async move {
-        new_session(&app, PROVIDER, MODEL).await;
+        LAB.new_session(&app).await;
         attach(&app, &notes_path).await;
         send(&app, QUESTION).await;
         let sha256 = the_sent_message_shows_them(&app).await;

@@ -9,14 +9,15 @@ use std::time::Duration;
 
 use fantoccini::Client;
 
-use crate::app::{
-    AppHome, conversation, local_provider, local_server, new_session, run_app, send, settings_with,
-    shot, streamed, usage, wait_some_text,
-};
+use crate::app::{LocalLab, conversation, run_app, send, shot, streamed, usage, wait_some_text};
 use crate::fake_openai::Answer;
 use crate::webdriver::{click, fill, text, wait_text};
 
-const MODEL: &str = "lab-8b";
+const LAB: LocalLab = LocalLab {
+    id: "lab",
+    name: "Lab server",
+    model: "lab-8b",
+};
 const QUESTION: &str = "Name a prime number.";
 const FIRST_ANSWER: &str = "Seven is a prime number.";
 const EDITED_QUESTION: &str = "Name an even prime number.";
@@ -29,13 +30,10 @@ const ASSISTANT: &str = "article.msg[data-role=\"assistant\"]";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and WebKitWebDriver: run by `cargo xtask test` (or `cargo xtask e2e`)"]
 async fn edit_resend_switch_branches_and_regenerate() {
-    let server = local_server(answer(FIRST_ANSWER), MODEL, None).await;
-    let home = AppHome::new();
-    let lab = local_provider("lab", "Lab server", &server.base_url, MODEL);
-    home.store_settings(&settings_with(vec![lab], Vec::new()));
+    let (home, server) = LAB.home(answer(FIRST_ANSWER)).await;
     let next_answer = Arc::clone(&server.answer);
     run_app(&home, Duration::from_secs(180), |app| async move {
-        new_session(&app, "lab", MODEL).await;
+        LAB.new_session(&app).await;
         send(&app, QUESTION).await;
         answered(&app, FIRST_ANSWER).await;
 

@@ -12,15 +12,15 @@ use std::time::Duration;
 
 use fantoccini::{Client, Locator};
 
-use crate::app::{
-    AppHome, local_provider, local_server, new_session, run_app, send, settings_with, streamed,
-    usage, with_chromium,
-};
+use crate::app::{LocalLab, run_app, send, streamed, usage, with_chromium};
 use crate::webdriver::{click, fill, find, text, wait_gone, wait_text};
 use crate::{files_under, shared_link};
 
-/// The provider's id and its one model.
-const LAB: &str = "lab";
+const LAB: LocalLab = LocalLab {
+    id: "lab",
+    name: "Lab",
+    model: "lab",
+};
 /// The question and its answer.
 const QUESTION: &str = "Which colour is the tower?";
 const ANSWER: &str = "Rust red, with a white light on top.";
@@ -35,12 +35,9 @@ const PASSWORD: &str = "tower · clé 鍵 open sesame";
 #[ignore = "needs Xvfb, a D-Bus session with gnome-keyring and WebKitWebDriver: run by `cargo xtask test` (or `cargo xtask e2e`)"]
 async fn a_protected_link_a_burnt_link_and_an_updated_link() {
     let answer = streamed(ANSWER, Duration::from_millis(10), usage(40, 12));
-    let server = local_server(answer, LAB, None).await;
-    let provider = local_provider(LAB, "Lab", &server.base_url, LAB);
-    let home = AppHome::new();
-    home.store_settings(&settings_with(vec![provider], Vec::new()));
+    let (home, _server) = LAB.home(answer).await;
     run_app(&home, Duration::from_secs(240), |app| async move {
-        new_session(&app, LAB, LAB).await;
+        LAB.new_session(&app).await;
         send(&app, QUESTION).await;
         find(&app, "article.msg-assistant[data-state=\"complete\"]").await;
         click(&app, "#share-button").await;

@@ -168,9 +168,13 @@ mod tests {
 
     #[test]
     fn bidi_controls_are_recognised() {
-        assert!(is_bidi_control('\u{202E}'));
-        assert!(is_bidi_control('\u{2066}'));
-        assert!(!is_bidi_control('a'));
-        assert!(!is_bidi_control('א'));
+        for (c, is_control) in [
+            ('\u{202E}', true),
+            ('\u{2066}', true),
+            ('a', false),
+            ('א', false),
+        ] {
+            assert_eq!(is_bidi_control(c), is_control, "{c:?}");
+        }
     }
 }

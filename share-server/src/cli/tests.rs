@@ -218,3 +218,33 @@ fn flags_override_the_file() {
     std::fs::write(&path, "unknown_key = 1").unwrap();
     assert!(matches!(args.resolve(), Err(Error::Config(_))));
 }
+
+#[test]
+fn a_bad_file_value_is_refused_even_when_a_flag_overrides_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("config.toml");
+    let common = CommonArgs {
+        config: Some(path.clone()),
+        ..CommonArgs::default()
+    };
+    let args = ServeArgs {
+        common,
+        body_limit: Some(4096),
+        unlock_ttl: Some(Duration::from_secs(60)),
+        ..ServeArgs::default()
+    };
+    for (file, key) in [
+        ("body_limit = \"lots\"", "body_limit"),
+        ("unlock_ttl = \"soon\"", "unlock_ttl"),
+    ] {
+        std::fs::write(&path, file).unwrap();
+        let Err(Error::Config(message)) = args.resolve() else {
+            panic!("{file} is accepted");
+        };
+        assert!(message.contains(key), "{message}");
+    }
+    std::fs::write(&path, "body_limit = \"1KiB\"\nunlock_ttl = \"1h\"").unwrap();
+    let (config, _) = args.resolve().unwrap();
+    assert_eq!(config.body_limit, 4096);
+    assert_eq!(config.unlock_ttl, Duration::from_secs(60));
+}

@@ -7,13 +7,13 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
 
 use crate::common;
+use crate::store_suite::new_share;
 
 use chrono::{Duration, SecondsFormat, Utc};
 use common::{INVALID_JSON, INVALID_SNAPSHOT, Schema, TestServer, expect_error, snapshot_in};
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
-use share_server::ids::{ShareId, Token, TokenKind};
 use share_server::store::NewShare;
 
 fn minutes_ago(minutes: i64) -> String {
@@ -260,25 +260,13 @@ fn stored_v1_bytes() -> Vec<u8> {
 on_both_backends!(shares_stored_before_v2_render_as_before, |c| c);
 async fn shares_stored_before_v2_render_as_before(server: TestServer) {
     let bytes = stored_v1_bytes();
-    let id = ShareId::generate().unwrap();
-    server
-        .server
-        .store()
-        .insert_share(NewShare {
-            id: id.clone(),
-            owner: None,
-            delete_token_hash: Token::generate(TokenKind::Delete).unwrap().hash(),
-            title: "Stored before v2".into(),
-            snapshot: bytes.clone(),
-            created_at: server.clock.now() - Duration::days(30),
-            expires_at: None,
-            indexable: false,
-            files: Vec::new(),
-            password_hash: None,
-            max_views: None,
-        })
-        .await
-        .unwrap();
+    let share = NewShare {
+        title: "Stored before v2".into(),
+        snapshot: bytes.clone(),
+        ..new_share(None, server.clock.now() - Duration::days(30))
+    };
+    let id = share.id.clone();
+    server.server.store().insert_share(share).await.unwrap();
 
     let page = server.get(&format!("/shared/{id}")).await;
     assert_eq!(page.status(), StatusCode::OK);

@@ -8,7 +8,7 @@ use crate::store_suite::{new_share, t0};
 
 use chrono::Duration;
 use share_server::ids::ShareId;
-use share_server::store::{self as store_mod, NewFile, ShareStore, Store, StoreError};
+use share_server::store::{self as store_mod, NewFile, ShareStore, Store, StoreError, StoredFile};
 
 macro_rules! files_suite {
     ($($case:ident),* $(,)?) => {
@@ -69,23 +69,15 @@ async fn files_are_stored_once_by_hash(store: &dyn ShareStore) {
     let first = insert_with(store, vec![photo.clone()]).await;
     let second = insert_with(store, vec![renamed.clone()]).await;
     // Each share keeps the name and type it declared.
-    let found = store
-        .share_file(&first, &photo.sha256)
-        .await
-        .unwrap()
-        .unwrap();
+    let as_first = found(store, &first, &photo.sha256).await.unwrap();
     assert_eq!(
-        (found.name.as_str(), found.media_type.as_str()),
+        (as_first.name.as_str(), as_first.media_type.as_str()),
         ("photo.png", "image/png")
     );
-    assert_eq!(found.bytes, photo.bytes);
-    let found = store
-        .share_file(&second, &photo.sha256)
-        .await
-        .unwrap()
-        .unwrap();
+    assert_eq!(as_first.bytes, photo.bytes);
+    let as_second = found(store, &second, &photo.sha256).await.unwrap();
     assert_eq!(
-        (found.name.as_str(), found.media_type.as_str()),
+        (as_second.name.as_str(), as_second.media_type.as_str()),
         ("other.png", "image/svg+xml")
     );
     // One blob: revoking both releases exactly one.
@@ -105,10 +97,7 @@ async fn files_are_stored_once_by_hash(store: &dyn ShareStore) {
         1
     );
     assert_eq!(store.purge_unused_files().await.unwrap(), 1, "one blob row");
-    assert_eq!(
-        store.share_file(&third_id, &photo.sha256).await.unwrap(),
-        None
-    );
+    assert_eq!(found(store, &third_id, &photo.sha256).await, None);
 }
 
 async fn a_file_is_found_only_through_a_share_that_attaches_it(store: &dyn ShareStore) {
@@ -116,21 +105,12 @@ async fn a_file_is_found_only_through_a_share_that_attaches_it(store: &dyn Share
     let b = file("b.png", b"b");
     let with_a = insert_with(store, vec![a.clone()]).await;
     let with_b = insert_with(store, vec![b.clone()]).await;
-    assert!(
-        store
-            .share_file(&with_a, &a.sha256)
-            .await
-            .unwrap()
-            .is_some()
-    );
-    assert_eq!(store.share_file(&with_a, &b.sha256).await.unwrap(), None);
-    assert_eq!(store.share_file(&with_b, &a.sha256).await.unwrap(), None);
+    assert!(found(store, &with_a, &a.sha256).await.is_some());
+    assert_eq!(found(store, &with_a, &b.sha256).await, None);
+    assert_eq!(found(store, &with_b, &a.sha256).await, None);
     let unknown = ShareId::generate().unwrap();
-    assert_eq!(store.share_file(&unknown, &a.sha256).await.unwrap(), None);
-    assert_eq!(
-        store.share_file(&with_a, &"0".repeat(64)).await.unwrap(),
-        None
-    );
+    assert_eq!(found(store, &unknown, &a.sha256).await, None);
+    assert_eq!(found(store, &with_a, &"0".repeat(64)).await, None);
 }
 
 async fn revoking_releases_the_files_no_other_share_uses(store: &dyn ShareStore) {
@@ -139,28 +119,15 @@ async fn revoking_releases_the_files_no_other_share_uses(store: &dyn ShareStore)
     let revoked = insert_with(store, vec![kept.clone(), own.clone()]).await;
     let other = insert_with(store, vec![kept.clone()]).await;
     assert!(store.revoke_share(&revoked, t0()).await.unwrap());
-    assert_eq!(
-        store.share_file(&revoked, &kept.sha256).await.unwrap(),
-        None
-    );
-    assert_eq!(store.share_file(&revoked, &own.sha256).await.unwrap(), None);
-    assert!(
-        store
-            .share_file(&other, &kept.sha256)
-            .await
-            .unwrap()
-            .is_some()
-    );
+    assert_eq!(found(store, &revoked, &kept.sha256).await, None);
+    assert_eq!(found(store, &revoked, &own.sha256).await, None);
+    assert!(found(store, &other, &kept.sha256).await.is_some());
     // The own file went with the revocation: nothing is left to purge.
     assert_eq!(store.purge_unused_files().await.unwrap(), 0);
     // The same bytes can be published again afterwards.
     let again = insert_with(store, vec![own.clone()]).await;
-    let found = store
-        .share_file(&again, &own.sha256)
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(found.bytes, b"own");
+    let stored = found(store, &again, &own.sha256).await.unwrap();
+    assert_eq!(stored.bytes, b"own");
 }
 
 async fn purge_deletes_the_files_of_expired_shares_only_when_unused(store: &dyn ShareStore) {
@@ -181,7 +148,7 @@ async fn purge_deletes_the_files_of_expired_shares_only_when_unused(store: &dyn 
     assert_eq!(store.purge_unused_files().await.unwrap(), 1);
     assert_eq!(store.purge_unused_files().await.unwrap(), 0, "idempotent");
     let both = chat_core::attachment::sha256_hex(b"both");
-    assert!(store.share_file(&live, &both).await.unwrap().is_some());
+    assert!(found(store, &live, &both).await.is_some());
 }
 
 async fn a_failed_insert_stores_no_file(store: &dyn ShareStore) {
@@ -195,4 +162,9 @@ async fn a_failed_insert_stores_no_file(store: &dyn ShareStore) {
         Err(StoreError::Conflict)
     ));
     assert_eq!(store.purge_unused_files().await.unwrap(), 0, "rolled back");
+}
+
+/// The file `sha256` as share `id` attaches it, if it does.
+async fn found(store: &dyn ShareStore, id: &ShareId, sha256: &str) -> Option<StoredFile> {
+    store.share_file(id, sha256).await.unwrap()
 }

@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use chat_core::{Role, ToolCall, Usage};
+use chat_core::{Role, Usage};
 
 use super::server::{End, Reply, Step, event};
-use super::{API_KEY, assert_cost, expected_cost, harness};
+use super::{API_KEY, assert_cost, expected_cost, harness, tool_call};
 use crate::providers::{ChatMessage, ChatRequest, StreamEvent};
 use crate::settings::ProviderKind;
 use crate::store::MessageStatus;
@@ -45,6 +45,16 @@ fn text(index: usize, text: &str) -> String {
         index,
         &format!(r#"{{"type":"text_delta","text":"{text}"}}"#),
     )
+}
+
+/// A whole text block: its start, `text` in one delta, its stop.
+fn text_block(index: usize, text: &str) -> String {
+    [
+        text_start(index),
+        self::text(index, text),
+        block_stop(index),
+    ]
+    .concat()
 }
 
 fn block_stop(index: usize) -> String {
@@ -125,9 +135,7 @@ async fn plain_text_with_cache_reads_and_cumulative_usage() {
 async fn message_delta_may_update_input_usage_too() {
     let h = anthropic(vec![Reply::sse(&[
         &message_start(10, 0, 0),
-        &text_start(0),
-        &text(0, "ok"),
-        &block_stop(0),
+        &text_block(0, "ok"),
         &message_delta(
             "end_turn",
             r#"{"input_tokens":12,"cache_read_input_tokens":300,"output_tokens":7}"#,
@@ -154,9 +162,7 @@ async fn thinking_then_text() {
             r#"{"type":"signature_delta","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3h"}"#,
         ),
         &block_stop(0),
-        &text_start(1),
-        &text(1, "27 * 453 = 12231"),
-        &block_stop(1),
+        &text_block(1, "27 * 453 = 12231"),
         &message_delta("end_turn", r#"{"output_tokens":120}"#),
         &message_stop(),
     ])])
@@ -176,9 +182,7 @@ async fn thinking_then_text() {
 async fn tool_use_input_json_deltas_are_joined() {
     let h = anthropic(vec![Reply::sse(&[
         &message_start(300, 0, 0),
-        &text_start(0),
-        &text(0, "Let me check."),
-        &block_stop(0),
+        &text_block(0, "Let me check."),
         &block_start(
             1,
             r#"{"type":"tool_use","id":"toolu_01A","name":"get_weather","input":{}}"#,
@@ -202,11 +206,11 @@ async fn tool_use_input_json_deltas_are_joined() {
     assert_eq!(message.finish_reason.as_deref(), Some("tool_use"));
     assert_eq!(
         message.tool_calls,
-        vec![ToolCall {
-            id: "toolu_01A".into(),
-            name: "get_weather".into(),
-            arguments: r#"{"location": "San Francisco, CA"}"#.into(),
-        }]
+        vec![tool_call(
+            "toolu_01A",
+            "get_weather",
+            r#"{"location": "San Francisco, CA"}"#
+        )]
     );
     assert!(
         events
@@ -217,11 +221,7 @@ async fn tool_use_input_json_deltas_are_joined() {
 
 #[test]
 fn tool_results_travel_as_tool_result_blocks_of_a_user_turn() {
-    let call = ToolCall {
-        id: "toolu_01A".into(),
-        name: "get_weather".into(),
-        arguments: r#"{"location":"SF"}"#.into(),
-    };
+    let call = tool_call("toolu_01A", "get_weather", r#"{"location":"SF"}"#);
     let request = ChatRequest {
         model: MODEL.into(),
         messages: vec![

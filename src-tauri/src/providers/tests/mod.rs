@@ -28,6 +28,15 @@ use server::{Reply, ScriptServer};
 /// The API key the tests configure; it must never show up in a message.
 pub const API_KEY: &str = "sk-test-0123456789abcdefghij";
 
+/// A tool call as a provider's stream or a stored message carries it.
+pub fn tool_call(id: &str, name: &str, arguments: &str) -> chat_core::ToolCall {
+    chat_core::ToolCall {
+        id: id.into(),
+        name: name.into(),
+        arguments: arguments.into(),
+    }
+}
+
 pub struct Harness {
     dir: TempDir,
     pub core: Arc<AppCore>,

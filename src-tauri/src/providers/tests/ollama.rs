@@ -2,10 +2,10 @@
 
 use std::time::Duration;
 
-use chat_core::{Role, ToolCall, Usage};
+use chat_core::{Role, Usage};
 
 use super::server::{End, Reply, Step};
-use super::{assert_cost, expected_cost, harness};
+use super::{assert_cost, expected_cost, harness, tool_call};
 use crate::providers::{ChatMessage, ChatRequest};
 use crate::settings::ProviderKind;
 use crate::store::MessageStatus;
@@ -137,11 +137,7 @@ async fn whole_tool_calls_with_object_arguments() {
     );
     assert_eq!(
         message.tool_calls[1],
-        ToolCall {
-            id: "call_x1".into(),
-            name: "get_time".into(),
-            arguments: "{}".into(),
-        }
+        tool_call("call_x1", "get_time", "{}")
     );
 }
 
@@ -152,11 +148,7 @@ fn tool_results_name_their_tool() {
         messages: vec![
             ChatMessage::new(Role::User, "Weather?"),
             ChatMessage {
-                tool_calls: vec![ToolCall {
-                    id: "call_1".into(),
-                    name: "get_weather".into(),
-                    arguments: r#"{"city":"Toronto"}"#.into(),
-                }],
+                tool_calls: vec![tool_call("call_1", "get_weather", r#"{"city":"Toronto"}"#)],
                 ..ChatMessage::new(Role::Assistant, "")
             },
             ChatMessage {

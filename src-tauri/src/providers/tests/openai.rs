@@ -3,10 +3,10 @@
 
 use std::time::Duration;
 
-use chat_core::{ToolCall, Usage};
+use chat_core::Usage;
 
 use super::server::{End, Reply, Step, data};
-use super::{API_KEY, assert_cost, expected_cost, harness};
+use super::{API_KEY, assert_cost, expected_cost, harness, tool_call};
 use crate::providers::StreamEvent;
 use crate::settings::ProviderKind;
 use crate::store::MessageStatus;
@@ -164,16 +164,8 @@ async fn tool_call_fragments_are_joined_by_index() {
     assert_eq!(
         message.tool_calls,
         vec![
-            ToolCall {
-                id: "call_abc".into(),
-                name: "get_weather".into(),
-                arguments: r#"{"location":"Paris"}"#.into(),
-            },
-            ToolCall {
-                id: "call_def".into(),
-                name: "get_time".into(),
-                arguments: r#"{"tz":"CET"}"#.into(),
-            },
+            tool_call("call_abc", "get_weather", r#"{"location":"Paris"}"#),
+            tool_call("call_def", "get_time", r#"{"tz":"CET"}"#),
         ]
     );
     assert!(
