@@ -1,7 +1,7 @@
-//! The processes `bench` and `harden` start: the share-server and nginx, each
-//! on a free loopback port in its own process group, stopped (and the group
-//! killed) when dropped; and what `/proc` tells about them: memory, CPU
-//! time, start time and process trees.
+//! The processes `bench` and `harden` start: the share-server, nginx and the
+//! bare axum route, each on a free loopback port in its own process group,
+//! stopped (and the group killed) when dropped; and what `/proc` tells about
+//! them: memory, CPU time, start time and process trees.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -130,13 +130,9 @@ impl Service {
         let mut command = Command::new(binary);
         command
             .args(serve_args(url, &format!("127.0.0.1:{port}")))
-            .args(more)
-            .env("RUST_LOG", SERVER_LOG_LEVEL)
-            .stdout(Stdio::null())
-            .stderr(log);
-        let mut process = Supervised::spawn("share-server", &mut command)?;
-        process.wait_ready(port, "/readyz")?;
-        Ok(Self { process, port })
+            .args(more);
+        command.env("RUST_LOG", SERVER_LOG_LEVEL).stderr(log);
+        Self::start("share-server", &mut command, port, "/readyz")
     }
 
     /// nginx serving `dir/www` with a config generated into `dir`, as the reference.
@@ -151,13 +147,25 @@ impl Service {
         readable_by_all(dir)?;
         let mut command = Command::new("nginx");
         command.arg("-p").arg(dir).arg("-c").arg(&conf);
-        command.stdout(Stdio::null()).stderr(Stdio::null());
-        let mut process = Supervised::spawn("nginx", &mut command)
-            .context("could not start nginx (apt-get install nginx)")?;
-        process.wait_ready(port, "/ready").with_context(|| {
+        Self::start("nginx", command.stderr(Stdio::null()), port, "/ready").with_context(|| {
             let log = fs::read_to_string(dir.join("error.log")).unwrap_or_default();
-            format!("nginx error log:\n{log}")
-        })?;
+            format!("could not start nginx (apt-get install nginx); its error log:\n{log}")
+        })
+    }
+
+    /// The bare axum route (`share-server/examples/bare_page.rs`) serving
+    /// the responses saved in `dir`.
+    pub fn bare(binary: &Path, dir: &Path) -> Result<Self> {
+        let port = free_port();
+        let mut command = Command::new(binary);
+        command.arg(port.to_string()).arg(dir).stderr(Stdio::null());
+        Self::start("bare axum", &mut command, port, "/ready")
+    }
+
+    /// `command` as `name`, once it answers `GET ready` on `port` with 200.
+    fn start(name: &'static str, command: &mut Command, port: u16, ready: &str) -> Result<Self> {
+        let mut process = Supervised::spawn(name, command.stdout(Stdio::null()))?;
+        process.wait_ready(port, ready)?;
         Ok(Self { process, port })
     }
 

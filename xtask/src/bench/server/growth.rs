@@ -1,6 +1,6 @@
 //! Page throughput as the share table grows to a million rows.
 
-use super::throughput::measured;
+use super::throughput::run_each;
 use super::*;
 
 impl Bench<'_> {
@@ -30,8 +30,8 @@ impl Bench<'_> {
                 if status != 200 {
                     bail!("the page answered {status} after seeding");
                 }
-                let (ours, cpu_here) = measured(&load, &server.url(&page.path), server.pid())?;
-                let theirs = load.run(&nginx.url(&page.path))?;
+                let runs = run_each(&load, &[&*server, nginx], &page.path)?;
+                let ((ours, cpu_here), (theirs, _)) = (runs[0], runs[1]);
                 let peak = procs::memory(server.pid())?.peak;
                 let ratio_here = ours.requests_per_sec / theirs.requests_per_sec;
                 let row = vec![
