@@ -25,7 +25,7 @@ use super::report::{Report, Rows, Target, bytes, median, micros, millis, rate, r
 use super::wrk::{self, Load, WrkReport};
 use super::{Options, gzip_best, seed};
 use crate::cmd::{self, step};
-use crate::support::procs::{self, Nginx, RssSampler, Service, ShareServer};
+use crate::support::procs::{self, Nginx, Service, ShareServer};
 use crate::support::{self, fixture, publish, quantile};
 
 /// Runs every share-server measurement and adds them to `report`.
@@ -155,8 +155,7 @@ impl Bench<'_> {
             }
         }
         for (file, content) in files {
-            fs::create_dir_all(file.parent().context("a file in no folder")?)?;
-            fs::write(file, content)?;
+            write_file(&file, &content)?;
         }
         let nginx = Nginx::nginx(&self.dir.join("nginx"), self.options.cores)?;
         let bare = Service::bare(&self.bare, &saved)?;
@@ -166,13 +165,10 @@ impl Bench<'_> {
         self.check_same_bytes(&[&server, &nginx, &bare], &pages)?;
 
         self.page_weight(long);
-        let under_load = RssSampler::start(server.pid());
         self.throughput(&[&server, &nginx, &bare], &pages)?;
         self.view_counting(&server, &database, &pages[0])?;
-        let peak_under_load = under_load.finish();
         drop(bare);
-        let after = procs::memory(server.pid())?;
-        self.memory_section(idle, peak_under_load, after);
+        self.memory_section(idle, procs::memory(server.pid())?);
         self.browser(&server, &nginx, long)?;
         self.growth(&mut server, &nginx, &database, long)?;
         drop(nginx);
@@ -254,6 +250,12 @@ impl Bench<'_> {
             Ok(())
         })
     }
+}
+
+/// Writes `content` to `file`, creating its folder.
+fn write_file(file: &Path, content: &[u8]) -> Result<()> {
+    fs::create_dir_all(file.parent().context("a file in no folder")?)?;
+    Ok(fs::write(file, content)?)
 }
 
 /// The trivial page that shows how fast Chromium can get here at all.

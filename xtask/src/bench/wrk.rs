@@ -120,11 +120,7 @@ struct Done {
     duration_us: u64,
     p50_us: u64,
     p99_us: u64,
-    connect: u64,
-    read: u64,
-    write: u64,
-    status: u64,
-    timeout: u64,
+    errors: u64,
 }
 
 /// Reads the JSON line of [`DONE_HOOK`] from wrk's output.
@@ -141,7 +137,7 @@ pub fn parse(stdout: &str) -> Result<WrkReport> {
         p50: Duration::from_micros(done.p50_us),
         p99: Duration::from_micros(done.p99_us),
         requests: done.requests,
-        errors: done.connect + done.read + done.write + done.status + done.timeout,
+        errors: done.errors,
     })
 }
 
@@ -159,7 +155,7 @@ mod tests {
 Running 15s test @ http://127.0.0.1:41234/shared/abc
   2 threads and 64 connections
   640123 requests in 15.00s, 12.88GB read
-{\"requests\":640123,\"duration_us\":15000000,\"p50_us\":1380,\"p99_us\":850,\"connect\":0,\"read\":3,\"write\":0,\"status\":7,\"timeout\":2}
+{\"requests\":640123,\"duration_us\":15000000,\"p50_us\":1380,\"p99_us\":850,\"errors\":12}
 ";
 
     #[test]

@@ -10,8 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -337,37 +336,6 @@ pub fn parse_status(status: &str) -> Option<Memory> {
         rss: field("VmRSS:")?,
         peak: field("VmHWM:")?,
     })
-}
-
-/// Samples a process's RSS every 50 ms until finished; keeps the largest.
-pub struct RssSampler {
-    stop: Arc<AtomicBool>,
-    max: Arc<AtomicU64>,
-    thread: thread::JoinHandle<()>,
-}
-
-impl RssSampler {
-    pub fn start(pid: u32) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let max = Arc::new(AtomicU64::new(0));
-        let (stopped, largest) = (Arc::clone(&stop), Arc::clone(&max));
-        let thread = thread::spawn(move || {
-            while !stopped.load(Ordering::Relaxed) {
-                if let Ok(memory) = memory(pid) {
-                    largest.fetch_max(memory.rss, Ordering::Relaxed);
-                }
-                thread::sleep(Duration::from_millis(50));
-            }
-        });
-        Self { stop, max, thread }
-    }
-
-    /// The largest RSS seen, in bytes.
-    pub fn finish(self) -> u64 {
-        self.stop.store(true, Ordering::Relaxed);
-        let _ = self.thread.join();
-        self.max.load(Ordering::Relaxed)
-    }
 }
 
 #[cfg(test)]

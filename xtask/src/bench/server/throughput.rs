@@ -24,26 +24,15 @@ pub(super) fn run_each(load: &Load, servers: &[&Service], path: &str) -> Result<
 }
 
 /// The table's columns after the first, as figures of one round of the
-/// share-server, nginx and the bare axum route (in that order).
-fn figures(runs: &[Run]) -> [f64; 12] {
-    let [ours, nginx, bare] = [0, 1, 2].map(|i| runs[i]);
-    let rps = |run: Run| run.0.requests_per_sec;
-    let p99 = |run: Run| run.0.p99.as_secs_f64();
-    let cpu = |run: Run| run.1.as_secs_f64();
-    [
-        rps(ours),
-        rps(nginx),
-        rps(bare),
-        rps(ours) / rps(nginx),
-        rps(ours) / rps(bare),
-        p99(ours),
-        p99(nginx),
-        p99(bare),
-        p99(ours) / p99(nginx),
-        cpu(ours),
-        cpu(nginx),
-        cpu(bare),
-    ]
+/// share-server, nginx and the bare axum route (in that order): req/s, its
+/// ratios, p99, its ratio to nginx's, CPU/req.
+fn figures(runs: &[Run]) -> Vec<f64> {
+    let each = |figure: fn(&Run) -> f64| runs.iter().map(figure).collect::<Vec<_>>();
+    let rps = each(|run| run.0.requests_per_sec);
+    let p99 = each(|run| run.0.p99.as_secs_f64());
+    let cpu = each(|run| run.1.as_secs_f64());
+    let ratios = [rps[0] / rps[1], rps[0] / rps[2]];
+    [&rps, &ratios[..], &p99, &[p99[0] / p99[1]], &cpu].concat()
 }
 
 /// How each of [`figures`] is shown.
@@ -63,7 +52,7 @@ fn as_micros(seconds: f64) -> String {
 }
 
 /// A table row: `label`, then `figures` shown (with the ratios in bold).
-fn row(label: String, figures: &[f64; 12], bold: bool) -> Vec<String> {
+fn row(label: String, figures: &[f64], bold: bool) -> Vec<String> {
     let cells = figures
         .iter()
         .zip(SHOWN)
@@ -96,9 +85,9 @@ impl Bench<'_> {
                 for (round, figures) in rounds.iter().enumerate() {
                     rows.push(row(format!("{label}, {}", round + 1), figures, false));
                 }
-                let medians = std::array::from_fn(|i| {
-                    median(&rounds.iter().map(|f| f[i]).collect::<Vec<_>>())
-                });
+                let column =
+                    |i| median(&rounds.iter().map(|f: &Vec<f64>| f[i]).collect::<Vec<_>>());
+                let medians: Vec<f64> = (0..SHOWN.len()).map(column).collect();
                 rows.push(row(format!("**{label}, median**"), &medians, true));
                 let what = |figure: &str| format!("page ({label}): {figure}");
                 self.targets.extend([
@@ -187,24 +176,15 @@ impl Bench<'_> {
         }
     }
 
-    pub(super) fn memory_section(
-        &mut self,
-        idle: procs::Memory,
-        sampled: u64,
-        after: procs::Memory,
-    ) {
+    /// The binary's size and the server's RSS idle and after the page runs.
+    pub(super) fn memory_section(&mut self, idle: procs::Memory, after: procs::Memory) {
         let binary = fs::metadata(&self.binary).map_or(0, |m| m.len());
         let rows = [
             ("share-server binary (release, debug info stripped)", binary),
             ("RSS idle, after start (VmRSS)", idle.rss),
-            (
-                "RSS under load, largest sample (VmRSS every 50 ms)",
-                sampled,
-            ),
             ("RSS peak over the page runs (VmHWM)", after.peak),
             ("RSS after the page runs (VmRSS)", after.rss),
-        ]
-        .map(|(what, n)| (what, bytes(n)));
-        self.set("memory", json!(rows));
+        ];
+        self.set("memory", json!(rows.map(|(what, n)| (what, bytes(n)))));
     }
 }
