@@ -121,41 +121,41 @@ impl Bench<'_> {
         let idle = procs::memory(server.pid())?;
 
         let now = Utc::now();
-        let publish = |name, chat| self.publish_page(&server, &token, name, &chat);
+        let short = fixture::chat("A short question", 2, 400, 5, now);
+        let chats = [
+            ("2 messages", short),
+            ("40 messages", fixture::page_chat(now)),
+        ];
         let pages = step(
-            "publish the 2- and 40-message chats and save their pages",
+            "publish the 2- and 40-message chats, save their pages",
             || {
-                let short = fixture::chat("A short question", 2, 400, 5, now);
-                Ok([
-                    publish("2 messages", short)?,
-                    publish("40 messages", fixture::page_chat(now))?,
-                ])
+                let [short, long] =
+                    chats.map(|(name, chat)| self.publish_page(&server, &token, name, &chat));
+                Ok([short?, long?])
             },
         )?;
         let long = &pages[1];
         let (www, saved) = (self.dir.join("nginx/www"), self.dir.join("bare"));
         // Chromium's floor on this machine: a trivial page, for the render times.
-        let mut files = vec![(www.join(&BLANK_PAGE[1..]), BLANK_HTML.as_bytes().to_vec())];
+        write_file(&www.join(&BLANK_PAGE[1..]), BLANK_HTML.as_bytes())?;
         for (href, css) in &long.stylesheets {
             // nginx looks files up without the query string (a version tag).
-            let path = href.split('?').next().unwrap_or(href);
-            files.push((www.join(path.trim_start_matches('/')), css.clone()));
+            write_file(
+                &www.join(href[1..].split('?').next().unwrap_or_default()),
+                css,
+            )?;
         }
         for page in &pages {
             let id = page.path.trim_start_matches("/shared/");
-            let bodies = [&page.identity, &page.gzip];
-            for ((suffix, headers), body) in ["", ".gz"].iter().zip(&page.headers).zip(bodies) {
-                files.push((
-                    www.join(format!("{}{suffix}", &page.path[1..])),
-                    body.clone(),
-                ));
-                files.push((saved.join(format!("{id}{suffix}")), body.clone()));
-                let headers = headers.clone().into_bytes();
-                files.push((saved.join(format!("{id}{suffix}.headers")), headers));
+            let sent = [(&page.identity, ""), (&page.gzip, ".gz")];
+            for ((body, suffix), headers) in sent.into_iter().zip(&page.headers) {
+                write_file(&www.join(format!("shared/{id}{suffix}")), body)?;
+                write_file(&saved.join(format!("{id}{suffix}")), body)?;
+                write_file(
+                    &saved.join(format!("{id}{suffix}.headers")),
+                    headers.as_bytes(),
+                )?;
             }
-        }
-        for (file, content) in files {
-            write_file(&file, &content)?;
         }
         let nginx = Nginx::nginx(&self.dir.join("nginx"), self.options.cores)?;
         let bare = Service::bare(&self.bare, &saved)?;
