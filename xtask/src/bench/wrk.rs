@@ -67,34 +67,28 @@ impl Load {
     /// script and reads the JSON line it prints; an error when any response
     /// was not 2xx/3xx or a socket failed (figures of failures are no figures).
     pub fn run(&self, url: &str) -> Result<WrkReport> {
-        let mut lua = match &self.script {
-            Some(path) => fs::read_to_string(path)
-                .with_context(|| format!("could not read {}", path.display()))?,
-            None => String::new(),
-        };
-        lua.push_str(DONE_HOOK);
+        let mut lua = String::new();
+        if let Some(path) = &self.script {
+            lua = fs::read_to_string(path).with_context(|| format!("no {}", path.display()))?;
+        }
         let mut script = tempfile::Builder::new().suffix(".lua").tempfile()?;
-        script.write_all(lua.as_bytes())?;
-        let output = Command::new("wrk")
-            .args(self.args(url, &script.path().display().to_string()))
+        script.write_all((lua + DONE_HOOK).as_bytes())?;
+        let mut wrk = Command::new("wrk");
+        wrk.args(self.args(url, &script.path().display().to_string()));
+        let output = wrk
             .stdin(Stdio::null())
             .output()
-            .context("could not start `wrk` (apt-get install wrk)")?;
+            .context("no `wrk` (apt-get install wrk)")?;
+        let (shown, status) = (self.shown(url), output.status);
         let stdout = String::from_utf8_lossy(&output.stdout);
-        if !output.status.success() {
-            bail!(
-                "`{}` failed ({}): {}{}",
-                self.shown(url),
-                output.status,
-                stdout,
-                String::from_utf8_lossy(&output.stderr)
-            );
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        if !status.success() {
+            bail!("`{shown}` failed ({status}): {stdout}{stderr}");
         }
         let report = parse(&stdout).with_context(|| format!("wrk printed:\n{stdout}"))?;
         if report.errors > 0 {
             bail!(
-                "`{}`: {} failed responses or socket errors\n{stdout}",
-                self.shown(url),
+                "`{shown}`: {} failed responses or socket errors\n{stdout}",
                 report.errors
             );
         }
