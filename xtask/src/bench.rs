@@ -13,7 +13,6 @@
 
 mod desktop;
 mod report;
-mod seed;
 mod server;
 mod wrk;
 

@@ -23,7 +23,7 @@ use chat_core::ShareSnapshot;
 
 use super::report::{Report, Rows, Target, bytes, median, micros, millis, rate, ratio};
 use super::wrk::{self, Load, WrkReport};
-use super::{Options, gzip_best, seed};
+use super::{Options, gzip_best};
 use crate::cmd::{self, step};
 use crate::support::procs::{self, Nginx, Service, ShareServer};
 use crate::support::{self, fixture, publish, quantile};

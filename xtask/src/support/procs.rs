@@ -182,8 +182,9 @@ impl Service {
 pub fn serve_args(database_url: &str, bind: &str) -> Vec<String> {
     let args = ["serve", "--database-url", database_url, "--bind", bind];
     let unlimited = ["--rate-limit-ip", "0", "--rate-limit-token", "0"];
-    args.into_iter()
-        .chain(unlimited)
+    [&args[..], &unlimited]
+        .concat()
+        .into_iter()
         .map(str::to_owned)
         .collect()
 }
@@ -208,10 +209,9 @@ pub fn token_of(command: &mut Command) -> Result<String> {
 fn readable_by_all(dir: &Path) -> Result<()> {
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry?;
-        let mode = if entry.file_type().is_dir() {
-            0o755
-        } else {
-            0o644
+        let mode = match entry.file_type().is_dir() {
+            true => 0o755,
+            false => 0o644,
         };
         fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode))?;
     }
@@ -292,11 +292,11 @@ pub fn start_ms(pid: u32) -> Result<f64> {
     let start = stat(pid).context("unreadable /proc/PID/stat")?.start;
     let uptime = fs::read_to_string("/proc/uptime")?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs_f64() * 1e3;
-    let uptime: f64 = uptime
+    let uptime = uptime
         .split_whitespace()
         .next()
-        .and_then(|s| s.parse().ok())
-        .context("unreadable /proc/uptime")?;
+        .and_then(|s| s.parse::<f64>().ok());
+    let uptime = uptime.context("unreadable /proc/uptime")?;
     Ok(now - uptime * 1e3 + start as f64 / clock_ticks() * 1e3)
 }
 
@@ -304,9 +304,8 @@ pub fn start_ms(pid: u32) -> Result<f64> {
 fn clock_ticks() -> f64 {
     static TICKS: OnceLock<f64> = OnceLock::new();
     *TICKS.get_or_init(|| {
-        let ticks = crate::cmd::output(Command::new("getconf").arg("CLK_TCK"));
+        let ticks = crate::cmd::output(Command::new("getconf").arg("CLK_TCK")).ok();
         ticks
-            .ok()
             .and_then(|text| text.trim().parse().ok())
             .unwrap_or(100.0)
     })
