@@ -231,10 +231,9 @@ struct Open {
 /// Clicks the session in the sidebar; times (in the page) until its newest
 /// message and `expected` messages are in the DOM, then the next frame.
 async fn open_session(client: &Client, session: &str, expected: usize) -> Result<Open> {
-    let total = if session == BIG_SESSION {
-        BIG_SESSION_MESSAGES
-    } else {
-        2
+    let total = match session {
+        BIG_SESSION => BIG_SESSION_MESSAGES,
+        _ => 2,
     };
     let last = seed::message_id(session, total - 1);
     find(
@@ -306,11 +305,8 @@ async fn stream(client: &Client) -> Result<Vec<Streaming>, String> {
         }
         let mut runs = Vec::new();
         for &pause in STREAM_PAUSES {
-            provider
-                .answer
-                .lock()
-                .map_err(|_| anyhow::anyhow!("poisoned"))?
-                .pause = pause;
+            let answer = provider.answer.lock();
+            answer.map_err(|_| anyhow::anyhow!("poisoned"))?.pause = pause;
             runs.push(stream_once(client, &provider, pause).await?);
         }
         Ok(runs)
@@ -356,18 +352,12 @@ async fn stream_once(client: &Client, provider: &FakeOpenAi, pause: Duration) ->
             _ => {}
         }
     }
-    let sent = provider
-        .seen
-        .lock()
-        .map(|seen| seen.sent.clone())
-        .unwrap_or_default();
+    let sent = provider.seen.lock().map(|seen| seen.sent.clone());
+    let sent = sent.unwrap_or_default();
     let delays = match_delays(&content, &sent);
     if delays.is_empty() {
-        bail!(
-            "no chunk matched ({} events, {} chunks sent)",
-            content.len(),
-            sent.len()
-        );
+        let (events, chunks) = (content.len(), sent.len());
+        bail!("no chunk matched ({events} events, {chunks} chunks sent)");
     }
     let span_ms = content.last().map_or(0.0, |e| e.0) - sent.first().copied().unwrap_or(0.0);
     let [p50, p99, max] = [0.5, 0.99, 1.0].map(|q| percentile(&delays, q));
