@@ -264,15 +264,13 @@ const BLANK_HTML: &str = "<!doctype html><title>blank</title><p>blank</p>";
 
 /// The `href`s of the page's `<link rel="stylesheet">` elements.
 fn stylesheet_paths(html: &str) -> Vec<String> {
-    html.split("<link")
+    let tags = html
+        .split("<link")
         .skip(1)
-        .filter_map(|tag| tag.split('>').next())
-        .filter(|tag| tag.contains("stylesheet"))
-        .filter_map(|tag| {
-            let start = tag.find("href=\"")? + "href=\"".len();
-            let end = tag[start..].find('"')? + start;
-            Some(tag[start..end].to_owned())
-        })
+        .filter_map(|tag| tag.split('>').next());
+    let href = |tag: &str| Some(tag.split_once("href=\"")?.1.split('"').next()?.to_owned());
+    tags.filter(|tag| tag.contains("stylesheet"))
+        .filter_map(href)
         .collect()
 }
 

@@ -132,38 +132,26 @@ impl Bench<'_> {
     /// the same database, started with `--count-views=false`), alternating.
     /// The page's share has no view limit, so the second server counts
     /// nothing: the difference is what counting costs.
-    pub(super) fn view_counting(
-        &mut self,
-        on: &Service,
-        database: &Path,
-        page: &Page,
-    ) -> Result<()> {
-        let (url, log) = (
-            format!("sqlite://{}", database.display()),
-            self.dir.join("server.log"),
-        );
-        let flag = "--count-views=false";
+    pub(super) fn view_counting(&mut self, on: &Service, db: &Path, page: &Page) -> Result<()> {
+        let (url, flag) = (format!("sqlite://{}", db.display()), "--count-views=false");
+        let log = self.dir.join("server.log");
         let off = ShareServer::share_server_with(&self.binary, &url, &log, &[flag])?;
-        let what = format!("page throughput, {}, view counting on and off", page.name);
-        let rounds = self.rounds(&what, &self.page_load(None), &[on, &off], &page.path)?;
-        let figure = |f: fn(f64, f64) -> f64| {
-            median(
-                &rounds
-                    .iter()
-                    .map(|r| f(r[0].0.requests_per_sec, r[1].0.requests_per_sec))
-                    .collect::<Vec<_>>(),
-            )
-        };
-        let [on, off, kept] = [|on, _| on, |_, off| off, |on, off| on / off].map(figure);
+        let (name, load) = (page.name, self.page_load(None));
+        let what = format!("page throughput, {name}, view counting on and off");
+        let (mut counting, mut not, mut kept) = (Vec::new(), Vec::new(), Vec::new());
+        for runs in self.rounds(&what, &load, &[on, &off], &page.path)? {
+            let [with, without] = [0, 1].map(|i| runs[i].0.requests_per_sec);
+            counting.push(with);
+            not.push(without);
+            kept.push(with / without);
+        }
+        let [on, off, kept] = [counting, not, kept].map(|rates| median(&rates));
         let shown = [rate(on), rate(off), ratio(kept)];
         self.set(
             "views",
-            json!({"page": page.name, "flag": flag, "figures": shown}),
+            json!({"page": name, "flag": flag, "figures": shown}),
         );
-        let what = format!(
-            "page ({}, identity): req/s with view counting ÷ without",
-            page.name
-        );
+        let what = format!("page ({name}, identity): req/s with view counting ÷ without");
         self.targets.push(Target::ratio_at_least(what, 0.95, kept));
         Ok(())
     }
