@@ -56,16 +56,12 @@ fn row(label: String, figures: &[f64], bold: bool) -> Vec<String> {
     let cells = figures
         .iter()
         .zip(SHOWN)
-        .enumerate()
-        .map(|(i, (&value, shown))| {
-            let cell = shown(value);
-            if bold && RATIOS.contains(&i) {
-                format!("**{cell}**")
-            } else {
-                cell
-            }
-        });
-    std::iter::once(label).chain(cells).collect()
+        .map(|(&value, shown)| shown(value));
+    let mut row: Vec<String> = std::iter::once(label).chain(cells).collect();
+    for i in RATIOS.iter().filter(|_| bold) {
+        row[i + 1] = format!("**{}**", row[i + 1]);
+    }
+    row
 }
 
 pub(super) const GZIP: &str = "Accept-Encoding: gzip";
@@ -85,9 +81,8 @@ impl Bench<'_> {
                 for (round, figures) in rounds.iter().enumerate() {
                     rows.push(row(format!("{label}, {}", round + 1), figures, false));
                 }
-                let column =
-                    |i| median(&rounds.iter().map(|f: &Vec<f64>| f[i]).collect::<Vec<_>>());
-                let medians: Vec<f64> = (0..SHOWN.len()).map(column).collect();
+                let column = |i| rounds.iter().map(|f: &Vec<f64>| f[i]).collect::<Vec<_>>();
+                let medians: Vec<f64> = (0..SHOWN.len()).map(|i| median(&column(i))).collect();
                 rows.push(row(format!("**{label}, median**"), &medians, true));
                 let what = |figure: &str| format!("page ({label}): {figure}");
                 self.targets.extend([
@@ -97,10 +92,8 @@ impl Bench<'_> {
                 ]);
             }
         }
-        let wrk = [None, Some(GZIP)].map(|header| {
-            self.page_load(header)
-                .shown("http://127.0.0.1:PORT/shared/ID")
-        });
+        let url = "http://127.0.0.1:PORT/shared/ID";
+        let wrk = [None, Some(GZIP)].map(|header| self.page_load(header).shown(url));
         self.set(
             "throughput",
             json!({
@@ -174,5 +167,30 @@ impl Bench<'_> {
             ("RSS after the page runs (VmRSS)", after.rss),
         ];
         self.set("memory", json!(rows.map(|(what, n)| (what, bytes(n)))));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_round_in_columns_with_its_ratios_in_bold() {
+        let run = |rps, p99_ms, cpu_us| {
+            let (p99, requests) = (Duration::from_millis(p99_ms), 1);
+            let report = WrkReport {
+                requests_per_sec: rps,
+                p50: p99,
+                p99,
+                requests,
+                errors: 0,
+            };
+            (report, Duration::from_micros(cpu_us))
+        };
+        let figures = figures(&[run(800.0, 3, 40), run(1000.0, 2, 30), run(1600.0, 1, 20)]);
+        let row = row("2 messages, gzip, 1".into(), &figures, true).join(" | ");
+        let expected = "2 messages, gzip, 1 | 800 | 1000 | 1600 | **0.80×** | **0.50×** | 3.00 ms \
+                        | 2.00 ms | 1.00 ms | **1.50×** | 40 µs | 30 µs | 20 µs";
+        assert_eq!(row, expected);
     }
 }
