@@ -70,9 +70,8 @@ async fn start_driver(home: &Path, cpu_rendering: bool, log: &Path) -> Result<Dr
 
 /// All the desktop figures, `samples` launches and opens.
 pub async fn measure(binary: &Path, work: &Path, samples: usize) -> Result<Figures> {
-    caught(measure_all(binary, work, samples))
-        .await
-        .map_err(anyhow::Error::msg)?
+    let measured = caught(measure_all(binary, work, samples)).await;
+    measured.map_err(anyhow::Error::msg)?
 }
 
 async fn measure_all(binary: &Path, work: &Path, samples: usize) -> Result<Figures> {
@@ -205,10 +204,10 @@ fn tree_memory(root: u32) -> Memory {
     let mut rows = Memory::new();
     for process in procs::tree(root) {
         // The executable's name: `comm` is cut at 15 characters.
-        let name = fs::read_link(format!("/proc/{}/exe", process.pid))
-            .ok()
-            .and_then(|exe| Some(exe.file_name()?.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "?".to_owned());
+        let exe = fs::read_link(format!("/proc/{}/exe", process.pid)).unwrap_or_default();
+        let name = exe
+            .file_name()
+            .map_or("?".into(), |n| n.to_string_lossy().into_owned());
         let Ok(memory) = procs::memory(process.pid) else {
             continue;
         };
@@ -400,11 +399,8 @@ async fn clock_offset(client: &Client) -> Result<(f64, f64)> {
 fn webkit_version() -> String {
     let query = ["-W", "-f", "${Version}", "libwebkit2gtk-4.1-0"];
     let version = crate::cmd::output(Command::new("dpkg-query").args(query));
-    let version = version.map(|version| version.trim().to_owned());
-    format!(
-        "WebKitGTK {}",
-        version.as_deref().unwrap_or("(version unknown)")
-    )
+    let version = version.unwrap_or_else(|_| "(version unknown)".to_owned());
+    format!("WebKitGTK {}", version.trim())
 }
 
 #[cfg(test)]
