@@ -72,18 +72,19 @@ impl Bench<'_> {
     pub(super) fn throughput(&mut self, servers: &[&Service], pages: &[Page]) -> Result<()> {
         let mut rows: Rows = Vec::new();
         for page in pages {
-            for header in [None, Some(GZIP)] {
+            for (header, body) in [(None, &page.identity), (Some(GZIP), &page.gzip)] {
                 let encoding = if header.is_some() { "gzip" } else { "identity" };
                 let label = format!("{}, {encoding}", page.name);
+                let sized = format!("{label} ({})", bytes(body.len() as u64));
                 let what = format!("page throughput, {label}");
                 let rounds = self.rounds(&what, &self.page_load(header), servers, &page.path)?;
                 let rounds = rounds.iter().map(|runs| figures(runs)).collect::<Vec<_>>();
                 for (round, figures) in rounds.iter().enumerate() {
-                    rows.push(row(format!("{label}, {}", round + 1), figures, false));
+                    rows.push(row(format!("{sized}, {}", round + 1), figures, false));
                 }
                 let column = |i| rounds.iter().map(|f: &Vec<f64>| f[i]).collect::<Vec<_>>();
                 let medians: Vec<f64> = (0..SHOWN.len()).map(|i| median(&column(i))).collect();
-                rows.push(row(format!("**{label}, median**"), &medians, true));
+                rows.push(row(format!("**{sized}, median**"), &medians, true));
                 let what = |figure: &str| format!("page ({label}): {figure}");
                 self.targets.extend([
                     Target::ratio_at_least(what("req/s ÷ nginx's"), 1.0, medians[3]),
@@ -94,13 +95,11 @@ impl Bench<'_> {
         }
         let url = "http://127.0.0.1:PORT/shared/ID";
         let wrk = [None, Some(GZIP)].map(|header| self.page_load(header).shown(url));
-        self.set(
-            "throughput",
-            json!({
-                "seconds": self.options.duration.as_secs(), "cores": self.options.cores,
-                "rounds": self.options.rounds, "rows": rows, "wrk": wrk,
-            }),
-        );
+        let (seconds, options) = (self.options.duration.as_secs(), self.options);
+        let (cores, rounds) = (options.cores, options.rounds);
+        let figures =
+            json!({"seconds": seconds, "cores": cores, "rounds": rounds, "rows": rows, "wrk": wrk});
+        self.set("throughput", figures);
         Ok(())
     }
 
