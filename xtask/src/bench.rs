@@ -13,7 +13,6 @@
 
 mod desktop;
 mod report;
-mod seed;
 mod server;
 mod wrk;
 
@@ -30,7 +29,8 @@ use report::{Machine, Report};
 /// A part of the bench.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, clap::ValueEnum)]
 pub enum Part {
-    /// The share-server: page throughput against nginx (identity and gzip),
+    /// The share-server: page throughput against nginx and a bare axum route
+    /// (a short and a long page, identity and gzip), view counting,
     /// publishing, cost of growth to 1,000,000 shares, page weight and render
     /// time in headless Chromium (needs wrk, nginx, chromium, chromium-driver)
     #[value(alias = "share-server")]
@@ -52,7 +52,7 @@ impl Part {
     }
 }
 
-/// Measures Parlor's speed (no part: all of them). About 15 minutes
+/// Measures Parlor's speed (no part: all of them). About 20 minutes
 /// (`--quick`: about 2) for `server`, about 2 more (plus the app's release
 /// build) for `desktop`.
 #[derive(Debug, clap::Args)]
@@ -77,7 +77,7 @@ pub struct Options {
     pub cores: usize,
     /// Each wrk run (a page, or concurrent small publishes).
     pub duration: Duration,
-    /// A B rounds per encoding.
+    /// Alternating rounds per page and encoding.
     pub rounds: usize,
     pub browser_samples: usize,
     /// Timed publishes of the 1 MB share.
@@ -88,12 +88,10 @@ pub struct Options {
 
 impl Options {
     fn new(quick: bool, keep: bool) -> Self {
-        let [seconds, rounds, browser_samples, publish_samples] = if quick {
-            [3, 1, 3, 10]
-        } else {
-            [15, 3, 20, 100]
+        let [seconds, rounds, browser_samples, publish_samples, largest] = match quick {
+            true => [3, 1, 3, 10, 100_000],
+            false => [15, 3, 20, 100, 1_000_000],
         };
-        let largest = if quick { 100_000 } else { 1_000_000 };
         Self {
             keep,
             cores: std::thread::available_parallelism().map_or(1, usize::from),

@@ -74,37 +74,29 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
     Ok(())
 }
 
-/// `ui/dist`'s files, raw and gzip -9, and the wasm bundle's target.
+/// `ui/dist`'s files by name, raw and gzip -9, and the wasm bundle's target.
 fn bundle(report: &mut Report) -> Result<Rows> {
     ui::build()?;
-    let dist = cmd::workspace_root().join("ui/dist");
-    let (mut rows, mut wasm_gzip, mut total): (Rows, u64, (u64, u64)) = Default::default();
-    for name in [
-        "ui_bg.wasm",
-        "ui.js",
-        "index.js",
-        "index.html",
-        "app.css",
-        "chat.css",
-    ] {
-        let path = dist.join(name);
-        if !path.exists() {
-            continue;
-        }
+    let dist = fs::read_dir(cmd::workspace_root().join("ui/dist"))?;
+    let mut paths = dist
+        .map(|entry| Ok(entry?.path()))
+        .collect::<Result<Vec<_>>>()?;
+    paths.sort();
+    let (mut rows, mut all, mut wasm_gzip): (Rows, (u64, u64), u64) = Default::default();
+    for path in paths {
         let file = fs::read(&path).with_context(|| format!("could not read {}", path.display()))?;
         let (raw, gzip) = (file.len() as u64, gzip_best(&file).len() as u64);
+        let name = path.file_name().unwrap_or_default().to_string_lossy();
         if name == "ui_bg.wasm" {
             wasm_gzip = gzip;
         }
-        total = (total.0 + raw, total.1 + gzip);
+        all = (all.0 + raw, all.1 + gzip);
         rows.push(vec![format!("`{name}`"), bytes(raw), bytes(gzip)]);
     }
-    rows.push(vec!["all".to_owned(), bytes(total.0), bytes(total.1)]);
+    rows.push(vec!["all".to_owned(), bytes(all.0), bytes(all.1)]);
     let met = wasm_gzip > 0 && wasm_gzip <= WASM_GZIP_TARGET;
-    let (what, target) = (
-        "Desktop: wasm bundle, gzip",
-        format!("≤ {}", bytes(WASM_GZIP_TARGET)),
-    );
+    let target = format!("≤ {}", bytes(WASM_GZIP_TARGET));
+    let what = "Desktop: wasm bundle, gzip";
     report
         .targets
         .push(Target::new(what, &target, bytes(wasm_gzip), met));
@@ -129,6 +121,15 @@ fn ms_text(value: f64) -> String {
 fn ms_target(what: String, target: Duration, value: f64, measured: String) -> Target {
     let met = !value.is_nan() && ms(value) <= target;
     Target::new(what, &format!("≤ {}", millis(target)), measured, met)
+}
+
+/// A row per figure: its name, then what `shown` makes of its values.
+fn stat_rows(names: &[&str], values: &[Vec<f64>], shown: fn(&[f64]) -> [String; 3]) -> Rows {
+    let rows = names.iter().zip(values);
+    let row = |(what, values): (&&str, &Vec<f64>)| {
+        [vec![(*what).to_owned()], shown(values).to_vec()].concat()
+    };
+    rows.map(row).collect()
 }
 
 /// What is timed per launch, in the order of [`Figures::launches`].
@@ -187,33 +188,22 @@ pub struct Streaming {
 impl Figures {
     /// The figures the desktop sections of BENCHMARKS.md.in show; adds the targets.
     fn write(&self, targets: &mut Vec<Target>) -> Value {
-        let spread = |values: &[f64]| [0.0, 1.0].map(|q| ms_text(percentile(values, q)));
-        let cold_start: Rows = LAUNCH
-            .iter()
-            .zip(&self.launches)
-            .map(|(what, values)| {
-                let [min, max] = spread(values);
-                vec![(*what).to_owned(), ms_text(median(values)), min, max]
-            })
-            .collect();
+        let cold_start = stat_rows(&LAUNCH, &self.launches, |values| {
+            let [min, max] = [0.0, 1.0].map(|q| ms_text(percentile(values, q)));
+            [ms_text(median(values)), min, max]
+        });
         let [paint, load, _] = self.launches.each_ref().map(|values| median(values));
-        let (start, label) = if paint.is_nan() {
-            (load, "load event (no paint timing)")
-        } else {
-            (paint, "first contentful paint")
+        let (start, label) = match paint.is_nan() {
+            true => (load, "load event (no paint timing)"),
+            false => (paint, "first contentful paint"),
         };
         let what = format!("Desktop: cold start to {label}, median");
         targets.push(ms_target(what, COLD_START_TARGET, start, ms_text(start)));
 
-        let open: Rows = OPEN
-            .iter()
-            .zip(&self.opens)
-            .map(|(what, values)| {
-                let first = ms_text(values.first().copied().unwrap_or(f64::NAN));
-                let [_, max] = spread(values);
-                vec![(*what).to_owned(), first, ms_text(median(values)), max]
-            })
-            .collect();
+        let open = stat_rows(&OPEN, &self.opens, |values| {
+            let first = values.first().copied().unwrap_or(f64::NAN);
+            [first, median(values), percentile(values, 1.0)].map(ms_text)
+        });
         let messages = thousands(BIG_SESSION_MESSAGES);
         let opened = median(&self.opens[1]);
         let what = format!("Desktop: open a {messages}-message session, median");
@@ -221,21 +211,17 @@ impl Figures {
 
         let [idle, after] = &self.memory;
         let total = |rows: &Memory| bytes(rows.iter().map(|r| r.2).sum::<u64>());
-        let mut memory: Rows = idle
-            .iter()
-            .map(|(name, count, rss)| {
-                let open = after
-                    .iter()
-                    .find(|row| &row.0 == name)
-                    .map_or(0, |row| row.2);
-                vec![
-                    format!("`{name}`"),
-                    count.to_string(),
-                    bytes(*rss),
-                    bytes(open),
-                ]
-            })
-            .collect();
+        let mut memory: Rows = Vec::new();
+        for (name, count, rss) in idle {
+            let open = after.iter().find(|row| &row.0 == name);
+            let open = bytes(open.map_or(0, |row| row.2));
+            memory.push(vec![
+                format!("`{name}`"),
+                count.to_string(),
+                bytes(*rss),
+                open,
+            ]);
+        }
         memory.push(vec!["all".into(), String::new(), total(idle), total(after)]);
 
         let mut figures = json!({

@@ -1,7 +1,7 @@
-//! The processes `bench` and `harden` start: the share-server and nginx, each
-//! on a free loopback port in its own process group, stopped (and the group
-//! killed) when dropped; and what `/proc` tells about them: memory, CPU
-//! time, start time and process trees.
+//! The processes `bench` and `harden` start: the share-server, nginx and the
+//! bare axum route, each on a free loopback port in its own process group,
+//! stopped (and the group killed) when dropped; and what `/proc` tells about
+//! them: memory, CPU time, start time and process trees.
 
 use std::fs;
 use std::io::{Read, Write};
@@ -10,8 +10,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::os::unix::process::CommandExt;
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -130,13 +129,9 @@ impl Service {
         let mut command = Command::new(binary);
         command
             .args(serve_args(url, &format!("127.0.0.1:{port}")))
-            .args(more)
-            .env("RUST_LOG", SERVER_LOG_LEVEL)
-            .stdout(Stdio::null())
-            .stderr(log);
-        let mut process = Supervised::spawn("share-server", &mut command)?;
-        process.wait_ready(port, "/readyz")?;
-        Ok(Self { process, port })
+            .args(more);
+        command.env("RUST_LOG", SERVER_LOG_LEVEL).stderr(log);
+        Self::start("share-server", &mut command, port, "/readyz")
     }
 
     /// nginx serving `dir/www` with a config generated into `dir`, as the reference.
@@ -151,13 +146,25 @@ impl Service {
         readable_by_all(dir)?;
         let mut command = Command::new("nginx");
         command.arg("-p").arg(dir).arg("-c").arg(&conf);
-        command.stdout(Stdio::null()).stderr(Stdio::null());
-        let mut process = Supervised::spawn("nginx", &mut command)
-            .context("could not start nginx (apt-get install nginx)")?;
-        process.wait_ready(port, "/ready").with_context(|| {
+        Self::start("nginx", command.stderr(Stdio::null()), port, "/ready").with_context(|| {
             let log = fs::read_to_string(dir.join("error.log")).unwrap_or_default();
-            format!("nginx error log:\n{log}")
-        })?;
+            format!("could not start nginx (apt-get install nginx); its error log:\n{log}")
+        })
+    }
+
+    /// The bare axum route (`share-server/examples/bare_page.rs`) serving
+    /// the responses saved in `dir`.
+    pub fn bare(binary: &Path, dir: &Path) -> Result<Self> {
+        let port = free_port();
+        let mut command = Command::new(binary);
+        command.arg(port.to_string()).arg(dir).stderr(Stdio::null());
+        Self::start("bare axum", &mut command, port, "/ready")
+    }
+
+    /// `command` as `name`, once it answers `GET ready` on `port` with 200.
+    fn start(name: &'static str, command: &mut Command, port: u16, ready: &str) -> Result<Self> {
+        let mut process = Supervised::spawn(name, command.stdout(Stdio::null()))?;
+        process.wait_ready(port, ready)?;
         Ok(Self { process, port })
     }
 
@@ -175,8 +182,9 @@ impl Service {
 pub fn serve_args(database_url: &str, bind: &str) -> Vec<String> {
     let args = ["serve", "--database-url", database_url, "--bind", bind];
     let unlimited = ["--rate-limit-ip", "0", "--rate-limit-token", "0"];
-    args.into_iter()
-        .chain(unlimited)
+    [&args[..], &unlimited]
+        .concat()
+        .into_iter()
         .map(str::to_owned)
         .collect()
 }
@@ -201,10 +209,9 @@ pub fn token_of(command: &mut Command) -> Result<String> {
 fn readable_by_all(dir: &Path) -> Result<()> {
     for entry in walkdir::WalkDir::new(dir) {
         let entry = entry?;
-        let mode = if entry.file_type().is_dir() {
-            0o755
-        } else {
-            0o644
+        let mode = match entry.file_type().is_dir() {
+            true => 0o755,
+            false => 0o644,
         };
         fs::set_permissions(entry.path(), fs::Permissions::from_mode(mode))?;
     }
@@ -285,11 +292,11 @@ pub fn start_ms(pid: u32) -> Result<f64> {
     let start = stat(pid).context("unreadable /proc/PID/stat")?.start;
     let uptime = fs::read_to_string("/proc/uptime")?;
     let now = SystemTime::now().duration_since(UNIX_EPOCH)?.as_secs_f64() * 1e3;
-    let uptime: f64 = uptime
+    let uptime = uptime
         .split_whitespace()
         .next()
-        .and_then(|s| s.parse().ok())
-        .context("unreadable /proc/uptime")?;
+        .and_then(|s| s.parse::<f64>().ok());
+    let uptime = uptime.context("unreadable /proc/uptime")?;
     Ok(now - uptime * 1e3 + start as f64 / clock_ticks() * 1e3)
 }
 
@@ -297,9 +304,8 @@ pub fn start_ms(pid: u32) -> Result<f64> {
 fn clock_ticks() -> f64 {
     static TICKS: OnceLock<f64> = OnceLock::new();
     *TICKS.get_or_init(|| {
-        let ticks = crate::cmd::output(Command::new("getconf").arg("CLK_TCK"));
+        let ticks = crate::cmd::output(Command::new("getconf").arg("CLK_TCK")).ok();
         ticks
-            .ok()
             .and_then(|text| text.trim().parse().ok())
             .unwrap_or(100.0)
     })
@@ -329,37 +335,6 @@ pub fn parse_status(status: &str) -> Option<Memory> {
         rss: field("VmRSS:")?,
         peak: field("VmHWM:")?,
     })
-}
-
-/// Samples a process's RSS every 50 ms until finished; keeps the largest.
-pub struct RssSampler {
-    stop: Arc<AtomicBool>,
-    max: Arc<AtomicU64>,
-    thread: thread::JoinHandle<()>,
-}
-
-impl RssSampler {
-    pub fn start(pid: u32) -> Self {
-        let stop = Arc::new(AtomicBool::new(false));
-        let max = Arc::new(AtomicU64::new(0));
-        let (stopped, largest) = (Arc::clone(&stop), Arc::clone(&max));
-        let thread = thread::spawn(move || {
-            while !stopped.load(Ordering::Relaxed) {
-                if let Ok(memory) = memory(pid) {
-                    largest.fetch_max(memory.rss, Ordering::Relaxed);
-                }
-                thread::sleep(Duration::from_millis(50));
-            }
-        });
-        Self { stop, max, thread }
-    }
-
-    /// The largest RSS seen, in bytes.
-    pub fn finish(self) -> u64 {
-        self.stop.store(true, Ordering::Relaxed);
-        let _ = self.thread.join();
-        self.max.load(Ordering::Relaxed)
-    }
 }
 
 #[cfg(test)]

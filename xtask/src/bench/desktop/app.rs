@@ -70,9 +70,8 @@ async fn start_driver(home: &Path, cpu_rendering: bool, log: &Path) -> Result<Dr
 
 /// All the desktop figures, `samples` launches and opens.
 pub async fn measure(binary: &Path, work: &Path, samples: usize) -> Result<Figures> {
-    caught(measure_all(binary, work, samples))
-        .await
-        .map_err(anyhow::Error::msg)?
+    let measured = caught(measure_all(binary, work, samples)).await;
+    measured.map_err(anyhow::Error::msg)?
 }
 
 async fn measure_all(binary: &Path, work: &Path, samples: usize) -> Result<Figures> {
@@ -205,10 +204,10 @@ fn tree_memory(root: u32) -> Memory {
     let mut rows = Memory::new();
     for process in procs::tree(root) {
         // The executable's name: `comm` is cut at 15 characters.
-        let name = fs::read_link(format!("/proc/{}/exe", process.pid))
-            .ok()
-            .and_then(|exe| Some(exe.file_name()?.to_string_lossy().into_owned()))
-            .unwrap_or_else(|| "?".to_owned());
+        let exe = fs::read_link(format!("/proc/{}/exe", process.pid)).unwrap_or_default();
+        let name = exe
+            .file_name()
+            .map_or("?".into(), |n| n.to_string_lossy().into_owned());
         let Ok(memory) = procs::memory(process.pid) else {
             continue;
         };
@@ -231,10 +230,9 @@ struct Open {
 /// Clicks the session in the sidebar; times (in the page) until its newest
 /// message and `expected` messages are in the DOM, then the next frame.
 async fn open_session(client: &Client, session: &str, expected: usize) -> Result<Open> {
-    let total = if session == BIG_SESSION {
-        BIG_SESSION_MESSAGES
-    } else {
-        2
+    let total = match session {
+        BIG_SESSION => BIG_SESSION_MESSAGES,
+        _ => 2,
     };
     let last = seed::message_id(session, total - 1);
     find(
@@ -306,11 +304,8 @@ async fn stream(client: &Client) -> Result<Vec<Streaming>, String> {
         }
         let mut runs = Vec::new();
         for &pause in STREAM_PAUSES {
-            provider
-                .answer
-                .lock()
-                .map_err(|_| anyhow::anyhow!("poisoned"))?
-                .pause = pause;
+            let answer = provider.answer.lock();
+            answer.map_err(|_| anyhow::anyhow!("poisoned"))?.pause = pause;
             runs.push(stream_once(client, &provider, pause).await?);
         }
         Ok(runs)
@@ -356,18 +351,12 @@ async fn stream_once(client: &Client, provider: &FakeOpenAi, pause: Duration) ->
             _ => {}
         }
     }
-    let sent = provider
-        .seen
-        .lock()
-        .map(|seen| seen.sent.clone())
-        .unwrap_or_default();
+    let sent = provider.seen.lock().map(|seen| seen.sent.clone());
+    let sent = sent.unwrap_or_default();
     let delays = match_delays(&content, &sent);
     if delays.is_empty() {
-        bail!(
-            "no chunk matched ({} events, {} chunks sent)",
-            content.len(),
-            sent.len()
-        );
+        let (events, chunks) = (content.len(), sent.len());
+        bail!("no chunk matched ({events} events, {chunks} chunks sent)");
     }
     let span_ms = content.last().map_or(0.0, |e| e.0) - sent.first().copied().unwrap_or(0.0);
     let [p50, p99, max] = [0.5, 0.99, 1.0].map(|q| percentile(&delays, q));
@@ -410,11 +399,8 @@ async fn clock_offset(client: &Client) -> Result<(f64, f64)> {
 fn webkit_version() -> String {
     let query = ["-W", "-f", "${Version}", "libwebkit2gtk-4.1-0"];
     let version = crate::cmd::output(Command::new("dpkg-query").args(query));
-    let version = version.map(|version| version.trim().to_owned());
-    format!(
-        "WebKitGTK {}",
-        version.as_deref().unwrap_or("(version unknown)")
-    )
+    let version = version.unwrap_or_else(|_| "(version unknown)".to_owned());
+    format!("WebKitGTK {}", version.trim())
 }
 
 #[cfg(test)]

@@ -40,49 +40,39 @@ impl Bench<'_> {
         page: &Page,
     ) -> Result<()> {
         let samples = self.options.browser_samples;
-        let urls = [
-            server.url(&page.path),
-            nginx.url(&page.path),
-            nginx.url(BLANK_PAGE),
-        ];
+        let path = page.path.as_str();
+        let urls = [server.url(path), nginx.url(path), nginx.url(BLANK_PAGE)];
         let profiles = self.dir.join("chromium");
         fs::create_dir_all(&profiles)?;
         let times = step("render time in headless Chromium", || {
-            let measured = self
-                .runtime
-                .block_on(caught(load_times(&urls, samples, &profiles)));
-            measured.map_err(anyhow::Error::msg)
+            let measured = caught(load_times(&urls, samples, &profiles));
+            self.runtime.block_on(measured).map_err(anyhow::Error::msg)
         })?;
         let median_of = |times: &[Duration]| quantile(times, 0.5).unwrap_or_default();
-        let slowest = |times: &[Duration]| times.iter().max().copied().unwrap_or_default();
-        let names = [
-            "share-server",
-            "nginx (same bytes and stylesheet)",
-            "nginx, a trivial page (Chromium's floor)",
-        ];
         let mut rows: Rows = Vec::new();
-        for (name, [first, repeat]) in names.iter().zip(&times) {
-            for (view, times) in [
-                ("first view (fresh profile)", first),
-                ("repeat view (same browser)", repeat),
-            ] {
-                rows.push(vec![
-                    format!("{name}: {view}"),
-                    millis(median_of(times)),
-                    millis(slowest(times)),
-                ]);
+        for (name, views) in BROWSER_ROWS.iter().zip(&times) {
+            for (view, times) in ["first view (fresh profile)", "repeat view (same browser)"]
+                .iter()
+                .zip(views)
+            {
+                let slowest = times.iter().max().copied().unwrap_or_default();
+                let shown = [millis(median_of(times)), millis(slowest)];
+                rows.push(
+                    [format!("{name}: {view}")]
+                        .into_iter()
+                        .chain(shown)
+                        .collect(),
+                );
             }
         }
         let first = median_of(&times[0][0]);
-        let stylesheets: Vec<String> = page
-            .stylesheets
-            .iter()
+        let sheets = page.stylesheets.iter();
+        let sheets: Vec<String> = sheets
             .map(|(href, css)| format!("`{href}`, {}", bytes(css.len() as u64)))
             .collect();
-        self.set(
-            "browser",
-            json!({"samples": samples, "blank": BLANK_HTML, "stylesheets": stylesheets, "rows": rows}),
-        );
+        let figures =
+            json!({"samples": samples, "blank": BLANK_HTML, "stylesheets": sheets, "rows": rows});
+        self.set("browser", figures);
         let met = first <= Duration::from_millis(100);
         let what = "page rendered in headless Chromium (loadEventEnd, median)";
         self.targets
@@ -90,6 +80,13 @@ impl Bench<'_> {
         Ok(())
     }
 }
+
+/// What the render times' rows are of, in the order of `browser`'s URLs.
+const BROWSER_ROWS: [&str; 3] = [
+    "share-server",
+    "nginx (same bytes and stylesheet)",
+    "nginx, a trivial page (Chromium's floor)",
+];
 
 /// Opens each of `urls` in `samples` fresh headless Chromium sessions, twice
 /// each (a first view: nothing cached, the stylesheet fetched; then a repeat
