@@ -3,10 +3,6 @@
 //! the auth matrix, the hostile-input and XSS suites — run in the normal
 //! `cargo test --workspace`.
 //!
-//! `crash` (see [`crash`]) kills the release share-server with SIGKILL at
-//! random moments under load and checks that no acknowledged share is lost,
-//! on SQLite and PostgreSQL.
-//!
 //! `fuzz` runs each target in `fuzz/` (cargo-fuzz, nightly) for a fixed time
 //! at the lowest CPU priority, growing its corpus in `fuzz/work/<target>`
 //! (ignored by git) from the committed seeds in `fuzz/corpus/<target>`. A
