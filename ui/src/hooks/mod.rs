@@ -11,11 +11,13 @@ pub mod attachments;
 pub mod branches;
 mod page;
 pub mod providers;
+mod scroll;
 pub mod sessions;
 pub mod startup;
 pub mod turns;
 
 pub use page::{apply_theme, stored_theme, use_page};
+pub use scroll::use_scroll_to_end;
 
 use std::collections::HashSet;
 
@@ -179,23 +181,6 @@ pub fn use_highlighting(chat: &UseReducerHandle<Chat>) {
                         });
                     }
                 });
-            }
-        });
-    }
-}
-
-/// Keeps the newest message in view (not when older ones are loaded).
-#[hook]
-pub fn use_scroll_to_end(chat: &UseReducerHandle<Chat>, messages: &NodeRef) {
-    {
-        let messages_ref = messages.clone();
-        let last = chat
-            .messages
-            .last()
-            .map(|m| (m.id.clone(), m.content.len(), m.status));
-        use_effect_with(last, move |_| {
-            if let Some(element) = messages_ref.cast::<web_sys::Element>() {
-                element.set_scroll_top(element.scroll_height());
             }
         });
     }
