@@ -28,7 +28,7 @@ use yew::prelude::*;
 
 use crate::ipc::{self, IpcError};
 use crate::state::{Chat, ChatAction};
-use crate::types::{MessageStatus, Role, StoredMessage};
+use crate::types::{MessageStatus, Role};
 
 /// Runs `task` (shell commands) in the background; its error, if any, goes
 /// to `report` (the banner, or the dialog that started it).
@@ -153,9 +153,15 @@ pub fn use_highlighting(chat: &UseReducerHandle<Chat>) {
     {
         let dispatch = chat.dispatcher();
         let requested = requested.clone();
-        let messages: Vec<StoredMessage> = chat.all_messages().cloned().collect();
-        use_effect_with(messages, move |messages| {
-            for message in messages {
+        // Looked at again when a message ends or changes, not at every
+        // delta of one that streams.
+        let ended: Vec<(String, usize)> = (chat.all_messages())
+            .filter(|m| m.status != MessageStatus::Streaming)
+            .map(|m| (m.id.clone(), m.content.len()))
+            .collect();
+        let chat = chat.clone();
+        use_effect_with(ended, move |_| {
+            for message in chat.all_messages() {
                 let fenced = message.content.contains("```") || message.content.contains("~~~");
                 if message.status == MessageStatus::Streaming
                     || !fenced

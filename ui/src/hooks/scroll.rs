@@ -27,24 +27,20 @@ pub fn use_scroll_to_end(chat: &UseReducerHandle<Chat>, messages: &NodeRef) {
         // Where the list is, as the user (or this hook) scrolls it.
         let (messages, at_end) = (messages.clone(), Rc::clone(&at_end));
         use_effect_with((), move |()| {
-            let element = messages.cast::<Element>();
-            let on_scroll = element.clone().map(|element| {
+            let listening = messages.cast::<Element>().map(|element| {
+                let list = element.clone();
                 let on_scroll = Closure::<dyn Fn()>::new(move || {
-                    let left = element.scroll_height() - element.scroll_top();
-                    at_end.set(left - element.client_height() <= AT_END_SLACK);
+                    let left = list.scroll_height() - list.scroll_top() - list.client_height();
+                    at_end.set(left <= AT_END_SLACK);
                 });
-                on_scroll
+                let callback = on_scroll.as_ref().unchecked_ref();
+                let _ = element.add_event_listener_with_callback("scroll", callback);
+                (element, on_scroll)
             });
-            if let (Some(element), Some(on_scroll)) = (&element, &on_scroll) {
-                let _ = element
-                    .add_event_listener_with_callback("scroll", on_scroll.as_ref().unchecked_ref());
-            }
             move || {
-                if let (Some(element), Some(on_scroll)) = (element, on_scroll) {
-                    let _ = element.remove_event_listener_with_callback(
-                        "scroll",
-                        on_scroll.as_ref().unchecked_ref(),
-                    );
+                if let Some((element, on_scroll)) = listening {
+                    let callback = on_scroll.as_ref().unchecked_ref();
+                    let _ = element.remove_event_listener_with_callback("scroll", callback);
                 }
             }
         });
