@@ -24,6 +24,7 @@
 //!
 //! Markdown flavour: CommonMark plus GFM tables, strikethrough and task lists.
 
+mod blocks;
 #[cfg(feature = "highlight")]
 mod highlight;
 #[cfg(test)]
@@ -35,6 +36,8 @@ mod url;
 
 #[cfg(feature = "highlight")]
 pub use highlight::{HIGHLIGHT_CLASS_PREFIX, highlight_stylesheet};
+
+pub use blocks::{BlockRenderer, split_blocks};
 
 use pulldown_cmark::{Options, Parser};
 
@@ -99,10 +102,13 @@ pub const ATTRIBUTES: &[&str] = &[
 /// assert_eq!(chat_core::render_markdown("[x](javascript:alert(1))"), "<p>x</p>\n");
 /// ```
 pub fn render_markdown(src: &str) -> String {
-    let options =
-        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_TASKLISTS;
-    render::render(Parser::new_ext(src, options), src.len())
+    render::render(Parser::new_ext(src, OPTIONS), src.len())
 }
+
+/// The Markdown flavour: CommonMark plus GFM tables, strikethrough and task lists.
+const OPTIONS: Options = Options::ENABLE_TABLES
+    .union(Options::ENABLE_STRIKETHROUGH)
+    .union(Options::ENABLE_TASKLISTS);
 
 /// Writes `text` escaped for HTML text content: `&`, `<` and `>` only.
 /// Quotes need no escaping outside attributes, and JSON and code are full

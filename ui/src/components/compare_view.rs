@@ -108,7 +108,7 @@ fn CompareColumn(props: &CompareColumnProps) -> Html {
         let waiting = if streaming { "…" } else { "" };
         html! { <p class="msg-empty msg-pending">{ waiting }</p> }
     } else {
-        html! { <Markdown source={message.content.clone()} highlighted={props.column.highlighted.clone()} /> }
+        html! { <Markdown source={message.content.clone()} highlighted={props.column.highlighted.clone()} {streaming} /> }
     };
     html! {
         <article class="msg msg-assistant compare-column" data-role="assistant" data-message-id={id.clone()}

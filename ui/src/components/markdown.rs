@@ -1,10 +1,14 @@
 //! Message content rendered by the same function as the public share page.
 //! While a message streams it is rendered here (no highlighting: syntect is
-//! too big for wasm); once done, the shell's highlighted HTML is shown.
+//! too big for wasm) and written into the page block by block ([`live`]);
+//! once done, the shell's highlighted HTML is shown.
+
+mod live;
 
 use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
+use self::live::LiveBlocks;
 use crate::ipc;
 
 #[derive(Properties, PartialEq)]
@@ -16,11 +20,32 @@ pub struct MarkdownProps {
     pub highlighted: Option<AttrValue>,
     #[prop_or(AttrValue::Static("msg-content markdown"))]
     pub class: AttrValue,
+    /// The source still grows: it is written into the page as it does.
+    #[prop_or_default]
+    pub streaming: bool,
 }
 
 /// Markdown as HTML with a Copy button on every code block.
 #[component]
 pub fn Markdown(props: &MarkdownProps) -> Html {
+    let (source, class) = (props.source.clone(), props.class.clone());
+    if props.streaming && props.highlighted.is_none() {
+        html! { <LiveMarkdown {source} {class} /> }
+    } else {
+        html! { <WholeMarkdown {source} {class} highlighted={props.highlighted.clone()} /> }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct WholeProps {
+    source: AttrValue,
+    highlighted: Option<AttrValue>,
+    class: AttrValue,
+}
+
+/// Markdown rendered in one piece.
+#[component]
+fn WholeMarkdown(props: &WholeProps) -> Html {
     let html = use_memo(
         (props.source.clone(), props.highlighted.clone()),
         |(source, highlighted)| {
@@ -31,7 +56,43 @@ pub fn Markdown(props: &MarkdownProps) -> Html {
             with_copy_buttons(&html)
         },
     );
-    let onclick = Callback::from(|event: MouseEvent| {
+    html! {
+        <div class={props.class.clone()} onclick={copy_on_click()}>
+            // Safe to insert unescaped: chat-core emits only a fixed set of
+            // tags and attributes, escapes raw HTML and drops unsafe URLs;
+            // the buttons added here are fixed markup.
+            { Html::from_html_unchecked(AttrValue::from((*html).clone())) }
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct LiveProps {
+    source: AttrValue,
+    class: AttrValue,
+}
+
+/// Markdown that grows: after each render its container's children are
+/// brought up to date by [`LiveBlocks`] (Yew renders none of them).
+#[component]
+fn LiveMarkdown(props: &LiveProps) -> Html {
+    let container = use_node_ref();
+    let blocks = use_mut_ref(LiveBlocks::default);
+    {
+        let container = container.clone();
+        use_effect_with(props.source.clone(), move |source| {
+            if let Some(element) = container.cast::<web_sys::Element>() {
+                blocks.borrow_mut().write(&element, source);
+            }
+        });
+    }
+    html! { <div class={props.class.clone()} ref={container} onclick={copy_on_click()} /> }
+}
+
+/// Copies a code block when its Copy button is clicked (one listener on
+/// the content for all its buttons).
+fn copy_on_click() -> Callback<MouseEvent> {
+    Callback::from(|event: MouseEvent| {
         let Some(button) = event
             .target()
             .and_then(|target| target.dyn_into::<web_sys::Element>().ok())
@@ -53,15 +114,7 @@ pub fn Markdown(props: &MarkdownProps) -> Html {
             };
             button.set_text_content(Some(label));
         });
-    });
-    html! {
-        <div class={props.class.clone()} {onclick}>
-            // Safe to insert unescaped: chat-core emits only a fixed set of
-            // tags and attributes, escapes raw HTML and drops unsafe URLs;
-            // the buttons added here are fixed markup.
-            { Html::from_html_unchecked(AttrValue::from((*html).clone())) }
-        </div>
-    }
+    })
 }
 
 const COPY_BUTTON: &str = "<div class=\"code-block\"><button type=\"button\" class=\"code-copy\" \

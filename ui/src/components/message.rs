@@ -82,7 +82,7 @@ pub fn MessageView(props: &MessageProps) -> Html {
             html! {
                 <details class="msg-reasoning" open={streaming && message.content.is_empty()}>
                     <summary>{ "Reasoning" }<span class="msg-reasoning-tokens">{ tokens }</span></summary>
-                    <Markdown class="msg-reasoning-body markdown" source={AttrValue::from(reasoning.to_owned())} />
+                    <Markdown class="msg-reasoning-body markdown" source={AttrValue::from(reasoning.to_owned())} {streaming} />
                 </details>
             }
         });
@@ -92,7 +92,7 @@ pub fn MessageView(props: &MessageProps) -> Html {
         } else {
             message.content.clone()
         };
-        html! { <Markdown source={source} highlighted={props.highlighted.clone()} /> }
+        html! { <Markdown source={source} highlighted={props.highlighted.clone()} {streaming} /> }
     } else if streaming {
         html! { <p class="msg-empty msg-pending" aria-label="Waiting for the answer">{ "…" }</p> }
     } else if message.tool_calls.is_empty() && message.error.is_none() {

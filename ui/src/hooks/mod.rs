@@ -11,11 +11,13 @@ pub mod attachments;
 pub mod branches;
 mod page;
 pub mod providers;
+mod scroll;
 pub mod sessions;
 pub mod startup;
 pub mod turns;
 
 pub use page::{apply_theme, stored_theme, use_page};
+pub use scroll::use_scroll_to_end;
 
 use std::collections::HashSet;
 
@@ -26,7 +28,7 @@ use yew::prelude::*;
 
 use crate::ipc::{self, IpcError};
 use crate::state::{Chat, ChatAction};
-use crate::types::{MessageStatus, Role, StoredMessage};
+use crate::types::{MessageStatus, Role};
 
 /// Runs `task` (shell commands) in the background; its error, if any, goes
 /// to `report` (the banner, or the dialog that started it).
@@ -151,9 +153,15 @@ pub fn use_highlighting(chat: &UseReducerHandle<Chat>) {
     {
         let dispatch = chat.dispatcher();
         let requested = requested.clone();
-        let messages: Vec<StoredMessage> = chat.all_messages().cloned().collect();
-        use_effect_with(messages, move |messages| {
-            for message in messages {
+        // Looked at again when a message ends or changes, not at every
+        // delta of one that streams.
+        let ended: Vec<(String, usize)> = (chat.all_messages())
+            .filter(|m| m.status != MessageStatus::Streaming)
+            .map(|m| (m.id.clone(), m.content.len()))
+            .collect();
+        let chat = chat.clone();
+        use_effect_with(ended, move |_| {
+            for message in chat.all_messages() {
                 let fenced = message.content.contains("```") || message.content.contains("~~~");
                 if message.status == MessageStatus::Streaming
                     || !fenced
@@ -179,23 +187,6 @@ pub fn use_highlighting(chat: &UseReducerHandle<Chat>) {
                         });
                     }
                 });
-            }
-        });
-    }
-}
-
-/// Keeps the newest message in view (not when older ones are loaded).
-#[hook]
-pub fn use_scroll_to_end(chat: &UseReducerHandle<Chat>, messages: &NodeRef) {
-    {
-        let messages_ref = messages.clone();
-        let last = chat
-            .messages
-            .last()
-            .map(|m| (m.id.clone(), m.content.len(), m.status));
-        use_effect_with(last, move |_| {
-            if let Some(element) = messages_ref.cast::<web_sys::Element>() {
-                element.set_scroll_top(element.scroll_height());
             }
         });
     }
