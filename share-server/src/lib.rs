@@ -139,6 +139,10 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
     tracing::info!(database = %store::redact_url(&config.database_url), "store opened and migrated");
     let unlock_key = protect::UnlockKey::load(store.as_ref()).await?;
     let protection = protect::Protection::new(unlock_key, config.unlock_ttl, &public_url);
+    let cache = Arc::new(cache::PageCache::new(config.cache_size));
+    // Every change the store makes or hears of evicts the share here.
+    let evict: Arc<dyn store::invalidations::Evict> = Arc::clone(&cache) as _;
+    store.watch(Arc::downgrade(&evict));
     Ok(AppState {
         store,
         clock: config.clock.clone(),
@@ -152,7 +156,7 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
             request_timeout: config.request_timeout,
             allowed_hosts,
         }),
-        cache: Arc::new(cache::PageCache::new(config.cache_size)),
+        cache,
         rate_limits: Arc::new(rate_limit::RateLimits::new(
             config.rate_limit_ip,
             config.rate_limit_token,

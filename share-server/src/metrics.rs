@@ -114,6 +114,7 @@ impl Metrics {
     pub fn cache_lookup(&self, outcome: Outcome) {
         let outcome = match outcome {
             Outcome::Hit => "hit",
+            Outcome::Checked => "checked",
             Outcome::Miss => "miss",
         };
         self.cache.get_or_create(&CacheLabels { outcome }).inc();

@@ -101,11 +101,12 @@ impl ShareReader {
         match delivered {
             Delivered::Cached(share, outcome) => {
                 self.metrics.cache_lookup(outcome);
-                let caching = caching(share.max_views, share.password_hash.is_some());
+                let gate = &share.gate;
+                let caching = caching(gate.max_views, gate.password_hash.is_some());
                 let response = respond::cached(headers, &share.body, StatusCode::OK, caching);
                 if counts && response.status() == StatusCode::OK {
                     let store = self.store.as_ref();
-                    views::count(store, &self.views, &share_id, share.max_views, now).await?;
+                    views::count(store, &self.views, &share_id, gate.max_views, now).await?;
                 }
                 Ok(response)
             }
