@@ -9,6 +9,7 @@ use axum::response::Response;
 
 use super::page::error_page;
 use crate::assets::Assets;
+use crate::cache::PageCache;
 use crate::clock::Clock;
 use crate::error::Error;
 use crate::extract::{FileParams, ReaderCredentials, SharePasswordHeader};
@@ -48,6 +49,7 @@ use crate::store::Store;
 )]
 pub async fn show(
     State(store): State<Store>,
+    State(cache): State<Arc<PageCache>>,
     State(clock): State<Clock>,
     State(assets): State<Arc<Assets>>,
     State(protection): State<Arc<Protection>>,
@@ -62,10 +64,9 @@ pub async fn show(
             protection: &protection,
             credentials: &credentials,
         };
-        files::file(store.as_ref(), clock.now(), &share_id, &sha256, access).await
+        let (now, store) = (clock.now(), store.as_ref());
+        files::serve(store, &cache, now, &share_id, &sha256, access, &headers).await
     };
-    match file.await {
-        Ok(file) => file.respond(&headers),
-        Err(error) => error_page(&assets, &headers, error),
-    }
+    file.await
+        .unwrap_or_else(|error| error_page(&assets, &headers, error))
 }
