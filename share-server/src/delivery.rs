@@ -16,11 +16,12 @@
 //!
 //! The staleness that remains, on PostgreSQL only: another instance may
 //! serve a share from memory for as long as the notification of its
-//! change takes to arrive (the commit is signalled to every listening
-//! backend at once, so in practice well under a millisecond after the
-//! revoking request is answered, less than the client's next round trip),
-//! and at most 1.5 s (the listener's lease) when the listener's connection
-//! goes silent without closing. A connection that closes drops the whole
+//! change takes to reach it. The revoking instance answers only once its
+//! own copy of the notification came back (every listening backend is
+//! signalled at the same commit), so the others have it by then, or a few
+//! microseconds later if they are slower; a request racing the revoke may
+//! still get the page. When the listener's connection goes silent without
+//! closing, the bound is its lease: 1.5 s. A connection that closes drops the whole
 //! cache as soon as the instance sees it. This is acceptable because
 //! revocation was never stronger than "from the next request on": a
 //! reader who loaded the page just before still has it, and a link

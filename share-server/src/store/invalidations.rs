@@ -15,6 +15,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, Weak};
 use std::time::{Duration, Instant};
 
+use tokio::sync::broadcast;
+
 use crate::ids::ShareId;
 
 /// Something that keeps renderings of shares.
@@ -35,6 +37,29 @@ pub struct Invalidations {
     /// pushed; 0: not complete, [`FOREVER`]: always.
     complete_until: AtomicU64,
     origin: Instant,
+    /// The shares whose change notification this process received.
+    heard: broadcast::Sender<ShareId>,
+}
+
+/// Waits for the notification of a change this process makes (see
+/// [`Invalidations::expect_echo`]).
+pub struct Echo(broadcast::Receiver<ShareId>);
+
+impl Echo {
+    /// Waits until the notification of share `id`'s change came back, or
+    /// `patience` ran out.
+    pub async fn heard(mut self, id: &ShareId, patience: Duration) {
+        let wait = async {
+            loop {
+                match self.0.recv().await {
+                    Ok(heard) if heard == *id => return,
+                    Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
+                    Err(broadcast::error::RecvError::Closed) => return,
+                }
+            }
+        };
+        let _ = tokio::time::timeout(patience, wait).await;
+    }
 }
 
 impl Invalidations {
@@ -54,6 +79,7 @@ impl Invalidations {
             sinks: Mutex::default(),
             complete_until: AtomicU64::new(millis),
             origin: Instant::now(),
+            heard: broadcast::channel(64).0,
         }
     }
 
@@ -79,6 +105,20 @@ impl Invalidations {
     /// Share `id` changed.
     pub fn share(&self, id: &ShareId) {
         self.each(|sink| sink.evict(id));
+    }
+
+    /// Share `id` changed, as a notification from the database said.
+    pub fn notified(&self, id: &ShareId) {
+        self.share(id);
+        let _ = self.heard.send(id.clone());
+    }
+
+    /// Before making a change whose notification comes back to this
+    /// process too: waiting for it after the commit means every listening
+    /// instance was sent it, so the change is answered once the other
+    /// instances (as fast as this one) have heard of it.
+    pub fn expect_echo(&self) -> Echo {
+        Echo(self.heard.subscribe())
     }
 
     /// Changes may have been missed: drop everything.

@@ -458,8 +458,12 @@ impl ShareStore for PostgresStore {
     }
 
     async fn insert_version(&self, version: NewVersion, now: DateTime<Utc>) -> Result<Option<u32>> {
+        let echo = self.invalidations.expect_echo();
         let number = versions::insert_version(&mut self.client().await?, &version, now).await?;
         self.invalidations.share(&version.id);
+        if number.is_some() {
+            self.echo(echo, &version.id).await;
+        }
         Ok(number)
     }
 

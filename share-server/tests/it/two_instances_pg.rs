@@ -88,19 +88,53 @@ async fn until_served_from_memory(api: &Api, path: &str) {
     }
 }
 
-/// Two instances with one share published on A and its page cached on B
-/// (served from memory): its id and page path.
-async fn a_share_cached_on_b(api_a: &Api, api_b: &Api, token: &str) -> (String, String) {
-    let id = api_a
-        .publish_created(Some(token), &snapshot("Pushed"))
-        .await["shareId"]
-        .as_str()
-        .unwrap()
-        .to_owned();
-    let path = format!("/shared/{id}");
-    assert_eq!(api_b.get(&path).await.status(), StatusCode::OK);
-    until_served_from_memory(api_b, &path).await;
-    (id, path)
+/// Two instances on a fresh database, and a user's token.
+struct Pair {
+    database: TestDatabase,
+    servers: (RunningServer, RunningServer),
+    a: Api,
+    b: Api,
+    token: String,
+}
+
+impl Pair {
+    async fn start() -> Self {
+        let database = TestDatabase::create().await;
+        let servers = two_instances(&database).await;
+        let (a, b) = (Api::of(&servers.0), Api::of(&servers.1));
+        let token = servers.0.add_user("alice").await.unwrap();
+        Self {
+            database,
+            servers,
+            a,
+            b,
+            token,
+        }
+    }
+
+    /// A share published on A with its page cached on B (served from
+    /// memory): its id and page path.
+    async fn share_cached_on_b(&self) -> (String, String) {
+        let created = self
+            .a
+            .publish_created(Some(&self.token), &snapshot("Pushed"))
+            .await;
+        let id = created["shareId"].as_str().unwrap().to_owned();
+        let path = format!("/shared/{id}");
+        assert_eq!(self.b.get(&path).await.status(), StatusCode::OK);
+        until_served_from_memory(&self.b, &path).await;
+        (id, path)
+    }
+
+    async fn revoke_on_a(&self, id: &str) {
+        let response = self.a.delete(id, Some(&self.token), None).await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    async fn shutdown(self) {
+        self.servers.0.shutdown().await;
+        self.servers.1.shutdown().await;
+    }
 }
 
 #[tokio::test]
@@ -174,69 +208,50 @@ async fn a_share_published_on_one_instance_is_served_listed_and_revoked_on_the_o
 
 #[tokio::test]
 async fn a_revoke_is_refused_on_the_other_instance_when_its_listener_is_killed_before_the_read() {
-    let database = TestDatabase::create().await;
-    let (a, b) = two_instances(&database).await;
-    let (api_a, api_b) = (Api::of(&a), Api::of(&b));
-    let token = a.add_user("alice").await.unwrap();
-    let (id, path) = a_share_cached_on_b(&api_a, &api_b, &token).await;
+    let pair = Pair::start().await;
+    let (id, path) = pair.share_cached_on_b().await;
 
     // Revoked through A; then B's listener is killed, whether or not it
     // passed the notification on before: the next read on B is 410.
-    assert_eq!(
-        api_a.delete(&id, Some(&token), None).await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(kill_listeners(&database).await, 2);
-    assert_eq!(api_b.get(&path).await.status(), StatusCode::GONE);
-    expect_error(api_b.read(&id).await, StatusCode::GONE, "gone").await;
-
-    a.shutdown().await;
-    b.shutdown().await;
+    pair.revoke_on_a(&id).await;
+    assert_eq!(kill_listeners(&pair.database).await, 2);
+    assert_eq!(pair.b.get(&path).await.status(), StatusCode::GONE);
+    expect_error(pair.b.read(&id).await, StatusCode::GONE, "gone").await;
+    pair.shutdown().await;
 }
 
 #[tokio::test]
 async fn without_its_listener_an_instance_checks_every_hit_and_pushes_resume_once_it_is_back() {
-    let database = TestDatabase::create().await;
-    let (a, b) = two_instances(&database).await;
-    let (api_a, api_b) = (Api::of(&a), Api::of(&b));
-    let token = a.add_user("alice").await.unwrap();
-    let (id, path) = a_share_cached_on_b(&api_a, &api_b, &token).await;
-    let (other, other_path) = a_share_cached_on_b(&api_a, &api_b, &token).await;
+    let pair = Pair::start().await;
+    let (id, path) = pair.share_cached_on_b().await;
+    let (other, other_path) = pair.share_cached_on_b().await;
 
     // The listener killed first: B drops its cache; what it caches again
     // it serves only after asking the database (until the listener is
     // back), so a revoke it was not told of is refused all the same.
-    assert_eq!(kill_listeners(&database).await, 2);
-    let checked = cache_lookups(&api_b, "checked").await;
-    let hits = cache_hits(&api_b).await;
+    assert_eq!(kill_listeners(&pair.database).await, 2);
+    let checked = cache_lookups(&pair.b, "checked").await;
+    let hits = cache_hits(&pair.b).await;
     let mut seen_checked = false;
     for _ in 0..10 {
-        assert_eq!(api_b.get(&path).await.status(), StatusCode::OK);
-        if cache_hits(&api_b).await > hits {
+        assert_eq!(pair.b.get(&path).await.status(), StatusCode::OK);
+        if cache_hits(&pair.b).await > hits {
             break; // The listener is back already.
         }
-        if cache_lookups(&api_b, "checked").await > checked {
+        if cache_lookups(&pair.b, "checked").await > checked {
             seen_checked = true;
             break;
         }
     }
-    assert_eq!(
-        api_a.delete(&id, Some(&token), None).await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(api_b.get(&path).await.status(), StatusCode::GONE);
+    pair.revoke_on_a(&id).await;
+    assert_eq!(pair.b.get(&path).await.status(), StatusCode::GONE);
     eprintln!("while the listener was down, a hit was checked with the database: {seen_checked}");
 
     // Back, B serves from memory again, and hears of the next revoke.
-    until_served_from_memory(&api_b, &other_path).await;
-    assert_eq!(
-        api_a.delete(&other, Some(&token), None).await.status(),
-        StatusCode::OK
-    );
-    assert_eq!(api_b.get(&other_path).await.status(), StatusCode::GONE);
-
-    a.shutdown().await;
-    b.shutdown().await;
+    until_served_from_memory(&pair.b, &other_path).await;
+    pair.revoke_on_a(&other).await;
+    assert_eq!(pair.b.get(&other_path).await.status(), StatusCode::GONE);
+    pair.shutdown().await;
 }
 
 #[tokio::test]

@@ -6,10 +6,11 @@
 use chrono::{DateTime, Utc};
 
 use super::PostgresStore;
-use super::listen::NOTIFY;
+use super::listen::{ECHO_PATIENCE, NOTIFY};
 use super::rows::{column, db_error, millis};
 use crate::ids::ShareId;
 use crate::store::Result;
+use crate::store::invalidations::Echo;
 
 /// Deletes the blobs no share references (narrowed with `AND …`). The rows
 /// are locked, skipping those a publish is reusing right now (it locks the
@@ -24,6 +25,7 @@ pub(super) async fn revoke(
     id: &ShareId,
     now: DateTime<Utc>,
 ) -> Result<bool> {
+    let echo = store.invalidations.expect_echo();
     let mut client = store.client().await?;
     let transaction = client.transaction().await.map_err(db_error)?;
     let changed = transaction
@@ -61,7 +63,22 @@ pub(super) async fn revoke(
     }
     transaction.commit().await.map_err(db_error)?;
     store.invalidations.share(id);
+    if changed > 0 {
+        store.echo(echo, id).await;
+    }
     Ok(changed > 0)
+}
+
+impl PostgresStore {
+    /// Waits (a little) for the notification of share `id`'s change to come
+    /// back, when this instance has caches to keep fresh. While its own
+    /// listener is down it waits the whole patience: the others may be
+    /// listening, and get that long to hear of it.
+    pub(super) async fn echo(&self, echo: Echo, id: &ShareId) {
+        if self.listener.get().is_some() {
+            echo.heard(id, ECHO_PATIENCE).await;
+        }
+    }
 }
 
 /// Deletes the shares `condition` selects (with `$1`, if it has it, bound

@@ -14,6 +14,13 @@
 //! that goes silent without closing stops renewing, so the lease ends
 //! within [`LEASE`]. Once listening again, everything is dropped once more
 //! (what was rendered meanwhile may predate a missed change).
+//!
+//! The instance that makes a revoke or a new version answers it only once
+//! its own listener heard the notification (for up to [`ECHO_PATIENCE`],
+//! the whole of it while that listener is down): PostgreSQL signals every
+//! listening backend at the same commit, so by then the other instances
+//! have been sent it too, and a client that reads on another instance
+//! after the answer finds it evicted there.
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -39,6 +46,10 @@ pub(super) const NOTIFY: &str = "SELECT pg_notify('parlor_share_changes', $1)";
 /// The `application_name` of the listener's connection (so operators, and
 /// the tests, can tell it apart from the pool's).
 pub const APPLICATION_NAME: &str = "share-server listener";
+
+/// How long a change waits for its own notification to come back before it
+/// is answered (see [`Invalidations::expect_echo`]).
+pub(super) const ECHO_PATIENCE: Duration = Duration::from_millis(200);
 
 /// How often the listener's connection is checked.
 const HEARTBEAT: Duration = Duration::from_millis(500);
@@ -163,7 +174,7 @@ where
                     return (true, "the store was dropped".to_owned());
                 };
                 match ShareId::parse(&payload) {
-                    Some(id) => hub.share(&id),
+                    Some(id) => hub.notified(&id),
                     None => hub.everything(),
                 }
             }
