@@ -26,6 +26,7 @@ mod page;
 mod protect;
 mod protect_views;
 mod rate_limits;
+mod read_cache;
 mod robustness;
 mod snapshot_versions;
 mod store;
