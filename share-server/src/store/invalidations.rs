@@ -37,22 +37,23 @@ pub struct Invalidations {
     /// pushed; 0: not complete, [`FOREVER`]: always.
     complete_until: AtomicU64,
     origin: Instant,
-    /// The shares whose change notification this process received.
-    heard: broadcast::Sender<ShareId>,
+    /// The shares whose eviction some process acknowledged.
+    acks: broadcast::Sender<ShareId>,
 }
 
-/// Waits for the notification of a change this process makes (see
-/// [`Invalidations::expect_echo`]).
-pub struct Echo(broadcast::Receiver<ShareId>);
+/// Waits for the acknowledgements of a change this process makes (see
+/// [`Invalidations::expect_acks`]).
+pub struct Acks(broadcast::Receiver<ShareId>);
 
-impl Echo {
-    /// Waits until the notification of share `id`'s change came back, or
+impl Acks {
+    /// Waits until `count` processes acknowledged evicting share `id`, or
     /// `patience` ran out.
-    pub async fn heard(mut self, id: &ShareId, patience: Duration) {
+    pub async fn wait(mut self, id: &ShareId, count: usize, patience: Duration) {
         let wait = async {
-            loop {
+            let mut heard = 0;
+            while heard < count {
                 match self.0.recv().await {
-                    Ok(heard) if heard == *id => return,
+                    Ok(acked) if acked == *id => heard += 1,
                     Ok(_) | Err(broadcast::error::RecvError::Lagged(_)) => {}
                     Err(broadcast::error::RecvError::Closed) => return,
                 }
@@ -79,7 +80,7 @@ impl Invalidations {
             sinks: Mutex::default(),
             complete_until: AtomicU64::new(millis),
             origin: Instant::now(),
-            heard: broadcast::channel(64).0,
+            acks: broadcast::channel(256).0,
         }
     }
 
@@ -107,18 +108,15 @@ impl Invalidations {
         self.each(|sink| sink.evict(id));
     }
 
-    /// Share `id` changed, as a notification from the database said.
-    pub fn notified(&self, id: &ShareId) {
-        self.share(id);
-        let _ = self.heard.send(id.clone());
+    /// A process acknowledged evicting share `id`.
+    pub fn acked(&self, id: &ShareId) {
+        let _ = self.acks.send(id.clone());
     }
 
-    /// Before making a change whose notification comes back to this
-    /// process too: waiting for it after the commit means every listening
-    /// instance was sent it, so the change is answered once the other
-    /// instances (as fast as this one) have heard of it.
-    pub fn expect_echo(&self) -> Echo {
-        Echo(self.heard.subscribe())
+    /// Before making a change that every listening process acknowledges:
+    /// the acknowledgements that arrive from now on.
+    pub fn expect_acks(&self) -> Acks {
+        Acks(self.acks.subscribe())
     }
 
     /// Changes may have been missed: drop everything.

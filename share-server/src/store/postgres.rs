@@ -458,13 +458,12 @@ impl ShareStore for PostgresStore {
     }
 
     async fn insert_version(&self, version: NewVersion, now: DateTime<Utc>) -> Result<Option<u32>> {
-        let echo = self.invalidations.expect_echo();
-        let number = versions::insert_version(&mut self.client().await?, &version, now).await?;
+        let acks = self.invalidations.expect_acks();
+        let inserted = versions::insert_version(&mut self.client().await?, &version, now).await?;
         self.invalidations.share(&version.id);
-        if number.is_some() {
-            self.echo(echo, &version.id).await;
-        }
-        Ok(number)
+        let listeners = inserted.map_or(0, |(_, listeners)| listeners);
+        self.acknowledged(acks, &version.id, listeners).await;
+        Ok(inserted.map(|(number, _)| number))
     }
 
     async fn share_version(&self, id: &ShareId, version: u32) -> Result<Option<StoredShare>> {

@@ -1,16 +1,18 @@
 //! The PostgreSQL changes that make cached renderings of a share stale:
 //! revoking it and purging shares. Each sends its notification in its own
 //! transaction (see `listen.rs`) and evicts from this instance's caches
-//! once committed, without waiting for the notification to come back.
+//! once committed; a revoke (as a new version) is answered once every
+//! listening instance acknowledged evicting it.
 
 use chrono::{DateTime, Utc};
+use deadpool_postgres::Transaction;
 
 use super::PostgresStore;
-use super::listen::{ECHO_PATIENCE, NOTIFY};
+use super::listen::{ACK_PATIENCE, NOTIFY};
 use super::rows::{column, db_error, millis};
 use crate::ids::ShareId;
 use crate::store::Result;
-use crate::store::invalidations::Echo;
+use crate::store::invalidations::Acks;
 
 /// Deletes the blobs no share references (narrowed with `AND …`). The rows
 /// are locked, skipping those a publish is reusing right now (it locks the
@@ -25,7 +27,7 @@ pub(super) async fn revoke(
     id: &ShareId,
     now: DateTime<Utc>,
 ) -> Result<bool> {
-    let echo = store.invalidations.expect_echo();
+    let acks = store.invalidations.expect_acks();
     let mut client = store.client().await?;
     let transaction = client.transaction().await.map_err(db_error)?;
     let changed = transaction
@@ -56,27 +58,33 @@ pub(super) async fn revoke(
             )
             .await
             .map_err(db_error)?;
-        transaction
-            .execute(NOTIFY, &[&id.as_str()])
-            .await
-            .map_err(db_error)?;
     }
+    let listeners = match changed {
+        0 => 0,
+        _ => notify(&transaction, id).await?,
+    };
     transaction.commit().await.map_err(db_error)?;
     store.invalidations.share(id);
-    if changed > 0 {
-        store.echo(echo, id).await;
-    }
+    store.acknowledged(acks, id, listeners).await;
     Ok(changed > 0)
 }
 
+/// Notifies the change of share `id` in `transaction`; how many instances
+/// listen.
+pub(super) async fn notify(transaction: &Transaction<'_>, id: &ShareId) -> Result<usize> {
+    let row = transaction
+        .query_one(NOTIFY, &[&id.as_str()])
+        .await
+        .map_err(db_error)?;
+    Ok(usize::try_from(column::<i64>(&row, 1)?).unwrap_or(0))
+}
+
 impl PostgresStore {
-    /// Waits (a little) for the notification of share `id`'s change to come
-    /// back, when this instance has caches to keep fresh. While its own
-    /// listener is down it waits the whole patience: the others may be
-    /// listening, and get that long to hear of it.
-    pub(super) async fn echo(&self, echo: Echo, id: &ShareId) {
-        if self.listener.get().is_some() {
-            echo.heard(id, ECHO_PATIENCE).await;
+    /// Waits (at most [`ACK_PATIENCE`]) until the `listeners` instances
+    /// acknowledged evicting share `id` after its change committed.
+    pub(super) async fn acknowledged(&self, acks: Acks, id: &ShareId, listeners: usize) {
+        if listeners > 0 {
+            acks.wait(id, listeners, ACK_PATIENCE).await;
         }
     }
 }

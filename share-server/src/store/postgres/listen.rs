@@ -15,12 +15,13 @@
 //! within [`LEASE`]. Once listening again, everything is dropped once more
 //! (what was rendered meanwhile may predate a missed change).
 //!
-//! The instance that makes a revoke or a new version answers it only once
-//! its own listener heard the notification (for up to [`ECHO_PATIENCE`],
-//! the whole of it while that listener is down): PostgreSQL signals every
-//! listening backend at the same commit, so by then the other instances
-//! have been sent it too, and a client that reads on another instance
-//! after the answer finds it evicted there.
+//! Each instance acknowledges every eviction on a second channel, and the
+//! instance that makes a revoke or a new version counts the listeners in
+//! its transaction and answers only once as many acknowledgements came
+//! back (for up to [`ACK_PATIENCE`]): a client that reads on another
+//! instance after the answer finds the share evicted there, unless that
+//! instance is slower than the patience (or lost its listener, and then
+//! checks every hit anyway).
 
 use std::sync::{Arc, Weak};
 use std::time::Duration;
@@ -39,17 +40,26 @@ use crate::store::invalidations::Invalidations;
 
 /// The channel every change is announced on.
 pub(super) const CHANNEL: &str = "parlor_share_changes";
+/// The channel every instance acknowledges each eviction on.
+const ACKS: &str = "parlor_share_acks";
 
-/// Sends the notification of a change to share `$1` (in its transaction).
-pub(super) const NOTIFY: &str = "SELECT pg_notify('parlor_share_changes', $1)";
+/// Sends the notification of a change to share `$1` (in its transaction)
+/// and says how many instances listen (as many acknowledgements to wait
+/// for once it commits).
+pub(super) const NOTIFY: &str = "SELECT pg_notify('parlor_share_changes', $1) IS NULL,
+            (SELECT count(*) FROM pg_stat_activity
+             WHERE application_name = 'share-server listener'
+               AND datname = current_database())";
+
+/// Acknowledges evicting share `$1`.
+const ACK: &str = "SELECT pg_notify('parlor_share_acks', $1)";
 
 /// The `application_name` of the listener's connection (so operators, and
 /// the tests, can tell it apart from the pool's).
 pub const APPLICATION_NAME: &str = "share-server listener";
 
-/// How long a change waits for its own notification to come back before it
-/// is answered (see [`Invalidations::expect_echo`]).
-pub(super) const ECHO_PATIENCE: Duration = Duration::from_millis(200);
+/// How long a change waits for the acknowledgements before it is answered.
+pub(super) const ACK_PATIENCE: Duration = Duration::from_millis(200);
 
 /// How often the listener's connection is checked.
 const HEARTBEAT: Duration = Duration::from_millis(500);
@@ -127,25 +137,34 @@ where
         Ok(connected) => connected,
         Err(error) => return (false, describe(&error)),
     };
-    let (notifications, mut received) = mpsc::unbounded_channel();
+    let (evicted, mut to_acknowledge) = mpsc::unbounded_channel();
     let weak = Weak::clone(invalidations);
-    // Drives the connection; when it ends, the caches stop trusting pushes
-    // at once, before anything else runs.
+    // Drives the connection and evicts as each notification is read (no
+    // hand-over to another task first); when the connection ends, the
+    // caches stop trusting pushes at once, before anything else runs.
     let driver = tokio::spawn(async move {
         let mut messages = futures_util::stream::poll_fn(move |cx| connection.poll_message(cx));
         let reason = loop {
-            match messages.next().await {
-                Some(Ok(AsyncMessage::Notification(notification))) => {
-                    if notifications
-                        .send(notification.payload().to_owned())
-                        .is_err()
-                    {
-                        break "the listener stopped".to_owned();
-                    }
-                }
-                Some(Ok(_)) => {}
+            let notification = match messages.next().await {
+                Some(Ok(AsyncMessage::Notification(notification))) => notification,
+                Some(Ok(_)) => continue,
                 Some(Err(error)) => break describe(&error),
                 None => break "the connection closed".to_owned(),
+            };
+            let Some(hub) = weak.upgrade() else {
+                break "the store was dropped".to_owned();
+            };
+            match (
+                notification.channel(),
+                ShareId::parse(notification.payload()),
+            ) {
+                (CHANNEL, Some(id)) => {
+                    hub.share(&id);
+                    let _ = evicted.send(id);
+                }
+                (CHANNEL, None) => hub.everything(),
+                (_, Some(id)) => hub.acked(&id),
+                (_, None) => {}
             }
         };
         if let Some(hub) = weak.upgrade() {
@@ -154,7 +173,8 @@ where
         reason
     });
     let _driver = Listener(driver.abort_handle());
-    if let Err(error) = client.batch_execute(&format!("LISTEN {CHANNEL}")).await {
+    let listen = format!("LISTEN {CHANNEL}; LISTEN {ACKS}");
+    if let Err(error) = client.batch_execute(&listen).await {
         return (false, describe(&error));
     }
     {
@@ -168,14 +188,10 @@ where
     let mut check = std::pin::pin!(check_every(&client, invalidations));
     loop {
         tokio::select! {
-            payload = received.recv() => {
-                let Some(payload) = payload else { break };
-                let Some(hub) = invalidations.upgrade() else {
-                    return (true, "the store was dropped".to_owned());
-                };
-                match ShareId::parse(&payload) {
-                    Some(id) => hub.notified(&id),
-                    None => hub.everything(),
+            id = to_acknowledge.recv() => {
+                let Some(id) = id else { break };
+                if let Err(error) = client.execute(ACK, &[&id.as_str()]).await {
+                    return (true, describe(&error));
                 }
             }
             reason = &mut check => return (true, reason),

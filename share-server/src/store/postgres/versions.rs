@@ -6,7 +6,6 @@ use deadpool_postgres::Transaction;
 use tokio_postgres::Row;
 
 use super::PostgresStore;
-use super::listen::NOTIFY;
 use super::rows::{column, db_error, millis, status_columns};
 use crate::ids::ShareId;
 use crate::store::{NewFile, NewVersion, Result, StoredShare, ViewCount};
@@ -116,11 +115,13 @@ pub(super) async fn add_views(
     transaction.commit().await.map_err(db_error)
 }
 
+/// The new version's number and how many instances listen for its
+/// notification, or `None` when the share is not live.
 pub(super) async fn insert_version(
     client: &mut deadpool_postgres::Object,
     version: &NewVersion,
     now: DateTime<Utc>,
-) -> Result<Option<u32>> {
+) -> Result<Option<(u32, usize)>> {
     let transaction = client.transaction().await.map_err(db_error)?;
     let id = version.id.as_str();
     // Locks the share row, so concurrent new versions get distinct numbers.
@@ -153,12 +154,9 @@ pub(super) async fn insert_version(
         .map_err(db_error)?;
     let number = u32::try_from(column::<i32>(&row, 0)?).unwrap_or(u32::MAX);
     insert_files(&transaction, &version.id, &version.files).await?;
-    transaction
-        .execute(NOTIFY, &[&id])
-        .await
-        .map_err(db_error)?;
+    let listeners = super::changes::notify(&transaction, &version.id).await?;
     transaction.commit().await.map_err(db_error)?;
-    Ok(Some(number))
+    Ok(Some((number, listeners)))
 }
 
 /// The views after this one and whether it was the last, or `None`.
