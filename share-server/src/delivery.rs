@@ -14,19 +14,18 @@
 //! hit is checked with the store as before: one indexed lookup, which also
 //! compares the version count.
 //!
-//! The staleness that remains, on PostgreSQL only: another instance may
-//! serve a share from memory for as long as the notification of its
-//! change takes to reach it. The revoking instance answers only once its
-//! own copy of the notification came back (every listening backend is
-//! signalled at the same commit), so the others have it by then, or a few
-//! microseconds later if they are slower; a request racing the revoke may
-//! still get the page. When the listener's connection goes silent without
-//! closing, the bound is its lease: 1.5 s. A connection that closes drops the whole
-//! cache as soon as the instance sees it. This is acceptable because
-//! revocation was never stronger than "from the next request on": a
-//! reader who loaded the page just before still has it, and a link
-//! unfurler or a shared cache would keep what it fetched anyway; the bound
-//! only stretches "before" by the delivery time.
+//! The staleness that remains, on PostgreSQL only: the instance that
+//! revokes (or publishes a new version) answers once every listening
+//! instance acknowledged evicting the share, or after 200 ms at most; so
+//! a read made on another instance after the answer is refused, unless
+//! that instance took longer than 200 ms to act on the notification. A
+//! read racing the revoke (sent before it is answered) may still get the
+//! page, as it could before. When a listener's connection goes silent
+//! without closing, its instance trusts its cache for at most the lease
+//! (1.5 s); one that closes drops the whole cache as soon as the instance
+//! sees it. This is acceptable because revocation never promised more than
+//! "from the next request on": a reader who loaded the page before still
+//! has it, and so does any cache that fetched it.
 //!
 //! Two kinds of reads skip the cache and are rendered for the one reader:
 //! the page of a share with a view limit (it says how many views remain)
