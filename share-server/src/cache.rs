@@ -1,128 +1,41 @@
-//! Rendered responses kept in memory: each body once as is, gzip and brotli,
-//! with a strong ETag; and the bounded, least-recently-used cache of the
-//! rendered shares.
+//! What the server keeps in memory to answer reads without rendering or
+//! reading again: the rendered shares (each body as is, gzip'd and
+//! brotli'd, with its ETag and headers, see [`body`]) and the files they
+//! attach, each in a least-recently-used cache bounded by bytes.
 //!
-//! The cache only saves rendering. Whether a share may still be served is
-//! decided by the store on every hit (see [`crate::delivery`]), so a share
-//! revoked through any instance is never served from any instance's cache.
+//! Each entry carries what deciding whether it may still be served needs
+//! (its [`Gate`]: expiry, password hash, view limit, version count). The
+//! expiry is checked in memory; every other change is pushed by the store
+//! (see [`crate::store::invalidations`]), which evicts the share here, so a
+//! hit needs no lookup while the store's pushes are complete. A rendering
+//! that was being made while its share changed is not kept: inserts carry
+//! the [`PageCache::generation`] seen before the store was read, and any
+//! eviction since makes them void.
 
 use std::collections::HashMap;
-use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use axum::body::Bytes;
+use axum::http::HeaderMap;
 use chrono::{DateTime, Utc};
-use sha2::{Digest, Sha256};
 
 use crate::ids::ShareId;
+use crate::store::invalidations::Evict;
 
-/// Bodies smaller than this are not worth compressing.
-const MIN_COMPRESS_BYTES: usize = 256;
-const BROTLI_QUALITY: u32 = 9;
-const BROTLI_WINDOW_BITS: u32 = 22;
+mod body;
+mod lru;
 
-/// A response body ready to serve in every encoding.
-#[derive(Debug)]
-pub struct CachedBody {
-    pub content_type: &'static str,
-    /// `Content-Disposition` (downloads).
-    pub disposition: Option<String>,
-    /// Adds `X-Robots-Tag: noindex`.
-    pub noindex: bool,
-    /// A `Content-Security-Policy` of its own, instead of the server's.
-    pub content_security_policy: Option<&'static str>,
-    pub identity: Bytes,
-    pub gzip: Option<Bytes>,
-    pub brotli: Option<Bytes>,
-    /// Quoted-string content of the strong ETag (hash of `identity`).
-    pub etag: String,
-}
-
-impl CachedBody {
-    /// Compresses `body` both ways (keeping a variant only when it is smaller)
-    /// and hashes it. CPU-bound: call from a blocking task for large bodies.
-    pub fn new(content_type: &'static str, body: impl Into<Bytes>) -> Self {
-        let mut body = Self::precompressed(content_type, body);
-        let size = body.identity.len();
-        if size >= MIN_COMPRESS_BYTES {
-            body.gzip = smaller(gzip(&body.identity), size);
-            body.brotli = smaller(brotli(&body.identity), size);
-        }
-        body
-    }
-
-    /// A body kept only as is: already compressed (a PNG), so gzip and
-    /// brotli would gain nothing.
-    pub fn precompressed(content_type: &'static str, body: impl Into<Bytes>) -> Self {
-        let identity: Bytes = body.into();
-        let etag = hex::encode(&Sha256::digest(&identity)[..16]);
-        Self {
-            content_type,
-            disposition: None,
-            noindex: false,
-            content_security_policy: None,
-            identity,
-            gzip: None,
-            brotli: None,
-            etag,
-        }
-    }
-
-    pub fn with_disposition(mut self, disposition: String) -> Self {
-        self.disposition = Some(disposition);
-        self
-    }
-
-    pub fn with_content_security_policy(mut self, policy: &'static str) -> Self {
-        self.content_security_policy = Some(policy);
-        self
-    }
-
-    pub fn with_noindex(mut self, noindex: bool) -> Self {
-        self.noindex = noindex;
-        self
-    }
-
-    /// Bytes held in memory.
-    pub fn weight(&self) -> usize {
-        self.identity.len()
-            + self.gzip.as_ref().map_or(0, Bytes::len)
-            + self.brotli.as_ref().map_or(0, Bytes::len)
-            + self.etag.len()
-            + self.disposition.as_ref().map_or(0, String::len)
-            + 128
-    }
-}
-
-fn smaller(compressed: Option<Vec<u8>>, than: usize) -> Option<Bytes> {
-    compressed.filter(|c| c.len() < than).map(Bytes::from)
-}
-
-fn gzip(data: &[u8]) -> Option<Vec<u8>> {
-    let mut encoder = flate2::write::GzEncoder::new(
-        Vec::with_capacity(data.len() / 3),
-        flate2::Compression::best(),
-    );
-    encoder.write_all(data).ok()?;
-    encoder.finish().ok()
-}
-
-fn brotli(data: &[u8]) -> Option<Vec<u8>> {
-    let mut encoder = brotli::CompressorWriter::new(
-        Vec::with_capacity(data.len() / 3),
-        4096,
-        BROTLI_QUALITY,
-        BROTLI_WINDOW_BITS,
-    );
-    encoder.write_all(data).ok()?;
-    encoder.flush().ok()?;
-    Some(encoder.into_inner())
-}
+pub use body::{CachedBody, Caching, Encoding};
+use lru::{Lru, Weigh};
 
 /// Whether a lookup found the rendered share in the cache.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
+    /// Served from memory, without asking the store.
     Hit,
+    /// Found, and served once the store said it is still live (the
+    /// store's pushes were not complete).
+    Checked,
     Miss,
 }
 
@@ -143,50 +56,101 @@ pub enum Representation {
     OgImage,
 }
 
-/// A rendered share and when it expires (so expiry needs no lookup of the
-/// immutable share, only revocation does).
-#[derive(Debug)]
-pub struct CachedShare {
-    pub body: CachedBody,
+impl Representation {
+    const COUNT: usize = 6;
+}
+
+/// What deciding whether a share may be served needs, as it was when the
+/// entry was made.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Gate {
+    /// Checked in memory on every hit.
     pub expires_at: Option<DateTime<Utc>>,
-    /// The hash of the share's password (a share's password never changes,
-    /// so a cache hit needs no lookup for it either).
+    /// The hash of the share's password (no API changes it; any change of
+    /// the share evicts it with the rest).
     pub password_hash: Option<String>,
     /// The share's view limit (each read is counted in the database first).
     pub max_views: Option<u32>,
-    /// How many versions the share had when this was rendered (a hit with
-    /// another count is stale).
+    /// How many versions the share had (a new one evicts the entry).
     pub versions: u32,
 }
 
-type Key = (ShareId, Representation);
-
-struct Entry {
-    value: Arc<CachedShare>,
-    weight: usize,
-    last_used: u64,
+impl Gate {
+    pub fn is_expired(&self, now: DateTime<Utc>) -> bool {
+        self.expires_at.is_some_and(|at| at <= now)
+    }
 }
 
+/// A rendered share with its gate.
+#[derive(Debug)]
+pub struct CachedShare {
+    pub body: CachedBody,
+    pub gate: Gate,
+}
+
+/// The answer to a file of a share, without its bytes (kept by hash, once
+/// for every share that attaches them): the share's gate and the headers
+/// of the 200 and the 304.
+#[derive(Debug)]
+pub struct CachedFile {
+    pub gate: Gate,
+    pub ok: HeaderMap,
+    pub not_modified: HeaderMap,
+}
+
+/// What is kept of one share.
 #[derive(Default)]
-struct Inner {
-    entries: HashMap<Key, Entry>,
-    weight: usize,
-    clock: u64,
+struct ShareEntry {
+    representations: [Option<Arc<CachedShare>>; Representation::COUNT],
+    /// By SHA-256.
+    files: HashMap<Arc<str>, Arc<CachedFile>>,
 }
 
-/// Rendered shares, bounded by total bytes; the least recently used go first.
+/// Roughly what a file's headers and gate take.
+const FILE_WEIGHT: usize = 512;
+
+impl Weigh for ShareEntry {
+    fn weight(&self) -> usize {
+        let bodies: usize = self
+            .representations
+            .iter()
+            .flatten()
+            .map(|share| share.body.weight())
+            .sum();
+        bodies + self.files.len() * FILE_WEIGHT
+    }
+}
+
+impl Weigh for Bytes {
+    fn weight(&self) -> usize {
+        self.len() + 64
+    }
+}
+
+struct Inner {
+    shares: Lru<ShareId, ShareEntry>,
+    /// File bytes by SHA-256 (content-addressed, so shared by every share).
+    blobs: Lru<Arc<str>, Bytes>,
+    /// Counts evictions (see [`PageCache::generation`]).
+    generation: u64,
+}
+
+type Key = (ShareId, Representation);
+type RenderLocks = Arc<Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>>;
+
+/// Rendered shares and attached files, each bounded by total bytes; the
+/// least recently used go first.
 pub struct PageCache {
-    capacity: usize,
     inner: Mutex<Inner>,
     /// One lock per share being rendered, so concurrent first views render once.
-    rendering: Arc<Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>>,
+    rendering: RenderLocks,
 }
 
 /// Held while one representation of a share is rendered (see [`PageCache::render_lock`]).
 pub struct RenderGuard {
     key: Key,
     guard: Option<tokio::sync::OwnedMutexGuard<()>>,
-    rendering: Arc<Mutex<HashMap<Key, Arc<tokio::sync::Mutex<()>>>>>,
+    rendering: RenderLocks,
 }
 
 impl Drop for RenderGuard {
@@ -205,11 +169,15 @@ impl Drop for RenderGuard {
 }
 
 impl PageCache {
-    /// A cache holding at most `capacity` bytes (0: caches nothing).
+    /// A cache holding at most `capacity` bytes of renderings and as much
+    /// of files (0: caches nothing).
     pub fn new(capacity: usize) -> Self {
         Self {
-            capacity,
-            inner: Mutex::new(Inner::default()),
+            inner: Mutex::new(Inner {
+                shares: Lru::new(capacity),
+                blobs: Lru::new(capacity),
+                generation: 0,
+            }),
             rendering: Arc::default(),
         }
     }
@@ -232,80 +200,108 @@ impl PageCache {
         }
     }
 
+    /// How many evictions there have been. Read it before reading the store
+    /// for an entry, and give it to the insert: an eviction in between (the
+    /// share may have changed after it was read) voids the insert.
+    pub fn generation(&self) -> u64 {
+        self.inner.lock().map_or(0, |inner| inner.generation)
+    }
+
     pub fn get(&self, id: &ShareId, representation: Representation) -> Option<Arc<CachedShare>> {
         let mut inner = self.inner.lock().ok()?;
-        inner.clock += 1;
-        let tick = inner.clock;
-        let entry = inner.entries.get_mut(&(id.clone(), representation))?;
-        entry.last_used = tick;
-        Some(Arc::clone(&entry.value))
+        let entry = inner.shares.get(id)?;
+        entry.representations[representation as usize].clone()
     }
 
-    pub fn insert(&self, id: ShareId, representation: Representation, value: Arc<CachedShare>) {
-        let weight = value.body.weight();
-        // One entry may not take more than a quarter of the budget.
-        if weight > self.capacity / 4 {
-            return;
-        }
-        let Ok(mut inner) = self.inner.lock() else {
-            return;
-        };
-        inner.clock += 1;
-        let last_used = inner.clock;
-        let entry = Entry {
-            value,
-            weight,
-            last_used,
-        };
-        if let Some(old) = inner.entries.insert((id, representation), entry) {
-            inner.weight -= old.weight;
-        }
-        inner.weight += weight;
-        if inner.weight > self.capacity {
-            evict(&mut inner, self.capacity - self.capacity / 8);
-        }
-    }
-
-    /// Drops every representation of a share (on revocation).
-    pub fn remove(&self, id: &ShareId) {
-        let Ok(mut inner) = self.inner.lock() else {
-            return;
-        };
-        let mut freed = 0;
-        inner.entries.retain(|(key, _), entry| {
-            let keep = key != id;
-            if !keep {
-                freed += entry.weight;
-            }
-            keep
+    /// Keeps a rendering, unless anything was evicted since `generation`.
+    pub fn insert(
+        &self,
+        id: ShareId,
+        representation: Representation,
+        value: Arc<CachedShare>,
+        generation: u64,
+    ) {
+        self.change(id, generation, |entry| {
+            entry.representations[representation as usize] = Some(value);
         });
-        inner.weight -= freed;
     }
 
-    /// Bytes held and number of entries.
+    /// A file of a share: its answer's headers and its bytes.
+    pub fn file(&self, id: &ShareId, sha256: &str) -> Option<(Arc<CachedFile>, Bytes)> {
+        let mut inner = self.inner.lock().ok()?;
+        let file = Arc::clone(inner.shares.get(id)?.files.get(sha256)?);
+        let bytes = inner.blobs.get(sha256)?.clone();
+        Some((file, bytes))
+    }
+
+    /// Keeps a file of a share, unless anything was evicted since `generation`.
+    pub fn insert_file(
+        &self,
+        id: ShareId,
+        sha256: &str,
+        file: Arc<CachedFile>,
+        bytes: Bytes,
+        generation: u64,
+    ) {
+        let sha256: Arc<str> = Arc::from(sha256);
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if inner.generation != generation {
+            return;
+        }
+        inner.blobs.upsert(Arc::clone(&sha256), || bytes, |_| {});
+        inner.shares.upsert(id, ShareEntry::default, |entry| {
+            entry.files.insert(sha256, file);
+        });
+    }
+
+    fn change(&self, id: ShareId, generation: u64, change: impl FnOnce(&mut ShareEntry)) {
+        let Ok(mut inner) = self.inner.lock() else {
+            return;
+        };
+        if inner.generation == generation {
+            inner.shares.upsert(id, ShareEntry::default, change);
+        }
+    }
+
+    /// Drops everything kept of a share (its files' bytes stay: other
+    /// shares may attach them, and they are reached only through a share).
+    pub fn remove(&self, id: &ShareId) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.generation += 1;
+            inner.shares.remove(id);
+        }
+    }
+
+    /// Drops everything.
+    pub fn clear(&self) {
+        if let Ok(mut inner) = self.inner.lock() {
+            inner.generation += 1;
+            inner.shares.clear();
+            inner.blobs.clear();
+        }
+    }
+
+    /// Bytes held (renderings and files) and number of shares.
     pub fn usage(&self) -> (usize, usize) {
         self.inner
             .lock()
-            .map(|inner| (inner.weight, inner.entries.len()))
+            .map(|inner| {
+                let (shares, count) = inner.shares.usage();
+                (shares + inner.blobs.usage().0, count)
+            })
             .unwrap_or_default()
     }
 }
 
-/// Evicts least-recently-used entries until the weight is at most `target`
-/// (a little below capacity, so evictions come in batches).
-fn evict(inner: &mut Inner, target: usize) {
-    let mut by_age: Vec<(u64, Key, usize)> = inner
-        .entries
-        .iter()
-        .map(|(key, entry)| (entry.last_used, key.clone(), entry.weight))
-        .collect();
-    by_age.sort_unstable_by_key(|(last_used, _, _)| *last_used);
-    for (_, key, weight) in by_age {
-        if inner.weight <= target {
-            break;
-        }
-        inner.entries.remove(&key);
-        inner.weight -= weight;
+impl Evict for PageCache {
+    fn evict(&self, id: &ShareId) {
+        self.remove(id);
+    }
+
+    fn evict_all(&self) {
+        self.clear();
     }
 }
 
@@ -316,53 +312,61 @@ mod tests {
     fn share(size: usize) -> Arc<CachedShare> {
         Arc::new(CachedShare {
             body: CachedBody::new("text/plain", vec![b'x'; size]),
-            expires_at: None,
-            password_hash: None,
-            max_views: None,
-            versions: 1,
+            gate: Gate {
+                expires_at: None,
+                password_hash: None,
+                max_views: None,
+                versions: 1,
+            },
+        })
+    }
+
+    fn file() -> Arc<CachedFile> {
+        Arc::new(CachedFile {
+            gate: share(1).gate.clone(),
+            ok: HeaderMap::new(),
+            not_modified: HeaderMap::new(),
         })
     }
 
     #[test]
-    fn compresses_and_hashes() {
-        let body = CachedBody::new("text/html", "<p>hello</p>".repeat(200));
-        assert!(body.gzip.as_ref().unwrap().len() < body.identity.len());
-        assert!(body.brotli.as_ref().unwrap().len() < body.identity.len());
-        assert_eq!(body.etag.len(), 32);
-        let tiny = CachedBody::new("text/html", "hi");
-        assert!(tiny.gzip.is_none() && tiny.brotli.is_none());
-        assert_ne!(tiny.etag, body.etag);
-    }
-
-    #[test]
-    fn evicts_least_recently_used_within_budget() {
-        let cache = PageCache::new(10_000);
-        let ids: Vec<_> = (0..8).map(|_| ShareId::generate().unwrap()).collect();
-        for id in &ids[..4] {
-            cache.insert(id.clone(), Representation::Page, share(1_500));
-        }
-        // Touch the first so the second is the oldest.
-        assert!(cache.get(&ids[0], Representation::Page).is_some());
-        for id in &ids[4..] {
-            cache.insert(id.clone(), Representation::Page, share(1_500));
-        }
-        let (weight, _) = cache.usage();
-        assert!(weight <= 10_000, "{weight}");
-        assert!(cache.get(&ids[0], Representation::Page).is_some());
-        assert!(cache.get(&ids[1], Representation::Page).is_none());
-        assert!(cache.get(&ids[7], Representation::Page).is_some());
-    }
-
-    #[test]
-    fn remove_drops_every_representation() {
+    fn remove_drops_every_representation_and_file() {
         let cache = PageCache::new(1 << 20);
         let id = ShareId::generate().unwrap();
-        cache.insert(id.clone(), Representation::Page, share(10));
-        cache.insert(id.clone(), Representation::Api, share(10));
-        cache.remove(&id);
+        let generation = cache.generation();
+        cache.insert(id.clone(), Representation::Page, share(10), generation);
+        cache.insert(id.clone(), Representation::Api, share(10), generation);
+        cache.insert_file(
+            id.clone(),
+            "ab",
+            file(),
+            Bytes::from_static(b"png"),
+            generation,
+        );
+        assert!(cache.file(&id, "ab").is_some());
+        assert!(cache.file(&id, "cd").is_none());
+        cache.evict(&id);
         assert!(cache.get(&id, Representation::Page).is_none());
         assert!(cache.get(&id, Representation::Api).is_none());
+        assert!(cache.file(&id, "ab").is_none());
+        cache.evict_all();
         assert_eq!(cache.usage(), (0, 0));
+    }
+
+    #[test]
+    fn an_insert_after_an_eviction_it_did_not_see_is_void() {
+        let cache = PageCache::new(1 << 20);
+        let (id, other) = (ShareId::generate().unwrap(), ShareId::generate().unwrap());
+        let before = cache.generation();
+        // The share changed (and was evicted) while it was being rendered.
+        cache.remove(&other);
+        cache.insert(id.clone(), Representation::Page, share(10), before);
+        cache.insert_file(id.clone(), "ab", file(), Bytes::from_static(b"png"), before);
+        assert!(cache.get(&id, Representation::Page).is_none());
+        assert!(cache.file(&id, "ab").is_none());
+        let after = cache.generation();
+        cache.insert(id.clone(), Representation::Page, share(10), after);
+        assert!(cache.get(&id, Representation::Page).is_some());
     }
 
     #[tokio::test]
@@ -387,7 +391,7 @@ mod tests {
     fn oversized_and_disabled() {
         let cache = PageCache::new(0);
         let id = ShareId::generate().unwrap();
-        cache.insert(id.clone(), Representation::Page, share(10));
+        cache.insert(id.clone(), Representation::Page, share(10), 0);
         assert!(cache.get(&id, Representation::Page).is_none());
     }
 }

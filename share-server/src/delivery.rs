@@ -1,15 +1,31 @@
-//! Serving a share: render once, then serve the cached bytes, re-checking
-//! with the store on every hit that the share is still live. Every read
+//! Serving a share: render once, then serve the cached bytes. Every read
 //! goes through the same gate, in this order: live (404/410), then the
 //! password (401/429, see [`crate::protect`]); the password is checked
 //! before anything is loaded or rendered.
 //!
-//! Why the re-check and not only eviction: DELETE evicts the local cache, but
-//! with several instances (PostgreSQL) another instance's cache would still
-//! hold the share. The check is one indexed lookup of two columns; the
-//! expensive parts (reading the snapshot, rendering, compressing) are what
-//! the cache saves. The same check says how many versions the share has, so
-//! a page cached before a new version was published is rendered again.
+//! A cached hit asks the store nothing. The entry's expiry is checked in
+//! memory, and every other change that makes it unservable or stale
+//! (revoked, a new version, its last view taken, purged) evicts it: on
+//! SQLite in the same process before the change is answered; on
+//! PostgreSQL through `NOTIFY`, in the transaction that makes the change,
+//! to every instance (see [`crate::store::invalidations`] and the store's
+//! `listen.rs`). While the store cannot vouch that it pushed every change
+//! (its listener lost the connection, or it has not listened yet), each
+//! hit is checked with the store as before: one indexed lookup, which also
+//! compares the version count.
+//!
+//! The staleness that remains, on PostgreSQL only: the instance that
+//! revokes (or publishes a new version) answers once every listening
+//! instance acknowledged evicting the share, or after 200 ms at most; so
+//! a read made on another instance after the answer is refused, unless
+//! that instance took longer than 200 ms to act on the notification. A
+//! read racing the revoke (sent before it is answered) may still get the
+//! page, as it could before. When a listener's connection goes silent
+//! without closing, its instance trusts its cache for at most the lease
+//! (1.5 s); one that closes drops the whole cache as soon as the instance
+//! sees it. This is acceptable because revocation never promised more than
+//! "from the next request on": a reader who loaded the page before still
+//! has it, and so does any cache that fetched it.
 //!
 //! Two kinds of reads skip the cache and are rendered for the one reader:
 //! the page of a share with a view limit (it says how many views remain)
@@ -19,7 +35,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use crate::cache::{CachedBody, CachedShare, Outcome, PageCache, Representation};
+use crate::cache::{CachedBody, CachedShare, Gate, Outcome, PageCache, Representation};
 use crate::error::{Error, Success};
 use crate::ids::ShareId;
 use crate::page::{self, ExportView, OgCard, PageControls, ShareView};
@@ -85,12 +101,12 @@ pub async fn share(
         }
         None => false,
     };
-    if let Some(cached) = cached(store, cache, now, &id, representation).await? {
+    if let Some((cached, outcome)) = cached(store, cache, now, &id, representation).await? {
         if !admitted {
-            let password_hash = cached.password_hash.as_deref();
+            let password_hash = cached.gate.password_hash.as_deref();
             admit(access, &id, representation, password_hash, now).await?;
         }
-        return Ok(Delivered::Cached(cached, Outcome::Hit));
+        return Ok(Delivered::Cached(cached, outcome));
     }
     if !admitted {
         let password_hash = shares::password_of(store, &id, now).await?;
@@ -98,9 +114,10 @@ pub async fn share(
     }
     // Concurrent first views wait for one render instead of each rendering.
     let guard = cache.render_lock(&id, representation).await;
-    if let Some(cached) = cached(store, cache, now, &id, representation).await? {
-        return Ok(Delivered::Cached(cached, Outcome::Hit));
+    if let Some((cached, outcome)) = cached(store, cache, now, &id, representation).await? {
+        return Ok(Delivered::Cached(cached, outcome));
     }
+    let generation = cache.generation();
     let stored = shares::load_live(store, &id, now).await?;
     if stored.status.max_views.is_some() && representation == Representation::Page {
         return Ok(Delivered::PerView(Box::new(stored)));
@@ -111,7 +128,7 @@ pub async fn share(
     // so the work is not wasted.
     let rendered = tokio::task::spawn_blocking(move || {
         let rendered = Arc::new(render(&stored, &settings, representation)?);
-        cache.insert(id, representation, Arc::clone(&rendered));
+        cache.insert(id, representation, Arc::clone(&rendered), generation);
         drop(guard);
         Ok::<_, Error>(rendered)
     })
@@ -176,29 +193,46 @@ pub async fn revoke(
     revoked
 }
 
-/// The cached representation, if any, after checking the share is still
-/// live and has no newer version.
+/// The cached representation, if any, and still servable: from memory
+/// while the store's pushes are complete, else after asking the store
+/// whether the share is still live and has no newer version.
 async fn cached(
     store: &dyn ShareStore,
     cache: &PageCache,
     now: DateTime<Utc>,
     id: &ShareId,
     representation: Representation,
-) -> Result<Option<Arc<CachedShare>>, Error> {
+) -> Result<Option<(Arc<CachedShare>, Outcome)>, Error> {
     let Some(cached) = cache.get(id, representation) else {
         return Ok(None);
     };
-    let live = if cached.expires_at.is_some_and(|at| at <= now) {
+    check_cached(store, cache, now, id, &cached.gate)
+        .await
+        .map(|outcome| outcome.map(|outcome| (cached, outcome)))
+}
+
+/// Whether an entry with this gate may be served (`Some`: how it was
+/// decided), `None` when it is stale; evicts the share unless it may.
+pub async fn check_cached(
+    store: &dyn ShareStore,
+    cache: &PageCache,
+    now: DateTime<Utc>,
+    id: &ShareId,
+    gate: &Gate,
+) -> Result<Option<Outcome>, Error> {
+    let live = if gate.is_expired(now) {
         Err(Error::Gone)
+    } else if store.invalidations().is_complete() {
+        return Ok(Some(Outcome::Hit));
     } else {
         match store.share_status(id).await {
             Ok(status) => shares::check_status(status, now)
-                .map(|()| status.is_some_and(|status| status.versions == cached.versions)),
+                .map(|()| status.is_some_and(|status| status.versions == gate.versions)),
             Err(error) => Err(error.into()),
         }
     };
     match live {
-        Ok(true) => Ok(Some(cached)),
+        Ok(true) => Ok(Some(Outcome::Checked)),
         Ok(false) => {
             cache.remove(id);
             Ok(None)
@@ -277,10 +311,12 @@ pub fn render_counted(
     let noindex = !share.indexable || protected || representation == Representation::Api;
     Ok(CachedShare {
         body: body.with_noindex(noindex),
-        expires_at: share.status.expires_at,
-        password_hash: share.password_hash.clone(),
-        max_views: share.status.max_views,
-        versions: share.status.versions,
+        gate: Gate {
+            expires_at: share.status.expires_at,
+            password_hash: share.password_hash.clone(),
+            max_views: share.status.max_views,
+            versions: share.status.versions,
+        },
     })
 }
 

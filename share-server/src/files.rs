@@ -2,8 +2,9 @@
 //!
 //! A file is answered only for a live share that attaches it, to a reader
 //! who may open the share: the same gate as the page on every request
-//! (live, then the password), so revoking or expiring a share takes its
-//! files down at once, on every instance. Its bytes are
+//! (live, then the password), decided as for a cached page (see
+//! [`crate::delivery`]), so revoking or expiring a share takes its files
+//! down on every instance as it takes down the page. Its bytes are
 //! whatever the publisher sent, so the browser must never treat them as a
 //! document of this origin: only the raster image types and plain text are
 //! served as themselves (with `nosniff`), anything else (SVG, HTML, PDF…)
@@ -11,16 +12,19 @@
 //! sandboxing policy of its own, so even a file opened directly runs
 //! nothing and loads nothing.
 
-use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode, header};
 use axum::response::Response;
 use chat_core::attachment::{is_sha256_hex, served_media_type};
 use chrono::{DateTime, Utc};
 
+use crate::cache::{CachedFile, Caching, Gate, PageCache};
+use crate::delivery;
 use crate::error::Error;
 use crate::ids::ShareId;
 use crate::protect::Access;
-use crate::respond::Caching;
 use crate::shares;
 use crate::store::ShareStore;
 
@@ -28,31 +32,42 @@ use crate::store::ShareStore;
 /// document (should one be rendered) is sandboxed into a unique origin.
 pub const FILE_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; sandbox";
 
-/// A file ready to answer.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ServedFile {
-    /// Lowercase hex SHA-256 of `bytes`: the strong ETag.
-    pub sha256: String,
-    pub content_type: &'static str,
-    pub disposition: String,
-    pub bytes: Vec<u8>,
-    /// Its share has a password: never kept by shared caches.
-    pub protected: bool,
-}
-
-/// The file `sha256` of share `id`: 404 for an unknown share or a file it
-/// does not attach (malformed ids and hashes included), 410 for an expired
-/// or revoked share, 401/429 for a protected share without its password.
-pub async fn file(
+/// The answer to a request for the file `sha256` of share `id`: 404 for an
+/// unknown share or a file it does not attach (malformed ids and hashes
+/// included), 410 for an expired or revoked share, 401/429 for a protected
+/// share without its password; else the file, or 304 when `If-None-Match`
+/// names it.
+///
+/// The bytes (by hash) and the answer's headers (per share) are cached
+/// with the share's gate, so a hit reads nothing from the store and
+/// decides liveness as a cached page does (see [`crate::delivery`]).
+pub async fn serve(
     store: &dyn ShareStore,
+    cache: &PageCache,
     now: DateTime<Utc>,
     id: &str,
     sha256: &str,
     access: Access<'_>,
-) -> Result<ServedFile, Error> {
+    request: &HeaderMap,
+) -> Result<Response, Error> {
     let id = ShareId::parse(id).ok_or(Error::NotFound)?;
-    let password_hash = shares::password_of(store, &id, now).await?;
-    access.admit(&id, password_hash.as_deref(), now).await?;
+    if let Some((file, bytes)) = cache.file(&id, sha256)
+        && delivery::check_cached(store, cache, now, &id, &file.gate)
+            .await?
+            .is_some()
+    {
+        access
+            .admit(&id, file.gate.password_hash.as_deref(), now)
+            .await?;
+        return Ok(respond(&file, sha256, bytes, request));
+    }
+    let generation = cache.generation();
+    let auth = store.share_auth(&id).await?;
+    shares::check_status(auth.as_ref().map(|auth| auth.status), now)?;
+    let auth = auth.ok_or(Error::NotFound)?;
+    access
+        .admit(&id, auth.password_hash.as_deref(), now)
+        .await?;
     if !is_sha256_hex(sha256) {
         return Err(Error::NotFound);
     }
@@ -60,68 +75,83 @@ pub async fn file(
         .share_file(&id, sha256)
         .await?
         .ok_or(Error::NotFound)?;
-    let (content_type, disposition) = match served_media_type(&stored.media_type) {
+    let gate = Gate {
+        expires_at: auth.status.expires_at,
+        password_hash: auth.password_hash,
+        max_views: auth.status.max_views,
+        versions: auth.status.versions,
+    };
+    let file = Arc::new(cached_file(sha256, &stored.media_type, &stored.name, gate));
+    let bytes = Bytes::from(stored.bytes);
+    cache.insert_file(id, sha256, Arc::clone(&file), bytes.clone(), generation);
+    Ok(respond(&file, sha256, bytes, request))
+}
+
+/// The headers of a file's 200 and 304: only the raster image types and
+/// plain text are served as themselves, anything else as a download; the
+/// strong ETag is the hash; a protected share's files are never kept by
+/// shared caches.
+pub fn cached_file(sha256: &str, media_type: &str, name: &str, gate: Gate) -> CachedFile {
+    let (content_type, disposition) = match served_media_type(media_type) {
         Some(served) => (served, "inline"),
         None => ("application/octet-stream", "attachment"),
     };
-    Ok(ServedFile {
-        sha256: sha256.to_owned(),
-        content_type,
-        disposition: format!(
-            "{disposition}; filename*=UTF-8''{}",
-            percent_encode(&stored.name)
-        ),
-        bytes: stored.bytes,
-        protected: password_hash.is_some(),
-    })
+    let caching = if gate.password_hash.is_some() {
+        Caching::Private
+    } else {
+        Caching::Revalidate
+    };
+    let mut not_modified = HeaderMap::with_capacity(6);
+    not_modified.insert(header::CACHE_CONTROL, caching.header());
+    not_modified.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(FILE_CONTENT_SECURITY_POLICY),
+    );
+    not_modified.insert(
+        HeaderName::from_static("x-robots-tag"),
+        HeaderValue::from_static("noindex"),
+    );
+    if let Ok(value) = HeaderValue::from_str(&format!("\"{sha256}\"")) {
+        not_modified.insert(header::ETAG, value);
+    }
+    let mut ok = not_modified.clone();
+    ok.insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    let disposition = format!("{disposition}; filename*=UTF-8''{}", percent_encode(name));
+    if let Ok(value) = HeaderValue::from_str(&disposition) {
+        ok.insert(header::CONTENT_DISPOSITION, value);
+    }
+    CachedFile {
+        gate,
+        ok,
+        not_modified,
+    }
 }
 
-impl ServedFile {
-    /// The answer to `request`: the file, or 304 when `If-None-Match`
-    /// names it.
-    pub fn respond(self, request: &HeaderMap) -> Response {
-        let etag = format!("\"{}\"", self.sha256);
-        let not_modified = request.get_all(header::IF_NONE_MATCH).iter().any(|value| {
-            value.to_str().is_ok_and(|value| {
-                value
-                    .split(',')
-                    .map(|tag| tag.trim().trim_start_matches("W/"))
-                    .any(|tag| tag == "*" || tag == etag)
-            })
-        });
-        let (status, body) = if not_modified {
-            (StatusCode::NOT_MODIFIED, Body::empty())
-        } else {
-            (StatusCode::OK, Body::from(self.bytes))
-        };
-        let mut response = Response::new(body);
-        *response.status_mut() = status;
-        let headers = response.headers_mut();
-        let caching = if self.protected {
-            Caching::Private
-        } else {
-            Caching::Revalidate
-        };
-        headers.insert(header::CACHE_CONTROL, caching.header());
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(FILE_CONTENT_SECURITY_POLICY),
-        );
-        headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
-        if let Ok(value) = HeaderValue::from_str(&etag) {
-            headers.insert(header::ETAG, value);
-        }
-        if !not_modified {
-            headers.insert(
-                header::CONTENT_TYPE,
-                HeaderValue::from_static(self.content_type),
-            );
-            if let Ok(value) = HeaderValue::from_str(&self.disposition) {
-                headers.insert(header::CONTENT_DISPOSITION, value);
-            }
-        }
-        response
-    }
+/// The file, or 304 when `If-None-Match` names it.
+pub fn respond(file: &CachedFile, sha256: &str, bytes: Bytes, request: &HeaderMap) -> Response {
+    let not_modified = request.get_all(header::IF_NONE_MATCH).iter().any(|value| {
+        value.to_str().is_ok_and(|value| {
+            value
+                .split(',')
+                .map(|tag| tag.trim().trim_start_matches("W/"))
+                .any(|tag| {
+                    tag == "*"
+                        || tag
+                            .strip_prefix('"')
+                            .and_then(|tag| tag.strip_suffix('"'))
+                            .is_some_and(|tag| tag == sha256)
+                })
+        })
+    });
+    let (status, body, headers) = if not_modified {
+        (StatusCode::NOT_MODIFIED, Body::empty(), &file.not_modified)
+    } else {
+        (StatusCode::OK, Body::from(bytes), &file.ok)
+    };
+    let mut response = Response::new(body);
+    *response.status_mut() = status;
+    *response.headers_mut() = headers.clone();
+    response
 }
 
 /// `name` as an RFC 8187 `ext-value`: UTF-8, every byte but the `attr-char`s
@@ -159,14 +189,15 @@ mod tests {
         }
     }
 
-    fn served(sha256: &str) -> ServedFile {
-        ServedFile {
-            sha256: sha256.to_owned(),
-            content_type: "image/png",
-            disposition: "inline; filename*=UTF-8''a.png".into(),
-            bytes: b"png".to_vec(),
-            protected: false,
-        }
+    fn served(sha256: &str, request: &HeaderMap) -> Response {
+        let gate = Gate {
+            expires_at: None,
+            password_hash: None,
+            max_views: None,
+            versions: 1,
+        };
+        let file = cached_file(sha256, "image/png", "a.png", gate);
+        respond(&file, sha256, Bytes::from_static(b"png"), request)
     }
 
     #[test]
@@ -180,7 +211,7 @@ mod tests {
         ] {
             let mut request = HeaderMap::new();
             request.insert(header::IF_NONE_MATCH, sent.parse().unwrap());
-            let response = served(&sha).respond(&request);
+            let response = served(&sha, &request);
             assert_eq!(response.status(), expected, "{sent}");
             let headers = response.headers();
             assert_eq!(headers[header::ETAG], format!("\"{sha}\"").as_str());

@@ -18,12 +18,13 @@ const FLOORS: &[&str] = &[
     "settings rate_limit respond metrics", // what the domain and the handlers read
     "users info protect", // domain: accounts, what the server says of itself, passwords
     "shares",             // domain: publish, read, list, revoke
-    "delivery files views versions", // serving shares through the cache, their files, counting views, versions
-    "extract assets",                // request extractors, static bodies
-    "state",                         // the state every handler draws from
-    "routes",                        // handlers
-    "openapi",                       // the document generated from the handlers
-    "server cli",                    // the HTTP loop, the command line
+    "delivery views versions", // serving shares through the cache, counting views, versions
+    "files",              // the files of shares, gated as the page is
+    "extract assets",     // request extractors, static bodies
+    "state",              // the state every handler draws from
+    "routes",             // handlers
+    "openapi",            // the document generated from the handlers
+    "server cli",         // the HTTP loop, the command line
 ];
 
 fn floor_of(module: &str) -> Option<usize> {

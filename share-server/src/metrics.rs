@@ -1,12 +1,17 @@
 //! Prometheus metrics: requests by route and status, latency, shares
 //! created and revoked, cache hits.
+//!
+//! Recording a request allocates nothing: its labels are `&'static str`s
+//! (the route templates, a bounded set, are interned on first sight; a
+//! method outside the standard ones is counted as `OTHER`, so a client
+//! cannot grow the label set).
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{OnceLock, RwLock};
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::middleware::Next;
-use axum::response::Response;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{Method, StatusCode};
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
@@ -18,15 +23,15 @@ use crate::cache::Outcome;
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
-    route: String,
+    method: &'static str,
+    route: &'static str,
     status: u16,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
 struct RouteLabels {
-    method: String,
-    route: String,
+    method: &'static str,
+    route: &'static str,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Hash, EncodeLabelSet)]
@@ -114,6 +119,7 @@ impl Metrics {
     pub fn cache_lookup(&self, outcome: Outcome) {
         let outcome = match outcome {
             Outcome::Hit => "hit",
+            Outcome::Checked => "checked",
             Outcome::Miss => "miss",
         };
         self.cache.get_or_create(&CacheLabels { outcome }).inc();
@@ -131,41 +137,86 @@ impl Metrics {
         Ok(text)
     }
 
-    fn record(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    fn record(&self, method: &'static str, route: &'static str, status: u16, seconds: f64) {
         self.requests
             .get_or_create(&RequestLabels {
-                method: method.to_owned(),
-                route: route.to_owned(),
+                method,
+                route,
                 status,
             })
             .inc();
         self.latency
-            .get_or_create(&RouteLabels {
-                method: method.to_owned(),
-                route: route.to_owned(),
-            })
+            .get_or_create(&RouteLabels { method, route })
             .observe(seconds);
+    }
+
+    /// Starts recording a request under its route template (never the
+    /// concrete path: share ids would explode the label set).
+    pub fn start(&self, request: &Request) -> Timer<'_> {
+        let route = request
+            .extensions()
+            .get::<MatchedPath>()
+            .map_or("unmatched", |path| intern(path.as_str()));
+        Timer {
+            metrics: self,
+            method: method_label(request.method()),
+            route,
+            started: Instant::now(),
+        }
     }
 }
 
-/// Middleware recording every request under its route template (never the
-/// concrete path: share ids would explode the label set).
-pub async fn track(State(metrics): State<Arc<Metrics>>, request: Request, next: Next) -> Response {
-    let started = Instant::now();
-    let method = request.method().as_str().to_owned();
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or("unmatched", MatchedPath::as_str)
-        .to_owned();
-    let response = next.run(request).await;
-    metrics.record(
-        &method,
-        &route,
-        response.status().as_u16(),
-        started.elapsed().as_secs_f64(),
-    );
-    response
+/// A request being recorded (see [`Metrics::start`]).
+pub struct Timer<'a> {
+    metrics: &'a Metrics,
+    method: &'static str,
+    route: &'static str,
+    started: Instant,
+}
+
+impl Timer<'_> {
+    pub fn finish(self, status: StatusCode) {
+        let seconds = self.started.elapsed().as_secs_f64();
+        (self.metrics).record(self.method, self.route, status.as_u16(), seconds);
+    }
+}
+
+fn method_label(method: &Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "DELETE" => "DELETE",
+        "PATCH" => "PATCH",
+        "OPTIONS" => "OPTIONS",
+        "CONNECT" => "CONNECT",
+        "TRACE" => "TRACE",
+        _ => "OTHER",
+    }
+}
+
+/// The route template as a `&'static str`: leaked once per template (the
+/// router's, a fixed set).
+fn intern(route: &str) -> &'static str {
+    static ROUTES: OnceLock<RwLock<HashSet<&'static str>>> = OnceLock::new();
+    let routes = ROUTES.get_or_init(RwLock::default);
+    if let Some(known) = routes
+        .read()
+        .ok()
+        .and_then(|known| known.get(route).copied())
+    {
+        return known;
+    }
+    let Ok(mut known) = routes.write() else {
+        return "unmatched";
+    };
+    if let Some(route) = known.get(route) {
+        return route;
+    }
+    let leaked: &'static str = Box::leak(route.to_owned().into_boxed_str());
+    known.insert(leaked);
+    leaked
 }
 
 #[cfg(test)]
@@ -176,6 +227,12 @@ mod tests {
     fn encodes_what_was_recorded() {
         let metrics = Metrics::new();
         metrics.record("GET", "/shared/{file}", 200, 0.002);
+        assert_eq!(method_label(&Method::GET), "GET");
+        assert_eq!(method_label(&Method::from_bytes(b"BREW").unwrap()), "OTHER");
+        assert!(std::ptr::eq(
+            intern("/a/{b}"),
+            intern(&String::from("/a/{b}"))
+        ));
         metrics.share_created();
         metrics.cache_lookup(Outcome::Hit);
         let text = metrics.encode().unwrap();

@@ -2,28 +2,11 @@
 //! `Accept-Encoding`, strong ETags per encoding and `If-None-Match` → 304.
 
 use axum::body::Body;
-use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 
 use crate::cache::CachedBody;
-
-/// A content coding the server can send.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Encoding {
-    Identity,
-    Gzip,
-    Brotli,
-}
-
-impl Encoding {
-    fn token(self) -> Option<&'static str> {
-        match self {
-            Encoding::Identity => None,
-            Encoding::Gzip => Some("gzip"),
-            Encoding::Brotli => Some("br"),
-        }
-    }
-}
+pub use crate::cache::{Caching, Encoding};
 
 /// The `q` values a client gave, per coding (`None`: not mentioned).
 #[derive(Debug, Default)]
@@ -40,7 +23,7 @@ fn preferences(headers: &HeaderMap) -> Preferences {
         let Ok(value) = value.to_str() else { continue };
         for item in value.split(',') {
             let mut parts = item.split(';');
-            let coding = parts.next().unwrap_or_default().trim().to_ascii_lowercase();
+            let coding = parts.next().unwrap_or_default().trim();
             let q = parts
                 .filter_map(|p| {
                     p.trim()
@@ -49,12 +32,17 @@ fn preferences(headers: &HeaderMap) -> Preferences {
                 })
                 .find_map(|q| q.trim().parse::<f32>().ok())
                 .map_or(1.0, |q| q.clamp(0.0, 1.0));
-            let slot = match coding.as_str() {
-                "br" => &mut prefs.brotli,
-                "gzip" | "x-gzip" => &mut prefs.gzip,
-                "identity" => &mut prefs.identity,
-                "*" => &mut prefs.any,
-                _ => continue,
+            let is = |name: &str| coding.eq_ignore_ascii_case(name);
+            let slot = if is("br") {
+                &mut prefs.brotli
+            } else if is("gzip") || is("x-gzip") {
+                &mut prefs.gzip
+            } else if is("identity") {
+                &mut prefs.identity
+            } else if coding == "*" {
+                &mut prefs.any
+            } else {
+                continue;
             };
             *slot = Some(q);
         }
@@ -82,15 +70,6 @@ pub fn negotiate(headers: &HeaderMap, has_gzip: bool, has_brotli: bool) -> Encod
     best.0
 }
 
-/// The strong ETag of one encoding of a body (each encoding is its own
-/// representation, so each has its own tag).
-pub fn etag(body: &CachedBody, encoding: Encoding) -> String {
-    match encoding.token() {
-        None => format!("\"{}\"", body.etag),
-        Some(coding) => format!("\"{}-{coding}\"", body.etag),
-    }
-}
-
 /// Whether `If-None-Match` names any encoding of this body (weak comparison,
 /// as RFC 9110 prescribes for `If-None-Match`).
 pub fn not_modified(headers: &HeaderMap, body: &CachedBody) -> bool {
@@ -109,33 +88,10 @@ pub fn not_modified(headers: &HeaderMap, body: &CachedBody) -> bool {
     })
 }
 
-/// How clients may cache a response.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Caching {
-    /// Revalidate on every use (shares: revocation must take effect at once).
-    Revalidate,
-    /// Static for a while (the stylesheet, the OpenAPI document).
-    Static,
-    /// Not at all (error pages).
-    None,
-    /// Only by the reader's own browser, never stored (password-protected
-    /// shares: no shared cache may keep or replay them).
-    Private,
-}
-
-impl Caching {
-    pub(crate) fn header(self) -> HeaderValue {
-        HeaderValue::from_static(match self {
-            Caching::Revalidate => "no-cache",
-            Caching::Static => "public, max-age=3600",
-            Caching::None => "no-store",
-            Caching::Private => "private, no-store",
-        })
-    }
-}
-
 /// A response carrying `body` in the negotiated encoding; 304 when the
-/// client's `If-None-Match` matches (only for 200 responses).
+/// client's `If-None-Match` matches (only for 200 responses). The headers
+/// of a 200 and its 304 are the body's, built once (see
+/// [`CachedBody::heads`]).
 pub fn cached(
     request: &HeaderMap,
     body: &CachedBody,
@@ -143,58 +99,30 @@ pub fn cached(
     caching: Caching,
 ) -> Response {
     let encoding = negotiate(request, body.gzip.is_some(), body.brotli.is_some());
-    let conditional = status == StatusCode::OK;
-    let (status, payload) = if conditional && not_modified(request, body) {
-        (StatusCode::NOT_MODIFIED, Body::empty())
+    let (status, payload, headers) = if status != StatusCode::OK {
+        let headers = body.headers(caching, encoding, false, false);
+        (status, Body::from(body.bytes(encoding).clone()), headers)
+    } else if not_modified(request, body) {
+        let headers = body.heads(caching).get(encoding, true).clone();
+        (StatusCode::NOT_MODIFIED, Body::empty(), headers)
     } else {
-        let bytes = match encoding {
-            Encoding::Identity => body.identity.clone(),
-            Encoding::Gzip => body.gzip.clone().unwrap_or_else(|| body.identity.clone()),
-            Encoding::Brotli => body.brotli.clone().unwrap_or_else(|| body.identity.clone()),
-        };
-        (status, Body::from(bytes))
+        let headers = body.heads(caching).get(encoding, false).clone();
+        (status, Body::from(body.bytes(encoding).clone()), headers)
     };
     let mut response = Response::new(payload);
     *response.status_mut() = status;
-    let headers = response.headers_mut();
-    headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
-    headers.insert(header::CACHE_CONTROL, caching.header());
-    if conditional && let Ok(value) = HeaderValue::from_str(&etag(body, encoding)) {
-        headers.insert(header::ETAG, value);
-    }
-    if body.noindex {
-        headers.insert("x-robots-tag", HeaderValue::from_static("noindex"));
-    }
-    // On 304 too: a 304 updates the headers a cache stored with the body.
-    if let Some(policy) = body
-        .content_security_policy
-        .and_then(|policy| HeaderValue::from_str(policy).ok())
-    {
-        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
-    }
-    if status == StatusCode::NOT_MODIFIED {
-        return response;
-    }
-    headers.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static(body.content_type),
-    );
-    if let Some(coding) = encoding.token() {
-        headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(coding));
-    }
-    if let Some(value) = body
-        .disposition
-        .as_deref()
-        .and_then(|d| HeaderValue::from_str(d).ok())
-    {
-        headers.insert(header::CONTENT_DISPOSITION, value);
-    }
+    *response.headers_mut() = headers;
     response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::http::HeaderValue;
+
+    fn etag(body: &CachedBody, encoding: Encoding) -> String {
+        body.etag(encoding)
+    }
 
     fn accept(value: &str) -> HeaderMap {
         let mut headers = HeaderMap::new();

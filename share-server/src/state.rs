@@ -15,11 +15,29 @@ use crate::settings::Settings;
 use crate::store::Store;
 use crate::views::ViewCounter;
 
-/// Everything the handlers share, built by [`crate::build_state`]. Outside
-/// the crate only the store is reachable (the desktop app manages users on
-/// the server it embeds).
+/// Everything the handlers share, built by [`crate::build_state`], behind
+/// one `Arc`: the router clones the state for every request, so a clone is
+/// one reference count. Outside the crate only the store is reachable (the
+/// desktop app manages users on the server it embeds).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<Shared>);
+
+impl AppState {
+    pub(crate) fn new(shared: Shared) -> Self {
+        Self(Arc::new(shared))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = Shared;
+
+    fn deref(&self) -> &Shared {
+        &self.0
+    }
+}
+
+/// What [`AppState`] holds.
+pub struct Shared {
     pub store: Store,
     pub(crate) clock: Clock,
     pub(crate) settings: Arc<Settings>,

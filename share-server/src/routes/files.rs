@@ -1,20 +1,16 @@
 //! `/shared/{shareId}/files/{sha256}`: a file a share attaches. Unknown and
 //! gone shares get the HTML 404 and 410 pages, as the page does.
 
-use std::sync::Arc;
-
 use axum::extract::State;
 use axum::http::HeaderMap;
 use axum::response::Response;
 
 use super::page::error_page;
-use crate::assets::Assets;
-use crate::clock::Clock;
 use crate::error::Error;
 use crate::extract::{FileParams, ReaderCredentials, SharePasswordHeader};
 use crate::files;
-use crate::protect::{Access, Protection};
-use crate::store::Store;
+use crate::protect::Access;
+use crate::state::AppState;
 
 /// A file attached to a message of a share, for a live share only.
 ///
@@ -47,10 +43,7 @@ use crate::store::Store;
     ),
 )]
 pub async fn show(
-    State(store): State<Store>,
-    State(clock): State<Clock>,
-    State(assets): State<Arc<Assets>>,
-    State(protection): State<Arc<Protection>>,
+    State(state): State<AppState>,
     params: Result<FileParams, Error>,
     credentials: Result<ReaderCredentials, Error>,
     headers: HeaderMap,
@@ -59,13 +52,12 @@ pub async fn show(
         let FileParams { share_id, sha256 } = params?;
         let ReaderCredentials(credentials) = credentials?;
         let access = Access {
-            protection: &protection,
+            protection: &state.protection,
             credentials: &credentials,
         };
-        files::file(store.as_ref(), clock.now(), &share_id, &sha256, access).await
+        let (now, store, cache) = (state.clock.now(), state.store.as_ref(), &state.cache);
+        files::serve(store, cache, now, &share_id, &sha256, access, &headers).await
     };
-    match file.await {
-        Ok(file) => file.respond(&headers),
-        Err(error) => error_page(&assets, &headers, error),
-    }
+    file.await
+        .unwrap_or_else(|error| error_page(&state.assets, &headers, error))
 }

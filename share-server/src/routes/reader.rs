@@ -11,42 +11,30 @@ use axum::extract::FromRef;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 
-use crate::cache::{PageCache, Representation};
-use crate::clock::Clock;
+use crate::cache::Representation;
 use crate::delivery::{self, Delivered, Wanted};
 use crate::error::Error;
 use crate::ids::ShareId;
-use crate::metrics::Metrics;
-use crate::protect::{Access, Credentials, Protection};
+use crate::protect::{Access, Credentials};
 use crate::respond::{self, Caching};
-use crate::settings::Settings;
 use crate::state::AppState;
-use crate::store::Store;
-use crate::views::{self, ViewCounter};
+use crate::views;
 
-/// What reading a share needs from the state.
+/// What reading a share needs: the state (one reference count per request).
 #[derive(Clone)]
-pub struct ShareReader {
-    store: Store,
-    cache: Arc<PageCache>,
-    settings: Arc<Settings>,
-    clock: Clock,
-    metrics: Arc<Metrics>,
-    protection: Arc<Protection>,
-    views: Arc<ViewCounter>,
-}
+pub struct ShareReader(AppState);
 
 impl FromRef<AppState> for ShareReader {
     fn from_ref(state: &AppState) -> Self {
-        Self {
-            store: FromRef::from_ref(state),
-            cache: FromRef::from_ref(state),
-            settings: FromRef::from_ref(state),
-            clock: FromRef::from_ref(state),
-            metrics: FromRef::from_ref(state),
-            protection: FromRef::from_ref(state),
-            views: FromRef::from_ref(state),
-        }
+        Self(state.clone())
+    }
+}
+
+impl std::ops::Deref for ShareReader {
+    type Target = AppState;
+
+    fn deref(&self) -> &AppState {
+        &self.0
     }
 }
 
@@ -101,11 +89,12 @@ impl ShareReader {
         match delivered {
             Delivered::Cached(share, outcome) => {
                 self.metrics.cache_lookup(outcome);
-                let caching = caching(share.max_views, share.password_hash.is_some());
+                let gate = &share.gate;
+                let caching = caching(gate.max_views, gate.password_hash.is_some());
                 let response = respond::cached(headers, &share.body, StatusCode::OK, caching);
                 if counts && response.status() == StatusCode::OK {
                     let store = self.store.as_ref();
-                    views::count(store, &self.views, &share_id, share.max_views, now).await?;
+                    views::count(store, &self.views, &share_id, gate.max_views, now).await?;
                 }
                 Ok(response)
             }

@@ -2,13 +2,15 @@
 //! PostgreSQL in [`postgres`]; [`open`] picks the backend from the database
 //! URL's scheme.
 
-use std::sync::Arc;
+use std::sync::{Arc, Weak};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 
 use crate::ids::{ShareId, TokenHash};
+use invalidations::{Evict, Invalidations};
 
+pub mod invalidations;
 #[cfg(feature = "postgres")]
 pub mod postgres;
 pub mod sqlite;
@@ -112,8 +114,8 @@ pub struct StoredFile {
     pub bytes: Vec<u8>,
 }
 
-/// Whether a share may be served: the cheap, indexed check made on every
-/// cache hit.
+/// Whether a share may be served: the cheap, indexed check made when a
+/// rendering is not cached, or the cache cannot vouch for it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ShareStatus {
     pub expires_at: Option<DateTime<Utc>>,
@@ -310,6 +312,16 @@ pub trait ShareStore: Send + Sync + 'static {
 
     /// Deletes every share whose view limit is reached; returns how many.
     async fn purge_burnt(&self) -> Result<u64>;
+
+    /// Where this store pushes the changes that make cached renderings of
+    /// a share stale, and whether it knows of every change.
+    fn invalidations(&self) -> &Invalidations;
+
+    /// Tells `sink` of every later change (PostgreSQL: once this instance
+    /// listens for the changes other instances make).
+    fn watch(&self, sink: Weak<dyn Evict>) {
+        self.invalidations().subscribe(sink);
+    }
 }
 
 /// Opens (and migrates) the store named by a database URL: `sqlite:…` or

@@ -4,9 +4,9 @@
 //!
 //! Every method is one autocommitted statement (or a read-only transaction)
 //! at PostgreSQL's default READ COMMITTED isolation, so a read sees every
-//! write committed before it started — on any instance. A share revoked
-//! through one instance is therefore refused by all others on their very
-//! next `share_status` check (see `delivery.rs`).
+//! write committed before it started — on any instance. Every change that
+//! makes a share's renderings stale is announced to every instance's
+//! caches with `NOTIFY` (see `listen.rs`).
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
@@ -14,6 +14,8 @@ use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod, Runtime};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::{IsolationLevel, NoTls, Row};
 
+mod changes;
+mod listen;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -21,6 +23,9 @@ mod tls;
 mod url;
 mod versions;
 
+use std::sync::{Arc, OnceLock, Weak};
+
+pub use listen::APPLICATION_NAME as LISTENER_APPLICATION_NAME;
 use rows::{
     USER_COLUMNS, VIEW_COLUMNS, column, db_error, hash_column, migration_error, millis,
     optional_millis, pool_error, share_id_column, status_columns, user_row,
@@ -28,6 +33,7 @@ use rows::{
 pub use url::PoolOptions;
 use url::{Connection, parse_url};
 
+use super::invalidations::{Evict, Invalidations};
 use super::{
     Credential, NewShare, NewVersion, Result, ShareAuth, SharePage, ShareStatus, ShareStore,
     ShareSummary, StoreError, StoredFile, StoredShare, User, UserId, ViewCount, redact_url,
@@ -42,14 +48,6 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../../migrations/postgres/0004_views_versions.sql"),
 ];
 
-/// Deletes the blobs no share references (narrowed with `AND …`). The rows
-/// are locked, skipping those a publish is reusing right now (it locks the
-/// row it reuses, see `insert_share`), so a blob cannot vanish under a
-/// share being published; the foreign key catches anything else.
-const DELETE_UNUSED_FILES: &str = "DELETE FROM files WHERE sha256 IN (
-     SELECT sha256 FROM files WHERE NOT EXISTS
-         (SELECT 1 FROM share_files WHERE share_files.sha256 = files.sha256)";
-
 /// Serialises migrations across instances (`pg_advisory_xact_lock` key; an
 /// arbitrary constant: "parlor" in ASCII).
 const MIGRATION_LOCK: i64 = 0x7061_726c_6f72;
@@ -62,6 +60,11 @@ pub fn latest_schema_version() -> usize {
 /// PostgreSQL behind [`ShareStore`].
 pub struct PostgresStore {
     pool: Pool,
+    /// Where the listener connects (see `listen.rs`).
+    connection: Connection,
+    invalidations: Arc<Invalidations>,
+    /// Started when a cache first watches this store.
+    listener: OnceLock<listen::Listener>,
 }
 
 impl PostgresStore {
@@ -73,7 +76,11 @@ impl PostgresStore {
 
     /// Like [`PostgresStore::open`] with a pool of this size and patience.
     pub async fn open_with(url: &str, options: PoolOptions) -> Result<Self> {
-        let Connection { config, tls } = parse_url(url)?;
+        let connection = parse_url(url)?;
+        let Connection { config, tls } = Connection {
+            config: connection.config.clone(),
+            tls: connection.tls.clone(),
+        };
         let manager_config = || ManagerConfig {
             recycling_method: RecyclingMethod::Fast,
         };
@@ -91,7 +98,12 @@ impl PostgresStore {
             .runtime(Runtime::Tokio1)
             .build()
             .map_err(|e| StoreError::Database(format!("cannot build the connection pool: {e}")))?;
-        let store = Self { pool };
+        let store = Self {
+            pool,
+            connection,
+            invalidations: Arc::new(Invalidations::incomplete()),
+            listener: OnceLock::new(),
+        };
         store.migrate().await.map_err(|error| match error {
             // Keep `Unavailable` (the database is down or unreachable) apart
             // from real migration failures, and say which database it was.
@@ -402,52 +414,17 @@ impl ShareStore for PostgresStore {
     }
 
     async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool> {
-        let mut client = self.client().await?;
-        let transaction = client.transaction().await.map_err(db_error)?;
-        let changed = transaction
-            .execute(
-                "UPDATE shares SET revoked_at = $2, snapshot = ''::bytea
-                 WHERE id = $1 AND revoked_at IS NULL",
-                &[&id.as_str(), &millis(now)?],
-            )
-            .await
-            .map_err(db_error)?;
-        if changed > 0 {
-            versions::drop_versions(&transaction, id).await?;
-            // Two statements: the second must see the references the first deleted.
-            let released: Vec<String> = transaction
-                .query(
-                    "DELETE FROM share_files WHERE share_id = $1 RETURNING sha256",
-                    &[&id.as_str()],
-                )
-                .await
-                .map_err(db_error)?
-                .iter()
-                .map(|row| column(row, 0))
-                .collect::<Result<_>>()?;
-            transaction
-                .execute(
-                    &format!("{DELETE_UNUSED_FILES} AND sha256 = ANY($1) FOR UPDATE SKIP LOCKED)"),
-                    &[&released],
-                )
-                .await
-                .map_err(db_error)?;
-        }
-        transaction.commit().await.map_err(db_error)?;
-        Ok(changed > 0)
+        changes::revoke(self, id, now).await
     }
 
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64> {
-        self.execute(
-            "DELETE FROM shares WHERE expires_at IS NOT NULL AND expires_at <= $1",
-            &[&millis(now)?],
-        )
-        .await
+        let expired = "expires_at IS NOT NULL AND expires_at <= $1";
+        changes::purge(self, expired, Some(now)).await
     }
 
     async fn purge_unused_files(&self) -> Result<u64> {
         self.execute(
-            &format!("{DELETE_UNUSED_FILES} FOR UPDATE SKIP LOCKED)"),
+            &format!("{} FOR UPDATE SKIP LOCKED)", changes::DELETE_UNUSED_FILES),
             &[],
         )
         .await
@@ -469,7 +446,11 @@ impl ShareStore for PostgresStore {
     }
 
     async fn take_view(&self, id: &ShareId, now: DateTime<Utc>) -> Result<Option<u64>> {
-        versions::take_view(self, id, now).await
+        let taken = versions::take_view(self, id, now).await?;
+        if taken.is_some_and(|(_, last)| last) {
+            self.invalidations.share(id);
+        }
+        Ok(taken.map(|(views, _)| views))
     }
 
     async fn add_views(&self, counts: Vec<ViewCount>) -> Result<()> {
@@ -477,7 +458,12 @@ impl ShareStore for PostgresStore {
     }
 
     async fn insert_version(&self, version: NewVersion, now: DateTime<Utc>) -> Result<Option<u32>> {
-        versions::insert_version(&mut self.client().await?, &version, now).await
+        let acks = self.invalidations.expect_acks();
+        let inserted = versions::insert_version(&mut self.client().await?, &version, now).await?;
+        self.invalidations.share(&version.id);
+        let listeners = inserted.map_or(0, |(_, listeners)| listeners);
+        self.acknowledged(acks, &version.id, listeners).await;
+        Ok(inserted.map(|(number, _)| number))
     }
 
     async fn share_version(&self, id: &ShareId, version: u32) -> Result<Option<StoredShare>> {
@@ -485,10 +471,17 @@ impl ShareStore for PostgresStore {
     }
 
     async fn purge_burnt(&self) -> Result<u64> {
-        self.execute(
-            "DELETE FROM shares WHERE max_views IS NOT NULL AND views >= max_views",
-            &[],
-        )
-        .await
+        let burnt = "max_views IS NOT NULL AND views >= max_views";
+        changes::purge(self, burnt, None).await
+    }
+
+    fn invalidations(&self) -> &Invalidations {
+        &self.invalidations
+    }
+
+    fn watch(&self, sink: Weak<dyn Evict>) {
+        self.invalidations.subscribe(sink);
+        self.listener
+            .get_or_init(|| listen::spawn(&self.connection, &self.invalidations));
     }
 }

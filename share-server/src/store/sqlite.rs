@@ -1,16 +1,27 @@
 //! The SQLite backend: WAL mode, one writer connection and a few readers,
-//! blocking calls on tokio's blocking pool — except the liveness check made
-//! on every page hit, which a few dedicated readers answer in place (see
-//! `Inline` in `connections.rs`).
+//! blocking calls on tokio's blocking pool — except the liveness check,
+//! which a few dedicated readers answer in place (see `Inline` in
+//! `connections.rs`).
+//!
+//! One process makes every change (SQLite serves one instance), so each
+//! change that makes a share's renderings stale evicts them from the
+//! caches right after it commits, before it is answered (see
+//! [`super::invalidations`]); stores opened on one file in one process
+//! share their invalidations. The `purge` command run from another process
+//! deletes only shares already unservable: expired ones (the caches check
+//! the expiry in memory) and burnt ones (evicted when their last view was
+//! taken).
 
-use std::path::PathBuf;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OptionalExtension, Params, Row, params};
 use rusqlite_migration::{M, Migrations};
 
+use super::invalidations::Invalidations;
 use super::{
     Credential, NewShare, NewVersion, Result, ShareAuth, SharePage, ShareStatus, ShareStore,
     ShareSummary, StoreError, StoredFile, StoredShare, User, UserId, ViewCount,
@@ -79,6 +90,26 @@ pub struct SqliteStore {
     writer: Arc<Pool>,
     readers: Arc<Pool>,
     inline: Inline,
+    invalidations: Arc<Invalidations>,
+}
+
+/// The invalidations of the stores open on one file in this process.
+fn invalidations_of(location: &Location) -> Arc<Invalidations> {
+    static BY_FILE: OnceLock<Mutex<HashMap<PathBuf, Weak<Invalidations>>>> = OnceLock::new();
+    let Location::File(path) = location else {
+        return Arc::new(Invalidations::always_complete());
+    };
+    let path = std::fs::canonicalize(path).unwrap_or_else(|_| Path::new(path).to_path_buf());
+    let Ok(mut by_file) = BY_FILE.get_or_init(Mutex::default).lock() else {
+        return Arc::new(Invalidations::always_complete());
+    };
+    by_file.retain(|_, hub| hub.strong_count() > 0);
+    if let Some(hub) = by_file.get(&path).and_then(Weak::upgrade) {
+        return hub;
+    }
+    let hub = Arc::new(Invalidations::always_complete());
+    by_file.insert(path, Arc::downgrade(&hub));
+    hub
 }
 
 impl SqliteStore {
@@ -92,6 +123,7 @@ impl SqliteStore {
         let writer = Arc::new(Pool::new(1, Arc::clone(&opener)));
         writer.run(migrate).await?;
         let inline = Inline::open(&location)?;
+        let invalidations = invalidations_of(&location);
         let readers = match location {
             Location::Memory => Arc::clone(&writer),
             Location::File(path) => Arc::new(Pool::new(
@@ -107,6 +139,7 @@ impl SqliteStore {
             writer,
             readers,
             inline,
+            invalidations,
         })
     }
 }
@@ -131,6 +164,23 @@ impl SqliteStore {
         params: impl Params + Send + 'static,
     ) -> Result<usize> {
         self.writer.run(move |conn| conn.execute(sql, params)).await
+    }
+
+    /// Deletes the shares `sql` selects (`… RETURNING id`), evicts them and
+    /// returns how many.
+    async fn purge(&self, sql: &'static str, params: impl Params + Send + 'static) -> Result<u64> {
+        let ids: Vec<String> = self
+            .writer
+            .run(move |conn| {
+                conn.prepare(sql)?
+                    .query_map(params, |row| row.get(0))?
+                    .collect::<rusqlite::Result<_>>()
+            })
+            .await?;
+        for id in ids.iter().filter_map(|id| ShareId::parse(id)) {
+            self.invalidations.share(&id);
+        }
+        Ok(u64::try_from(ids.len()).unwrap_or(u64::MAX))
     }
 
     /// The row of share `id` that `sql` selects, read by `read`.
@@ -326,8 +376,10 @@ impl ShareStore for SqliteStore {
     }
 
     async fn revoke_share(&self, id: &ShareId, now: DateTime<Utc>) -> Result<bool> {
+        let share = id;
         let id = id.as_str().to_owned();
-        self.writer
+        let revoked = self
+            .writer
             .run(move |conn| {
                 let transaction = conn.transaction()?;
                 let changed = transaction.execute(
@@ -349,13 +401,15 @@ impl ShareStore for SqliteStore {
                 transaction.commit()?;
                 Ok::<_, rusqlite::Error>(changed > 0)
             })
-            .await
+            .await?;
+        self.invalidations.share(share);
+        Ok(revoked)
     }
 
     async fn purge_expired(&self, now: DateTime<Utc>) -> Result<u64> {
-        let sql = "DELETE FROM shares WHERE expires_at IS NOT NULL AND expires_at <= ?1";
-        let deleted = self.write(sql, [millis(now)]).await?;
-        Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
+        let sql = "DELETE FROM shares WHERE expires_at IS NOT NULL AND expires_at <= ?1
+                   RETURNING id";
+        self.purge(sql, [millis(now)]).await
     }
 
     async fn purge_unused_files(&self) -> Result<u64> {
@@ -379,10 +433,15 @@ impl ShareStore for SqliteStore {
     }
 
     async fn take_view(&self, id: &ShareId, now: DateTime<Utc>) -> Result<Option<u64>> {
-        let id = id.clone();
-        self.writer
-            .run(move |conn| versions::take_view(conn, &id, now))
-            .await
+        let share = id.clone();
+        let taken = self
+            .writer
+            .run(move |conn| versions::take_view(conn, &share, now))
+            .await?;
+        if taken.is_some_and(|(_, last)| last) {
+            self.invalidations.share(id);
+        }
+        Ok(taken.map(|(views, _)| views))
     }
 
     async fn add_views(&self, counts: Vec<ViewCount>) -> Result<()> {
@@ -392,9 +451,13 @@ impl ShareStore for SqliteStore {
     }
 
     async fn insert_version(&self, version: NewVersion, now: DateTime<Utc>) -> Result<Option<u32>> {
-        self.writer
+        let id = version.id.clone();
+        let number = self
+            .writer
             .run(move |conn| versions::insert_version(conn, &version, now))
-            .await
+            .await?;
+        self.invalidations.share(&id);
+        Ok(number)
     }
 
     async fn share_version(&self, id: &ShareId, version: u32) -> Result<Option<StoredShare>> {
@@ -405,8 +468,12 @@ impl ShareStore for SqliteStore {
     }
 
     async fn purge_burnt(&self) -> Result<u64> {
-        let sql = "DELETE FROM shares WHERE max_views IS NOT NULL AND views >= max_views";
-        let deleted = self.write(sql, ()).await?;
-        Ok(u64::try_from(deleted).unwrap_or(u64::MAX))
+        let sql = "DELETE FROM shares WHERE max_views IS NOT NULL AND views >= max_views
+                   RETURNING id";
+        self.purge(sql, ()).await
+    }
+
+    fn invalidations(&self) -> &Invalidations {
+        &self.invalidations
     }
 }

@@ -27,6 +27,7 @@ mod protect;
 mod protect_browser;
 mod protect_views;
 mod rate_limits;
+mod read_cache;
 mod robustness;
 mod snapshot_versions;
 mod store;

@@ -1,6 +1,7 @@
 //! Two real share-servers on one PostgreSQL database, as behind a load
 //! balancer: what one publishes the other serves, what one revokes neither
-//! serves any longer — at once, caches notwithstanding — and concurrent
+//! serves any longer — at once, caches notwithstanding, and also when the
+//! connection that listens for changes is killed — and concurrent
 //! publishing on both never collides. Also the `share-server` binary on
 //! PostgreSQL, and that it never shows the database password.
 #![allow(clippy::unwrap_used, clippy::expect_used)] // helpers outside #[test] fns
@@ -29,13 +30,111 @@ async fn two_instances(database: &TestDatabase) -> (RunningServer, RunningServer
     (a.unwrap(), b.unwrap())
 }
 
-async fn cache_hits(server: &Api) -> u64 {
+/// How many lookups of the rendered-share cache had `outcome`: `hit`
+/// (served from memory), `checked` (served after asking the database) or
+/// `miss`.
+async fn cache_lookups(server: &Api, outcome: &str) -> u64 {
     let metrics = server.get_text("/metrics").await;
+    let prefix = format!(r#"share_server_render_cache_lookups_total{{outcome="{outcome}"}}"#);
     metrics
         .lines()
-        .find(|line| line.starts_with(r#"share_server_render_cache_lookups_total{outcome="hit"}"#))
+        .find(|line| line.starts_with(&prefix))
         .and_then(|line| line.rsplit(' ').next())
         .map_or(0, |count| count.parse().unwrap())
+}
+
+async fn cache_hits(server: &Api) -> u64 {
+    cache_lookups(server, "hit").await
+}
+
+/// Terminates every instance's listener connection and waits until their
+/// backends are gone; how many there were.
+async fn kill_listeners(database: &TestDatabase) -> i64 {
+    let client = database.connect().await;
+    let listeners = client
+        .query(
+            "SELECT pid FROM pg_stat_activity
+             WHERE application_name = $1 AND datname = current_database()",
+            &[&share_server::store::postgres::LISTENER_APPLICATION_NAME],
+        )
+        .await
+        .unwrap();
+    for listener in &listeners {
+        let pid: i32 = listener.get(0);
+        let killed = client
+            .query_one("SELECT pg_terminate_backend($1, 5000)", &[&pid])
+            .await
+            .unwrap();
+        assert!(killed.get::<_, bool>(0), "listener {pid} still runs");
+    }
+    i64::try_from(listeners.len()).unwrap()
+}
+
+/// Reads `path` on `api` until it is served from memory again (the
+/// listener is back), for up to 10 s.
+async fn until_served_from_memory(api: &Api, path: &str) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    loop {
+        let hits = cache_hits(api).await;
+        assert_eq!(api.get(path).await.status(), StatusCode::OK);
+        if cache_hits(api).await > hits {
+            return;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the listener never came back"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
+/// Two instances on a fresh database, and a user's token.
+struct Pair {
+    database: TestDatabase,
+    servers: (RunningServer, RunningServer),
+    a: Api,
+    b: Api,
+    token: String,
+}
+
+impl Pair {
+    async fn start() -> Self {
+        let database = TestDatabase::create().await;
+        let servers = two_instances(&database).await;
+        let (a, b) = (Api::of(&servers.0), Api::of(&servers.1));
+        let token = servers.0.add_user("alice").await.unwrap();
+        Self {
+            database,
+            servers,
+            a,
+            b,
+            token,
+        }
+    }
+
+    /// A share published on A with its page cached on B (served from
+    /// memory): its id and page path.
+    async fn share_cached_on_b(&self) -> (String, String) {
+        let created = self
+            .a
+            .publish_created(Some(&self.token), &snapshot("Pushed"))
+            .await;
+        let id = created["shareId"].as_str().unwrap().to_owned();
+        let path = format!("/shared/{id}");
+        assert_eq!(self.b.get(&path).await.status(), StatusCode::OK);
+        until_served_from_memory(&self.b, &path).await;
+        (id, path)
+    }
+
+    async fn revoke_on_a(&self, id: &str) {
+        let response = self.a.delete(id, Some(&self.token), None).await;
+        assert_eq!(response.status(), StatusCode::OK);
+    }
+
+    async fn shutdown(self) {
+        self.servers.0.shutdown().await;
+        self.servers.1.shutdown().await;
+    }
 }
 
 #[tokio::test]
@@ -79,11 +178,12 @@ async fn a_share_published_on_one_instance_is_served_listed_and_revoked_on_the_o
     assert_eq!(list["data"]["items"][0]["status"], "live");
 
     // A renders and caches the page and the API answer, then serves them
-    // from its cache.
+    // from its cache, without asking the database.
     for _ in 0..2 {
         assert_eq!(api_a.get(&page_path).await.status(), StatusCode::OK);
         assert_eq!(api_a.read(&id).await.status(), StatusCode::OK);
     }
+    until_served_from_memory(&api_a, &page_path).await;
     assert!(cache_hits(&api_a).await >= 2, "A answers from its cache");
 
     // Deleted through B…
@@ -104,6 +204,54 @@ async fn a_share_published_on_one_instance_is_served_listed_and_revoked_on_the_o
 
     a.shutdown().await;
     b.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_revoke_is_refused_on_the_other_instance_when_its_listener_is_killed_before_the_read() {
+    let pair = Pair::start().await;
+    let (id, path) = pair.share_cached_on_b().await;
+
+    // Revoked through A; then B's listener is killed, whether or not it
+    // passed the notification on before: the next read on B is 410.
+    pair.revoke_on_a(&id).await;
+    assert_eq!(kill_listeners(&pair.database).await, 2);
+    assert_eq!(pair.b.get(&path).await.status(), StatusCode::GONE);
+    expect_error(pair.b.read(&id).await, StatusCode::GONE, "gone").await;
+    pair.shutdown().await;
+}
+
+#[tokio::test]
+async fn without_its_listener_an_instance_checks_every_hit_and_pushes_resume_once_it_is_back() {
+    let pair = Pair::start().await;
+    let (id, path) = pair.share_cached_on_b().await;
+    let (other, other_path) = pair.share_cached_on_b().await;
+
+    // The listener killed first: B drops its cache; what it caches again
+    // it serves only after asking the database (until the listener is
+    // back), so a revoke it was not told of is refused all the same.
+    assert_eq!(kill_listeners(&pair.database).await, 2);
+    let checked = cache_lookups(&pair.b, "checked").await;
+    let hits = cache_hits(&pair.b).await;
+    let mut seen_checked = false;
+    for _ in 0..10 {
+        assert_eq!(pair.b.get(&path).await.status(), StatusCode::OK);
+        if cache_hits(&pair.b).await > hits {
+            break; // The listener is back already.
+        }
+        if cache_lookups(&pair.b, "checked").await > checked {
+            seen_checked = true;
+            break;
+        }
+    }
+    pair.revoke_on_a(&id).await;
+    assert_eq!(pair.b.get(&path).await.status(), StatusCode::GONE);
+    eprintln!("while the listener was down, a hit was checked with the database: {seen_checked}");
+
+    // Back, B serves from memory again, and hears of the next revoke.
+    until_served_from_memory(&pair.b, &other_path).await;
+    pair.revoke_on_a(&other).await;
+    assert_eq!(pair.b.get(&other_path).await.status(), StatusCode::GONE);
+    pair.shutdown().await;
 }
 
 #[tokio::test]

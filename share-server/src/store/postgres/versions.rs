@@ -12,11 +12,16 @@ use crate::store::{NewFile, NewVersion, Result, StoredShare, ViewCount};
 
 /// Counts one view while the limit is not reached: one conditional UPDATE,
 /// so two instances racing for the last view cannot both get it (the
-/// second waits for the first's row lock, then re-checks `views`).
-const TAKE_VIEW: &str = "UPDATE shares SET views = views + 1, last_viewed_at = $2
-     WHERE id = $1 AND max_views IS NOT NULL AND views < max_views
-       AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
-     RETURNING views";
+/// second waits for the first's row lock, then re-checks `views`). The
+/// last view notifies the change (see `listen.rs`).
+const TAKE_VIEW: &str = "WITH taken AS (
+         UPDATE shares SET views = views + 1, last_viewed_at = $2
+         WHERE id = $1 AND max_views IS NOT NULL AND views < max_views
+           AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
+         RETURNING views, views >= max_views AS last)
+     SELECT views, last,
+            CASE WHEN last THEN pg_notify('parlor_share_changes', $1) IS NULL END
+     FROM taken";
 
 /// A version the newest replaced, with the share's other columns.
 const SHARE_VERSION: &str =
@@ -110,11 +115,13 @@ pub(super) async fn add_views(
     transaction.commit().await.map_err(db_error)
 }
 
+/// The new version's number and how many instances listen for its
+/// notification, or `None` when the share is not live.
 pub(super) async fn insert_version(
     client: &mut deadpool_postgres::Object,
     version: &NewVersion,
     now: DateTime<Utc>,
-) -> Result<Option<u32>> {
+) -> Result<Option<(u32, usize)>> {
     let transaction = client.transaction().await.map_err(db_error)?;
     let id = version.id.as_str();
     // Locks the share row, so concurrent new versions get distinct numbers.
@@ -147,20 +154,25 @@ pub(super) async fn insert_version(
         .map_err(db_error)?;
     let number = u32::try_from(column::<i32>(&row, 0)?).unwrap_or(u32::MAX);
     insert_files(&transaction, &version.id, &version.files).await?;
+    let listeners = super::changes::notify(&transaction, &version.id).await?;
     transaction.commit().await.map_err(db_error)?;
-    Ok(Some(number))
+    Ok(Some((number, listeners)))
 }
 
+/// The views after this one and whether it was the last, or `None`.
 pub(super) async fn take_view(
     store: &PostgresStore,
     id: &ShareId,
     now: DateTime<Utc>,
-) -> Result<Option<u64>> {
+) -> Result<Option<(u64, bool)>> {
     let row = store
         .query_opt(TAKE_VIEW, &[&id.as_str(), &millis(now)?])
         .await?;
-    row.map(|row| Ok(u64::try_from(column::<i64>(&row, 0)?).unwrap_or(0)))
-        .transpose()
+    row.map(|row| {
+        let views = u64::try_from(column::<i64>(&row, 0)?).unwrap_or(0);
+        Ok((views, column(&row, 1)?))
+    })
+    .transpose()
 }
 
 pub(super) async fn share_version(

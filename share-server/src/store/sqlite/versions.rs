@@ -50,20 +50,25 @@ pub(super) fn stored_share(row: &Row<'_>, id: ShareId) -> rusqlite::Result<Store
     })
 }
 
+/// The views after this one and whether it was the last, or `None`.
 pub(super) fn take_view(
     conn: &mut Connection,
     id: &ShareId,
     now: DateTime<Utc>,
-) -> rusqlite::Result<Option<u64>> {
+) -> rusqlite::Result<Option<(u64, bool)>> {
     conn.prepare_cached(
         "UPDATE shares SET views = views + 1, last_viewed_at = ?2
          WHERE id = ?1 AND max_views IS NOT NULL AND views < max_views
            AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > ?2)
-         RETURNING views",
+         RETURNING views, views >= max_views",
     )?
-    .query_row((id.as_str(), millis(now)), |row| row.get::<_, i64>(0))
+    .query_row((id.as_str(), millis(now)), |row| {
+        Ok((
+            u64::try_from(row.get::<_, i64>(0)?).unwrap_or(0),
+            row.get(1)?,
+        ))
+    })
     .optional()
-    .map(|views| views.map(|views| u64::try_from(views).unwrap_or(0)))
 }
 
 pub(super) fn add_views(conn: &mut Connection, counts: &[ViewCount]) -> rusqlite::Result<()> {
