@@ -94,6 +94,7 @@ async fn the_embedded_server_takes_shares_only_with_the_apps_token() {
     let token = target
         .token
         .clone()
+        .map(String::from)
         .expect("the app publishes with its token");
     let body = serde_json::json!({
         "schemaVersion": 1,
