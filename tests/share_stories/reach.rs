@@ -94,7 +94,6 @@ async fn the_embedded_server_takes_shares_only_with_the_apps_token() {
     let token = target
         .token
         .clone()
-        .map(String::from)
         .expect("the app publishes with its token");
     let body = serde_json::json!({
         "schemaVersion": 1,

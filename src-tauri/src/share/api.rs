@@ -133,7 +133,7 @@ pub async fn publish(
     let url = format!("{}{API_PATH}", target.server_url.trim_end_matches('/'));
     let mut request = client.post(url).timeout(SERVER_TIMEOUT).json(snapshot);
     if let Some(token) = &target.token {
-        request = request.bearer_auth(token.as_str());
+        request = request.bearer_auth(token);
     }
     if let Some(password) = password {
         check_password(password)?;

@@ -46,17 +46,16 @@ pub use versions::{shared_before, update_share};
 /// How long a share server may take to answer one request.
 const SERVER_TIMEOUT: Duration = Duration::from_secs(30);
 
-use contract::Secret;
 pub use contract::{
     ShareListItem, ShareOptions, ShareResult, ShareServerStatus, ShareSource, ShareStatus,
 };
 
 /// Where to publish: a server's base URL, the bearer token, who can reach
 /// it, and what it says about itself.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct ShareTarget {
     pub server_url: String,
-    pub token: Option<Secret>,
+    pub token: Option<String>,
     pub reach: ReachKind,
     /// A team server's `/api/v0/info`; `None` from a team server older than
     /// it, and for the embedded server (which is this build's own).
@@ -79,6 +78,16 @@ impl ShareTarget {
     }
 }
 
+impl std::fmt::Debug for ShareTarget {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ShareTarget")
+            .field("server_url", &self.server_url)
+            .field("token", &self.token.as_ref().map(|_| "<redacted>"))
+            .field("reach", &self.reach)
+            .finish_non_exhaustive()
+    }
+}
+
 /// Where the app publishes now: the team server with its token from the
 /// keyring (and its self-description), or the embedded server.
 pub async fn current_target(core: &AppCore) -> Result<ShareTarget, ShareError> {
@@ -89,8 +98,7 @@ pub async fn current_target(core: &AppCore) -> Result<ShareTarget, ShareError> {
             Ok(ShareTarget {
                 token: core
                     .secret(SecretKey::ShareServerToken(url.clone()))
-                    .await?
-                    .map(Into::into),
+                    .await?,
                 info: fetch_info(&core.http, &url).await?,
                 server_url: url,
                 reach: ReachKind::Team,
@@ -100,7 +108,7 @@ pub async fn current_target(core: &AppCore) -> Result<ShareTarget, ShareError> {
             let embedded = crate::embedded::ensure_started(core).await?;
             Ok(ShareTarget {
                 server_url: embedded.base_url,
-                token: Some(embedded.token),
+                token: Some(embedded.token.into()),
                 reach: embedded.reach,
                 info: None,
             })
@@ -177,7 +185,7 @@ pub async fn share_session(
     let server_url = target.server_url.trim_end_matches('/').to_owned();
     if options.password.is_some() {
         let auth = ShareAuth {
-            owner_token: target.token.clone().map(String::from),
+            owner_token: target.token.clone(),
             delete_token: published.delete_token.clone(),
         };
         confirm_protected(&core.http, &server_url, &published.share_id, &auth).await?;
