@@ -188,7 +188,7 @@ impl<S: GateState> FromRequestParts<S> for Publisher {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match throttled_user(parts, state, Action::Publish).await? {
             Some(user) => Ok(Publisher(Some(user))),
-            None if state.settings().allow_anonymous => Ok(Publisher(None)),
+            None if state.settings().config.allow_anonymous => Ok(Publisher(None)),
             None => Err(Error::Unauthorized),
         }
     }
