@@ -12,6 +12,7 @@
 
 pub mod attachment;
 pub mod error;
+pub mod secret;
 pub mod session;
 pub mod settings;
 pub mod share;
@@ -26,6 +27,7 @@ use serde::de::DeserializeOwned;
 
 pub use attachment::{AttachmentData, AttachmentRef};
 pub use error::CommandError;
+pub use secret::Secret;
 pub use session::{
     ImportedFrom, MessagePage, MessageStatus, ModelSetup, NewMessage, SearchHit, Session,
     SessionConfig, SessionSummary, SessionTotals, StartedCompare, StartedTurn, StoredMessage,

@@ -5,6 +5,7 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::Secret;
 use crate::settings::ShareMode;
 
 /// What the user chose in the Share dialog.
@@ -12,7 +13,7 @@ use crate::settings::ShareMode;
 /// `password` travels from the dialog to the shell only: the shell sends it
 /// to the share server in a header and forgets it. It is never saved with
 /// the last used options, never in a reply, and `Debug` does not print it.
-#[derive(Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct ShareOptions {
     /// Share only these messages (in session order); all when absent.
@@ -36,7 +37,7 @@ pub struct ShareOptions {
     pub leave_out_attachments: Vec<String>,
     /// The password a reader must give to open the link; none: no password.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub password: Option<String>,
+    pub password: Option<Secret>,
     /// How many times the link can be opened (1: burn after reading);
     /// without limit when absent.
     #[serde(default)]
@@ -58,21 +59,6 @@ impl ShareOptions {
             password: None,
             ..self.clone()
         }
-    }
-}
-
-impl std::fmt::Debug for ShareOptions {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ShareOptions")
-            .field("message_ids", &self.message_ids)
-            .field("expires_in", &self.expires_in)
-            .field("include_system_prompt", &self.include_system_prompt)
-            .field("indexable", &self.indexable)
-            .field("include_alternatives", &self.include_alternatives)
-            .field("leave_out_attachments", &self.leave_out_attachments)
-            .field("password", &self.password.as_ref().map(|_| "<redacted>"))
-            .field("max_views", &self.max_views)
-            .finish()
     }
 }
 

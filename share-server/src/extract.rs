@@ -47,7 +47,7 @@ where
     type Rejection = Error;
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let limit = Arc::<Settings>::from_ref(state).body_limit;
+        let limit = Arc::<Settings>::from_ref(state).config.body_limit;
         let now = Clock::from_ref(state).now();
         if !has_content_type(request.headers(), "application/json") {
             return Err(Error::UnsupportedMediaType(JSON_BODY));
@@ -188,7 +188,7 @@ impl<S: GateState> FromRequestParts<S> for Publisher {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
         match throttled_user(parts, state, Action::Publish).await? {
             Some(user) => Ok(Publisher(Some(user))),
-            None if state.settings().allow_anonymous => Ok(Publisher(None)),
+            None if state.settings().config.allow_anonymous => Ok(Publisher(None)),
             None => Err(Error::Unauthorized),
         }
     }
@@ -216,7 +216,7 @@ async fn throttled_bearer(
     action: Action,
 ) -> Result<Option<String>, Error> {
     let limits = state.rate_limits();
-    if let Some(ip) = rate_limit::client_ip(parts, state.settings().trust_forwarded_for) {
+    if let Some(ip) = rate_limit::client_ip(parts, state.settings().config.trust_forwarded_for) {
         limits.check_ip(action, ip)?;
     }
     let Bearer(token) = Bearer::from_request_parts(parts, state).await?;
@@ -390,7 +390,7 @@ impl<S: GateState> FromRequestParts<S> for ReaderCredentials {
         Ok(ReaderCredentials(Credentials {
             password: password_header(parts)?,
             cookies: unlock_cookies(parts),
-            client: rate_limit::client_ip(parts, state.settings().trust_forwarded_for),
+            client: rate_limit::client_ip(parts, state.settings().config.trust_forwarded_for),
         }))
     }
 }
@@ -426,7 +426,7 @@ impl<S: GateState> FromRequest<S> for UnlockForm {
 
     async fn from_request(request: Request, state: &S) -> Result<Self, Self::Rejection> {
         let (parts, body) = request.into_parts();
-        let client = rate_limit::client_ip(&parts, state.settings().trust_forwarded_for);
+        let client = rate_limit::client_ip(&parts, state.settings().config.trust_forwarded_for);
         let request = Request::from_parts(parts, body);
         if !has_content_type(request.headers(), "application/x-www-form-urlencoded") {
             return Err(Error::UnsupportedMediaType(FORM_BODY));

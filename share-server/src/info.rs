@@ -46,9 +46,13 @@ pub fn server_info(settings: &Settings) -> ServerInfo {
         name: NAME,
         version: env!("CARGO_PKG_VERSION"),
         schema_versions: SCHEMA_VERSIONS.to_vec(),
-        max_expiry_seconds: settings.max_expiry.as_ref().map(Duration::as_secs),
-        default_expiry_seconds: settings.default_expiry.as_ref().map(Duration::as_secs),
-        allow_anonymous: settings.allow_anonymous,
+        max_expiry_seconds: settings.config.max_expiry.as_ref().map(Duration::as_secs),
+        default_expiry_seconds: settings
+            .config
+            .default_expiry
+            .as_ref()
+            .map(Duration::as_secs),
+        allow_anonymous: settings.config.allow_anonymous,
         public_url: settings.public_url.clone(),
     }
 }

@@ -79,7 +79,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
 /// instead of nine.
 pub fn make_app(state: AppState) -> Router {
     let edge_state = Arc::new(Edge {
-        timeout: state.settings.request_timeout,
+        timeout: state.settings.config.request_timeout,
         metrics: Arc::clone(&state.metrics),
         allowed_hosts: Arc::clone(&state.settings.allowed_hosts),
     });
@@ -167,13 +167,8 @@ pub async fn build_state(config: &Config, addr: SocketAddr) -> Result<AppState, 
         clock: config.clock.clone(),
         settings: Arc::new(settings::Settings {
             public_url,
-            allow_anonymous: config.allow_anonymous,
-            body_limit: config.body_limit,
-            default_expiry: config.default_expiry,
-            max_expiry: config.max_expiry,
-            trust_forwarded_for: config.trust_forwarded_for,
-            request_timeout: config.request_timeout,
             allowed_hosts,
+            config: config.clone(),
         }),
         cache,
         rate_limits: Arc::new(rate_limit::RateLimits::new(
@@ -218,7 +213,7 @@ pub async fn serve(
         }
     });
     // Headers get the same deadline as whole requests.
-    let header_read_timeout = state.settings.request_timeout;
+    let header_read_timeout = state.settings.config.request_timeout;
     let (views, store) = (Arc::clone(&state.views), Arc::clone(&state.store));
     server::run(listener, make_app(state), header_read_timeout, shutdown).await;
     cleanup.abort();

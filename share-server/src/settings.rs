@@ -2,23 +2,19 @@
 //! derived once from [`crate::config::Config`] when the server starts.
 
 use std::sync::Arc;
-use std::time::Duration;
 
+use crate::config::Config;
 use crate::hosts::AllowedHosts;
 use crate::ids::ShareId;
 
-/// What the server was configured with, in the form the code uses.
+/// What the server was configured with, and what is derived from it once.
 #[derive(Debug, Clone)]
 pub struct Settings {
     /// Public base URL without a trailing slash.
     pub public_url: String,
-    pub allow_anonymous: bool,
-    pub body_limit: usize,
-    pub default_expiry: Option<Duration>,
-    pub max_expiry: Option<Duration>,
-    pub trust_forwarded_for: bool,
-    pub request_timeout: Duration,
     pub allowed_hosts: Arc<AllowedHosts>,
+    /// The limits and the expiry, publishing and proxy policy, as configured.
+    pub config: Config,
 }
 
 impl Settings {

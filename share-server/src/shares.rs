@@ -174,8 +174,8 @@ pub async fn publish(
     let expires_at = effective_expiry(
         upload.snapshot.expires_at,
         now,
-        settings.default_expiry,
-        settings.max_expiry,
+        settings.config.default_expiry,
+        settings.config.max_expiry,
     )
     .map(|at| at.trunc_subsecs(3));
     let delete_token = Token::generate(TokenKind::Delete)?;

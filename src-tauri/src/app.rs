@@ -140,7 +140,10 @@ impl AppCore {
         let provider = self.provider(provider_id)?;
         Ok(Endpoint {
             kind: provider.kind,
-            api_key: self.secret(SecretKey::ProviderApiKey(provider.id)).await?,
+            api_key: self
+                .secret(SecretKey::ProviderApiKey(provider.id))
+                .await?
+                .map(Into::into),
             name: provider.name,
             base_url: provider.base_url,
         })

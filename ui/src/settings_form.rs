@@ -305,14 +305,11 @@ mod tests {
     }
 
     /// `form` with `edits` applied in order.
-    fn edited(
-        mut form: SettingsForm,
-        edits: impl IntoIterator<Item = SettingsEdit>,
-    ) -> SettingsForm {
-        for edit in edits {
+    fn edited(form: SettingsForm, edits: impl IntoIterator<Item = SettingsEdit>) -> SettingsForm {
+        edits.into_iter().fold(form, |mut form, edit| {
             form.apply(edit);
-        }
-        form
+            form
+        })
     }
 
     const SAVE: [SettingsEdit; 2] = [SettingsEdit::Saving, SettingsEdit::Saved];

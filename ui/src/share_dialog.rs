@@ -224,7 +224,7 @@ impl ShareDialog {
             indexable: self.offers_indexing() && self.form.indexable,
             include_alternatives: self.form.include_alternatives,
             leave_out_attachments: self.form.left_out.iter().cloned().collect(),
-            password,
+            password: password.map(Into::into),
             max_views: self.form.max_views,
         })
     }

@@ -2,7 +2,7 @@
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
 
@@ -108,11 +108,17 @@ pub fn exec(command: &mut Command) -> Result<()> {
     Err(error).with_context(|| format!("could not start `{}`", display(command)))
 }
 
+/// Whether a command runs and succeeds, its output discarded.
+pub fn succeeds(command: &mut Command) -> bool {
+    let quiet = command.stdout(Stdio::null()).stderr(Stdio::null());
+    quiet.status().is_ok_and(|status| status.success())
+}
+
 /// Runs a command and returns its stdout; stderr is passed through.
 pub fn output(command: &mut Command) -> Result<String> {
     let shown = display(command);
     let out = command
-        .stderr(std::process::Stdio::inherit())
+        .stderr(Stdio::inherit())
         .output()
         .with_context(|| format!("could not start `{shown}`"))?;
     if !out.status.success() {

@@ -15,9 +15,9 @@ mod load;
 
 use std::fs;
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result, bail, ensure};
 use clap::ValueEnum;
 
 use crate::cmd::{self, workspace_root};
@@ -114,11 +114,8 @@ pub fn run(mut args: Args) -> Result<()> {
             failed.push(name(part));
         }
     }
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        bail!("harden failed: {}", failed.join(", "))
-    }
+    ensure!(failed.is_empty(), "harden failed: {}", failed.join(", "));
+    Ok(())
 }
 
 impl Args {
@@ -165,15 +162,13 @@ fn fuzz_all(args: &Args) -> Result<()> {
             failed.push(*target);
         }
     }
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        bail!(
-            "findings in {failed:?} (fuzz/artifacts/<target>/): reproduce with \
-             `cargo +nightly fuzz run -O <target> <artifact>` in fuzz/, \
-             minimize with `cargo +nightly fuzz tmin -O <target> <artifact>`"
-        )
-    }
+    ensure!(
+        failed.is_empty(),
+        "findings in {failed:?} (fuzz/artifacts/<target>/): reproduce with \
+         `cargo +nightly fuzz run -O <target> <artifact>` in fuzz/, \
+         minimize with `cargo +nightly fuzz tmin -O <target> <artifact>`"
+    );
+    Ok(())
 }
 
 /// `cargo +nightly` from the rustup proxy in `dir`, after `prefix` (e.g.
@@ -195,12 +190,7 @@ fn nightly(dir: &Path, prefix: &[&str]) -> Command {
 
 /// Whether `nightly(root) args` runs and succeeds.
 fn nightly_has(args: &[&str]) -> bool {
-    let mut command = nightly(workspace_root(), &[]);
-    command
-        .args(args)
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
-    command.status().is_ok_and(|status| status.success())
+    cmd::succeeds(nightly(workspace_root(), &[]).args(args))
 }
 
 fn ensure_cargo_fuzz() -> Result<()> {

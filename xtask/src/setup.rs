@@ -72,7 +72,7 @@ const APT_GROUPS: &[AptGroup] = &[
     ),
 ];
 
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
+pub const WASM_TARGET: &str = "wasm32-unknown-unknown";
 /// The static share-server's target.
 pub const MUSL_TARGET: &str = "x86_64-unknown-linux-musl";
 /// cargo-deb, which makes both packages, pinned (~2.5 min to install).
@@ -116,12 +116,7 @@ fn postgres_installed() -> bool {
 /// A `python3` with `venv` and `ensurepip` (Debian splits them out; a
 /// pyenv or python.org build has them).
 fn python_venv_works() -> bool {
-    Command::new("python3")
-        .args(["-c", "import venv, ensurepip"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|status| status.success())
+    cmd::succeeds(Command::new("python3").args(["-c", "import venv, ensurepip"]))
 }
 
 fn wanted_packages() -> Vec<&'static str> {

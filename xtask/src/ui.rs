@@ -19,8 +19,8 @@ use walkdir::WalkDir;
 use wasm_bindgen_cli_support::Bindgen;
 
 use crate::cmd;
+use crate::setup::WASM_TARGET;
 
-const WASM_TARGET: &str = "wasm32-unknown-unknown";
 const PROFILE: &str = "wasm-release";
 /// The crate's binary name; wasm-bindgen names its outputs after it.
 const UI_BIN: &str = "ui";

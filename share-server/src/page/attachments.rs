@@ -143,8 +143,8 @@ mod tests {
 
     #[test]
     fn languages_come_from_the_extension_and_stay_tame() {
-        assert_eq!(language("main.rs"), "rs");
-        assert_eq!(language("notes"), "");
-        assert_eq!(language("x.p`y\n```js"), "pyjs");
+        for (name, expected) in [("main.rs", "rs"), ("notes", ""), ("x.p`y\n```js", "pyjs")] {
+            assert_eq!(language(name), expected, "{name:?}");
+        }
     }
 }

@@ -60,6 +60,14 @@ pub(super) fn text_of(document: &Html, selector: &str) -> String {
     text(one(document, selector))
 }
 
+/// Asserts that `read` finds each expected value under its key.
+#[track_caller]
+fn assert_each(document: &Html, read: fn(&Html, &str) -> String, expected: &[(&str, &str)]) {
+    for &(key, value) in expected {
+        assert_eq!(read(document, key), value, "{key}");
+    }
+}
+
 pub(super) fn meta(document: &Html, key: &str) -> String {
     let selector = format!("meta[name=\"{key}\"], meta[property=\"{key}\"]");
     one(document, &selector)
@@ -93,7 +101,7 @@ fn head_has_title_description_and_social_cards() {
     let description = "6 messages with gpt-4o-2024-08-06 (openai), shared from Parlor.";
     let url = format!("{PUBLIC_URL}/shared/{SHARE_ID}");
     let image = format!("{url}/og.png");
-    for (key, expected) in [
+    let expected = [
         ("description", description),
         ("og:title", title),
         ("og:description", description),
@@ -105,9 +113,8 @@ fn head_has_title_description_and_social_cards() {
         ("twitter:card", "summary_large_image"),
         ("viewport", "width=device-width, initial-scale=1"),
         ("color-scheme", "light dark"),
-    ] {
-        assert_eq!(meta(&document, key), expected, "{key}");
-    }
+    ];
+    assert_each(&document, meta, &expected);
     let canonical = one(&document, "link[rel=canonical]");
     assert_eq!(canonical.value().attr("href"), Some(url.as_str()));
     let stylesheet = one(&document, "link[rel=stylesheet]");
@@ -163,7 +170,7 @@ fn noindex_unless_the_publisher_opted_in() {
 #[test]
 fn header_shows_model_parameters_dates_and_totals() {
     let document = page(&fixtures::conversation());
-    for (selector, expected) in [
+    let expected = [
         (
             "[data-testid=share-title]",
             "Why does my deploy script fail?",
@@ -175,9 +182,8 @@ fn header_shows_model_parameters_dates_and_totals() {
         ("[data-field=top-p] dd", "0.95"),
         ("[data-testid=shared-on]", "Shared on 25 Nov 2026"),
         ("[data-testid=expires-on]", "Expires on 25 Dec 2026"),
-    ] {
-        assert_eq!(text_of(&document, selector), expected, "{selector}");
-    }
+    ];
+    assert_each(&document, text_of, &expected);
     let shared = one(&document, "[data-testid=shared-on] time");
     assert_eq!(
         shared.value().attr("datetime"),

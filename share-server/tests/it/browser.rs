@@ -95,20 +95,17 @@ impl Server {
         assert!(response.status().is_success(), "{}", response.status());
     }
 
+    async fn get(&self, url: &str) -> reqwest::Response {
+        self.http.get(url).send().await.unwrap()
+    }
+
     /// The body the server sends for `url`.
     async fn text_of(&self, url: &str) -> String {
-        self.http
-            .get(url)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap()
+        self.get(url).await.text().await.unwrap()
     }
 
     async fn status_of(&self, url: &str) -> u16 {
-        self.http.get(url).send().await.unwrap().status().as_u16()
+        self.get(url).await.status().as_u16()
     }
 }
 
@@ -735,12 +732,7 @@ async fn the_saved_html_file_reads_like_the_page_and_runs_nothing() {
     let server = Server::start().await;
     let driver = Driver::chromedriver().await;
     let (share_id, share_url) = server.publish(&to_json(&fixtures::conversation())).await;
-    let response = server
-        .http
-        .get(format!("{share_url}.html"))
-        .send()
-        .await
-        .unwrap();
+    let response = server.get(&format!("{share_url}.html")).await;
     assert_eq!(response.status(), 200);
     let dir = TempDir::new().unwrap();
     let saved = dir.path().join("why-does-my-deploy-script-fail.html");

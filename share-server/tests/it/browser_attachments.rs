@@ -88,12 +88,7 @@ async fn images_display_and_no_attached_file_runs() {
     let profile = TempDir::new().unwrap();
     let saved_dir = TempDir::new().unwrap();
     let saved = saved_dir.path().join("saved.html");
-    let html = server
-        .client
-        .get(format!("{page}.html"))
-        .send()
-        .await
-        .unwrap();
+    let html = server.get(&format!("/shared/{id}.html")).await;
     std::fs::write(&saved, html.bytes().await.unwrap()).unwrap();
 
     let driver = Driver::chromedriver().await;

@@ -137,7 +137,7 @@ pub(crate) async fn try_provider(
             name => name.to_owned(),
         },
         base_url: provider.base_url.trim().to_owned(),
-        api_key,
+        api_key: api_key.map(Into::into),
     };
     Ok(models::fetch(&core.http, &provider.id, &endpoint).await?)
 }

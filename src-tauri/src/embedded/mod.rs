@@ -173,7 +173,7 @@ async fn launch(
     Ok(EmbeddedServer {
         status: EmbeddedStatus {
             base_url,
-            token,
+            token: token.into(),
             reach,
             notice,
         },

@@ -1,31 +1,21 @@
 //! A running embedded server, as the app core holds it. It knows nothing of
 //! the app: [`super`] starts and stops it.
 
-use contract::{ReachKind, ShareServerSettings};
+use contract::{ReachKind, Secret, ShareServerSettings};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
 /// How the embedded server runs now.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct EmbeddedStatus {
     /// The base URL links are made with.
     pub base_url: String,
     /// The bearer token to publish and revoke with.
-    pub token: String,
+    pub token: Secret,
     /// Who can open its links.
     pub reach: ReachKind,
     /// Why it runs other than the settings ask (the chosen address is gone).
     pub notice: Option<String>,
-}
-
-impl std::fmt::Debug for EmbeddedStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("EmbeddedStatus")
-            .field("base_url", &self.base_url)
-            .field("reach", &self.reach)
-            .field("notice", &self.notice)
-            .finish_non_exhaustive()
-    }
 }
 
 /// A running embedded server: its status, what it was started for, and how

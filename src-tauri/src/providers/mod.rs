@@ -28,17 +28,17 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 pub use accumulator::Accumulator;
-use contract::ProviderKind;
+use contract::{ProviderKind, Secret};
 pub use http::http_client;
 
 /// Where to send a request, and the key to send with it.
-#[derive(Clone)]
+#[derive(Debug, Clone)]
 pub struct Endpoint {
     pub kind: ProviderKind,
     /// Shown in error messages (`OpenAI`, `Ollama`, …).
     pub name: String,
     pub base_url: String,
-    pub api_key: Option<String>,
+    pub api_key: Option<Secret>,
 }
 
 impl Endpoint {
@@ -57,20 +57,11 @@ impl Endpoint {
         };
         match (&self.api_key, self.kind) {
             (None, _) => request,
-            (Some(key), ProviderKind::Anthropic) => request.header("x-api-key", key),
-            (Some(key), ProviderKind::OpenAi | ProviderKind::Ollama) => request.bearer_auth(key),
+            (Some(key), ProviderKind::Anthropic) => request.header("x-api-key", key.as_str()),
+            (Some(key), ProviderKind::OpenAi | ProviderKind::Ollama) => {
+                request.bearer_auth(key.as_str())
+            }
         }
-    }
-}
-
-impl std::fmt::Debug for Endpoint {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Endpoint")
-            .field("kind", &self.kind)
-            .field("name", &self.name)
-            .field("base_url", &self.base_url)
-            .field("api_key", &self.api_key.as_ref().map(|_| "<redacted>"))
-            .finish()
     }
 }
 

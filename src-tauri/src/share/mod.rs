@@ -108,7 +108,7 @@ pub async fn current_target(core: &AppCore) -> Result<ShareTarget, ShareError> {
             let embedded = crate::embedded::ensure_started(core).await?;
             Ok(ShareTarget {
                 server_url: embedded.base_url,
-                token: Some(embedded.token),
+                token: Some(embedded.token.into()),
                 reach: embedded.reach,
                 info: None,
             })

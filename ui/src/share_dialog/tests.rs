@@ -11,13 +11,13 @@ pub(super) fn dialog() -> ShareDialog {
 }
 
 pub(super) fn reduce(
-    mut dialog: ShareDialog,
+    dialog: ShareDialog,
     actions: impl IntoIterator<Item = ShareAction>,
 ) -> ShareDialog {
-    for action in actions {
+    actions.into_iter().fold(dialog, |mut dialog, action| {
         dialog.apply(action);
-    }
-    dialog
+        dialog
+    })
 }
 
 pub(super) fn result(kind: ReachKind, options: ShareOptions) -> ShareResult {

@@ -55,14 +55,9 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
 /// Builds the bare axum route (`share-server/examples/bare_page.rs`) in
 /// release and copies it into `work`; returns the copy and the command line.
 fn build_bare(work: &Path) -> Result<(PathBuf, String)> {
-    let mut args = vec![
-        "build",
-        "-p",
-        "share-server",
-        "--release",
-        "--example",
-        "bare_page",
-    ];
+    let mut args: Vec<_> = "build -p share-server --release --example bare_page"
+        .split_whitespace()
+        .collect();
     args.extend(cmd::locked());
     cmd::run(&mut cmd::cargo(&args))?;
     let copy = work.join("bare_page");

@@ -8,7 +8,7 @@ use super::server::{End, Reply, Step, event};
 use super::{API_KEY, assert_cost, expected_cost, harness, tool_call};
 use crate::providers::{ChatMessage, ChatRequest, StreamEvent};
 use crate::settings::ProviderKind;
-use crate::store::MessageStatus;
+use crate::store::{MessageStatus, StoredMessage};
 
 const MODEL: &str = "claude-test";
 
@@ -85,6 +85,12 @@ async fn anthropic(replies: Vec<Reply>) -> super::Harness {
     harness(ProviderKind::Anthropic, "", MODEL, replies).await
 }
 
+/// The message and the events of one turn on `prompt`, answered with
+/// `events` as one SSE reply.
+async fn answer(prompt: &str, events: &[&str]) -> (StoredMessage, Vec<StreamEvent>) {
+    anthropic(vec![Reply::sse(events)]).await.turn(prompt).await
+}
+
 #[tokio::test]
 async fn plain_text_with_cache_reads_and_cumulative_usage() {
     let h = anthropic(vec![Reply::sse(&[
@@ -133,17 +139,19 @@ async fn plain_text_with_cache_reads_and_cumulative_usage() {
 
 #[tokio::test]
 async fn message_delta_may_update_input_usage_too() {
-    let h = anthropic(vec![Reply::sse(&[
-        &message_start(10, 0, 0),
-        &text_block(0, "ok"),
-        &message_delta(
-            "end_turn",
-            r#"{"input_tokens":12,"cache_read_input_tokens":300,"output_tokens":7}"#,
-        ),
-        &message_stop(),
-    ])])
+    let (message, _) = answer(
+        "Hi",
+        &[
+            &message_start(10, 0, 0),
+            &text_block(0, "ok"),
+            &message_delta(
+                "end_turn",
+                r#"{"input_tokens":12,"cache_read_input_tokens":300,"output_tokens":7}"#,
+            ),
+            &message_stop(),
+        ],
+    )
     .await;
-    let (message, _) = h.turn("Hi").await;
     let usage = message.usage.unwrap();
     assert_eq!(usage.input_tokens, 312);
     assert_eq!(usage.cached_tokens, Some(300));
@@ -152,22 +160,24 @@ async fn message_delta_may_update_input_usage_too() {
 
 #[tokio::test]
 async fn thinking_then_text() {
-    let h = anthropic(vec![Reply::sse(&[
-        &message_start(40, 0, 0),
-        &block_start(0, r#"{"type":"thinking","thinking":""}"#),
-        &delta(0, r#"{"type":"thinking_delta","thinking":"Let me work "}"#),
-        &delta(0, r#"{"type":"thinking_delta","thinking":"this out."}"#),
-        &delta(
-            0,
-            r#"{"type":"signature_delta","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3h"}"#,
-        ),
-        &block_stop(0),
-        &text_block(1, "27 * 453 = 12231"),
-        &message_delta("end_turn", r#"{"output_tokens":120}"#),
-        &message_stop(),
-    ])])
+    let (message, events) = answer(
+        "27 * 453?",
+        &[
+            &message_start(40, 0, 0),
+            &block_start(0, r#"{"type":"thinking","thinking":""}"#),
+            &delta(0, r#"{"type":"thinking_delta","thinking":"Let me work "}"#),
+            &delta(0, r#"{"type":"thinking_delta","thinking":"this out."}"#),
+            &delta(
+                0,
+                r#"{"type":"signature_delta","signature":"EqQBCgIYAhIM1gbcDa9GJwZA2b3h"}"#,
+            ),
+            &block_stop(0),
+            &text_block(1, "27 * 453 = 12231"),
+            &message_delta("end_turn", r#"{"output_tokens":120}"#),
+            &message_stop(),
+        ],
+    )
     .await;
-    let (message, events) = h.turn("27 * 453?").await;
     assert_eq!(message.reasoning.as_deref(), Some("Let me work this out."));
     assert_eq!(message.content, "27 * 453 = 12231");
     assert!(
@@ -180,28 +190,30 @@ async fn thinking_then_text() {
 
 #[tokio::test]
 async fn tool_use_input_json_deltas_are_joined() {
-    let h = anthropic(vec![Reply::sse(&[
-        &message_start(300, 0, 0),
-        &text_block(0, "Let me check."),
-        &block_start(
-            1,
-            r#"{"type":"tool_use","id":"toolu_01A","name":"get_weather","input":{}}"#,
-        ),
-        &delta(1, r#"{"type":"input_json_delta","partial_json":""}"#),
-        &delta(
-            1,
-            r#"{"type":"input_json_delta","partial_json":"{\"location\": \"San Fra"}"#,
-        ),
-        &delta(
-            1,
-            r#"{"type":"input_json_delta","partial_json":"ncisco, CA\"}"}"#,
-        ),
-        &block_stop(1),
-        &message_delta("tool_use", r#"{"output_tokens":89}"#),
-        &message_stop(),
-    ])])
+    let (message, events) = answer(
+        "Weather in SF?",
+        &[
+            &message_start(300, 0, 0),
+            &text_block(0, "Let me check."),
+            &block_start(
+                1,
+                r#"{"type":"tool_use","id":"toolu_01A","name":"get_weather","input":{}}"#,
+            ),
+            &delta(1, r#"{"type":"input_json_delta","partial_json":""}"#),
+            &delta(
+                1,
+                r#"{"type":"input_json_delta","partial_json":"{\"location\": \"San Fra"}"#,
+            ),
+            &delta(
+                1,
+                r#"{"type":"input_json_delta","partial_json":"ncisco, CA\"}"}"#,
+            ),
+            &block_stop(1),
+            &message_delta("tool_use", r#"{"output_tokens":89}"#),
+            &message_stop(),
+        ],
+    )
     .await;
-    let (message, events) = h.turn("Weather in SF?").await;
     assert_eq!(message.content, "Let me check.");
     assert_eq!(message.finish_reason.as_deref(), Some("tool_use"));
     assert_eq!(

@@ -288,7 +288,7 @@ async fn a_password_the_server_would_refuse_is_refused_before_anything_is_sent()
     let huge = "p".repeat(1025);
     for bad in [String::new(), control, huge] {
         let options = ShareOptions {
-            password: Some(bad.clone()),
+            password: Some(bad.clone().into()),
             ..ShareOptions::default()
         };
         let error = h.share(&options).await.unwrap_err();
@@ -298,7 +298,7 @@ async fn a_password_the_server_would_refuse_is_refused_before_anything_is_sent()
     assert!(h.fake.seen().is_empty());
     // The longest allowed goes.
     let longest = ShareOptions {
-        password: Some("é".repeat(512)),
+        password: Some("é".repeat(512).into()),
         ..ShareOptions::default()
     };
     h.share(&longest).await.unwrap();
