@@ -198,6 +198,11 @@ pub struct LocalLab {
 }
 
 impl LocalLab {
+    /// The provider entered as `name` under `id`, serving `model`.
+    pub const fn new(id: &'static str, name: &'static str, model: &'static str) -> Self {
+        Self { id, name, model }
+    }
+
     /// A fresh HOME whose settings add this provider, and the fake server
     /// behind it, which answers `answer` (the story may change its next
     /// answer or read what it was sent).

@@ -28,11 +28,7 @@ use crate::app::{
 use crate::shared_link;
 use crate::webdriver::{click, find, save_png, text, wait_gone, wait_text};
 
-const LAB: LocalLab = LocalLab {
-    id: "vision-lab",
-    name: "Vision Lab",
-    model: "vision-7b",
-};
+const LAB: LocalLab = LocalLab::new("vision-lab", "Vision Lab", "vision-7b");
 const PHOTO: &str = "photo-gps.jpg";
 const NOTES: &str = "notes.md";
 const NOTES_TEXT: &str = "# Where\n\nThe tower, seen from the river.\n";

@@ -13,11 +13,7 @@ use crate::app::{LocalLab, conversation, run_app, send, shot, streamed, usage, w
 use crate::fake_openai::Answer;
 use crate::webdriver::{click, fill, text, wait_text};
 
-const LAB: LocalLab = LocalLab {
-    id: "lab",
-    name: "Lab server",
-    model: "lab-8b",
-};
+const LAB: LocalLab = LocalLab::new("lab", "Lab server", "lab-8b");
 const QUESTION: &str = "Name a prime number.";
 const FIRST_ANSWER: &str = "Seven is a prime number.";
 const EDITED_QUESTION: &str = "Name an even prime number.";

@@ -16,11 +16,7 @@ use crate::app::{LocalLab, run_app, send, streamed, usage, with_chromium};
 use crate::webdriver::{click, fill, find, text, wait_gone, wait_text};
 use crate::{files_under, shared_link};
 
-const LAB: LocalLab = LocalLab {
-    id: "lab",
-    name: "Lab",
-    model: "lab",
-};
+const LAB: LocalLab = LocalLab::new("lab", "Lab", "lab");
 /// The question and its answer.
 const QUESTION: &str = "Which colour is the tower?";
 const ANSWER: &str = "Rust red, with a white light on top.";
