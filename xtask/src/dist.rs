@@ -1,8 +1,7 @@
 //! `cargo xtask dist [--check]`: the app's and the share-server's `.deb` and
-//! a static share-server in `target/dist/`. Each binary is built once (the
-//! app in the `packaging` profile, the servers in `release`), packaged by
-//! cargo-deb (`[package.metadata.deb]`; `Depends` from dpkg-shlibdeps) and
-//! tested by `--check`. The app is built in Tauri's
+//! a static share-server in `target/dist/`. Each release binary is built
+//! once, packaged by cargo-deb (`[package.metadata.deb]`; `Depends` from
+//! dpkg-shlibdeps) and tested by `--check`. The app is built in Tauri's
 //! production mode (as `tauri build` does): it never loads a `devUrl`.
 //!
 //! `--check` tests each file as its users meet it, on this machine, as root
@@ -26,11 +25,6 @@ use crate::{cmd, e2e, setup, ui};
 /// Every crate takes the workspace's version, xtask too.
 const VERSION: &str = env!("CARGO_PKG_VERSION");
 
-/// The app's profile (the workspace's Cargo.toml): release without LTO, as
-/// in the package that users install and `--check` tests. The share-server
-/// keeps the release profile its benchmarks measure.
-const APP_PROFILE: &str = "packaging";
-
 /// The files: the app's package, the server's package, the static server.
 type Dist = [PathBuf; 3];
 
@@ -53,16 +47,16 @@ fn build() -> Result<Dist> {
         format!("share-server_{VERSION}_amd64.deb"),
         format!("share-server-{VERSION}-x86_64-linux-musl"),
     ];
-    let musl = format!("-p share-server --release --target {MUSL_TARGET}");
-    let app = format!("-p parlor --features tauri/custom-protocol --profile {APP_PROFILE}");
-    for args in [&app, "-p share-server --release", &musl] {
-        let mut build = cmd::cargo(["build"]);
+    let musl = format!("-p share-server --target {MUSL_TARGET}");
+    let app = "-p parlor --features tauri/custom-protocol";
+    for args in [app, "-p share-server", &musl] {
+        let mut build = cmd::cargo(["build", "--release"]);
         let build = build.args(cmd::locked()).args(args.split(' '));
         cmd::step(&format!("build {args}"), || cmd::run(build))?;
     }
     let dist = names.clone().map(|name| dir.join(name));
     man_pages(&target.join("release"))?;
-    deb("parlor", &dist[0], &format!("--profile {APP_PROFILE}"))?;
+    deb("parlor", &dist[0], "")?;
     deb("share-server", &dist[1], "")?;
     let built = target.join(MUSL_TARGET).join("release/share-server");
     fs::copy(built, &dist[2])?;
