@@ -10,10 +10,17 @@ use anyhow::Result;
 
 use crate::{cmd, setup, ui};
 
-/// The keyring round trip that the plain test run ignores.
+/// Both desktop tests build as the workspace's test run does (every member,
+/// all features), so after it they compile nothing; with `-p parlor` alone
+/// cargo would build share-server and chat-core a second time with other
+/// features.
+const BUILD: &str = "test --workspace --all-features";
+
+/// The keyring round trip that the plain test run ignores (the other
+/// members' libraries run no test for this exact name).
 pub fn keyring_test() -> Command {
     let only = "--ignored --exact secrets::tests::secret_service_round_trip";
-    cargo_session("test -p parlor --lib", only, false)
+    cargo_session(&format!("{BUILD} --lib"), only, false)
 }
 
 /// The app driven over WebDriver under Xvfb (builds the app binary first):
@@ -23,7 +30,7 @@ pub fn app_test(filter: Option<&str>) -> Command {
         .and_then(|f| shlex::try_quote(f).ok())
         .unwrap_or_default();
     let test_args = format!("--ignored --nocapture {filter}");
-    cargo_session("test -p parlor --test e2e", &test_args, true)
+    cargo_session(&format!("{BUILD} --test e2e"), &test_args, true)
 }
 
 /// `cargo <args> [--locked] -- <test_args>` in a [`desktop_session`] with a
