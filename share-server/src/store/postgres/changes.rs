@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 use deadpool_postgres::Transaction;
 
 use super::PostgresStore;
-use super::listen::{ACK_PATIENCE, NOTIFY};
+use super::listen::{ACK_PATIENCE, APPLICATION_NAME, NOTIFY, changes_channel};
 use super::rows::{column, db_error, millis};
 use crate::ids::ShareId;
 use crate::store::Result;
@@ -73,7 +73,7 @@ pub(super) async fn revoke(
 /// listen.
 pub(super) async fn notify(transaction: &Transaction<'_>, id: &ShareId) -> Result<usize> {
     let row = transaction
-        .query_one(NOTIFY, &[&id.as_str()])
+        .query_one(NOTIFY, &[&id.as_str(), &APPLICATION_NAME])
         .await
         .map_err(db_error)?;
     Ok(usize::try_from(column::<i64>(&row, 1)?).unwrap_or(0))
@@ -97,8 +97,13 @@ pub(super) async fn purge(
     now: Option<DateTime<Utc>>,
 ) -> Result<u64> {
     let sql = format!(
-        "WITH gone AS (DELETE FROM shares WHERE {condition} RETURNING id)
-         SELECT id, pg_notify('parlor_share_changes', id) IS NULL FROM gone"
+        concat!(
+            "WITH gone AS (DELETE FROM shares WHERE {condition} RETURNING id)
+         SELECT id, pg_notify('",
+            changes_channel!(),
+            "', id) IS NULL FROM gone"
+        ),
+        condition = condition
     );
     let rows = match now {
         Some(now) => store.query(&sql, &[&millis(now)?]).await?,

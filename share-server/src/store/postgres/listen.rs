@@ -38,21 +38,33 @@ use super::url::Connection;
 use crate::ids::ShareId;
 use crate::store::invalidations::Invalidations;
 
+/// The channel every change is announced on, as a macro so that the SQL
+/// sending on it is `concat!`ed from the one name.
+macro_rules! changes_channel {
+    () => {
+        "parlor_share_changes"
+    };
+}
+pub(super) use changes_channel;
+
 /// The channel every change is announced on.
-pub(super) const CHANNEL: &str = "parlor_share_changes";
+pub(super) const CHANNEL: &str = changes_channel!();
 /// The channel every instance acknowledges each eviction on.
 const ACKS: &str = "parlor_share_acks";
 
 /// Sends the notification of a change to share `$1` (in its transaction)
 /// and says how many instances listen (as many acknowledgements to wait
 /// for once it commits).
-pub(super) const NOTIFY: &str = "SELECT pg_notify('parlor_share_changes', $1) IS NULL,
+pub(super) const NOTIFY: &str = concat!(
+    "SELECT pg_notify('",
+    changes_channel!(),
+    "', $1) IS NULL,
             (SELECT count(*) FROM pg_stat_activity
-             WHERE application_name = 'share-server listener'
-               AND datname = current_database())";
+             WHERE application_name = $2 AND datname = current_database())"
+);
 
 /// Acknowledges evicting share `$1`.
-const ACK: &str = "SELECT pg_notify('parlor_share_acks', $1)";
+const ACK: &str = "SELECT pg_notify($2, $1)";
 
 /// The `application_name` of the listener's connection (so operators, and
 /// the tests, can tell it apart from the pool's).
@@ -190,7 +202,7 @@ where
         tokio::select! {
             id = to_acknowledge.recv() => {
                 let Some(id) = id else { break };
-                if let Err(error) = client.execute(ACK, &[&id.as_str()]).await {
+                if let Err(error) = client.execute(ACK, &[&id.as_str(), &ACKS]).await {
                     return (true, describe(&error));
                 }
             }

@@ -14,14 +14,18 @@ use crate::store::{NewFile, NewVersion, Result, StoredShare, ViewCount};
 /// so two instances racing for the last view cannot both get it (the
 /// second waits for the first's row lock, then re-checks `views`). The
 /// last view notifies the change (see `listen.rs`).
-const TAKE_VIEW: &str = "WITH taken AS (
+const TAKE_VIEW: &str = concat!(
+    "WITH taken AS (
          UPDATE shares SET views = views + 1, last_viewed_at = $2
          WHERE id = $1 AND max_views IS NOT NULL AND views < max_views
            AND revoked_at IS NULL AND (expires_at IS NULL OR expires_at > $2)
          RETURNING views, views >= max_views AS last)
      SELECT views, last,
-            CASE WHEN last THEN pg_notify('parlor_share_changes', $1) IS NULL END
-     FROM taken";
+            CASE WHEN last THEN pg_notify('",
+    super::listen::changes_channel!(),
+    "', $1) IS NULL END
+     FROM taken"
+);
 
 /// A version the newest replaced, with the share's other columns.
 const SHARE_VERSION: &str =
