@@ -70,16 +70,34 @@ pub fn target_dir() -> Result<PathBuf> {
         .context("`cargo metadata` has no target_directory")
 }
 
-/// Builds `package`'s binary of the same name (`--release` unless `debug`)
-/// and returns its path and the command line that built it.
-pub fn build_binary(package: &str, debug: bool) -> Result<(PathBuf, String)> {
-    let mut args = vec!["build", "-p", package];
+/// Which build of a binary [`build_binary`] makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Build {
+    /// `--release`, as shipped.
+    Release,
+    /// The package alone, debug.
+    Debug,
+    /// Debug, as `cargo test --workspace --all-features` builds it (the
+    /// workspace's features unified), so after that test run there is
+    /// nothing left to compile.
+    Tested,
+}
+
+/// Builds `package`'s binary of the same name and returns its path and the
+/// command line that built it.
+pub fn build_binary(package: &str, build: Build) -> Result<(PathBuf, String)> {
+    let mut args = match build {
+        Build::Release => vec!["build", "-p", package, "--release"],
+        Build::Debug => vec!["build", "-p", package],
+        Build::Tested => vec!["build", "--workspace", "--all-features", "--bin", package],
+    };
     args.extend(locked());
-    if !debug {
-        args.push("--release");
-    }
     run(&mut cargo(&args))?;
-    let profile = if debug { "debug" } else { "release" };
+    let profile = if build == Build::Release {
+        "release"
+    } else {
+        "debug"
+    };
     let binary = target_dir()?.join(profile).join(package);
     if !binary.exists() {
         bail!("{} is missing after the build", binary.display());

@@ -21,10 +21,10 @@ use tempfile::TempDir;
 /// command line.
 pub fn private_build(
     package: &str,
-    debug: bool,
+    build: crate::cmd::Build,
     prefix: &str,
 ) -> Result<(TempDir, PathBuf, String)> {
-    let (built, line) = crate::cmd::build_binary(package, debug)?;
+    let (built, line) = crate::cmd::build_binary(package, build)?;
     let work = tempfile::Builder::new().prefix(prefix).tempdir()?;
     let copy = work.path().join(package);
     std::fs::copy(&built, &copy).with_context(|| format!("could not copy {}", built.display()))?;

@@ -31,9 +31,10 @@ use serde_json::{Value, json};
 
 use super::report::{Report, Rows, Target, bytes, median, millis, thousands};
 use super::{Options, gzip_best};
+use crate::cmd::{self, Build};
 use crate::run::CPU_RENDERING;
 use crate::support::{self, percentile};
-use crate::{cmd, ui};
+use crate::ui;
 
 /// Messages in the big session.
 pub const BIG_SESSION_MESSAGES: usize = 10_000;
@@ -57,7 +58,8 @@ pub fn run(options: &Options, report: &mut Report) -> Result<()> {
     // `PARLOR_BENCH_APP_PROFILE=debug` (a cold release build of the Tauri
     // app takes about ten minutes on two cores).
     let debug = std::env::var("PARLOR_BENCH_APP_PROFILE").is_ok_and(|p| p == "debug");
-    let (work, binary, line) = support::private_build("parlor", debug, "parlor-bench-desktop-")?;
+    let build = if debug { Build::Debug } else { Build::Release };
+    let (work, binary, line) = support::private_build("parlor", build, "parlor-bench-desktop-")?;
     let build = if debug {
         format!("PARLOR_BENCH_APP_PROFILE=debug {line}")
     } else {

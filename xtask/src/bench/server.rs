@@ -24,14 +24,14 @@ use chat_core::ShareSnapshot;
 use super::report::{Report, Rows, Target, bytes, median, micros, millis, rate, ratio};
 use super::wrk::{self, Load, WrkReport};
 use super::{Options, gzip_best};
-use crate::cmd::{self, step};
+use crate::cmd::{self, Build, step};
 use crate::support::procs::{self, Nginx, Service, ShareServer};
 use crate::support::{self, fixture, publish, quantile};
 
 /// Runs every share-server measurement and adds them to `report`.
 pub fn run(options: &Options, report: &mut Report) -> Result<()> {
     let (work, binary, build_line) =
-        support::private_build("share-server", false, "parlor-bench-")?;
+        support::private_build("share-server", Build::Release, "parlor-bench-")?;
     let (bare, bare_line) = build_bare(work.path())?;
     let mut bench = Bench {
         options,

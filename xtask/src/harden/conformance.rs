@@ -20,7 +20,7 @@ use std::thread;
 use anyhow::{Context, Result, bail};
 use chrono::Utc;
 
-use crate::cmd::{self, target_dir};
+use crate::cmd::{self, Build, target_dir};
 use crate::support::procs::{ShareServer, add_user};
 use crate::support::{self, fixture, publish, render};
 
@@ -63,9 +63,10 @@ struct Summary {
 /// schemathesis and judges it. An error on any failure.
 pub fn run(options: &Options) -> Result<()> {
     let schemathesis = cmd::step("schemathesis", ensure_schemathesis)?;
-    let (work, binary, _) = cmd::step("build the debug share-server", || {
-        support::private_build("share-server", true, "parlor-conformance-")
-    })?;
+    let (work, binary, _) = cmd::step(
+        "build the share-server (debug, as the tests built it)",
+        || support::private_build("share-server", Build::Tested, "parlor-conformance-"),
+    )?;
     let database_url = format!("sqlite://{}", work.path().join("conformance.db").display());
     let token = add_user(&binary, &database_url, "conformance")?;
     let log = work.path().join("server.log");

@@ -8,7 +8,7 @@
 
 use anyhow::{Result, bail};
 
-use crate::cmd;
+use crate::cmd::{self, Build};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Backend {
@@ -23,7 +23,7 @@ impl Backend {
 
 pub fn run(options: &super::Args) -> Result<()> {
     let (_work, binary, _) = cmd::step("build the share-server (release)", || {
-        crate::support::private_build("share-server", false, "parlor-crash-")
+        crate::support::private_build("share-server", Build::Release, "parlor-crash-")
     })?;
     let mut failed = Vec::new();
     for &backend in &options.backends {
