@@ -330,5 +330,8 @@ fn an_answers_generation_is_flat_on_the_wire() {
     let json = serde_json::to_value(&stored).unwrap();
     assert_eq!(json["model"], "gpt-4o");
     assert!(json.get("generation").is_none());
-    assert_eq!(serde_json::from_value::<StoredMessage>(json).unwrap(), stored);
+    assert_eq!(
+        serde_json::from_value::<StoredMessage>(json).unwrap(),
+        stored
+    );
 }
