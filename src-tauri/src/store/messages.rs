@@ -389,6 +389,13 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage>
         }),
     };
     let status: String = row.get(15)?;
+    let generation = Generation {
+        provider_id: row.get(18)?,
+        model: row.get(19)?,
+        provider_name: row.get(22)?,
+        price_provider: row.get(23)?,
+        params: row.optional_json(24)?,
+    };
     let mut message = StoredMessage {
         id: row.get(0)?,
         session_id: row.get(1)?,
@@ -408,13 +415,7 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage>
         status: MessageStatus::parse(&status).unwrap_or(MessageStatus::Error),
         error: row.get(16)?,
         finish_reason: row.get(17)?,
-        generation: Generation {
-            provider_id: row.get(18)?,
-            model: row.get(19)?,
-            provider_name: row.get(22)?,
-            price_provider: row.get(23)?,
-            params: row.optional_json(24)?,
-        },
+        generation,
         created_at: row.timestamp(20)?,
         updated_at: row.timestamp(21)?,
         ended: None,
