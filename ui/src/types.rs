@@ -5,13 +5,15 @@ pub use chat_core::{GenerationParams, Role, ToolCall, ToolDefinition};
 /// Where links are published (the contract's `ShareMode`).
 pub use contract::ShareMode as ShareServerMode;
 pub use contract::{
-    AttachmentRef, CopiedMarkdown, DiscoveredProvider, Generation, ImportedFrom, MessageStatus,
-    ModelList, ModelSetup, NetworkAddress, NewMessage, ProviderConfig, ProviderKind, Reach,
-    ReachKind, SavedFile, SearchHit, ServedBy, Session, SessionConfig, SessionSummary,
-    SessionTotals, Settings, SettingsView, ShareListItem, ShareOptions, ShareResult,
-    ShareServerSettings, ShareServerStatus, ShareSource, ShareStatus, StartedCompare, StartedTurn,
-    StoredMessage, StreamEvent, TurnEvent, TurnFinished,
+    AttachmentRef, CopiedMarkdown, DiscoveredProvider, ImportedFrom, MessageStatus, ModelList,
+    ModelSetup, NetworkAddress, NewMessage, ProviderConfig, ProviderKind, Reach, ReachKind,
+    SavedFile, SearchHit, ServedBy, Session, SessionConfig, SessionSummary, SessionTotals,
+    Settings, SettingsView, ShareListItem, ShareOptions, ShareResult, ShareServerSettings,
+    ShareServerStatus, ShareSource, ShareStatus, StartedCompare, StartedTurn, StoredMessage,
+    StreamEvent, TurnEvent, TurnFinished,
 };
 // Used by the tests only (so far).
 #[cfg(test)]
 pub use chat_core::{Totals, Usage};
+#[cfg(test)]
+pub use contract::Generation;
