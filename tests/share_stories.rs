@@ -15,7 +15,7 @@ use parlor::secrets::{MemoryStore, SecretKey, SecretStore};
 use parlor::settings::{Settings, SettingsExt, ShareMode};
 use parlor::share::reach::ReachKind;
 use parlor::share::{self, ShareError, ShareOptions, ShareTarget};
-use parlor::store::{MessageStatus, MessageUpdate, NewMessage, SessionConfig, StoredMessage};
+use parlor::store::{MessageStatus, NewMessage, SessionConfig, StoredMessage};
 use tempfile::TempDir;
 
 #[path = "share_stories/attachments.rs"]
@@ -89,30 +89,28 @@ fn conversation(core: &AppCore) -> String {
         )
         .unwrap();
     core.store
-        .update_message(
-            &created[1].id,
-            &MessageUpdate {
-                content: "Let me check the **permissions** first.".into(),
-                reasoning: Some("The script might lack execute rights.".into()),
-                usage: Some(Usage {
-                    input_tokens: 1200,
-                    output_tokens: 80,
-                    reasoning_tokens: Some(30),
-                    cached_tokens: Some(1024),
-                }),
-                cost: Some(0.00216),
-                time_to_first_token_ms: Some(420),
-                inference_time_ms: Some(1900),
-                tool_calls: vec![ToolCall {
-                    id: "call_perm".into(),
-                    name: "stat_file".into(),
-                    arguments: r#"{"path":"deploy.sh"}"#.into(),
-                }],
-                status: Some(MessageStatus::Complete),
-                finish_reason: Some("tool_calls".into()),
-                error: None,
-            },
-        )
+        .save_outcome(&StoredMessage {
+            content: "Let me check the **permissions** first.".into(),
+            reasoning: Some("The script might lack execute rights.".into()),
+            usage: Some(Usage {
+                input_tokens: 1200,
+                output_tokens: 80,
+                reasoning_tokens: Some(30),
+                cached_tokens: Some(1024),
+            }),
+            cost: Some(0.00216),
+            time_to_first_token_ms: Some(420),
+            inference_time_ms: Some(1900),
+            tool_calls: vec![ToolCall {
+                id: "call_perm".into(),
+                name: "stat_file".into(),
+                arguments: r#"{"path":"deploy.sh"}"#.into(),
+            }],
+            status: MessageStatus::Complete,
+            finish_reason: Some("tool_calls".into()),
+            error: None,
+            ..created[1].clone()
+        })
         .unwrap();
     let tool_answer = NewMessage {
         tool_call_id: Some("call_perm".into()),
@@ -124,23 +122,20 @@ fn conversation(core: &AppCore) -> String {
         .append_message(&session.id, NewMessage::new(Role::Assistant, ""))
         .unwrap();
     core.store
-        .update_message(
-            &last.id,
-            &MessageUpdate {
-                content: "Run chmod plus x on the zebra-striped script.".into(),
-                usage: Some(Usage {
-                    input_tokens: 1300,
-                    output_tokens: 20,
-                    reasoning_tokens: None,
-                    cached_tokens: None,
-                }),
-                cost: Some(0.00345),
-                time_to_first_token_ms: Some(300),
-                inference_time_ms: Some(700),
-                status: Some(MessageStatus::Complete),
-                ..MessageUpdate::default()
-            },
-        )
+        .save_outcome(&StoredMessage {
+            content: "Run chmod plus x on the zebra-striped script.".into(),
+            usage: Some(Usage {
+                input_tokens: 1300,
+                output_tokens: 20,
+                reasoning_tokens: None,
+                cached_tokens: None,
+            }),
+            cost: Some(0.00345),
+            time_to_first_token_ms: Some(300),
+            inference_time_ms: Some(700),
+            status: MessageStatus::Complete,
+            ..last
+        })
         .unwrap();
     session.id
 }

@@ -29,8 +29,9 @@ pub use attachment::{AttachmentData, AttachmentRef};
 pub use error::CommandError;
 pub use secret::Secret;
 pub use session::{
-    ImportedFrom, MessagePage, MessageStatus, ModelSetup, NewMessage, SearchHit, Session,
-    SessionConfig, SessionSummary, SessionTotals, StartedCompare, StartedTurn, StoredMessage,
+    Generation, ImportedFrom, MessagePage, MessageStatus, ModelSetup, NewMessage, SearchHit,
+    Session, SessionConfig, SessionSummary, SessionTotals, StartedCompare, StartedTurn,
+    StoredMessage,
 };
 pub use settings::{
     DiscoveredProvider, ModelInfo, ModelList, ProviderConfig, ProviderKind, ServedBy, Settings,

@@ -74,12 +74,14 @@ pub struct SearchHit {
     pub snippet: Option<String>,
 }
 
-/// Where an assistant message is in its life.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// Where an assistant message is in its life; a message appended without
+/// one is complete.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum MessageStatus {
     /// The provider is still answering.
     Streaming,
+    #[default]
     Complete,
     /// The user stopped it: what arrived is kept.
     Stopped,
@@ -111,6 +113,23 @@ impl MessageStatus {
             other => other.as_str(),
         }
     }
+}
+
+/// What produced an assistant message: the endpoint (provider entry id)
+/// and model, who served it, the prices that applied and the parameters
+/// sent. On the wire, these are fields of the message itself.
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Generation {
+    pub provider_id: Option<String>,
+    pub model: Option<String>,
+    /// Who served it, as shares name it, resolved when it was generated.
+    pub provider_name: Option<String>,
+    /// The price-table provider whose bundled prices applied to it; `None`
+    /// when only the user's prices could.
+    pub price_provider: Option<String>,
+    /// The sampling parameters sent for it.
+    pub params: Option<GenerationParams>,
 }
 
 /// One message as stored, with everything measured for it.
@@ -147,17 +166,9 @@ pub struct StoredMessage {
     /// The provider's own word for why the answer ended (`stop`,
     /// `end_turn`, `length`, `tool_calls`, …).
     pub finish_reason: Option<String>,
-    /// The endpoint (provider entry id) and model that produced an assistant
-    /// message.
-    pub provider_id: Option<String>,
-    pub model: Option<String>,
-    /// Who served it, as shares name it, resolved when it was generated.
-    pub provider_name: Option<String>,
-    /// The price-table provider whose bundled prices applied to it; `None`
-    /// when only the user's prices could.
-    pub price_provider: Option<String>,
-    /// The sampling parameters sent for it.
-    pub params: Option<GenerationParams>,
+    /// What produced an assistant message.
+    #[serde(flatten)]
+    pub generation: Generation,
     /// How an answer ended, in the snapshot's words (derived by the shell,
     /// not stored).
     pub ended: Option<FinishReason>,
@@ -179,20 +190,13 @@ pub struct NewMessage {
     #[serde(default)]
     pub tool_calls: Vec<ToolCall>,
     pub tool_call_id: Option<String>,
-    #[serde(default = "complete")]
+    #[serde(default)]
     pub status: MessageStatus,
-    pub provider_id: Option<String>,
-    pub model: Option<String>,
-    pub provider_name: Option<String>,
-    pub price_provider: Option<String>,
-    pub params: Option<GenerationParams>,
+    #[serde(flatten)]
+    pub generation: Generation,
     /// SHA-256s of files stored with `add_attachment`.
     #[serde(default)]
     pub attachments: Vec<String>,
-}
-
-fn complete() -> MessageStatus {
-    MessageStatus::Complete
 }
 
 impl NewMessage {
@@ -205,11 +209,7 @@ impl NewMessage {
             tool_calls: Vec::new(),
             tool_call_id: None,
             status: MessageStatus::Complete,
-            provider_id: None,
-            model: None,
-            provider_name: None,
-            price_provider: None,
-            params: None,
+            generation: Generation::default(),
             attachments: Vec::new(),
         }
     }
@@ -261,6 +261,16 @@ impl ModelSetup {
             temperature: config.temperature,
             max_tokens: config.max_tokens,
             top_p: config.top_p,
+        }
+    }
+
+    /// The sampling parameters it sets.
+    pub fn params(&self) -> GenerationParams {
+        GenerationParams {
+            temperature: self.temperature,
+            top_p: self.top_p,
+            max_tokens: self.max_tokens,
+            other: Default::default(),
         }
     }
 }

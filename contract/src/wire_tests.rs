@@ -40,10 +40,10 @@ fn shell_payloads_decode() {
     assert_eq!(finished.message.ended, Some(FinishReason::Error));
     assert_eq!(finished.message.usage.map(|u| u.input_tokens), Some(3));
     assert_eq!(
-        finished.message.provider_name.as_deref(),
+        finished.message.generation.provider_name.as_deref(),
         Some("openai-compatible (127.0.0.1:8080)")
     );
-    let params = finished.message.params.unwrap();
+    let params = finished.message.generation.params.unwrap();
     assert_eq!(params.max_tokens, Some(256));
     assert_eq!(params.other["seed"], 7);
 
@@ -284,11 +284,54 @@ fn messages_read_with_their_optional_fields_left_out() {
     assert!(stored.siblings.is_empty() && stored.tool_calls.is_empty());
     assert_eq!(
         (
-            stored.provider_name,
-            stored.price_provider,
-            stored.params,
+            stored.generation.provider_name,
+            stored.generation.price_provider,
+            stored.generation.params,
             stored.ended
         ),
         (None, None, None, None)
+    );
+}
+
+/// What produced an answer travels as fields of the message itself, and
+/// reads back as it was written.
+#[test]
+fn an_answers_generation_is_flat_on_the_wire() {
+    let generation = Generation {
+        provider_id: Some("openai".into()),
+        model: Some("gpt-4o".into()),
+        provider_name: Some("OpenAI".into()),
+        price_provider: Some("openai".into()),
+        params: Some(chat_core::GenerationParams {
+            temperature: Some(0.2),
+            ..Default::default()
+        }),
+    };
+    let new = NewMessage {
+        status: MessageStatus::Streaming,
+        generation: generation.clone(),
+        ..NewMessage::new(chat_core::Role::Assistant, "")
+    };
+    let json = serde_json::to_value(&new).unwrap();
+    assert_eq!(json["providerName"], "OpenAI");
+    assert_eq!(json["priceProvider"], "openai");
+    assert_eq!(json["params"]["temperature"], 0.2);
+    assert_eq!(json["status"], "streaming");
+    assert!(json.get("generation").is_none());
+    assert_eq!(serde_json::from_value::<NewMessage>(json).unwrap(), new);
+
+    let mut stored: StoredMessage = serde_json::from_str(
+        r#"{"id": "m", "sessionId": "s", "position": 1, "role": "assistant",
+            "content": "Hi", "status": "complete",
+            "createdAt": "2026-11-25T08:00:00Z", "updatedAt": "2026-11-25T08:00:01Z"}"#,
+    )
+    .unwrap();
+    stored.generation = generation;
+    let json = serde_json::to_value(&stored).unwrap();
+    assert_eq!(json["model"], "gpt-4o");
+    assert!(json.get("generation").is_none());
+    assert_eq!(
+        serde_json::from_value::<StoredMessage>(json).unwrap(),
+        stored
     );
 }

@@ -12,7 +12,8 @@ use crate::ids::{ShareId, Token, TokenHash, TokenKind};
 use crate::protect::{self, Password};
 use crate::settings::Settings;
 use crate::store::{
-    Liveness, NewFile, NewShare, ShareAuth, ShareStatus, ShareStore, StoreError, StoredShare, User,
+    Liveness, NewFile, NewShare, NewVersion, ShareAuth, ShareStatus, ShareStore, StoreError,
+    StoredShare, User,
 };
 use crate::users;
 
@@ -180,15 +181,17 @@ pub async fn publish(
     .map(|at| at.trunc_subsecs(3));
     let delete_token = Token::generate(TokenKind::Delete)?;
     let mut share = NewShare {
-        id: ShareId::generate()?,
+        version: NewVersion {
+            id: ShareId::generate()?,
+            title: upload.snapshot.title.clone(),
+            snapshot: upload.bytes,
+            created_at: now,
+            files: upload.files,
+        },
         owner: owner.map(|user| user.id),
         delete_token_hash: delete_token.hash(),
-        title: upload.snapshot.title.clone(),
-        snapshot: upload.bytes,
-        created_at: now,
         expires_at,
         indexable: upload.snapshot.indexable,
-        files: upload.files,
         password_hash,
         max_views: upload.snapshot.max_views,
     };
@@ -200,14 +203,14 @@ pub async fn publish(
             Ok(()) => break,
             Err(StoreError::Conflict) if attempts < 3 => {
                 attempts += 1;
-                share.id = ShareId::generate()?;
+                share.version.id = ShareId::generate()?;
             }
             Err(e) => return Err(e.into()),
         }
     }
     Ok(Created {
-        share_url: settings.share_url(&share.id),
-        share_id: share.id.to_string(),
+        share_url: settings.share_url(&share.version.id),
+        share_id: share.version.id.to_string(),
         delete_token: delete_token.into_string(),
         expires_at,
         warnings: upload.warnings,

@@ -233,9 +233,9 @@ async fn every_answer_names_the_server_model_and_parameters_that_produced_it() {
         .collect();
     assert_eq!(back.len(), 3);
     for (answer, (stored, provider, model, _, _)) in back.iter().zip(&expected) {
-        assert_eq!(answer.model.as_deref(), Some(*model));
-        assert_eq!(answer.provider_name.as_deref(), Some(*provider));
-        assert_eq!(answer.params, stored.params);
+        assert_eq!(answer.generation.model.as_deref(), Some(*model));
+        assert_eq!(answer.generation.provider_name.as_deref(), Some(*provider));
+        assert_eq!(answer.generation.params, stored.generation.params);
         assert_eq!(answer.cost, stored.cost);
     }
     assert_eq!(back[1].ended, Some(chat_core::FinishReason::Length));

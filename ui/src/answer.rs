@@ -12,9 +12,10 @@ use crate::types::{GenerationParams, SessionConfig, StoredMessage};
 /// an answer from before names were recorded); `None` when unknown.
 pub fn served_by(message: &StoredMessage) -> Option<&str> {
     message
+        .generation
         .provider_name
         .as_deref()
-        .or(message.provider_id.as_deref())
+        .or(message.generation.provider_id.as_deref())
 }
 
 /// The sampling parameters a session is set to.
@@ -34,7 +35,11 @@ pub fn params_if_different<'a>(
     message: &'a StoredMessage,
     session: Option<&GenerationParams>,
 ) -> Option<&'a GenerationParams> {
-    let params = message.params.as_ref().filter(|p| !p.is_empty())?;
+    let params = message
+        .generation
+        .params
+        .as_ref()
+        .filter(|p| !p.is_empty())?;
     let Some(session) = session else {
         return Some(params);
     };
@@ -52,12 +57,16 @@ pub fn params_if_different<'a>(
 mod tests {
     use super::*;
     use crate::fixtures;
+    use crate::types::Generation;
 
     fn answer(provider_name: Option<&str>, model: Option<&str>) -> StoredMessage {
         StoredMessage {
-            provider_id: Some("openai".into()),
-            model: model.map(Into::into),
-            provider_name: provider_name.map(Into::into),
+            generation: Generation {
+                provider_id: Some("openai".into()),
+                model: model.map(Into::into),
+                provider_name: provider_name.map(Into::into),
+                ..Generation::default()
+            },
             ..fixtures::answer()
         }
     }
@@ -84,7 +93,7 @@ mod tests {
             "before names were recorded: the entry"
         );
         let mut bare = answer(None, None);
-        bare.provider_id = None;
+        bare.generation.provider_id = None;
         assert_eq!(served_by(&bare), None);
     }
 
@@ -94,9 +103,10 @@ mod tests {
             temperature: Some(0.7),
             ..SessionConfig::default()
         });
-        let with = |params: Option<GenerationParams>| StoredMessage {
-            params,
-            ..answer(Some("anthropic"), Some("claude-haiku-4-5"))
+        let with = |params: Option<GenerationParams>| {
+            let mut answer = answer(Some("anthropic"), Some("claude-haiku-4-5"));
+            answer.generation.params = params;
+            answer
         };
         let same = with(Some(sent(Some(0.7), None)));
         assert_eq!(params_if_different(&same, Some(&session)), None);
@@ -107,14 +117,17 @@ mod tests {
         let default_sent = with(Some(sent(Some(0.7), Some(4096))));
         assert_eq!(
             params_if_different(&default_sent, Some(&session)),
-            default_sent.params.as_ref(),
+            default_sent.generation.params.as_ref(),
             "the provider's own default was sent"
         );
         let earlier = with(Some(sent(Some(0.2), None)));
         assert_eq!(
             params_if_different(&earlier, Some(&session)),
-            earlier.params.as_ref()
+            earlier.generation.params.as_ref()
         );
-        assert_eq!(params_if_different(&earlier, None), earlier.params.as_ref());
+        assert_eq!(
+            params_if_different(&earlier, None),
+            earlier.generation.params.as_ref()
+        );
     }
 }

@@ -23,25 +23,18 @@ pub const BAD_PASSWORD: &str =
 /// The most views a link can be limited to.
 pub const MOST_VIEWS: u32 = 1_000_000;
 
-/// The options form.
+/// The options form: the options as edited, and the messages chosen.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct OptionsForm {
-    pub expires_in: Option<u64>,
-    pub include_system_prompt: bool,
-    pub indexable: bool,
-    /// The other answers to the shared prompts (comparisons, regenerated
-    /// answers) go along.
-    pub include_alternatives: bool,
+    /// The options but the messages (`message_ids` stays `None`): the
+    /// expiry before the server's cap, the switches, the files left out,
+    /// the view limit, and the password as typed (never filled from the
+    /// shell, which keeps none: it stays while the dialog is open).
+    pub options: ShareOptions,
     /// A selection of messages, not all of them.
     pub some: bool,
+    /// The messages ticked, kept while all are chosen.
     pub selected: BTreeSet<String>,
-    /// The files not to publish (SHA-256s).
-    pub left_out: BTreeSet<String>,
-    /// The password readers must give; empty: none. Never filled from the
-    /// shell (it keeps none), kept as typed while the dialog is open.
-    pub password: String,
-    /// How many times the link can be opened; none: no limit.
-    pub max_views: Option<u32>,
 }
 
 /// An edit of the options form.
@@ -158,8 +151,6 @@ impl ShareDialog {
     /// The dialog as it opens: publishing starts at once.
     pub fn new(message_ids: Vec<String>) -> Self {
         let form = OptionsForm {
-            include_system_prompt: true,
-            include_alternatives: true,
             selected: message_ids.iter().cloned().collect(),
             ..OptionsForm::default()
         };
@@ -194,7 +185,7 @@ impl ShareDialog {
 
     /// The expiry the form stands for, cut to the server's cap.
     pub fn form_expiry(&self) -> Option<u64> {
-        fit_expiry(self.form.expires_in, self.max_expiry_seconds)
+        fit_expiry(self.form.options.expires_in, self.max_expiry_seconds)
     }
 
     /// The options of the form, as the shell takes them.
@@ -213,19 +204,19 @@ impl ShareDialog {
         } else {
             None
         };
-        let password = Some(self.form.password.clone()).filter(|p| !p.is_empty());
-        if password.as_deref().is_some_and(|p| !password_fits(p)) {
+        let options = &self.form.options;
+        if options
+            .password
+            .as_deref()
+            .is_some_and(|p| !password_fits(p))
+        {
             return Err(BAD_PASSWORD.to_owned());
         }
         Ok(ShareOptions {
             message_ids,
             expires_in: self.form_expiry(),
-            include_system_prompt: self.form.include_system_prompt,
-            indexable: self.offers_indexing() && self.form.indexable,
-            include_alternatives: self.form.include_alternatives,
-            leave_out_attachments: self.form.left_out.iter().cloned().collect(),
-            password: password.map(Into::into),
-            max_views: self.form.max_views,
+            indexable: self.offers_indexing() && options.indexable,
+            ..options.clone()
         })
     }
 
@@ -243,11 +234,11 @@ impl ShareDialog {
     /// new publish would change what the link shows.
     pub fn files_changed(&self) -> bool {
         self.result.as_ref().is_some_and(|result| {
-            let published: BTreeSet<&String> =
-                result.options.leave_out_attachments.iter().collect();
+            let published = &result.options.leave_out_attachments;
+            let left_out = &self.form.options.leave_out_attachments;
             let listed = self.attachments.iter().map(|a| &a.sha256);
             listed
-                .filter(|sha| published.contains(sha) != self.form.left_out.contains(*sha))
+                .filter(|sha| published.contains(sha) != left_out.contains(sha))
                 .count()
                 > 0
         })
@@ -257,7 +248,8 @@ impl ShareDialog {
     /// the form's when it is open, leaves files out or has a password, else
     /// none (the shell uses the last used, which are the link's).
     pub fn chosen_options(&self) -> Result<Option<ShareOptions>, String> {
-        let own = !self.form.left_out.is_empty() || !self.form.password.is_empty();
+        let options = &self.form.options;
+        let own = !options.leave_out_attachments.is_empty() || options.password.is_some();
         if self.options_open || own {
             self.form_options().map(Some)
         } else {
@@ -268,20 +260,18 @@ impl ShareDialog {
     /// The form as `options` say; the password typed stays (the shell
     /// never says one).
     fn fill_form(&mut self, options: &ShareOptions) {
-        let password = std::mem::take(&mut self.form.password);
+        let password = self.form.options.password.take();
         self.form = OptionsForm {
-            expires_in: options.expires_in,
-            include_system_prompt: options.include_system_prompt,
-            indexable: options.indexable,
-            include_alternatives: options.include_alternatives,
+            options: ShareOptions {
+                message_ids: None,
+                password,
+                ..options.clone()
+            },
             some: options.message_ids.is_some(),
             selected: match &options.message_ids {
                 Some(ids) => ids.iter().cloned().collect(),
                 None => self.message_ids.iter().cloned().collect(),
             },
-            left_out: options.leave_out_attachments.iter().cloned().collect(),
-            password,
-            max_views: options.max_views,
         };
     }
 
@@ -331,11 +321,12 @@ impl ShareDialog {
             ShareAction::Edit(edit) => {
                 self.form_touched = true;
                 let form = &mut self.form;
+                let options = &mut form.options;
                 match edit {
-                    FormEdit::Expiry(seconds) => form.expires_in = seconds,
-                    FormEdit::IncludeSystemPrompt(on) => form.include_system_prompt = on,
-                    FormEdit::Indexable(on) => form.indexable = on,
-                    FormEdit::IncludeAlternatives(on) => form.include_alternatives = on,
+                    FormEdit::Expiry(seconds) => options.expires_in = seconds,
+                    FormEdit::IncludeSystemPrompt(on) => options.include_system_prompt = on,
+                    FormEdit::Indexable(on) => options.indexable = on,
+                    FormEdit::IncludeAlternatives(on) => options.include_alternatives = on,
                     FormEdit::Some(some) => form.some = some,
                     FormEdit::Message { id, chosen: true } => {
                         form.selected.insert(id);
@@ -343,20 +334,17 @@ impl ShareDialog {
                     FormEdit::Message { id, chosen: false } => {
                         form.selected.remove(&id);
                     }
-                    FormEdit::Attachment {
-                        sha256,
-                        published: false,
-                    } => {
-                        form.left_out.insert(sha256);
+                    FormEdit::Attachment { sha256, published } => {
+                        let left_out = &mut options.leave_out_attachments;
+                        left_out.retain(|sha| *sha != sha256);
+                        if !published {
+                            left_out.push(sha256);
+                        }
                     }
-                    FormEdit::Attachment {
-                        sha256,
-                        published: true,
-                    } => {
-                        form.left_out.remove(&sha256);
+                    FormEdit::Password(typed) => {
+                        options.password = Some(typed).filter(|p| !p.is_empty()).map(Into::into);
                     }
-                    FormEdit::Password(password) => form.password = password,
-                    FormEdit::MaxViews(typed) => form.max_views = parse_max_views(&typed),
+                    FormEdit::MaxViews(typed) => options.max_views = parse_max_views(&typed),
                 }
             }
             ShareAction::Exporting(export) => {

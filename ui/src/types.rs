@@ -15,3 +15,5 @@ pub use contract::{
 // Used by the tests only (so far).
 #[cfg(test)]
 pub use chat_core::{Totals, Usage};
+#[cfg(test)]
+pub use contract::Generation;

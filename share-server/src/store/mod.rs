@@ -72,21 +72,17 @@ pub struct Credential {
     pub token_hash: TokenHash,
 }
 
-/// A share to insert.
+/// A share to insert: its first version, and what holds for all its
+/// versions.
 #[derive(Debug, Clone)]
 pub struct NewShare {
-    pub id: ShareId,
+    /// The id, title, snapshot, creation time and files, as a later
+    /// version has them.
+    pub version: NewVersion,
     pub owner: Option<UserId>,
     pub delete_token_hash: TokenHash,
-    pub title: String,
-    /// The snapshot exactly as received.
-    pub snapshot: Vec<u8>,
-    pub created_at: DateTime<Utc>,
     pub expires_at: Option<DateTime<Utc>>,
     pub indexable: bool,
-    /// The files its messages attach, each once (stored in the same
-    /// transaction as the share; a blob another share stored is reused).
-    pub files: Vec<NewFile>,
     /// The argon2id hash (PHC string) of the share's password, if it has one.
     pub password_hash: Option<String>,
     /// How many full reads it allows (`None`: no limit).
@@ -205,7 +201,7 @@ pub struct ShareSummary {
     pub protected: bool,
 }
 
-/// A new version of a share: its snapshot and files (as for [`NewShare`]).
+/// A version of a share to store: the first (in [`NewShare`]) or a later one.
 #[derive(Debug, Clone)]
 pub struct NewVersion {
     /// The share it belongs to.
@@ -215,7 +211,9 @@ pub struct NewVersion {
     /// The snapshot exactly as received.
     pub snapshot: Vec<u8>,
     pub created_at: DateTime<Utc>,
-    /// As [`NewShare::files`]; the share keeps the files of earlier versions.
+    /// The files its messages attach, each once (stored in the same
+    /// transaction as the version; a blob another share stored is reused).
+    /// The share keeps the files of earlier versions.
     pub files: Vec<NewFile>,
 }
 

@@ -263,6 +263,7 @@ impl ShareStore for PostgresStore {
     }
 
     async fn insert_share(&self, share: NewShare) -> Result<()> {
+        let version = &share.version;
         let mut client = self.client().await?;
         let transaction = client.transaction().await.map_err(db_error)?;
         transaction
@@ -272,12 +273,12 @@ impl ShareStore for PostgresStore {
                                      max_views)
                  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)",
                 &[
-                    &share.id.as_str(),
+                    &version.id.as_str(),
                     &share.owner,
                     &share.delete_token_hash.as_bytes().as_slice(),
-                    &share.title,
-                    &share.snapshot,
-                    &millis(share.created_at)?,
+                    &version.title,
+                    &version.snapshot,
+                    &millis(version.created_at)?,
                     &optional_millis(share.expires_at)?,
                     &share.indexable,
                     &share.password_hash,
@@ -288,7 +289,7 @@ impl ShareStore for PostgresStore {
             )
             .await
             .map_err(db_error)?;
-        versions::insert_files(&transaction, &share.id, &share.files).await?;
+        versions::insert_files(&transaction, &version.id, &version.files).await?;
         transaction.commit().await.map_err(db_error)
     }
 

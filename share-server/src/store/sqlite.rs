@@ -258,6 +258,7 @@ impl ShareStore for SqliteStore {
     async fn insert_share(&self, share: NewShare) -> Result<()> {
         self.writer
             .run(move |conn| {
+                let version = &share.version;
                 let transaction = conn.transaction()?;
                 transaction.execute(
                     "INSERT INTO shares (id, owner_id, delete_token_hash, title, snapshot,
@@ -265,19 +266,19 @@ impl ShareStore for SqliteStore {
                                          max_views)
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
                     (
-                        share.id.as_str(),
+                        version.id.as_str(),
                         share.owner,
                         share.delete_token_hash.as_bytes().as_slice(),
-                        &share.title,
-                        &share.snapshot,
-                        millis(share.created_at),
+                        &version.title,
+                        &version.snapshot,
+                        millis(version.created_at),
                         share.expires_at.map(millis),
                         share.indexable,
                         &share.password_hash,
                         share.max_views,
                     ),
                 )?;
-                versions::insert_files(&transaction, &share.id, &share.files)?;
+                versions::insert_files(&transaction, &version.id, &version.files)?;
                 transaction.commit()
             })
             .await

@@ -210,19 +210,21 @@ async fn purge_deletes_expired_and_burnt_shares_and_prints_the_counts() {
         // The last one allows one view, and has had it.
         for (hours, max_views) in [(-48, None), (-1, None), (1, None), (1, Some(1))] {
             let share = share_server::store::NewShare {
-                id: share_server::ids::ShareId::generate().unwrap(),
+                version: share_server::store::NewVersion {
+                    id: share_server::ids::ShareId::generate().unwrap(),
+                    title: "t".into(),
+                    snapshot: b"{}".to_vec(),
+                    created_at: now - chrono::Duration::days(3),
+                    files: Vec::new(),
+                },
                 owner: None,
                 delete_token_hash: share_server::ids::TokenHash::of("psd_x"),
-                title: "t".into(),
-                snapshot: b"{}".to_vec(),
-                created_at: now - chrono::Duration::days(3),
                 expires_at: Some(now + chrono::Duration::hours(hours)),
                 indexable: false,
-                files: Vec::new(),
                 password_hash: None,
                 max_views,
             };
-            let id = share.id.clone();
+            let id = share.version.id.clone();
             store.insert_share(share).await.unwrap();
             if max_views.is_some() {
                 assert_eq!(store.take_view(&id, now).await.unwrap(), Some(1));

@@ -14,7 +14,6 @@ use common::{INVALID_JSON, INVALID_SNAPSHOT, Schema, TestServer, expect_error, s
 use reqwest::StatusCode;
 use scraper::{Html, Selector};
 use serde_json::{Value, json};
-use share_server::store::NewShare;
 
 fn minutes_ago(minutes: i64) -> String {
     (Utc::now() - Duration::minutes(minutes)).to_rfc3339_opts(SecondsFormat::Millis, true)
@@ -260,12 +259,10 @@ fn stored_v1_bytes() -> Vec<u8> {
 on_both_backends!(shares_stored_before_v2_render_as_before, |c| c);
 async fn shares_stored_before_v2_render_as_before(server: TestServer) {
     let bytes = stored_v1_bytes();
-    let share = NewShare {
-        title: "Stored before v2".into(),
-        snapshot: bytes.clone(),
-        ..new_share(None, server.clock.now() - Duration::days(30))
-    };
-    let id = share.id.clone();
+    let mut share = new_share(None, server.clock.now() - Duration::days(30));
+    share.version.title = "Stored before v2".into();
+    share.version.snapshot = bytes.clone();
+    let id = share.version.id.clone();
     server.server.store().insert_share(share).await.unwrap();
 
     let page = server.get(&format!("/shared/{id}")).await;

@@ -185,7 +185,7 @@ async fn many_concurrent_readers_and_writers() {
             let share = store_suite::new_share(Some(owner.id), store_suite::t0());
             store.insert_share(share.clone()).await.unwrap();
             if i % 2 == 0 {
-                store.share(&share.id).await.unwrap().unwrap();
+                store.share(&share.version.id).await.unwrap().unwrap();
             }
             store.list_shares(owner.id, 5, 0).await.unwrap();
         }));

@@ -55,8 +55,8 @@ fn file(name: &str, bytes: &[u8]) -> NewFile {
 
 async fn insert_with(store: &dyn ShareStore, files: Vec<NewFile>) -> ShareId {
     let mut share = new_share(None, t0());
-    share.files = files;
-    let id = share.id.clone();
+    share.version.files = files;
+    let id = share.version.id.clone();
     store.insert_share(share).await.unwrap();
     id
 }
@@ -85,8 +85,8 @@ async fn files_are_stored_once_by_hash(store: &dyn ShareStore) {
     assert_eq!(store.purge_unused_files().await.unwrap(), 0, "still used");
     let mut third = new_share(None, t0());
     third.expires_at = Some(t0() + Duration::hours(1));
-    third.files = vec![photo.clone()];
-    let third_id = third.id.clone();
+    third.version.files = vec![photo.clone()];
+    let third_id = third.version.id.clone();
     store.insert_share(third).await.unwrap();
     assert!(store.revoke_share(&second, t0()).await.unwrap());
     assert_eq!(
@@ -133,7 +133,7 @@ async fn revoking_releases_the_files_no_other_share_uses(store: &dyn ShareStore)
 async fn purge_deletes_the_files_of_expired_shares_only_when_unused(store: &dyn ShareStore) {
     let mut expired = new_share(None, t0());
     expired.expires_at = Some(t0() + Duration::hours(1));
-    expired.files = vec![file("gone.png", b"gone"), file("both.png", b"both")];
+    expired.version.files = vec![file("gone.png", b"gone"), file("both.png", b"both")];
     store.insert_share(expired).await.unwrap();
     let live = insert_with(store, vec![file("both.png", b"both")]).await;
     // Before the share expires nothing is unused.
@@ -154,8 +154,8 @@ async fn purge_deletes_the_files_of_expired_shares_only_when_unused(store: &dyn 
 async fn a_failed_insert_stores_no_file(store: &dyn ShareStore) {
     let first = new_share(None, t0());
     let mut clash = new_share(None, t0());
-    clash.id = first.id.clone();
-    clash.files = vec![file("orphan.png", b"orphan")];
+    clash.version.id = first.version.id.clone();
+    clash.version.files = vec![file("orphan.png", b"orphan")];
     store.insert_share(first).await.unwrap();
     assert!(matches!(
         store.insert_share(clash).await,

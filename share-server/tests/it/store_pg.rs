@@ -293,7 +293,7 @@ async fn an_exhausted_pool_is_unavailable_after_the_wait_timeout() {
         .unwrap();
     let blocked = tokio::spawn({
         let store = Arc::clone(&store);
-        let id = share.id.clone();
+        let id = share.version.id.clone();
         async move { store.share(&id).await }
     });
     // Wait until the server shows that read waiting for the lock.

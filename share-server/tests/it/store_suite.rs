@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use share_server::ids::{ShareId, TokenHash};
-use share_server::store::{Liveness, NewShare, ShareStore, StoreError, UserId};
+use share_server::store::{Liveness, NewShare, NewVersion, ShareStore, StoreError, UserId};
 
 /// Declares the suite's tests for one backend. `$factory` is an async
 /// expression yielding `(Store, guard)`; the guard keeps e.g. a temp dir alive.
@@ -56,15 +56,17 @@ pub fn t0() -> DateTime<Utc> {
 
 pub fn new_share(owner: Option<UserId>, created_at: DateTime<Utc>) -> NewShare {
     NewShare {
-        id: ShareId::generate().unwrap(),
+        version: NewVersion {
+            id: ShareId::generate().unwrap(),
+            title: "A title".into(),
+            snapshot: b"{ \"verbatim\" : true }\n".to_vec(),
+            created_at,
+            files: Vec::new(),
+        },
         owner,
         delete_token_hash: TokenHash::of(&format!("psd_{}", ShareId::generate().unwrap())),
-        title: "A title".into(),
-        snapshot: b"{ \"verbatim\" : true }\n".to_vec(),
-        created_at,
         expires_at: None,
         indexable: false,
-        files: Vec::new(),
         password_hash: None,
         max_views: None,
     }
@@ -146,29 +148,29 @@ pub async fn shares_keep_their_bytes_and_metadata(store: &dyn ShareStore) {
     let mut share = new_share(Some(owner.id), t0());
     share.expires_at = Some(t0() + Duration::days(30));
     share.indexable = true;
-    share.snapshot = "{\"title\":\"caf\u{e9} \\u00e9\"}  \n".as_bytes().to_vec();
+    share.version.snapshot = "{\"title\":\"caf\u{e9} \\u00e9\"}  \n".as_bytes().to_vec();
     store.insert_share(share.clone()).await.unwrap();
 
-    let stored = store.share(&share.id).await.unwrap().unwrap();
-    assert_eq!(stored.id, share.id);
+    let stored = store.share(&share.version.id).await.unwrap().unwrap();
+    assert_eq!(stored.id, share.version.id);
     assert_eq!(stored.owner, Some(owner.id));
-    assert_eq!(stored.snapshot, share.snapshot, "stored verbatim");
+    assert_eq!(stored.snapshot, share.version.snapshot, "stored verbatim");
     assert_eq!(stored.created_at, t0(), "millisecond precision survives");
     assert_eq!(stored.status.expires_at, share.expires_at);
     assert_eq!(stored.status.revoked_at, None);
     assert!(stored.indexable);
 
-    let auth = store.share_auth(&share.id).await.unwrap().unwrap();
+    let auth = store.share_auth(&share.version.id).await.unwrap().unwrap();
     assert_eq!(auth.owner, Some(owner.id));
     assert!(auth.delete_token_hash.matches(&share.delete_token_hash));
     assert_eq!(
-        store.share_status(&share.id).await.unwrap(),
+        store.share_status(&share.version.id).await.unwrap(),
         Some(stored.status)
     );
 
     let anonymous = new_share(None, t0());
     store.insert_share(anonymous.clone()).await.unwrap();
-    let stored = store.share(&anonymous.id).await.unwrap().unwrap();
+    let stored = store.share(&anonymous.version.id).await.unwrap().unwrap();
     assert_eq!(stored.owner, None);
     assert!(!stored.indexable);
     assert_eq!(stored.status.expires_at, None);
@@ -178,7 +180,7 @@ pub async fn share_ids_are_unique(store: &dyn ShareStore) {
     let share = new_share(None, t0());
     store.insert_share(share.clone()).await.unwrap();
     let mut again = new_share(None, t0());
-    again.id = share.id.clone();
+    again.version.id = share.version.id.clone();
     assert!(matches!(
         store.insert_share(again).await,
         Err(StoreError::Conflict)
@@ -205,8 +207,8 @@ pub async fn lists_are_per_owner_newest_first_and_paged(store: &dyn ShareStore) 
     let mut ids = Vec::new();
     for i in 0..5 {
         let mut share = new_share(Some(alice.id), t0() + Duration::minutes(i));
-        share.title = format!("chat {i}");
-        ids.push(share.id.clone());
+        share.version.title = format!("chat {i}");
+        ids.push(share.version.id.clone());
         store.insert_share(share).await.unwrap();
     }
     // Same creation time: the later insert still lists first.
@@ -222,7 +224,7 @@ pub async fn lists_are_per_owner_newest_first_and_paged(store: &dyn ShareStore) 
     let page = store.list_shares(alice.id, 3, 0).await.unwrap();
     assert_eq!(page.total, 6);
     let listed: Vec<&ShareId> = page.items.iter().map(|s| &s.id).collect();
-    assert_eq!(listed, [&tie.id, &ids[4], &ids[3]]);
+    assert_eq!(listed, [&tie.version.id, &ids[4], &ids[3]]);
     assert_eq!(page.items[1].title, "chat 4");
 
     let rest = store.list_shares(alice.id, 10, 3).await.unwrap();
@@ -250,14 +252,14 @@ pub async fn revoking_erases_the_snapshot_once(store: &dyn ShareStore) {
     let share = new_share(None, t0());
     store.insert_share(share.clone()).await.unwrap();
     let at = t0() + Duration::hours(1);
-    assert!(store.revoke_share(&share.id, at).await.unwrap());
+    assert!(store.revoke_share(&share.version.id, at).await.unwrap());
     assert!(
         !store
-            .revoke_share(&share.id, at + Duration::hours(1))
+            .revoke_share(&share.version.id, at + Duration::hours(1))
             .await
             .unwrap()
     );
-    let stored = store.share(&share.id).await.unwrap().unwrap();
+    let stored = store.share(&share.version.id).await.unwrap().unwrap();
     assert!(stored.snapshot.is_empty(), "the snapshot is erased");
     assert_eq!(stored.status.revoked_at, Some(at));
     assert_eq!(stored.status.liveness(at), Liveness::Revoked);
@@ -276,24 +278,31 @@ pub async fn purge_deletes_only_expired_shares(store: &dyn ShareStore) {
         store.insert_share(share.clone()).await.unwrap();
     }
     assert_eq!(store.purge_expired(now).await.unwrap(), 2);
-    assert!(store.share(&expired.id).await.unwrap().is_none());
-    assert!(store.share(&just_expired.id).await.unwrap().is_none());
-    assert!(store.share(&live.id).await.unwrap().is_some());
-    assert!(store.share(&forever.id).await.unwrap().is_some());
+    let kept = [
+        (expired, false),
+        (just_expired, false),
+        (live, true),
+        (forever, true),
+    ];
+    for (share, kept) in kept {
+        let found = store.share(&share.version.id).await.unwrap();
+        assert_eq!(found.is_some(), kept, "expires at {:?}", share.expires_at);
+    }
     assert_eq!(store.purge_expired(now).await.unwrap(), 0, "idempotent");
 }
 
 pub async fn expiry_and_revocation_show_in_the_status(store: &dyn ShareStore) {
     let mut share = new_share(None, t0());
     share.expires_at = Some(t0() + Duration::hours(1));
-    store.insert_share(share.clone()).await.unwrap();
-    let status = store.share_status(&share.id).await.unwrap().unwrap();
+    let id = share.version.id.clone();
+    store.insert_share(share).await.unwrap();
+    let status = store.share_status(&id).await.unwrap().unwrap();
     assert_eq!(status.liveness(t0()), Liveness::Live);
     assert_eq!(
         status.liveness(t0() + Duration::hours(1)),
         Liveness::Expired
     );
-    store.revoke_share(&share.id, t0()).await.unwrap();
-    let status = store.share_status(&share.id).await.unwrap().unwrap();
+    store.revoke_share(&id, t0()).await.unwrap();
+    let status = store.share_status(&id).await.unwrap().unwrap();
     assert_eq!(status.liveness(t0()), Liveness::Revoked);
 }

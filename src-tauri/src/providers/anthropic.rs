@@ -146,9 +146,9 @@ impl State {
 /// requires it), the temperature capped to Anthropic's range (0..=1).
 pub fn params(request: &ChatRequest) -> GenerationParams {
     GenerationParams {
-        temperature: request.temperature.map(|t| t.min(1.0)),
-        max_tokens: Some(request.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS)),
-        ..request.params()
+        temperature: request.params.temperature.map(|t| t.min(1.0)),
+        max_tokens: Some(request.params.max_tokens.unwrap_or(DEFAULT_MAX_TOKENS)),
+        ..request.params.clone()
     }
 }
 

@@ -138,22 +138,12 @@ pub struct ChatRequest {
     pub system_prompt: Option<String>,
     pub messages: Vec<ChatMessage>,
     pub tools: Vec<ToolDefinition>,
-    pub temperature: Option<f64>,
-    pub max_tokens: Option<i64>,
-    pub top_p: Option<f64>,
+    /// The sampling parameters as the setup sets them (each wire format
+    /// sends them in its own way).
+    pub params: GenerationParams,
 }
 
 impl ChatRequest {
-    /// The sampling parameters as the session sets them.
-    pub fn params(&self) -> GenerationParams {
-        GenerationParams {
-            temperature: self.temperature,
-            top_p: self.top_p,
-            max_tokens: self.max_tokens,
-            other: Default::default(),
-        }
-    }
-
     /// The system prompt as a leading `system` message, unless it is blank.
     pub fn system_message(&self) -> Option<serde_json::Value> {
         self.system_prompt
@@ -208,7 +198,7 @@ impl<T: Into<String>> From<T> for ProviderError {
 /// sends them (each wire format's body is written from these).
 pub fn sent_params(kind: ProviderKind, request: &ChatRequest) -> GenerationParams {
     match kind {
-        ProviderKind::OpenAi | ProviderKind::Ollama => request.params(),
+        ProviderKind::OpenAi | ProviderKind::Ollama => request.params.clone(),
         ProviderKind::Anthropic => anthropic::params(request),
     }
 }

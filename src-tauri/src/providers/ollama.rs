@@ -86,7 +86,7 @@ pub fn body(request: &ChatRequest) -> Value {
         }
         messages.push(value);
     }
-    let sampling = request.params();
+    let sampling = &request.params;
     let mut options = serde_json::Map::new();
     if let Some(temperature) = sampling.temperature {
         options.insert("temperature".into(), json!(temperature));

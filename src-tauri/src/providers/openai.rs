@@ -122,7 +122,7 @@ pub fn body(endpoint: &Endpoint, request: &ChatRequest) -> Value {
         "stream": true,
         "stream_options": { "include_usage": true },
     });
-    let sampling = request.params();
+    let sampling = &request.params;
     if let Some(temperature) = sampling.temperature {
         body["temperature"] = json!(temperature);
     }

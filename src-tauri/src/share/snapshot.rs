@@ -25,7 +25,9 @@ use crate::served_by::ServedBy;
 use crate::served_by::ServedByExt;
 use crate::settings::Settings;
 use crate::store::Derived;
-use crate::store::{ImportedFrom, MessageStatus, Session, SessionConfig, Store, StoredMessage};
+use crate::store::{
+    Generation, ImportedFrom, MessageStatus, Session, SessionConfig, Store, StoredMessage,
+};
 
 /// Builds the snapshot of a session (not yet redacted or validated): its
 /// selected path and, with `include_alternatives`, the other answers to
@@ -195,14 +197,19 @@ fn published<'a>(
 /// to `modelConfig`, as for a version 1 snapshot.
 fn describe_answer(message: &mut Message, stored: &StoredMessage, settings: &Settings) {
     message.tool_calls = stored.tool_calls.clone();
-    message.provider = stored.provider_name.clone().or_else(|| {
+    message.provider = stored.generation.provider_name.clone().or_else(|| {
         stored
+            .generation
             .provider_id
             .as_deref()
             .map(|id| served_through(settings, id).name)
     });
-    message.model = stored.model.clone().filter(|m| !m.trim().is_empty());
-    message.params = stored.params.clone();
+    message.model = stored
+        .generation
+        .model
+        .clone()
+        .filter(|m| !m.trim().is_empty());
+    message.params = stored.generation.params.clone();
     message.finish_reason = stored.finish();
     if message.finish_reason == Some(FinishReason::Error) {
         message.error = stored
@@ -364,19 +371,20 @@ pub fn import_snapshot(
                 error: m.error.clone(),
                 finish_reason: m.finish_reason.map(|r| r.as_str().to_owned()),
                 // Not produced by an endpoint of this app.
-                provider_id: None,
-                model: answer.then(|| snapshot.model_of(m).model.to_owned()),
-                provider_name: answer.then(|| snapshot.model_of(m).provider.to_owned()),
-                price_provider: None,
+                generation: Generation {
+                    model: answer.then(|| snapshot.model_of(m).model.to_owned()),
+                    provider_name: answer.then(|| snapshot.model_of(m).provider.to_owned()),
+                    params: if answer {
+                        m.params
+                            .clone()
+                            .or_else(|| (!shared_params.is_empty()).then(|| shared_params.clone()))
+                    } else {
+                        None
+                    },
+                    ..Generation::default()
+                },
                 ended: None,
                 attachments,
-                params: if answer {
-                    m.params
-                        .clone()
-                        .or_else(|| (!shared_params.is_empty()).then(|| shared_params.clone()))
-                } else {
-                    None
-                },
                 created_at: m.timestamp,
                 updated_at: m.timestamp,
             };

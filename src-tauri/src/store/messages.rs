@@ -8,7 +8,7 @@ use super::attachments::{fill_attachments, insert_refs};
 use super::copies::fill_siblings_of_all;
 use super::tree::{Flags, Place, fill_siblings};
 use super::{
-    Derived, MessagePage, MessageStatus, MessageUpdate, NewMessage, Result, SessionTotals, Store,
+    Derived, Generation, MessagePage, MessageStatus, NewMessage, Result, SessionTotals, Store,
     StoreError, StoredMessage, TextColumns, all_rows, found, new_id, now, timestamp,
 };
 
@@ -129,10 +129,14 @@ impl Store {
         })
     }
 
-    /// Writes a turn's outcome onto its message.
-    pub fn update_message(&self, id: &str, update: &MessageUpdate) -> Result<StoredMessage> {
-        let usage = update.usage.unwrap_or_default();
-        let has_usage = update.usage.is_some();
+    /// Writes what a turn came to onto its stored answer: the text,
+    /// reasoning, usage, cost, times, tool calls, status, error and finish
+    /// reason of `answer` (its other fields are as stored). Returns the
+    /// answer as stored now.
+    pub fn save_outcome(&self, answer: &StoredMessage) -> Result<StoredMessage> {
+        let id = answer.id.as_str();
+        let usage = answer.usage.unwrap_or_default();
+        let has_usage = answer.usage.is_some();
         {
             let mut conn = self.conn()?;
             let tx = conn.transaction()?;
@@ -141,24 +145,24 @@ impl Store {
                 "UPDATE messages SET content = ?2, reasoning = ?3, input_tokens = ?4,
                  output_tokens = ?5, reasoning_tokens = ?6, cached_tokens = ?7, cost = ?8,
                  ttft_ms = ?9, inference_ms = ?10, tool_calls = ?11,
-                 status = COALESCE(?12, status), error = ?13, finish_reason = ?14,
+                 status = ?12, error = ?13, finish_reason = ?14,
                  updated_at = ?15
                  WHERE id = ?1",
                 params![
                     id,
-                    update.content,
-                    update.reasoning,
+                    answer.content,
+                    answer.reasoning,
                     has_usage.then_some(usage.input_tokens),
                     has_usage.then_some(usage.output_tokens),
                     usage.reasoning_tokens.filter(|_| has_usage),
                     usage.cached_tokens.filter(|_| has_usage),
-                    update.cost,
-                    update.time_to_first_token_ms,
-                    update.inference_time_ms,
-                    serde_json::to_string(&update.tool_calls)?,
-                    update.status.map(MessageStatus::as_str),
-                    update.error,
-                    update.finish_reason,
+                    answer.cost,
+                    answer.time_to_first_token_ms,
+                    answer.inference_time_ms,
+                    serde_json::to_string(&answer.tool_calls)?,
+                    answer.status.as_str(),
+                    answer.error,
+                    answer.finish_reason,
                     now,
                 ],
             )?;
@@ -285,7 +289,7 @@ pub(super) fn insert_message_row(
     message: &StoredMessage,
     flags: Flags,
 ) -> Result<()> {
-    let usage = message.usage;
+    let (usage, generation) = (message.usage, &message.generation);
     conn.prepare_cached(&format!(
         "INSERT INTO messages ({MESSAGE_COLUMNS}, selected, on_path) VALUES
          (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
@@ -310,13 +314,13 @@ pub(super) fn insert_message_row(
         message.status.as_str(),
         message.error,
         message.finish_reason,
-        message.provider_id,
-        message.model,
+        generation.provider_id,
+        generation.model,
         timestamp(message.created_at),
         timestamp(message.updated_at),
-        message.provider_name,
-        message.price_provider,
-        message
+        generation.provider_name,
+        generation.price_provider,
+        generation
             .params
             .as_ref()
             .map(serde_json::to_string)
@@ -355,11 +359,7 @@ pub(super) fn new_row(
         status: message.status,
         error: None,
         finish_reason: None,
-        provider_id: message.provider_id,
-        model: message.model,
-        provider_name: message.provider_name,
-        price_provider: message.price_provider,
-        params: message.params,
+        generation: message.generation,
         ended: None,
         attachments: Vec::new(),
         created_at: now,
@@ -389,6 +389,13 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage>
         }),
     };
     let status: String = row.get(15)?;
+    let generation = Generation {
+        provider_id: row.get(18)?,
+        model: row.get(19)?,
+        provider_name: row.get(22)?,
+        price_provider: row.get(23)?,
+        params: row.optional_json(24)?,
+    };
     let mut message = StoredMessage {
         id: row.get(0)?,
         session_id: row.get(1)?,
@@ -408,13 +415,9 @@ pub(super) fn message_from_row(row: &Row<'_>) -> rusqlite::Result<StoredMessage>
         status: MessageStatus::parse(&status).unwrap_or(MessageStatus::Error),
         error: row.get(16)?,
         finish_reason: row.get(17)?,
-        provider_id: row.get(18)?,
-        model: row.get(19)?,
+        generation,
         created_at: row.timestamp(20)?,
         updated_at: row.timestamp(21)?,
-        provider_name: row.get(22)?,
-        price_provider: row.get(23)?,
-        params: row.optional_json(24)?,
         ended: None,
         attachments: Vec::new(),
     };

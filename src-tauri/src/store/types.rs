@@ -1,11 +1,11 @@
 //! What the store holds: the contract's types (as the UI receives them) and
 //! what the store derives for them.
 
-use chat_core::{FinishReason, Role, ToolCall, Usage};
+use chat_core::{FinishReason, Role};
 
 pub use contract::{
-    ImportedFrom, MessagePage, MessageStatus, NewMessage, SearchHit, Session, SessionConfig,
-    SessionSummary, SessionTotals, ShareRecord, StoredMessage,
+    Generation, ImportedFrom, MessagePage, MessageStatus, NewMessage, SearchHit, Session,
+    SessionConfig, SessionSummary, SessionTotals, ShareRecord, StoredMessage,
 };
 
 /// What the store derives for a message from its stored fields.
@@ -64,19 +64,4 @@ fn tokens_per_second(message: &StoredMessage) -> Option<f64> {
         }
         _ => None,
     }
-}
-
-/// The outcome of a turn, written onto its assistant message in one update.
-#[derive(Debug, Clone, PartialEq, Default)]
-pub struct MessageUpdate {
-    pub content: String,
-    pub reasoning: Option<String>,
-    pub usage: Option<Usage>,
-    pub cost: Option<f64>,
-    pub time_to_first_token_ms: Option<i64>,
-    pub inference_time_ms: Option<i64>,
-    pub tool_calls: Vec<ToolCall>,
-    pub status: Option<MessageStatus>,
-    pub error: Option<String>,
-    pub finish_reason: Option<String>,
 }

@@ -31,7 +31,7 @@ use crate::app::{AppCore, CoreError};
 use crate::attachments::AttachmentError;
 use crate::providers::{ChatRequest, Endpoint, StreamEvent, TurnOutcome, TurnResult, stream_turn};
 use crate::served_by::{ServedBy, ServedByExt};
-use crate::store::{Derived, MessageStatus, MessageUpdate, StoreError, StoredMessage};
+use crate::store::{Derived, MessageStatus, StoreError, StoredMessage};
 
 pub use request::{Files, build_request, load_files};
 pub use start::{
@@ -181,47 +181,26 @@ pub async fn run_turn(
         (Some(usage), Ok(pricing)) => served_by.cost(&pricing, &request.model, &usage, Utc::now()),
         _ => None,
     };
-    let update = update_from(result, cost);
-    let message = match core.store.update_message(&message_id, &update) {
+    let finished = finished(answer, result, cost);
+    let message = match core.store.save_outcome(&finished) {
         Ok(stored) => stored,
         Err(e) => {
             tracing::error!("the answer {message_id} could not be stored: {e}");
-            unsaved(answer, update, &e.to_string())
+            unsaved(finished, &e.to_string())
         }
     };
     sink.finished(&message);
     message
 }
 
-/// The answer as the window shows it when its outcome could not be stored:
-/// what arrived, marked failed with the reason.
-fn unsaved(mut answer: StoredMessage, update: MessageUpdate, reason: &str) -> StoredMessage {
-    let not_saved = format!("The answer could not be saved: {reason}");
-    answer.error = Some(match update.error {
-        Some(first) => format!("{first} {not_saved}"),
-        None => not_saved,
-    });
-    answer.content = update.content;
-    answer.reasoning = update.reasoning;
-    answer.usage = update.usage;
-    answer.cost = update.cost;
-    answer.time_to_first_token_ms = update.time_to_first_token_ms;
-    answer.inference_time_ms = update.inference_time_ms;
-    answer.tool_calls = update.tool_calls;
-    answer.finish_reason = update.finish_reason;
-    answer.status = MessageStatus::Error;
-    answer.updated_at = Utc::now();
-    answer.derive();
-    answer
-}
-
-fn update_from(result: TurnResult, cost: Option<f64>) -> MessageUpdate {
+/// `answer` with what its turn came to.
+fn finished(answer: StoredMessage, result: TurnResult, cost: Option<f64>) -> StoredMessage {
     let (status, error) = match result.outcome {
         TurnOutcome::Complete => (MessageStatus::Complete, None),
         TurnOutcome::Stopped => (MessageStatus::Stopped, None),
         TurnOutcome::Failed { message } => (MessageStatus::Error, Some(message)),
     };
-    MessageUpdate {
+    let mut finished = StoredMessage {
         content: result.content,
         reasoning: result.reasoning,
         usage: result.usage,
@@ -229,10 +208,27 @@ fn update_from(result: TurnResult, cost: Option<f64>) -> MessageUpdate {
         time_to_first_token_ms: result.time_to_first_token_ms,
         inference_time_ms: Some(result.inference_time_ms),
         tool_calls: result.tool_calls,
-        status: Some(status),
+        status,
         error,
         finish_reason: result.finish_reason,
-    }
+        updated_at: Utc::now(),
+        ..answer
+    };
+    finished.derive();
+    finished
+}
+
+/// The answer as the window shows it when its outcome could not be stored:
+/// what arrived, marked failed with the reason.
+fn unsaved(mut answer: StoredMessage, reason: &str) -> StoredMessage {
+    let not_saved = format!("The answer could not be saved: {reason}");
+    answer.error = Some(match answer.error.take() {
+        Some(first) => format!("{first} {not_saved}"),
+        None => not_saved,
+    });
+    answer.status = MessageStatus::Error;
+    answer.derive();
+    answer
 }
 
 /// The text so far, and when it was last saved.

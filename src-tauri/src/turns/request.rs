@@ -112,9 +112,7 @@ fn with_files(text: String, attached: &[AttachmentRef], files: &Files) -> (Strin
 pub(super) fn sampling(setup: &ModelSetup) -> ChatRequest {
     ChatRequest {
         model: setup.model.clone(),
-        temperature: setup.temperature,
-        max_tokens: setup.max_tokens,
-        top_p: setup.top_p,
+        params: setup.params(),
         ..ChatRequest::default()
     }
 }

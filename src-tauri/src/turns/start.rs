@@ -16,7 +16,7 @@ use crate::attachments::check_message;
 use crate::providers::{Endpoint, refused_file, sent_params};
 use crate::served_by::{ServedBy, ServedByExt};
 use crate::settings::{ProviderConfig, ProviderKind};
-use crate::store::{MessageStatus, NewMessage, Place, Session, StoredMessage};
+use crate::store::{Generation, MessageStatus, NewMessage, Place, Session, StoredMessage};
 
 /// A setup ready to answer: its provider's endpoint (with the key), who
 /// serves it, and the setup itself.
@@ -68,11 +68,13 @@ impl Answerer {
     fn answer(&self) -> NewMessage {
         NewMessage {
             status: MessageStatus::Streaming,
-            provider_id: Some(self.setup.provider_id.clone()),
-            model: Some(self.setup.model.clone()),
-            provider_name: Some(self.served_by.name.clone()),
-            price_provider: self.served_by.price_provider.clone(),
-            params: Some(sent_params(self.kind, &sampling(&self.setup))),
+            generation: Generation {
+                provider_id: Some(self.setup.provider_id.clone()),
+                model: Some(self.setup.model.clone()),
+                provider_name: Some(self.served_by.name.clone()),
+                price_provider: self.served_by.price_provider.clone(),
+                params: Some(sent_params(self.kind, &sampling(&self.setup))),
+            },
             ..NewMessage::new(Role::Assistant, "")
         }
     }
@@ -343,8 +345,11 @@ pub async fn start_compare(
 fn failed_answer(setup: ModelSetup) -> NewMessage {
     NewMessage {
         status: MessageStatus::Error,
-        provider_id: Some(setup.provider_id),
-        model: Some(setup.model).filter(|m| !m.trim().is_empty()),
+        generation: Generation {
+            provider_id: Some(setup.provider_id),
+            model: Some(setup.model).filter(|m| !m.trim().is_empty()),
+            ..Generation::default()
+        },
         ..NewMessage::new(Role::Assistant, "")
     }
 }

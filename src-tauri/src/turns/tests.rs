@@ -147,11 +147,11 @@ async fn regenerate_with_another_setup_answers_the_same_prompt_beside_the_first(
         [first.id.clone(), second.id.clone()]
     );
     // The answer's own record is the setup's, not the session's.
-    assert_eq!(second.provider_id.as_deref(), Some("other"));
-    assert_eq!(second.model.as_deref(), Some("other-model"));
-    assert_eq!(second.provider_name.as_deref(), Some("other"));
+    assert_eq!(second.generation.provider_id.as_deref(), Some("other"));
+    assert_eq!(second.generation.model.as_deref(), Some("other-model"));
+    assert_eq!(second.generation.provider_name.as_deref(), Some("other"));
     assert_eq!(
-        second.params,
+        second.generation.params,
         Some(chat_core::GenerationParams {
             temperature: Some(0.9),
             ..chat_core::GenerationParams::default()
@@ -177,7 +177,7 @@ async fn regenerate_with_another_setup_answers_the_same_prompt_beside_the_first(
     // Without a setup: the session's own, beside both.
     let (started, _) = start_regenerate(&h.core, &first.id, None).await.unwrap();
     assert_eq!(
-        started.assistant_message.provider_id.as_deref(),
+        started.assistant_message.generation.provider_id.as_deref(),
         Some("test")
     );
     assert_eq!(started.assistant_message.siblings.len(), 3);
@@ -250,7 +250,10 @@ async fn a_compare_run_goes_on_when_one_provider_fails() {
     assert_eq!(answers[2].status, MessageStatus::Error);
     let reason = answers[2].error.clone().unwrap();
     assert!(reason.contains("missing"), "{reason}");
-    assert_eq!(answers[2].provider_id.as_deref(), Some("missing"));
+    assert_eq!(
+        answers[2].generation.provider_id.as_deref(),
+        Some("missing")
+    );
 
     let recorder = Arc::new(Recorder::default());
     let ended = run_compare(Arc::clone(&h.core), prepared, recorder.clone()).await;
@@ -266,7 +269,7 @@ async fn a_compare_run_goes_on_when_one_provider_fails() {
     );
     assert_eq!(ended[0].content, "From test");
     assert_eq!(ended[3].content, "From good");
-    assert_eq!(ended[3].model.as_deref(), Some("g"));
+    assert_eq!(ended[3].generation.model.as_deref(), Some("g"));
     assert!(ended[1].error.as_deref().unwrap().contains("500"));
     // Each answer streamed its own events, and each was reported finished
     // once.

@@ -100,7 +100,7 @@ fn CompareColumn(props: &CompareColumnProps) -> Html {
         };
     };
     let streaming = message.status == MessageStatus::Streaming;
-    let name = match (served_by(message), message.model.as_deref()) {
+    let name = match (served_by(message), message.generation.model.as_deref()) {
         (Some(provider), Some(model)) => format!("{provider} · {model}"),
         (provider, model) => provider.or(model).unwrap_or("Unknown model").to_owned(),
     };

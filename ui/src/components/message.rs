@@ -139,7 +139,7 @@ pub fn MessageView(props: &MessageProps) -> Html {
     let origin = (message.role == Role::Assistant).then(|| {
         html! {
             <>
-                if let Some(model) = &message.model {
+                if let Some(model) = &message.generation.model {
                     <span class="msg-model">{ model.clone() }</span>
                 }
                 if let Some(provider) = served_by(message) {

@@ -39,10 +39,10 @@ fn regenerate_setup(app: &AppHandles, id: &str) -> ModelSetup {
         .map(|s| ModelSetup::of(&s.config))
         .unwrap_or_default();
     if let Some(answer) = app.chat.all_messages().find(|m| m.id == id) {
-        if let Some(provider) = &answer.provider_id {
+        if let Some(provider) = &answer.generation.provider_id {
             setup.provider_id.clone_from(provider);
         }
-        if let Some(model) = &answer.model {
+        if let Some(model) = &answer.generation.model {
             setup.model.clone_from(model);
         }
     }

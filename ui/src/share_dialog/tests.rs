@@ -66,8 +66,8 @@ fn publishing_then_the_link_and_its_options() {
     assert!(!state.publishing && !state.failed);
     assert_eq!(state.status, COPIED);
     assert!(state.form.some);
-    assert!(!state.form.include_alternatives);
-    assert_eq!(state.form.expires_in, Some(7 * DAY));
+    assert!(!state.form.options.include_alternatives);
+    assert_eq!(state.form.options.expires_in, Some(7 * DAY));
     assert_eq!(state.form_options(), Ok(options));
     // Closed options: the shell's last used.
     assert_eq!(state.chosen_options(), Ok(None));
@@ -131,8 +131,8 @@ fn last_options_fill_the_form_until_the_user_or_a_link_speaks() {
         ..ShareOptions::default()
     };
     let state = reduce(dialog(), [ShareAction::LastOptions(last.clone())]);
-    assert_eq!(state.form.expires_in, Some(DAY));
-    assert!(!state.form.include_system_prompt);
+    assert_eq!(state.form.options.expires_in, Some(DAY));
+    assert!(!state.form.options.include_system_prompt);
     assert_eq!(state.form.selected.len(), 3, "all messages");
 
     let touched = reduce(
@@ -142,7 +142,7 @@ fn last_options_fill_the_form_until_the_user_or_a_link_speaks() {
             ShareAction::LastOptions(last),
         ],
     );
-    assert_eq!(touched.form.expires_in, Some(30 * DAY));
+    assert_eq!(touched.form.options.expires_in, Some(30 * DAY));
 }
 
 #[test]
@@ -302,7 +302,7 @@ fn files_left_out_go_in_the_options_and_the_list_keeps_them_all() {
             published: true,
         })],
     );
-    assert!(ticked_again.form.left_out.is_empty());
+    assert!(ticked_again.form.options.leave_out_attachments.is_empty());
     assert_eq!(ticked_again.chosen_options(), Ok(None), "the last used");
 }
 
@@ -333,7 +333,7 @@ fn a_link_says_which_files_it_left_out_and_a_change_asks_for_a_new_one() {
             ShareAction::Published(result(ReachKind::ThisComputer, made)),
         ],
     );
-    assert_eq!(state.form.left_out, BTreeSet::from(["aa".to_owned()]));
+    assert_eq!(state.form.options.leave_out_attachments, ["aa"]);
     assert!(!state.files_changed());
     let state = reduce(state, [leave_out("bb")]);
     assert!(state.files_changed());

@@ -89,7 +89,7 @@ fn the_typed_password_outlives_the_link_and_the_last_options() {
         ],
     );
     // The user typed: the last options do not overwrite the form.
-    assert_eq!(state.form.password, "secret");
+    assert_eq!(state.form.options.password.as_deref(), Some("secret"));
     let made = ShareOptions {
         max_views: Some(1),
         ..ShareOptions::default()
@@ -98,8 +98,12 @@ fn the_typed_password_outlives_the_link_and_the_last_options() {
         state,
         [ShareAction::Published(result(ReachKind::Team, made))],
     );
-    assert_eq!(state.form.password, "secret", "the shell never says it");
-    assert_eq!(state.form.max_views, Some(1), "the link's limit");
+    assert_eq!(
+        state.form.options.password.as_deref(),
+        Some("secret"),
+        "the shell never says it"
+    );
+    assert_eq!(state.form.options.max_views, Some(1), "the link's limit");
 }
 
 #[test]

@@ -35,15 +35,17 @@ async fn store_with_share(dir: &tempfile::TempDir) -> (SqliteStore, ShareId) {
     let now = Utc.timestamp_millis_opt(1_764_000_000_000).unwrap();
     store
         .insert_share(NewShare {
-            id: id.clone(),
+            version: NewVersion {
+                id: id.clone(),
+                title: "t".into(),
+                snapshot: b"{}".to_vec(),
+                created_at: now,
+                files: Vec::new(),
+            },
             owner: None,
             delete_token_hash: TokenHash::of("psd_x"),
-            title: "t".into(),
-            snapshot: b"{}".to_vec(),
-            created_at: now,
             expires_at: None,
             indexable: false,
-            files: Vec::new(),
             password_hash: None,
             max_views: None,
         })

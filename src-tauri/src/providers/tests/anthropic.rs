@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use chat_core::{Role, Usage};
+use chat_core::{GenerationParams, Role, Usage};
 
 use super::server::{End, Reply, Step, event};
 use super::{API_KEY, assert_cost, expected_cost, harness, tool_call};
@@ -131,7 +131,10 @@ async fn plain_text_with_cache_reads_and_cumulative_usage() {
     assert_eq!(request.body["stream"], true);
     assert_eq!(request.body["max_tokens"], 256);
     assert_eq!(request.body["temperature"], 0.5);
-    assert_eq!(message.params, Some(super::sent(Some(0.5), Some(256))));
+    assert_eq!(
+        message.generation.params,
+        Some(super::sent(Some(0.5), Some(256)))
+    );
     assert_eq!(request.body["system"], "You are terse.");
     assert_eq!(request.body["messages"][0]["role"], "user");
     assert_eq!(request.body["messages"][0]["content"][0]["text"], "Hi");
@@ -271,7 +274,10 @@ fn tool_results_travel_as_tool_result_blocks_of_a_user_turn() {
     );
 
     let hot = ChatRequest {
-        temperature: Some(1.7),
+        params: GenerationParams {
+            temperature: Some(1.7),
+            ..request.params.clone()
+        },
         ..request
     };
     let body = crate::providers::anthropic::body(&hot);

@@ -71,7 +71,10 @@ async fn plain_text_with_counts() {
     assert_eq!(request.body["model"], MODEL);
     assert_eq!(request.body["options"]["temperature"], 0.5);
     assert_eq!(request.body["options"]["num_predict"], 256);
-    assert_eq!(message.params, Some(super::sent(Some(0.5), Some(256))));
+    assert_eq!(
+        message.generation.params,
+        Some(super::sent(Some(0.5), Some(256)))
+    );
     assert_eq!(request.body["messages"][0]["role"], "system");
     assert_eq!(
         request.body["messages"][1]["content"],

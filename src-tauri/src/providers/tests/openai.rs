@@ -62,12 +62,18 @@ async fn plain_text_with_usage_and_cached_tokens() {
     assert_cost(message.cost, expected_cost(1200, 30, 1024));
     let ttft = message.time_to_first_token_ms.unwrap();
     assert!(message.inference_time_ms.unwrap() >= ttft);
-    assert_eq!(message.provider_id.as_deref(), Some("test"));
-    assert_eq!(message.model.as_deref(), Some(MODEL));
+    assert_eq!(message.generation.provider_id.as_deref(), Some("test"));
+    assert_eq!(message.generation.model.as_deref(), Some(MODEL));
     // Who served it, as shares name it: the entry's own price key.
-    assert_eq!(message.provider_name.as_deref(), Some("testprovider"));
-    assert_eq!(message.price_provider, None);
-    assert_eq!(message.params, Some(super::sent(Some(0.5), Some(256))));
+    assert_eq!(
+        message.generation.provider_name.as_deref(),
+        Some("testprovider")
+    );
+    assert_eq!(message.generation.price_provider, None);
+    assert_eq!(
+        message.generation.params,
+        Some(super::sent(Some(0.5), Some(256)))
+    );
     assert_eq!(
         events
             .iter()
@@ -422,11 +428,11 @@ async fn the_openai_entry_pointed_at_a_local_server_is_not_charged_openais_price
     let (message, _) = h.turn("Hi").await;
     let address = h.server.base_url.trim_start_matches("http://");
     assert_eq!(
-        message.provider_name,
+        message.generation.provider_name,
         Some(format!("openai-compatible ({address})")),
         "named by what it is, not by the vendor of the entry"
     );
-    assert_eq!(message.price_provider, None);
+    assert_eq!(message.generation.price_provider, None);
     assert_eq!(
         message.cost, None,
         "neither OpenAI's bundled price nor a price saved for OpenAI"

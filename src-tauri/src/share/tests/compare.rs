@@ -13,8 +13,11 @@ fn answer(text: &str, status: MessageStatus) -> (NewMessage, Option<String>) {
     let error = (status == MessageStatus::Error).then(|| "the server went away".to_owned());
     let message = NewMessage {
         status,
-        provider_id: Some("openai".into()),
-        model: Some(format!("model-{text}")),
+        generation: Generation {
+            provider_id: Some("openai".into()),
+            model: Some(format!("model-{text}")),
+            ..Generation::default()
+        },
         ..NewMessage::new(Role::Assistant, text)
     };
     (message, error)
@@ -198,7 +201,7 @@ fn an_imported_comparison_is_the_same_tree_with_the_same_selection() {
     let all = store.all_messages(&imported.id).unwrap();
     let half = all.iter().find(|m| m.content == "half").unwrap();
     assert_eq!(half.status, MessageStatus::Error);
-    assert_eq!(half.model.as_deref(), Some("model-half"));
+    assert_eq!(half.generation.model.as_deref(), Some("model-half"));
     // Going on in the imported session continues from "Going".
     let next = store
         .append_message(&imported.id, NewMessage::new(Role::User, "More"))

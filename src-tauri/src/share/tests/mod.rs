@@ -14,7 +14,7 @@ use super::*;
 use crate::settings::Settings;
 use crate::store::Derived;
 use crate::store::{
-    ImportedFrom, MessageStatus, MessageUpdate, NewMessage, SessionConfig, Store, StoredMessage,
+    Generation, ImportedFrom, MessageStatus, NewMessage, SessionConfig, Store, StoredMessage,
 };
 
 /// The snapshot of a session as Share builds it with the default settings.
@@ -59,24 +59,21 @@ fn session_with_everything(store: &Store) -> (Session, Vec<StoredMessage>) {
         arguments: r#"{"city":"Paris"}"#.into(),
     };
     messages[1] = store
-        .update_message(
-            &messages[1].id,
-            &MessageUpdate {
-                content: "Checking.".into(),
-                usage: Some(Usage {
-                    input_tokens: 100,
-                    output_tokens: 20,
-                    reasoning_tokens: None,
-                    cached_tokens: Some(50),
-                }),
-                cost: Some(0.001),
-                time_to_first_token_ms: Some(300),
-                inference_time_ms: Some(900),
-                tool_calls: vec![call],
-                status: Some(MessageStatus::Complete),
-                ..MessageUpdate::default()
-            },
-        )
+        .save_outcome(&StoredMessage {
+            content: "Checking.".into(),
+            usage: Some(Usage {
+                input_tokens: 100,
+                output_tokens: 20,
+                reasoning_tokens: None,
+                cached_tokens: Some(50),
+            }),
+            cost: Some(0.001),
+            time_to_first_token_ms: Some(300),
+            inference_time_ms: Some(900),
+            tool_calls: vec![call],
+            status: MessageStatus::Complete,
+            ..messages[1].clone()
+        })
         .unwrap();
     let rest = store
         .append_messages(
@@ -284,13 +281,13 @@ fn params(temperature: Option<f64>, max_tokens: Option<i64>) -> GenerationParams
     }
 }
 
-/// An answer as a turn records it, then ends as `update` says.
+/// An answer as a turn records it, then ends as `end` makes it.
 fn recorded_answer(
     store: &Store,
     session_id: &str,
     (provider_id, provider_name, model): (&str, &str, &str),
     sent: GenerationParams,
-    update: MessageUpdate,
+    end: impl FnOnce(StoredMessage) -> StoredMessage,
 ) -> StoredMessage {
     let answer = store
         .append_messages(
@@ -299,10 +296,13 @@ fn recorded_answer(
                 NewMessage::new(Role::User, format!("Ask {model}")),
                 NewMessage {
                     status: MessageStatus::Streaming,
-                    provider_id: Some(provider_id.into()),
-                    model: Some(model.into()),
-                    provider_name: Some(provider_name.into()),
-                    params: Some(sent),
+                    generation: Generation {
+                        provider_id: Some(provider_id.into()),
+                        model: Some(model.into()),
+                        provider_name: Some(provider_name.into()),
+                        params: Some(sent),
+                        ..Generation::default()
+                    },
                     ..NewMessage::new(Role::Assistant, "")
                 },
             ],
@@ -310,7 +310,7 @@ fn recorded_answer(
         .unwrap()
         .pop()
         .unwrap();
-    store.update_message(&answer.id, &update).unwrap()
+    store.save_outcome(&end(answer)).unwrap()
 }
 
 #[test]
@@ -325,11 +325,14 @@ fn each_answer_says_who_served_it_and_how_it_ended() {
             ..SessionConfig::default()
         })
         .unwrap();
-    let ended = |content: &str, status, finish: Option<&str>| MessageUpdate {
-        content: content.into(),
-        status: Some(status),
-        finish_reason: finish.map(Into::into),
-        ..MessageUpdate::default()
+    let ended = |content: &str, status, finish: Option<&str>| {
+        let (content, finish_reason) = (content.to_owned(), finish.map(str::to_owned));
+        move |answer: StoredMessage| StoredMessage {
+            content,
+            status,
+            finish_reason,
+            ..answer
+        }
     };
     let local = recorded_answer(
         &store,
@@ -357,9 +360,9 @@ fn each_answer_says_who_served_it_and_how_it_ended() {
         &session.id,
         ("ollama", "Ollama", "llama3.2"),
         GenerationParams::default(),
-        MessageUpdate {
+        |answer| StoredMessage {
             error: Some("Ollama failed (500): out of memory in /home/alice/models".into()),
-            ..ended("Par", MessageStatus::Error, None)
+            ..ended("Par", MessageStatus::Error, None)(answer)
         },
     );
     // The session moves on: the answers keep what they were made with.
@@ -437,11 +440,7 @@ fn the_providers_reasons_in_the_snapshots_words() {
         status,
         error: None,
         finish_reason: reason.map(Into::into),
-        provider_id: None,
-        model: None,
-        provider_name: None,
-        price_provider: None,
-        params: None,
+        generation: Generation::default(),
         ended: None,
         attachments: Vec::new(),
         created_at: Utc::now(),
@@ -516,15 +515,21 @@ fn a_version_1_share_imports_with_the_models_of_its_model_config() {
     );
     let messages = store.all_messages(&imported.id).unwrap();
     let answer = &messages[1];
-    assert_eq!(answer.provider_name.as_deref(), Some("anthropic"));
-    assert_eq!(answer.model.as_deref(), Some("claude-haiku-4-5"));
-    assert_eq!(answer.params, Some(params(Some(0.4), None)));
     assert_eq!(
-        answer.provider_id, None,
+        answer.generation.provider_name.as_deref(),
+        Some("anthropic")
+    );
+    assert_eq!(answer.generation.model.as_deref(), Some("claude-haiku-4-5"));
+    assert_eq!(answer.generation.params, Some(params(Some(0.4), None)));
+    assert_eq!(
+        answer.generation.provider_id, None,
         "not made by an endpoint of this app"
     );
     assert_eq!(answer.status, MessageStatus::Complete);
-    assert_eq!(messages[0].model, None, "a question has no model");
+    assert_eq!(
+        messages[0].generation.model, None,
+        "a question has no model"
+    );
 }
 
 #[test]
@@ -549,18 +554,18 @@ fn a_version_2_share_imports_with_each_answers_own_record() {
     assert_eq!(imported.imported_from, None);
     let messages = store.all_messages(&imported.id).unwrap();
     let own = &messages[1];
-    assert_eq!(own.provider_name.as_deref(), Some("LM Studio"));
-    assert_eq!(own.model.as_deref(), Some("qwen2.5-7b"));
-    let sent = own.params.as_ref().unwrap();
+    assert_eq!(own.generation.provider_name.as_deref(), Some("LM Studio"));
+    assert_eq!(own.generation.model.as_deref(), Some("qwen2.5-7b"));
+    let sent = own.generation.params.as_ref().unwrap();
     assert_eq!(sent.temperature, Some(0.1));
     assert_eq!(sent.other["seed"], 7);
     assert_eq!(own.ended, Some(FinishReason::Length));
     let failed = &messages[3];
     assert_eq!(failed.status, MessageStatus::Error);
     assert_eq!(failed.error.as_deref(), Some("connection reset"));
-    assert_eq!(failed.provider_name.as_deref(), Some("openai"));
-    assert_eq!(failed.model.as_deref(), Some("gpt-4o"));
-    assert_eq!(failed.params, Some(params(None, Some(300))));
+    assert_eq!(failed.generation.provider_name.as_deref(), Some("openai"));
+    assert_eq!(failed.generation.model.as_deref(), Some("gpt-4o"));
+    assert_eq!(failed.generation.params, Some(params(None, Some(300))));
 
     // Shared again, it says the same of each answer.
     let again = built(&store, &imported.id, &ShareOptions::default(), Utc::now());

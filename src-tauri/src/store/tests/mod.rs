@@ -51,18 +51,15 @@ fn answer(
         .append_message(session, NewMessage::new(Role::Assistant, ""))
         .unwrap();
     store
-        .update_message(
-            &message.id,
-            &MessageUpdate {
-                content: text.into(),
-                usage: Some(usage),
-                cost,
-                time_to_first_token_ms: Some(100),
-                inference_time_ms: Some(1100),
-                status: Some(MessageStatus::Complete),
-                ..MessageUpdate::default()
-            },
-        )
+        .save_outcome(&StoredMessage {
+            content: text.into(),
+            usage: Some(usage),
+            cost,
+            time_to_first_token_ms: Some(100),
+            inference_time_ms: Some(1100),
+            status: MessageStatus::Complete,
+            ..message
+        })
         .unwrap()
 }
 
@@ -259,8 +256,11 @@ fn messages_append_update_checkpoint_and_delete_a_branch() {
                 NewMessage::new(Role::User, "hi"),
                 NewMessage {
                     status: MessageStatus::Streaming,
-                    provider_id: Some("openai".into()),
-                    model: Some("gpt-4o".into()),
+                    generation: Generation {
+                        provider_id: Some("openai".into()),
+                        model: Some("gpt-4o".into()),
+                        ..Generation::default()
+                    },
                     ..NewMessage::new(Role::Assistant, "")
                 },
             ],
@@ -283,21 +283,19 @@ fn messages_append_update_checkpoint_and_delete_a_branch() {
         arguments: r#"{"q":"x"}"#.into(),
     };
     let done = store
-        .update_message(
-            &stored[1].id,
-            &MessageUpdate {
-                content: "full answer".into(),
-                reasoning: Some("thought".into()),
-                usage: Some(usage(1000, 200)),
-                cost: Some(0.0125),
-                time_to_first_token_ms: Some(250),
-                inference_time_ms: Some(2250),
-                tool_calls: vec![call.clone()],
-                status: Some(MessageStatus::Stopped),
-                error: None,
-                finish_reason: Some("tool_calls".into()),
-            },
-        )
+        .save_outcome(&StoredMessage {
+            content: "full answer".into(),
+            reasoning: Some("thought".into()),
+            usage: Some(usage(1000, 200)),
+            cost: Some(0.0125),
+            time_to_first_token_ms: Some(250),
+            inference_time_ms: Some(2250),
+            tool_calls: vec![call.clone()],
+            status: MessageStatus::Stopped,
+            error: None,
+            finish_reason: Some("tool_calls".into()),
+            ..partial
+        })
         .unwrap();
     assert_eq!(done.content, "full answer");
     assert_eq!(done.usage, Some(usage(1000, 200)));
@@ -646,29 +644,39 @@ fn answers_made_before_the_generation_record_get_their_sessions_settings() {
         ..chat_core::GenerationParams::default()
     };
     let a1 = store.message("a1").unwrap();
-    assert_eq!(a1.provider_id.as_deref(), Some("openai"));
-    assert_eq!(a1.model.as_deref(), Some("gpt-4o"));
-    assert_eq!(a1.params.as_ref(), Some(&tuned));
+    assert_eq!(a1.generation.provider_id.as_deref(), Some("openai"));
+    assert_eq!(a1.generation.model.as_deref(), Some("gpt-4o"));
+    assert_eq!(a1.generation.params.as_ref(), Some(&tuned));
     let a2 = store.message("a2").unwrap();
     assert_eq!(
-        a2.provider_id.as_deref(),
+        a2.generation.provider_id.as_deref(),
         Some("groq"),
         "what was kept stays"
     );
-    assert_eq!(a2.model.as_deref(), Some("llama-3.1-8b-instant"));
-    assert_eq!(a2.params.as_ref(), Some(&tuned));
+    assert_eq!(a2.generation.model.as_deref(), Some("llama-3.1-8b-instant"));
+    assert_eq!(a2.generation.params.as_ref(), Some(&tuned));
     let a3 = store.message("a3").unwrap();
-    assert_eq!(a3.params, None, "the session set no parameter");
-    assert_eq!(a3.model.as_deref(), Some("llama3"));
+    assert_eq!(a3.generation.params, None, "the session set no parameter");
+    assert_eq!(a3.generation.model.as_deref(), Some("llama3"));
     let u1 = store.message("u1").unwrap();
-    assert_eq!((u1.params, u1.model, u1.provider_id), (None, None, None));
+    assert_eq!(
+        (
+            u1.generation.params,
+            u1.generation.model,
+            u1.generation.provider_id
+        ),
+        (None, None, None)
+    );
     assert_eq!(store.session("s1").unwrap().imported_from, None);
 
     // Who served them: named once, from the entries as they are then.
     crate::served_by::backfill(&store, &crate::settings::Settings::default()).unwrap();
     let named = |id: &str| {
         let message = store.message(id).unwrap();
-        (message.provider_name, message.price_provider)
+        (
+            message.generation.provider_name,
+            message.generation.price_provider,
+        )
     };
     assert_eq!(named("a1"), (Some("openai".into()), Some("openai".into())));
     assert_eq!(named("a2"), (Some("groq".into()), Some("groq".into())));

@@ -54,7 +54,7 @@ pub fn ShareAttachments(props: &ShareAttachmentsProps) -> Html {
         html! {
             <li class="share-attachment" key={file.sha256.clone()} data-sha256={file.sha256.clone()}>
                 <label class="check">
-                    <input type="checkbox" checked={!dialog.form.left_out.contains(&file.sha256)} {onchange} />
+                    <input type="checkbox" checked={!dialog.form.options.leave_out_attachments.contains(&file.sha256)} {onchange} />
                     <span class="attachment-name">{ file.name.clone() }</span>
                     <span class="attachment-size">{ size }</span>
                 </label>
@@ -62,7 +62,13 @@ pub fn ShareAttachments(props: &ShareAttachmentsProps) -> Html {
         }
     });
     let left_out = (dialog.attachments.iter())
-        .filter(|f| dialog.form.left_out.contains(&f.sha256))
+        .filter(|f| {
+            dialog
+                .form
+                .options
+                .leave_out_attachments
+                .contains(&f.sha256)
+        })
         .count();
     let republish = props.on_republish.reform(|_: MouseEvent| ());
     html! {

@@ -45,6 +45,7 @@ fn check(id: &'static str, checked: bool, onchange: Callback<Event>, label: &'st
 pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
     let dialog = &props.dialog;
     let form = &dialog.form;
+    let options = &form.options;
     let edit =
         |make: fn(bool) -> FormEdit| props.on_edit.reform(move |e: Event| make(checked_of(&e)));
     let scope = |some: bool| props.on_edit.reform(move |_: Event| FormEdit::Some(some));
@@ -58,9 +59,9 @@ pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
     let views_input = props
         .on_edit
         .reform(|e: InputEvent| FormEdit::MaxViews(value_of(&e)));
-    let max_views = form.max_views.map(|n| n.to_string()).unwrap_or_default();
+    let max_views = options.max_views.map(|n| n.to_string()).unwrap_or_default();
     let chosen = expiry_value(dialog.form_expiry());
-    let choices = expiry_choices(dialog.max_expiry_seconds, form.expires_in);
+    let choices = expiry_choices(dialog.max_expiry_seconds, options.expires_in);
     let message_choices = props.messages.iter().map(|message| {
         let id = message.id.clone();
         let onchange = {
@@ -96,7 +97,7 @@ pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
             <div class="field share-password-field">
                 <label for="share-password" class="field-label">{ "Password" }</label>
                 <input id="share-password" class="input" type="password" autocomplete="new-password"
-                    value={form.password.clone()} oninput={password_input} placeholder="None" />
+                    value={options.password.as_deref().unwrap_or_default().to_owned()} oninput={password_input} placeholder="None" />
                 <p class="field-hint">{ "Readers type it to open the link. Parlor does not keep it." }</p>
             </div>
             <div class="field share-views-field">
@@ -107,18 +108,18 @@ pub fn ShareOptionsForm(props: &ShareOptionsFormProps) -> Html {
                         value={max_views} oninput={views_input} />
                     { "times" }
                 </label>
-                if form.max_views == Some(1) {
+                if options.max_views == Some(1) {
                     <p id="share-burn-hint" class="field-hint">
                         { "Burn after reading: the link stops working once it has been opened." }
                     </p>
                 }
             </div>
-            { check("share-include-system", form.include_system_prompt, edit(FormEdit::IncludeSystemPrompt),
+            { check("share-include-system", options.include_system_prompt, edit(FormEdit::IncludeSystemPrompt),
                 "Include the system prompt and variables") }
-            { check("share-alternatives", form.include_alternatives, edit(FormEdit::IncludeAlternatives),
+            { check("share-alternatives", options.include_alternatives, edit(FormEdit::IncludeAlternatives),
                 "Include the other answers (comparisons)") }
             if dialog.offers_indexing() {
-                { check("share-indexable", form.indexable, edit(FormEdit::Indexable),
+                { check("share-indexable", options.indexable, edit(FormEdit::Indexable),
                     "Allow search engines to index the page") }
             }
             <fieldset class="share-scope">
