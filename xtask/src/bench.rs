@@ -38,7 +38,8 @@ pub enum Part {
     /// The desktop app under Xvfb: wasm bundle size, cold start to first
     /// paint, opening a 10,000-message session, memory, streaming overhead
     /// against a fake provider (release build; PARLOR_BENCH_APP_PROFILE=debug
-    /// measures the debug build instead)
+    /// measures the debug build instead; PARLOR_BENCH_DESKTOP=streaming-cpu
+    /// runs only the streams painted on the CPU)
     #[value(alias = "app")]
     Desktop,
 }

@@ -75,6 +75,18 @@ pub async fn measure(binary: &Path, work: &Path, samples: usize) -> Result<Figur
 }
 
 async fn measure_all(binary: &Path, work: &Path, samples: usize) -> Result<Figures> {
+    if std::env::var("PARLOR_BENCH_DESKTOP").is_ok_and(|only| only == "streaming-cpu") {
+        eprintln!("==> PARLOR_BENCH_DESKTOP=streaming-cpu: only the streams painted on the CPU");
+        let streaming = caught(stream_on_cpu(binary, work))
+            .await
+            .and_then(|runs| runs);
+        keep_delays(work, &streaming, "-cpu");
+        return Ok(Figures {
+            webkit_version: webkit_version(),
+            streaming_cpu: Some(streaming),
+            ..Figures::default()
+        });
+    }
     let driver = start_driver(&work.join("home"), false, &work.join("webdriver.log")).await?;
     let mut figures = Figures {
         webkit_version: webkit_version(),
@@ -111,19 +123,11 @@ async fn measure_all(binary: &Path, work: &Path, samples: usize) -> Result<Figur
         figures.memory[1] = tree_memory(pid);
         eprintln!("==> streaming {STREAM_CHUNKS} chunks");
         let streaming = stream(&client).await;
-        match &streaming {
-            // The raw delays (chunk order), for a closer look with --keep.
-            Ok(runs) => {
-                for run in runs {
-                    let path = work.join(format!("stream-{}ms.json", run.pause.as_millis()));
-                    let _ = fs::write(path, json!(run.delays).to_string());
-                }
-            }
-            Err(error) => {
-                eprintln!("streaming failed: {error}");
-                if let Ok(png) = client.screenshot().await {
-                    let _ = fs::write(work.join("streaming-failed.png"), png);
-                }
+        keep_delays(work, &streaming, "");
+        if let Err(error) = &streaming {
+            eprintln!("streaming failed: {error}");
+            if let Ok(png) = client.screenshot().await {
+                let _ = fs::write(work.join("streaming-failed.png"), png);
             }
         }
         figures.streaming = Some(streaming);
@@ -140,11 +144,21 @@ async fn measure_all(binary: &Path, work: &Path, samples: usize) -> Result<Figur
     let streaming = caught(stream_on_cpu(binary, work))
         .await
         .and_then(|runs| runs);
+    keep_delays(work, &streaming, "-cpu");
     if let Err(error) = &streaming {
         eprintln!("streaming with {CPU_RENDERING}=1 failed: {error}");
     }
     figures.streaming_cpu = Some(streaming);
     Ok(figures)
+}
+
+/// The raw delays (chunk order) of each run in `work`, for a closer look
+/// with `--keep`: `stream-{pause}ms{suffix}.json`.
+fn keep_delays(work: &Path, streaming: &Result<Vec<Streaming>, String>, suffix: &str) {
+    for run in streaming.iter().flatten() {
+        let name = format!("stream-{}ms{suffix}.json", run.pause.as_millis());
+        let _ = fs::write(work.join(name), json!(run.delays).to_string());
+    }
 }
 
 /// [`stream`] in an app whose WebKit paints with Skia on the CPU.
