@@ -133,7 +133,7 @@ mod tests {
     /// `:root` rule in its dark `@media` block.
     #[test]
     fn chat_css_has_the_palettes_the_ui_reads() {
-        let css = chat_core::style::STYLESHEET;
+        let css = chat_core::style::APP_STYLESHEET;
         assert!(css.contains("\n:root {\n"));
         let dark = css
             .split_once("@media (prefers-color-scheme: dark) {")

@@ -51,7 +51,7 @@ pub fn build() -> Result<()> {
     files.remove(Path::new(STAMP));
     files.insert("index.html".into(), INDEX_HTML.into());
     files.insert("index.js".into(), INDEX_JS.into());
-    files.insert("chat.css".into(), chat_core::style::STYLESHEET.into());
+    files.insert("chat.css".into(), chat_core::style::APP_STYLESHEET.into());
     // app.css's parts, the files in ui/styles, in name order and blank-line apart.
     let app_css: Vec<_> = read_tree(&root.join("ui/styles"))?.into_values().collect();
     files.insert("app.css".into(), app_css.join(&b'\n'));

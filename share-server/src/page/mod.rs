@@ -13,8 +13,9 @@
 //!   file (the `.html` download, and the desktop app's "Save as HTML file…").
 //! - [`render_markdown_document`] writes the conversation as Markdown (the
 //!   `.md` download, and the app's "Copy as Markdown").
-//! - [`stylesheet`] is chat-core's `chat.css` (its parts in
-//!   `chat-core/assets/chat/`, shared with the desktop UI) plus the
+//! - [`stylesheet`] is the pages' one stylesheet (`stylesheet.rs`):
+//!   chat-core's page stylesheet (its parts in `chat-core/assets/chat/`,
+//!   most shared with the desktop UI's `chat.css`) plus the
 //!   syntax-highlighting theme.
 //!
 //! The pages need no JavaScript and contain none, load nothing but the
@@ -23,7 +24,7 @@
 //! standalone file differs only in carrying that stylesheet inline, allowed
 //! by its hash (see `standalone.rs`), and in its footer links.
 //! Stable hooks for tests and the UI: `data-testid`, `data-role` and
-//! `data-stat` attributes, and the classes in `chat.css`.
+//! `data-stat` attributes, and the classes of the stylesheet.
 
 mod answers;
 mod attachments;
@@ -43,6 +44,7 @@ mod standalone;
 #[cfg(test)]
 mod standalone_tests;
 mod stats;
+mod stylesheet;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -61,6 +63,8 @@ pub use unlock::{CONTENT_SECURITY_POLICY as UNLOCK_CONTENT_SECURITY_POLICY, Unlo
 use chat_core::ShareSnapshot;
 use chrono::{DateTime, Utc};
 pub use controls::PageControls;
+pub use stylesheet::STYLESHEET_PATH;
+pub(crate) use stylesheet::stylesheet;
 
 /// Everything the page shows about one share.
 #[derive(Debug, Clone, Copy)]
@@ -158,30 +162,6 @@ pub(crate) enum ErrorPage {
     NotFound,
     /// 410: expired or revoked.
     Gone,
-}
-
-/// Path at which the stylesheet is served (referenced by every page).
-pub const STYLESHEET_PATH: &str = "/assets/share.css";
-
-/// The page's styles for attached files and the unlock form (after the
-/// conversation styles).
-const ATTACHMENTS_STYLESHEET: &str =
-    concat!(include_str!("attachments.css"), include_str!("unlock.css"));
-
-/// The stylesheet bytes served at [`STYLESHEET_PATH`]: the conversation
-/// styles shared with the desktop UI, the attached files, then the
-/// syntax-highlighting theme.
-pub(crate) fn stylesheet() -> String {
-    let highlight = chat_core::markdown::highlight_stylesheet();
-    let mut css = String::with_capacity(
-        chat_core::style::STYLESHEET.len() + ATTACHMENTS_STYLESHEET.len() + highlight.len() + 64,
-    );
-    css.push_str(chat_core::style::STYLESHEET);
-    css.push('\n');
-    css.push_str(ATTACHMENTS_STYLESHEET);
-    css.push_str("\n/* Syntax highlighting (chat_core::markdown::highlight_stylesheet) */\n");
-    css.push_str(&highlight);
-    css
 }
 
 /// The full HTML document of a share page.

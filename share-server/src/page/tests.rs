@@ -730,10 +730,25 @@ fn error_pages_explain_and_show_no_share_data() {
 }
 
 #[test]
-fn stylesheet_is_chat_css_plus_the_highlight_theme() {
+fn stylesheet_is_the_page_css_plus_the_highlight_theme() {
     let css = stylesheet();
-    assert!(css.starts_with(chat_core::style::STYLESHEET));
-    assert!(css.ends_with(&chat_core::markdown::highlight_stylesheet()));
+    let first_rule = chat_core::style::PAGE_STYLESHEET
+        .split_once("*/")
+        .map(|(_, rest)| rest.trim_start().lines().next().unwrap_or_default());
+    assert!(css.starts_with(first_rule.unwrap()), "{}", &css[..80]);
+    let last_rule = chat_core::markdown::highlight_stylesheet();
+    let last_rule = last_rule
+        .trim_end()
+        .lines()
+        .rev()
+        .take(4)
+        .collect::<Vec<_>>();
+    assert!(
+        css.lines()
+            .rev()
+            .take(4)
+            .eq(last_rule.iter().map(|line| line.trim()))
+    );
     assert!(css.contains("prefers-color-scheme: dark"));
     assert!(css.contains("@media print"));
     for remote in ["@import", "url(", "@font-face", "expression("] {

@@ -312,7 +312,7 @@ fn the_markdown_document_keeps_the_comparison_and_its_table() {
 fn the_stylesheet_lays_columns_out_without_script() {
     let css = stylesheet();
     for rule in [
-        ".compare-columns {\n  display: grid;\n  grid-template-columns: repeat(auto-fit, minmax(min(14rem, 100%), 1fr));",
+        ".compare-columns {\ndisplay: grid;\ngrid-template-columns: repeat(auto-fit, minmax(min(14rem, 100%), 1fr));",
         "td.compare-best",
         ".compare-best-mark",
     ] {

@@ -321,7 +321,7 @@ fn contrast(a: &str, b: &str) -> f64 {
 /// dark one, then the print one if any (white paper, light palette).
 /// A line may hold several declarations (the print palette's do).
 fn light_and_dark(name: &str) -> (Vec<String>, String) {
-    let mut values: Vec<String> = crate::style::STYLESHEET
+    let mut values: Vec<String> = crate::style::PAGE_STYLESHEET
         .split([';', '{', '}'])
         .filter_map(|declaration| declaration.trim().strip_prefix(name)?.strip_prefix(':'))
         .map(|value| value.trim().to_owned())

@@ -110,7 +110,9 @@ async fn load_times(urls: &[String], samples: usize, profiles: &Path) -> Vec<[Ve
 
 /// Navigates (WebDriver waits for the load event) and reads Navigation
 /// Timing's `loadEventEnd`: from the start of the navigation, so Chromium's
-/// own start-up is not counted.
+/// own start-up is not counted. Every stylesheet the page links must have
+/// applied (a stylesheet sent with another type than `text/css` is
+/// ignored, and the time would be an unstyled page's).
 async fn load_event_end(client: &fantoccini::Client, url: &str) -> Duration {
     if let Err(e) = client.goto(url).await {
         panic!("could not open {url}: {e}");
@@ -118,10 +120,14 @@ async fn load_event_end(client: &fantoccini::Client, url: &str) -> Duration {
     let started = Instant::now();
     loop {
         let script = "const n = performance.getEntriesByType('navigation')[0];\
-                      return n ? n.loadEventEnd : 0;";
-        let millis = client.execute(script, vec![]).await;
-        let millis = millis.map_or(0.0, |value| value.as_f64().unwrap_or(0.0));
+                      const styled = [...document.styleSheets].every(sheet => {\
+                        try { return sheet.cssRules.length > 0; } catch (e) { return false; }\
+                      });\
+                      return n ? [n.loadEventEnd, styled] : [0, true];";
+        let measured = client.execute(script, vec![]).await.unwrap_or_default();
+        let millis = measured[0].as_f64().unwrap_or(0.0);
         if millis > 0.0 {
+            assert!(measured[1] == true, "a stylesheet of {url} did not apply");
             return Duration::from_secs_f64(millis / 1e3);
         }
         assert!(
