@@ -152,8 +152,7 @@ async fn measure_all(binary: &Path, work: &Path, samples: usize) -> Result<Figur
     Ok(figures)
 }
 
-/// The raw delays (chunk order) of each run in `work`, for a closer look
-/// with `--keep`: `stream-{pause}ms{suffix}.json`.
+/// Each run's raw delays (chunk order) in `work/stream-{pause}ms{suffix}.json`.
 fn keep_delays(work: &Path, streaming: &Result<Vec<Streaming>, String>, suffix: &str) {
     for run in streaming.iter().flatten() {
         let name = format!("stream-{}ms{suffix}.json", run.pause.as_millis());
